@@ -1,0 +1,89 @@
+import type { Usd } from './money.js';
+
+/** How a cost was obtained; the ledger prefers the first over the others for the same stream and day. */
+export const COST_BASES = ['billed', 'provider_reported', 'list_estimate'] as const;
+export type CostBasis = (typeof COST_BASES)[number];
+
+/** Rank used by the ledger: a higher rank is more authoritative. */
+export const BASIS_RANK = { billed: 3, provider_reported: 2, list_estimate: 1 } as const satisfies Record<
+  CostBasis,
+  number
+>;
+
+export const GRANULARITIES = ['request', 'session', 'hour', 'day', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+/** Finer first: the ledger takes attribution detail from the finest source of a stream and day. */
+export const GRANULARITY_RANK = { request: 1, session: 2, hour: 3, day: 4, month: 5 } as const satisfies Record<
+  Granularity,
+  number
+>;
+
+/**
+ * One normalised meaning for every provider:
+ * - input: uncached input only (Anthropic's meaning; OpenAI/Gemini/OTel inputs are reduced by their cache reads),
+ * - cacheRead / cacheWrite: tokens read from / written to the prompt cache,
+ * - output: all generated tokens, reasoning included,
+ * - reasoning: the part of output spent on reasoning (informational, never added again).
+ */
+export interface TokenCounts {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+}
+
+export const NO_TOKENS: TokenCounts = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+
+export function totalTokens(t: TokenCounts): number {
+  return t.input + t.cacheRead + t.cacheWrite + t.output;
+}
+
+/**
+ * Cost of a record. `amount` is null when the record could not be priced (`unpriced`): its tokens are kept
+ * and reported, and it never counts as $0.
+ */
+export interface Cost {
+  amount: Usd | null;
+  basis: CostBasis;
+  /** Which price produced a list estimate (`genai-prices@0.1.8:anthropic/claude-sonnet-4-6`), or the report that billed it. */
+  priceRef: string | null;
+}
+
+/** Who and what a record belongs to, as the source said it. Identity values are hashed before storage. */
+export interface AttributionHints {
+  /** Email, login or account id of the person, as written by the source (hashed on storage). */
+  actor?: string | undefined;
+  /** Provider key id (hashed on storage; a redacted hint is kept for display). */
+  keyId?: string | undefined;
+  /** Workspace / project / team id at the provider. */
+  workspace?: string | undefined;
+  sessionId?: string | undefined;
+  repo?: string | undefined;
+  branch?: string | undefined;
+  /** Workflow tag given at issuance (gateway header, LiteLLM tag, CSV column). */
+  workflow?: string | undefined;
+  machineId?: string | undefined;
+  toolVersion?: string | undefined;
+}
+
+/** A spend fact. Produced by every spend source's parser; stored append-only with `id` as idempotency key. */
+export interface UsageRecord {
+  id: string;
+  source: string;
+  /** Billing account (`anthropic:org_x`); null when the source does not name one: resolved from the directory. */
+  stream: string | null;
+  granularity: Granularity;
+  start: Date;
+  end: Date;
+  tool: string | null;
+  provider: string | null;
+  model: string | null;
+  tokens: TokenCounts;
+  requests: number;
+  cost: Cost;
+  /** Shared by records of the same request in different sources (e.g. Anthropic `request_id`), to count it once. */
+  dedupKey?: string | undefined;
+  hints: AttributionHints;
+}

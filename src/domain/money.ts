@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Money is decimal USD, never a float sum. We keep 10 decimal places in storage (DECIMAL(18,10)):
@@ -19,7 +19,7 @@ export function usd(value: string | number | bigint | Usd): Usd {
 
 export const ZERO_USD: Usd = new D(0);
 
-/** Exact sum; `null` entries (unpriced) make the result unpriced only when `strict` asks for it. */
+/** Exact sum. Callers keep unpriced (null) amounts out and report them separately. */
 export function sumUsd(values: Iterable<Usd>): Usd {
   let total = ZERO_USD;
   for (const value of values) total = total.plus(value);

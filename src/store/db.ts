@@ -1,0 +1,129 @@
+import type { OrgDirectory } from '../domain/directory.js';
+import type { OutcomeRecord } from '../domain/outcome.js';
+import type { UsageRecord } from '../domain/usage.js';
+
+/**
+ * The narrow interface every other module uses to reach the store. Only `store/` imports a database driver.
+ *
+ * Metrics and reports read the store through `query` with portable SQL over the views the store defines
+ * (`ledger`, `usage_identity`, `outcomes_identity`, `people`, `teams`, `keys`, `workflows`); the dialect-specific
+ * work (time zones, bulk loading, upserts, allocation) lives behind the other methods, so the same metric
+ * SQL runs on DuckDB and, later, ClickHouse.
+ */
+export type SqlParam = string | number | boolean | null;
+
+/** Query results: DECIMAL → string (exact), BIGINT/INTEGER → number, DATE → 'YYYY-MM-DD', TIMESTAMP → ISO string. */
+export type SqlValue = string | number | boolean | null | SqlValue[];
+export type Row = Record<string, SqlValue>;
+
+export type Dialect = 'duckdb' | 'clickhouse';
+
+export interface AppendResult {
+  /** Records written (new or replaced by a newer version of the same id). */
+  written: number;
+  /** Records in the batch whose id was already stored: an idempotent re-ingest. */
+  alreadyStored: number;
+}
+
+export interface StoreCounts {
+  usage: number;
+  outcomes: number;
+  people: number;
+}
+
+/** Column mapping for a generic usage file (CSV, JSONL, Parquet) loaded by the store's own readers. */
+export interface UsageFileLoad {
+  path: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  /** Mileage column → the file's column name, for files that name columns differently. */
+  columns?: Partial<Record<UsageFileColumn, string>>;
+  source: string;
+}
+
+export const USAGE_FILE_COLUMNS = [
+  'timestamp',
+  'tool',
+  'provider',
+  'model',
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'requests',
+  'cost_usd',
+  'cost_basis',
+  'key_id',
+  'user',
+  'workflow',
+  'session_id',
+  'repo',
+  'branch',
+  'stream',
+] as const;
+export type UsageFileColumn = (typeof USAGE_FILE_COLUMNS)[number];
+
+export interface UsageFileResult extends AppendResult {
+  /** Rows rejected with the reason, 1-based line numbers counting the header as line 1. */
+  rejected: { line: number; field: string | null; message: string }[];
+}
+
+/** A model seen in the store with no price: its tokens are kept and reported, never counted as $0. */
+export interface UnpricedModel {
+  provider: string | null;
+  model: string;
+  records: number;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+/** What the pricing pass needs to know to (re)price a stored list-estimate record. */
+export interface PricingTarget {
+  provider: string | null;
+  model: string;
+  day: string;
+}
+
+/** Per-token prices as exact decimal strings (USD per token), so the store multiplies without division. */
+export interface TokenRates {
+  input: string;
+  cacheRead: string;
+  cacheWrite: string;
+  output: string;
+}
+
+export interface AppliedPrice extends PricingTarget {
+  ref: string;
+  rates: TokenRates;
+  /** Above this many input tokens (uncached + cache) in one request, `tierRates` price the whole request. */
+  tierThreshold: number | null;
+  tierRates: TokenRates | null;
+}
+
+export interface Db {
+  readonly dialect: Dialect;
+  readonly location: string;
+  query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
+  appendUsage(records: readonly UsageRecord[]): Promise<AppendResult>;
+  appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;
+  /** Bulk load through the database's own file reader; bad rows are rejected with their line, good rows kept. */
+  loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult>;
+  /** Replace the directory tables; re-derives local days when the time zone changed. */
+  loadDirectory(directory: OrgDirectory): Promise<void>;
+  /** The distinct (provider, model, day) of list-estimate records, for the pricing pass. */
+  pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]>;
+  /**
+   * Price records of the given (provider, model, UTC day) keys: sets the list estimate of every record with
+   * tokens, and the cost of list-estimate records. Returns the number of records priced.
+   */
+  applyPrices(prices: readonly AppliedPrice[]): Promise<number>;
+  unpricedModels(): Promise<UnpricedModel[]>;
+  /** Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data. */
+  refreshLedger(): Promise<void>;
+  counts(): Promise<StoreCounts>;
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}

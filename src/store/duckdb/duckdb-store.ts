@@ -1,0 +1,408 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { OrgDirectory } from '../../domain/directory.js';
+import { MileageError } from '../../domain/errors.js';
+import { identityHash, redact } from '../../domain/ids.js';
+import { toStorage } from '../../domain/money.js';
+import type { OutcomeRecord } from '../../domain/outcome.js';
+import { isValidTimeZone } from '../../domain/time.js';
+import type { UsageRecord } from '../../domain/usage.js';
+import type {
+  AppendResult,
+  AppliedPrice,
+  Db,
+  PricingTarget,
+  Row,
+  SqlParam,
+  StoreCounts,
+  UnpricedModel,
+  UsageFileLoad,
+  UsageFileResult,
+} from '../db.js';
+import { ledgerSql } from './ledger.js';
+import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageRow } from './records.js';
+import { MIGRATIONS } from './schema.js';
+import { readerSql, stageUsageFileSql } from './usage-file.js';
+import { toSqlValue } from './values.js';
+import { IDENTITY_VIEWS } from './views.js';
+
+/** A SQL string literal; only for values we control or have validated (time zones, temp paths). */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function columnsSpec(columns: Record<string, string>): string {
+  return `{${Object.entries(columns)
+    .map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`)
+    .join(', ')}}`;
+}
+
+export class DuckDbStore implements Db {
+  readonly dialect = 'duckdb' as const;
+  private timeZone = 'UTC';
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating when needed) a store file, or `:memory:`, and brings its schema up to date. */
+  static async open(location: string): Promise<DuckDbStore> {
+    if (location !== ':memory:') await mkdir(dirname(location), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(location);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      if (/lock/i.test(message)) {
+        throw new MileageError(
+          'conflict',
+          `the store ${location} is in use by another process`,
+          'If `mileage serve` is running, use its API or stop it first; or point --db at another file.',
+          { cause },
+        );
+      }
+      throw new MileageError('internal', `cannot open the store ${location}: ${message}`, undefined, { cause });
+    }
+    const conn = await instance.connect();
+    const store = new DuckDbStore(location, instance, conn);
+    await store.run("SET TimeZone = 'UTC'");
+    await store.migrate();
+    store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
+    await store.run(IDENTITY_VIEWS);
+    return store;
+  }
+
+  private async run(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  private async migrate(): Promise<void> {
+    await this.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
+    );
+    const applied = new Set((await this.query('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await this.run('BEGIN TRANSACTION');
+      try {
+        await this.run(m.sql);
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', { v: m.version, n: m.name });
+        await this.run('COMMIT');
+      } catch (cause) {
+        await this.run('ROLLBACK');
+        throw new MileageError('internal', `schema migration ${m.version} (${m.name}) failed`, undefined, { cause });
+      }
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}): Promise<T[]> {
+    // DuckDB rejects bind values the statement does not use, so pass only the referenced ones.
+    const used: Record<string, SqlParam> = {};
+    for (const [name, value] of Object.entries(params)) {
+      if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
+    }
+    const reader = await this.conn.runAndReadAll(sql, used as Record<string, string | number | boolean | null>);
+    const names = reader.columnNames();
+    return reader.getRows().map((values) => {
+      const row: Row = {};
+      names.forEach((name, i) => {
+        row[name] = toSqlValue(values[i] ?? null);
+      });
+      return row as T;
+    });
+  }
+
+  /** The org-local calendar day of a UTC instant column. */
+  private localDay(column: string): string {
+    return `CAST(timezone(${sqlString(this.timeZone)}, ${column}) AS DATE)`;
+  }
+
+  private async withTempJson<T>(rows: unknown[], use: (path: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), 'mileage-'));
+    const path = join(dir, 'batch.jsonl');
+    try {
+      await writeFile(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      return await use(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Idempotent append: records go through DuckDB's own JSON reader (much faster than row-by-row inserts),
+   * duplicates within the batch collapse, and a stored id is replaced by its newer version — so ingesting
+   * the same records again changes no total.
+   */
+  private async appendRows(
+    table: 'usage' | 'outcomes',
+    rows: Record<string, unknown>[],
+    columns: Record<string, string>,
+    timeColumn: string,
+  ): Promise<AppendResult> {
+    if (rows.length === 0) return { written: 0, alreadyStored: 0 };
+    return this.withTempJson(rows, async (path) => {
+      await this.run(
+        `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${this.localDay(timeColumn)} AS day FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)}) QUALIFY row_number() OVER (PARTITION BY id) = 1`,
+      );
+      const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
+      const [total] = await this.query('SELECT count(*) AS n FROM staging');
+      await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
+      await this.run('DROP TABLE staging');
+      return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0) };
+    });
+  }
+
+  async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
+    return this.appendRows('usage', records.map(usageRow), USAGE_JSON_COLUMNS, 'start_at');
+  }
+
+  async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
+    return this.appendRows('outcomes', records.map(outcomeRow), OUTCOME_JSON_COLUMNS, 'occurred_at');
+  }
+
+  async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
+    const reader = readerSql(load, sqlString(load.path));
+    try {
+      // Line numbers count the header of a CSV as line 1; the readers keep the file's row order.
+      const offset = load.format === 'csv' ? 1 : 0;
+      await this.run(
+        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${reader}`,
+      );
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, { cause });
+    }
+    const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
+    await this.run(sql.checkedSql);
+    const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
+      line: Number(r.line),
+      field: (r.field as string | null) ?? null,
+      message: String(r.message),
+    }));
+    await this.run(sql.stageSql);
+    const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
+    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    await this.run('INSERT OR REPLACE INTO usage BY NAME SELECT * FROM staging');
+    for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
+    return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
+  }
+
+  async loadDirectory(dir: OrgDirectory): Promise<void> {
+    if (!isValidTimeZone(dir.timeZone)) {
+      throw new MileageError('config', `unknown time zone "${dir.timeZone}"`, 'Use an IANA name such as Europe/Berlin.');
+    }
+    const rows = {
+      teams: dir.teams.map((t) => ({
+        team_id: t.id,
+        name: t.name,
+        loaded_cost: t.loadedCostPerEngineer ? toStorage(t.loadedCostPerEngineer) : null,
+      })),
+      people: dir.people.map((p) => ({ person_id: p.id, name: p.name, team_id: p.team })),
+      aliases: dir.people.flatMap((p) =>
+        p.aliases.map((a) => ({ alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id })),
+      ),
+      keys: dir.keys.map((k) => ({
+        key_hash: identityHash(k.id),
+        key_hint: redact(k.id),
+        name: k.name,
+        owner: k.owner,
+        team_id: k.team,
+        workflow_id: k.workflow,
+        workload_type: k.workloadType,
+      })),
+      workflows: dir.workflows.map((w) => ({
+        workflow_id: w.id,
+        name: w.name,
+        outcome_kind: w.outcomeKind,
+        quality_bar: w.qualityBar,
+        team_id: w.team,
+      })),
+      seats: dir.seats.flatMap((s) =>
+        s.assignees.map((person) => ({
+          tool: s.tool,
+          plan: s.plan,
+          monthly_price: toStorage(s.monthlyPrice),
+          person_id: person,
+          from_day: s.from,
+          until_day: s.until,
+        })),
+      ),
+      accounts: dir.accounts.map((a) => ({ tool: a.tool, stream: a.stream })),
+    };
+    const tables: [keyof typeof rows, string, Record<string, string>][] = [
+      ['teams', 'dir_teams', { team_id: 'VARCHAR', name: 'VARCHAR', loaded_cost: 'DECIMAL(18,10)' }],
+      ['people', 'dir_people', { person_id: 'VARCHAR', name: 'VARCHAR', team_id: 'VARCHAR' }],
+      ['aliases', 'dir_aliases', { alias_hash: 'VARCHAR', kind: 'VARCHAR', person_id: 'VARCHAR' }],
+      [
+        'keys',
+        'dir_keys',
+        {
+          key_hash: 'VARCHAR',
+          key_hint: 'VARCHAR',
+          name: 'VARCHAR',
+          owner: 'VARCHAR',
+          team_id: 'VARCHAR',
+          workflow_id: 'VARCHAR',
+          workload_type: 'VARCHAR',
+        },
+      ],
+      [
+        'workflows',
+        'dir_workflows',
+        { workflow_id: 'VARCHAR', name: 'VARCHAR', outcome_kind: 'VARCHAR', quality_bar: 'VARCHAR', team_id: 'VARCHAR' },
+      ],
+      [
+        'seats',
+        'dir_seats',
+        {
+          tool: 'VARCHAR',
+          plan: 'VARCHAR',
+          monthly_price: 'DECIMAL(18,10)',
+          person_id: 'VARCHAR',
+          from_day: 'DATE',
+          until_day: 'DATE',
+        },
+      ],
+      ['accounts', 'dir_accounts', { tool: 'VARCHAR', stream: 'VARCHAR' }],
+    ];
+    await this.run('BEGIN TRANSACTION');
+    try {
+      for (const [key, table, columns] of tables) {
+        await this.run(`DELETE FROM ${table}`);
+        const data = rows[key];
+        if (data.length === 0) continue;
+        await this.withTempJson(data, (path) =>
+          this.run(
+            `INSERT INTO ${table} BY NAME SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)})`,
+          ),
+        );
+      }
+      await this.run('COMMIT');
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw new MileageError('internal', 'could not load the org directory into the store', undefined, { cause });
+    }
+    if (dir.timeZone !== this.timeZone) {
+      this.timeZone = dir.timeZone;
+      await this.setMeta('time_zone', dir.timeZone);
+      // Days are the org's calendar days: re-derive them when the time zone changes.
+      await this.run(`UPDATE usage SET day = ${this.localDay('start_at')}`);
+      await this.run(`UPDATE outcomes SET day = ${this.localDay('occurred_at')}`);
+    }
+    await this.setMeta('org', dir.org);
+    await this.setMeta('privacy_individuals', dir.privacy.individuals);
+    await this.setMeta('privacy_min_group_size', String(dir.privacy.minGroupSize));
+  }
+
+  async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
+    const rows = await this.query(
+      `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
+       WHERE model IS NOT NULL AND (input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) > 0
+       ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
+    );
+    return rows.map((r) => ({ provider: (r.provider as string | null) ?? null, model: String(r.model), day: String(r.day) }));
+  }
+
+  async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
+    if (prices.length === 0) return 0;
+    const rows = prices.map((p) => ({
+      provider: p.provider,
+      model: p.model,
+      day: p.day,
+      ref: p.ref,
+      r_in: p.rates.input,
+      r_cr: p.rates.cacheRead,
+      r_cw: p.rates.cacheWrite,
+      r_out: p.rates.output,
+      tier_threshold: p.tierThreshold,
+      t_in: p.tierRates?.input ?? null,
+      t_cr: p.tierRates?.cacheRead ?? null,
+      t_cw: p.tierRates?.cacheWrite ?? null,
+      t_out: p.tierRates?.output ?? null,
+    }));
+    const rate = 'DECIMAL(18,16)';
+    const spec = columnsSpec({
+      provider: 'VARCHAR',
+      model: 'VARCHAR',
+      day: 'DATE',
+      ref: 'VARCHAR',
+      r_in: rate,
+      r_cr: rate,
+      r_cw: rate,
+      r_out: rate,
+      tier_threshold: 'BIGINT',
+      t_in: rate,
+      t_cr: rate,
+      t_cw: rate,
+      t_out: rate,
+    });
+    return this.withTempJson(rows, async (path) => {
+      await this.run(
+        `CREATE OR REPLACE TEMP TABLE price_rates AS SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${spec})`,
+      );
+      const tier = (col: string) =>
+        `CASE WHEN p.tier_threshold IS NOT NULL AND u.input_tokens + u.cache_read_tokens + u.cache_write_tokens > p.tier_threshold THEN p.t_${col} ELSE p.r_${col} END`;
+      const estimate = `CAST(u.input_tokens * ${tier('in')} + u.cache_read_tokens * ${tier('cr')} + u.cache_write_tokens * ${tier('cw')} + u.output_tokens * ${tier('out')} AS DECIMAL(18,10))`;
+      await this.run(`
+        CREATE OR REPLACE TEMP TABLE priced AS
+        SELECT u.id, ${estimate} AS est, p.ref FROM usage u JOIN price_rates p
+          ON u.model = p.model AND coalesce(u.provider, '') = coalesce(p.provider, '') AND CAST(u.start_at AS DATE) = p.day`);
+      await this.run(`
+        UPDATE usage SET est_cost = priced.est,
+          cost = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.est ELSE usage.cost END,
+          price_ref = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.ref ELSE usage.price_ref END
+        FROM priced WHERE usage.id = priced.id`);
+      const [n] = await this.query('SELECT count(*) AS n FROM priced');
+      await this.run('DROP TABLE priced');
+      await this.run('DROP TABLE price_rates');
+      return Number(n?.n ?? 0);
+    });
+  }
+
+  async unpricedModels(): Promise<UnpricedModel[]> {
+    const rows = await this.query(`
+      SELECT provider, model, count(*) AS records, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
+        sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output
+      FROM usage WHERE cost IS NULL AND model IS NOT NULL
+      GROUP BY provider, model ORDER BY sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) DESC`);
+    return rows.map((r) => ({
+      provider: (r.provider as string | null) ?? null,
+      model: String(r.model),
+      records: Number(r.records),
+      input: Number(r.input),
+      cacheRead: Number(r.cache_read),
+      cacheWrite: Number(r.cache_write),
+      output: Number(r.output),
+    }));
+  }
+
+  async refreshLedger(): Promise<void> {
+    await this.run(ledgerSql());
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const [row] = await this.query(
+      'SELECT (SELECT count(*) FROM usage) AS usage, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM dir_people) AS people',
+    );
+    return { usage: Number(row?.usage ?? 0), outcomes: Number(row?.outcomes ?? 0), people: Number(row?.people ?? 0) };
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const [row] = await this.query('SELECT value FROM meta WHERE key = $key', { key });
+    return row ? String(row.value) : null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.conn.run('INSERT OR REPLACE INTO meta VALUES ($key, $value)', { key, value });
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The ledger: one rule that keeps the same dollar from being counted twice across sources.
+ *
+ * For each spend stream and (org-local) day — a "cell":
+ * 1. authority: the source with the best basis (billed > provider_reported > list_estimate; ties go to the
+ *    larger estimate, then the coarser source). Its records' cost is the cell's authoritative total A.
+ * 2. detail: the finest other source that carries estimates (not coarser than the authority; at equal
+ *    granularity only when the authority is money-only, like a cost report). Each detail record receives
+ *    A × its share of the cell's estimated cost, where the cell's estimated cost is the larger of the
+ *    detail's own estimate and the most complete other estimate (the reference). With no such source the
+ *    authority's own records are the detail, at their own cost.
+ * 3. remainder: A minus what detail received stays in the stream as unattributed-to-detail, carried by the
+ *    reference records (or the authority's) in proportion to what detail did not already cover for the same
+ *    person, so it keeps whatever attribution those records have (a key, a workspace, a person).
+ * Seats are cells of their own: `seat:<tool>:<person>`, one billed row a day (monthly price / days in the
+ * month, the month's last day taking the rounding), allocated to the usage under that seat.
+ * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
+ * each cell's entries sum exactly to A.
+ */
+export function ledgerSql(): string {
+  return `
+CREATE OR REPLACE TABLE seat_days AS
+WITH bounds AS (
+  SELECT min(day) AS lo, max(day) AS hi FROM (SELECT day FROM usage UNION ALL SELECT day FROM outcomes)
+),
+days AS (
+  SELECT CAST(d AS DATE) AS day FROM bounds, generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), INTERVAL 1 DAY) g(d)
+  WHERE lo IS NOT NULL
+)
+SELECT s.tool, s.plan, s.person_id, d.day,
+  CASE WHEN d.day = last_day(d.day)
+    THEN CAST(s.monthly_price - CAST(s.monthly_price / day(last_day(d.day)) AS DECIMAL(18,10)) * (day(last_day(d.day)) - 1) AS DECIMAL(18,10))
+    ELSE CAST(s.monthly_price / day(last_day(d.day)) AS DECIMAL(18,10))
+  END AS price
+FROM dir_seats s JOIN days d
+  ON (s.from_day IS NULL OR d.day >= s.from_day) AND (s.until_day IS NULL OR d.day < s.until_day);
+
+CREATE OR REPLACE TABLE ledger AS
+WITH base AS (
+  SELECT id AS record_id, source, stream_resolved AS stream, day, granularity, start_at, tool, provider, model,
+    input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, requests,
+    cost, coalesce(est_cost, cost) AS est, cost_basis, person_id, team_id, workflow_id, key_hash, key_hint,
+    key_name, workload_type, workspace, session_id, repo, branch
+  FROM usage_identity
+  UNION ALL
+  SELECT 'seat:' || sd.tool || ':' || sd.person_id || ':' || CAST(sd.day AS VARCHAR), 'directory-seats',
+    'seat:' || sd.tool || ':' || sd.person_id, sd.day, 'day', CAST(sd.day AS TIMESTAMPTZ), sd.tool, NULL, NULL,
+    0, 0, 0, 0, 0, 0, sd.price, NULL, 'billed', sd.person_id, p.team_id, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL
+  FROM seat_days sd LEFT JOIN dir_people p USING (person_id)
+),
+sources AS (
+  SELECT stream, day, source,
+    max(CASE cost_basis WHEN 'billed' THEN 3 WHEN 'provider_reported' THEN 2 ELSE 1 END) AS basis_rank,
+    min(CASE granularity WHEN 'request' THEN 1 WHEN 'session' THEN 2 WHEN 'hour' THEN 3 WHEN 'day' THEN 4 ELSE 5 END) AS gran_rank,
+    sum(cost) AS cost_sum,
+    sum(est) AS est_sum,
+    bool_or(cost_basis <> 'billed' AND est IS NOT NULL) AS has_est
+  FROM base GROUP BY stream, day, source
+),
+authority AS (
+  SELECT stream, day, source AS auth_source, cost_sum AS a_total, gran_rank AS auth_gran, has_est AS auth_has_est,
+    CASE basis_rank WHEN 3 THEN 'billed' WHEN 2 THEN 'provider_reported' ELSE 'list_estimate' END AS basis
+  FROM sources
+  QUALIFY row_number() OVER (PARTITION BY stream, day ORDER BY basis_rank DESC, est_sum DESC NULLS LAST, gran_rank DESC, source) = 1
+),
+detail AS (
+  SELECT a.stream, a.day, coalesce(d.source, a.auth_source) AS detail_source, coalesce(d.est_sum, 0) AS detail_est
+  FROM authority a
+  LEFT JOIN LATERAL (
+    SELECT s.source, s.est_sum FROM sources s
+    WHERE s.stream = a.stream AND s.day = a.day AND s.source <> a.auth_source AND s.has_est
+      AND (s.gran_rank < a.auth_gran OR (s.gran_rank = a.auth_gran AND NOT a.auth_has_est))
+    ORDER BY s.gran_rank, s.est_sum DESC, s.source LIMIT 1
+  ) d ON true
+),
+reference AS (
+  SELECT d.stream, d.day, r.source AS ref_source, r.est_sum AS ref_est
+  FROM detail d JOIN sources r ON r.stream = d.stream AND r.day = d.day
+  WHERE r.has_est AND r.source <> d.detail_source
+  QUALIFY row_number() OVER (PARTITION BY d.stream, d.day ORDER BY r.est_sum DESC, r.source) = 1
+),
+cells AS (
+  SELECT a.stream, a.day, a.auth_source, a.a_total, a.basis, d.detail_source, d.detail_est, r.ref_source,
+    greatest(coalesce(r.ref_est, 0), d.detail_est) AS denom,
+    d.detail_source = a.auth_source AS self_detail
+  FROM authority a JOIN detail d USING (stream, day) LEFT JOIN reference r USING (stream, day)
+),
+detail_entries AS (
+  SELECT b.*, c.basis AS ledger_basis, c.auth_source, 'detail' AS entry,
+    CASE
+      WHEN c.self_detail THEN b.cost
+      WHEN b.est IS NULL OR c.a_total IS NULL THEN NULL
+      WHEN c.denom = 0 THEN CAST(0 AS DECIMAL(18,10))
+      ELSE CAST(CAST(c.a_total AS DOUBLE) * (CAST(b.est AS DOUBLE) / CAST(c.denom AS DOUBLE)) AS DECIMAL(18,10))
+    END AS amount,
+    1.0 AS token_share
+  FROM base b JOIN cells c ON b.stream = c.stream AND b.day = c.day AND b.source = c.detail_source
+),
+allocated AS (
+  SELECT stream, day, coalesce(sum(amount), 0) AS given FROM detail_entries GROUP BY stream, day
+),
+detail_by_person AS (
+  SELECT stream, day, person_id, sum(est) AS covered FROM detail_entries WHERE person_id IS NOT NULL
+  GROUP BY stream, day, person_id
+),
+carriers AS (
+  SELECT b.*, c.basis AS ledger_basis, c.auth_source, c.a_total - al.given AS remainder,
+    coalesce(b.est, b.cost, 0) AS carrier_weight_full,
+    CASE WHEN b.person_id IS NULL OR dp.covered IS NULL THEN coalesce(b.est, b.cost, 0)
+      ELSE coalesce(b.est, b.cost, 0) * greatest(0, 1 - CAST(dp.covered AS DOUBLE)
+        / nullif(CAST(sum(coalesce(b.est, b.cost, 0)) OVER (PARTITION BY b.stream, b.day, b.person_id) AS DOUBLE), 0))
+    END AS carrier_weight
+  FROM base b
+  JOIN cells c ON b.stream = c.stream AND b.day = c.day AND b.source = coalesce(c.ref_source, c.auth_source)
+  JOIN allocated al ON al.stream = b.stream AND al.day = b.day
+  LEFT JOIN detail_by_person dp ON dp.stream = b.stream AND dp.day = b.day AND dp.person_id = b.person_id
+  WHERE NOT c.self_detail AND c.a_total IS NOT NULL
+),
+carrier_shares AS (
+  SELECT *,
+    CASE WHEN sum(carrier_weight) OVER w > 0 THEN CAST(carrier_weight AS DOUBLE) / CAST(sum(carrier_weight) OVER w AS DOUBLE)
+         WHEN sum(carrier_weight_full) OVER w > 0 THEN CAST(carrier_weight_full AS DOUBLE) / CAST(sum(carrier_weight_full) OVER w AS DOUBLE)
+         ELSE 1.0 / count(*) OVER w END AS share,
+    row_number() OVER w2 AS pos,
+    count(*) OVER w AS n
+  FROM carriers
+  WINDOW w AS (PARTITION BY stream, day), w2 AS (PARTITION BY stream, day ORDER BY record_id)
+),
+remainder_rough AS (
+  SELECT *, CAST(CAST(remainder AS DOUBLE) * share AS DECIMAL(18,10)) AS rough FROM carrier_shares
+),
+remainder_entries AS (
+  SELECT * EXCLUDE (remainder, carrier_weight, carrier_weight_full, share, pos, n, rough),
+    'remainder' AS entry,
+    -- the last carrier takes the rounding so the cell sums exactly to A
+    CASE WHEN pos = n THEN remainder - (sum(rough) OVER (PARTITION BY stream, day) - rough) ELSE rough END AS amount,
+    CASE WHEN coalesce(est, cost, 0) = 0 THEN 0.0 ELSE carrier_weight / coalesce(est, cost) END AS token_share
+  FROM remainder_rough
+)
+SELECT record_id, source, stream, day, granularity, start_at, tool, provider, model,
+  CAST(round(input_tokens * token_share) AS BIGINT) AS input_tokens,
+  CAST(round(cache_read_tokens * token_share) AS BIGINT) AS cache_read_tokens,
+  CAST(round(cache_write_tokens * token_share) AS BIGINT) AS cache_write_tokens,
+  CAST(round(output_tokens * token_share) AS BIGINT) AS output_tokens,
+  CAST(round(reasoning_tokens * token_share) AS BIGINT) AS reasoning_tokens,
+  CAST(round(requests * token_share) AS BIGINT) AS requests,
+  CAST(amount AS DECIMAL(18,10)) AS cost, amount IS NULL AS unpriced, ledger_basis AS basis, cost_basis AS record_basis,
+  auth_source, entry, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace,
+  session_id, repo, branch
+FROM (
+  SELECT * EXCLUDE (ledger_basis), ledger_basis FROM detail_entries
+  UNION ALL BY NAME
+  SELECT * FROM remainder_entries WHERE amount <> 0
+);
+`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Versioned schema migrations for the DuckDB store. A migration is applied once, in order, inside a
+ * transaction, and recorded in `schema_migrations`; never edit a released migration, add the next one.
+ *
+ * Money is DECIMAL(18,10): exact, and fine enough for the cheapest per-token prices. Identity values are
+ * stored hashed (`*_hash`) with a redacted hint for display; no prompt or code content has a column.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, directory and meta',
+    sql: `
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE usage (
+  id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  stream VARCHAR,
+  granularity VARCHAR NOT NULL,
+  start_at TIMESTAMPTZ NOT NULL,
+  end_at TIMESTAMPTZ NOT NULL,
+  day DATE NOT NULL,
+  tool VARCHAR,
+  provider VARCHAR,
+  model VARCHAR,
+  input_tokens BIGINT NOT NULL,
+  cache_read_tokens BIGINT NOT NULL,
+  cache_write_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  reasoning_tokens BIGINT NOT NULL,
+  requests BIGINT NOT NULL,
+  cost DECIMAL(18,10),
+  est_cost DECIMAL(18,10),
+  cost_basis VARCHAR NOT NULL,
+  price_ref VARCHAR,
+  dedup_key VARCHAR,
+  actor_hash VARCHAR,
+  actor_hint VARCHAR,
+  key_hash VARCHAR,
+  key_hint VARCHAR,
+  workspace VARCHAR,
+  session_id VARCHAR,
+  repo VARCHAR,
+  branch VARCHAR,
+  workflow VARCHAR,
+  machine_id VARCHAR,
+  tool_version VARCHAR
+);
+
+CREATE TABLE outcomes (
+  id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  occurred_at TIMESTAMPTZ NOT NULL,
+  day DATE NOT NULL,
+  opened_at TIMESTAMPTZ,
+  actor_hash VARCHAR,
+  actor_hint VARCHAR,
+  repo VARCHAR,
+  ref VARCHAR,
+  head_branch VARCHAR,
+  linked_tickets VARCHAR[],
+  additions BIGINT,
+  deletions BIGINT,
+  files BIGINT,
+  effective_lines BIGINT,
+  points DOUBLE,
+  points_basis VARCHAR,
+  ai_assisted BOOLEAN NOT NULL,
+  ai_evidence VARCHAR,
+  rework BOOLEAN NOT NULL,
+  rework_reason VARCHAR,
+  category VARCHAR NOT NULL,
+  work_type VARCHAR,
+  workflow VARCHAR,
+  count BIGINT NOT NULL,
+  value DECIMAL(18,10)
+);
+
+CREATE TABLE dir_teams (team_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, loaded_cost DECIMAL(18,10));
+CREATE TABLE dir_people (person_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, team_id VARCHAR);
+CREATE TABLE dir_aliases (alias_hash VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, person_id VARCHAR NOT NULL);
+CREATE TABLE dir_keys (
+  key_hash VARCHAR PRIMARY KEY, key_hint VARCHAR NOT NULL, name VARCHAR NOT NULL, owner VARCHAR, team_id VARCHAR,
+  workflow_id VARCHAR, workload_type VARCHAR
+);
+CREATE TABLE dir_workflows (
+  workflow_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, outcome_kind VARCHAR, quality_bar VARCHAR, team_id VARCHAR
+);
+CREATE TABLE dir_seats (
+  tool VARCHAR NOT NULL, plan VARCHAR, monthly_price DECIMAL(18,10) NOT NULL, person_id VARCHAR NOT NULL,
+  from_day DATE, until_day DATE
+);
+CREATE TABLE dir_accounts (tool VARCHAR PRIMARY KEY, stream VARCHAR NOT NULL);
+`,
+  },
+];

@@ -1,0 +1,98 @@
+import { USAGE_FILE_COLUMNS, type UsageFileColumn, type UsageFileLoad } from '../db.js';
+
+/**
+ * Generic usage files (CSV, JSONL, Parquet) are read by DuckDB's own readers: at GB/s, with every value
+ * first read as text so that one bad cell rejects one row (with its line and column) instead of the file.
+ *
+ * Documented columns (README "Generic usage files"): `timestamp` (required, ISO-8601), `model` (required),
+ * `tool`, `provider`, `input_tokens` (uncached input), `cache_read_tokens`, `cache_write_tokens`,
+ * `output_tokens` (reasoning included), `reasoning_tokens`, `requests` (default 1), `cost_usd` (decimal),
+ * `cost_basis` (billed | provider_reported | list_estimate; default provider_reported when cost_usd is
+ * given, else list_estimate to be priced), `key_id`, `user`, `workflow`, `session_id`, `repo`, `branch`,
+ * `stream`.
+ */
+export function readerSql(load: UsageFileLoad, path: string): string {
+  switch (load.format) {
+    case 'csv':
+      return `read_csv(${path}, header = true, all_varchar = true, auto_detect = true)`;
+    case 'jsonl':
+      return `read_json(${path}, format = 'newline_delimited', auto_detect = true)`;
+    case 'parquet':
+      return `read_parquet(${path})`;
+    default:
+      load.format satisfies never;
+      throw new Error(`unknown format ${String(load.format)}`);
+  }
+}
+
+const TOKEN_COLUMNS = [
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'requests',
+] as const satisfies readonly UsageFileColumn[];
+
+/** SQL that stages the valid rows of a raw table `raw_file` (all VARCHAR + `line`), and lists the rejects. */
+export function stageUsageFileSql(
+  load: UsageFileLoad,
+  fileColumns: readonly string[],
+  localDay: (column: string) => string,
+  quote: (s: string) => string,
+): { checkedSql: string; stageSql: string; rejectedSql: string } {
+  const present = new Set(fileColumns);
+  const col = (c: UsageFileColumn): string => {
+    const name = load.columns?.[c] ?? c;
+    return present.has(name) ? `nullif(trim(CAST("${name.replaceAll('"', '""')}" AS VARCHAR)), '')` : 'NULL';
+  };
+  const checks: string[] = [
+    `CASE WHEN ${col('timestamp')} IS NULL THEN 'timestamp|missing' WHEN try_cast(${col('timestamp')} AS TIMESTAMPTZ) IS NULL THEN 'timestamp|not an ISO-8601 time: ' || ${col('timestamp')} END`,
+    `CASE WHEN ${col('model')} IS NULL THEN 'model|missing' END`,
+    ...TOKEN_COLUMNS.map(
+      (c) =>
+        `CASE WHEN ${col(c)} IS NOT NULL AND (try_cast(${col(c)} AS BIGINT) IS NULL OR try_cast(${col(c)} AS BIGINT) < 0) THEN '${c}|not a whole number >= 0: ' || ${col(c)} END`,
+    ),
+    `CASE WHEN ${col('cost_usd')} IS NOT NULL AND try_cast(${col('cost_usd')} AS DECIMAL(18,10)) IS NULL THEN 'cost_usd|not a decimal amount: ' || ${col('cost_usd')} END`,
+    `CASE WHEN ${col('cost_basis')} IS NOT NULL AND ${col('cost_basis')} NOT IN ('billed', 'provider_reported', 'list_estimate') THEN 'cost_basis|expected billed, provider_reported or list_estimate, got ' || ${col('cost_basis')} END`,
+    `CASE WHEN ${col('cost_basis')} = 'billed' AND ${col('cost_usd')} IS NULL THEN 'cost_usd|required when cost_basis is billed' END`,
+  ];
+  const tok = (c: UsageFileColumn, dflt = '0') => `coalesce(try_cast(${col(c)} AS BIGINT), ${dflt})`;
+  const hashOf = (c: UsageFileColumn) =>
+    `CASE WHEN ${col(c)} IS NULL THEN NULL ELSE 'h:' || left(sha256(lower(${col(c)})), 24) END`;
+  // The SQL twin of domain/ids.ts redact(): a display hint that cannot recover the value.
+  const hintOf = (c: UsageFileColumn) =>
+    `CASE WHEN ${col(c)} IS NULL THEN NULL WHEN position('@' IN ${col(c)}) > 1 THEN left(${col(c)}, 1) || '••@' || split_part(${col(c)}, '@', 2) WHEN length(${col(c)}) <= 8 THEN left(${col(c)}, 2) || '••' ELSE left(${col(c)}, 6) || '…' || right(${col(c)}, 4) END`;
+  const content = USAGE_FILE_COLUMNS.map((c) => `coalesce(${col(c)}, '')`).join(` || '|' || `);
+  const checkedSql = `CREATE OR REPLACE TEMP TABLE checked AS
+    SELECT *, coalesce(${checks.join(', ')}) AS problem,
+      ${content} AS content
+    FROM raw_file`;
+  const costBasis = `coalesce(${col('cost_basis')}, CASE WHEN ${col('cost_usd')} IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END)`;
+  const stageSql = `CREATE OR REPLACE TEMP TABLE staging AS
+    SELECT
+      left(sha256(${quote(load.source)} || '|' || content || '|' || CAST(row_number() OVER (PARTITION BY content ORDER BY line) AS VARCHAR)), 32) AS id,
+      ${quote(load.source)} AS source,
+      ${col('stream')} AS stream,
+      'request' AS granularity,
+      CAST(${col('timestamp')} AS TIMESTAMPTZ) AS start_at,
+      CAST(${col('timestamp')} AS TIMESTAMPTZ) AS end_at,
+      ${localDay(`CAST(${col('timestamp')} AS TIMESTAMPTZ)`)} AS day,
+      ${col('tool')} AS tool, ${col('provider')} AS provider, ${col('model')} AS model,
+      ${tok('input_tokens')} AS input_tokens, ${tok('cache_read_tokens')} AS cache_read_tokens,
+      ${tok('cache_write_tokens')} AS cache_write_tokens, ${tok('output_tokens')} AS output_tokens,
+      ${tok('reasoning_tokens')} AS reasoning_tokens, ${tok('requests', '1')} AS requests,
+      CASE WHEN ${costBasis} = 'list_estimate' THEN NULL ELSE try_cast(${col('cost_usd')} AS DECIMAL(18,10)) END AS cost,
+      NULL AS est_cost,
+      ${costBasis} AS cost_basis,
+      CASE WHEN ${costBasis} = 'list_estimate' THEN NULL ELSE ${quote(load.source)} END AS price_ref,
+      NULL AS dedup_key,
+      ${hashOf('user')} AS actor_hash, ${hintOf('user')} AS actor_hint,
+      ${hashOf('key_id')} AS key_hash, ${hintOf('key_id')} AS key_hint,
+      NULL AS workspace, ${col('session_id')} AS session_id, ${col('repo')} AS repo, ${col('branch')} AS branch,
+      ${col('workflow')} AS workflow, NULL AS machine_id, NULL AS tool_version
+    FROM checked WHERE problem IS NULL`;
+  const rejectedSql = `SELECT line, split_part(problem, '|', 1) AS field, split_part(problem, '|', 2) AS message
+    FROM checked WHERE problem IS NOT NULL ORDER BY line`;
+  return { checkedSql, stageSql, rejectedSql };
+}

@@ -1,0 +1,43 @@
+/**
+ * Identity-resolved views. Identity resolves at query time (alias → person → team; key → owner, team,
+ * workflow), so editing mileage.yaml re-attributes history without re-ingesting.
+ */
+export const IDENTITY_VIEWS = `
+CREATE OR REPLACE VIEW usage_persons AS
+SELECT u.*,
+  coalesce(actor_alias.person_id, k.owner, key_alias.person_id) AS person_id,
+  k.team_id AS key_team_id,
+  coalesce(u.workflow, k.workflow_id) AS workflow_id,
+  k.name AS key_name,
+  k.workload_type
+FROM usage u
+LEFT JOIN dir_aliases actor_alias ON actor_alias.alias_hash = u.actor_hash
+LEFT JOIN dir_keys k ON k.key_hash = u.key_hash
+LEFT JOIN dir_aliases key_alias ON key_alias.alias_hash = u.key_hash;
+
+-- A record that does not name its billing account belongs to the person's seat for that tool when they
+-- have one that day, else to the org's default account for the tool, else to a labelled stream of its own.
+CREATE OR REPLACE VIEW usage_identity AS
+SELECT up.*,
+  coalesce(up.key_team_id, p.team_id) AS team_id,
+  coalesce(
+    up.stream,
+    CASE WHEN s.person_id IS NOT NULL THEN 'seat:' || up.tool || ':' || up.person_id END,
+    acc.stream,
+    'unassigned:' || coalesce(up.tool, up.source)
+  ) AS stream_resolved
+FROM usage_persons up
+LEFT JOIN dir_people p ON p.person_id = up.person_id
+LEFT JOIN dir_seats s ON up.stream IS NULL AND s.tool = up.tool AND s.person_id = up.person_id
+  AND (s.from_day IS NULL OR up.day >= s.from_day) AND (s.until_day IS NULL OR up.day < s.until_day)
+LEFT JOIN dir_accounts acc ON acc.tool = up.tool;
+
+CREATE OR REPLACE VIEW outcomes_identity AS
+SELECT o.*, a.person_id, p.team_id
+FROM outcomes o
+LEFT JOIN dir_aliases a ON a.alias_hash = o.actor_hash
+LEFT JOIN dir_people p ON p.person_id = a.person_id;
+
+CREATE OR REPLACE VIEW people AS
+SELECT p.person_id, p.name, p.team_id, t.name AS team_name FROM dir_people p LEFT JOIN dir_teams t USING (team_id);
+`;

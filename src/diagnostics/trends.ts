@@ -1,0 +1,125 @@
+import { formatUsd, usd } from '../domain/money.js';
+import { mad, median } from '../domain/statistics.js';
+import type { WeeklyPoint } from '../metrics/delivery.js';
+import type { DailySpend } from '../metrics/spend.js';
+import type { Finding } from './finding.js';
+
+const EDGE_WEEKS = 4;
+const MIN_TRAJECTORY_WEEKS = 12;
+/** Flag when spend grows at least 1.5x and at least twice as fast as delivery. */
+const SPEND_GROWTH_FLAG = 1.5;
+const GAP_FLAG = 2;
+
+function edges(weeks: WeeklyPoint[]): { first: WeeklyPoint[]; last: WeeklyPoint[] } {
+  return { first: weeks.slice(0, EDGE_WEEKS), last: weeks.slice(-EDGE_WEEKS) };
+}
+
+const sumCost = (ws: WeeklyPoint[]) => ws.reduce((a, w) => a.plus(w.cost), usd(0));
+const sumOf = (ws: WeeklyPoint[], f: (w: WeeklyPoint) => number) => ws.reduce((a, w) => a + f(w), 0);
+
+/** trajectory.spend_vs_delivery over complete weeks only (a partial edge week would bias both ends). */
+export function trajectoryFinding(weeks: WeeklyPoint[]): Finding | null {
+  if (weeks.length < MIN_TRAJECTORY_WEEKS) return null;
+  const { first, last } = edges(weeks);
+  const spendBefore = sumCost(first);
+  const spendAfter = sumCost(last);
+  const pointsBefore = sumOf(first, (w) => w.points);
+  const pointsAfter = sumOf(last, (w) => w.points);
+  if (spendBefore.isZero() || pointsBefore === 0) return null;
+  const spendGrowth = spendAfter.dividedBy(spendBefore).toNumber();
+  const deliveryGrowth = pointsAfter / pointsBefore;
+  const prGrowth = sumOf(last, (w) => w.prs) / Math.max(1, sumOf(first, (w) => w.prs));
+  const flag = spendGrowth >= SPEND_GROWTH_FLAG && spendGrowth / deliveryGrowth >= GAP_FLAG;
+  const costPerPointBefore = spendBefore.toNumber() / pointsBefore;
+  const costPerPointAfter = spendAfter.toNumber() / pointsAfter;
+  const marginal =
+    pointsAfter > pointsBefore ? spendAfter.minus(spendBefore).toNumber() / (pointsAfter - pointsBefore) : null;
+  return {
+    id: 'trajectory.spend_vs_delivery',
+    section: 'trajectory',
+    flag,
+    question: 'Is spend growing faster than delivery?',
+    answer: `Over ${weeks.length} weeks: spend ${spendGrowth.toFixed(1)}x, delivery ${deliveryGrowth.toFixed(1)}x (first ${EDGE_WEEKS} weeks against the last ${EDGE_WEEKS}). ${flag ? `A delivery point now costs ${formatUsd(usd(costPerPointAfter.toFixed(2)))} against ${formatUsd(usd(costPerPointBefore.toFixed(2)))}.` : 'Spend and delivery are moving together.'}`,
+    evidence: {
+      weeks: weeks.length,
+      spend_first_4w: formatUsd(spendBefore),
+      spend_last_4w: formatUsd(spendAfter),
+      spend_growth: Number(spendGrowth.toFixed(2)),
+      delivery_points_growth: Number(deliveryGrowth.toFixed(2)),
+      merged_prs_growth: Number(prGrowth.toFixed(2)),
+      ...(marginal !== null ? { marginal_cost_per_extra_point: marginal.toFixed(2) } : {}),
+    },
+    metricIds: ['trajectory.spend_vs_delivery'],
+    action: flag
+      ? 'Look at what grew: new users, deeper use per user, or pricier models (model mix); keep what shows delivery lift and question the rest.'
+      : null,
+  };
+}
+
+/** quality.rework_share: its level now and its change since the start of the period. */
+export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
+  if (weeks.length < 2 * EDGE_WEEKS) return null;
+  const { first, last } = edges(weeks);
+  const prsBefore = sumOf(first, (w) => w.prs);
+  const prsAfter = sumOf(last, (w) => w.prs);
+  if (prsBefore < 20 || prsAfter < 20) return null;
+  const before = sumOf(first, (w) => w.reworkPrs) / prsBefore;
+  const after = sumOf(last, (w) => w.reworkPrs) / prsAfter;
+  const flag = after - before >= 0.05 && after >= 1.5 * before;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return {
+    id: 'quality.rework_share',
+    section: 'quality',
+    flag,
+    question: 'Is the quality tax (rework) rising?',
+    answer: flag
+      ? `Yes: ${pct(after)} of merged PRs are rework, up from ${pct(before)}.`
+      : `Rework is ${pct(after)} of merged PRs (was ${pct(before)}).`,
+    evidence: { rework_share_first_4w: pct(before), rework_share_last_4w: pct(after), prs_first_4w: prsBefore, prs_last_4w: prsAfter },
+    metricIds: ['quality.rework_share'],
+    action: flag ? 'Read the last month’s reverts and regression fixes: which repositories and which kinds of change?' : null,
+  };
+}
+
+/** anomaly.daily_spike over the last 28 days, each day against the median and MAD of the 28 before it. */
+export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null {
+  if (days.length < 14 + 1) return null;
+  const values = days.map((d) => d.cost.toNumber());
+  const spikes: { day: string; cost: number; baseline: number }[] = [];
+  for (let i = Math.max(14, days.length - lastDays); i < days.length; i++) {
+    const history = values.slice(Math.max(0, i - 28), i);
+    const m = median(history);
+    const spread = mad(history);
+    const v = values[i] as number;
+    if (m > 0 && v > m + 6 * spread && v > 3 * m) spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m });
+  }
+  const worst = spikes.sort((a, b) => b.cost / b.baseline - a.cost / a.baseline)[0];
+  if (!worst) {
+    return {
+      id: 'anomaly.daily_spike',
+      section: 'anomaly',
+      flag: false,
+      question: 'Did any day cost far more than usual?',
+      answer: 'No day in the last four weeks stands out from its baseline.',
+      evidence: {},
+      metricIds: ['anomaly.daily_spike'],
+      action: null,
+    };
+  }
+  return {
+    id: 'anomaly.daily_spike',
+    section: 'anomaly',
+    flag: true,
+    question: 'Did any day cost far more than usual?',
+    answer: `${worst.day} cost ${formatUsd(usd(worst.cost.toFixed(2)))}, ${(worst.cost / worst.baseline).toFixed(1)}x its baseline of ${formatUsd(usd(worst.baseline.toFixed(2)))}.`,
+    evidence: {
+      day: worst.day,
+      spend: worst.cost.toFixed(2),
+      baseline_median: worst.baseline.toFixed(2),
+      multiple: Number((worst.cost / worst.baseline).toFixed(2)),
+      spike_days: spikes.length,
+    },
+    metricIds: ['anomaly.daily_spike'],
+    action: `Open ${worst.day} by workload and session: a runaway agent loop, a batch job, or a new workflow?`,
+  };
+}

@@ -1,0 +1,114 @@
+import { formatUsd, usd } from '../domain/money.js';
+import { bootstrapRatioOfRatios, median } from '../domain/statistics.js';
+import type { PersonWeek } from '../metrics/delivery.js';
+import type { Finding } from './finding.js';
+
+/** Minimum samples before a spread may be flagged: see variance.cost_per_pr_spread in the catalog. */
+export const MIN_PERSON_PRS = 8;
+export const MIN_PEER_PRS = 20;
+export const MIN_WEEKS = 4;
+export const SPREAD_FLAG = 3;
+/** The bootstrap interval's lower end must stay above this, or the spread may be noise. */
+export const INTERVAL_FLOOR = 1.5;
+
+export interface PersonSpread {
+  personId: string;
+  name: string;
+  teamId: string | null;
+  costPerPr: number;
+  cohortMedian: number;
+  ratio: number;
+  interval: { low: number; high: number } | null;
+  prs: number;
+  peerPrs: number;
+  flagged: boolean;
+}
+
+/**
+ * Spread of cost per merged PR among people of the same team (the cohort of similar work for now). A person
+ * is flagged only at ≥ 3x the cohort median, with enough PRs on both sides, and when a bootstrap over weeks
+ * keeps the ratio above 1.5x — otherwise the spread may be noise.
+ */
+export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
+  const byPerson = new Map<string, PersonWeek[]>();
+  for (const w of weeks) byPerson.set(w.personId, [...(byPerson.get(w.personId) ?? []), w]);
+  const people = [...byPerson.entries()].map(([personId, ws]) => {
+    const cost = ws.reduce((a, w) => a.plus(w.cost), usd(0)).toNumber();
+    const prs = ws.reduce((a, w) => a + w.prs, 0);
+    return { personId, name: ws[0]?.name ?? personId, teamId: ws[0]?.teamId ?? null, ws, cost, prs };
+  });
+  const spreads: PersonSpread[] = [];
+  for (const person of people) {
+    if (person.prs === 0 || person.teamId === null) continue;
+    const peers = people.filter((p) => p.teamId === person.teamId && p.personId !== person.personId && p.prs > 0);
+    if (peers.length < 2) continue;
+    const cohortMedian = median(peers.map((p) => p.cost / p.prs));
+    if (!(cohortMedian > 0)) continue;
+    const costPerPr = person.cost / person.prs;
+    const ratio = costPerPr / cohortMedian;
+    const peerPrs = peers.reduce((a, p) => a + p.prs, 0);
+    const enough = person.prs >= MIN_PERSON_PRS && peerPrs >= MIN_PEER_PRS && person.ws.length >= MIN_WEEKS;
+    let interval: PersonSpread['interval'] = null;
+    if (enough && ratio >= SPREAD_FLAG) {
+      const unit = (w: PersonWeek) => ({ numerator: w.cost.toNumber(), denominator: w.prs });
+      // Peers are resampled as weeks of the cohort median person's rate: each peer week is one unit.
+      interval = bootstrapRatioOfRatios(person.ws.map(unit), peers.flatMap((p) => p.ws.map(unit)), {
+        seed: person.personId.length * 7919 + person.prs,
+      });
+    }
+    spreads.push({
+      personId: person.personId,
+      name: person.name,
+      teamId: person.teamId,
+      costPerPr,
+      cohortMedian,
+      ratio,
+      interval,
+      prs: person.prs,
+      peerPrs,
+      flagged: enough && ratio >= SPREAD_FLAG && interval !== null && interval.low > INTERVAL_FLOOR,
+    });
+  }
+  return spreads.sort((a, b) => b.ratio - a.ratio);
+}
+
+export function varianceFinding(spreads: PersonSpread[], named: boolean, teamName: (id: string) => string): Finding {
+  const flagged = spreads.filter((s) => s.flagged);
+  const top = flagged[0] ?? spreads[0];
+  const who = (s: PersonSpread) => (named ? s.name : `one engineer in ${teamName(s.teamId ?? '')}`);
+  if (!top || flagged.length === 0) {
+    return {
+      id: 'variance.cost_per_pr_spread',
+      section: 'variance',
+      flag: false,
+      question: 'Is anyone spending far more than their peers on similar work?',
+      answer: top
+        ? `No. The widest spread is ${top.ratio.toFixed(1)}x the team median, within what the data can tell from noise.`
+        : 'Not enough merged PRs with attributed spend to compare people yet.',
+      evidence: top ? { widest_ratio: Number(top.ratio.toFixed(2)), people_compared: spreads.length } : {},
+      metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
+      action: null,
+    };
+  }
+  return {
+    id: 'variance.cost_per_pr_spread',
+    section: 'variance',
+    flag: true,
+    question: 'Is anyone spending far more than their peers on similar work?',
+    answer: `${who(top)} spends ${formatUsd(usd(top.costPerPr.toFixed(2)))} per merged PR, ${top.ratio.toFixed(1)}x the team median of ${formatUsd(usd(top.cohortMedian.toFixed(2)))} (90% interval ${top.interval?.low.toFixed(1)}x–${top.interval?.high.toFixed(1)}x, ${top.prs} PRs against ${top.peerPrs}).${flagged.length > 1 ? ` ${flagged.length - 1} more above 3x.` : ''}`,
+    evidence: {
+      person: named ? top.name : 'hidden',
+      team: teamName(top.teamId ?? ''),
+      cost_per_pr: top.costPerPr.toFixed(2),
+      team_median: top.cohortMedian.toFixed(2),
+      ratio: Number(top.ratio.toFixed(2)),
+      interval_low: Number((top.interval?.low ?? 0).toFixed(2)),
+      interval_high: Number((top.interval?.high ?? 0).toFixed(2)),
+      prs: top.prs,
+      peer_prs: top.peerPrs,
+    },
+    metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
+    action:
+      'Ask, not grade: is the work harder than it looks (a gnarly codebase, an exploratory spike), is an agent looping, or is there a workflow peers could share?',
+  };
+}

@@ -1,0 +1,152 @@
+import type { Privacy } from '../domain/directory.js';
+import { formatUsd, usd, type Usd } from '../domain/money.js';
+import type { DayWindow } from '../domain/time.js';
+import type { Db } from '../store/db.js';
+import { deliveryTotals, personWeeks, weeklySeries } from '../metrics/delivery.js';
+import type { MetricContext, Viewer } from '../metrics/metric.js';
+import { namesPeople } from '../metrics/privacy.js';
+import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
+import { spendByWorkload, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
+import type { Finding } from './finding.js';
+import { modelFitFinding, type Repricer } from './model-fit.js';
+import { reworkFinding, spikeFinding, trajectoryFinding } from './trends.js';
+import { costPerPrSpreads, varianceFinding } from './variance.js';
+import { diagnosticWindows } from './windows.js';
+
+export interface Headline {
+  spend: Usd;
+  mergedPrs: number;
+  deliveryPoints: number;
+  /** Agent and seat spend of people (workflow bots excluded) ÷ their merged PRs. */
+  costPerMergedPr: Usd | null;
+  top5Share: number;
+  unpricedTokens: number;
+  unpricedModels: string[];
+  byBasis: { basis: string; cost: Usd }[];
+}
+
+export interface WorkloadLine {
+  label: string;
+  kind: WorkloadSpend['kind'];
+  model: string | null;
+  cost: Usd;
+  share: number;
+  tokensPerDollar: number | null;
+  cacheReadShare: number;
+  /** Share last week minus share the week before, in points. */
+  shareChange: number | null;
+}
+
+export interface WeeklyReport {
+  org: string;
+  window: DayWindow;
+  headline: Headline;
+  topWorkloads: WorkloadLine[];
+  findings: Finding[];
+  coverage: CoverageRow[];
+}
+
+export interface WeeklyOptions {
+  db: Db;
+  org: string;
+  privacy: Privacy;
+  viewer: Viewer;
+  reprice: Repricer;
+  window?: Partial<DayWindow>;
+}
+
+/** The Monday-morning ten minutes: everything computed by SQL over the store's views. */
+export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport | null> {
+  const base = { db: options.db, privacy: options.privacy, viewer: options.viewer };
+  const extent = await dataExtent(base);
+  if (!extent) return null;
+  const w = diagnosticWindows(extent.first, extent.last, options.window);
+  const ctx = (window: DayWindow): MetricContext => ({ ...base, window });
+  const report = ctx(w.report);
+
+  const [totals, delivery, workloads, lastWeek, previousWeek, cover] = await Promise.all([
+    spendTotals(report),
+    deliveryTotals(report),
+    spendByWorkload(report),
+    spendByWorkload(ctx(w.lastWeek)),
+    spendByWorkload(ctx(w.previousWeek)),
+    coverage(report),
+  ]);
+  const people = await personWeeks(report);
+  const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
+  const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
+
+  const shareOf = (list: WorkloadSpend[], id: string) => list.find((x) => x.id === id)?.share ?? 0;
+  const topWorkloads: WorkloadLine[] = workloads.slice(0, 5).map((x) => ({
+    label: x.label,
+    kind: x.kind,
+    model: x.model,
+    cost: x.cost,
+    share: x.share,
+    tokensPerDollar: tokensPerDollar(x),
+    cacheReadShare: x.tokens === 0 ? 0 : x.cacheReadTokens / x.tokens,
+    shareChange: previousWeek.length ? shareOf(lastWeek, x.id) - shareOf(previousWeek, x.id) : null,
+  }));
+  const top5Share = workloads.slice(0, 5).reduce((a, x) => a + x.share, 0);
+
+  const named = namesPeople(options.privacy, options.viewer);
+  const teams = new Map(
+    (await options.db.query('SELECT team_id, name FROM dir_teams')).map((r) => [String(r.team_id), String(r.name)]),
+  );
+  const findings: Finding[] = [];
+  findings.push({
+    id: 'spend.by_workload',
+    section: 'where',
+    flag: false,
+    question: 'Where did the money go?',
+    answer: `${formatUsd(totals.cost)} over ${w.report.since} – ${w.report.until}; the top ${Math.min(5, workloads.length)} workloads took ${(top5Share * 100).toFixed(0)}%: ${topWorkloads
+      .slice(0, 3)
+      .map((t) => `${t.label} ${(t.share * 100).toFixed(0)}%`)
+      .join(', ')}.`,
+    evidence: Object.fromEntries(topWorkloads.map((t) => [t.label, formatUsd(t.cost)])),
+    metricIds: ['spend.by_workload', 'concentration.top_n_share'],
+    action: null,
+  });
+  const fit = await modelFitFinding(report, workloads, options.reprice);
+  if (fit) findings.push(fit);
+  findings.push(
+    varianceFinding(costPerPrSpreads(await personWeeks(ctx(w.variance))), named, (id) => teams.get(id) ?? id),
+  );
+  const weeks = await weeklySeries(ctx(w.trajectory));
+  const trajectory = trajectoryFinding(weeks);
+  if (trajectory) findings.push(trajectory);
+  const rework = reworkFinding(weeks);
+  if (rework) findings.push(rework);
+  const spike = spikeFinding(await dailySpend(ctx(w.daily)));
+  if (spike) findings.push(spike);
+  if (totals.unpricedTokens > 0) {
+    findings.push({
+      id: 'data.unpriced_volume',
+      section: 'data',
+      flag: true,
+      question: 'Is any usage missing a price?',
+      answer: `${totals.unpricedTokens.toLocaleString('en-US')} tokens on ${totals.unpricedModels.join(', ')} have no known price and are not in the dollar totals.`,
+      evidence: { unpriced_tokens: totals.unpricedTokens, records: totals.unpricedRecords, models: totals.unpricedModels.join(', ') },
+      metricIds: ['data.unpriced_volume'],
+      action: 'Run `mileage prices check` for a ready-to-paste price override.',
+    });
+  }
+
+  return {
+    org: options.org,
+    window: w.report,
+    headline: {
+      spend: totals.cost,
+      mergedPrs: delivery.mergedPrs,
+      deliveryPoints: delivery.points,
+      costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
+      top5Share,
+      unpricedTokens: totals.unpricedTokens,
+      unpricedModels: totals.unpricedModels,
+      byBasis: totals.byBasis,
+    },
+    topWorkloads,
+    findings,
+    coverage: cover,
+  };
+}

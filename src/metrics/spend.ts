@@ -1,0 +1,85 @@
+import { usd, type Usd } from '../domain/money.js';
+import type { DayWindow } from '../domain/time.js';
+import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+
+export interface SpendTotals {
+  cost: Usd;
+  tokens: number;
+  /** Share of the dollars by basis of the authoritative total. */
+  byBasis: { basis: string; cost: Usd }[];
+  unpricedTokens: number;
+  unpricedRecords: number;
+  unpricedModels: string[];
+}
+
+/** spend.total and data.unpriced_volume */
+export async function spendTotals(ctx: MetricContext): Promise<SpendTotals> {
+  const p = windowParams(ctx.window);
+  const basis = await ctx.db.query(
+    `SELECT basis, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
+       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
+     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY basis ORDER BY basis`,
+    p,
+  );
+  const [unpriced] = await ctx.db.query(
+    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
+       string_agg(DISTINCT model, ', ' ORDER BY model) AS models
+     FROM ledger WHERE ${WINDOW_FILTER} AND unpriced`,
+    p,
+  );
+  const byBasis = basis.map((r) => ({ basis: String(r.basis), cost: usd(String(r.cost)) }));
+  return {
+    cost: byBasis.reduce((acc, b) => acc.plus(b.cost), usd(0)),
+    tokens: basis.reduce((acc, r) => acc + Number(r.tokens ?? 0), 0),
+    byBasis,
+    unpricedTokens: Number(unpriced?.tokens ?? 0),
+    unpricedRecords: Number(unpriced?.records ?? 0),
+    unpricedModels: unpriced?.models ? String(unpriced.models).split(', ') : [],
+  };
+}
+
+export interface DailySpend {
+  day: string;
+  cost: Usd;
+}
+
+/** spend.daily: one value per day of the window, zero-filled by the caller's calendar. */
+export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.window): Promise<DailySpend[]> {
+  const rows = await ctx.db.query(
+    `SELECT CAST(day AS VARCHAR) AS day, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
+     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY day ORDER BY day`,
+    windowParams(window),
+  );
+  return rows.map((r) => ({ day: String(r.day), cost: usd(String(r.cost)) }));
+}
+
+/** The first and last day with spend or delivery data: reports default to the weeks before the last one. */
+export async function dataExtent(ctx: Pick<MetricContext, 'db'>): Promise<{ first: string; last: string } | null> {
+  const [row] = await ctx.db.query(
+    `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
+     FROM (SELECT day FROM ledger UNION ALL SELECT day FROM outcomes)`,
+  );
+  return row?.first ? { first: String(row.first), last: String(row.last) } : null;
+}
+
+export interface CoverageRow {
+  level: 'workflow' | 'person' | 'unattributed';
+  cost: Usd;
+  share: number;
+}
+
+/** coverage.attributed_share */
+export async function coverage(ctx: MetricContext): Promise<CoverageRow[]> {
+  const rows = await ctx.db.query(
+    `SELECT CASE WHEN workflow_id IS NOT NULL THEN 'workflow' WHEN person_id IS NOT NULL THEN 'person' ELSE 'unattributed' END AS level,
+       CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
+     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
+    windowParams(ctx.window),
+  );
+  const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));
+  return rows.map((r) => ({
+    level: r.level as CoverageRow['level'],
+    cost: usd(String(r.cost)),
+    share: total.isZero() ? 0 : usd(String(r.cost)).dividedBy(total).toNumber(),
+  }));
+}

@@ -1,0 +1,105 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { MileageError } from '../../domain/errors.js';
+import { finishIngest } from '../../ingest/finish.js';
+import {
+  ingestAnthropicCost,
+  ingestAnthropicUsage,
+  ingestClaudeCode,
+  ingestCursor,
+  ingestGithub,
+  ingestJira,
+  ingestOutcomes,
+} from '../../ingest/sources.js';
+import type { IngestSummary } from '../../ingest/summary.js';
+import { loadUsageFile } from '../../ingest/usage-file.js';
+import type { Db } from '../../store/db.js';
+import { openContext, type GlobalOptions } from '../context.js';
+import { priceBookFor } from '../pricing.js';
+import { globalOptions, type Run } from '../run.js';
+import { printIngestSummary } from '../summary-output.js';
+import type { Terminal } from '../terminal.js';
+
+type IngestBody = (db: Db, org: string, term: Terminal) => Promise<IngestSummary>;
+
+/** Shared shape of every ingest command: open, ingest, price, refresh the ledger, summarise. */
+function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<void> {
+  return run(async (term) => {
+    const ctx = await openContext(opts);
+    try {
+      const summary = await body(ctx.db, ctx.org, term);
+      const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
+      printIngestSummary(term, summary, pricing, opts);
+    } finally {
+      await ctx.db.close();
+    }
+  });
+}
+
+function defaultClaudeDir(): string {
+  const candidates = [process.env.CLAUDE_CONFIG_DIR, join(homedir(), '.claude'), join(homedir(), '.config', 'claude')];
+  for (const c of candidates) if (c && existsSync(join(c, 'projects'))) return join(c, 'projects');
+  throw new MileageError('not_found', 'no Claude Code folder found ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)', 'Pass the folder: `mileage ingest claude-code DIR`.');
+}
+
+export function registerIngest(program: Command, run: Run): void {
+  const ingest = program.command('ingest').description('Load spend and delivery data from files');
+
+  globalOptions(ingest.command('claude-code').argument('[dir]', 'Claude Code folder (default $CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)'))
+    .option('--actor <email>', 'whose transcripts these are (email, login or account id in mileage.yaml)')
+    .description('Claude Code session transcripts (JSONL), deduplicated per response')
+    .action((dir: string | undefined, opts: GlobalOptions & { actor?: string }) =>
+      ingestAction(run, opts, async (db, _org, term) => {
+        const root = dir ?? defaultClaudeDir();
+        const bar = term.progress('claude-code', 1);
+        const s = await ingestClaudeCode(db, root, () => opts.actor, () => bar.tick());
+        bar.done();
+        return s;
+      }),
+    );
+
+  globalOptions(ingest.command('usage').argument('<file>', 'CSV, JSONL or Parquet file'))
+    .description('Generic usage rows (documented columns; see README "Generic usage files")')
+    .option('--format <format>', 'csv | jsonl | parquet (default from the extension)')
+    .option('--source <name>', 'source name stored with each record', 'usage-file')
+    .action((file: string, opts: GlobalOptions & { format?: string; source: string }) =>
+      ingestAction(run, opts, async (db) => {
+        const format = opts.format ?? (file.endsWith('.parquet') ? 'parquet' : file.endsWith('.csv') ? 'csv' : 'jsonl');
+        if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') {
+          throw new MileageError('usage', `--format expects csv, jsonl or parquet, got "${format}"`);
+        }
+        if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
+        return loadUsageFile(db, { path: file, format, source: opts.source });
+      }),
+    );
+
+  globalOptions(ingest.command('outcomes').argument('<files...>', 'CSV or JSONL files'))
+    .description('Workflow outcomes (at, workflow, kind, count, value, actor, ref)')
+    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db) => ingestOutcomes(db, files)));
+
+  globalOptions(ingest.command('anthropic-usage').argument('<files...>', 'saved usage_report/messages pages (JSON)'))
+    .description('Anthropic Admin API usage report pages')
+    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestAnthropicUsage(db, files, org)));
+
+  globalOptions(ingest.command('anthropic-cost').argument('<files...>', 'saved cost_report pages (JSON)'))
+    .description('Anthropic Admin API cost report pages (billed)')
+    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestAnthropicCost(db, files, org)));
+
+  globalOptions(ingest.command('cursor').argument('<files...>', 'saved filtered-usage-events pages (JSON)'))
+    .description('Cursor Admin API usage events')
+    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestCursor(db, files, org)));
+
+  globalOptions(ingest.command('github').argument('<files...>', 'saved GraphQL PullRequest node arrays (JSON)'))
+    .requiredOption('--repo <owner/name>', 'repository the PRs belong to')
+    .description('Merged GitHub pull requests')
+    .action((files: string[], opts: GlobalOptions & { repo: string }) => ingestAction(run, opts, (db) => ingestGithub(db, files, opts.repo)));
+
+  globalOptions(ingest.command('jira').argument('<files...>', 'saved /rest/api/3/search/jql pages (JSON)'))
+    .option('--points-field <id>', 'story points field id', 'customfield_10016')
+    .description('Closed Jira tickets')
+    .action((files: string[], opts: GlobalOptions & { pointsField: string }) =>
+      ingestAction(run, opts, (db) => ingestJira(db, files, opts.pointsField)),
+    );
+}

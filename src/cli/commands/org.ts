@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { MileageError } from '../../domain/errors.js';
+import { readDirectory, type GlobalOptions } from '../context.js';
+import type { Run } from '../run.js';
+
+export function registerOrg(program: Command, run: Run): void {
+  const org = program.command('org').description('The org directory (mileage.yaml)');
+  org
+    .command('check')
+    .description('Validate mileage.yaml; every problem names its line and field')
+    .option('--config <file>', 'org file (default ./mileage.yaml, or $MILEAGE_CONFIG)')
+    .option('--json', 'print JSON on stdout')
+    .action((opts: GlobalOptions) =>
+      run(async (term) => {
+        const dir = await readDirectory(opts);
+        if (!dir) throw new MileageError('not_found', 'no mileage.yaml here', 'Create one with `mileage init`, or pass --config.');
+        const summary = {
+          file: dir.file,
+          org: dir.org,
+          timeZone: dir.timeZone,
+          teams: dir.teams.length,
+          people: dir.people.length,
+          aliases: dir.people.reduce((a, p) => a + p.aliases.length, 0),
+          keys: dir.keys.length,
+          workflows: dir.workflows.length,
+          seats: dir.seats.length,
+          priceOverrides: dir.priceOverrides.length,
+          privacy: dir.privacy,
+          sources: dir.sources,
+        };
+        term.out(
+          opts.json
+            ? JSON.stringify(summary, null, 2)
+            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}`,
+        );
+      }),
+    );
+}

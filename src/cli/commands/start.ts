@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { weeklyReport } from '../../diagnostics/weekly.js';
+import { DEFAULT_PRIVACY } from '../../domain/directory.js';
+import { MileageError } from '../../domain/errors.js';
+import { renderWeeklyJson } from '../../report/json.js';
+import { renderWeeklyTerminal } from '../../report/terminal.js';
+import { openContext, type GlobalOptions } from '../context.js';
+import { generateAndLoadDemo } from '../demo-load.js';
+import { bookRepricer, priceBookFor } from '../pricing.js';
+import { globalOptions, type Run } from '../run.js';
+
+export const DEMO_SEED = 42;
+
+/**
+ * The main job (`npm start`): on an empty store with no real sources configured, load the demo; then print
+ * the Monday-morning diagnostic.
+ */
+export function registerStart(program: Command, run: Run): void {
+  globalOptions(program.command('start'))
+    .description('Load the demo on an empty store, then print the Monday-morning diagnostic')
+    .action((opts: GlobalOptions) =>
+      run(async (term) => {
+        const ctx = await openContext(opts);
+        try {
+          const counts = await ctx.db.counts();
+          let org = ctx.org;
+          let privacy = ctx.privacy;
+          let directory = ctx.directory;
+          if (counts.usage === 0 && counts.outcomes === 0) {
+            if (ctx.directory && ctx.directory.sources.length > 0) {
+              throw new MileageError(
+                'not_found',
+                `the store is empty and ${ctx.directory.file ?? 'mileage.yaml'} names real sources`,
+                'Load them first (`mileage ingest …`), then run `mileage start` again.',
+              );
+            }
+            term.log('The store is empty: loading the demo organisation so there is something to look at.');
+            await generateAndLoadDemo(ctx.db, { seed: DEMO_SEED, engineers: 30, months: 6, control: false, out: `.mileage/demo-${DEMO_SEED}` }, term);
+            org = (await ctx.db.getMeta('org')) ?? org;
+            privacy = {
+              individuals: ((await ctx.db.getMeta('privacy_individuals')) as typeof privacy.individuals | null) ?? DEFAULT_PRIVACY.individuals,
+              minGroupSize: Number((await ctx.db.getMeta('privacy_min_group_size')) ?? DEFAULT_PRIVACY.minGroupSize),
+            };
+            directory = null;
+          }
+          const started = performance.now();
+          const report = await weeklyReport({
+            db: ctx.db,
+            org,
+            privacy,
+            viewer: { role: 'owner' },
+            reprice: bookRepricer(priceBookFor(directory)),
+          });
+          if (!report) throw new MileageError('not_found', 'the store has no data');
+          term.out(opts.json ? renderWeeklyJson(report) : renderWeeklyTerminal(report, { color: term.color }));
+          term.log(`Diagnostic computed in ${((performance.now() - started) / 1000).toFixed(2)} s from ${ctx.db.location}.`);
+        } finally {
+          await ctx.db.close();
+        }
+      }),
+    );
+}

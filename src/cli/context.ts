@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_PRIVACY, type OrgDirectory, type Privacy } from '../domain/directory.js';
+import { MileageError } from '../domain/errors.js';
+import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
+import type { Db } from '../store/db.js';
+import { openStore, resolveDbPath } from '../store/open.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  db?: string;
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+  since?: string;
+  until?: string;
+}
+
+export interface CommandContext {
+  db: Db;
+  /** The org file read for this run, when there is one. */
+  directory: OrgDirectory | null;
+  org: string;
+  privacy: Privacy;
+}
+
+/** Reads and validates the org file; every problem is reported with its file, line and field. */
+export async function readDirectory(opts: GlobalOptions): Promise<OrgDirectory | null> {
+  const file = findOrgFile({ explicit: opts.config, cwd: process.cwd(), env: process.env });
+  if (!file) return null;
+  const result = await loadOrgFile(file);
+  if (!result.ok) {
+    throw new MileageError(
+      'config',
+      `${file} has ${result.error.length} problem${result.error.length === 1 ? '' : 's'}:\n${result.error.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+      'Fix the lines above, then run the command again (`mileage org check` validates the file alone).',
+    );
+  }
+  return result.value;
+}
+
+/**
+ * Opens the store and brings its directory up to date with mileage.yaml when there is one, so that edits to
+ * the file re-attribute history on the next command.
+ */
+export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
+  const directory = await readDirectory(opts);
+  const db = await openStore(resolveDbPath(opts.db, process.env, process.cwd()));
+  try {
+    if (directory) {
+      // Reloading the directory re-derives the ledger: only do it when the file's content changed.
+      const fingerprint = createHash('sha256').update(JSON.stringify({ ...directory, file: null })).digest('hex');
+      if ((await db.getMeta('directory_fingerprint')) !== fingerprint) {
+        await db.loadDirectory(directory);
+        await db.refreshLedger();
+        await db.setMeta('directory_fingerprint', fingerprint);
+      }
+    }
+    const individuals = (await db.getMeta('privacy_individuals')) as Privacy['individuals'] | null;
+    const minGroup = await db.getMeta('privacy_min_group_size');
+    return {
+      db,
+      directory,
+      org: directory?.org ?? (await db.getMeta('org')) ?? 'my-org',
+      privacy: individuals
+        ? { individuals, minGroupSize: Number(minGroup ?? DEFAULT_PRIVACY.minGroupSize) }
+        : DEFAULT_PRIVACY,
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

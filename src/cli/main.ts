@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerInit } from './commands/init.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerMetrics } from './commands/metrics.js';
+import { registerOrg } from './commands/org.js';
+import { registerPrices } from './commands/prices.js';
+import { registerReport } from './commands/report.js';
+import { registerStart } from './commands/start.js';
+import { EXIT } from './exit-codes.js';
+import { makeRun } from './run.js';
+import { VERSION } from './version.js';
+
+const program = new Command('mileage')
+  .description('Tells an organisation whether its AI spend is producing anything.')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const run = makeRun();
+registerStart(program, run);
+registerDemo(program, run);
+registerInit(program, run);
+registerOrg(program, run);
+registerIngest(program, run);
+registerPrices(program, run);
+registerReport(program, run);
+registerMetrics(program, run);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version exit 0; everything else commander rejects is a usage error.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Repricer } from '../diagnostics/model-fit.js';
+import type { OrgDirectory } from '../domain/directory.js';
+import { PriceBook } from '../pricing/price-book.js';
+
+/** The price book for this run: list prices plus the org file's overrides. */
+export function priceBookFor(directory: OrgDirectory | null): PriceBook {
+  return new PriceBook(directory?.priceOverrides ?? []);
+}
+
+export function bookRepricer(book: PriceBook): Repricer {
+  return (provider, model, at, tokens) => book.estimate(provider, model, at, tokens).amount;
+}

@@ -1,0 +1,46 @@
+import { SingleBar } from 'cli-progress';
+
+/**
+ * The CLI's only door to the terminal: data goes to stdout, logs and progress to stderr. Colour follows
+ * NO_COLOR and whether stderr is a terminal; progress bars only draw on a terminal.
+ */
+export interface Terminal {
+  out(text: string): void;
+  log(text: string): void;
+  warn(text: string): void;
+  color: boolean;
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  tick(n?: number): void;
+  done(): void;
+}
+
+const codes = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+export type Style = keyof typeof codes;
+
+export function paint(enabled: boolean, style: Style, text: string): string {
+  if (!enabled) return text;
+  const [open, close] = codes[style];
+  return `\u001b[${open}m${text}\u001b[${close}m`;
+}
+
+export function processTerminal(): Terminal {
+  const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const interactive = process.stderr.isTTY === true && !process.env.CI;
+  return {
+    color,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    log: (text) => process.stderr.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`${paint(color && process.stderr.isTTY === true, 'yellow', 'warning')}: ${text}\n`),
+    progress(label, total) {
+      if (!interactive || total < 2) return { tick: () => undefined, done: () => undefined };
+      const bar = new SingleBar(
+        { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+      );
+      bar.start(total, 0);
+      return { tick: (n = 1) => bar.increment(n), done: () => bar.stop() };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { Db } from '../store/db.js';
+import { pricingPass, type PriceResolver, type PricingSummary } from './pricing-pass.js';
+
+/** After new records: price what has no price yet, then re-derive the ledger once. */
+export async function finishIngest(db: Db, book: PriceResolver): Promise<PricingSummary> {
+  const pricing = await pricingPass(db, book);
+  await db.refreshLedger();
+  return pricing;
+}

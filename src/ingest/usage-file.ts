@@ -1,0 +1,15 @@
+import type { Db, UsageFileLoad } from '../store/db.js';
+import type { IngestSummary } from './summary.js';
+
+/** A generic usage file, bulk-loaded by the store's own reader; rejected rows become problems with lines. */
+export async function loadUsageFile(db: Db, load: UsageFileLoad): Promise<IngestSummary> {
+  const result = await db.loadUsageFile(load);
+  return {
+    source: load.source,
+    files: 1,
+    records: result.written + result.rejected.length,
+    written: result.written,
+    alreadyStored: result.alreadyStored,
+    problems: result.rejected.map((r) => ({ file: load.path, line: r.line, field: r.field, message: r.message })),
+  };
+}

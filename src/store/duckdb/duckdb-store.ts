@@ -345,8 +345,9 @@ export class DuckDbStore implements Db {
       await this.run(
         `CREATE OR REPLACE TEMP TABLE price_rates AS SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${spec})`,
       );
+      // Long-context prices apply per request; an aggregate (a day of usage) is never one long request.
       const tier = (col: string) =>
-        `CASE WHEN p.tier_threshold IS NOT NULL AND u.input_tokens + u.cache_read_tokens + u.cache_write_tokens > p.tier_threshold THEN p.t_${col} ELSE p.r_${col} END`;
+        `CASE WHEN p.tier_threshold IS NOT NULL AND u.granularity = 'request' AND u.input_tokens + u.cache_read_tokens + u.cache_write_tokens > p.tier_threshold * greatest(u.requests, 1) THEN p.t_${col} ELSE p.r_${col} END`;
       const estimate = `CAST(u.input_tokens * ${tier('in')} + u.cache_read_tokens * ${tier('cr')} + u.cache_write_tokens * ${tier('cw')} + u.output_tokens * ${tier('out')} AS DECIMAL(18,10))`;
       await this.run(`
         CREATE OR REPLACE TEMP TABLE priced AS

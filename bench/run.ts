@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: benchmarks that print figures (never assertions). Each issue's bar names what to measure
+ * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
+ */
+import { benchDemo } from './demo.js';
+
+const benches: Record<string, () => Promise<void>> = { demo: benchDemo };
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exitCode = 2;
+    break;
+  }
+  console.log(`\n== ${name} ==`);
+  await bench();
+}

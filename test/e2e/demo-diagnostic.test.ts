@@ -1,0 +1,95 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mileage } from './cli.js';
+
+interface Report {
+  headline: { spend: string; mergedPrs: number; unpricedTokens: number; unpricedModels: string[] };
+  findings: { id: string; flag: boolean; evidence: Record<string, string | number> }[];
+}
+
+async function demoReport(cwd: string, args: string[]): Promise<Report> {
+  const demo = await mileage(['demo', '--db', 'store.duckdb', ...args], { cwd });
+  expect(demo.code, demo.stderr).toBe(0);
+  const report = await mileage(['report', 'weekly', '--db', 'store.duckdb', '--json'], { cwd });
+  expect(report.code, report.stderr).toBe(0);
+  return JSON.parse(report.stdout) as Report;
+}
+
+const flagged = (r: Report) => r.findings.filter((f) => f.flag).map((f) => f.id).sort();
+
+describe('the demo and the weekly diagnostic, end to end through the CLI', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mileage-e2e-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds every planted effect', async () => {
+    const cwd = await mkdtemp(join(dir, 'planted-'));
+    const r = await demoReport(cwd, ['--seed', '7']);
+    expect(flagged(r)).toEqual([
+      'anomaly.daily_spike',
+      'data.unpriced_volume',
+      'model_fit.top_workload',
+      'quality.rework_share',
+      'trajectory.spend_vs_delivery',
+      'variance.cost_per_pr_spread',
+    ]);
+    const trajectory = r.findings.find((f) => f.id === 'trajectory.spend_vs_delivery');
+    expect(Number(trajectory?.evidence.spend_growth)).toBeGreaterThan(3.5);
+    expect(Number(trajectory?.evidence.delivery_points_growth)).toBeLessThan(1.6);
+    const fit = r.findings.find((f) => f.id === 'model_fit.top_workload');
+    expect(fit?.evidence.model).toMatch(/opus-4-1/);
+    expect(r.headline.unpricedModels).toEqual(['acme-support-ft-v3']);
+    expect(r.headline.unpricedTokens).toBeGreaterThan(0);
+  });
+
+  it('flags nothing on a control organisation with no effects planted', async () => {
+    const cwd = await mkdtemp(join(dir, 'control-'));
+    const r = await demoReport(cwd, ['--seed', '7', '--control']);
+    expect(flagged(r)).toEqual([]);
+  });
+
+  it('loading the same demo twice changes no total', async () => {
+    const cwd = await mkdtemp(join(dir, 'twice-'));
+    const first = await demoReport(cwd, ['--seed', '11', '--engineers', '10', '--months', '3']);
+    const second = await demoReport(cwd, ['--seed', '11', '--engineers', '10', '--months', '3']);
+    expect(second.headline.spend).toBe(first.headline.spend);
+    expect(second.headline.mergedPrs).toBe(first.headline.mergedPrs);
+  });
+
+  it('reports a malformed mileage.yaml with its line and field, exit code 1', async () => {
+    const cwd = await mkdtemp(join(dir, 'badyaml-'));
+    await writeFile(
+      join(cwd, 'mileage.yaml'),
+      'org: acme\nteams:\n  - id: pay\n    name: Payments\npeople:\n  - id: ana\n    name: Ana\n    team: nope\n',
+    );
+    const r = await mileage(['report', 'weekly', '--db', 'store.duckdb'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/mileage\.yaml:8:\d+ people\[0\]\.team/);
+  });
+
+  it('shows an unknown model as unpriced, with the fix', async () => {
+    const cwd = await mkdtemp(join(dir, 'unpriced-'));
+    await writeFile(
+      join(cwd, 'usage.csv'),
+      'timestamp,provider,model,input_tokens,output_tokens\n2026-07-01T10:00:00Z,self-hosted,acme-llama-ft,1200,300\n2026-07-01T11:00:00Z,anthropic,claude-sonnet-4-6,1000,100\n',
+    );
+    const ingest = await mileage(['ingest', 'usage', 'usage.csv', '--db', 'store.duckdb'], { cwd });
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const check = await mileage(['prices', 'check', '--db', 'store.duckdb'], { cwd });
+    expect(check.stdout).toContain('unpriced: self-hosted/acme-llama-ft — 1,500 tokens in 1 records');
+    expect(check.stdout).toContain('input_per_mtok');
+    const report = await mileage(
+      ['report', 'weekly', '--db', 'store.duckdb', '--json', '--since', '2026-06-29', '--until', '2026-07-06'],
+      { cwd },
+    );
+    const parsed = JSON.parse(report.stdout) as Report;
+    expect(parsed.headline.unpricedModels).toEqual(['acme-llama-ft']);
+    expect(parsed.headline.spend).not.toBe('0.00');
+  });
+});

@@ -18,7 +18,10 @@ export async function benchDemo(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-'));
   try {
     let t = performance.now();
-    const manifest = await generateDemo({ seed: 42, engineers: 30, months: 6, end: '2026-11-16', effects: PLANTED }, join(dir, 'demo'));
+    const manifest = await generateDemo(
+      { seed: 42, engineers: 30, months: 6, end: '2026-11-16', effects: PLANTED },
+      join(dir, 'demo'),
+    );
     const generate = seconds(t);
     const org = await loadOrgFile(manifest.orgFile);
     if (!org.ok) throw new Error('demo org file invalid');
@@ -41,11 +44,15 @@ export async function benchDemo(): Promise<void> {
     runs.sort((a, b) => a - b);
     const counts = await db.counts();
     await db.close();
-    console.log(`demo files: ${manifest.files.length}, records read: ${summary.records.toLocaleString('en-US')}, stored usage: ${counts.usage.toLocaleString('en-US')}, outcomes: ${counts.outcomes.toLocaleString('en-US')}`);
+    console.log(
+      `demo files: ${manifest.files.length}, records read: ${summary.records.toLocaleString('en-US')}, stored usage: ${counts.usage.toLocaleString('en-US')}, outcomes: ${counts.outcomes.toLocaleString('en-US')}`,
+    );
     console.log(`generate:             ${generate.toFixed(2)} s`);
     console.log(`load (parse+price+ledger): ${load.toFixed(2)} s`);
     console.log(`generate + load:      ${(generate + load).toFixed(2)} s   (bar: < 10 s)`);
-    console.log(`weekly diagnostic:    median ${runs[2]?.toFixed(3)} s, max ${runs[4]?.toFixed(3)} s over 5 runs   (bar: < 2 s)`);
+    console.log(
+      `weekly diagnostic:    median ${runs[2]?.toFixed(3)} s, max ${runs[4]?.toFixed(3)} s over 5 runs   (bar: < 2 s)`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -48,7 +48,9 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   try {
     if (directory) {
       // Reloading the directory re-derives the ledger: only do it when the file's content changed.
-      const fingerprint = createHash('sha256').update(JSON.stringify({ ...directory, file: null })).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify({ ...directory, file: null }))
+        .digest('hex');
       if ((await db.getMeta('directory_fingerprint')) !== fingerprint) {
         await db.loadDirectory(directory);
         await db.refreshLedger();

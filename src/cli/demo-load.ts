@@ -30,14 +30,21 @@ export async function generateAndLoadDemo(
     months: req.months,
     effects: req.control ? CONTROL : PLANTED,
   };
-  term.log(`Generating the demo organisation (seed ${req.seed}, ${req.engineers} engineers, ${req.months} months${req.control ? ', nothing planted' : ''})…`);
+  term.log(
+    `Generating the demo organisation (seed ${req.seed}, ${req.engineers} engineers, ${req.months} months${req.control ? ', nothing planted' : ''})…`,
+  );
   const manifest = await generateDemo(options as DemoOptions, resolve(req.out));
   const org = await loadOrgFile(manifest.orgFile);
   if (!org.ok) {
-    throw new MileageError('internal', `the demo wrote an invalid org file:\n${org.error.map(formatIssue).join('\n')}`);
+    throw new MileageError(
+      'internal',
+      `the demo wrote an invalid org file:\n${org.error.map(formatIssue).join('\n')}`,
+    );
   }
   const bar = term.progress('loading', manifest.files.length);
-  const { summary, pricing } = await loadDemo(db, manifest, org.value, priceBookFor(org.value), () => bar.tick());
+  const { summary, pricing } = await loadDemo(db, manifest, org.value, priceBookFor(org.value), () =>
+    bar.tick(),
+  );
   bar.done();
   await db.setMeta('demo', JSON.stringify({ seed: req.seed, dir: manifest.dir, control: req.control }));
   return { summary, pricing, dir: manifest.dir, seconds: (performance.now() - started) / 1000 };

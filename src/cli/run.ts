@@ -21,7 +21,9 @@ export function makeRun(term: Terminal = processTerminal()): Run {
         if (error.hint) term.log(`  ${error.hint}`);
         process.exitCode = exitCodeFor(error.code);
       } else {
-        term.log(`${paint(term.color, 'red', 'internal error')}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        term.log(
+          `${paint(term.color, 'red', 'internal error')}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         term.log('  This is a bug in Mileage; please report it with the command you ran.');
         process.exitCode = EXIT.failure;
       }

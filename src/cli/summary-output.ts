@@ -18,7 +18,9 @@ export function printIngestSummary(
     `${summary.source}: ${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.records.toLocaleString('en-US')} records, ${summary.written.toLocaleString('en-US')} written (${summary.alreadyStored.toLocaleString('en-US')} already stored)`,
   );
   if (pricing && pricing.unpricedModels > 0) {
-    term.warn(`${pricing.unpricedModels} model(s) have no price; their tokens are kept as unpriced. Run \`mileage prices check\`.`);
+    term.warn(
+      `${pricing.unpricedModels} model(s) have no price; their tokens are kept as unpriced. Run \`mileage prices check\`.`,
+    );
   }
   if (summary.problems.length > 0) {
     const byFile = new Map<string, number>();

@@ -17,7 +17,14 @@ export interface Progress {
   done(): void;
 }
 
-const codes = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+const codes = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
 export type Style = keyof typeof codes;
 
 export function paint(enabled: boolean, style: Style, text: string): string {
@@ -33,12 +40,18 @@ export function processTerminal(): Terminal {
     color,
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     log: (text) => process.stderr.write(`${text}\n`),
-    warn: (text) => process.stderr.write(`${paint(color && process.stderr.isTTY === true, 'yellow', 'warning')}: ${text}\n`),
+    warn: (text) =>
+      process.stderr.write(
+        `${paint(color && process.stderr.isTTY === true, 'yellow', 'warning')}: ${text}\n`,
+      ),
     progress(label, total) {
       if (!interactive || total < 2) return { tick: () => undefined, done: () => undefined };
-      const bar = new SingleBar(
-        { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
-      );
+      const bar = new SingleBar({
+        format: `${label} [{bar}] {value}/{total} {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+      });
       bar.start(total, 0);
       return { tick: (n = 1) => bar.increment(n), done: () => bar.stop() };
     },

@@ -61,7 +61,11 @@ async function workloadTokensByModel(
  * The what-if: the workload's own tokens re-priced on each cheaper candidate at list price, scaled by the
  * ratio of what it actually cost to its list price (so negotiated discounts carry over).
  */
-export async function whatIfCheaper(ctx: MetricContext, workload: WorkloadSpend, reprice: Repricer): Promise<WhatIf[]> {
+export async function whatIfCheaper(
+  ctx: MetricContext,
+  workload: WorkloadSpend,
+  reprice: Repricer,
+): Promise<WhatIf[]> {
   const parts = await workloadTokensByModel(ctx, workload.id);
   const providers = new Set(parts.map((p) => p.provider ?? ''));
   const candidates = [...providers].flatMap((p) => CHEAPER_CANDIDATES[p] ?? []);
@@ -127,7 +131,11 @@ export async function modelFitFinding(
       peer_median_tokens_per_dollar: Math.round(peerMedian),
       ratio_to_peers: Number(ratio.toFixed(3)),
       ...(best
-        ? { cheaper_model: best.model, what_if_cost: formatUsd(best.cost), what_if_saving: formatUsd(best.saving) }
+        ? {
+            cheaper_model: best.model,
+            what_if_cost: formatUsd(best.cost),
+            what_if_saving: formatUsd(best.saving),
+          }
         : {}),
     },
     metricIds: ['model_fit.top_workload', 'efficiency.tokens_per_dollar', 'spend.by_workload'],

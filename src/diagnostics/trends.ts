@@ -28,12 +28,19 @@ export function trajectoryFinding(weeks: WeeklyPoint[]): Finding | null {
   if (spendBefore.isZero() || pointsBefore === 0) return null;
   const spendGrowth = spendAfter.dividedBy(spendBefore).toNumber();
   const deliveryGrowth = pointsAfter / pointsBefore;
-  const prGrowth = sumOf(last, (w) => w.prs) / Math.max(1, sumOf(first, (w) => w.prs));
+  const prGrowth =
+    sumOf(last, (w) => w.prs) /
+    Math.max(
+      1,
+      sumOf(first, (w) => w.prs),
+    );
   const flag = spendGrowth >= SPEND_GROWTH_FLAG && spendGrowth / deliveryGrowth >= GAP_FLAG;
   const costPerPointBefore = spendBefore.toNumber() / pointsBefore;
   const costPerPointAfter = spendAfter.toNumber() / pointsAfter;
   const marginal =
-    pointsAfter > pointsBefore ? spendAfter.minus(spendBefore).toNumber() / (pointsAfter - pointsBefore) : null;
+    pointsAfter > pointsBefore
+      ? spendAfter.minus(spendBefore).toNumber() / (pointsAfter - pointsBefore)
+      : null;
   return {
     id: 'trajectory.spend_vs_delivery',
     section: 'trajectory',
@@ -75,9 +82,16 @@ export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
     answer: flag
       ? `Yes: ${pct(after)} of merged PRs are rework, up from ${pct(before)}.`
       : `Rework is ${pct(after)} of merged PRs (was ${pct(before)}).`,
-    evidence: { rework_share_first_4w: pct(before), rework_share_last_4w: pct(after), prs_first_4w: prsBefore, prs_last_4w: prsAfter },
+    evidence: {
+      rework_share_first_4w: pct(before),
+      rework_share_last_4w: pct(after),
+      prs_first_4w: prsBefore,
+      prs_last_4w: prsAfter,
+    },
     metricIds: ['quality.rework_share'],
-    action: flag ? 'Read the last month’s reverts and regression fixes: which repositories and which kinds of change?' : null,
+    action: flag
+      ? 'Read the last month’s reverts and regression fixes: which repositories and which kinds of change?'
+      : null,
   };
 }
 
@@ -91,7 +105,8 @@ export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null 
     const m = median(history);
     const spread = mad(history);
     const v = values[i] as number;
-    if (m > 0 && v > m + 6 * spread && v > 3 * m) spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m });
+    if (m > 0 && v > m + 6 * spread && v > 3 * m)
+      spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m });
   }
   const worst = spikes.sort((a, b) => b.cost / b.baseline - a.cost / a.baseline)[0];
   if (!worst) {

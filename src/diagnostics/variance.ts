@@ -40,7 +40,9 @@ export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
   const spreads: PersonSpread[] = [];
   for (const person of people) {
     if (person.prs === 0 || person.teamId === null) continue;
-    const peers = people.filter((p) => p.teamId === person.teamId && p.personId !== person.personId && p.prs > 0);
+    const peers = people.filter(
+      (p) => p.teamId === person.teamId && p.personId !== person.personId && p.prs > 0,
+    );
     if (peers.length < 2) continue;
     const cohortMedian = median(peers.map((p) => p.cost / p.prs));
     if (!(cohortMedian > 0)) continue;
@@ -52,9 +54,13 @@ export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
     if (enough && ratio >= SPREAD_FLAG) {
       const unit = (w: PersonWeek) => ({ numerator: w.cost.toNumber(), denominator: w.prs });
       // Peers are resampled as weeks of the cohort median person's rate: each peer week is one unit.
-      interval = bootstrapRatioOfRatios(person.ws.map(unit), peers.flatMap((p) => p.ws.map(unit)), {
-        seed: person.personId.length * 7919 + person.prs,
-      });
+      interval = bootstrapRatioOfRatios(
+        person.ws.map(unit),
+        peers.flatMap((p) => p.ws.map(unit)),
+        {
+          seed: person.personId.length * 7919 + person.prs,
+        },
+      );
     }
     spreads.push({
       personId: person.personId,
@@ -72,7 +78,11 @@ export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
   return spreads.sort((a, b) => b.ratio - a.ratio);
 }
 
-export function varianceFinding(spreads: PersonSpread[], named: boolean, teamName: (id: string) => string): Finding {
+export function varianceFinding(
+  spreads: PersonSpread[],
+  named: boolean,
+  teamName: (id: string) => string,
+): Finding {
   const flagged = spreads.filter((s) => s.flagged);
   const top = flagged[0] ?? spreads[0];
   const who = (s: PersonSpread) => (named ? s.name : `one engineer in ${teamName(s.teamId ?? '')}`);

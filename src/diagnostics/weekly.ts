@@ -91,7 +91,10 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
 
   const named = namesPeople(options.privacy, options.viewer);
   const teams = new Map(
-    (await options.db.query('SELECT team_id, name FROM dir_teams')).map((r) => [String(r.team_id), String(r.name)]),
+    (await options.db.query('SELECT team_id, name FROM dir_teams')).map((r) => [
+      String(r.team_id),
+      String(r.name),
+    ]),
   );
   const findings: Finding[] = [];
   findings.push({
@@ -126,7 +129,11 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
       flag: true,
       question: 'Is any usage missing a price?',
       answer: `${totals.unpricedTokens.toLocaleString('en-US')} tokens on ${totals.unpricedModels.join(', ')} have no known price and are not in the dollar totals.`,
-      evidence: { unpriced_tokens: totals.unpricedTokens, records: totals.unpricedRecords, models: totals.unpricedModels.join(', ') },
+      evidence: {
+        unpriced_tokens: totals.unpricedTokens,
+        records: totals.unpricedRecords,
+        models: totals.unpricedModels.join(', '),
+      },
       metricIds: ['data.unpriced_volume'],
       action: 'Run `mileage prices check` for a ready-to-paste price override.',
     });

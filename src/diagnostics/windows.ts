@@ -17,10 +17,15 @@ export interface DiagnosticWindows {
   daily: DayWindow;
 }
 
-export function diagnosticWindows(firstDay: string, lastDay: string, explicit?: Partial<DayWindow>): DiagnosticWindows {
+export function diagnosticWindows(
+  firstDay: string,
+  lastDay: string,
+  explicit?: Partial<DayWindow>,
+): DiagnosticWindows {
   const dayAfterLast = addDays(lastDay, 1);
   // The last complete week ends on the Sunday on or before the last day with data.
-  const until = explicit?.until ?? (weekStart(dayAfterLast) === dayAfterLast ? dayAfterLast : weekStart(lastDay));
+  const until =
+    explicit?.until ?? (weekStart(dayAfterLast) === dayAfterLast ? dayAfterLast : weekStart(lastDay));
   const since = explicit?.since ?? addDays(until, -28);
   const firstMonday = weekStart(firstDay) === firstDay ? firstDay : addDays(weekStart(firstDay), 7);
   const weeksBack = (n: number) => {

@@ -2,7 +2,15 @@
  * A few error classes with stable codes. The CLI maps codes to exit codes once (cli/exit-codes.ts) and the
  * server maps them to HTTP statuses once.
  */
-export const ERROR_CODES = ['usage', 'config', 'input', 'not_found', 'conflict', 'upstream', 'internal'] as const;
+export const ERROR_CODES = [
+  'usage',
+  'config',
+  'input',
+  'not_found',
+  'conflict',
+  'upstream',
+  'internal',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class MileageError extends Error {
@@ -28,6 +36,10 @@ export class InputError extends MileageError {
     problem: string,
     hint?: string,
   ) {
-    super('input', `${file}${line !== null ? `:${line}` : ''}${field ? ` (${field})` : ''}: ${problem}`, hint);
+    super(
+      'input',
+      `${file}${line !== null ? `:${line}` : ''}${field ? ` (${field})` : ''}: ${problem}`,
+      hint,
+    );
   }
 }

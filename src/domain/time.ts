@@ -32,7 +32,8 @@ export function dayOf(instant: Date, timeZone: string): IsoDay {
 export function parseDay(day: IsoDay): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`not a day (YYYY-MM-DD): ${day}`);
   const d = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day) throw new RangeError(`not a day: ${day}`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day)
+    throw new RangeError(`not a day: ${day}`);
   return d;
 }
 

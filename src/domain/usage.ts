@@ -14,10 +14,13 @@ export const GRANULARITIES = ['request', 'session', 'hour', 'day', 'month'] as c
 export type Granularity = (typeof GRANULARITIES)[number];
 
 /** Finer first: the ledger takes attribution detail from the finest source of a stream and day. */
-export const GRANULARITY_RANK = { request: 1, session: 2, hour: 3, day: 4, month: 5 } as const satisfies Record<
-  Granularity,
-  number
->;
+export const GRANULARITY_RANK = {
+  request: 1,
+  session: 2,
+  hour: 3,
+  day: 4,
+  month: 5,
+} as const satisfies Record<Granularity, number>;
 
 /**
  * One normalised meaning for every provider:

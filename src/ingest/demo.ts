@@ -40,7 +40,8 @@ export async function loadDemo(
   onFile?: OnFile,
 ): Promise<{ summary: IngestSummary; pricing: PricingSummary }> {
   await db.loadDirectory(directory);
-  const of = (kind: DemoManifest['files'][number]['kind']) => manifest.files.filter((f) => f.kind === kind).map((f) => f.path);
+  const of = (kind: DemoManifest['files'][number]['kind']) =>
+    manifest.files.filter((f) => f.kind === kind).map((f) => f.path);
   const parts: IngestSummary[] = [];
   const claudeFiles = of('claude-code-log');
   if (claudeFiles.length) {

@@ -15,7 +15,12 @@ export type OnFile = (file: string) => void;
 /** Every file under `dir` (recursively) whose name passes `accept`, sorted for a deterministic order. */
 export async function listFiles(dir: string, accept: (name: string) => boolean): Promise<string[]> {
   const info = await stat(dir).catch((cause: unknown) => {
-    throw new MileageError('not_found', `${dir}: no such file or directory`, 'Check the path, or pass another one.', { cause });
+    throw new MileageError(
+      'not_found',
+      `${dir}: no such file or directory`,
+      'Check the path, or pass another one.',
+      { cause },
+    );
   });
   if (info.isFile()) return [dir];
   const out: string[] = [];
@@ -29,12 +34,19 @@ export async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (cause) {
-    throw new MileageError('input', `${file}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, undefined, { cause });
+    throw new MileageError(
+      'input',
+      `${file}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+      undefined,
+      { cause },
+    );
   }
 }
 
 /** JSON documents (API pages): an unreadable or invalid file is a problem of that file, not of the run. */
-export async function readJson(file: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+export async function readJson(
+  file: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   try {
     return { ok: true, value: JSON.parse(await readFile(file, 'utf8')) as unknown };
   } catch (cause) {
@@ -85,7 +97,11 @@ export async function ingestFiles<T extends UsageRecord | OutcomeRecord>(
 export function jsonFileParser<T>(parse: (doc: unknown, file: string) => ParseResult<T>) {
   return async (file: string): Promise<ParseResult<T>> => {
     const doc = await readJson(file);
-    if (!doc.ok) return { records: [], problems: [{ file, line: null, field: null, message: `invalid JSON: ${doc.message}` }] };
+    if (!doc.ok)
+      return {
+        records: [],
+        problems: [{ file, line: null, field: null, message: `invalid JSON: ${doc.message}` }],
+      };
     return parse(doc.value, file);
   };
 }

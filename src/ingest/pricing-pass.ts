@@ -12,7 +12,12 @@ function perToken(p: TokenPrices): TokenRates {
   // Cache kinds without their own price are charged at the input price (see pricing/cost.ts).
   const rate = (mtok: TokenPrices['inputMtok'] | null) =>
     (mtok ?? p.inputMtok).dividedBy(1_000_000).toDecimalPlaces(RATE_DECIMALS).toFixed();
-  return { input: rate(p.inputMtok), cacheRead: rate(p.cacheReadMtok), cacheWrite: rate(p.cacheWriteMtok), output: rate(p.outputMtok) };
+  return {
+    input: rate(p.inputMtok),
+    cacheRead: rate(p.cacheReadMtok),
+    cacheWrite: rate(p.cacheWriteMtok),
+    output: rate(p.outputMtok),
+  };
 }
 
 export interface PricingSummary {

@@ -1,7 +1,10 @@
 import { parseJiraSearch } from '../sources/delivery/jira/parse.js';
 import { parseGithubPullNodes } from '../sources/delivery/github/parse.js';
 import { parseOutcomesCsv, parseOutcomesJsonl } from '../sources/delivery/outcomes/parse.js';
-import { parseAnthropicCostReport, parseAnthropicUsageReport } from '../sources/spend/anthropic-admin/parse.js';
+import {
+  parseAnthropicCostReport,
+  parseAnthropicUsageReport,
+} from '../sources/spend/anthropic-admin/parse.js';
 import { parseClaudeCodeLog } from '../sources/spend/claude-code/parse.js';
 import { parseCursorUsageEvents } from '../sources/spend/cursor/parse.js';
 import type { Db } from '../store/db.js';
@@ -37,23 +40,58 @@ export async function ingestClaudeCode(
 }
 
 export async function ingestAnthropicUsage(db: Db, files: string[], org: string, onFile?: OnFile) {
-  return ingestFiles(db, 'anthropic-usage-report', 'usage', files, jsonFileParser((doc, file) => parseAnthropicUsageReport(doc, { file, org })), onFile);
+  return ingestFiles(
+    db,
+    'anthropic-usage-report',
+    'usage',
+    files,
+    jsonFileParser((doc, file) => parseAnthropicUsageReport(doc, { file, org })),
+    onFile,
+  );
 }
 
 export async function ingestAnthropicCost(db: Db, files: string[], org: string, onFile?: OnFile) {
-  return ingestFiles(db, 'anthropic-cost-report', 'usage', files, jsonFileParser((doc, file) => parseAnthropicCostReport(doc, { file, org })), onFile);
+  return ingestFiles(
+    db,
+    'anthropic-cost-report',
+    'usage',
+    files,
+    jsonFileParser((doc, file) => parseAnthropicCostReport(doc, { file, org })),
+    onFile,
+  );
 }
 
 export async function ingestCursor(db: Db, files: string[], team: string, onFile?: OnFile) {
-  return ingestFiles(db, 'cursor-usage-events', 'usage', files, jsonFileParser((doc, file) => parseCursorUsageEvents(doc, { file, team })), onFile);
+  return ingestFiles(
+    db,
+    'cursor-usage-events',
+    'usage',
+    files,
+    jsonFileParser((doc, file) => parseCursorUsageEvents(doc, { file, team })),
+    onFile,
+  );
 }
 
 export async function ingestGithub(db: Db, files: string[], repo: string, onFile?: OnFile) {
-  return ingestFiles(db, 'github', 'outcomes', files, jsonFileParser((doc, file) => parseGithubPullNodes(doc, { file, repo })), onFile);
+  return ingestFiles(
+    db,
+    'github',
+    'outcomes',
+    files,
+    jsonFileParser((doc, file) => parseGithubPullNodes(doc, { file, repo })),
+    onFile,
+  );
 }
 
 export async function ingestJira(db: Db, files: string[], storyPointsField: string | null, onFile?: OnFile) {
-  return ingestFiles(db, 'jira', 'outcomes', files, jsonFileParser((doc, file) => parseJiraSearch(doc, { file, storyPointsField })), onFile);
+  return ingestFiles(
+    db,
+    'jira',
+    'outcomes',
+    files,
+    jsonFileParser((doc, file) => parseJiraSearch(doc, { file, storyPointsField })),
+    onFile,
+  );
 }
 
 export async function ingestOutcomes(db: Db, files: string[], onFile?: OnFile) {
@@ -62,7 +100,10 @@ export async function ingestOutcomes(db: Db, files: string[], onFile?: OnFile) {
     'outcomes-file',
     'outcomes',
     files,
-    async (file) => (file.endsWith('.csv') ? parseOutcomesCsv(await readText(file), file) : parseOutcomesJsonl(await readText(file), file)),
+    async (file) =>
+      file.endsWith('.csv')
+        ? parseOutcomesCsv(await readText(file), file)
+        : parseOutcomesJsonl(await readText(file), file),
     onFile,
   );
 }

@@ -10,6 +10,11 @@ export async function loadUsageFile(db: Db, load: UsageFileLoad): Promise<Ingest
     records: result.written + result.rejected.length,
     written: result.written,
     alreadyStored: result.alreadyStored,
-    problems: result.rejected.map((r) => ({ file: load.path, line: r.line, field: r.field, message: r.message })),
+    problems: result.rejected.map((r) => ({
+      file: load.path,
+      line: r.line,
+      field: r.field,
+      message: r.message,
+    })),
   };
 }

@@ -9,7 +9,8 @@ export const CATALOG = [
     id: 'spend.total',
     title: 'AI spend',
     question: 'How much did AI cost in this window?',
-    formula: 'Σ ledger.cost over the window (authoritative per stream and day: billed > provider_reported > list_estimate)',
+    formula:
+      'Σ ledger.cost over the window (authoritative per stream and day: billed > provider_reported > list_estimate)',
     unit: 'USD',
     direction: 'neutral',
     caveats: ['Unpriced usage is excluded from the dollar total and reported as unpriced volume.'],
@@ -88,7 +89,8 @@ export const CATALOG = [
     id: 'trajectory.spend_vs_delivery',
     title: 'Spend growth against delivery growth',
     question: 'Is spend growing faster than what it delivers?',
-    formula: 'spend of the last 4 weeks ÷ the first 4 weeks of the period, against delivery points of the same weeks',
+    formula:
+      'spend of the last 4 weeks ÷ the first 4 weeks of the period, against delivery points of the same weeks',
     unit: 'growth multiples',
     direction: 'neutral',
     caveats: ['Delivery points: ticket estimates where linked, else the capped size model.'],
@@ -111,7 +113,9 @@ export const CATALOG = [
     formula: 'daily spend > median + 6 × MAD of the preceding 28 days, and > 3x the median',
     unit: 'USD, multiple of baseline',
     direction: 'lower_is_better',
-    caveats: ['Weekends have their own lower baseline in most orgs; the median keeps them from inflating it.'],
+    caveats: [
+      'Weekends have their own lower baseline in most orgs; the median keeps them from inflating it.',
+    ],
     minSample: '14 days of history',
   },
   {

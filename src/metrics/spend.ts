@@ -54,7 +54,9 @@ export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.win
 }
 
 /** The first and last day with spend or delivery data: reports default to the weeks before the last one. */
-export async function dataExtent(ctx: Pick<MetricContext, 'db'>): Promise<{ first: string; last: string } | null> {
+export async function dataExtent(
+  ctx: Pick<MetricContext, 'db'>,
+): Promise<{ first: string; last: string } | null> {
   const [row] = await ctx.db.query(
     `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
      FROM (SELECT day FROM ledger UNION ALL SELECT day FROM outcomes)`,

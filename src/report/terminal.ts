@@ -22,7 +22,10 @@ function num(x: number | null): string {
 export function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -37,7 +40,12 @@ function finding(f: Finding, o: RenderOptions): string {
 export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string {
   const h = r.headline;
   const out: string[] = [];
-  out.push(bold(o.color, `Mileage — weekly diagnostic for ${r.org}, ${r.window.since} to ${r.window.until} (exclusive)`));
+  out.push(
+    bold(
+      o.color,
+      `Mileage — weekly diagnostic for ${r.org}, ${r.window.since} to ${r.window.until} (exclusive)`,
+    ),
+  );
   out.push('');
   out.push(
     table(
@@ -65,7 +73,9 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
         w.model ?? '—',
         formatUsd(w.cost),
         pct(w.share),
-        w.shareChange === null ? '—' : `${w.shareChange >= 0 ? '+' : ''}${(w.shareChange * 100).toFixed(1)} pts`,
+        w.shareChange === null
+          ? '—'
+          : `${w.shareChange >= 0 ? '+' : ''}${(w.shareChange * 100).toFixed(1)} pts`,
         num(w.tokensPerDollar),
         pct(w.cacheReadShare),
       ]),
@@ -92,6 +102,8 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
       .join(', ')}`,
   );
   const flags = r.findings.filter((f) => f.flag).length;
-  out.push(`${flags} finding${flags === 1 ? '' : 's'} flagged. \`mileage metrics show <id>\` explains any metric.`);
+  out.push(
+    `${flags} finding${flags === 1 ? '' : 's'} flagged. \`mileage metrics show <id>\` explains any metric.`,
+  );
   return out.join('\n');
 }

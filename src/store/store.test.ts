@@ -50,7 +50,10 @@ async function ledgerTotal(db: Awaited<ReturnType<typeof openStore>>): Promise<s
 describe('DuckDB store', () => {
   it('appends idempotently: the same records twice change no total', async () => {
     const db = await openStore(':memory:');
-    const batch = [rec({ source: 'logs', key: 'a', cost: '1.10' }), rec({ source: 'logs', key: 'b', cost: '2.20' })];
+    const batch = [
+      rec({ source: 'logs', key: 'a', cost: '1.10' }),
+      rec({ source: 'logs', key: 'b', cost: '2.20' }),
+    ];
     const first = await db.appendUsage(batch);
     expect(first).toEqual({ written: 2, alreadyStored: 0 });
     const total1 = await ledgerTotal(db);
@@ -90,14 +93,31 @@ describe('DuckDB store', () => {
     const [row] = await db.query('SELECT cost, unpriced, input_tokens FROM ledger');
     expect(row).toEqual({ cost: null, unpriced: true, input_tokens: 5000 });
     expect(await db.unpricedModels()).toEqual([
-      { provider: 'anthropic', model: 'acme-ft', records: 1, input: 5000, cacheRead: 0, cacheWrite: 0, output: 10 },
+      {
+        provider: 'anthropic',
+        model: 'acme-ft',
+        records: 1,
+        input: 5000,
+        cacheRead: 0,
+        cacheWrite: 0,
+        output: 10,
+      },
     ]);
     await db.close();
   });
 
   it('resolves identity at query time and days in the org time zone', async () => {
     const db = await openStore(':memory:');
-    await db.appendUsage([rec({ source: 'logs', key: 'a', cost: '1', actor: 'Ana@Acme.com', at: '2026-07-02T02:00:00Z', stream: null })]);
+    await db.appendUsage([
+      rec({
+        source: 'logs',
+        key: 'a',
+        cost: '1',
+        actor: 'Ana@Acme.com',
+        at: '2026-07-02T02:00:00Z',
+        stream: null,
+      }),
+    ]);
     const dir: OrgDirectory = {
       ...emptyDirectory(),
       timeZone: 'America/New_York',
@@ -106,8 +126,15 @@ describe('DuckDB store', () => {
       accounts: [{ tool: 'claude-code', stream: 'anthropic:acme:cc' }],
     };
     await db.loadDirectory(dir);
-    const [row] = await db.query('SELECT person_id, team_id, stream_resolved, CAST(day AS VARCHAR) AS day FROM usage_identity');
-    expect(row).toEqual({ person_id: 'ana', team_id: 'pay', stream_resolved: 'anthropic:acme:cc', day: '2026-07-01' });
+    const [row] = await db.query(
+      'SELECT person_id, team_id, stream_resolved, CAST(day AS VARCHAR) AS day FROM usage_identity',
+    );
+    expect(row).toEqual({
+      person_id: 'ana',
+      team_id: 'pay',
+      stream_resolved: 'anthropic:acme:cc',
+      day: '2026-07-01',
+    });
     const [raw] = await db.query('SELECT actor_hash, actor_hint FROM usage');
     expect(String(raw?.actor_hash)).toMatch(/^h:[0-9a-f]{24}$/);
     expect(raw?.actor_hint).toBe('A••@Acme.com');
@@ -123,10 +150,14 @@ describe('DuckDB store', () => {
     await db.loadDirectory({
       ...emptyDirectory(),
       people: [{ id: 'bo', name: 'Bo', team: null, aliases: [] }],
-      seats: [{ tool: 'copilot', plan: null, monthlyPrice: usd('19'), assignees: ['bo'], from: null, until: null }],
+      seats: [
+        { tool: 'copilot', plan: null, monthlyPrice: usd('19'), assignees: ['bo'], from: null, until: null },
+      ],
     });
     await db.refreshLedger();
-    const [row] = await db.query("SELECT CAST(sum(cost) AS VARCHAR) AS s, count(*) AS n FROM ledger WHERE stream = 'seat:copilot:bo'");
+    const [row] = await db.query(
+      "SELECT CAST(sum(cost) AS VARCHAR) AS s, count(*) AS n FROM ledger WHERE stream = 'seat:copilot:bo'",
+    );
     expect(row).toEqual({ s: '19.0000000000', n: 30 });
     await db.close();
   });

@@ -34,7 +34,9 @@ export function registerDemo(program: Command, run: Run): void {
         try {
           const loaded = await generateAndLoadDemo(ctx.db, req, term);
           printIngestSummary(term, loaded.summary, loaded.pricing, opts);
-          term.log(`Demo files in ${loaded.dir} (org file: ${loaded.dir}/mileage.yaml); loaded in ${loaded.seconds.toFixed(1)} s.`);
+          term.log(
+            `Demo files in ${loaded.dir} (org file: ${loaded.dir}/mileage.yaml); loaded in ${loaded.seconds.toFixed(1)} s.`,
+          );
           term.log('Next: `mileage report weekly`.');
         } finally {
           await ctx.db.close();

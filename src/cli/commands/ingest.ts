@@ -39,22 +39,39 @@ function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<
 }
 
 function defaultClaudeDir(): string {
-  const candidates = [process.env.CLAUDE_CONFIG_DIR, join(homedir(), '.claude'), join(homedir(), '.config', 'claude')];
+  const candidates = [
+    process.env.CLAUDE_CONFIG_DIR,
+    join(homedir(), '.claude'),
+    join(homedir(), '.config', 'claude'),
+  ];
   for (const c of candidates) if (c && existsSync(join(c, 'projects'))) return join(c, 'projects');
-  throw new MileageError('not_found', 'no Claude Code folder found ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)', 'Pass the folder: `mileage ingest claude-code DIR`.');
+  throw new MileageError(
+    'not_found',
+    'no Claude Code folder found ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)',
+    'Pass the folder: `mileage ingest claude-code DIR`.',
+  );
 }
 
 export function registerIngest(program: Command, run: Run): void {
   const ingest = program.command('ingest').description('Load spend and delivery data from files');
 
-  globalOptions(ingest.command('claude-code').argument('[dir]', 'Claude Code folder (default $CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)'))
+  globalOptions(
+    ingest
+      .command('claude-code')
+      .argument('[dir]', 'Claude Code folder (default $CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)'),
+  )
     .option('--actor <email>', 'whose transcripts these are (email, login or account id in mileage.yaml)')
     .description('Claude Code session transcripts (JSONL), deduplicated per response')
     .action((dir: string | undefined, opts: GlobalOptions & { actor?: string }) =>
       ingestAction(run, opts, async (db, _org, term) => {
         const root = dir ?? defaultClaudeDir();
         const bar = term.progress('claude-code', 1);
-        const s = await ingestClaudeCode(db, root, () => opts.actor, () => bar.tick());
+        const s = await ingestClaudeCode(
+          db,
+          root,
+          () => opts.actor,
+          () => bar.tick(),
+        );
         bar.done();
         return s;
       }),
@@ -66,7 +83,8 @@ export function registerIngest(program: Command, run: Run): void {
     .option('--source <name>', 'source name stored with each record', 'usage-file')
     .action((file: string, opts: GlobalOptions & { format?: string; source: string }) =>
       ingestAction(run, opts, async (db) => {
-        const format = opts.format ?? (file.endsWith('.parquet') ? 'parquet' : file.endsWith('.csv') ? 'csv' : 'jsonl');
+        const format =
+          opts.format ?? (file.endsWith('.parquet') ? 'parquet' : file.endsWith('.csv') ? 'csv' : 'jsonl');
         if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') {
           throw new MileageError('usage', `--format expects csv, jsonl or parquet, got "${format}"`);
         }
@@ -77,24 +95,38 @@ export function registerIngest(program: Command, run: Run): void {
 
   globalOptions(ingest.command('outcomes').argument('<files...>', 'CSV or JSONL files'))
     .description('Workflow outcomes (at, workflow, kind, count, value, actor, ref)')
-    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db) => ingestOutcomes(db, files)));
+    .action((files: string[], opts: GlobalOptions) =>
+      ingestAction(run, opts, (db) => ingestOutcomes(db, files)),
+    );
 
-  globalOptions(ingest.command('anthropic-usage').argument('<files...>', 'saved usage_report/messages pages (JSON)'))
+  globalOptions(
+    ingest.command('anthropic-usage').argument('<files...>', 'saved usage_report/messages pages (JSON)'),
+  )
     .description('Anthropic Admin API usage report pages')
-    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestAnthropicUsage(db, files, org)));
+    .action((files: string[], opts: GlobalOptions) =>
+      ingestAction(run, opts, (db, org) => ingestAnthropicUsage(db, files, org)),
+    );
 
   globalOptions(ingest.command('anthropic-cost').argument('<files...>', 'saved cost_report pages (JSON)'))
     .description('Anthropic Admin API cost report pages (billed)')
-    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestAnthropicCost(db, files, org)));
+    .action((files: string[], opts: GlobalOptions) =>
+      ingestAction(run, opts, (db, org) => ingestAnthropicCost(db, files, org)),
+    );
 
   globalOptions(ingest.command('cursor').argument('<files...>', 'saved filtered-usage-events pages (JSON)'))
     .description('Cursor Admin API usage events')
-    .action((files: string[], opts: GlobalOptions) => ingestAction(run, opts, (db, org) => ingestCursor(db, files, org)));
+    .action((files: string[], opts: GlobalOptions) =>
+      ingestAction(run, opts, (db, org) => ingestCursor(db, files, org)),
+    );
 
-  globalOptions(ingest.command('github').argument('<files...>', 'saved GraphQL PullRequest node arrays (JSON)'))
+  globalOptions(
+    ingest.command('github').argument('<files...>', 'saved GraphQL PullRequest node arrays (JSON)'),
+  )
     .requiredOption('--repo <owner/name>', 'repository the PRs belong to')
     .description('Merged GitHub pull requests')
-    .action((files: string[], opts: GlobalOptions & { repo: string }) => ingestAction(run, opts, (db) => ingestGithub(db, files, opts.repo)));
+    .action((files: string[], opts: GlobalOptions & { repo: string }) =>
+      ingestAction(run, opts, (db) => ingestGithub(db, files, opts.repo)),
+    );
 
   globalOptions(ingest.command('jira').argument('<files...>', 'saved /rest/api/3/search/jql pages (JSON)'))
     .option('--points-field <id>', 'story points field id', 'customfield_10016')

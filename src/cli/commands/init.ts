@@ -14,7 +14,11 @@ export function registerInit(program: Command, run: Run): void {
     .action((opts: { config: string; force?: boolean }) =>
       run(async (term) => {
         if (existsSync(opts.config) && !opts.force) {
-          throw new MileageError('conflict', `${opts.config} already exists`, 'Pass --force to overwrite it, or --config to write elsewhere.');
+          throw new MileageError(
+            'conflict',
+            `${opts.config} already exists`,
+            'Pass --force to overwrite it, or --config to write elsewhere.',
+          );
         }
         await writeFile(opts.config, STARTER_ORG_FILE);
         term.log(`Wrote ${opts.config}. Edit it, then check it with \`mileage org check\`.`);

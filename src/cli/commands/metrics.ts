@@ -15,7 +15,11 @@ export function registerMetrics(program: Command, run: Run): void {
         term.out(
           opts.json
             ? JSON.stringify(CATALOG, null, 2)
-            : table(['id', 'question'], CATALOG.map((m) => [m.id, m.question]), new Set()),
+            : table(
+                ['id', 'question'],
+                CATALOG.map((m) => [m.id, m.question]),
+                new Set(),
+              ),
         );
         await Promise.resolve();
       }),

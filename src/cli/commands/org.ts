@@ -13,7 +13,12 @@ export function registerOrg(program: Command, run: Run): void {
     .action((opts: GlobalOptions) =>
       run(async (term) => {
         const dir = await readDirectory(opts);
-        if (!dir) throw new MileageError('not_found', 'no mileage.yaml here', 'Create one with `mileage init`, or pass --config.');
+        if (!dir)
+          throw new MileageError(
+            'not_found',
+            'no mileage.yaml here',
+            'Create one with `mileage init`, or pass --config.',
+          );
         const summary = {
           file: dir.file,
           org: dir.org,

@@ -20,7 +20,13 @@ export function registerPrices(program: Command, run: Run): void {
               provider: r.provider,
               model: r.model,
               records: r.records,
-              tokens: { input: r.input, cacheRead: r.cacheRead, cacheWrite: r.cacheWrite, output: r.output, reasoning: 0 },
+              tokens: {
+                input: r.input,
+                cacheRead: r.cacheRead,
+                cacheWrite: r.cacheWrite,
+                output: r.output,
+                reasoning: 0,
+              },
             })),
             book,
           );
@@ -34,7 +40,9 @@ export function registerPrices(program: Command, run: Run): void {
           }
           for (const f of fixes) {
             const total = f.tokens.input + f.tokens.cacheRead + f.tokens.cacheWrite + f.tokens.output;
-            term.out(`unpriced: ${f.provider ?? '?'}/${f.model} — ${total.toLocaleString('en-US')} tokens in ${f.records.toLocaleString('en-US')} records`);
+            term.out(
+              `unpriced: ${f.provider ?? '?'}/${f.model} — ${total.toLocaleString('en-US')} tokens in ${f.records.toLocaleString('en-US')} records`,
+            );
             if (f.nearest.length) term.out(`  did you mean: ${f.nearest.join(', ')}?`);
             term.out('  add to mileage.yaml:');
             term.out(f.yamlSnippet.replace(/^/gm, '    '));

@@ -23,10 +23,17 @@ export function registerReport(program: Command, run: Run): void {
           privacy: ctx.privacy,
           viewer: { role: 'owner' },
           reprice: bookRepricer(priceBookFor(ctx.directory)),
-          window: { ...(opts.since ? { since: dayOption(opts.since, '--since') } : {}), ...(opts.until ? { until: dayOption(opts.until, '--until') } : {}) },
+          window: {
+            ...(opts.since ? { since: dayOption(opts.since, '--since') } : {}),
+            ...(opts.until ? { until: dayOption(opts.until, '--until') } : {}),
+          },
         });
         if (!result) {
-          throw new MileageError('not_found', 'the store has no data yet', 'Run `mileage demo` to explore with a demo organisation, or `mileage ingest …` your own data.');
+          throw new MileageError(
+            'not_found',
+            'the store has no data yet',
+            'Run `mileage demo` to explore with a demo organisation, or `mileage ingest …` your own data.',
+          );
         }
         term.out(opts.json ? renderWeeklyJson(result) : renderWeeklyTerminal(result, { color: term.color }));
       } finally {

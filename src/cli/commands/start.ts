@@ -35,11 +35,25 @@ export function registerStart(program: Command, run: Run): void {
               );
             }
             term.log('The store is empty: loading the demo organisation so there is something to look at.');
-            await generateAndLoadDemo(ctx.db, { seed: DEMO_SEED, engineers: 30, months: 6, control: false, out: `.mileage/demo-${DEMO_SEED}` }, term);
+            await generateAndLoadDemo(
+              ctx.db,
+              {
+                seed: DEMO_SEED,
+                engineers: 30,
+                months: 6,
+                control: false,
+                out: `.mileage/demo-${DEMO_SEED}`,
+              },
+              term,
+            );
             org = (await ctx.db.getMeta('org')) ?? org;
             privacy = {
-              individuals: ((await ctx.db.getMeta('privacy_individuals')) as typeof privacy.individuals | null) ?? DEFAULT_PRIVACY.individuals,
-              minGroupSize: Number((await ctx.db.getMeta('privacy_min_group_size')) ?? DEFAULT_PRIVACY.minGroupSize),
+              individuals:
+                ((await ctx.db.getMeta('privacy_individuals')) as typeof privacy.individuals | null) ??
+                DEFAULT_PRIVACY.individuals,
+              minGroupSize: Number(
+                (await ctx.db.getMeta('privacy_min_group_size')) ?? DEFAULT_PRIVACY.minGroupSize,
+              ),
             };
             directory = null;
           }
@@ -52,8 +66,12 @@ export function registerStart(program: Command, run: Run): void {
             reprice: bookRepricer(priceBookFor(directory)),
           });
           if (!report) throw new MileageError('not_found', 'the store has no data');
-          term.out(opts.json ? renderWeeklyJson(report) : renderWeeklyTerminal(report, { color: term.color }));
-          term.log(`Diagnostic computed in ${((performance.now() - started) / 1000).toFixed(2)} s from ${ctx.db.location}.`);
+          term.out(
+            opts.json ? renderWeeklyJson(report) : renderWeeklyTerminal(report, { color: term.color }),
+          );
+          term.log(
+            `Diagnostic computed in ${((performance.now() - started) / 1000).toFixed(2)} s from ${ctx.db.location}.`,
+          );
         } finally {
           await ctx.db.close();
         }

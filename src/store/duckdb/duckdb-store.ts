@@ -65,7 +65,9 @@ export class DuckDbStore implements Db {
           { cause },
         );
       }
-      throw new MileageError('internal', `cannot open the store ${location}: ${message}`, undefined, { cause });
+      throw new MileageError('internal', `cannot open the store ${location}: ${message}`, undefined, {
+        cause,
+      });
     }
     const conn = await instance.connect();
     const store = new DuckDbStore(location, instance, conn);
@@ -84,17 +86,24 @@ export class DuckDbStore implements Db {
     await this.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
     );
-    const applied = new Set((await this.query('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const applied = new Set(
+      (await this.query('SELECT version FROM schema_migrations')).map((r) => r.version),
+    );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       await this.run('BEGIN TRANSACTION');
       try {
         await this.run(m.sql);
-        await this.conn.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', { v: m.version, n: m.name });
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($v, $n, now())', {
+          v: m.version,
+          n: m.name,
+        });
         await this.run('COMMIT');
       } catch (cause) {
         await this.run('ROLLBACK');
-        throw new MileageError('internal', `schema migration ${m.version} (${m.name}) failed`, undefined, { cause });
+        throw new MileageError('internal', `schema migration ${m.version} (${m.name}) failed`, undefined, {
+          cause,
+        });
       }
     }
   }
@@ -105,7 +114,7 @@ export class DuckDbStore implements Db {
     for (const [name, value] of Object.entries(params)) {
       if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
     }
-    const reader = await this.conn.runAndReadAll(sql, used as Record<string, string | number | boolean | null>);
+    const reader = await this.conn.runAndReadAll(sql, used);
     const names = reader.columnNames();
     return reader.getRows().map((values) => {
       const row: Row = {};
@@ -174,7 +183,9 @@ export class DuckDbStore implements Db {
       );
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, { cause });
+      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
+        cause,
+      });
     }
     const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
@@ -194,7 +205,11 @@ export class DuckDbStore implements Db {
 
   async loadDirectory(dir: OrgDirectory): Promise<void> {
     if (!isValidTimeZone(dir.timeZone)) {
-      throw new MileageError('config', `unknown time zone "${dir.timeZone}"`, 'Use an IANA name such as Europe/Berlin.');
+      throw new MileageError(
+        'config',
+        `unknown time zone "${dir.timeZone}"`,
+        'Use an IANA name such as Europe/Berlin.',
+      );
     }
     const rows = {
       teams: dir.teams.map((t) => ({
@@ -254,7 +269,13 @@ export class DuckDbStore implements Db {
       [
         'workflows',
         'dir_workflows',
-        { workflow_id: 'VARCHAR', name: 'VARCHAR', outcome_kind: 'VARCHAR', quality_bar: 'VARCHAR', team_id: 'VARCHAR' },
+        {
+          workflow_id: 'VARCHAR',
+          name: 'VARCHAR',
+          outcome_kind: 'VARCHAR',
+          quality_bar: 'VARCHAR',
+          team_id: 'VARCHAR',
+        },
       ],
       [
         'seats',
@@ -285,7 +306,9 @@ export class DuckDbStore implements Db {
       await this.run('COMMIT');
     } catch (cause) {
       await this.run('ROLLBACK');
-      throw new MileageError('internal', 'could not load the org directory into the store', undefined, { cause });
+      throw new MileageError('internal', 'could not load the org directory into the store', undefined, {
+        cause,
+      });
     }
     if (dir.timeZone !== this.timeZone) {
       this.timeZone = dir.timeZone;
@@ -305,7 +328,11 @@ export class DuckDbStore implements Db {
        WHERE model IS NOT NULL AND (input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) > 0
        ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
     );
-    return rows.map((r) => ({ provider: (r.provider as string | null) ?? null, model: String(r.model), day: String(r.day) }));
+    return rows.map((r) => ({
+      provider: (r.provider as string | null) ?? null,
+      model: String(r.model),
+      day: String(r.day),
+    }));
   }
 
   async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
@@ -390,7 +417,11 @@ export class DuckDbStore implements Db {
     const [row] = await this.query(
       'SELECT (SELECT count(*) FROM usage) AS usage, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM dir_people) AS people',
     );
-    return { usage: Number(row?.usage ?? 0), outcomes: Number(row?.outcomes ?? 0), people: Number(row?.people ?? 0) };
+    return {
+      usage: Number(row?.usage ?? 0),
+      outcomes: Number(row?.outcomes ?? 0),
+      people: Number(row?.people ?? 0),
+    };
   }
 
   async getMeta(key: string): Promise<string | null> {
@@ -402,8 +433,9 @@ export class DuckDbStore implements Db {
     await this.conn.run('INSERT OR REPLACE INTO meta VALUES ($key, $value)', { key, value });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
+    return Promise.resolve();
   }
 }

@@ -22,7 +22,7 @@ import type {
   UsageFileResult,
 } from '../db.js';
 import { ledgerSql } from './ledger.js';
-import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageRow } from './records.js';
+import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { MIGRATIONS } from './schema.js';
 import { readerSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
@@ -130,15 +130,19 @@ export class DuckDbStore implements Db {
     return `CAST(timezone(${sqlString(this.timeZone)}, ${column}) AS DATE)`;
   }
 
-  private async withTempJson<T>(rows: unknown[], use: (path: string) => Promise<T>): Promise<T> {
+  private async withTempFile<T>(name: string, text: string, use: (path: string) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), 'mileage-'));
-    const path = join(dir, 'batch.jsonl');
+    const path = join(dir, name);
     try {
-      await writeFile(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      await writeFile(path, text);
       return await use(path);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  private withTempJson<T>(rows: unknown[], use: (path: string) => Promise<T>): Promise<T> {
+    return this.withTempFile('batch.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n', use);
   }
 
   /**
@@ -146,31 +150,42 @@ export class DuckDbStore implements Db {
    * duplicates within the batch collapse, and a stored id is replaced by its newer version — so ingesting
    * the same records again changes no total.
    */
-  private async appendRows(
-    table: 'usage' | 'outcomes',
-    rows: Record<string, unknown>[],
-    columns: Record<string, string>,
-    timeColumn: string,
-  ): Promise<AppendResult> {
-    if (rows.length === 0) return { written: 0, alreadyStored: 0 };
-    return this.withTempJson(rows, async (path) => {
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${this.localDay(timeColumn)} AS day FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)}) QUALIFY row_number() OVER (PARTITION BY id) = 1`,
-      );
-      const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
-      const [total] = await this.query('SELECT count(*) AS n FROM staging');
-      await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
-      await this.run('DROP TABLE staging');
-      return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0) };
-    });
+  private async appendStaged(table: 'usage' | 'outcomes', reader: string, timeColumn: string): Promise<AppendResult> {
+    await this.run(
+      `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${this.localDay(timeColumn)} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
+    );
+    const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
+    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
+    await this.run('DROP TABLE staging');
+    return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0) };
   }
 
+  /**
+   * Idempotent append: records go through DuckDB's own file readers (much faster than row-by-row inserts),
+   * duplicates within the batch collapse, and a stored id is replaced by its newer version — so ingesting
+   * the same records again changes no total.
+   */
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
-    return this.appendRows('usage', records.map(usageRow), USAGE_JSON_COLUMNS, 'start_at');
+    if (records.length === 0) return { written: 0, alreadyStored: 0 };
+    return this.withTempFile('batch.csv', usageCsv(records), (path) =>
+      this.appendStaged(
+        'usage',
+        `read_csv(${sqlString(path)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(USAGE_JSON_COLUMNS)})`,
+        'start_at',
+      ),
+    );
   }
 
   async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
-    return this.appendRows('outcomes', records.map(outcomeRow), OUTCOME_JSON_COLUMNS, 'occurred_at');
+    if (records.length === 0) return { written: 0, alreadyStored: 0 };
+    return this.withTempJson(records.map(outcomeRow), (path) =>
+      this.appendStaged(
+        'outcomes',
+        `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(OUTCOME_JSON_COLUMNS)})`,
+        'occurred_at',
+      ),
+    );
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {

@@ -7,8 +7,22 @@ import type { UsageRecord } from '../../domain/usage.js';
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
  * storage, so no raw email, login or key id is ever written.
  */
+// Few distinct people and keys recur across millions of records: hash each once.
+const hashes = new Map<string, { hash: string; hint: string }>();
+function hashed(value: string): { hash: string; hint: string } {
+  let h = hashes.get(value);
+  if (!h) {
+    if (hashes.size > 100_000) hashes.clear();
+    h = { hash: identityHash(value), hint: redact(value) };
+    hashes.set(value, h);
+  }
+  return h;
+}
+
 export function usageRow(r: UsageRecord): Record<string, string | number | null> {
   const h = r.hints;
+  const actor = h.actor ? hashed(h.actor) : null;
+  const key = h.keyId ? hashed(h.keyId) : null;
   return {
     id: r.id,
     source: r.source,
@@ -29,10 +43,10 @@ export function usageRow(r: UsageRecord): Record<string, string | number | null>
     cost_basis: r.cost.basis,
     price_ref: r.cost.priceRef,
     dedup_key: r.dedupKey ?? null,
-    actor_hash: h.actor ? identityHash(h.actor) : null,
-    actor_hint: h.actor ? redact(h.actor) : null,
-    key_hash: h.keyId ? identityHash(h.keyId) : null,
-    key_hint: h.keyId ? redact(h.keyId) : null,
+    actor_hash: actor?.hash ?? null,
+    actor_hint: actor?.hint ?? null,
+    key_hash: key?.hash ?? null,
+    key_hint: key?.hint ?? null,
     workspace: h.workspace ?? null,
     session_id: h.sessionId ?? null,
     repo: h.repo ?? null,
@@ -75,6 +89,24 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   machine_id: 'VARCHAR',
   tool_version: 'VARCHAR',
 };
+
+/** One CSV field: quoted only when it must be; null is the empty unquoted field. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */
+export function usageCsv(records: readonly UsageRecord[]): string {
+  const names = Object.keys(USAGE_JSON_COLUMNS);
+  const lines = [names.join(',')];
+  for (const r of records) {
+    const row = usageRow(r);
+    lines.push(names.map((n) => csvField(row[n] ?? null)).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
 
 export function outcomeRow(r: OutcomeRecord): Record<string, string | number | boolean | string[] | null> {
   return {

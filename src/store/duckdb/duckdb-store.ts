@@ -150,7 +150,11 @@ export class DuckDbStore implements Db {
    * duplicates within the batch collapse, and a stored id is replaced by its newer version — so ingesting
    * the same records again changes no total.
    */
-  private async appendStaged(table: 'usage' | 'outcomes', reader: string, timeColumn: string): Promise<AppendResult> {
+  private async appendStaged(
+    table: 'usage' | 'outcomes',
+    reader: string,
+    timeColumn: string,
+  ): Promise<AppendResult> {
     await this.run(
       `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${this.localDay(timeColumn)} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
     );

@@ -1,4 +1,3 @@
-import { parseJiraSearch } from '../sources/delivery/jira/parse.js';
 import { parseGithubPullNodes } from '../sources/delivery/github/parse.js';
 import { parseOutcomesCsv, parseOutcomesJsonl } from '../sources/delivery/outcomes/parse.js';
 import {
@@ -6,7 +5,6 @@ import {
   parseAnthropicUsageReport,
 } from '../sources/spend/anthropic-admin/parse.js';
 import { parseClaudeCodeLog } from '../sources/spend/claude-code/parse.js';
-import { parseCursorUsageEvents } from '../sources/spend/cursor/parse.js';
 import type { Db } from '../store/db.js';
 import { ingestFiles, jsonFileParser, listFiles, readText, type OnFile } from './files.js';
 import type { IngestSummary } from './summary.js';
@@ -61,17 +59,6 @@ export async function ingestAnthropicCost(db: Db, files: string[], org: string, 
   );
 }
 
-export async function ingestCursor(db: Db, files: string[], team: string, onFile?: OnFile) {
-  return ingestFiles(
-    db,
-    'cursor-usage-events',
-    'usage',
-    files,
-    jsonFileParser((doc, file) => parseCursorUsageEvents(doc, { file, team })),
-    onFile,
-  );
-}
-
 export async function ingestGithub(db: Db, files: string[], repo: string, onFile?: OnFile) {
   return ingestFiles(
     db,
@@ -79,17 +66,6 @@ export async function ingestGithub(db: Db, files: string[], repo: string, onFile
     'outcomes',
     files,
     jsonFileParser((doc, file) => parseGithubPullNodes(doc, { file, repo })),
-    onFile,
-  );
-}
-
-export async function ingestJira(db: Db, files: string[], storyPointsField: string | null, onFile?: OnFile) {
-  return ingestFiles(
-    db,
-    'jira',
-    'outcomes',
-    files,
-    jsonFileParser((doc, file) => parseJiraSearch(doc, { file, storyPointsField })),
     onFile,
   );
 }

@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import { recordId } from '../../../domain/ids.js';
+import { centsToUsd } from '../../../domain/money.js';
+import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { Granularity, UsageRecord } from '../../../domain/usage.js';
+import { costResultSchema, pageSchema, usageResultSchema } from './schema.js';
+
+export interface AnthropicContext {
+  file: string;
+  org: string;
+}
+
+/** The billing stream of a workspace: usage and cost of the same workspace reconcile against each other. */
+export function anthropicStream(org: string, workspace: string | null | undefined): string {
+  return `anthropic:${org}:${workspace ?? 'default'}`;
+}
+
+function granularityOf(start: Date, end: Date): Granularity {
+  const hours = (end.getTime() - start.getTime()) / 3_600_000;
+  return hours <= 1 ? 'hour' : hours <= 24 ? 'day' : 'month';
+}
+
+function eachResult<S extends z.ZodTypeAny>(
+  page: unknown,
+  ctx: AnthropicContext,
+  schema: S,
+  emit: (r: z.infer<S>, bucket: { start: Date; end: Date; startText: string }) => UsageRecord,
+): ParseResult<UsageRecord> {
+  const problems: Problem[] = [];
+  const parsed = pageSchema.safeParse(page);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return {
+      records: [],
+      problems: [
+        {
+          file: ctx.file,
+          line: null,
+          field: i?.path.join('.') ?? null,
+          message: i?.message ?? 'not a report page',
+        },
+      ],
+    };
+  }
+  const records: UsageRecord[] = [];
+  parsed.data.data.forEach((bucket, b) => {
+    const start = new Date(bucket.starting_at);
+    const end = new Date(bucket.ending_at);
+    bucket.results.forEach((raw, r) => {
+      const result = schema.safeParse(raw);
+      if (!result.success) {
+        const i = result.error.issues[0];
+        problems.push({
+          file: ctx.file,
+          line: null,
+          field: `data[${b}].results[${r}].${i?.path.join('.') ?? ''}`,
+          message: i?.message ?? 'bad result',
+        });
+        return;
+      }
+      records.push(emit(result.data as z.infer<S>, { start, end, startText: bucket.starting_at }));
+    });
+  });
+  return { records, problems };
+}
+
+/** Usage report: token volume per bucket and dimension; priced later from the list (basis list_estimate). */
+export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
+  const source = 'anthropic-usage-report';
+  return eachResult(page, ctx, usageResultSchema, (r, b) => ({
+    id: recordId(
+      source,
+      b.startText,
+      r.api_key_id,
+      r.workspace_id,
+      r.model,
+      r.service_tier,
+      r.context_window,
+      r.account_id,
+    ),
+    source,
+    stream: anthropicStream(ctx.org, r.workspace_id),
+    granularity: granularityOf(b.start, b.end),
+    start: b.start,
+    end: b.end,
+    tool: null,
+    provider: 'anthropic',
+    model: r.model ?? null,
+    tokens: {
+      input: r.uncached_input_tokens,
+      cacheRead: r.cache_read_input_tokens,
+      cacheWrite: r.cache_creation.ephemeral_5m_input_tokens + r.cache_creation.ephemeral_1h_input_tokens,
+      output: r.output_tokens,
+      reasoning: 0,
+    },
+    requests: 0,
+    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    hints: {
+      keyId: r.api_key_id ?? undefined,
+      workspace: r.workspace_id ?? undefined,
+      actor: r.account_id ?? undefined,
+    },
+  }));
+}
+
+/** Cost report: what was billed, in cents as decimal strings (never through a float). */
+export function parseAnthropicCostReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
+  const source = 'anthropic-cost-report';
+  return eachResult(page, ctx, costResultSchema, (r, b) => ({
+    id: recordId(
+      source,
+      b.startText,
+      r.workspace_id,
+      r.description,
+      r.model,
+      r.token_type,
+      r.service_tier,
+      r.context_window,
+    ),
+    source,
+    stream: anthropicStream(ctx.org, r.workspace_id),
+    granularity: granularityOf(b.start, b.end),
+    start: b.start,
+    end: b.end,
+    tool: null,
+    provider: 'anthropic',
+    model: r.model ?? null,
+    tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 },
+    requests: 0,
+    cost: { amount: centsToUsd(r.amount), basis: 'billed', priceRef: source },
+    hints: { workspace: r.workspace_id ?? undefined },
+  }));
+}

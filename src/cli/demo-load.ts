@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CONTROL, PLANTED, generateDemo, type DemoOptions } from '../demo/index.js';
+import { CONTROL, DEMO_END, PLANTED, generateDemo, type DemoOptions } from '../demo/index.js';
 import { MileageError } from '../domain/errors.js';
 import { loadDemo } from '../ingest/demo.js';
 import type { IngestSummary } from '../ingest/summary.js';
@@ -24,8 +24,9 @@ export async function generateAndLoadDemo(
   term: Terminal,
 ): Promise<{ summary: IngestSummary; pricing: PricingSummary; dir: string; seconds: number }> {
   const started = performance.now();
-  const options: Partial<DemoOptions> & Pick<DemoOptions, 'seed' | 'engineers' | 'months' | 'effects'> = {
+  const options: DemoOptions = {
     seed: req.seed,
+    end: DEMO_END,
     engineers: req.engineers,
     months: req.months,
     effects: req.control ? CONTROL : PLANTED,
@@ -33,7 +34,7 @@ export async function generateAndLoadDemo(
   term.log(
     `Generating the demo organisation (seed ${req.seed}, ${req.engineers} engineers, ${req.months} months${req.control ? ', nothing planted' : ''})…`,
   );
-  const manifest = await generateDemo(options as DemoOptions, resolve(req.out));
+  const manifest = await generateDemo(options, resolve(req.out));
   const org = await loadOrgFile(manifest.orgFile);
   if (!org.ok) {
     throw new MileageError(

@@ -14,7 +14,11 @@ export interface Rng {
 export function makeRng(seed: number): Rng {
   const next = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
+  const hex = (n: number) => {
+    let out = '';
+    while (out.length < n) out += ((next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+    return out.slice(0, n);
+  };
   return {
     next,
     int: (n) => Math.floor(next() * n),

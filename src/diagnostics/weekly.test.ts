@@ -8,7 +8,13 @@ import type { UsageRecord } from '../domain/usage.js';
 import { openStore } from '../store/open.js';
 import { weeklyReport } from './weekly.js';
 
-function usage(day: string, key: string, cost: string, model = 'claude-sonnet-4-6', tokens = 1_000_000): UsageRecord {
+function usage(
+  day: string,
+  key: string,
+  cost: string,
+  model = 'claude-sonnet-4-6',
+  tokens = 1_000_000,
+): UsageRecord {
   const at = new Date(`${day}T12:00:00Z`);
   return {
     id: recordId('test', day, key),

@@ -10,11 +10,21 @@ export interface CliResult {
 }
 
 /** Spawns the built CLI the way a user runs it: fixed TZ, no colour, fixed width, no CI-specific behaviour. */
-export function mileage(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+export function mileage(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: options.cwd, TZ: 'UTC', NO_COLOR: '1', COLUMNS: '120', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: options.cwd,
+        TZ: 'UTC',
+        NO_COLOR: '1',
+        COLUMNS: '120',
+        ...options.env,
+      },
     });
     let stdout = '';
     let stderr = '';

@@ -17,7 +17,11 @@ async function demoReport(cwd: string, args: string[]): Promise<Report> {
   return JSON.parse(report.stdout) as Report;
 }
 
-const flagged = (r: Report) => r.findings.filter((f) => f.flag).map((f) => f.id).sort();
+const flagged = (r: Report) =>
+  r.findings
+    .filter((f) => f.flag)
+    .map((f) => f.id)
+    .sort();
 
 describe('the demo and the weekly diagnostic, end to end through the CLI', () => {
   let dir: string;
@@ -85,7 +89,17 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     expect(check.stdout).toContain('unpriced: self-hosted/acme-llama-ft — 1,500 tokens in 1 records');
     expect(check.stdout).toContain('input_per_mtok');
     const report = await mileage(
-      ['report', 'weekly', '--db', 'store.duckdb', '--json', '--since', '2026-06-29', '--until', '2026-07-06'],
+      [
+        'report',
+        'weekly',
+        '--db',
+        'store.duckdb',
+        '--json',
+        '--since',
+        '2026-06-29',
+        '--until',
+        '2026-07-06',
+      ],
       { cwd },
     );
     const parsed = JSON.parse(report.stdout) as Report;

@@ -21,8 +21,15 @@ type Row = Record<string, unknown>;
 
 function toOutcome(row: Row, file: string, line: number | null, occurrence: number): OutcomeRecord | Problem {
   const problem = (field: string, message: string): Problem => ({ file, line, field, message });
-  const text = (k: string) =>
-    row[k] === undefined || row[k] === null || row[k] === '' ? null : String(row[k]).trim();
+  const text = (k: string): string | null => {
+    const v = row[k];
+    if (v === undefined || v === null || v === '') return null;
+    return typeof v === 'string'
+      ? v.trim()
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
+  };
   const at = text('at');
   if (!at) return problem('at', 'missing');
   const when = new Date(at);
@@ -82,7 +89,7 @@ function collect(
     const key = JSON.stringify(row);
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    const r = toOutcome(row as Row, file, line, occurrence);
+    const r = toOutcome(row, file, line, occurrence);
     if ('message' in r) problems.push(r);
     else records.push(r);
   }
@@ -107,7 +114,8 @@ export function parseOutcomesCsv(text: string, file: string): ParseResult<Outcom
 }
 
 export function parseOutcomesJsonl(text: string, file: string): ParseResult<OutcomeRecord> {
-  const items = text.split('\n').map((raw, i) => {
+  type Item = { line: number; row: Row | Problem } | null;
+  const items = text.split('\n').map((raw, i): Item => {
     const line = i + 1;
     if (raw.trim() === '') return null;
     try {

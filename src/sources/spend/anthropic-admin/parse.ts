@@ -58,7 +58,7 @@ function eachResult<S extends z.ZodTypeAny>(
         });
         return;
       }
-      records.push(emit(result.data as z.infer<S>, { start, end, startText: bucket.starting_at }));
+      records.push(emit(result.data, { start, end, startText: bucket.starting_at }));
     });
   });
   return { records, problems };

@@ -1,122 +1,236 @@
 import { z } from 'zod';
+import { isValidTimeZone, parseDay } from '../domain/time.js';
+import { expecting } from './messages.js';
 
 /**
  * The shape of `mileage.yaml`, validated at the edge. Objects are strict: an unknown key is a typo until
- * proven otherwise, and a typo in an org file silently mis-attributes spend. Money stays as the YAML
- * source text (see load.ts) so it is parsed as decimal, never through a float.
+ * proven otherwise, and a typo in an org file silently mis-attributes spend. References between sections
+ * (a person's team, a key's owner) and alias clashes are checked in cross-check.ts, because zod sees one
+ * value at a time. Money is accepted here as a number or a decimal string; load.ts re-reads it from the
+ * YAML source text so it becomes a decimal without passing through a float.
  */
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id of letters, digits, ".", "_" or "-"');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD');
-/** Money as given in the file: a number or a numeric string; converted to decimal from its source text. */
-const money = z
-  .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)])
-  .refine((v) => Number(v) >= 0, 'expected an amount >= 0');
-const aliases = z.array(z.union([z.string(), z.number()]).transform(String)).optional();
 
-export const orgFileSchema = z
-  .object({
-    org: z.string().min(1),
-    time_zone: z.string().default('UTC'),
-    privacy: z
-      .object({
-        individuals: z.enum(['visible', 'team', 'hidden']).default('team'),
-        min_group_size: z.number().int().min(1).default(5),
-      })
-      .strict()
-      .default({ individuals: 'team', min_group_size: 5 }),
-    teams: z
-      .array(z.object({ id, name: z.string().min(1), loaded_cost_per_engineer: money.optional() }).strict())
-      .default([]),
-    people: z
-      .array(
-        z
-          .object({
-            id,
-            name: z.string().min(1),
-            team: id.optional(),
-            emails: aliases,
-            git_names: aliases,
-            logins: aliases,
-            tracker_ids: aliases,
-            key_ids: aliases,
-            account_ids: aliases,
-          })
-          .strict(),
-      )
-      .default([]),
-    keys: z
-      .array(
-        z
-          .object({
-            id: z.string().min(1),
-            name: z.string().min(1),
-            owner: id.optional(),
-            team: id.optional(),
-            workflow: id.optional(),
-            workload_type: z.string().optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    workflows: z
-      .array(
-        z
-          .object({
-            id,
-            name: z.string().min(1),
-            outcome_kind: z.string().optional(),
-            quality_bar: z.string().optional(),
-            team: id.optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    seats: z
-      .array(
-        z
-          .object({
-            tool: z.string().min(1),
-            plan: z.string().optional(),
-            monthly_price: money,
-            assignees: z.union([z.literal('all'), z.array(id)]),
-            from: day.optional(),
-            until: day.optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    accounts: z.array(z.object({ tool: z.string().min(1), stream: z.string().min(1) }).strict()).default([]),
-    price_overrides: z
-      .array(
-        z.union([
-          z
-            .object({
-              provider: z.string().min(1),
-              discount_percent: money,
-              from: day.optional(),
-              until: day.optional(),
-            })
-            .strict(),
-          z
-            .object({
-              model: z.string().min(1),
-              provider: z.string().optional(),
-              input_per_mtok: money,
-              output_per_mtok: money,
-              cache_read_per_mtok: money.optional(),
-              cache_write_per_mtok: money.optional(),
-              from: day.optional(),
-              until: day.optional(),
-            })
-            .strict(),
-        ]),
-      )
-      .default([]),
-    /** Connector settings, validated by each connector; secrets are named by environment variable only. */
-    sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+/** Ids are written by people and referenced from other sections: keep them to plain characters. */
+const id = z
+  .string({ error: expecting('an id (text)') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id made of letters, digits, ".", "_" or "-"');
+
+const text = z
+  .string({ error: expecting('text') })
+  .trim()
+  .min(1, 'expected text, got an empty value');
+
+/** A calendar day, checked against the calendar (2026-02-30 is not a day). */
+const day = z.string({ error: expecting('a day as YYYY-MM-DD') }).refine(
+  (v) => {
+    try {
+      parseDay(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `expected a real day as YYYY-MM-DD, got "${String(iss.input)}"` },
+);
+
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+
+/** USD as written: a plain number (`19`, `0.40`) or the same quoted. Negative prices are always a mistake. */
+const money = z
+  .union([z.number(), z.string()], { error: expecting('an amount in USD, such as 19 or 0.40') })
+  .superRefine((v, ctx) => {
+    const ok = typeof v === 'number' ? v >= 0 : PLAIN_DECIMAL.test(v.trim());
+    if (!ok)
+      ctx.addIssue({
+        code: 'custom',
+        message: expecting('an amount in USD >= 0, such as 19 or 0.40')({ input: v }),
+      });
+  });
+
+/**
+ * Alias values are compared as text, but numeric ids (Jira, provider account ids) are often written bare;
+ * accept numbers and let load.ts take their source text so a long id is not rounded by a float.
+ */
+const aliasList = z
+  .array(z.union([z.string().trim().min(1), z.number()], { error: expecting('text') }), {
+    error: expecting('a list, such as [ana@acme.com]'),
   })
-  .strict();
+  .optional();
+
+/** A section that may be left empty (`teams:` with every entry commented out reads as null). */
+function list<T extends z.ZodType>(item: T) {
+  return z
+    .array(item, { error: expecting('a list of entries, each starting with "- "') })
+    .nullish()
+    .transform((v) => v ?? []);
+}
+
+/** Effective dates are half-open, like every window in Mileage: `from` inclusive, `until` exclusive. */
+function period<T extends { from?: string | undefined; until?: string | undefined }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) {
+  if (v.from !== undefined && v.until !== undefined && v.until <= v.from) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['until'],
+      message: `expected a day after from (${v.from}); until is exclusive`,
+    });
+  }
+}
+
+export const privacySchema = z.strictObject({
+  /** Team by default: people are named only to admins and to managers of their own team. */
+  individuals: z
+    .enum(['visible', 'team', 'hidden'], { error: expecting('one of visible, team, hidden') })
+    .default('team'),
+  /** Below 5 people a group's numbers point at individuals. */
+  min_group_size: z
+    .number({ error: expecting('a whole number >= 1') })
+    .int('expected a whole number >= 1')
+    .min(1, 'expected a whole number >= 1')
+    .default(5),
+});
+
+export const teamSchema = z.strictObject({
+  id,
+  name: text,
+  /** USD per engineer per year, for ROI; optional because many orgs will not share it. */
+  loaded_cost_per_engineer: money.optional(),
+});
+
+export const personSchema = z.strictObject({
+  id,
+  name: text,
+  team: id.optional(),
+  /** Each list is one kind of identity the sources report; all optional. */
+  emails: aliasList,
+  git_names: aliasList,
+  logins: aliasList,
+  tracker_ids: aliasList,
+  key_ids: aliasList,
+  account_ids: aliasList,
+});
+
+export const keySchema = z.strictObject({
+  /** The provider's key id or the gateway's virtual key name: not ours, so any text. */
+  id: z.union([z.string().trim().min(1), z.number()], { error: expecting('the key id (text)') }),
+  name: text,
+  owner: id.optional(),
+  team: id.optional(),
+  workflow: id.optional(),
+  workload_type: text.optional(),
+});
+
+export const workflowSchema = z.strictObject({
+  id,
+  name: text,
+  outcome_kind: text.optional(),
+  quality_bar: text.optional(),
+  team: id.optional(),
+});
+
+export const seatSchema = z
+  .strictObject({
+    tool: text,
+    plan: text.optional(),
+    /** USD per seat per month. */
+    monthly_price: money,
+    assignees: z.union([z.literal('all'), z.array(id)], {
+      error: expecting('a list of person ids such as [ana, bo], or all'),
+    }),
+    from: day.optional(),
+    until: day.optional(),
+  })
+  .superRefine(period);
+
+export const accountSchema = z.strictObject({
+  tool: text,
+  /** `<provider>:<account>`, the same stream names the spend sources use. */
+  stream: text,
+});
+
+/**
+ * One object with both forms' fields, checked by hand: a zod union of two strict objects reports "invalid
+ * input" for a typo in either, where the user needs to hear which field is wrong.
+ */
+export const priceOverrideSchema = z
+  .strictObject({
+    provider: text.optional(),
+    /** 15 means 15% off list. */
+    discount_percent: money.optional(),
+    model: text.optional(),
+    /** USD per million tokens. */
+    input_per_mtok: money.optional(),
+    output_per_mtok: money.optional(),
+    cache_read_per_mtok: money.optional(),
+    cache_write_per_mtok: money.optional(),
+    from: day.optional(),
+    until: day.optional(),
+  })
+  .superRefine((o, ctx) => {
+    const add = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (o.discount_percent !== undefined) {
+      if (o.provider === undefined)
+        add(['provider'], 'missing: the provider the discount applies to, such as anthropic');
+      if (typeof o.discount_percent === 'number' && o.discount_percent > 100)
+        add(['discount_percent'], 'expected a percentage between 0 and 100');
+      for (const k of ['model', 'input_per_mtok', 'output_per_mtok'] as const) {
+        if (o[k] !== undefined)
+          add([k], 'a discount applies to a whole provider: put model prices in an entry of their own');
+      }
+    } else if (o.model !== undefined) {
+      if (o.input_per_mtok === undefined) add(['input_per_mtok'], 'missing: USD per million input tokens');
+      if (o.output_per_mtok === undefined) add(['output_per_mtok'], 'missing: USD per million output tokens');
+    } else {
+      add(
+        [],
+        'expected either provider with discount_percent, or model with input_per_mtok and output_per_mtok',
+      );
+    }
+    period(o, ctx);
+  });
+
+/** Connector settings: each connector validates its own; here only that every source is a mapping. */
+const sourceConfig = z
+  .record(z.string(), z.unknown(), { error: 'expected the source settings as a mapping (key: value)' })
+  .nullish()
+  .transform((v) => v ?? {});
+
+export const orgFileSchema = z.strictObject({
+  org: text,
+  time_zone: z
+    .string({ error: expecting('an IANA time zone such as Europe/Berlin') })
+    .refine(isValidTimeZone, {
+      error: (iss) =>
+        `unknown time zone "${String(iss.input)}": expected an IANA name such as Europe/Berlin or UTC`,
+    })
+    .default('UTC'),
+  privacy: privacySchema.nullish().transform((v) => v ?? privacySchema.parse({})),
+  teams: list(teamSchema),
+  people: list(personSchema),
+  keys: list(keySchema),
+  workflows: list(workflowSchema),
+  seats: list(seatSchema),
+  accounts: list(accountSchema),
+  price_overrides: list(priceOverrideSchema),
+  sources: z
+    .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
+    .nullish()
+    .transform((v) => v ?? {}),
+});
 
 export type OrgFile = z.infer<typeof orgFileSchema>;
+
+/** The fields each kind of entry allows, to tell the user what was expected instead of an unknown field. */
+export const KNOWN_FIELDS = {
+  '': Object.keys(orgFileSchema.shape),
+  privacy: Object.keys(privacySchema.shape),
+  teams: Object.keys(teamSchema.shape),
+  people: Object.keys(personSchema.shape),
+  keys: Object.keys(keySchema.shape),
+  workflows: Object.keys(workflowSchema.shape),
+  seats: Object.keys(seatSchema.shape),
+  accounts: Object.keys(accountSchema.shape),
+  price_overrides: Object.keys(priceOverrideSchema.shape),
+} as const satisfies Record<string, string[]>;

@@ -1,79 +1,102 @@
-/** What `mileage init` writes: every section, commented, valid as it stands (a test keeps it so). */
-export const STARTER_ORG_FILE = `# mileage.yaml — who is who in your organisation, for Mileage.
-# Identity is resolved when reports run, so editing this file re-attributes history without re-ingesting.
-# Check it with: mileage org check
+/**
+ * What `mileage init` writes: every section, commented, valid as it stands (starter.test.ts keeps it so).
+ *
+ * Sections that would change numbers if left unedited (seats add cost, accounts move spend between streams,
+ * price overrides change prices, sources pull data) are empty, with their example commented out below them.
+ * Example lines start with "#" directly followed by the YAML indentation, so removing the "#" (or replacing
+ * it with a space) gives valid YAML; the test uncomments them all and checks that too.
+ */
+export const STARTER_ORG_FILE = `# mileage.yaml: who is who in your organisation, for Mileage.
+# Identity is resolved when reports run, so editing this file re-attributes past spend and work without
+# re-ingesting anything. Check it with: mileage org check
+# Secrets never go in this file (it is meant to be committed): name the environment variable instead.
+# Sections left empty ([] or {}) have an example below them: to use it, delete the [] or {} and the "#"
+# at the start of each example line.
 
+# Your organisation's name, as shown on reports.
 org: my-org
 
-# Days and weeks (weeks start on Monday) are calendar days in this IANA time zone.
+# Days and weeks (weeks start on Monday) are calendar days in this IANA time zone. Default: UTC.
 time_zone: UTC
 
 privacy:
-  # visible: people are named in reports; team: only to admins and to managers of their team;
-  # hidden: never named, groups only.
+  # Who may see individual people's numbers:
+  #   visible: everyone sees names;
+  #   team:    only admins, and managers of the person's own team (the default);
+  #   hidden:  nobody, not even admins: people only appear inside groups.
   individuals: team
-  # Groups smaller than this are merged into "other" in every output.
+  # Any group (team, workflow, cohort) with fewer people than this is merged into "other" in every
+  # output, so small groups cannot point at individuals. Default: 5.
   min_group_size: 5
 
 teams:
-  - id: platform
+  - id: platform                    # letters, digits, ".", "_" or "-"; referenced from the sections below
     name: Platform
-    # Optional, for ROI: loaded cost of one engineer per year, in USD.
+    # Optional, for return on investment: loaded cost of one engineer per year, in USD.
     loaded_cost_per_engineer: 200000
 
 people:
   - id: ana
     name: Ana Lima
-    team: platform
-    # Every name this person goes by in your tools; all optional.
-    emails: [ana@example.com]
-    git_names: [Ana Lima]
+    team: platform                  # a team id from above
+    # Every name this person goes by in your tools, so their spend and work join up. All optional;
+    # each value may belong to one person only (compared ignoring case).
+    emails: [ana@example.com]       # commit, provider and SSO emails
+    git_names: [Ana Lima]           # commit author names
     logins: [ana-lima]              # GitHub / GitLab logins
     tracker_ids: []                 # Jira account ids, Linear user ids
-    key_ids: []                     # provider API key ids used by this person (e.g. their Claude Code key)
+    key_ids: []                     # provider API key ids only this person uses (e.g. their Claude Code key)
     account_ids: []                 # provider account / user ids
 
-# API keys and gateway virtual keys: who owns them and which workflow they serve.
+# API keys and gateway virtual keys: who owns each one and which workflow it serves.
 keys:
-  - id: apikey_01EXAMPLE
+  - id: apikey_01EXAMPLE            # the provider's key id, or the gateway's virtual key name
     name: alert-triage-prod
-    owner: ana
-    team: platform
-    workflow: alert-triage
-    workload_type: triage           # compared with peers of the same type (agentic-coding, review, triage…)
+    owner: ana                      # optional person id
+    team: platform                  # optional team id
+    workflow: alert-triage          # optional workflow id
+    workload_type: triage           # optional: compared with peers of the same type (agentic-coding, review…)
 
+# Workflows: AI work measured by its own outcome rather than by pull requests.
 workflows:
   - id: alert-triage
     name: Alert triage
-    outcome_kind: alert_triaged     # the outcome that measures this workflow's output
-    quality_bar: "Severity matches the on-call's rating on 95% of alerts"
+    outcome_kind: alert_triaged     # the outcome records that count this workflow's output
+    quality_bar: "Severity matches the on-call's rating on 95% of alerts"   # what a cheaper model must clear
     team: platform
 
-# Fixed subscription costs, spread over the days of each month and attributed to each assignee.
-seats:
-  - tool: copilot
-    plan: business
-    monthly_price: 19
-    assignees: all                  # or a list of person ids
-    # from: 2026-01-01              # optional, inclusive
-    # until: 2026-12-31             # optional, exclusive
+# Subscriptions (Copilot, Cursor, Claude Max…): the seat price is the authoritative cost of that tool's usage.
+# Each assignee is charged one seat per month. Dates are optional: from inclusive, until exclusive.
+seats: []
+#  - tool: copilot
+#    plan: business
+#    monthly_price: 19              # USD per seat per month
+#    assignees: all                 # or a list of person ids, such as [ana]
+#    from: 2026-01-01
+#    until: 2027-01-01
 
-# Where a tool's usage is billed when its records do not say (e.g. Claude Code logs → your Anthropic workspace).
-accounts:
-  - tool: claude-code
-    stream: anthropic:my-org:default
+# The billing account a tool's usage belongs to when its records do not say (e.g. Claude Code logs).
+# Without one, such usage stays a list-price estimate in a stream of its own, labelled as such.
+accounts: []
+#  - tool: claude-code
+#    stream: anthropic:my-org       # <provider>:<account>
 
-# Negotiated prices. Money is decimal; the latest-starting matching entry wins.
+# Negotiated prices: a discount on a whole provider, or a price for one model (USD per million tokens).
+# Money is decimal, exactly as written. Dates are optional: from inclusive, until exclusive.
 price_overrides: []
 #  - provider: anthropic
-#    discount_percent: 10
+#    discount_percent: 10           # 10% off list price
 #    from: 2026-01-01
 #  - model: my-fine-tuned-model
-#    provider: self-hosted
+#    provider: self-hosted          # optional
 #    input_per_mtok: 0.40
 #    output_per_mtok: 1.60
+#    cache_read_per_mtok: 0.04      # optional
+#    cache_write_per_mtok: 0.50     # optional
 
-# Real data sources. Secrets never go in this file: name the environment variable that holds them.
+# Real data sources, each with its own settings. A secret is never written here: put it in an environment
+# variable and give the variable's name in a field ending in _env.
 sources: {}
+#  claude_code: { path: ~/.claude }
 #  github: { token_env: GITHUB_TOKEN, repos: [my-org/api] }
 `;

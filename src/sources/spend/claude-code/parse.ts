@@ -22,18 +22,25 @@ export function parseClaudeCodeLog(text: string, file: string): ParseResult<Usag
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
-    if (!raw.includes('"usage"') || !raw.includes('"assistant"')) return; // cheap skip of user/system lines
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      const last = index === lines.length - 1 && !complete;
+    const last = index === lines.length - 1 && !complete;
+    const broken = () =>
       problems.push({
         file,
         line,
         field: null,
         message: last ? 'incomplete line (file still being written?)' : 'invalid JSON',
       });
+    if (!raw.includes('"usage"') || !raw.includes('"assistant"')) {
+      // Not a usage line: skip without parsing (user lines carry whole prompts), but still count garbage.
+      const t = raw.trim();
+      if (last || !t.startsWith('{') || !t.endsWith('}')) broken();
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      broken();
       return;
     }
     if ((json as { type?: unknown }).type !== 'assistant') return;

@@ -2,12 +2,9 @@ import type { Privacy } from '../domain/directory.js';
 import type { DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 
-/** Who is looking: privacy rules decide whether people are named for them. */
-export type ViewerRole = 'owner' | 'admin' | 'manager' | 'viewer';
-export interface Viewer {
-  role: ViewerRole;
-  teams?: string[];
-}
+import type { Viewer } from '../org/privacy.js';
+
+export type { Viewer };
 
 export interface MetricContext {
   db: Db;

@@ -141,6 +141,26 @@ describe('DuckDB store', () => {
     await db.close();
   });
 
+  it('loads a directory where one person lists the same value under two alias kinds', async () => {
+    const db = await openStore(':memory:');
+    await db.loadDirectory({
+      ...emptyDirectory(),
+      people: [
+        {
+          id: 'ana',
+          name: 'Ana',
+          team: null,
+          aliases: [
+            { kind: 'login', value: 'ana' },
+            { kind: 'git_name', value: 'ana' },
+          ],
+        },
+      ],
+    });
+    expect(await db.query('SELECT person_id FROM dir_aliases')).toEqual([{ person_id: 'ana' }]);
+    await db.close();
+  });
+
   it('spreads a seat price over the days of the month exactly', async () => {
     const db = await openStore(':memory:');
     await db.appendUsage([

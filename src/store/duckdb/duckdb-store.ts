@@ -237,9 +237,20 @@ export class DuckDbStore implements Db {
         loaded_cost: t.loadedCostPerEngineer ? toStorage(t.loadedCostPerEngineer) : null,
       })),
       people: dir.people.map((p) => ({ person_id: p.id, name: p.name, team_id: p.team })),
-      aliases: dir.people.flatMap((p) =>
-        p.aliases.map((a) => ({ alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id })),
-      ),
+      // The same value may be listed twice for one person (login `ana`, git name `ana`): one alias row each.
+      aliases: [
+        ...new Map(
+          dir.people.flatMap((p) =>
+            p.aliases.map(
+              (a) =>
+                [
+                  identityHash(a.value),
+                  { alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id },
+                ] as const,
+            ),
+          ),
+        ).values(),
+      ],
       keys: dir.keys.map((k) => ({
         key_hash: identityHash(k.id),
         key_hint: redact(k.id),

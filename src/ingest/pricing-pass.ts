@@ -32,6 +32,7 @@ export interface PricingSummary {
  * everything (after a price override changed); otherwise only what has no price yet.
  */
 export async function pricingPass(db: Db, book: PriceResolver, all = false): Promise<PricingSummary> {
+  if (all) await db.clearListPrices();
   const targets = await db.pricingTargets(!all);
   const prices: AppliedPrice[] = [];
   const missing = new Set<string>();

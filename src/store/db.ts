@@ -119,6 +119,8 @@ export interface Db {
    * tokens, and the cost of list-estimate records. Returns the number of records priced.
    */
   applyPrices(prices: readonly AppliedPrice[]): Promise<number>;
+  /** Forget every list estimate (before re-pricing all): a model whose override was removed becomes unpriced again. */
+  clearListPrices(): Promise<void>;
   unpricedModels(): Promise<UnpricedModel[]>;
   /** Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data. */
   refreshLedger(): Promise<void>;

@@ -422,6 +422,12 @@ export class DuckDbStore implements Db {
     });
   }
 
+  async clearListPrices(): Promise<void> {
+    await this.run(`UPDATE usage SET est_cost = NULL,
+      cost = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE cost END,
+      price_ref = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE price_ref END`);
+  }
+
   async unpricedModels(): Promise<UnpricedModel[]> {
     const rows = await this.query(`
       SELECT provider, model, count(*) AS records, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,

@@ -25,14 +25,8 @@ export function readerSql(load: UsageFileLoad, path: string): string {
   }
 }
 
-const TOKEN_COLUMNS = [
-  'input_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'requests',
-] as const satisfies readonly UsageFileColumn[];
+/** The whole-number columns: token counts and requests. */
+const TOKEN_COLUMNS = USAGE_FILE_COLUMNS.filter((c) => c.endsWith('_tokens') || c === 'requests');
 
 /** SQL that stages the valid rows of a raw table `raw_file` (all VARCHAR + `line`), and lists the rejects. */
 export function stageUsageFileSql(

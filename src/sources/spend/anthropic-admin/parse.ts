@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
-import type { Granularity, UsageRecord } from '../../../domain/usage.js';
+import { NO_TOKENS, type Granularity, type UsageRecord } from '../../../domain/usage.js';
 import { costResultSchema, pageSchema, usageResultSchema } from './schema.js';
 
 export interface AnthropicContext {
@@ -24,7 +24,7 @@ function eachResult<S extends z.ZodTypeAny>(
   page: unknown,
   ctx: AnthropicContext,
   schema: S,
-  emit: (r: z.infer<S>, bucket: { start: Date; end: Date; startText: string }) => UsageRecord,
+  emit: (r: z.infer<S>, bucket: Bucket) => UsageRecord,
 ): ParseResult<UsageRecord> {
   const problems: Problem[] = [];
   const parsed = pageSchema.safeParse(page);
@@ -64,10 +64,37 @@ function eachResult<S extends z.ZodTypeAny>(
   return { records, problems };
 }
 
+interface Bucket {
+  start: Date;
+  end: Date;
+  startText: string;
+}
+
+/** What every record of an Anthropic report shares: its stream, bucket and model. */
+function bucketFields(
+  source: string,
+  ctx: AnthropicContext,
+  r: { workspace_id?: string | null; model?: string | null },
+  b: Bucket,
+) {
+  return {
+    source,
+    stream: anthropicStream(ctx.org, r.workspace_id),
+    granularity: granularityOf(b.start, b.end),
+    start: b.start,
+    end: b.end,
+    tool: null,
+    provider: 'anthropic',
+    model: r.model ?? null,
+    requests: 0,
+  };
+}
+
 /** Usage report: token volume per bucket and dimension; priced later from the list (basis list_estimate). */
 export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
   const source = 'anthropic-usage-report';
   return eachResult(page, ctx, usageResultSchema, (r, b) => ({
+    ...bucketFields(source, ctx, r, b),
     id: recordId(
       source,
       b.startText,
@@ -78,14 +105,6 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
       r.context_window,
       r.account_id,
     ),
-    source,
-    stream: anthropicStream(ctx.org, r.workspace_id),
-    granularity: granularityOf(b.start, b.end),
-    start: b.start,
-    end: b.end,
-    tool: null,
-    provider: 'anthropic',
-    model: r.model ?? null,
     tokens: {
       input: r.uncached_input_tokens,
       cacheRead: r.cache_read_input_tokens,
@@ -93,7 +112,6 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
       output: r.output_tokens,
       reasoning: 0,
     },
-    requests: 0,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
     hints: {
       keyId: r.api_key_id ?? undefined,
@@ -107,6 +125,7 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
 export function parseAnthropicCostReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
   const source = 'anthropic-cost-report';
   return eachResult(page, ctx, costResultSchema, (r, b) => ({
+    ...bucketFields(source, ctx, r, b),
     id: recordId(
       source,
       b.startText,
@@ -117,16 +136,7 @@ export function parseAnthropicCostReport(page: unknown, ctx: AnthropicContext): 
       r.service_tier,
       r.context_window,
     ),
-    source,
-    stream: anthropicStream(ctx.org, r.workspace_id),
-    granularity: granularityOf(b.start, b.end),
-    start: b.start,
-    end: b.end,
-    tool: null,
-    provider: 'anthropic',
-    model: r.model ?? null,
-    tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 },
-    requests: 0,
+    tokens: NO_TOKENS,
     cost: { amount: centsToUsd(r.amount), basis: 'billed', priceRef: source },
     hints: { workspace: r.workspace_id ?? undefined },
   }));

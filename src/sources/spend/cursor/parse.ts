@@ -1,0 +1,90 @@
+import { recordId } from '../../../domain/ids.js';
+import { centsToUsd } from '../../../domain/money.js';
+import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { UsageRecord } from '../../../domain/usage.js';
+import { usageEventSchema, usageEventsPageSchema } from './schema.js';
+
+export const SOURCE = 'cursor-usage-events';
+
+/** Cursor names models its own way; the provider is what prices and audits need. */
+export function providerOfModel(model: string): string | null {
+  if (/claude/i.test(model)) return 'anthropic';
+  if (/^(gpt|o\d)/i.test(model)) return 'openai';
+  if (/gemini/i.test(model)) return 'google';
+  return null;
+}
+
+/**
+ * Per-request usage events. Their cents are Cursor's own figure (provider_reported). Included requests
+ * belong to the person's Cursor seat (stream resolved from the directory): the seat price is what was paid
+ * and these events only allocate it. Cursor's input tokens are taken as uncached input.
+ */
+export function parseCursorUsageEvents(
+  page: unknown,
+  ctx: { file: string; team: string },
+): ParseResult<UsageRecord> {
+  const problems: Problem[] = [];
+  const records: UsageRecord[] = [];
+  const parsed = usageEventsPageSchema.safeParse(page);
+  if (!parsed.success) {
+    return {
+      records,
+      problems: [
+        { file: ctx.file, line: null, field: 'usageEvents', message: 'expected a page of usage events' },
+      ],
+    };
+  }
+  parsed.data.usageEvents.forEach((raw, i) => {
+    const r = usageEventSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      problems.push({
+        file: ctx.file,
+        line: null,
+        field: `usageEvents[${i}].${issue?.path.join('.') ?? ''}`,
+        message: issue?.message ?? 'bad event',
+      });
+      return;
+    }
+    const e = r.data;
+    const at = new Date(e.timestamp);
+    const t = e.tokenUsage;
+    const tokens = {
+      input: t?.inputTokens ?? 0,
+      cacheRead: t?.cacheReadTokens ?? 0,
+      cacheWrite: t?.cacheWriteTokens ?? 0,
+      output: t?.outputTokens ?? 0,
+      reasoning: 0,
+    };
+    const cents = e.chargedCents ?? t?.totalCents;
+    records.push({
+      id: recordId(
+        SOURCE,
+        e.userEmail,
+        e.timestamp,
+        e.model,
+        e.kind,
+        tokens.input,
+        tokens.output,
+        tokens.cacheRead,
+        tokens.cacheWrite,
+      ),
+      source: SOURCE,
+      stream: /included/i.test(e.kind) ? null : `cursor:${ctx.team}`,
+      granularity: 'request',
+      start: at,
+      end: at,
+      tool: 'cursor',
+      provider: providerOfModel(e.model),
+      model: e.model,
+      tokens,
+      requests: 1,
+      cost:
+        cents === undefined
+          ? { amount: null, basis: 'list_estimate', priceRef: null }
+          : { amount: centsToUsd(String(cents)), basis: 'provider_reported', priceRef: SOURCE },
+      hints: { actor: e.userEmail },
+    });
+  });
+  return { records, problems };
+}

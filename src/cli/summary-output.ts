@@ -19,7 +19,7 @@ export function printIngestSummary(
   );
   if (pricing && pricing.unpricedModels > 0) {
     term.warn(
-      `${pricing.unpricedModels} model(s) have no price; their tokens are kept as unpriced. Run \`mileage prices check\`.`,
+      `${pricing.unpricedModels} model(s) have no list price: records without a stated cost keep their tokens as unpriced. Run \`mileage prices check\`.`,
     );
   }
   if (summary.problems.length > 0) {

@@ -151,6 +151,8 @@ export function buildDemo(o: DemoOptions): {
     byKey.set(key, prev ? { ...prev, tokens: add(prev.tokens, u.tokens) } : u);
   };
   const logLines = new Map<string, string[]>(); // file → lines
+  const cursorUsers = people.filter((p) => p.team === 'frontend');
+  const cursorEvents: unknown[] = [];
   const outcomes: string[] = ['at,workflow,kind,count,value,actor,ref'];
   const gateway: string[] = [
     'timestamp,tool,provider,model,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,requests,cost_usd,cost_basis,key_id,user,workflow,session_id,repo,branch,stream',
@@ -199,6 +201,32 @@ export function buildDemo(o: DemoOptions): {
       }
       if (lines.length) logLines.set(file, lines);
     };
+    for (const person of cursorUsers) {
+      if (weekend) continue;
+      for (let k = rng.poisson(8); k > 0; k--) {
+        const input = 500 + rng.int(4000);
+        const output = 100 + rng.int(1500);
+        const cacheRead = rng.int(60_000);
+        const cents = (input * 3 + output * 15 + cacheRead * 0.3) / 1e4;
+        cursorEvents.push({
+          timestamp: String(dayMs + (14 * 3600 + rng.int(8 * 3600)) * 1000),
+          model: rng.next() < 0.7 ? 'claude-4.5-sonnet' : 'gpt-5',
+          kind: 'Included in Business',
+          maxMode: false,
+          requestsCosts: 1,
+          isTokenBasedCall: true,
+          tokenUsage: {
+            inputTokens: input,
+            outputTokens: output,
+            cacheWriteTokens: 0,
+            cacheReadTokens: cacheRead,
+            totalCents: Number(cents.toFixed(4)),
+          },
+          isFreeBugbot: false,
+          userEmail: person.email,
+        });
+      }
+    }
     for (const person of people) {
       if (weekend && rng.next() > 0.1) continue;
       const mult = (personal.get(person.id) ?? 1) * (person.id === heavy.id ? e.userVariance : 1);
@@ -252,6 +280,32 @@ export function buildDemo(o: DemoOptions): {
   for (const [file, lines] of logLines)
     files.set(file, { kind: 'claude-code-log', text: lines.join('\n') + '\n' });
   writeReports(files, usageByDay, start, days);
+  for (let i = 0; i * 1000 < cursorEvents.length; i++) {
+    const usageEvents = cursorEvents.slice(i * 1000, (i + 1) * 1000);
+    const page = {
+      totalUsageEventsCount: cursorEvents.length,
+      pagination: { numPages: Math.ceil(cursorEvents.length / 1000), currentPage: i + 1, pageSize: 1000 },
+      usageEvents,
+    };
+    files.set(`cursor/usage-events/page-${String(i + 1).padStart(4, '0')}.json`, {
+      kind: 'cursor-usage-events',
+      text: JSON.stringify(page) + '\n',
+    });
+  }
+  const tickets = prs
+    .filter((p) => !p.revert && p.ticket && p.number % 5 !== 0)
+    .map((p) => jiraIssue(p, rng));
+  for (let i = 0; i * 100 < tickets.length; i++) {
+    const last = (i + 1) * 100 >= tickets.length;
+    const page = {
+      issues: tickets.slice(i * 100, (i + 1) * 100),
+      ...(last ? { isLast: true } : { nextPageToken: `page-${i + 2}`, isLast: false }),
+    };
+    files.set(`jira/search-${String(i + 1).padStart(4, '0')}.json`, {
+      kind: 'jira-search',
+      text: JSON.stringify(page) + '\n',
+    });
+  }
   files.set('gateway/usage.csv', { kind: 'usage-csv', text: gateway.join('\n') + '\n' });
   files.set('outcomes/outcomes.csv', { kind: 'outcomes-csv', text: outcomes.join('\n') + '\n' });
   for (const repo of new Set(prs.map((p) => p.repo))) {
@@ -265,6 +319,29 @@ export function buildDemo(o: DemoOptions): {
       topWorkloadKey: BOT_KEYS.alertTriage,
       spikeDay,
       unpricedModel: e.unpriced ? supportModel.model : null,
+    },
+  };
+}
+
+/** The ticket a PR closed, as /rest/api/3/search/jql returns it (dates with a +0000 offset). */
+function jiraIssue(p: Pr, rng: Rng): unknown {
+  const type =
+    p.labels.includes('regression') || p.labels.includes('bug')
+      ? 'Bug'
+      : p.labels.includes('feature')
+        ? 'Story'
+        : 'Task';
+  return {
+    id: String(10000 + p.number),
+    key: p.ticket,
+    fields: {
+      issuetype: { name: type, subtask: false },
+      status: { name: 'Done', statusCategory: { id: 3, key: 'done', name: 'Done' } },
+      resolution: { name: 'Done' },
+      resolutiondate: `${p.merged}T20:${String(rng.int(60)).padStart(2, '0')}:00.000+0000`,
+      created: `${p.opened}T10:00:00.000+0000`,
+      assignee: { accountId: p.author.trackerId, displayName: p.author.name },
+      customfield_10016: [1, 2, 3, 5, 8][rng.int(5)],
     },
   };
 }

@@ -51,6 +51,8 @@ export type DemoFileKind =
   | 'claude-code-log'
   | 'anthropic-usage-report'
   | 'anthropic-cost-report'
+  | 'cursor-usage-events'
+  | 'jira-search'
   | 'usage-csv'
   | 'github-pulls'
   | 'outcomes-csv';

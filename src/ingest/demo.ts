@@ -9,7 +9,9 @@ import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
   ingestClaudeCode,
+  ingestCursor,
   ingestGithub,
+  ingestJira,
   ingestOutcomes,
 } from './sources.js';
 import { mergeSummaries, type IngestSummary } from './summary.js';
@@ -48,6 +50,8 @@ export async function loadDemo(
   }
   parts.push(await ingestAnthropicUsage(db, of('anthropic-usage-report'), directory.org, onFile));
   parts.push(await ingestAnthropicCost(db, of('anthropic-cost-report'), directory.org, onFile));
+  parts.push(await ingestCursor(db, of('cursor-usage-events'), directory.org, onFile));
+  parts.push(await ingestJira(db, of('jira-search'), 'customfield_10016', onFile));
   for (const file of of('github-pulls')) {
     const repo = basename(file, '.json').replace('__', '/');
     parts.push(await ingestGithub(db, [file], repo, onFile));

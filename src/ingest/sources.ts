@@ -1,10 +1,12 @@
 import { parseGithubPullNodes } from '../sources/delivery/github/parse.js';
+import { parseJiraSearch } from '../sources/delivery/jira/parse.js';
 import { parseOutcomesCsv, parseOutcomesJsonl } from '../sources/delivery/outcomes/parse.js';
 import {
   parseAnthropicCostReport,
   parseAnthropicUsageReport,
 } from '../sources/spend/anthropic-admin/parse.js';
 import { parseClaudeCodeLog } from '../sources/spend/claude-code/parse.js';
+import { parseCursorUsageEvents } from '../sources/spend/cursor/parse.js';
 import type { Db } from '../store/db.js';
 import { ingestFiles, jsonFileParser, listFiles, readText, type OnFile } from './files.js';
 import type { IngestSummary } from './summary.js';
@@ -80,6 +82,28 @@ export async function ingestOutcomes(db: Db, files: string[], onFile?: OnFile) {
       file.endsWith('.csv')
         ? parseOutcomesCsv(await readText(file), file)
         : parseOutcomesJsonl(await readText(file), file),
+    onFile,
+  );
+}
+
+export async function ingestCursor(db: Db, files: string[], team: string, onFile?: OnFile) {
+  return ingestFiles(
+    db,
+    'cursor-usage-events',
+    'usage',
+    files,
+    jsonFileParser((doc, file) => parseCursorUsageEvents(doc, { file, team })),
+    onFile,
+  );
+}
+
+export async function ingestJira(db: Db, files: string[], storyPointsField: string | null, onFile?: OnFile) {
+  return ingestFiles(
+    db,
+    'jira',
+    'outcomes',
+    files,
+    jsonFileParser((doc, file) => parseJiraSearch(doc, { file, storyPointsField })),
     onFile,
   );
 }

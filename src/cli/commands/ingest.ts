@@ -8,7 +8,9 @@ import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
   ingestClaudeCode,
+  ingestCursor,
   ingestGithub,
+  ingestJira,
   ingestOutcomes,
 } from '../../ingest/sources.js';
 import type { IngestSummary } from '../../ingest/summary.js';
@@ -118,5 +120,18 @@ export function registerIngest(program: Command, run: Run): void {
     .description('Merged GitHub pull requests')
     .action((files: string[], opts: GlobalOptions & { repo: string }) =>
       ingestAction(run, opts, (db) => ingestGithub(db, files, opts.repo)),
+    );
+
+  globalOptions(ingest.command('cursor').argument('<files...>', 'saved filtered-usage-events pages (JSON)'))
+    .description('Cursor Admin API usage events')
+    .action((files: string[], opts: GlobalOptions) =>
+      ingestAction(run, opts, (db, org) => ingestCursor(db, files, org)),
+    );
+
+  globalOptions(ingest.command('jira').argument('<files...>', 'saved /rest/api/3/search/jql pages (JSON)'))
+    .option('--points-field <id>', 'story points field id', 'customfield_10016')
+    .description('Closed Jira tickets')
+    .action((files: string[], opts: GlobalOptions & { pointsField: string }) =>
+      ingestAction(run, opts, (db) => ingestJira(db, files, opts.pointsField)),
     );
 }

@@ -40,6 +40,7 @@ describe('Cursor usage events', () => {
       [null, 'openai', null, 0],
     ]);
     expect(records[0]?.start.toISOString()).toBe('2026-07-01T10:00:00.000Z');
+    expect(records[0]?.model).toBe('claude-sonnet-4-5');
     expect(problems.map((p) => p.field)).toEqual(['usageEvents[2].timestamp']);
   });
 });

@@ -14,6 +14,15 @@ export function providerOfModel(model: string): string | null {
   return null;
 }
 
+/** Cursor writes `claude-4.5-sonnet`; price lists and other sources write `claude-sonnet-4-5`. */
+export function normaliseModel(model: string): string {
+  return model.replace(
+    /^claude-(\d+)(?:\.(\d+))?-(sonnet|opus|haiku)(.*)$/,
+    (_m, major: string, minor: string | undefined, family: string, rest: string) =>
+      `claude-${family}-${major}${minor ? `-${minor}` : ''}${rest}`,
+  );
+}
+
 /**
  * Per-request usage events. Their cents are Cursor's own figure (provider_reported). Included requests
  * belong to the person's Cursor seat (stream resolved from the directory): the seat price is what was paid
@@ -76,7 +85,7 @@ export function parseCursorUsageEvents(
       end: at,
       tool: 'cursor',
       provider: providerOfModel(e.model),
-      model: e.model,
+      model: normaliseModel(e.model),
       tokens,
       requests: 1,
       cost:

@@ -1,6 +1,7 @@
 import { recordId } from '../../../domain/ids.js';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
-import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { ParseResult } from '../../../domain/parse-result.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
 import { sizePoints } from '../../../domain/points.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
@@ -14,31 +15,10 @@ export function parseGithubPullNodes(
   nodes: unknown,
   ctx: { file: string; repo: string; reworkLabels?: string[] },
 ): ParseResult<OutcomeRecord> {
-  const problems: Problem[] = [];
-  const records: OutcomeRecord[] = [];
-  if (!Array.isArray(nodes)) {
-    return {
-      records,
-      problems: [
-        { file: ctx.file, line: null, field: null, message: 'expected an array of PullRequest nodes' },
-      ],
-    };
-  }
+  if (!Array.isArray(nodes)) return notAPage(ctx.file, '', 'expected an array of PullRequest nodes');
   const reworkLabels = ctx.reworkLabels ?? DEFAULT_REWORK_LABELS;
-  nodes.forEach((raw, i) => {
-    const parsed = pullNodeSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      problems.push({
-        file: ctx.file,
-        line: null,
-        field: `[${i}].${issue?.path.join('.') ?? ''}`,
-        message: issue?.message ?? 'bad node',
-      });
-      return;
-    }
-    const pr = parsed.data;
-    if (!pr.mergedAt) return;
+  return parseEachItem(nodes, pullNodeSchema, { file: ctx.file, path: '' }, (pr) => {
+    if (!pr.mergedAt) return null;
     const labels = pr.labels.nodes.map((l) => l.name);
     const markers = new Set<string>();
     let firstCommit = new Date(pr.createdAt);
@@ -62,7 +42,7 @@ export function parseGithubPullNodes(
     ];
     const effectiveLines = pr.additions + pr.deletions;
     const { category, workType } = categoryOf(labels);
-    records.push({
+    return {
       id: recordId('github', ctx.repo, pr.number),
       source: 'github',
       kind: 'pr_merged',
@@ -86,7 +66,6 @@ export function parseGithubPullNodes(
       workflow: null,
       count: 1,
       value: null,
-    });
+    };
   });
-  return { records, problems };
 }

@@ -1,6 +1,7 @@
 import { recordId } from '../../../domain/ids.js';
 import type { OutcomeRecord, WorkCategory } from '../../../domain/outcome.js';
-import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { ParseResult } from '../../../domain/parse-result.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
 import { issueSchema, parseJiraDate, searchPageSchema } from './schema.js';
 
 const CATEGORY_BY_TYPE: Record<string, WorkCategory> = {
@@ -25,42 +26,22 @@ export function parseJiraSearch(
   page: unknown,
   ctx: { file: string; storyPointsField: string | null },
 ): ParseResult<OutcomeRecord> {
-  const problems: Problem[] = [];
-  const records: OutcomeRecord[] = [];
   const parsed = searchPageSchema.safeParse(page);
-  if (!parsed.success) {
-    return {
-      records,
-      problems: [
-        { file: ctx.file, line: null, field: 'issues', message: 'expected a /rest/api/3/search/jql page' },
-      ],
-    };
-  }
-  parsed.data.issues.forEach((raw, i) => {
-    const r = issueSchema.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      problems.push({
-        file: ctx.file,
-        line: null,
-        field: `issues[${i}].${issue?.path.join('.') ?? ''}`,
-        message: issue?.message ?? 'bad issue',
-      });
-      return;
-    }
-    const f = r.data.fields;
-    if (f.status.statusCategory.key !== 'done' || !f.resolutiondate) return;
+  if (!parsed.success) return notAPage(ctx.file, 'issues', 'expected a /rest/api/3/search/jql page');
+  return parseEachItem(parsed.data.issues, issueSchema, { file: ctx.file, path: 'issues' }, (issue) => {
+    const f = issue.fields;
+    if (f.status.statusCategory.key !== 'done' || !f.resolutiondate) return null;
     const rawPoints = ctx.storyPointsField ? (f as Record<string, unknown>)[ctx.storyPointsField] : undefined;
     const points = typeof rawPoints === 'number' && rawPoints >= 0 ? rawPoints : null;
-    records.push({
-      id: recordId('jira', r.data.key),
+    return {
+      id: recordId('jira', issue.key),
       source: 'jira',
       kind: 'ticket_closed',
       at: parseJiraDate(f.resolutiondate),
       openedAt: f.created ? parseJiraDate(f.created) : null,
       actor: f.assignee?.accountId ?? null,
       repo: null,
-      ref: r.data.key,
+      ref: issue.key,
       headBranch: null,
       linkedTickets: [],
       size: null,
@@ -75,7 +56,6 @@ export function parseJiraSearch(
       workflow: null,
       count: 1,
       value: null,
-    });
+    };
   });
-  return { records, problems };
 }

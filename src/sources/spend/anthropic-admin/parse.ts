@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
-import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { ParseResult } from '../../../domain/parse-result.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
 import { NO_TOKENS, type Granularity, type UsageRecord } from '../../../domain/usage.js';
 import { costResultSchema, pageSchema, usageResultSchema } from './schema.js';
 
@@ -26,42 +27,25 @@ function eachResult<S extends z.ZodTypeAny>(
   schema: S,
   emit: (r: z.infer<S>, bucket: Bucket) => UsageRecord,
 ): ParseResult<UsageRecord> {
-  const problems: Problem[] = [];
   const parsed = pageSchema.safeParse(page);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    return {
-      records: [],
-      problems: [
-        {
-          file: ctx.file,
-          line: null,
-          field: i?.path.join('.') ?? null,
-          message: i?.message ?? 'not a report page',
-        },
-      ],
-    };
+    return notAPage(ctx.file, i?.path.join('.') ?? '', i?.message ?? 'not a report page');
   }
-  const records: UsageRecord[] = [];
+  const out: ParseResult<UsageRecord> = { records: [], problems: [] };
   parsed.data.data.forEach((bucket, b) => {
-    const start = new Date(bucket.starting_at);
-    const end = new Date(bucket.ending_at);
-    bucket.results.forEach((raw, r) => {
-      const result = schema.safeParse(raw);
-      if (!result.success) {
-        const i = result.error.issues[0];
-        problems.push({
-          file: ctx.file,
-          line: null,
-          field: `data[${b}].results[${r}].${i?.path.join('.') ?? ''}`,
-          message: i?.message ?? 'bad result',
-        });
-        return;
-      }
-      records.push(emit(result.data, { start, end, startText: bucket.starting_at }));
-    });
+    const at: Bucket = {
+      start: new Date(bucket.starting_at),
+      end: new Date(bucket.ending_at),
+      startText: bucket.starting_at,
+    };
+    const part = parseEachItem(bucket.results, schema, { file: ctx.file, path: `data[${b}].results` }, (r) =>
+      emit(r, at),
+    );
+    out.records.push(...part.records);
+    out.problems.push(...part.problems);
   });
-  return { records, problems };
+  return out;
 }
 
 interface Bucket {

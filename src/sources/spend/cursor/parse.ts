@@ -1,6 +1,7 @@
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
-import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import type { ParseResult } from '../../../domain/parse-result.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
 import type { UsageRecord } from '../../../domain/usage.js';
 import { usageEventSchema, usageEventsPageSchema } from './schema.js';
 
@@ -32,68 +33,51 @@ export function parseCursorUsageEvents(
   page: unknown,
   ctx: { file: string; team: string },
 ): ParseResult<UsageRecord> {
-  const problems: Problem[] = [];
-  const records: UsageRecord[] = [];
   const parsed = usageEventsPageSchema.safeParse(page);
-  if (!parsed.success) {
-    return {
-      records,
-      problems: [
-        { file: ctx.file, line: null, field: 'usageEvents', message: 'expected a page of usage events' },
-      ],
-    };
-  }
-  parsed.data.usageEvents.forEach((raw, i) => {
-    const r = usageEventSchema.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      problems.push({
-        file: ctx.file,
-        line: null,
-        field: `usageEvents[${i}].${issue?.path.join('.') ?? ''}`,
-        message: issue?.message ?? 'bad event',
-      });
-      return;
-    }
-    const e = r.data;
-    const at = new Date(e.timestamp);
-    const t = e.tokenUsage;
-    const tokens = {
-      input: t?.inputTokens ?? 0,
-      cacheRead: t?.cacheReadTokens ?? 0,
-      cacheWrite: t?.cacheWriteTokens ?? 0,
-      output: t?.outputTokens ?? 0,
-      reasoning: 0,
-    };
-    const cents = e.chargedCents ?? t?.totalCents;
-    records.push({
-      id: recordId(
-        SOURCE,
-        e.userEmail,
-        e.timestamp,
-        e.model,
-        e.kind,
-        tokens.input,
-        tokens.output,
-        tokens.cacheRead,
-        tokens.cacheWrite,
-      ),
-      source: SOURCE,
-      stream: /included/i.test(e.kind) ? null : `cursor:${ctx.team}`,
-      granularity: 'request',
-      start: at,
-      end: at,
-      tool: 'cursor',
-      provider: providerOfModel(e.model),
-      model: normaliseModel(e.model),
-      tokens,
-      requests: 1,
-      cost:
-        cents === undefined
-          ? { amount: null, basis: 'list_estimate', priceRef: null }
-          : { amount: centsToUsd(String(cents)), basis: 'provider_reported', priceRef: SOURCE },
-      hints: { actor: e.userEmail },
-    });
-  });
-  return { records, problems };
+  if (!parsed.success) return notAPage(ctx.file, 'usageEvents', 'expected a page of usage events');
+  return parseEachItem(
+    parsed.data.usageEvents,
+    usageEventSchema,
+    { file: ctx.file, path: 'usageEvents' },
+    (e) => {
+      const at = new Date(e.timestamp);
+      const t = e.tokenUsage;
+      const tokens = {
+        input: t?.inputTokens ?? 0,
+        cacheRead: t?.cacheReadTokens ?? 0,
+        cacheWrite: t?.cacheWriteTokens ?? 0,
+        output: t?.outputTokens ?? 0,
+        reasoning: 0,
+      };
+      const cents = e.chargedCents ?? t?.totalCents;
+      return {
+        id: recordId(
+          SOURCE,
+          e.userEmail,
+          e.timestamp,
+          e.model,
+          e.kind,
+          tokens.input,
+          tokens.output,
+          tokens.cacheRead,
+          tokens.cacheWrite,
+        ),
+        source: SOURCE,
+        stream: /included/i.test(e.kind) ? null : `cursor:${ctx.team}`,
+        granularity: 'request',
+        start: at,
+        end: at,
+        tool: 'cursor',
+        provider: providerOfModel(e.model),
+        model: normaliseModel(e.model),
+        tokens,
+        requests: 1,
+        cost:
+          cents === undefined
+            ? { amount: null, basis: 'list_estimate', priceRef: null }
+            : { amount: centsToUsd(String(cents)), basis: 'provider_reported', priceRef: SOURCE },
+        hints: { actor: e.userEmail },
+      };
+    },
+  );
 }

@@ -86,6 +86,102 @@ describe('DuckDB store', () => {
     await db.close();
   });
 
+  it('lets usage under a seat allocate the seat price, never adding API-priced dollars', async () => {
+    const db = await openStore(':memory:');
+    await db.appendUsage([
+      rec({
+        source: 'cursor',
+        key: 'c1',
+        stream: null,
+        tool: 'cursor',
+        cost: '3',
+        basis: 'provider_reported',
+        actor: 'ana@acme.com',
+        at: '2026-06-10T12:00:00Z',
+      }),
+      rec({
+        source: 'cursor',
+        key: 'c2',
+        stream: null,
+        tool: 'cursor',
+        cost: '1',
+        basis: 'provider_reported',
+        actor: 'ana@acme.com',
+        at: '2026-06-10T13:00:00Z',
+      }),
+    ]);
+    await db.loadDirectory({
+      ...emptyDirectory(),
+      people: [{ id: 'ana', name: 'Ana', team: null, aliases: [{ kind: 'email', value: 'ana@acme.com' }] }],
+      seats: [
+        {
+          tool: 'cursor',
+          plan: null,
+          monthlyPrice: usd('30'),
+          assignees: ['ana'],
+          from: '2026-06-01',
+          until: '2026-07-01',
+        },
+      ],
+    });
+    await db.refreshLedger();
+    const day = await db.query(
+      "SELECT source, CAST(cost AS VARCHAR) AS cost FROM ledger WHERE stream = 'seat:cursor:ana' AND day = DATE '2026-06-10' ORDER BY cost DESC",
+    );
+    // The seat costs $1 a day; the two requests split it 3:1 instead of adding their own $4.
+    expect(day).toEqual([
+      { source: 'cursor', cost: '0.7500000000' },
+      { source: 'cursor', cost: '0.2500000000' },
+    ]);
+    const [month] = await db.query(
+      "SELECT CAST(sum(cost) AS VARCHAR) AS total FROM ledger WHERE stream = 'seat:cursor:ana'",
+    );
+    expect(month?.total).toBe('30.0000000000');
+    await db.close();
+  });
+
+  it('gives the unattributed remainder to the reference rows of people whose detail is missing', async () => {
+    const db = await openStore(':memory:');
+    await db.appendUsage([
+      rec({
+        source: 'cost-report',
+        key: 'bill',
+        granularity: 'day',
+        cost: '200',
+        basis: 'billed',
+        tokens: 0,
+      }),
+      rec({ source: 'usage-report', key: 'ka', granularity: 'day', cost: '100', keyId: 'key-ana' }),
+      rec({ source: 'usage-report', key: 'kb', granularity: 'day', cost: '100', keyId: 'key-bo' }),
+      rec({ source: 'logs', key: 'l1', cost: '100', actor: 'ana@acme.com' }),
+    ]);
+    await db.loadDirectory({
+      ...emptyDirectory(),
+      people: [
+        {
+          id: 'ana',
+          name: 'Ana',
+          team: null,
+          aliases: [
+            { kind: 'email', value: 'ana@acme.com' },
+            { kind: 'key_id', value: 'key-ana' },
+          ],
+        },
+        { id: 'bo', name: 'Bo', team: null, aliases: [{ kind: 'key_id', value: 'key-bo' }] },
+      ],
+    });
+    await db.refreshLedger();
+    const rows = await db.query(
+      'SELECT person_id, entry, CAST(sum(cost) AS VARCHAR) AS cost FROM ledger GROUP BY ALL ORDER BY person_id, entry',
+    );
+    // Ana's logs explain her half; Bo has no logs, so the remainder goes to his key's row, not to Ana's.
+    expect(rows).toEqual([
+      { person_id: 'ana', entry: 'detail', cost: '100.0000000000' },
+      { person_id: 'bo', entry: 'remainder', cost: '100.0000000000' },
+    ]);
+    await db.close();
+  });
+
   it('keeps an unpriced record with its tokens and never counts it as $0', async () => {
     const db = await openStore(':memory:');
     await db.appendUsage([rec({ source: 'csv', key: 'x', model: 'acme-ft', tokens: 5000 })]);

@@ -13,7 +13,8 @@
  *    reference records (or the authority's) in proportion to what detail did not already cover for the same
  *    person, so it keeps whatever attribution those records have (a key, a workspace, a person).
  * Seats are cells of their own: `seat:<tool>:<person>`, one billed row a day (monthly price / days in the
- * month, the month's last day taking the rounding), allocated to the usage under that seat.
+ * month, the month's last day taking the rounding) over every month the data touches, allocated to the usage
+ * under that seat.
  * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
  * each cell's entries sum exactly to A.
  */
@@ -21,7 +22,9 @@ export function ledgerSql(): string {
   return `
 CREATE OR REPLACE TABLE seat_days AS
 WITH bounds AS (
-  SELECT min(day) AS lo, max(day) AS hi FROM (SELECT day FROM usage UNION ALL SELECT day FROM outcomes)
+  -- Seats are monthly charges: every month the data touches carries its seats in full.
+  SELECT CAST(date_trunc('month', min(day)) AS DATE) AS lo, last_day(max(day)) AS hi
+  FROM (SELECT day FROM usage UNION ALL SELECT day FROM outcomes)
 ),
 days AS (
   SELECT CAST(d AS DATE) AS day FROM bounds, generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), INTERVAL 1 DAY) g(d)

@@ -53,13 +53,16 @@ export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.win
   return rows.map((r) => ({ day: String(r.day), cost: usd(String(r.cost)) }));
 }
 
-/** The first and last day with spend or delivery data: reports default to the weeks before the last one. */
+/**
+ * The first and last day with spend or delivery data: reports default to the weeks before the last one.
+ * Seat days are left out: they run to the end of the month, past the last day anything was recorded.
+ */
 export async function dataExtent(
   ctx: Pick<MetricContext, 'db'>,
 ): Promise<{ first: string; last: string } | null> {
   const [row] = await ctx.db.query(
     `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
-     FROM (SELECT day FROM ledger UNION ALL SELECT day FROM outcomes)`,
+     FROM (SELECT day FROM ledger WHERE source <> 'directory-seats' UNION ALL SELECT day FROM outcomes)`,
   );
   return row?.first ? { first: String(row.first), last: String(row.last) } : null;
 }

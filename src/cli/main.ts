@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
+import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
 import { EXIT } from './exit-codes.js';
@@ -27,6 +28,7 @@ registerIngest(program, run);
 registerPrices(program, run);
 registerReport(program, run);
 registerMetrics(program, run);
+registerQuery(program, run);
 
 try {
   await program.parseAsync(process.argv);

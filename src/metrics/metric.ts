@@ -29,7 +29,12 @@ export interface MetricDefinition {
   minSample: string;
 }
 
-export const WINDOW_FILTER = 'day >= CAST($since AS DATE) AND day < CAST($until AS DATE)';
+/** Every query is bounded by a time window: [since, until) over a day column. */
+export function windowFilter(column = 'day'): string {
+  return `${column} >= CAST($since AS DATE) AND ${column} < CAST($until AS DATE)`;
+}
+
+export const WINDOW_FILTER = windowFilter();
 
 export function windowParams(w: DayWindow): { since: string; until: string } {
   return { since: w.since, until: w.until };

@@ -1,0 +1,116 @@
+import { usd, type Usd } from '../domain/money.js';
+import { mergeSmallGroups } from '../org/privacy.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { namesPeople } from './privacy.js';
+
+/** Dimensions an ad-hoc question can group spend by (`mileage query … --by X`). */
+export const DIMENSIONS = [
+  'tool',
+  'model',
+  'team',
+  'person',
+  'key',
+  'workflow',
+  'repository',
+  'stream',
+  'basis',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The SQL expression of each dimension over the ledger (`l`), and how people-level it is. */
+const GROUP: Record<Dimension, { key: string; label: string; people: boolean }> = {
+  tool: { key: "coalesce(l.tool, 'unknown')", label: "coalesce(l.tool, 'unknown')", people: false },
+  model: { key: "coalesce(l.model, 'unknown')", label: "coalesce(l.model, 'unknown')", people: false },
+  team: {
+    key: "coalesce(l.team_id, 'unattributed')",
+    label: "coalesce(t.name, l.team_id, 'unattributed')",
+    people: true,
+  },
+  person: {
+    key: "coalesce(l.person_id, 'unattributed')",
+    label: "coalesce(p.name, l.person_id, 'unattributed')",
+    people: true,
+  },
+  key: {
+    key: "coalesce(l.key_hash, 'no key')",
+    label: "coalesce(k.name, l.key_hint, 'no key')",
+    people: false,
+  },
+  workflow: {
+    key: "coalesce(l.workflow_id, 'none')",
+    label: "coalesce(w.name, l.workflow_id, 'none')",
+    people: false,
+  },
+  repository: { key: "coalesce(l.repo, 'unknown')", label: "coalesce(l.repo, 'unknown')", people: false },
+  stream: { key: 'l.stream', label: 'l.stream', people: false },
+  basis: { key: 'l.basis', label: 'l.basis', people: false },
+};
+
+export interface SpendGroup {
+  key: string;
+  label: string;
+  cost: Usd;
+  tokens: number;
+  cacheReadTokens: number;
+  /** Distinct people behind the group: small groups are merged for privacy. */
+  people: number;
+  tokensPerDollar: number | null;
+  share: number;
+}
+
+/**
+ * spend.total (and tokens per dollar) grouped by one dimension. People are grouped by name only where the
+ * privacy settings let this viewer see them (else by team), and any people-level group smaller than
+ * `min_group_size` is folded into "other".
+ */
+export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise<SpendGroup[]> {
+  const chosen = dimension === 'person' && !namesPeople(ctx.privacy, ctx.viewer) ? 'team' : dimension;
+  const g = GROUP[chosen];
+  const rows = await ctx.db.query(
+    `SELECT ${g.key} AS key, min(${g.label}) AS label, CAST(coalesce(sum(l.cost), 0) AS VARCHAR) AS cost,
+       sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
+       sum(l.cache_read_tokens) AS cache_read, count(DISTINCT l.person_id) AS people
+     FROM ledger l
+     LEFT JOIN dir_people p ON p.person_id = l.person_id
+     LEFT JOIN dir_teams t ON t.team_id = l.team_id
+     LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
+     LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
+     WHERE ${windowFilter('l.day')} AND NOT l.unpriced
+     GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
+    windowParams(ctx.window),
+  );
+  const groups = rows.map((r) => ({
+    key: String(r.key),
+    label: String(r.label),
+    cost: usd(String(r.cost)),
+    tokens: Number(r.tokens ?? 0),
+    cacheReadTokens: Number(r.cache_read ?? 0),
+    people: Number(r.people ?? 0),
+  }));
+  const safe = g.people
+    ? mergeSmallGroups(
+        groups,
+        ctx.privacy.minGroupSize,
+        (x) =>
+          x.key === 'unattributed'
+            ? Number.POSITIVE_INFINITY
+            : chosen === 'person'
+              ? ctx.privacy.minGroupSize
+              : x.people,
+        (small) => ({
+          key: 'other',
+          label: `other (${small.length} groups under ${ctx.privacy.minGroupSize} people)`,
+          cost: small.reduce((a, x) => a.plus(x.cost), usd(0)),
+          tokens: small.reduce((a, x) => a + x.tokens, 0),
+          cacheReadTokens: small.reduce((a, x) => a + x.cacheReadTokens, 0),
+          people: small.reduce((a, x) => a + x.people, 0),
+        }),
+      )
+    : groups;
+  const total = safe.reduce((a, x) => a.plus(x.cost), usd(0));
+  return safe.map((x) => ({
+    ...x,
+    tokensPerDollar: x.cost.isZero() ? null : x.tokens / x.cost.toNumber(),
+    share: total.isZero() ? 0 : x.cost.dividedBy(total).toNumber(),
+  }));
+}

@@ -2,7 +2,7 @@ import type { Privacy } from '../domain/directory.js';
 import { formatUsd, usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
-import { deliveryTotals, personWeeks, weeklySeries } from '../metrics/delivery.js';
+import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
@@ -44,6 +44,8 @@ export interface WeeklyReport {
   topWorkloads: WorkloadLine[];
   findings: Finding[];
   coverage: CoverageRow[];
+  /** Spend and delivery per week over the trajectory window, for charts. */
+  weeks: WeeklyPoint[];
 }
 
 export interface WeeklyOptions {
@@ -155,5 +157,6 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     topWorkloads,
     findings,
     coverage: cover,
+    weeks,
   };
 }

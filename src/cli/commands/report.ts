@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { weeklyReport } from '../../diagnostics/weekly.js';
 import { MileageError } from '../../domain/errors.js';
+import { renderWeeklyHtml } from '../../report/html.js';
 import { renderWeeklyJson } from '../../report/json.js';
+import { renderWeeklyMarkdown } from '../../report/markdown.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
@@ -12,8 +14,13 @@ export function registerReport(program: Command, run: Run): void {
   globalOptions(
     report
       .command('weekly')
-      .description('The Monday-morning diagnostic: where the money went, model fit, variance, trajectory'),
-  ).action((opts: GlobalOptions) =>
+      .description('The Monday-morning diagnostic: where the money went, model fit, variance, trajectory')
+      .option(
+        '--format <format>',
+        'terminal | markdown | html | json (default terminal; --json = json)',
+        'terminal',
+      ),
+  ).action((opts: GlobalOptions & { format: string }) =>
     run(async (term) => {
       const ctx = await openContext(opts);
       try {
@@ -35,7 +42,26 @@ export function registerReport(program: Command, run: Run): void {
             'Run `mileage demo` to explore with a demo organisation, or `mileage ingest …` your own data.',
           );
         }
-        term.out(opts.json ? renderWeeklyJson(result) : renderWeeklyTerminal(result, { color: term.color }));
+        const format = opts.json ? 'json' : opts.format;
+        switch (format) {
+          case 'json':
+            term.out(renderWeeklyJson(result));
+            break;
+          case 'markdown':
+            term.out(renderWeeklyMarkdown(result));
+            break;
+          case 'html':
+            term.out(renderWeeklyHtml(result));
+            break;
+          case 'terminal':
+            term.out(renderWeeklyTerminal(result, { color: term.color }));
+            break;
+          default:
+            throw new MileageError(
+              'usage',
+              `--format expects terminal, markdown, html or json, got "${format}"`,
+            );
+        }
       } finally {
         await ctx.db.close();
       }

@@ -39,6 +39,25 @@ export async function readDirectory(opts: GlobalOptions): Promise<OrgDirectory |
 }
 
 /**
+ * The org name and privacy settings in force: the org file's when one was read, else those of the
+ * directory last loaded into the store (the demo's, say).
+ */
+export async function storedOrg(
+  db: Db,
+  directory: OrgDirectory | null,
+): Promise<{ org: string; privacy: Privacy }> {
+  if (directory) return { org: directory.org, privacy: directory.privacy };
+  const individuals = (await db.getMeta('privacy_individuals')) as Privacy['individuals'] | null;
+  const minGroup = await db.getMeta('privacy_min_group_size');
+  return {
+    org: (await db.getMeta('org')) ?? 'my-org',
+    privacy: individuals
+      ? { individuals, minGroupSize: Number(minGroup ?? DEFAULT_PRIVACY.minGroupSize) }
+      : DEFAULT_PRIVACY,
+  };
+}
+
+/**
  * Opens the store and brings its directory up to date with mileage.yaml when there is one, so that edits to
  * the file re-attribute history on the next command.
  */
@@ -57,16 +76,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
         await db.setMeta('directory_fingerprint', fingerprint);
       }
     }
-    const individuals = (await db.getMeta('privacy_individuals')) as Privacy['individuals'] | null;
-    const minGroup = await db.getMeta('privacy_min_group_size');
-    return {
-      db,
-      directory,
-      org: directory?.org ?? (await db.getMeta('org')) ?? 'my-org',
-      privacy: individuals
-        ? { individuals, minGroupSize: Number(minGroup ?? DEFAULT_PRIVACY.minGroupSize) }
-        : DEFAULT_PRIVACY,
-    };
+    return { db, directory, ...(await storedOrg(db, directory)) };
   } catch (error) {
     await db.close();
     throw error;

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { weeklyReport } from '../../diagnostics/weekly.js';
-import { DEFAULT_PRIVACY } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { renderWeeklyJson } from '../../report/json.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
-import { openContext, type GlobalOptions } from '../context.js';
+import { openContext, storedOrg, type GlobalOptions } from '../context.js';
 import { generateAndLoadDemo } from '../demo-load.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
@@ -46,15 +45,7 @@ export function registerStart(program: Command, run: Run): void {
               },
               term,
             );
-            org = (await ctx.db.getMeta('org')) ?? org;
-            privacy = {
-              individuals:
-                ((await ctx.db.getMeta('privacy_individuals')) as typeof privacy.individuals | null) ??
-                DEFAULT_PRIVACY.individuals,
-              minGroupSize: Number(
-                (await ctx.db.getMeta('privacy_min_group_size')) ?? DEFAULT_PRIVACY.minGroupSize,
-              ),
-            };
+            ({ org, privacy } = await storedOrg(ctx.db, null));
             directory = null;
           }
           const started = performance.now();

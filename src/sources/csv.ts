@@ -1,51 +1,79 @@
+/** One CSV record: its fields, the 1-based line it starts on, and what is wrong with it, if anything. */
+export interface CsvRow {
+  line: number;
+  fields: string[];
+  /** Set when the record breaks RFC 4180 (unterminated quote, text after a closing quote). */
+  error?: string;
+}
+
 /**
- * A small RFC 4180 reader for the line-oriented files Mileage reads in JavaScript (quoted fields with
- * commas, doubled quotes and line breaks). Yields each record with the 1-based line it starts on.
+ * A small RFC 4180 reader for the CSV files Mileage reads in JavaScript: quoted fields may hold commas,
+ * doubled quotes and line breaks; LF, CRLF and CR line ends; a UTF-8 byte-order mark (Excel) is dropped;
+ * blank lines are skipped. It never throws: a malformed record is yielded with `error` set so the caller
+ * can report it and go on. Bulk files go through DuckDB's read_csv instead.
  */
-export function* readCsv(text: string): Generator<{ line: number; fields: string[] }> {
+export function* readCsv(text: string): Generator<CsvRow> {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let fields: string[] = [];
   let field = '';
-  let quoted = false;
+  let fieldQuoted = false;
+  let inQuotes = false;
+  let afterQuote = false;
+  let error: string | undefined;
   let line = 1;
   let startLine = 1;
-  let atFieldStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
+
+  const endRecord = (): CsvRow | null => {
+    fields.push(field);
+    const blank = fields.length === 1 && field === '' && !fieldQuoted;
+    const row: CsvRow = { line: startLine, fields, ...(error ? { error } : {}) };
+    fields = [];
+    field = '';
+    fieldQuoted = false;
+    afterQuote = false;
+    error = undefined;
+    return blank ? null : row;
+  };
+
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    if (inQuotes) {
       if (ch === '"') {
-        if (text[i + 1] === '"') {
+        if (s[i + 1] === '"') {
           field += '"';
           i++;
-        } else quoted = false;
+        } else {
+          inQuotes = false;
+          afterQuote = true;
+        }
       } else {
-        if (ch === '\n') line++;
+        if (ch === '\n' || (ch === '\r' && s[i + 1] !== '\n')) line++;
         field += ch;
       }
       continue;
     }
-    if (ch === '"' && atFieldStart) {
-      quoted = true;
-      atFieldStart = false;
-    } else if (ch === ',') {
+    if (ch === ',') {
       fields.push(field);
       field = '';
-      atFieldStart = true;
+      fieldQuoted = false;
+      afterQuote = false;
     } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (!(fields.length === 1 && fields[0] === '')) yield { line: startLine, fields };
-      fields = [];
-      field = '';
-      atFieldStart = true;
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+      const row = endRecord();
+      if (row) yield row;
       line++;
       startLine = line;
+    } else if (ch === '"' && field === '' && !fieldQuoted) {
+      inQuotes = true;
+      fieldQuoted = true;
     } else {
+      if (afterQuote) error ??= `unexpected text after a closing quote on line ${line}`;
       field += ch;
-      atFieldStart = false;
     }
   }
-  if (field !== '' || fields.length) {
-    fields.push(field);
-    yield { line: startLine, fields };
+  if (inQuotes) error ??= `unterminated quoted field (opened on line ${startLine})`;
+  if (field !== '' || fieldQuoted || fields.length > 0) {
+    const row = endRecord();
+    if (row) yield row;
   }
 }

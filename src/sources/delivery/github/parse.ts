@@ -1,66 +1,89 @@
 import { recordId } from '../../../domain/ids.js';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
-import { notAPage, parseEachItem } from '../../each-item.js';
 import { sizePoints } from '../../../domain/points.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
-import { pullNodeSchema } from './schema.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
+import { ticketKeys } from '../ticket-keys.js';
+import { pullNodeSchema, type PullNode } from './schema.js';
 
-export const DEFAULT_REWORK_LABELS = ['rework', 'regression'];
-const TICKET_KEY = /\b[A-Z][A-Z0-9]+-\d+\b/g;
+export const SOURCE = 'github';
+export const DEFAULT_REWORK_LABELS: readonly string[] = ['rework', 'regression'];
 
-/** Merged PRs from an array of GraphQL PullRequest nodes. Titles are read, never stored. */
+/** The AI tools whose markers appear on any commit of the PR, on its co-authors, or as its author. */
+function aiTools(pr: PullNode): string[] {
+  const tools = new Set<string>();
+  const add = (found: string[]) => found.forEach((t) => tools.add(t));
+  for (const { commit } of pr.commits.nodes) {
+    add(
+      detectAiMarkers({
+        message: commit.message,
+        authorName: commit.author?.name ?? undefined,
+        authorEmail: commit.author?.email ?? undefined,
+        authorLogin: commit.author?.user?.login,
+      }),
+    );
+    for (const co of commit.authors?.nodes ?? [])
+      add(
+        detectAiMarkers({
+          message: '',
+          authorName: co.name ?? undefined,
+          authorEmail: co.email ?? undefined,
+          authorLogin: co.user?.login,
+        }),
+      );
+  }
+  if (pr.author) add(detectAiMarkers({ message: '', authorLogin: pr.author.login }));
+  return [...tools];
+}
+
+/** When the work began: the PR's creation, or its earliest authored commit if older. */
+function openedAt(pr: PullNode): Date {
+  let first = new Date(pr.createdAt);
+  for (const { commit } of pr.commits.nodes) {
+    if (commit.authoredDate && new Date(commit.authoredDate) < first) first = new Date(commit.authoredDate);
+  }
+  return first;
+}
+
+/**
+ * Merged PRs from an array of GraphQL search PullRequest nodes (reference §8.1); unmerged ones are skipped.
+ * Titles are read for ticket keys and reverts, never stored. Without per-file data every changed line counts
+ * as effective (lockfiles and generated files included): git ingestion refines this.
+ */
 export function parseGithubPullNodes(
   nodes: unknown,
   ctx: { file: string; repo: string; reworkLabels?: string[] },
 ): ParseResult<OutcomeRecord> {
-  if (!Array.isArray(nodes)) return notAPage(ctx.file, '', 'expected an array of PullRequest nodes');
-  const reworkLabels = ctx.reworkLabels ?? DEFAULT_REWORK_LABELS;
+  if (!Array.isArray(nodes)) return notAPage(ctx.file, null, 'expected an array of PullRequest nodes');
+  const reworkLabels = (ctx.reworkLabels ?? DEFAULT_REWORK_LABELS).map((l) => l.toLowerCase());
   return parseEachItem(nodes, pullNodeSchema, { file: ctx.file, path: '' }, (pr) => {
     if (!pr.mergedAt) return null;
     const labels = pr.labels.nodes.map((l) => l.name);
-    const markers = new Set<string>();
-    let firstCommit = new Date(pr.createdAt);
-    for (const { commit } of pr.commits.nodes) {
-      for (const m of detectAiMarkers({
-        message: commit.message,
-        authorName: commit.author?.name,
-        authorEmail: commit.author?.email,
-        authorLogin: commit.author?.user?.login,
-      })) {
-        markers.add(m);
-      }
-      if (commit.authoredDate && new Date(commit.authoredDate) < firstCommit)
-        firstCommit = new Date(commit.authoredDate);
-    }
-    for (const m of detectAiMarkers({ message: '', authorLogin: pr.author?.login })) markers.add(m);
-    const reworkLabel = labels.find((l) => reworkLabels.includes(l.toLowerCase()));
+    const tools = aiTools(pr);
+    const reworkLabel = labels.find((l) => reworkLabels.includes(l.trim().toLowerCase()));
     const revert = pr.title.startsWith('Revert "');
-    const tickets = [
-      ...new Set([...(pr.title.match(TICKET_KEY) ?? []), ...(pr.headRefName?.match(TICKET_KEY) ?? [])]),
-    ];
     const effectiveLines = pr.additions + pr.deletions;
     const { category, workType } = categoryOf(labels);
     return {
-      id: recordId('github', ctx.repo, pr.number),
-      source: 'github',
+      id: recordId(SOURCE, ctx.repo, pr.number),
+      source: SOURCE,
       kind: 'pr_merged',
       at: new Date(pr.mergedAt),
-      openedAt: firstCommit,
+      openedAt: openedAt(pr),
       actor: pr.author?.login ?? null,
       repo: ctx.repo,
       ref: String(pr.number),
       headBranch: pr.headRefName ?? null,
-      linkedTickets: tickets,
-      // Without per-file data every changed line counts as effective; git ingestion refines this.
+      linkedTickets: ticketKeys(pr.title, pr.headRefName ?? ''),
       size: { additions: pr.additions, deletions: pr.deletions, files: pr.changedFiles, effectiveLines },
       points: sizePoints(effectiveLines, pr.changedFiles),
       pointsBasis: 'size_model',
-      aiAssisted: markers.size > 0,
-      aiEvidence: markers.size ? `commit markers: ${[...markers].join(', ')}` : null,
+      aiAssisted: tools.length > 0,
+      aiEvidence: tools.length ? `commit markers: ${tools.join(', ')}` : null,
       rework: revert || reworkLabel !== undefined,
-      reworkReason: revert ? 'revert' : reworkLabel ? `label:${reworkLabel}` : null,
+      reworkReason: revert ? 'revert' : reworkLabel !== undefined ? `label:${reworkLabel}` : null,
       category,
       workType,
       workflow: null,

@@ -1,36 +1,53 @@
 import { z } from 'zod';
 
+const instant = z.iso.datetime({ offset: true });
+
+/** Who wrote a commit, or one of its co-authors GitHub recognised: bot identities are AI evidence. */
+const gitActor = z.object({
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  /** The GitHub account, when the email belongs to one (`copilot-swe-agent`, `devin-ai-integration`…). */
+  user: z.object({ login: z.string() }).nullable().optional(),
+});
+
 /** A PullRequest node of the GitHub GraphQL search (reference §8.1): what Mileage reads of it. */
 export const pullNodeSchema = z.object({
+  /** The PR's number in its repository: the record's ref and identity. */
   number: z.number().int().positive(),
   /** Read for revert detection and ticket keys only; never stored. */
   title: z.string(),
-  createdAt: z.string().datetime({ offset: true }),
-  mergedAt: z.string().datetime({ offset: true }).nullable(),
+  /** When the PR was opened: the start of its lead time (unless a commit is older). */
+  createdAt: instant,
+  /** Null for open or closed-unmerged PRs, which are not delivered work. */
+  mergedAt: instant.nullable(),
+  /** Size: lines added and deleted, files touched (the size model's inputs). */
   additions: z.number().int().nonnegative(),
   deletions: z.number().int().nonnegative(),
   changedFiles: z.number().int().nonnegative(),
-  /** The branch: the join to agent sessions that worked on it. */
+  /** The head branch (GraphQL `headRefName`): the join to agent sessions that worked on it, and ticket keys. */
   headRefName: z.string().optional(),
-  author: z.object({ login: z.string() }).nullable(),
+  /** The PR author; null for deleted accounts. A bot author (`Copilot`, `devin-ai-integration`) is AI evidence. */
+  author: z.object({ login: z.string() }).nullable().optional(),
+  /** Labels: the work category (feature, bug…) and rework labels. */
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).default({ nodes: [] }),
+  /** The PR's branch commits (also of squash merges): their markers say whether AI was involved. */
   commits: z
     .object({
       nodes: z.array(
         z.object({
           commit: z.object({
+            /** Trailers and prefixes (`Co-Authored-By: Claude…`, `aider: `) are read; the text is not stored. */
             message: z.string(),
-            authoredDate: z.string().datetime({ offset: true }).optional(),
-            author: z
-              .object({
-                name: z.string().optional(),
-                email: z.string().optional(),
-                user: z.object({ login: z.string() }).nullable().optional(),
-              })
-              .optional(),
+            /** The earliest authored commit is when the work began. */
+            authoredDate: instant.optional(),
+            author: gitActor.nullable().optional(),
+            /** Co-authors GitHub resolved from trailers: checked as well as the message. */
+            authors: z.object({ nodes: z.array(gitActor) }).optional(),
           }),
         }),
       ),
     })
     .default({ nodes: [] }),
 });
+
+export type PullNode = z.infer<typeof pullNodeSchema>;

@@ -1,27 +1,38 @@
 import { recordId } from '../../../domain/ids.js';
-import type { OutcomeRecord, WorkCategory } from '../../../domain/outcome.js';
+import type { OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
+import { categoryOfIssueType } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
 import { issueSchema, parseJiraDate, searchPageSchema } from './schema.js';
 
-const CATEGORY_BY_TYPE: Record<string, WorkCategory> = {
-  story: 'new_value',
-  feature: 'new_value',
-  epic: 'new_value',
-  improvement: 'new_value',
-  bug: 'ktlo',
-  incident: 'ktlo',
-  chore: 'ktlo',
-  maintenance: 'ktlo',
-};
+export const SOURCE = 'jira';
 
-/** The story-points field differs per site: find it by name in /rest/api/3/field. */
+/** Names of the story-points field, in order of preference (team-managed, then company-managed). */
+export const STORY_POINTS_FIELD_NAMES = ['story point estimate', 'story points'] as const;
+
+/**
+ * The story-points field differs per site: find it by name in /rest/api/3/field. A site that has both
+ * names gets the first in STORY_POINTS_FIELD_NAMES; the org file can name another.
+ */
 export function findStoryPointsField(fields: { id: string; name: string }[]): string | null {
-  const wanted = ['story point estimate', 'story points'];
-  return fields.find((f) => wanted.includes(f.name.trim().toLowerCase()))?.id ?? null;
+  for (const wanted of STORY_POINTS_FIELD_NAMES) {
+    const found = fields.find((f) => f.name.trim().toLowerCase() === wanted);
+    if (found) return found.id;
+  }
+  return null;
 }
 
-/** Closed tickets (status category done, with a resolution date) from a search/jql page. */
+/** A story-points value: a number ≥ 0 (Jira sends numbers; a numeric string is accepted). */
+function pointsOf(value: unknown): number | null {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/**
+ * Closed tickets (status category `done`, with a resolution date) from a search/jql page (reference §8.3);
+ * other issues are skipped. Story points come from the site's field when it is known and set.
+ */
 export function parseJiraSearch(
   page: unknown,
   ctx: { file: string; storyPointsField: string | null },
@@ -31,11 +42,10 @@ export function parseJiraSearch(
   return parseEachItem(parsed.data.issues, issueSchema, { file: ctx.file, path: 'issues' }, (issue) => {
     const f = issue.fields;
     if (f.status.statusCategory.key !== 'done' || !f.resolutiondate) return null;
-    const rawPoints = ctx.storyPointsField ? (f as Record<string, unknown>)[ctx.storyPointsField] : undefined;
-    const points = typeof rawPoints === 'number' && rawPoints >= 0 ? rawPoints : null;
+    const points = ctx.storyPointsField ? pointsOf(f[ctx.storyPointsField]) : null;
     return {
-      id: recordId('jira', issue.key),
-      source: 'jira',
+      id: recordId(SOURCE, issue.key),
+      source: SOURCE,
       kind: 'ticket_closed',
       at: parseJiraDate(f.resolutiondate),
       openedAt: f.created ? parseJiraDate(f.created) : null,
@@ -51,7 +61,7 @@ export function parseJiraSearch(
       aiEvidence: null,
       rework: false,
       reworkReason: null,
-      category: CATEGORY_BY_TYPE[f.issuetype.name.toLowerCase()] ?? 'unknown',
+      category: categoryOfIssueType(f.issuetype.name),
       workType: f.issuetype.name,
       workflow: null,
       count: 1,

@@ -3,133 +3,165 @@ import { usd } from '../../../domain/money.js';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
 import { readCsv } from '../../csv.js';
+import { describeIssue } from '../../each-item.js';
+import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
+import { OUTCOME_COLUMNS, REQUIRED_COLUMNS, outcomeRowSchema, type OutcomeRow } from './schema.js';
 
-/**
- * Workflow outcomes, for work that is not code: tickets resolved by a support bot, alerts triaged, reviews
- * posted, deals closed. Columns (CSV header or JSONL keys):
- *
- * | column     | required | meaning                                                              |
- * | `at`       | yes      | ISO-8601 time of the outcome                                          |
- * | `workflow` | yes      | workflow id (as in mileage.yaml)                                      |
- * | `kind`     | yes      | outcome kind, e.g. alert_triaged, ticket_resolved                     |
- * | `count`    | no       | how many outcomes the row stands for (default 1, whole number >= 0)   |
- * | `value`    | no       | decimal USD value of the outcome(s)                                   |
- * | `actor`    | no       | who (email, login) when a person is involved                          |
- * | `ref`      | no       | external id; makes the row's identity stable across re-imports        |
- */
-type Row = Record<string, unknown>;
+export const SOURCE = 'outcomes-file';
 
-function toOutcome(row: Row, file: string, line: number | null, occurrence: number): OutcomeRecord | Problem {
-  const problem = (field: string, message: string): Problem => ({ file, line, field, message });
-  const text = (k: string): string | null => {
-    const v = row[k];
-    if (v === undefined || v === null || v === '') return null;
-    return typeof v === 'string'
-      ? v.trim()
-      : typeof v === 'number' || typeof v === 'boolean'
-        ? String(v)
-        : JSON.stringify(v);
-  };
-  const at = text('at');
-  if (!at) return problem('at', 'missing');
-  const when = new Date(at);
-  if (Number.isNaN(when.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(at))
-    return problem('at', `not an ISO-8601 time: ${at}`);
-  const workflow = text('workflow');
-  if (!workflow) return problem('workflow', 'missing');
-  const kind = text('kind');
-  if (!kind) return problem('kind', 'missing');
-  const countText = text('count');
-  const count = countText === null ? 1 : Number(countText);
-  if (!Number.isInteger(count) || count < 0) return problem('count', `not a whole number >= 0: ${countText}`);
-  const valueText = text('value');
-  if (valueText !== null && !/^-?\d+(\.\d+)?$/.test(valueText))
-    return problem('value', `not a decimal amount: ${valueText}`);
-  const ref = text('ref');
+/** A row as read: column → value, with empty cells and nulls already left out. */
+type RawRow = Record<string, unknown>;
+
+function toRecord(row: OutcomeRow, occurrence: number): OutcomeRecord {
+  const value = row.value === undefined ? null : usd(row.value);
+  const at = row.at.toISOString();
   return {
-    id: ref
-      ? recordId('outcomes', workflow, ref)
-      : recordId('outcomes', workflow, kind, at, count, text('actor'), occurrence),
-    source: 'outcomes-file',
-    kind,
-    at: when,
+    id:
+      row.ref !== undefined
+        ? recordId('outcomes', row.workflow, row.ref)
+        : recordId(
+            'outcomes',
+            row.workflow,
+            row.kind,
+            at,
+            row.count,
+            value?.toString(),
+            row.actor,
+            occurrence,
+          ),
+    source: SOURCE,
+    kind: row.kind,
+    at: row.at,
     openedAt: null,
-    actor: text('actor'),
+    actor: row.actor ?? null,
     repo: null,
-    ref,
+    ref: row.ref ?? null,
     headBranch: null,
     linkedTickets: [],
     size: null,
     points: null,
     pointsBasis: null,
+    // A workflow outcome is, by definition, produced by the AI workflow it names.
     aiAssisted: true,
-    aiEvidence: `workflow:${workflow}`,
+    aiEvidence: `workflow:${row.workflow}`,
     rework: false,
     reworkReason: null,
     category: 'unknown',
     workType: null,
-    workflow,
-    count,
-    value: valueText === null ? null : usd(valueText),
+    workflow: row.workflow,
+    count: row.count,
+    value,
   };
 }
 
-function collect(
-  rows: Iterable<{ line: number; row: Row | Problem }>,
-  file: string,
-): ParseResult<OutcomeRecord> {
-  const records: OutcomeRecord[] = [];
-  const problems: Problem[] = [];
-  const seen = new Map<string, number>();
-  for (const { line, row } of rows) {
-    if ('message' in row && 'file' in row) {
-      problems.push(row as Problem);
+/** Validates rows one by one; identical rows are told apart by their occurrence, repeated refs reported. */
+class Collector {
+  readonly records: OutcomeRecord[] = [];
+  readonly problems: Problem[] = [];
+  private readonly occurrences = new Map<string, number>();
+  private readonly refs = new Map<string, number>();
+
+  constructor(private readonly file: string) {}
+
+  problem(line: number, field: string | null, message: string): void {
+    this.problems.push({ file: this.file, line, field, message });
+  }
+
+  add(line: number, raw: RawRow): void {
+    const parsed = outcomeRowSchema.safeParse(raw);
+    if (!parsed.success) {
+      const { field, message } = describeIssue(parsed.error);
+      this.problem(line, field || null, message);
+      return;
+    }
+    const row = parsed.data;
+    if (row.ref !== undefined) {
+      const key = `${row.workflow}\u0000${row.ref}`;
+      const first = this.refs.get(key);
+      if (first !== undefined) {
+        this.problem(
+          line,
+          'ref',
+          `duplicate ref ${row.ref} in workflow ${row.workflow} (first on line ${first})`,
+        );
+        return;
+      }
+      this.refs.set(key, line);
+    }
+    const value = row.value === undefined ? '' : usd(row.value).toString();
+    const content = [row.workflow, row.kind, row.at.toISOString(), row.count, value, row.actor].join(
+      '\u0000',
+    );
+    const occurrence = (this.occurrences.get(content) ?? 0) + 1;
+    this.occurrences.set(content, occurrence);
+    this.records.push(toRecord(row, occurrence));
+  }
+
+  result(): ParseResult<OutcomeRecord> {
+    return { records: this.records, problems: this.problems };
+  }
+}
+
+function withoutEmpty(entries: [string, unknown][]): RawRow {
+  return Object.fromEntries(
+    entries.filter(([, v]) => v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '')),
+  );
+}
+
+/** Workflow outcomes as CSV with a header row (see schema.ts for the columns). */
+export function parseOutcomesCsv(text: string, file: string): ParseResult<OutcomeRecord> {
+  const out = new Collector(file);
+  const rows = readCsv(text);
+  const first = rows.next();
+  if (first.done) {
+    out.problem(1, null, 'empty file (expected a header row)');
+    return out.result();
+  }
+  const header = first.value.fields.map((h) => h.trim().toLowerCase());
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    out.problem(
+      first.value.line,
+      missing.join(', '),
+      `header has no ${missing.join(', ')} column (expected ${OUTCOME_COLUMNS.join(',')})`,
+    );
+    return out.result();
+  }
+  const known = new Set<string>(OUTCOME_COLUMNS);
+  const duplicate = header.find((h, i) => known.has(h) && header.indexOf(h) !== i);
+  if (duplicate) {
+    out.problem(first.value.line, duplicate, `column ${duplicate} appears twice in the header`);
+    return out.result();
+  }
+  for (const { line, fields, error } of rows) {
+    if (error) out.problem(line, null, error);
+    else if (fields.length > header.length)
+      out.problem(
+        line,
+        null,
+        `${fields.length} fields for ${header.length} columns (a comma in an unquoted value?)`,
+      );
+    else out.add(line, withoutEmpty(header.map((h, i) => [h, fields[i]])));
+  }
+  return out.result();
+}
+
+/** Workflow outcomes as JSON Lines, one object per line with the same keys as the CSV columns. */
+export function parseOutcomesJsonl(text: string, file: string): ParseResult<OutcomeRecord> {
+  const out = new Collector(file);
+  for (const { line, text: raw, unterminated } of nonBlankLines(text)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      out.problem(line, null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
       continue;
     }
-    const key = JSON.stringify(row);
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
-    const r = toOutcome(row, file, line, occurrence);
-    if ('message' in r) problems.push(r);
-    else records.push(r);
-  }
-  return { records, problems };
-}
-
-export function parseOutcomesCsv(text: string, file: string): ParseResult<OutcomeRecord> {
-  const rows = [...readCsv(text)];
-  const header = rows.shift()?.fields.map((h) => h.trim());
-  if (!header)
-    return {
-      records: [],
-      problems: [{ file, line: 1, field: null, message: 'empty file (expected a header)' }],
-    };
-  return collect(
-    rows.map(({ line, fields }) => ({
-      line,
-      row: Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ''])),
-    })),
-    file,
-  );
-}
-
-export function parseOutcomesJsonl(text: string, file: string): ParseResult<OutcomeRecord> {
-  type Item = { line: number; row: Row | Problem } | null;
-  const items = text.split('\n').map((raw, i): Item => {
-    const line = i + 1;
-    if (raw.trim() === '') return null;
-    try {
-      const row = JSON.parse(raw) as unknown;
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        return { line, row: { file, line, field: null, message: 'expected a JSON object' } as Problem };
-      }
-      return { line, row: row as Row };
-    } catch {
-      return { line, row: { file, line, field: null, message: 'invalid JSON' } as Problem };
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      out.problem(line, null, 'expected a JSON object');
+      continue;
     }
-  });
-  return collect(
-    items.filter((x): x is { line: number; row: Row | Problem } => x !== null),
-    file,
-  );
+    out.add(line, withoutEmpty(Object.entries(json)));
+  }
+  return out.result();
 }

@@ -2,26 +2,39 @@ import type { z } from 'zod';
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
-import { notAPage, parseEachItem } from '../../each-item.js';
 import { NO_TOKENS, type Granularity, type UsageRecord } from '../../../domain/usage.js';
-import { costResultSchema, pageSchema, usageResultSchema } from './schema.js';
+import { describeIssue, notAPage, parseEachItem } from '../../each-item.js';
+import { bucketSchema, costResultSchema, pageSchema, usageResultSchema } from './schema.js';
 
 export interface AnthropicContext {
   file: string;
+  /** The organisation's name in mileage.yaml: the stream's account. */
   org: string;
 }
+
+export const USAGE_SOURCE = 'anthropic-usage-report';
+export const COST_SOURCE = 'anthropic-cost-report';
 
 /** The billing stream of a workspace: usage and cost of the same workspace reconcile against each other. */
 export function anthropicStream(org: string, workspace: string | null | undefined): string {
   return `anthropic:${org}:${workspace ?? 'default'}`;
 }
 
+/** 1m and 1h buckets are hourly detail, 1d buckets daily. */
 function granularityOf(start: Date, end: Date): Granularity {
   const hours = (end.getTime() - start.getTime()) / 3_600_000;
   return hours <= 1 ? 'hour' : hours <= 24 ? 'day' : 'month';
 }
 
-function eachResult<S extends z.ZodTypeAny>(
+interface Bucket {
+  start: Date;
+  end: Date;
+  /** The bucket start as the API wrote it: part of every record id. */
+  startText: string;
+}
+
+/** Every result of every bucket, each validated on its own; a bad bucket or result is one problem. */
+function eachResult<S extends z.ZodType>(
   page: unknown,
   ctx: AnthropicContext,
   schema: S,
@@ -29,17 +42,19 @@ function eachResult<S extends z.ZodTypeAny>(
 ): ParseResult<UsageRecord> {
   const parsed = pageSchema.safeParse(page);
   if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    return notAPage(ctx.file, i?.path.join('.') ?? '', i?.message ?? 'not a report page');
+    const { field, message } = describeIssue(parsed.error);
+    return notAPage(ctx.file, field, `not a report page: ${message}`);
   }
   const out: ParseResult<UsageRecord> = { records: [], problems: [] };
-  parsed.data.data.forEach((bucket, b) => {
-    const at: Bucket = {
-      start: new Date(bucket.starting_at),
-      end: new Date(bucket.ending_at),
-      startText: bucket.starting_at,
-    };
-    const part = parseEachItem(bucket.results, schema, { file: ctx.file, path: `data[${b}].results` }, (r) =>
+  parsed.data.data.forEach((raw, b) => {
+    const bucket = bucketSchema.safeParse(raw);
+    if (!bucket.success) {
+      out.problems.push({ file: ctx.file, line: null, ...describeIssue(bucket.error, `data[${b}]`) });
+      return;
+    }
+    const { starting_at, ending_at, results } = bucket.data;
+    const at: Bucket = { start: new Date(starting_at), end: new Date(ending_at), startText: starting_at };
+    const part = parseEachItem(results, schema, { file: ctx.file, path: `data[${b}].results` }, (r) =>
       emit(r, at),
     );
     out.records.push(...part.records);
@@ -48,17 +63,11 @@ function eachResult<S extends z.ZodTypeAny>(
   return out;
 }
 
-interface Bucket {
-  start: Date;
-  end: Date;
-  startText: string;
-}
-
 /** What every record of an Anthropic report shares: its stream, bucket and model. */
 function bucketFields(
   source: string,
   ctx: AnthropicContext,
-  r: { workspace_id?: string | null; model?: string | null },
+  r: { workspace_id?: string | null | undefined; model?: string | null | undefined },
   b: Bucket,
 ) {
   return {
@@ -70,17 +79,28 @@ function bucketFields(
     tool: null,
     provider: 'anthropic',
     model: r.model ?? null,
+    // The reports count tokens and cents, not requests.
     requests: 0,
   };
 }
 
-/** Usage report: token volume per bucket and dimension; priced later from the list (basis list_estimate). */
+/**
+ * Dimensions beyond the documented id tuple join the id only when the report was grouped by them, so the
+ * ids of ungrouped rows stay what they always were while grouped rows never collide.
+ */
+function extraDimensions(...values: (string | null | undefined)[]): (string | null | undefined)[] {
+  return values.some((v) => v !== null && v !== undefined) ? values : [];
+}
+
+/**
+ * Usage report: one record per bucket × result (the result's dimensions are whatever the report was grouped
+ * by). Token volume only: priced later from the price list (basis list_estimate).
+ */
 export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
-  const source = 'anthropic-usage-report';
   return eachResult(page, ctx, usageResultSchema, (r, b) => ({
-    ...bucketFields(source, ctx, r, b),
+    ...bucketFields(USAGE_SOURCE, ctx, r, b),
     id: recordId(
-      source,
+      USAGE_SOURCE,
       b.startText,
       r.api_key_id,
       r.workspace_id,
@@ -88,6 +108,7 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
       r.service_tier,
       r.context_window,
       r.account_id,
+      ...extraDimensions(r.service_account_id, r.inference_geo, r.speed),
     ),
     tokens: {
       input: r.uncached_input_tokens,
@@ -105,13 +126,15 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
   }));
 }
 
-/** Cost report: what was billed, in cents as decimal strings (never through a float). */
+/**
+ * Cost report: what was billed per day, in cents as decimal strings, turned into dollars with decimal
+ * arithmetic (never a float). A cost line has no tokens; `model` is known only when grouped by description.
+ */
 export function parseAnthropicCostReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
-  const source = 'anthropic-cost-report';
   return eachResult(page, ctx, costResultSchema, (r, b) => ({
-    ...bucketFields(source, ctx, r, b),
+    ...bucketFields(COST_SOURCE, ctx, r, b),
     id: recordId(
-      source,
+      COST_SOURCE,
       b.startText,
       r.workspace_id,
       r.description,
@@ -119,9 +142,10 @@ export function parseAnthropicCostReport(page: unknown, ctx: AnthropicContext): 
       r.token_type,
       r.service_tier,
       r.context_window,
+      ...extraDimensions(r.inference_geo),
     ),
-    tokens: NO_TOKENS,
-    cost: { amount: centsToUsd(r.amount), basis: 'billed', priceRef: source },
+    tokens: { ...NO_TOKENS },
+    cost: { amount: centsToUsd(r.amount), basis: 'billed', priceRef: COST_SOURCE },
     hints: { workspace: r.workspace_id ?? undefined },
   }));
 }

@@ -1,73 +1,113 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseClaudeCodeLog } from './parse.js';
 
-// The two-lines-one-response example of reference/sources.md §1.1 (values invented there).
-const block = (uuid: string, content: string, output: number, extra = '') =>
-  `{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/home/ana/src/billing","sessionId":"3b1d6c1e-5a0b-4a57-9a0e-2f1b7c9d0e11","version":"2.1.140","gitBranch":"feat/invoices","type":"assistant","uuid":"${uuid}","timestamp":"2026-07-02T09:14:05.940Z"${extra},"message":{"id":"msg_01TestXYZ","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[${content}],"stop_reason":null,"usage":{"input_tokens":4,"cache_creation_input_tokens":1820,"cache_read_input_tokens":45211,"cache_creation":{"ephemeral_5m_input_tokens":1820,"ephemeral_1h_input_tokens":0},"output_tokens":${output},"service_tier":"standard"}}}`;
-const withReq = ',"requestId":"req_011CTestAAAA"';
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../test/fixtures/claude-code/${name}`, import.meta.url), 'utf8');
 
 describe('Claude Code transcripts', () => {
-  it('counts one response written as two content-block lines once, keeping the final output count', () => {
-    const text =
-      [block('a1', '{"type":"thinking"}', 3, withReq), block('a2', '{"type":"tool_use"}', 412, withReq)].join(
-        '\n',
-      ) + '\n';
-    const { records, problems } = parseClaudeCodeLog(text, 'a.jsonl');
+  it('counts the two content-block lines of one response once, with the final output count (§1.1)', () => {
+    const { records, problems } = parseClaudeCodeLog(fixture('one-response-two-blocks.jsonl'), 'a.jsonl');
     expect(problems).toEqual([]);
     expect(records).toHaveLength(1);
-    expect(records[0]?.tokens).toEqual({
-      input: 4,
-      cacheRead: 45211,
-      cacheWrite: 1820,
-      output: 412,
-      reasoning: 0,
+    const r = records[0];
+    expect(r).toMatchObject({
+      source: 'claude-code-logs',
+      stream: null,
+      granularity: 'request',
+      tool: 'claude-code',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-6',
+      requests: 1,
+      dedupKey: 'req_011CTestAAAA',
+      tokens: { input: 4, cacheRead: 45211, cacheWrite: 1820, output: 412, reasoning: 0 },
+      cost: { amount: null, basis: 'list_estimate', priceRef: null },
+      hints: {
+        sessionId: '3b1d6c1e-5a0b-4a57-9a0e-2f1b7c9d0e11',
+        repo: 'billing',
+        branch: 'feat/invoices',
+        toolVersion: '2.1.140',
+      },
     });
-    expect(records[0]?.hints).toMatchObject({
-      repo: 'billing',
-      branch: 'feat/invoices',
-      sessionId: '3b1d6c1e-5a0b-4a57-9a0e-2f1b7c9d0e11',
-    });
-    expect(records[0]?.cost).toEqual({ amount: null, basis: 'list_estimate', priceRef: null });
+    expect(r?.start.toISOString()).toBe('2026-07-02T09:14:03.112Z');
+    expect(r?.end.toISOString()).toBe('2026-07-02T09:14:05.940Z');
+    expect(JSON.stringify(r)).not.toContain('/home/ana');
   });
 
-  it('dedups a proxy response without requestId on message.id alone', () => {
-    const line = block('p', '{"type":"text"}', 50);
-    expect(parseClaudeCodeLog([line, line, line].join('\n') + '\n', 'p.jsonl').records).toHaveLength(1);
+  it('gives the same response the same id in any file and any line order (resumed sessions count once)', () => {
+    const text = fixture('one-response-two-blocks.jsonl');
+    const reversed = text.trimEnd().split('\n').reverse().join('\n') + '\n';
+    const a = parseClaudeCodeLog(text, 'a.jsonl').records;
+    const b = parseClaudeCodeLog(reversed, 'b.jsonl').records;
+    expect(b).toEqual(a);
   });
 
-  it('gives the same id to the same response in two files (resumed sessions count once when stored)', () => {
-    const a = parseClaudeCodeLog(block('x', '{"type":"text"}', 9, withReq) + '\n', 'a.jsonl').records[0];
-    const b = parseClaudeCodeLog(block('y', '{"type":"text"}', 9, withReq) + '\n', 'b.jsonl').records[0];
-    expect(a?.id).toBe(b?.id);
+  describe('skips and duplicates', () => {
+    const { records, problems } = parseClaudeCodeLog(fixture('skips-and-duplicates.jsonl'), 's.jsonl');
+
+    it.each([
+      ['no problems for valid non-usage lines (summary, user)', () => expect(problems).toEqual([])],
+      [
+        'the synthetic error line is skipped; proxy ×3 + original + its sidechain replay + costUSD = 3 records',
+        () => expect(records).toHaveLength(3),
+      ],
+      [
+        'a proxy response without requestId, written 3 times, counts once and has no dedup key',
+        () => {
+          const proxy = records.filter((r) => r.model === 'claude-opus-4-6');
+          expect(proxy).toHaveLength(1);
+          expect(proxy[0]?.dedupKey).toBeUndefined();
+          expect(proxy[0]?.tokens.input).toBe(1200);
+          expect(proxy[0]?.hints.branch).toBeUndefined();
+        },
+      ],
+      [
+        'a sidechain replay (same message.id, new requestId) is collapsed into the original',
+        () => expect(records.filter((r) => r.dedupKey === 'req_011CTestCCCC')).toEqual([]),
+      ],
+      [
+        'costUSD is kept as the provider-reported amount, exactly',
+        () => {
+          const priced = records.find((r) => r.dedupKey === 'req_011CTestDDDD');
+          expect(priced?.cost.basis).toBe('provider_reported');
+          expect(priced?.cost.priceRef).toBe('claude-code-costUSD');
+          expect(priced?.cost.amount?.toString()).toBe('0.0123');
+        },
+      ],
+      [
+        '"" and HEAD are not branches',
+        () => expect(records.map((r) => r.hints.branch)).toEqual([undefined, 'fix/retries', 'fix/retries']),
+      ],
+    ])('%s', (_name, check) => check());
   });
 
-  it('skips synthetic messages and keeps costUSD as provider-reported', () => {
-    const synthetic = block('s', '{"type":"text"}', 0, withReq).replace('claude-sonnet-4-6', '<synthetic>');
-    const priced = block('c', '{"type":"text"}', 10, ',"requestId":"req_2","costUSD":0.0123');
-    const { records } = parseClaudeCodeLog(`${synthetic}\n${priced}\n`, 'c.jsonl');
-    expect(records).toHaveLength(1);
-    expect(records[0]?.cost.basis).toBe('provider_reported');
-    expect(records[0]?.cost.amount?.toString()).toBe('0.0123');
-  });
-
-  it('reports bad lines with their numbers and keeps the good ones', () => {
-    const good = block('g', '{"type":"text"}', 10, withReq);
-    const negative = block('n', '{"type":"text"}', 10, ',"requestId":"req_neg"').replace(
-      '"input_tokens":4',
-      '"input_tokens":-4',
-    );
-    const absurd = block('z', '{"type":"text"}', 10, ',"requestId":"req_big"').replace(
-      '"output_tokens":10',
-      '"output_tokens":20000000',
-    );
-    const text = [good, '{not json', negative, absurd, good.slice(0, 80)].join('\n');
-    const { records, problems } = parseClaudeCodeLog(text, 'bad.jsonl');
-    expect(records).toHaveLength(1);
-    expect(problems.map((p) => [p.line, p.message.split(' ')[0]])).toEqual([
-      [2, 'invalid'],
-      [3, 'Too'],
-      [4, 'absurd'],
-      [5, 'incomplete'],
+  it('reports bad lines with their numbers and keeps the good ones around them', () => {
+    const { records, problems } = parseClaudeCodeLog(fixture('bad-lines.jsonl'), 'bad.jsonl');
+    expect(records.map((r) => r.dedupKey)).toEqual(['req_011CTestGood1', 'req_011CTestGood2']);
+    expect(problems).toEqual([
+      { file: 'bad.jsonl', line: 2, field: null, message: 'invalid JSON' },
+      { file: 'bad.jsonl', line: 3, field: 'message.usage.input_tokens', message: 'negative token count' },
+      {
+        file: 'bad.jsonl',
+        line: 4,
+        field: 'message.usage',
+        message: 'absurd token count 20001020 in one request (limit 10000000)',
+      },
+      {
+        file: 'bad.jsonl',
+        line: 5,
+        field: 'message.usage.input_tokens',
+        message: 'Invalid input: expected number, received string',
+      },
+      { file: 'bad.jsonl', line: 6, field: null, message: 'invalid JSON' },
+      { file: 'bad.jsonl', line: 8, field: null, message: 'incomplete line (file still being written?)' },
     ]);
+  });
+
+  it('accepts a complete last line without its newline, and CRLF line ends', () => {
+    const text = fixture('one-response-two-blocks.jsonl').trimEnd().replace('\n', '\r\n');
+    const { records, problems } = parseClaudeCodeLog(text, 'crlf.jsonl');
+    expect(problems).toEqual([]);
+    expect(records[0]?.tokens.output).toBe(412);
   });
 });

@@ -1,94 +1,111 @@
 import { recordId } from '../../../domain/ids.js';
 import { usd } from '../../../domain/money.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
-import type { UsageRecord } from '../../../domain/usage.js';
+import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
+import { describeIssue } from '../../each-item.js';
+import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import { assistantLineSchema, type AssistantLine } from './schema.js';
 
 /** More tokens than this in one request is not a real request: a corrupt or hostile line. */
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'claude-code-logs';
 
+interface Entry {
+  record: UsageRecord;
+  messageId: string;
+  /** True while every line of the response came from a sidechain (a replay of the parent's message). */
+  sidechain: boolean;
+}
+
 /**
- * Claude Code transcripts: one JSON object per line; one API response is written as one line per content
- * block, each carrying the same message.id, requestId and a copy of usage (with output_tokens a streaming
- * partial on early blocks). Counted once per (message.id, requestId), keeping the largest value of each
- * token field. `<synthetic>` lines are local error messages, not requests.
+ * Claude Code transcripts (reference §1.1): one JSON object per line; one API response is written as one
+ * line per content block, each carrying the same message.id, requestId and a copy of usage (output_tokens
+ * is a streaming partial on early blocks). Counted once per (message.id, requestId), or message.id alone
+ * when a proxy gives no requestId, keeping the largest value of each token field; the record spans the
+ * first to the last block's timestamp. `<synthetic>` lines are local error messages, not requests. A
+ * sidechain replay of a message (same message.id, new requestId) is dropped when the original is in the
+ * same text. The same response in another file gets the same id, so the store keeps it once.
  */
 export function parseClaudeCodeLog(text: string, file: string): ParseResult<UsageRecord> {
   const problems: Problem[] = [];
-  const byKey = new Map<string, UsageRecord>();
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n');
-  lines.forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    const last = index === lines.length - 1 && !complete;
-    const broken = () =>
-      problems.push({
-        file,
-        line,
-        field: null,
-        message: last ? 'incomplete line (file still being written?)' : 'invalid JSON',
-      });
-    if (!raw.includes('"usage"') || !raw.includes('"assistant"')) {
-      // Not a usage line: skip without parsing (user lines carry whole prompts), but still count garbage.
+  const byKey = new Map<string, Entry>();
+  for (const { line, text: raw, unterminated } of nonBlankLines(text)) {
+    const problem = (field: string | null, message: string) => problems.push({ file, line, field, message });
+    // Only assistant lines with usage carry tokens. Other lines (user lines hold whole prompts) are not
+    // parsed, for speed, but a line that is not even an object is still reported.
+    if (!unterminated && !(raw.includes('"usage"') && raw.includes('"assistant"'))) {
       const t = raw.trim();
-      if (last || !t.startsWith('{') || !t.endsWith('}')) broken();
-      return;
+      if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
+      continue;
     }
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      broken();
-      return;
+      problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
+      continue;
     }
-    if ((json as { type?: unknown }).type !== 'assistant') return;
+    if (!isAssistantUsageLine(json)) continue;
     const parsed = assistantLineSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      problems.push({
-        file,
-        line,
-        field: issue?.path.join('.') ?? null,
-        message: issue?.message ?? 'unexpected shape',
-      });
-      return;
+      const { field, message } = describeIssue(parsed.error);
+      problem(field, message);
+      continue;
     }
     const l = parsed.data;
-    if (l.message.model === '<synthetic>') return;
+    if (l.message.model === '<synthetic>') continue;
     const record = toRecord(l);
-    const total =
-      record.tokens.input + record.tokens.cacheRead + record.tokens.cacheWrite + record.tokens.output;
+    const total = totalTokens(record.tokens);
     if (total > MAX_TOKENS_PER_REQUEST) {
-      problems.push({
-        file,
-        line,
-        field: 'message.usage',
-        message: `absurd token count ${total} in one request`,
-      });
-      return;
+      problem(
+        'message.usage',
+        `absurd token count ${total} in one request (limit ${MAX_TOKENS_PER_REQUEST})`,
+      );
+      continue;
     }
     const key = `${l.message.id}\u0000${l.requestId ?? ''}`;
     const seen = byKey.get(key);
-    if (!seen) {
-      byKey.set(key, record);
-      return;
+    if (seen) {
+      merge(seen.record, record);
+      seen.sidechain &&= l.isSidechain === true;
+    } else {
+      byKey.set(key, { record, messageId: l.message.id, sidechain: l.isSidechain === true });
     }
-    const t = seen.tokens;
-    const n = record.tokens;
-    seen.tokens = {
-      input: Math.max(t.input, n.input),
-      cacheRead: Math.max(t.cacheRead, n.cacheRead),
-      cacheWrite: Math.max(t.cacheWrite, n.cacheWrite),
-      output: Math.max(t.output, n.output),
-      reasoning: 0,
-    };
-    if (record.end > seen.end) seen.end = record.end;
-  });
-  return { records: [...byKey.values()], problems };
+  }
+  return { records: dropSidechainReplays([...byKey.values()]), problems };
 }
 
+function isAssistantUsageLine(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const { type, message } = json as { type?: unknown; message?: unknown };
+  return type === 'assistant' && typeof message === 'object' && message !== null && 'usage' in message;
+}
+
+/** Block lines of one response: the largest value of each field is the final one. */
+function merge(into: UsageRecord, next: UsageRecord): void {
+  const a = into.tokens;
+  const b = next.tokens;
+  into.tokens = {
+    input: Math.max(a.input, b.input),
+    cacheRead: Math.max(a.cacheRead, b.cacheRead),
+    cacheWrite: Math.max(a.cacheWrite, b.cacheWrite),
+    output: Math.max(a.output, b.output),
+    reasoning: 0,
+  };
+  if (next.start < into.start) into.start = next.start;
+  if (next.end > into.end) into.end = next.end;
+  const amount = next.cost.amount;
+  if (amount !== null && (into.cost.amount === null || amount.greaterThan(into.cost.amount)))
+    into.cost = next.cost;
+}
+
+/** Sidechain copies of a message whose original (non-sidechain) response is in the same text. */
+function dropSidechainReplays(entries: Entry[]): UsageRecord[] {
+  const originals = new Set(entries.filter((e) => !e.sidechain).map((e) => e.messageId));
+  return entries.filter((e) => !e.sidechain || !originals.has(e.messageId)).map((e) => e.record);
+}
+
+/** The repository a session worked in: the last segment of its working directory (never the full path). */
 function repoOf(cwd: string | undefined): string | undefined {
   if (!cwd) return undefined;
   const parts = cwd.split(/[\\/]/).filter(Boolean);

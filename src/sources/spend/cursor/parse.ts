@@ -1,17 +1,17 @@
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
+import type { Cost, UsageRecord } from '../../../domain/usage.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
-import type { UsageRecord } from '../../../domain/usage.js';
 import { usageEventSchema, usageEventsPageSchema } from './schema.js';
 
 export const SOURCE = 'cursor-usage-events';
 
 /** Cursor names models its own way; the provider is what prices and audits need. */
 export function providerOfModel(model: string): string | null {
-  if (/claude/i.test(model)) return 'anthropic';
+  if (/^claude/i.test(model)) return 'anthropic';
   if (/^(gpt|o\d)/i.test(model)) return 'openai';
-  if (/gemini/i.test(model)) return 'google';
+  if (/^gemini/i.test(model)) return 'google';
   return null;
 }
 
@@ -25,9 +25,12 @@ export function normaliseModel(model: string): string {
 }
 
 /**
- * Per-request usage events. Their cents are Cursor's own figure (provider_reported). Included requests
- * belong to the person's Cursor seat (stream resolved from the directory): the seat price is what was paid
- * and these events only allocate it. Cursor's input tokens are taken as uncached input.
+ * Per-request usage events (reference §6.4). Their cents are Cursor's own figure (provider_reported):
+ * chargedCents when present, else tokenUsage.totalCents. Included requests belong to the person's Cursor
+ * seat (stream null, resolved from the directory): the seat price is what was paid and these events only
+ * allocate it; usage-based requests are the team's own stream. Cursor's inputTokens are taken as uncached
+ * input, since cache reads and writes come in their own fields. An event without tokenUsage (not
+ * token-based) is one request with no tokens.
  */
 export function parseCursorUsageEvents(
   page: unknown,
@@ -50,7 +53,12 @@ export function parseCursorUsageEvents(
         reasoning: 0,
       };
       const cents = e.chargedCents ?? t?.totalCents;
+      const cost: Cost =
+        cents === undefined
+          ? { amount: null, basis: 'list_estimate', priceRef: null }
+          : { amount: centsToUsd(cents), basis: 'provider_reported', priceRef: SOURCE };
       return {
+        // No event id is documented: the natural key is who, when, what and how much.
         id: recordId(
           SOURCE,
           e.userEmail,
@@ -72,10 +80,7 @@ export function parseCursorUsageEvents(
         model: normaliseModel(e.model),
         tokens,
         requests: 1,
-        cost:
-          cents === undefined
-            ? { amount: null, basis: 'list_estimate', priceRef: null }
-            : { amount: centsToUsd(String(cents)), basis: 'provider_reported', priceRef: SOURCE },
+        cost,
         hints: { actor: e.userEmail },
       };
     },

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { ticketKeys } from './ticket-keys.js';
+
+describe('ticket keys', () => {
+  it.each([
+    [['BILL-231 Invoice PDF export', 'feat/BILL-231-pdf'], ['BILL-231']],
+    [
+      ['Fix OPS-7 and OPS-8', 'ops-9-lowercase'],
+      ['OPS-7', 'OPS-8'],
+    ],
+    [['Support UTF-8 and SHA-256 (CVE-2026-1234)', 'chore/ISO-8601'], []],
+    [['[A2B-12] thing', 'XBILL-231x'], ['A2B-12']],
+    [['Revert "BILL-1 thing"', ''], ['BILL-1']],
+  ])('%j → %j', (texts, keys) => {
+    expect(ticketKeys(...texts)).toEqual(keys);
+  });
+});

@@ -1,485 +1,344 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sizePoints } from '../domain/points.js';
-import { addDays, daysBetween, parseDay } from '../domain/time.js';
-import { BOT_KEYS, ORG, TEAMS, makePeople, orgYaml, type DemoPerson } from './org.js';
-import type { DemoFileKind, DemoManifest, DemoOptions } from './options.js';
-import { approxCost, exactCost, type DemoModel, type Tokens } from './prices.js';
+import { reportFiles, UsageBook } from './anthropic-reports.js';
+import {
+  ALERTS_PER_DAY,
+  GATEWAY_HEADER,
+  OUTCOMES_HEADER,
+  PER_ALERT,
+  PER_REVIEW,
+  REVIEWS_PER_WORKDAY,
+  TICKETS_PER_DAY,
+  WEEKEND,
+  alertModel,
+  batchTokens,
+  outcomeRow,
+  supportDay,
+  supportModel,
+} from './bots.js';
+import { makeCalendar, position, type Calendar } from './calendar.js';
+import { sessionLength, writeSession, type Profile } from './claude-code.js';
+import { cursorEvent, cursorFiles } from './cursor.js';
+import { deliveryCurve, finishPrs, schedulePrs, type Pr } from './delivery.js';
+import type { DemoEffects, DemoFileKind, DemoManifest, DemoOptions, DemoTruth } from './options.js';
+import {
+  GATEWAY_STREAM,
+  TEAMS,
+  WS_CODE,
+  WS_PROD,
+  botKeys,
+  makePeople,
+  orgYaml,
+  type DemoPerson,
+} from './org.js';
+import { BILLED_FACTOR, approxCost, type AnthropicModel } from './prices.js';
 import { makeRng, type Rng } from './rng.js';
+import {
+  REQUESTS_PER_WORKDAY,
+  heavyOpusShare,
+  isRamped,
+  opusShareCurve,
+  planSpend,
+  requestCost,
+  type Engineer,
+} from './spend-plan.js';
+import { githubFiles, jiraFiles } from './tracker-files.js';
 
-const WS_CODE = 'wrkspc_claude_code';
-const WS_PROD = 'wrkspc_production';
-/** Billed = list × 0.9: the demo org negotiated 10% off. */
-const BILLED_FACTOR = '0.9';
-/** How much of the period lies between the middles of the first and the last four weeks (growth exponent). */
-const EDGE_SPAN = 0.85;
-/** Claude Code requests per engineer per working day at the start (bigger requests keep the files small). */
-const REQUESTS_PER_DAY = 7;
+export type DemoFile = { kind: DemoFileKind | 'org'; text: string };
 
-interface DayUsage {
-  key: string;
-  workspace: string;
-  model: DemoModel;
-  tokens: Tokens;
+/** The demo in memory: path (relative to the output directory) → content, and what was planted. */
+export interface DemoContent {
+  files: Map<string, DemoFile>;
+  truth: DemoTruth;
 }
 
-interface Pr {
-  repo: string;
-  number: number;
-  author: DemoPerson;
-  branch: string;
-  opened: string;
-  merged: string;
-  lines: number;
-  files: number;
-  labels: string[];
-  revert: boolean;
-  ai: boolean;
-  ticket: string;
+const COPILOT_PRICE = 19;
+const CURSOR_PRICE = 40;
+const VARIANCE_DAYS = 84;
+
+/** The team the heavy engineer is picked from: the first with at least six people, else the largest. */
+function heavyTeam(people: DemoPerson[]): string {
+  const sizes = TEAMS.map((t) => ({ id: t.id, n: people.filter((p) => p.team === t.id).length }));
+  return (sizes.find((s) => s.n >= 6) ?? [...sizes].sort((a, b) => b.n - a.n)[0])?.id ?? 'payments';
 }
 
-const add = (a: Tokens, b: Tokens): Tokens => ({
-  input: a.input + b.input,
-  cacheRead: a.cacheRead + b.cacheRead,
-  cacheWrite: a.cacheWrite + b.cacheWrite,
-  output: a.output + b.output,
-});
-
-function isWeekend(day: string): boolean {
-  const dow = parseDay(day).getUTCDay();
-  return dow === 0 || dow === 6;
+/** The candidate whose merged PRs over the last twelve weeks are closest to the median of the team. */
+function medianMember(
+  candidates: DemoPerson[],
+  team: DemoPerson[],
+  prs: Pr[],
+  cal: Calendar,
+): DemoPerson | undefined {
+  const since = cal.days.length - Math.min(VARIANCE_DAYS, cal.days.length);
+  const count = (p: DemoPerson) =>
+    prs.filter((pr) => pr.author === p && pr.mergedDay !== null && pr.mergedDay >= since).length;
+  const counts = team.map(count).sort((a, b) => a - b);
+  const mid = Math.floor(counts.length / 2);
+  const median = counts.length % 2 ? (counts[mid] ?? 0) : ((counts[mid - 1] ?? 0) + (counts[mid] ?? 0)) / 2;
+  return [...candidates].sort(
+    (a, b) => Math.abs(count(a) - median) - Math.abs(count(b) - median) || a.id.localeCompare(b.id),
+  )[0];
 }
 
-function at(dayMs: number, rng: Rng): string {
-  const seconds = 13 * 3600 + rng.int(9 * 3600);
-  return new Date(dayMs + seconds * 1000 + rng.int(1000)).toISOString();
+function pickSpikeDay(cal: Calendar, rng: Rng): number {
+  const n = cal.days.length;
+  const candidates: number[] = [];
+  for (let d = Math.max(0, n - 24); d < n - 5; d++) if (!cal.weekend[d]) candidates.push(d);
+  return candidates.length ? rng.pick(candidates) : n - 3;
 }
 
-/** Generates the demo in memory: path → content. */
-export function buildDemo(o: DemoOptions): {
-  files: Map<string, { kind: DemoFileKind | 'org'; text: string }>;
-  truth: DemoManifest['truth'];
-} {
-  const rng = makeRng(o.seed);
-  const days = Math.round((o.months * 30.44) / 7) * 7;
-  const start = addDays(o.end, -days);
-  const people = makePeople(o.engineers, rng);
-  const e = o.effects;
-  const files = new Map<string, { kind: DemoFileKind | 'org'; text: string }>();
-  files.set('mileage.yaml', { kind: 'org', text: orgYaml(people) });
+/** Builds every file of the demo in memory. Pure: the same options give the same bytes. */
+export function buildDemo(o: DemoOptions): DemoContent {
+  const e: DemoEffects = o.effects;
+  const root = makeRng(o.seed);
+  const cal = makeCalendar(o.end, o.months);
+  const people = makePeople(Math.max(4, o.engineers), root.fork('people'));
+  const keys = botKeys(root.fork('keys'));
+  const ramped = isRamped(e);
 
-  // Variable spend grows so that total spend (seats included) grows by `spendGrowth` edge to edge.
-  const seatsPerDay = (people.length * 19 + people.filter((p) => p.team === 'frontend').length * 40) / 30.44;
-  const perRequest = 0.3;
-  const engineersPerDay = people.length * REQUESTS_PER_DAY * perRequest * (5 / 7);
-  const alertPerDay = 330 * (e.modelFit ? 0.12 : 0.008) * (6 / 7 + 0.7 / 7);
-  const variableStart = (engineersPerDay + alertPerDay + 9) * 0.9;
-  const variableGrowth = Math.max(
-    1,
-    (e.spendGrowth * (variableStart + seatsPerDay) - seatsPerDay) / variableStart,
+  // Habits: how much each person leans on the agent, how fast they ship, when they started using it.
+  const habits = root.fork('habits');
+  // Clamped so that, with nothing planted, nobody's spend per PR strays to 2x a teammate's by habit alone.
+  const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+  const factor = new Map(people.map((p) => [p.id, clamp(habits.lognormal(1, 0.15), 0.75, 1.35)]));
+  const productivity = new Map(people.map((p) => [p.id, clamp(habits.lognormal(1, 0.08), 0.88, 1.12)]));
+  const adoptedAt = new Map(
+    people.map((p) => [p.id, ramped && habits.chance(0.5) ? habits.between(0.05, 0.45) : 0]),
   );
-  const spendCurve = (t: number) =>
-    Math.pow(variableGrowth, t / EDGE_SPAN) / Math.pow(variableGrowth, 0.075 / EDGE_SPAN);
-  const deliveryCurve = (t: number) =>
-    Math.pow(e.deliveryGrowth, t / EDGE_SPAN) / Math.pow(e.deliveryGrowth, 0.075 / EDGE_SPAN);
 
-  const payments = people.filter((p) => p.team === 'payments');
-  const heavy = (payments[1] ?? people[1] ?? people[0]) as DemoPerson;
-  const spiker = (people[2] ?? people[0]) as DemoPerson;
-  const withoutLogs = new Set(people.slice(-2).map((p) => p.id));
-  const personal = new Map(people.map((p) => [p.id, rng.lognormal(1, 0.15)]));
-  const alertModel: DemoModel = e.modelFit ? 'claude-opus-4-1' : 'claude-haiku-4-5';
-  let spikeDay: string | null = null;
-  if (e.spike) {
-    spikeDay = addDays(o.end, -18);
-    while (isWeekend(spikeDay)) spikeDay = addDays(spikeDay, -1);
-  }
-
-  // Delivery first: each engineer's PRs, so sessions can work on the branch of the PR they lead to.
+  // Delivery: each engineer's PRs, then who is who among them.
+  const curve = deliveryCurve(cal, e.deliveryGrowth);
   const prs: Pr[] = [];
-  const prNumbers = new Map<string, number>();
-  const branchOn = new Map<string, string>(); // person|day index → branch
-  for (const person of people) {
-    const repo = TEAMS.find((t) => t.id === person.team)?.repo ?? 'misc';
-    let opened = start;
-    let openedIndex = 0;
-    for (let d = 0; d < days; d++) {
-      const day = addDays(start, d);
-      if (isWeekend(day)) continue;
-      const merges = rng.poisson(0.6 * deliveryCurve(d / (days - 1)));
-      for (let k = 0; k < merges; k++) {
-        const t = d / (days - 1);
-        const number = (prNumbers.get(repo) ?? 100) + 1;
-        prNumbers.set(repo, number);
-        const reworkShare = e.reworkRise ? 0.05 + 0.15 * t : 0.07;
-        const rework = rng.next() < reworkShare;
-        const revert = rework && rng.next() < 0.5;
-        const feature = rng.next() < 0.6;
-        const ticket = `${repo.slice(0, 4).toUpperCase()}-${number + 100}`;
-        const lines = Math.max(2, Math.round(rng.lognormal(120, 0.9)));
-        const branch = `${feature ? 'feat' : 'fix'}/${ticket}-${rng.hex(4)}`;
-        prs.push({
-          repo,
-          number,
-          author: person,
-          branch,
-          opened,
-          merged: day,
-          lines,
-          files: 1 + Math.floor((lines / 40) * rng.next()),
-          labels:
-            rework && !revert ? ['regression'] : [feature ? 'feature' : rng.next() < 0.5 ? 'chore' : 'bug'],
-          revert,
-          ai: !withoutLogs.has(person.id) && rng.next() < 0.7,
-          ticket,
-        });
-        for (let x = openedIndex; x <= d; x++) branchOn.set(`${person.id}|${x}`, branch);
-        opened = day;
-        openedIndex = d;
-      }
-    }
+  const active = new Map<string, Pr[][]>();
+  for (const p of people) {
+    const s = schedulePrs(p, productivity.get(p.id) ?? 1, curve, cal, root.fork(`prs:${p.id}`));
+    prs.push(...s.prs);
+    active.set(p.id, s.active);
   }
+  const members = (team: string) => people.filter((p) => p.team === team);
+  const withoutLogs = ['data', 'platform']
+    .map((t) => members(t).at(-1))
+    .filter((p): p is DemoPerson => p !== undefined && members(p.team).length >= 3);
+  const noLogs = new Set(withoutLogs.map((p) => p.id));
+  const team = members(heavyTeam(people));
+  const heavy = medianMember(
+    team.filter((p) => !noLogs.has(p.id)),
+    team,
+    prs,
+    cal,
+  ) as DemoPerson;
+  const spikeTeam = TEAMS.map((t) => t.id).find((t) => t !== heavy.team && t === 'platform') ?? 'data';
+  const spiker = e.spike
+    ? (medianMember(
+        members(spikeTeam).filter((p) => !noLogs.has(p.id) && p !== heavy),
+        members(spikeTeam),
+        prs,
+        cal,
+      ) ?? null)
+    : null;
+  // The planted multiple is against the team's typical habit, not against 1.
+  const habit = team
+    .filter((p) => p !== heavy)
+    .map((p) => factor.get(p.id) ?? 1)
+    .sort((a, b) => a - b);
+  factor.set(heavy.id, e.userVariance * (habit[Math.floor(habit.length / 2)] ?? 1));
+  adoptedAt.set(heavy.id, 0);
+  if (spiker) adoptedAt.set(spiker.id, 0);
+  finishPrs(
+    prs,
+    cal,
+    {
+      reworkRising: e.reworkRise,
+      adoptedAt: (p) => adoptedAt.get(p.id) ?? 0,
+      opusShare: opusShareCurve(e),
+      teammates: (p) => members(p.team).filter((m) => m !== p),
+    },
+    root.fork('pr-details'),
+  );
 
-  // Spend: engineers' Claude Code requests (logs), bots (usage report), support bot (gateway CSV).
-  const usageByDay = new Map<string, Map<string, DayUsage>>();
-  const record = (day: string, u: DayUsage) => {
-    const key = `${u.key}|${u.workspace}|${u.model}`;
-    const byKey = usageByDay.get(day) ?? new Map<string, DayUsage>();
-    usageByDay.set(day, byKey);
-    const prev = byKey.get(key);
-    byKey.set(key, prev ? { ...prev, tokens: add(prev.tokens, u.tokens) } : u);
+  // Spend plan: the volume curve that makes spend grow as planted.
+  const frontend = members('frontend');
+  const seatsPerDay = cal.monthDays.map(
+    (n) => (people.length * COPILOT_PRICE + frontend.length * CURSOR_PRICE) / n,
+  );
+  const spikeDay = spiker ? pickSpikeDay(cal, root.fork('spike')) : null;
+  const engineers: Engineer[] = people.map((p) => ({
+    adoptedAt: adoptedAt.get(p.id) ?? 0,
+    factor: factor.get(p.id) ?? 1,
+  }));
+  const plan = planSpend(cal, e, engineers, seatsPerDay, spikeDay);
+
+  const files = new Map<string, DemoFile>();
+  files.set('mileage.yaml', { kind: 'org', text: orgYaml(people, keys) });
+  const book = new UsageBook(cal);
+  const gateway = [GATEWAY_HEADER];
+  const outcomes = [OUTCOMES_HEADER];
+  const cursorEvents: Record<string, unknown>[] = [];
+  const support = supportModel(e.unpriced);
+  const alerts = alertModel(e.modelFit);
+  const spend = root.fork('spend');
+  const bots = root.fork('bots');
+  const cursorRng = root.fork('cursor');
+  const logs = new Map<string, string>();
+  const addFiles = (out: { files: { path: string; text: string }[] }) => {
+    for (const f of out.files) logs.set(f.path, f.text);
   };
-  const logLines = new Map<string, string[]>(); // file → lines
-  const cursorUsers = people.filter((p) => p.team === 'frontend');
-  const cursorEvents: unknown[] = [];
-  const outcomes: string[] = ['at,workflow,kind,count,value,actor,ref'];
-  const gateway: string[] = [
-    'timestamp,tool,provider,model,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,requests,cost_usd,cost_basis,key_id,user,workflow,session_id,repo,branch,stream',
-  ];
-  const supportModel = e.unpriced
-    ? { provider: 'self-hosted', model: 'acme-support-ft-v3' }
-    : { provider: 'openai', model: 'gpt-4.1-mini' };
 
-  for (let d = 0; d < days; d++) {
-    const day = addDays(start, d);
-    const dayMs = parseDay(day).getTime();
-    const t = d / (days - 1);
-    const weekend = isWeekend(day);
-    const growth = spendCurve(t);
-    let dayCost = 0;
-    const sessionFor = (person: DemoPerson, requests: number, loop: boolean) => {
-      const repo = TEAMS.find((x) => x.id === person.team)?.repo ?? 'misc';
-      const session = rng.uuid();
-      const branch = branchOn.get(`${person.id}|${d}`) ?? 'main';
-      const file = `claude/projects/-home-${person.login}-src-${repo}/${session}.jsonl`;
-      const lines: string[] = [];
-      for (let r = 0; r < requests; r++) {
-        const model: DemoModel = rng.next() < 0.1 + 0.25 * t ? 'claude-opus-4-6' : 'claude-sonnet-4-6';
-        const tokens: Tokens = {
-          input: 5 + rng.int(200),
-          cacheRead: Math.round(rng.between(140_000, 700_000) * (loop ? 2 : 1)),
-          cacheWrite: 1200 + rng.int(10_000),
-          output: 700 + rng.int(7500),
-        };
-        dayCost += approxCost(model, tokens);
-        record(day, { key: person.keyId, workspace: WS_CODE, model, tokens });
-        if (withoutLogs.has(person.id)) continue;
-        const ts = at(dayMs, rng);
-        const msg = `msg_01${rng.hex(22)}`;
-        const req = `req_011C${rng.hex(20)}`;
-        const usage = (output: number) =>
-          `{"input_tokens":${tokens.input},"cache_creation_input_tokens":${tokens.cacheWrite},"cache_read_input_tokens":${tokens.cacheRead},"cache_creation":{"ephemeral_5m_input_tokens":${tokens.cacheWrite},"ephemeral_1h_input_tokens":0},"output_tokens":${output},"service_tier":"standard"}`;
-        const line = (block: string, output: number, stop: string) =>
-          `{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/home/${person.login}/src/${repo}","sessionId":"${session}","version":"2.1.${100 + Math.floor(t * 40)}","gitBranch":"${branch}","type":"assistant","uuid":"${rng.uuid()}","timestamp":"${ts}","requestId":"${req}","message":{"id":"${msg}","type":"message","role":"assistant","model":"${model}","content":[{"type":"${block}","${block}":""}],"stop_reason":${stop},"usage":${usage(output)}}}`;
-        if (rng.next() < 0.4) lines.push(line('thinking', 1 + rng.int(5), 'null'));
-        lines.push(line('text', tokens.output, '"end_turn"'));
-        if (r === 0)
-          lines.push(
-            `{"type":"user","sessionId":"${session}","timestamp":"${ts}","message":{"role":"user","content":""}}`,
-          );
-      }
-      if (lines.length) logLines.set(file, lines);
-    };
-    for (const person of cursorUsers) {
-      if (weekend) continue;
-      for (let k = rng.poisson(8); k > 0; k--) {
-        const input = 500 + rng.int(4000);
-        const output = 100 + rng.int(1500);
-        const cacheRead = rng.int(60_000);
-        const cents = (input * 3 + output * 15 + cacheRead * 0.3) / 1e4;
-        cursorEvents.push({
-          timestamp: String(dayMs + (14 * 3600 + rng.int(8 * 3600)) * 1000),
-          model: rng.next() < 0.7 ? 'claude-4.5-sonnet' : 'gpt-5',
-          kind: 'Included in Business',
-          maxMode: false,
-          requestsCosts: 1,
-          isTokenBasedCall: true,
-          tokenUsage: {
-            inputTokens: input,
-            outputTokens: output,
-            cacheWriteTokens: 0,
-            cacheReadTokens: cacheRead,
-            totalCents: Number(cents.toFixed(4)),
-          },
-          isFreeBugbot: false,
-          userEmail: person.email,
-        });
-      }
-    }
-    for (const person of people) {
-      if (weekend && rng.next() > 0.1) continue;
-      const mult = (personal.get(person.id) ?? 1) * (person.id === heavy.id ? e.userVariance : 1);
-      const requests = rng.poisson(REQUESTS_PER_DAY * growth * mult);
-      if (requests > 0) sessionFor(person, requests, false);
-    }
-    if (day === spikeDay) {
-      // A runaway agent loop: one engineer's session re-reads a huge context for hours.
-      const target = dayCost * 3;
-      let extra = 0;
-      const before = dayCost;
-      while (extra < target) {
-        sessionFor(spiker, 20, true);
-        extra = dayCost - before;
-      }
-    }
-    // Bots: alert triage (the planted model-fit case) and CI review, both through the Anthropic API.
-    const botScale = growth * (weekend ? 0.7 : 1);
-    const alerts = rng.poisson(330 * botScale);
-    const alertTokens = { input: 6000 * alerts, cacheRead: 0, cacheWrite: 0, output: 400 * alerts };
-    if (alerts)
-      record(day, { key: BOT_KEYS.alertTriage, workspace: WS_PROD, model: alertModel, tokens: alertTokens });
-    const reviews = rng.poisson(120 * botScale * (weekend ? 0.2 : 1));
-    if (reviews) {
-      record(day, {
-        key: BOT_KEYS.ciReview,
-        workspace: WS_PROD,
-        model: 'claude-sonnet-4-6',
-        tokens: {
-          input: 500 * reviews,
-          cacheRead: 150_000 * reviews,
-          cacheWrite: 5000 * reviews,
-          output: 800 * reviews,
+  cal.days.forEach((day, d) => {
+    const t = position(cal, d);
+    const v = plan.volume[d] ?? 1;
+    const weekend = cal.weekend[d] ?? false;
+    const dayMs = cal.dayMs[d] ?? 0;
+    let dayList = 0; // list cost of the day's Anthropic usage, to size the spike
+
+    // Bots.
+    const nAlerts = bots.poisson(ALERTS_PER_DAY * v * (weekend ? WEEKEND.alerts : 1));
+    const alertTokens = batchTokens(nAlerts, PER_ALERT, bots);
+    if (nAlerts) book.add(d, keys.alertTriage, WS_PROD, alerts, alertTokens);
+    dayList += approxCost(alerts, alertTokens);
+    const nReviews = bots.poisson(REVIEWS_PER_WORKDAY * v * (weekend ? WEEKEND.reviews : 1));
+    const reviewTokens = batchTokens(nReviews, PER_REVIEW, bots);
+    if (nReviews) book.add(d, keys.ciReview, WS_PROD, 'claude-sonnet-4-6', reviewTokens);
+    dayList += approxCost('claude-sonnet-4-6', reviewTokens);
+    const s = supportDay(
+      day,
+      TICKETS_PER_DAY * v * (weekend ? WEEKEND.tickets : 1),
+      support,
+      keys.supportTriage,
+      GATEWAY_STREAM,
+      bots,
+    );
+    gateway.push(...s.rows);
+    const gatewayCost = e.unpriced ? 0 : approxCost('gpt-4.1-mini', s.tokens);
+    if (nAlerts) outcomes.push(outcomeRow(day, 'alert-triage', 'alert_triaged', nAlerts));
+    if (nReviews) outcomes.push(outcomeRow(day, 'ci-review', 'review_posted', nReviews));
+    const resolved = Math.round(s.tickets * 0.92);
+    if (resolved) outcomes.push(outcomeRow(day, 'support-triage', 'ticket_resolved', resolved));
+
+    // Engineers' Claude Code sessions, on the branch of a PR they have open that day.
+    const opusShare = plan.opusShare(t);
+    const session = (p: DemoPerson, requests: number, profile: Profile) => {
+      const loop = profile === 'loop';
+      const open = active.get(p.id)?.[d] ?? [];
+      const pr = open.length && !spend.chance(loop ? 0 : 0.08) ? spend.pick(open) : null;
+      const share = profile === 'heavy' ? heavyOpusShare(opusShare) : opusShare;
+      const model: AnthropicModel = loop || spend.chance(share) ? 'claude-opus-4-6' : 'claude-sonnet-4-6';
+      const startMs =
+        dayMs + (loop ? 12.5 : 13 + 1 / 12) * 3_600_000 + spend.int((loop ? 7.5 : 6.4) * 3_600_000);
+      const out = writeSession(
+        {
+          person: p,
+          repo: pr?.repo ?? spend.pick(p.repos),
+          branch: pr?.branch ?? 'main',
+          sessionId: spend.uuid(),
+          version: `2.1.${Math.max(100, 140 + Math.floor(t * 90) - (p.id.length % 7))}`,
+          model,
+          startMs,
+          requests,
+          profile,
+          subagent: !loop && spend.chance(0.05),
         },
-      });
-    }
-    let tickets = 0;
-    for (let h = 8; h < 20; h++) {
-      const n = rng.poisson((200 / 12) * botScale);
-      if (!n) continue;
-      tickets += n;
-      gateway.push(
-        `${day}T${String(h).padStart(2, '0')}:00:00Z,support-gateway,${supportModel.provider},${supportModel.model},${3000 * n},0,0,${300 * n},0,${n},,,${BOT_KEYS.supportTriage},,support-triage,,,,gateway:${ORG}`,
+        spend,
+        (ms, m, tokens) => {
+          book.add(book.dayOf(ms), p.keyId, WS_CODE, m, tokens);
+          dayList += approxCost(m, tokens);
+        },
       );
+      if (!noLogs.has(p.id)) addFiles(out);
+    };
+    // The heavy user's sessions cost more each (bigger contexts, more Opus): fewer of them reach the
+    // planted multiple of their peers' spend.
+    const heavyCost = requestCost(opusShare) / requestCost(heavyOpusShare(opusShare), 'heavy');
+    for (const p of people) {
+      if (t < (adoptedAt.get(p.id) ?? 0)) continue;
+      if (weekend && !spend.chance(0.06)) continue;
+      const profile: Profile = p === heavy && e.userVariance > 1.5 ? 'heavy' : 'normal';
+      const perCost = profile === 'heavy' ? heavyCost : 1;
+      const mean = REQUESTS_PER_WORKDAY * v * (factor.get(p.id) ?? 1) * perCost * (weekend ? 0.4 : 1);
+      let requests = spend.poisson(mean);
+      while (requests > 0) {
+        const n = Math.min(requests, sessionLength(spend));
+        session(p, n, profile);
+        requests -= n;
+      }
     }
-    if (alerts) outcomes.push(`${day}T23:00:00Z,alert-triage,alert_triaged,${alerts},,,alerts-${day}`);
-    if (reviews) outcomes.push(`${day}T23:00:00Z,ci-review,review_posted,${reviews},,,reviews-${day}`);
-    if (tickets) outcomes.push(`${day}T23:00:00Z,support-triage,ticket_resolved,${tickets},,,tickets-${day}`);
-  }
+    if (d === spikeDay && spiker) {
+      // A runaway agent loop: four normal days' worth of spend on top of the day, in long fast sessions.
+      const normal = Number(BILLED_FACTOR) * dayList + gatewayCost + (seatsPerDay[d] ?? 0);
+      const target = dayList + (4 * normal) / Number(BILLED_FACTOR);
+      while (dayList < target) session(spiker, 150 + spend.int(150), 'loop');
+    }
+    // Cursor, for the frontend team.
+    if (!weekend) {
+      for (const p of frontend)
+        for (let k = cursorRng.poisson(5 + 4 * v); k > 0; k--)
+          cursorEvents.push(cursorEvent(p, dayMs, cursorRng));
+    }
+  });
 
-  for (const [file, lines] of logLines)
-    files.set(file, { kind: 'claude-code-log', text: lines.join('\n') + '\n' });
-  writeReports(files, usageByDay, start, days);
-  for (let i = 0; i * 1000 < cursorEvents.length; i++) {
-    const usageEvents = cursorEvents.slice(i * 1000, (i + 1) * 1000);
-    const page = {
-      totalUsageEventsCount: cursorEvents.length,
-      pagination: { numPages: Math.ceil(cursorEvents.length / 1000), currentPage: i + 1, pageSize: 1000 },
-      usageEvents,
-    };
-    files.set(`cursor/usage-events/page-${String(i + 1).padStart(4, '0')}.json`, {
-      kind: 'cursor-usage-events',
-      text: JSON.stringify(page) + '\n',
+  for (const [path, text] of logs) files.set(path, { kind: 'claude-code-log', text });
+  const add = (kind: DemoFileKind, m: Map<string, string>) => {
+    for (const [path, text] of m) files.set(path, { kind, text });
+  };
+  for (const [path, text] of reportFiles(book, cal))
+    files.set(path, {
+      kind: path.includes('usage-report') ? 'anthropic-usage-report' : 'anthropic-cost-report',
+      text,
     });
-  }
-  const tickets = prs
-    .filter((p) => !p.revert && p.ticket && p.number % 5 !== 0)
-    .map((p) => jiraIssue(p, rng));
-  for (let i = 0; i * 100 < tickets.length; i++) {
-    const last = (i + 1) * 100 >= tickets.length;
-    const page = {
-      issues: tickets.slice(i * 100, (i + 1) * 100),
-      ...(last ? { isLast: true } : { nextPageToken: `page-${i + 2}`, isLast: false }),
-    };
-    files.set(`jira/search-${String(i + 1).padStart(4, '0')}.json`, {
-      kind: 'jira-search',
-      text: JSON.stringify(page) + '\n',
-    });
-  }
+  add(
+    'cursor-usage-events',
+    cursorFiles(cursorEvents, [cal.dayMs[0] ?? 0, (cal.dayMs.at(-1) ?? 0) + 86_400_000]),
+  );
   files.set('gateway/usage.csv', { kind: 'usage-csv', text: gateway.join('\n') + '\n' });
+  add('github-pulls', githubFiles(prs, root.fork('github')));
+  add('jira-search', jiraFiles(prs, root.fork('jira')));
   files.set('outcomes/outcomes.csv', { kind: 'outcomes-csv', text: outcomes.join('\n') + '\n' });
-  for (const repo of new Set(prs.map((p) => p.repo))) {
-    const nodes = prs.filter((p) => p.repo === repo).map(prNode);
-    files.set(`github/${ORG}__${repo}.json`, { kind: 'github-pulls', text: JSON.stringify(nodes) + '\n' });
-  }
+
   return {
     files,
     truth: {
       heavyEngineer: heavy.id,
-      topWorkloadKey: BOT_KEYS.alertTriage,
-      spikeDay,
-      unpricedModel: e.unpriced ? supportModel.model : null,
+      topWorkloadKey: topKey(book, cal),
+      spikeDay: spikeDay === null ? null : (cal.days[spikeDay] ?? null),
+      spikeEngineer: spiker?.id ?? null,
+      unpricedModel: e.unpriced ? support.model : null,
+      withoutLogs: withoutLogs.map((p) => p.id),
+      start: cal.start,
+      end: cal.end,
     },
   };
 }
 
-/** The ticket a PR closed, as /rest/api/3/search/jql returns it (dates with a +0000 offset). */
-function jiraIssue(p: Pr, rng: Rng): unknown {
-  const type =
-    p.labels.includes('regression') || p.labels.includes('bug')
-      ? 'Bug'
-      : p.labels.includes('feature')
-        ? 'Story'
-        : 'Task';
-  return {
-    id: String(10000 + p.number),
-    key: p.ticket,
-    fields: {
-      issuetype: { name: type, subtask: false },
-      status: { name: 'Done', statusCategory: { id: 3, key: 'done', name: 'Done' } },
-      resolution: { name: 'Done' },
-      resolutiondate: `${p.merged}T20:${String(rng.int(60)).padStart(2, '0')}:00.000+0000`,
-      created: `${p.opened}T10:00:00.000+0000`,
-      assignee: { accountId: p.author.trackerId, displayName: p.author.name },
-      customfield_10016: [1, 2, 3, 5, 8][rng.int(5)],
-    },
-  };
+/** The key that spent the most (list price) over the whole period. */
+function topKey(book: UsageBook, cal: Calendar): string {
+  const byKey = new Map<string, number>();
+  cal.days.forEach((_, d) => {
+    for (const r of book.rows(d)) byKey.set(r.key, (byKey.get(r.key) ?? 0) + approxCost(r.model, r.tokens));
+  });
+  return [...byKey.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
 }
 
-function prNode(p: Pr): unknown {
-  const title = p.revert ? `Revert "${p.ticket} change"` : `${p.ticket} ${p.labels[0] ?? 'change'}`;
-  const trailer = p.ai ? '\n\nCo-Authored-By: Claude Sonnet 4.6 <noreply@anthropic.com>' : '';
-  const commits = [
-    { message: `wip ${p.ticket}`, date: `${p.opened}T15:00:00Z` },
-    { message: `finish ${p.ticket}${trailer}`, date: `${p.merged}T14:00:00Z` },
-  ];
-  return {
-    number: p.number,
-    title,
-    createdAt: `${p.opened}T14:00:00Z`,
-    mergedAt: `${p.merged}T18:30:00Z`,
-    additions: Math.round(p.lines * 0.7),
-    deletions: p.lines - Math.round(p.lines * 0.7),
-    changedFiles: p.files,
-    headRefName: p.branch,
-    author: { login: p.author.login },
-    labels: { nodes: p.labels.map((name) => ({ name })) },
-    commits: {
-      totalCount: commits.length,
-      nodes: commits.map((c) => ({
-        commit: {
-          message: c.message,
-          authoredDate: c.date,
-          committedDate: c.date,
-          author: { name: p.author.name, email: p.author.email, user: { login: p.author.login } },
-        },
-      })),
-    },
-    points: sizePoints(p.lines, p.files),
-  };
-}
+/** The folders and the org file the demo writes: the only things replaced in an existing output directory. */
+const OUTPUTS = ['mileage.yaml', 'claude', 'anthropic', 'cursor', 'gateway', 'github', 'jira', 'outcomes'];
 
-/** Usage and cost report pages (daily buckets, 31 per page), as the Admin API returns them. */
-function writeReports(
-  files: Map<string, { kind: DemoFileKind | 'org'; text: string }>,
-  usageByDay: Map<string, Map<string, DayUsage>>,
-  start: string,
-  days: number,
-): void {
-  const perPage = 31;
-  const pages = Math.ceil(days / perPage);
-  const kinds: [keyof Tokens, string][] = [
-    ['input', 'uncached_input_tokens'],
-    ['cacheRead', 'cache_read_input_tokens'],
-    ['cacheWrite', 'cache_creation.ephemeral_5m_input_tokens'],
-    ['output', 'output_tokens'],
-  ];
-  for (let page = 0; page < pages; page++) {
-    const usageBuckets: unknown[] = [];
-    const costBuckets: unknown[] = [];
-    for (let d = page * perPage; d < Math.min(days, (page + 1) * perPage); d++) {
-      const day = addDays(start, d);
-      const bucket = { starting_at: `${day}T00:00:00Z`, ending_at: `${addDays(day, 1)}T00:00:00Z` };
-      const rows = [...(usageByDay.get(day)?.values() ?? [])];
-      usageBuckets.push({
-        ...bucket,
-        results: rows.map((u) => ({
-          account_id: null,
-          api_key_id: u.key,
-          workspace_id: u.workspace,
-          service_account_id: null,
-          model: u.model,
-          service_tier: 'standard',
-          context_window: '0-200k',
-          inference_geo: 'global',
-          uncached_input_tokens: u.tokens.input,
-          cache_read_input_tokens: u.tokens.cacheRead,
-          cache_creation: { ephemeral_5m_input_tokens: u.tokens.cacheWrite, ephemeral_1h_input_tokens: 0 },
-          output_tokens: u.tokens.output,
-          server_tool_use: { web_search_requests: 0 },
-        })),
-      });
-      const byWsModel = new Map<string, { workspace: string; model: DemoModel; tokens: Tokens }>();
-      for (const u of rows) {
-        const k = `${u.workspace}|${u.model}`;
-        const prev = byWsModel.get(k);
-        byWsModel.set(
-          k,
-          prev
-            ? { ...prev, tokens: add(prev.tokens, u.tokens) }
-            : { workspace: u.workspace, model: u.model, tokens: u.tokens },
-        );
-      }
-      costBuckets.push({
-        ...bucket,
-        results: [...byWsModel.values()].flatMap((g) =>
-          kinds
-            .filter(([kind]) => g.tokens[kind] > 0)
-            .map(([kind, tokenType]) => ({
-              amount: exactCost(g.model, kind, g.tokens[kind])
-                .times(BILLED_FACTOR)
-                .times(100)
-                .toDecimalPlaces(6)
-                .toFixed(),
-              currency: 'USD',
-              workspace_id: g.workspace,
-              description: `${g.model} Usage - ${tokenType}`,
-              cost_type: 'tokens',
-              model: g.model,
-              token_type: tokenType,
-              service_tier: 'standard',
-              context_window: '0-200k',
-              inference_geo: 'global',
-            })),
-        ),
-      });
+/**
+ * Writes the demo under `outDir` (replacing an earlier demo's files there, nothing else) and returns what it
+ * wrote, with paths the ingesters can read.
+ */
+export function generateDemo(o: DemoOptions, outDir: string): Promise<DemoManifest> {
+  try {
+    const { files, truth } = buildDemo(o);
+    for (const name of OUTPUTS) rmSync(join(outDir, name), { recursive: true, force: true });
+    const manifest: DemoManifest = { dir: outDir, orgFile: join(outDir, 'mileage.yaml'), files: [], truth };
+    for (const dir of new Set([...files.keys()].map((p) => dirname(join(outDir, p)))))
+      mkdirSync(dir, { recursive: true });
+    // Synchronous writes: thousands of small files go several times faster than awaiting each one.
+    for (const [path, { kind, text }] of files) {
+      writeFileSync(join(outDir, path), text);
+      if (kind !== 'org') manifest.files.push({ kind, path: join(outDir, path) });
     }
-    const next = page + 1 < pages ? `page_${page + 2}` : null;
-    const name = `page-${String(page + 1).padStart(4, '0')}.json`;
-    files.set(`anthropic/usage-report/${name}`, {
-      kind: 'anthropic-usage-report',
-      text: JSON.stringify({ data: usageBuckets, has_more: next !== null, next_page: next }) + '\n',
-    });
-    files.set(`anthropic/cost-report/${name}`, {
-      kind: 'anthropic-cost-report',
-      text: JSON.stringify({ data: costBuckets, has_more: next !== null, next_page: next }) + '\n',
-    });
+    return Promise.resolve(manifest);
+  } catch (cause) {
+    return Promise.reject(new Error(`could not write the demo to ${outDir}`, { cause }));
   }
 }
-
-/** Writes the demo under `outDir` (replacing an earlier one) and returns what it wrote. */
-export async function generateDemo(o: DemoOptions, outDir: string): Promise<DemoManifest> {
-  const { files, truth } = buildDemo(o);
-  await rm(outDir, { recursive: true, force: true });
-  const manifest: DemoManifest = { dir: outDir, orgFile: join(outDir, 'mileage.yaml'), files: [], truth };
-  const dirs = new Set([...files.keys()].map((p) => dirname(join(outDir, p))));
-  // Synchronous writes: thousands of small files go several times faster than awaiting each one.
-  for (const d of dirs) mkdirSync(d, { recursive: true });
-  for (const [path, { kind, text }] of files) {
-    writeFileSync(join(outDir, path), text);
-    if (kind !== 'org') manifest.files.push({ kind, path: join(outDir, path) });
-  }
-  return manifest;
-}
-
-export { daysBetween };

@@ -1,3 +1,3 @@
-export { buildDemo, generateDemo } from './generate.js';
-export { CONTROL, DEMO_END, PLANTED } from './options.js';
+export { buildDemo, generateDemo, type DemoContent, type DemoFile } from './generate.js';
+export { CONTROL, DEMO_END, PLANTED, demoOptions } from './options.js';
 export type { DemoEffects, DemoFileKind, DemoManifest, DemoOptions, DemoTruth } from './options.js';

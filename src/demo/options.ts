@@ -10,7 +10,7 @@ export interface DemoEffects {
   deliveryGrowth: number;
   /** Rework share of merged PRs rises from ~5% to ~20%. */
   reworkRise: boolean;
-  /** One working day in the last six weeks costs ~4x a normal day (a runaway agent loop). */
+  /** One working day in the last four weeks costs ~5x a normal day (a runaway agent loop). */
   spike: boolean;
   /** The support-triage bot runs a fine-tuned model no price list knows. */
   unpriced: boolean;
@@ -41,10 +41,18 @@ export const DEMO_END = '2026-11-16';
 
 export interface DemoOptions {
   seed: number;
+  /** Engineers (default 30), spread over four teams. */
   engineers: number;
+  /** Months of history (default 6), rounded to whole weeks ending on `end`. */
   months: number;
+  /** First day after the data (YYYY-MM-DD, exclusive); a Monday keeps the weeks whole. */
   end: string;
   effects: DemoEffects;
+}
+
+/** The default demo: 30 engineers, six months to DEMO_END, every effect planted. */
+export function demoOptions(overrides: Partial<DemoOptions> = {}): DemoOptions {
+  return { seed: 1, engineers: 30, months: 6, end: DEMO_END, effects: PLANTED, ...overrides };
 }
 
 export type DemoFileKind =
@@ -59,10 +67,20 @@ export type DemoFileKind =
 
 /** What was planted, for tests only: the product finds effects by SQL and never reads this. */
 export interface DemoTruth {
+  /** The person who spends `userVariance` times as much on Claude Code as peers on the same work. */
   heavyEngineer: string;
+  /** The key that spent the most over the whole period (alert triage when modelFit is planted). */
   topWorkloadKey: string;
+  /** The working day of the runaway agent loop, or null. */
   spikeDay: string | null;
+  /** Whose agent looped that day, or null. */
+  spikeEngineer: string | null;
   unpricedModel: string | null;
+  /** Engineers whose laptops sent no transcripts: their usage is only in the usage report. */
+  withoutLogs: string[];
+  /** The first day of data (inclusive) and the end (exclusive). */
+  start: string;
+  end: string;
 }
 
 export interface DemoManifest {

@@ -1,113 +1,111 @@
+import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { Rng } from './rng.js';
+
+export const ORG = 'acme';
+export const TIME_ZONE = 'America/New_York';
+export const EMAIL_DOMAIN = 'acme.example';
+export const WS_CODE = 'wrkspc_claude_code';
+export const WS_PROD = 'wrkspc_production';
+export const CLAUDE_CODE_STREAM = `anthropic:${ORG}:${WS_CODE}`;
+export const GATEWAY_STREAM = `gateway:${ORG}`;
+
+/** USD per engineer per year, for ROI figures. */
+const LOADED_COST = 210000;
+
+export const TEAMS = [
+  { id: 'payments', name: 'Payments', repos: ['billing', 'ledger-api'] },
+  { id: 'platform', name: 'Platform', repos: ['infra'] },
+  { id: 'frontend', name: 'Frontend', repos: ['web-app'] },
+  { id: 'data', name: 'Data', repos: ['data-pipeline'] },
+] as const;
+export type TeamId = (typeof TEAMS)[number]['id'];
+
+/** The Jira project of each repository: its keys appear in branch names (`feat/BILL-231-…`). */
+export const JIRA_PROJECT: Record<string, string> = {
+  billing: 'BILL',
+  'ledger-api': 'LEDG',
+  infra: 'PLAT',
+  'web-app': 'WEB',
+  'data-pipeline': 'DATA',
+};
 
 export interface DemoPerson {
   id: string;
   name: string;
-  team: string;
+  team: TeamId;
   login: string;
   email: string;
+  /** Their Claude Code API key (workspace wrkspc_claude_code). */
   keyId: string;
+  /** Their Jira accountId. */
   trackerId: string;
+  repos: readonly string[];
 }
 
-export const TEAMS = [
-  { id: 'payments', name: 'Payments', repo: 'billing' },
-  { id: 'platform', name: 'Platform', repo: 'infra' },
-  { id: 'frontend', name: 'Frontend', repo: 'web-app' },
-  { id: 'data', name: 'Data', repo: 'data-pipeline' },
-] as const;
+export interface BotKeys {
+  ciReview: string;
+  alertTriage: string;
+  supportTriage: string;
+}
 
-const FIRST = [
-  'Ana',
-  'Bo',
-  'Chen',
-  'Dara',
-  'Eli',
-  'Farah',
-  'Gus',
-  'Hana',
-  'Ivo',
-  'Jun',
-  'Kemi',
-  'Lars',
-  'Mina',
-  'Noor',
-  'Omar',
-  'Pia',
-  'Quinn',
-  'Rui',
-  'Sara',
-  'Tomas',
-  'Uma',
-  'Vik',
-  'Wen',
-  'Xavi',
-  'Yara',
-  'Zoe',
-];
-const LAST = [
-  'Lima',
-  'Berg',
-  'Okafor',
-  'Novak',
-  'Sato',
-  'Haddad',
-  'Moreau',
-  'Kowalski',
-  'Reyes',
-  'Ivanova',
-  'Mensah',
-  'Larsen',
-  'Tanaka',
-  'Costa',
-  'Nair',
-  'Fischer',
-];
+export function botKeys(rng: Rng): BotKeys {
+  return {
+    ciReview: `apikey_01${rng.base62(22)}`,
+    alertTriage: `apikey_01${rng.base62(22)}`,
+    supportTriage: 'gw-support-triage',
+  };
+}
 
-export const ORG = 'acme';
-export const BOT_KEYS = {
-  ciReview: 'apikey_01CiReviewBot0000000001',
-  alertTriage: 'apikey_01AlertTriageBot00000001',
-  supportTriage: 'gwkey_support_triage_prod',
-} as const;
+/** Team sizes as even as possible, the first teams taking the remainder (30 → 8, 8, 7, 7). */
+export function teamSizes(engineers: number): number[] {
+  return TEAMS.map((_, i) => Math.floor(engineers / TEAMS.length) + (i < engineers % TEAMS.length ? 1 : 0));
+}
 
-export function makePeople(n: number, rng: Rng): DemoPerson[] {
+export function makePeople(engineers: number, rng: Rng): DemoPerson[] {
   const people: DemoPerson[] = [];
-  const used = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    let first = FIRST[i % FIRST.length] as string;
-    let last = LAST[rng.int(LAST.length)] as string;
-    while (used.has(`${first} ${last}`)) {
-      first = FIRST[rng.int(FIRST.length)] as string;
-      last = LAST[rng.int(LAST.length)] as string;
+  const firsts = new Set<string>();
+  const fulls = new Set<string>();
+  teamSizes(engineers).forEach((size, t) => {
+    const team = TEAMS[t] as (typeof TEAMS)[number];
+    for (let k = 0; k < size; k++) {
+      let first: string;
+      let last: string;
+      // Distinct first names while there are some left (easier to tell people apart), never the same person.
+      do {
+        first = rng.pick(FIRST_NAMES);
+        last = rng.pick(LAST_NAMES);
+      } while ((firsts.has(first) && firsts.size < FIRST_NAMES.length) || fulls.has(`${first} ${last}`));
+      firsts.add(first);
+      fulls.add(`${first} ${last}`);
+      const lower = (s: string) => s.toLowerCase();
+      people.push({
+        id: `${lower(first)}.${lower(last)}`,
+        name: `${first} ${last}`,
+        team: team.id,
+        login: `${lower(first)}-${lower(last)}`,
+        email: `${lower(first)}.${lower(last)}@${EMAIL_DOMAIN}`,
+        keyId: `apikey_01${rng.base62(22)}`,
+        trackerId: rng.hex(24),
+        repos: team.repos,
+      });
     }
-    used.add(`${first} ${last}`);
-    const login = `${first}-${last}`.toLowerCase();
-    const team = TEAMS[i % TEAMS.length] as (typeof TEAMS)[number];
-    people.push({
-      id: login.replace('-', '.'),
-      name: `${first} ${last}`,
-      team: team.id,
-      login,
-      email: `${first}.${last}@acme.example`.toLowerCase(),
-      keyId: `apikey_01Cc${String(i).padStart(4, '0')}${login.replace('-', '').slice(0, 8)}`,
-      trackerId: `5b10ac8d82e05b22cc7d${String(1000 + i)}`,
-    });
-  }
+  });
   return people;
 }
 
-export function orgYaml(people: DemoPerson[]): string {
+/** mileage.yaml in the documented shape (validated by the org loader like any user's file). */
+export function orgYaml(people: DemoPerson[], keys: BotKeys): string {
   const q = (s: string) => JSON.stringify(s);
-  const lines = [
-    '# Demo organisation generated by `mileage demo`.',
+  const frontend = people.filter((p) => p.team === 'frontend').map((p) => p.id);
+  return [
+    '# Demo organisation generated by `mileage demo`: invented people, deterministic for a seed.',
     `org: ${ORG}`,
-    'time_zone: UTC',
+    `time_zone: ${TIME_ZONE}`,
     'privacy:',
     '  individuals: visible',
     '  min_group_size: 3',
     'teams:',
-    ...TEAMS.map((t) => `  - { id: ${t.id}, name: ${t.name}, loaded_cost_per_engineer: 210000 }`),
+    ...TEAMS.map((t) => `  - { id: ${t.id}, name: ${t.name}, loaded_cost_per_engineer: ${LOADED_COST} }`),
     'people:',
     ...people.flatMap((p) => [
       `  - id: ${p.id}`,
@@ -120,12 +118,12 @@ export function orgYaml(people: DemoPerson[]): string {
       `    key_ids: [${p.keyId}]`,
     ]),
     'keys:',
-    `  - { id: ${BOT_KEYS.ciReview}, name: ci-review-bot, team: platform, workflow: ci-review, workload_type: review }`,
-    `  - { id: ${BOT_KEYS.alertTriage}, name: alert-triage-bot, team: platform, workflow: alert-triage, workload_type: triage }`,
-    `  - { id: ${BOT_KEYS.supportTriage}, name: support-triage-bot, team: data, workflow: support-triage, workload_type: triage }`,
+    `  - { id: ${keys.ciReview}, name: ci-review-bot, team: platform, workflow: ci-review, workload_type: review }`,
+    `  - { id: ${keys.alertTriage}, name: alert-triage-bot, team: platform, workflow: alert-triage, workload_type: triage }`,
+    `  - { id: ${keys.supportTriage}, name: support-triage-bot, team: data, workflow: support-triage, workload_type: triage }`,
     ...people.map(
       (p) =>
-        `  - { id: ${p.keyId}, name: claude-code-${p.login}, owner: ${p.id}, workload_type: agentic-coding }`,
+        `  - { id: ${p.keyId}, name: claude-code-${p.login}, owner: ${p.id}, team: ${p.team}, workload_type: agentic-coding }`,
     ),
     'workflows:',
     '  - { id: ci-review, name: CI review, outcome_kind: review_posted, team: platform, quality_bar: "Flags every failing check a human reviewer flags" }',
@@ -133,15 +131,10 @@ export function orgYaml(people: DemoPerson[]): string {
     '  - { id: support-triage, name: Support triage, outcome_kind: ticket_resolved, team: data, quality_bar: "Routes 90% of tickets to the right queue" }',
     'seats:',
     '  - { tool: copilot, plan: business, monthly_price: 19, assignees: all }',
-    `  - { tool: cursor, plan: business, monthly_price: 40, assignees: [${people
-      .filter((p) => p.team === 'frontend')
-      .map((p) => p.id)
-      .join(', ')}] }`,
+    `  - { tool: cursor, plan: business, monthly_price: 40, assignees: [${frontend.join(', ')}] }`,
     'accounts:',
-    `  - { tool: claude-code, stream: "anthropic:${ORG}:wrkspc_claude_code" }`,
-    'price_overrides: []',
+    `  - { tool: claude-code, stream: ${q(CLAUDE_CODE_STREAM)} }`,
     'sources: {}',
     '',
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }

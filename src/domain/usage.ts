@@ -63,6 +63,8 @@ export interface AttributionHints {
   /** Workspace / project / team id at the provider. */
   workspace?: string | undefined;
   sessionId?: string | undefined;
+  /** Working directory of an agent session; the repository is resolved from it (its git remote) at ingest. */
+  cwd?: string | undefined;
   repo?: string | undefined;
   branch?: string | undefined;
   /** Workflow tag given at issuance (gateway header, LiteLLM tag, CSV column). */

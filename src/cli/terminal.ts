@@ -14,6 +14,8 @@ export interface Terminal {
 
 export interface Progress {
   tick(n?: number): void;
+  /** Position and total when the total is known only once work starts (e.g. files that changed). */
+  update(done: number, total: number): void;
   done(): void;
 }
 
@@ -45,15 +47,33 @@ export function processTerminal(): Terminal {
         `${paint(color && process.stderr.isTTY === true, 'yellow', 'warning')}: ${text}\n`,
       ),
     progress(label, total) {
-      if (!interactive || total < 2) return { tick: () => undefined, done: () => undefined };
+      const none = { tick: () => undefined, update: () => undefined, done: () => undefined };
+      if (!interactive) return none;
       const bar = new SingleBar({
         format: `${label} [{bar}] {value}/{total} {eta_formatted}`,
         stream: process.stderr,
         hideCursor: true,
         clearOnComplete: true,
       });
-      bar.start(total, 0);
-      return { tick: (n = 1) => bar.increment(n), done: () => bar.stop() };
+      let started = false;
+      const start = (t: number) => {
+        if (!started && t >= 2) {
+          bar.start(t, 0);
+          started = true;
+        }
+      };
+      start(total);
+      return {
+        tick: (n = 1) => started && bar.increment(n),
+        update: (value, t) => {
+          start(t);
+          if (started) {
+            bar.setTotal(t);
+            bar.update(value);
+          }
+        },
+        done: () => started && bar.stop(),
+      };
     },
   };
 }

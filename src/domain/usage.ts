@@ -90,5 +90,31 @@ export interface UsageRecord {
   cost: Cost;
   /** Shared by records of the same request in different sources (e.g. Anthropic `request_id`), to count it once. */
   dedupKey?: string | undefined;
+  /**
+   * Replays: a log may copy a request under a new id (Claude Code's sidechain replays keep the message id
+   * and take a new request id). Records sharing `key` where one is not a `replica` count once, as the
+   * original; replicas alone count once, as the replica with the smallest id. See collapseReplicas.
+   */
+  collapse?: { key: string; replica: boolean } | undefined;
   hints: AttributionHints;
+}
+
+/**
+ * The in-memory form of the replay rule the store applies to agent requests (store/duckdb/agent-requests.ts):
+ * within a collapse key, originals win over replicas, and replicas alone keep one.
+ */
+export function collapseReplicas<T extends UsageRecord>(records: readonly T[]): T[] {
+  const groups = new Map<string, { original: boolean; firstReplica: string }>();
+  for (const r of records) {
+    if (!r.collapse) continue;
+    const g = groups.get(r.collapse.key) ?? { original: false, firstReplica: '\uffff' };
+    if (!r.collapse.replica) g.original = true;
+    else if (r.id < g.firstReplica) g.firstReplica = r.id;
+    groups.set(r.collapse.key, g);
+  }
+  return records.filter((r) => {
+    if (!r.collapse?.replica) return true;
+    const g = groups.get(r.collapse.key);
+    return g !== undefined && !g.original && g.firstReplica === r.id;
+  });
 }

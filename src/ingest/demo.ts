@@ -46,7 +46,7 @@ export async function loadDemo(
   const claudeFiles = of('claude-code-log');
   if (claudeFiles.length) {
     const root = commonRoot(claudeFiles);
-    parts.push(await ingestClaudeCode(db, root, demoActor, onFile));
+    parts.push(await ingestClaudeCode(db, root, demoActor, onFile ? () => onFile(root) : undefined));
   }
   parts.push(await ingestAnthropicUsage(db, of('anthropic-usage-report'), directory.org, onFile));
   parts.push(await ingestAnthropicCost(db, of('anthropic-cost-report'), directory.org, onFile));

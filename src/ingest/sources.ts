@@ -5,11 +5,11 @@ import {
   parseAnthropicCostReport,
   parseAnthropicUsageReport,
 } from '../sources/spend/anthropic-admin/parse.js';
-import { parseClaudeCodeLog } from '../sources/spend/claude-code/parse.js';
+import { claudeCodeLogSource } from '../sources/spend/claude-code/parse.js';
 import { parseCursorUsageEvents } from '../sources/spend/cursor/parse.js';
 import type { Db } from '../store/db.js';
-import { ingestFiles, jsonFileParser, listFiles, readText, type OnFile } from './files.js';
-import type { IngestSummary } from './summary.js';
+import { ingestFiles, jsonFileParser, readText, type OnFile } from './files.js';
+import { ingestAgentLogs, type AgentLogSummary } from './agent-logs/ingest.js';
 
 /**
  * One function per file-based source: find the files, parse them with the source's pure parser, append.
@@ -21,22 +21,9 @@ export async function ingestClaudeCode(
   db: Db,
   dir: string,
   actorFor: (file: string) => string | undefined,
-  onFile?: OnFile,
-): Promise<IngestSummary> {
-  const files = await listFiles(dir, (name) => name.endsWith('.jsonl'));
-  return ingestFiles(
-    db,
-    'claude-code-logs',
-    'usage',
-    files,
-    async (file) => {
-      const parsed = parseClaudeCodeLog(await readText(file), file);
-      const actor = actorFor(file);
-      if (actor) for (const r of parsed.records) r.hints.actor = actor;
-      return parsed;
-    },
-    onFile,
-  );
+  onProgress?: (done: number, total: number) => void,
+): Promise<AgentLogSummary> {
+  return ingestAgentLogs(db, claudeCodeLogSource, [dir], { actorFor, ...(onProgress ? { onProgress } : {}) });
 }
 
 export async function ingestAnthropicUsage(db: Db, files: string[], org: string, onFile?: OnFile) {

@@ -1,6 +1,7 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
 import type { UsageRecord } from '../domain/usage.js';
+import type { AgentLogStore } from './agent-logs.js';
 
 /**
  * The narrow interface every other module uses to reach the store. Only `store/` imports a database driver.
@@ -105,6 +106,8 @@ export interface AppliedPrice extends PricingTarget {
 export interface Db {
   readonly dialect: Dialect;
   readonly location: string;
+  /** Local agent logs: bulk transcript reading, merging of request copies, file offsets. */
+  readonly agentLogs: AgentLogStore;
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
   appendUsage(records: readonly UsageRecord[]): Promise<AppendResult>;
   appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;

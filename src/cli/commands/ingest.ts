@@ -70,7 +70,7 @@ export function registerIngest(program: Command, run: Run): void {
           db,
           root,
           () => opts.actor,
-          () => bar.tick(),
+          (done, total) => bar.update(done, total),
         );
         bar.done();
         return s;

@@ -21,6 +21,8 @@ import type {
   UsageFileLoad,
   UsageFileResult,
 } from '../db.js';
+import type { AgentLogStore } from '../agent-logs.js';
+import { DuckAgentLogStore } from './agent-requests.js';
 import { ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { MIGRATIONS } from './schema.js';
@@ -42,6 +44,12 @@ function columnsSpec(columns: Record<string, string>): string {
 export class DuckDbStore implements Db {
   readonly dialect = 'duckdb' as const;
   private timeZone = 'UTC';
+  readonly agentLogs: AgentLogStore = new DuckAgentLogStore({
+    run: (sql) => this.run(sql),
+    query: (sql, params) => this.query(sql, params),
+    withTempFile: (name, text, use) => this.withTempFile(name, text, use),
+    localDay: (column) => this.localDay(column),
+  });
 
   private constructor(
     readonly location: string,
@@ -160,7 +168,8 @@ export class DuckDbStore implements Db {
     );
     const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
     const [total] = await this.query('SELECT count(*) AS n FROM staging');
-    await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
+    if (table === 'usage') await this.replaceUsage('staging');
+    else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
     await this.run('DROP TABLE staging');
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0) };
   }
@@ -217,7 +226,7 @@ export class DuckDbStore implements Db {
     await this.run(sql.stageSql);
     const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.query('SELECT count(*) AS n FROM staging');
-    await this.run('INSERT OR REPLACE INTO usage BY NAME SELECT * FROM staging');
+    await this.replaceUsage('staging');
     for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
   }
@@ -445,13 +454,26 @@ export class DuckDbStore implements Db {
     }));
   }
 
+  /** usage has no primary key (see migration 2): a writer replaces the ids it writes, atomically. */
+  private async replaceUsage(staged: string): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(`DELETE FROM usage WHERE id IN (SELECT id FROM ${staged})`);
+      await this.run(`INSERT INTO usage BY NAME SELECT * FROM ${staged}`);
+      await this.run('COMMIT');
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw cause;
+    }
+  }
+
   async refreshLedger(): Promise<void> {
     await this.run(ledgerSql());
   }
 
   async counts(): Promise<StoreCounts> {
     const [row] = await this.query(
-      'SELECT (SELECT count(*) FROM usage) AS usage, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM dir_people) AS people',
+      'SELECT (SELECT count(*) FROM usage WHERE counted) AS usage, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM dir_people) AS people',
     );
     return {
       usage: Number(row?.usage ?? 0),

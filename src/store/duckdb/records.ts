@@ -2,6 +2,7 @@ import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
 import type { UsageRecord } from '../../domain/usage.js';
+import { csvText } from './csv.js';
 
 /**
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
@@ -90,22 +91,9 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   tool_version: 'VARCHAR',
 };
 
-/** One CSV field: quoted only when it must be; null is the empty unquoted field. */
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */
 export function usageCsv(records: readonly UsageRecord[]): string {
-  const names = Object.keys(USAGE_JSON_COLUMNS);
-  const lines = [names.join(',')];
-  for (const r of records) {
-    const row = usageRow(r);
-    lines.push(names.map((n) => csvField(row[n] ?? null)).join(','));
-  }
-  return lines.join('\n') + '\n';
+  return csvText(records.map(usageRow), Object.keys(USAGE_JSON_COLUMNS));
 }
 
 export function outcomeRow(r: OutcomeRecord): Record<string, string | number | boolean | string[] | null> {

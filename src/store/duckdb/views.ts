@@ -10,7 +10,7 @@ SELECT u.*,
   coalesce(u.workflow, k.workflow_id) AS workflow_id,
   k.name AS key_name,
   k.workload_type
-FROM usage u
+FROM (SELECT * FROM usage WHERE counted) u
 LEFT JOIN dir_aliases actor_alias ON actor_alias.alias_hash = u.actor_hash
 LEFT JOIN dir_keys k ON k.key_hash = u.key_hash
 LEFT JOIN dir_aliases key_alias ON key_alias.alias_hash = u.key_hash;

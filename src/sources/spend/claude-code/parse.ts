@@ -1,21 +1,15 @@
 import { recordId } from '../../../domain/ids.js';
 import { usd } from '../../../domain/money.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
-import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
+import { collapseReplicas, totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
+import type { LogChunk, LogParse, LogSource } from '../log-parser.js';
 import { assistantLineSchema, type AssistantLine } from './schema.js';
 
 /** More tokens than this in one request is not a real request: a corrupt or hostile line. */
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'claude-code-logs';
-
-interface Entry {
-  record: UsageRecord;
-  messageId: string;
-  /** True while every line of the response came from a sidechain (a replay of the parent's message). */
-  sidechain: boolean;
-}
 
 /**
  * Claude Code transcripts (reference §1.1): one JSON object per line; one API response is written as one
@@ -23,21 +17,18 @@ interface Entry {
  * is a streaming partial on early blocks). Counted once per (message.id, requestId), or message.id alone
  * when a proxy gives no requestId, keeping the largest value of each token field; the record spans the
  * first to the last block's timestamp. `<synthetic>` lines are local error messages, not requests. A
- * sidechain replay of a message (same message.id, new requestId) is dropped when the original is in the
- * same text. The same response in another file gets the same id, so the store keeps it once.
+ * sidechain replay of a message (same message.id, new requestId) is marked a replica of that message, and
+ * the store keeps the original (see collapseReplicas). The same response in another file, or in another
+ * chunk of this one, gets the same id, so the store keeps it once, merged the same way.
  */
-export function parseClaudeCodeLog(text: string, file: string): ParseResult<UsageRecord> {
+export function parseClaudeCodeChunk({ file, text, firstLine }: LogChunk): LogParse<null> {
   const problems: Problem[] = [];
-  const byKey = new Map<string, Entry>();
-  for (const { line, text: raw, unterminated } of nonBlankLines(text)) {
+  const byKey = new Map<string, UsageRecord>();
+  for (const { line: chunkLine, text: raw, unterminated } of nonBlankLines(text)) {
+    const line = chunkLine + firstLine - 1;
     const problem = (field: string | null, message: string) => problems.push({ file, line, field, message });
-    // Only assistant lines with usage carry tokens. Other lines (user lines hold whole prompts) are not
-    // parsed, for speed, but a line that is not even an object is still reported.
-    if (!unterminated && !(raw.includes('"usage"') && raw.includes('"assistant"'))) {
-      const t = raw.trim();
-      if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
-      continue;
-    }
+    // Every line is parsed, so an invalid one is reported wherever it is: the bulk reader in the store
+    // takes clean files, and only flagged files and appended parts come here, so this costs little.
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -63,17 +54,26 @@ export function parseClaudeCodeLog(text: string, file: string): ParseResult<Usag
       );
       continue;
     }
-    const key = `${l.message.id}\u0000${l.requestId ?? ''}`;
-    const seen = byKey.get(key);
-    if (seen) {
-      merge(seen.record, record);
-      seen.sidechain &&= l.isSidechain === true;
-    } else {
-      byKey.set(key, { record, messageId: l.message.id, sidechain: l.isSidechain === true });
-    }
+    const seen = byKey.get(record.id);
+    if (seen) merge(seen, record);
+    else byKey.set(record.id, record);
   }
-  return { records: dropSidechainReplays([...byKey.values()]), problems };
+  return { records: [...byKey.values()], problems, state: null };
 }
+
+/** A whole transcript, replays collapsed: what one file says on its own. */
+export function parseClaudeCodeLog(text: string, file: string): ParseResult<UsageRecord> {
+  const { records, problems } = parseClaudeCodeChunk({ file, text, firstLine: 1 });
+  return { records: collapseReplicas(records), problems };
+}
+
+export const claudeCodeLogSource: LogSource<null> = {
+  source: SOURCE,
+  tool: 'claude-code',
+  appendOnly: true,
+  accept: (path) => path.endsWith('.jsonl'),
+  parse: (chunk) => parseClaudeCodeChunk(chunk),
+};
 
 function isAssistantUsageLine(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
@@ -92,24 +92,20 @@ function merge(into: UsageRecord, next: UsageRecord): void {
     output: Math.max(a.output, b.output),
     reasoning: 0,
   };
+  // Metadata comes from the earliest copy (then the smallest session id), so any order of files or chunks
+  // gives the same record; the store applies the same rule across files (store/duckdb/agent-requests.ts).
+  const earlier =
+    next.start < into.start ||
+    (next.start.getTime() === into.start.getTime() &&
+      (next.hints.sessionId ?? '') < (into.hints.sessionId ?? ''));
+  if (earlier) into.hints = next.hints;
   if (next.start < into.start) into.start = next.start;
   if (next.end > into.end) into.end = next.end;
   const amount = next.cost.amount;
   if (amount !== null && (into.cost.amount === null || amount.greaterThan(into.cost.amount)))
     into.cost = next.cost;
-}
-
-/** Sidechain copies of a message whose original (non-sidechain) response is in the same text. */
-function dropSidechainReplays(entries: Entry[]): UsageRecord[] {
-  const originals = new Set(entries.filter((e) => !e.sidechain).map((e) => e.messageId));
-  return entries.filter((e) => !e.sidechain || !originals.has(e.messageId)).map((e) => e.record);
-}
-
-/** The repository a session worked in: the last segment of its working directory (never the full path). */
-function repoOf(cwd: string | undefined): string | undefined {
-  if (!cwd) return undefined;
-  const parts = cwd.split(/[\\/]/).filter(Boolean);
-  return parts[parts.length - 1];
+  // A response is a replica only when every one of its lines came from a sidechain.
+  if (into.collapse && next.collapse) into.collapse.replica &&= next.collapse.replica;
 }
 
 function toRecord(l: AssistantLine): UsageRecord {
@@ -141,9 +137,10 @@ function toRecord(l: AssistantLine): UsageRecord {
         ? { amount: usd(String(l.costUSD)), basis: 'provider_reported', priceRef: 'claude-code-costUSD' }
         : { amount: null, basis: 'list_estimate', priceRef: null },
     dedupKey: l.requestId,
+    collapse: { key: l.message.id, replica: l.isSidechain === true },
     hints: {
       sessionId: l.sessionId,
-      repo: repoOf(l.cwd),
+      cwd: l.cwd || undefined,
       branch: l.gitBranch && l.gitBranch !== 'HEAD' ? l.gitBranch : undefined,
       toolVersion: l.version,
     },

@@ -1,0 +1,78 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Problem } from '../../domain/parse-result.js';
+
+/** The bytes of a file from `from` to its current end, decoded; a line of invalid UTF-8 is blanked and reported. */
+export interface ReadChunk {
+  text: string;
+  /** Where the next read starts: just after the last newline (an unterminated last line is read again). */
+  nextOffset: number;
+  /** Newlines in the chunk: the number of complete lines consumed. */
+  newlines: number;
+  problems: Problem[];
+  /** The bytes just before `nextOffset`, to recognise this file's content next time. */
+  tail: Buffer;
+}
+
+const TAIL = 256;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function readBytes(path: string, from: number, to: number): Buffer {
+  const length = Math.max(0, to - from);
+  const buffer = Buffer.allocUnsafe(length);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, buffer, read, length - read, from + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The bytes that end at `offset` (up to 256), which identify what was read so far. */
+export function tailBefore(path: string, offset: number): Buffer {
+  return readBytes(path, Math.max(0, offset - TAIL), offset);
+}
+
+export function readChunk(path: string, from: number, size: number, firstLine: number): ReadChunk {
+  const bytes = readBytes(path, from, size);
+  const lastNewline = bytes.lastIndexOf(10);
+  const consumed = lastNewline + 1;
+  let newlines = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines += 1;
+  const problems: Problem[] = [];
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    text = decodeLineByLine(bytes, path, firstLine, problems);
+  }
+  const tail =
+    consumed >= TAIL ? bytes.subarray(consumed - TAIL, consumed) : tailBefore(path, from + consumed);
+  return { text, nextOffset: from + consumed, newlines, problems, tail };
+}
+
+/** Invalid UTF-8 is a bad line, not a bad file: blank that line (keeping line numbers) and report it. */
+function decodeLineByLine(bytes: Buffer, file: string, firstLine: number, problems: Problem[]): string {
+  const lines: string[] = [];
+  let start = 0;
+  let line = firstLine;
+  while (start <= bytes.length) {
+    const end = bytes.indexOf(10, start);
+    const stop = end === -1 ? bytes.length : end;
+    try {
+      lines.push(decoder.decode(bytes.subarray(start, stop)));
+    } catch {
+      lines.push('');
+      problems.push({ file, line, field: null, message: 'invalid UTF-8' });
+    }
+    if (end === -1) break;
+    start = end + 1;
+    line += 1;
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { MileageError } from '../../domain/errors.js';
+import type { UsageRecord } from '../../domain/usage.js';
+import type { LogSource } from '../../sources/spend/log-parser.js';
+import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
+import type { Db } from '../../store/db.js';
+import type { IngestSummary } from '../summary.js';
+import { readBytes, readChunk, tailBefore } from './chunk.js';
+import { resolveRepos } from './repos.js';
+
+/**
+ * Incremental reading of local agent logs. Each file's read offset is stored with its size, mtime, inode
+ * and a hash of the bytes just before the offset:
+ * - unchanged (same size, mtime and inode): not opened;
+ * - grown, same inode, same bytes before the offset: only the appended part is parsed, from the offset,
+ *   with the parser state carried from the last run (append-only sources);
+ * - anything else (new, truncated, rotated, rewritten): read whole again — safe, because every copy of a
+ *   request merges into one stored request however often it is read.
+ * Whole Claude Code transcripts go through the store's bulk reader; what it flags, and every appended
+ * part, goes through the exact parser. Nothing is published until the run's records are merged, so a run
+ * killed midway leaves the store as it was and the next run redoes the work.
+ */
+export interface AgentLogOptions {
+  /** Whose logs these are (email or login), per file; undefined when unknown. */
+  actorFor?: (file: string) => string | undefined;
+  machineId?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Use the exact parser for every file (tests compare both paths). */
+  exactOnly?: boolean;
+}
+
+export interface AgentLogSummary extends IngestSummary {
+  unchanged: number;
+  appended: number;
+  whole: number;
+  /** Whole files the bulk reader took; the rest of `whole` went through the exact parser. */
+  bulk: number;
+}
+
+const BATCH = 50_000;
+
+interface Candidate {
+  path: string;
+  stat: Stats;
+  stored: LogFileState | undefined;
+}
+
+export async function ingestAgentLogs<S>(
+  db: Db,
+  source: LogSource<S>,
+  roots: string[],
+  options: AgentLogOptions = {},
+): Promise<AgentLogSummary> {
+  const summary: AgentLogSummary = {
+    source: source.source,
+    files: 0,
+    unchanged: 0,
+    appended: 0,
+    whole: 0,
+    bulk: 0,
+    records: 0,
+    written: 0,
+    alreadyStored: 0,
+    problems: [],
+  };
+  const files = roots.flatMap((root) => listLogFiles(root, source.accept));
+  summary.files = files.length;
+  const stored = new Map((await db.agentLogs.fileStates(source.source)).map((s) => [s.path, s]));
+  const whole: Candidate[] = [];
+  const appended: Candidate[] = [];
+  for (const path of files) {
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch (cause) {
+      summary.problems.push({ file: path, line: null, field: null, message: unreadable(cause) });
+      continue;
+    }
+    const before = stored.get(path);
+    if (before && unchanged(before, stat)) summary.unchanged += 1;
+    else if (before && source.appendOnly && grewInPlace(path, before, stat))
+      appended.push({ path, stat, stored: before });
+    else whole.push({ path, stat, stored: undefined });
+  }
+  const total = whole.length + appended.length;
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, total);
+  const states: LogFileState[] = [];
+  let pending: UsageRecord[] = [];
+  const flush = async () => {
+    await db.agentLogs.stageRecords(pending);
+    pending = [];
+  };
+  const exact = async (c: Candidate) => {
+    const from = c.stored?.offset ?? 0;
+    const firstLine = (c.stored?.lines ?? 0) + 1;
+    let chunk;
+    try {
+      chunk = readChunk(c.path, from, c.stat.size, firstLine);
+    } catch (cause) {
+      summary.problems.push({ file: c.path, line: null, field: null, message: unreadable(cause) });
+      return;
+    }
+    const state = c.stored?.state ? (JSON.parse(c.stored.state) as S) : undefined;
+    const parsed = source.parse({ file: c.path, text: chunk.text, firstLine }, state);
+    const problems = [...chunk.problems, ...parsed.problems];
+    // An appended part of a file read in bulk before: its line numbers are known only now that we need them.
+    if (problems.length > 0 && c.stored && c.stored.lines === null) {
+      const base = countNewlines(c.path, from);
+      for (const p of problems) if (p.line !== null) p.line += base;
+    }
+    summary.problems.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    const actor = options.actorFor?.(c.path);
+    for (const r of parsed.records) {
+      if (actor) r.hints.actor = actor;
+      if (options.machineId) r.hints.machineId = options.machineId;
+      pending.push(r);
+    }
+    if (pending.length >= BATCH) await flush();
+    const lines = c.stored
+      ? c.stored.lines === null
+        ? null
+        : c.stored.lines + chunk.newlines
+      : chunk.newlines;
+    states.push(
+      stateOf(source.source, c, chunk.nextOffset, lines, hash(chunk.tail), parsed.state, problems.length),
+    );
+    tick();
+  };
+
+  // Whole Claude Code transcripts: the bulk reader first, the exact parser for what it flags.
+  let exactWhole = whole;
+  if (source.source === 'claude-code-logs' && !options.exactOnly && whole.length > 0) {
+    const inputs: TranscriptFile[] = whole.map((c) => ({
+      path: c.path,
+      actor: options.actorFor?.(c.path) ?? null,
+      machineId: options.machineId ?? null,
+    }));
+    const scans = await db.agentLogs.stageClaudeTranscripts(inputs);
+    const flagged = new Set(scans.filter((s) => s.suspicious).map((s) => s.path));
+    exactWhole = whole.filter((c) => flagged.has(c.path));
+    for (const c of whole) {
+      if (flagged.has(c.path)) continue;
+      const size = c.stat.size;
+      const end = lastNewlineEnd(c.path, size);
+      states.push(stateOf(source.source, c, end, null, hash(tailBefore(c.path, end)), null, 0));
+      summary.bulk += 1;
+      tick();
+    }
+  }
+  summary.whole = whole.length;
+  summary.appended = appended.length;
+  for (const c of [...exactWhole, ...appended]) await exact(c);
+  await flush();
+  const committed = await db.agentLogs.commit(resolveRepos);
+  // Records: distinct requests merged in this run; written: those the store did not have before.
+  summary.records = committed.staged;
+  summary.written = committed.added;
+  summary.alreadyStored = committed.staged - committed.added;
+  await db.agentLogs.saveFileStates(states);
+  return summary;
+}
+
+function stateOf(
+  source: string,
+  c: Candidate,
+  offset: number,
+  lines: number | null,
+  tailHash: string,
+  state: unknown,
+  problems: number,
+): LogFileState {
+  return {
+    path: c.path,
+    source,
+    size: c.stat.size,
+    mtimeMs: c.stat.mtimeMs,
+    inode: `${c.stat.dev}:${c.stat.ino}`,
+    offset,
+    lines,
+    tailHash,
+    state: state === null || state === undefined ? null : JSON.stringify(state),
+    problems,
+  };
+}
+
+function unchanged(s: LogFileState, stat: Stats): boolean {
+  return s.size === stat.size && s.mtimeMs === stat.mtimeMs && s.inode === `${stat.dev}:${stat.ino}`;
+}
+
+/** Same file, longer, and the bytes before the old offset are still the ones read: an append. */
+function grewInPlace(path: string, s: LogFileState, stat: Stats): boolean {
+  if (s.inode !== `${stat.dev}:${stat.ino}` || stat.size < s.offset || stat.size < s.size) return false;
+  try {
+    return hash(tailBefore(path, s.offset)) === s.tailHash;
+  } catch {
+    return false;
+  }
+}
+
+function hash(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** The offset just after the last newline: an unterminated last line is read again next time. */
+function lastNewlineEnd(path: string, size: number): number {
+  const step = 64 * 1024;
+  for (let end = size; end > 0; end -= step) {
+    const from = Math.max(0, end - step);
+    const i = readBytes(path, from, end).lastIndexOf(10);
+    if (i !== -1) return from + i + 1;
+  }
+  return 0;
+}
+
+function countNewlines(path: string, upto: number): number {
+  const bytes = readBytes(path, 0, upto);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n += 1;
+  return n;
+}
+
+function unreadable(cause: unknown): string {
+  return `cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`;
+}
+
+/** Every accepted file under a folder (recursively; a file is taken as itself), sorted. */
+export function listLogFiles(root: string, accept: (path: string) => boolean): string[] {
+  let stat: Stats;
+  try {
+    stat = statSync(root);
+  } catch (cause) {
+    throw new MileageError(
+      'not_found',
+      `${root}: no such file or directory`,
+      'Check the path, or pass another one.',
+      {
+        cause,
+      },
+    );
+  }
+  if (stat.isFile()) return [root];
+  const out: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (accept(path)) out.push(path);
+  }
+  return out.sort();
+}

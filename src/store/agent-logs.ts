@@ -1,0 +1,72 @@
+import type { UsageRecord } from '../domain/usage.js';
+
+/**
+ * The part of the store that local agent logs go through (Claude Code, Codex, Gemini CLI, Copilot CLI).
+ *
+ * Records are first staged, then merged into `agent_requests` — one row per request however many copies
+ * were read (content-block lines, resumed sessions, several machines, re-reads of a file) — and published
+ * to `usage` with replays collapsed. Merging keeps the largest count of each token type and the earliest
+ * copy's metadata, so reading the same logs in any order, in any number of pieces, ends with the same rows.
+ */
+export interface TranscriptFile {
+  path: string;
+  actor: string | null;
+  machineId: string | null;
+}
+
+export interface TranscriptScan {
+  path: string;
+  /** JSON lines the reader saw, the unterminated last one included. */
+  rows: number;
+  /**
+   * A line the bulk reader cannot vouch for (invalid JSON or UTF-8, a wrong type, a negative or absurd
+   * count, an incomplete last line): the file staged nothing and must go through the exact parser.
+   */
+  suspicious: boolean;
+}
+
+/** How far a log file has been read. `lines` is null when unknown (counted lazily when a problem needs it). */
+export interface LogFileState {
+  path: string;
+  source: string;
+  size: number;
+  mtimeMs: number;
+  inode: string;
+  offset: number;
+  lines: number | null;
+  tailHash: string;
+  state: string | null;
+  problems: number;
+}
+
+export interface AgentCommit {
+  /** Distinct requests merged from the stage. */
+  staged: number;
+  /** Of those, requests the store did not have before. */
+  added: number;
+}
+
+/** A request as carried in a bundle: the stored row, with the person's identity kept out (the bundle names it once). */
+export type AgentRequestRow = Record<string, string | number | boolean | null>;
+
+export interface AgentLogStore {
+  /** Bulk-read whole Claude Code transcripts with the store's own JSON reader into the stage. */
+  stageClaudeTranscripts(files: readonly TranscriptFile[]): Promise<TranscriptScan[]>;
+  /** Stage records parsed by a JS parser (any agent-log source). */
+  stageRecords(records: readonly UsageRecord[]): Promise<void>;
+  /** Stage rows read from a bundle, attributed to the bundle's person and machine. */
+  stageBundleRows(
+    rows: readonly AgentRequestRow[],
+    actor: string | null,
+    machineId: string | null,
+  ): Promise<void>;
+  /**
+   * Merge the stage into the stored requests and publish them as usage. `resolveRepos` names the repository
+   * of working directories seen for the first time.
+   */
+  commit(resolveRepos: (cwds: string[]) => Promise<Map<string, string>>): Promise<AgentCommit>;
+  fileStates(source: string): Promise<LogFileState[]>;
+  saveFileStates(states: readonly LogFileState[]): Promise<void>;
+  /** Stored requests of the given sources, for a bundle. */
+  requestRows(sources: readonly string[]): Promise<AgentRequestRow[]>;
+}

@@ -1,0 +1,343 @@
+import { identityHash, redact } from '../../domain/ids.js';
+import { toStorage } from '../../domain/money.js';
+import type { UsageRecord } from '../../domain/usage.js';
+import {
+  type AgentCommit,
+  type AgentLogStore,
+  type AgentRequestRow,
+  type LogFileState,
+  type TranscriptFile,
+  type TranscriptScan,
+} from '../agent-logs.js';
+import type { Row, SqlParam } from '../db.js';
+import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from './claude-transcripts.js';
+import { csvText } from './csv.js';
+
+/** What the agent-log store needs from the DuckDB store it lives in. */
+export interface DuckHost {
+  run(sql: string): Promise<void>;
+  query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
+  withTempFile<T>(name: string, text: string, use: (path: string) => Promise<T>): Promise<T>;
+  localDay(column: string): string;
+}
+
+const STAGE_COLUMNS: Record<string, string> = {
+  id: 'VARCHAR',
+  source: 'VARCHAR',
+  tool: 'VARCHAR',
+  provider: 'VARCHAR',
+  model: 'VARCHAR',
+  collapse_key: 'VARCHAR',
+  replica: 'BOOLEAN',
+  start_at: 'TIMESTAMPTZ',
+  end_at: 'TIMESTAMPTZ',
+  input_tokens: 'BIGINT',
+  cache_read_tokens: 'BIGINT',
+  cache_write_tokens: 'BIGINT',
+  output_tokens: 'BIGINT',
+  reasoning_tokens: 'BIGINT',
+  reported_cost: 'DECIMAL(18,10)',
+  price_ref: 'VARCHAR',
+  dedup_key: 'VARCHAR',
+  session_id: 'VARCHAR',
+  cwd: 'VARCHAR',
+  repo: 'VARCHAR',
+  branch: 'VARCHAR',
+  tool_version: 'VARCHAR',
+  actor_hash: 'VARCHAR',
+  actor_hint: 'VARCHAR',
+  machine_id: 'VARCHAR',
+};
+
+/** MILEAGE_TRACE=1 prints the time of each step of a bulk load on stderr (for benchmarks). */
+const trace = (label: string, since: number) => {
+  if (process.env.MILEAGE_TRACE)
+    process.stderr.write(`${label}: ${((performance.now() - since) / 1000).toFixed(2)} s
+`);
+};
+const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const columnsSpec = (columns: Record<string, string>) =>
+  `{${Object.entries(columns)
+    .map(([n, t]) => `${sqlString(n)}: ${sqlString(t)}`)
+    .join(', ')}}`;
+
+function identity(value: string | null | undefined): { hash: string | null; hint: string | null } {
+  return value ? { hash: identityHash(value), hint: redact(value) } : { hash: null, hint: null };
+}
+
+function stageRow(r: UsageRecord): Record<string, string | number | boolean | null> {
+  const actor = identity(r.hints.actor);
+  const reported = r.cost.basis !== 'list_estimate' && r.cost.amount !== null;
+  return {
+    id: r.id,
+    source: r.source,
+    tool: r.tool,
+    provider: r.provider,
+    model: r.model,
+    collapse_key: r.collapse?.key ?? null,
+    replica: r.collapse?.replica ?? false,
+    start_at: r.start.toISOString(),
+    end_at: r.end.toISOString(),
+    input_tokens: r.tokens.input,
+    cache_read_tokens: r.tokens.cacheRead,
+    cache_write_tokens: r.tokens.cacheWrite,
+    output_tokens: r.tokens.output,
+    reasoning_tokens: r.tokens.reasoning,
+    reported_cost: reported && r.cost.amount ? toStorage(r.cost.amount) : null,
+    price_ref: reported ? r.cost.priceRef : null,
+    dedup_key: r.dedupKey ?? null,
+    session_id: r.hints.sessionId ?? null,
+    cwd: r.hints.cwd ?? null,
+    repo: r.hints.repo ?? null,
+    branch: r.hints.branch ?? null,
+    tool_version: r.hints.toolVersion ?? null,
+    actor_hash: actor.hash,
+    actor_hint: actor.hint,
+    machine_id: r.hints.machineId ?? null,
+  };
+}
+
+/**
+ * Merge: per request id, the stage and the stored copy together give the largest count of each token type
+ * and reported cost, the earliest start and latest end, replica only if every copy was; the other fields
+ * come from the earliest copy (then the smallest session id), as the parser does within a file.
+ */
+function mergeSql(localDay: string): string {
+  return `
+CREATE OR REPLACE TEMP TABLE agent_merged AS
+WITH copies AS (
+  SELECT * FROM agent_stage
+  UNION ALL BY NAME
+  SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage)
+), merged AS (
+  SELECT id,
+    max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
+    max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
+    max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost,
+    min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
+    arg_min(struct_pack(source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd,
+      repo, branch, tool_version, actor_hash, actor_hint, machine_id),
+      lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
+  FROM copies GROUP BY id
+)
+SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
+  m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+  1 AS requests, reported_cost AS cost, NULL::DECIMAL(18,10) AS est_cost,
+  CASE WHEN reported_cost IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END AS cost_basis,
+  CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
+  m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
+  coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
+  m.collapse_key, replica, m.cwd, true AS counted
+FROM merged LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
+}
+
+/** A stored usage row in the stage's shape: a reported cost is the cost of a provider_reported row only. */
+const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replica, start_at, end_at, input_tokens,
+  cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+  CASE WHEN cost_basis = 'provider_reported' THEN cost END AS reported_cost,
+  CASE WHEN cost_basis = 'provider_reported' THEN price_ref END AS price_ref, dedup_key, session_id, cwd,
+  CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
+  machine_id`;
+
+const ADDED_SQL = `SELECT count(*) AS n FROM agent_merged WHERE id NOT IN (SELECT id FROM usage)`;
+
+const REPLACE_SQL = `
+DELETE FROM usage WHERE id IN (SELECT id FROM agent_merged);
+INSERT INTO usage BY NAME SELECT * FROM agent_merged`;
+
+/**
+ * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse
+ * key touched by this run, a replica counts only when the key has no original and it has the smallest id.
+ * Originals always count, so only replicas are re-decided — a late original un-counts a replica.
+ */
+const RECOUNT_SQL = `
+UPDATE usage SET counted = d.counted
+FROM (
+  SELECT u.id, NOT bool_or(NOT u.replica) OVER w AND u.id = min(CASE WHEN u.replica THEN u.id END) OVER w AS counted
+  FROM usage u
+  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_merged WHERE collapse_key IS NOT NULL AND replica)
+     OR u.collapse_key IN (
+       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_merged))
+  WINDOW w AS (PARTITION BY u.collapse_key)
+) d
+WHERE usage.id = d.id AND usage.replica AND usage.counted IS DISTINCT FROM d.counted`;
+
+export class DuckAgentLogStore implements AgentLogStore {
+  private staged = false;
+
+  constructor(private readonly host: DuckHost) {}
+
+  private async ensureStage(): Promise<void> {
+    if (this.staged) return;
+    await this.host.run(
+      `CREATE OR REPLACE TEMP TABLE agent_stage (${Object.entries(STAGE_COLUMNS)
+        .map(([n, t]) => `${n} ${t}`)
+        .join(', ')})`,
+    );
+    this.staged = true;
+  }
+
+  async stageClaudeTranscripts(files: readonly TranscriptFile[]): Promise<TranscriptScan[]> {
+    if (files.length === 0) return [];
+    await this.ensureStage();
+    const rows = files.map((f) => {
+      const actor = identity(f.actor);
+      return { path: f.path, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
+    });
+    await this.host.withTempFile(
+      'files.csv',
+      csvText(rows, ['path', 'actor_hash', 'actor_hint', 'machine_id']),
+      (p) =>
+        this.host.run(
+          `CREATE OR REPLACE TEMP TABLE cc_files AS SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', all_varchar = true)`,
+        ),
+    );
+    const t = performance.now();
+    await this.host.run(transcriptGroupsSql(`[${files.map((f) => sqlString(f.path)).join(', ')}]`));
+    const perFile = await this.host.query<{ file: string; rows: number; suspicious: boolean }>(
+      TRANSCRIPT_FILES_SQL,
+    );
+    await this.host.run(STAGE_TRANSCRIPTS_SQL);
+    trace('stage', t);
+    await this.host.run('DROP TABLE cc_groups; DROP TABLE cc_files');
+    const seen = new Map(perFile.map((r) => [r.file, r]));
+    return files.map((f) => {
+      const r = seen.get(f.path);
+      return { path: f.path, rows: r ? Number(r.rows) : 0, suspicious: r?.suspicious === true };
+    });
+  }
+
+  async stageRecords(records: readonly UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.ensureStage();
+    const names = Object.keys(STAGE_COLUMNS);
+    await this.host.withTempFile('stage.csv', csvText(records.map(stageRow), names), (p) =>
+      this.host.run(
+        `INSERT INTO agent_stage BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(STAGE_COLUMNS)})`,
+      ),
+    );
+  }
+
+  async stageBundleRows(
+    rows: readonly AgentRequestRow[],
+    actor: string | null,
+    machineId: string | null,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ensureStage();
+    const who = identity(actor);
+    const full = rows.map((r) => ({
+      ...r,
+      actor_hash: who.hash,
+      actor_hint: who.hint,
+      machine_id: machineId,
+    }));
+    await this.host.withTempFile('bundle.csv', csvText(full, Object.keys(STAGE_COLUMNS)), (p) =>
+      this.host.run(
+        `INSERT INTO agent_stage BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(STAGE_COLUMNS)})`,
+      ),
+    );
+  }
+
+  async commit(resolveRepos: (cwds: string[]) => Promise<Map<string, string>>): Promise<AgentCommit> {
+    if (!this.staged) return { staged: 0, added: 0 };
+    const unknown = await this.host.query<{ cwd: string }>(
+      'SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)',
+    );
+    if (unknown.length > 0) {
+      const resolved = await resolveRepos(unknown.map((r) => r.cwd));
+      const rows = [...resolved].map(([cwd, repo]) => ({ cwd, repo }));
+      if (rows.length > 0)
+        await this.host.withTempFile('repos.csv', csvText(rows, ['cwd', 'repo']), (p) =>
+          this.host.run(
+            `INSERT OR REPLACE INTO cwd_repos SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', all_varchar = true)`,
+          ),
+        );
+    }
+    await this.host.run('BEGIN TRANSACTION');
+    try {
+      let t = performance.now();
+      await this.host.run(mergeSql(this.host.localDay('start_at')));
+      trace('merge', t);
+      t = performance.now();
+      const [merged] = await this.host.query('SELECT count(*) AS n FROM agent_merged');
+      const [added] = await this.host.query(ADDED_SQL);
+      await this.host.run(REPLACE_SQL);
+      trace('replace', t);
+      t = performance.now();
+      await this.host.run(RECOUNT_SQL);
+      trace('recount', t);
+      t = performance.now();
+      await this.host.run('DROP TABLE agent_merged; DROP TABLE agent_stage');
+      await this.host.run('COMMIT');
+      trace('commit', t);
+      this.staged = false;
+      return { staged: Number(merged?.n ?? 0), added: Number(added?.n ?? 0) };
+    } catch (cause) {
+      await this.host.run('ROLLBACK');
+      this.staged = false;
+      throw cause;
+    }
+  }
+
+  async fileStates(source: string): Promise<LogFileState[]> {
+    const rows = await this.host.query('SELECT * FROM log_files WHERE source = $source', { source });
+    return rows.map((r) => ({
+      path: String(r.path),
+      source: String(r.source),
+      size: Number(r.size),
+      mtimeMs: Number(r.mtime_ms),
+      inode: String(r.inode),
+      offset: Number(r.read_offset),
+      lines: r.lines === null ? null : Number(r.lines),
+      tailHash: String(r.tail_hash),
+      state: r.state === null ? null : String(r.state),
+      problems: Number(r.problems),
+    }));
+  }
+
+  async saveFileStates(states: readonly LogFileState[]): Promise<void> {
+    if (states.length === 0) return;
+    const rows = states.map((s) => ({
+      path: s.path,
+      source: s.source,
+      size: s.size,
+      mtime_ms: s.mtimeMs,
+      inode: s.inode,
+      read_offset: s.offset,
+      lines: s.lines,
+      tail_hash: s.tailHash,
+      state: s.state,
+      problems: s.problems,
+    }));
+    const names = Object.keys(rows[0] ?? {});
+    await this.host.withTempFile('files.csv', csvText(rows, names), (p) =>
+      this.host.run(
+        `INSERT OR REPLACE INTO log_files BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(
+          {
+            path: 'VARCHAR',
+            source: 'VARCHAR',
+            size: 'BIGINT',
+            mtime_ms: 'DOUBLE',
+            inode: 'VARCHAR',
+            read_offset: 'BIGINT',
+            lines: 'BIGINT',
+            tail_hash: 'VARCHAR',
+            state: 'VARCHAR',
+            problems: 'BIGINT',
+          },
+        )})`,
+      ),
+    );
+  }
+
+  async requestRows(sources: readonly string[]): Promise<AgentRequestRow[]> {
+    const list = sources.map(sqlString).join(', ');
+    const rows = await this.host.query(
+      `SELECT * EXCLUDE (actor_hash, actor_hint, machine_id, start_at, end_at),
+         strftime(start_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS start_at, strftime(end_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS end_at
+       FROM (SELECT ${STORED_AS_STAGE} FROM usage WHERE source IN (${list})) ORDER BY start_at, id`,
+    );
+    return rows as AgentRequestRow[];
+  }
+}

@@ -1,0 +1,22 @@
+import type { LogSource } from '../log-parser.js';
+import { parseCodexLog, SOURCE, type CodexLogState } from './parse.js';
+
+export {
+  FALLBACK_MODEL,
+  MAX_TOKENS_PER_REQUEST,
+  parseCodexLog,
+  SOURCE,
+  type CodexLogState,
+} from './parse.js';
+
+/** `sessions/YYYY/MM/DD/rollout-<ts>-<uuid>.jsonl`, also under `archived_sessions/`. */
+const ROLLOUT = /(^|[\\/])rollout-[^\\/]*\.jsonl$/;
+
+/** Codex CLI rollouts (`${CODEX_HOME:-~/.codex}/sessions/…`): append-only JSONL. */
+export const codexLogSource: LogSource<CodexLogState> = {
+  source: SOURCE,
+  tool: 'codex',
+  appendOnly: true,
+  accept: (path) => ROLLOUT.test(path),
+  parse: parseCodexLog,
+};

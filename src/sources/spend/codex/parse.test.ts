@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { UsageRecord } from '../../../domain/usage.js';
+import { codexLogSource } from './index.js';
+import { parseCodexLog, type CodexLogState } from './parse.js';
+
+const FIXTURES = [
+  'session',
+  'no-turn-context',
+  'fork-replay',
+  'subagent-original-times',
+  'bad-lines',
+  'exec-json',
+];
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../test/fixtures/codex/${name}.jsonl`, import.meta.url), 'utf8');
+
+const parseWhole = (name: string, file = `${name}.jsonl`) =>
+  parseCodexLog({ file, text: fixture(name), firstLine: 1 }, undefined);
+
+/** Input, cache read, output, reasoning, model: the numbers a reader checks by hand. */
+const brief = (r: UsageRecord) => [
+  r.tokens.input,
+  r.tokens.cacheRead,
+  r.tokens.output,
+  r.tokens.reasoning,
+  r.model,
+];
+
+describe('Codex rollouts', () => {
+  describe('a normal session (session.jsonl)', () => {
+    const { records, problems } = parseWhole('session');
+
+    it.each([
+      ['no problems', () => expect(problems).toEqual([])],
+      [
+        'one record per request, OpenAI input split into uncached input and cache reads, reasoning kept inside output',
+        () =>
+          expect(records.map(brief)).toEqual([
+            [4000, 8000, 900, 600, 'gpt-5.1-codex'],
+            // last_token_usage, not the cumulative total
+            [1000, 7000, 400, 200, 'gpt-5.1-codex'],
+            // total-only event: the difference from the previous total, under the new turn_context's model
+            [2000, 4000, 200, 50, 'gpt-5.1-codex-mini'],
+            // cached (150) larger than input (100): clamped to input
+            [0, 100, 10, 0, 'gpt-5.1-codex-mini'],
+          ]),
+      ],
+      [
+        'info:null, a re-emitted unchanged total (with and without last_token_usage) and an all-zero delta add nothing',
+        () =>
+          expect(records.map((r) => r.start.toISOString())).toEqual([
+            '2026-07-02T10:00:09.000Z',
+            '2026-07-02T10:00:20.000Z',
+            '2026-07-02T10:01:05.000Z',
+            '2026-07-02T10:01:30.000Z',
+          ]),
+      ],
+      [
+        'request records, unpriced list estimates, with the session hints',
+        () =>
+          expect(records[0]).toMatchObject({
+            source: 'codex-logs',
+            stream: null,
+            granularity: 'request',
+            tool: 'codex',
+            provider: 'openai',
+            requests: 1,
+            tokens: { cacheWrite: 0 },
+            cost: { amount: null, basis: 'list_estimate', priceRef: null },
+            hints: {
+              sessionId: '0199a1b2-0000-7000-8000-00000000abcd',
+              cwd: '/home/ana/src/billing',
+              branch: 'feat/invoices',
+              toolVersion: '0.150.0',
+            },
+          }),
+      ],
+      ['distinct ids', () => expect(new Set(records.map((r) => r.id)).size).toBe(records.length)],
+    ])('%s', (_name, check) => check());
+  });
+
+  it('gives the same ids to the same rollout under another path (archived_sessions copy)', () => {
+    const a = parseWhole('session', 'sessions/2026/07/02/rollout-a.jsonl').records;
+    const b = parseWhole('session', 'archived_sessions/rollout-a.jsonl').records;
+    expect(b.map((r) => r.id)).toEqual(a.map((r) => r.id));
+  });
+
+  it('falls back to gpt-5 before any turn_context, and differences cumulative totals, restarting after a drop', () => {
+    const { records, problems } = parseWhole('no-turn-context');
+    expect(problems).toEqual([]);
+    expect(records.map(brief)).toEqual([
+      // the first total has no previous one: it is the first request's usage
+      [5000, 0, 300, 100, 'gpt-5'],
+      [1500, 4500, 400, 200, 'gpt-5'],
+      // the total went down (resumed session): counted from the new base, with the model now known
+      [2000, 1000, 50, 0, 'gpt-5-codex'],
+    ]);
+    expect(records[0]?.hints.branch).toBeUndefined();
+  });
+
+  describe('forks and subagents', () => {
+    it("skips a fork's replayed burst, even across a second boundary, and keeps its own requests", () => {
+      const { records, problems } = parseWhole('fork-replay');
+      expect(problems).toEqual([]);
+      expect(records.map(brief)).toEqual([
+        [6000, 4000, 500, 200, 'gpt-5.1-codex-max'],
+        // total-only: differenced from the fork's own previous total
+        [2000, 9000, 200, 50, 'gpt-5.1-codex-max'],
+      ]);
+      // the fork's own session_meta wins over the parent's copy inside the replay
+      expect(records[0]?.hints).toEqual({
+        sessionId: '0199b000-0000-7000-8000-0000000000c1',
+        cwd: '/home/ana/src/billing',
+        branch: 'feat/invoices-fork',
+        toolVersion: '0.151.0',
+      });
+    });
+
+    it('skips a subagent replay that kept the parent’s (earlier) timestamps', () => {
+      const { records } = parseWhole('subagent-original-times');
+      expect(records.map(brief)).toEqual([[3000, 0, 250, 100, 'gpt-5.1-codex-mini']]);
+    });
+
+    it('never applies the replay rule to a file that is not a fork: a fast first request counts', () => {
+      const text = [
+        '{"timestamp":"2026-07-06T08:00:00.000Z","type":"session_meta","payload":{"id":"s-plain"}}',
+        '{"timestamp":"2026-07-06T08:00:00.200Z","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":10,"output_tokens":2}}}}',
+      ].join('\n');
+      const { records } = parseCodexLog({ file: 'x.jsonl', text, firstLine: 1 }, undefined);
+      expect(records.map(brief)).toEqual([[10, 0, 2, 0, 'gpt-5']]);
+    });
+
+    it('ends the replay at the first token event more than a second after the burst', () => {
+      const fork = (at: string, input: number) =>
+        `{"timestamp":"${at}","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":${input},"output_tokens":1}}}}`;
+      const text = [
+        '{"timestamp":"2026-07-06T08:00:00.000Z","type":"session_meta","payload":{"id":"s-fork","forked_from_id":"s-parent"}}',
+        fork('2026-07-06T08:00:00.500Z', 1),
+        fork('2026-07-06T08:00:01.400Z', 2),
+        fork('2026-07-06T08:00:02.500Z', 3),
+        fork('2026-07-06T08:00:02.600Z', 4),
+      ].join('\n');
+      const { records } = parseCodexLog({ file: 'x.jsonl', text, firstLine: 1 }, undefined);
+      expect(records.map((r) => r.tokens.input)).toEqual([3, 4]);
+    });
+  });
+
+  it('reads codex exec --json usage lines with Chat Completions aliases, reporting those without a time', () => {
+    const { records, problems } = parseWhole('exec-json');
+    expect(records.map(brief)).toEqual([[388, 512, 40, 0, 'gpt-5.1-codex-mini']]);
+    expect(records[0]?.hints.sessionId).toBe('0199d000-0000-7000-8000-0000000000f4');
+    expect(problems).toEqual([
+      {
+        file: 'exec-json.jsonl',
+        line: 4,
+        field: 'timestamp',
+        message: 'usage line without a timestamp (codex exec --json output): not counted',
+      },
+    ]);
+  });
+
+  describe('bad lines (bad-lines.jsonl)', () => {
+    const expected = (file: string) => [
+      { file, line: 4, field: null, message: 'invalid JSON' },
+      { file, line: 5, field: 'payload.info.last_token_usage.input_tokens', message: 'negative token count' },
+      {
+        file,
+        line: 6,
+        field: 'payload.info.last_token_usage.input_tokens',
+        message: 'Invalid input: expected number, received string',
+      },
+      {
+        file,
+        line: 7,
+        field: 'payload.info',
+        message: 'absurd token count 20001000 in one request (limit 10000000)',
+      },
+      { file, line: 8, field: null, message: 'invalid JSON' },
+      { file, line: 9, field: 'timestamp', message: 'Invalid ISO datetime' },
+      { file, line: 11, field: null, message: 'incomplete line (file still being written?)' },
+    ];
+
+    it('reports each with its file line and keeps the good records around them', () => {
+      const { records, problems } = parseWhole('bad-lines', 'bad.jsonl');
+      expect(records.map(brief)).toEqual([
+        [800, 200, 50, 10, 'gpt-5.1-codex'],
+        [1000, 1000, 30, 0, 'gpt-5.1-codex'],
+      ]);
+      expect(problems).toEqual(expected('bad.jsonl'));
+    });
+
+    it('numbers lines from firstLine when the chunk starts mid-file', () => {
+      const lines = fixture('bad-lines').split('\n');
+      const head = parseCodexLog(
+        { file: 'bad.jsonl', text: lines.slice(0, 5).join('\n') + '\n', firstLine: 1 },
+        undefined,
+      );
+      const tail = parseCodexLog(
+        { file: 'bad.jsonl', text: lines.slice(5).join('\n'), firstLine: 6 },
+        head.state,
+      );
+      expect([...head.problems, ...tail.problems]).toEqual(expected('bad.jsonl'));
+    });
+  });
+
+  describe('chunked parsing equals whole parsing, split at every line boundary', () => {
+    it.each(FIXTURES)('%s', (name) => {
+      const text = fixture(name);
+      const whole = parseCodexLog({ file: 'f.jsonl', text, firstLine: 1 }, undefined);
+      const lines = text.split('\n');
+      for (let k = 1; k < lines.length; k++) {
+        const first = parseCodexLog(
+          { file: 'f.jsonl', text: lines.slice(0, k).join('\n') + '\n', firstLine: 1 },
+          undefined,
+        );
+        // the state is stored with the offset between runs: it must survive JSON
+        const carried = JSON.parse(JSON.stringify(first.state)) as CodexLogState;
+        const rest = parseCodexLog(
+          { file: 'f.jsonl', text: lines.slice(k).join('\n'), firstLine: k + 1 },
+          carried,
+        );
+        expect([...first.records, ...rest.records]).toEqual(whole.records);
+        expect([...first.problems, ...rest.problems]).toEqual(whole.problems);
+        expect(rest.state).toEqual(whole.state);
+      }
+    });
+  });
+
+  it('does not modify the state it was given', () => {
+    const first = parseWhole('session');
+    const snapshot = JSON.stringify(first.state);
+    parseCodexLog({ file: 'f.jsonl', text: fixture('no-turn-context'), firstLine: 16 }, first.state);
+    expect(JSON.stringify(first.state)).toBe(snapshot);
+  });
+
+  it.each([
+    ['/home/ana/.codex/sessions/2026/07/02/rollout-2026-07-02T10-00-00-0199a1b2.jsonl', true],
+    ['C:\\Users\\ana\\.codex\\archived_sessions\\rollout-2026-07-02T10-00-00-0199a1b2.jsonl', true],
+    ['/home/ana/.codex/sessions/2026/07/02/notes.jsonl', false],
+    ['/home/ana/.codex/sessions/2026/07/02/rollout-x.json', false],
+  ])('accepts %s: %s', (path, accepted) => {
+    expect(codexLogSource.accept(path)).toBe(accepted);
+    expect(codexLogSource).toMatchObject({ source: 'codex-logs', tool: 'codex', appendOnly: true });
+  });
+});

@@ -1,0 +1,273 @@
+import { recordId } from '../../../domain/ids.js';
+import type { Problem } from '../../../domain/parse-result.js';
+import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
+import { describeIssue } from '../../each-item.js';
+import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
+import type { LogChunk, LogParse } from '../log-parser.js';
+import { classify, isForkOrSubagent, type ReplayState } from './replay.js';
+import {
+  envelopeSchema,
+  headlessSchema,
+  sessionMetaSchema,
+  tokenCountSchema,
+  turnContextSchema,
+} from './schema.js';
+import {
+  fromRaw,
+  isZero,
+  minus,
+  sameUsage,
+  toTokenCounts,
+  usageKey,
+  wentDown,
+  type CodexUsage,
+} from './usage.js';
+
+/** More tokens than this in one request is not a real request: a corrupt or hostile line. */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+export const SOURCE = 'codex-logs';
+/**
+ * The model of token events seen before any turn_context: early (September 2025) builds wrote none.
+ * ccusage assumes gpt-5, the only model Codex then defaulted to; so do we. The record carries no marker of
+ * the guess (cost stays unpriced until the pricing pass), so the choice is pinned here and in the tests.
+ */
+export const FALLBACK_MODEL = 'gpt-5';
+
+/** What one chunk of a rollout leaves for the next chunk of the same file. JSON-serialisable. */
+export interface CodexLogState {
+  /** True once the file's own session_meta was read: later ones are a fork's copy of its parent's. */
+  metaSeen: boolean;
+  sessionId: string | null;
+  cwd: string | null;
+  branch: string | null;
+  toolVersion: string | null;
+  /** From the latest turn_context. */
+  model: string | null;
+  /** The latest cumulative total seen (replayed ones included): the base of differences and repeats. */
+  lastTotal: CodexUsage | null;
+  replay: ReplayState;
+}
+
+export function initialCodexState(): CodexLogState {
+  return {
+    metaSeen: false,
+    sessionId: null,
+    cwd: null,
+    branch: null,
+    toolVersion: null,
+    model: null,
+    lastTotal: null,
+    replay: { phase: 'none' },
+  };
+}
+
+const MARKERS = ['"token_count"', '"turn_context"', '"session_meta"', '"usage"', '"thread.started"'];
+
+/**
+ * Codex CLI rollout files (reference §1.2): one `{timestamp, type, payload}` object per line. session_meta
+ * names the session, cwd, build and branch; turn_context sets the model of the following requests;
+ * `event_msg`/`token_count` carries usage. One record per request:
+ * - `info.last_token_usage` when present, else the difference of `info.total_token_usage` from the
+ *   previous total (the total itself after the counter went down: a resumed or compacted session);
+ * - an event whose cumulative total equals the previous one is a re-emission (Codex repeats the last
+ *   usage on rate-limit and UI refreshes, ccusage #824/#1288) and is skipped, as are `info: null` events
+ *   and all-zero deltas;
+ * - forks and subagents: the replayed parent history is skipped (see replay.ts).
+ * Lines of `codex exec --json` output that carry `usage` are read too (see `headless`).
+ * Tokens are normalised to Mileage's meaning (uncached input, cache reads, output with reasoning).
+ */
+export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined): LogParse<CodexLogState> {
+  const state: CodexLogState = prior ? structuredClone(prior) : initialCodexState();
+  const records: UsageRecord[] = [];
+  const problems: Problem[] = [];
+  for (const { line: n, text, unterminated } of nonBlankLines(chunk.text)) {
+    const line = chunk.firstLine + n - 1;
+    const problem = (field: string | null, message: string) =>
+      problems.push({ file: chunk.file, line, field, message });
+    // Most bytes are response_item lines (messages, tool output): not parsed, for speed, but a line that
+    // is not even an object is still reported.
+    if (!unterminated && !MARKERS.some((m) => text.includes(m))) {
+      const t = text.trim();
+      if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
+      continue;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      problem(null, 'expected a JSON object');
+      continue;
+    }
+    if (!('payload' in json)) {
+      const record = headless(json, state, problem);
+      if (record) records.push(record);
+      continue;
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      const { field, message } = describeIssue(envelope.error);
+      problem(field, message);
+      continue;
+    }
+    const { timestamp, type, payload } = envelope.data;
+    if (type === 'session_meta') {
+      sessionMeta(payload, timestamp, state, problem);
+    } else if (type === 'turn_context') {
+      const ctx = turnContextSchema.safeParse(payload);
+      if (ctx.success) {
+        if (ctx.data.model) state.model = ctx.data.model;
+      } else {
+        const { field, message } = describeIssue(ctx.error, 'payload');
+        problem(field, message);
+      }
+    } else if (type === 'event_msg' && isTokenCount(payload)) {
+      const record = tokenCount(payload, timestamp, state, problem);
+      if (record) records.push(record);
+    }
+  }
+  return { records, problems, state };
+}
+
+type Report = (field: string | null, message: string) => void;
+
+function isTokenCount(payload: unknown): boolean {
+  return (
+    typeof payload === 'object' && payload !== null && (payload as { type?: unknown }).type === 'token_count'
+  );
+}
+
+function sessionMeta(payload: unknown, timestamp: string, state: CodexLogState, problem: Report): void {
+  if (state.metaSeen) return;
+  const meta = sessionMetaSchema.safeParse(payload);
+  if (!meta.success) {
+    const { field, message } = describeIssue(meta.error, 'payload');
+    problem(field, message);
+    return;
+  }
+  const m = meta.data;
+  state.metaSeen = true;
+  state.sessionId = m.id;
+  state.cwd = m.cwd ?? null;
+  state.toolVersion = m.cli_version ?? null;
+  const branch = m.git?.branch;
+  state.branch = branch && branch !== 'HEAD' ? branch : null;
+  if (isForkOrSubagent(m)) {
+    const at = Date.parse(timestamp);
+    state.replay = { phase: 'replaying', forkAt: at, edge: at };
+  }
+}
+
+function tokenCount(
+  payload: unknown,
+  timestamp: string,
+  state: CodexLogState,
+  problem: Report,
+): UsageRecord | null {
+  const parsed = tokenCountSchema.safeParse(payload);
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error, 'payload');
+    problem(field, message);
+    return null;
+  }
+  const info = parsed.data.info;
+  if (!info) return null;
+  const total = info.total_token_usage ? fromRaw(info.total_token_usage) : null;
+  const last = info.last_token_usage ? fromRaw(info.last_token_usage) : null;
+  if (!total && !last) return null;
+
+  const replay = classify(state.replay, Date.parse(timestamp));
+  state.replay = replay.next;
+  const previous = state.lastTotal;
+  if (total) state.lastTotal = total;
+  if (replay.replayed) return null;
+  if (total && previous && sameUsage(total, previous)) return null;
+
+  const delta = last ?? (total && previous && !wentDown(total, previous) ? minus(total, previous) : total);
+  if (!delta || isZero(delta)) return null;
+  const tokens = toTokenCounts(delta);
+  const sum = totalTokens(tokens);
+  if (sum > MAX_TOKENS_PER_REQUEST) {
+    problem('payload.info', `absurd token count ${sum} in one request (limit ${MAX_TOKENS_PER_REQUEST})`);
+    return null;
+  }
+  const at = new Date(timestamp);
+  return {
+    id: recordId(SOURCE, state.sessionId, timestamp, usageKey(total ?? delta)),
+    source: SOURCE,
+    stream: null,
+    granularity: 'request',
+    start: at,
+    end: at,
+    tool: 'codex',
+    provider: 'openai',
+    model: state.model ?? FALLBACK_MODEL,
+    tokens,
+    requests: 1,
+    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    hints: hints(state),
+  };
+}
+
+/**
+ * `codex exec --json` prints `{"type":"thread.started","thread_id":…}` then one `turn.completed` line
+ * with `usage` per turn (Chat Completions aliases accepted). Those lines carry no timestamp: a line with
+ * `timestamp` or `created_at` becomes a record, one without is reported, never silently dropped.
+ */
+function headless(json: object, state: CodexLogState, problem: Report): UsageRecord | null {
+  const { type, thread_id } = json as { type?: unknown; thread_id?: unknown };
+  if (type === 'thread.started' && typeof thread_id === 'string' && !state.sessionId) {
+    state.sessionId = thread_id;
+    return null;
+  }
+  if (!('usage' in json)) return null;
+  const parsed = headlessSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error);
+    problem(field, message);
+    return null;
+  }
+  const l = parsed.data;
+  const usage = fromRaw(l.usage);
+  if (isZero(usage)) return null;
+  const timestamp = l.timestamp ?? l.created_at;
+  if (!timestamp) {
+    problem('timestamp', 'usage line without a timestamp (codex exec --json output): not counted');
+    return null;
+  }
+  const tokens = toTokenCounts(usage);
+  const sum = totalTokens(tokens);
+  if (sum > MAX_TOKENS_PER_REQUEST) {
+    problem('usage', `absurd token count ${sum} in one request (limit ${MAX_TOKENS_PER_REQUEST})`);
+    return null;
+  }
+  if (l.model) state.model = l.model;
+  const at = new Date(timestamp);
+  return {
+    id: recordId(SOURCE, state.sessionId, timestamp, usageKey(usage)),
+    source: SOURCE,
+    stream: null,
+    granularity: 'request',
+    start: at,
+    end: at,
+    tool: 'codex',
+    provider: 'openai',
+    model: state.model ?? FALLBACK_MODEL,
+    tokens,
+    requests: 1,
+    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    hints: hints(state),
+  };
+}
+
+function hints(state: CodexLogState): UsageRecord['hints'] {
+  return {
+    sessionId: state.sessionId ?? undefined,
+    cwd: state.cwd ?? undefined,
+    branch: state.branch ?? undefined,
+    toolVersion: state.toolVersion ?? undefined,
+  };
+}

@@ -1,0 +1,64 @@
+import type { TokenCounts } from '../../../domain/usage.js';
+import type { RawUsage } from './schema.js';
+
+/** A Codex usage object with its aliases resolved; still in OpenAI's meaning (input includes cached). */
+export interface CodexUsage {
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+}
+
+export function fromRaw(u: RawUsage): CodexUsage {
+  return {
+    input: u.input_tokens ?? u.prompt_tokens ?? 0,
+    cached: u.cached_input_tokens ?? u.cached_tokens ?? 0,
+    output: u.output_tokens ?? u.completion_tokens ?? 0,
+    reasoning: u.reasoning_output_tokens ?? 0,
+  };
+}
+
+const FIELDS = ['input', 'cached', 'output', 'reasoning'] as const satisfies readonly (keyof CodexUsage)[];
+
+export function sameUsage(a: CodexUsage, b: CodexUsage): boolean {
+  return FIELDS.every((f) => a[f] === b[f]);
+}
+
+/** A cumulative counter that went down: the session was resumed or compacted and counts from a new base. */
+export function wentDown(total: CodexUsage, previous: CodexUsage): boolean {
+  return FIELDS.some((f) => total[f] < previous[f]);
+}
+
+export function minus(total: CodexUsage, previous: CodexUsage): CodexUsage {
+  return {
+    input: total.input - previous.input,
+    cached: total.cached - previous.cached,
+    output: total.output - previous.output,
+    reasoning: total.reasoning - previous.reasoning,
+  };
+}
+
+export function isZero(u: CodexUsage): boolean {
+  return FIELDS.every((f) => u[f] === 0);
+}
+
+/** `i/c/o/r`: a compact, stable spelling of a usage vector, used in record ids. */
+export function usageKey(u: CodexUsage): string {
+  return `${u.input}/${u.cached}/${u.output}/${u.reasoning}`;
+}
+
+/**
+ * OpenAI meaning → Mileage's (Anthropic's) meaning: input loses its cached part (cached is clamped to
+ * input, as a cache cannot serve more than was sent), output keeps reasoning, reasoning stays an
+ * informational subset of output.
+ */
+export function toTokenCounts(u: CodexUsage): TokenCounts {
+  const cacheRead = Math.min(u.cached, u.input);
+  return {
+    input: u.input - cacheRead,
+    cacheRead,
+    cacheWrite: 0,
+    output: u.output,
+    reasoning: Math.min(u.reasoning, u.output),
+  };
+}

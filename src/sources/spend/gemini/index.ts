@@ -1,0 +1,20 @@
+import type { LogSource } from '../log-parser.js';
+import { parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
+
+export { MAX_TOKENS_PER_REQUEST, normalise, parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
+
+/** `<projectHash>/chats/*.json[l]`, and subagents' `chats/<parent session>/<id>.jsonl`. */
+const RECORDING = /(^|[\\/])chats[\\/]([^\\/]+[\\/])?[^\\/]+\.jsonl?$/i;
+
+/**
+ * Gemini CLI chat recordings (`${GEMINI_DATA_DIR:-~/.gemini/tmp}/<projectHash>/chats/`). Not append-only:
+ * `.json` recordings are rewritten whole on every save, so a changed file is read again from the start;
+ * records keep their ids (session id + message id), so a re-read stores nothing twice.
+ */
+export const geminiLogSource: LogSource<GeminiLogState> = {
+  source: SOURCE,
+  tool: 'gemini-cli',
+  appendOnly: false,
+  accept: (path) => RECORDING.test(path),
+  parse: parseGeminiLog,
+};

@@ -22,6 +22,8 @@ export interface ClaudeCorpusOptions {
   /** First day (UTC) of activity; sessions spread over `days`. */
   start: string;
   days: number;
+  /** Share of session files given a broken line, an absurd count or a truncated end (default 2.5%). */
+  damageRate?: number;
 }
 
 export const DEFAULT_CLAUDE_CORPUS: ClaudeCorpusOptions = {
@@ -282,7 +284,8 @@ export function writeClaudeCorpus(dir: string, o: ClaudeCorpusOptions): ClaudeCo
       }
     }
     // Damage: a few files get an invalid line, a wrong type, an absurd count, or end mid-line.
-    const damage = rand();
+    const rate = (o.damageRate ?? 0.025) / 0.025;
+    const damage = rand() / rate;
     if (damage < 0.01) {
       lines.splice(int(0, lines.length - 1), 0, '{"type":"assistant","message":{"id":"msg_broken",');
       truth.badLines += 1;
@@ -305,7 +308,7 @@ export function writeClaudeCorpus(dir: string, o: ClaudeCorpusOptions): ClaudeCo
       truth.badLines += 1;
       truth.assistantLines += 1;
     }
-    const truncated = damage > 0.99;
+    const truncated = damage >= 0.015 && damage < 0.025;
 
     const file = join(dir, 'projects', project, `${sessionId}.jsonl`);
     truth.bytes += writeLines(file, lines, truncated ? `{"parentUuid":"${parentUuid}","isSide` : '');

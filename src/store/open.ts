@@ -1,17 +1,12 @@
-import { resolve } from 'node:path';
 import type { Db } from './db.js';
-import { DuckDbStore } from './duckdb/duckdb-store.js';
 
-export const DEFAULT_DB_PATH = '.mileage/mileage.duckdb';
-
-/** `--db` wins, then MILEAGE_DB, then ./.mileage/mileage.duckdb. `:memory:` keeps nothing on disk. */
-export function resolveDbPath(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const chosen = explicit ?? env.MILEAGE_DB ?? DEFAULT_DB_PATH;
-  return chosen === ':memory:' ? chosen : resolve(cwd, chosen);
-}
+export { DEFAULT_DB_PATH, resolveDbPath } from './open-path.js';
 
 /** Opens the embedded store. (A ClickHouse `Db` joins here when the scale-out store lands.) */
 export async function openStore(location: string): Promise<Db> {
+  // Loaded on first use: the native driver takes a third of a second to load, which a command that finds
+  // nothing to do (a re-run of `ingest`, `--version`) should not pay.
+  const { DuckDbStore } = await import('./duckdb/duckdb-store.js');
   const store = await DuckDbStore.open(location);
   const [ledger] = await store.query(
     "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'ledger'",

@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
@@ -7,7 +5,6 @@ import { finishIngest } from '../../ingest/finish.js';
 import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
-  ingestClaudeCode,
   ingestCursor,
   ingestGithub,
   ingestJira,
@@ -17,6 +14,7 @@ import type { IngestSummary } from '../../ingest/summary.js';
 import { loadUsageFile } from '../../ingest/usage-file.js';
 import type { Db } from '../../store/db.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { registerAgentLogs } from './agent-logs.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
@@ -38,44 +36,10 @@ function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<
   });
 }
 
-function defaultClaudeDir(): string {
-  const candidates = [
-    process.env.CLAUDE_CONFIG_DIR,
-    join(homedir(), '.claude'),
-    join(homedir(), '.config', 'claude'),
-  ];
-  for (const c of candidates) if (c && existsSync(join(c, 'projects'))) return join(c, 'projects');
-  throw new MileageError(
-    'not_found',
-    'no Claude Code folder found ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)',
-    'Pass the folder: `mileage ingest claude-code DIR`.',
-  );
-}
-
 export function registerIngest(program: Command, run: Run): void {
   const ingest = program.command('ingest').description('Load spend and delivery data from files');
 
-  globalOptions(
-    ingest
-      .command('claude-code')
-      .argument('[dir]', 'Claude Code folder (default $CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)'),
-  )
-    .option('--actor <email>', 'whose transcripts these are (email, login or account id in mileage.yaml)')
-    .description('Claude Code session transcripts (JSONL), deduplicated per response')
-    .action((dir: string | undefined, opts: GlobalOptions & { actor?: string }) =>
-      ingestAction(run, opts, async (db, _org, term) => {
-        const root = dir ?? defaultClaudeDir();
-        const bar = term.progress('claude-code', 1);
-        const s = await ingestClaudeCode(
-          db,
-          root,
-          () => opts.actor,
-          (done, total) => bar.update(done, total),
-        );
-        bar.done();
-        return s;
-      }),
-    );
+  registerAgentLogs(program, ingest, run);
 
   globalOptions(ingest.command('usage').argument('<file>', 'CSV, JSONL or Parquet file'))
     .description('Generic usage rows (documented columns; see README "Generic usage files")')

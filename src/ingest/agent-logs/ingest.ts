@@ -29,6 +29,8 @@ export interface AgentLogOptions {
   onProgress?: (done: number, total: number) => void;
   /** Use the exact parser for every file (tests compare both paths). */
   exactOnly?: boolean;
+  /** Each file's stat as this run saw it (for the manifest that lets a no-op re-run skip the database). */
+  onSeen?: (path: string, stat: Stats) => void;
 }
 
 export interface AgentLogSummary extends IngestSummary {
@@ -78,6 +80,7 @@ export async function ingestAgentLogs<S>(
       summary.problems.push({ file: path, line: null, field: null, message: unreadable(cause) });
       continue;
     }
+    options.onSeen?.(path, stat);
     const before = stored.get(path);
     if (before && unchanged(before, stat)) summary.unchanged += 1;
     else if (before && source.appendOnly && grewInPlace(path, before, stat))

@@ -4,6 +4,7 @@ import type { ParseResult, Problem } from '../../../domain/parse-result.js';
 import { collapseReplicas, totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
+import { isClaudeTranscript } from '../log-files.js';
 import type { LogChunk, LogParse, LogSource } from '../log-parser.js';
 import { assistantLineSchema, type AssistantLine } from './schema.js';
 
@@ -71,7 +72,7 @@ export const claudeCodeLogSource: LogSource<null> = {
   source: SOURCE,
   tool: 'claude-code',
   appendOnly: true,
-  accept: (path) => path.endsWith('.jsonl'),
+  accept: isClaudeTranscript,
   parse: (chunk) => parseClaudeCodeChunk(chunk),
 };
 

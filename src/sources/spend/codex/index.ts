@@ -1,3 +1,4 @@
+import { isCodexRollout } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseCodexLog, SOURCE, type CodexLogState } from './parse.js';
 
@@ -9,14 +10,11 @@ export {
   type CodexLogState,
 } from './parse.js';
 
-/** `sessions/YYYY/MM/DD/rollout-<ts>-<uuid>.jsonl`, also under `archived_sessions/`. */
-const ROLLOUT = /(^|[\\/])rollout-[^\\/]*\.jsonl$/;
-
 /** Codex CLI rollouts (`${CODEX_HOME:-~/.codex}/sessions/…`): append-only JSONL. */
 export const codexLogSource: LogSource<CodexLogState> = {
   source: SOURCE,
   tool: 'codex',
   appendOnly: true,
-  accept: (path) => ROLLOUT.test(path),
+  accept: isCodexRollout,
   parse: parseCodexLog,
 };

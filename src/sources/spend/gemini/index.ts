@@ -1,10 +1,8 @@
+import { isGeminiRecording } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
 
 export { MAX_TOKENS_PER_REQUEST, normalise, parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
-
-/** `<projectHash>/chats/*.json[l]`, and subagents' `chats/<parent session>/<id>.jsonl`. */
-const RECORDING = /(^|[\\/])chats[\\/]([^\\/]+[\\/])?[^\\/]+\.jsonl?$/i;
 
 /**
  * Gemini CLI chat recordings (`${GEMINI_DATA_DIR:-~/.gemini/tmp}/<projectHash>/chats/`). Not append-only:
@@ -15,6 +13,6 @@ export const geminiLogSource: LogSource<GeminiLogState> = {
   source: SOURCE,
   tool: 'gemini-cli',
   appendOnly: false,
-  accept: (path) => RECORDING.test(path),
+  accept: isGeminiRecording,
   parse: parseGeminiLog,
 };

@@ -1,0 +1,304 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, type Stats } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { MileageError } from '../../domain/errors.js';
+import { formatUsd, usd } from '../../domain/money.js';
+import { formatProblem } from '../../domain/parse-result.js';
+import { loadBundle, machineId, writeBundle } from '../../ingest/agent-logs/bundle.js';
+import { ingestAgentLogs, type AgentLogSummary } from '../../ingest/agent-logs/ingest.js';
+import {
+  AGENT_TOOLS,
+  agentTool,
+  presentRoots,
+  acceptFor,
+  type AgentTool,
+} from '../../ingest/agent-logs/locations.js';
+import { nothingNew, rememberRun } from '../../ingest/agent-logs/manifest.js';
+import { finishIngest } from '../../ingest/finish.js';
+import { emptySummary } from '../../ingest/summary.js';
+import { resolveDbPath } from '../../store/open.js';
+import type { PricingSummary } from '../../ingest/pricing-pass.js';
+import { personalReport, type PersonalReport, type PersonalRow } from '../../metrics/personal.js';
+import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
+import { priceBookFor } from '../pricing.js';
+import { globalOptions, type Run } from '../run.js';
+import { printIngestSummary } from '../summary-output.js';
+import type { Terminal } from '../terminal.js';
+
+interface AgentOptions extends GlobalOptions {
+  actor?: string;
+}
+
+/** Whose logs these are: --actor, else MILEAGE_USER, else the git identity, else the login name. */
+function localIdentity(explicit: string | undefined): string | null {
+  if (explicit) return explicit;
+  if (process.env.MILEAGE_USER) return process.env.MILEAGE_USER;
+  try {
+    const email = execFileSync('git', ['config', '--global', 'user.email'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (email) return email;
+  } catch {
+    // no git, or no identity configured
+  }
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+type AgentContext = CommandContext & { afterClose: (() => void)[] };
+
+async function ingestTool(
+  ctx: AgentContext,
+  tool: AgentTool,
+  roots: string[],
+  explicit: boolean,
+  actor: string | null,
+  term: Terminal,
+): Promise<AgentLogSummary> {
+  const bar = term.progress(tool.name, 0);
+  const seen = new Map<string, Stats>();
+  try {
+    const source = { ...(await tool.load()), accept: acceptFor(tool, explicit) };
+    const summary = await ingestAgentLogs(ctx.db, source, roots, {
+      ...(actor ? { actorFor: () => actor } : {}),
+      machineId: machineId(),
+      onProgress: (done, total) => bar.update(done, total),
+      onSeen: (path, stat) => seen.set(path, stat),
+    });
+    ctx.afterClose.push(() => rememberRun(ctx.db.location, tool.source, roots, seen));
+    return summary;
+  } finally {
+    bar.done();
+  }
+}
+
+/** Price and refresh the ledger only when something new arrived: a no-op re-run stays instant. */
+async function finishIfChanged(ctx: CommandContext, changed: boolean): Promise<PricingSummary | null> {
+  return changed ? finishIngest(ctx.db, priceBookFor(ctx.directory)) : null;
+}
+
+function known(name: string): AgentTool {
+  const tool = agentTool(name);
+  if (!tool) throw new Error(`unknown agent tool ${name}`);
+  return tool;
+}
+
+function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, description: string): void {
+  const defaults = tool
+    .defaultRoots({}, '~')
+    .map((d) => d.replace(/^~/, '~'))
+    .join(', ');
+  globalOptions(ingest.command(tool.name).argument('[dir]', `folder or file (default ${defaults})`))
+    .option('--actor <email>', 'whose logs these are (default: MILEAGE_USER, then git user.email)')
+    .description(description)
+    .action((dir: string | undefined, opts: AgentOptions) =>
+      run(async (term) => {
+        const roots = dir ? [dir] : presentRoots(tool);
+        if (roots.length === 0) {
+          throw new MileageError(
+            'not_found',
+            `no ${tool.name} logs found (looked in ${tool.defaultRoots(process.env, '~').join(', ')})`,
+            `Pass the folder: \`mileage ingest ${tool.name} DIR\`.`,
+          );
+        }
+        const storePath = resolveDbPath(opts.db, process.env, process.cwd());
+        const quiet = nothingNew(storePath, tool.source, roots, acceptFor(tool, dir !== undefined));
+        if (quiet) {
+          // Nothing appended since the last run: answered from the manifest, without opening the store.
+          const summary = { ...emptySummary(tool.source), files: quiet.files };
+          printIngestSummary(term, summary, null, opts);
+          if (!opts.json) term.log(`  files: ${quiet.files} unchanged since the last run`);
+          return;
+        }
+        const ctx = await agentContext(opts);
+        try {
+          const summary = await ingestTool(
+            ctx,
+            tool,
+            roots,
+            dir !== undefined,
+            localIdentity(opts.actor),
+            term,
+          );
+          const pricing = await finishIfChanged(ctx, summary.records > 0);
+          printIngestSummary(term, summary, pricing, opts);
+          if (!opts.json) printIncremental(term, summary);
+        } finally {
+          await closeAgentContext(ctx);
+        }
+      }),
+    );
+}
+
+async function agentContext(opts: GlobalOptions): Promise<AgentContext> {
+  return { ...(await openContext(opts)), afterClose: [] };
+}
+
+/** Close the store, then note what was read: the manifest records the store as this run left it. */
+async function closeAgentContext(ctx: AgentContext): Promise<void> {
+  await ctx.db.close();
+  for (const after of ctx.afterClose) after();
+}
+
+function printIncremental(term: Terminal, s: AgentLogSummary): void {
+  term.log(
+    `  files: ${s.unchanged} unchanged, ${s.appended} appended (read from their last offset), ${s.whole} read whole`,
+  );
+}
+
+export function registerAgentLogs(program: Command, ingest: Command, run: Run): void {
+  registerToolIngest(
+    ingest,
+    run,
+    known('claude-code'),
+    'Claude Code transcripts (JSONL), one record per request',
+  );
+  registerToolIngest(ingest, run, known('codex'), 'Codex CLI rollouts, per-turn token deltas');
+  registerToolIngest(ingest, run, known('gemini'), 'Gemini CLI chat recordings');
+  registerToolIngest(ingest, run, known('copilot-cli'), 'GitHub Copilot CLI OpenTelemetry file export');
+
+  globalOptions(ingest.command('bundle').argument('<files...>', 'bundles written by `mileage export-logs`'))
+    .description("Another machine's agent-log requests (a request already stored counts once)")
+    .action((files: string[], opts: GlobalOptions) =>
+      run(async (term) => {
+        const ctx = await openContext(opts);
+        try {
+          let changed = false;
+          for (const file of files) {
+            if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
+            const summary = await loadBundle(ctx.db, file);
+            changed ||= summary.written > 0 || summary.records > 0;
+            const pricing = await finishIfChanged(ctx, changed);
+            printIngestSummary(term, summary, pricing, opts);
+          }
+        } finally {
+          await ctx.db.close();
+        }
+      }),
+    );
+
+  globalOptions(
+    program
+      .command('export-logs')
+      .requiredOption('--out <file>', 'bundle to write (gzipped JSONL)')
+      .option('--actor <email>', 'whose logs these are (default: MILEAGE_USER, then git user.email)'),
+  )
+    .description("Bundle this machine's agent-log usage (no prompt or code text) for the org's store")
+    .action((opts: AgentOptions & { out: string }) =>
+      run(async (term) => {
+        const ctx = await agentContext(opts);
+        try {
+          const user = localIdentity(opts.actor);
+          let changed = false;
+          for (const tool of AGENT_TOOLS) {
+            const roots = presentRoots(tool);
+            if (roots.length > 0)
+              changed ||= (await ingestTool(ctx, tool, roots, false, user, term)).records > 0;
+          }
+          await finishIfChanged(ctx, changed);
+          const head = await writeBundle(
+            ctx.db,
+            opts.out,
+            AGENT_TOOLS.map((t) => t.source),
+            { user, machineId: machineId() },
+          );
+          if (opts.json) term.out(JSON.stringify({ out: opts.out, ...head }, null, 2));
+          else
+            term.out(`${opts.out}: ${head.requests.toLocaleString('en-US')} requests from ${head.machineId}`);
+        } finally {
+          await closeAgentContext(ctx);
+        }
+      }),
+    );
+
+  globalOptions(program.command('scan').option('--actor <email>', 'whose logs these are'))
+    .description("Find this machine's agent logs, ingest them, and print your own spend report")
+    .action((opts: AgentOptions) =>
+      run(async (term) => {
+        const ctx = await agentContext(opts);
+        try {
+          const user = localIdentity(opts.actor);
+          const found: { tool: string; roots: string[]; summary: AgentLogSummary }[] = [];
+          for (const tool of AGENT_TOOLS) {
+            const roots = presentRoots(tool);
+            if (roots.length === 0) continue;
+            found.push({
+              tool: tool.name,
+              roots,
+              summary: await ingestTool(ctx, tool, roots, false, user, term),
+            });
+          }
+          const changed = found.some((f) => f.summary.records > 0);
+          await finishIfChanged(ctx, changed);
+          const report = await personalReport(ctx.db, {
+            since: opts.since ?? null,
+            until: opts.until ?? null,
+          });
+          if (opts.json) {
+            term.out(
+              JSON.stringify(
+                {
+                  sources: found.map((f) => ({
+                    ...f,
+                    summary: { ...f.summary, problems: f.summary.problems.length },
+                  })),
+                  report,
+                },
+                null,
+                2,
+              ),
+            );
+            return;
+          }
+          if (found.length === 0) {
+            term.warn('no Claude Code, Codex, Gemini CLI or Copilot CLI logs found on this machine');
+          }
+          for (const f of found) {
+            const s = f.summary;
+            term.log(
+              `${f.tool}: ${s.files} files in ${f.roots.join(', ')} (${s.unchanged} unchanged), ${s.written.toLocaleString('en-US')} new requests` +
+                (s.problems.length ? `, ${s.problems.length} bad lines skipped` : ''),
+            );
+            if (opts.verbose) for (const p of s.problems) term.log(`  ${formatProblem(p)}`);
+          }
+          printPersonal(term, report);
+        } finally {
+          await closeAgentContext(ctx);
+        }
+      }),
+    );
+}
+
+function printPersonal(term: Terminal, r: PersonalReport): void {
+  const money = (v: string) => formatUsd(usd(v));
+  const table = (title: string, rows: PersonalRow[], limit = 10) => {
+    if (rows.length === 0) return;
+    term.out(`\n${title}`);
+    const width = Math.min(48, Math.max(...rows.slice(0, limit).map((x) => x.key.length)));
+    for (const x of rows.slice(0, limit)) {
+      const name = x.key.length > width ? `…${x.key.slice(-(width - 1))}` : x.key.padEnd(width);
+      const unpriced = x.unpricedRecords > 0 ? `  (${x.unpricedRecords} unpriced)` : '';
+      term.out(
+        `  ${name}  ${money(x.cost).padStart(12)}  ${x.tokens.toLocaleString('en-US').padStart(16)} tokens${unpriced}`,
+      );
+    }
+    if (rows.length > limit) term.out(`  … ${rows.length - limit} more`);
+  };
+  term.out(
+    `Your agent spend: ${money(r.total.cost)} over ${r.total.requests.toLocaleString('en-US')} requests`,
+  );
+  table('By day (last 14)', r.byDay.slice(-14), 14);
+  table('By tool', r.byTool);
+  table('By model', r.byModel);
+  table('By repository', r.byRepo);
+  if (r.costPerMergedPr) {
+    term.out(`\nCost per merged PR: ${money(r.costPerMergedPr.perPr)} (${r.costPerMergedPr.prs} PRs)`);
+  } else {
+    term.out('\nCost per merged PR: needs delivery data (`mileage ingest git` in your repositories).');
+  }
+}

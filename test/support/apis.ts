@@ -32,14 +32,15 @@ function relayPage(items: unknown[], first: number, after: unknown) {
   return { pageInfo: { hasNextPage: end < items.length, endCursor: nodes.length ? `c${end}` : null }, nodes };
 }
 
-export function githubSearch(nodes: Item[]): Handler {
+/** `cap`: the most results one query string serves (GitHub's is 1,000), while issueCount tells them all. */
+export function githubSearch(nodes: Item[], cap = 1000): Handler {
   return (req) => {
     const v = vars(req.json);
     const since = /updated:>=(\S+)/.exec(String(v.q))?.[1];
     const matching = nodes
       .filter((n) => !since || (typeof n.updatedAt === 'string' && n.updatedAt >= since) || !n.updatedAt)
       .sort((a, b) => text(a, 'updatedAt').localeCompare(text(b, 'updatedAt')));
-    const page = relayPage(matching, Number(v.first), v.after);
+    const page = relayPage(matching.slice(0, cap), Number(v.first), v.after);
     return { json: { data: { search: { issueCount: matching.length, ...page } } } };
   };
 }

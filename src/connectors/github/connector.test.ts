@@ -119,6 +119,45 @@ describe('GitHub connector', () => {
     expect((await db.counts()).outcomes).toBe(5);
   });
 
+  it('past the search cap, continues with a query starting at the newest PR read', async () => {
+    const capped = await ReplayServer.start();
+    capped.route(
+      'POST',
+      '/graphql',
+      githubSearch(
+        nodes.filter((n) => 'number' in n),
+        3,
+      ),
+    );
+    try {
+      const db = await memoryDb();
+      const r = createGithubConnector(
+        sourceConfig('github', {
+          token_env: 'GH_TOKEN',
+          repos: ['acme/billing'],
+          base_url: capped.url,
+          page_size: 2,
+        }),
+        { env: { GH_TOKEN: TOKEN }, now: () => Date.parse('2026-07-10T00:00:00Z'), clock: fakeClock() },
+      );
+      if (!r.ok) throw new Error('bad settings');
+      const s = await runSync(db, r.value);
+      const windows = capped.requests.map(
+        (q) => /updated:>=(\S+)/.exec((q.json as { variables: { q: string } }).variables.q)?.[1],
+      );
+      expect([...new Set(windows)]).toEqual([
+        '2026-01-11T00:00:00Z',
+        '2026-07-03T16:00:01Z',
+        '2026-07-05T09:00:00Z',
+      ]);
+      // The PR at each restart's boundary is read twice and stored once.
+      expect(s).toMatchObject({ records: 7, alreadyStored: 2 });
+      expect((await db.counts()).outcomes).toBe(5);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('a missing token variable is a config error naming the variable, not a value', () => {
     expect(() =>
       createGithubConnector(sourceConfig('github', { token_env: 'NOPE_TOKEN', repos: ['a/b'] }), {

@@ -59,6 +59,15 @@ describe('Linear connector', () => {
     expect(s.records).toBe(3);
   });
 
+  it('a GraphQL error is an upstream error naming the endpoint and the first message', async () => {
+    server.script('POST', '/graphql', {
+      json: { errors: [{ message: 'Cannot query field "estimat" on type "Issue".' }] },
+    });
+    await expect(runSync(await memoryDb(), make())).rejects.toThrow(
+      /^POST 127\.0\.0\.1:\d+\/graphql: GraphQL error: Cannot query field "estimat" on type "Issue"\.$/,
+    );
+  });
+
   it('a sync killed after a page and resumed ends with exactly the records of an uninterrupted one', async () => {
     const r = await killAndResume(() => make(), 2);
     expect(r.cursorAfterKill.run?.next).toBe('c4');

@@ -9,6 +9,7 @@ import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
+import { registerSync } from './commands/sync.js';
 import { EXIT } from './exit-codes.js';
 import { makeRun } from './run.js';
 import { VERSION } from './version.js';
@@ -29,6 +30,7 @@ registerPrices(program, run);
 registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
+registerSync(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,13 @@ export interface Terminal {
   warn(text: string): void;
   color: boolean;
   progress(label: string, total: number): Progress;
+  /** Progress of unknown length (pages of an API): one status line, redrawn; only on a terminal. */
+  activity(label: string): Activity;
+}
+
+export interface Activity {
+  update(status: string): void;
+  done(): void;
 }
 
 export interface Progress {
@@ -73,6 +80,19 @@ export function processTerminal(): Terminal {
           }
         },
         done: () => started && bar.stop(),
+      };
+    },
+    activity(label) {
+      if (!interactive) return { update: () => undefined, done: () => undefined };
+      let drawn = false;
+      return {
+        update: (status) => {
+          process.stderr.write(`\r\u001b[2K${label} ${status}`);
+          drawn = true;
+        },
+        done: () => {
+          if (drawn) process.stderr.write('\r\u001b[2K');
+        },
       };
     },
   };

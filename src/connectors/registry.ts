@@ -1,0 +1,45 @@
+import { err, ok, type Result } from '../domain/result.js';
+import type { OrgFileIssue, SourceConfig } from '../org/index.js';
+import type { ConnectorDeps } from './config.js';
+import { createGithubConnector } from './github/connector.js';
+import { createGitlabConnector } from './gitlab/connector.js';
+import { createJiraConnector } from './jira/connector.js';
+import { createLinearConnector } from './linear/connector.js';
+import type { Connector } from './sync/connector.js';
+
+export type ConnectorFactory = (
+  source: SourceConfig,
+  deps: ConnectorDeps,
+) => Result<Connector, OrgFileIssue[]>;
+
+/** Every connector `mileage sync` knows, by type. Spend connectors join this table. */
+export const CONNECTOR_TYPES = {
+  github: createGithubConnector,
+  gitlab: createGitlabConnector,
+  jira: createJiraConnector,
+  linear: createLinearConnector,
+} as const satisfies Record<string, ConnectorFactory>;
+
+export type ConnectorType = keyof typeof CONNECTOR_TYPES;
+
+/** The connector type of a source: its `type` field, else its name. Null for sources that are not synced. */
+export function connectorType(source: SourceConfig): Result<ConnectorType | null, OrgFileIssue[]> {
+  const declared = source.config.type;
+  const known = (t: string): t is ConnectorType => Object.hasOwn(CONNECTOR_TYPES, t);
+  if (declared === undefined) return ok(known(source.name) ? source.name : null);
+  if (typeof declared === 'string' && known(declared)) return ok(declared);
+  return err([
+    source.issueAt(
+      ['type'],
+      `unknown connector type: expected one of ${Object.keys(CONNECTOR_TYPES).join(', ')}`,
+    ),
+  ]);
+}
+
+export function createConnector(
+  type: ConnectorType,
+  source: SourceConfig,
+  deps: ConnectorDeps,
+): Result<Connector, OrgFileIssue[]> {
+  return CONNECTOR_TYPES[type](source, deps);
+}

@@ -1,0 +1,165 @@
+import { recordId } from '../../../domain/ids.js';
+import type { ChangeSize, OutcomeRecord } from '../../../domain/outcome.js';
+import type { ParseResult, Problem } from '../../../domain/parse-result.js';
+import { sizePoints } from '../../../domain/points.js';
+import { detectAiMarkers } from '../ai-markers.js';
+import { categoryOf } from '../categories.js';
+import { notAPage, parseEachItem } from '../../each-item.js';
+import { ticketKeys } from '../ticket-keys.js';
+import {
+  mergeRequestSchema,
+  mrCommitSchema,
+  mrDiffSchema,
+  type MergeRequest,
+  type MrCommit,
+  type MrDiff,
+} from './schema.js';
+
+export const SOURCE = 'gitlab';
+export const DEFAULT_REWORK_LABELS: readonly string[] = ['rework', 'regression'];
+
+export interface GitlabContext {
+  file: string;
+  /** The project path to use when an MR has no web_url. */
+  repo?: string | undefined;
+  /** Raw commit lists (GET …/merge_requests/:iid/commits) by iid; an MR without one has no commit evidence. */
+  commits?: ReadonlyMap<number, unknown>;
+  /** Raw diff lists (GET …/merge_requests/:iid/diffs) by iid; an MR without one has no size. */
+  diffs?: ReadonlyMap<number, unknown>;
+  reworkLabels?: readonly string[] | undefined;
+}
+
+/** `https://gitlab.example.com/acme/billing/-/merge_requests/77` → `acme/billing`. */
+export function projectPath(webUrl: string | undefined): string | null {
+  if (!webUrl) return null;
+  try {
+    const path = new URL(webUrl).pathname.split('/-/')[0]?.replace(/^\/+/, '');
+    return path ? decodeURIComponent(path) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Added and deleted lines of one file's hunks (`+`/`-` lines; `\ No newline` and context ignored). */
+export function countDiffLines(diff: string): { additions: number; deletions: number } {
+  let additions = 0;
+  let deletions = 0;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('+++ ') || line.startsWith('--- ')) continue;
+    if (line.startsWith('+')) additions++;
+    else if (line.startsWith('-')) deletions++;
+  }
+  return { additions, deletions };
+}
+
+/** Validates one of the per-MR lists item by item; bad items become problems, good ones are kept. */
+function list<T>(
+  raw: unknown,
+  schema: typeof mrCommitSchema | typeof mrDiffSchema,
+  at: { file: string; path: string },
+  problems: Problem[],
+): T[] | null {
+  if (raw === undefined) return null;
+  if (!Array.isArray(raw)) {
+    problems.push({ file: at.file, line: null, field: at.path, message: 'expected an array' });
+    return null;
+  }
+  const r = parseEachItem(raw, schema, at, (x) => x as T);
+  problems.push(...r.problems);
+  return r.records;
+}
+
+function sizeOf(diffs: MrDiff[]): ChangeSize {
+  let additions = 0;
+  let deletions = 0;
+  let effectiveLines = 0;
+  for (const d of diffs) {
+    const n = countDiffLines(d.diff);
+    additions += n.additions;
+    deletions += n.deletions;
+    if (d.generated_file !== true) effectiveLines += n.additions + n.deletions;
+  }
+  return { additions, deletions, files: diffs.length, effectiveLines };
+}
+
+function aiTools(mr: MergeRequest, commits: MrCommit[]): string[] {
+  const tools = new Set<string>();
+  for (const c of commits)
+    detectAiMarkers({
+      message: c.message,
+      authorName: c.author_name ?? undefined,
+      authorEmail: c.author_email ?? undefined,
+    }).forEach((t) => tools.add(t));
+  if (mr.author)
+    detectAiMarkers({ message: '', authorLogin: mr.author.username }).forEach((t) => tools.add(t));
+  return [...tools];
+}
+
+function openedAt(mr: MergeRequest, commits: MrCommit[]): Date {
+  let first = new Date(mr.created_at);
+  for (const c of commits)
+    if (c.authored_date && new Date(c.authored_date) < first) first = new Date(c.authored_date);
+  return first;
+}
+
+/**
+ * Merged MRs from a page of GET /projects/:id/merge_requests (reference §8.2), with each MR's commits
+ * (AI markers on every commit, trailers included) and diffs (size) when given. Unmerged MRs are skipped.
+ * Titles are read for ticket keys and reverts, diffs for line counts; neither is stored.
+ */
+export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): ParseResult<OutcomeRecord> {
+  if (!Array.isArray(page)) return notAPage(ctx.file, null, 'expected an array of merge requests');
+  const reworkLabels = (ctx.reworkLabels ?? DEFAULT_REWORK_LABELS).map((l) => l.toLowerCase());
+  const extra: Problem[] = [];
+  const result = parseEachItem(
+    page,
+    mergeRequestSchema,
+    { file: ctx.file, path: '' },
+    (mr, i): OutcomeRecord | null => {
+      if (!mr.merged_at) return null;
+      const commits =
+        list<MrCommit>(
+          ctx.commits?.get(mr.iid),
+          mrCommitSchema,
+          { file: ctx.file, path: `[${i}].commits` },
+          extra,
+        ) ?? [];
+      const diffs = list<MrDiff>(
+        ctx.diffs?.get(mr.iid),
+        mrDiffSchema,
+        { file: ctx.file, path: `[${i}].diffs` },
+        extra,
+      );
+      const size = diffs === null ? null : sizeOf(diffs);
+      const tools = aiTools(mr, commits);
+      const reworkLabel = mr.labels.find((l) => reworkLabels.includes(l.trim().toLowerCase()));
+      const revert = mr.title.startsWith('Revert "');
+      const { category, workType } = categoryOf(mr.labels);
+      return {
+        id: recordId(SOURCE, mr.project_id, mr.iid),
+        source: SOURCE,
+        kind: 'pr_merged',
+        at: new Date(mr.merged_at),
+        openedAt: openedAt(mr, commits),
+        actor: mr.author?.username ?? null,
+        repo: projectPath(mr.web_url) ?? ctx.repo ?? null,
+        ref: String(mr.iid),
+        headBranch: mr.source_branch ?? null,
+        linkedTickets: ticketKeys(mr.title, mr.source_branch ?? ''),
+        size,
+        points: size === null ? null : sizePoints(size.effectiveLines, size.files),
+        pointsBasis: size === null ? null : 'size_model',
+        aiAssisted: tools.length > 0,
+        aiEvidence: tools.length ? `commit markers: ${tools.join(', ')}` : null,
+        rework: revert || reworkLabel !== undefined,
+        reworkReason: revert ? 'revert' : reworkLabel !== undefined ? `label:${reworkLabel}` : null,
+        category,
+        workType,
+        workflow: null,
+        count: 1,
+        value: null,
+      };
+    },
+  );
+  return { records: result.records, problems: [...result.problems, ...extra] };
+}

@@ -2,9 +2,10 @@
  * `npm run bench`: benchmarks that print figures (never assertions). Each issue's bar names what to measure
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
+import { benchClaudeCode } from './claude-code.js';
 import { benchDemo } from './demo.js';
 
-const benches: Record<string, () => Promise<void>> = { demo: benchDemo };
+const benches: Record<string, () => Promise<void>> = { demo: benchDemo, 'claude-code': benchClaudeCode };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

@@ -1,0 +1,206 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../src/store/open.js';
+import { ensureClaudeCorpus, DEFAULT_CLAUDE_CORPUS, type ClaudeCorpusTruth } from './corpus/claude-code.js';
+
+/**
+ * Issue 3's bars, side by side with ccusage 20.0.24 on the same corpus in the same run:
+ * - totals: tokens by type and cost by day equal what `ccusage claude daily --json --offline` reports,
+ *   every difference explained (and checked against the generator's own account of what it wrote);
+ * - speed: a full ingest in at most 1/5 of ccusage's wall time, peak memory at most 600 MB;
+ * - a re-run with nothing new in at most 0.3 s.
+ * The corpus (≈1.4 GB) and the peer are cached under $MILEAGE_BENCH_DIR (default: the temp folder).
+ */
+const CCUSAGE = 'ccusage@20.0.24';
+const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+
+interface Timed {
+  seconds: number;
+  peakMb: number | null;
+  stdout: string;
+  status: number | null;
+  stderr: string;
+}
+
+/** Wall time and peak RSS of a child process (GNU time when present, else wall time only). */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const gnuTime = existsSync('/usr/bin/time');
+  const t = performance.now();
+  const r = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '__peak_kb=%M', command, ...args], {
+        env,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      })
+    : spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t) / 1000;
+  const peak = /__peak_kb=(\d+)/.exec(r.stderr)?.[1];
+  return {
+    seconds,
+    peakMb: peak ? Number(peak) / 1024 : null,
+    stdout: r.stdout,
+    status: r.status,
+    stderr: r.stderr.replace(/__peak_kb=\d+\n?/, ''),
+  };
+}
+
+function ccusageBinary(dir: string): string {
+  const bin = join(dir, 'peers', 'node_modules', '.bin', 'ccusage');
+  if (!existsSync(bin)) {
+    mkdirSync(join(dir, 'peers'), { recursive: true });
+    console.log(`installing ${CCUSAGE} for the side-by-side run…`);
+    const r = spawnSync('npm', ['install', '--prefix', join(dir, 'peers'), '--no-save', CCUSAGE], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error(`could not install ${CCUSAGE}`);
+  }
+  return bin;
+}
+
+interface Day {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  cost: number;
+}
+
+interface CcusageDaily {
+  daily: {
+    date: string;
+    inputTokens: number;
+    outputTokens: number;
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+    totalCost: number;
+  }[];
+}
+
+export async function benchClaudeCode(): Promise<void> {
+  const dir = process.env.MILEAGE_BENCH_DIR ?? join(tmpdir(), 'mileage-bench');
+  const corpus = join(dir, 'claude-corpus');
+  let t = performance.now();
+  const truth = ensureClaudeCorpus(corpus, DEFAULT_CLAUDE_CORPUS);
+  console.log(
+    `corpus: ${truth.files} files, ${(truth.bytes / 1e9).toFixed(2)} GB, ${truth.assistantLines.toLocaleString('en-US')} assistant lines, ${truth.requests.toLocaleString('en-US')} distinct requests, ${truth.badLines} damaged lines (ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+  );
+  if (!existsSync(CLI)) throw new Error('run `npm run build` first');
+  const env = { ...process.env, TZ: 'UTC', CLAUDE_CONFIG_DIR: corpus };
+
+  const peer = timed(
+    ccusageBinary(dir),
+    ['claude', 'daily', '--json', '--offline', '--timezone', 'UTC'],
+    env,
+  );
+  if (peer.status !== 0) throw new Error(`ccusage failed: ${peer.stderr}`);
+  const work = mkdtempSync(join(tmpdir(), 'mileage-bench-cc-'));
+  try {
+    const store = join(work, 'bench.duckdb');
+    const args = [CLI, 'ingest', 'claude-code', join(corpus, 'projects'), '--db', store, '--json'];
+    const full = timed(process.execPath, args, env);
+    if (full.status !== 0) throw new Error(`mileage failed: ${full.stderr}`);
+    const rerun = timed(process.execPath, args, env);
+
+    const row = (label: string, r: Timed, bar = '') =>
+      console.log(
+        `${label.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   peak ${r.peakMb === null ? 'n/a' : `${r.peakMb.toFixed(0)} MB`}${bar}`,
+      );
+    row('ccusage claude daily (peer)', peer);
+    row(
+      'mileage ingest claude-code, full',
+      full,
+      `   = ${(full.seconds / peer.seconds).toFixed(2)}x of ccusage (bar ≤ 0.20x, ≤ 600 MB)`,
+    );
+    row('mileage ingest, re-run, nothing new', rerun, '   (bar ≤ 0.3 s)');
+
+    const db = await openStore(store);
+    const ours = new Map<string, Day>();
+    for (const r of await db.query(
+      `SELECT CAST(day AS VARCHAR) AS day, sum(input_tokens)::BIGINT AS i, sum(cache_read_tokens)::BIGINT AS cr,
+         sum(cache_write_tokens)::BIGINT AS cw, sum(output_tokens)::BIGINT AS o,
+         CAST(sum(coalesce(cost, est_cost)) AS DOUBLE) AS cost
+       FROM usage_identity WHERE source = 'claude-code-logs' GROUP BY day`,
+    )) {
+      ours.set(String(r.day), {
+        input: Number(r.i),
+        cacheRead: Number(r.cr),
+        cacheWrite: Number(r.cw),
+        output: Number(r.o),
+        cost: Number(r.cost),
+      });
+    }
+    await db.close();
+    compare(truth, ours, JSON.parse(peer.stdout) as CcusageDaily);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Per day and token type: Mileage against the generator's truth (must be equal) and against ccusage (explained). */
+function compare(truth: ClaudeCorpusTruth, ours: Map<string, Day>, peer: CcusageDaily): void {
+  const types = ['input', 'cacheRead', 'cacheWrite', 'output'] as const;
+  const sum = (f: (d: Day) => number, days: Iterable<Day>) => [...days].reduce((a, d) => a + f(d), 0);
+  const theirs = new Map<string, Day>(
+    peer.daily.map((d) => [
+      d.date,
+      {
+        input: d.inputTokens,
+        cacheRead: d.cacheReadTokens,
+        cacheWrite: d.cacheCreationTokens,
+        output: d.outputTokens,
+        cost: d.totalCost,
+      },
+    ]),
+  );
+  let truthMismatch = 0;
+  for (const [day, t] of Object.entries(truth.byDay)) {
+    const o = ours.get(day);
+    if (
+      !o ||
+      o.input !== t.input ||
+      o.cacheRead !== t.cacheRead ||
+      o.cacheWrite !== t.cacheWrite ||
+      o.output !== t.output
+    )
+      truthMismatch += 1;
+  }
+  console.log(
+    `\ntokens by day vs the generator's truth: ${truthMismatch === 0 ? 'equal on every day' : `${truthMismatch} day(s) differ`} (${Object.keys(truth.byDay).length} days)`,
+  );
+  let equalDays = 0;
+  const diffs: string[] = [];
+  for (const [day, o] of ours) {
+    const c = theirs.get(day);
+    if (!c) {
+      diffs.push(`${day}: missing in ccusage`);
+      continue;
+    }
+    const d = types.filter((k) => o[k] !== c[k]);
+    if (d.length === 0) equalDays += 1;
+    else
+      diffs.push(
+        `${day}: ${d.map((k) => `${k} mileage ${o[k]} vs ccusage ${c[k]} (${c[k] - o[k] > 0 ? '+' : ''}${c[k] - o[k]})`).join(', ')}`,
+      );
+  }
+  console.log(`tokens by day vs ccusage: ${equalDays} of ${ours.size} days equal on every token type`);
+  for (const line of diffs.slice(0, 10)) console.log(`  ${line}`);
+  const absurd = truth.badLines; // damaged lines include the 50M-output lines ccusage counts and Mileage rejects
+  const outputGap = sum((d) => d.output, theirs.values()) - sum((d) => d.output, ours.values());
+  console.log(
+    `  output tokens ccusage − mileage = ${outputGap.toLocaleString('en-US')}: lines with an absurd count (50,000,000 output tokens in one request), rejected by Mileage as corrupt, counted by ccusage (${absurd} damaged lines in the corpus, invalid JSON and truncated ones included)`,
+  );
+  const ourCost = sum((d) => d.cost, ours.values());
+  const theirCost = sum((d) => d.cost, theirs.values());
+  console.log(
+    `cost: mileage $${ourCost.toFixed(2)} vs ccusage $${theirCost.toFixed(2)} (ccusage − mileage = $${(theirCost - ourCost).toFixed(2)}; ccusage prices the absurd lines' output too)`,
+  );
+  let costDays = 0;
+  for (const [day, o] of ours) {
+    const c = theirs.get(day);
+    if (c && Math.abs(c.cost - o.cost) < 0.005) costDays += 1;
+  }
+  console.log(`cost by day within half a cent: ${costDays} of ${ours.size} days`);
+}

@@ -82,7 +82,7 @@ interface CcusageDaily {
 export async function benchClaudeCode(): Promise<void> {
   const dir = process.env.MILEAGE_BENCH_DIR ?? join(tmpdir(), 'mileage-bench');
   const corpus = join(dir, 'claude-corpus');
-  let t = performance.now();
+  const t = performance.now();
   const truth = ensureClaudeCorpus(corpus, DEFAULT_CLAUDE_CORPUS);
   console.log(
     `corpus: ${truth.files} files, ${(truth.bytes / 1e9).toFixed(2)} GB, ${truth.assistantLines.toLocaleString('en-US')} assistant lines, ${truth.requests.toLocaleString('en-US')} distinct requests, ${truth.badLines} damaged lines (ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`,

@@ -4,8 +4,13 @@
  */
 import { benchClaudeCode } from './claude-code.js';
 import { benchDemo } from './demo.js';
+import { benchOtlp } from './otlp.js';
 
-const benches: Record<string, () => Promise<void>> = { demo: benchDemo, 'claude-code': benchClaudeCode };
+const benches: Record<string, () => Promise<void>> = {
+  demo: benchDemo,
+  'claude-code': benchClaudeCode,
+  otlp: benchOtlp,
+};
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

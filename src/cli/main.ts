@@ -8,6 +8,7 @@ import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
 import { EXIT } from './exit-codes.js';
@@ -31,6 +32,7 @@ registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
 registerSync(program, run);
+registerServe(program, run);
 
 try {
   await program.parseAsync(process.argv);

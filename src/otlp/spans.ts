@@ -1,0 +1,148 @@
+import { recordId } from '../domain/ids.js';
+import type { UsageRecord } from '../domain/usage.js';
+import { totalTokens } from '../domain/usage.js';
+import { attributes, CountError, firstCount, firstText, isBad, text, type Attributes } from './attributes.js';
+import { agentOf, emptyDecoded, reject, type Decoded } from './decoded.js';
+import { envelopeItems, hexId, nanosToDate, type Item } from './envelope.js';
+import { actorOf } from './identity.js';
+import { MAX_TOKENS_PER_REQUEST } from './limits.js';
+
+export const OTLP_GENAI = 'otlp';
+
+/**
+ * GenAI semantic-convention names (reference §3.2), current first, deprecated and common non-standard
+ * aliases after: the first one present wins.
+ */
+const NAMES = {
+  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
+  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
+  cacheRead: [
+    'gen_ai.usage.cache_read.input_tokens',
+    'gen_ai.usage.cache_read_input_tokens',
+    'gen_ai.usage.input_tokens.cached',
+  ],
+  cacheWrite: [
+    'gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_write.input_tokens',
+    'gen_ai.usage.cache_creation_input_tokens',
+  ],
+  reasoning: ['gen_ai.usage.reasoning.output_tokens'],
+  provider: ['gen_ai.provider.name', 'gen_ai.system'],
+  model: ['gen_ai.response.model', 'gen_ai.request.model'],
+  session: ['gen_ai.conversation.id', 'session.id'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Operations that are one model call. Agent and workflow spans sum their children's usage: never counted. */
+const INFERENCE = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
+
+/** Semantic-convention provider names → Mileage's (the pricing module's aliases take it from there). */
+const PROVIDERS = {
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  'aws.bedrock': 'aws',
+  'azure.ai.openai': 'azure-openai',
+  'azure.ai.inference': 'azure-ai',
+  mistral_ai: 'mistral',
+  x_ai: 'xai',
+  moonshot_ai: 'moonshot',
+  'ibm.watsonx.ai': 'ibm',
+} as const satisfies Record<string, string>;
+
+function providerName(raw: string | undefined): string | null {
+  if (!raw) return null;
+  return (PROVIDERS as Record<string, string>)[raw] ?? raw;
+}
+
+/**
+ * An ExportTraceServiceRequest (`/v1/traces`) to usage records: one per inference span (operation chat,
+ * generate_content, text_completion or embeddings, or no operation but usage attributes), id from trace
+ * and span id, so a retried export counts once. Spans of Claude Code, Codex and Gemini CLI are skipped: the
+ * same requests arrive as their usage events, which carry more (Claude Code's cost). Spans without usage
+ * and every other span are ignored. Throws MalformedPayload on a broken envelope.
+ */
+export function decodeSpans(doc: unknown, file: string): Decoded {
+  const out = emptyDecoded();
+  const items = envelopeItems(doc, { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' });
+  out.items = items.length;
+  for (const item of items) decodeSpan(item, file, out);
+  return out;
+}
+
+function decodeSpan(item: Item, file: string, out: Decoded): void {
+  const service = text(item.scope.resource, 'service.name');
+  if (agentOf(item, service) !== null) return;
+  const a = attributes(item.raw.attributes);
+  if (isBad(a)) {
+    reject(out, file, `${item.path}.${a.bad}`, 'not a KeyValue');
+    return;
+  }
+  const operation = text(a, 'gen_ai.operation.name');
+  if (operation !== undefined && !INFERENCE.has(operation)) return;
+  if (operation === undefined && !NAMES.input.some((k) => a.has(k)) && !NAMES.output.some((k) => a.has(k)))
+    return;
+  const traceId = hexId(item.raw.traceId);
+  const spanId = hexId(item.raw.spanId);
+  if (!traceId || !spanId) {
+    reject(out, file, `${item.path}.${traceId ? 'spanId' : 'traceId'}`, 'missing or not a hex id');
+    return;
+  }
+  const start = nanosToDate(item.raw.startTimeUnixNano);
+  const end = nanosToDate(item.raw.endTimeUnixNano) ?? start;
+  if (!start || !end) {
+    reject(out, file, `${item.path}.startTimeUnixNano`, 'missing or invalid time');
+    return;
+  }
+  try {
+    const record = toRecord(a, item.scope.resource, { traceId, spanId, start, end, service });
+    if (!record) return;
+    const total = totalTokens(record.tokens);
+    if (total > MAX_TOKENS_PER_REQUEST) {
+      reject(out, file, `${item.path}.attributes`, `absurd token count ${total} in one request`);
+      return;
+    }
+    out.records.push(record);
+  } catch (error) {
+    if (!(error instanceof CountError)) throw error;
+    reject(out, file, `${item.path}.attributes.${error.field}`, error.message);
+  }
+}
+
+function toRecord(
+  a: Attributes,
+  resource: Attributes,
+  s: { traceId: string; spanId: string; start: Date; end: Date; service: string | undefined },
+): UsageRecord | null {
+  const inputTotal = firstCount(a, NAMES.input) ?? 0;
+  const output = firstCount(a, NAMES.output) ?? 0;
+  const cacheRead = firstCount(a, NAMES.cacheRead) ?? 0;
+  const cacheWrite = firstCount(a, NAMES.cacheWrite) ?? 0;
+  const reasoning = firstCount(a, NAMES.reasoning) ?? 0;
+  if (inputTotal + output + cacheRead + cacheWrite === 0) return null;
+  // The conventions count cache reads and writes inside input_tokens (OpenAI's and Gemini's meaning). An
+  // emitter whose input is smaller than its cache tokens is using Anthropic's meaning (input uncached).
+  const cached = cacheRead + cacheWrite;
+  const input = inputTotal >= cached ? inputTotal - cached : inputTotal;
+  const responseId = text(a, 'gen_ai.response.id');
+  const own = (key: string) => text(a, key) ?? text(resource, key);
+  return {
+    id: recordId(OTLP_GENAI, s.traceId, s.spanId),
+    source: OTLP_GENAI,
+    stream: null,
+    granularity: 'request',
+    start: s.start,
+    end: s.end,
+    tool: s.service ?? null,
+    provider: providerName(firstText(a, NAMES.provider)),
+    model: firstText(a, NAMES.model) ?? null,
+    tokens: { input, cacheRead, cacheWrite, output, reasoning: Math.min(reasoning, output) },
+    requests: 1,
+    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    dedupKey: responseId,
+    hints: {
+      actor: actorOf(a) ?? actorOf(resource),
+      sessionId: firstText(a, NAMES.session),
+      toolVersion: own('service.version'),
+    },
+  };
+}

@@ -17,6 +17,7 @@ import type { IngestSummary } from '../../ingest/summary.js';
 import { loadUsageFile } from '../../ingest/usage-file.js';
 import type { Db } from '../../store/db.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { registerIngestGit } from './ingest-git.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
@@ -54,6 +55,7 @@ function defaultClaudeDir(): string {
 
 export function registerIngest(program: Command, run: Run): void {
   const ingest = program.command('ingest').description('Load spend and delivery data from files');
+  registerIngestGit(ingest, run);
 
   globalOptions(
     ingest

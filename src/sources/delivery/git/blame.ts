@@ -45,6 +45,8 @@ export function blameRanges(
   const args = [
     'blame',
     '--porcelain',
+    // Without --root a root commit is a boundary, so lines of a repository's first commit would count as old.
+    '--root',
     `--since=@${youngSince}`,
     ...ranges.flatMap(([start, n]) => ['-L', `${start},+${n}`]),
     rev,

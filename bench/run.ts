@@ -3,8 +3,9 @@
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
 import { benchDemo } from './demo.js';
+import { benchGit } from './git.js';
 
-const benches: Record<string, () => Promise<void>> = { demo: benchDemo };
+const benches: Record<string, () => Promise<void>> = { demo: benchDemo, git: benchGit };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

@@ -16,8 +16,6 @@ export interface UnitSize {
   effectiveLines: number;
   /** Files that are not excluded (binary ones count: they are work, just not lines). */
   effectiveFiles: number;
-  /** Paths touched (old and new names), kept only for the units asked for. */
-  paths: string[] | null;
 }
 
 const SHA_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -44,7 +42,6 @@ export async function unitSizes(
   items: readonly DiffItem[],
   excluded: (path: string) => boolean,
   processes: number,
-  keepPaths: (sha: string) => boolean,
   onUnit?: () => void,
 ): Promise<Map<string, UnitSize>> {
   const sizes = new Map<string, UnitSize>();
@@ -60,7 +57,6 @@ export async function unitSizes(
           files: 0,
           effectiveLines: 0,
           effectiveFiles: 0,
-          paths: keepPaths(line) ? [] : null,
         };
         sizes.set(line, current);
         onUnit?.();
@@ -71,7 +67,6 @@ export async function unitSizes(
       current.additions += change.additions;
       current.deletions += change.deletions;
       current.files += 1;
-      current.paths?.push(change.path, ...(change.oldPath !== null ? [change.oldPath] : []));
       if (excluded(change.path)) continue;
       current.effectiveFiles += 1;
       if (!change.binary) current.effectiveLines += change.additions + change.deletions;
@@ -79,6 +74,12 @@ export async function unitSizes(
   };
   await Promise.all(chunks(items, processes).map(run));
   return sizes;
+}
+
+/** What a unit's patch says: the files it touched (old and new names), and the ranges it changed. */
+export interface UnitHunks {
+  paths: string[];
+  files: OldRanges[];
 }
 
 /** The lines a unit changed or deleted in one file, as ranges of the file at the unit's base. */
@@ -97,9 +98,9 @@ export async function changedRanges(
   repo: string,
   items: readonly DiffItem[],
   excluded: (path: string) => boolean,
-): Promise<Map<string, OldRanges[]>> {
-  const result = new Map<string, OldRanges[]>();
-  let unit: OldRanges[] | null = null;
+): Promise<Map<string, UnitHunks>> {
+  const result = new Map<string, UnitHunks>();
+  let unit: UnitHunks | null = null;
   let file: OldRanges | null = null;
   let oldPath: string | null = null;
   let skip = false;
@@ -114,7 +115,7 @@ export async function changedRanges(
       continue;
     }
     if (SHA_LINE.test(line)) {
-      unit = [];
+      unit = { paths: [], files: [] };
       result.set(line, unit);
       file = null;
       continue;
@@ -125,16 +126,24 @@ export async function changedRanges(
       skip = false;
       continue;
     }
+    // A pure rename has no ---/+++ lines; its names still say which files the unit touched.
+    const renamed = /^rename (?:from|to) (.*)$/.exec(line);
+    if (renamed) {
+      unit?.paths.push(unquoteSide(renamed[1] ?? '', ''));
+      continue;
+    }
     if (line.startsWith('--- ')) {
       oldPath = line === '--- /dev/null' ? null : unquoteSide(line.slice(4), 'a/');
+      if (oldPath !== null) unit?.paths.push(oldPath);
       continue;
     }
     if (line.startsWith('+++ ')) {
       const newPath = line === '+++ /dev/null' ? null : unquoteSide(line.slice(4), 'b/');
+      if (newPath !== null && newPath !== oldPath) unit?.paths.push(newPath);
       skip = oldPath === null || (newPath !== null && excluded(newPath));
       if (!skip && unit && oldPath !== null) {
         file = { path: oldPath, ranges: [] };
-        unit.push(file);
+        unit.files.push(file);
       }
       continue;
     }
@@ -146,7 +155,7 @@ export async function changedRanges(
       if (!skip && file && oldLeft > 0) file.ranges.push([Number(start), oldLeft]);
     }
   }
-  for (const files of result.values()) {
+  for (const { files } of result.values()) {
     for (let i = files.length - 1; i >= 0; i--) if (files[i]?.ranges.length === 0) files.splice(i, 1);
   }
   return result;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
-import { unitSizes, type UnitSize } from './diffs.js';
+import { changedRanges, unitSizes, type UnitHunks } from './diffs.js';
 import { DEFAULT_EXCLUDED_GLOBS, excludedPaths } from './effective-paths.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
@@ -46,11 +46,11 @@ const YOUNG_SECONDS = YOUNG_DAYS * 86_400;
  */
 function recentTouches(
   units: readonly MergedUnit[],
-  sizes: ReadonlyMap<string, UnitSize>,
+  hunks: ReadonlyMap<string, UnitHunks>,
 ): (path: string, index: number) => boolean {
   const byPath = new Map<string, number[]>();
   units.forEach((u, i) => {
-    for (const p of sizes.get(u.sha)?.paths ?? []) {
+    for (const p of hunks.get(u.sha)?.paths ?? []) {
       const list = byPath.get(p);
       if (list) list.push(i);
       else byPath.set(p, [i]);
@@ -118,36 +118,34 @@ export async function readMergedWork(
 
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());
-  const windowStart = repo.tipTime - options.reworkWindowDays * 86_400;
-  const inWindow = (u: MergedUnit) => options.reworkWindowDays > 0 && u.mergedAt >= windowStart;
-  // Paths are kept for the window and the YOUNG_DAYS before it: they tell which files can hold young lines.
-  const keep = new Set(
-    units
-      .filter((u) => options.reworkWindowDays > 0 && u.mergedAt >= windowStart - YOUNG_SECONDS)
-      .map((u) => u.sha),
-  );
   let sized = 0;
-  const sizes = await unitSizes(
-    repo.path,
-    units,
-    excluded,
-    processes,
-    (sha) => keep.has(sha),
-    () => onProgress?.('sizes', ++sized, units.length),
+  const sizing = unitSizes(repo.path, units, excluded, processes, () =>
+    onProgress?.('sizes', ++sized, units.length),
   );
-
-  const recent = recentTouches(units, sizes);
-  const churnUnits = units
-    .map((u, index) => ({ u, index }))
-    .filter(({ u }) => inWindow(u) && u.revertOf === null && u.base !== null)
-    .map(({ u, index }) => ({ ...u, mayBeYoung: (path: string) => recent(path, index) }));
-  let blamed = 0;
-  const churn = await measureChurn(repo.path, churnUnits, excluded, options.limits ?? REWORK_LIMITS, () =>
-    onProgress?.('rework', ++blamed, churnUnits.length),
-  );
+  // Churn runs beside sizing: its own patch stream covers the window and the YOUNG_DAYS before it, whose
+  // touched paths tell which files can hold young lines at all.
+  const windowStart = repo.tipTime - options.reworkWindowDays * 86_400;
+  const reworkOn = options.reworkWindowDays > 0;
+  const measuring = (async () => {
+    const patched = reworkOn
+      ? units.filter((u) => u.base !== null && u.mergedAt >= windowStart - YOUNG_SECONDS)
+      : [];
+    const hunks = await changedRanges(repo.path, patched, excluded);
+    const recent = recentTouches(units, hunks);
+    const churnUnits = units
+      .map((u, index) => ({ u, index }))
+      .filter(({ u }) => reworkOn && u.mergedAt >= windowStart && u.revertOf === null && u.base !== null)
+      .map(({ u, index }) => ({ ...u, mayBeYoung: (path: string) => recent(path, index) }));
+    let blamed = 0;
+    const churn = await measureChurn(repo.path, churnUnits, hunks, options.limits ?? REWORK_LIMITS, () =>
+      onProgress?.('rework', ++blamed, churnUnits.length),
+    );
+    return { churn, checked: churnUnits.length };
+  })();
+  const [sizes, { churn, checked }] = await Promise.all([sizing, measuring]);
   return {
     records: units.map((u) => outcomeOfUnit(repo.identity, u, sizes.get(u.sha), churn.get(u.sha))),
     commitsWalked: chain.length,
-    reworkChecked: churnUnits.length,
+    reworkChecked: checked,
   };
 }

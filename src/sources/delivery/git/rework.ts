@@ -1,5 +1,5 @@
 import { blameRanges } from './blame.js';
-import { changedRanges, type DiffItem, type OldRanges } from './diffs.js';
+import type { DiffItem, OldRanges, UnitHunks } from './diffs.js';
 
 /** A change is churn when most of the lines it changes or deletes are younger than this. */
 export const YOUNG_DAYS = 21;
@@ -61,23 +61,22 @@ export function boundedRanges(files: readonly OldRanges[], limits: ReworkLimits)
 
 /**
  * For each unit: how many of the lines it changed or deleted were blamed, and how many of those were
- * authored in the YOUNG_DAYS before its merge. Hunks come from one streamed `diff-tree -p -U0`; blames of
- * the changed ranges run on the unit's base (its first parent), a few at a time.
+ * authored in the YOUNG_DAYS before its merge. Hunks come from one streamed `diff-tree -p -U0`
+ * (changedRanges); blames of the changed ranges run on the unit's base (its first parent), a few at a time.
  */
 export async function measureChurn(
   repo: string,
   items: readonly ChurnItem[],
-  excluded: (path: string) => boolean,
+  hunks: ReadonlyMap<string, UnitHunks>,
   limits: ReworkLimits = REWORK_LIMITS,
   onUnit?: () => void,
 ): Promise<Map<string, Churn>> {
-  const hunks = await changedRanges(repo, items, excluded);
   const churn = new Map<string, Churn>();
   const tasks: (() => Promise<void>)[] = [];
   for (const item of items) {
     const total: Churn = { lines: 0, young: 0 };
     churn.set(item.sha, total);
-    const files = item.base ? boundedRanges(hunks.get(item.sha) ?? [], limits) : [];
+    const files = item.base ? boundedRanges(hunks.get(item.sha)?.files ?? [], limits) : [];
     if (files.length === 0) {
       tasks.push(() => Promise.resolve(onUnit?.()));
       continue;

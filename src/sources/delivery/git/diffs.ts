@@ -106,8 +106,9 @@ export async function changedRanges(
   let skip = false;
   let oldLeft = 0;
   let newLeft = 0;
-  const args = ['diff-tree', '--stdin', '-r', '-M', '-p', '-U0', '--no-ext-diff', '--no-textconv'];
-  for await (const line of gitLines(repo, args, stdinFor(items.filter((i) => i.base !== null)))) {
+  // --root: a root commit's patch adds its files, which later units may then churn.
+  const args = ['diff-tree', '--stdin', '--root', '-r', '-M', '-p', '-U0', '--no-ext-diff', '--no-textconv'];
+  for await (const line of gitLines(repo, args, stdinFor(items))) {
     // Inside a hunk, every line is content until the header's counts are used up.
     if (oldLeft > 0 || newLeft > 0) {
       if (line.startsWith('-')) oldLeft -= 1;

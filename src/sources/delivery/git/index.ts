@@ -127,9 +127,7 @@ export async function readMergedWork(
   const windowStart = repo.tipTime - options.reworkWindowDays * 86_400;
   const reworkOn = options.reworkWindowDays > 0;
   const measuring = (async () => {
-    const patched = reworkOn
-      ? units.filter((u) => u.base !== null && u.mergedAt >= windowStart - YOUNG_SECONDS)
-      : [];
+    const patched = reworkOn ? units.filter((u) => u.mergedAt >= windowStart - YOUNG_SECONDS) : [];
     const hunks = await changedRanges(repo.path, patched, excluded);
     const recent = recentTouches(units, hunks);
     const churnUnits = units

@@ -15,6 +15,7 @@ import { loadUsageFile } from '../../ingest/usage-file.js';
 import type { Db } from '../../store/db.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { registerAgentLogs } from './agent-logs.js';
+import { registerIngestGit } from './ingest-git.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
@@ -38,6 +39,7 @@ function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<
 
 export function registerIngest(program: Command, run: Run): void {
   const ingest = program.command('ingest').description('Load spend and delivery data from files');
+  registerIngestGit(ingest, run);
 
   registerAgentLogs(program, ingest, run);
 

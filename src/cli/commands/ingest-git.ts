@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import { MileageError } from '../../domain/errors.js';
+import { parseDay } from '../../domain/time.js';
+import { finishIngest } from '../../ingest/finish.js';
+import { ingestGit, type GitIngestSummary } from '../../ingest/git.js';
+import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
+import { openContext, type GlobalOptions } from '../context.js';
+import { priceBookFor } from '../pricing.js';
+import { globalOptions, type Run } from '../run.js';
+import { printIngestSummary } from '../summary-output.js';
+import type { Progress, Terminal } from '../terminal.js';
+
+/** Days in a `--rework-window` unit; a month counts 30.5 days. */
+const UNIT_DAYS = { d: 1, w: 7, m: 30.5, y: 365 } as const;
+
+/** `6m`, `26w`, `180d`, `1y` or a number of days → whole days; `0` turns churn detection off. */
+export function parseWindow(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([dwmy]?)$/.exec(text.trim());
+  if (!m) {
+    throw new MileageError(
+      'usage',
+      `--rework-window expects a length such as 6m, 26w or 180d, got "${text}"`,
+    );
+  }
+  const unit = (m[2] || 'd') as keyof typeof UNIT_DAYS;
+  return Math.round(Number(m[1]) * UNIT_DAYS[unit]);
+}
+
+interface GitOptions extends GlobalOptions {
+  reworkWindow: string;
+  full?: boolean;
+  exclude?: string[];
+  defaultExcludes: boolean;
+}
+
+/** One progress bar per repository and phase, on stderr (drawn only on a terminal). */
+function progressReporter(term: Terminal) {
+  let key = '';
+  let bar: Progress | null = null;
+  let last = 0;
+  return {
+    update(repo: string, phase: string, done: number, total: number) {
+      if (total === 0) return;
+      if (`${repo} ${phase}` !== key) {
+        bar?.done();
+        key = `${repo} ${phase}`;
+        bar = term.progress(`${repo} ${phase}`, total);
+        last = 0;
+      }
+      bar?.tick(done - last);
+      last = done;
+    },
+    done() {
+      bar?.done();
+      bar = null;
+    },
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function registerIngestGit(ingest: Command, run: Run): void {
+  globalOptions(ingest.command('git').argument('[paths...]', 'repositories (default: the current folder)'))
+    .description(
+      'Merged work (merge, squash and rebase merges) on the default branch of local git repositories',
+    )
+    .option('--rework-window <length>', 'check merges this far back from the tip for churn (0: off)', '6m')
+    .option('--full', 'ignore the stored cursor and read the whole history again')
+    .option('--exclude <glob>', 'also exclude matching paths from effective lines (repeatable)', collect)
+    .option('--no-default-excludes', `do not exclude the default lockfile/vendored/generated globs`)
+    .addHelpText('after', `\nDefault exclusions: ${DEFAULT_EXCLUDED_GLOBS.join(' ')}`)
+    .action((paths: string[], opts: GitOptions) =>
+      run(async (term) => {
+        let since: Date | null = null;
+        if (opts.since) {
+          try {
+            since = parseDay(opts.since);
+          } catch {
+            throw new MileageError('usage', `--since expects a day as YYYY-MM-DD, got "${opts.since}"`);
+          }
+        }
+        const reworkWindowDays = parseWindow(opts.reworkWindow);
+        const ctx = await openContext(opts);
+        const progress = progressReporter(term);
+        try {
+          const summary: GitIngestSummary = await ingestGit(
+            ctx.db,
+            paths.length > 0 ? paths : ['.'],
+            {
+              since,
+              reworkWindowDays,
+              full: opts.full === true,
+              excludeGlobs: [
+                ...(opts.defaultExcludes ? DEFAULT_EXCLUDED_GLOBS : []),
+                ...(opts.exclude ?? []),
+              ],
+            },
+            (repo, phase, done, total) => progress.update(repo, phase, done, total),
+          );
+          progress.done();
+          const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
+          printIngestSummary(term, summary, pricing, opts);
+          if (!opts.json) {
+            for (const r of summary.repositories) {
+              term.out(
+                `  ${r.repo} (${r.branch.replace(/^refs\/(heads|remotes)\//, '')}, ${r.walk}): ${r.units} merged, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn)`,
+              );
+            }
+          }
+        } finally {
+          progress.done();
+          await ctx.db.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,120 @@
+import type { OutcomeRecord } from '../domain/outcome.js';
+import { isAncestor, openRepo, readMergedWork, type ReadPhase } from '../sources/delivery/git/index.js';
+import type { Db } from '../store/db.js';
+import { emptySummary, type IngestSummary } from './summary.js';
+
+export interface GitIngestOptions {
+  /** Only work merged at or after this instant. */
+  since?: Date | null;
+  /** Units merged this many days before a repository's tip are checked for churn (0: off). */
+  reworkWindowDays: number;
+  /** Ignore stored cursors and walk every repository's whole history. */
+  full?: boolean;
+  /** Paths excluded from effective lines (default: DEFAULT_EXCLUDED_GLOBS). */
+  excludeGlobs?: readonly string[];
+}
+
+export interface GitRepoSummary {
+  path: string;
+  /** `host/owner/name` of origin, else the folder. */
+  repo: string;
+  branch: string;
+  /** `incremental` after a stored cursor; `full` on the first run, with --full, or after a force push. */
+  walk: 'incremental' | 'full' | 'up-to-date';
+  commitsWalked: number;
+  units: number;
+  aiAssisted: number;
+  rework: number;
+  reworkChecked: number;
+}
+
+export type GitIngestSummary = IngestSummary & { repositories: GitRepoSummary[] };
+
+export type OnGitProgress = (repo: string, phase: ReadPhase, done: number, total: number) => void;
+
+/** Where a repository's cursor is kept: the last first-parent commit read, and the branch it was on. */
+export function cursorKey(repo: string): string {
+  return `git_cursor:${repo}`;
+}
+
+interface Cursor {
+  sha: string;
+  branch: string;
+}
+
+function readCursor(text: string | null): Cursor | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as Partial<Cursor>;
+    return typeof value.sha === 'string' && typeof value.branch === 'string'
+      ? { sha: value.sha, branch: value.branch }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records are appended in batches so a large history never sits in one insert. */
+const BATCH = 20_000;
+
+async function append(db: Db, records: readonly OutcomeRecord[], summary: IngestSummary): Promise<void> {
+  for (let i = 0; i < records.length; i += BATCH) {
+    const result = await db.appendOutcomes(records.slice(i, i + BATCH));
+    summary.written += result.written;
+    summary.alreadyStored += result.alreadyStored;
+  }
+}
+
+/**
+ * `mileage ingest git`: merged work on each repository's default branch, appended as pr_merged outcomes.
+ * A cursor per repository (the last first-parent commit read) makes re-runs walk only new commits; when
+ * the cursor is no longer in the branch's history (a force push), the whole history is read again, which
+ * stores nothing twice because ids are the repository and the commit. The cursor moves only after the
+ * records are stored, so a run stopped midway repeats its work rather than losing it.
+ */
+export async function ingestGit(
+  db: Db,
+  paths: readonly string[],
+  options: GitIngestOptions,
+  onProgress?: OnGitProgress,
+): Promise<GitIngestSummary> {
+  const summary: GitIngestSummary = { ...emptySummary('git'), repositories: [] };
+  for (const path of paths) {
+    const repo = await openRepo(path);
+    const stored = options.full ? null : readCursor(await db.getMeta(cursorKey(repo.identity)));
+    const usable =
+      stored !== null &&
+      stored.branch === repo.branch &&
+      (stored.sha === repo.tip || (await isAncestor(repo.path, stored.sha, repo.tip)));
+    const cursor = usable ? stored.sha : null;
+    const result =
+      cursor === repo.tip
+        ? { records: [], commitsWalked: 0, reworkChecked: 0 }
+        : await readMergedWork(
+            repo,
+            {
+              since: options.since ?? null,
+              cursor,
+              reworkWindowDays: options.reworkWindowDays,
+              excludeGlobs: options.excludeGlobs,
+            },
+            (phase, done, total) => onProgress?.(repo.identity, phase, done, total),
+          );
+    await append(db, result.records, summary);
+    await db.setMeta(cursorKey(repo.identity), JSON.stringify({ sha: repo.tip, branch: repo.branch }));
+    summary.files += 1;
+    summary.records += result.records.length;
+    summary.repositories.push({
+      path: repo.path,
+      repo: repo.identity,
+      branch: repo.branch,
+      walk: cursor === repo.tip ? 'up-to-date' : cursor ? 'incremental' : 'full',
+      commitsWalked: result.commitsWalked,
+      units: result.records.length,
+      aiAssisted: result.records.filter((r) => r.aiAssisted).length,
+      rework: result.records.filter((r) => r.rework).length,
+      reworkChecked: result.reworkChecked,
+    });
+  }
+  return summary;
+}

@@ -1,0 +1,67 @@
+import { recordId } from '../../../domain/ids.js';
+import { PR_KIND, type OutcomeRecord } from '../../../domain/outcome.js';
+import { sizePoints } from '../../../domain/points.js';
+import { ticketKeys } from '../ticket-keys.js';
+import { categoryOfWork } from './category.js';
+import type { UnitSize } from './diffs.js';
+import { churnReason, type Churn } from './rework.js';
+import type { MergedUnit } from './units.js';
+
+export const SOURCE = 'git';
+
+/** `commit markers: claude-code, cursor (2 of 5 commits)`. */
+function evidence(unit: MergedUnit): string | null {
+  if (unit.tools.length === 0) return null;
+  return `commit markers: ${unit.tools.join(', ')} (${unit.aiCommits} of ${unit.commitsChecked} commit${unit.commitsChecked === 1 ? '' : 's'})`;
+}
+
+/** The revert's target, shortened: `revert of 1a2b3c4d5e6f`, or `revert of "Add PDF export"`. */
+function revertReason(target: string): string {
+  return `revert of ${target.startsWith('"') ? target : target.slice(0, 12)}`;
+}
+
+/**
+ * The outcome record of a merged unit. The id is the repository identity and the unit's last commit, so
+ * re-reading history (a force push, a full walk) stores nothing twice. `churn` is absent for units outside
+ * the rework window: only reverts make them rework.
+ */
+export function outcomeOfUnit(
+  repo: string,
+  unit: MergedUnit,
+  size: UnitSize | undefined,
+  churn: Churn | undefined,
+): OutcomeRecord {
+  const reason = unit.revertOf !== null ? revertReason(unit.revertOf) : churnReason(churn);
+  const { category, workType } = categoryOfWork(unit.title, unit.headBranch);
+  return {
+    id: recordId(SOURCE, repo, unit.sha),
+    source: SOURCE,
+    kind: PR_KIND,
+    at: new Date(unit.mergedAt * 1000),
+    openedAt: new Date(Math.min(unit.firstCommitAt, unit.mergedAt) * 1000),
+    actor: unit.authorEmail || null,
+    repo,
+    ref: unit.ref,
+    headBranch: unit.headBranch,
+    linkedTickets: ticketKeys(unit.title, unit.headBranch ?? ''),
+    size: size
+      ? {
+          additions: size.additions,
+          deletions: size.deletions,
+          files: size.files,
+          effectiveLines: size.effectiveLines,
+        }
+      : null,
+    points: size ? sizePoints(size.effectiveLines, size.effectiveFiles) : null,
+    pointsBasis: size ? 'size_model' : null,
+    aiAssisted: unit.tools.length > 0,
+    aiEvidence: evidence(unit),
+    rework: reason !== null,
+    reworkReason: reason,
+    category,
+    workType,
+    workflow: null,
+    count: 1,
+    value: null,
+  };
+}

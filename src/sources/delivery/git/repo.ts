@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { MileageError } from '../../../domain/errors.js';
+import { gitOutput } from './run-git.js';
+
+/**
+ * A remote URL as `host/owner/name`, the same for every way of writing it:
+ * `git@github.com:acme/billing.git`, `https://user@github.com/acme/billing`, `ssh://git@github.com:22/acme/billing.git`.
+ * Null for local paths and file URLs, which name no shared repository.
+ */
+export function normaliseRemoteUrl(url: string): string | null {
+  const text = url.trim();
+  let host: string;
+  let path: string;
+  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(text);
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(text);
+  if (/^file:/i.test(text) || text.startsWith('/') || text.startsWith('.')) return null;
+  if (withScheme) [, host = '', path = ''] = withScheme;
+  else if (scp) [, host = '', path = ''] = scp;
+  else return null;
+  const clean = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/^\/+/, '');
+  return clean ? `${host.toLowerCase()}/${clean}` : null;
+}
+
+export interface RepoInfo {
+  /** The folder the user named, resolved. */
+  path: string;
+  /** `host/owner/name` of origin, else the repository's folder. */
+  identity: string;
+  /** The ref whose first-parent history is read (`refs/remotes/origin/main`, `refs/heads/master`, `HEAD`). */
+  branch: string;
+  tip: string;
+  /** Committer time of the tip (seconds): the end of the rework window. */
+  tipTime: number;
+}
+
+async function verify(path: string, ref: string): Promise<string | null> {
+  const sha = await gitOutput(path, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  return sha?.trim() || null;
+}
+
+/**
+ * The default branch: what origin/HEAD points at, else main or master (local, then origin's), else HEAD.
+ */
+export async function defaultBranch(path: string): Promise<{ branch: string; tip: string } | null> {
+  const originHead = (await gitOutput(path, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']))?.trim();
+  const candidates = [
+    ...(originHead ? [originHead] : []),
+    'refs/heads/main',
+    'refs/heads/master',
+    'refs/remotes/origin/main',
+    'refs/remotes/origin/master',
+    'HEAD',
+  ];
+  for (const branch of candidates) {
+    const tip = await verify(path, branch);
+    if (tip) return { branch, tip };
+  }
+  return null;
+}
+
+/** Opens a repository: its identity, default branch and tip. A folder that is no repository is an input error. */
+export async function openRepo(folder: string): Promise<RepoInfo> {
+  const path = resolve(folder);
+  const gitDir = await gitOutput(path, ['rev-parse', '--absolute-git-dir']);
+  if (gitDir === null) {
+    throw new MileageError(
+      'input',
+      `${path} is not a git repository (or git is not installed)`,
+      'Pass the folder of a clone: `mileage ingest git PATH`.',
+    );
+  }
+  const top = (await gitOutput(path, ['rev-parse', '--show-toplevel']))?.trim();
+  const origin = (await gitOutput(path, ['config', '--get', 'remote.origin.url']))?.trim();
+  const identity = (origin && normaliseRemoteUrl(origin)) || top || gitDir.trim();
+  const head = await defaultBranch(path);
+  if (!head) {
+    throw new MileageError('input', `${path}: the repository has no commits yet`);
+  }
+  const tipTime = Number((await gitOutput(path, ['show', '-s', '--format=%ct', head.tip]))?.trim());
+  return { path, identity, ...head, tipTime };
+}
+
+/** Whether `ancestor` is still in the history of `tip` (false after a force push dropped it). */
+export async function isAncestor(path: string, ancestor: string, tip: string): Promise<boolean> {
+  if ((await verify(path, ancestor)) === null) return false;
+  return (await gitOutput(path, ['merge-base', '--is-ancestor', ancestor, tip])) !== null;
+}

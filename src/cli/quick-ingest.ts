@@ -1,6 +1,9 @@
-import { agentTool, acceptFor, presentRoots } from '../ingest/agent-logs/locations.js';
+import { agentTool, acceptFor, presentRoots, type AgentTool } from '../ingest/agent-logs/locations.js';
 import { nothingNew } from '../ingest/agent-logs/manifest.js';
+import { emptySummary } from '../ingest/summary.js';
 import { resolveDbPath } from '../store/open-path.js';
+import { printIngestSummary } from './summary-output.js';
+import type { Terminal } from './terminal.js';
 
 /**
  * `mileage ingest <agent> [DIR]` when nothing was appended since the last run: answered from the manifest
@@ -33,23 +36,31 @@ export function quickIngest(argv: string[]): boolean {
   const roots = dir ? [dir] : presentRoots(tool);
   if (roots.length === 0) return false;
   const db = flags.get('--db');
-  const store = resolveDbPath(typeof db === 'string' ? db : undefined, process.env, process.cwd());
-  const quiet = nothingNew(store, tool.source, roots, acceptFor(tool, dir !== undefined));
+  const opts = { json: flags.get('--json') === true, verbose: flags.get('--verbose') === true };
+  return answerFromManifest(tool, roots, dir !== undefined, typeof db === 'string' ? db : undefined, opts, {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    log: (text) => process.stderr.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`warning: ${text}\n`),
+  });
+}
+
+/**
+ * The answer when the manifest shows every file as the last run left it and the store untouched since;
+ * false (and nothing printed) otherwise. Used by the early path above and by the command itself.
+ */
+export function answerFromManifest(
+  tool: AgentTool,
+  roots: string[],
+  explicit: boolean,
+  dbOption: string | undefined,
+  opts: { json?: boolean; verbose?: boolean },
+  term: Pick<Terminal, 'out' | 'log' | 'warn'>,
+): boolean {
+  const store = resolveDbPath(dbOption, process.env, process.cwd());
+  const quiet = nothingNew(store, tool.source, roots, acceptFor(tool, explicit));
   if (!quiet) return false;
-  if (flags.get('--json')) {
-    const summary = {
-      source: tool.source,
-      files: quiet.files,
-      unchanged: quiet.files,
-      records: 0,
-      written: 0,
-    };
-    process.stdout.write(
-      `${JSON.stringify({ ...summary, alreadyStored: 0, problems: [], pricing: null }, null, 2)}\n`,
-    );
-  } else {
-    process.stdout.write(`${tool.source}: ${quiet.files} files, 0 records, 0 written (0 already stored)\n`);
-    process.stderr.write(`  files: ${quiet.files} unchanged since the last run\n`);
-  }
+  const summary = { ...emptySummary(tool.source), files: quiet.files, unchanged: quiet.files };
+  printIngestSummary(term, summary, null, opts);
+  if (!opts.json) term.log(`  files: ${quiet.files} unchanged since the last run`);
   return true;
 }

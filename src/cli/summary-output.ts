@@ -5,7 +5,7 @@ import type { Terminal } from './terminal.js';
 
 /** The end-of-run summary of any ingestion: counts on stdout, problems summarised (listed with --verbose). */
 export function printIngestSummary(
-  term: Terminal,
+  term: Pick<Terminal, 'out' | 'log' | 'warn'>,
   summary: IngestSummary,
   pricing: PricingSummary | null,
   opts: { json?: boolean; verbose?: boolean },

@@ -14,14 +14,13 @@ import {
   acceptFor,
   type AgentTool,
 } from '../../ingest/agent-logs/locations.js';
-import { nothingNew, rememberRun } from '../../ingest/agent-logs/manifest.js';
+import { rememberRun } from '../../ingest/agent-logs/manifest.js';
 import { finishIngest } from '../../ingest/finish.js';
-import { emptySummary } from '../../ingest/summary.js';
-import { resolveDbPath } from '../../store/open.js';
 import type { PricingSummary } from '../../ingest/pricing-pass.js';
 import { personalReport, type PersonalReport, type PersonalRow } from '../../metrics/personal.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
+import { answerFromManifest } from '../quick-ingest.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
 import type { Terminal } from '../terminal.js';
@@ -89,10 +88,7 @@ function known(name: string): AgentTool {
 }
 
 function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, description: string): void {
-  const defaults = tool
-    .defaultRoots({}, '~')
-    .map((d) => d.replace(/^~/, '~'))
-    .join(', ');
+  const defaults = tool.defaultRoots({}, '~').join(', ');
   globalOptions(ingest.command(tool.name).argument('[dir]', `folder or file (default ${defaults})`))
     .option('--actor <email>', 'whose logs these are (default: MILEAGE_USER, then git user.email)')
     .description(description)
@@ -106,15 +102,8 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
             `Pass the folder: \`mileage ingest ${tool.name} DIR\`.`,
           );
         }
-        const storePath = resolveDbPath(opts.db, process.env, process.cwd());
-        const quiet = nothingNew(storePath, tool.source, roots, acceptFor(tool, dir !== undefined));
-        if (quiet) {
-          // Nothing appended since the last run: answered from the manifest, without opening the store.
-          const summary = { ...emptySummary(tool.source), files: quiet.files };
-          printIngestSummary(term, summary, null, opts);
-          if (!opts.json) term.log(`  files: ${quiet.files} unchanged since the last run`);
-          return;
-        }
+        // Nothing appended since the last run: answered from the manifest, without opening the store.
+        if (answerFromManifest(tool, roots, dir !== undefined, opts.db, opts, term)) return;
         const ctx = await agentContext(opts);
         try {
           const summary = await ingestTool(
@@ -168,14 +157,17 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
       run(async (term) => {
         const ctx = await openContext(opts);
         try {
-          let changed = false;
           for (const file of files) {
             if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
-            const summary = await loadBundle(ctx.db, file);
-            changed ||= summary.written > 0 || summary.records > 0;
-            const pricing = await finishIfChanged(ctx, changed);
-            printIngestSummary(term, summary, pricing, opts);
           }
+          const summaries = [];
+          for (const file of files) summaries.push(await loadBundle(ctx.db, file));
+          // Price and refresh the ledger once for all bundles, not once per bundle.
+          const pricing = await finishIfChanged(
+            ctx,
+            summaries.some((s) => s.records > 0),
+          );
+          for (const summary of summaries) printIngestSummary(term, summary, pricing, opts);
         } finally {
           await ctx.db.close();
         }

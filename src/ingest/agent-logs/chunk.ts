@@ -38,12 +38,17 @@ export function tailBefore(path: string, offset: number): Buffer {
   return readBytes(path, Math.max(0, offset - TAIL), offset);
 }
 
+export function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n += 1;
+  return n;
+}
+
 export function readChunk(path: string, from: number, size: number, firstLine: number): ReadChunk {
   const bytes = readBytes(path, from, size);
   const lastNewline = bytes.lastIndexOf(10);
   const consumed = lastNewline + 1;
-  let newlines = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines += 1;
+  const newlines = countNewlines(bytes);
   const problems: Problem[] = [];
   let text: string;
   try {

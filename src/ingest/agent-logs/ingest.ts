@@ -7,7 +7,7 @@ import type { LogSource } from '../../sources/spend/log-parser.js';
 import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import type { IngestSummary } from '../summary.js';
-import { readBytes, readChunk, tailBefore } from './chunk.js';
+import { countNewlines, readBytes, readChunk, tailBefore } from './chunk.js';
 import { resolveRepos } from './repos.js';
 
 /**
@@ -111,7 +111,7 @@ export async function ingestAgentLogs<S>(
     const problems = [...chunk.problems, ...parsed.problems];
     // An appended part of a file read in bulk before: its line numbers are known only now that we need them.
     if (problems.length > 0 && c.stored && c.stored.lines === null) {
-      const base = countNewlines(c.path, from);
+      const base = countNewlines(readBytes(c.path, 0, from));
       for (const p of problems) if (p.line !== null) p.line += base;
     }
     summary.problems.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
@@ -216,13 +216,6 @@ function lastNewlineEnd(path: string, size: number): number {
     if (i !== -1) return from + i + 1;
   }
   return 0;
-}
-
-function countNewlines(path: string, upto: number): number {
-  const bytes = readBytes(path, 0, upto);
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n += 1;
-  return n;
 }
 
 function unreadable(cause: unknown): string {

@@ -1,4 +1,3 @@
-import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import {
@@ -12,6 +11,8 @@ import {
 import type { Row, SqlParam } from '../db.js';
 import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from './claude-transcripts.js';
 import { csvText } from './csv.js';
+import { hashed } from './records.js';
+import { csvReader, sqlString } from './sql.js';
 
 /** What the agent-log store needs from the DuckDB store it lives in. */
 export interface DuckHost {
@@ -52,17 +53,10 @@ const STAGE_COLUMNS: Record<string, string> = {
 /** MILEAGE_TRACE=1 prints the time of each step of a bulk load on stderr (for benchmarks). */
 const trace = (label: string, since: number) => {
   if (process.env.MILEAGE_TRACE)
-    process.stderr.write(`${label}: ${((performance.now() - since) / 1000).toFixed(2)} s
-`);
+    process.stderr.write(`${label}: ${((performance.now() - since) / 1000).toFixed(2)} s\n`);
 };
-const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
-const columnsSpec = (columns: Record<string, string>) =>
-  `{${Object.entries(columns)
-    .map(([n, t]) => `${sqlString(n)}: ${sqlString(t)}`)
-    .join(', ')}}`;
-
 function identity(value: string | null | undefined): { hash: string | null; hint: string | null } {
-  return value ? { hash: identityHash(value), hint: redact(value) } : { hash: null, hint: null };
+  return value ? hashed(value) : { hash: null, hint: null };
 }
 
 function stageRow(r: UsageRecord): Record<string, string | number | boolean | null> {
@@ -162,6 +156,19 @@ FROM (
 ) d
 WHERE usage.id = d.id AND usage.replica AND usage.counted IS DISTINCT FROM d.counted`;
 
+const LOG_FILE_COLUMNS: Record<string, string> = {
+  path: 'VARCHAR',
+  source: 'VARCHAR',
+  size: 'BIGINT',
+  mtime_ms: 'DOUBLE',
+  inode: 'VARCHAR',
+  read_offset: 'BIGINT',
+  lines: 'BIGINT',
+  tail_hash: 'VARCHAR',
+  state: 'VARCHAR',
+  problems: 'BIGINT',
+};
+
 export class DuckAgentLogStore implements AgentLogStore {
   private staged = false;
 
@@ -184,13 +191,11 @@ export class DuckAgentLogStore implements AgentLogStore {
       const actor = identity(f.actor);
       return { path: f.path, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
     });
-    await this.host.withTempFile(
-      'files.csv',
-      csvText(rows, ['path', 'actor_hash', 'actor_hint', 'machine_id']),
-      (p) =>
-        this.host.run(
-          `CREATE OR REPLACE TEMP TABLE cc_files AS SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', all_varchar = true)`,
-        ),
+    await this.writeRows(
+      rows,
+      ['path', 'actor_hash', 'actor_hint', 'machine_id'],
+      'all_varchar',
+      (reader) => `CREATE OR REPLACE TEMP TABLE cc_files AS SELECT * FROM ${reader}`,
     );
     const t = performance.now();
     await this.host.run(transcriptGroupsSql(`[${files.map((f) => sqlString(f.path)).join(', ')}]`));
@@ -210,12 +215,7 @@ export class DuckAgentLogStore implements AgentLogStore {
   async stageRecords(records: readonly UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.ensureStage();
-    const names = Object.keys(STAGE_COLUMNS);
-    await this.host.withTempFile('stage.csv', csvText(records.map(stageRow), names), (p) =>
-      this.host.run(
-        `INSERT INTO agent_stage BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(STAGE_COLUMNS)})`,
-      ),
-    );
+    await this.stage(records.map(stageRow));
   }
 
   async stageBundleRows(
@@ -232,10 +232,27 @@ export class DuckAgentLogStore implements AgentLogStore {
       actor_hint: who.hint,
       machine_id: machineId,
     }));
-    await this.host.withTempFile('bundle.csv', csvText(full, Object.keys(STAGE_COLUMNS)), (p) =>
-      this.host.run(
-        `INSERT INTO agent_stage BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(STAGE_COLUMNS)})`,
-      ),
+    await this.stage(full);
+  }
+
+  private stage(rows: readonly Record<string, string | number | boolean | null>[]): Promise<void> {
+    return this.writeRows(
+      rows,
+      Object.keys(STAGE_COLUMNS),
+      STAGE_COLUMNS,
+      (reader) => `INSERT INTO agent_stage BY NAME SELECT * FROM ${reader}`,
+    );
+  }
+
+  /** Rows into the database through a CSV batch read by DuckDB (see csv.ts for why). */
+  private writeRows(
+    rows: readonly Record<string, string | number | boolean | null>[],
+    names: readonly string[],
+    columns: Record<string, string> | 'all_varchar',
+    statement: (reader: string) => string,
+  ): Promise<void> {
+    return this.host.withTempFile('rows.csv', csvText(rows, names), (path) =>
+      this.host.run(statement(csvReader(path, columns))),
     );
   }
 
@@ -248,10 +265,11 @@ export class DuckAgentLogStore implements AgentLogStore {
       const resolved = await resolveRepos(unknown.map((r) => r.cwd));
       const rows = [...resolved].map(([cwd, repo]) => ({ cwd, repo }));
       if (rows.length > 0)
-        await this.host.withTempFile('repos.csv', csvText(rows, ['cwd', 'repo']), (p) =>
-          this.host.run(
-            `INSERT OR REPLACE INTO cwd_repos SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', all_varchar = true)`,
-          ),
+        await this.writeRows(
+          rows,
+          ['cwd', 'repo'],
+          'all_varchar',
+          (reader) => `INSERT OR REPLACE INTO cwd_repos SELECT * FROM ${reader}`,
         );
     }
     await this.host.run('BEGIN TRANSACTION');
@@ -310,24 +328,11 @@ export class DuckAgentLogStore implements AgentLogStore {
       state: s.state,
       problems: s.problems,
     }));
-    const names = Object.keys(rows[0] ?? {});
-    await this.host.withTempFile('files.csv', csvText(rows, names), (p) =>
-      this.host.run(
-        `INSERT OR REPLACE INTO log_files BY NAME SELECT * FROM read_csv(${sqlString(p)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(
-          {
-            path: 'VARCHAR',
-            source: 'VARCHAR',
-            size: 'BIGINT',
-            mtime_ms: 'DOUBLE',
-            inode: 'VARCHAR',
-            read_offset: 'BIGINT',
-            lines: 'BIGINT',
-            tail_hash: 'VARCHAR',
-            state: 'VARCHAR',
-            problems: 'BIGINT',
-          },
-        )})`,
-      ),
+    await this.writeRows(
+      rows,
+      Object.keys(LOG_FILE_COLUMNS),
+      LOG_FILE_COLUMNS,
+      (reader) => `INSERT OR REPLACE INTO log_files BY NAME SELECT * FROM ${reader}`,
     );
   }
 

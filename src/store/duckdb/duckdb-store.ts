@@ -26,20 +26,10 @@ import { DuckAgentLogStore } from './agent-requests.js';
 import { ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { MIGRATIONS } from './schema.js';
+import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { readerSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
-
-/** A SQL string literal; only for values we control or have validated (time zones, temp paths). */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function columnsSpec(columns: Record<string, string>): string {
-  return `{${Object.entries(columns)
-    .map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`)
-    .join(', ')}}`;
-}
 
 export class DuckDbStore implements Db {
   readonly dialect = 'duckdb' as const;
@@ -182,11 +172,7 @@ export class DuckDbStore implements Db {
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
     if (records.length === 0) return { written: 0, alreadyStored: 0 };
     return this.withTempFile('batch.csv', usageCsv(records), (path) =>
-      this.appendStaged(
-        'usage',
-        `read_csv(${sqlString(path)}, header = true, quote = '"', escape = '"', nullstr = '', columns = ${columnsSpec(USAGE_JSON_COLUMNS)})`,
-        'start_at',
-      ),
+      this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), 'start_at'),
     );
   }
 

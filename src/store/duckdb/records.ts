@@ -10,7 +10,7 @@ import { csvText } from './csv.js';
  */
 // Few distinct people and keys recur across millions of records: hash each once.
 const hashes = new Map<string, { hash: string; hint: string }>();
-function hashed(value: string): { hash: string; hint: string } {
+export function hashed(value: string): { hash: string; hint: string } {
   let h = hashes.get(value);
   if (!h) {
     if (hashes.size > 100_000) hashes.clear();

@@ -9,6 +9,7 @@ import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
+import { registerWhatIf } from './commands/whatif.js';
 import { EXIT } from './exit-codes.js';
 import { makeRun } from './run.js';
 import { VERSION } from './version.js';
@@ -29,6 +30,7 @@ registerPrices(program, run);
 registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
+registerWhatIf(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -323,7 +323,7 @@ describe('what-if and coverage', () => {
   ) =>
     RATE[model] === undefined
       ? null
-      : usd(((t.input + t.cacheWrite + t.output + t.cacheRead / 10) * (RATE[model] as number)).toFixed(10));
+      : usd(((t.input + t.cacheWrite + t.output + t.cacheRead / 10) * RATE[model]).toFixed(10));
 
   it('whatif.reprice on Haiku halves the Sonnet spend and leaves the Haiku bot as it was', async () => {
     const t = await whatIf(ctx(), reprice, { model: 'claude-haiku-4-5', cacheHit: null }, null);

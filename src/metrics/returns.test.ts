@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrgDirectory } from '../domain/directory.js';
 import { usd } from '../domain/money.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
 import { addDays } from '../domain/time.js';
@@ -22,7 +21,7 @@ import { reworkTax } from './quality.js';
 import type { MetricTable } from './table.js';
 import { modelMix, spendCalendar } from './spend-series.js';
 import { withCacheHit, whatIf } from './whatif.js';
-import { buildStore, context, days, outcome, usage } from './testing/fixture.js';
+import { buildStore, context, days, ORG, outcome, usage } from './testing/fixture.js';
 
 /**
  * Four weeks, 2026-09-21 to 2026-10-19. The window under test is the last two (W); the two before (P) are the
@@ -33,33 +32,6 @@ import { buildStore, context, days, outcome, usage } from './testing/fixture.js'
 const START = '2026-09-21';
 const W = { since: '2026-10-05', until: '2026-10-19' };
 const ALL_DAYS = days(START, 28);
-
-export const ORG: Partial<OrgDirectory> = {
-  org: 'acme',
-  teams: [
-    { id: 'alpha', name: 'Alpha', loadedCostPerEngineer: usd(156000) },
-    { id: 'beta', name: 'Beta', loadedCostPerEngineer: null },
-  ],
-  people: [
-    { id: 'ana', name: 'Ana Quill', team: 'alpha', aliases: [{ kind: 'email', value: 'ana@acme.test' }] },
-    { id: 'bo', name: 'Bo Vance', team: 'alpha', aliases: [{ kind: 'email', value: 'bo@acme.test' }] },
-    { id: 'cy', name: 'Cy Wren', team: 'beta', aliases: [{ kind: 'email', value: 'cy@acme.test' }] },
-  ],
-  keys: [
-    {
-      id: 'k-bot',
-      name: 'triage-bot',
-      owner: null,
-      team: 'alpha',
-      workflow: 'wf-triage',
-      workloadType: 'triage',
-    },
-    { id: 'k-small', name: 'misc-key', owner: null, team: null, workflow: null, workloadType: null },
-  ],
-  workflows: [
-    { id: 'wf-triage', name: 'Triage', outcomeKind: 'alert_triaged', qualityBar: null, team: 'alpha' },
-  ],
-};
 
 function records(): UsageRecord[] {
   return ALL_DAYS.flatMap((day) => [

@@ -107,6 +107,34 @@ export async function buildStore(
   return db;
 }
 
+/** Teams Alpha (Ana, Bo; $156k loaded cost) and Beta (Cy alone); a triage bot key and a loose key. */
+export const ORG: Partial<OrgDirectory> = {
+  org: 'acme',
+  teams: [
+    { id: 'alpha', name: 'Alpha', loadedCostPerEngineer: usd(156000) },
+    { id: 'beta', name: 'Beta', loadedCostPerEngineer: null },
+  ],
+  people: [
+    { id: 'ana', name: 'Ana Quill', team: 'alpha', aliases: [{ kind: 'email', value: 'ana@acme.test' }] },
+    { id: 'bo', name: 'Bo Vance', team: 'alpha', aliases: [{ kind: 'email', value: 'bo@acme.test' }] },
+    { id: 'cy', name: 'Cy Wren', team: 'beta', aliases: [{ kind: 'email', value: 'cy@acme.test' }] },
+  ],
+  keys: [
+    {
+      id: 'k-bot',
+      name: 'triage-bot',
+      owner: null,
+      team: 'alpha',
+      workflow: 'wf-triage',
+      workloadType: 'triage',
+    },
+    { id: 'k-small', name: 'misc-key', owner: null, team: null, workflow: null, workloadType: null },
+  ],
+  workflows: [
+    { id: 'wf-triage', name: 'Triage', outcomeKind: 'alert_triaged', qualityBar: null, team: 'alpha' },
+  ],
+};
+
 export const VISIBLE: Privacy = { individuals: 'visible', minGroupSize: 1 };
 export const HIDDEN: Privacy = { individuals: 'hidden', minGroupSize: 2 };
 

@@ -11,6 +11,7 @@ import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
+import { registerWhatIf } from './commands/whatif.js';
 import { EXIT } from './exit-codes.js';
 import { makeRun } from './run.js';
 import { VERSION } from './version.js';
@@ -31,6 +32,7 @@ registerPrices(program, run);
 registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
+registerWhatIf(program, run);
 registerSync(program, run);
 registerServe(program, run);
 

@@ -83,6 +83,8 @@ export interface OrgDirectory {
   privacy: Privacy;
   /** Names of configured real sources (connectors, log folders); empty means "nothing real yet". */
   sources: string[];
+  /** Where reports are posted: the name of the environment variable holding the Slack webhook URL. */
+  notify?: { slackWebhookEnv: string | null };
 }
 
 export const DEFAULT_PRIVACY: Privacy = { individuals: 'team', minGroupSize: 5 };

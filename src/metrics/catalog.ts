@@ -1,10 +1,11 @@
+import { RETURN_METRICS } from './catalog-returns.js';
 import type { MetricDefinition } from './metric.js';
 
 /**
  * The metric catalog: id, question, formula, unit, direction, caveats and minimum sample of every number
  * Mileage shows. `mileage metrics show ID` prints an entry; each query module cites its id.
  */
-export const CATALOG = [
+const CORE_METRICS = [
   {
     id: 'spend.total',
     title: 'AI spend',
@@ -139,6 +140,8 @@ export const CATALOG = [
     minSample: 'none',
   },
 ] as const satisfies readonly MetricDefinition[];
+
+export const CATALOG = [...CORE_METRICS, ...RETURN_METRICS] as const;
 
 export type MetricId = (typeof CATALOG)[number]['id'];
 

@@ -18,7 +18,7 @@ export const DIMENSIONS = [
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The SQL expression of each dimension over the ledger (`l`), and how people-level it is. */
-const GROUP: Record<Dimension, { key: string; label: string; people: boolean }> = {
+export const GROUP: Record<Dimension, { key: string; label: string; people: boolean }> = {
   tool: { key: "coalesce(l.tool, 'unknown')", label: "coalesce(l.tool, 'unknown')", people: false },
   model: { key: "coalesce(l.model, 'unknown')", label: "coalesce(l.model, 'unknown')", people: false },
   team: {

@@ -94,5 +94,6 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
     priceOverrides,
     privacy: { individuals: f.privacy.individuals, minGroupSize: f.privacy.min_group_size },
     sources: Object.keys(f.sources),
+    notify: { slackWebhookEnv: f.notify.slack?.webhook_env ?? null },
   };
 }

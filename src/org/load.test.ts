@@ -79,6 +79,8 @@ price_overrides:
     cache_read_per_mtok: 0.04
     cache_write_per_mtok: 0.50
     from: 2026-01-01
+notify:
+  slack: { webhook_env: ACME_SLACK_WEBHOOK }
 sources:
   claude_code: { path: ~/.claude }
   github: { token_env: GITHUB_TOKEN, repos: [acme/api] }
@@ -160,7 +162,18 @@ describe('parseOrgFile: a valid file', () => {
         },
       ],
       sources: ['claude_code', 'github'],
+      notify: { slackWebhookEnv: 'ACME_SLACK_WEBHOOK' },
     });
+  });
+
+  it('names the Slack webhook by its environment variable, never by the URL', () => {
+    expect(valid('org: x\n').notify).toEqual({ slackWebhookEnv: null });
+    const r = parseOrgFile(
+      'org: x\nnotify:\n  slack: { webhook_env: "https://hooks.slack.com/services/T/B/x" }\n',
+      'm.yaml',
+    );
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('expected an environment variable name');
   });
 
   it('keeps money decimal: 0.1 + 0.2 is exactly 0.3', () => {

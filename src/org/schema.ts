@@ -191,6 +191,23 @@ export const priceOverrideSchema = z
     period(o, ctx);
   });
 
+/**
+ * Where reports are posted. The webhook URL is a secret: the file names the environment variable that
+ * holds it, never the URL.
+ */
+export const notifySchema = z.strictObject({
+  slack: z
+    .strictObject({
+      webhook_env: z
+        .string({ error: expecting('the name of an environment variable, e.g. MILEAGE_SLACK_WEBHOOK') })
+        .regex(
+          /^[A-Z][A-Z0-9_]*$/,
+          'expected an environment variable name (A-Z, 0-9, _), not the URL itself',
+        ),
+    })
+    .optional(),
+});
+
 /** Connector settings: each connector validates its own; here only that every source is a mapping. */
 const sourceConfig = z
   .record(z.string(), z.unknown(), { error: 'expected the source settings as a mapping (key: value)' })
@@ -214,6 +231,7 @@ export const orgFileSchema = z.strictObject({
   seats: list(seatSchema),
   accounts: list(accountSchema),
   price_overrides: list(priceOverrideSchema),
+  notify: notifySchema.nullish().transform((v) => v ?? {}),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()
@@ -233,4 +251,5 @@ export const KNOWN_FIELDS = {
   seats: Object.keys(seatSchema.shape),
   accounts: Object.keys(accountSchema.shape),
   price_overrides: Object.keys(priceOverrideSchema.shape),
+  notify: Object.keys(notifySchema.shape),
 } as const satisfies Record<string, string[]>;

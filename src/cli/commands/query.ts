@@ -2,58 +2,88 @@ import type { Command } from 'commander';
 import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { MileageError } from '../../domain/errors.js';
 import { formatUsd } from '../../domain/money.js';
+import type { DayWindow } from '../../domain/time.js';
 import { findMetric } from '../../metrics/catalog.js';
 import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
+import { QUERIES, findQuery } from '../../metrics/registry.js';
 import { dataExtent } from '../../metrics/spend.js';
+import type { Db } from '../../store/db.js';
+import { renderMetricTable } from '../../report/metric-table.js';
 import { table } from '../../report/terminal.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 
-/** Metrics `mileage query` can group today; the rest of the catalog joins as it gains grouped queries. */
-const QUERYABLE = ['spend.total', 'efficiency.tokens_per_dollar'];
+/** Metrics answered by `spendBy` (their original output); the rest of the catalog comes from the registry. */
+const SPEND_QUERIES = ['spend.total', 'efficiency.tokens_per_dollar'];
+const QUERYABLE = [...SPEND_QUERIES, ...QUERIES.map((q) => q.id)];
+
+/** The window of a command: --since/--until, else the last four complete weeks with data. */
+export async function commandWindow(db: Db, opts: GlobalOptions): Promise<DayWindow> {
+  const extent = await dataExtent({ db });
+  if (!extent)
+    throw new MileageError(
+      'not_found',
+      'the store has no data yet',
+      'Run `mileage demo` or `mileage ingest …` first.',
+    );
+  return diagnosticWindows(extent.first, extent.last, {
+    ...(opts.since ? { since: dayOption(opts.since, '--since') } : {}),
+    ...(opts.until ? { until: dayOption(opts.until, '--until') } : {}),
+  }).report;
+}
+
+export function dimensionOption(value: string | undefined, allowed: readonly Dimension[]): Dimension | null {
+  if (value === undefined) return null;
+  if (!(DIMENSIONS as readonly string[]).includes(value)) {
+    throw new MileageError('usage', `--by expects one of ${DIMENSIONS.join(', ')}, got "${value}"`);
+  }
+  if (!allowed.includes(value as Dimension)) {
+    throw new MileageError(
+      'usage',
+      allowed.length
+        ? `this metric can be grouped by ${allowed.join(', ')}, not "${value}"`
+        : 'this metric has fixed rows and takes no --by',
+    );
+  }
+  return value as Dimension;
+}
 
 export function registerQuery(program: Command, run: Run): void {
   globalOptions(program.command('query'))
-    .argument('<metric>', `metric id: ${QUERYABLE.join(', ')}`)
-    .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')}`, 'team')
+    .argument('<metric>', 'metric id (`mileage metrics list`)')
+    .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')} (spend.total: default team)`)
     .description('Answer an ad-hoc question: one metric grouped by one dimension, privacy rules applied')
-    .action((metric: string, opts: GlobalOptions & { by: string }) =>
+    .action((metric: string, opts: GlobalOptions & { by?: string }) =>
       run(async (term) => {
         if (!findMetric(metric) || !QUERYABLE.includes(metric)) {
           throw new MileageError(
             'usage',
             `cannot query "${metric}" by dimension yet`,
-            `Queryable: ${QUERYABLE.join(', ')}. All metrics: \`mileage metrics list\`.`,
+            `Queryable: ${QUERYABLE.join(', ')}. What-if: \`mileage whatif\`. All metrics: \`mileage metrics list\`.`,
           );
         }
-        if (!(DIMENSIONS as readonly string[]).includes(opts.by)) {
-          throw new MileageError('usage', `--by expects one of ${DIMENSIONS.join(', ')}, got "${opts.by}"`);
-        }
+        const registered = findQuery(metric);
+        const by = registered
+          ? dimensionOption(opts.by, registered.dims)
+          : dimensionOption(opts.by ?? 'team', DIMENSIONS);
         const ctx = await openContext(opts);
         try {
-          const extent = await dataExtent({ db: ctx.db });
-          if (!extent)
-            throw new MileageError(
-              'not_found',
-              'the store has no data yet',
-              'Run `mileage demo` or `mileage ingest …` first.',
-            );
-          const window = diagnosticWindows(extent.first, extent.last, {
-            ...(opts.since ? { since: dayOption(opts.since, '--since') } : {}),
-            ...(opts.until ? { until: dayOption(opts.until, '--until') } : {}),
-          }).report;
-          const groups = await spendBy(
-            { db: ctx.db, window, privacy: ctx.privacy, viewer: { role: 'owner' } },
-            opts.by as Dimension,
-          );
-          if (opts.json) {
-            term.out(JSON.stringify({ metric, by: opts.by, window, groups }, null, 2));
+          const window = await commandWindow(ctx.db, opts);
+          const mctx = { db: ctx.db, window, privacy: ctx.privacy, viewer: { role: 'owner' as const } };
+          if (registered) {
+            const result = await registered.run(mctx, by);
+            term.out(opts.json ? JSON.stringify(result, null, 2) : renderMetricTable(result));
             return;
           }
-          term.out(`${metric} by ${opts.by}, ${window.since} to ${window.until} (exclusive)`);
+          const groups = await spendBy(mctx, by as Dimension);
+          if (opts.json) {
+            term.out(JSON.stringify({ metric, by, window, groups }, null, 2));
+            return;
+          }
+          term.out(`${metric} by ${by}, ${window.since} to ${window.until} (exclusive)`);
           term.out(
             table(
-              [opts.by, 'spend', 'share', 'tokens', 'tokens per $', 'cache-read share'],
+              [String(by), 'spend', 'share', 'tokens', 'tokens per $', 'cache-read share'],
               groups.map((g) => [
                 g.label,
                 formatUsd(g.cost),

@@ -4,6 +4,7 @@ import { MileageError } from '../../domain/errors.js';
 import { renderWeeklyHtml } from '../../report/html.js';
 import { renderWeeklyJson } from '../../report/json.js';
 import { renderWeeklyMarkdown } from '../../report/markdown.js';
+import { postToSlack, weeklySlackMessage } from '../../report/slack.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
@@ -19,9 +20,16 @@ export function registerReport(program: Command, run: Run): void {
         '--format <format>',
         'terminal | markdown | html | json (default terminal; --json = json)',
         'terminal',
+      )
+      .option(
+        '--notify <channel>',
+        'also post the report: slack (webhook URL from the env var named by notify.slack.webhook_env in mileage.yaml, else MILEAGE_SLACK_WEBHOOK)',
       ),
-  ).action((opts: GlobalOptions & { format: string }) =>
+  ).action((opts: GlobalOptions & { format: string; notify?: string }) =>
     run(async (term) => {
+      if (opts.notify !== undefined && opts.notify !== 'slack') {
+        throw new MileageError('usage', `--notify expects slack, got "${opts.notify}"`);
+      }
       const ctx = await openContext(opts);
       try {
         const result = await weeklyReport({
@@ -41,6 +49,20 @@ export function registerReport(program: Command, run: Run): void {
             'the store has no data yet',
             'Run `mileage demo` to explore with a demo organisation, or `mileage ingest …` your own data.',
           );
+        }
+        if (opts.notify === 'slack') {
+          const envName = ctx.directory?.notify?.slackWebhookEnv ?? 'MILEAGE_SLACK_WEBHOOK';
+          const url = process.env[envName];
+          if (!url) {
+            throw new MileageError(
+              'config',
+              `--notify slack needs the webhook URL in the environment variable ${envName}, which is not set`,
+              'Create an incoming webhook in Slack and export its URL in that variable (never put it in mileage.yaml).',
+            );
+          }
+          const posted = await postToSlack(url, weeklySlackMessage(result));
+          if (!posted.ok) throw new MileageError('upstream', `could not post to Slack: ${posted.error}`);
+          term.log(`Posted the weekly report to Slack (${envName}).`);
         }
         const format = opts.json ? 'json' : opts.format;
         switch (format) {

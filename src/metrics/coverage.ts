@@ -1,0 +1,76 @@
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { num, ratio, type MetricTable } from './table.js';
+
+/**
+ * coverage.evidence_levels: how much of the spend is attributed to a team, a person, a workflow and a PR, and
+ * by which evidence (strongest first), with the unpriced volume that no dollar figure includes.
+ *
+ * PR attribution (session → branch → PR, commit markers) does not exist in the store yet: its row says so
+ * and carries no number, rather than a made-up one. Cost per merged PR uses the person × period basis.
+ */
+export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable> {
+  const p = windowParams(ctx.window);
+  const [c] = await ctx.db.query(
+    `SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total,
+       CAST(coalesce(sum(cost) FILTER (WHERE team_id IS NOT NULL), 0) AS DOUBLE) AS team,
+       CAST(coalesce(sum(cost) FILTER (WHERE person_id IS NOT NULL), 0) AS DOUBLE) AS person,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NOT NULL), 0) AS DOUBLE) AS workflow,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NOT NULL), 0) AS DOUBLE) AS key_only,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source = 'directory-seats'), 0) AS DOUBLE) AS seat,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS DOUBLE) AS person_usage,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS DOUBLE) AS team_only,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS DOUBLE) AS none
+     FROM ledger WHERE ${windowFilter()} AND NOT unpriced`,
+    p,
+  );
+  const [u] = await ctx.db.query(
+    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
+       coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
+     FROM ledger WHERE ${windowFilter()}`,
+    p,
+  );
+  const [unpriced] = await ctx.db.query(
+    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
+     FROM ledger WHERE ${windowFilter()} AND unpriced`,
+    p,
+  );
+  const total = num(c?.total);
+  const row = (key: string, label: string, cost: number | null, evidence: string) => ({
+    key,
+    label,
+    values: { cost, share: cost === null ? null : ratio(cost, total), evidence },
+  });
+  return {
+    metric: 'coverage.evidence_levels',
+    window: ctx.window,
+    by: 'level',
+    columns: [
+      { id: 'share', label: 'share of spend', unit: 'share' },
+      { id: 'cost', label: 'spend', unit: 'USD' },
+      { id: 'evidence', label: 'evidence', unit: 'text' },
+    ],
+    rows: [
+      row('team', 'attributed to a team', num(c?.team), 'any of the below that names a team'),
+      row('person', 'attributed to a person', num(c?.person), 'actor alias, key owner or seat holder'),
+      row('workflow', 'attributed to a workflow', num(c?.workflow), 'tag at issuance, or key → workflow'),
+      row('pr', 'attributed to a PR', null, 'not available: no session → PR attribution in the store yet'),
+      row('level:workflow', '1 · tag or key → workflow', num(c?.workflow), 'strongest'),
+      row('level:key', '1 · key without a workflow', num(c?.key_only), 'key in mileage.yaml'),
+      row('level:person_usage', '4 · person × period (usage)', num(c?.person_usage), 'alias of the actor'),
+      row('level:seat', '4 · person × period (seat)', num(c?.seat), 'seat in mileage.yaml'),
+      row('level:team_only', 'team only', num(c?.team_only), 'key → team, no person'),
+      row('level:unattributed', 'unattributed', num(c?.none), 'billed money no finer source explains'),
+      row(
+        'unpriced',
+        'unpriced volume',
+        null,
+        `${num(unpriced?.tokens)} tokens in ${num(unpriced?.records)} entries, in no dollar figure`,
+      ),
+    ],
+    notes: [
+      `Unpriced volume: ${num(unpriced?.tokens).toLocaleString('en-US')} tokens in ${num(unpriced?.records).toLocaleString('en-US')} ledger entries have no price and are in no dollar figure (${((ratio(num(unpriced?.tokens), num(u?.tokens)) ?? 0) * 100).toFixed(1)}% of tokens).`,
+      'Levels 1 and 4 are the attribution levels of DESIGN.md; 2 (session → branch → PR) and 3 (commit markers) do not attribute spend yet.',
+      'The level rows partition the spend; a key row with a person is counted under its key.',
+    ],
+  };
+}

@@ -1,0 +1,88 @@
+import { outcomeMedian } from './effectiveness.js';
+import { grouping, OUTCOME_FROM } from './grouping.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import type { Dimension } from './query.js';
+import { num, previousWindow, ratio, type MetricTable } from './table.js';
+
+/**
+ * effectiveness.ai_assisted_share: merged PRs with AI evidence (co-author trailers, bot authors, markers)
+ * over merged PRs, and the same share of effective changed lines (lockfiles, vendored and generated files
+ * excluded; PRs without a size are left out of the line share).
+ */
+export async function aiAssistedShare(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+  const g = await grouping(ctx, by, 'delivery');
+  const rows =
+    g.outcomeKey === null
+      ? []
+      : await ctx.db.query(
+          `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs,
+             count(*) FILTER (WHERE o.ai_assisted) AS ai_prs,
+             coalesce(sum(o.effective_lines), 0) AS lines,
+             coalesce(sum(o.effective_lines) FILTER (WHERE o.ai_assisted), 0) AS ai_lines
+           FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged'
+           GROUP BY 1 ORDER BY prs DESC, 1`,
+          windowParams(ctx.window),
+        );
+  return {
+    metric: 'effectiveness.ai_assisted_share',
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'pr_share', label: 'AI-assisted PRs', unit: 'share of merged PRs' },
+      { id: 'line_share', label: 'AI-assisted lines', unit: 'share of effective changed lines' },
+      { id: 'prs', label: 'merged PRs', unit: 'count' },
+      { id: 'lines', label: 'effective lines', unit: 'lines' },
+    ],
+    rows: rows.map((r) => ({
+      key: String(r.key),
+      label: String(r.label),
+      values: {
+        pr_share: ratio(num(r.ai_prs), num(r.prs)),
+        line_share: ratio(num(r.ai_lines), num(r.lines)),
+        prs: num(r.prs),
+        lines: num(r.lines),
+      },
+    })),
+    notes: [
+      ...g.notes,
+      'AI evidence is what commits and PRs say (trailers, bot authors); unmarked AI help is not seen.',
+    ],
+  };
+}
+
+const HOURS = "date_diff('second', o.opened_at, o.occurred_at) / 3600.0";
+
+/** effectiveness.cycle_time: median hours from opened to merged, and its change against the window before. */
+export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+  const g = await grouping(ctx, by, 'delivery');
+  const before = previousWindow(ctx.window);
+  const [now, then] = await Promise.all([outcomeMedian(ctx, g, HOURS), outcomeMedian(ctx, g, HOURS, before)]);
+  return {
+    metric: 'effectiveness.cycle_time',
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'median_hours', label: 'median hours', unit: 'hours' },
+      { id: 'previous_hours', label: `before ${ctx.window.since}`, unit: 'hours' },
+      { id: 'change', label: 'change', unit: 'ratio to the previous window' },
+      { id: 'prs', label: 'PRs with open time', unit: 'count' },
+    ],
+    rows: [...now.entries()].map(([key, x]) => {
+      const previous = then.get(key)?.median ?? null;
+      return {
+        key,
+        label: x.label,
+        values: {
+          median_hours: x.median,
+          previous_hours: previous,
+          change: ratio(x.median, previous),
+          prs: x.n,
+        },
+      };
+    }),
+    notes: [
+      ...g.notes,
+      `Cycle time = merged at − opened at, for merged PRs that record when they opened. Previous window: ${before.since} to ${before.until}.`,
+    ],
+  };
+}

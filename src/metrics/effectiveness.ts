@@ -1,0 +1,198 @@
+import { grouping, OUTCOME_FROM, SPEND_FROM } from './grouping.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import type { Dimension } from './query.js';
+import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
+import { num, numOrNull, previousWindow, ratio, type MetricTable } from './table.js';
+
+const COST = 'l.cost';
+const TOKENS = 'l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens';
+
+/**
+ * Spend of people per unit of their delivery (merged PRs, closed tickets), per group: the person × period
+ * basis of effectiveness.cost_per_merged_pr, applied to another kind of outcome.
+ */
+async function peopleCostPer(
+  ctx: MetricContext,
+  by: Dimension | null,
+  metric: 'effectiveness.cost_per_merged_pr' | 'effectiveness.cost_per_closed_ticket',
+): Promise<MetricTable> {
+  const g = await grouping(ctx, by);
+  const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
+  const rows = await spendAndDelivery(ctx, g, {
+    spend: COST,
+    spendWhere: PEOPLE_SPEND,
+    delivery: '1',
+    deliveryWhere: `o.kind = '${kind}'`,
+  });
+  const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
+  return {
+    metric,
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'cost_per_unit', label: `$ per ${unit.slice(0, -1)}`, unit: 'USD' },
+      { id: 'spend', label: 'people spend', unit: 'USD' },
+      { id: 'count', label: unit, unit: 'count' },
+    ],
+    rows: rows.map((r) => ({
+      key: r.key,
+      label: r.label,
+      values: { cost_per_unit: ratio(r.spend, r.delivery), spend: r.spend, count: r.delivery },
+    })),
+    notes: [
+      ...g.notes,
+      `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
+      'Tickets and PRs are different views of the same spend: never add the two figures up.',
+    ],
+  };
+}
+
+export const costPerMergedPr = (ctx: MetricContext, by: Dimension | null) =>
+  peopleCostPer(ctx, by, 'effectiveness.cost_per_merged_pr');
+
+export const costPerClosedTicket = (ctx: MetricContext, by: Dimension | null) =>
+  peopleCostPer(ctx, by, 'effectiveness.cost_per_closed_ticket');
+
+/**
+ * effectiveness.cost_per_workflow_outcome: each workflow's spend (tags, keys → workflow) over the count of
+ * its outcomes (the workflow's outcome_kind when the directory names one, else any outcome tagged with it).
+ */
+export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<MetricTable> {
+  const rows = await ctx.db.query(
+    `WITH s AS (
+       SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
+         count(*) FILTER (WHERE l.unpriced) AS unpriced
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.workflow_id IS NOT NULL GROUP BY 1
+     ), d AS (
+       SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
+       WHERE ${windowFilter('o.day')} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
+       GROUP BY 1
+     )
+     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,
+       CAST(coalesce(s.cost, 0) AS DOUBLE) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
+     FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
+     ORDER BY cost DESC, key`,
+    windowParams(ctx.window),
+  );
+  return {
+    metric: 'effectiveness.cost_per_workflow_outcome',
+    window: ctx.window,
+    by: 'workflow',
+    columns: [
+      { id: 'cost_per_outcome', label: '$ per outcome', unit: 'USD' },
+      { id: 'outcome_kind', label: 'outcome', unit: 'kind' },
+      { id: 'spend', label: 'spend', unit: 'USD' },
+      { id: 'outcomes', label: 'outcomes', unit: 'count' },
+    ],
+    rows: rows.map((r) => ({
+      key: String(r.key),
+      label: String(r.label),
+      values: {
+        // Unpriced usage is not $0: a workflow with any makes no ratio rather than a low one.
+        cost_per_outcome: num(r.unpriced) > 0 ? null : ratio(num(r.cost), num(r.outcomes)),
+        outcome_kind: (r.outcome_kind as string | null) ?? 'any',
+        spend: num(r.cost),
+        outcomes: num(r.outcomes),
+      },
+    })),
+    notes: [
+      'Workflows without recorded outcomes show spend and no ratio.',
+      'A workflow with unpriced usage shows no ratio: its dollars are unknown, not zero (see data.unpriced_volume).',
+    ],
+  };
+}
+
+/** effectiveness.tokens_per_session: mean, median and 90th percentile of tokens per agent session. */
+export async function tokensPerSession(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+  const g = await grouping(ctx, by, 'spend');
+  const rows = await ctx.db.query(
+    `WITH s AS (
+       SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, l.session_id, sum(${TOKENS}) AS tokens
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
+     )
+     SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
+       quantile_cont(tokens, 0.9) AS p90
+     FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
+    windowParams(ctx.window),
+  );
+  return {
+    metric: 'effectiveness.tokens_per_session',
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'mean', label: 'mean tokens', unit: 'tokens per session' },
+      { id: 'median', label: 'median', unit: 'tokens per session' },
+      { id: 'p90', label: 'p90', unit: 'tokens per session' },
+      { id: 'sessions', label: 'sessions', unit: 'count' },
+    ],
+    rows: rows.map((r) => ({
+      key: String(r.key),
+      label: String(r.label),
+      values: { mean: num(r.mean), median: num(r.median), p90: num(r.p90), sessions: num(r.sessions) },
+    })),
+    notes: [...g.notes, 'Sessions are those the sources name (agent logs, OTel); API traffic has none.'],
+  };
+}
+
+/**
+ * effectiveness.tokens_per_point: people's tokens over the delivery points of their merged PRs, in the
+ * window and in the window of the same length before it; the trend is the ratio of the two.
+ */
+export async function tokensPerPoint(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+  const g = await grouping(ctx, by);
+  const q = {
+    spend: TOKENS,
+    spendWhere: PEOPLE_SPEND,
+    delivery: 'coalesce(o.points, 0)',
+    deliveryWhere: "o.kind = 'pr_merged'",
+  };
+  const before = previousWindow(ctx.window);
+  const [now, then] = await Promise.all([spendAndDelivery(ctx, g, q), spendAndDelivery(ctx, g, q, before)]);
+  const earlier = new Map(then.map((r) => [r.key, ratio(r.spend, r.delivery)]));
+  return {
+    metric: 'effectiveness.tokens_per_point',
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'tokens_per_point', label: 'tokens per point', unit: 'tokens per point' },
+      { id: 'previous', label: `before ${ctx.window.since}`, unit: 'tokens per point' },
+      { id: 'trend', label: 'change', unit: 'ratio to the previous window' },
+      { id: 'tokens', label: 'tokens', unit: 'tokens' },
+      { id: 'points', label: 'points', unit: 'points' },
+    ],
+    rows: now.map((r) => {
+      const value = ratio(r.spend, r.delivery);
+      const previous = earlier.get(r.key) ?? null;
+      return {
+        key: r.key,
+        label: r.label,
+        values: {
+          tokens_per_point: value,
+          previous,
+          trend: ratio(value, previous),
+          tokens: r.spend,
+          points: r.delivery,
+        },
+      };
+    }),
+    notes: [...g.notes, `Previous window: ${before.since} to ${before.until} (exclusive), same length.`],
+  };
+}
+
+/** The median of a numeric SQL expression over merged PRs in a window, per group. */
+export async function outcomeMedian(
+  ctx: MetricContext,
+  g: Awaited<ReturnType<typeof grouping>>,
+  expr: string,
+  window = ctx.window,
+): Promise<Map<string, { label: string; median: number | null; n: number }>> {
+  if (g.outcomeKey === null || g.outcomeLabel === null) return new Map();
+  const rows = await ctx.db.query(
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n
+     FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
+    windowParams(window),
+  );
+  return new Map(
+    rows.map((r) => [String(r.key), { label: String(r.label), median: numOrNull(r.m), n: num(r.n) }]),
+  );
+}

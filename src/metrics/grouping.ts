@@ -1,0 +1,132 @@
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { namesPeople } from './privacy.js';
+import { GROUP, type Dimension } from './query.js';
+
+/**
+ * How a catalog metric is grouped: the SQL key and label of the dimension over spend (the ledger, `l`) and
+ * over delivery (`outcomes_identity`, `o`), with the privacy rules already applied, exactly as `spendBy`
+ * applies them: people are grouped by name only when this viewer may see them (else by team), and a team
+ * with fewer than `min_group_size` people in the window is folded into one "other" group.
+ *
+ * The fold happens inside the SQL (a CASE over the key), so any aggregate — sums, medians, quantiles — is
+ * computed over the merged group rather than merged afterwards.
+ */
+export interface Grouping {
+  /** The dimension used, after the privacy fallback; null = the whole org as one row. */
+  dim: Dimension | null;
+  spendKey: string;
+  spendLabel: string;
+  /** Null where delivery cannot be grouped so (tool, model, key, stream, basis). */
+  outcomeKey: string | null;
+  outcomeLabel: string | null;
+  notes: string[];
+}
+
+/** Spend rows with every directory join a dimension label needs. */
+export const SPEND_FROM = `ledger l
+LEFT JOIN dir_people p ON p.person_id = l.person_id
+LEFT JOIN dir_teams t ON t.team_id = l.team_id
+LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
+LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id`;
+
+/** Delivery rows (`outcomes_identity`, or a relation with its columns) with the joins their labels need. */
+export function outcomeFrom(relation = 'outcomes_identity'): string {
+  return `${relation} o
+LEFT JOIN dir_people op ON op.person_id = o.person_id
+LEFT JOIN dir_teams ot ON ot.team_id = o.team_id
+LEFT JOIN dir_workflows ow ON ow.workflow_id = o.workflow`;
+}
+
+export const OUTCOME_FROM = outcomeFrom();
+
+const OUTCOME_GROUP: Partial<Record<Dimension, { key: string; label: string }>> = {
+  team: { key: "coalesce(o.team_id, 'unattributed')", label: "coalesce(ot.name, o.team_id, 'unattributed')" },
+  person: {
+    key: "coalesce(o.person_id, 'unattributed')",
+    label: "coalesce(op.name, o.person_id, 'unattributed')",
+  },
+  repository: { key: "coalesce(o.repo, 'unknown')", label: "coalesce(o.repo, 'unknown')" },
+  workflow: { key: "coalesce(o.workflow, 'none')", label: "coalesce(ow.name, o.workflow, 'none')" },
+};
+
+/** Dimensions delivery facts carry: metrics that join spend to delivery can only be grouped by these. */
+export const DELIVERY_DIMENSIONS = [
+  'team',
+  'person',
+  'repository',
+  'workflow',
+] as const satisfies Dimension[];
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The grouping for `requested` in this context. `sizeFrom` says which facts count a team's people: spend
+ * (the ledger), delivery (outcomes) or both, matching what the metric reads.
+ */
+export async function grouping(
+  ctx: MetricContext,
+  requested: Dimension | null,
+  sizeFrom: 'spend' | 'delivery' | 'both' = 'both',
+): Promise<Grouping> {
+  if (requested === null) {
+    return {
+      dim: null,
+      spendKey: "'all'",
+      spendLabel: "'all'",
+      outcomeKey: "'all'",
+      outcomeLabel: "'all'",
+      notes: [],
+    };
+  }
+  const notes: string[] = [];
+  let dim = requested;
+  if (dim === 'person' && !namesPeople(ctx.privacy, ctx.viewer)) {
+    dim = 'team';
+    notes.push('People may not be named to this viewer: grouped by team instead.');
+  }
+  const g = GROUP[dim];
+  const o = OUTCOME_GROUP[dim] ?? null;
+  const base: Grouping = {
+    dim,
+    spendKey: g.key,
+    spendLabel: g.label,
+    outcomeKey: o?.key ?? null,
+    outcomeLabel: o?.label ?? null,
+    notes,
+  };
+  if (dim !== 'team') return base;
+
+  const parts: string[] = [];
+  if (sizeFrom !== 'delivery')
+    parts.push(`SELECT ${g.key} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')}`);
+  if (sizeFrom !== 'spend' && o)
+    parts.push(
+      `SELECT ${o.key} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')}`,
+    );
+  const sizes = await ctx.db.query(
+    `SELECT g, count(DISTINCT pid) AS people FROM (${parts.join(' UNION ALL ')}) GROUP BY g`,
+    windowParams(ctx.window),
+  );
+  const min = ctx.privacy.minGroupSize;
+  const small = sizes
+    .filter((r) => String(r.g) !== 'unattributed' && Number(r.people) < min)
+    .map((r) => String(r.g))
+    .sort();
+  if (small.length === 0) return base;
+  notes.push(`${small.length} team${small.length === 1 ? '' : 's'} under ${min} people merged into "other".`);
+  const list = small.map(quote).join(', ');
+  const otherLabel = quote(`other (${small.length} groups under ${min} people)`);
+  const fold = (key: string, label: string) => ({
+    key: `CASE WHEN ${key} IN (${list}) THEN 'other' ELSE ${key} END`,
+    label: `CASE WHEN ${key} IN (${list}) THEN ${otherLabel} ELSE ${label} END`,
+  });
+  const s = fold(g.key, g.label);
+  const d = o ? fold(o.key, o.label) : null;
+  return {
+    ...base,
+    spendKey: s.key,
+    spendLabel: s.label,
+    outcomeKey: d?.key ?? null,
+    outcomeLabel: d?.label ?? null,
+  };
+}

@@ -1,0 +1,89 @@
+import { grouping, outcomeFrom } from './grouping.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { ATTRIBUTED_PRS } from './pr-cost.js';
+import type { Dimension } from './query.js';
+import { num, previousWindow, ratio, type MetricTable } from './table.js';
+import type { DayWindow } from '../domain/time.js';
+
+interface ReworkRow {
+  key: string;
+  label: string;
+  prs: number;
+  reworkPrs: number;
+  points: number;
+  reworkPoints: number;
+  spend: number;
+  reworkSpend: number;
+}
+
+async function rework(
+  ctx: MetricContext,
+  g: Awaited<ReturnType<typeof grouping>>,
+  window: DayWindow,
+): Promise<ReworkRow[]> {
+  if (g.outcomeKey === null) return [];
+  const rows = await ctx.db.query(
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs,
+       count(*) FILTER (WHERE o.rework) AS rework_prs, coalesce(sum(o.points), 0) AS points,
+       coalesce(sum(o.points) FILTER (WHERE o.rework), 0) AS rework_points,
+       sum(o.pr_cost) AS spend, coalesce(sum(o.pr_cost) FILTER (WHERE o.rework), 0) AS rework_spend
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY prs DESC, 1`,
+    windowParams(window),
+  );
+  return rows.map((r) => ({
+    key: String(r.key),
+    label: String(r.label),
+    prs: num(r.prs),
+    reworkPrs: num(r.rework_prs),
+    points: num(r.points),
+    reworkPoints: num(r.rework_points),
+    spend: num(r.spend),
+    reworkSpend: num(r.rework_spend),
+  }));
+}
+
+/**
+ * quality.rework_tax: the rework share of merged PRs and of delivery points, the spend attributed to rework
+ * PRs (person × period, as cost per merged PR) and its share, and the change of that share against the
+ * window of the same length before.
+ */
+export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+  const g = await grouping(ctx, by, 'delivery');
+  const before = previousWindow(ctx.window);
+  const [now, then] = await Promise.all([rework(ctx, g, ctx.window), rework(ctx, g, before)]);
+  const earlier = new Map(then.map((r) => [r.key, ratio(r.reworkSpend, r.spend)]));
+  return {
+    metric: 'quality.rework_tax',
+    window: ctx.window,
+    by: g.dim,
+    columns: [
+      { id: 'pr_share', label: 'rework PRs', unit: 'share of merged PRs' },
+      { id: 'points_share', label: 'rework points', unit: 'share of points' },
+      { id: 'rework_spend', label: 'rework spend', unit: 'USD' },
+      { id: 'spend_share', label: 'of PR spend', unit: 'share of spend attributed to PRs' },
+      { id: 'previous_spend_share', label: `before ${ctx.window.since}`, unit: 'share' },
+      { id: 'change', label: 'change', unit: 'share points' },
+    ],
+    rows: now.map((r) => {
+      const share = ratio(r.reworkSpend, r.spend);
+      const previous = earlier.get(r.key) ?? null;
+      return {
+        key: r.key,
+        label: r.label,
+        values: {
+          pr_share: ratio(r.reworkPrs, r.prs),
+          points_share: ratio(r.reworkPoints, r.points),
+          rework_spend: r.reworkSpend,
+          spend_share: share,
+          previous_spend_share: previous,
+          change: share !== null && previous !== null ? share - previous : null,
+        },
+      };
+    }),
+    notes: [
+      ...g.notes,
+      'Rework: reverts and regression fixes as the delivery sources mark them.',
+      'Spend on a PR: its author’s spend in the window split evenly over the PRs they merged (person × period).',
+    ],
+  };
+}

@@ -1,0 +1,115 @@
+import { addDays } from '../domain/time.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { num, ratio, weeksEnding, type MetricTable } from './table.js';
+
+/** The lift compares the last 4 whole weeks with the first 4 of the 26 weeks ending with the window. */
+export const ROI_WEEKS = 26;
+const BLOCK = 4;
+
+interface TeamFacts {
+  key: string;
+  label: string;
+  headcount: number;
+  /** Σ headcount × loaded cost per engineer per year. */
+  loadedCost: number;
+  pointsBefore: number;
+  pointsAfter: number;
+  spendAfter: number;
+}
+
+/**
+ * roi.delivery_lift: per team with a loaded cost per engineer (mileage.yaml `loaded_cost_per_engineer`):
+ * - lift = points per week of the last 4 weeks ÷ points per week of the first 4 weeks of the last 26, − 1;
+ * - value of the lift per week = lift × headcount × loaded cost per engineer ÷ 52 (what the extra delivery
+ *   would cost in engineering time at the team's current size);
+ * - ROI = value of the lift ÷ the team's AI spend per week over the last 4 weeks.
+ * Teams under the minimum group size are merged; every assumption is printed with the numbers.
+ */
+export async function roi(ctx: MetricContext): Promise<MetricTable> {
+  const history = weeksEnding(ctx.window, ROI_WEEKS);
+  const recentSince = addDays(history.until, -7 * BLOCK);
+  const baseUntil = addDays(history.since, 7 * BLOCK);
+  const rows = await ctx.db.query(
+    `WITH hc AS (SELECT team_id, count(*) AS headcount FROM dir_people WHERE team_id IS NOT NULL GROUP BY 1),
+     pts AS (
+       SELECT team_id,
+         coalesce(sum(points) FILTER (WHERE day < CAST($base_until AS DATE)), 0) AS before,
+         coalesce(sum(points) FILTER (WHERE day >= CAST($recent_since AS DATE)), 0) AS after
+       FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged' GROUP BY 1
+     ), sp AS (
+       SELECT team_id, CAST(sum(cost) AS DOUBLE) AS spend FROM ledger
+       WHERE day >= CAST($recent_since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced GROUP BY 1
+     )
+     SELECT t.team_id, t.name, CAST(t.loaded_cost AS DOUBLE) AS loaded, coalesce(hc.headcount, 0) AS headcount,
+       coalesce(pts.before, 0) AS before, coalesce(pts.after, 0) AS after, coalesce(sp.spend, 0) AS spend
+     FROM dir_teams t LEFT JOIN hc USING (team_id) LEFT JOIN pts USING (team_id) LEFT JOIN sp USING (team_id)
+     ORDER BY t.team_id`,
+    { ...windowParams(history), base_until: baseUntil, recent_since: recentSince },
+  );
+  const priced = rows.filter((r) => r.loaded !== null && num(r.headcount) > 0);
+  const unpriced = rows.filter((r) => r.loaded === null).map((r) => String(r.name));
+  const facts: TeamFacts[] = priced.map((r) => ({
+    key: String(r.team_id),
+    label: String(r.name),
+    headcount: num(r.headcount),
+    loadedCost: num(r.headcount) * num(r.loaded),
+    pointsBefore: num(r.before),
+    pointsAfter: num(r.after),
+    spendAfter: num(r.spend),
+  }));
+  const min = ctx.privacy.minGroupSize;
+  const small = facts.filter((f) => f.headcount < min);
+  const kept = facts.filter((f) => f.headcount >= min);
+  const add = (label: string, key: string, fs: TeamFacts[]): TeamFacts => ({
+    key,
+    label,
+    headcount: fs.reduce((a, f) => a + f.headcount, 0),
+    loadedCost: fs.reduce((a, f) => a + f.loadedCost, 0),
+    pointsBefore: fs.reduce((a, f) => a + f.pointsBefore, 0),
+    pointsAfter: fs.reduce((a, f) => a + f.pointsAfter, 0),
+    spendAfter: fs.reduce((a, f) => a + f.spendAfter, 0),
+  });
+  const groups = [
+    ...kept,
+    ...(small.length ? [add(`other (${small.length} teams under ${min} people)`, 'other', small)] : []),
+    ...(facts.length ? [add('all teams with a loaded cost', 'all', facts)] : []),
+  ];
+  return {
+    metric: 'roi.delivery_lift',
+    window: history,
+    by: 'team',
+    columns: [
+      { id: 'headcount', label: 'engineers', unit: 'people in mileage.yaml' },
+      { id: 'loaded_cost_per_engineer', label: 'loaded $/yr', unit: 'USD per engineer per year' },
+      { id: 'lift', label: 'delivery lift', unit: 'share (points per week, last 4w vs first 4w)' },
+      { id: 'lift_value_per_week', label: 'lift value/wk', unit: 'USD per week' },
+      { id: 'ai_spend_per_week', label: 'AI $/wk', unit: 'USD per week' },
+      { id: 'roi', label: 'ROI', unit: 'lift value ÷ AI spend' },
+    ],
+    rows: groups.map((f) => {
+      const lift = ratio(f.pointsAfter, f.pointsBefore);
+      const liftShare = lift === null ? null : lift - 1;
+      const value = liftShare === null ? null : (liftShare * f.loadedCost) / 52;
+      const spend = f.spendAfter / BLOCK;
+      return {
+        key: f.key,
+        label: f.label,
+        values: {
+          headcount: f.headcount,
+          loaded_cost_per_engineer: f.headcount ? f.loadedCost / f.headcount : null,
+          lift: liftShare,
+          lift_value_per_week: value,
+          ai_spend_per_week: spend,
+          roi: ratio(value, spend),
+        },
+      };
+    }),
+    notes: [
+      `Assumption: headcount is the people of each team in mileage.yaml today, constant over the period.`,
+      `Assumption: loaded cost per engineer per year is the team's loaded_cost_per_engineer; a year is 52 weeks.${unpriced.length ? ` Teams without one are left out: ${unpriced.join(', ')}.` : ''}`,
+      `Assumption: delivery = points of merged PRs; lift = points per week ${recentSince}–${history.until} over ${history.since}–${baseUntil}, minus 1.`,
+      'Assumption: all of the lift is credited to AI, none to hiring, seasonality or easier work: an upper bound.',
+      `AI spend: everything attributed to the team (people, keys, workflows, seats) over ${recentSince}–${history.until}.`,
+    ],
+  };
+}

@@ -1,0 +1,46 @@
+import type { DayWindow } from '../domain/time.js';
+import { OUTCOME_FROM, SPEND_FROM, type Grouping } from './grouping.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { num, numOrNull } from './table.js';
+
+/** The spend a person's delivery is set against: their agents and seats, never workflow bots. */
+export const PEOPLE_SPEND = 'l.person_id IS NOT NULL AND l.workflow_id IS NULL';
+
+export interface SpendDeliveryRow {
+  key: string;
+  label: string;
+  spend: number;
+  delivery: number;
+}
+
+/**
+ * Σ of a spend expression and Σ of a delivery expression per group, joined on the group key: the input of
+ * every "spend per unit of delivery" ratio. Groups present on one side only keep a zero on the other.
+ */
+export async function spendAndDelivery(
+  ctx: MetricContext,
+  g: Grouping,
+  q: { spend: string; spendWhere: string; delivery: string; deliveryWhere: string },
+  window: DayWindow = ctx.window,
+): Promise<SpendDeliveryRow[]> {
+  if (g.outcomeKey === null || g.outcomeLabel === null) return [];
+  const rows = await ctx.db.query(
+    `WITH s AS (
+       SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, sum(${q.spend}) AS v
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND NOT l.unpriced AND ${q.spendWhere} GROUP BY 1
+     ), d AS (
+       SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, sum(${q.delivery}) AS v
+       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND ${q.deliveryWhere} GROUP BY 1
+     )
+     SELECT coalesce(s.key, d.key) AS key, coalesce(s.label, d.label) AS label,
+       CAST(coalesce(s.v, 0) AS DOUBLE) AS spend, CAST(coalesce(d.v, 0) AS DOUBLE) AS delivery
+     FROM s FULL OUTER JOIN d ON s.key = d.key ORDER BY spend DESC, key`,
+    windowParams(window),
+  );
+  return rows.map((r) => ({
+    key: String(r.key),
+    label: String(r.label),
+    spend: num(r.spend),
+    delivery: numOrNull(r.delivery) ?? 0,
+  }));
+}

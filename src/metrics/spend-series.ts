@@ -1,0 +1,75 @@
+import { addDays, type DayWindow } from '../domain/time.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { num, type MetricTable } from './table.js';
+
+/** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
+export const CALENDAR_DAYS = 365;
+
+export function calendarWindow(w: DayWindow): DayWindow {
+  return { since: addDays(w.until, -CALENDAR_DAYS), until: w.until };
+}
+
+/** spend.calendar: one value per day for the year ending at the window's end, days without spend at 0. */
+export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
+  const window = calendarWindow(ctx.window);
+  const rows = await ctx.db.query(
+    `WITH days AS (
+       SELECT CAST(d AS DATE) AS day
+       FROM generate_series(CAST($since AS TIMESTAMP), CAST($until AS TIMESTAMP) - INTERVAL 1 DAY, INTERVAL 1 DAY) g(d)
+     ), s AS (
+       SELECT day, sum(cost) AS cost FROM ledger WHERE ${windowFilter()} AND NOT unpriced GROUP BY day
+     )
+     SELECT CAST(days.day AS VARCHAR) AS day, CAST(coalesce(s.cost, 0) AS DOUBLE) AS cost
+     FROM days LEFT JOIN s USING (day) ORDER BY days.day`,
+    windowParams(window),
+  );
+  return {
+    metric: 'spend.calendar',
+    window,
+    by: null,
+    columns: [{ id: 'cost', label: 'spend', unit: 'USD' }],
+    rows: rows.map((r) => ({ key: String(r.day), label: String(r.day), values: { cost: num(r.cost) } })),
+    notes: [`${CALENDAR_DAYS} days ending ${addDays(window.until, -1)}; days without spend are 0.`],
+  };
+}
+
+/** spend.model_mix: per week of the window, each model's share of that week's spend (and of its tokens). */
+export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
+  const rows = await ctx.db.query(
+    `WITH m AS (
+       SELECT date_trunc('week', day) AS week, coalesce(model, 'unknown') AS model, sum(cost) AS cost,
+         sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
+       FROM ledger WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
+     )
+     SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, model, CAST(cost AS DOUBLE) AS cost, tokens,
+       CAST(cost AS DOUBLE) / nullif(CAST(sum(cost) OVER (PARTITION BY week) AS DOUBLE), 0) AS share,
+       tokens / nullif(sum(tokens) OVER (PARTITION BY week), 0) AS token_share
+     FROM m ORDER BY week, cost DESC, model`,
+    windowParams(ctx.window),
+  );
+  return {
+    metric: 'spend.model_mix',
+    window: ctx.window,
+    by: 'model',
+    columns: [
+      { id: 'week', label: 'week', unit: 'Monday' },
+      { id: 'cost', label: 'spend', unit: 'USD' },
+      { id: 'share', label: 'share of week', unit: 'share' },
+      { id: 'token_share', label: 'share of tokens', unit: 'share' },
+    ],
+    rows: rows.map((r) => ({
+      key: `${String(r.week)}|${String(r.model)}`,
+      label: String(r.model),
+      values: {
+        week: String(r.week),
+        cost: num(r.cost),
+        share: num(r.share),
+        token_share: num(r.token_share),
+      },
+    })),
+    notes: [
+      'Seat charges have no model: they appear as "unknown" until usage under the seat allocates them.',
+      'Weeks at the window edges may be partial.',
+    ],
+  };
+}

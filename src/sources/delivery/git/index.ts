@@ -3,10 +3,11 @@ import type { OutcomeRecord } from '../../../domain/outcome.js';
 import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
 import { changedRanges, unitSizes, type UnitHunks } from './diffs.js';
 import { DEFAULT_EXCLUDED_GLOBS, excludedPaths } from './effective-paths.js';
+import { commitsFromHeadRefs, withRefCommits } from './head-refs.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
 import { measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
-import { gitLines } from './run-git.js';
+import { gitLines, gitOutput } from './run-git.js';
 import { mergedUnits, type MergedUnit } from './units.js';
 
 export { DEFAULT_EXCLUDED_GLOBS } from './effective-paths.js';
@@ -43,10 +44,13 @@ const YOUNG_SECONDS = YOUNG_DAYS * 86_400;
 
 /**
  * `recent(path, i)`: whether a unit before `units[i]` and merged in the YOUNG_DAYS before it touched `path`.
+ * Work behind a cursor was not read in this run: a unit whose YOUNG_DAYS reach back past `unseenUntil` (the
+ * boundary's time, seconds) may have young lines in any path, so blame decides.
  */
 function recentTouches(
   units: readonly MergedUnit[],
   hunks: ReadonlyMap<string, UnitHunks>,
+  unseenUntil: number | null,
 ): (path: string, index: number) => boolean {
   const byPath = new Map<string, number[]>();
   units.forEach((u, i) => {
@@ -60,6 +64,7 @@ function recentTouches(
     const unit = units[index];
     if (!unit) return true;
     const start = unit.mergedAt - YOUNG_SECONDS;
+    if (unseenUntil !== null && start <= unseenUntil) return true;
     return (byPath.get(path) ?? []).some((j) => j < index && (units[j]?.mergedAt ?? 0) >= start);
   };
 }
@@ -110,11 +115,14 @@ export async function readMergedWork(
       if (commits.size % 5000 === 0) onProgress?.('history', commits.size, 0);
     },
   );
-  const units = mergedUnits(
+  const merged = mergedUnits(
     chain.map((c) => c.sha),
     commits,
   ).filter((u) => since === null || u.mergedAt * 1000 >= since.getTime());
   commits.clear();
+  // Squash merges keep one commit on the branch: their PR's own commits come from local head refs if any.
+  const fromRefs = await commitsFromHeadRefs(repo.path, repo.tip, merged);
+  const units = merged.map((u) => withRefCommits(u, fromRefs.get(u.sha)));
 
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());
@@ -129,7 +137,13 @@ export async function readMergedWork(
   const measuring = (async () => {
     const patched = reworkOn ? units.filter((u) => u.mergedAt >= windowStart - YOUNG_SECONDS) : [];
     const hunks = await changedRanges(repo.path, patched, excluded);
-    const recent = recentTouches(units, hunks);
+    // Unknown boundary time: treat everything as possibly young rather than miss churn.
+    const boundaryTime = boundary
+      ? Number((await gitOutput(repo.path, ['show', '-s', '--format=%ct', boundary]))?.trim() ?? NaN)
+      : null;
+    const unseenUntil =
+      boundaryTime === null ? null : Number.isFinite(boundaryTime) ? boundaryTime : Infinity;
+    const recent = recentTouches(units, hunks, unseenUntil);
     const churnUnits = units
       .map((u, index) => ({ u, index }))
       .filter(({ u }) => reworkOn && u.mergedAt >= windowStart && u.revertOf === null && u.base !== null)

@@ -331,4 +331,11 @@ describe('readMergedWork on a scripted repository', () => {
     // The same units with the same sizes as in the full walk.
     expect(since.map((r) => r.size)).toEqual(records.slice(3).map((r) => r.size));
   });
+
+  it('after a cursor, still sees lines that units behind the cursor made young', async () => {
+    const info = await openRepo(repo.dir);
+    // Unit 10 changes tune.ts lines unit 9 wrote a day before; unit 9 is behind the cursor.
+    const after = (await readMergedWork(info, { reworkWindowDays: 183, cursor: expected[8]?.sha })).records;
+    expect(after.map((r) => r.reworkReason)).toEqual([expected[9]?.rework]);
+  });
 });

@@ -77,7 +77,7 @@ export async function commitsFromHeadRefs(
   }
   if (heads.size === 0) return result;
   const branchOnly = new Map<string, CommitInfo>();
-  const stdin = [...new Set([...heads.values()].map(([, sha]) => sha)), '--not', tip].join('\n') + '\n';
+  const stdin = [...new Set([...heads.values()].map(([, sha]) => sha)), `^${tip}`].join('\n') + '\n';
   await readCommits(
     gitLines(repo, ['log', '--no-color', '--no-decorate', `--format=${COMMIT_FORMAT}`, '--stdin'], stdin),
     () => false,

@@ -286,6 +286,8 @@ describe('readMergedWork on a scripted repository', () => {
       })),
     );
     expect(records.every((r) => r.pointsBasis === 'size_model' && (r.points ?? 0) >= 1)).toBe(true);
+    // The README's example A is unit 2: 30 effective lines in 2 files (the lockfile left out) → 2.6 points.
+    expect(records[1]).toMatchObject({ points: 2.6, size: { effectiveLines: 30, files: 3 } });
   });
 
   it('detects the AI markers of every tool on every commit of a unit', () => {

@@ -61,4 +61,3 @@ export const ATTRIBUTED_PRS = `(
 
 /** Priced spend in the window: what ATTRIBUTED_PRS distributes, in part. Reads $since and $until. */
 export const SPEND_TOTAL = `(SELECT coalesce(sum(cost), 0) FROM ledger WHERE ${windowFilter()} AND NOT unpriced)`;
-

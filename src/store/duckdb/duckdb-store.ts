@@ -25,6 +25,7 @@ import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
+import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { readerSql, stageUsageFileSql } from './usage-file.js';
@@ -473,6 +474,14 @@ export class DuckDbStore implements Db {
 
   async refreshLedger(): Promise<void> {
     await this.run(ledgerSql());
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(outcomeLinksSql());
+      await this.run('COMMIT');
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw cause;
+    }
   }
 
   async counts(): Promise<StoreCounts> {

@@ -21,6 +21,8 @@ export interface CommandContext {
   directory: OrgDirectory | null;
   org: string;
   privacy: Privacy;
+  /** The org's time zone (days and weeks): the org file's, else the one last loaded into the store. */
+  timeZone: string;
 }
 
 /** Reads and validates the org file; every problem is reported with its file, line and field. */
@@ -45,12 +47,13 @@ export async function readDirectory(opts: GlobalOptions): Promise<OrgDirectory |
 export async function storedOrg(
   db: Db,
   directory: OrgDirectory | null,
-): Promise<{ org: string; privacy: Privacy }> {
-  if (directory) return { org: directory.org, privacy: directory.privacy };
+): Promise<{ org: string; privacy: Privacy; timeZone: string }> {
+  if (directory) return { org: directory.org, privacy: directory.privacy, timeZone: directory.timeZone };
   const individuals = (await db.getMeta('privacy_individuals')) as Privacy['individuals'] | null;
   const minGroup = await db.getMeta('privacy_min_group_size');
   return {
     org: (await db.getMeta('org')) ?? 'my-org',
+    timeZone: (await db.getMeta('time_zone')) ?? 'UTC',
     privacy: individuals
       ? { individuals, minGroupSize: Number(minGroup ?? DEFAULT_PRIVACY.minGroupSize) }
       : DEFAULT_PRIVACY,

@@ -21,6 +21,11 @@ export function routeLabel(path: string): string {
   return path.startsWith('/api/') || path.startsWith('/v1/') ? 'other' : 'dashboard';
 }
 
+/** JSON text with <, > and & escaped: they only occur inside strings, where \u escapes mean the same. */
+export function escapeJsonText(text: string): string {
+  return text.replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function fromLoopback(c: Context): boolean {
   try {
     const address = getConnInfo(c).remote.address ?? '';
@@ -49,6 +54,17 @@ export function createApp(
     return errorResponse(error, (e) =>
       deps.log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
+  });
+
+  // Data in JSON answers stays inert even where a client would render it as HTML: <, > and & leave as
+  // \u escapes (the same JSON to a parser), and no browser may sniff another type.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('cache-control', 'no-store');
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('application/json')) return;
+    const text = await c.res.text();
+    c.res = new Response(escapeJsonText(text), c.res);
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Hono } from 'hono';
 import type { Repricer } from '../diagnostics/model-fit.js';
 import type { Privacy } from '../domain/directory.js';
 import { formatProblem } from '../domain/parse-result.js';
@@ -7,9 +8,12 @@ import type { Db } from '../store/db.js';
 import { createApp } from './app.js';
 import { TokenBook } from './auth.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
+import { ingestRoutes } from './api/ingest-routes.js';
+import { tokenRoutes } from './api/token-routes.js';
 import { listenApp, stopServer, urlOf } from './listen.js';
 import { Maintenance } from './maintenance.js';
 import { otlpApp, type ReceiverCounters } from './otlp.js';
+import { RateLimiter } from './rate-limit.js';
 import { defaultWebRoot } from './static.js';
 import { ServerStats } from './stats.js';
 import { newToken } from './tokens.js';
@@ -46,8 +50,16 @@ export interface RunningServer {
 /** New records are priced and the ledger refreshed at most this long after they arrive. */
 const MAINTENANCE_MS = 60_000;
 
-/** Wires the store, the OTLP receiver, the API and the dashboard into one listening server. */
-export async function runServer(o: RunServerOptions): Promise<RunningServer> {
+export interface BuiltServer {
+  app: Hono;
+  deps: ServerDeps;
+  sessionToken: string;
+  counters: ReceiverCounters;
+  writer: UsageWriter;
+}
+
+/** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
+export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltServer {
   const stats = new ServerStats();
   const writer = new UsageWriter(o.db, { onTrouble: o.log });
   const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
@@ -92,7 +104,17 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     'OTLP records dropped (full queue or failed append)',
     () => writer.stats.dropped + writer.stats.failed,
   );
-  const app = createApp(deps, { otlp: otlp.app });
+  const app = createApp(deps, {
+    otlp: otlp.app,
+    ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
+    admin: tokenRoutes(deps),
+  });
+  return { app, deps, sessionToken, counters: otlp.counters, writer };
+}
+
+/** The built server, listening. */
+export async function runServer(o: RunServerOptions): Promise<RunningServer> {
+  const { app, deps, sessionToken, counters, writer } = buildServer(o);
   const { server, address } = await listenApp(app.fetch, o.port, o.host);
   const url = urlOf(address);
   return {
@@ -100,13 +122,13 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     sessionToken,
     dashboardUrl: `${url}/#token=${sessionToken}`,
     deps,
-    counters: otlp.counters,
+    counters,
     writerStats: writer.stats,
     server,
     async stop() {
       await stopServer(server);
       await writer.close();
-      await maintenance.refresh();
+      await deps.maintenance.refresh();
     },
   };
 }

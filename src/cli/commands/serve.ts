@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { runServer } from '../../server/run-server.js';
-import { openContext, type GlobalOptions } from '../context.js';
+import { MileageError } from '../../domain/errors.js';
+import { runServer, type RunningServer } from '../../server/run-server.js';
+import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
+import type { Terminal } from '../terminal.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
@@ -24,49 +26,78 @@ export function registerServe(program: Command, run: Run): void {
       run(async (term) => {
         const port = intOption(opts.port, '--port', 0, 65_535);
         const ctx = await openContext(opts);
-        const book = priceBookFor(ctx.directory);
-        let server: Awaited<ReturnType<typeof runServer>> | null = null;
         try {
-          server = await runServer({
-            db: ctx.db,
-            org: ctx.org,
-            privacy: ctx.privacy,
-            timeZone: ctx.timeZone,
-            book,
-            reprice: bookRepricer(book),
-            host: opts.host,
-            port,
-            log: (m) => term.warn(m),
-            verbose: opts.verbose,
-          });
-          writeServerLock({
-            pid: process.pid,
-            url: server.url,
-            token: server.sessionToken,
-            store: ctx.db.location,
-            startedAt: new Date().toISOString(),
-          });
-          term.out(server.url);
-          term.out(`Dashboard: ${server.dashboardUrl}`);
-          term.log(
-            `API on /api/v1, OTLP/HTTP receiver on /v1/metrics, /v1/logs, /v1/traces; store ${ctx.db.location}. Ctrl-C stops.`,
-          );
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-          term.log('Stopping: storing queued records…');
-          await server.stop();
-          const s = server.writerStats;
-          const c = server.counters;
-          term.log(
-            `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.dropped + s.failed} lost).`,
-          );
+          await serveUntilStopped(ctx, { host: opts.host, port, verbose: opts.verbose }, term);
         } finally {
-          removeServerLock(ctx.db.location);
-          if (server) await server.stop().catch(() => undefined);
           await ctx.db.close();
         }
       }),
     );
+}
+
+/**
+ * Serves the store until SIGINT or SIGTERM: prints the base URL and the dashboard URL (with an admin
+ * session token) on stdout, writes the lock file other commands find the server by, and on the way out
+ * stores what is queued and removes the lock. The caller closes the store.
+ */
+export async function serveUntilStopped(
+  ctx: CommandContext,
+  opts: { host: string; port: number; verbose?: boolean; fallbackPort?: boolean },
+  term: Terminal,
+): Promise<void> {
+  const book = priceBookFor(ctx.directory);
+  const options = {
+    db: ctx.db,
+    org: ctx.org,
+    privacy: ctx.privacy,
+    timeZone: ctx.timeZone,
+    book,
+    reprice: bookRepricer(book),
+    host: opts.host,
+    port: opts.port,
+    log: (m: string) => term.warn(m),
+    verbose: opts.verbose,
+  };
+  let server: RunningServer;
+  try {
+    server = await runServer(options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (!opts.fallbackPort) {
+      throw new MileageError(
+        'usage',
+        `port ${opts.port} on ${opts.host} is in use`,
+        'Pick another with --port (0 = any free port).',
+      );
+    }
+    server = await runServer({ ...options, port: 0 });
+  }
+  try {
+    writeServerLock({
+      pid: process.pid,
+      url: server.url,
+      token: server.sessionToken,
+      store: ctx.db.location,
+      startedAt: new Date().toISOString(),
+    });
+    term.out(server.url);
+    term.out(`Dashboard: ${server.dashboardUrl}`);
+    term.log(
+      `API on /api/v1, OTLP/HTTP receiver on /v1/metrics, /v1/logs, /v1/traces; store ${ctx.db.location}. Ctrl-C stops.`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    term.log('Stopping: storing queued records…');
+    await server.stop();
+    const s = server.writerStats;
+    const c = server.counters;
+    term.log(
+      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.dropped + s.failed} lost).`,
+    );
+  } finally {
+    removeServerLock(ctx.db.location);
+    await server.stop().catch(() => undefined);
+  }
 }

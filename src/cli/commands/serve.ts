@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { runServer, type RunningServer } from '../../server/run-server.js';
+import { SyncSchedule } from '../../server/sync-schedule.js';
+import { connectorsFor } from './sync.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
 import type { Terminal } from '../terminal.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
@@ -8,8 +10,8 @@ import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
 
 interface ServeOptions extends GlobalOptions {
-  port: string;
-  host: string;
+  port?: string;
+  host?: string;
 }
 
 /**
@@ -20,14 +22,17 @@ interface ServeOptions extends GlobalOptions {
 export function registerServe(program: Command, run: Run): void {
   globalOptions(program.command('serve'))
     .description('Serve the API, the dashboard and the OTLP/HTTP receiver over one store')
-    .option('--port <n>', 'port to listen on', '4318')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (default server.port in mileage.yaml, else 4318)')
+    .option('--host <address>', 'address to listen on (default server.host in mileage.yaml, else 127.0.0.1)')
     .action((opts: ServeOptions) =>
       run(async (term) => {
-        const port = intOption(opts.port, '--port', 0, 65_535);
         const ctx = await openContext(opts);
         try {
-          await serveUntilStopped(ctx, { host: opts.host, port, verbose: opts.verbose }, term);
+          const settings = ctx.directory?.server;
+          const port =
+            opts.port === undefined ? (settings?.port ?? 4318) : intOption(opts.port, '--port', 0, 65_535);
+          const host = opts.host ?? settings?.host ?? '127.0.0.1';
+          await serveUntilStopped(ctx, { host, port, verbose: opts.verbose }, term);
         } finally {
           await ctx.db.close();
         }
@@ -57,6 +62,9 @@ export async function serveUntilStopped(
     port: opts.port,
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
+    limits: ctx.directory?.server?.ingestRequestsPerMinute
+      ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
+      : {},
   };
   let server: RunningServer;
   try {
@@ -72,7 +80,22 @@ export async function serveUntilStopped(
     }
     server = await runServer({ ...options, port: 0 });
   }
+  const file = ctx.directory?.file;
+  const minutes = ctx.directory?.server?.syncIntervalMinutes ?? 0;
+  const syncs =
+    file && minutes > 0
+      ? new SyncSchedule({
+          db: ctx.db,
+          connectors: () => connectorsFor(file, undefined),
+          intervalMs: minutes * 60_000,
+          maintenance: server.deps.maintenance,
+          stats: server.deps.stats,
+          log: (m) => term.warn(m),
+        })
+      : null;
   try {
+    syncs?.start();
+    if (syncs) term.log(`Syncing the API sources of ${file} every ${minutes} minutes.`);
     writeServerLock({
       pid: process.pid,
       url: server.url,
@@ -90,6 +113,7 @@ export async function serveUntilStopped(
       process.once('SIGTERM', resolve);
     });
     term.log('Stopping: storing queued records…');
+    await syncs?.stop();
     await server.stop();
     const s = server.writerStats;
     const c = server.counters;
@@ -98,6 +122,7 @@ export async function serveUntilStopped(
     );
   } finally {
     removeServerLock(ctx.db.location);
+    await syncs?.stop();
     await server.stop().catch(() => undefined);
   }
 }

@@ -4,6 +4,8 @@ import { MileageError } from '../domain/errors.js';
 import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
 import { openStore, resolveDbPath } from '../store/open.js';
+import { ownedByServer } from './remote.js';
+import { readServerLock } from './server-lock.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -66,7 +68,11 @@ export async function storedOrg(
  */
 export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
   const directory = await readDirectory(opts);
-  const db = await openStore(resolveDbPath(opts.db, process.env, process.cwd()));
+  const path = resolveDbPath(opts.db, process.env, process.cwd());
+  // A running server holds DuckDB's lock on the file: say so, rather than DuckDB's locking error.
+  const lock = readServerLock(path);
+  if (lock && lock.pid !== process.pid) throw ownedByServer(lock, path);
+  const db = await openStore(path);
   try {
     if (directory) {
       // Reloading the directory re-derives the ledger: only do it when the file's content changed.

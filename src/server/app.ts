@@ -85,6 +85,17 @@ export function createApp(
   if (mounts.ingest) api.route('/ingest', mounts.ingest);
   if (mounts.admin) api.route('/', mounts.admin);
   api.use('*', allow(...READERS));
+  // Reads are answered from the cache while the data has not changed, per caller scope.
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const p = c.get('principal');
+    const key = `${p.role}|${(p.teams ?? []).join(',')}|${c.req.url}`;
+    c.res = await deps.cache.get(key, async () => {
+      await next();
+      return c.res;
+    });
+    return undefined;
+  });
   api.route('/', readRoutes(deps));
   api.route('/', reportRoutes(deps));
   api.route('/', prRoutes(deps));

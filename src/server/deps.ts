@@ -3,6 +3,7 @@ import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import type { TokenBook } from './auth.js';
 import type { Maintenance } from './maintenance.js';
+import type { ResponseCache } from './response-cache.js';
 import type { ServerStats } from './stats.js';
 
 /** Request limits of the ingestion endpoints. */
@@ -37,5 +38,7 @@ export interface ServerDeps {
   webRoot: string | null;
   /** Told of unexpected errors (the client only sees "internal error"). */
   log: (message: string) => void;
+  /** Read answers kept until the data changes (see response-cache.ts). */
+  cache: ResponseCache;
   now?: () => Date;
 }

@@ -17,7 +17,12 @@ export class Maintenance {
     private readonly book: PriceResolver,
     /** The queue writes go through (the OTLP writer's `exclusive`, so its appends are serialised too). */
     readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>,
-    private readonly options: { debounceMs?: number; onError?: (e: unknown) => void } = {},
+    private readonly options: {
+      debounceMs?: number;
+      onError?: (e: unknown) => void;
+      /** Told whenever the store's data changed (records stored, ledger refreshed). */
+      onChange?: () => void;
+    } = {},
   ) {}
 
   private deadline = 0;
@@ -28,6 +33,7 @@ export class Maintenance {
    */
   touched(withinMs = this.options.debounceMs ?? 2_000): void {
     this.dirty = true;
+    this.options.onChange?.();
     const due = Date.now() + withinMs;
     if (this.timer && this.deadline <= due) return;
     if (this.timer) clearTimeout(this.timer);
@@ -49,6 +55,7 @@ export class Maintenance {
     this.dirty = false;
     return this.exclusive(async () => {
       await finishIngest(this.db, this.book);
+      this.options.onChange?.();
     });
   }
 }

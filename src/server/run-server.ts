@@ -14,6 +14,7 @@ import { listenApp, stopServer, urlOf } from './listen.js';
 import { Maintenance } from './maintenance.js';
 import { otlpApp, type ReceiverCounters } from './otlp.js';
 import { RateLimiter } from './rate-limit.js';
+import { ResponseCache } from './response-cache.js';
 import { defaultWebRoot } from './static.js';
 import { ServerStats } from './stats.js';
 import { newToken } from './tokens.js';
@@ -32,6 +33,8 @@ export interface RunServerOptions {
   webRoot?: string | null;
   log: (message: string) => void;
   verbose?: boolean;
+  /** Read answers kept per data version (0: none). */
+  cacheEntries?: number;
 }
 
 export interface RunningServer {
@@ -61,9 +64,11 @@ export interface BuiltServer {
 /** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
 export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltServer {
   const stats = new ServerStats();
+  const cache = new ResponseCache(o.cacheEntries ?? 500);
   const writer = new UsageWriter(o.db, { onTrouble: o.log });
   const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
     debounceMs: 2_000,
+    onChange: () => cache.invalidate(),
     onError: (e) => {
       stats.error('maintenance');
       o.log(`pricing failed: ${String(e)}`);
@@ -84,6 +89,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     webRoot: o.webRoot === undefined ? defaultWebRoot() : o.webRoot,
     log: o.log,
+    cache,
   };
   const otlp = otlpApp({
     sink: {

@@ -29,7 +29,7 @@ function post(path: string, body: string | Uint8Array, token = ingest, type = 'a
     server.app.request(path, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': type },
-      body,
+      body: body as unknown as BodyInit,
     }),
   );
 }

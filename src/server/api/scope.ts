@@ -1,3 +1,4 @@
+import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
 import { filteredContext, type MetricFilter } from '../../metrics/filter.js';
 import type { MetricContext, Viewer } from '../../metrics/metric.js';
@@ -75,11 +76,31 @@ async function defaultUntil(deps: ServerDeps): Promise<string> {
   return addDays(extent.last, 1);
 }
 
+/**
+ * `window=diagnostic`: the CLI's default instead of the last 28 days — the last four complete weeks with
+ * data, since/until applied as the CLI applies them — so `mileage query` answers alike with or without a
+ * server.
+ */
+async function diagnosticWindow(deps: ServerDeps, since?: string, until?: string): Promise<DayWindow> {
+  const extent = await dataExtent({ db: deps.db });
+  if (!extent) throw new HttpError('not_found', 'the store has no data yet');
+  return diagnosticWindows(extent.first, extent.last, {
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  }).report;
+}
+
 export async function readScope(deps: ServerDeps, p: Principal, url: URL): Promise<Scope> {
   const since = dayParam(url, 'since');
   let until = dayParam(url, 'until');
-  if (!until) until = since ? addDays(since, DEFAULT_DAYS) : await defaultUntil(deps);
-  const window = { since: since ?? addDays(until, -DEFAULT_DAYS), until };
+  const mode = url.searchParams.get('window');
+  if (mode !== null && mode !== 'diagnostic') throw badRequest('window expects diagnostic');
+  let window: DayWindow;
+  if (mode === 'diagnostic') window = await diagnosticWindow(deps, since, until);
+  else {
+    if (!until) until = since ? addDays(since, DEFAULT_DAYS) : await defaultUntil(deps);
+    window = { since: since ?? addDays(until, -DEFAULT_DAYS), until };
+  }
   if (window.since >= window.until) throw badRequest('since must be before until');
   const teams = scopedTeams(p, listParam(url, 'team'));
   const tools = listParam(url, 'tool');

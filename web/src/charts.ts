@@ -105,6 +105,10 @@ export function chartFigure(
       color: PALETTE,
       textStyle: { fontFamily: 'system-ui, sans-serif', color: '#222' },
       ...option,
+      // Tooltips drawn inside the SVG as text, never as HTML: labels from the org file stay inert.
+      ...(option.tooltip && !Array.isArray(option.tooltip)
+        ? { tooltip: { ...option.tooltip, renderMode: 'richText' } }
+        : {}),
     });
   });
   return { figure, rendered };

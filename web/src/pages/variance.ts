@@ -52,7 +52,7 @@ export const variancePage: Page = {
             tooltip: { trigger: 'item' },
             legend: { top: 0 },
             grid: { left: 70, right: 20, top: 40, bottom: 40 },
-            xAxis: { type: 'category', data: categories },
+            xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
             yAxis: { type: 'value', name: 'USD per PR' },
             series: [
               {

@@ -7,6 +7,7 @@ import { benchClaudeCode } from './claude-code.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
+import { benchScale } from './scale.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   otlp: benchOtlp,
   git: benchGit,
   api: benchApi,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

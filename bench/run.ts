@@ -4,6 +4,7 @@
  */
 import { benchApi } from './api.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   otlp: benchOtlp,
   git: benchGit,
   api: benchApi,
+  dashboard: benchDashboard,
   scale: benchScale,
 };
 

@@ -74,10 +74,11 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function serve(store: string, config: string, cwd: string): Promise<Served> {
+/** `mileage serve` on a store; without an org file (`config` null) it runs on what the store holds. */
+export async function serve(store: string, config: string | null, cwd: string): Promise<Served> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--db', store, '--config', config],
+    [CLI, 'serve', '--port', '0', '--db', store, ...(config ? ['--config', config] : [])],
     { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, TZ: 'UTC', NO_COLOR: '1', COLUMNS: '120' } },
   );
   let stdout = '';

@@ -26,6 +26,23 @@ export class FilterBar {
 
   /** Brings the controls in line with the URL (after any navigation). */
   sync(): void {
+    this.syncValues();
+  }
+
+  /**
+   * Loads the values to choose from for the URL's window. Called once the page has rendered, so that the
+   * first render does not wait behind it.
+   */
+  loadChoices(): void {
+    const here = new URLSearchParams(location.search);
+    const windowKey = `${here.get('since') ?? ''}/${here.get('until') ?? ''}`;
+    if (windowKey !== this.loadedFor) {
+      this.loadedFor = windowKey;
+      void this.loadOptions(here);
+    }
+  }
+
+  private syncValues(): void {
     const here = new URLSearchParams(location.search);
     if (!this.form.elements.namedItem('since')) this.build();
     for (const key of FILTER_KEYS) {
@@ -34,11 +51,6 @@ export class FilterBar {
       const value = here.get(key) ?? '';
       if (control instanceof HTMLSelectElement) ensureOption(control, value);
       control.value = value;
-    }
-    const windowKey = `${here.get('since') ?? ''}/${here.get('until') ?? ''}`;
-    if (windowKey !== this.loadedFor) {
-      this.loadedFor = windowKey;
-      void this.loadOptions(here);
     }
   }
 

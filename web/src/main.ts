@@ -25,7 +25,13 @@ if (!hasToken()) {
   );
 } else {
   let filters: FilterBar | null = null;
-  const router = new Router(PAGES, main, nav, () => filters?.sync());
+  const router = new Router(
+    PAGES,
+    main,
+    nav,
+    () => filters?.sync(),
+    () => filters?.loadChoices(),
+  );
   setNavigator((href) => router.go(href));
   filters = new FilterBar(form, (href) => router.go(href));
   wireDefinitionDrawer(dialog);

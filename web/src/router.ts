@@ -18,6 +18,7 @@ export class Router {
     private readonly main: HTMLElement,
     private readonly nav: HTMLElement,
     private readonly onRoute: () => void,
+    private readonly onRendered: () => void = () => undefined,
   ) {
     document.addEventListener('click', (event) => {
       const link = (event.target as Element | null)?.closest?.('a[href]');
@@ -110,6 +111,7 @@ export class Router {
     this.main.dataset.page = found?.page.name ?? 'not-found';
     this.main.removeAttribute('aria-busy');
     performance.mark('mileage:rendered', { detail: { page: found?.page.name ?? null } });
+    this.onRendered();
     if (moveFocus) this.main.focus();
   }
 }

@@ -63,7 +63,7 @@ describe('scheduled syncs', () => {
     let release = () => undefined as void;
     const gate = new Promise<void>((r) => (release = r));
     const stats = new ServerStats();
-    const s = schedule(async () => [source('github', ['p1', 'p2'], gate)], stats, []);
+    const s = schedule(() => Promise.resolve([source('github', ['p1', 'p2'], gate)]), stats, []);
     const first = s.tick();
     expect(await s.tick()).toBe('skipped');
     release();
@@ -83,7 +83,7 @@ describe('scheduled syncs', () => {
     const stats = new ServerStats();
     const log: string[] = [];
     const s = schedule(
-      async () => [source('jira', [], Promise.resolve(), true), source('linear', ['t1'])],
+      () => Promise.resolve([source('jira', [], Promise.resolve(), true), source('linear', ['t1'])]),
       stats,
       log,
     );

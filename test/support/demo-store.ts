@@ -19,7 +19,7 @@ const quiet: Terminal = {
   warn: () => undefined,
   progress: () => ({ tick: () => undefined, update: () => undefined, done: () => undefined }),
   activity: () => ({ update: () => undefined, done: () => undefined }),
-} as unknown as Terminal;
+};
 
 export interface DemoStore {
   db: Db;

@@ -4,6 +4,7 @@
  */
 import { benchApi } from './api.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
@@ -14,8 +15,9 @@ const benches: Record<string, () => Promise<void>> = {
   'claude-code': benchClaudeCode,
   otlp: benchOtlp,
   git: benchGit,
-  scale: benchScale,
   api: benchApi,
+  dashboard: benchDashboard,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

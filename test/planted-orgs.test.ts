@@ -92,7 +92,7 @@ async function diagnose(
 
 const flagged = (r: WeeklyReport) => new Set(r.findings.filter((f) => f.flag).map((f) => f.id));
 
-describe.each(ORGS)('planted effects: $name', (org) => {
+describe.each(ORGS)('planted effects: $name', { timeout: 240_000 }, (org) => {
   it('finds every planted effect, naming the planted engineer and workload', async () => {
     const { report, truth, nameOf } = await diagnose(org, org.effects, 'planted');
     const found = flagged(report);

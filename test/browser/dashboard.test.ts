@@ -1,0 +1,308 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectShown, expectTableMatches, type ApiTable } from './compare.js';
+import {
+  demoFiles,
+  launchBrowser,
+  openDashboard,
+  screenshot,
+  serve,
+  waitReady,
+  type DemoFiles,
+  type OpenedPage,
+  type Served,
+} from './harness.js';
+
+interface Weekly {
+  window: { since: string; until: string };
+  headline: {
+    spend: string;
+    mergedPrs: number;
+    deliveryPoints: number;
+    costPerMergedPr: string | null;
+    top5Share: number | null;
+    unpricedTokens: number;
+  };
+  findings: { id: string; flag: boolean; answer: string }[];
+}
+type Answer = { table: ApiTable };
+
+const PAGES = [
+  '/',
+  '/weekly',
+  '/calendar',
+  '/models',
+  '/keys',
+  '/efficiency',
+  '/quadrant',
+  '/quadrant?by=person',
+  '/variance',
+  '/quality',
+  '/prs',
+  '/workflows',
+  '/coverage',
+  '/definitions',
+];
+
+let files: DemoFiles;
+let served: Served;
+let browser: Browser;
+let tab: OpenedPage;
+
+beforeAll(async () => {
+  files = await demoFiles();
+  [served, browser] = await Promise.all([serve(files.store, files.config, files.dir), launchBrowser()]);
+  tab = await openDashboard(browser, served, '/');
+}, 240_000);
+
+afterAll(async () => {
+  await tab?.close();
+  await browser?.close();
+  await served?.stop();
+  await files?.remove();
+});
+
+/** Navigates inside the open tab (the session token is already in its sessionStorage). */
+async function visit(path: string): Promise<Page> {
+  await tab.page.goto(`${served.url}${path}`);
+  await waitReady(tab.page);
+  return tab.page;
+}
+
+async function kpi(page: Page, name: string): Promise<string> {
+  return (await page.textContent(`[data-kpi="${name}"] a.num`)) ?? '';
+}
+
+describe('dashboard on the demo store', () => {
+  it('opens from the URL mileage serve prints and drops the token from the address bar', async () => {
+    const opened = await openDashboard(browser, served, '/');
+    try {
+      expect(opened.page.url()).toBe(`${served.url}/`);
+      expect(await opened.page.textContent('h1')).toBe('Overview');
+      expect(opened.errors).toEqual([]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('renders every page without errors, and keeps a screenshot of each', async () => {
+    const prs = await served.api<{ rows: { id: string }[] }>('/prs');
+    expect(prs.rows.length).toBeGreaterThan(0);
+    const paths = [...PAGES, `/prs/${prs.rows[0]?.id ?? ''}`, '/definitions/spend.calendar'];
+    for (const path of paths) {
+      const before = tab.errors.length;
+      const page = await visit(path);
+      const failures = await page.$$eval('.message.error', (e) => e.map((x) => x.textContent));
+      expect(failures, path).toEqual([]);
+      expect((await page.textContent('main h1'))?.length, path).toBeGreaterThan(0);
+      // Charts drew something: every figure on the page holds an SVG with shapes.
+      const charts = await page.$$eval('figure .chart', (els) =>
+        els.map((e) => e.querySelectorAll('svg path, svg rect').length),
+      );
+      for (const shapes of charts) expect(shapes, `${path} has an empty chart`).toBeGreaterThan(0);
+      expect(tab.errors.slice(before), `console errors on ${path}`).toEqual([]);
+      const name = path === '/' ? 'overview' : path.slice(1).replace(/[/?=]/g, '-').slice(0, 60);
+      await screenshot(page, name);
+    }
+  });
+
+  it('shows the overview numbers the API answers', async () => {
+    const weekly = await served.api<Weekly>('/reports/weekly');
+    const growth = await served.api<Answer>('/metrics/trajectory.growth');
+    const page = await visit('/');
+    const h = weekly.headline;
+    expectShown(await kpi(page, 'spend'), h.spend, 'spend');
+    expectShown(await kpi(page, 'merged-prs'), h.mergedPrs, 'merged PRs');
+    expectShown(await kpi(page, 'cost-per-pr'), h.costPerMergedPr, 'cost per merged PR');
+    expectShown(await kpi(page, 'points'), h.deliveryPoints, 'delivery points');
+    expectShown(await kpi(page, 'top5'), h.top5Share, 'top 5 share');
+    expectShown(await kpi(page, 'unpriced'), h.unpricedTokens, 'unpriced tokens');
+    expect(await page.getAttribute('[data-window]', 'data-window')).toBe(
+      `${weekly.window.since}/${weekly.window.until}`,
+    );
+    await expectTableMatches(page, 'table[data-table="trajectory.growth"]', growth.table);
+    const flagged = weekly.findings.filter((f) => f.flag).length;
+    expect(await page.textContent('.findings-summary')).toContain(
+      `${flagged} of ${weekly.findings.length} diagnostic findings flagged`,
+    );
+  });
+
+  it('shows each page’s metric tables as the API answers them', async () => {
+    const checks: [string, string, string][] = [
+      ['/calendar', 'spend.calendar', ''],
+      ['/models', 'spend.model_mix', ''],
+      ['/keys', 'spend.total', '?by=key'],
+      ['/keys', 'concentration.top4_shift', ''],
+      ['/keys', 'concentration.keys_for_spend', ''],
+      ['/efficiency', 'efficiency.tokens_per_dollar', '?by=key'],
+      ['/efficiency', 'efficiency.expected_band', ''],
+      ['/quadrant', 'quadrant.delivery_efficiency', '?by=team'],
+      ['/variance', 'effectiveness.cost_per_merged_pr', '?by=team'],
+      ['/coverage', 'coverage.evidence_levels', ''],
+    ];
+    for (const [path, id, query] of checks) {
+      const api = await served.api<Answer>(`/metrics/${id}${query}`);
+      const page = await visit(path);
+      // The first table of that metric on the page is the one fetched with these parameters.
+      const compared = await expectTableMatches(page, `table[data-table="${id}"]`, api.table);
+      expect(compared, `${path} ${id}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows the rework tax, the workflows and the PR drill-down as the API answers them', async () => {
+    const rework = await served.api<Answer>('/metrics/quality.rework_tax');
+    let page = await visit('/quality');
+    const r = rework.table.rows[0]?.values ?? {};
+    expectShown(await kpi(page, 'rework-prs'), r.pr_share ?? null, 'rework PR share');
+    expectShown(await kpi(page, 'rework-spend'), r.rework_spend ?? null, 'rework spend');
+
+    const workflows = await served.api<{
+      rows: { workflow: string; spend: number; outcomes: number; costPerOutcome: number | null }[];
+    }>('/workflows');
+    page = await visit('/workflows');
+    for (const w of workflows.rows) {
+      const cell = (col: string) =>
+        page.textContent(`table[data-table] tr[data-key="${w.workflow}"] td[data-col="${col}"]`);
+      expectShown((await cell('spend')) ?? '', w.spend, `${w.workflow} spend`);
+      expectShown((await cell('outcomes')) ?? '', w.outcomes, `${w.workflow} outcomes`);
+      expectShown((await cell('cost_per_outcome')) ?? '', w.costPerOutcome, `${w.workflow} cost per outcome`);
+    }
+
+    const prs = await served.api<{ rows: { id: string; cost: string | null }[] }>('/prs');
+    const costly = [...prs.rows].sort((a, b) => Number(b.cost) - Number(a.cost))[0];
+    const detail = await served.api<{
+      cost: { amount: string; basis: string };
+      pr: { repo: string; number: number };
+    }>(`/prs/${costly?.id ?? ''}`);
+    page = await visit('/prs');
+    expectShown(
+      (await page.textContent(
+        `table[data-table="prs"] tr[data-key="${costly?.id ?? ''}"] td[data-col="cost"]`,
+      )) ?? '',
+      costly?.cost ?? null,
+      'PR list cost',
+    );
+    await page.click(`table[data-table="prs"] tr[data-key="${costly?.id ?? ''}"] th a`);
+    await waitReady(page);
+    expect(new URL(page.url()).pathname).toBe(`/prs/${costly?.id ?? ''}`);
+    expect(await page.textContent('main h1')).toContain(`${detail.pr.repo}#${detail.pr.number}`);
+    expectShown(await kpi(page, 'pr-cost'), detail.cost.amount, 'PR cost');
+    expect(await page.textContent('[data-kpi="pr-cost"] .kpi-label')).toContain(detail.cost.basis);
+  });
+
+  it('changes the numbers when a filter changes, and keeps the filter in the URL', async () => {
+    const filters = await served.api<{ teams: string[]; tools: string[]; models: string[] }>('/filters');
+    const team = filters.teams[0] ?? '';
+    const all = await served.api<Weekly>('/reports/weekly');
+    const one = await served.api<Weekly>(`/reports/weekly?team=${team}`);
+    expect(Number(one.headline.spend)).toBeLessThan(Number(all.headline.spend));
+
+    const page = await visit('/');
+    expectShown(await kpi(page, 'spend'), all.headline.spend, 'unfiltered spend');
+    await page.selectOption('#f-team', team);
+    await page.waitForURL((u) => u.searchParams.get('team') === team);
+    await waitReady(page);
+    expectShown(await kpi(page, 'spend'), one.headline.spend, `spend of ${team}`);
+    expectShown(await kpi(page, 'merged-prs'), one.headline.mergedPrs, `merged PRs of ${team}`);
+
+    // The filter follows navigation, and the page's table is the filtered answer.
+    await page.click('#nav a[href^="/keys"]');
+    await waitReady(page);
+    expect(new URL(page.url()).searchParams.get('team')).toBe(team);
+    const keys = await served.api<Answer>(`/metrics/spend.total?by=key&team=${team}`);
+    expect(keys.table.rows).not.toEqual((await served.api<Answer>('/metrics/spend.total?by=key')).table.rows);
+    await expectTableMatches(page, 'table[data-table="spend.total"]', keys.table);
+
+    // A time window and a model, set through the controls.
+    const since = all.window.since;
+    const until = `${since.slice(0, 8)}${String(Number(since.slice(8)) + 7).padStart(2, '0')}`;
+    const narrow = await served.api<Answer>(
+      `/metrics/spend.total?by=key&team=${team}&since=${since}&until=${until}`,
+    );
+    await page.fill('#f-since', since);
+    await page.waitForURL((u) => u.searchParams.get('since') === since);
+    await waitReady(page);
+    await page.fill('#f-until', until);
+    await page.waitForURL((u) => u.searchParams.get('until') === until);
+    await waitReady(page);
+    await expectTableMatches(page, 'table[data-table="spend.total"]', narrow.table);
+    expect(narrow.table.window).toEqual({ since, until });
+
+    // The costliest model of the team in that week: a filter that leaves rows to compare.
+    const models = await served.api<Answer>(
+      `/metrics/spend.total?by=model&team=${team}&since=${since}&until=${until}`,
+    );
+    const model = models.table.rows[0]?.key ?? '';
+    expect(filters.models).toContain(model);
+    await page.selectOption('#f-model', model);
+    await page.waitForURL((u) => u.searchParams.get('model') === model);
+    await waitReady(page);
+    const byModel = await served.api<Answer>(
+      `/metrics/spend.total?by=key&team=${team}&since=${since}&until=${until}&model=${model}`,
+    );
+    expect(byModel.table.rows.length).toBeGreaterThan(0);
+    expect(byModel.table.rows).not.toEqual(narrow.table.rows);
+    await expectTableMatches(page, 'table[data-table="spend.total"]', byModel.table);
+
+    // Back undoes the last filter; Reset clears them all.
+    await page.goBack();
+    await waitReady(page);
+    expect(new URL(page.url()).searchParams.get('model')).toBeNull();
+    await page.click('button.reset');
+    await waitReady(page);
+    expect(new URL(page.url()).search).toBe('');
+    const unfiltered = await served.api<Answer>('/metrics/spend.total?by=key');
+    await expectTableMatches(page, 'table[data-table="spend.total"]', unfiltered.table);
+  });
+
+  it('links every number to its metric definition and opens it in a drawer', async () => {
+    const catalog = await served.api<{ metrics: { id: string; title: string; formula: string }[] }>(
+      '/catalog',
+    );
+    const ids = new Set(catalog.metrics.map((m) => m.id));
+    for (const path of ['/', '/keys', '/quality', '/weekly']) {
+      const page = await visit(path);
+      const unlinked = await page.$$eval('td.n, .kpi', (els) =>
+        els.filter((e) => !e.querySelector('a.num[data-metric]')).map((e) => e.textContent),
+      );
+      expect(unlinked, path).toEqual([]);
+      const linked = await page.$$eval('a.num', (els) =>
+        els.map((e) => (e as HTMLElement).dataset.metric ?? ''),
+      );
+      expect(linked.length).toBeGreaterThan(0);
+      for (const id of linked) expect(ids.has(id), `${path}: ${id} is not in the catalog`).toBe(true);
+    }
+    const page = await visit('/');
+    await page.click('[data-kpi="cost-per-pr"] a.num');
+    await page.waitForSelector('dialog[open]');
+    const entry = catalog.metrics.find((m) => m.id === 'effectiveness.cost_per_merged_pr');
+    expect(await page.textContent('dialog[open] h2')).toBe(entry?.title);
+    expect(await page.textContent('dialog[open]')).toContain(entry?.formula ?? '');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog:not([open])', { state: 'attached' });
+    // Focus returns to the number that opened it.
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-kpi]')?.getAttribute('data-kpi')),
+    ).toBe('cost-per-pr');
+  });
+
+  it('can be used from the keyboard: skip link, navigation and the drawer', async () => {
+    const page = await visit('/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    const target = await page.evaluate(() => {
+      const links = [...document.querySelectorAll('#nav a')] as HTMLAnchorElement[];
+      return links.find((a) => a.textContent === 'Coverage')?.getAttribute('href') ?? '';
+    });
+    await page.focus(`#nav a[href="${target}"]`);
+    await page.keyboard.press('Enter');
+    await waitReady(page);
+    expect(new URL(page.url()).pathname).toBe('/coverage');
+    expect(await page.getAttribute('#nav a[aria-current="page"]', 'href')).toBe(target);
+    await page.focus('td.n a.num');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+  });
+});

@@ -1,0 +1,97 @@
+import { filterValues, get, metric } from '../api.js';
+import { append, el } from '../dom.js';
+import { usd } from '../format.js';
+import type { Page } from '../page.js';
+import { apiParams, currentFilters } from '../state.js';
+import type { WeeklyReport } from '../types.js';
+import { metricTable, pageHeader, section } from '../views.js';
+import { findingView } from './weekly.js';
+
+/**
+ * Variance by cohort: cost per merged PR of each person against their team (the cohort), and the weekly
+ * diagnostic's spread finding with its bootstrap interval. People appear only where privacy allows.
+ */
+export const variancePage: Page = {
+  name: 'variance',
+  path: /^\/variance$/,
+  title: 'Variance by cohort',
+  nav: 'Variance',
+  href: '/variance',
+  async render(ctx) {
+    const chosen = currentFilters().get('team');
+    const teams = chosen ? [chosen] : (await filterValues(currentFilters())).teams;
+    const [report, byTeam, ...cohorts] = await Promise.all([
+      get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal),
+      metric('effectiveness.cost_per_merged_pr', apiParams({ by: 'team' }), ctx.signal),
+      ...teams.map((team) =>
+        metric('effectiveness.cost_per_merged_pr', apiParams({ by: 'person', team }), ctx.signal),
+      ),
+    ]);
+    const spread = report.findings.find((f) => f.id === 'variance.cost_per_pr_spread');
+    const teamCost = new Map(byTeam.table.rows.map((r) => [r.key, r.values.cost_per_unit as number | null]));
+    const teamLabel = new Map(byTeam.table.rows.map((r) => [r.key, r.label]));
+    const people = cohorts.flatMap((c, i) =>
+      c.table.rows
+        .filter((r) => typeof r.values.cost_per_unit === 'number')
+        .map((r) => ({ team: teams[i] ?? '', name: r.label, value: r.values.cost_per_unit as number })),
+    );
+    const categories = teams.map((t) => teamLabel.get(t) ?? t);
+    append(
+      ctx.main,
+      pageHeader(
+        'Variance by cohort',
+        'Cost per merged PR of each person against their team: worth a conversation, never a grade.',
+        byTeam.table.window,
+      ),
+      spread ? section('The weekly diagnostic’s finding', findingView(spread)) : null,
+      section(
+        'Cost per merged PR within each team',
+        ctx.chart(
+          'Cost per merged PR of each person (dots) and of the team as a whole (bars), USD',
+          {
+            tooltip: { trigger: 'item' },
+            legend: { top: 0 },
+            grid: { left: 70, right: 20, top: 40, bottom: 40 },
+            xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+            yAxis: { type: 'value', name: 'USD per PR' },
+            series: [
+              {
+                name: 'team',
+                type: 'bar',
+                barWidth: '40%',
+                itemStyle: { color: '#c9d6ea' },
+                data: teams.map((t) => teamCost.get(t) ?? null),
+              },
+              {
+                name: 'person',
+                type: 'scatter',
+                symbolSize: 10,
+                data: people.map((p) => ({
+                  name: p.name,
+                  value: [categories[teams.indexOf(p.team)] ?? p.team, p.value],
+                })),
+              },
+            ],
+          },
+          340,
+        ),
+        metricTable(byTeam.table, { caption: 'Cost per merged PR by team', labelHeader: 'team' }),
+        cohorts.map((c, i) =>
+          el(
+            'details',
+            {},
+            el(
+              'summary',
+              {},
+              `${categories[i] ?? ''}: team ${usd(teamCost.get(teams[i] ?? '') ?? null)} per merged PR`,
+            ),
+            metricTable(c.table, {
+              caption: `Cost per merged PR in ${categories[i] ?? ''}, by ${c.table.by ?? 'group'}`,
+              labelHeader: c.table.by ?? '',
+            }),
+          ),
+        ),
+      ),
+    );
+  },
+};

@@ -1,0 +1,152 @@
+/** The shapes of the JSON API (API-CONTRACT.md), as far as the dashboard reads them. */
+export type Cell = number | string | null;
+
+export interface MetricDefinition {
+  id: string;
+  title: string;
+  question: string;
+  formula: string;
+  unit: string;
+  direction: string;
+  caveats: string[];
+  minSample: string;
+  dims: string[];
+  queryable?: boolean;
+}
+
+export interface MetricColumn {
+  id: string;
+  label: string;
+  unit: string;
+}
+
+export interface MetricRow {
+  key: string;
+  label: string;
+  values: Record<string, Cell>;
+}
+
+export interface Window {
+  since: string;
+  until: string;
+}
+
+export interface MetricTable {
+  metric: string;
+  window: Window;
+  by: string | null;
+  columns: MetricColumn[];
+  rows: MetricRow[];
+  notes: string[];
+}
+
+export interface MetricAnswer {
+  metric: MetricDefinition;
+  table: MetricTable;
+}
+
+export interface Me {
+  role: string;
+  teams: string[] | null;
+  privacy: { individuals: string; minGroupSize: number };
+}
+
+export interface FilterValues {
+  teams: string[];
+  tools: string[];
+  models: string[];
+}
+
+export interface Finding {
+  id: string;
+  section: string;
+  flag: boolean;
+  question: string;
+  answer: string;
+  evidence: Record<string, string | number | null>;
+  metricIds: string[];
+  action: string | null;
+}
+
+export interface WeeklyReport {
+  org: string;
+  window: Window;
+  headline: {
+    spend: string;
+    mergedPrs: number;
+    deliveryPoints: number;
+    costPerMergedPr: string | null;
+    top5Share: number | null;
+    unpricedTokens: number;
+    unpricedModels: string[];
+    byBasis: { basis: string; cost: string }[];
+  };
+  topWorkloads: {
+    label: string;
+    kind: string;
+    model: string | null;
+    cost: string;
+    share: number;
+    tokensPerDollar: number | null;
+    cacheReadShare: number | null;
+    shareChange: number | null;
+  }[];
+  findings: Finding[];
+  coverage: { level: string; cost: string; share: number }[];
+  weeks: { week: string; cost: string; prs: number; points: number; reworkPrs: number }[];
+}
+
+export interface PrRow {
+  id: string;
+  repo: string;
+  number: number;
+  title?: string | null;
+  mergedAt: string;
+  team: string | null;
+  points: number | null;
+  cost: string | null;
+  basis: string | null;
+  evidence: string | null;
+}
+
+export interface PrDetail {
+  window: Window;
+  pr: {
+    id: string;
+    repo: string;
+    number: number;
+    title?: string | null;
+    branch: string | null;
+    openedAt: string | null;
+    mergedAt: string;
+    team: string | null;
+    teamName: string | null;
+    points: number | null;
+    pointsBasis: string | null;
+    aiAssisted: boolean | null;
+    aiEvidence: string | null;
+    rework: boolean | null;
+    reworkReason: string | null;
+    category: string | null;
+    author?: string | null;
+  };
+  cost: { amount: string | null; basis: string | null };
+  evidence: string | null;
+  sessions: {
+    session: string;
+    tool: string | null;
+    model: string | null;
+    cost: string | null;
+    evidence: string;
+  }[];
+  keys: { key: string; cost: string | null }[];
+}
+
+export interface WorkflowRow {
+  workflow: string;
+  label: string;
+  outcomeKind: string | null;
+  spend: number | string | null;
+  outcomes: number | null;
+  costPerOutcome: number | null;
+}

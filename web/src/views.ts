@@ -1,0 +1,130 @@
+import { metricLink } from './definitions.js';
+import { el, type Children } from './dom.js';
+import { byUnit } from './format.js';
+import type { MetricRow, MetricTable, Window } from './types.js';
+
+/** Building blocks every page uses: sections, number tiles, metric tables and their notes. */
+let sectionCount = 0;
+
+export function section(title: string, ...children: Children[]): HTMLElement {
+  const id = `s${++sectionCount}`;
+  return el('section', { 'aria-labelledby': id }, el('h2', { id }, title), ...children);
+}
+
+export function pageHeader(title: string, lead: string, window?: Window): HTMLElement {
+  return el(
+    'div',
+    { class: 'page-header' },
+    el('h1', {}, title),
+    el('p', { class: 'lead' }, lead),
+    window
+      ? el('p', { class: 'window', 'data-window': `${window.since}/${window.until}` }, windowText(window))
+      : null,
+  );
+}
+
+export function windowText(w: Window): string {
+  return `${w.since} to ${w.until} (exclusive)`;
+}
+
+/** A headline number: its label, and the value as a link to the metric's definition. */
+export function kpi(name: string, label: string, value: string, metricId: string): HTMLElement {
+  return el(
+    'div',
+    { class: 'kpi', 'data-kpi': name },
+    el('span', { class: 'kpi-label' }, label),
+    metricLink(metricId, value),
+  );
+}
+
+export function kpis(...tiles: HTMLElement[]): HTMLElement {
+  return el('div', { class: 'kpis' }, tiles);
+}
+
+export function notes(list: string[]): HTMLElement | null {
+  if (!list.length) return null;
+  return el(
+    'ul',
+    { class: 'notes', 'aria-label': 'Notes' },
+    list.map((n) => el('li', {}, n)),
+  );
+}
+
+export interface TableOptions {
+  caption: string;
+  columns?: string[];
+  limit?: number;
+  labelHeader?: string;
+  rowLink?: (row: MetricRow) => string | null;
+  rows?: MetricRow[];
+}
+
+/**
+ * A catalog metric's table: one row per group, a column per value; every number links to the metric's
+ * definition. Rows and cells carry their key and column id so that a reader (or a test) can match them to
+ * the API's answer.
+ */
+export function metricTable(table: MetricTable, o: TableOptions): HTMLElement {
+  const columns = o.columns
+    ? o.columns.flatMap((id) => table.columns.filter((c) => c.id === id))
+    : table.columns;
+  const rows = (o.rows ?? table.rows).slice(0, o.limit ?? Infinity);
+  const wrap = el(
+    'div',
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': o.caption },
+    el(
+      'table',
+      { 'data-table': table.metric },
+      el('caption', {}, o.caption),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col' }, o.labelHeader ?? table.by ?? ''),
+          columns.map((c) =>
+            el('th', { scope: 'col', 'data-col': c.id }, c.label, el('span', { class: 'unit' }, c.unit)),
+          ),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        rows.map((row) => {
+          const href = o.rowLink?.(row) ?? null;
+          return el(
+            'tr',
+            { 'data-key': row.key },
+            el('th', { scope: 'row' }, href ? el('a', { href }, row.label) : row.label),
+            columns.map((c) => {
+              const v = row.values[c.id] ?? null;
+              const text = byUnit(c.unit, v);
+              const numeric =
+                typeof v === 'number' || (typeof v === 'string' && v !== '' && !isNaN(Number(v)));
+              return el(
+                'td',
+                { 'data-col': c.id, class: numeric ? 'n' : null },
+                numeric ? metricLink(table.metric, text) : text,
+              );
+            }),
+          );
+        }),
+      ),
+    ),
+  );
+  const hidden = (o.rows ?? table.rows).length - rows.length;
+  return el(
+    'div',
+    { class: 'metric-table' },
+    wrap,
+    hidden > 0 ? el('p', { class: 'more' }, `${hidden} more rows not shown.`) : null,
+    notes(table.notes),
+  );
+}
+
+export function message(text: string, kind: 'empty' | 'error' = 'empty'): HTMLElement {
+  return el('p', { class: `message ${kind}`, role: kind === 'error' ? 'alert' : null }, text);
+}
+
+export const num = (v: unknown): number => (v === null || v === undefined || v === '' ? NaN : Number(v));

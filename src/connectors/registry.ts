@@ -5,6 +5,7 @@ import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
+import { createLitellmConnector } from './litellm/connector.js';
 import type { Connector } from './sync/connector.js';
 
 export type ConnectorFactory = (
@@ -18,6 +19,7 @@ export const CONNECTOR_TYPES = {
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
+  litellm: createLitellmConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 
 export type ConnectorType = keyof typeof CONNECTOR_TYPES;

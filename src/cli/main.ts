@@ -7,6 +7,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
@@ -33,6 +34,7 @@ registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
 registerWhatIf(program, run);
+registerReconcile(program, run);
 registerSync(program, run);
 registerServe(program, run);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -35,6 +36,7 @@ registerMetrics(program, run);
 registerQuery(program, run);
 registerWhatIf(program, run);
 registerReconcile(program, run);
+registerExport(program, run);
 registerSync(program, run);
 registerServe(program, run);
 

@@ -11,6 +11,7 @@ import {
   ingestOutcomes,
 } from '../../ingest/sources.js';
 import type { IngestSummary } from '../../ingest/summary.js';
+import { loadFocusFile } from '../../ingest/focus-file.js';
 import { loadUsageFile } from '../../ingest/usage-file.js';
 import type { Db } from '../../store/db.js';
 import { openContext, type GlobalOptions } from '../context.js';
@@ -56,6 +57,29 @@ export function registerIngest(program: Command, run: Run): void {
         }
         if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
         return loadUsageFile(db, { path: file, format, source: opts.source });
+      }),
+    );
+
+  globalOptions(ingest.command('focus').argument('<file>', 'FOCUS 1.2 cost-and-usage file, CSV or Parquet'))
+    .description(
+      'FinOps FOCUS export: its AI and Machine Learning rows (Azure OpenAI, Bedrock, Vertex…) as billed spend',
+    )
+    .option(
+      '--cost <column>',
+      'billed (BilledCost, the invoice) or effective (EffectiveCost, amortised)',
+      'billed',
+    )
+    .action((file: string, opts: GlobalOptions & { cost: string }) =>
+      ingestAction(run, opts, async (db, _org, term) => {
+        if (opts.cost !== 'billed' && opts.cost !== 'effective') {
+          throw new MileageError('usage', `--cost expects billed or effective, got "${opts.cost}"`);
+        }
+        if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
+        const format = file.endsWith('.parquet') ? 'parquet' : 'csv';
+        const { summary, skipped } = await loadFocusFile(db, { path: file, format, cost: opts.cost });
+        if (skipped)
+          term.log(`${file}: ${skipped.toLocaleString('en-US')} rows of other service categories skipped`);
+        return summary;
       }),
     );
 

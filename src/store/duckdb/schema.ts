@@ -133,4 +133,13 @@ CREATE TABLE log_files (
 CREATE TABLE cwd_repos (cwd VARCHAR PRIMARY KEY, repo VARCHAR NOT NULL);
 `,
   },
+  {
+    version: 5,
+    name: 'team tag on usage (FOCUS Tags, gateway tags)',
+    sql: `
+-- A team named at issuance (a FOCUS row's Tags.team, a gateway tag): the strongest evidence of whose spend
+-- it is, ahead of the key's and the person's team. Null for every record written before.
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS team_tag VARCHAR;
+`,
+  },
 ];

@@ -33,7 +33,7 @@ import { ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { MIGRATIONS } from './schema.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
-import { readerSql, stageUsageFileSql } from './usage-file.js';
+import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
 
@@ -194,20 +194,30 @@ export class DuckDbStore implements Db {
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
-    const reader = readerSql(load, sqlString(load.path));
     try {
-      // Line numbers count the header of a CSV as line 1; the readers keep the file's row order.
-      const offset = load.format === 'csv' ? 1 : 0;
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${reader}`,
-      );
+      await this.run(rawUsageFileSql(load, sqlString));
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
       throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
         cause,
       });
     }
+    if (load.format === 'jsonl') {
+      // One column per key seen in any line, read from each line's JSON object.
+      const keys = (await this.query(JSONL_KEYS_SQL)).map((r) => String(r.k));
+      await this.run(jsonlColumnsSql(keys, sqlString));
+    }
     const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
+    if (absent.length) {
+      await this.run('DROP TABLE IF EXISTS raw_lines');
+      await this.run('DROP TABLE raw_file');
+      const listed = fileColumns.filter((c) => c !== 'line' && !c.startsWith('__')).join(', ');
+      throw new MileageError(
+        'input',
+        `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
+      );
+    }
     const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
     await this.run(sql.checkedSql);
     const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
@@ -219,7 +229,8 @@ export class DuckDbStore implements Db {
     const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.query('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
-    for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
+    for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
+      await this.run(`DROP TABLE IF EXISTS ${t}`);
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
   }
 

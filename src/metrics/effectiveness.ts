@@ -1,4 +1,4 @@
-import { grouping, OUTCOME_FROM, SPEND_FROM } from './grouping.js';
+import { grouping, OUTCOME_FROM, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
@@ -61,7 +61,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
-         count(*) FILTER (WHERE l.unpriced) AS unpriced
+         coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
        FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.workflow_id IS NOT NULL GROUP BY 1
      ), d AS (
        SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
@@ -108,7 +108,7 @@ export async function tokensPerSession(ctx: MetricContext, by: Dimension | null)
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
      )
      SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
        quantile_cont(tokens, 0.9) AS p90

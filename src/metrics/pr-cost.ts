@@ -9,7 +9,7 @@ import { windowFilter } from './metric.js';
  */
 export const ATTRIBUTED_PRS = `(
   WITH person_spend AS (
-    SELECT person_id, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger
+    SELECT person_id, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger_daily
     WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
   ), prs AS (
     SELECT *, count(*) OVER (PARTITION BY person_id) AS person_prs FROM outcomes_identity
@@ -21,5 +21,5 @@ export const ATTRIBUTED_PRS = `(
 )`;
 
 /** People's spend in the window: what ATTRIBUTED_PRS distributes. Reads $since and $until. */
-export const PEOPLE_SPEND_TOTAL = `(SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) FROM ledger
+export const PEOPLE_SPEND_TOTAL = `(SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) FROM ledger_daily
   WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL)`;

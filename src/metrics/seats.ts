@@ -26,7 +26,9 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
      ), used AS (
        SELECT tool, person_id, count(DISTINCT day) FILTER (WHERE ${windowFilter()}) AS active_days,
          count(*) FILTER (WHERE day >= CAST($idle_since AS DATE) AND day < CAST($until AS DATE)) AS recent
-       FROM usage_identity WHERE person_id IS NOT NULL AND day < CAST($until AS DATE) GROUP BY 1, 2
+       -- usage as the ledger attributes it, by day: the same person and tool the seat's cost is allocated to
+       FROM ledger_daily WHERE person_id IS NOT NULL AND source <> 'directory-seats' AND day < CAST($until AS DATE)
+       GROUP BY 1, 2
      ), l AS (
        SELECT s.tool, s.person_id, dp.team_id, s.monthly_price, paid.seat_days, paid.cost,
          coalesce(used.active_days, 0) AS active_days, coalesce(used.recent, 0) = 0 AS idle

@@ -86,7 +86,9 @@ export function focusStageSql(
       'focus' AS source,
       coalesce(${col('x_MileageStream')}, regexp_replace(lower(${col('ProviderName')}), '[^a-z0-9]+', '-', 'g') || ':' || coalesce(${col('BillingAccountId')}, 'unknown')) AS stream,
       CASE WHEN ${hours} <= 1 THEN 'hour' WHEN ${hours} <= 24 THEN 'day' ELSE 'month' END AS granularity,
-      ${start} AS start_at, ${end} AS end_at, ${localDay(start)} AS day,
+      ${start} AS start_at, ${end} AS end_at,
+      -- The org-local day of the middle of the charge period, like every usage record (a UTC-day row stays on its day west of UTC).
+      ${localDay(`to_timestamp((epoch(${start}) + epoch(${end})) / 2)`)} AS day,
       ${col('x_Tool')} AS tool, ${provider} AS provider, ${model} AS model,
       ${tokenOf('input', 'x_InputTokens')} AS input_tokens, ${tokenOf('cache_read', 'x_CacheReadTokens')} AS cache_read_tokens,
       ${tokenOf('cache_write', 'x_CacheWriteTokens')} AS cache_write_tokens, ${tokenOf('output', 'x_OutputTokens')} AS output_tokens,

@@ -31,6 +31,7 @@ import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
+import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
@@ -557,6 +558,14 @@ export class DuckDbStore implements Db {
 
   async refreshLedger(): Promise<void> {
     await this.run(ledgerSql());
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(outcomeLinksSql());
+      await this.run('COMMIT');
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw cause;
+    }
   }
 
   async counts(): Promise<StoreCounts> {

@@ -3,8 +3,8 @@
  * and basis, costed with what the ledger counts (each dollar once). BilledCost, EffectiveCost, ListCost and
  * ContractedCost all carry that amount (the basis it rests on is x_MileageBasis); the Tags JSON carries team,
  * workflow and PR; x_ columns keep what FOCUS has no column for (tokens by kind, stream, basis), so that a
- * Mileage import of the file gives back the same totals to the cent. The PR is the merged PR whose head
- * branch and repository the spend was on (session → branch → PR, the first merged on or after the day).
+ * Mileage import of the file gives back the same totals to the cent. The PR is the one the store's
+ * session → branch → PR join (`pr_sessions`, outcome-links.ts) gives the entry's record.
  * Unpriced ledger entries have no amount and are left out (counted). Reads $since and $until.
  */
 export function focusExportSelect(timeZone: string, quote: (s: string) => string, parquet: boolean): string {
@@ -12,13 +12,9 @@ export function focusExportSelect(timeZone: string, quote: (s: string) => string
   const utc = (ts: string) => `strftime(CAST(${ts} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%SZ')`;
   const localMidnight = (d: string) => `timezone(${quote(timeZone)}, CAST(${d} AS TIMESTAMP))`;
   return `
-WITH prs AS (
-  SELECT repo, head_branch, ref, occurred_at FROM outcomes
-  WHERE kind = 'pr_merged' AND repo IS NOT NULL AND head_branch IS NOT NULL AND ref IS NOT NULL
-),
-entries AS (
-  SELECT l.*, (SELECT arg_min(p.ref, p.occurred_at) FROM prs p
-      WHERE p.repo = l.repo AND p.head_branch = l.branch AND CAST(p.occurred_at AS DATE) >= l.day) AS pr
+WITH entries AS (
+  SELECT l.*, (SELECT min(o.ref) FROM pr_sessions ps JOIN outcomes o ON o.id = ps.pr_id
+      WHERE ps.record_id = l.record_id) AS pr
   FROM ledger l
   WHERE NOT l.unpriced AND ($since IS NULL OR l.day >= CAST($since AS DATE)) AND ($until IS NULL OR l.day < CAST($until AS DATE))
 ),

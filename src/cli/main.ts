@@ -13,6 +13,7 @@ import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
+import { registerTokens } from './commands/tokens.js';
 import { registerWhatIf } from './commands/whatif.js';
 import { EXIT } from './exit-codes.js';
 import { makeRun } from './run.js';
@@ -39,6 +40,7 @@ registerReconcile(program, run);
 registerExport(program, run);
 registerSync(program, run);
 registerServe(program, run);
+registerTokens(program, run);
 
 try {
   await program.parseAsync(process.argv);

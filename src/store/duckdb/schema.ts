@@ -158,4 +158,22 @@ CREATE TABLE pr_sessions (record_id VARCHAR NOT NULL, pr_id VARCHAR NOT NULL, se
 ALTER TABLE usage ADD COLUMN IF NOT EXISTS team_tag VARCHAR;
 `,
   },
+  {
+    version: 6,
+    name: 'API tokens',
+    sql: `
+-- API tokens of \`mileage serve\`: only a SHA-256 of each token is kept (tokens are 32 random bytes, shown
+-- once when made); teams scope a manager's token.
+CREATE TABLE api_tokens (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR,
+  role VARCHAR NOT NULL,
+  teams VARCHAR[],
+  token_hash VARCHAR NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL,
+  revoked_at TIMESTAMPTZ,
+  last_used_at TIMESTAMPTZ
+);
+`,
+  },
 ];

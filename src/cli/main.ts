@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
@@ -34,6 +36,8 @@ registerReport(program, run);
 registerMetrics(program, run);
 registerQuery(program, run);
 registerWhatIf(program, run);
+registerReconcile(program, run);
+registerExport(program, run);
 registerSync(program, run);
 registerServe(program, run);
 registerTokens(program, run);

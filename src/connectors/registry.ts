@@ -5,6 +5,7 @@ import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
+import { createLitellmConnector } from './litellm/connector.js';
 import type { Connector } from './sync/connector.js';
 
 export type ConnectorFactory = (
@@ -18,14 +19,21 @@ export const CONNECTOR_TYPES = {
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
+  litellm: createLitellmConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 
 export type ConnectorType = keyof typeof CONNECTOR_TYPES;
+
+/** Source types that `mileage sync` leaves alone: they configure `mileage ingest` (ingest/usage-mapping.ts). */
+export const FILE_SOURCE_TYPES = ['usage-file'] as const;
 
 /** The connector type of a source: its `type` field, else its name. Null for sources that are not synced. */
 export function connectorType(source: SourceConfig): Result<ConnectorType | null, OrgFileIssue[]> {
   const declared = source.config.type;
   const known = (t: string): t is ConnectorType => Object.hasOwn(CONNECTOR_TYPES, t);
+  // Entries that configure file imports (a saved column mapping), not a sync.
+  if (typeof declared === 'string' && (FILE_SOURCE_TYPES as readonly string[]).includes(declared))
+    return ok(null);
   if (declared === undefined) return ok(known(source.name) ? source.name : null);
   if (typeof declared === 'string' && known(declared)) return ok(declared);
   return err([

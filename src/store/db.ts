@@ -69,6 +69,35 @@ export interface UsageFileResult extends AppendResult {
   rejected: { line: number; field: string | null; message: string }[];
 }
 
+/** A FOCUS 1.2 cost-and-usage file (CSV or Parquet): its AI and Machine Learning rows become billed usage. */
+export interface FocusFileLoad {
+  path: string;
+  format: 'csv' | 'parquet';
+  /** Which FOCUS cost is the record's cost: BilledCost (invoice, default) or EffectiveCost (amortised). */
+  cost: 'billed' | 'effective';
+}
+
+export interface FocusFileResult extends UsageFileResult {
+  /** Rows of other service categories (compute, storage…), not AI spend. */
+  skipped: number;
+}
+
+export interface FocusExport {
+  path: string;
+  format: 'csv' | 'parquet';
+  /** Org-local days, since inclusive, until exclusive; null for all. */
+  since: string | null;
+  until: string | null;
+}
+
+export interface FocusExportResult {
+  rows: number;
+  /** What the exported rows cost together (decimal USD). */
+  total: string;
+  /** Ledger entries left out because they have no price. */
+  unpriced: number;
+}
+
 /** A model seen in the store with no price: its tokens are kept and reported, never counted as $0. */
 export interface UnpricedModel {
   provider: string | null;
@@ -113,6 +142,10 @@ export interface Db {
   appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;
   /** Bulk load through the database's own file reader; bad rows are rejected with their line, good rows kept. */
   loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult>;
+  /** Bulk load of a FOCUS file through the database's readers; bad rows rejected with line and column. */
+  loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult>;
+  /** Writes the ledger as a FOCUS-shaped CSV or Parquet file. */
+  exportFocus(out: FocusExport): Promise<FocusExportResult>;
   /** Replace the directory tables; re-derives local days when the time zone changed. */
   loadDirectory(directory: OrgDirectory): Promise<void>;
   /** The distinct (provider, model, day) of list-estimate records, for the pricing pass. */

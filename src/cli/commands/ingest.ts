@@ -11,9 +11,12 @@ import {
   ingestOutcomes,
 } from '../../ingest/sources.js';
 import type { IngestSummary } from '../../ingest/summary.js';
+import { loadFocusFile } from '../../ingest/focus-file.js';
 import { loadUsageFile } from '../../ingest/usage-file.js';
+import { parseMapOption, usageFileMapping, type UsageFileMapping } from '../../ingest/usage-mapping.js';
+import { formatIssue, loadSourceConfigs } from '../../org/index.js';
 import type { Db } from '../../store/db.js';
-import { openContext, type GlobalOptions } from '../context.js';
+import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
 import { registerAgentLogs } from './agent-logs.js';
 import { registerIngestGit } from './ingest-git.js';
 import { priceBookFor } from '../pricing.js';
@@ -21,20 +24,34 @@ import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
 import type { Terminal } from '../terminal.js';
 
-type IngestBody = (db: Db, org: string, term: Terminal) => Promise<IngestSummary>;
+type IngestBody = (db: Db, org: string, term: Terminal, ctx: CommandContext) => Promise<IngestSummary>;
 
 /** Shared shape of every ingest command: open, ingest, price, refresh the ledger, summarise. */
 function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<void> {
   return run(async (term) => {
     const ctx = await openContext(opts);
     try {
-      const summary = await body(ctx.db, ctx.org, term);
+      const summary = await body(ctx.db, ctx.org, term, ctx);
       const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
       printIngestSummary(term, summary, pricing, opts);
     } finally {
       await ctx.db.close();
     }
   });
+}
+
+/** The `type: usage-file` entry named by --mapping, checked with the file's lines. */
+async function savedMapping(ctx: CommandContext, name: string): Promise<UsageFileMapping> {
+  const file = ctx.directory?.file;
+  if (!file)
+    throw new MileageError('config', `--mapping ${name}: no mileage.yaml was found`, 'Pass --config.');
+  const sources = await loadSourceConfigs(file);
+  if (!sources.ok) throw new MileageError('config', sources.error.map(formatIssue).join('\n'));
+  const source = sources.value.find((s) => s.name === name);
+  if (!source) throw new MileageError('not_found', `--mapping ${name}: no sources.${name} in ${file}`);
+  const mapping = usageFileMapping(source);
+  if (!mapping.ok) throw new MileageError('config', mapping.error.map(formatIssue).join('\n'));
+  return mapping.value;
 }
 
 export function registerIngest(program: Command, run: Run): void {
@@ -44,18 +61,59 @@ export function registerIngest(program: Command, run: Run): void {
   registerAgentLogs(program, ingest, run);
 
   globalOptions(ingest.command('usage').argument('<file>', 'CSV, JSONL or Parquet file'))
-    .description('Generic usage rows (documented columns; see README "Generic usage files")')
+    .description('Generic usage rows (documented fields; see README "Generic usage files")')
     .option('--format <format>', 'csv | jsonl | parquet (default from the extension)')
-    .option('--source <name>', 'source name stored with each record', 'usage-file')
-    .action((file: string, opts: GlobalOptions & { format?: string; source: string }) =>
-      ingestAction(run, opts, async (db) => {
-        const format =
-          opts.format ?? (file.endsWith('.parquet') ? 'parquet' : file.endsWith('.csv') ? 'csv' : 'jsonl');
-        if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') {
-          throw new MileageError('usage', `--format expects csv, jsonl or parquet, got "${format}"`);
+    .option('--source <name>', 'source name stored with each record (default: usage-file)')
+    .option(
+      '--map <pairs>',
+      'file columns to Mileage fields: <column>=<field>,… e.g. ts=timestamp,usd=cost_usd',
+    )
+    .option('--mapping <name>', 'a saved mapping: sources.<name> (type: usage-file) in mileage.yaml')
+    .action(
+      (
+        file: string,
+        opts: GlobalOptions & { format?: string; source?: string; map?: string; mapping?: string },
+      ) =>
+        ingestAction(run, opts, async (db, _org, _term, ctx) => {
+          const saved = opts.mapping ? await savedMapping(ctx, opts.mapping) : null;
+          const columns = { ...saved?.columns, ...(opts.map ? parseMapOption(opts.map) : {}) };
+          const format =
+            opts.format ??
+            saved?.format ??
+            (file.endsWith('.parquet') ? 'parquet' : file.endsWith('.csv') ? 'csv' : 'jsonl');
+          if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet') {
+            throw new MileageError('usage', `--format expects csv, jsonl or parquet, got "${format}"`);
+          }
+          if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
+          return loadUsageFile(db, {
+            path: file,
+            format,
+            source: opts.source ?? saved?.source ?? 'usage-file',
+            columns,
+          });
+        }),
+    );
+
+  globalOptions(ingest.command('focus').argument('<file>', 'FOCUS 1.2 cost-and-usage file, CSV or Parquet'))
+    .description(
+      'FinOps FOCUS export: its AI and Machine Learning rows (Azure OpenAI, Bedrock, Vertex…) as billed spend',
+    )
+    .option(
+      '--cost <column>',
+      'billed (BilledCost, the invoice) or effective (EffectiveCost, amortised)',
+      'billed',
+    )
+    .action((file: string, opts: GlobalOptions & { cost: string }) =>
+      ingestAction(run, opts, async (db, _org, term) => {
+        if (opts.cost !== 'billed' && opts.cost !== 'effective') {
+          throw new MileageError('usage', `--cost expects billed or effective, got "${opts.cost}"`);
         }
         if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);
-        return loadUsageFile(db, { path: file, format, source: opts.source });
+        const format = file.endsWith('.parquet') ? 'parquet' : 'csv';
+        const { summary, skipped } = await loadFocusFile(db, { path: file, format, cost: opts.cost });
+        if (skipped)
+          term.log(`${file}: ${skipped.toLocaleString('en-US')} rows of other service categories skipped`);
+        return summary;
       }),
     );
 

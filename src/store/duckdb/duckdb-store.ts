@@ -13,6 +13,10 @@ import type {
   AppendResult,
   AppliedPrice,
   Db,
+  FocusExport,
+  FocusExportResult,
+  FocusFileLoad,
+  FocusFileResult,
   PricingTarget,
   Row,
   SqlParam,
@@ -23,12 +27,14 @@ import type {
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
+import { focusExportSelect } from './focus-export.js';
+import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
-import { readerSql, stageUsageFileSql } from './usage-file.js';
+import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
 
@@ -199,20 +205,30 @@ export class DuckDbStore implements Db {
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
-    const reader = readerSql(load, sqlString(load.path));
     try {
-      // Line numbers count the header of a CSV as line 1; the readers keep the file's row order.
-      const offset = load.format === 'csv' ? 1 : 0;
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${reader}`,
-      );
+      await this.run(rawUsageFileSql(load, sqlString));
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
       throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
         cause,
       });
     }
+    if (load.format === 'jsonl') {
+      // One column per key seen in any line, read from each line's JSON object.
+      const keys = (await this.query(JSONL_KEYS_SQL)).map((r) => String(r.k));
+      await this.run(jsonlColumnsSql(keys, sqlString));
+    }
     const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
+    if (absent.length) {
+      await this.run('DROP TABLE IF EXISTS raw_lines');
+      await this.run('DROP TABLE raw_file');
+      const listed = fileColumns.filter((c) => c !== 'line' && !c.startsWith('__')).join(', ');
+      throw new MileageError(
+        'input',
+        `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
+      );
+    }
     const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
     await this.run(sql.checkedSql);
     const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
@@ -224,8 +240,76 @@ export class DuckDbStore implements Db {
     const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.query('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
-    for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
+    for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
+      await this.run(`DROP TABLE IF EXISTS ${t}`);
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
+  }
+
+  async loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult> {
+    try {
+      // Line numbers count the CSV header as line 1, as in every other Mileage error.
+      const offset = load.format === 'csv' ? 1 : 0;
+      await this.run(
+        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, sqlString(load.path))}`,
+      );
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
+        cause,
+      });
+    }
+    const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const costColumn = load.cost === 'effective' ? 'EffectiveCost' : 'BilledCost';
+    const missing = [...FOCUS_REQUIRED.filter((c) => c !== 'BilledCost'), costColumn].filter(
+      (c) => !fileColumns.includes(c),
+    );
+    if (missing.length) {
+      await this.run('DROP TABLE raw_file');
+      throw new MileageError(
+        'input',
+        `${load.path}: not a FOCUS cost-and-usage file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      );
+    }
+    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), sqlString);
+    await this.run(sql.checkedSql);
+    const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
+      line: Number(r.line),
+      field: (r.field as string | null) ?? null,
+      message: String(r.message),
+    }));
+    const [skipped] = await this.query(sql.skippedSql);
+    await this.run(sql.stageSql);
+    const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
+    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    await this.replaceUsage('staging');
+    for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
+    return {
+      written: Number(total?.n ?? 0),
+      alreadyStored: Number(existing?.n ?? 0),
+      rejected,
+      skipped: Number(skipped?.n ?? 0),
+    };
+  }
+
+  async exportFocus(out: FocusExport): Promise<FocusExportResult> {
+    const params = { since: out.since, until: out.until };
+    const select = focusExportSelect(this.timeZone, sqlString, out.format === 'parquet');
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE focus_out AS ${select}`, params);
+    const [summary] = await this.query(
+      `SELECT count(*) AS n, CAST(coalesce(sum(CAST(BilledCost AS DECIMAL(18,10))), 0) AS VARCHAR) AS total FROM focus_out`,
+    );
+    const [unpriced] = await this.query(
+      `SELECT count(*) AS n FROM ledger WHERE unpriced AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))`,
+      params,
+    );
+    const options = out.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
+    await this.run(`COPY focus_out TO ${sqlString(out.path)} (${options})`);
+    await this.run('DROP TABLE focus_out');
+    return {
+      rows: Number(summary?.n ?? 0),
+      total: String(summary?.total ?? '0'),
+      unpriced: Number(unpriced?.n ?? 0),
+    };
   }
 
   async loadDirectory(dir: OrgDirectory): Promise<void> {

@@ -3,7 +3,9 @@
  *
  * For each spend stream and (org-local) day — a "cell":
  * 1. authority: the source with the best basis (billed > provider_reported > list_estimate; ties go to the
- *    larger estimate, then the coarser source). Its records' cost is the cell's authoritative total A.
+ *    larger estimate, then the coarser source). Its records' cost is the cell's authoritative total A. Without
+ *    a billed source, only a complete source may be the authority: one whose estimate is within 5% of the
+ *    cell's most complete estimate, so that telemetry from a few people never stands for a whole org's day.
  * 2. detail: the finest other source that carries estimates (not coarser than the authority; at equal
  *    granularity only when the authority is money-only, like a cost report). Each detail record receives
  *    A × its share of the cell's estimated cost, where the cell's estimated cost is the larger of the
@@ -64,8 +66,12 @@ sources AS (
 authority AS (
   SELECT stream, day, source AS auth_source, cost_sum AS a_total, gran_rank AS auth_gran, has_est AS auth_has_est,
     CASE basis_rank WHEN 3 THEN 'billed' WHEN 2 THEN 'provider_reported' ELSE 'list_estimate' END AS basis
-  FROM sources
-  QUALIFY row_number() OVER (PARTITION BY stream, day ORDER BY basis_rank DESC, est_sum DESC NULLS LAST, gran_rank DESC, source) = 1
+  FROM (SELECT *, max(est_sum) OVER (PARTITION BY stream, day) AS cell_est FROM sources)
+  -- A partial source never stands for the whole cell: without a bill, a source whose estimate falls short of
+  -- the most complete one (telemetry from some people, beside a usage report of the whole org) gives way to it.
+  QUALIFY row_number() OVER (PARTITION BY stream, day ORDER BY basis_rank = 3 DESC,
+    coalesce(est_sum >= 0.95 * cell_est, true) DESC,
+    basis_rank DESC, est_sum DESC NULLS LAST, gran_rank DESC, source) = 1
 ),
 detail AS (
   SELECT a.stream, a.day, coalesce(d.source, a.auth_source) AS detail_source, coalesce(d.est_sum, 0) AS detail_est

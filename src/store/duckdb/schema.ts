@@ -150,6 +150,15 @@ CREATE TABLE pr_sessions (record_id VARCHAR NOT NULL, pr_id VARCHAR NOT NULL, se
 `,
   },
   {
+    version: 5,
+    name: 'team tag on usage (FOCUS Tags, gateway tags)',
+    sql: `
+-- A team named at issuance (a FOCUS row's Tags.team, a gateway tag): the strongest evidence of whose spend
+-- it is, ahead of the key's and the person's team. Null for every record written before.
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS team_tag VARCHAR;
+`,
+  },
+  {
     version: 6,
     name: 'API tokens',
     sql: `

@@ -11,18 +11,43 @@ import { USAGE_FILE_COLUMNS, type UsageFileColumn, type UsageFileLoad } from '..
  * given, else list_estimate to be priced), `key_id`, `user`, `workflow`, `session_id`, `repo`, `branch`,
  * `stream`.
  */
-export function readerSql(load: UsageFileLoad, path: string): string {
+export function rawUsageFileSql(load: UsageFileLoad, quote: (s: string) => string): string {
+  const path = quote(load.path);
+  const numbered = (reader: string, offset: number) =>
+    `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${reader}`;
   switch (load.format) {
     case 'csv':
-      return `read_csv(${path}, header = true, all_varchar = true, auto_detect = true)`;
+      // Line numbers count the header as line 1.
+      return numbered(`read_csv(${path}, header = true, all_varchar = true, auto_detect = true)`, 1);
     case 'jsonl':
-      return `read_json(${path}, format = 'newline_delimited', auto_detect = true)`;
+      // Each line as text (a delimiter no JSON text contains), so that one malformed line is one rejected
+      // row with its exact line number, never a failed file; blank lines keep their number and are skipped.
+      return `CREATE OR REPLACE TEMP TABLE raw_lines AS
+        SELECT j, CAST(row_number() OVER () AS BIGINT) AS line
+        FROM read_csv(${path}, header = false, columns = {'j': 'VARCHAR'}, delim = '${String.fromCharCode(1)}',
+          quote = '', escape = '', auto_detect = false)`;
     case 'parquet':
-      return `read_parquet(${path})`;
+      return numbered(`read_parquet(${path})`, 0);
     default:
       load.format satisfies never;
       throw new Error(`unknown format ${String(load.format)}`);
   }
+}
+
+/** The keys of every JSON object line of `raw_lines`. */
+export const JSONL_KEYS_SQL = `SELECT DISTINCT unnest(json_keys(j)) AS k FROM raw_lines
+  WHERE CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE false END ORDER BY k`;
+
+/** `raw_file` from `raw_lines`: one text column per key, and why a line is not an object (`__line_problem`). */
+export function jsonlColumnsSql(keys: readonly string[], quote: (s: string) => string): string {
+  const isObject = `CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE false END`;
+  const columns = keys.map(
+    (k) =>
+      `CASE WHEN ${isObject} THEN json_extract_string(j, ${quote(`$."${k.replaceAll('"', '\\"')}"`)}) END AS "${k.replaceAll('"', '""')}"`,
+  );
+  return `CREATE OR REPLACE TEMP TABLE raw_file AS
+    SELECT ${[...columns, `CASE WHEN NOT ${isObject} THEN 'not a JSON object: ' || left(j, 60) END AS __line_problem`, 'line'].join(', ')}
+    FROM raw_lines WHERE j IS NOT NULL AND trim(j) <> ''`;
 }
 
 /** The whole-number columns: token counts and requests. */
@@ -41,6 +66,9 @@ export function stageUsageFileSql(
     return present.has(name) ? `nullif(trim(CAST("${name.replaceAll('"', '""')}" AS VARCHAR)), '')` : 'NULL';
   };
   const checks: string[] = [
+    ...(present.has('__line_problem')
+      ? ["CASE WHEN __line_problem IS NOT NULL THEN 'json|' || __line_problem END"]
+      : []),
     `CASE WHEN ${col('timestamp')} IS NULL THEN 'timestamp|missing' WHEN try_cast(${col('timestamp')} AS TIMESTAMPTZ) IS NULL THEN 'timestamp|not an ISO-8601 time: ' || ${col('timestamp')} END`,
     `CASE WHEN ${col('model')} IS NULL THEN 'model|missing' END`,
     ...TOKEN_COLUMNS.map(

@@ -19,7 +19,7 @@ LEFT JOIN dir_aliases key_alias ON key_alias.alias_hash = u.key_hash;
 -- have one that day, else to the org's default account for the tool, else to a labelled stream of its own.
 CREATE OR REPLACE VIEW usage_identity AS
 SELECT up.*,
-  coalesce(up.key_team_id, p.team_id) AS team_id,
+  coalesce(up.team_tag, up.key_team_id, p.team_id) AS team_id,
   coalesce(
     up.stream,
     CASE WHEN s.person_id IS NOT NULL THEN 'seat:' || up.tool || ':' || up.person_id END,

@@ -30,7 +30,11 @@ function configError(file: string, issues: OrgFileIssue[]): MileageError {
 }
 
 /** The configured sources that have a connector, or the one named (an error when it is not syncable). */
-async function connectorsFor(file: string, only: string | undefined): Promise<Connector[]> {
+async function connectorsFor(
+  file: string,
+  only: string | undefined,
+  org: string | undefined,
+): Promise<Connector[]> {
   const sources = await loadSourceConfigs(file);
   if (!sources.ok) throw configError(file, sources.error);
   const connectors: Connector[] = [];
@@ -47,7 +51,7 @@ async function connectorsFor(file: string, only: string | undefined): Promise<Co
         throw new MileageError('usage', `source "${only}" is not an API source that mileage sync reads`);
       continue;
     }
-    const c = createConnector(type.value, source, { env: process.env, now: Date.now });
+    const c = createConnector(type.value, source, { env: process.env, now: Date.now, org });
     if (c.ok) connectors.push(c.value);
     else issues.push(...c.error);
   }
@@ -98,7 +102,7 @@ export function registerSync(program: Command, run: Run): void {
               'Create one with `mileage init`, add a `sources:` entry (README, "Syncing from forges and trackers"), or pass --config.',
             );
           }
-          const connectors = await connectorsFor(file, only);
+          const connectors = await connectorsFor(file, only, ctx.directory?.org);
           if (connectors.length === 0) term.warn(`no API sources in ${file}: nothing to sync`);
           const results: SourceResult[] = [];
           for (const c of connectors) {

@@ -6,6 +6,7 @@ import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
+import { createOpenaiAdminConnector } from './openai-admin/connector.js';
 import type { Connector } from './sync/connector.js';
 
 export type ConnectorFactory = (
@@ -20,6 +21,7 @@ export const CONNECTOR_TYPES = {
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
+  'openai-admin': createOpenaiAdminConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 
 export type ConnectorType = keyof typeof CONNECTOR_TYPES;

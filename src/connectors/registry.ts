@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { OrgFileIssue, SourceConfig } from '../org/index.js';
 import type { ConnectorDeps } from './config.js';
 import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
+import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
@@ -17,6 +18,7 @@ export type ConnectorFactory = (
 /** Every connector `mileage sync` knows, by type. Spend connectors join this table. */
 export const CONNECTOR_TYPES = {
   'anthropic-admin': createAnthropicAdminConnector,
+  'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
   gitlab: createGitlabConnector,
   jira: createJiraConnector,

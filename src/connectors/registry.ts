@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { OrgFileIssue, SourceConfig } from '../org/index.js';
 import type { ConnectorDeps } from './config.js';
 import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
+import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
@@ -18,6 +19,7 @@ export type ConnectorFactory = (
 /** Every connector `mileage sync` knows, by type. Spend connectors join this table. */
 export const CONNECTOR_TYPES = {
   'anthropic-admin': createAnthropicAdminConnector,
+  copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
   gitlab: createGitlabConnector,

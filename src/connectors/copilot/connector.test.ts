@@ -96,7 +96,9 @@ beforeAll(async () => {
     const more = page * per < seats.length;
     return {
       json: { total_seats: seats.length, seats: seats.slice((page - 1) * per, page * per) },
-      headers: more ? { link: `<${server.url}${SEATS}?per_page=${per}&page=${page + 1}>; rel="next"` } : {},
+      headers: more
+        ? { link: `<${server.url}${SEATS}?per_page=${per}&page=${page + 1}>; rel="next"` }
+        : undefined,
     };
   });
   server.route('GET', REPORT, (req) => {
@@ -218,7 +220,7 @@ describe('GitHub Copilot connector', () => {
   it('a re-sync over an overlapping window updates seats and stores nothing twice', async () => {
     const db = await memoryDb();
     await runSync(db, make());
-    const again = await runSync(db, make(), { since: new Date('2026-06-28T00:00:00Z') });
+    const again = await runSync(db, make(), { since: new Date('2026-07-02T00:00:00Z') });
     expect(again.alreadyStored).toBe(again.records);
     expect((await db.query('SELECT count(*) AS n FROM seat_records'))[0]?.n).toBe(3);
   });

@@ -8,6 +8,7 @@ import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
+import { registerSeats } from './commands/seats.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
@@ -34,6 +35,7 @@ registerMetrics(program, run);
 registerQuery(program, run);
 registerWhatIf(program, run);
 registerSync(program, run);
+registerSeats(program, run);
 registerServe(program, run);
 
 try {

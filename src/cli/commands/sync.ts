@@ -86,7 +86,9 @@ export function registerSync(program: Command, run: Run): void {
       .command('sync')
       .argument('[source]', 'one source name from mileage.yaml (default: every API source configured)'),
   )
-    .description('Pull merged PRs/MRs and closed tickets from the forges and trackers in mileage.yaml')
+    .description(
+      'Pull merged PRs/MRs and closed tickets from forges and trackers, and usage, costs and seats from AI vendors, as mileage.yaml lists them',
+    )
     .action((only: string | undefined, opts: GlobalOptions) =>
       run(async (term) => {
         const since = opts.since

@@ -18,6 +18,8 @@ export interface SeatRow {
   /** The last day the holder used the tool: vendor last activity, usage records or activity reports. */
   lastActive: string | null;
   idle: boolean;
+  /** Usage charged beyond the seat in the current billing cycle, where the vendor reports it (Cursor). */
+  cycleSpend: string | null;
 }
 
 export interface SeatTotals {
@@ -61,7 +63,7 @@ export async function seatReport(
        WHERE a.day <= CAST($as_of AS DATE) GROUP BY 1, 2
      ), last AS (SELECT tool, holder, max(last) AS last FROM activity GROUP BY 1, 2)
      SELECT h.tool, h.plan, h.person_id, p.name, p.team_id, h.source,
-       CAST(h.monthly_price AS VARCHAR) AS price,
+       CAST(h.monthly_price AS VARCHAR) AS price, CAST(h.cycle_spend AS VARCHAR) AS cycle_spend,
        CAST(greatest(l.last, CAST(h.last_activity AS DATE)) AS VARCHAR) AS last_active
      FROM held h
      LEFT JOIN last l ON l.tool = h.tool AND l.holder = h.holder
@@ -101,6 +103,7 @@ export async function seatReport(
       monthlyPrice: price,
       lastActive,
       idle,
+      cycleSpend: (r.cycle_spend as string | null) ?? null,
     });
   }
   return {

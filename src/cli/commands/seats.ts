@@ -10,18 +10,19 @@ function render(r: SeatReport, idleOnly: boolean): string {
   const out: string[] = [];
   out.push(
     table(
-      ['tool', 'plan', 'holder', 'team', '$/month', 'last used', 'idle', 'from'],
+      ['tool', 'plan', 'holder', 'team', '$/month', 'cycle spend', 'last used', 'idle', 'from'],
       rows.map((s) => [
         s.tool,
         s.plan ?? '',
         s.holder ?? '(not in mileage.yaml)',
         s.team ?? '',
         s.monthlyPrice === null ? 'unpriced' : formatUsd(usd(s.monthlyPrice)),
+        s.cycleSpend === null ? '' : formatUsd(usd(s.cycleSpend)),
         s.lastActive ?? 'never',
         s.idle ? 'idle' : '',
         s.source,
       ]),
-      new Set([4]),
+      new Set([4, 5]),
     ),
   );
   if (r.hiddenSeats > 0)

@@ -6,12 +6,14 @@ import { benchClaudeCode } from './claude-code.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
+import { benchScale } from './scale.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
   'claude-code': benchClaudeCode,
   otlp: benchOtlp,
   git: benchGit,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

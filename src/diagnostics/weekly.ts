@@ -11,6 +11,8 @@ import type { Finding } from './finding.js';
 import { modelFitFinding, type Repricer } from './model-fit.js';
 import { reworkFinding, spikeFinding, trajectoryFinding } from './trends.js';
 import { costPerPrSpreads, varianceFinding } from './variance.js';
+import { dataGapFinding, dataGaps } from './data-gaps.js';
+import { stuckSessionFinding, stuckSessions } from './stuck-sessions.js';
 import { diagnosticWindows } from './windows.js';
 
 export interface Headline {
@@ -124,6 +126,10 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   if (rework) findings.push(rework);
   const spike = spikeFinding(await dailySpend(ctx(w.daily)));
   if (spike) findings.push(spike);
+  const stuck = stuckSessionFinding(await stuckSessions(report), named);
+  if (stuck) findings.push(stuck);
+  const gaps = dataGapFinding(await dataGaps(report));
+  if (gaps) findings.push(gaps);
   if (totals.unpricedTokens > 0) {
     findings.push({
       id: 'data.unpriced_volume',

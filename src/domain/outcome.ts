@@ -38,6 +38,10 @@ export interface OutcomeRecord {
   rework: boolean;
   reworkReason: string | null;
   category: WorkCategory;
+  /** PRs/MRs: when someone other than the author first reviewed it (GitHub review, GitLab note or approval). */
+  firstReviewAt?: Date | null;
+  /** PRs/MRs: the first approval (GitHub APPROVED review, GitLab approval). */
+  approvedAt?: Date | null;
   /** Type of ticket (bug, story…) or label set that decided the category. */
   workType: string | null;
   workflow: string | null;

@@ -27,3 +27,16 @@ describe('size points', () => {
     expect(sizePoints(400, 5) / sizePoints(100, 5)).toBeLessThan(2);
   });
 });
+
+describe('the README worked examples', () => {
+  // [PR, effective lines, effective files, the lines term, the files term, points]
+  it.each([
+    ['A: invoice export (20 + 5 + 5 lines; the lockfile left out)', 20 + 5 + 5, 2, 1.095, 0.549, 2.6],
+    ['B: PDF renderer (5 source files and a PNG)', 240, 5 + 1, 3.098, 0.973, 5.1],
+    ['C: storage layer rewrite (capped)', 4000, 120, 12.649, 2.398, 13],
+  ])('%s', (_pr, lines, files, linesTerm, filesTerm, points) => {
+    expect(Math.sqrt(lines) / 5).toBeCloseTo(linesTerm, 3);
+    expect(Math.log(1 + files) / 2).toBeCloseTo(filesTerm, 3);
+    expect(sizePoints(lines, files)).toBe(points);
+  });
+});

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { lines, ScriptedRepo } from '../../test/git-repo.js';
+import { DAY, lines, ScriptedRepo, T0 } from '../../test/git-repo.js';
+import { recordId } from '../domain/ids.js';
+import { usd } from '../domain/money.js';
+import type { OutcomeRecord } from '../domain/outcome.js';
 import { openStore } from '../store/open.js';
 import { cursorKey, ingestGit } from './git.js';
 
@@ -87,6 +90,89 @@ describe('ingestGit', () => {
       alreadyStored: 3,
     });
     expect(await outcomeCount(db)).toBe(3);
+    await db.close();
+  });
+});
+
+describe('ingestGit joined with tickets and agent sessions', () => {
+  it('flags a repeated fix of a bug ticket and marks a PR an agent session worked on as AI-assisted', async () => {
+    const r = repoWithMerges(1);
+    // #2 and #3 both close BILL-9, 10 days apart; #3 is a merge of feat/retry, where a session worked.
+    r.write('src/retry.ts', lines('retry', 4));
+    r.commit('fix: retry on timeout (#2)\n\nFixes BILL-9', 10);
+    r.branch('feat/retry');
+    r.replace('src/retry.ts', 1, 2, 'retry-v2');
+    r.commit('fix: retry harder\n\nFixes BILL-9', 19);
+    r.checkout('main');
+    r.merge('feat/retry', 'Merge pull request #3 from acme/feat/retry\n\nRetry harder', 20);
+    const db = await openStore(':memory:');
+    await ingestGit(db, [r.dir], { reworkWindowDays: 0 });
+    const bug: OutcomeRecord = {
+      id: recordId('jira', 'BILL-9'),
+      source: 'jira',
+      kind: 'ticket_closed',
+      at: new Date((T0 + 20 * DAY) * 1000),
+      openedAt: null,
+      actor: null,
+      repo: null,
+      ref: 'BILL-9',
+      headBranch: null,
+      linkedTickets: [],
+      size: null,
+      points: 3,
+      pointsBasis: 'estimate',
+      aiAssisted: false,
+      aiEvidence: null,
+      rework: false,
+      reworkReason: null,
+      category: 'ktlo',
+      workType: 'Bug',
+      workflow: null,
+      count: 1,
+      value: null,
+    };
+    await db.appendOutcomes([bug]);
+    const at = new Date((T0 + 19.5 * DAY) * 1000);
+    await db.appendUsage([
+      {
+        id: recordId('agent', 'r1'),
+        source: 'claude-code-logs',
+        stream: null,
+        granularity: 'request',
+        start: at,
+        end: at,
+        tool: 'claude-code',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        tokens: { input: 500, cacheRead: 0, cacheWrite: 0, output: 50, reasoning: 0 },
+        requests: 1,
+        cost: { amount: usd('0.02'), basis: 'provider_reported', priceRef: 'test' },
+        // The agent-log reader lower-cases remotes; git keeps the remote's case.
+        hints: { sessionId: 's1', repo: 'github.com/acme/billing', branch: 'feat/retry' },
+      },
+    ]);
+    await db.refreshLedger();
+    const rows = await db.query(
+      "SELECT ref, linked_tickets, rework, linked_rework_reason, ai_assisted, session_evidence FROM outcomes WHERE source = 'git' AND ref IN ('2', '3') ORDER BY ref",
+    );
+    expect(rows).toEqual([
+      {
+        ref: '2',
+        linked_tickets: ['BILL-9'],
+        rework: false,
+        linked_rework_reason: null,
+        ai_assisted: false,
+        session_evidence: null,
+      },
+      {
+        ref: '3',
+        linked_tickets: ['BILL-9'],
+        rework: true,
+        linked_rework_reason: 'bug fix: BILL-9 was also fixed by #2 merged 10 days earlier',
+        ai_assisted: true,
+        session_evidence: 'agent sessions on the branch: 1 (claude-code)',
+      },
+    ]);
     await db.close();
   });
 });

@@ -1,11 +1,11 @@
 import { grouping, outcomeFrom } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { ATTRIBUTED_PRS, PEOPLE_SPEND_TOTAL } from './pr-cost.js';
+import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
 import type { Dimension } from './query.js';
 import { num, ratio, type MetricTable } from './table.js';
 
 /**
- * allocation.new_value_share: merged PRs' points and the spend attributed to them (person × period) by work
+ * allocation.new_value_share: merged PRs' points and the spend attributed to them (session → PR, else person × period) by work
  * category — new value, KTLO (keep the lights on) or unknown — as shares within each group.
  */
 export async function workAllocation(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
@@ -20,12 +20,12 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
              FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1, 3
            )
            SELECT *, sum(points) OVER (PARTITION BY key) AS group_points, sum(spend) OVER (PARTITION BY key) AS group_spend,
-             ${PEOPLE_SPEND_TOTAL} AS people_spend
+             CAST(${SPEND_TOTAL} AS DOUBLE) AS total_spend
            FROM c ORDER BY key, category`,
           windowParams(ctx.window),
         );
   const attributed = rows.reduce((a, r) => a + num(r.spend), 0);
-  const peopleSpend = num(rows[0]?.people_spend);
+  const totalSpend = num(rows[0]?.total_spend);
   return {
     metric: 'allocation.new_value_share',
     window: ctx.window,
@@ -53,7 +53,7 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
     notes: [
       ...g.notes,
       'Category comes from ticket types and labels (see the delivery sources); unknown when neither says.',
-      `Spend attributed to PRs: ${attributed.toFixed(2)} of ${peopleSpend.toFixed(2)} USD of people's spend; the rest belongs to people with no merged PR in the window.`,
+      `Spend attributed to PRs: ${attributed.toFixed(2)} of ${totalSpend.toFixed(2)} USD (sessions on a PR's branch first, then each person's remaining spend by points); the rest is workflow bots, people with no merged PR in the window, and spend of no person.`,
     ],
   };
 }

@@ -115,10 +115,15 @@ export const RETURN_METRICS = [
     id: 'effectiveness.cycle_time',
     title: 'PR cycle time',
     question: 'How long does a PR take from opened to merged, and is that changing?',
-    formula: 'median of (merged at − opened at) in hours over merged PRs; change = ÷ the previous window',
+    formula:
+      'median of (merged at − opened at) in hours over merged PRs; change = ÷ the previous window; with the medians of opened → first review, opened → first approval and first review → merged',
     unit: 'hours; ratio',
     direction: 'lower_is_better',
-    caveats: ['PRs without an open time are left out.'],
+    caveats: [
+      'PRs without an open time are left out.',
+      'Opened = the PR’s creation or its first commit if older, so review waits include coding before the PR was opened.',
+      'Review times need a forge (GitHub reviews, GitLab approvals and notes); reviews by the author and by bots do not count.',
+    ],
     minSample: '20 merged PRs with an open time',
   },
   {

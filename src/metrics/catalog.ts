@@ -120,6 +120,31 @@ const CORE_METRICS = [
     minSample: '14 days of history',
   },
   {
+    id: 'anomaly.stuck_sessions',
+    title: 'Stuck sessions',
+    question: 'Did any agent session burn far more tokens than similar sessions?',
+    formula:
+      'tokens of a session ≥ 10 × the median tokens per session of its cohort (same tool and team) in the window',
+    unit: 'tokens, multiple of the cohort median',
+    direction: 'lower_is_better',
+    caveats: [
+      'A long, productive migration can look like a loop: read the session before judging it.',
+      'Only sources that name sessions (agent logs, OTel) are examined; API traffic has none.',
+    ],
+    minSample: '20 sessions in the cohort',
+  },
+  {
+    id: 'data.gaps',
+    title: 'Data gaps',
+    question: 'Did a source stop reporting, so that totals are missing days?',
+    formula:
+      'runs of ≥ 2 days inside the window with no record from a source that reported on ≥ 90% of the 28 days before',
+    unit: 'days',
+    direction: 'lower_is_better',
+    caveats: ['Sources quiet at weekends report on under 90% of days and are not examined.'],
+    minSample: '28 days of history for the source',
+  },
+  {
     id: 'data.unpriced_volume',
     title: 'Unpriced volume',
     question: 'How much usage has no known price (and so is missing from dollar totals)?',

@@ -20,18 +20,18 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS DOUBLE) AS person_usage,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS DOUBLE) AS team_only,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS DOUBLE) AS none
-     FROM ledger WHERE ${windowFilter()} AND NOT unpriced`,
+     FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced`,
     p,
   );
   const [u] = await ctx.db.query(
-    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
+    `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
-     FROM ledger WHERE ${windowFilter()}`,
+     FROM ledger_daily WHERE ${windowFilter()}`,
     p,
   );
   const [unpriced] = await ctx.db.query(
-    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
-     FROM ledger WHERE ${windowFilter()} AND unpriced`,
+    `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
+     FROM ledger_daily WHERE ${windowFilter()} AND unpriced`,
     p,
   );
   const total = num(c?.total);

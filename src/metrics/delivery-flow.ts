@@ -45,18 +45,34 @@ export async function aiAssistedShare(ctx: MetricContext, by: Dimension | null):
     })),
     notes: [
       ...g.notes,
-      'AI evidence is what commits and PRs say (trailers, bot authors); unmarked AI help is not seen.',
+      'AI evidence: markers on any commit of the PR (trailers, bot authors, message lines, squash branch commits where readable), a bot PR author, or an agent session with recorded spend on the PR’s head branch; AI help that left none of these is not seen.',
     ],
   };
 }
 
 const HOURS = "date_diff('second', o.opened_at, o.occurred_at) / 3600.0";
 
-/** effectiveness.cycle_time: median hours from opened to merged, and its change against the window before. */
+/** Hours between two timestamp columns of a PR (null when either is unknown, so medians skip it). */
+const hoursBetween = (from: string, to: string) => `date_diff('second', ${from}, ${to}) / 3600.0`;
+const TO_FIRST_REVIEW = hoursBetween('o.opened_at', 'o.first_review_at');
+const TO_APPROVAL = hoursBetween('o.opened_at', 'o.approved_at');
+const REVIEW_TO_MERGE = hoursBetween('o.first_review_at', 'o.occurred_at');
+
+/**
+ * effectiveness.cycle_time: median hours from opened to merged, and its change against the window before;
+ * with the review timing the forges report — median hours from opened to the first review by someone other
+ * than the author, to the first approval, and from the first review to the merge.
+ */
 export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'delivery');
   const before = previousWindow(ctx.window);
-  const [now, then] = await Promise.all([outcomeMedian(ctx, g, HOURS), outcomeMedian(ctx, g, HOURS, before)]);
+  const [now, then, toReview, toApproval, reviewToMerge] = await Promise.all([
+    outcomeMedian(ctx, g, HOURS),
+    outcomeMedian(ctx, g, HOURS, before),
+    outcomeMedian(ctx, g, TO_FIRST_REVIEW),
+    outcomeMedian(ctx, g, TO_APPROVAL),
+    outcomeMedian(ctx, g, REVIEW_TO_MERGE),
+  ]);
   return {
     metric: 'effectiveness.cycle_time',
     window: ctx.window,
@@ -66,6 +82,10 @@ export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promi
       { id: 'previous_hours', label: `before ${ctx.window.since}`, unit: 'hours' },
       { id: 'change', label: 'change', unit: 'ratio to the previous window' },
       { id: 'prs', label: 'PRs with open time', unit: 'count' },
+      { id: 'to_first_review_hours', label: 'to first review', unit: 'hours (median)' },
+      { id: 'to_approval_hours', label: 'to approval', unit: 'hours (median)' },
+      { id: 'review_to_merge_hours', label: 'first review to merge', unit: 'hours (median)' },
+      { id: 'reviewed_prs', label: 'PRs with review times', unit: 'count' },
     ],
     rows: [...now.entries()].map(([key, x]) => {
       const previous = then.get(key)?.median ?? null;
@@ -77,12 +97,17 @@ export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promi
           previous_hours: previous,
           change: ratio(x.median, previous),
           prs: x.n,
+          to_first_review_hours: toReview.get(key)?.median ?? null,
+          to_approval_hours: toApproval.get(key)?.median ?? null,
+          review_to_merge_hours: reviewToMerge.get(key)?.median ?? null,
+          reviewed_prs: toReview.get(key)?.n ?? 0,
         },
       };
     }),
     notes: [
       ...g.notes,
       `Cycle time = merged at − opened at, for merged PRs that record when they opened. Previous window: ${before.since} to ${before.until}.`,
+      'Review times come from GitHub reviews and GitLab approvals and notes (the author’s own comments and bots excluded); local git has none.',
     ],
   };
 }

@@ -41,7 +41,7 @@ export interface WeeklyPoint {
 export async function weeklySeries(ctx: MetricContext): Promise<WeeklyPoint[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ledger
+       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ledger_daily
        WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1
      ), d AS (
        SELECT date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points,
@@ -79,7 +79,7 @@ export interface PersonWeek {
 export async function personWeeks(ctx: MetricContext): Promise<PersonWeek[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ledger
+       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ledger_daily
        WHERE ${WINDOW_FILTER} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1, 2
      ), d AS (
        SELECT person_id, date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points

@@ -1,5 +1,6 @@
-import { grouping, OUTCOME_FROM, SPEND_FROM } from './grouping.js';
+import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { ATTRIBUTED_PRS } from './pr-cost.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
 import { num, numOrNull, previousWindow, ratio, type MetricTable } from './table.js';
@@ -25,6 +26,7 @@ async function peopleCostPer(
     deliveryWhere: `o.kind = '${kind}'`,
   });
   const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
+  const byPr = kind === 'pr_merged' ? await prAttribution(ctx, g) : null;
   return {
     metric,
     window: ctx.window,
@@ -33,18 +35,59 @@ async function peopleCostPer(
       { id: 'cost_per_unit', label: `$ per ${unit.slice(0, -1)}`, unit: 'USD' },
       { id: 'spend', label: 'people spend', unit: 'USD' },
       { id: 'count', label: unit, unit: 'count' },
+      ...(byPr
+        ? [
+            { id: 'attributed_per_pr', label: '$ per PR, sessions first', unit: 'USD' },
+            { id: 'session_share', label: 'by session', unit: 'share of dollars attributed to PRs' },
+          ]
+        : []),
     ],
-    rows: rows.map((r) => ({
-      key: r.key,
-      label: r.label,
-      values: { cost_per_unit: ratio(r.spend, r.delivery), spend: r.spend, count: r.delivery },
-    })),
+    rows: rows.map((r) => {
+      const a = byPr?.get(r.key);
+      return {
+        key: r.key,
+        label: r.label,
+        values: {
+          cost_per_unit: ratio(r.spend, r.delivery),
+          spend: r.spend,
+          count: r.delivery,
+          ...(byPr
+            ? {
+                attributed_per_pr: a ? ratio(a.cost, a.prs) : null,
+                session_share: a ? ratio(a.session, a.cost) : null,
+              }
+            : {}),
+        },
+      };
+    }),
     notes: [
       ...g.notes,
       `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
+      ...(byPr
+        ? [
+            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch while it was open goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
+          ]
+        : []),
       'Tickets and PRs are different views of the same spend: never add the two figures up.',
     ],
   };
+}
+
+/** Per group: merged PRs, the dollars attributed to them (ATTRIBUTED_PRS) and the part found by session. */
+async function prAttribution(
+  ctx: MetricContext,
+  g: Awaited<ReturnType<typeof grouping>>,
+): Promise<Map<string, { prs: number; cost: number; session: number }>> {
+  if (g.outcomeKey === null) return new Map();
+  const rows = await ctx.db.query(
+    `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS DOUBLE) AS cost,
+       CAST(sum(o.session_cost) AS DOUBLE) AS session
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1`,
+    windowParams(ctx.window),
+  );
+  return new Map(
+    rows.map((r) => [String(r.key), { prs: num(r.prs), cost: num(r.cost), session: num(r.session) }]),
+  );
 }
 
 export const costPerMergedPr = (ctx: MetricContext, by: Dimension | null) =>
@@ -61,7 +104,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
-         count(*) FILTER (WHERE l.unpriced) AS unpriced
+         coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
        FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.workflow_id IS NOT NULL GROUP BY 1
      ), d AS (
        SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
@@ -108,7 +151,7 @@ export async function tokensPerSession(ctx: MetricContext, by: Dimension | null)
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
      )
      SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
        quantile_cont(tokens, 0.9) AS p90

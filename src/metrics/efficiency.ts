@@ -112,7 +112,12 @@ export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
     windowParams(ctx.window),
   );
   const byType = new Map<string, number[]>();
-  for (const r of weekly) byType.set(String(r.type), [...(byType.get(String(r.type)) ?? []), num(r.tpd)]);
+  for (const r of weekly) {
+    const type = String(r.type);
+    const list = byType.get(type) ?? [];
+    if (list.length === 0) byType.set(type, list);
+    list.push(num(r.tpd));
+  }
   return {
     metric: 'efficiency.expected_band',
     window: ctx.window,

@@ -22,12 +22,20 @@ export interface Grouping {
   notes: string[];
 }
 
-/** Spend rows with every directory join a dimension label needs. */
-export const SPEND_FROM = `ledger l
+/** Spend rows of `relation` (with the ledger's columns) and every directory join a dimension label needs. */
+export function spendFrom(relation: 'ledger_daily' | 'ledger_sessions'): string {
+  return `${relation} l
 LEFT JOIN dir_people p ON p.person_id = l.person_id
 LEFT JOIN dir_teams t ON t.team_id = l.team_id
 LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
 LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id`;
+}
+
+/** Spend by day and attribution (the daily rollup): what every metric reads unless it needs sessions. */
+export const SPEND_FROM = spendFrom('ledger_daily');
+
+/** Spend by session, day and attribution: for metrics about sessions. */
+export const SESSION_SPEND_FROM = spendFrom('ledger_sessions');
 
 /** Delivery rows (`outcomes_identity`, or a relation with its columns) with the joins their labels need. */
 export function outcomeFrom(relation = 'outcomes_identity'): string {

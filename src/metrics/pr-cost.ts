@@ -1,25 +1,69 @@
 import { windowFilter } from './metric.js';
 
 /**
- * Merged PRs with the spend attributed to each on the basis of effectiveness.cost_per_merged_pr (person ×
- * period): a person's agent and seat spend in the window (workflow bots excluded), split evenly over the PRs
- * they merged in it. Spend of people who merged nothing stays unattributed to any PR. Columns: every column
- * of outcomes_identity plus `pr_cost` (DOUBLE, 0 when the author had no spend) — a relation for
+ * Merged PRs with the spend attributed to each, strongest evidence first (DESIGN.md "Attribution to work"):
+ *
+ * 1. session → branch → PR: spend of agent sessions that worked on the PR's head branch while it was open
+ *    (`pr_sessions`, derived by the store after each ledger refresh) is that PR's, whoever spent it;
+ * 2. person × period: what remains of a person's spend in the window (their agents and seats, workflow bots
+ *    excluded, and nothing already joined to a PR by session) is spread over the PRs they merged in it, in
+ *    proportion to delivery points (evenly when none has points).
+ *
+ * A dollar is attributed once: a ledger entry joined to a PR by session never enters the person's remainder.
+ * Amounts are DECIMAL; the last PR of each person takes the rounding of the split, so for any window
+ * Σ pr_cost + unattributed = priced spend, exactly. Unattributed spend: people who merged nothing, spend of no
+ * person and no session join, workflow bots, and session spend on PRs merged outside the window.
+ *
+ * Columns: every column of outcomes_identity plus `session_cost`, `person_period_cost`, `pr_cost` (DECIMAL)
+ * and `cost_evidence` (`session`, `person_period`, `session+person_period` or `none`) — a relation for
  * `outcomeFrom(...)`. Reads $since and $until.
  */
 export const ATTRIBUTED_PRS = `(
-  WITH person_spend AS (
-    SELECT person_id, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger
-    WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
+  WITH exact_records AS (
+    -- only the entries the session join tied to a PR: a small part of the ledger
+    SELECT l.person_id, l.workflow_id, l.cost, ps.pr_id
+    FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
+    WHERE ${windowFilter('l.day')} AND NOT l.unpriced
+  ), exact AS (
+    SELECT pr_id, sum(cost) AS cost FROM exact_records GROUP BY 1
+  ), rest AS (
+    -- each person's spend (daily rollup) less what went to a PR through its sessions
+    SELECT person_id, sum(cost) AS cost FROM (
+      SELECT person_id, cost FROM ledger_daily
+      WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL
+      UNION ALL
+      SELECT person_id, -cost FROM exact_records WHERE person_id IS NOT NULL AND workflow_id IS NULL
+    ) GROUP BY 1
   ), prs AS (
-    SELECT *, count(*) OVER (PARTITION BY person_id) AS person_prs FROM outcomes_identity
-    WHERE ${windowFilter()} AND kind = 'pr_merged'
+    SELECT *, coalesce(points, 0) AS pc_weight,
+      sum(coalesce(points, 0)) OVER (PARTITION BY person_id) AS pc_person_weight,
+      count(*) OVER (PARTITION BY person_id) AS pc_person_prs,
+      row_number() OVER (PARTITION BY person_id ORDER BY occurred_at, id) AS pc_pos
+    FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged'
+  ), shared AS (
+    SELECT prs.*, r.cost AS pc_rest,
+      CASE WHEN prs.person_id IS NULL OR r.cost IS NULL THEN CAST(0 AS DECIMAL(18,10))
+        ELSE CAST(CAST(r.cost AS DOUBLE) * CASE WHEN pc_person_weight > 0 THEN pc_weight / pc_person_weight
+          ELSE 1.0 / pc_person_prs END AS DECIMAL(18,10)) END AS pc_rough
+    FROM prs LEFT JOIN rest r ON r.person_id = prs.person_id
+  ), fallback AS (
+    SELECT *, CASE WHEN pc_rest IS NOT NULL AND person_id IS NOT NULL AND pc_pos = pc_person_prs
+        THEN pc_rest - (sum(pc_rough) OVER (PARTITION BY person_id) - pc_rough)
+        ELSE pc_rough END AS pc_fallback
+    FROM shared
   )
-  SELECT prs.* EXCLUDE (person_prs),
-    CASE WHEN prs.person_id IS NULL THEN 0 ELSE coalesce(ps.cost, 0) / prs.person_prs END AS pr_cost
-  FROM prs LEFT JOIN person_spend ps ON ps.person_id = prs.person_id
+  SELECT f.* EXCLUDE (pc_weight, pc_person_weight, pc_person_prs, pc_pos, pc_rest, pc_rough, pc_fallback),
+    CAST(coalesce(e.cost, 0) AS DECIMAL(38,10)) AS session_cost,
+    CAST(f.pc_fallback AS DECIMAL(38,10)) AS person_period_cost,
+    CAST(coalesce(e.cost, 0) + f.pc_fallback AS DECIMAL(38,10)) AS pr_cost,
+    CASE
+      WHEN e.cost IS NOT NULL AND f.pc_fallback <> 0 THEN 'session+person_period'
+      WHEN e.cost IS NOT NULL THEN 'session'
+      WHEN f.pc_fallback <> 0 THEN 'person_period'
+      ELSE 'none'
+    END AS cost_evidence
+  FROM fallback f LEFT JOIN exact e ON e.pr_id = f.id
 )`;
 
-/** People's spend in the window: what ATTRIBUTED_PRS distributes. Reads $since and $until. */
-export const PEOPLE_SPEND_TOTAL = `(SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) FROM ledger
-  WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL)`;
+/** Priced spend in the window: what ATTRIBUTED_PRS distributes, in part. Reads $since and $until. */
+export const SPEND_TOTAL = `(SELECT coalesce(sum(cost), 0) FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced)`;

@@ -44,7 +44,7 @@ async function rework(
 
 /**
  * quality.rework_tax: the rework share of merged PRs and of delivery points, the spend attributed to rework
- * PRs (person × period, as cost per merged PR) and its share, and the change of that share against the
+ * PRs (session → PR, else person × period) and its share, and the change of that share against the
  * window of the same length before.
  */
 export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
@@ -83,7 +83,7 @@ export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promi
     notes: [
       ...g.notes,
       'Rework: reverts and regression fixes as the delivery sources mark them.',
-      'Spend on a PR: its author’s spend in the window split evenly over the PRs they merged (person × period).',
+      'Spend on a PR: agent sessions on its head branch while it was open, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
     ],
   };
 }

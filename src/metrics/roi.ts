@@ -37,7 +37,7 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
          coalesce(sum(points) FILTER (WHERE day >= CAST($recent_since AS DATE)), 0) AS after
        FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged' GROUP BY 1
      ), sp AS (
-       SELECT team_id, CAST(sum(cost) AS DOUBLE) AS spend FROM ledger
+       SELECT team_id, CAST(sum(cost) AS DOUBLE) AS spend FROM ledger_daily
        WHERE day >= CAST($recent_since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced GROUP BY 1
      )
      SELECT t.team_id, t.name, CAST(t.loaded_cost AS DOUBLE) AS loaded, coalesce(hc.headcount, 0) AS headcount,

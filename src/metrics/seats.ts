@@ -26,7 +26,8 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
          max(CAST(s.last_activity AS DATE)) AS last_active
        FROM seat_holdings s JOIN paid USING (tool, holder) GROUP BY 1, 2
      ), activity AS (
-       SELECT tool, person_id AS holder, day FROM usage_identity WHERE person_id IS NOT NULL
+       -- usage as the ledger attributes it, by day: the same person and tool the seat's cost is allocated to
+       SELECT tool, person_id AS holder, day FROM ledger_daily WHERE person_id IS NOT NULL AND source <> 'directory-seats'
        UNION ALL
        SELECT a.tool, coalesce(al.person_id, a.actor_hash), a.day
        FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash

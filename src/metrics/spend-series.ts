@@ -17,7 +17,7 @@ export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
        SELECT CAST(d AS DATE) AS day
        FROM generate_series(CAST($since AS TIMESTAMP), CAST($until AS TIMESTAMP) - INTERVAL 1 DAY, INTERVAL 1 DAY) g(d)
      ), s AS (
-       SELECT day, sum(cost) AS cost FROM ledger WHERE ${windowFilter()} AND NOT unpriced GROUP BY day
+       SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY day
      )
      SELECT CAST(days.day AS VARCHAR) AS day, CAST(coalesce(s.cost, 0) AS DOUBLE) AS cost
      FROM days LEFT JOIN s USING (day) ORDER BY days.day`,
@@ -39,7 +39,7 @@ export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
     `WITH m AS (
        SELECT date_trunc('week', day) AS week, coalesce(model, 'unknown') AS model, sum(cost) AS cost,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-       FROM ledger WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
+       FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
      )
      SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, model, CAST(cost AS DOUBLE) AS cost, tokens,
        CAST(cost AS DOUBLE) / nullif(CAST(sum(cost) OVER (PARTITION BY week) AS DOUBLE), 0) AS share,

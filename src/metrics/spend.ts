@@ -18,13 +18,13 @@ export async function spendTotals(ctx: MetricContext): Promise<SpendTotals> {
   const basis = await ctx.db.query(
     `SELECT basis, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
        sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY basis ORDER BY basis`,
+     FROM ledger_daily WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY basis ORDER BY basis`,
     p,
   );
   const [unpriced] = await ctx.db.query(
-    `SELECT count(*) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
+    `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        string_agg(DISTINCT model, ', ' ORDER BY model) AS models
-     FROM ledger WHERE ${WINDOW_FILTER} AND unpriced`,
+     FROM ledger_daily WHERE ${WINDOW_FILTER} AND unpriced`,
     p,
   );
   const byBasis = basis.map((r) => ({ basis: String(r.basis), cost: usd(String(r.cost)) }));
@@ -47,7 +47,7 @@ export interface DailySpend {
 export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.window): Promise<DailySpend[]> {
   const rows = await ctx.db.query(
     `SELECT CAST(day AS VARCHAR) AS day, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY day ORDER BY day`,
+     FROM ledger_daily WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY day ORDER BY day`,
     windowParams(window),
   );
   return rows.map((r) => ({ day: String(r.day), cost: usd(String(r.cost)) }));
@@ -62,7 +62,7 @@ export async function dataExtent(
 ): Promise<{ first: string; last: string } | null> {
   const [row] = await ctx.db.query(
     `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
-     FROM (SELECT day FROM ledger WHERE source <> 'directory-seats' UNION ALL SELECT day FROM outcomes)`,
+     FROM (SELECT day FROM ledger_daily WHERE source <> 'directory-seats' UNION ALL SELECT day FROM outcomes)`,
   );
   return row?.first ? { first: String(row.first), last: String(row.last) } : null;
 }
@@ -78,7 +78,7 @@ export async function coverage(ctx: MetricContext): Promise<CoverageRow[]> {
   const rows = await ctx.db.query(
     `SELECT CASE WHEN workflow_id IS NOT NULL THEN 'workflow' WHEN person_id IS NOT NULL THEN 'person' ELSE 'unattributed' END AS level,
        CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ledger WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
+     FROM ledger_daily WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
     windowParams(ctx.window),
   );
   const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));

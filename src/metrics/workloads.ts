@@ -36,7 +36,7 @@ SELECT l.*,
        WHEN l.person_id IS NOT NULL THEN ${personLabel}
        ELSE 'unattributed · ' || l.stream END AS workload_label,
   coalesce(l.workload_type, wk.workload_type, CASE WHEN l.person_id IS NOT NULL THEN 'agentic-coding' END) AS workload_type_resolved
-FROM ledger l
+FROM ledger_daily l
 LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
 LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
 LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM dir_keys GROUP BY workflow_id) wk ON wk.workflow_id = l.workflow_id

@@ -130,7 +130,11 @@ export interface Db {
   /** Forget every list estimate (before re-pricing all): a model whose override was removed becomes unpriced again. */
   clearListPrices(): Promise<void>;
   unpricedModels(): Promise<UnpricedModel[]>;
-  /** Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data. */
+  /**
+   * Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data, then the
+   * facts that join sources: session → branch → PR (`pr_sessions`), AI evidence from agent sessions, and
+   * rework of repeated bug fixes (see store/duckdb/outcome-links.ts).
+   */
   refreshLedger(): Promise<void>;
   counts(): Promise<StoreCounts>;
   getMeta(key: string): Promise<string | null>;

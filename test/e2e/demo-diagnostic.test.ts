@@ -37,6 +37,7 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const r = await demoReport(cwd, ['--seed', '7']);
     expect(flagged(r)).toEqual([
       'anomaly.daily_spike',
+      'anomaly.stuck_sessions',
       'data.unpriced_volume',
       'model_fit.top_workload',
       'quality.rework_share',

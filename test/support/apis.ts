@@ -72,6 +72,8 @@ export function gitlabProject(
   mrs: Item[],
   commits: Record<string, unknown>,
   diffs: Record<string, unknown>,
+  approvals: Record<string, unknown> = {},
+  notes: Record<string, unknown> = {},
 ): void {
   const base = `/api/v4/projects/${encodeURIComponent(project)}/merge_requests`;
   server.route('GET', base, (req) => {
@@ -86,6 +88,10 @@ export function gitlabProject(
   for (const m of mrs) {
     server.route('GET', `${base}/${String(m.iid)}/commits`, () => ({ json: commits[String(m.iid)] ?? [] }));
     server.route('GET', `${base}/${String(m.iid)}/diffs`, () => ({ json: diffs[String(m.iid)] ?? [] }));
+    server.route('GET', `${base}/${String(m.iid)}/approvals`, () => ({
+      json: approvals[String(m.iid)] ?? { approved_by: [] },
+    }));
+    server.route('GET', `${base}/${String(m.iid)}/notes`, () => ({ json: notes[String(m.iid)] ?? [] }));
   }
 }
 

@@ -14,6 +14,7 @@ export const MERGED_PRS_QUERY = `query MileageMergedPulls($q: String!, $first: I
         number title createdAt updatedAt mergedAt additions deletions changedFiles headRefName
         author { login }
         labels(first: 20) { nodes { name } }
+        reviews(first: 50) { nodes { state submittedAt author { login } } }
         commits(first: 100) {
           nodes { commit { message authoredDate
             author { name email user { login } }

@@ -17,6 +17,8 @@ beforeAll(async () => {
     fixture('gitlab/merge-requests.json'),
     fixture('gitlab/mr-commits.json'),
     fixture('gitlab/mr-diffs.json'),
+    fixture('gitlab/mr-approvals.json'),
+    fixture('gitlab/mr-notes.json'),
   );
 });
 afterAll(() => server.close());
@@ -52,12 +54,29 @@ describe('GitLab connector', () => {
     expect(lists[0]?.headers['private-token']).toBe(TOKEN);
     expect(s).toMatchObject({ pages: 3, records: 3 });
     expect(s.problems.map((p) => p.field)).toEqual(['[1].commits[1].message', '[0].created_at']);
-    const rows = await db.query('SELECT ref, repo, ai_evidence, effective_lines FROM outcomes ORDER BY ref');
+    const rows = await db.query(
+      'SELECT ref, repo, ai_evidence, effective_lines, CAST(approved_at AS VARCHAR) AS approved FROM outcomes ORDER BY ref',
+    );
     expect(rows).toEqual([
-      { ref: '77', repo: 'acme/billing', ai_evidence: 'commit markers: claude-code', effective_lines: 4 },
-      { ref: '78', repo: 'acme/billing', ai_evidence: null, effective_lines: 4 },
-      { ref: '80', repo: 'acme/billing', ai_evidence: 'commit markers: cursor', effective_lines: 2 },
+      {
+        ref: '77',
+        repo: 'acme/billing',
+        ai_evidence: 'commit markers: claude-code',
+        effective_lines: 4,
+        approved: '2026-07-02 11:20:00+00',
+      },
+      { ref: '78', repo: 'acme/billing', ai_evidence: null, effective_lines: 4, approved: null },
+      {
+        ref: '80',
+        repo: 'acme/billing',
+        ai_evidence: 'commit markers: cursor',
+        effective_lines: 2,
+        approved: '2026-07-04 10:15:00+00',
+      },
     ]);
+    // Notes are read oldest first, for every merged MR.
+    const notes = server.requests.slice(mark).filter((r) => r.path === `${LIST}/77/notes`);
+    expect(Object.fromEntries(notes[0]?.query ?? [])).toMatchObject({ sort: 'asc', order_by: 'created_at' });
     // The unmerged MR's details are never fetched.
     expect(server.requests.some((r) => r.path === `${LIST}/79/commits`)).toBe(false);
   });

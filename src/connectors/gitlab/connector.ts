@@ -85,17 +85,27 @@ export const createGitlabConnector = defineConnector({
           throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
         const commits = new Map<number, unknown>();
         const diffs = new Map<number, unknown>();
+        const approvals = new Map<number, unknown>();
+        const notes = new Map<number, unknown>();
         for (const mr of mrs) {
           const m = z.object({ iid: z.number(), merged_at: z.string().nullish() }).safeParse(mr).data;
           if (!m?.merged_at) continue;
           commits.set(m.iid, await all(`${base}/${m.iid}/commits`, signal));
           diffs.set(m.iid, await all(`${base}/${m.iid}/diffs`, signal));
+          // Review timing: approvals (with approved_at on GitLab 18.4+) and notes, oldest first.
+          approvals.set(
+            m.iid,
+            (await http.getJson(new URL(`${api}${base}/${m.iid}/approvals`), signal)).body,
+          );
+          notes.set(m.iid, await all(`${base}/${m.iid}/notes?sort=asc&order_by=created_at`, signal));
         }
         const parsed = parseGitlabMergeRequests(mrs, {
           file: `${url.host}${url.pathname}`,
           repo: project,
           commits,
           diffs,
+          approvals,
+          notes,
           reworkLabels: s.rework_labels,
         });
         const high = newest(

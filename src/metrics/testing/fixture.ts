@@ -19,12 +19,16 @@ export interface UsageSpec {
   model?: string;
   stream?: string | null;
   session?: string;
+  /** Hour of the day (UTC, default 12), repository and git branch: what joins a session to a PR. */
+  hour?: number;
+  repo?: string;
+  branch?: string;
   basis?: 'provider_reported' | 'list_estimate' | 'billed';
   tokens: Partial<TokenCounts>;
 }
 
 export function usage(u: UsageSpec): UsageRecord {
-  const at = new Date(`${u.day}T12:00:00Z`);
+  const at = new Date(`${u.day}T${String(u.hour ?? 12).padStart(2, '0')}:00:00Z`);
   return {
     id: recordId('test', u.day, u.id),
     source: 'test',
@@ -42,6 +46,8 @@ export function usage(u: UsageSpec): UsageRecord {
       ...(u.actor ? { actor: u.actor } : {}),
       ...(u.key ? { keyId: u.key } : {}),
       ...(u.session ? { sessionId: u.session } : {}),
+      ...(u.repo ? { repo: u.repo } : {}),
+      ...(u.branch ? { branch: u.branch } : {}),
     },
   };
 }
@@ -59,6 +65,12 @@ export interface PrSpec {
   category?: WorkCategory;
   workflow?: string;
   count?: number;
+  /** Hours before the merge of the first review and of the first approval. */
+  reviewedHoursBefore?: number;
+  approvedHoursBefore?: number;
+  repo?: string;
+  branch?: string;
+  tickets?: string[];
 }
 
 export function outcome(p: PrSpec): OutcomeRecord {
@@ -71,10 +83,10 @@ export function outcome(p: PrSpec): OutcomeRecord {
     openedAt:
       p.openedHoursBefore === undefined ? null : new Date(at.getTime() - p.openedHoursBefore * 3_600_000),
     actor: p.actor,
-    repo: 'acme/api',
+    repo: p.repo ?? 'acme/api',
     ref: p.id,
-    headBranch: null,
-    linkedTickets: [],
+    headBranch: p.branch ?? null,
+    linkedTickets: p.tickets ?? [],
     size:
       p.lines === undefined ? null : { additions: p.lines, deletions: 0, files: 1, effectiveLines: p.lines },
     points: p.points,
@@ -84,6 +96,10 @@ export function outcome(p: PrSpec): OutcomeRecord {
     rework: p.rework ?? false,
     reworkReason: p.rework ? 'revert' : null,
     category: p.category ?? 'unknown',
+    firstReviewAt:
+      p.reviewedHoursBefore === undefined ? null : new Date(at.getTime() - p.reviewedHoursBefore * 3_600_000),
+    approvedAt:
+      p.approvedHoursBefore === undefined ? null : new Date(at.getTime() - p.approvedHoursBefore * 3_600_000),
     workType: null,
     workflow: p.workflow ?? null,
     count: p.count ?? 1,

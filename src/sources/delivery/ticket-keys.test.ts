@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ticketKeys } from './ticket-keys.js';
+import { closingKeys, ticketKeys } from './ticket-keys.js';
 
 describe('ticket keys', () => {
   it.each([
@@ -13,5 +13,17 @@ describe('ticket keys', () => {
     [['Revert "BILL-1 thing"', ''], ['BILL-1']],
   ])('%j → %j', (texts, keys) => {
     expect(ticketKeys(...texts)).toEqual(keys);
+  });
+});
+
+describe('closing references', () => {
+  it.each([
+    ['feat: export\n\nFixes BILL-7', ['BILL-7']],
+    ['x\n\ncloses: OPS-3, OPS-4\nResolved BILL-9 and BILL-10', ['OPS-3', 'OPS-4', 'BILL-9', 'BILL-10']],
+    ['Fix typo in BILL-7 docs', []],
+    ['fixes #12 and mentions BILL-8', []],
+    ['Fixed the-1 and UTF-8', []],
+  ])('%j → %j', (message, keys) => {
+    expect(closingKeys(message)).toEqual(keys);
   });
 });

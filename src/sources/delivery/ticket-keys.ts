@@ -31,3 +31,20 @@ export function ticketKeys(...texts: string[]): string[] {
   }
   return [...keys];
 }
+
+/** `Fixes BILL-7`, `closes: OPS-3, OPS-4`, `Resolved BILL-9 and BILL-10`: a keyword, then keys. */
+const CLOSING =
+  /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+([A-Z][A-Z0-9]+-\d+(?:(?:\s*,\s*|\s+and\s+)[A-Z][A-Z0-9]+-\d+)*)/gi;
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * Ticket keys named by closing references in a commit or PR message (GitHub's and GitLab's keywords, with
+ * Jira- or Linear-style keys), each once, in order. Most messages have none: they share one empty array.
+ */
+export function closingKeys(message: string): readonly string[] {
+  if (!/\b(?:close|fix|resolve)/i.test(message)) return NONE;
+  const keys = new Set<string>();
+  for (const m of message.matchAll(CLOSING)) for (const k of ticketKeys(m[1] ?? '')) keys.add(k);
+  return keys.size === 0 ? NONE : [...keys];
+}

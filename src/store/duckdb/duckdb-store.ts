@@ -24,8 +24,9 @@ import type {
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
-import { ledgerSql } from './ledger.js';
+import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
+import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
@@ -75,6 +76,7 @@ export class DuckDbStore implements Db {
     await store.migrate();
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
+    await store.ensureLedgerDaily();
     return store;
   }
 
@@ -130,6 +132,15 @@ export class DuckDbStore implements Db {
     return `CAST(timezone(${sqlString(this.timeZone)}, ${column}) AS DATE)`;
   }
 
+  /**
+   * A usage record's day: the org-local day of the middle of its span. For a request that is its start; for
+   * a vendor's UTC day bucket it is the day most of the bucket falls on — by its start, every UTC-day bucket
+   * would land on the day before in any time zone west of UTC, a day early against the logs it is allocated to.
+   */
+  private usageDay(): string {
+    return this.localDay('to_timestamp((epoch(start_at) + epoch(end_at)) / 2)');
+  }
+
   private async withTempFile<T>(name: string, text: string, use: (path: string) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), 'mileage-'));
     const path = join(dir, name);
@@ -153,10 +164,10 @@ export class DuckDbStore implements Db {
   private async appendStaged(
     table: 'usage' | 'outcomes',
     reader: string,
-    timeColumn: string,
+    dayOf: string,
   ): Promise<AppendResult> {
     await this.run(
-      `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${this.localDay(timeColumn)} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
+      `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${dayOf} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
     );
     const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
     const [total] = await this.query('SELECT count(*) AS n FROM staging');
@@ -174,7 +185,7 @@ export class DuckDbStore implements Db {
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
     if (records.length === 0) return { written: 0, alreadyStored: 0 };
     return this.withTempFile('batch.csv', usageCsv(records), (path) =>
-      this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), 'start_at'),
+      this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), this.usageDay()),
     );
   }
 
@@ -184,7 +195,7 @@ export class DuckDbStore implements Db {
       this.appendStaged(
         'outcomes',
         `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(OUTCOME_JSON_COLUMNS)})`,
-        'occurred_at',
+        this.localDay('occurred_at'),
       ),
     );
   }
@@ -357,7 +368,7 @@ export class DuckDbStore implements Db {
       this.timeZone = dir.timeZone;
       await this.setMeta('time_zone', dir.timeZone);
       // Days are the org's calendar days: re-derive them when the time zone changes.
-      await this.run(`UPDATE usage SET day = ${this.localDay('start_at')}`);
+      await this.run(`UPDATE usage SET day = ${this.usageDay()}`);
       await this.run(`UPDATE outcomes SET day = ${this.localDay('occurred_at')}`);
     }
     await this.setMeta('org', dir.org);
@@ -471,8 +482,24 @@ export class DuckDbStore implements Db {
     }
   }
 
+  /** A store whose ledger predates the daily rollup gets it once, at open. */
+  private async ensureLedgerDaily(): Promise<void> {
+    const tables = await this.query(
+      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN ('ledger', 'ledger_daily', 'ledger_sessions')",
+    );
+    if (tables.length > 0 && tables.length < 3) await this.run(LEDGER_DAILY_SQL);
+  }
+
   async refreshLedger(): Promise<void> {
     await this.run(ledgerSql());
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await this.run(outcomeLinksSql());
+      await this.run('COMMIT');
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw cause;
+    }
   }
 
   async counts(): Promise<StoreCounts> {

@@ -158,5 +158,34 @@ FROM (
   UNION ALL BY NAME
   SELECT * FROM remainder_entries WHERE amount <> 0
 );
-`;
+${LEDGER_DAILY_SQL}`;
 }
+
+/**
+ * The ledger rolled up to one row per day and attribution (person, team, key, workflow, model, tool, stream,
+ * basis…), sorted by day: what every metric reads unless it needs a record (`ledger_sessions` keeps sessions). Most queries then
+ * scan a fraction of the rows, and day ranges prune whole row groups. `records` keeps the count of ledger
+ * entries behind each row. Amounts stay DECIMAL: each row's sum is exact.
+ */
+const ROLLUP_DIMENSIONS = `day, source, stream, tool, provider, model, basis, record_basis, auth_source, entry,
+  unpriced, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace, repo`;
+
+const ROLLUP_SUMS = `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
+  CAST(sum(cache_read_tokens) AS BIGINT) AS cache_read_tokens, CAST(sum(cache_write_tokens) AS BIGINT) AS cache_write_tokens,
+  CAST(sum(output_tokens) AS BIGINT) AS output_tokens, CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
+  CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(cost) AS DECIMAL(18,10)) AS cost, count(*) AS records`;
+
+export const LEDGER_DAILY_SQL = `
+CREATE OR REPLACE TABLE ledger_daily AS
+SELECT ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
+FROM ledger
+GROUP BY ALL
+ORDER BY day;
+
+-- The same per session (a session's entries of one day and attribution), for the session metrics.
+CREATE OR REPLACE TABLE ledger_sessions AS
+SELECT session_id, ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
+FROM ledger WHERE session_id IS NOT NULL
+GROUP BY ALL
+ORDER BY day;
+`;

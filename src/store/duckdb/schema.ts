@@ -134,6 +134,22 @@ CREATE TABLE cwd_repos (cwd VARCHAR PRIMARY KEY, repo VARCHAR NOT NULL);
 `,
   },
   {
+    version: 3,
+    name: 'review timing, session → PR links, linked rework',
+    sql: `
+-- Review timing of PRs/MRs, as the forge reports it (GitHub reviews, GitLab approvals and notes).
+ALTER TABLE outcomes ADD COLUMN first_review_at TIMESTAMPTZ;
+ALTER TABLE outcomes ADD COLUMN approved_at TIMESTAMPTZ;
+-- Derived from other facts after every ledger refresh (outcome-links.ts), never written by a source, so a
+-- re-ingested record loses them and the next refresh puts them back: agent sessions that worked on the PR's
+-- head branch (AI evidence), and rework because the PR fixes a bug ticket an earlier PR was linked to.
+ALTER TABLE outcomes ADD COLUMN session_evidence VARCHAR;
+ALTER TABLE outcomes ADD COLUMN linked_rework_reason VARCHAR;
+-- Usage record → the merged PR whose head branch its session worked on (session → branch → PR).
+CREATE TABLE pr_sessions (record_id VARCHAR NOT NULL, pr_id VARCHAR NOT NULL, session VARCHAR NOT NULL, tool VARCHAR);
+`,
+  },
+  {
     version: 4,
     name: 'seats and seat activity synced from vendors',
     sql: `

@@ -1,4 +1,5 @@
 import { detectAiMarkers, type AiTool } from '../ai-markers.js';
+import { closingKeys } from '../ticket-keys.js';
 import { revertOf } from './messages.js';
 
 /** What is kept of one commit: no content, and the message only for commits on the default branch. */
@@ -15,6 +16,8 @@ export interface CommitInfo {
   tools: AiTool[];
   /** The sha or title it reverts, or null. */
   revertOf: string | null;
+  /** Ticket keys its message closes (`Fixes BILL-7`). */
+  closes: readonly string[];
   /** The full message, kept only when asked for (default-branch commits). */
   message: string | null;
 }
@@ -46,6 +49,7 @@ function toCommit(lines: string[], keepMessage: (sha: string) => boolean): Commi
     committerEmail: ce,
     tools: [...tools],
     revertOf: revertOf(message),
+    closes: closingKeys(message),
     message: keepMessage(sha) ? message : null,
   };
 }

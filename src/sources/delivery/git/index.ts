@@ -3,10 +3,12 @@ import type { OutcomeRecord } from '../../../domain/outcome.js';
 import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
 import { changedRanges, unitSizes, type UnitHunks } from './diffs.js';
 import { DEFAULT_EXCLUDED_GLOBS, excludedPaths } from './effective-paths.js';
+import { commitsFromHeadRefs, withRefCommits } from './head-refs.js';
+import { unquotePath } from './numstat.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
 import { measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
-import { gitLines } from './run-git.js';
+import { gitLines, gitOutput } from './run-git.js';
 import { mergedUnits, type MergedUnit } from './units.js';
 
 export { DEFAULT_EXCLUDED_GLOBS } from './effective-paths.js';
@@ -43,10 +45,13 @@ const YOUNG_SECONDS = YOUNG_DAYS * 86_400;
 
 /**
  * `recent(path, i)`: whether a unit before `units[i]` and merged in the YOUNG_DAYS before it touched `path`.
+ * Work behind a cursor was not read in this run: `behind` holds, for the paths the first-parent commits just
+ * behind the boundary touched, when they last did (seconds).
  */
 function recentTouches(
   units: readonly MergedUnit[],
   hunks: ReadonlyMap<string, UnitHunks>,
+  behind: ReadonlyMap<string, number>,
 ): (path: string, index: number) => boolean {
   const byPath = new Map<string, number[]>();
   units.forEach((u, i) => {
@@ -60,8 +65,39 @@ function recentTouches(
     const unit = units[index];
     if (!unit) return true;
     const start = unit.mergedAt - YOUNG_SECONDS;
+    if ((behind.get(path) ?? -Infinity) >= start) return true;
     return (byPath.get(path) ?? []).some((j) => j < index && (units[j]?.mergedAt ?? 0) >= start);
   };
+}
+
+/**
+ * Paths the default branch's first-parent commits changed in the YOUNG_DAYS up to `boundary` (a cursor or the
+ * commit before `--since`), with the last time each was changed: one `git log` over a few weeks of history.
+ * Renames are off so both the old and the new name of a moved file are listed.
+ */
+async function touchedBehind(repo: string, boundary: string): Promise<Map<string, number>> {
+  const touched = new Map<string, number>();
+  const tip = Number((await gitOutput(repo, ['show', '-s', '--format=%ct', boundary]))?.trim());
+  if (!Number.isFinite(tip)) return touched;
+  const args = [
+    'log',
+    '--first-parent',
+    '--diff-merges=first-parent',
+    '--no-renames',
+    '--name-only',
+    '--format=%x00%ct',
+    `--since=@${tip - YOUNG_SECONDS}`,
+    boundary,
+  ];
+  let time = 0;
+  for await (const line of gitLines(repo, args)) {
+    if (line.startsWith('\0')) time = Number(line.slice(1));
+    else if (line !== '') {
+      const path = line.startsWith('"') ? unquotePath(line) : line;
+      if (!touched.has(path)) touched.set(path, time);
+    }
+  }
+  return touched;
 }
 
 /** The default branch's first-parent chain after `exclude`, oldest first, with each commit's first parent. */
@@ -110,11 +146,14 @@ export async function readMergedWork(
       if (commits.size % 5000 === 0) onProgress?.('history', commits.size, 0);
     },
   );
-  const units = mergedUnits(
+  const merged = mergedUnits(
     chain.map((c) => c.sha),
     commits,
   ).filter((u) => since === null || u.mergedAt * 1000 >= since.getTime());
   commits.clear();
+  // Squash merges keep one commit on the branch: their PR's own commits come from local head refs if any.
+  const fromRefs = await commitsFromHeadRefs(repo.path, repo.tip, merged);
+  const units = merged.map((u) => withRefCommits(u, fromRefs.get(u.sha)));
 
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());
@@ -129,7 +168,9 @@ export async function readMergedWork(
   const measuring = (async () => {
     const patched = reworkOn ? units.filter((u) => u.mergedAt >= windowStart - YOUNG_SECONDS) : [];
     const hunks = await changedRanges(repo.path, patched, excluded);
-    const recent = recentTouches(units, hunks);
+    const behind =
+      reworkOn && boundary ? await touchedBehind(repo.path, boundary) : new Map<string, number>();
+    const recent = recentTouches(units, hunks, behind);
     const churnUnits = units
       .map((u, index) => ({ u, index }))
       .filter(({ u }) => reworkOn && u.mergedAt >= windowStart && u.revertOf === null && u.base !== null)

@@ -286,6 +286,8 @@ describe('readMergedWork on a scripted repository', () => {
       })),
     );
     expect(records.every((r) => r.pointsBasis === 'size_model' && (r.points ?? 0) >= 1)).toBe(true);
+    // The README's example A is unit 2: 30 effective lines in 2 files (the lockfile left out) → 2.6 points.
+    expect(records[1]).toMatchObject({ points: 2.6, size: { effectiveLines: 30, files: 3 } });
   });
 
   it('detects the AI markers of every tool on every commit of a unit', () => {
@@ -330,5 +332,12 @@ describe('readMergedWork on a scripted repository', () => {
     expect(since.map((r) => r.id)).toEqual(records.slice(3).map((r) => r.id));
     // The same units with the same sizes as in the full walk.
     expect(since.map((r) => r.size)).toEqual(records.slice(3).map((r) => r.size));
+  });
+
+  it('after a cursor, still sees lines that units behind the cursor made young', async () => {
+    const info = await openRepo(repo.dir);
+    // Unit 10 changes tune.ts lines unit 9 wrote a day before; unit 9 is behind the cursor.
+    const after = (await readMergedWork(info, { reworkWindowDays: 183, cursor: expected[8]?.sha })).records;
+    expect(after.map((r) => r.reworkReason)).toEqual([expected[9]?.rework]);
   });
 });

@@ -9,10 +9,14 @@ import type { MergedUnit } from './units.js';
 
 export const SOURCE = 'git';
 
-/** `commit markers: claude-code, cursor (2 of 5 commits)`. */
+/**
+ * `commit markers: claude-code, cursor (2 of 5 commits)`, and where branch commits came from a local ref:
+ * `commit markers: claude-code (1 of 3 commits; 2 from refs/pull/5/head)`.
+ */
 function evidence(unit: MergedUnit): string | null {
   if (unit.tools.length === 0) return null;
-  return `commit markers: ${unit.tools.join(', ')} (${unit.aiCommits} of ${unit.commitsChecked} commit${unit.commitsChecked === 1 ? '' : 's'})`;
+  const from = unit.headRef ? `; ${unit.refCommits} from ${unit.headRef}` : '';
+  return `commit markers: ${unit.tools.join(', ')} (${unit.aiCommits} of ${unit.commitsChecked} commit${unit.commitsChecked === 1 ? '' : 's'}${from})`;
 }
 
 /** The revert's target, shortened: `revert of 1a2b3c4d5e6f`, or `revert of "Add PDF export"`. */
@@ -43,7 +47,7 @@ export function outcomeOfUnit(
     repo,
     ref: unit.ref,
     headBranch: unit.headBranch,
-    linkedTickets: ticketKeys(unit.title, unit.headBranch ?? ''),
+    linkedTickets: [...new Set([...ticketKeys(unit.title, unit.headBranch ?? ''), ...unit.closes])],
     size: size
       ? {
           additions: size.additions,

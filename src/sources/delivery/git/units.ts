@@ -39,6 +39,11 @@ export interface MergedUnit {
   tools: AiTool[];
   /** What the unit reverts, or null. */
   revertOf: string | null;
+  /** Ticket keys its commits close (`Fixes BILL-7`), each once. */
+  closes: string[];
+  /** The local ref its branch commits were also read from (head-refs.ts), and how many it added. */
+  headRef: string | null;
+  refCommits: number;
 }
 
 /**
@@ -74,16 +79,18 @@ export function branchCommitsOfMerges(
   return result;
 }
 
-function summarise(
+export function summarise(
   checked: readonly CommitInfo[],
-): Pick<MergedUnit, 'commitsChecked' | 'aiCommits' | 'tools'> {
+): Pick<MergedUnit, 'commitsChecked' | 'aiCommits' | 'tools' | 'closes'> {
   const tools = new Set<AiTool>();
+  const closes = new Set<string>();
   let aiCommits = 0;
   for (const c of checked) {
     if (c.tools.length > 0) aiCommits += 1;
     for (const t of c.tools) tools.add(t);
+    for (const k of c.closes) closes.add(k);
   }
-  return { commitsChecked: checked.length, aiCommits, tools: [...tools] };
+  return { commitsChecked: checked.length, aiCommits, tools: [...tools], closes: [...closes] };
 }
 
 /** For a PR titled `Revert "…"`: the sha one of its commits names, else the reverted title. */
@@ -118,6 +125,8 @@ function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
     committerEmail: merge.committerEmail,
     ...summarise([merge, ...branch]),
     revertOf: revertTitle(msg.title, [merge, ...branch]) ?? branchRevert,
+    headRef: null,
+    refCommits: 0,
   };
 }
 
@@ -140,6 +149,8 @@ function singleUnit(group: CommitInfo[]): MergedUnit {
     committerEmail: last.committerEmail,
     ...summarise(group),
     revertOf: group.length === 1 || group.every((c) => c.revertOf !== null) ? first.revertOf : null,
+    headRef: null,
+    refCommits: 0,
   };
 }
 

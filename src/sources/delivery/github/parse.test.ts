@@ -43,6 +43,16 @@ describe('GitHub PullRequest nodes', () => {
   });
 
   it.each([
+    // ref, first review, approval: the author's own comment, a bot's review and a pending review do not count
+    ['418', '2026-07-01T13:05:00.000Z', '2026-07-02T11:20:00.000Z'],
+    ['421', '2026-07-04T11:00:00.000Z', '2026-07-04T11:00:00.000Z'],
+    ['419', null, null],
+  ])('review timing of #%s', (ref, firstReview, approved) => {
+    expect(pr(ref)?.firstReviewAt?.toISOString() ?? null).toBe(firstReview);
+    expect(pr(ref)?.approvedAt?.toISOString() ?? null).toBe(approved);
+  });
+
+  it.each([
     // ref, aiAssisted, aiEvidence
     ['418', true, 'commit markers: claude-code'], // the trailer is on the second commit
     ['419', false, null],

@@ -5,7 +5,8 @@ import { sizePoints } from '../../../domain/points.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
-import { ticketKeys } from '../ticket-keys.js';
+import { reviewTiming, type ReviewEvent } from '../review-timing.js';
+import { closingKeys, ticketKeys } from '../ticket-keys.js';
 import { pullNodeSchema, type PullNode } from './schema.js';
 
 export const SOURCE = 'github';
@@ -36,6 +37,20 @@ function aiTools(pr: PullNode): string[] {
   }
   if (pr.author) add(detectAiMarkers({ message: '', authorLogin: pr.author.login }));
   return [...tools];
+}
+
+/** First review and approval from the PR's submitted reviews (pending ones have no time yet). */
+function reviews(pr: PullNode) {
+  const events: ReviewEvent[] = [];
+  for (const r of pr.reviews.nodes) {
+    if (!r.submittedAt || r.state === 'PENDING') continue;
+    events.push({
+      at: new Date(r.submittedAt),
+      reviewer: r.author?.login ?? null,
+      approval: r.state === 'APPROVED',
+    });
+  }
+  return reviewTiming(events, pr.author?.login ?? null);
 }
 
 /** When the work began: the PR's creation, or its earliest authored commit if older. */
@@ -76,7 +91,12 @@ export function parseGithubPullNodes(
       repo: ctx.repo,
       ref: String(pr.number),
       headBranch: pr.headRefName ?? null,
-      linkedTickets: ticketKeys(pr.title, pr.headRefName ?? ''),
+      linkedTickets: [
+        ...new Set([
+          ...ticketKeys(pr.title, pr.headRefName ?? ''),
+          ...pr.commits.nodes.flatMap((n) => closingKeys(n.commit.message)),
+        ]),
+      ],
       size: { additions: pr.additions, deletions: pr.deletions, files: pr.changedFiles, effectiveLines },
       points: sizePoints(effectiveLines, pr.changedFiles),
       pointsBasis: 'size_model',
@@ -85,6 +105,7 @@ export function parseGithubPullNodes(
       rework: revert || reworkLabel !== undefined,
       reworkReason: revert ? 'revert' : reworkLabel !== undefined ? `label:${reworkLabel}` : null,
       category,
+      ...reviews(pr),
       workType,
       workflow: null,
       count: 1,

@@ -30,6 +30,21 @@ export const pullNodeSchema = z.object({
   author: z.object({ login: z.string() }).nullable().optional(),
   /** Labels: the work category (feature, bug…) and rework labels. */
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).default({ nodes: [] }),
+  /**
+   * Reviews (GraphQL `reviews`): when someone other than the author first reviewed, and first approved.
+   * `state` is APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING (not submitted: no time).
+   */
+  reviews: z
+    .object({
+      nodes: z.array(
+        z.object({
+          state: z.string(),
+          submittedAt: instant.nullable().optional(),
+          author: z.object({ login: z.string() }).nullable().optional(),
+        }),
+      ),
+    })
+    .default({ nodes: [] }),
   /** The PR's branch commits (also of squash merges): their markers say whether AI was involved. */
   commits: z
     .object({

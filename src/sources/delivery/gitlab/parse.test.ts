@@ -11,6 +11,8 @@ const ctx = {
   file: 'mrs.json',
   commits: byIid(fixture('mr-commits.json')),
   diffs: byIid(fixture('mr-diffs.json')),
+  approvals: byIid(fixture('mr-approvals.json')),
+  notes: byIid(fixture('mr-notes.json')),
 };
 
 describe('GitLab merge requests', () => {
@@ -23,6 +25,17 @@ describe('GitLab merge requests', () => {
       ['mrs.json', '[4].created_at'],
       ['mrs.json', '[3].commits[1].message'],
     ]);
+  });
+
+  it.each([
+    // iid, first review (the author's own note and other system notes do not count), first approval
+    ['77', '2026-07-01T13:05:00.000Z', '2026-07-02T11:20:00.000Z'],
+    // No approved_at (GitLab before 18.4): the system note carries the time.
+    ['80', '2026-07-04T10:15:00.000Z', '2026-07-04T10:15:00.000Z'],
+    ['78', null, null],
+  ])('review timing of !%s from approvals and notes', (iid, firstReview, approved) => {
+    expect(mr(iid)?.firstReviewAt?.toISOString() ?? null).toBe(firstReview);
+    expect(mr(iid)?.approvedAt?.toISOString() ?? null).toBe(approved);
   });
 
   it('reads a merged MR: project from web_url, branch tickets, first commit time, diff size (§8.2)', () => {

@@ -5,14 +5,19 @@ import { sizePoints } from '../../../domain/points.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
-import { ticketKeys } from '../ticket-keys.js';
+import { closingKeys, ticketKeys } from '../ticket-keys.js';
+import { reviewTiming, type ReviewEvent } from '../review-timing.js';
 import {
   mergeRequestSchema,
+  mrApprovalsSchema,
   mrCommitSchema,
   mrDiffSchema,
+  mrNoteSchema,
   type MergeRequest,
+  type MrApprovals,
   type MrCommit,
   type MrDiff,
+  type MrNote,
 } from './schema.js';
 
 export const SOURCE = 'gitlab';
@@ -26,6 +31,10 @@ export interface GitlabContext {
   commits?: ReadonlyMap<number, unknown>;
   /** Raw diff lists (GET …/merge_requests/:iid/diffs) by iid; an MR without one has no size. */
   diffs?: ReadonlyMap<number, unknown>;
+  /** Raw approvals (GET …/merge_requests/:iid/approvals) by iid: approval times. */
+  approvals?: ReadonlyMap<number, unknown>;
+  /** Raw notes (GET …/merge_requests/:iid/notes) by iid: first review, and approval times on older GitLab. */
+  notes?: ReadonlyMap<number, unknown>;
   reworkLabels?: readonly string[] | undefined;
 }
 
@@ -55,7 +64,7 @@ export function countDiffLines(diff: string): { additions: number; deletions: nu
 /** Validates one of the per-MR lists item by item; bad items become problems, good ones are kept. */
 function list<T>(
   raw: unknown,
-  schema: typeof mrCommitSchema | typeof mrDiffSchema,
+  schema: typeof mrCommitSchema | typeof mrDiffSchema | typeof mrNoteSchema,
   at: { file: string; path: string },
   problems: Problem[],
 ): T[] | null {
@@ -95,6 +104,25 @@ function aiTools(mr: MergeRequest, commits: MrCommit[]): string[] {
   return [...tools];
 }
 
+/**
+ * Review events of an MR: approvals with their time, reviewers' notes, and the system notes GitLab writes
+ * when someone approves or requests changes (which carry the time where the approvals API does not).
+ */
+function reviewEvents(approvals: MrApprovals | null, notes: MrNote[]): ReviewEvent[] {
+  const events: ReviewEvent[] = [];
+  for (const a of approvals?.approved_by ?? []) {
+    if (a.approved_at)
+      events.push({ at: new Date(a.approved_at), reviewer: a.user?.username ?? null, approval: true });
+  }
+  for (const n of notes) {
+    const reviewer = n.author?.username ?? null;
+    const approval = n.system && /^approved this merge request/i.test(n.body.trim());
+    if (n.system && !approval && !/^requested changes/i.test(n.body.trim())) continue;
+    events.push({ at: new Date(n.created_at), reviewer, approval });
+  }
+  return events;
+}
+
 function openedAt(mr: MergeRequest, commits: MrCommit[]): Date {
   let first = new Date(mr.created_at);
   for (const c of commits)
@@ -131,6 +159,18 @@ export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): Par
         extra,
       );
       const size = diffs === null ? null : sizeOf(diffs);
+      const notes =
+        list<MrNote>(ctx.notes?.get(mr.iid), mrNoteSchema, { file: ctx.file, path: `[${i}].notes` }, extra) ??
+        [];
+      const rawApprovals = ctx.approvals?.get(mr.iid);
+      const approvals = rawApprovals === undefined ? null : mrApprovalsSchema.safeParse(rawApprovals);
+      if (approvals && !approvals.success)
+        extra.push({
+          file: ctx.file,
+          line: null,
+          field: `[${i}].approvals`,
+          message: 'expected an approvals object',
+        });
       const tools = aiTools(mr, commits);
       const reworkLabel = mr.labels.find((l) => reworkLabels.includes(l.trim().toLowerCase()));
       const revert = mr.title.startsWith('Revert "');
@@ -145,7 +185,12 @@ export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): Par
         repo: projectPath(mr.web_url) ?? ctx.repo ?? null,
         ref: String(mr.iid),
         headBranch: mr.source_branch ?? null,
-        linkedTickets: ticketKeys(mr.title, mr.source_branch ?? ''),
+        linkedTickets: [
+          ...new Set([
+            ...ticketKeys(mr.title, mr.source_branch ?? ''),
+            ...commits.flatMap((c) => closingKeys(c.message)),
+          ]),
+        ],
         size,
         points: size === null ? null : sizePoints(size.effectiveLines, size.files),
         pointsBasis: size === null ? null : 'size_model',
@@ -154,6 +199,7 @@ export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): Par
         rework: revert || reworkLabel !== undefined,
         reworkReason: revert ? 'revert' : reworkLabel !== undefined ? `label:${reworkLabel}` : null,
         category,
+        ...reviewTiming(reviewEvents(approvals?.data ?? null, notes), mr.author?.username ?? null),
         workType,
         workflow: null,
         count: 1,

@@ -47,3 +47,29 @@ export const mrDiffSchema = z.object({
 export type MergeRequest = z.infer<typeof mergeRequestSchema>;
 export type MrCommit = z.infer<typeof mrCommitSchema>;
 export type MrDiff = z.infer<typeof mrDiffSchema>;
+
+/** GET /projects/:id/merge_requests/:iid/approvals: who approved, and when (`approved_at`, GitLab 18.4+). */
+export const mrApprovalsSchema = z.object({
+  approved_by: z
+    .array(
+      z.object({
+        user: z.object({ username: z.string() }).nullable().optional(),
+        approved_at: instant.nullable().optional(),
+      }),
+    )
+    .default([]),
+});
+
+/**
+ * A note of GET /projects/:id/merge_requests/:iid/notes: a reviewer's comment, or a system note. The body is
+ * read only to recognise approvals (`approved this merge request`) and change requests; never stored.
+ */
+export const mrNoteSchema = z.object({
+  author: z.object({ username: z.string() }).nullable().optional(),
+  created_at: instant,
+  system: z.boolean().default(false),
+  body: z.string().default(''),
+});
+
+export type MrApprovals = z.infer<typeof mrApprovalsSchema>;
+export type MrNote = z.infer<typeof mrNoteSchema>;

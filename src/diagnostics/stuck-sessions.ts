@@ -1,0 +1,86 @@
+import { formatUsd, usd } from '../domain/money.js';
+import { windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
+import type { Finding } from './finding.js';
+
+/** A session is stuck when it used this many times its cohort's median tokens per session. */
+const STUCK_MULTIPLE = 10;
+/** Below this many sessions a cohort's median says too little to call anything ten times it. */
+const MIN_COHORT_SESSIONS = 20;
+
+export interface StuckSession {
+  session: string;
+  tool: string;
+  teamId: string | null;
+  teamName: string | null;
+  personName: string | null;
+  tokens: number;
+  cohortMedian: number;
+  cost: string;
+}
+
+/**
+ * Sessions of the window whose tokens are at least 10x the median of their cohort (same tool and team),
+ * in cohorts of at least 20 sessions, largest multiple first. Person names come back only for the caller to
+ * show when the privacy rules allow.
+ */
+export async function stuckSessions(ctx: MetricContext): Promise<StuckSession[]> {
+  const rows = await ctx.db.query(
+    `WITH s AS (
+       SELECT l.session_id, coalesce(l.tool, l.source) AS tool, l.team_id, min(l.person_id) AS person_id,
+         sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
+         sum(l.cost) AS cost
+       FROM ledger_sessions l WHERE ${windowFilter('l.day')}
+       GROUP BY 1, 2, 3
+     ), c AS (
+       SELECT *, median(tokens) OVER (PARTITION BY tool, team_id) AS cohort_median,
+         count(*) OVER (PARTITION BY tool, team_id) AS cohort_sessions
+       FROM s
+     )
+     SELECT c.session_id, c.tool, c.team_id, t.name AS team_name, p.name AS person_name, c.tokens,
+       c.cohort_median, coalesce(c.cost, 0) AS cost
+     FROM c LEFT JOIN dir_teams t ON t.team_id = c.team_id LEFT JOIN dir_people p ON p.person_id = c.person_id
+     WHERE c.cohort_sessions >= ${MIN_COHORT_SESSIONS} AND c.cohort_median > 0
+       AND c.tokens >= ${STUCK_MULTIPLE} * c.cohort_median
+     ORDER BY c.tokens / c.cohort_median DESC, c.session_id LIMIT 1000`,
+    windowParams(ctx.window),
+  );
+  return rows.map((r) => ({
+    session: String(r.session_id),
+    tool: String(r.tool),
+    teamId: r.team_id === null ? null : String(r.team_id),
+    teamName: r.team_name === null ? null : String(r.team_name),
+    personName: r.person_name === null ? null : String(r.person_name),
+    tokens: Number(r.tokens),
+    cohortMedian: Number(r.cohort_median),
+    cost: String(r.cost),
+  }));
+}
+
+/** anomaly.stuck_sessions: framed as a question about the session, naming people only when allowed. */
+export function stuckSessionFinding(sessions: StuckSession[], namesPeople: boolean): Finding | null {
+  const worst = sessions[0];
+  if (!worst) return null;
+  const who = (s: StuckSession) =>
+    namesPeople && s.personName ? `${s.personName} (${s.teamName ?? 'no team'})` : (s.teamName ?? 'no team');
+  const multiple = (s: StuckSession) => s.tokens / s.cohortMedian;
+  const cost = sessions.reduce((a, s) => a.plus(s.cost), usd(0));
+  return {
+    id: 'anomaly.stuck_sessions',
+    section: 'anomaly',
+    flag: true,
+    question: 'Did any agent session burn far more tokens than similar sessions?',
+    answer: `${sessions.length} session${sessions.length === 1 ? '' : 's'} used at least ${STUCK_MULTIPLE}x the median tokens of their cohort, ${formatUsd(cost)} in all; the largest, ${worst.tool} in ${who(worst)}, used ${multiple(worst).toFixed(0)}x (${Math.round(worst.tokens).toLocaleString('en-US')} tokens).`,
+    evidence: {
+      sessions: sessions.length,
+      cost: formatUsd(cost),
+      largest_multiple: Number(multiple(worst).toFixed(1)),
+      largest_tokens: Math.round(worst.tokens),
+      cohort_median_tokens: Math.round(worst.cohortMedian),
+      largest_session: worst.session,
+      largest_cohort: `${worst.tool} / ${worst.teamName ?? 'no team'}`,
+    },
+    metricIds: ['anomaly.stuck_sessions', 'effectiveness.tokens_per_session'],
+    action:
+      'Ask whether the session was looping (retries, a failing test, a tool error) and whether a turn or budget cap would have stopped it.',
+  };
+}

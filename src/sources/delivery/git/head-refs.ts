@@ -1,0 +1,119 @@
+import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
+import { gitLines } from './run-git.js';
+import { summarise, type MergedUnit } from './units.js';
+
+/**
+ * Local refs that still name a PR's head after it merged: a squash merge leaves only one commit on the
+ * default branch, so the branch commits (and their AI markers) are read from these when the clone has them:
+ * - `refs/pull/N/head` (GitHub, fetched with `+refs/pull/*:refs/pull/*`), `refs/remotes/<r>/pr/N` and
+ *   `refs/remotes/<r>/pull/N[/head]` (the usual fetch refspecs for them);
+ * - `refs/merge-requests/N/head` (GitLab) and `refs/remotes/<r>/merge-requests/N/head`;
+ * - `refs/remotes/<r>/<head branch>` for units whose merge message names the branch.
+ */
+export interface HeadRefs {
+  /** PR/MR number → [ref name, sha]. */
+  byNumber: Map<string, [string, string]>;
+  /** Branch name → [ref name, sha] (remote-tracking branches). */
+  byBranch: Map<string, [string, string]>;
+}
+
+const NUMBERED = [
+  /^refs\/pull\/(\d+)\/head$/,
+  /^refs\/merge-requests\/(\d+)\/head$/,
+  /^refs\/remotes\/[^/]+\/(?:pr|pull)\/(\d+)(?:\/head)?$/,
+  /^refs\/remotes\/[^/]+\/merge-requests\/(\d+)\/head$/,
+];
+
+export async function readHeadRefs(repo: string): Promise<HeadRefs> {
+  const refs: HeadRefs = { byNumber: new Map(), byBranch: new Map() };
+  const args = [
+    'for-each-ref',
+    '--format=%(objectname) %(refname)',
+    'refs/pull',
+    'refs/merge-requests',
+    'refs/remotes',
+  ];
+  for await (const line of gitLines(repo, args)) {
+    const space = line.indexOf(' ');
+    const sha = line.slice(0, space);
+    const name = line.slice(space + 1);
+    const n = NUMBERED.map((re) => re.exec(name)?.[1]).find((x) => x !== undefined);
+    if (n !== undefined) {
+      refs.byNumber.set(n, [name, sha]);
+      continue;
+    }
+    const branch = /^refs\/remotes\/[^/]+\/(.+)$/.exec(name)?.[1];
+    if (branch && branch !== 'HEAD') refs.byBranch.set(branch, [name, sha]);
+  }
+  return refs;
+}
+
+export interface RefCommits {
+  ref: string;
+  /** Branch commits reachable from the ref and not from the default branch, authored before the merge. */
+  commits: CommitInfo[];
+}
+
+/**
+ * For each unit whose PR head is still a local ref: the commits only that ref has. One `git log` streams
+ * every such commit (reachable from the heads, not from the tip); each unit then walks from its head through
+ * parents within that set. Commits authored after the unit merged are left out: a branch name reused later
+ * moves its ref on to other work.
+ */
+export async function commitsFromHeadRefs(
+  repo: string,
+  tip: string,
+  units: readonly MergedUnit[],
+): Promise<Map<string, RefCommits>> {
+  const result = new Map<string, RefCommits>();
+  const refs = await readHeadRefs(repo);
+  if (refs.byNumber.size === 0 && refs.byBranch.size === 0) return result;
+  const heads = new Map<string, [string, string]>();
+  for (const u of units) {
+    const found =
+      (u.ref !== null ? refs.byNumber.get(u.ref) : undefined) ??
+      (u.headBranch !== null ? refs.byBranch.get(u.headBranch) : undefined);
+    if (found) heads.set(u.sha, found);
+  }
+  if (heads.size === 0) return result;
+  const branchOnly = new Map<string, CommitInfo>();
+  const stdin = [...new Set([...heads.values()].map(([, sha]) => sha)), `^${tip}`].join('\n') + '\n';
+  await readCommits(
+    gitLines(repo, ['log', '--no-color', '--no-decorate', `--format=${COMMIT_FORMAT}`, '--stdin'], stdin),
+    () => false,
+    (c) => branchOnly.set(c.sha, c),
+  );
+  for (const u of units) {
+    const head = heads.get(u.sha);
+    if (!head) continue;
+    const mine: CommitInfo[] = [];
+    const seen = new Set<string>();
+    const stack = [head[1]];
+    while (stack.length > 0) {
+      const sha = stack.pop() as string;
+      const c = seen.has(sha) ? undefined : branchOnly.get(sha);
+      seen.add(sha);
+      if (!c) continue;
+      if (c.authorTime <= u.mergedAt) mine.push(c);
+      stack.push(...c.parents);
+    }
+    if (mine.length > 0) result.set(u.sha, { ref: head[0], commits: mine });
+  }
+  return result;
+}
+
+/** The unit with the ref's commits added to what was checked for markers and to when the work began. */
+export function withRefCommits(unit: MergedUnit, found: RefCommits | undefined): MergedUnit {
+  if (!found) return unit;
+  const extra = summarise(found.commits);
+  return {
+    ...unit,
+    headRef: found.ref,
+    refCommits: found.commits.length,
+    commitsChecked: unit.commitsChecked + extra.commitsChecked,
+    aiCommits: unit.aiCommits + extra.aiCommits,
+    tools: [...new Set([...unit.tools, ...extra.tools])],
+    closes: [...new Set([...unit.closes, ...extra.closes])],
+    firstCommitAt: Math.min(unit.firstCommitAt, ...found.commits.map((c) => c.authorTime)),
+  };
+}

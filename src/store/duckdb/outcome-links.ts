@@ -1,0 +1,112 @@
+import { BUG_FIX_REWORK_DAYS, DEFAULT_BRANCH_NAMES } from '../../domain/attribution.js';
+import { sqlString } from './sql.js';
+
+/**
+ * Facts about merged PRs that only show when several sources are joined, re-derived after every ledger
+ * refresh (new usage or new outcomes can change any of them):
+ *
+ * 1. `pr_sessions` — session → branch → PR (DESIGN.md "Attribution to work", level 2). A usage record with
+ *    spend (tokens or cost), whose repository (the remote of its session's cwd, via cwd_repos) and git branch
+ *    are known, belongs to the merged PR of that repository whose head branch is that branch and which was
+ *    the next one merged from it at the record's time (so a reused branch name resolves to the PR open at
+ *    the time) — provided the record's session was active between the PR's first commit and its merge.
+ *    Sessions on a default branch (main, master, trunk, develop) join no PR. One record joins at most one PR.
+ * 2. `outcomes.session_evidence` — a PR some agent session with recorded spend worked on is AI-assisted.
+ * 3. `outcomes.linked_rework_reason` — rework rule 3: a PR linked to a closed bug ticket (by key in its
+ *    title, branch or closing reference) that a PR merged in the 30 days before it was also linked to, is
+ *    rework: the first fix did not hold.
+ * `ai_assisted` and `rework` are then the sources' own verdicts (an evidence or a reason) or these.
+ */
+
+const defaults = DEFAULT_BRANCH_NAMES.map(sqlString).join(', ');
+
+/**
+ * Repositories are named differently by each source: `github.com/acme/billing` (agent logs, git remotes,
+ * lower-cased by the agent-log reader), `acme/billing` (GitHub and GitLab connectors), or a local path.
+ * Two names match when they are equal ignoring case, or when one ends with `/` + the other.
+ */
+function sameRepo(a: string, b: string): string {
+  return `(${a} = ${b} OR ends_with(${a}, '/' || ${b}) OR ends_with(${b}, '/' || ${a}))`;
+}
+
+const PR_SESSIONS_SQL = `
+CREATE OR REPLACE TABLE pr_sessions AS
+WITH prs AS (
+  SELECT id AS pr_id, lower(repo) AS repo, head_branch AS branch,
+    coalesce(least(opened_at, occurred_at), occurred_at) AS opened_at, occurred_at AS merged_at
+  FROM outcomes
+  WHERE kind = 'pr_merged' AND repo IS NOT NULL AND head_branch IS NOT NULL
+    AND lower(head_branch) NOT IN (${defaults})
+), spent AS (
+  SELECT u.id, coalesce(u.session_id, u.id) AS session, lower(coalesce(u.repo, cr.repo)) AS repo, u.branch,
+    u.start_at, u.end_at, u.tool
+  FROM usage u LEFT JOIN cwd_repos cr ON cr.cwd = u.cwd
+  WHERE u.counted AND u.branch IS NOT NULL AND coalesce(u.repo, cr.repo) IS NOT NULL
+    AND u.branch IN (SELECT branch FROM prs)
+    AND (u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.output_tokens > 0 OR coalesce(u.cost, 0) > 0)
+), sessions AS (
+  SELECT session, repo, branch, min(start_at) AS first_at, max(greatest(start_at, end_at)) AS last_at
+  FROM spent GROUP BY ALL
+), next_pr AS (
+  SELECT s.id, s.session, s.repo, s.branch, s.tool, p.pr_id, p.opened_at, p.merged_at
+  FROM spent s JOIN prs p ON p.branch = s.branch AND ${sameRepo('s.repo', 'p.repo')} AND p.merged_at >= s.start_at
+  QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY p.merged_at, p.pr_id) = 1
+)
+SELECT n.id AS record_id, n.pr_id, n.session, n.tool
+FROM next_pr n JOIN sessions ss USING (session, repo, branch)
+WHERE ss.last_at >= n.opened_at AND ss.first_at <= n.merged_at;
+`;
+
+const SESSION_EVIDENCE_SQL = `
+UPDATE outcomes SET session_evidence = NULL WHERE session_evidence IS NOT NULL;
+UPDATE outcomes o SET session_evidence = e.evidence
+FROM (
+  SELECT pr_id, 'agent sessions on the branch: ' || count(DISTINCT session) || ' ('
+    || string_agg(DISTINCT coalesce(tool, 'unknown tool'), ', ' ORDER BY coalesce(tool, 'unknown tool')) || ')' AS evidence
+  FROM pr_sessions GROUP BY pr_id
+) e
+WHERE o.id = e.pr_id;
+`;
+
+const BUG_TICKET = `regexp_matches(lower(trim(work_type)), '^((type|kind)\\s*[:/]\\s*)?(bug|defect)$')`;
+
+const LINKED_REWORK_SQL = `
+UPDATE outcomes SET linked_rework_reason = NULL WHERE linked_rework_reason IS NOT NULL;
+UPDATE outcomes o SET linked_rework_reason = r.reason
+FROM (
+  WITH bugs AS (
+    SELECT DISTINCT ref AS ticket FROM outcomes WHERE kind = 'ticket_closed' AND ref IS NOT NULL AND ${BUG_TICKET}
+  ), links AS (
+    SELECT id, lower(coalesce(repo, '')) AS repo, ref, occurred_at, unnest(linked_tickets) AS ticket
+    FROM outcomes WHERE kind = 'pr_merged' AND len(linked_tickets) > 0
+  ), fixes AS (
+    SELECT x.id, x.ticket, y.ref AS earlier_ref, date_diff('day', y.occurred_at, x.occurred_at) AS days_before,
+      y.occurred_at AS earlier_at
+    FROM links x JOIN bugs b ON b.ticket = x.ticket
+    JOIN links y ON y.ticket = x.ticket AND y.id <> x.id
+      AND y.occurred_at < x.occurred_at AND y.occurred_at >= x.occurred_at - INTERVAL ${BUG_FIX_REWORK_DAYS} DAY
+      -- the same PR as read by another source (git and its forge) is no earlier fix
+      AND NOT (y.ref IS NOT DISTINCT FROM x.ref AND ${sameRepo('x.repo', 'y.repo')})
+    QUALIFY row_number() OVER (PARTITION BY x.id ORDER BY y.occurred_at DESC, x.ticket, y.id) = 1
+  )
+  SELECT id, 'bug fix: ' || ticket || ' was also fixed by '
+    || CASE WHEN earlier_ref IS NULL THEN 'a PR' ELSE '#' || earlier_ref END
+    || ' merged ' || days_before || ' day' || CASE WHEN days_before = 1 THEN '' ELSE 's' END || ' earlier' AS reason
+  FROM fixes
+) r
+WHERE o.id = r.id;
+`;
+
+/** The verdicts: a source's own evidence or reason, or what the joins above found. */
+const VERDICTS_SQL = `
+UPDATE outcomes SET
+  ai_assisted = ai_evidence IS NOT NULL OR session_evidence IS NOT NULL,
+  rework = rework_reason IS NOT NULL OR linked_rework_reason IS NOT NULL
+WHERE kind = 'pr_merged' AND (
+  ai_assisted IS DISTINCT FROM (ai_evidence IS NOT NULL OR session_evidence IS NOT NULL)
+  OR rework IS DISTINCT FROM (rework_reason IS NOT NULL OR linked_rework_reason IS NOT NULL));
+`;
+
+export function outcomeLinksSql(): string {
+  return PR_SESSIONS_SQL + SESSION_EVIDENCE_SQL + LINKED_REWORK_SQL + VERDICTS_SQL;
+}

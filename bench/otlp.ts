@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { otlpRoutes } from '../src/server/otlp.js';
-import { createRouterServer, listen, stopServer } from '../src/server/router.js';
+import { listenApp, stopServer } from '../src/server/listen.js';
+import { otlpApp } from '../src/server/otlp.js';
 import { UsageWriter } from '../src/server/usage-writer.js';
 import { openStore } from '../src/store/open.js';
 
@@ -202,10 +202,10 @@ export async function benchOtlp(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-otlp-'));
   const db = await openStore(join(dir, 'bench.duckdb'));
   const writer = new UsageWriter(db);
-  const { routes, counters } = otlpRoutes({ sink: writer });
-  const server = createRouterServer(routes);
+  const { app, counters } = otlpApp({ sink: writer });
+  const { server, address } = await listenApp(app.fetch, 0, '127.0.0.1');
+  const port = address.port;
   try {
-    const { port } = await listen(server, 0, '127.0.0.1');
     const started = performance.now();
     const report = await new Promise<ClientReport>((resolve, reject) => {
       const worker = new Worker(CLIENT_CODE, {

@@ -2,6 +2,7 @@
  * `npm run bench`: benchmarks that print figures (never assertions). Each issue's bar names what to measure
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
+import { benchApi } from './api.js';
 import { benchClaudeCode } from './claude-code.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   otlp: benchOtlp,
   git: benchGit,
   scale: benchScale,
+  api: benchApi,
 };
 
 const wanted = process.argv.slice(2);

@@ -4,6 +4,8 @@ import { MileageError } from '../domain/errors.js';
 import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
 import { openStore, resolveDbPath } from '../store/open.js';
+import { ownedByServer } from './remote.js';
+import { readServerLock } from './server-lock.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -21,6 +23,8 @@ export interface CommandContext {
   directory: OrgDirectory | null;
   org: string;
   privacy: Privacy;
+  /** The org's time zone (days and weeks): the org file's, else the one last loaded into the store. */
+  timeZone: string;
 }
 
 /** Reads and validates the org file; every problem is reported with its file, line and field. */
@@ -45,12 +49,13 @@ export async function readDirectory(opts: GlobalOptions): Promise<OrgDirectory |
 export async function storedOrg(
   db: Db,
   directory: OrgDirectory | null,
-): Promise<{ org: string; privacy: Privacy }> {
-  if (directory) return { org: directory.org, privacy: directory.privacy };
+): Promise<{ org: string; privacy: Privacy; timeZone: string }> {
+  if (directory) return { org: directory.org, privacy: directory.privacy, timeZone: directory.timeZone };
   const individuals = (await db.getMeta('privacy_individuals')) as Privacy['individuals'] | null;
   const minGroup = await db.getMeta('privacy_min_group_size');
   return {
     org: (await db.getMeta('org')) ?? 'my-org',
+    timeZone: (await db.getMeta('time_zone')) ?? 'UTC',
     privacy: individuals
       ? { individuals, minGroupSize: Number(minGroup ?? DEFAULT_PRIVACY.minGroupSize) }
       : DEFAULT_PRIVACY,
@@ -63,7 +68,11 @@ export async function storedOrg(
  */
 export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
   const directory = await readDirectory(opts);
-  const db = await openStore(resolveDbPath(opts.db, process.env, process.cwd()));
+  const path = resolveDbPath(opts.db, process.env, process.cwd());
+  // A running server holds DuckDB's lock on the file: say so, rather than DuckDB's locking error.
+  const lock = readServerLock(path);
+  if (lock && lock.pid !== process.pid) throw ownedByServer(lock, path);
+  const db = await openStore(path);
   try {
     if (directory) {
       // Reloading the directory re-derives the ledger: only do it when the file's content changed.

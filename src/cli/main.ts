@@ -12,6 +12,7 @@ import { registerSeats } from './commands/seats.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
+import { registerTokens } from './commands/tokens.js';
 import { registerWhatIf } from './commands/whatif.js';
 import { EXIT } from './exit-codes.js';
 import { makeRun } from './run.js';
@@ -37,6 +38,7 @@ registerWhatIf(program, run);
 registerSync(program, run);
 registerSeats(program, run);
 registerServe(program, run);
+registerTokens(program, run);
 
 try {
   await program.parseAsync(process.argv);

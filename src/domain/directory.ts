@@ -85,6 +85,16 @@ export interface OrgDirectory {
   sources: string[];
   /** Where reports are posted: the name of the environment variable holding the Slack webhook URL. */
   notify?: { slackWebhookEnv: string | null };
+  /** `mileage serve` settings (null: the command's defaults). */
+  server?: ServerSettings;
+}
+
+export interface ServerSettings {
+  host: string | null;
+  port: number | null;
+  /** Minutes between scheduled syncs of the API sources; null or 0: no scheduled syncs. */
+  syncIntervalMinutes: number | null;
+  ingestRequestsPerMinute: number | null;
 }
 
 export const DEFAULT_PRIVACY: Privacy = { individuals: 'team', minGroupSize: 5 };

@@ -1,6 +1,6 @@
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
-import { GROUP, type Dimension } from './query.js';
+import { groupFor, type Dimension } from './query.js';
 
 /**
  * How a catalog metric is grouped: the SQL key and label of the dimension over spend (the ledger, `l`) and
@@ -88,11 +88,12 @@ export async function grouping(
   }
   const notes: string[] = [];
   let dim = requested;
-  if (dim === 'person' && !namesPeople(ctx.privacy, ctx.viewer)) {
+  const named = namesPeople(ctx.privacy, ctx.viewer);
+  if (dim === 'person' && !named) {
     dim = 'team';
     notes.push('People may not be named to this viewer: grouped by team instead.');
   }
-  const g = GROUP[dim];
+  const g = groupFor(dim, named);
   const o = OUTCOME_GROUP[dim] ?? null;
   const base: Grouping = {
     dim,

@@ -3,6 +3,7 @@ import type { DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 
 import type { Viewer } from '../org/privacy.js';
+import type { MetricFilter } from './filter.js';
 
 export type { Viewer };
 
@@ -11,6 +12,11 @@ export interface MetricContext {
   window: DayWindow;
   privacy: Privacy;
   viewer: Viewer;
+  /**
+   * The teams, tools and models this context is narrowed to. Already applied by `db` (metrics/filter.ts
+   * `filteredContext` wraps the store so every statement reads filtered relations); kept for notes.
+   */
+  filter?: MetricFilter;
 }
 
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';

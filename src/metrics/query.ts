@@ -46,6 +46,31 @@ export const GROUP: Record<Dimension, { key: string; label: string; people: bool
   basis: { key: 'l.basis', label: 'l.basis', people: false },
 };
 
+/**
+ * A dimension's SQL for a viewer. Personal API keys are named after their owner (`claude-code-ana`), so when
+ * people may not be named each team's personal keys fold into one group, labelled by team; local repository
+ * paths lose the home folder that names their user; seat streams lose the person.
+ */
+export function groupFor(dim: Dimension, named: boolean): { key: string; label: string; people: boolean } {
+  if (named || (dim !== 'key' && dim !== 'repository' && dim !== 'stream')) return GROUP[dim];
+  if (dim === 'stream') {
+    // A seat's stream is `seat:<tool>:<person>`: fold each tool's seats into one stream.
+    const stream = "regexp_replace(l.stream, '^seat:([^:]+):.+$', 'seat:\\1')";
+    return { key: stream, label: stream, people: false };
+  }
+  if (dim === 'repository') {
+    // A repository without a remote is known by its local path, which names its user's home: drop that part.
+    const repo = `regexp_replace(coalesce(l.repo, 'unknown'), '^(/home|/Users|[A-Za-z]:[\\\\/]Users)[\\\\/][^\\\\/]+', '~')`;
+    return { key: repo, label: repo, people: false };
+  }
+  return {
+    key: "CASE WHEN k.owner IS NOT NULL THEN 'personal:' || coalesce(l.team_id, 'unattributed') ELSE coalesce(l.key_hash, 'no key') END",
+    label:
+      "CASE WHEN k.owner IS NOT NULL THEN 'personal keys · team ' || coalesce(t.name, l.team_id, 'unattributed') ELSE coalesce(k.name, l.key_hint, 'no key') END",
+    people: false,
+  };
+}
+
 export interface SpendGroup {
   key: string;
   label: string;
@@ -64,8 +89,9 @@ export interface SpendGroup {
  * `min_group_size` is folded into "other".
  */
 export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise<SpendGroup[]> {
-  const chosen = dimension === 'person' && !namesPeople(ctx.privacy, ctx.viewer) ? 'team' : dimension;
-  const g = GROUP[chosen];
+  const named = namesPeople(ctx.privacy, ctx.viewer);
+  const chosen = dimension === 'person' && !named ? 'team' : dimension;
+  const g = groupFor(chosen, named);
   const rows = await ctx.db.query(
     `SELECT ${g.key} AS key, min(${g.label}) AS label, CAST(coalesce(sum(l.cost), 0) AS VARCHAR) AS cost,
        sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,

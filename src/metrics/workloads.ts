@@ -25,14 +25,17 @@ export function workloadSql(named: boolean): string {
   const personLabel = named
     ? "coalesce(l.tool, '?') || ' · ' || coalesce(p.name, l.person_id)"
     : "coalesce(l.tool, '?') || ' · team ' || coalesce(t.name, l.team_id, 'unknown')";
+  // A personal key is named after its owner: when people may not be named it counts as its owner's
+  // team-level workload, like their other usage.
+  const sharedKey = named ? 'l.key_hash IS NOT NULL' : '(l.key_hash IS NOT NULL AND k.owner IS NULL)';
   return `
 SELECT l.*,
-  CASE WHEN l.workflow_id IS NOT NULL THEN 'workflow' WHEN l.key_hash IS NOT NULL THEN 'key'
+  CASE WHEN l.workflow_id IS NOT NULL THEN 'workflow' WHEN ${sharedKey} THEN 'key'
        WHEN l.person_id IS NOT NULL THEN ${personKind} ELSE 'stream' END AS workload_kind,
-  CASE WHEN l.workflow_id IS NOT NULL THEN l.workflow_id WHEN l.key_hash IS NOT NULL THEN l.key_hash
+  CASE WHEN l.workflow_id IS NOT NULL THEN l.workflow_id WHEN ${sharedKey} THEN l.key_hash
        WHEN l.person_id IS NOT NULL THEN ${personId} ELSE l.stream END AS workload_id,
   CASE WHEN l.workflow_id IS NOT NULL THEN coalesce(w.name, l.workflow_id)
-       WHEN l.key_hash IS NOT NULL THEN coalesce(k.name, 'key ' || l.key_hint)
+       WHEN ${sharedKey} THEN coalesce(k.name, 'key ' || l.key_hint)
        WHEN l.person_id IS NOT NULL THEN ${personLabel}
        ELSE 'unattributed · ' || l.stream END AS workload_label,
   coalesce(l.workload_type, wk.workload_type, CASE WHEN l.person_id IS NOT NULL THEN 'agentic-coding' END) AS workload_type_resolved

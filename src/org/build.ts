@@ -95,5 +95,11 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
     privacy: { individuals: f.privacy.individuals, minGroupSize: f.privacy.min_group_size },
     sources: Object.keys(f.sources),
     notify: { slackWebhookEnv: f.notify.slack?.webhook_env ?? null },
+    server: {
+      host: f.server.host ?? null,
+      port: f.server.port ?? null,
+      syncIntervalMinutes: f.server.sync_interval_minutes ?? null,
+      ingestRequestsPerMinute: f.server.ingest_requests_per_minute ?? null,
+    },
   };
 }

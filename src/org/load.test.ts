@@ -79,6 +79,9 @@ price_overrides:
     cache_read_per_mtok: 0.04
     cache_write_per_mtok: 0.50
     from: 2026-01-01
+server:
+  port: 8080
+  sync_interval_minutes: 30
 notify:
   slack: { webhook_env: ACME_SLACK_WEBHOOK }
 sources:
@@ -163,6 +166,7 @@ describe('parseOrgFile: a valid file', () => {
       ],
       sources: ['claude_code', 'github'],
       notify: { slackWebhookEnv: 'ACME_SLACK_WEBHOOK' },
+      server: { host: null, port: 8080, syncIntervalMinutes: 30, ingestRequestsPerMinute: null },
     });
   });
 

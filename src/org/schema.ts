@@ -208,6 +208,31 @@ export const notifySchema = z.strictObject({
     .optional(),
 });
 
+/** `mileage serve`: where it listens, how often it syncs the API sources, how much ingestion it takes. */
+export const serverSchema = z.strictObject({
+  host: z
+    .string({ error: expecting('an address such as 127.0.0.1') })
+    .min(1)
+    .optional(),
+  port: z
+    .number({ error: expecting('a port number') })
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional(),
+  sync_interval_minutes: z
+    .number({ error: expecting('minutes between scheduled syncs (0 = none)') })
+    .int()
+    .min(0)
+    .max(10_080)
+    .optional(),
+  ingest_requests_per_minute: z
+    .number({ error: expecting('requests per token per minute') })
+    .int()
+    .min(1)
+    .optional(),
+});
+
 /** Connector settings: each connector validates its own; here only that every source is a mapping. */
 const sourceConfig = z
   .record(z.string(), z.unknown(), { error: 'expected the source settings as a mapping (key: value)' })
@@ -232,6 +257,7 @@ export const orgFileSchema = z.strictObject({
   accounts: list(accountSchema),
   price_overrides: list(priceOverrideSchema),
   notify: notifySchema.nullish().transform((v) => v ?? {}),
+  server: serverSchema.nullish().transform((v) => v ?? {}),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()
@@ -252,4 +278,5 @@ export const KNOWN_FIELDS = {
   accounts: Object.keys(accountSchema.shape),
   price_overrides: Object.keys(priceOverrideSchema.shape),
   notify: Object.keys(notifySchema.shape),
+  server: Object.keys(serverSchema.shape),
 } as const satisfies Record<string, string[]>;

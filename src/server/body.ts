@@ -1,45 +1,37 @@
-import type { IncomingMessage } from 'node:http';
 import { err, ok, type Result } from '../domain/result.js';
+
+export interface BodyError {
+  status: 400 | 413;
+  message: string;
+}
 
 /**
  * A request body, refused with 413 past `maxBytes` (as declared by Content-Length, or as it arrives when
- * the body is chunked). Chunked bodies are fine: some agent versions send them.
+ * the body is chunked: some agent versions send chunked bodies). Reading stops at the limit, so an
+ * oversized body is never held in memory whole.
  */
-export function readBody(
-  req: IncomingMessage,
-  maxBytes: number,
-): Promise<Result<Buffer, { status: 400 | 413; message: string }>> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
+export async function readBody(request: Request, maxBytes: number): Promise<Result<Buffer, BodyError>> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    return Promise.resolve(
-      err({ status: 413, message: `body of ${declared} bytes exceeds the ${maxBytes}-byte limit` }),
-    );
+    return err({ status: 413, message: `body of ${declared} bytes exceeds the ${maxBytes}-byte limit` });
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
+  if (!request.body) return ok(Buffer.alloc(0));
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
       if (size > maxBytes) {
-        done = true;
-        chunks.length = 0;
-        resolve(err({ status: 413, message: `body exceeds the ${maxBytes}-byte limit` }));
-        return;
+        await reader.cancel().catch(() => undefined);
+        return err({ status: 413, message: `body exceeds the ${maxBytes}-byte limit` });
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(ok(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    });
-    req.on('error', (cause) => {
-      if (done) return;
-      done = true;
-      resolve(err({ status: 400, message: `request aborted: ${cause.message}` }));
-    });
-  });
+      chunks.push(value);
+    }
+  } catch (cause) {
+    return err({ status: 400, message: `request aborted: ${(cause as Error).message}` });
+  }
+  return ok(chunks.length === 1 ? Buffer.from(chunks[0] as Uint8Array) : Buffer.concat(chunks, size));
 }

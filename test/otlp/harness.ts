@@ -1,7 +1,7 @@
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { otlpRoutes } from '../../src/server/otlp.js';
-import { createRouterServer, listen, stopServer } from '../../src/server/router.js';
+import { listenApp, stopServer } from '../../src/server/listen.js';
+import { otlpApp } from '../../src/server/otlp.js';
 import { UsageWriter } from '../../src/server/usage-writer.js';
 
 export interface Receiver {
@@ -15,9 +15,8 @@ export interface Receiver {
 export async function startReceiver(options: { maxBodyBytes?: number } = {}): Promise<Receiver> {
   const db = await openStore(':memory:');
   const writer = new UsageWriter(db, { flushMs: 50 });
-  const { routes } = otlpRoutes({ sink: writer, maxBodyBytes: options.maxBodyBytes });
-  const server = createRouterServer(routes);
-  const address = await listen(server, 0, '127.0.0.1');
+  const { app } = otlpApp({ sink: writer, maxBodyBytes: options.maxBodyBytes });
+  const { server, address } = await listenApp(app.fetch, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,
     db,

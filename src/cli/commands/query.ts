@@ -11,6 +11,8 @@ import type { Db } from '../../store/db.js';
 import { renderMetricTable } from '../../report/metric-table.js';
 import { table } from '../../report/terminal.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { apiGet, runningServer } from '../remote.js';
+import type { MetricTable } from '../../metrics/table.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 
 /** Metrics answered by `spendBy` (their original output); the rest of the catalog comes from the registry. */
@@ -66,6 +68,18 @@ export function registerQuery(program: Command, run: Run): void {
         const by = registered
           ? dimensionOption(opts.by, registered.dims)
           : dimensionOption(opts.by ?? 'team', DIMENSIONS);
+        const server = runningServer(opts);
+        if (server) {
+          // The server owns the store: ask it (same window rule, same privacy rules).
+          const answer = (await apiGet(server, `metrics/${metric}`, {
+            by: by ?? undefined,
+            since: opts.since ? dayOption(opts.since, '--since') : undefined,
+            until: opts.until ? dayOption(opts.until, '--until') : undefined,
+            window: 'diagnostic',
+          })) as { table: MetricTable };
+          term.out(opts.json ? JSON.stringify(answer.table, null, 2) : renderMetricTable(answer.table));
+          return;
+        }
         const ctx = await openContext(opts);
         try {
           const window = await commandWindow(ctx.db, opts);

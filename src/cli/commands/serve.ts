@@ -1,79 +1,128 @@
 import type { Command } from 'commander';
-import { formatProblem } from '../../domain/parse-result.js';
-import { finishIngest } from '../../ingest/finish.js';
-import { otlpRoutes } from '../../server/otlp.js';
-import { createRouterServer, listen, stopServer, type Route } from '../../server/router.js';
-import { UsageWriter } from '../../server/usage-writer.js';
-import { openContext, type GlobalOptions } from '../context.js';
-import { priceBookFor } from '../pricing.js';
+import { MileageError } from '../../domain/errors.js';
+import { runServer, type RunningServer } from '../../server/run-server.js';
+import { SyncSchedule } from '../../server/sync-schedule.js';
+import { connectorsFor } from './sync.js';
+import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
+import type { Terminal } from '../terminal.js';
+import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
+import { removeServerLock, writeServerLock } from '../server-lock.js';
 
 interface ServeOptions extends GlobalOptions {
-  port: string;
-  host: string;
+  port?: string;
+  host?: string;
 }
 
-/** New records are priced and the ledger refreshed this often (and once more on shutdown). */
-const MAINTENANCE_MS = 60_000;
-
 /**
- * `mileage serve`: one process owns the store and runs the OTLP/HTTP receiver (and, later, the API and
- * dashboard, which add their routes to the same table). Runs until SIGINT or SIGTERM, then stops taking
- * requests, stores what is queued, prices it and refreshes the ledger.
+ * `mileage serve`: one process owns the store and serves the JSON API, the dashboard and the OTLP/HTTP
+ * receiver. Prints the base URL, then the dashboard URL with an admin session token. Runs until SIGINT or
+ * SIGTERM, then stops taking requests, stores what is queued, prices it and refreshes the ledger.
  */
 export function registerServe(program: Command, run: Run): void {
   globalOptions(program.command('serve'))
-    .description('Run the OTLP/HTTP receiver (/v1/metrics, /v1/logs, /v1/traces) on one store')
-    .option('--port <n>', 'port to listen on', '4318')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .description('Serve the API, the dashboard and the OTLP/HTTP receiver over one store')
+    .option('--port <n>', 'port to listen on (default server.port in mileage.yaml, else 4318)')
+    .option('--host <address>', 'address to listen on (default server.host in mileage.yaml, else 127.0.0.1)')
     .action((opts: ServeOptions) =>
       run(async (term) => {
-        const port = intOption(opts.port, '--port', 0, 65_535);
         const ctx = await openContext(opts);
-        const book = priceBookFor(ctx.directory);
-        const writer = new UsageWriter(ctx.db, { onTrouble: (m) => term.warn(m) });
-        const otlp = otlpRoutes({
-          sink: writer,
-          onProblems: opts.verbose
-            ? (signal, problems) => problems.forEach((p) => term.log(`${signal}: ${formatProblem(p)}`))
-            : undefined,
-        });
-        const routes: Route[] = [...otlp.routes];
-        const server = createRouterServer(routes, (e) => term.warn(`request failed: ${String(e)}`));
-        let priced = writer.stats.written;
-        const maintain = async () => {
-          if (writer.stats.written === priced) return;
-          priced = writer.stats.written;
-          await writer.exclusive(() => finishIngest(ctx.db, book));
-        };
-        const timer = setInterval(
-          () => void maintain().catch((e: unknown) => term.warn(`pricing failed: ${String(e)}`)),
-          MAINTENANCE_MS,
-        );
         try {
-          const address = await listen(server, port, opts.host);
-          const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          term.out(`http://${host}:${address.port}`);
-          term.log(
-            `OTLP/HTTP receiver on /v1/metrics, /v1/logs, /v1/traces; store ${ctx.db.location}. Ctrl-C stops.`,
-          );
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-          term.log('Stopping: storing queued records…');
-          await stopServer(server);
-          await writer.close();
-          await maintain();
-          const s = writer.stats;
-          term.log(
-            `Received ${otlp.counters.requests} requests, ${otlp.counters.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${otlp.counters.rejected} rejected, ${s.dropped + s.failed} lost).`,
-          );
+          const settings = ctx.directory?.server;
+          const port =
+            opts.port === undefined ? (settings?.port ?? 4318) : intOption(opts.port, '--port', 0, 65_535);
+          const host = opts.host ?? settings?.host ?? '127.0.0.1';
+          await serveUntilStopped(ctx, { host, port, verbose: opts.verbose }, term);
         } finally {
-          clearInterval(timer);
-          if (server.listening) await stopServer(server);
           await ctx.db.close();
         }
       }),
     );
+}
+
+/**
+ * Serves the store until SIGINT or SIGTERM: prints the base URL and the dashboard URL (with an admin
+ * session token) on stdout, writes the lock file other commands find the server by, and on the way out
+ * stores what is queued and removes the lock. The caller closes the store.
+ */
+export async function serveUntilStopped(
+  ctx: CommandContext,
+  opts: { host: string; port: number; verbose?: boolean; fallbackPort?: boolean },
+  term: Terminal,
+): Promise<void> {
+  const book = priceBookFor(ctx.directory);
+  const options = {
+    db: ctx.db,
+    org: ctx.org,
+    privacy: ctx.privacy,
+    timeZone: ctx.timeZone,
+    book,
+    reprice: bookRepricer(book),
+    host: opts.host,
+    port: opts.port,
+    log: (m: string) => term.warn(m),
+    verbose: opts.verbose,
+    limits: ctx.directory?.server?.ingestRequestsPerMinute
+      ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
+      : {},
+  };
+  let server: RunningServer;
+  try {
+    server = await runServer(options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (!opts.fallbackPort) {
+      throw new MileageError(
+        'usage',
+        `port ${opts.port} on ${opts.host} is in use`,
+        'Pick another with --port (0 = any free port).',
+      );
+    }
+    server = await runServer({ ...options, port: 0 });
+  }
+  const file = ctx.directory?.file;
+  const minutes = ctx.directory?.server?.syncIntervalMinutes ?? 0;
+  const syncs =
+    file && minutes > 0
+      ? new SyncSchedule({
+          db: ctx.db,
+          connectors: () => connectorsFor(file, undefined, ctx.directory?.org),
+          intervalMs: minutes * 60_000,
+          maintenance: server.deps.maintenance,
+          stats: server.deps.stats,
+          log: (m) => term.warn(m),
+        })
+      : null;
+  try {
+    syncs?.start();
+    if (syncs) term.log(`Syncing the API sources of ${file} every ${minutes} minutes.`);
+    writeServerLock({
+      pid: process.pid,
+      url: server.url,
+      token: server.sessionToken,
+      store: ctx.db.location,
+      startedAt: new Date().toISOString(),
+    });
+    term.out(server.url);
+    term.out(`Dashboard: ${server.dashboardUrl}`);
+    term.log(
+      `API on /api/v1, OTLP/HTTP receiver on /v1/metrics, /v1/logs, /v1/traces; store ${ctx.db.location}. Ctrl-C stops.`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    term.log('Stopping: storing queued records…');
+    await syncs?.stop();
+    await server.stop();
+    const s = server.writerStats;
+    const c = server.counters;
+    term.log(
+      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.dropped + s.failed} lost).`,
+    );
+  } finally {
+    removeServerLock(ctx.db.location);
+    await syncs?.stop();
+    await server.stop().catch(() => undefined);
+  }
 }

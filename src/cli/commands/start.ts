@@ -6,7 +6,8 @@ import { renderWeeklyTerminal } from '../../report/terminal.js';
 import { openContext, storedOrg, type GlobalOptions } from '../context.js';
 import { generateAndLoadDemo } from '../demo-load.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
-import { globalOptions, type Run } from '../run.js';
+import { globalOptions, intOption, type Run } from '../run.js';
+import { serveUntilStopped } from './serve.js';
 
 export const DEMO_SEED = 42;
 
@@ -16,14 +17,21 @@ export const DEMO_SEED = 42;
  */
 export function registerStart(program: Command, run: Run): void {
   globalOptions(program.command('start'))
-    .description('Load the demo on an empty store, then print the Monday-morning diagnostic')
-    .action((opts: GlobalOptions) =>
+    .description(
+      'Load the demo on an empty store, print the Monday-morning diagnostic, then serve the dashboard',
+    )
+    .option('--serve', 'serve the dashboard after the diagnostic (the default when stdout is a terminal)')
+    .option('--no-serve', 'print the diagnostic and exit')
+    .option('--port <n>', 'port of the dashboard and API', '4318')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action((opts: GlobalOptions & { serve?: boolean; port: string; host: string }) =>
       run(async (term) => {
         const ctx = await openContext(opts);
         try {
           const counts = await ctx.db.counts();
           let org = ctx.org;
           let privacy = ctx.privacy;
+          let timeZone = ctx.timeZone;
           let directory = ctx.directory;
           if (counts.usage === 0 && counts.outcomes === 0) {
             if (ctx.directory && ctx.directory.sources.length > 0) {
@@ -45,7 +53,7 @@ export function registerStart(program: Command, run: Run): void {
               },
               term,
             );
-            ({ org, privacy } = await storedOrg(ctx.db, null));
+            ({ org, privacy, timeZone } = await storedOrg(ctx.db, null));
             directory = null;
           }
           const started = performance.now();
@@ -63,6 +71,15 @@ export function registerStart(program: Command, run: Run): void {
           term.log(
             `Diagnostic computed in ${((performance.now() - started) / 1000).toFixed(2)} s from ${ctx.db.location}.`,
           );
+          // Keep the demo useful: serve the dashboard on it, unless told not to or output is not a terminal.
+          if (opts.serve ?? process.stdout.isTTY === true) {
+            const port = intOption(opts.port, '--port', 0, 65_535);
+            await serveUntilStopped(
+              { ...ctx, org, privacy, timeZone, directory },
+              { host: opts.host, port, verbose: opts.verbose, fallbackPort: true },
+              term,
+            );
+          }
         } finally {
           await ctx.db.close();
         }

@@ -30,10 +30,10 @@ function configError(file: string, issues: OrgFileIssue[]): MileageError {
 }
 
 /** The configured sources that have a connector, or the one named (an error when it is not syncable). */
-async function connectorsFor(
+export async function connectorsFor(
   file: string,
   only: string | undefined,
-  org: string | undefined,
+  org?: string,
 ): Promise<Connector[]> {
   const sources = await loadSourceConfigs(file);
   if (!sources.ok) throw configError(file, sources.error);

@@ -98,10 +98,37 @@ export async function writeBundle(
 }
 
 export async function loadBundle(db: Db, file: string): Promise<IngestSummary & { header: BundleHeader }> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (cause) {
+    throw new MileageError(
+      'input',
+      `${file}: cannot read the bundle (${(cause as Error).message})`,
+      undefined,
+      {
+        cause,
+      },
+    );
+  }
+  return loadBundleBytes(db, bytes, file);
+}
+
+/**
+ * A bundle's bytes (gzipped or not; an upload to the server, say), named `file` in problems. Nothing is
+ * stored unless the header is valid; `maxBytes` caps the decompressed size (a gzip bomb is refused).
+ */
+export async function loadBundleBytes(
+  db: Db,
+  bytes: Buffer,
+  file: string,
+  maxBytes = Number.MAX_SAFE_INTEGER,
+): Promise<IngestSummary & { header: BundleHeader }> {
   let textContent: string;
   try {
-    const bytes = readFileSync(file);
-    textContent = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    const raw = gzipped ? gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }) : bytes;
+    textContent = raw.toString('utf8');
   } catch (cause) {
     throw new MileageError(
       'input',

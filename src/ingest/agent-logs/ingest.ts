@@ -1,3 +1,4 @@
+import { traceStep } from '../../domain/trace.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +68,7 @@ export async function ingestAgentLogs<S>(
     alreadyStored: 0,
     problems: [],
   };
+  let t = performance.now();
   const files = roots.flatMap((root) => listLogFiles(root, source.accept));
   summary.files = files.length;
   const stored = new Map((await db.agentLogs.fileStates(source.source)).map((s) => [s.path, s]));
@@ -87,6 +89,7 @@ export async function ingestAgentLogs<S>(
       appended.push({ path, stat, stored: before });
     else whole.push({ path, stat, stored: undefined });
   }
+  traceStep('list and stat', t);
   const total = whole.length + appended.length;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
@@ -155,14 +158,20 @@ export async function ingestAgentLogs<S>(
   }
   summary.whole = whole.length;
   summary.appended = appended.length;
+  t = performance.now();
   for (const c of [...exactWhole, ...appended]) await exact(c);
   await flush();
+  traceStep(`exact parser (${exactWhole.length + appended.length} files)`, t);
+  t = performance.now();
   const committed = await db.agentLogs.commit(resolveRepos);
+  traceStep('commit', t);
+  t = performance.now();
   // Records: distinct requests merged in this run; written: those the store did not have before.
   summary.records = committed.staged;
   summary.written = committed.added;
   summary.alreadyStored = committed.staged - committed.added;
   await db.agentLogs.saveFileStates(states);
+  traceStep('file states', t);
   return summary;
 }
 

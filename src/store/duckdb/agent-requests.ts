@@ -1,4 +1,5 @@
 import { toStorage } from '../../domain/money.js';
+import { traceStep } from '../../domain/trace.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import {
   type AgentCommit,
@@ -50,11 +51,7 @@ const STAGE_COLUMNS: Record<string, string> = {
   machine_id: 'VARCHAR',
 };
 
-/** MILEAGE_TRACE=1 prints the time of each step of a bulk load on stderr (for benchmarks). */
-const trace = (label: string, since: number) => {
-  if (process.env.MILEAGE_TRACE)
-    process.stderr.write(`${label}: ${((performance.now() - since) / 1000).toFixed(2)} s\n`);
-};
+const trace = traceStep;
 function identity(value: string | null | undefined): { hash: string | null; hint: string | null } {
   return value ? hashed(value) : { hash: null, hint: null };
 }
@@ -95,25 +92,13 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
  * Merge: per request id, the stage and the stored copy together give the largest count of each token type
  * and reported cost, the earliest start and latest end, replica only if every copy was; the other fields
  * come from the earliest copy (then the smallest session id), as the parser does within a file.
+ *
+ * Most ids of a run are new and staged once (a first ingest: all of them); they skip the aggregation, whose
+ * arg_min over a struct is the costly part, and pass straight through. `agent_known` holds the ids that
+ * need merging: staged more than once, or already stored.
  */
 function mergeSql(localDay: string): string {
-  return `
-CREATE OR REPLACE TEMP TABLE agent_merged AS
-WITH copies AS (
-  SELECT * FROM agent_stage
-  UNION ALL BY NAME
-  SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage)
-), merged AS (
-  SELECT id,
-    max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
-    max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
-    max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost,
-    min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
-    arg_min(struct_pack(source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd,
-      repo, branch, tool_version, actor_hash, actor_hint, machine_id),
-      lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
-  FROM copies GROUP BY id
-)
+  const output = (from: string) => `
 SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
   m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   1 AS requests, reported_cost AS cost, NULL::DECIMAL(18,10) AS est_cost,
@@ -122,8 +107,42 @@ SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
   coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
   m.collapse_key, replica, m.cwd, true AS counted
-FROM merged LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
+FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
+  return `
+CREATE OR REPLACE TEMP TABLE agent_stored AS
+SELECT id FROM usage WHERE id IN (SELECT id FROM agent_stage);
+
+CREATE OR REPLACE TEMP TABLE agent_known AS
+SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1
+UNION
+SELECT id FROM agent_stored;
+
+CREATE OR REPLACE TEMP TABLE agent_merged AS
+WITH copies AS (
+  SELECT * FROM agent_stage WHERE id IN (SELECT id FROM agent_known)
+  UNION ALL BY NAME
+  SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stored)
+), merged AS (
+  SELECT id,
+    max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
+    max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
+    max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost,
+    min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
+    arg_min(struct_pack(${META}),
+      lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
+  FROM copies GROUP BY id
+), single AS (
+  SELECT id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, reported_cost,
+    start_at, end_at, replica, struct_pack(${META}) AS m
+  FROM agent_stage ANTI JOIN agent_known USING (id)
+)
+${output('merged')}
+UNION ALL
+${output('single')}`;
 }
+
+const META = `source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
+  tool_version, actor_hash, actor_hint, machine_id`;
 
 /** A stored usage row in the stage's shape: a reported cost is the cost of a provider_reported row only. */
 const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replica, start_at, end_at, input_tokens,
@@ -133,10 +152,11 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replic
   CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
   machine_id`;
 
-const ADDED_SQL = `SELECT count(*) AS n FROM agent_merged WHERE id NOT IN (SELECT id FROM usage)`;
+const ADDED_SQL = `SELECT (SELECT count(*) FROM agent_merged) - (SELECT count(*) FROM agent_stored) AS n`;
 
+// Only ids already stored can have a row to replace: the delete reads the (usually empty) list of those.
 const REPLACE_SQL = `
-DELETE FROM usage WHERE id IN (SELECT id FROM agent_merged);
+DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored);
 INSERT INTO usage BY NAME SELECT * FROM agent_merged`;
 
 /**
@@ -286,7 +306,9 @@ export class DuckAgentLogStore implements AgentLogStore {
       await this.host.run(RECOUNT_SQL);
       trace('recount', t);
       t = performance.now();
-      await this.host.run('DROP TABLE agent_merged; DROP TABLE agent_stage');
+      await this.host.run(
+        'DROP TABLE agent_merged; DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored',
+      );
       await this.host.run('COMMIT');
       trace('commit', t);
       this.staged = false;

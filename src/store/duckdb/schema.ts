@@ -186,4 +186,22 @@ CREATE TABLE seat_activity (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'API tokens',
+    sql: `
+-- API tokens of \`mileage serve\`: only a SHA-256 of each token is kept (tokens are 32 random bytes, shown
+-- once when made); teams scope a manager's token.
+CREATE TABLE api_tokens (
+  id VARCHAR PRIMARY KEY,
+  name VARCHAR,
+  role VARCHAR NOT NULL,
+  teams VARCHAR[],
+  token_hash VARCHAR NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL,
+  revoked_at TIMESTAMPTZ,
+  last_used_at TIMESTAMPTZ
+);
+`,
+  },
 ];

@@ -1,0 +1,138 @@
+import { rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { loadBundleBytes } from '../../ingest/agent-logs/bundle.js';
+import type { IngestSummary } from '../../ingest/summary.js';
+import { loadUsageFile } from '../../ingest/usage-file.js';
+import { parseOutcomesJsonl } from '../../sources/delivery/outcomes/parse.js';
+import { allow, WRITERS, type AppEnv } from '../auth.js';
+import { readBody } from '../body.js';
+import type { ServerDeps } from '../deps.js';
+import { apiError, HttpError } from '../errors.js';
+import type { RateLimiter } from '../rate-limit.js';
+
+const MAX_PROBLEMS = 100;
+
+/** Events as JSON: an array, `{events: [...]}`, or one object per line (NDJSON). Each becomes one JSONL line. */
+export function eventLines(body: Buffer, contentType: string): string[] {
+  const text = body.toString('utf8');
+  if (/ndjson|jsonl/i.test(contentType)) {
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((line, i) => {
+        try {
+          return JSON.stringify(JSON.parse(line));
+        } catch {
+          throw new HttpError('bad_request', `line ${i + 1} is not JSON`);
+        }
+      });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError('bad_request', `the body is not JSON (${(e as Error).message})`);
+  }
+  const events = Array.isArray(doc) ? doc : (doc as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events))
+    throw new HttpError('bad_request', 'expected a JSON array of events, or {"events": [...]}');
+  return events.map((e, i) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      throw new HttpError('bad_request', `event ${i + 1} is not an object`);
+    }
+    return JSON.stringify(e);
+  });
+}
+
+function answer(c: Context, summary: IngestSummary): Response {
+  return c.json({
+    written: summary.written,
+    alreadyStored: summary.alreadyStored,
+    rejected: summary.problems.length,
+    problems: summary.problems
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => ({ line: p.line, field: p.field, message: p.message })),
+  });
+}
+
+/**
+ * Ingestion over HTTP (admin and ingest tokens): agent-log bundles, generic usage events, workflow outcome
+ * events. Bodies over the limit get 413 and malformed ones 400 before anything is stored; bad events inside
+ * a well-formed body are rejected one by one (named by their line) and the good ones kept.
+ */
+export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', allow(...WRITERS));
+  app.use('*', async (c, next) => {
+    const wait = limiter.take(c.get('principal').tokenId);
+    if (wait > 0) {
+      deps.stats.error('rate_limited');
+      return apiError('rate_limited', `too many ingestion requests: retry in ${wait} s`, {
+        'retry-after': String(wait),
+      });
+    }
+    await next();
+    return undefined;
+  });
+
+  const body = async (c: Context, max: number): Promise<Buffer> => {
+    const read = await readBody(c.req.raw, max);
+    if (!read.ok)
+      throw new HttpError(
+        read.error.status === 413 ? 'payload_too_large' : 'bad_request',
+        read.error.message,
+      );
+    if (read.value.length === 0) throw new HttpError('bad_request', 'empty body');
+    return read.value;
+  };
+
+  app.post('/bundle', async (c) => {
+    const bytes = await body(c, deps.limits.bundleBytes);
+    const summary = await deps.maintenance.exclusive(() =>
+      loadBundleBytes(deps.db, bytes, 'uploaded bundle', deps.limits.bundleBytes),
+    );
+    deps.stats.ingested('bundle', summary.written);
+    deps.maintenance.touched();
+    return answer(c, summary);
+  });
+
+  app.post('/usage', async (c) => {
+    const lines = eventLines(await body(c, deps.limits.eventsBytes), c.req.header('content-type') ?? '');
+    const source = c.req.query('source') ?? 'api';
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(source))
+      throw new HttpError('bad_request', 'source: letters, digits, . _ - (at most 64)');
+    const dir = await mkdtemp(join(tmpdir(), 'mileage-events-'));
+    try {
+      const path = join(dir, 'events.jsonl');
+      await writeFile(path, lines.join('\n') + '\n');
+      const summary = await deps.maintenance.exclusive(() =>
+        loadUsageFile(deps.db, { path, format: 'jsonl', source }),
+      );
+      deps.stats.ingested('usage', summary.written);
+      deps.maintenance.touched();
+      return answer(c, summary);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  app.post('/outcomes', async (c) => {
+    const lines = eventLines(await body(c, deps.limits.eventsBytes), c.req.header('content-type') ?? '');
+    const parsed = parseOutcomesJsonl(lines.join('\n'), 'request');
+    const result = await deps.maintenance.exclusive(() => deps.db.appendOutcomes(parsed.records));
+    deps.stats.ingested('outcomes', result.written);
+    deps.maintenance.touched();
+    return answer(c, {
+      source: 'api',
+      files: 1,
+      records: parsed.records.length,
+      written: result.written,
+      alreadyStored: result.alreadyStored,
+      problems: parsed.problems,
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,120 @@
+import { ATTRIBUTED_PRS } from '../../metrics/pr-cost.js';
+import { outcomeFrom } from '../../metrics/grouping.js';
+import type { MetricContext } from '../../metrics/metric.js';
+import { windowParams } from '../../metrics/metric.js';
+import type { Row } from '../../store/db.js';
+
+/**
+ * Merged PRs with their attributed cost (person × period, src/metrics/pr-cost.ts) and the basis of the spend
+ * behind it: the author's single ledger basis, or `mixed`. Reads through the request's filtered store.
+ */
+const PR_ROWS = `WITH basis AS (
+    SELECT person_id, CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'mixed' END AS basis
+    FROM ledger WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
+      AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
+  )
+  SELECT o.id, o.repo, o.ref, o.head_branch, o.occurred_at AS merged_at,
+    o.opened_at AS opened_at, o.team_id, ot.name AS team_name, o.person_id, op.name AS person_name,
+    o.points, o.points_basis, o.ai_assisted, o.ai_evidence, o.rework, o.rework_reason, o.category,
+    CAST(o.pr_cost AS DECIMAL(18,2)) AS cost, coalesce(b.basis, 'none') AS basis
+  FROM ${outcomeFrom(ATTRIBUTED_PRS)} LEFT JOIN basis b ON b.person_id = o.person_id`;
+
+export interface PrRow {
+  id: string;
+  repo: string | null;
+  number: number | null;
+  mergedAt: string;
+  team: string | null;
+  points: number | null;
+  cost: string;
+  basis: string;
+  evidence: 'person_period';
+}
+
+const str = (v: Row[string] | undefined) => (v === null || v === undefined ? null : String(v));
+
+export function prNumber(ref: Row[string] | undefined): number | null {
+  const n = Number(ref);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+export function toPrRow(r: Row): PrRow {
+  return {
+    id: String(r.id),
+    repo: str(r.repo),
+    number: prNumber(r.ref),
+    mergedAt: String(r.merged_at),
+    team: str(r.team_id),
+    points: r.points === null ? null : Number(r.points),
+    cost: String(r.cost),
+    basis: String(r.basis),
+    evidence: 'person_period',
+  };
+}
+
+export async function listPrs(
+  ctx: MetricContext,
+  repos: string[] | undefined,
+  limit: number,
+): Promise<Row[]> {
+  const params: Record<string, string | number> = { ...windowParams(ctx.window), limit };
+  const names = (repos ?? []).map((r, i) => {
+    params[`repo${i}`] = r;
+    return `$repo${i}`;
+  });
+  const where = repos ? `WHERE ${names.length ? `repo IN (${names.join(', ')})` : 'false'}` : '';
+  return ctx.db.query(`SELECT * FROM (${PR_ROWS}) ${where} ORDER BY merged_at DESC, id LIMIT $limit`, params);
+}
+
+export async function onePr(ctx: MetricContext, id: string): Promise<Row | null> {
+  const [row] = await ctx.db.query(`SELECT * FROM (${PR_ROWS}) WHERE id = $id`, {
+    ...windowParams(ctx.window),
+    id,
+  });
+  return row ?? null;
+}
+
+/** The PR's merge time and day, to centre a drill-down's default window on it. */
+export async function prDay(ctx: MetricContext, id: string): Promise<string | null> {
+  const [row] = await ctx.db.query(
+    `SELECT CAST(day AS VARCHAR) AS day FROM outcomes_identity WHERE id = $id AND kind = 'pr_merged'`,
+    { id },
+  );
+  return row ? String(row.day) : null;
+}
+
+/**
+ * Agent sessions on the PR's head branch in its repository while it was open (evidence level 2: session →
+ * branch → PR), with their ledger cost; and the API keys that spend went through.
+ */
+export async function branchSpend(
+  ctx: MetricContext,
+  pr: Row,
+  showPeople: boolean,
+): Promise<{ sessions: Row[]; keys: Row[] }> {
+  if (!pr.repo || !pr.head_branch) return { sessions: [], keys: [] };
+  const params = {
+    repo: String(pr.repo),
+    branch: String(pr.head_branch),
+    opened: String(pr.opened_at ?? pr.merged_at),
+    merged: String(pr.merged_at),
+  };
+  const on = `l.repo = $repo AND l.branch = $branch AND l.start_at >= CAST($opened AS TIMESTAMPTZ) - INTERVAL 1 DAY
+    AND l.start_at <= CAST($merged AS TIMESTAMPTZ) AND NOT l.unpriced`;
+  const sessions = await ctx.db.query(
+    `SELECT coalesce(l.session_id, 'no session') AS session, min(l.tool) AS tool, min(l.model) AS model,
+       CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
+     FROM ledger l WHERE ${on} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
+    params,
+  );
+  // A person's own key is named after them: show its redacted hint instead when people may not be named.
+  const label = showPeople
+    ? "coalesce(k.name, l.key_hint, 'no key')"
+    : "CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END";
+  const keys = await ctx.db.query(
+    `SELECT ${label} AS key, CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
+     FROM ledger l LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE ${on} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
+    params,
+  );
+  return { sessions, keys };
+}

@@ -1,0 +1,73 @@
+import { Hono } from 'hono';
+import { addDays } from '../../domain/time.js';
+import { personVisibility } from '../../org/privacy.js';
+import type { AppEnv } from '../auth.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { branchSpend, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
+import { dayParam, listParam, metricContext, readScope } from './scope.js';
+
+const MAX_ROWS = 2_000;
+
+/** The PR list and one PR's drill-down: its attributed cost, the sessions on its branch, the keys used. */
+export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get('/prs', async (c) => {
+    const url = new URL(c.req.url);
+    const scope = await readScope(deps, c.get('principal'), url);
+    const rows = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), MAX_ROWS);
+    return c.json({ window: scope.window, rows: rows.map(toPrRow), truncated: rows.length === MAX_ROWS });
+  });
+
+  app.get('/prs/:id', async (c) => {
+    const url = new URL(c.req.url);
+    const id = c.req.param('id');
+    let scope = await readScope(deps, c.get('principal'), url);
+    // Without a window, the 28 days up to the PR's merge: the period its person × period cost comes from.
+    const day = await prDay(metricContext(deps, scope), id);
+    if (!day) throw new HttpError('not_found', 'no merged PR with this id that you may see');
+    if (!dayParam(url, 'since') && !dayParam(url, 'until')) {
+      scope = { ...scope, window: { since: addDays(day, -27), until: addDays(day, 1) } };
+    }
+    const ctx = metricContext(deps, scope);
+    const pr = await onePr(ctx, id);
+    if (!pr) throw new HttpError('not_found', 'this PR was not merged in the window asked for');
+    const team = pr.team_id === null ? null : String(pr.team_id);
+    const named = personVisibility(deps.privacy, scope.viewer, team) === 'named';
+    const { sessions, keys } = await branchSpend(ctx, pr, named);
+    return c.json({
+      window: scope.window,
+      pr: {
+        id: String(pr.id),
+        repo: pr.repo,
+        number: prNumber(pr.ref),
+        branch: pr.head_branch,
+        openedAt: pr.opened_at,
+        mergedAt: pr.merged_at,
+        team,
+        teamName: pr.team_name,
+        points: pr.points,
+        pointsBasis: pr.points_basis,
+        aiAssisted: pr.ai_assisted,
+        aiEvidence: pr.ai_evidence,
+        rework: pr.rework,
+        reworkReason: pr.rework_reason,
+        category: pr.category,
+        ...(named && pr.person_name !== null ? { author: pr.person_name } : {}),
+      },
+      cost: { amount: String(pr.cost), basis: String(pr.basis) },
+      evidence: 'person_period',
+      sessions: sessions.map((s) => ({
+        session: String(s.session),
+        tool: s.tool,
+        model: s.model,
+        cost: String(s.cost),
+        evidence: 'branch',
+      })),
+      keys: keys.map((k) => ({ key: String(k.key), cost: String(k.cost) })),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,122 @@
+import { diagnosticWindows } from '../../diagnostics/windows.js';
+import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
+import { filteredContext, type MetricFilter } from '../../metrics/filter.js';
+import type { MetricContext, Viewer } from '../../metrics/metric.js';
+import { dataExtent } from '../../metrics/spend.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import type { Principal } from '../tokens.js';
+
+/** What one read request covers: its window, its filter (the caller's scope applied) and who is asking. */
+export interface Scope {
+  window: DayWindow;
+  filter: MetricFilter;
+  viewer: Viewer;
+}
+
+const DEFAULT_DAYS = 28;
+const MAX_VALUES = 50;
+const MAX_VALUE_LENGTH = 200;
+
+function badRequest(message: string): HttpError {
+  return new HttpError('bad_request', message);
+}
+
+/** A day parameter, or undefined when absent. */
+export function dayParam(url: URL, name: string): string | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null || value === '') return undefined;
+  try {
+    parseDay(value);
+  } catch {
+    throw badRequest(`${name} expects a day as YYYY-MM-DD`);
+  }
+  return value;
+}
+
+/** A repeatable, comma-separated list parameter (`team=a&team=b` or `team=a,b`); undefined when absent. */
+export function listParam(url: URL, name: string): string[] | undefined {
+  const raw = url.searchParams.getAll(name);
+  if (raw.length === 0) return undefined;
+  const values = [
+    ...new Set(
+      raw
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (values.length > MAX_VALUES) throw badRequest(`${name} takes at most ${MAX_VALUES} values`);
+  if (values.some((v) => v.length > MAX_VALUE_LENGTH))
+    throw badRequest(`${name} values are at most ${MAX_VALUE_LENGTH} characters`);
+  return values.length ? values : undefined;
+}
+
+/** The metric viewer of a principal: privacy rules read it (ingest tokens never get this far). */
+export function viewerOf(p: Principal): Viewer {
+  if (p.role === 'manager') return { role: 'manager', teams: p.teams ?? [] };
+  return { role: p.role === 'admin' ? 'admin' : 'viewer' };
+}
+
+/** The teams a request may see: a manager's scope intersected with what was asked for. */
+export function scopedTeams(p: Principal, asked: string[] | undefined): string[] | undefined {
+  if (p.role !== 'manager') return asked;
+  const mine = p.teams ?? [];
+  return asked ? asked.filter((t) => mine.includes(t)) : mine;
+}
+
+/**
+ * The default window: the last 28 days ending today in the org's time zone, or ending on the data's last
+ * day when the store has nothing for today (a demo, an export loaded later).
+ */
+async function defaultUntil(deps: ServerDeps): Promise<string> {
+  const today = dayOf(deps.now?.() ?? new Date(), deps.timeZone);
+  const extent = await dataExtent({ db: deps.db });
+  if (!extent || extent.last >= today) return addDays(today, 1);
+  return addDays(extent.last, 1);
+}
+
+/**
+ * `window=diagnostic`: the CLI's default instead of the last 28 days — the last four complete weeks with
+ * data, since/until applied as the CLI applies them — so `mileage query` answers alike with or without a
+ * server.
+ */
+async function diagnosticWindow(deps: ServerDeps, since?: string, until?: string): Promise<DayWindow> {
+  const extent = await dataExtent({ db: deps.db });
+  if (!extent) throw new HttpError('not_found', 'the store has no data yet');
+  return diagnosticWindows(extent.first, extent.last, {
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  }).report;
+}
+
+export async function readScope(deps: ServerDeps, p: Principal, url: URL): Promise<Scope> {
+  const since = dayParam(url, 'since');
+  let until = dayParam(url, 'until');
+  const mode = url.searchParams.get('window');
+  if (mode !== null && mode !== 'diagnostic') throw badRequest('window expects diagnostic');
+  let window: DayWindow;
+  if (mode === 'diagnostic') window = await diagnosticWindow(deps, since, until);
+  else {
+    if (!until) until = since ? addDays(since, DEFAULT_DAYS) : await defaultUntil(deps);
+    window = { since: since ?? addDays(until, -DEFAULT_DAYS), until };
+  }
+  if (window.since >= window.until) throw badRequest('since must be before until');
+  const teams = scopedTeams(p, listParam(url, 'team'));
+  const tools = listParam(url, 'tool');
+  const models = listParam(url, 'model');
+  const filter: MetricFilter = {
+    ...(teams !== undefined ? { teams } : {}),
+    ...(tools !== undefined ? { tools } : {}),
+    ...(models !== undefined ? { models } : {}),
+  };
+  return { window, filter, viewer: viewerOf(p) };
+}
+
+/** A metric context for this request: the store seen through the filter, the org's privacy, the viewer. */
+export function metricContext(deps: ServerDeps, scope: Scope): MetricContext {
+  return filteredContext(
+    { db: deps.db, window: scope.window, privacy: deps.privacy, viewer: scope.viewer },
+    scope.filter,
+  );
+}

@@ -1,0 +1,114 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { allow, authenticate, bearer, READERS, type AppEnv } from './auth.js';
+import { prRoutes } from './api/pr-routes.js';
+import { readRoutes } from './api/read-routes.js';
+import { reportRoutes } from './api/report-routes.js';
+import type { ServerDeps } from './deps.js';
+import { apiError, errorResponse } from './errors.js';
+import { serveDashboard } from './static.js';
+
+/** A route label for /metrics: the fixed part of the path, never request data. */
+export function routeLabel(path: string): string {
+  if (path.startsWith('/api/v1/')) {
+    const [head, second] = path.slice('/api/v1/'.length).split('/');
+    if (head === 'metrics' || head === 'prs' || head === 'tokens')
+      return `/api/v1/${head}${second ? '/:id' : ''}`;
+    if (head === 'ingest' || head === 'reports') return `/api/v1/${head}/${second ?? ''}`;
+    return `/api/v1/${head ?? ''}`;
+  }
+  if (path === '/healthz' || path === '/metrics' || /^\/v1\/(metrics|logs|traces)$/.test(path)) return path;
+  return path.startsWith('/api/') || path.startsWith('/v1/') ? 'other' : 'dashboard';
+}
+
+/** JSON text with <, > and & escaped: they only occur inside strings, where \u escapes mean the same. */
+export function escapeJsonText(text: string): string {
+  return text.replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function fromLoopback(c: Context): boolean {
+  try {
+    const address = getConnInfo(c).remote.address ?? '';
+    return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+  } catch {
+    return false; // not behind node:http (app.request in tests): treat as remote
+  }
+}
+
+/**
+ * The whole HTTP surface of `mileage serve` as one Hono app over web-standard Request/Response: the JSON API
+ * under /api/v1 (bearer tokens, roles, privacy), the OTLP receiver's /v1/* routes (mounted by the caller),
+ * /healthz, /metrics, and the dashboard with its single-page fallback.
+ */
+export function createApp(
+  deps: ServerDeps,
+  mounts: { otlp?: Hono; ingest?: Hono<AppEnv>; admin?: Hono<AppEnv> } = {},
+): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    deps.stats.request(routeLabel(c.req.path), c.res.status);
+  });
+  app.onError((error) => {
+    deps.stats.error('request');
+    return errorResponse(error, (e) =>
+      deps.log(`request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
+  });
+
+  // Data in JSON answers stays inert even where a client would render it as HTML: <, > and & leave as
+  // \u escapes (the same JSON to a parser), and no browser may sniff another type.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('cache-control', 'no-store');
+    if (!(c.res.headers.get('content-type') ?? '').startsWith('application/json')) return;
+    const text = await c.res.text();
+    c.res = new Response(escapeJsonText(text), c.res);
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // Prometheus: open to scrapers on this machine; from elsewhere only with an admin token.
+  app.get('/metrics', async (c) => {
+    if (!fromLoopback(c)) {
+      const token = bearer(c.req.raw);
+      const p = token ? await deps.tokens.principal(token) : null;
+      if (!p) return apiError('unauthorized', 'an admin token is needed for /metrics from another host');
+      if (p.role !== 'admin') return apiError('forbidden', 'an admin token is needed for /metrics');
+    }
+    return c.text(deps.stats.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use('*', authenticate(deps.tokens));
+  if (mounts.ingest) api.route('/ingest', mounts.ingest);
+  if (mounts.admin) api.route('/', mounts.admin);
+  api.use('*', allow(...READERS));
+  // Reads are answered from the cache while the data has not changed, per caller scope.
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const p = c.get('principal');
+    const key = `${p.role}|${(p.teams ?? []).join(',')}|${c.req.url}`;
+    c.res = await deps.cache.get(key, async () => {
+      await next();
+      return c.res;
+    });
+    return undefined;
+  });
+  api.route('/', readRoutes(deps));
+  api.route('/', reportRoutes(deps));
+  api.route('/', prRoutes(deps));
+  api.all('*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));
+  app.route('/api/v1', api);
+  app.all('/api/*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));
+
+  if (mounts.otlp) app.route('/', mounts.otlp);
+  app.get('*', (c) =>
+    c.req.path.startsWith('/v1/')
+      ? c.text(`no route for ${c.req.path}\n`, 404)
+      : serveDashboard(deps.webRoot, c.req.path),
+  );
+  app.all('*', (c) => c.text(`no route for ${c.req.path}\n`, 404));
+  return app;
+}

@@ -1,0 +1,44 @@
+import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Privacy } from '../domain/directory.js';
+import type { Db } from '../store/db.js';
+import type { TokenBook } from './auth.js';
+import type { Maintenance } from './maintenance.js';
+import type { ResponseCache } from './response-cache.js';
+import type { ServerStats } from './stats.js';
+
+/** Request limits of the ingestion endpoints. */
+export interface Limits {
+  /** Largest agent-log bundle accepted (bytes, compressed or not, and once decompressed). */
+  bundleBytes: number;
+  /** Largest JSON body of usage or outcome events. */
+  eventsBytes: number;
+  /** Ingestion requests each token may make per minute (a bucket of this size refilled over a minute). */
+  ingestPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  bundleBytes: 64 * 1024 * 1024,
+  eventsBytes: 8 * 1024 * 1024,
+  ingestPerMinute: 60,
+};
+
+/** What the API handlers share: the store the server owns and the org settings in force. */
+export interface ServerDeps {
+  db: Db;
+  org: string;
+  privacy: Privacy;
+  timeZone: string;
+  reprice: Repricer;
+  tokens: TokenBook;
+  stats: ServerStats;
+  /** Serialises writes with the OTLP writer and prices and refreshes the ledger after ingestion. */
+  maintenance: Maintenance;
+  limits: Limits;
+  /** The built dashboard (web/dist), or null to serve none. */
+  webRoot: string | null;
+  /** Told of unexpected errors (the client only sees "internal error"). */
+  log: (message: string) => void;
+  /** Read answers kept until the data changes (see response-cache.ts). */
+  cache: ResponseCache;
+  now?: () => Date;
+}

@@ -1,0 +1,140 @@
+import type { Server } from 'node:http';
+import type { Hono } from 'hono';
+import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Privacy } from '../domain/directory.js';
+import { formatProblem } from '../domain/parse-result.js';
+import type { PriceResolver } from '../ingest/pricing-pass.js';
+import type { Db } from '../store/db.js';
+import { createApp } from './app.js';
+import { TokenBook } from './auth.js';
+import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
+import { ingestRoutes } from './api/ingest-routes.js';
+import { tokenRoutes } from './api/token-routes.js';
+import { listenApp, stopServer, urlOf } from './listen.js';
+import { Maintenance } from './maintenance.js';
+import { otlpApp, type ReceiverCounters } from './otlp.js';
+import { RateLimiter } from './rate-limit.js';
+import { ResponseCache } from './response-cache.js';
+import { defaultWebRoot } from './static.js';
+import { ServerStats } from './stats.js';
+import { newToken } from './tokens.js';
+import { UsageWriter, type WriterStats } from './usage-writer.js';
+
+export interface RunServerOptions {
+  db: Db;
+  org: string;
+  privacy: Privacy;
+  timeZone: string;
+  book: PriceResolver;
+  reprice: Repricer;
+  host: string;
+  port: number;
+  limits?: Partial<Limits>;
+  webRoot?: string | null;
+  log: (message: string) => void;
+  verbose?: boolean;
+  /** Read answers kept per data version (0: none). */
+  cacheEntries?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  /** An admin token that lives as long as this process (printed in the dashboard URL, never stored). */
+  sessionToken: string;
+  dashboardUrl: string;
+  deps: ServerDeps;
+  counters: ReceiverCounters;
+  writerStats: WriterStats;
+  server: Server;
+  /** Stops taking requests, stores what is queued, prices it and refreshes the ledger. */
+  stop(): Promise<void>;
+}
+
+/** New records are priced and the ledger refreshed at most this long after they arrive. */
+const MAINTENANCE_MS = 60_000;
+
+export interface BuiltServer {
+  app: Hono;
+  deps: ServerDeps;
+  sessionToken: string;
+  counters: ReceiverCounters;
+  writer: UsageWriter;
+}
+
+/** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
+export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltServer {
+  const stats = new ServerStats();
+  const cache = new ResponseCache(o.cacheEntries ?? 500);
+  const writer = new UsageWriter(o.db, { onTrouble: o.log });
+  const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
+    debounceMs: 2_000,
+    onChange: () => cache.invalidate(),
+    onError: (e) => {
+      stats.error('maintenance');
+      o.log(`pricing failed: ${String(e)}`);
+    },
+  });
+  const tokens = new TokenBook(o.db);
+  const sessionToken = newToken();
+  tokens.addSession(sessionToken, { tokenId: 'session', name: 'serve session', role: 'admin', teams: null });
+  const deps: ServerDeps = {
+    db: o.db,
+    org: o.org,
+    privacy: o.privacy,
+    timeZone: o.timeZone,
+    reprice: o.reprice,
+    tokens,
+    stats,
+    maintenance,
+    limits: { ...DEFAULT_LIMITS, ...o.limits },
+    webRoot: o.webRoot === undefined ? defaultWebRoot() : o.webRoot,
+    log: o.log,
+    cache,
+  };
+  const otlp = otlpApp({
+    sink: {
+      add: (records) => {
+        const accepted = writer.add(records);
+        if (accepted) maintenance.touched(MAINTENANCE_MS);
+        stats.ingested('otlp', accepted);
+        return accepted;
+      },
+    },
+    onProblems: o.verbose
+      ? (signal, problems) => problems.forEach((p) => o.log(`${signal}: ${formatProblem(p)}`))
+      : undefined,
+  });
+  stats.gauge('mileage_otlp_queued_records', 'OTLP records waiting to be stored', () => writer.stats.queued);
+  stats.gauge(
+    'mileage_otlp_dropped_records',
+    'OTLP records dropped (full queue or failed append)',
+    () => writer.stats.dropped + writer.stats.failed,
+  );
+  const app = createApp(deps, {
+    otlp: otlp.app,
+    ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
+    admin: tokenRoutes(deps),
+  });
+  return { app, deps, sessionToken, counters: otlp.counters, writer };
+}
+
+/** The built server, listening. */
+export async function runServer(o: RunServerOptions): Promise<RunningServer> {
+  const { app, deps, sessionToken, counters, writer } = buildServer(o);
+  const { server, address } = await listenApp(app.fetch, o.port, o.host);
+  const url = urlOf(address);
+  return {
+    url,
+    sessionToken,
+    dashboardUrl: `${url}/#token=${sessionToken}`,
+    deps,
+    counters,
+    writerStats: writer.stats,
+    server,
+    async stop() {
+      await stopServer(server);
+      await writer.close();
+      await deps.maintenance.refresh();
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { registerPrices } from './commands/prices.js';
 import { registerQuery } from './commands/query.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
+import { registerSeats } from './commands/seats.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
@@ -39,6 +40,7 @@ registerWhatIf(program, run);
 registerReconcile(program, run);
 registerExport(program, run);
 registerSync(program, run);
+registerSeats(program, run);
 registerServe(program, run);
 registerTokens(program, run);
 

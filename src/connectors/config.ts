@@ -55,6 +55,8 @@ export const baseFields = {
 export interface ConnectorDeps {
   env: NodeJS.ProcessEnv;
   now: () => number;
+  /** The org's name in mileage.yaml: the account in spend streams (`anthropic:<org>:…`) unless a source names its own. */
+  org?: string | undefined;
   clock?: Clock;
   fetch?: typeof globalThis.fetch;
 }

@@ -1,11 +1,15 @@
 import { err, ok, type Result } from '../domain/result.js';
 import type { OrgFileIssue, SourceConfig } from '../org/index.js';
 import type { ConnectorDeps } from './config.js';
+import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
+import { createCopilotConnector } from './copilot/connector.js';
+import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
 import { createLitellmConnector } from './litellm/connector.js';
+import { createOpenaiAdminConnector } from './openai-admin/connector.js';
 import type { Connector } from './sync/connector.js';
 
 export type ConnectorFactory = (
@@ -15,11 +19,15 @@ export type ConnectorFactory = (
 
 /** Every connector `mileage sync` knows, by type. Spend connectors join this table. */
 export const CONNECTOR_TYPES = {
+  'anthropic-admin': createAnthropicAdminConnector,
+  copilot: createCopilotConnector,
+  'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
   litellm: createLitellmConnector,
+  'openai-admin': createOpenaiAdminConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 
 export type ConnectorType = keyof typeof CONNECTOR_TYPES;

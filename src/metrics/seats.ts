@@ -10,31 +10,39 @@ export const IDLE_DAYS = 30;
 export const SEAT_DIMENSIONS = ['tool', 'team', 'person'] as const satisfies Dimension[];
 
 /**
- * spend.seat_utilisation: for each seat (tool × person in dir_seats), the days it was paid for in the window
- * (seat_days), the days its person used its tool (usage_identity, counted records), and whether it was idle
- * over the last 30 days. Grouped by tool, team or person (privacy applied).
+ * spend.seat_utilisation: for each seat (tool × holder in seat_holdings: vendor seat lists and mileage.yaml),
+ * the days it was paid for in the window (seat_days), the days its holder used its tool (usage records and
+ * vendor activity reports), and whether it was idle over the last 30 days (no use, and no vendor-reported
+ * last activity, in that time). Grouped by tool, team or person (privacy applied).
  */
 export async function seatUtilisation(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'spend');
   const rows = await ctx.db.query(
     `WITH paid AS (
-       SELECT tool, person_id, count(*) AS seat_days, sum(price) AS cost
+       SELECT tool, holder, any_value(person_id) AS person_id, count(*) AS seat_days, sum(price) AS cost
        FROM seat_days WHERE ${windowFilter()} GROUP BY 1, 2
      ), seats AS (
-       SELECT s.tool, s.person_id, max(s.monthly_price) AS monthly_price
-       FROM dir_seats s JOIN paid USING (tool, person_id) GROUP BY 1, 2
-     ), used AS (
-       SELECT tool, person_id, count(DISTINCT day) FILTER (WHERE ${windowFilter()}) AS active_days,
-         count(*) FILTER (WHERE day >= CAST($idle_since AS DATE) AND day < CAST($until AS DATE)) AS recent
+       SELECT s.tool, s.holder, max(s.monthly_price) AS monthly_price,
+         max(CAST(s.last_activity AS DATE)) AS last_active
+       FROM seat_holdings s JOIN paid USING (tool, holder) GROUP BY 1, 2
+     ), activity AS (
        -- usage as the ledger attributes it, by day: the same person and tool the seat's cost is allocated to
-       FROM ledger_daily WHERE person_id IS NOT NULL AND source <> 'directory-seats' AND day < CAST($until AS DATE)
-       GROUP BY 1, 2
+       SELECT tool, person_id AS holder, day FROM ledger_daily WHERE person_id IS NOT NULL AND source <> 'directory-seats'
+       UNION ALL
+       SELECT a.tool, coalesce(al.person_id, a.actor_hash), a.day
+       FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash
+     ), used AS (
+       SELECT tool, holder, count(DISTINCT day) FILTER (WHERE ${windowFilter()}) AS active_days,
+         count(*) FILTER (WHERE day >= CAST($idle_since AS DATE) AND day < CAST($until AS DATE)) AS recent
+       FROM activity WHERE day < CAST($until AS DATE) GROUP BY 1, 2
      ), l AS (
-       SELECT s.tool, s.person_id, dp.team_id, s.monthly_price, paid.seat_days, paid.cost,
-         coalesce(used.active_days, 0) AS active_days, coalesce(used.recent, 0) = 0 AS idle
-       FROM seats s JOIN paid USING (tool, person_id)
-       LEFT JOIN used USING (tool, person_id)
-       LEFT JOIN dir_people dp ON dp.person_id = s.person_id
+       SELECT s.tool, paid.person_id, dp.team_id, s.monthly_price, paid.seat_days, paid.cost,
+         coalesce(used.active_days, 0) AS active_days,
+         coalesce(used.recent, 0) = 0
+           AND (s.last_active IS NULL OR s.last_active < CAST($idle_since AS DATE)) AS idle
+       FROM seats s JOIN paid USING (tool, holder)
+       LEFT JOIN used USING (tool, holder)
+       LEFT JOIN dir_people dp ON dp.person_id = paid.person_id
      )
      SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, count(*) AS seats,
        count(*) FILTER (WHERE active_days > 0) AS active_seats, sum(seat_days) AS seat_days,

@@ -1,5 +1,6 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
+import type { SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
 
@@ -140,6 +141,10 @@ export interface Db {
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
   appendUsage(records: readonly UsageRecord[]): Promise<AppendResult>;
   appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;
+  /** Seats a vendor lists: a seat seen again is updated (earliest start, latest activity), never added twice. */
+  appendSeats(records: readonly SeatRecord[]): Promise<AppendResult>;
+  /** Days a seat holder used the tool (activity reports without spend). */
+  appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult>;
   /** Bulk load through the database's own file reader; bad rows are rejected with their line, good rows kept. */
   loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult>;
   /** Bulk load of a FOCUS file through the database's readers; bad rows rejected with line and column. */

@@ -118,3 +118,18 @@ export function memoryDb(): Promise<Db> {
 export async function storedOutcomes(db: Db) {
   return db.query('SELECT * EXCLUDE (day) FROM outcomes ORDER BY id');
 }
+
+/**
+ * Every stored spend fact — usage (without the pricing columns the pass fills later), vendor seats (without
+ * the sync time) and seat activity — in id order: two syncs that stored the same facts compare equal.
+ */
+export async function storedSpend(db: Db) {
+  const usage = await db.query('SELECT * EXCLUDE (day) FROM usage ORDER BY id');
+  const seats = await db.query('SELECT * EXCLUDE (synced_at) FROM seat_records ORDER BY id');
+  const activity = await db.query('SELECT * FROM seat_activity ORDER BY id');
+  return [
+    ...usage.map((r) => ({ t: 'usage', ...r })),
+    ...seats.map((r) => ({ t: 'seat', ...r })),
+    ...activity.map((r) => ({ t: 'activity', ...r })),
+  ];
+}

@@ -4,16 +4,18 @@ import { readCursor, cursorKey, type SyncCursor } from '../../src/connectors/syn
 import { runSync, type SyncSummary } from '../../src/connectors/sync/runner.js';
 import { memoryDb, storedOutcomes } from './apis.js';
 
+type Rows = Awaited<ReturnType<typeof storedOutcomes>>;
+
 export interface KillResume {
-  /** Outcomes of an uninterrupted sync into a fresh store. */
-  expected: Awaited<ReturnType<typeof storedOutcomes>>;
+  /** Outcomes (or what `read` returns) of an uninterrupted sync into a fresh store. */
+  expected: Rows;
   /** What the killed run had stored, and its cursor. */
-  partial: Awaited<ReturnType<typeof storedOutcomes>>;
+  partial: Rows;
   cursorAfterKill: SyncCursor;
   killError: unknown;
   resumed: SyncSummary;
   /** Outcomes after the resumed run completed. */
-  after: Awaited<ReturnType<typeof storedOutcomes>>;
+  after: Rows;
   /** The stored meta values of the interrupted store, as text (for secret checks). */
   metaText: string;
   db: Db;
@@ -23,10 +25,14 @@ export interface KillResume {
  * Syncs once without interruption, then again into a second store, killed (aborted) right after page
  * `killAfter` was stored, then resumed: the caller asserts the two stores hold the same records.
  */
-export async function killAndResume(make: () => Connector, killAfter: number): Promise<KillResume> {
+export async function killAndResume(
+  make: () => Connector,
+  killAfter: number,
+  read: (db: Db) => Promise<Rows> = storedOutcomes,
+): Promise<KillResume> {
   const full = await memoryDb();
   await runSync(full, make());
-  const expected = await storedOutcomes(full);
+  const expected = await read(full);
   await full.close();
 
   const db = await memoryDb();
@@ -43,10 +49,10 @@ export async function killAndResume(make: () => Connector, killAfter: number): P
   } catch (e) {
     killError = e;
   }
-  const partial = await storedOutcomes(db);
+  const partial = await read(db);
   const cursorAfterKill = await readCursor(db, connector.name);
   const resumed = await runSync(db, make());
-  const after = await storedOutcomes(db);
+  const after = await read(db);
   const meta = await db.query('SELECT key, value FROM meta WHERE key = $k', { k: cursorKey(connector.name) });
   return {
     expected,

@@ -86,7 +86,7 @@ export async function serveUntilStopped(
     file && minutes > 0
       ? new SyncSchedule({
           db: ctx.db,
-          connectors: () => connectorsFor(file, undefined),
+          connectors: () => connectorsFor(file, undefined, ctx.directory?.org),
           intervalMs: minutes * 60_000,
           maintenance: server.deps.maintenance,
           stats: server.deps.stats,

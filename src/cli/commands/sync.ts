@@ -30,7 +30,11 @@ function configError(file: string, issues: OrgFileIssue[]): MileageError {
 }
 
 /** The configured sources that have a connector, or the one named (an error when it is not syncable). */
-export async function connectorsFor(file: string, only: string | undefined): Promise<Connector[]> {
+export async function connectorsFor(
+  file: string,
+  only: string | undefined,
+  org?: string,
+): Promise<Connector[]> {
   const sources = await loadSourceConfigs(file);
   if (!sources.ok) throw configError(file, sources.error);
   const connectors: Connector[] = [];
@@ -47,7 +51,7 @@ export async function connectorsFor(file: string, only: string | undefined): Pro
         throw new MileageError('usage', `source "${only}" is not an API source that mileage sync reads`);
       continue;
     }
-    const c = createConnector(type.value, source, { env: process.env, now: Date.now });
+    const c = createConnector(type.value, source, { env: process.env, now: Date.now, org });
     if (c.ok) connectors.push(c.value);
     else issues.push(...c.error);
   }
@@ -82,7 +86,9 @@ export function registerSync(program: Command, run: Run): void {
       .command('sync')
       .argument('[source]', 'one source name from mileage.yaml (default: every API source configured)'),
   )
-    .description('Pull merged PRs/MRs and closed tickets from the forges and trackers in mileage.yaml')
+    .description(
+      'Pull merged PRs/MRs and closed tickets from forges and trackers, and usage, costs and seats from AI vendors, as mileage.yaml lists them',
+    )
     .action((only: string | undefined, opts: GlobalOptions) =>
       run(async (term) => {
         const since = opts.since
@@ -98,7 +104,7 @@ export function registerSync(program: Command, run: Run): void {
               'Create one with `mileage init`, add a `sources:` entry (README, "Syncing from forges and trackers"), or pass --config.',
             );
           }
-          const connectors = await connectorsFor(file, only);
+          const connectors = await connectorsFor(file, only, ctx.directory?.org);
           if (connectors.length === 0) term.warn(`no API sources in ${file}: nothing to sync`);
           const results: SourceResult[] = [];
           for (const c of connectors) {

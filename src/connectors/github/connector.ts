@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
-import type { OrgFileIssue, SourceConfig } from '../../org/index.js';
 import { parseGithubPullNodes } from '../../sources/delivery/github/parse.js';
-import {
-  apiRoot,
-  baseFields,
-  httpOptions,
-  initialSince,
-  overlapMs,
-  validateSource,
-  type ConnectorDeps,
-} from '../config.js';
-import { HttpClient } from '../http/client.js';
+import { defineConnector } from '../base.js';
+import { apiRoot, baseFields } from '../config.js';
 import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
 import { describeEndpoint } from '../http/redact.js';
-import { readSecret } from '../http/secrets.js';
-import { newest, type Connector, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
 import { MERGED_PRS_QUERY, searchDataSchema, searchString, updatedAtSchema } from './query.js';
 
 export const githubSettingsSchema = z.strictObject({
@@ -59,78 +48,62 @@ function decode(position: string | null): Position {
   }
 }
 
-export function createGithubConnector(
-  source: SourceConfig,
-  deps: ConnectorDeps,
-): Result<Connector, OrgFileIssue[]> {
-  const v = validateSource(githubSettingsSchema, source);
-  if (!v.ok) return v;
-  const s = v.value;
-  const token = readSecret(deps.env, s.token_env, `sources.${source.name}.token_env`);
-  const http = new HttpClient({
-    ...httpOptions(s, deps),
-    auth: { header: 'authorization', value: `Bearer ${token}` },
-    secrets: [token],
-    authHint: `the token in $${s.token_env}`,
-    rateLimitedBody: isGraphqlRateLimited,
-  });
-  const url = graphqlUrl(s.base_url ?? GITHUB_API);
-  const first = s.page_size ?? 25;
-  return {
-    ok: true,
-    value: {
-      name: source.name,
-      type: 'github',
-      initialSince: initialSince(s, deps.now()),
-      overlapMs: overlapMs(s, 10),
-      stats: http.stats,
-      async *pages(from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-        let pos = decode(from.position);
-        while (pos.repo < s.repos.length) {
-          const repo = s.repos[pos.repo] as string;
-          const since = pos.since ? new Date(pos.since) : from.since;
-          const data = await graphql(
-            http,
-            url,
-            MERGED_PRS_QUERY,
-            { q: searchString(repo, since), first, after: pos.after },
-            signal,
-          );
-          const page = searchDataSchema.safeParse(data);
-          if (!page.success) {
-            throw new MileageError(
-              'upstream',
-              `${describeEndpoint('POST', url)}: unexpected search response`,
-            );
-          }
-          const { search } = page.data;
-          const label = `${url.host}${url.pathname} ${repo}`;
-          const parsed = parseGithubPullNodes(search.nodes, {
-            file: label,
-            repo,
-            reworkLabels: s.rework_labels,
-          });
-          const high = newest(search.nodes.map((n) => updatedAtSchema.safeParse(n).data?.updatedAt));
-          const read = pos.read + search.nodes.length;
-          let next: Position | null;
-          if (search.pageInfo.hasNextPage && search.pageInfo.endCursor) {
-            next = { ...pos, after: search.pageInfo.endCursor, read };
-          } else if (search.issueCount > read && high && high.getTime() !== since?.getTime()) {
-            // The search serves 1,000 results per query: continue with a query starting at the newest seen.
-            next = { repo: pos.repo, after: null, since: high.toISOString(), read: 0 };
-          } else {
-            next = pos.repo + 1 < s.repos.length ? { ...START, repo: pos.repo + 1 } : null;
-          }
-          yield {
-            outcomes: parsed.records,
-            problems: parsed.problems,
-            next: next && JSON.stringify(next),
-            high,
-          };
-          if (next === null) return;
-          pos = next;
+export const createGithubConnector = defineConnector({
+  type: 'github',
+  schema: githubSettingsSchema,
+  overlapMinutes: 10,
+  auth: (token, s) => ({
+    header: 'authorization',
+    value: `Bearer ${token}`,
+    hint: `the token in $${s.token_env}`,
+  }),
+  client: () => ({ rateLimitedBody: isGraphqlRateLimited }),
+  pages: ({ settings: s, http }) => {
+    const url = graphqlUrl(s.base_url ?? GITHUB_API);
+    const first = s.page_size ?? 25;
+    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
+      let pos = decode(from.position);
+      while (pos.repo < s.repos.length) {
+        const repo = s.repos[pos.repo] as string;
+        const since = pos.since ? new Date(pos.since) : from.since;
+        const data = await graphql(
+          http,
+          url,
+          MERGED_PRS_QUERY,
+          { q: searchString(repo, since), first, after: pos.after },
+          signal,
+        );
+        const page = searchDataSchema.safeParse(data);
+        if (!page.success) {
+          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: unexpected search response`);
         }
-      },
-    },
-  };
-}
+        const { search } = page.data;
+        const label = `${url.host}${url.pathname} ${repo}`;
+        const parsed = parseGithubPullNodes(search.nodes, {
+          file: label,
+          repo,
+          reworkLabels: s.rework_labels,
+        });
+        const high = newest(search.nodes.map((n) => updatedAtSchema.safeParse(n).data?.updatedAt));
+        const read = pos.read + search.nodes.length;
+        let next: Position | null;
+        if (search.pageInfo.hasNextPage && search.pageInfo.endCursor) {
+          next = { ...pos, after: search.pageInfo.endCursor, read };
+        } else if (search.issueCount > read && high && high.getTime() !== since?.getTime()) {
+          // The search serves 1,000 results per query: continue with a query starting at the newest seen.
+          next = { repo: pos.repo, after: null, since: high.toISOString(), read: 0 };
+        } else {
+          next = pos.repo + 1 < s.repos.length ? { ...START, repo: pos.repo + 1 } : null;
+        }
+        yield {
+          outcomes: parsed.records,
+          problems: parsed.problems,
+          next: next && JSON.stringify(next),
+          high,
+        };
+        if (next === null) return;
+        pos = next;
+      }
+    };
+  },
+});

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
-import type { OrgFileIssue, SourceConfig } from '../../org/index.js';
 import { parseGitlabMergeRequests } from '../../sources/delivery/gitlab/parse.js';
-import {
-  apiRoot,
-  baseFields,
-  httpOptions,
-  initialSince,
-  overlapMs,
-  validateSource,
-  type ConnectorDeps,
-} from '../config.js';
-import { HttpClient } from '../http/client.js';
+import { defineConnector } from '../base.js';
+import { apiRoot, baseFields } from '../config.js';
 import { nextPageNumber } from '../http/pagination.js';
 import { describeEndpoint } from '../http/redact.js';
-import { readSecret } from '../http/secrets.js';
-import { newest, type Connector, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
 
 export const gitlabSettingsSchema = z.strictObject({
   ...baseFields,
@@ -48,112 +37,96 @@ function decode(position: string | null): Position {
   }
 }
 
-export function createGitlabConnector(
-  source: SourceConfig,
-  deps: ConnectorDeps,
-): Result<Connector, OrgFileIssue[]> {
-  const v = validateSource(gitlabSettingsSchema, source);
-  if (!v.ok) return v;
-  const s = v.value;
-  const token = readSecret(deps.env, s.token_env, `sources.${source.name}.token_env`);
-  const http = new HttpClient({
-    ...httpOptions(s, deps),
-    auth: { header: 'private-token', value: token },
-    authHint: `the token in $${s.token_env}`,
-  });
-  const api = `${apiRoot(s.base_url ?? GITLAB_URL)}/api/v4`;
-  const perPage = s.page_size ?? 50;
-  const detailPages = s.max_detail_pages ?? 5;
+export const createGitlabConnector = defineConnector({
+  type: 'gitlab',
+  schema: gitlabSettingsSchema,
+  overlapMinutes: 10,
+  auth: (token, s) => ({ header: 'private-token', value: token, hint: `the token in $${s.token_env}` }),
+  pages: ({ settings: s, http }) => {
+    const api = `${apiRoot(s.base_url ?? GITLAB_URL)}/api/v4`;
+    const perPage = s.page_size ?? 50;
+    const detailPages = s.max_detail_pages ?? 5;
 
-  /** Every item of a paginated list (commits, diffs), up to detailPages pages. */
-  async function all(path: string, signal?: AbortSignal): Promise<unknown[]> {
-    const items: unknown[] = [];
-    let page: number | null = 1;
-    for (let n = 0; page !== null && n < detailPages; n++) {
-      const url = new URL(`${api}${path}`);
-      url.searchParams.set('per_page', '100');
-      url.searchParams.set('page', String(page));
-      const res = await http.getJson(url, signal);
-      if (!Array.isArray(res.body))
-        throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
-      items.push(...(res.body as unknown[]));
-      page = nextPageNumber(res.headers);
+    /** Every item of a paginated list (commits, diffs), up to detailPages pages. */
+    async function all(path: string, signal?: AbortSignal): Promise<unknown[]> {
+      const items: unknown[] = [];
+      let page: number | null = 1;
+      for (let n = 0; page !== null && n < detailPages; n++) {
+        const url = new URL(`${api}${path}`);
+        url.searchParams.set('per_page', '100');
+        url.searchParams.set('page', String(page));
+        const res = await http.getJson(url, signal);
+        if (!Array.isArray(res.body))
+          throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
+        items.push(...(res.body as unknown[]));
+        page = nextPageNumber(res.headers);
+      }
+      return items;
     }
-    return items;
-  }
 
-  return {
-    ok: true,
-    value: {
-      name: source.name,
-      type: 'gitlab',
-      initialSince: initialSince(s, deps.now()),
-      overlapMs: overlapMs(s, 10),
-      stats: http.stats,
-      async *pages(from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-        let pos = decode(from.position);
-        while (pos.project < s.projects.length) {
-          const project = String(s.projects[pos.project]);
-          const base = `/projects/${encodeURIComponent(project)}/merge_requests`;
-          const url = new URL(`${api}${base}`);
-          const q = url.searchParams;
-          q.set('state', 'merged');
-          q.set('scope', 'all');
-          // Oldest update first: an MR updated during the sync moves behind the position and is re-read.
-          q.set('order_by', 'updated_at');
-          q.set('sort', 'asc');
-          q.set('per_page', String(perPage));
-          q.set('page', String(pos.page));
-          if (from.since) q.set('updated_after', from.since.toISOString());
-          const res = await http.getJson(url, signal);
-          const mrs = Array.isArray(res.body) ? (res.body as unknown[]) : null;
-          if (mrs === null)
-            throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
-          const commits = new Map<number, unknown>();
-          const diffs = new Map<number, unknown>();
-          const approvals = new Map<number, unknown>();
-          const notes = new Map<number, unknown>();
-          for (const mr of mrs) {
-            const m = z.object({ iid: z.number(), merged_at: z.string().nullish() }).safeParse(mr).data;
-            if (!m?.merged_at) continue;
-            commits.set(m.iid, await all(`${base}/${m.iid}/commits`, signal));
-            diffs.set(m.iid, await all(`${base}/${m.iid}/diffs`, signal));
-            // Review timing: approvals (with approved_at on GitLab 18.4+) and notes, oldest first.
-            approvals.set(
-              m.iid,
-              (await http.getJson(new URL(`${api}${base}/${m.iid}/approvals`), signal)).body,
-            );
-            notes.set(m.iid, await all(`${base}/${m.iid}/notes?sort=asc&order_by=created_at`, signal));
-          }
-          const parsed = parseGitlabMergeRequests(mrs, {
-            file: `${url.host}${url.pathname}`,
-            repo: project,
-            commits,
-            diffs,
-            approvals,
-            notes,
-            reworkLabels: s.rework_labels,
-          });
-          const high = newest(
-            mrs.map((m) => z.object({ updated_at: z.string() }).safeParse(m).data?.updated_at),
+    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
+      let pos = decode(from.position);
+      while (pos.project < s.projects.length) {
+        const project = String(s.projects[pos.project]);
+        const base = `/projects/${encodeURIComponent(project)}/merge_requests`;
+        const url = new URL(`${api}${base}`);
+        const q = url.searchParams;
+        q.set('state', 'merged');
+        q.set('scope', 'all');
+        // Oldest update first: an MR updated during the sync moves behind the position and is re-read.
+        q.set('order_by', 'updated_at');
+        q.set('sort', 'asc');
+        q.set('per_page', String(perPage));
+        q.set('page', String(pos.page));
+        if (from.since) q.set('updated_after', from.since.toISOString());
+        const res = await http.getJson(url, signal);
+        const mrs = Array.isArray(res.body) ? (res.body as unknown[]) : null;
+        if (mrs === null)
+          throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
+        const commits = new Map<number, unknown>();
+        const diffs = new Map<number, unknown>();
+        const approvals = new Map<number, unknown>();
+        const notes = new Map<number, unknown>();
+        for (const mr of mrs) {
+          const m = z.object({ iid: z.number(), merged_at: z.string().nullish() }).safeParse(mr).data;
+          if (!m?.merged_at) continue;
+          commits.set(m.iid, await all(`${base}/${m.iid}/commits`, signal));
+          diffs.set(m.iid, await all(`${base}/${m.iid}/diffs`, signal));
+          // Review timing: approvals (with approved_at on GitLab 18.4+) and notes, oldest first.
+          approvals.set(
+            m.iid,
+            (await http.getJson(new URL(`${api}${base}/${m.iid}/approvals`), signal)).body,
           );
-          const nextPage = nextPageNumber(res.headers);
-          const next: Position | null =
-            nextPage !== null && mrs.length > 0
-              ? { project: pos.project, page: nextPage }
-              : pos.project + 1 < s.projects.length
-                ? { project: pos.project + 1, page: 1 }
-                : null;
-          yield {
-            outcomes: parsed.records,
-            problems: parsed.problems,
-            next: next && JSON.stringify(next),
-            high,
-          };
-          if (next === null) return;
-          pos = next;
+          notes.set(m.iid, await all(`${base}/${m.iid}/notes?sort=asc&order_by=created_at`, signal));
         }
-      },
-    },
-  };
-}
+        const parsed = parseGitlabMergeRequests(mrs, {
+          file: `${url.host}${url.pathname}`,
+          repo: project,
+          commits,
+          diffs,
+          approvals,
+          notes,
+          reworkLabels: s.rework_labels,
+        });
+        const high = newest(
+          mrs.map((m) => z.object({ updated_at: z.string() }).safeParse(m).data?.updated_at),
+        );
+        const nextPage = nextPageNumber(res.headers);
+        const next: Position | null =
+          nextPage !== null && mrs.length > 0
+            ? { project: pos.project, page: nextPage }
+            : pos.project + 1 < s.projects.length
+              ? { project: pos.project + 1, page: 1 }
+              : null;
+        yield {
+          outcomes: parsed.records,
+          problems: parsed.problems,
+          next: next && JSON.stringify(next),
+          high,
+        };
+        if (next === null) return;
+        pos = next;
+      }
+    };
+  },
+});

@@ -55,6 +55,12 @@ export interface HttpRequest {
   /** Sent as a JSON body. */
   json?: unknown;
   signal?: AbortSignal | undefined;
+  /** Send no credentials: signed download links live on other hosts and must never see the token. */
+  omitAuth?: boolean;
+  /** Return the body as text, unparsed (NDJSON files). */
+  raw?: boolean;
+  /** Statuses that are answers, not failures (a 404 for "no report that day"): returned, never retried. */
+  allowStatus?: readonly number[];
 }
 
 export interface JsonResponse {
@@ -109,6 +115,12 @@ export class HttpClient {
     return this.requestJson({ method: 'POST', url, json, signal });
   }
 
+  /** A text body (NDJSON), with the same retries; `omitAuth` for links that carry their own signature. */
+  async getText(url: URL, opts: { signal?: AbortSignal | undefined; omitAuth?: boolean } = {}) {
+    const res = await this.requestJson({ url, raw: true, ...opts });
+    return { status: res.status, headers: res.headers, text: String(res.body) };
+  }
+
   async requestJson(req: HttpRequest): Promise<JsonResponse> {
     const method = req.method ?? 'GET';
     const endpoint = describeEndpoint(method, req.url);
@@ -118,7 +130,7 @@ export class HttpClient {
       ...this.options.headers,
       ...req.headers,
       ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(this.options.auth ? { [this.options.auth.header]: this.options.auth.value } : {}),
+      ...(this.options.auth && !req.omitAuth ? { [this.options.auth.header]: this.options.auth.value } : {}),
     };
     const body = req.json !== undefined ? JSON.stringify(req.json) : undefined;
     let waited = 0;
@@ -177,8 +189,14 @@ export class HttpClient {
       return { done: false, retry: decideForNetworkError(o.attempt, this.tuning), status: null };
     }
     this.stats.requests++;
-    const parsed = parseJson(text);
-    const limited = parsed.ok && this.options.rateLimitedBody?.(parsed.value) === true;
+    const parsed: ReturnType<typeof parseJson> = req.raw ? { ok: true, value: text } : parseJson(text);
+    if (req.allowStatus?.includes(res.status)) {
+      return {
+        done: true,
+        response: { status: res.status, headers: res.headers, body: parsed.ok ? parsed.value : null },
+      };
+    }
+    const limited = !req.raw && parsed.ok && this.options.rateLimitedBody?.(parsed.value) === true;
     if (res.ok && !limited) {
       if (!parsed.ok) throw this.error(`${o.endpoint}: the response is not valid JSON (${parsed.reason})`);
       return { done: true, response: { status: res.status, headers: res.headers, body: parsed.value } };

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
-import type { OrgFileIssue, SourceConfig } from '../../org/index.js';
 import { findStoryPointsField, parseJiraSearch } from '../../sources/delivery/jira/parse.js';
 import { fieldSchema, parseJiraDate } from '../../sources/delivery/jira/schema.js';
-import {
-  apiRoot,
-  baseFields,
-  httpOptions,
-  initialSince,
-  overlapMs,
-  validateSource,
-  type ConnectorDeps,
-} from '../config.js';
-import { HttpClient } from '../http/client.js';
+import { defineConnector } from '../base.js';
+import { apiRoot, baseFields } from '../config.js';
 import { describeEndpoint } from '../http/redact.js';
-import { readSecret } from '../http/secrets.js';
-import { newest, type Connector, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
 
 export const jiraSettingsSchema = z.strictObject({
   ...baseFields,
@@ -59,87 +48,75 @@ const FIELDS = [
   'labels',
 ];
 
-export function createJiraConnector(
-  source: SourceConfig,
-  deps: ConnectorDeps,
-): Result<Connector, OrgFileIssue[]> {
-  const v = validateSource(jiraSettingsSchema, source);
-  if (!v.ok) return v;
-  const s = v.value;
-  const token = readSecret(deps.env, s.token_env, `sources.${source.name}.token_env`);
-  const basic = s.email ? Buffer.from(`${s.email}:${token}`).toString('base64') : null;
-  const http = new HttpClient({
-    ...httpOptions(s, deps),
-    auth: { header: 'authorization', value: basic ? `Basic ${basic}` : `Bearer ${token}` },
-    secrets: [token, ...(basic ? [basic] : [])],
-    authHint: `the token in $${s.token_env}${s.email ? ` (with email ${s.email})` : ''}`,
-  });
-  const api = `${apiRoot(s.base_url)}/rest/api/3`;
-  const maxResults = s.page_size ?? 100;
+export const createJiraConnector = defineConnector({
+  type: 'jira',
+  schema: jiraSettingsSchema,
+  overlapMinutes: 60,
+  auth: (token, s) => {
+    // With an email the token is an API token sent as Basic email:token; without, an OAuth Bearer token.
+    const basic = s.email ? Buffer.from(`${s.email}:${token}`).toString('base64') : null;
+    return {
+      header: 'authorization',
+      value: basic ? `Basic ${basic}` : `Bearer ${token}`,
+      secrets: basic ? [basic] : [],
+      hint: `the token in $${s.token_env}${s.email ? ` (with email ${s.email})` : ''}`,
+    };
+  },
+  pages: ({ settings: s, http }) => {
+    const api = `${apiRoot(s.base_url)}/rest/api/3`;
+    const maxResults = s.page_size ?? 100;
 
-  async function storyPointsField(signal?: AbortSignal): Promise<string | null> {
-    if (s.story_points_field) return s.story_points_field;
-    const url = new URL(`${api}/field`);
-    const { body } = await http.getJson(url, signal);
-    const fields = z.array(fieldSchema).safeParse(body);
-    if (!fields.success)
-      throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a list of fields`);
-    return findStoryPointsField(fields.data);
-  }
+    async function storyPointsField(signal?: AbortSignal): Promise<string | null> {
+      if (s.story_points_field) return s.story_points_field;
+      const url = new URL(`${api}/field`);
+      const { body } = await http.getJson(url, signal);
+      const fields = z.array(fieldSchema).safeParse(body);
+      if (!fields.success)
+        throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a list of fields`);
+      return findStoryPointsField(fields.data);
+    }
 
-  return {
-    ok: true,
-    value: {
-      name: source.name,
-      type: 'jira',
-      initialSince: initialSince(s, deps.now()),
-      overlapMs: overlapMs(s, 60),
-      stats: http.stats,
-      async *pages(from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-        const pointsField = await storyPointsField(signal);
-        const url = new URL(`${api}/search/jql`);
-        const jql = jqlFor(s.jql, from.since);
-        let token = from.position;
-        for (;;) {
-          const { body } = await http.postJson(
-            url,
-            {
-              jql,
-              fields: pointsField ? [...FIELDS, pointsField] : FIELDS,
-              maxResults,
-              ...(token ? { nextPageToken: token } : {}),
-            },
-            signal,
-          );
-          const parsed = parseJiraSearch(body, {
-            file: `${url.host}${url.pathname}`,
-            storyPointsField: pointsField,
-          });
-          const page = z
-            .object({
-              issues: z.array(z.unknown()),
-              nextPageToken: z.string().nullish(),
-              isLast: z.boolean().optional(),
-            })
-            .safeParse(body).data;
-          if (!page)
-            throw new MileageError(
-              'upstream',
-              `${describeEndpoint('POST', url)}: expected a search/jql page`,
-            );
-          const high = newest(
-            page.issues.map((i) => {
-              const updated = z.object({ fields: z.object({ updated: z.string() }) }).safeParse(i).data
-                ?.fields.updated;
-              return updated ? parseJiraDate(updated).toISOString() : null;
-            }),
-          );
-          const next = page.isLast === true || !page.nextPageToken ? null : page.nextPageToken;
-          yield { outcomes: parsed.records, problems: parsed.problems, next, high };
-          if (next === null) return;
-          token = next;
-        }
-      },
-    },
-  };
-}
+    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
+      const pointsField = await storyPointsField(signal);
+      const url = new URL(`${api}/search/jql`);
+      const jql = jqlFor(s.jql, from.since);
+      let token = from.position;
+      for (;;) {
+        const { body } = await http.postJson(
+          url,
+          {
+            jql,
+            fields: pointsField ? [...FIELDS, pointsField] : FIELDS,
+            maxResults,
+            ...(token ? { nextPageToken: token } : {}),
+          },
+          signal,
+        );
+        const parsed = parseJiraSearch(body, {
+          file: `${url.host}${url.pathname}`,
+          storyPointsField: pointsField,
+        });
+        const page = z
+          .object({
+            issues: z.array(z.unknown()),
+            nextPageToken: z.string().nullish(),
+            isLast: z.boolean().optional(),
+          })
+          .safeParse(body).data;
+        if (!page)
+          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: expected a search/jql page`);
+        const high = newest(
+          page.issues.map((i) => {
+            const updated = z.object({ fields: z.object({ updated: z.string() }) }).safeParse(i).data
+              ?.fields.updated;
+            return updated ? parseJiraDate(updated).toISOString() : null;
+          }),
+        );
+        const next = page.isLast === true || !page.nextPageToken ? null : page.nextPageToken;
+        yield { outcomes: parsed.records, problems: parsed.problems, next, high };
+        if (next === null) return;
+        token = next;
+      }
+    };
+  },
+});

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
-import type { OrgFileIssue, SourceConfig } from '../../org/index.js';
 import { parseLinearIssues } from '../../sources/delivery/linear/parse.js';
-import {
-  apiRoot,
-  baseFields,
-  httpOptions,
-  initialSince,
-  overlapMs,
-  validateSource,
-  type ConnectorDeps,
-} from '../config.js';
-import { HttpClient } from '../http/client.js';
+import { defineConnector } from '../base.js';
+import { apiRoot, baseFields } from '../config.js';
 import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
 import { describeEndpoint } from '../http/redact.js';
-import { readSecret } from '../http/secrets.js';
-import { newest, type Connector, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
 
 export const linearSettingsSchema = z.strictObject({
   ...baseFields,
@@ -52,54 +41,39 @@ const connectionSchema = z.object({
   }),
 });
 
-export function createLinearConnector(
-  source: SourceConfig,
-  deps: ConnectorDeps,
-): Result<Connector, OrgFileIssue[]> {
-  const v = validateSource(linearSettingsSchema, source);
-  if (!v.ok) return v;
-  const s = v.value;
-  const key = readSecret(deps.env, s.token_env, `sources.${source.name}.token_env`);
-  const http = new HttpClient({
-    ...httpOptions(s, deps),
-    // A personal API key goes in Authorization as is, without "Bearer" (reference §8.4).
-    auth: { header: 'authorization', value: s.oauth ? `Bearer ${key}` : key },
-    secrets: [key],
-    authHint: `the API key in $${s.token_env}`,
-    rateLimitedBody: isGraphqlRateLimited,
-  });
-  const url = new URL(`${apiRoot(s.base_url ?? LINEAR_API)}/graphql`);
-  const first = s.page_size ?? 100;
-  return {
-    ok: true,
-    value: {
-      name: source.name,
-      type: 'linear',
-      initialSince: initialSince(s, deps.now()),
-      overlapMs: overlapMs(s, 10),
-      stats: http.stats,
-      async *pages(from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-        let after = from.position;
-        const filter = issueFilter(from.since, s.teams);
-        for (;;) {
-          const data = await graphql(http, url, COMPLETED_ISSUES_QUERY, { first, after, filter }, signal);
-          const page = connectionSchema.safeParse(data).data;
-          if (!page)
-            throw new MileageError(
-              'upstream',
-              `${describeEndpoint('POST', url)}: unexpected issues response`,
-            );
-          const { nodes, pageInfo } = page.issues;
-          const parsed = parseLinearIssues(nodes, { file: `${url.host}${url.pathname}` });
-          const high = newest(
-            nodes.map((n) => z.object({ updatedAt: z.string() }).safeParse(n).data?.updatedAt),
-          );
-          const next = pageInfo.hasNextPage && pageInfo.endCursor ? pageInfo.endCursor : null;
-          yield { outcomes: parsed.records, problems: parsed.problems, next, high };
-          if (next === null) return;
-          after = next;
-        }
-      },
-    },
-  };
-}
+export const createLinearConnector = defineConnector({
+  type: 'linear',
+  schema: linearSettingsSchema,
+  overlapMinutes: 10,
+  // A personal API key goes in Authorization as is, without "Bearer" (reference §8.4).
+  auth: (key, s) => ({
+    header: 'authorization',
+    value: s.oauth ? `Bearer ${key}` : key,
+    hint: `the API key in $${s.token_env}`,
+  }),
+  client: () => ({ rateLimitedBody: isGraphqlRateLimited }),
+  pages: ({ settings: s, http }) => {
+    const url = new URL(`${apiRoot(s.base_url ?? LINEAR_API)}/graphql`);
+    const first = s.page_size ?? 100;
+
+    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
+      let after = from.position;
+      const filter = issueFilter(from.since, s.teams);
+      for (;;) {
+        const data = await graphql(http, url, COMPLETED_ISSUES_QUERY, { first, after, filter }, signal);
+        const page = connectionSchema.safeParse(data).data;
+        if (!page)
+          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: unexpected issues response`);
+        const { nodes, pageInfo } = page.issues;
+        const parsed = parseLinearIssues(nodes, { file: `${url.host}${url.pathname}` });
+        const high = newest(
+          nodes.map((n) => z.object({ updatedAt: z.string() }).safeParse(n).data?.updatedAt),
+        );
+        const next = pageInfo.hasNextPage && pageInfo.endCursor ? pageInfo.endCursor : null;
+        yield { outcomes: parsed.records, problems: parsed.problems, next, high };
+        if (next === null) return;
+        after = next;
+      }
+    };
+  },
+});

@@ -1,5 +1,6 @@
 import type { Problem } from '../../domain/parse-result.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
+import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { HttpStats } from '../http/client.js';
 
@@ -15,6 +16,9 @@ export interface SyncFrom {
 export interface SyncPage {
   outcomes?: OutcomeRecord[];
   usage?: UsageRecord[];
+  /** Seats a vendor lists, and the days their holders were active. */
+  seats?: SeatRecord[];
+  activity?: SeatActivity[];
   problems: Problem[];
   /** Position of the next page; null when this was the last. */
   next: string | null;

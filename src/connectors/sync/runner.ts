@@ -93,8 +93,14 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
     for await (const page of connector.pages({ since: start.since, position: start.position }, opts.signal)) {
       const outcomes = page.outcomes ?? [];
       const usage = page.usage ?? [];
-      const a = await db.appendOutcomes(outcomes);
-      const b = await db.appendUsage(usage);
+      const seats = page.seats ?? [];
+      const activity = page.activity ?? [];
+      const stored = [
+        await db.appendOutcomes(outcomes),
+        await db.appendUsage(usage),
+        await db.appendSeats(seats),
+        await db.appendSeatActivity(activity),
+      ];
       high = later(high, page.high);
       pagesInRun++;
       await writeCursor(db, connector.name, {
@@ -103,9 +109,11 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
         run: { since: iso(start.since), next: page.next, high: iso(high), pages: pagesInRun },
       });
       summary.pages++;
-      summary.records += outcomes.length + usage.length;
-      summary.written += a.written + b.written;
-      summary.alreadyStored += a.alreadyStored + b.alreadyStored;
+      summary.records += outcomes.length + usage.length + seats.length + activity.length;
+      for (const r of stored) {
+        summary.written += r.written;
+        summary.alreadyStored += r.alreadyStored;
+      }
       summary.problems.push(...page.problems);
       opts.onProgress?.({ source: connector.name, pages: summary.pages, records: summary.records });
       opts.signal?.throwIfAborted();

@@ -7,6 +7,7 @@ import { MileageError } from '../../domain/errors.js';
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
+import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
@@ -33,6 +34,7 @@ import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
+import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
@@ -202,6 +204,22 @@ export class DuckDbStore implements Db {
         this.localDay('occurred_at'),
       ),
     );
+  }
+
+  private get seatIo(): SeatStoreIo {
+    return {
+      run: (sql) => this.run(sql),
+      query: (sql, params) => this.query(sql, params),
+      withTempFile: (name, text, use) => this.withTempFile(name, text, use),
+    };
+  }
+
+  appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
+    return appendSeats(this.seatIo, records);
+  }
+
+  appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
+    return appendSeatActivity(this.seatIo, rows);
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {

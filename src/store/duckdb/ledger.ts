@@ -14,9 +14,11 @@
  * 3. remainder: A minus what detail received stays in the stream as unattributed-to-detail, carried by the
  *    reference records (or the authority's) in proportion to what detail did not already cover for the same
  *    person, so it keeps whatever attribution those records have (a key, a workspace, a person).
- * Seats are cells of their own: `seat:<tool>:<person>`, one billed row a day (monthly price / days in the
+ * Seats are cells of their own: `seat:<tool>:<holder>`, one billed row a day (monthly price / days in the
  * month, the month's last day taking the rounding) over every month the data touches, allocated to the usage
- * under that seat.
+ * under that seat. Seats come from seat_holdings (vendor seat lists, else mileage.yaml); the ledger labels
+ * every seat row with the source `directory-seats` so metrics tell seat charges from usage by one name. A
+ * seat without a price is unpriced (NULL), never $0.
  * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
  * each cell's entries sum exactly to A.
  */
@@ -32,12 +34,12 @@ days AS (
   SELECT CAST(d AS DATE) AS day FROM bounds, generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), INTERVAL 1 DAY) g(d)
   WHERE lo IS NOT NULL
 )
-SELECT s.tool, s.plan, s.person_id, d.day,
+SELECT s.tool, s.plan, s.person_id, s.holder, d.day,
   CASE WHEN d.day = last_day(d.day)
     THEN CAST(s.monthly_price - CAST(s.monthly_price / day(last_day(d.day)) AS DECIMAL(18,10)) * (day(last_day(d.day)) - 1) AS DECIMAL(18,10))
     ELSE CAST(s.monthly_price / day(last_day(d.day)) AS DECIMAL(18,10))
   END AS price
-FROM dir_seats s JOIN days d
+FROM seat_holdings s JOIN days d
   ON (s.from_day IS NULL OR d.day >= s.from_day) AND (s.until_day IS NULL OR d.day < s.until_day);
 
 CREATE OR REPLACE TABLE ledger AS
@@ -48,8 +50,8 @@ WITH base AS (
     key_name, workload_type, workspace, session_id, repo, branch
   FROM usage_identity
   UNION ALL
-  SELECT 'seat:' || sd.tool || ':' || sd.person_id || ':' || CAST(sd.day AS VARCHAR), 'directory-seats',
-    'seat:' || sd.tool || ':' || sd.person_id, sd.day, 'day', CAST(sd.day AS TIMESTAMPTZ), sd.tool, NULL, NULL,
+  SELECT 'seat:' || sd.tool || ':' || sd.holder || ':' || CAST(sd.day AS VARCHAR), 'directory-seats',
+    'seat:' || sd.tool || ':' || sd.holder, sd.day, 'day', CAST(sd.day AS TIMESTAMPTZ), sd.tool, NULL, NULL,
     0, 0, 0, 0, 0, 0, sd.price, NULL, 'billed', sd.person_id, p.team_id, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL
   FROM seat_days sd LEFT JOIN dir_people p USING (person_id)

@@ -150,6 +150,43 @@ CREATE TABLE pr_sessions (record_id VARCHAR NOT NULL, pr_id VARCHAR NOT NULL, se
 `,
   },
   {
+    version: 4,
+    name: 'seats and seat activity synced from vendors',
+    sql: `
+-- Seats as the vendors list them (Copilot seats, Cursor members): one row per source, tool and holder,
+-- updated by every sync. The holder is hashed like every identity; the price is the vendor's or the one
+-- configured for the source (NULL = unpriced, never $0). The ledger charges them per person and day.
+CREATE TABLE seat_records (
+  id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  tool VARCHAR NOT NULL,
+  actor_hash VARCHAR NOT NULL,
+  actor_hint VARCHAR NOT NULL,
+  plan VARCHAR,
+  period_start DATE NOT NULL,
+  period_end DATE,
+  monthly_price DECIMAL(18,10),
+  basis VARCHAR NOT NULL,
+  last_activity TIMESTAMPTZ,
+  cycle_start TIMESTAMPTZ,
+  cycle_spend DECIMAL(18,10),
+  synced_at TIMESTAMPTZ NOT NULL
+);
+
+-- Days a seat holder used the tool, from reports that carry no spend (Copilot usage metrics, Cursor daily
+-- usage, Claude Code analytics): what tells a used seat from an idle one.
+CREATE TABLE seat_activity (
+  id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  tool VARCHAR NOT NULL,
+  actor_hash VARCHAR NOT NULL,
+  actor_hint VARCHAR NOT NULL,
+  day DATE NOT NULL,
+  interactions BIGINT NOT NULL
+);
+`,
+  },
+  {
     version: 5,
     name: 'team tag on usage (FOCUS Tags, gateway tags)',
     sql: `

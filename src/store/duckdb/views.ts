@@ -15,6 +15,28 @@ LEFT JOIN dir_aliases actor_alias ON actor_alias.alias_hash = u.actor_hash
 LEFT JOIN dir_keys k ON k.key_hash = u.key_hash
 LEFT JOIN dir_aliases key_alias ON key_alias.alias_hash = u.key_hash;
 
+-- Every seat paid for: those vendors list (seat_records, resolved to people through the aliases) and those
+-- mileage.yaml declares. A vendor's seat takes the place of the file's seats of the same tool and person
+-- (the vendor knows who holds one); the file's price fills in a vendor seat that has none. A holder the
+-- directory does not know keeps the hashed identity as holder, so the seat is charged, never dropped.
+CREATE OR REPLACE VIEW seat_holdings AS
+WITH synced AS (
+  SELECT r.tool, r.plan, a.person_id, coalesce(a.person_id, r.actor_hash) AS holder, r.actor_hint,
+    r.monthly_price, r.period_start AS from_day, r.period_end AS until_day, r.source, r.last_activity,
+    r.cycle_start, r.cycle_spend
+  FROM seat_records r LEFT JOIN dir_aliases a ON a.alias_hash = r.actor_hash
+)
+SELECT d.tool, d.plan, d.person_id, d.person_id AS holder, NULL AS actor_hint, d.monthly_price,
+  d.from_day, d.until_day, 'mileage.yaml' AS source, NULL::TIMESTAMPTZ AS last_activity,
+  NULL::TIMESTAMPTZ AS cycle_start, NULL::DECIMAL(18,10) AS cycle_spend
+FROM dir_seats d
+WHERE NOT EXISTS (SELECT 1 FROM synced s WHERE s.tool = d.tool AND s.person_id = d.person_id)
+UNION ALL
+SELECT s.tool, s.plan, s.person_id, s.holder, s.actor_hint,
+  coalesce(s.monthly_price, (SELECT max(d.monthly_price) FROM dir_seats d WHERE d.tool = s.tool AND d.person_id = s.person_id)),
+  s.from_day, s.until_day, s.source, s.last_activity, s.cycle_start, s.cycle_spend
+FROM synced s;
+
 -- A record that does not name its billing account belongs to the person's seat for that tool when they
 -- have one that day, else to the org's default account for the tool, else to a labelled stream of its own.
 CREATE OR REPLACE VIEW usage_identity AS
@@ -28,7 +50,7 @@ SELECT up.*,
   ) AS stream_resolved
 FROM usage_persons up
 LEFT JOIN dir_people p ON p.person_id = up.person_id
-LEFT JOIN dir_seats s ON up.stream IS NULL AND s.tool = up.tool AND s.person_id = up.person_id
+LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s.tool = up.tool AND s.person_id = up.person_id
   AND (s.from_day IS NULL OR up.day >= s.from_day) AND (s.until_day IS NULL OR up.day < s.until_day)
 LEFT JOIN dir_accounts acc ON acc.tool = up.tool;
 

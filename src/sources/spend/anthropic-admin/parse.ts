@@ -10,6 +10,11 @@ export interface AnthropicContext {
   file: string;
   /** The organisation's name in mileage.yaml: the stream's account. */
   org: string;
+  /**
+   * The usage report's source name (default USAGE_SOURCE). A connector syncing hourly buckets names its
+   * own, so hourly and daily buckets of the same day are two sources the ledger never adds together.
+   */
+  usageSource?: string;
 }
 
 export const USAGE_SOURCE = 'anthropic-usage-report';
@@ -97,10 +102,11 @@ function extraDimensions(...values: (string | null | undefined)[]): (string | nu
  * by). Token volume only: priced later from the price list (basis list_estimate).
  */
 export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext): ParseResult<UsageRecord> {
+  const source = ctx.usageSource ?? USAGE_SOURCE;
   return eachResult(page, ctx, usageResultSchema, (r, b) => ({
-    ...bucketFields(USAGE_SOURCE, ctx, r, b),
+    ...bucketFields(source, ctx, r, b),
     id: recordId(
-      USAGE_SOURCE,
+      source,
       b.startText,
       r.api_key_id,
       r.workspace_id,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyDirectory, type OrgDirectory } from '../domain/directory.js';
 import { recordId } from '../domain/ids.js';
@@ -276,5 +279,29 @@ describe('DuckDB store', () => {
     );
     expect(row).toEqual({ s: '19.0000000000', n: 30 });
     await db.close();
+  });
+
+  it('rebuilds a ledger of another version when the store is opened, from the stored records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mileage-store-'));
+    try {
+      const path = join(dir, 'old.duckdb');
+      let db = await openStore(path);
+      await db.appendUsage([
+        rec({ source: 'logs', key: 'a', cost: '1.10' }),
+        rec({ source: 'logs', key: 'b', cost: '2.20' }),
+      ]);
+      await db.refreshLedger();
+      // What an older Mileage leaves behind: no rollup, and a ledger version it never wrote.
+      await db.query('DROP TABLE ledger_daily');
+      await db.setMeta('ledger_version', '1');
+      await db.close();
+      db = await openStore(path);
+      const [row] = await db.query('SELECT CAST(sum(cost) AS VARCHAR) AS total FROM ledger_daily');
+      expect(row?.total).toBe('3.3000000000');
+      expect(await db.getMeta('ledger_version')).not.toBe('1');
+      await db.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,7 +30,7 @@ import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
-import { LEDGER_DAILY_SQL, ledgerSql } from './ledger.js';
+import { LEDGER_VERSION, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
@@ -82,7 +82,7 @@ export class DuckDbStore implements Db {
     await store.migrate();
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
-    await store.ensureLedgerDaily();
+    await store.ensureCurrentLedger();
     return store;
   }
 
@@ -567,11 +567,16 @@ export class DuckDbStore implements Db {
   }
 
   /** A store whose ledger predates the daily rollup gets it once, at open. */
-  private async ensureLedgerDaily(): Promise<void> {
-    const tables = await this.query(
-      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN ('ledger', 'ledger_daily', 'ledger_sessions')",
+  /**
+   * The ledger and its rollups are derived tables: a store written by an older Mileage, whose ledger has
+   * another shape, gets them rebuilt once at open (from the stored records, so nothing is lost).
+   */
+  private async ensureCurrentLedger(): Promise<void> {
+    const [ledger] = await this.query(
+      "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'ledger'",
     );
-    if (tables.length > 0 && tables.length < 3) await this.run(LEDGER_DAILY_SQL);
+    if (Number(ledger?.n ?? 0) === 0) return;
+    if ((await this.getMeta('ledger_version')) !== String(LEDGER_VERSION)) await this.refreshLedger();
   }
 
   async refreshLedger(): Promise<void> {
@@ -584,6 +589,7 @@ export class DuckDbStore implements Db {
       await this.run('ROLLBACK');
       throw cause;
     }
+    await this.setMeta('ledger_version', String(LEDGER_VERSION));
   }
 
   async counts(): Promise<StoreCounts> {

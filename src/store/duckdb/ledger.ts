@@ -22,6 +22,12 @@
  * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
  * each cell's entries sum exactly to A.
  */
+/**
+ * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
+ * change to their SQL: a store built with another version rebuilds them when it is opened.
+ */
+export const LEDGER_VERSION = 2;
+
 export function ledgerSql(): string {
   return `
 CREATE OR REPLACE TABLE seat_days AS
@@ -181,7 +187,7 @@ const ROLLUP_SUMS = `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(output_tokens) AS BIGINT) AS output_tokens, CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
   CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(cost) AS DECIMAL(18,10)) AS cost, count(*) AS records`;
 
-export const LEDGER_DAILY_SQL = `
+const LEDGER_DAILY_SQL = `
 CREATE OR REPLACE TABLE ledger_daily AS
 SELECT ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
 FROM ledger

@@ -90,6 +90,22 @@ describe('API access', () => {
     }
   }, 120_000);
 
+  it('withholds each PR’s cost (one author’s spend) when individuals are hidden, and shows it when visible', async () => {
+    type PrList = { rows: { id: string; cost: string | null; evidence: string }[] };
+    const hiddenPrs = (await (await get(hidden, '/api/v1/prs', tokens.viewer)).json()) as PrList;
+    expect(hiddenPrs.rows.length).toBeGreaterThan(10);
+    expect(hiddenPrs.rows.every((r) => r.cost === null)).toBe(true);
+    const one = (await (
+      await get(hidden, `/api/v1/prs/${String(hiddenPrs.rows[0]?.id)}`, tokens.viewer)
+    ).json()) as { cost: { amount: string | null } };
+    expect(one.cost.amount).toBeNull();
+
+    const visible = apiOver(demo.db, demo.directory, { individuals: 'visible', minGroupSize: 3 });
+    const shown = (await (await get(visible, '/api/v1/prs', tokens.viewer)).json()) as PrList;
+    expect(shown.rows.filter((r) => r.cost !== null && Number(r.cost) > 0).length).toBeGreaterThan(10);
+    expect(new Set(shown.rows.map((r) => r.evidence))).not.toContain('undefined');
+  }, 120_000);
+
   it('shows a manager only their teams', async () => {
     const m = tokens.manager as string;
     const me = (await (await get(hidden, '/api/v1/me', m)).json()) as { role: string; teams: string[] };

@@ -5,18 +5,19 @@ import { windowParams } from '../../metrics/metric.js';
 import type { Row } from '../../store/db.js';
 
 /**
- * Merged PRs with their attributed cost (person × period, src/metrics/pr-cost.ts) and the basis of the spend
- * behind it: the author's single ledger basis, or `mixed`. Reads through the request's filtered store.
+ * Merged PRs with their attributed cost (sessions on the PR's branch first, then the author's remaining spend
+ * over their PRs: src/metrics/pr-cost.ts), its evidence, and the basis of the spend behind it: the author's
+ * single ledger basis, or `mixed`. Reads through the request's filtered store.
  */
 const PR_ROWS = `WITH basis AS (
     SELECT person_id, CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'mixed' END AS basis
-    FROM ledger WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
+    FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
       AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
   )
   SELECT o.id, o.repo, o.ref, o.head_branch, o.occurred_at AS merged_at,
     o.opened_at AS opened_at, o.team_id, ot.name AS team_name, o.person_id, op.name AS person_name,
     o.points, o.points_basis, o.ai_assisted, o.ai_evidence, o.rework, o.rework_reason, o.category,
-    CAST(o.pr_cost AS DECIMAL(18,2)) AS cost, coalesce(b.basis, 'none') AS basis
+    CAST(o.pr_cost AS DECIMAL(18,2)) AS cost, o.cost_evidence, coalesce(b.basis, 'none') AS basis
   FROM ${outcomeFrom(ATTRIBUTED_PRS)} LEFT JOIN basis b ON b.person_id = o.person_id`;
 
 export interface PrRow {
@@ -26,9 +27,10 @@ export interface PrRow {
   mergedAt: string;
   team: string | null;
   points: number | null;
-  cost: string;
+  /** Null when the author may not be named to this caller: a PR's cost is one person's spend. */
+  cost: string | null;
   basis: string;
-  evidence: 'person_period';
+  evidence: string;
 }
 
 const str = (v: Row[string] | undefined) => (v === null || v === undefined ? null : String(v));
@@ -38,7 +40,8 @@ export function prNumber(ref: Row[string] | undefined): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-export function toPrRow(r: Row): PrRow {
+/** `named(team)`: whether people of that team may be named to the caller (their PR costs shown). */
+export function toPrRow(r: Row, named: (team: string | null) => boolean): PrRow {
   return {
     id: String(r.id),
     repo: str(r.repo),
@@ -46,9 +49,9 @@ export function toPrRow(r: Row): PrRow {
     mergedAt: String(r.merged_at),
     team: str(r.team_id),
     points: r.points === null ? null : Number(r.points),
-    cost: String(r.cost),
+    cost: named(str(r.team_id)) ? String(r.cost) : null,
     basis: String(r.basis),
-    evidence: 'person_period',
+    evidence: String(r.cost_evidence),
   };
 }
 
@@ -84,27 +87,22 @@ export async function prDay(ctx: MetricContext, id: string): Promise<string | nu
 }
 
 /**
- * Agent sessions on the PR's head branch in its repository while it was open (evidence level 2: session →
- * branch → PR), with their ledger cost; and the API keys that spend went through.
+ * The agent sessions the session → PR join tied to this PR (session on its branch, in its repository, while
+ * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
+ * through. The same entries make up the PR's session cost, so the drill-down adds up to it.
  */
 export async function branchSpend(
   ctx: MetricContext,
   pr: Row,
   showPeople: boolean,
 ): Promise<{ sessions: Row[]; keys: Row[] }> {
-  if (!pr.repo || !pr.head_branch) return { sessions: [], keys: [] };
-  const params = {
-    repo: String(pr.repo),
-    branch: String(pr.head_branch),
-    opened: String(pr.opened_at ?? pr.merged_at),
-    merged: String(pr.merged_at),
-  };
-  const on = `l.repo = $repo AND l.branch = $branch AND l.start_at >= CAST($opened AS TIMESTAMPTZ) - INTERVAL 1 DAY
-    AND l.start_at <= CAST($merged AS TIMESTAMPTZ) AND NOT l.unpriced`;
+  const params = { ...windowParams(ctx.window), id: String(pr.id) };
+  const joined = `pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
+    WHERE ps.pr_id = $id AND l.day >= CAST($since AS DATE) AND l.day < CAST($until AS DATE) AND NOT l.unpriced`;
   const sessions = await ctx.db.query(
-    `SELECT coalesce(l.session_id, 'no session') AS session, min(l.tool) AS tool, min(l.model) AS model,
+    `SELECT ps.session AS session, min(l.tool) AS tool, arg_max(l.model, l.cost) AS model,
        CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ledger l WHERE ${on} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
+     FROM ${joined} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
     params,
   );
   // A person's own key is named after them: show its redacted hint instead when people may not be named.
@@ -113,7 +111,8 @@ export async function branchSpend(
     : "CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END";
   const keys = await ctx.db.query(
     `SELECT ${label} AS key, CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ledger l LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE ${on} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
+     FROM ${joined.replace('WHERE', 'LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE')}
+     GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
     params,
   );
   return { sessions, keys };

@@ -17,7 +17,12 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const scope = await readScope(deps, c.get('principal'), url);
     const rows = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), MAX_ROWS);
-    return c.json({ window: scope.window, rows: rows.map(toPrRow), truncated: rows.length === MAX_ROWS });
+    const named = (team: string | null) => personVisibility(deps.privacy, scope.viewer, team) === 'named';
+    return c.json({
+      window: scope.window,
+      rows: rows.map((r) => toPrRow(r, named)),
+      truncated: rows.length === MAX_ROWS,
+    });
   });
 
   app.get('/prs/:id', async (c) => {
@@ -56,16 +61,18 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
         category: pr.category,
         ...(named && pr.person_name !== null ? { author: pr.person_name } : {}),
       },
-      cost: { amount: String(pr.cost), basis: String(pr.basis) },
-      evidence: 'person_period',
+      // A PR's cost is its author's spend: withheld, with the sessions' and keys' amounts, when the author may
+      // not be named to this caller.
+      cost: { amount: named ? String(pr.cost) : null, basis: String(pr.basis) },
+      evidence: String(pr.cost_evidence),
       sessions: sessions.map((s) => ({
         session: String(s.session),
         tool: s.tool,
         model: s.model,
-        cost: String(s.cost),
-        evidence: 'branch',
+        cost: named ? String(s.cost) : null,
+        evidence: 'session',
       })),
-      keys: keys.map((k) => ({ key: String(k.key), cost: String(k.cost) })),
+      keys: keys.map((k) => ({ key: String(k.key), cost: named ? String(k.cost) : null })),
     });
   });
 

@@ -14,6 +14,9 @@ export const EVIDENCE: Record<string, string> = {
   session_branch: 'sessions on the PR’s branch while it was open',
   commit_markers: 'AI markers on the PR’s commits',
   person_period: 'the author’s spend in the period, spread over their merged work by points',
+  session: 'agent sessions on the PR’s branch while it was open',
+  'session+person_period': 'sessions on the PR’s branch, plus a share of the author’s other spend',
+  none: 'no spend could be tied to it',
 };
 
 export const evidenceText = (e: string | null): string => (e ? (EVIDENCE[e] ?? e) : 'none');

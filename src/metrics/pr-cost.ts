@@ -20,10 +20,9 @@ import { windowFilter } from './metric.js';
  */
 export const ATTRIBUTED_PRS = `(
   WITH exact_records AS (
-    -- only the entries the session join tied to a PR: a small part of the ledger
-    SELECT l.person_id, l.workflow_id, l.cost, ps.pr_id
-    FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-    WHERE ${windowFilter('l.day')} AND NOT l.unpriced
+    -- the entries the session join tied to a PR, summed per PR and day (ledger.ts)
+    SELECT person_id, workflow_id, cost, pr_id FROM ledger_prs
+    WHERE ${windowFilter()} AND NOT unpriced
   ), exact AS (
     SELECT pr_id, sum(cost) AS cost FROM exact_records GROUP BY 1
   ), rest AS (

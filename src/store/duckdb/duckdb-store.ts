@@ -30,7 +30,7 @@ import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
-import { LEDGER_VERSION, ledgerSql } from './ledger.js';
+import { LEDGER_PRS_SQL, LEDGER_VERSION, ledgerSql } from './ledger.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
@@ -584,6 +584,7 @@ export class DuckDbStore implements Db {
     await this.run('BEGIN TRANSACTION');
     try {
       await this.run(outcomeLinksSql());
+      await this.run(LEDGER_PRS_SQL);
       await this.run('COMMIT');
     } catch (cause) {
       await this.run('ROLLBACK');

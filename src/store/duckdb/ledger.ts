@@ -26,7 +26,7 @@
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
  * change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 2;
+export const LEDGER_VERSION = 3;
 
 export function ledgerSql(): string {
   return `
@@ -198,6 +198,19 @@ ORDER BY day;
 CREATE OR REPLACE TABLE ledger_sessions AS
 SELECT session_id, ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
 FROM ledger WHERE session_id IS NOT NULL
+GROUP BY ALL
+ORDER BY day;
+`;
+
+/**
+ * Ledger entries the session → PR join tied to a PR (pr_sessions, built after the ledger), summed per PR, day
+ * and attribution: what cost per PR reads, instead of joining every entry of the window on its record id.
+ */
+export const LEDGER_PRS_SQL = `
+CREATE OR REPLACE TABLE ledger_prs AS
+SELECT ps.pr_id, l.day, l.person_id, l.team_id, l.workflow_id, l.tool, l.model, l.unpriced,
+  CAST(sum(l.cost) AS DECIMAL(18,10)) AS cost, count(*) AS records
+FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
 GROUP BY ALL
 ORDER BY day;
 `;

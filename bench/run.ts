@@ -4,6 +4,7 @@
  */
 import { benchApi } from './api.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
@@ -13,6 +14,7 @@ import { benchScale } from './scale.js';
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
   'claude-code': benchClaudeCode,
+  codex: benchCodex,
   otlp: benchOtlp,
   git: benchGit,
   api: benchApi,

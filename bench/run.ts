@@ -3,6 +3,7 @@
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
 import { benchApi } from './api.js';
+import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
   'claude-code': benchClaudeCode,
   codex: benchCodex,
+  'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   git: benchGit,
   api: benchApi,

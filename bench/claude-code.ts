@@ -17,7 +17,7 @@ import { ensureClaudeCorpus, DEFAULT_CLAUDE_CORPUS, type ClaudeCorpusTruth } fro
 const CCUSAGE = 'ccusage@20.0.24';
 const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 
-interface Timed {
+export interface Timed {
   seconds: number;
   peakMb: number | null;
   stdout: string;
@@ -26,7 +26,7 @@ interface Timed {
 }
 
 /** Wall time and peak RSS of a child process (GNU time when present, else wall time only). */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
   const gnuTime = existsSync('/usr/bin/time');
   const t = performance.now();
   const r = gnuTime
@@ -47,7 +47,7 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
   };
 }
 
-function ccusageBinary(dir: string): string {
+export function ccusageBinary(dir: string): string {
   const bin = join(dir, 'peers', 'node_modules', '.bin', 'ccusage');
   if (!existsSync(bin)) {
     mkdirSync(join(dir, 'peers'), { recursive: true });

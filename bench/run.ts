@@ -3,7 +3,9 @@
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
 import { benchApi } from './api.js';
+import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
@@ -13,6 +15,8 @@ import { benchScale } from './scale.js';
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
   'claude-code': benchClaudeCode,
+  codex: benchCodex,
+  'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   git: benchGit,
   api: benchApi,

@@ -189,8 +189,10 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
           let changed = false;
           for (const tool of AGENT_TOOLS) {
             const roots = presentRoots(tool);
-            if (roots.length > 0)
-              changed ||= (await ingestTool(ctx, tool, roots, false, user, term)).records > 0;
+            if (roots.length === 0) continue;
+            // Ingest every tool: `changed ||= await …` would skip the tools after the first with news.
+            const summary = await ingestTool(ctx, tool, roots, false, user, term);
+            changed = changed || summary.records > 0;
           }
           await finishIfChanged(ctx, changed);
           const head = await writeBundle(

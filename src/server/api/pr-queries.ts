@@ -10,7 +10,7 @@ import type { Row } from '../../store/db.js';
  */
 const PR_ROWS = `WITH basis AS (
     SELECT person_id, CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'mixed' END AS basis
-    FROM ledger WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
+    FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
       AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
   )
   SELECT o.id, o.repo, o.ref, o.head_branch, o.occurred_at AS merged_at,

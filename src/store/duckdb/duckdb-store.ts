@@ -514,12 +514,12 @@ export class DuckDbStore implements Db {
     }
   }
 
-  /** A store whose ledger predates the daily rollup gets it once, at open. */
+  /** A store whose ledger predates the daily rollups gets them once, at open. */
   private async ensureLedgerDaily(): Promise<void> {
     const tables = await this.writerQuery(
-      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN ('ledger', 'ledger_daily', 'ledger_sessions')",
+      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN ('ledger', 'ledger_daily', 'ledger_sessions', 'usage_days')",
     );
-    if (tables.length > 0 && tables.length < 3) await this.run(LEDGER_DAILY_SQL);
+    if (tables.length > 0 && tables.length < 4) await this.run(LEDGER_DAILY_SQL);
   }
 
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */

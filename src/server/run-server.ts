@@ -49,6 +49,8 @@ export interface RunningServer {
   counters: ReceiverCounters;
   writerStats: WriterStats;
   server: Server;
+  /** Settles once the weekly report being warmed (at start, after a refresh) is ready. */
+  warmed(): Promise<void>;
   /** Stops taking requests, stores what is queued, prices it and refreshes the ledger. */
   stop(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     counters,
     writerStats: writer.stats,
     server,
+    warmed: () => built.idle(),
     async stop() {
       await stopServer(server);
       built.warmAfterRefresh(false);

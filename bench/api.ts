@@ -145,7 +145,10 @@ export async function benchApi(): Promise<void> {
           seconds: SECONDS,
           thinkMs: THINK_MS,
           mode,
-          fixedPaths: [...PATHS, ...(prs.rows[0] ? [`/api/v1/prs/${encodeURIComponent(prs.rows[0].id)}`] : [])],
+          fixedPaths: [
+            ...PATHS,
+            ...(prs.rows[0] ? [`/api/v1/prs/${encodeURIComponent(prs.rows[0].id)}`] : []),
+          ],
           lastMonday,
           teams,
           prs: prs.rows.map((r) => r.id),

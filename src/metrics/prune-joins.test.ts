@@ -18,7 +18,11 @@ describe('pruneUnusedJoins', () => {
   });
 
   it.each([
-    ['no directory label at all', `SELECT sum(l.cost) FROM ${SPEND_FROM}`, 'SELECT sum(l.cost) FROM ledger_daily l'],
+    [
+      'no directory label at all',
+      `SELECT sum(l.cost) FROM ${SPEND_FROM}`,
+      'SELECT sum(l.cost) FROM ledger_daily l',
+    ],
     [
       'an alias used only in a filter',
       `SELECT sum(l.cost) FROM ${SPEND_FROM} WHERE k.owner IS NULL`,

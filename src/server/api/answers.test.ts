@@ -30,7 +30,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => demo?.close());
 
-async function get(server: BuiltServer, path: string, token: string): Promise<{ status: number; body: string }> {
+async function get(
+  server: BuiltServer,
+  path: string,
+  token: string,
+): Promise<{ status: number; body: string }> {
   const res = await server.app.request(path, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.text() };
 }
@@ -61,19 +65,23 @@ async function readPaths(token: string): Promise<string[]> {
 }
 
 describe('API answers', () => {
-  it.each(['admin', 'manager'])('are the same with and without the speed-ups, for an %s', async (who) => {
-    const token = tokens[who] as string;
-    const paths = await readPaths(token);
-    expect(paths.length).toBeGreaterThan(80);
-    let ok = 0;
-    for (const path of paths) {
-      const [a, b] = [await get(fast, path, token), await get(plain, path, token)];
-      expect(a.status, path).toBe(b.status);
-      expect(settled(a.body), path).toEqual(settled(b.body));
-      if (a.status === 200) ok++;
-    }
-    expect(ok).toBeGreaterThan(paths.length * 0.9);
-  }, 240_000);
+  it.each(['admin', 'manager'])(
+    'are the same with and without the speed-ups, for an %s',
+    async (who) => {
+      const token = tokens[who] as string;
+      const paths = await readPaths(token);
+      expect(paths.length).toBeGreaterThan(80);
+      let ok = 0;
+      for (const path of paths) {
+        const [a, b] = [await get(fast, path, token), await get(plain, path, token)];
+        expect(a.status, path).toBe(b.status);
+        expect(settled(a.body), path).toEqual(settled(b.body));
+        if (a.status === 200) ok++;
+      }
+      expect(ok).toBeGreaterThan(paths.length * 0.9);
+    },
+    240_000,
+  );
 
   it('lists the teams, tools and models of the window as the ledger has them', async () => {
     const since = '2026-01-01';
@@ -95,7 +103,9 @@ describe('API answers', () => {
   });
 
   it("gives each PR its author's spend basis over the window's ledger entries", async () => {
-    const res = JSON.parse((await get(fast, '/api/v1/prs?window=diagnostic', tokens.admin as string)).body) as {
+    const res = JSON.parse(
+      (await get(fast, '/api/v1/prs?window=diagnostic', tokens.admin as string)).body,
+    ) as {
       window: { since: string; until: string };
       rows: { id: string; basis: string }[];
     };

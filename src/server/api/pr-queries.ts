@@ -70,7 +70,10 @@ export async function listPrs(
  * One PR's row. A PR's cost depends only on its author's spend and PRs, and every step of PR_ROWS is per
  * person, so naming the author lets DuckDB read that person's rows alone (5x faster at 10M records).
  */
-export async function onePr(ctx: MetricContext, pr: { id: string; personId: string | null }): Promise<Row | null> {
+export async function onePr(
+  ctx: MetricContext,
+  pr: { id: string; personId: string | null },
+): Promise<Row | null> {
   const author = pr.personId === null ? 'person_id IS NULL' : 'person_id = $author';
   const [row] = await ctx.db.query(`SELECT * FROM (${PR_ROWS}) WHERE id = $id AND ${author}`, {
     ...windowParams(ctx.window),
@@ -89,7 +92,9 @@ export async function prDay(
     `SELECT CAST(day AS VARCHAR) AS day, person_id FROM outcomes_identity WHERE id = $id AND kind = 'pr_merged'`,
     { id },
   );
-  return row ? { day: String(row.day), personId: row.person_id === null ? null : String(row.person_id) } : null;
+  return row
+    ? { day: String(row.day), personId: row.person_id === null ? null : String(row.person_id) }
+    : null;
 }
 
 /**

@@ -65,8 +65,11 @@ function spendTable(
 }
 
 /** The teams, tools and models in the window, from the daily rollup (it has every value the ledger has). */
-async function filterValues(ctx: MetricContext): Promise<{ teams: string[]; tools: string[]; models: string[] }> {
-  const values = (column: string) => `list_sort(list(DISTINCT ${column}) FILTER (WHERE ${column} IS NOT NULL))`;
+async function filterValues(
+  ctx: MetricContext,
+): Promise<{ teams: string[]; tools: string[]; models: string[] }> {
+  const values = (column: string) =>
+    `list_sort(list(DISTINCT ${column}) FILTER (WHERE ${column} IS NOT NULL))`;
   const [row] = await ctx.db.query(
     `SELECT ${values('team_id')} AS teams, ${values('tool')} AS tools, ${values('model')} AS models
      FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)`,

@@ -217,7 +217,9 @@ export class DuckDbStore implements Db {
     await this.run(
       `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${dayOf} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
     );
-    const [existing] = await this.writerQuery(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
+    const [existing] = await this.writerQuery(
+      `SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`,
+    );
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     if (table === 'usage') await this.replaceUsage('staging');
     else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);

@@ -67,7 +67,9 @@ function printReport(mode: LoadPlan['mode'], report: LoadReport): void {
   const title =
     mode === 'mix'
       ? 'mix (random windows, teams, dimensions, weeks, PRs: mostly computed)'
-      : "fixed (the dashboard's first page: cached after the first time)";
+      : CACHE
+        ? "fixed (the dashboard's first page: cached after the first time)"
+        : "fixed (the dashboard's first page; answers not kept, only per-version values)";
   const load = loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');

@@ -18,14 +18,15 @@ export interface SourceGap {
 
 /**
  * data.gaps: for each source that reported on ≥ 90% of the 28 days before the window, runs of at least two
- * consecutive days inside the window on which other sources reported and it did not. Reads the stored
- * records (not the ledger), so a source the ledger outranks in a cell still counts as reporting.
+ * consecutive days inside the window on which other sources reported and it did not. Reads the days of the
+ * stored records (`usage_days`, not the ledger), so a source the ledger outranks in a cell still counts as
+ * reporting.
  */
 export async function dataGaps(ctx: MetricContext): Promise<SourceGap[]> {
   const historyStart = addDays(ctx.window.since, -HISTORY_DAYS);
   const rows = await ctx.db.query(
-    `SELECT source, CAST(day AS VARCHAR) AS day FROM usage
-     WHERE counted AND day >= CAST($from AS DATE) AND day < CAST($until AS DATE)
+    `SELECT source, CAST(day AS VARCHAR) AS day FROM usage_days
+     WHERE day >= CAST($from AS DATE) AND day < CAST($until AS DATE)
      GROUP BY 1, 2`,
     { from: historyStart, until: ctx.window.until },
   );

@@ -31,10 +31,12 @@ export async function stuckSessions(ctx: MetricContext): Promise<StuckSession[]>
          sum(l.cost) AS cost
        FROM ledger_sessions l WHERE ${windowFilter('l.day')}
        GROUP BY 1, 2, 3
+     ), cohorts AS (
+       -- a grouped median joined back: as a window function it computed the sessions twice (3x slower)
+       SELECT tool, team_id, median(tokens) AS cohort_median, count(*) AS cohort_sessions FROM s GROUP BY 1, 2
      ), c AS (
-       SELECT *, median(tokens) OVER (PARTITION BY tool, team_id) AS cohort_median,
-         count(*) OVER (PARTITION BY tool, team_id) AS cohort_sessions
-       FROM s
+       SELECT s.*, k.cohort_median, k.cohort_sessions
+       FROM s JOIN cohorts k ON k.tool = s.tool AND k.team_id IS NOT DISTINCT FROM s.team_id
      )
      SELECT c.session_id, c.tool, c.team_id, t.name AS team_name, p.name AS person_name, c.tokens,
        c.cohort_median, coalesce(c.cost, 0) AS cost

@@ -57,12 +57,14 @@ export interface WeeklyOptions {
   viewer: Viewer;
   reprice: Repricer;
   window?: Partial<DayWindow>;
+  /** The data's first and last day as `dataExtent` gives it over `db`, when the caller already knows it. */
+  extent?: { first: string; last: string } | null;
 }
 
 /** The Monday-morning ten minutes: everything computed by SQL over the store's views. */
 export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport | null> {
   const base = { db: options.db, privacy: options.privacy, viewer: options.viewer };
-  const extent = await dataExtent(base);
+  const extent = options.extent !== undefined ? options.extent : await dataExtent(base);
   if (!extent) return null;
   const w = diagnosticWindows(extent.first, extent.last, options.window);
   const ctx = (window: DayWindow): MetricContext => ({ ...base, window });

@@ -1,5 +1,6 @@
 import type { Db, Row, SqlParam } from '../store/db.js';
 import type { MetricContext } from './metric.js';
+import { pruneUnusedJoins } from './prune-joins.js';
 
 /**
  * A filter on the facts every metric reads: teams, tools, models. Absent = no filter; an empty list matches
@@ -79,18 +80,19 @@ export function applyFilter(sql: string, f: MetricFilter): { sql: string; params
 }
 
 /**
- * The store as seen through a filter: `query` runs every statement with the filter applied; everything else
- * (appends, pricing) is the store itself. Metric contexts built by the server use it.
+ * The store as seen through a filter: `query` runs every statement with the filter applied and without the
+ * directory joins it does not read (prune-joins.ts); everything else (appends, pricing) is the store itself.
+ * Metric contexts built by the server use it.
  */
 export function filteredDb(db: Db, f: MetricFilter | undefined): Db {
-  if (isEmptyFilter(f) || !f) return db;
-  const filter = f;
+  const filter = isEmptyFilter(f) ? undefined : f;
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop === 'query') {
         return <T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}) => {
+          if (!filter) return target.query<T>(pruneUnusedJoins(sql), params);
           const applied = applyFilter(sql, filter);
-          return target.query<T>(applied.sql, { ...params, ...applied.params });
+          return target.query<T>(pruneUnusedJoins(applied.sql), { ...params, ...applied.params });
         };
       }
       const value = Reflect.get(target, prop, receiver) as unknown;

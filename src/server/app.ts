@@ -6,6 +6,7 @@ import { readRoutes } from './api/read-routes.js';
 import { reportRoutes } from './api/report-routes.js';
 import type { ServerDeps } from './deps.js';
 import { apiError, errorResponse } from './errors.js';
+import { requestKey } from './response-cache.js';
 import { serveDashboard } from './static.js';
 
 /** A route label for /metrics: the fixed part of the path, never request data. */
@@ -89,7 +90,7 @@ export function createApp(
   api.use('*', async (c, next) => {
     if (c.req.method !== 'GET') return next();
     const p = c.get('principal');
-    const key = `${p.role}|${(p.teams ?? []).join(',')}|${c.req.url}`;
+    const key = `${p.role}|${(p.teams ?? []).join(',')}|${requestKey(c.req.url)}`;
     c.res = await deps.cache.get(key, async () => {
       await next();
       return c.res;

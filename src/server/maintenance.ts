@@ -22,6 +22,8 @@ export class Maintenance {
       onError?: (e: unknown) => void;
       /** Told whenever the store's data changed (records stored, ledger refreshed). */
       onChange?: () => void;
+      /** Told after each ledger refresh, once the writes are done (to warm caches for the new data). */
+      onRefreshed?: () => void;
     } = {},
   ) {}
 
@@ -56,6 +58,6 @@ export class Maintenance {
     return this.exclusive(async () => {
       await finishIngest(this.db, this.book);
       this.options.onChange?.();
-    });
+    }).then(() => this.options.onRefreshed?.());
   }
 }

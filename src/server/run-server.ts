@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { TokenBook } from './auth.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
 import { ingestRoutes } from './api/ingest-routes.js';
+import { warmWeekly } from './api/weekly-answer.js';
 import { tokenRoutes } from './api/token-routes.js';
 import { listenApp, stopServer, urlOf } from './listen.js';
 import { Maintenance } from './maintenance.js';
@@ -35,6 +36,8 @@ export interface RunServerOptions {
   verbose?: boolean;
   /** Read answers kept per data version (0: none). */
   cacheEntries?: number;
+  /** Compute the default weekly report at start and after each ledger refresh (default true). */
+  warm?: boolean;
 }
 
 export interface RunningServer {
@@ -46,6 +49,8 @@ export interface RunningServer {
   counters: ReceiverCounters;
   writerStats: WriterStats;
   server: Server;
+  /** Settles once the weekly report being warmed (at start, after a refresh) is ready. */
+  warmed(): Promise<void>;
   /** Stops taking requests, stores what is queued, prices it and refreshes the ledger. */
   stop(): Promise<void>;
 }
@@ -59,6 +64,13 @@ export interface BuiltServer {
   sessionToken: string;
   counters: ReceiverCounters;
   writer: UsageWriter;
+  /**
+   * Computes the default weekly report now and after every ledger refresh (off by default: tests that build
+   * a server close its store right after, while a warm-up could still be reading).
+   */
+  warmAfterRefresh(on: boolean): void;
+  /** Settles when no warm-up is running. */
+  idle(): Promise<void>;
 }
 
 /** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
@@ -66,9 +78,12 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
   const stats = new ServerStats();
   const cache = new ResponseCache(o.cacheEntries ?? 500);
   const writer = new UsageWriter(o.db, { onTrouble: o.log });
+  let warm: (() => void) | null = null;
+  let warming: Promise<void> = Promise.resolve();
   const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
     debounceMs: 2_000,
     onChange: () => cache.invalidate(),
+    onRefreshed: () => warm?.(),
     onError: (e) => {
       stats.error('maintenance');
       o.log(`pricing failed: ${String(e)}`);
@@ -115,13 +130,32 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
     admin: tokenRoutes(deps),
   });
-  return { app, deps, sessionToken, counters: otlp.counters, writer };
+  return {
+    app,
+    deps,
+    sessionToken,
+    counters: otlp.counters,
+    writer,
+    warmAfterRefresh: (on) => {
+      warm = on
+        ? () => {
+            warming = warming
+              .then(() => warmWeekly(deps))
+              .catch((e: unknown) => o.log(`warming the weekly report failed: ${String(e)}`));
+          }
+        : null;
+      warm?.();
+    },
+    idle: () => warming,
+  };
 }
 
 /** The built server, listening. */
 export async function runServer(o: RunServerOptions): Promise<RunningServer> {
-  const { app, deps, sessionToken, counters, writer } = buildServer(o);
+  const built = buildServer(o);
+  const { app, deps, sessionToken, counters, writer } = built;
   const { server, address } = await listenApp(app.fetch, o.port, o.host);
+  built.warmAfterRefresh(o.warm ?? true);
   const url = urlOf(address);
   return {
     url,
@@ -131,10 +165,13 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     counters,
     writerStats: writer.stats,
     server,
+    warmed: () => built.idle(),
     async stop() {
       await stopServer(server);
+      built.warmAfterRefresh(false);
       await writer.close();
       await deps.maintenance.refresh();
+      await built.idle();
     },
   };
 }

@@ -2,12 +2,17 @@ import type { Db } from './db.js';
 
 export { DEFAULT_DB_PATH, resolveDbPath } from './open-path.js';
 
+export interface OpenOptions {
+  /** Connections that serve reads side by side (the server's concurrent requests); default 3. */
+  readConnections?: number;
+}
+
 /** Opens the embedded store. (A ClickHouse `Db` joins here when the scale-out store lands.) */
-export async function openStore(location: string): Promise<Db> {
+export async function openStore(location: string, options: OpenOptions = {}): Promise<Db> {
   // Loaded on first use: the native driver takes a third of a second to load, which a command that finds
   // nothing to do (a re-run of `ingest`, `--version`) should not pay.
   const { DuckDbStore } = await import('./duckdb/duckdb-store.js');
-  const store = await DuckDbStore.open(location);
+  const store = await DuckDbStore.open(location, options);
   const [ledger] = await store.query(
     "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'ledger'",
   );

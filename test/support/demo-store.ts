@@ -56,6 +56,7 @@ export function apiOver(
   directory: OrgDirectory | null,
   privacy: Privacy,
   limits: Partial<Limits> = {},
+  cacheEntries?: number,
 ): BuiltServer {
   const book = priceBookFor(directory);
   return buildServer({
@@ -66,6 +67,7 @@ export function apiOver(
     book,
     reprice: bookRepricer(book),
     limits,
+    ...(cacheEntries !== undefined ? { cacheEntries } : {}),
     webRoot: null,
     log: () => undefined,
   });

@@ -30,13 +30,13 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     let scope = await readScope(deps, c.get('principal'), url);
     // Without a window, the 28 days up to the PR's merge: the period its person × period cost comes from.
-    const day = await prDay(metricContext(deps, scope), id);
-    if (!day) throw new HttpError('not_found', 'no merged PR with this id that you may see');
+    const merged = await prDay(metricContext(deps, scope), id);
+    if (!merged) throw new HttpError('not_found', 'no merged PR with this id that you may see');
     if (!dayParam(url, 'since') && !dayParam(url, 'until')) {
-      scope = { ...scope, window: { since: addDays(day, -27), until: addDays(day, 1) } };
+      scope = { ...scope, window: { since: addDays(merged.day, -27), until: addDays(merged.day, 1) } };
     }
     const ctx = metricContext(deps, scope);
-    const pr = await onePr(ctx, id);
+    const pr = await onePr(ctx, { id, personId: merged.personId });
     if (!pr) throw new HttpError('not_found', 'this PR was not merged in the window asked for');
     const team = pr.team_id === null ? null : String(pr.team_id);
     const named = personVisibility(deps.privacy, scope.viewer, team) === 'named';

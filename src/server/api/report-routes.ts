@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { weeklyReport } from '../../diagnostics/weekly.js';
 import { costPerWorkflowOutcome } from '../../metrics/effectiveness.js';
 import { addDays, weekStart } from '../../domain/time.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayParam, metricContext, readScope } from './scope.js';
+import { weeklyAnswer } from './weekly-answer.js';
 
 /** The weekly diagnostic (the JSON of `mileage report weekly --json`) and spend per workflow outcome. */
 export function reportRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -21,15 +21,7 @@ export function reportRoutes(deps: ServerDeps): Hono<AppEnv> {
     const window = week
       ? { until: addDays(weekStart(week), 7) }
       : { ...(since ? { since } : {}), ...(until ? { until } : {}) };
-    const ctx = metricContext(deps, scope);
-    const report = await weeklyReport({
-      db: ctx.db,
-      org: deps.org,
-      privacy: deps.privacy,
-      viewer: scope.viewer,
-      reprice: deps.reprice,
-      window,
-    });
+    const report = await weeklyAnswer(deps, scope, window);
     if (!report) throw new HttpError('not_found', 'the store has no data yet');
     // The CLI's JSON renderer is JSON.stringify of the report: the same text, parsed by the client.
     return c.json(report);

@@ -1,6 +1,6 @@
 import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
-import { filteredContext, type MetricFilter } from '../../metrics/filter.js';
+import { filteredContext, filteredDb, isEmptyFilter, type MetricFilter } from '../../metrics/filter.js';
 import type { MetricContext, Viewer } from '../../metrics/metric.js';
 import { dataExtent } from '../../metrics/spend.js';
 import type { ServerDeps } from '../deps.js';
@@ -65,13 +65,22 @@ export function scopedTeams(p: Principal, asked: string[] | undefined): string[]
   return asked ? asked.filter((t) => mine.includes(t)) : mine;
 }
 
+/** The first and last day with data (seen through `filter`), computed once per data version. */
+export function cachedExtent(
+  deps: ServerDeps,
+  filter: MetricFilter = {},
+): Promise<{ first: string; last: string } | null> {
+  const key = isEmptyFilter(filter) ? 'extent' : `extent|${JSON.stringify(filter)}`;
+  return deps.cache.value(key, () => dataExtent({ db: filteredDb(deps.db, filter) }));
+}
+
 /**
  * The default window: the last 28 days ending today in the org's time zone, or ending on the data's last
  * day when the store has nothing for today (a demo, an export loaded later).
  */
 async function defaultUntil(deps: ServerDeps): Promise<string> {
   const today = dayOf(deps.now?.() ?? new Date(), deps.timeZone);
-  const extent = await dataExtent({ db: deps.db });
+  const extent = await cachedExtent(deps);
   if (!extent || extent.last >= today) return addDays(today, 1);
   return addDays(extent.last, 1);
 }
@@ -82,7 +91,7 @@ async function defaultUntil(deps: ServerDeps): Promise<string> {
  * server.
  */
 async function diagnosticWindow(deps: ServerDeps, since?: string, until?: string): Promise<DayWindow> {
-  const extent = await dataExtent({ db: deps.db });
+  const extent = await cachedExtent(deps);
   if (!extent) throw new HttpError('not_found', 'the store has no data yet');
   return diagnosticWindows(extent.first, extent.last, {
     ...(since ? { since } : {}),

@@ -31,6 +31,7 @@ import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import { LEDGER_PRS_SQL, LEDGER_VERSION, ledgerSql } from './ledger.js';
+import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { MIGRATIONS } from './schema.js';
@@ -40,12 +41,59 @@ import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } f
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
 
+export interface StoreOptions {
+  /** Connections that serve reads side by side (see read-pool.ts). */
+  readConnections?: number;
+}
+
+/**
+ * Three readers beside the writer: four statements at once is what Node's default libuv pool (4 threads)
+ * runs side by side, and on two cores more would only queue inside DuckDB.
+ */
+const DEFAULT_READ_CONNECTIONS = 3;
+
+/** Settings every connection of the store starts with. */
+const SESSION_SETUP = "SET TimeZone = 'UTC'";
+
+/**
+ * A statement that only reads, so any connection may run it. Anything else, or a read that mentions a
+ * writing keyword, goes to the writer: a wrong guess costs only concurrency, never correctness.
+ */
+function isReadOnly(sql: string): boolean {
+  return (
+    /^\s*(SELECT|WITH|FROM|DESCRIBE|SUMMARIZE|EXPLAIN)\b/i.test(sql) &&
+    !/\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|ATTACH|CHECKPOINT|SET|TEMP)\b/i.test(sql)
+  );
+}
+
+/** Runs one statement on `conn` and converts its rows (see SqlValue). */
+async function select<T extends Row>(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Record<string, SqlParam>,
+): Promise<T[]> {
+  // DuckDB rejects bind values the statement does not use, so pass only the referenced ones.
+  const used: Record<string, SqlParam> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
+  }
+  const reader = await conn.runAndReadAll(sql, used);
+  const names = reader.columnNames();
+  return reader.getRows().map((values) => {
+    const row: Row = {};
+    names.forEach((name, i) => {
+      row[name] = toSqlValue(values[i] ?? null);
+    });
+    return row as T;
+  });
+}
+
 export class DuckDbStore implements Db {
   readonly dialect = 'duckdb' as const;
   private timeZone = 'UTC';
   readonly agentLogs: AgentLogStore = new DuckAgentLogStore({
     run: (sql) => this.run(sql),
-    query: (sql, params) => this.query(sql, params),
+    query: (sql, params) => this.writerQuery(sql, params),
     withTempFile: (name, text, use) => this.withTempFile(name, text, use),
     localDay: (column) => this.localDay(column),
   });
@@ -53,11 +101,16 @@ export class DuckDbStore implements Db {
   private constructor(
     readonly location: string,
     private readonly instance: DuckDBInstance,
+    /** The one connection that writes (and reads what a write needs, such as its temp tables). */
     private readonly conn: DuckDBConnection,
+    private readonly readers: ReadPool,
   ) {}
 
-  /** Opens (creating when needed) a store file, or `:memory:`, and brings its schema up to date. */
-  static async open(location: string): Promise<DuckDbStore> {
+  /**
+   * Opens (creating when needed) a store file, or `:memory:`, and brings its schema up to date. Reads run on
+   * `readConnections` connections of their own (default 3; see read-pool.ts), writes on one.
+   */
+  static async open(location: string, options: StoreOptions = {}): Promise<DuckDbStore> {
     if (location !== ':memory:') await mkdir(dirname(location), { recursive: true });
     let instance: DuckDBInstance;
     try {
@@ -77,8 +130,11 @@ export class DuckDbStore implements Db {
       });
     }
     const conn = await instance.connect();
-    const store = new DuckDbStore(location, instance, conn);
-    await store.run("SET TimeZone = 'UTC'");
+    await conn.run(SESSION_SETUP);
+    const readers = await ReadPool.open(instance, options.readConnections ?? DEFAULT_READ_CONNECTIONS, (c) =>
+      c.run(SESSION_SETUP).then(() => undefined),
+    );
+    const store = new DuckDbStore(location, instance, conn, readers);
     await store.migrate();
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
@@ -95,7 +151,7 @@ export class DuckDbStore implements Db {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
     );
     const applied = new Set(
-      (await this.query('SELECT version FROM schema_migrations')).map((r) => r.version),
+      (await this.writerQuery('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
@@ -116,21 +172,15 @@ export class DuckDbStore implements Db {
     }
   }
 
-  async query<T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}): Promise<T[]> {
-    // DuckDB rejects bind values the statement does not use, so pass only the referenced ones.
-    const used: Record<string, SqlParam> = {};
-    for (const [name, value] of Object.entries(params)) {
-      if (new RegExp(`\\$${name}\\b`).test(sql)) used[name] = value;
-    }
-    const reader = await this.conn.runAndReadAll(sql, used);
-    const names = reader.columnNames();
-    return reader.getRows().map((values) => {
-      const row: Row = {};
-      names.forEach((name, i) => {
-        row[name] = toSqlValue(values[i] ?? null);
-      });
-      return row as T;
-    });
+  /** Reads run on the read connections; anything else (a token insert, an update) on the writer's. */
+  query<T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}): Promise<T[]> {
+    if (!isReadOnly(sql)) return this.writerQuery<T>(sql, params);
+    return this.readers.use((conn) => select<T>(conn, sql, params));
+  }
+
+  /** A statement on the writer's connection: the store's own work, which may read its temp tables. */
+  private writerQuery<T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}): Promise<T[]> {
+    return select<T>(this.conn, sql, params);
   }
 
   /** The org-local calendar day of a UTC instant column. */
@@ -175,8 +225,10 @@ export class DuckDbStore implements Db {
     await this.run(
       `CREATE OR REPLACE TEMP TABLE staging AS SELECT *, ${dayOf} AS day FROM ${reader} QUALIFY row_number() OVER (PARTITION BY id) = 1`,
     );
-    const [existing] = await this.query(`SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`);
-    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    const [existing] = await this.writerQuery(
+      `SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`,
+    );
+    const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     if (table === 'usage') await this.replaceUsage('staging');
     else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
     await this.run('DROP TABLE staging');
@@ -209,7 +261,7 @@ export class DuckDbStore implements Db {
   private get seatIo(): SeatStoreIo {
     return {
       run: (sql) => this.run(sql),
-      query: (sql, params) => this.query(sql, params),
+      query: (sql, params) => this.writerQuery(sql, params),
       withTempFile: (name, text, use) => this.withTempFile(name, text, use),
     };
   }
@@ -233,10 +285,10 @@ export class DuckDbStore implements Db {
     }
     if (load.format === 'jsonl') {
       // One column per key seen in any line, read from each line's JSON object.
-      const keys = (await this.query(JSONL_KEYS_SQL)).map((r) => String(r.k));
+      const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
       await this.run(jsonlColumnsSql(keys, sqlString));
     }
-    const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
     if (absent.length) {
       await this.run('DROP TABLE IF EXISTS raw_lines');
@@ -249,14 +301,14 @@ export class DuckDbStore implements Db {
     }
     const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
     await this.run(sql.checkedSql);
-    const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
+    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
       field: (r.field as string | null) ?? null,
       message: String(r.message),
     }));
     await this.run(sql.stageSql);
-    const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
-    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
+    const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
     for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
       await this.run(`DROP TABLE IF EXISTS ${t}`);
@@ -276,7 +328,7 @@ export class DuckDbStore implements Db {
         cause,
       });
     }
-    const fileColumns = (await this.query('DESCRIBE raw_file')).map((r) => String(r.column_name));
+    const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const costColumn = load.cost === 'effective' ? 'EffectiveCost' : 'BilledCost';
     const missing = [...FOCUS_REQUIRED.filter((c) => c !== 'BilledCost'), costColumn].filter(
       (c) => !fileColumns.includes(c),
@@ -290,15 +342,15 @@ export class DuckDbStore implements Db {
     }
     const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), sqlString);
     await this.run(sql.checkedSql);
-    const rejected = (await this.query(sql.rejectedSql)).map((r) => ({
+    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
       field: (r.field as string | null) ?? null,
       message: String(r.message),
     }));
-    const [skipped] = await this.query(sql.skippedSql);
+    const [skipped] = await this.writerQuery(sql.skippedSql);
     await this.run(sql.stageSql);
-    const [existing] = await this.query('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
-    const [total] = await this.query('SELECT count(*) AS n FROM staging');
+    const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
+    const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
     for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
     return {
@@ -313,10 +365,10 @@ export class DuckDbStore implements Db {
     const params = { since: out.since, until: out.until };
     const select = focusExportSelect(this.timeZone, sqlString, out.format === 'parquet');
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE focus_out AS ${select}`, params);
-    const [summary] = await this.query(
+    const [summary] = await this.writerQuery(
       `SELECT count(*) AS n, CAST(coalesce(sum(CAST(BilledCost AS DECIMAL(18,10))), 0) AS VARCHAR) AS total FROM focus_out`,
     );
-    const [unpriced] = await this.query(
+    const [unpriced] = await this.writerQuery(
       `SELECT count(*) AS n FROM ledger WHERE unpriced AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))`,
       params,
     );
@@ -461,7 +513,7 @@ export class DuckDbStore implements Db {
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
-    const rows = await this.query(
+    const rows = await this.writerQuery(
       `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
        WHERE model IS NOT NULL AND (input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) > 0
        ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
@@ -523,7 +575,7 @@ export class DuckDbStore implements Db {
           cost = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.est ELSE usage.cost END,
           price_ref = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.ref ELSE usage.price_ref END
         FROM priced WHERE usage.id = priced.id`);
-      const [n] = await this.query('SELECT count(*) AS n FROM priced');
+      const [n] = await this.writerQuery('SELECT count(*) AS n FROM priced');
       await this.run('DROP TABLE priced');
       await this.run('DROP TABLE price_rates');
       return Number(n?.n ?? 0);
@@ -537,7 +589,7 @@ export class DuckDbStore implements Db {
   }
 
   async unpricedModels(): Promise<UnpricedModel[]> {
-    const rows = await this.query(`
+    const rows = await this.writerQuery(`
       SELECT provider, model, count(*) AS records, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
         sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output
       FROM usage WHERE cost IS NULL AND model IS NOT NULL
@@ -566,23 +618,23 @@ export class DuckDbStore implements Db {
     }
   }
 
-  /** A store whose ledger predates the daily rollup gets it once, at open. */
   /**
    * The ledger and its rollups are derived tables: a store written by an older Mileage, whose ledger has
    * another shape, gets them rebuilt once at open (from the stored records, so nothing is lost).
    */
   private async ensureCurrentLedger(): Promise<void> {
-    const [ledger] = await this.query(
+    const [ledger] = await this.writerQuery(
       "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'ledger'",
     );
     if (Number(ledger?.n ?? 0) === 0) return;
     if ((await this.getMeta('ledger_version')) !== String(LEDGER_VERSION)) await this.refreshLedger();
   }
 
+  /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
   async refreshLedger(): Promise<void> {
-    await this.run(ledgerSql());
     await this.run('BEGIN TRANSACTION');
     try {
+      await this.run(ledgerSql());
       await this.run(outcomeLinksSql());
       await this.run(LEDGER_PRS_SQL);
       await this.run('COMMIT');
@@ -594,7 +646,7 @@ export class DuckDbStore implements Db {
   }
 
   async counts(): Promise<StoreCounts> {
-    const [row] = await this.query(
+    const [row] = await this.writerQuery(
       'SELECT (SELECT count(*) FROM usage WHERE counted) AS usage, (SELECT count(*) FROM outcomes) AS outcomes, (SELECT count(*) FROM dir_people) AS people',
     );
     return {
@@ -605,7 +657,7 @@ export class DuckDbStore implements Db {
   }
 
   async getMeta(key: string): Promise<string | null> {
-    const [row] = await this.query('SELECT value FROM meta WHERE key = $key', { key });
+    const [row] = await this.writerQuery('SELECT value FROM meta WHERE key = $key', { key });
     return row ? String(row.value) : null;
   }
 
@@ -614,6 +666,7 @@ export class DuckDbStore implements Db {
   }
 
   close(): Promise<void> {
+    this.readers.close();
     this.conn.closeSync();
     this.instance.closeSync();
     return Promise.resolve();

@@ -26,7 +26,7 @@
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
  * change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 3;
+export const LEDGER_VERSION = 4;
 
 export function ledgerSql(): string {
   return `
@@ -193,6 +193,11 @@ SELECT ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
 FROM ledger
 GROUP BY ALL
 ORDER BY day;
+
+-- The days each source reported on (stored records, not the ledger: a source the ledger outranks in a cell
+-- still reported), for the data-gap check, which would otherwise scan every record.
+CREATE OR REPLACE TABLE usage_days AS
+SELECT source, day, count(*) AS records FROM usage WHERE counted GROUP BY ALL ORDER BY day;
 
 -- The same per session (a session's entries of one day and attribution), for the session metrics.
 CREATE OR REPLACE TABLE ledger_sessions AS

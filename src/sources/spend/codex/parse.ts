@@ -194,22 +194,7 @@ function tokenCount(
     problem('payload.info', `absurd token count ${sum} in one request (limit ${MAX_TOKENS_PER_REQUEST})`);
     return null;
   }
-  const at = new Date(timestamp);
-  return {
-    id: recordId(SOURCE, state.sessionId, timestamp, usageKey(total ?? delta)),
-    source: SOURCE,
-    stream: null,
-    granularity: 'request',
-    start: at,
-    end: at,
-    tool: 'codex',
-    provider: 'openai',
-    model: state.model ?? FALLBACK_MODEL,
-    tokens,
-    requests: 1,
-    cost: { amount: null, basis: 'list_estimate', priceRef: null },
-    hints: hints(state),
-  };
+  return turnRecord(state, timestamp, usageKey(total ?? delta), tokens);
 }
 
 /**
@@ -245,9 +230,28 @@ function headless(json: object, state: CodexLogState, problem: Report): UsageRec
     return null;
   }
   if (l.model) state.model = l.model;
+  return turnRecord(state, timestamp, usageKey(usage), tokens);
+}
+
+function hints(state: CodexLogState): UsageRecord['hints'] {
+  return {
+    sessionId: state.sessionId ?? undefined,
+    cwd: state.cwd ?? undefined,
+    branch: state.branch ?? undefined,
+    toolVersion: state.toolVersion ?? undefined,
+  };
+}
+
+/** One turn's record: the same shape from a rollout's token_count event and from `codex exec --json`. */
+function turnRecord(
+  state: CodexLogState,
+  timestamp: string,
+  key: string,
+  tokens: UsageRecord['tokens'],
+): UsageRecord {
   const at = new Date(timestamp);
   return {
-    id: recordId(SOURCE, state.sessionId, timestamp, usageKey(usage)),
+    id: recordId(SOURCE, state.sessionId, timestamp, key),
     source: SOURCE,
     stream: null,
     granularity: 'request',
@@ -260,14 +264,5 @@ function headless(json: object, state: CodexLogState, problem: Report): UsageRec
     requests: 1,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
     hints: hints(state),
-  };
-}
-
-function hints(state: CodexLogState): UsageRecord['hints'] {
-  return {
-    sessionId: state.sessionId ?? undefined,
-    cwd: state.cwd ?? undefined,
-    branch: state.branch ?? undefined,
-    toolVersion: state.toolVersion ?? undefined,
   };
 }

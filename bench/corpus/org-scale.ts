@@ -234,6 +234,9 @@ export async function orgScaleStore(
   const started = performance.now();
   const db = await openStore(partial);
   try {
+    // DuckDB takes 80% of RAM by default; the ledger build over 100M rows would, and leave nothing for the
+    // rest of the machine. Capped, it spills to disk instead.
+    if (o.records > 20_000_000) await db.query(`SET memory_limit = '10GB'`);
     await db.loadDirectory(directory);
     await lookupTables(db, o);
     const batch = 10_000_000;

@@ -2,7 +2,13 @@ import type { Privacy } from '../domain/directory.js';
 import { usd, ZERO_USD, type Usd } from '../domain/money.js';
 import { personVisibility, type Viewer } from '../org/privacy.js';
 import type { Db, Row } from '../store/db.js';
-import { LEDGER_MONTHS, LEDGER_PEOPLE, SOURCE_MONTHS, SOURCE_VS_BILLED, STREAM_DAYS } from './queries.js';
+import {
+  ledgerMonthsSql,
+  ledgerPeopleSql,
+  sourceMonthsSql,
+  sourceVsBilledSql,
+  streamDaysSql,
+} from './queries.js';
 
 /** Sources whose total differs from the billed total of the same days by more than this are flagged. */
 export const DISAGREEMENT_THRESHOLD = 0.05;
@@ -103,13 +109,24 @@ function monthDays(month: string, streamFirst: string, streamLast: string, o: Re
   return lo <= hi ? daysBetween(lo, hi) : [];
 }
 
-/** Per person, with individuals folded into their team where privacy hides them. */
-async function allocations(db: Db, o: ReconcileOptions, params: Record<string, string | null>) {
+const SEATS_PER_TOOL = "regexp_replace(stream, '^seat:([^:]+):.+$', 'seat:\\1')";
+
+/**
+ * Per person, with individuals folded into their team where privacy hides them, and a team with fewer than
+ * `min_group_size` such people in the stream and month folded into `team:other` (one hidden person's
+ * allocation is never readable on its own).
+ */
+async function allocations(
+  db: Db,
+  o: ReconcileOptions,
+  params: Record<string, string | null>,
+  stream: string,
+) {
   const teams = new Map(
     (await db.query('SELECT person_id, team_id FROM dir_people')).map((r) => [str(r.person_id), r.team_id]),
   );
-  const rows = await db.query(LEDGER_PEOPLE, params);
-  const out = new Map<string, Map<string | null, Usd>>();
+  const rows = await db.query(ledgerPeopleSql(stream), params);
+  const byCell = new Map<string, { label: string | null; person: string | null; amount: Usd }[]>();
   for (const r of rows) {
     const person = r.person_id === null ? null : str(r.person_id);
     const team = person === null ? null : ((teams.get(person) as string | null | undefined) ?? null);
@@ -118,8 +135,24 @@ async function allocations(db: Db, o: ReconcileOptions, params: Record<string, s
         ? person
         : `team:${team ?? 'none'}`;
     const k = key(str(r.stream), str(r.month));
-    const m = out.get(k) ?? new Map<string | null, Usd>();
-    m.set(label, (m.get(label) ?? ZERO_USD).plus(money(r.amount)));
+    const cell = byCell.get(k) ?? [];
+    cell.push({ label, person, amount: money(r.amount) });
+    byCell.set(k, cell);
+  }
+  const out = new Map<string, Map<string | null, Usd>>();
+  for (const [k, cell] of byCell) {
+    const people = new Map<string, Set<string>>();
+    for (const e of cell) {
+      // Only a folded person's label is a team; a named person is their own row.
+      if (e.label === null || e.person === null || e.label === e.person) continue;
+      people.set(e.label, (people.get(e.label) ?? new Set()).add(e.person));
+    }
+    const m = new Map<string | null, Usd>();
+    for (const e of cell) {
+      const small = e.label !== null && (people.get(e.label)?.size ?? Infinity) < o.privacy.minGroupSize;
+      const label = small ? 'team:other' : e.label;
+      m.set(label, (m.get(label) ?? ZERO_USD).plus(e.amount));
+    }
     out.set(k, m);
   }
   return out;
@@ -132,12 +165,14 @@ async function allocations(db: Db, o: ReconcileOptions, params: Record<string, s
  */
 export async function reconcile(db: Db, o: ReconcileOptions): Promise<StreamMonth[]> {
   const params = { since: o.since, until: o.until };
+  // A seat's stream is `seat:<tool>:<holder>`: where people may not be named, each tool's seats are one stream.
+  const stream = personVisibility(o.privacy, o.viewer, null) === 'named' ? 'stream' : SEATS_PER_TOOL;
   const [months, sources, days, versus, people] = await Promise.all([
-    db.query(LEDGER_MONTHS, params),
-    db.query(SOURCE_MONTHS, params),
-    db.query(STREAM_DAYS, params),
-    db.query(SOURCE_VS_BILLED, params),
-    allocations(db, o, params),
+    db.query(ledgerMonthsSql(stream), params),
+    db.query(sourceMonthsSql(stream), params),
+    db.query(streamDaysSql(stream), params),
+    db.query(sourceVsBilledSql(stream), params),
+    allocations(db, o, params, stream),
   ]);
   const sourcesBy = groupBy(sources, (r) => key(str(r.stream), str(r.month)));
   const versusBy = groupBy(versus, (r) => key(str(r.stream), str(r.month)));

@@ -89,6 +89,13 @@ export interface FocusExport {
   /** Org-local days, since inclusive, until exclusive; null for all. */
   since: string | null;
   until: string | null;
+  /**
+   * The org's privacy rules as they apply to this export: where people may not be named, each tool's seat
+   * streams (`seat:<tool>:<holder>`) become one; a team with fewer than `minGroupSize` people in the export
+   * is tagged "other".
+   */
+  namesPeople: boolean;
+  minGroupSize: number;
 }
 
 export interface FocusExportResult {

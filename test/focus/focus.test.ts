@@ -333,7 +333,14 @@ describe('FOCUS export', () => {
       await db.appendOutcomes(outcomes);
       await db.refreshLedger();
       const path = join(dir, `ledger.${format}`);
-      const out = await db.exportFocus({ path, format, since: null, until: null });
+      const out = await db.exportFocus({
+        path,
+        format,
+        since: null,
+        until: null,
+        namesPeople: true,
+        minGroupSize: 1,
+      });
       const original = await totals(db);
       const [ledgerTotal] = await db.query('SELECT CAST(sum(cost) AS VARCHAR) AS t FROM ledger');
       expect(new Decimal(out.total).equals(new Decimal(String(ledgerTotal?.t)))).toBe(true);
@@ -364,6 +371,8 @@ describe('FOCUS export', () => {
         format,
         since: '2026-07-01',
         until: '2026-08-01',
+        namesPeople: true,
+        minGroupSize: 1,
       });
       const [julyTotal] = await db.query(
         `SELECT CAST(sum(cost) AS VARCHAR) AS t FROM ledger WHERE day >= DATE '2026-07-01'`,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatUsd, usd } from '../../domain/money.js';
+import { namesPeople } from '../../metrics/privacy.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 
@@ -16,7 +17,15 @@ export function registerExport(program: Command, run: Run): void {
         const ctx = await openContext(opts);
         try {
           const format = opts.out.endsWith('.parquet') ? 'parquet' : 'csv';
-          const r = await ctx.db.exportFocus({ path: opts.out, format, since, until });
+          const r = await ctx.db.exportFocus({
+            path: opts.out,
+            format,
+            since,
+            until,
+            // The local user reads as the owner, who is named people unless the org hides individuals.
+            namesPeople: namesPeople(ctx.privacy, { role: 'owner' }),
+            minGroupSize: ctx.privacy.minGroupSize,
+          });
           if (opts.json) term.out(JSON.stringify({ file: opts.out, format, ...r }, null, 2));
           else
             term.out(

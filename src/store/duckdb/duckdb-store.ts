@@ -363,8 +363,11 @@ export class DuckDbStore implements Db {
 
   async exportFocus(out: FocusExport): Promise<FocusExportResult> {
     const params = { since: out.since, until: out.until };
-    const select = focusExportSelect(this.timeZone, sqlString, out.format === 'parquet');
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE focus_out AS ${select}`, params);
+    const select = focusExportSelect(this.timeZone, sqlString, out.format === 'parquet', out.namesPeople);
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE focus_out AS ${select}`, {
+      ...params,
+      min_group: out.minGroupSize,
+    });
     const [summary] = await this.writerQuery(
       `SELECT count(*) AS n, CAST(coalesce(sum(CAST(BilledCost AS DECIMAL(18,10))), 0) AS VARCHAR) AS total FROM focus_out`,
     );

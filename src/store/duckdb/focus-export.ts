@@ -5,21 +5,34 @@
  * workflow and PR; x_ columns keep what FOCUS has no column for (tokens by kind, stream, basis), so that a
  * Mileage import of the file gives back the same totals to the cent. The PR is the one the store's
  * session → branch → PR join (`pr_sessions`, outcome-links.ts) gives the entry's record.
- * Unpriced ledger entries have no amount and are left out (counted). Reads $since and $until.
+ * Unpriced ledger entries have no amount and are left out (counted). Reads $since, $until and $min_group;
+ * with `namesPeople` false a seat's stream loses its holder (the same fold as the metrics' stream dimension).
  */
-export function focusExportSelect(timeZone: string, quote: (s: string) => string, parquet: boolean): string {
+export function focusExportSelect(
+  timeZone: string,
+  quote: (s: string) => string,
+  parquet: boolean,
+  namesPeople: boolean,
+): string {
+  const stream = namesPeople ? 'l.stream' : "regexp_replace(l.stream, '^seat:([^:]+):.+$', 'seat:\\1')";
   const money = parquet ? 'cost' : 'CAST(cost AS VARCHAR)';
   const utc = (ts: string) => `strftime(CAST(${ts} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%SZ')`;
   const localMidnight = (d: string) => `timezone(${quote(timeZone)}, CAST(${d} AS TIMESTAMP))`;
   return `
 WITH entries AS (
-  SELECT l.*, (SELECT min(o.ref) FROM pr_sessions ps JOIN outcomes o ON o.id = ps.pr_id
+  SELECT l.* REPLACE (${stream} AS stream), (SELECT min(o.ref) FROM pr_sessions ps JOIN outcomes o ON o.id = ps.pr_id
       WHERE ps.record_id = l.record_id) AS pr
   FROM ledger l
   WHERE NOT l.unpriced AND ($since IS NULL OR l.day >= CAST($since AS DATE)) AND ($until IS NULL OR l.day < CAST($until AS DATE))
 ),
+small_teams AS (
+  SELECT team_id FROM entries WHERE team_id IS NOT NULL
+  GROUP BY team_id HAVING count(DISTINCT person_id) < CAST($min_group AS INTEGER)
+),
 grouped AS (
-  SELECT stream, day, provider, model, tool, team_id, workflow_id, pr, basis,
+  SELECT stream, day, provider, model, tool,
+    CASE WHEN team_id IN (SELECT team_id FROM small_teams) THEN 'other' ELSE team_id END AS team_id,
+    workflow_id, pr, basis,
     CAST(sum(cost) AS DECIMAL(18,10)) AS cost, sum(input_tokens) AS input_tokens,
     sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_tokens) AS cache_write_tokens,
     sum(output_tokens) AS output_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(requests) AS requests

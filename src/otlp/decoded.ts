@@ -1,7 +1,7 @@
 import type { ParseResult, Problem } from '../domain/parse-result.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { Attributes } from './attributes.js';
-import type { Item } from './envelope.js';
+import { envelopeItems, type Item } from './envelope.js';
 
 /**
  * What a decoder returns for one request: the records, one problem per rejected item, and the count the
@@ -14,6 +14,23 @@ export interface Decoded extends ParseResult<UsageRecord> {
 }
 
 export const emptyDecoded = (): Decoded => ({ records: [], problems: [], rejected: 0, items: 0 });
+
+/**
+ * A logs or traces request decoded item by item: `decodeItem` adds each item's record, or its problem, to
+ * the result. Throws MalformedPayload when the envelope itself is broken.
+ */
+export function decodeEachItem(
+  doc: unknown,
+  file: string,
+  keys: Parameters<typeof envelopeItems>[1],
+  decodeItem: (item: Item, file: string, out: Decoded) => void,
+): Decoded {
+  const out = emptyDecoded();
+  const items = envelopeItems(doc, keys);
+  out.items = items.length;
+  for (const item of items) decodeItem(item, file, out);
+  return out;
+}
 
 export function reject(out: Decoded, file: string, field: string | null, message: string): void {
   const problem: Problem = { file, line: null, field, message };

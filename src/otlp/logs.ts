@@ -2,8 +2,8 @@ import type { UsageRecord } from '../domain/usage.js';
 import { attributes, CountError, isBad, text, type Attributes } from './attributes.js';
 import { claudeApiRequest } from './claude-code.js';
 import { codexUsage, isCodexUsageEvent } from './codex.js';
-import { agentOf, emptyDecoded, merged, reject, type Agent, type Decoded } from './decoded.js';
-import { envelopeItems, isObject, nanosToDate, type Item } from './envelope.js';
+import { agentOf, decodeEachItem, merged, reject, type Agent, type Decoded } from './decoded.js';
+import { isObject, nanosToDate, type Item } from './envelope.js';
 import { geminiApiResponse } from './gemini-cli.js';
 import { MAX_TOKENS_PER_REQUEST } from './limits.js';
 import { totalTokens } from '../domain/usage.js';
@@ -51,11 +51,12 @@ function decoderFor(name: string, a: Attributes): EventDecoder | null {
  * reason; the others are kept. Throws MalformedPayload when the envelope itself is broken.
  */
 export function decodeLogs(doc: unknown, file: string): Decoded {
-  const out = emptyDecoded();
-  const items = envelopeItems(doc, { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' });
-  out.items = items.length;
-  for (const item of items) decodeLogRecord(item, file, out);
-  return out;
+  return decodeEachItem(
+    doc,
+    file,
+    { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' },
+    decodeLogRecord,
+  );
 }
 
 function decodeLogRecord(item: Item, file: string, out: Decoded): void {

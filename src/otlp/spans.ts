@@ -2,8 +2,8 @@ import { recordId } from '../domain/ids.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { totalTokens } from '../domain/usage.js';
 import { attributes, CountError, firstCount, firstText, isBad, text, type Attributes } from './attributes.js';
-import { agentOf, emptyDecoded, reject, type Decoded } from './decoded.js';
-import { envelopeItems, hexId, nanosToDate, type Item } from './envelope.js';
+import { agentOf, decodeEachItem, reject, type Decoded } from './decoded.js';
+import { hexId, nanosToDate, type Item } from './envelope.js';
 import { actorOf } from './identity.js';
 import { MAX_TOKENS_PER_REQUEST } from './limits.js';
 
@@ -62,11 +62,12 @@ function providerName(raw: string | undefined): string | null {
  * and every other span are ignored. Throws MalformedPayload on a broken envelope.
  */
 export function decodeSpans(doc: unknown, file: string): Decoded {
-  const out = emptyDecoded();
-  const items = envelopeItems(doc, { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' });
-  out.items = items.length;
-  for (const item of items) decodeSpan(item, file, out);
-  return out;
+  return decodeEachItem(
+    doc,
+    file,
+    { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
+    decodeSpan,
+  );
 }
 
 function decodeSpan(item: Item, file: string, out: Decoded): void {

@@ -6,6 +6,10 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
  * holds up a ten-millisecond lookup. Reads borrow an idle connection here (or wait for one) and see the last
  * committed data; writes keep their own connection, so a refresh running in a transaction never blocks a
  * read and a read never sees half of it.
+ *
+ * Temp tables belong to the connection that made them: code inside the store that reads its own staging
+ * tables (agent_stage, cc_groups, focus_out…) must use the writer's connection (`writerQuery`), never this
+ * pool, or it finds no such table.
  */
 export class ReadPool {
   private readonly idle: DuckDBConnection[];

@@ -173,9 +173,10 @@ export interface Db {
   /**
    * Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data, then the
    * facts that join sources: session → branch → PR (`pr_sessions`), AI evidence from agent sessions, and
-   * rework of repeated bug fixes (see store/duckdb/outcome-links.ts).
+   * rework of repeated bug fixes (see store/duckdb/outcome-links.ts). A large store is computed a range of
+   * days at a time, about `recordsPerRange` records each (a store's default suits a few GB of memory).
    */
-  refreshLedger(): Promise<void>;
+  refreshLedger(options?: { recordsPerRange?: number }): Promise<void>;
   counts(): Promise<StoreCounts>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

@@ -30,7 +30,17 @@ import type { AgentLogStore } from '../agent-logs.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
-import { LEDGER_PRS_SQL, LEDGER_VERSION, ledgerSql } from './ledger.js';
+import {
+  ALL_DAYS,
+  LEDGER_PRS_SQL,
+  LEDGER_RANGE_RECORDS,
+  LEDGER_ROLLUPS_SQL,
+  LEDGER_VERSION,
+  RECORDS_PER_DAY_SQL,
+  SEAT_DAYS_SQL,
+  ledgerRanges,
+  ledgerSelect,
+} from './ledger.js';
 import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
@@ -634,10 +644,19 @@ export class DuckDbStore implements Db {
   }
 
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
-  async refreshLedger(): Promise<void> {
+  async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
+    const perDay = await this.writerQuery(RECORDS_PER_DAY_SQL);
+    const ranges = ledgerRanges(
+      perDay.map((r) => ({ day: String(r.day), records: Number(r.records) })),
+      options.recordsPerRange ?? LEDGER_RANGE_RECORDS,
+    );
     await this.run('BEGIN TRANSACTION');
     try {
-      await this.run(ledgerSql());
+      await this.run(SEAT_DAYS_SQL);
+      const [first, ...rest] = ranges;
+      await this.run(`CREATE OR REPLACE TABLE ledger AS ${ledgerSelect(first ?? ALL_DAYS)}`);
+      for (const range of rest) await this.run(`INSERT INTO ledger ${ledgerSelect(range)}`);
+      await this.run(LEDGER_ROLLUPS_SQL);
       await this.run(outcomeLinksSql());
       await this.run(LEDGER_PRS_SQL);
       await this.run('COMMIT');

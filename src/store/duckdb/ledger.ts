@@ -28,8 +28,8 @@
  */
 export const LEDGER_VERSION = 4;
 
-export function ledgerSql(): string {
-  return `
+/** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
+export const SEAT_DAYS_SQL = `
 CREATE OR REPLACE TABLE seat_days AS
 WITH bounds AS (
   -- Seats are monthly charges: every month the data touches carries its seats in full.
@@ -46,21 +46,27 @@ SELECT s.tool, s.plan, s.person_id, s.holder, d.day,
     ELSE CAST(s.monthly_price / day(last_day(d.day)) AS DECIMAL(18,10))
   END AS price
 FROM seat_holdings s JOIN days d
-  ON (s.from_day IS NULL OR d.day >= s.from_day) AND (s.until_day IS NULL OR d.day < s.until_day);
+  ON (s.from_day IS NULL OR d.day >= s.from_day) AND (s.until_day IS NULL OR d.day < s.until_day);`;
 
-CREATE OR REPLACE TABLE ledger AS
+/**
+ * The ledger's entries for the days of `range`. Every cell is one stream and day, so a range of days is
+ * computed exactly from that range's records alone: a large store builds its ledger a range at a time (see
+ * ledgerRanges) instead of sorting every record at once.
+ */
+export function ledgerSelect(range: DayRange): string {
+  return `
 WITH base AS (
   SELECT id AS record_id, source, stream_resolved AS stream, day, granularity, start_at, tool, provider, model,
     input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, requests,
     cost, coalesce(est_cost, cost) AS est, cost_basis, person_id, team_id, workflow_id, key_hash, key_hint,
     key_name, workload_type, workspace, session_id, repo, branch
-  FROM usage_identity
+  FROM usage_identity WHERE ${inRange(range, 'day')}
   UNION ALL
   SELECT 'seat:' || sd.tool || ':' || sd.holder || ':' || CAST(sd.day AS VARCHAR), 'directory-seats',
     'seat:' || sd.tool || ':' || sd.holder, sd.day, 'day', CAST(sd.day AS TIMESTAMPTZ), sd.tool, NULL, NULL,
     0, 0, 0, 0, 0, 0, sd.price, NULL, 'billed', sd.person_id, p.team_id, NULL, NULL, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL
-  FROM seat_days sd LEFT JOIN dir_people p USING (person_id)
+  FROM seat_days sd LEFT JOIN dir_people p USING (person_id) WHERE ${inRange(range, 'sd.day')}
 ),
 sources AS (
   SELECT stream, day, source,
@@ -169,9 +175,53 @@ FROM (
   SELECT * EXCLUDE (ledger_basis), ledger_basis FROM detail_entries
   UNION ALL BY NAME
   SELECT * FROM remainder_entries WHERE amount <> 0
-);
-${LEDGER_DAILY_SQL}`;
+)`;
 }
+
+/** Days from `from` (inclusive) to `until` (exclusive), org-local; null is unbounded. */
+export interface DayRange {
+  from: string | null;
+  until: string | null;
+}
+
+export const ALL_DAYS: DayRange = { from: null, until: null };
+
+function inRange(r: DayRange, column: string): string {
+  const parts: string[] = [];
+  // The bounds come from the store's own day column (YYYY-MM-DD), never from input.
+  if (r.from !== null) parts.push(`${column} >= DATE '${r.from}'`);
+  if (r.until !== null) parts.push(`${column} < DATE '${r.until}'`);
+  return parts.length ? parts.join(' AND ') : 'true';
+}
+
+/**
+ * Day ranges, together covering every day exactly once, holding about `perRange` records each, from the
+ * records per day in day order. A store under that size is one range: the whole ledger in one statement.
+ * Past it, each range is a separate insert, so the sorts and windows of the allocation work on one range's
+ * records at a time and memory stays bounded whatever the store's size.
+ */
+export function ledgerRanges(
+  perDay: readonly { day: string; records: number }[],
+  perRange: number,
+): DayRange[] {
+  const cuts: string[] = [];
+  let held = 0;
+  for (const { day, records } of perDay) {
+    if (held > 0 && held + records > perRange) {
+      cuts.push(day);
+      held = 0;
+    }
+    held += records;
+  }
+  const bounds = [null, ...cuts, null];
+  return bounds.slice(1).map((until, i) => ({ from: bounds[i] ?? null, until }));
+}
+
+/** Records per day, in day order: what ledgerRanges cuts by. */
+export const RECORDS_PER_DAY_SQL = `SELECT CAST(day AS VARCHAR) AS day, count(*) AS records FROM usage GROUP BY day ORDER BY day`;
+
+/** Records per ledger range: past this, the ledger is built a range at a time. */
+export const LEDGER_RANGE_RECORDS = 4_000_000;
 
 /**
  * The ledger rolled up to one row per day and attribution (person, team, key, workflow, model, tool, stream,
@@ -187,7 +237,7 @@ const ROLLUP_SUMS = `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(output_tokens) AS BIGINT) AS output_tokens, CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
   CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(cost) AS DECIMAL(18,10)) AS cost, count(*) AS records`;
 
-const LEDGER_DAILY_SQL = `
+export const LEDGER_ROLLUPS_SQL = `
 CREATE OR REPLACE TABLE ledger_daily AS
 SELECT ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
 FROM ledger

@@ -70,15 +70,40 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const ctx = (window: DayWindow): MetricContext => ({ ...base, window });
   const report = ctx(w.report);
 
-  const [totals, delivery, workloads, lastWeek, previousWeek, cover] = await Promise.all([
+  // Every statement is independent of the others but model fit (which reprices the workloads): all of them
+  // start at once, so a store with several read connections answers them side by side.
+  const workloadsQuery = spendByWorkload(report);
+  const [
+    totals,
+    delivery,
+    workloads,
+    lastWeek,
+    previousWeek,
+    cover,
+    people,
+    fit,
+    variancePeople,
+    weeks,
+    daily,
+    stuckRows,
+    gapRows,
+    teamRows,
+  ] = await Promise.all([
     spendTotals(report),
     deliveryTotals(report),
-    spendByWorkload(report),
+    workloadsQuery,
     spendByWorkload(ctx(w.lastWeek)),
     spendByWorkload(ctx(w.previousWeek)),
     coverage(report),
+    personWeeks(report),
+    workloadsQuery.then((list) => modelFitFinding(report, list, options.reprice)),
+    personWeeks(ctx(w.variance)),
+    weeklySeries(ctx(w.trajectory)),
+    dailySpend(ctx(w.daily)),
+    stuckSessions(report),
+    dataGaps(report),
+    options.db.query('SELECT team_id, name FROM dir_teams'),
   ]);
-  const people = await personWeeks(report);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
 
@@ -96,12 +121,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const top5Share = workloads.slice(0, 5).reduce((a, x) => a + x.share, 0);
 
   const named = namesPeople(options.privacy, options.viewer);
-  const teams = new Map(
-    (await options.db.query('SELECT team_id, name FROM dir_teams')).map((r) => [
-      String(r.team_id),
-      String(r.name),
-    ]),
-  );
+  const teams = new Map(teamRows.map((r) => [String(r.team_id), String(r.name)]));
   const findings: Finding[] = [];
   findings.push({
     id: 'spend.by_workload',
@@ -116,21 +136,17 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     metricIds: ['spend.by_workload', 'concentration.top_n_share'],
     action: null,
   });
-  const fit = await modelFitFinding(report, workloads, options.reprice);
   if (fit) findings.push(fit);
-  findings.push(
-    varianceFinding(costPerPrSpreads(await personWeeks(ctx(w.variance))), named, (id) => teams.get(id) ?? id),
-  );
-  const weeks = await weeklySeries(ctx(w.trajectory));
+  findings.push(varianceFinding(costPerPrSpreads(variancePeople), named, (id) => teams.get(id) ?? id));
   const trajectory = trajectoryFinding(weeks);
   if (trajectory) findings.push(trajectory);
   const rework = reworkFinding(weeks);
   if (rework) findings.push(rework);
-  const spike = spikeFinding(await dailySpend(ctx(w.daily)));
+  const spike = spikeFinding(daily);
   if (spike) findings.push(spike);
-  const stuck = stuckSessionFinding(await stuckSessions(report), named);
+  const stuck = stuckSessionFinding(stuckRows, named);
   if (stuck) findings.push(stuck);
-  const gaps = dataGapFinding(await dataGaps(report));
+  const gaps = dataGapFinding(gapRows);
   if (gaps) findings.push(gaps);
   if (totals.unpricedTokens > 0) {
     findings.push({

@@ -33,25 +33,30 @@ export const ATTRIBUTED_PRS = `(
       UNION ALL
       SELECT person_id, -cost FROM exact_records WHERE person_id IS NOT NULL AND workflow_id IS NULL
     ) GROUP BY 1
-  ), prs AS (
-    SELECT *, coalesce(points, 0) AS pc_weight,
-      sum(coalesce(points, 0)) OVER (PARTITION BY person_id) AS pc_person_weight,
-      count(*) OVER (PARTITION BY person_id) AS pc_person_prs,
-      row_number() OVER (PARTITION BY person_id ORDER BY occurred_at, id) AS pc_pos
-    FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged'
+  ), merged AS (
+    SELECT * FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged'
+  ), weights AS (
+    -- Per person: their PRs' points, how many, and which comes last (by merge time, then id) to take the
+    -- rounding. Grouped rather than windowed: DuckDB's window over the PRs cost most of the statement. The
+    -- points are summed as decimals so the sum, and every share, is the same whatever order rows arrive in.
+    SELECT person_id, CAST(sum(CAST(coalesce(points, 0) AS DECIMAL(18,6))) AS DOUBLE) AS pc_person_weight, count(*) AS pc_person_prs,
+      arg_max(id, {'at': occurred_at, 'id': id}) AS pc_last
+    FROM merged WHERE person_id IS NOT NULL GROUP BY person_id
   ), shared AS (
-    SELECT prs.*, r.cost AS pc_rest,
-      CASE WHEN prs.person_id IS NULL OR r.cost IS NULL THEN CAST(0 AS DECIMAL(18,10))
-        ELSE CAST(CAST(r.cost AS DOUBLE) * CASE WHEN pc_person_weight > 0 THEN pc_weight / pc_person_weight
-          ELSE 1.0 / pc_person_prs END AS DECIMAL(18,10)) END AS pc_rough
-    FROM prs LEFT JOIN rest r ON r.person_id = prs.person_id
+    SELECT m.id, m.person_id, m.id = w.pc_last AS pc_is_last, r.cost AS pc_rest,
+      CASE WHEN m.person_id IS NULL OR r.cost IS NULL THEN CAST(0 AS DECIMAL(18,10))
+        ELSE CAST(CAST(r.cost AS DOUBLE) * CASE WHEN w.pc_person_weight > 0
+          THEN coalesce(m.points, 0) / w.pc_person_weight ELSE 1.0 / w.pc_person_prs END AS DECIMAL(18,10)) END AS pc_rough
+    FROM merged m LEFT JOIN weights w ON w.person_id = m.person_id LEFT JOIN rest r ON r.person_id = m.person_id
+  ), rough_sums AS (
+    SELECT person_id, sum(pc_rough) AS pc_rough_sum FROM shared WHERE person_id IS NOT NULL GROUP BY person_id
   ), fallback AS (
-    SELECT *, CASE WHEN pc_rest IS NOT NULL AND person_id IS NOT NULL AND pc_pos = pc_person_prs
-        THEN pc_rest - (sum(pc_rough) OVER (PARTITION BY person_id) - pc_rough)
-        ELSE pc_rough END AS pc_fallback
-    FROM shared
+    SELECT s.id, CASE WHEN s.pc_rest IS NOT NULL AND s.person_id IS NOT NULL AND s.pc_is_last
+        THEN s.pc_rest - (rs.pc_rough_sum - s.pc_rough)
+        ELSE s.pc_rough END AS pc_fallback
+    FROM shared s LEFT JOIN rough_sums rs ON rs.person_id = s.person_id
   )
-  SELECT f.* EXCLUDE (pc_weight, pc_person_weight, pc_person_prs, pc_pos, pc_rest, pc_rough, pc_fallback),
+  SELECT m.*,
     CAST(coalesce(e.cost, 0) AS DECIMAL(38,10)) AS session_cost,
     CAST(f.pc_fallback AS DECIMAL(38,10)) AS person_period_cost,
     CAST(coalesce(e.cost, 0) + f.pc_fallback AS DECIMAL(38,10)) AS pr_cost,
@@ -61,7 +66,7 @@ export const ATTRIBUTED_PRS = `(
       WHEN f.pc_fallback <> 0 THEN 'person_period'
       ELSE 'none'
     END AS cost_evidence
-  FROM fallback f LEFT JOIN exact e ON e.pr_id = f.id
+  FROM merged m JOIN fallback f ON f.id = m.id LEFT JOIN exact e ON e.pr_id = m.id
 )`;
 
 /** Priced spend in the window: what ATTRIBUTED_PRS distributes, in part. Reads $since and $until. */

@@ -148,10 +148,14 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
 /** effectiveness.tokens_per_session: mean, median and 90th percentile of tokens per agent session. */
 export async function tokensPerSession(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'spend');
+  // One group per session and key: over a million at 10M records. Where the label is the key itself (model,
+  // tool, repository…) it is not carried through that grouping, which saves a third of the statement.
+  const label = g.spendLabel === g.spendKey ? 'key' : `min(${g.spendLabel})`;
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
+       SELECT ${g.spendKey} AS key, ${label} AS label, l.session_id, sum(${TOKENS}) AS tokens
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL
+       GROUP BY 1, 3
      )
      SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
        quantile_cont(tokens, 0.9) AS p90

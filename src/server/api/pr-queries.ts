@@ -2,6 +2,8 @@ import { ATTRIBUTED_PRS } from '../../metrics/pr-cost.js';
 import { outcomeFrom } from '../../metrics/grouping.js';
 import type { MetricContext } from '../../metrics/metric.js';
 import { windowParams } from '../../metrics/metric.js';
+import { Decimal } from 'decimal.js';
+import { usd, ZERO_USD, type Usd } from '../../domain/money.js';
 import type { Row } from '../../store/db.js';
 
 /**
@@ -100,34 +102,61 @@ export async function prDay(
     : null;
 }
 
+/** The spend the session → PR join tied to one PR: per session, and per API key (both labels of a key). */
+export interface BranchSpend {
+  sessions: Row[];
+  /** `key` names a person's own key after them; `hidden_key` shows its redacted hint instead. */
+  keys: Row[];
+}
+
 /**
  * The agent sessions the session → PR join tied to this PR (session on its branch, in its repository, while
  * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
- * through. The same entries make up the PR's session cost, so the drill-down adds up to it.
+ * through. The same entries make up the PR's session cost, so the drill-down adds up to it. The ledger is
+ * read only over the days the PR's entries fall on (`ledger_prs` sums them per day), not the whole window:
+ * a few days of entries instead of four weeks.
  */
-export async function branchSpend(
-  ctx: MetricContext,
-  pr: Row,
-  showPeople: boolean,
-): Promise<{ sessions: Row[]; keys: Row[] }> {
-  const params = { ...windowParams(ctx.window), id: String(pr.id) };
+export async function branchSpend(ctx: MetricContext, id: string): Promise<BranchSpend> {
+  const [days] = await ctx.db.query(
+    `SELECT CAST(greatest(min(day), CAST($since AS DATE)) AS VARCHAR) AS first,
+       CAST(least(max(day), CAST($until AS DATE) - 1) AS VARCHAR) AS last
+     FROM ledger_prs WHERE pr_id = $id`,
+    { ...windowParams(ctx.window), id },
+  );
+  if (!days || days.first === null || days.last === null) return { sessions: [], keys: [] };
+  const params = { id, first: String(days.first), last: String(days.last) };
   const joined = `pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-    WHERE ps.pr_id = $id AND l.day >= CAST($since AS DATE) AND l.day < CAST($until AS DATE) AND NOT l.unpriced`;
-  const sessions = await ctx.db.query(
-    `SELECT ps.session AS session, min(l.tool) AS tool, arg_max(l.model, l.cost) AS model,
-       CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ${joined} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
-    params,
-  );
-  // A person's own key is named after them: show its redacted hint instead when people may not be named.
-  const label = showPeople
-    ? "coalesce(k.name, l.key_hint, 'no key')"
-    : "CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END";
-  const keys = await ctx.db.query(
-    `SELECT ${label} AS key, CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ${joined.replace('WHERE', 'LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE')}
-     GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
-    params,
-  );
+    WHERE ps.pr_id = $id AND l.day >= CAST($first AS DATE) AND l.day <= CAST($last AS DATE) AND NOT l.unpriced`;
+  const [sessions, keys] = await Promise.all([
+    ctx.db.query(
+      `SELECT ps.session AS session, min(l.tool) AS tool, arg_max(l.model, l.cost) AS model,
+         CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
+       FROM ${joined} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
+      params,
+    ),
+    ctx.db.query(
+      `SELECT coalesce(k.name, l.key_hint, 'no key') AS key,
+         CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END AS hidden_key,
+         CAST(sum(l.cost) AS VARCHAR) AS cost
+       FROM ${joined.replace('WHERE', 'LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE')}
+       GROUP BY 1, 2 ORDER BY sum(l.cost) DESC, 1`,
+      params,
+    ),
+  ]);
   return { sessions, keys };
+}
+
+/**
+ * Keys as a caller may see them: a person's own key is named after them, so where people may not be named
+ * it shows its redacted hint, and keys that then share a label are added together.
+ */
+export function keysFor(keys: readonly Row[], showPeople: boolean): { key: string; cost: string }[] {
+  const out = new Map<string, Usd>();
+  for (const k of keys) {
+    const label = String(showPeople ? k.key : k.hidden_key);
+    out.set(label, (out.get(label) ?? ZERO_USD).plus(usd(String(k.cost))));
+  }
+  return [...out]
+    .sort((a, b) => b[1].comparedTo(a[1]) || a[0].localeCompare(b[0]))
+    .map(([key, cost]) => ({ key, cost: cost.toFixed(2, Decimal.ROUND_HALF_UP) })); // as SQL rounds a cast
 }

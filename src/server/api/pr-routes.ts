@@ -4,7 +4,7 @@ import { personVisibility } from '../../org/privacy.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { branchSpend, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
+import { branchSpend, keysFor, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
 import { dayParam, listParam, metricContext, readScope } from './scope.js';
 
 const MAX_ROWS = 2_000;
@@ -36,11 +36,14 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
       scope = { ...scope, window: { since: addDays(merged.day, -27), until: addDays(merged.day, 1) } };
     }
     const ctx = metricContext(deps, scope);
-    const pr = await onePr(ctx, { id, personId: merged.personId });
+    // The PR's row and its branch's spend are independent statements: asked at once.
+    const [pr, { sessions, keys }] = await Promise.all([
+      onePr(ctx, { id, personId: merged.personId }),
+      branchSpend(ctx, id),
+    ]);
     if (!pr) throw new HttpError('not_found', 'this PR was not merged in the window asked for');
     const team = pr.team_id === null ? null : String(pr.team_id);
     const named = personVisibility(deps.privacy, scope.viewer, team) === 'named';
-    const { sessions, keys } = await branchSpend(ctx, pr, named);
     return c.json({
       window: scope.window,
       pr: {
@@ -72,7 +75,7 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
         cost: named ? String(s.cost) : null,
         evidence: 'session',
       })),
-      keys: keys.map((k) => ({ key: String(k.key), cost: named ? String(k.cost) : null })),
+      keys: keysFor(keys, named).map((k) => ({ key: k.key, cost: named ? k.cost : null })),
     });
   });
 

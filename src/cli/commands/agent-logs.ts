@@ -66,6 +66,7 @@ async function ingestTool(
     const summary = await ingestAgentLogs(ctx.db, source, roots, {
       ...(actor ? { actorFor: () => actor } : {}),
       machineId: machineId(),
+      prices: priceBookFor(ctx.directory),
       onProgress: (done, total) => bar.update(done, total),
       onSeen: (path, stat) => seen.set(path, stat),
     });

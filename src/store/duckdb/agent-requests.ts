@@ -6,12 +6,21 @@ import {
   type AgentLogStore,
   type AgentRequestRow,
   type LogFileState,
+  type PriceLookup,
   type TranscriptFile,
   type TranscriptScan,
 } from '../agent-logs.js';
 import type { Row, SqlParam } from '../db.js';
 import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from './claude-transcripts.js';
 import { csvText } from './csv.js';
+import {
+  EMPTY_PRICE_RATES_SQL,
+  estimateSql,
+  priceableSql,
+  priceJoinSql,
+  priceRatesJson,
+  priceRatesSql,
+} from './price-rates.js';
 import { hashed } from './records.js';
 import { csvReader, sqlString } from './sql.js';
 
@@ -96,12 +105,32 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
  * Most ids of a run are new and staged once (a first ingest: all of them); they skip the aggregation, whose
  * arg_min over a struct is the costly part, and pass straight through. `agent_known` holds the ids that
  * need merging: staged more than once, or already stored.
+ *
+ * Rows are written priced: the list estimate comes from `price_rates` (the price book's rates for the
+ * models and days of the stage, see price-rates.ts) in the statement that writes them, as the pricing pass
+ * would set it; a model the book does not know stays unpriced (NULL), and the pass after the commit still
+ * prices anything left, such as a merged request whose earliest copy was stored on another day.
  */
+/** The stored copies of staged ids (in the stage's shape) set aside, then their rows deleted for replacement. */
+function prepareMergeSql(): string {
+  return `
+CREATE OR REPLACE TEMP TABLE agent_stored AS
+SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage);
+
+CREATE OR REPLACE TEMP TABLE agent_known AS
+SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1
+UNION
+SELECT id FROM agent_stored;
+
+-- Only ids already stored can have a row to replace: the delete reads the (usually empty) list of those.
+DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored)`;
+}
+
 function mergeSql(localDay: string): string {
   const output = (from: string) => `
 SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
   m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-  1 AS requests, reported_cost AS cost, NULL::DECIMAL(18,10) AS est_cost,
+  1 AS requests, reported_cost AS cost,
   CASE WHEN reported_cost IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END AS cost_basis,
   CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
@@ -109,19 +138,11 @@ SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at,
   m.collapse_key, replica, m.cwd, true AS counted
 FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
   return `
-CREATE OR REPLACE TEMP TABLE agent_stored AS
-SELECT id FROM usage WHERE id IN (SELECT id FROM agent_stage);
-
-CREATE OR REPLACE TEMP TABLE agent_known AS
-SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1
-UNION
-SELECT id FROM agent_stored;
-
-CREATE OR REPLACE TEMP TABLE agent_merged AS
+INSERT INTO usage BY NAME
 WITH copies AS (
   SELECT * FROM agent_stage WHERE id IN (SELECT id FROM agent_known)
   UNION ALL BY NAME
-  SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stored)
+  SELECT * FROM agent_stored
 ), merged AS (
   SELECT id,
     max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
@@ -135,10 +156,16 @@ WITH copies AS (
   SELECT id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, reported_cost,
     start_at, end_at, replica, struct_pack(${META}) AS m
   FROM agent_stage ANTI JOIN agent_known USING (id)
-)
+), rows AS (
 ${output('merged')}
 UNION ALL
-${output('single')}`;
+${output('single')}
+)
+SELECT o.* REPLACE (
+    CASE WHEN o.cost_basis = 'list_estimate' THEN ${estimateSql('o', 'p')} ELSE o.cost END AS cost,
+    CASE WHEN o.cost_basis = 'list_estimate' THEN p.ref ELSE o.price_ref END AS price_ref),
+  ${estimateSql('o', 'p')} AS est_cost
+FROM rows o LEFT JOIN price_rates p ON ${priceJoinSql('o', 'p')}`;
 }
 
 const META = `source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
@@ -152,13 +179,6 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replic
   CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
   machine_id`;
 
-const ADDED_SQL = `SELECT (SELECT count(*) FROM agent_merged) - (SELECT count(*) FROM agent_stored) AS n`;
-
-// Only ids already stored can have a row to replace: the delete reads the (usually empty) list of those.
-const REPLACE_SQL = `
-DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored);
-INSERT INTO usage BY NAME SELECT * FROM agent_merged`;
-
 /**
  * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse
  * key touched by this run, a replica counts only when the key has no original and it has the smallest id.
@@ -169,9 +189,9 @@ UPDATE usage SET counted = d.counted
 FROM (
   SELECT u.id, NOT bool_or(NOT u.replica) OVER w AND u.id = min(CASE WHEN u.replica THEN u.id END) OVER w AS counted
   FROM usage u
-  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_merged WHERE collapse_key IS NOT NULL AND replica)
+  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_stage WHERE collapse_key IS NOT NULL AND replica)
      OR u.collapse_key IN (
-       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_merged))
+       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_stage))
   WINDOW w AS (PARTITION BY u.collapse_key)
 ) d
 WHERE usage.id = d.id AND usage.replica AND usage.counted IS DISTINCT FROM d.counted`;
@@ -276,7 +296,10 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
   }
 
-  async commit(resolveRepos: (cwds: string[]) => Promise<Map<string, string>>): Promise<AgentCommit> {
+  async commit(
+    resolveRepos: (cwds: string[]) => Promise<Map<string, string>>,
+    priceFor?: PriceLookup,
+  ): Promise<AgentCommit> {
     if (!this.staged) return { staged: 0, added: 0 };
     const unknown = await this.host.query<{ cwd: string }>(
       'SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)',
@@ -292,32 +315,53 @@ export class DuckAgentLogStore implements AgentLogStore {
           (reader) => `INSERT OR REPLACE INTO cwd_repos SELECT * FROM ${reader}`,
         );
     }
+    let t = performance.now();
+    await this.loadPrices(priceFor);
+    trace('prices', t);
     await this.host.run('BEGIN TRANSACTION');
     try {
-      let t = performance.now();
-      await this.host.run(mergeSql(this.host.localDay('start_at')));
+      t = performance.now();
+      await this.host.run(prepareMergeSql());
+      const [stored] = await this.host.query('SELECT count(*) AS n FROM agent_stored');
       trace('merge', t);
       t = performance.now();
-      const [merged] = await this.host.query('SELECT count(*) AS n FROM agent_merged');
-      const [added] = await this.host.query(ADDED_SQL);
-      await this.host.run(REPLACE_SQL);
-      trace('replace', t);
+      const [written] = await this.host.query(mergeSql(this.host.localDay('start_at')));
+      trace('write', t);
       t = performance.now();
       await this.host.run(RECOUNT_SQL);
       trace('recount', t);
       t = performance.now();
       await this.host.run(
-        'DROP TABLE agent_merged; DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored',
+        'DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored; DROP TABLE price_rates',
       );
       await this.host.run('COMMIT');
       trace('commit', t);
       this.staged = false;
-      return { staged: Number(merged?.n ?? 0), added: Number(added?.n ?? 0) };
+      const merged = Number(written?.Count ?? 0);
+      return { staged: merged, added: merged - Number(stored?.n ?? 0) };
     } catch (cause) {
       await this.host.run('ROLLBACK');
       this.staged = false;
       throw cause;
     }
+  }
+
+  /** `price_rates` for the models and UTC days of the stage (empty without a price lookup). */
+  private async loadPrices(priceFor: PriceLookup | undefined): Promise<void> {
+    const targets = priceFor
+      ? await this.host.query<{ provider: string | null; model: string; day: string }>(
+          `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM agent_stage s
+           WHERE ${priceableSql('s')}`,
+        )
+      : [];
+    const prices = priceFor && targets.length > 0 ? priceFor(targets) : [];
+    if (prices.length === 0) {
+      await this.host.run(EMPTY_PRICE_RATES_SQL);
+      return;
+    }
+    await this.host.withTempFile('rates.jsonl', priceRatesJson(prices), (path) =>
+      this.host.run(priceRatesSql(path)),
+    );
   }
 
   async fileStates(source: string): Promise<LogFileState[]> {

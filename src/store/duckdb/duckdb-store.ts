@@ -34,6 +34,7 @@ import { LEDGER_PRS_SQL, LEDGER_VERSION, ledgerSql } from './ledger.js';
 import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
+import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
@@ -515,7 +516,7 @@ export class DuckDbStore implements Db {
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
     const rows = await this.writerQuery(
       `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
-       WHERE model IS NOT NULL AND (input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) > 0
+       WHERE ${priceableSql('usage')}
        ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
     );
     return rows.map((r) => ({
@@ -527,49 +528,11 @@ export class DuckDbStore implements Db {
 
   async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
     if (prices.length === 0) return 0;
-    const rows = prices.map((p) => ({
-      provider: p.provider,
-      model: p.model,
-      day: p.day,
-      ref: p.ref,
-      r_in: p.rates.input,
-      r_cr: p.rates.cacheRead,
-      r_cw: p.rates.cacheWrite,
-      r_out: p.rates.output,
-      tier_threshold: p.tierThreshold,
-      t_in: p.tierRates?.input ?? null,
-      t_cr: p.tierRates?.cacheRead ?? null,
-      t_cw: p.tierRates?.cacheWrite ?? null,
-      t_out: p.tierRates?.output ?? null,
-    }));
-    const rate = 'DECIMAL(18,16)';
-    const spec = columnsSpec({
-      provider: 'VARCHAR',
-      model: 'VARCHAR',
-      day: 'DATE',
-      ref: 'VARCHAR',
-      r_in: rate,
-      r_cr: rate,
-      r_cw: rate,
-      r_out: rate,
-      tier_threshold: 'BIGINT',
-      t_in: rate,
-      t_cr: rate,
-      t_cw: rate,
-      t_out: rate,
-    });
-    return this.withTempJson(rows, async (path) => {
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE price_rates AS SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${spec})`,
-      );
-      // Long-context prices apply per request; an aggregate (a day of usage) is never one long request.
-      const tier = (col: string) =>
-        `CASE WHEN p.tier_threshold IS NOT NULL AND u.granularity = 'request' AND u.input_tokens + u.cache_read_tokens + u.cache_write_tokens > p.tier_threshold * greatest(u.requests, 1) THEN p.t_${col} ELSE p.r_${col} END`;
-      const estimate = `CAST(u.input_tokens * ${tier('in')} + u.cache_read_tokens * ${tier('cr')} + u.cache_write_tokens * ${tier('cw')} + u.output_tokens * ${tier('out')} AS DECIMAL(18,10))`;
+    return this.withTempFile('rates.jsonl', priceRatesJson(prices), async (path) => {
+      await this.run(priceRatesSql(path));
       await this.run(`
         CREATE OR REPLACE TEMP TABLE priced AS
-        SELECT u.id, ${estimate} AS est, p.ref FROM usage u JOIN price_rates p
-          ON u.model = p.model AND coalesce(u.provider, '') = coalesce(p.provider, '') AND CAST(u.start_at AS DATE) = p.day`);
+        SELECT u.id, ${estimateSql('u', 'p')} AS est, p.ref FROM usage u JOIN price_rates p ON ${priceJoinSql('u', 'p')}`);
       await this.run(`
         UPDATE usage SET est_cost = priced.est,
           cost = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.est ELSE usage.cost END,

@@ -15,11 +15,11 @@ import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from
 import { csvText } from './csv.js';
 import {
   EMPTY_PRICE_RATES_SQL,
-  estimateSql,
   priceableSql,
   priceJoinSql,
   priceRatesJson,
   priceRatesSql,
+  requestEstimateSql,
 } from './price-rates.js';
 import { hashed } from './records.js';
 import { csvReader, sqlString } from './sql.js';
@@ -152,20 +152,18 @@ WITH copies AS (
     arg_min(struct_pack(${META}),
       lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
   FROM copies GROUP BY id
-), single AS (
-  SELECT id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, reported_cost,
-    start_at, end_at, replica, struct_pack(${META}) AS m
-  FROM agent_stage ANTI JOIN agent_known USING (id)
 ), rows AS (
 ${output('merged')}
 UNION ALL
-${output('single')}
+${output('(SELECT * FROM agent_stage ANTI JOIN agent_known USING (id)) m')}
 )
-SELECT o.* REPLACE (
-    CASE WHEN o.cost_basis = 'list_estimate' THEN ${estimateSql('o', 'p')} ELSE o.cost END AS cost,
-    CASE WHEN o.cost_basis = 'list_estimate' THEN p.ref ELSE o.price_ref END AS price_ref),
-  ${estimateSql('o', 'p')} AS est_cost
-FROM rows o LEFT JOIN price_rates p ON ${priceJoinSql('o', 'p')}`;
+SELECT * EXCLUDE (list_ref) REPLACE (
+    CASE WHEN cost_basis = 'list_estimate' THEN est_cost ELSE cost END AS cost,
+    CASE WHEN cost_basis = 'list_estimate' THEN list_ref ELSE price_ref END AS price_ref)
+FROM (
+  SELECT o.*, ${requestEstimateSql('o', 'p')} AS est_cost, p.ref AS list_ref
+  FROM rows o LEFT JOIN price_rates p ON ${priceJoinSql('o', 'p')}
+)`;
 }
 
 const META = `source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,

@@ -135,7 +135,7 @@ SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at,
   CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
   coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
-  m.collapse_key, replica, m.cwd, true AS counted
+  m.collapse_key, replica, m.cwd
 FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
   return `
 INSERT INTO usage BY NAME
@@ -156,13 +156,24 @@ WITH copies AS (
 ${output('merged')}
 UNION ALL
 ${output('(SELECT * FROM agent_stage ANTI JOIN agent_known USING (id)) m')}
+), replayed AS (
+  -- Collapse keys with a replica, over the rows written here and those kept: see RECOUNT_SQL for the rule.
+  SELECT collapse_key, bool_or(NOT replica) AS has_original, min(CASE WHEN replica THEN id END) AS first_replica
+  FROM (
+    SELECT collapse_key, replica, id FROM rows WHERE collapse_key IS NOT NULL
+    UNION ALL
+    SELECT collapse_key, replica, id FROM usage WHERE collapse_key IN (SELECT collapse_key FROM agent_stage)
+  )
+  GROUP BY collapse_key HAVING bool_or(replica)
 )
-SELECT * EXCLUDE (list_ref) REPLACE (
+SELECT * EXCLUDE (list_ref, has_original, first_replica) REPLACE (
     CASE WHEN cost_basis = 'list_estimate' THEN est_cost ELSE cost END AS cost,
-    CASE WHEN cost_basis = 'list_estimate' THEN list_ref ELSE price_ref END AS price_ref)
+    CASE WHEN cost_basis = 'list_estimate' THEN list_ref ELSE price_ref END AS price_ref),
+  CASE WHEN NOT replica OR has_original IS NULL THEN true ELSE NOT has_original AND id = first_replica END AS counted
 FROM (
-  SELECT o.*, ${requestEstimateSql('o', 'p')} AS est_cost, p.ref AS list_ref
+  SELECT o.*, ${requestEstimateSql('o', 'p')} AS est_cost, p.ref AS list_ref, x.has_original, x.first_replica
   FROM rows o LEFT JOIN price_rates p ON ${priceJoinSql('o', 'p')}
+    LEFT JOIN replayed x ON x.collapse_key = o.collapse_key
 )`;
 }
 
@@ -181,6 +192,9 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replic
  * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse
  * key touched by this run, a replica counts only when the key has no original and it has the smallest id.
  * Originals always count, so only replicas are re-decided — a late original un-counts a replica.
+ * The rows a commit writes already carry the rule's answer (mergeSql's `replayed`), so this changes only rows
+ * stored before: an update of rows written in the same transaction would make DuckDB log every one of them to
+ * the WAL (≈200 MB for 420k requests, written again at the checkpoint) instead of writing them once, compressed.
  */
 const RECOUNT_SQL = `
 UPDATE usage SET counted = d.counted

@@ -125,8 +125,9 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
     );
 }
 
+/** A one-shot job on someone's laptop: the store's memory is bounded (DuckDB spills beyond the limit). */
 async function agentContext(opts: GlobalOptions): Promise<AgentContext> {
-  return { ...(await openContext(opts)), afterClose: [] };
+  return { ...(await openContext(opts, { boundedMemory: true })), afterClose: [] };
 }
 
 /** Close the store, then note what was read: the manifest records the store as this run left it. */

@@ -11,7 +11,12 @@ import {
   type TranscriptScan,
 } from '../agent-logs.js';
 import type { Row, SqlParam } from '../db.js';
-import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from './claude-transcripts.js';
+import {
+  keepCleanRequestsSql,
+  overlongLineFile,
+  transcriptFilesSql,
+  transcriptStageSql,
+} from './claude-transcripts.js';
 import { csvText } from './csv.js';
 import {
   EMPTY_PRICE_RATES_SQL,
@@ -236,32 +241,68 @@ export class DuckAgentLogStore implements AgentLogStore {
     this.staged = true;
   }
 
+  /**
+   * The bulk read of whole transcripts (claude-transcripts.ts). On a first stage the scan's table becomes the
+   * stage itself once the flagged files' rows are deleted (no copy of 400k rows); its extra columns
+   * (file_index, req, bad, lines) are null on rows staged later and ignored by the merge. A file with a line
+   * too long for the reader is flagged and the others read again.
+   */
   async stageClaudeTranscripts(files: readonly TranscriptFile[]): Promise<TranscriptScan[]> {
     if (files.length === 0) return [];
-    await this.ensureStage();
-    const rows = files.map((f) => {
+    const tooLong = new Set<string>();
+    const rest = () => files.filter((f) => !tooLong.has(f.path));
+    const t = performance.now();
+    let perFile: { file_index: number; rows: number; suspicious: boolean }[] = [];
+    while (rest().length > 0) {
+      try {
+        perFile = await this.scanTranscripts(rest());
+        break;
+      } catch (cause) {
+        const file = overlongLineFile(cause instanceof Error ? cause.message : String(cause));
+        if (file === null || tooLong.has(file) || !files.some((f) => f.path === file)) throw cause;
+        tooLong.add(file);
+      }
+    }
+    trace('stage', t);
+    const read = rest();
+    const scans = new Map<string, TranscriptScan>();
+    for (const r of perFile) {
+      const path = read[Number(r.file_index)]?.path;
+      if (path) scans.set(path, { path, rows: Number(r.rows), suspicious: r.suspicious === true });
+    }
+    return files.map(
+      (f) => scans.get(f.path) ?? { path: f.path, rows: 0, suspicious: tooLong.has(f.path) },
+    );
+  }
+
+  private async scanTranscripts(
+    files: readonly TranscriptFile[],
+  ): Promise<{ file_index: number; rows: number; suspicious: boolean }[]> {
+    const rows = files.map((f, idx) => {
       const actor = identity(f.actor);
-      return { path: f.path, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
+      return { idx, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
     });
     await this.writeRows(
       rows,
-      ['path', 'actor_hash', 'actor_hint', 'machine_id'],
-      'all_varchar',
+      ['idx', 'actor_hash', 'actor_hint', 'machine_id'],
+      { idx: 'BIGINT', actor_hash: 'VARCHAR', actor_hint: 'VARCHAR', machine_id: 'VARCHAR' },
       (reader) => `CREATE OR REPLACE TEMP TABLE cc_files AS SELECT * FROM ${reader}`,
     );
-    const t = performance.now();
-    await this.host.run(transcriptGroupsSql(`[${files.map((f) => sqlString(f.path)).join(', ')}]`));
-    const perFile = await this.host.query<{ file: string; rows: number; suspicious: boolean }>(
-      TRANSCRIPT_FILES_SQL,
+    const table = this.staged ? 'cc_stage' : 'agent_stage';
+    try {
+      await this.host.run(transcriptStageSql(table, `[${files.map((f) => sqlString(f.path)).join(', ')}]`));
+    } finally {
+      await this.host.run('DROP TABLE cc_files');
+    }
+    const perFile = await this.host.query<{ file_index: number; rows: number; suspicious: boolean }>(
+      transcriptFilesSql(table),
     );
-    await this.host.run(STAGE_TRANSCRIPTS_SQL);
-    trace('stage', t);
-    await this.host.run('DROP TABLE cc_groups; DROP TABLE cc_files');
-    const seen = new Map(perFile.map((r) => [r.file, r]));
-    return files.map((f) => {
-      const r = seen.get(f.path);
-      return { path: f.path, rows: r ? Number(r.rows) : 0, suspicious: r?.suspicious === true };
-    });
+    await this.host.run(keepCleanRequestsSql(table));
+    if (table === 'cc_stage') {
+      await this.host.run('INSERT INTO agent_stage BY NAME SELECT * EXCLUDE (file_index, req, bad, lines) FROM cc_stage; DROP TABLE cc_stage');
+    }
+    this.staged = true;
+    return perFile;
   }
 
   async stageRecords(records: readonly UsageRecord[]): Promise<void> {

@@ -6,6 +6,8 @@
 export function traceStep(label: string, since: number): void {
   if (process.env.MILEAGE_TRACE) {
     const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stderr.write(`${label}: ${((performance.now() - since) / 1000).toFixed(2)} s (peak ${peakMb} MB)\n`);
+    process.stderr.write(
+      `${label}: ${((performance.now() - since) / 1000).toFixed(2)} s (peak ${peakMb} MB)\n`,
+    );
   }
 }

@@ -270,9 +270,7 @@ export class DuckAgentLogStore implements AgentLogStore {
       const path = read[Number(r.file_index)]?.path;
       if (path) scans.set(path, { path, rows: Number(r.rows), suspicious: r.suspicious === true });
     }
-    return files.map(
-      (f) => scans.get(f.path) ?? { path: f.path, rows: 0, suspicious: tooLong.has(f.path) },
-    );
+    return files.map((f) => scans.get(f.path) ?? { path: f.path, rows: 0, suspicious: tooLong.has(f.path) });
   }
 
   private async scanTranscripts(
@@ -299,7 +297,9 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
     await this.host.run(keepCleanRequestsSql(table));
     if (table === 'cc_stage') {
-      await this.host.run('INSERT INTO agent_stage BY NAME SELECT * EXCLUDE (file_index, req, bad, lines) FROM cc_stage; DROP TABLE cc_stage');
+      await this.host.run(
+        'INSERT INTO agent_stage BY NAME SELECT * EXCLUDE (file_index, req, bad, lines) FROM cc_stage; DROP TABLE cc_stage',
+      );
     }
     this.staged = true;
     return perFile;

@@ -11,7 +11,8 @@
  */
 
 const COUNT = '[0-9]{1,8}'; // a whole, non-negative count; longer than 8 digits is absurd (> 10M) anyway
-const ISO_INSTANT = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})';
+const ISO_INSTANT =
+  '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})';
 const DECIMAL = '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?';
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 

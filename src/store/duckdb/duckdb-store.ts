@@ -56,7 +56,7 @@ export interface StoreOptions {
  * A bounded store's memory limit: MIN_MEMORY, or more with the records stored, so the ledger rebuild of a
  * large store keeps room (its working set grows with the records; beyond the limit DuckDB spills to disk).
  */
-const MIN_MEMORY_BYTES = 320 * 1024 * 1024;
+const MIN_MEMORY_BYTES = 256 * 1024 * 1024;
 const MEMORY_BYTES_PER_RECORD = 1024;
 
 /**
@@ -172,7 +172,7 @@ export class DuckDbStore implements Db {
     const bytes = Math.max(MIN_MEMORY_BYTES, Number(row?.records ?? 0) * MEMORY_BYTES_PER_RECORD);
     const current = parseSize(String(row?.current ?? ''));
     if (current !== null && bytes >= current) return;
-    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MB'`);
+    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
   }
 
   private async run(sql: string): Promise<void> {

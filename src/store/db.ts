@@ -169,6 +169,11 @@ export interface Db {
    * rework of repeated bug fixes (see store/duckdb/outcome-links.ts).
    */
   refreshLedger(): Promise<void>;
+  /**
+   * Mark the ledger stale instead of recomputing it now: the next open of the store recomputes it before
+   * anything reads it. For a one-shot ingest whose process ends without reading the ledger.
+   */
+  deferLedgerRefresh(): Promise<void>;
   counts(): Promise<StoreCounts>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

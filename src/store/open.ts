@@ -7,6 +7,8 @@ export interface OpenOptions {
   readConnections?: number;
   /** Cap the embedded database's memory for a one-shot job (see DuckDbStore's StoreOptions). */
   boundedMemory?: boolean;
+  /** Leave a stale ledger for the next opener to recompute (see Db.deferLedgerRefresh). */
+  deferLedger?: boolean;
 }
 
 /** Opens the embedded store. (A ClickHouse `Db` joins here when the scale-out store lands.) */

@@ -50,6 +50,11 @@ export interface StoreOptions {
    * unbounded, DuckDB keeps whatever it touched cached (1.5 GB for a 1.4 GB transcript corpus).
    */
   boundedMemory?: boolean;
+  /**
+   * Leave a ledger marked stale as it is at open (see deferLedgerRefresh): for a one-shot ingest, which
+   * would otherwise recompute it twice, once at open and once after its own records.
+   */
+  deferLedger?: boolean;
 }
 
 /**
@@ -160,7 +165,7 @@ export class DuckDbStore implements Db {
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
     if (options.boundedMemory) await store.boundMemory();
-    await store.ensureCurrentLedger();
+    await store.ensureCurrentLedger(options.deferLedger === true);
     return store;
   }
 
@@ -617,12 +622,17 @@ export class DuckDbStore implements Db {
    * The ledger and its rollups are derived tables: a store written by an older Mileage, whose ledger has
    * another shape, gets them rebuilt once at open (from the stored records, so nothing is lost).
    */
-  private async ensureCurrentLedger(): Promise<void> {
+  private async ensureCurrentLedger(deferStale: boolean): Promise<void> {
     const [ledger] = await this.writerQuery(
       "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'ledger'",
     );
     if (Number(ledger?.n ?? 0) === 0) return;
     if ((await this.getMeta('ledger_version')) !== String(LEDGER_VERSION)) await this.refreshLedger();
+    else if (!deferStale && (await this.getMeta('ledger_stale')) === 'true') await this.refreshLedger();
+  }
+
+  async deferLedgerRefresh(): Promise<void> {
+    await this.setMeta('ledger_stale', 'true');
   }
 
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
@@ -638,6 +648,7 @@ export class DuckDbStore implements Db {
       throw cause;
     }
     await this.setMeta('ledger_version', String(LEDGER_VERSION));
+    await this.setMeta('ledger_stale', 'false');
   }
 
   async counts(): Promise<StoreCounts> {

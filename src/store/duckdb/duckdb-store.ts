@@ -61,7 +61,7 @@ export interface StoreOptions {
  * A bounded store's memory limit: MIN_MEMORY, or more with the records stored, so the ledger rebuild of a
  * large store keeps room (its working set grows with the records; beyond the limit DuckDB spills to disk).
  */
-const MIN_MEMORY_BYTES = 256 * 1024 * 1024;
+export const MIN_MEMORY_BYTES = 224 * 1024 * 1024;
 const MEMORY_BYTES_PER_RECORD = 1024;
 
 /**

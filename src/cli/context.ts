@@ -3,7 +3,7 @@ import { DEFAULT_PRIVACY, type OrgDirectory, type Privacy } from '../domain/dire
 import { MileageError } from '../domain/errors.js';
 import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
-import { openStore, resolveDbPath } from '../store/open.js';
+import { openStore, resolveDbPath, type OpenOptions } from '../store/open.js';
 import { ownedByServer } from './remote.js';
 import { readServerLock } from './server-lock.js';
 
@@ -66,13 +66,13 @@ export async function storedOrg(
  * Opens the store and brings its directory up to date with mileage.yaml when there is one, so that edits to
  * the file re-attribute history on the next command.
  */
-export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
+export async function openContext(opts: GlobalOptions, store: OpenOptions = {}): Promise<CommandContext> {
   const directory = await readDirectory(opts);
   const path = resolveDbPath(opts.db, process.env, process.cwd());
   // A running server holds DuckDB's lock on the file: say so, rather than DuckDB's locking error.
   const lock = readServerLock(path);
   if (lock && lock.pid !== process.pid) throw ownedByServer(lock, path);
-  const db = await openStore(path);
+  const db = await openStore(path, store);
   try {
     if (directory) {
       // Reloading the directory re-derives the ledger: only do it when the file's content changed.

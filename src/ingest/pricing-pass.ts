@@ -1,5 +1,5 @@
 import type { ResolvedPrice, TokenPrices } from '../domain/prices.js';
-import type { AppliedPrice, Db, TokenRates } from '../store/db.js';
+import type { AppliedPrice, Db, PricingTarget, TokenRates } from '../store/db.js';
 
 /** What the pricing pass needs from the price book: a price in force for a model at a time. */
 export interface PriceResolver {
@@ -34,6 +34,20 @@ export interface PricingSummary {
 export async function pricingPass(db: Db, book: PriceResolver, all = false): Promise<PricingSummary> {
   if (all) await db.clearListPrices();
   const targets = await db.pricingTargets(!all);
+  const { prices, missing } = resolvePrices(book, targets);
+  const priced = await db.applyPrices(prices);
+  return { targets: targets.length, priced, unpricedModels: missing.size };
+}
+
+/**
+ * The price in force for each (provider, model, UTC day), as per-token rates; `missing` names the models the
+ * book has no price for (their records stay unpriced). The agent-log commit uses it to price requests as it
+ * writes them, so the pass after it has nothing left to do.
+ */
+export function resolvePrices(
+  book: PriceResolver,
+  targets: readonly PricingTarget[],
+): { prices: AppliedPrice[]; missing: Set<string> } {
   const prices: AppliedPrice[] = [];
   const missing = new Set<string>();
   for (const t of targets) {
@@ -50,6 +64,5 @@ export async function pricingPass(db: Db, book: PriceResolver, all = false): Pro
       tierRates: resolved.tier ? perToken(resolved.tier) : null,
     });
   }
-  const priced = await db.applyPrices(prices);
-  return { targets: targets.length, priced, unpricedModels: missing.size };
+  return { prices, missing };
 }

@@ -1,4 +1,5 @@
 import type { UsageRecord } from '../domain/usage.js';
+import type { AppliedPrice, PricingTarget } from './db.js';
 
 /**
  * The part of the store that local agent logs go through (Claude Code, Codex, Gemini CLI, Copilot CLI).
@@ -39,6 +40,12 @@ export interface LogFileState {
   problems: number;
 }
 
+/**
+ * List prices for (provider, model, UTC day) keys, as the pricing pass would apply them: the commit prices the
+ * requests it writes with them, so the pass after it has nothing left to do.
+ */
+export type PriceLookup = (targets: readonly PricingTarget[]) => readonly AppliedPrice[];
+
 export interface AgentCommit {
   /** Distinct requests merged from the stage. */
   staged: number;
@@ -64,7 +71,10 @@ export interface AgentLogStore {
    * Merge the stage into the stored requests and publish them as usage. `resolveRepos` names the repository
    * of working directories seen for the first time.
    */
-  commit(resolveRepos: (cwds: string[]) => Promise<Map<string, string>>): Promise<AgentCommit>;
+  commit(
+    resolveRepos: (cwds: string[]) => Promise<Map<string, string>>,
+    priceFor?: PriceLookup,
+  ): Promise<AgentCommit>;
   fileStates(source: string): Promise<LogFileState[]>;
   saveFileStates(states: readonly LogFileState[]): Promise<void>;
   /** Stored requests of the given sources, for a bundle. */

@@ -177,6 +177,11 @@ export interface Db {
    * days at a time, about `recordsPerRange` records each (a store's default suits a few GB of memory).
    */
   refreshLedger(options?: { recordsPerRange?: number }): Promise<void>;
+  /**
+   * Mark the ledger stale instead of recomputing it now: the next open of the store recomputes it before
+   * anything reads it. For a one-shot ingest whose process ends without reading the ledger.
+   */
+  deferLedgerRefresh(): Promise<void>;
   counts(): Promise<StoreCounts>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

@@ -5,6 +5,10 @@ export { DEFAULT_DB_PATH, resolveDbPath } from './open-path.js';
 export interface OpenOptions {
   /** Connections that serve reads side by side (the server's concurrent requests); default 3. */
   readConnections?: number;
+  /** Cap the embedded database's memory for a one-shot job (see DuckDbStore's StoreOptions). */
+  boundedMemory?: boolean;
+  /** Leave a stale ledger for the next opener to recompute (see Db.deferLedgerRefresh). */
+  deferLedger?: boolean;
 }
 
 /** Opens the embedded store. (A ClickHouse `Db` joins here when the scale-out store lands.) */

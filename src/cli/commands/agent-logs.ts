@@ -3,6 +3,7 @@ import { existsSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
+import { traceStep } from '../../domain/trace.js';
 import { formatUsd, usd } from '../../domain/money.js';
 import { formatProblem } from '../../domain/parse-result.js';
 import { loadBundle, machineId, writeBundle } from '../../ingest/agent-logs/bundle.js';
@@ -66,6 +67,7 @@ async function ingestTool(
     const summary = await ingestAgentLogs(ctx.db, source, roots, {
       ...(actor ? { actorFor: () => actor } : {}),
       machineId: machineId(),
+      prices: priceBookFor(ctx.directory),
       onProgress: (done, total) => bar.update(done, total),
       onSeen: (path, stat) => seen.set(path, stat),
     });
@@ -76,9 +78,16 @@ async function ingestTool(
   }
 }
 
-/** Price and refresh the ledger only when something new arrived: a no-op re-run stays instant. */
-async function finishIfChanged(ctx: CommandContext, changed: boolean): Promise<PricingSummary | null> {
-  return changed ? finishIngest(ctx.db, priceBookFor(ctx.directory)) : null;
+/**
+ * Price and refresh the ledger only when something new arrived: a no-op re-run stays instant. With
+ * `deferLedger` the ledger is only marked stale, for the next command that reads it to recompute.
+ */
+async function finishIfChanged(
+  ctx: CommandContext,
+  changed: boolean,
+  deferLedger = false,
+): Promise<PricingSummary | null> {
+  return changed ? finishIngest(ctx.db, priceBookFor(ctx.directory), { deferLedger }) : null;
 }
 
 function known(name: string): AgentTool {
@@ -104,7 +113,10 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
         }
         // Nothing appended since the last run: answered from the manifest, without opening the store.
         if (answerFromManifest(tool, roots, dir !== undefined, opts.db, opts, term)) return;
-        const ctx = await agentContext(opts);
+        // Nothing reads the ledger after this command: it is left stale for the next one that does.
+        let t = performance.now();
+        const ctx = await agentContext(opts, true);
+        traceStep('open store', t);
         try {
           const summary = await ingestTool(
             ctx,
@@ -114,18 +126,24 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
             localIdentity(opts.actor),
             term,
           );
-          const pricing = await finishIfChanged(ctx, summary.records > 0);
+          const pricing = await finishIfChanged(ctx, summary.records > 0, true);
           printIngestSummary(term, summary, pricing, opts);
           if (!opts.json) printIncremental(term, summary);
         } finally {
+          t = performance.now();
           await closeAgentContext(ctx);
+          traceStep('close store', t);
         }
       }),
     );
 }
 
-async function agentContext(opts: GlobalOptions): Promise<AgentContext> {
-  return { ...(await openContext(opts)), afterClose: [] };
+/**
+ * A one-shot job on someone's laptop: the store's memory is bounded (DuckDB spills beyond the limit).
+ * `deferLedger`: a stale ledger is not recomputed at open (the command leaves it stale anyway).
+ */
+async function agentContext(opts: GlobalOptions, deferLedger = false): Promise<AgentContext> {
+  return { ...(await openContext(opts, { boundedMemory: true, deferLedger })), afterClose: [] };
 }
 
 /** Close the store, then note what was read: the manifest records the store as this run left it. */

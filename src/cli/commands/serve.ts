@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
-import { runServer, type RunningServer } from '../../server/run-server.js';
-import { SyncSchedule } from '../../server/sync-schedule.js';
+import type { RunningServer } from '../../server/run-server.js';
 import { connectorsFor } from './sync.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
 import type { Terminal } from '../terminal.js';
@@ -66,6 +65,8 @@ export async function serveUntilStopped(
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},
   };
+  // Loaded here: the server (HTTP, OTLP protobuf) is a third of the CLI's start-up, which no other command needs.
+  const { runServer } = await import('../../server/run-server.js');
   let server: RunningServer;
   try {
     server = await runServer(options);
@@ -82,6 +83,7 @@ export async function serveUntilStopped(
   }
   const file = ctx.directory?.file;
   const minutes = ctx.directory?.server?.syncIntervalMinutes ?? 0;
+  const { SyncSchedule } = await import('../../server/sync-schedule.js');
   const syncs =
     file && minutes > 0
       ? new SyncSchedule({

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createConnector, connectorType } from '../../connectors/registry.js';
 import type { Connector } from '../../connectors/sync/connector.js';
-import { runSync, type SyncSummary } from '../../connectors/sync/runner.js';
+import type { SyncSummary } from '../../connectors/sync/runner.js';
 import { MileageError } from '../../domain/errors.js';
 import { formatProblem } from '../../domain/parse-result.js';
 import { parseDay } from '../../domain/time.js';
@@ -37,6 +36,8 @@ export async function connectorsFor(
 ): Promise<Connector[]> {
   const sources = await loadSourceConfigs(file);
   if (!sources.ok) throw configError(file, sources.error);
+  // Loaded on use: the connectors' clients (Postgres, protobuf) slow every other command's start-up.
+  const { createConnector, connectorType } = await import('../../connectors/registry.js');
   const connectors: Connector[] = [];
   const issues: OrgFileIssue[] = [];
   for (const source of sources.value) {
@@ -105,6 +106,7 @@ export function registerSync(program: Command, run: Run): void {
             );
           }
           const connectors = await connectorsFor(file, only, ctx.directory?.org);
+          const { runSync } = await import('../../connectors/sync/runner.js');
           if (connectors.length === 0) term.warn(`no API sources in ${file}: nothing to sync`);
           const results: SourceResult[] = [];
           for (const c of connectors) {

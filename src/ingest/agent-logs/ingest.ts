@@ -7,6 +7,7 @@ import type { UsageRecord } from '../../domain/usage.js';
 import type { LogSource } from '../../sources/spend/log-parser.js';
 import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
+import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
 import { countNewlines, readBytes, readChunk, tailBefore } from './chunk.js';
 import { resolveRepos } from './repos.js';
@@ -30,6 +31,8 @@ export interface AgentLogOptions {
   onProgress?: (done: number, total: number) => void;
   /** Use the exact parser for every file (tests compare both paths). */
   exactOnly?: boolean;
+  /** List prices: requests are written priced (the pricing pass after the ingest then has nothing to do). */
+  prices?: PriceResolver;
   /** Each file's stat as this run saw it (for the manifest that lets a no-op re-run skip the database). */
   onSeen?: (path: string, stat: Stats) => void;
 }
@@ -163,7 +166,11 @@ export async function ingestAgentLogs<S>(
   await flush();
   traceStep(`exact parser (${exactWhole.length + appended.length} files)`, t);
   t = performance.now();
-  const committed = await db.agentLogs.commit(resolveRepos);
+  const book = options.prices;
+  const committed = await db.agentLogs.commit(
+    resolveRepos,
+    book ? (targets) => resolvePrices(book, targets).prices : undefined,
+  );
   traceStep('commit', t);
   t = performance.now();
   // Records: distinct requests merged in this run; written: those the store did not have before.

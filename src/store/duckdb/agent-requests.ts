@@ -6,12 +6,26 @@ import {
   type AgentLogStore,
   type AgentRequestRow,
   type LogFileState,
+  type PriceLookup,
   type TranscriptFile,
   type TranscriptScan,
 } from '../agent-logs.js';
 import type { Row, SqlParam } from '../db.js';
-import { STAGE_TRANSCRIPTS_SQL, TRANSCRIPT_FILES_SQL, transcriptGroupsSql } from './claude-transcripts.js';
+import {
+  keepCleanRequestsSql,
+  overlongLineFile,
+  transcriptFilesSql,
+  transcriptStageSql,
+} from './claude-transcripts.js';
 import { csvText } from './csv.js';
+import {
+  EMPTY_PRICE_RATES_SQL,
+  priceableSql,
+  priceJoinSql,
+  priceRatesJson,
+  priceRatesSql,
+  requestEstimateSql,
+} from './price-rates.js';
 import { hashed } from './records.js';
 import { csvReader, sqlString } from './sql.js';
 
@@ -96,32 +110,44 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
  * Most ids of a run are new and staged once (a first ingest: all of them); they skip the aggregation, whose
  * arg_min over a struct is the costly part, and pass straight through. `agent_known` holds the ids that
  * need merging: staged more than once, or already stored.
+ *
+ * Rows are written priced: the list estimate comes from `price_rates` (the price book's rates for the
+ * models and days of the stage, see price-rates.ts) in the statement that writes them, as the pricing pass
+ * would set it; a model the book does not know stays unpriced (NULL), and the pass after the commit still
+ * prices anything left, such as a merged request whose earliest copy was stored on another day.
  */
-function mergeSql(localDay: string): string {
-  const output = (from: string) => `
-SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
-  m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-  1 AS requests, reported_cost AS cost, NULL::DECIMAL(18,10) AS est_cost,
-  CASE WHEN reported_cost IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END AS cost_basis,
-  CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
-  m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
-  coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
-  m.collapse_key, replica, m.cwd, true AS counted
-FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
+/** The stored copies of staged ids (in the stage's shape) set aside, then their rows deleted for replacement. */
+function prepareMergeSql(): string {
   return `
 CREATE OR REPLACE TEMP TABLE agent_stored AS
-SELECT id FROM usage WHERE id IN (SELECT id FROM agent_stage);
+SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage);
 
 CREATE OR REPLACE TEMP TABLE agent_known AS
 SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1
 UNION
 SELECT id FROM agent_stored;
 
-CREATE OR REPLACE TEMP TABLE agent_merged AS
+-- Only ids already stored can have a row to replace: the delete reads the (usually empty) list of those.
+DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored)`;
+}
+
+function mergeSql(localDay: string): string {
+  const output = (from: string) => `
+SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
+  m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+  1 AS requests, reported_cost AS cost,
+  CASE WHEN reported_cost IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END AS cost_basis,
+  CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
+  m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
+  coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
+  m.collapse_key, replica, m.cwd
+FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
+  return `
+INSERT INTO usage BY NAME
 WITH copies AS (
   SELECT * FROM agent_stage WHERE id IN (SELECT id FROM agent_known)
   UNION ALL BY NAME
-  SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stored)
+  SELECT * FROM agent_stored
 ), merged AS (
   SELECT id,
     max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
@@ -131,14 +157,29 @@ WITH copies AS (
     arg_min(struct_pack(${META}),
       lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
   FROM copies GROUP BY id
-), single AS (
-  SELECT id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, reported_cost,
-    start_at, end_at, replica, struct_pack(${META}) AS m
-  FROM agent_stage ANTI JOIN agent_known USING (id)
-)
+), rows AS (
 ${output('merged')}
 UNION ALL
-${output('single')}`;
+${output('(SELECT * FROM agent_stage ANTI JOIN agent_known USING (id)) m')}
+), replayed AS (
+  -- Collapse keys with a replica, over the rows written here and those kept: see RECOUNT_SQL for the rule.
+  SELECT collapse_key, bool_or(NOT replica) AS has_original, min(CASE WHEN replica THEN id END) AS first_replica
+  FROM (
+    SELECT collapse_key, replica, id FROM rows WHERE collapse_key IS NOT NULL
+    UNION ALL
+    SELECT collapse_key, replica, id FROM usage WHERE collapse_key IN (SELECT collapse_key FROM agent_stage)
+  )
+  GROUP BY collapse_key HAVING bool_or(replica)
+)
+SELECT * EXCLUDE (list_ref, has_original, first_replica) REPLACE (
+    CASE WHEN cost_basis = 'list_estimate' THEN est_cost ELSE cost END AS cost,
+    CASE WHEN cost_basis = 'list_estimate' THEN list_ref ELSE price_ref END AS price_ref),
+  CASE WHEN NOT replica OR has_original IS NULL THEN true ELSE NOT has_original AND id = first_replica END AS counted
+FROM (
+  SELECT o.*, ${requestEstimateSql('o', 'p')} AS est_cost, p.ref AS list_ref, x.has_original, x.first_replica
+  FROM rows o LEFT JOIN price_rates p ON ${priceJoinSql('o', 'p')}
+    LEFT JOIN replayed x ON x.collapse_key = o.collapse_key
+)`;
 }
 
 const META = `source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
@@ -152,26 +193,22 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replic
   CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
   machine_id`;
 
-const ADDED_SQL = `SELECT (SELECT count(*) FROM agent_merged) - (SELECT count(*) FROM agent_stored) AS n`;
-
-// Only ids already stored can have a row to replace: the delete reads the (usually empty) list of those.
-const REPLACE_SQL = `
-DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored);
-INSERT INTO usage BY NAME SELECT * FROM agent_merged`;
-
 /**
  * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse
  * key touched by this run, a replica counts only when the key has no original and it has the smallest id.
  * Originals always count, so only replicas are re-decided — a late original un-counts a replica.
+ * The rows a commit writes already carry the rule's answer (mergeSql's `replayed`), so this changes only rows
+ * stored before: an update of rows written in the same transaction would make DuckDB log every one of them to
+ * the WAL (≈200 MB for 420k requests, written again at the checkpoint) instead of writing them once, compressed.
  */
 const RECOUNT_SQL = `
 UPDATE usage SET counted = d.counted
 FROM (
   SELECT u.id, NOT bool_or(NOT u.replica) OVER w AND u.id = min(CASE WHEN u.replica THEN u.id END) OVER w AS counted
   FROM usage u
-  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_merged WHERE collapse_key IS NOT NULL AND replica)
+  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_stage WHERE collapse_key IS NOT NULL AND replica)
      OR u.collapse_key IN (
-       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_merged))
+       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_stage))
   WINDOW w AS (PARTITION BY u.collapse_key)
 ) d
 WHERE usage.id = d.id AND usage.replica AND usage.counted IS DISTINCT FROM d.counted`;
@@ -204,32 +241,68 @@ export class DuckAgentLogStore implements AgentLogStore {
     this.staged = true;
   }
 
+  /**
+   * The bulk read of whole transcripts (claude-transcripts.ts). On a first stage the scan's table becomes the
+   * stage itself once the flagged files' rows are deleted (no copy of 400k rows); its extra columns
+   * (file_index, req, bad, lines) are null on rows staged later and ignored by the merge. A file with a line
+   * too long for the reader is flagged and the others read again.
+   */
   async stageClaudeTranscripts(files: readonly TranscriptFile[]): Promise<TranscriptScan[]> {
     if (files.length === 0) return [];
-    await this.ensureStage();
-    const rows = files.map((f) => {
+    const tooLong = new Set<string>();
+    const rest = () => files.filter((f) => !tooLong.has(f.path));
+    const t = performance.now();
+    let perFile: { file_index: number; rows: number; suspicious: boolean }[] = [];
+    while (rest().length > 0) {
+      try {
+        perFile = await this.scanTranscripts(rest());
+        break;
+      } catch (cause) {
+        const file = overlongLineFile(cause instanceof Error ? cause.message : String(cause));
+        if (file === null || tooLong.has(file) || !files.some((f) => f.path === file)) throw cause;
+        tooLong.add(file);
+      }
+    }
+    trace('stage', t);
+    const read = rest();
+    const scans = new Map<string, TranscriptScan>();
+    for (const r of perFile) {
+      const path = read[Number(r.file_index)]?.path;
+      if (path) scans.set(path, { path, rows: Number(r.rows), suspicious: r.suspicious === true });
+    }
+    return files.map((f) => scans.get(f.path) ?? { path: f.path, rows: 0, suspicious: tooLong.has(f.path) });
+  }
+
+  private async scanTranscripts(
+    files: readonly TranscriptFile[],
+  ): Promise<{ file_index: number; rows: number; suspicious: boolean }[]> {
+    const rows = files.map((f, idx) => {
       const actor = identity(f.actor);
-      return { path: f.path, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
+      return { idx, actor_hash: actor.hash, actor_hint: actor.hint, machine_id: f.machineId };
     });
     await this.writeRows(
       rows,
-      ['path', 'actor_hash', 'actor_hint', 'machine_id'],
-      'all_varchar',
+      ['idx', 'actor_hash', 'actor_hint', 'machine_id'],
+      { idx: 'BIGINT', actor_hash: 'VARCHAR', actor_hint: 'VARCHAR', machine_id: 'VARCHAR' },
       (reader) => `CREATE OR REPLACE TEMP TABLE cc_files AS SELECT * FROM ${reader}`,
     );
-    const t = performance.now();
-    await this.host.run(transcriptGroupsSql(`[${files.map((f) => sqlString(f.path)).join(', ')}]`));
-    const perFile = await this.host.query<{ file: string; rows: number; suspicious: boolean }>(
-      TRANSCRIPT_FILES_SQL,
+    const table = this.staged ? 'cc_stage' : 'agent_stage';
+    try {
+      await this.host.run(transcriptStageSql(table, `[${files.map((f) => sqlString(f.path)).join(', ')}]`));
+    } finally {
+      await this.host.run('DROP TABLE cc_files');
+    }
+    const perFile = await this.host.query<{ file_index: number; rows: number; suspicious: boolean }>(
+      transcriptFilesSql(table),
     );
-    await this.host.run(STAGE_TRANSCRIPTS_SQL);
-    trace('stage', t);
-    await this.host.run('DROP TABLE cc_groups; DROP TABLE cc_files');
-    const seen = new Map(perFile.map((r) => [r.file, r]));
-    return files.map((f) => {
-      const r = seen.get(f.path);
-      return { path: f.path, rows: r ? Number(r.rows) : 0, suspicious: r?.suspicious === true };
-    });
+    await this.host.run(keepCleanRequestsSql(table));
+    if (table === 'cc_stage') {
+      await this.host.run(
+        'INSERT INTO agent_stage BY NAME SELECT * EXCLUDE (file_index, req, bad, lines) FROM cc_stage; DROP TABLE cc_stage',
+      );
+    }
+    this.staged = true;
+    return perFile;
   }
 
   async stageRecords(records: readonly UsageRecord[]): Promise<void> {
@@ -276,7 +349,10 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
   }
 
-  async commit(resolveRepos: (cwds: string[]) => Promise<Map<string, string>>): Promise<AgentCommit> {
+  async commit(
+    resolveRepos: (cwds: string[]) => Promise<Map<string, string>>,
+    priceFor?: PriceLookup,
+  ): Promise<AgentCommit> {
     if (!this.staged) return { staged: 0, added: 0 };
     const unknown = await this.host.query<{ cwd: string }>(
       'SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)',
@@ -292,32 +368,53 @@ export class DuckAgentLogStore implements AgentLogStore {
           (reader) => `INSERT OR REPLACE INTO cwd_repos SELECT * FROM ${reader}`,
         );
     }
+    let t = performance.now();
+    await this.loadPrices(priceFor);
+    trace('prices', t);
     await this.host.run('BEGIN TRANSACTION');
     try {
-      let t = performance.now();
-      await this.host.run(mergeSql(this.host.localDay('start_at')));
+      t = performance.now();
+      await this.host.run(prepareMergeSql());
+      const [stored] = await this.host.query('SELECT count(*) AS n FROM agent_stored');
       trace('merge', t);
       t = performance.now();
-      const [merged] = await this.host.query('SELECT count(*) AS n FROM agent_merged');
-      const [added] = await this.host.query(ADDED_SQL);
-      await this.host.run(REPLACE_SQL);
-      trace('replace', t);
+      const [written] = await this.host.query(mergeSql(this.host.localDay('start_at')));
+      trace('write', t);
       t = performance.now();
       await this.host.run(RECOUNT_SQL);
       trace('recount', t);
       t = performance.now();
       await this.host.run(
-        'DROP TABLE agent_merged; DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored',
+        'DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored; DROP TABLE price_rates',
       );
       await this.host.run('COMMIT');
       trace('commit', t);
       this.staged = false;
-      return { staged: Number(merged?.n ?? 0), added: Number(added?.n ?? 0) };
+      const merged = Number(written?.Count ?? 0);
+      return { staged: merged, added: merged - Number(stored?.n ?? 0) };
     } catch (cause) {
       await this.host.run('ROLLBACK');
       this.staged = false;
       throw cause;
     }
+  }
+
+  /** `price_rates` for the models and UTC days of the stage (empty without a price lookup). */
+  private async loadPrices(priceFor: PriceLookup | undefined): Promise<void> {
+    const targets = priceFor
+      ? await this.host.query<{ provider: string | null; model: string; day: string }>(
+          `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM agent_stage s
+           WHERE ${priceableSql('s')}`,
+        )
+      : [];
+    const prices = priceFor && targets.length > 0 ? priceFor(targets) : [];
+    if (prices.length === 0) {
+      await this.host.run(EMPTY_PRICE_RATES_SQL);
+      return;
+    }
+    await this.host.withTempFile('rates.jsonl', priceRatesJson(prices), (path) =>
+      this.host.run(priceRatesSql(path)),
+    );
   }
 
   async fileStates(source: string): Promise<LogFileState[]> {

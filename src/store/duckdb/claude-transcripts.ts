@@ -1,7 +1,8 @@
 /**
  * Claude Code transcripts read by DuckDB's own JSON reader: every file in one parallel scan, grouped per
- * (file, request) in the same pass. This is the bulk path of `ingest claude-code`; the JS parser
- * (sources/spend/claude-code/parse.ts) stays the definition, and this SQL must agree with it line for line.
+ * (file, request) in the same pass, and written as staged requests in the same statement. This is the bulk
+ * path of `ingest claude-code`; the JS parser (sources/spend/claude-code/parse.ts) stays the definition, and
+ * this SQL must agree with it line for line.
  *
  * The reader is lenient where the parser is strict (with ignore_errors an invalid line becomes a row of
  * nulls, and a value of the wrong type becomes null), so every field is read as text and checked here; a
@@ -9,10 +10,18 @@
  * which reports each problem with its line number. Clean files — nearly all of them — never leave DuckDB.
  */
 
-const COUNT = `'[0-9]{1,8}'`; // a whole, non-negative count; longer than 8 digits is absurd (> 10M) anyway
-const ISO_INSTANT = `'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})'`;
-const DECIMAL = `'[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?'`;
+const COUNT = '[0-9]{1,8}'; // a whole, non-negative count; longer than 8 digits is absurd (> 10M) anyway
+const ISO_INSTANT =
+  '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})';
+const DECIMAL = '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?';
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
+/**
+ * The largest JSON line the reader takes. Its buffers are sized from this (twice over, per thread), so it
+ * bounds the scan's memory; a file with a longer line fails the scan, is named by the error, and goes to the
+ * exact parser (see DuckAgentLogStore.stageClaudeTranscripts).
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const COLUMNS = `{
   type: 'VARCHAR', requestId: 'VARCHAR', timestamp: 'VARCHAR', sessionId: 'VARCHAR', cwd: 'VARCHAR',
@@ -22,89 +31,97 @@ const COLUMNS = `{
     cache_creation STRUCT(ephemeral_5m_input_tokens VARCHAR, ephemeral_1h_input_tokens VARCHAR)))'
 }`;
 
-const optionalCount = (x: string) => `(${x} IS NULL OR regexp_full_match(${x}, ${COUNT}))`;
+/**
+ * Every checked text field of a line in one string, matched by one regular expression (one match a line
+ * instead of eight). Missing required counts become 'x', which fails; missing optional ones '0'. No field
+ * can hide a '|' from the pattern: each part is matched whole, so a stray separator fails the line.
+ */
+const LINE_SHAPE = `'${[COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, ISO_INSTANT, DECIMAL].join('\\|')}'`;
+const SHAPED_FIELDS = `concat(coalesce(u.input_tokens, 'x'), '|', coalesce(u.output_tokens, 'x'), '|',
+  coalesce(u.cache_read_input_tokens, '0'), '|', coalesce(u.cache_creation_input_tokens, '0'), '|',
+  coalesce(u.cache_creation.ephemeral_5m_input_tokens, '0'), '|', coalesce(u.cache_creation.ephemeral_1h_input_tokens, '0'), '|',
+  ts, '|', coalesce(cost, '0'))`;
+
 const asCount = (x: string) => `coalesce(TRY_CAST(${x} AS BIGINT), 0)`;
+const CACHE_WRITE = `CASE WHEN u.cache_creation IS NOT NULL
+  THEN ${asCount('u.cache_creation.ephemeral_5m_input_tokens')} + ${asCount('u.cache_creation.ephemeral_1h_input_tokens')}
+  ELSE ${asCount('u.cache_creation_input_tokens')} END`;
 
 /**
- * One row per (file, kind, request): kind 'req' for an assistant line with usage, 'other' for any other
- * valid line, 'bad' for a line the parser would report. `fileList` is a SQL list of paths.
+ * The temp table `table`: one row per (file, request) of the assistant lines with usage, in the stage's
+ * columns (with the ids the parser gives: recordId over message and request id), plus one row per file for
+ * its other lines. Every row carries `file_index` (the file's place in `fileList`, a SQL list of paths),
+ * `lines` (JSON lines seen), `bad` (a line the parser would report) and `req` (a request row). `cc_files`
+ * (idx, actor_hash, actor_hint, machine_id) gives each file's attribution.
+ *
+ * A line is `bad` when it is not a JSON object with a type, or an assistant line with usage that fails the
+ * schema (a check that cannot be decided counts as failed) or claims an absurd token count; `<synthetic>`
+ * lines (local errors) are not requests.
  */
-export function transcriptGroupsSql(fileList: string): string {
+export function transcriptStageSql(table: string, fileList: string): string {
   return `
-CREATE OR REPLACE TEMP TABLE cc_groups AS
+CREATE OR REPLACE TEMP TABLE ${table} AS
 WITH lines AS (
-  SELECT filename AS file, type, requestId AS rid, timestamp AS ts, sessionId AS sid, cwd, gitBranch AS branch,
-    version, isSidechain AS side, costUSD AS cost, message.id AS mid, message.model AS model,
-    message.usage AS u
-  FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, filename = true,
-    ignore_errors = true, maximum_object_size = 268435456)
-), counted AS (
+  SELECT file_index, type, requestId AS rid, timestamp AS ts, TRY_CAST(timestamp AS TIMESTAMPTZ) AS ts_at,
+    sessionId AS sid, cwd, gitBranch AS branch, version, isSidechain AS side, costUSD AS cost,
+    message.id AS mid, message.model AS model, message.usage AS u
+  FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
+    maximum_object_size = ${MAX_LINE_BYTES})
+), checked AS (
   SELECT *,
-    ${asCount('u.input_tokens')} AS input,
-    ${asCount('u.cache_read_input_tokens')} AS cache_read,
-    CASE WHEN u.cache_creation IS NOT NULL
-      THEN ${asCount('u.cache_creation.ephemeral_5m_input_tokens')} + ${asCount('u.cache_creation.ephemeral_1h_input_tokens')}
-      ELSE ${asCount('u.cache_creation_input_tokens')} END AS cache_write,
-    ${asCount('u.output_tokens')} AS output
+    ${asCount('u.input_tokens')} AS input, ${asCount('u.cache_read_input_tokens')} AS cache_read,
+    ${CACHE_WRITE} AS cache_write, ${asCount('u.output_tokens')} AS output,
+    type = 'assistant' AND u IS NOT NULL AS usage_line,
+    coalesce(mid <> '' AND model <> '' AND ts_at IS NOT NULL
+      AND (sid IS NULL OR sid <> '') AND (rid IS NULL OR rid <> '') AND (side IS NULL OR side IN ('true', 'false'))
+      AND regexp_full_match(${SHAPED_FIELDS}, ${LINE_SHAPE}), false) AS valid
   FROM lines
 ), classified AS (
-  SELECT *, CASE
-    WHEN type IS NULL THEN 'bad'
-    WHEN type <> 'assistant' OR u IS NULL THEN 'other'
-    WHEN NOT (
-      mid <> '' AND model <> ''
-      AND u.input_tokens IS NOT NULL AND regexp_full_match(u.input_tokens, ${COUNT})
-      AND u.output_tokens IS NOT NULL AND regexp_full_match(u.output_tokens, ${COUNT})
-      AND ${optionalCount('u.cache_read_input_tokens')} AND ${optionalCount('u.cache_creation_input_tokens')}
-      AND ${optionalCount('u.cache_creation.ephemeral_5m_input_tokens')}
-      AND ${optionalCount('u.cache_creation.ephemeral_1h_input_tokens')}
-      AND ts IS NOT NULL AND regexp_full_match(ts, ${ISO_INSTANT}) AND TRY_CAST(ts AS TIMESTAMPTZ) IS NOT NULL
-      AND (sid IS NULL OR sid <> '') AND (rid IS NULL OR rid <> '')
-      AND (side IS NULL OR side IN ('true', 'false'))
-      AND (cost IS NULL OR regexp_full_match(cost, ${DECIMAL}))
-    ) THEN 'bad'
-    WHEN model = '<synthetic>' THEN 'other'
-    WHEN input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST} THEN 'bad'
-    ELSE 'req' END AS kind
-  FROM counted
+  SELECT *,
+    usage_line AND valid AND model <> '<synthetic>' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,
+    type IS NULL OR (usage_line AND (NOT valid
+      OR (model <> '<synthetic>' AND input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST}))) AS bad
+  FROM checked
+), groups AS (
+  SELECT file_index, req, CASE WHEN req THEN mid END AS mid, CASE WHEN req THEN rid END AS rid,
+    bool_or(bad) AS bad, count(*) AS lines,
+    min(model) AS model,
+    bool_and(coalesce(side = 'true', false)) AS replica,
+    min(ts_at) AS start_at, max(ts_at) AS end_at,
+    max(input) AS input_tokens, max(cache_read) AS cache_read_tokens, max(cache_write) AS cache_write_tokens,
+    max(output) AS output_tokens,
+    max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,
+    min(sid) AS session_id,
+    min(nullif(cwd, '')) AS cwd,
+    min(CASE WHEN branch IN ('', 'HEAD') THEN NULL ELSE branch END) AS branch,
+    min(version) AS tool_version
+  FROM classified
+  GROUP BY file_index, req, 3, 4
 )
-SELECT file, kind,
-  CASE WHEN kind = 'req' THEN mid END AS mid,
-  CASE WHEN kind = 'req' THEN rid END AS rid,
-  count(*) AS lines,
-  min(model) AS model,
-  bool_and(coalesce(side = 'true', false)) AS replica,
-  min(TRY_CAST(ts AS TIMESTAMPTZ)) AS start_at,
-  max(TRY_CAST(ts AS TIMESTAMPTZ)) AS end_at,
-  max(input) AS input_tokens,
-  max(cache_read) AS cache_read_tokens,
-  max(cache_write) AS cache_write_tokens,
-  max(output) AS output_tokens,
-  max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,
-  min(sid) AS session_id,
-  min(nullif(cwd, '')) AS cwd,
-  min(CASE WHEN branch IN ('', 'HEAD') THEN NULL ELSE branch END) AS branch,
-  min(version) AS tool_version
-FROM classified
-GROUP BY ALL`;
-}
-
-/** Per file: lines seen and whether any needs the exact parser. */
-export const TRANSCRIPT_FILES_SQL = `
-SELECT file, sum(lines)::BIGINT AS rows, bool_or(kind = 'bad') AS suspicious FROM cc_groups GROUP BY file`;
-
-/** The clean files' requests, staged with the same ids the parser gives (recordId over message and request id). */
-export const STAGE_TRANSCRIPTS_SQL = `
-INSERT INTO agent_stage BY NAME
-SELECT
+SELECT g.file_index, g.req, g.bad, g.lines,
   sha256(concat_ws(chr(0), 'claude-code-logs', g.mid, coalesce(g.rid, '')))[1:32] AS id,
   'claude-code-logs' AS source, 'claude-code' AS tool, 'anthropic' AS provider, g.model,
   g.mid AS collapse_key, g.replica, g.start_at, g.end_at,
-  g.input_tokens, g.cache_read_tokens, g.cache_write_tokens, g.output_tokens, 0 AS reasoning_tokens,
+  g.input_tokens, g.cache_read_tokens, g.cache_write_tokens, g.output_tokens, CAST(0 AS BIGINT) AS reasoning_tokens,
   g.reported_cost,
   CASE WHEN g.reported_cost IS NOT NULL THEN 'claude-code-costUSD' END AS price_ref,
-  g.rid AS dedup_key, g.session_id, g.cwd, NULL AS repo, g.branch, g.tool_version,
+  g.rid AS dedup_key, g.session_id, g.cwd, CAST(NULL AS VARCHAR) AS repo, g.branch, g.tool_version,
   f.actor_hash, f.actor_hint, f.machine_id
-FROM cc_groups g
-JOIN cc_files f ON f.path = g.file
-WHERE g.kind = 'req' AND g.file NOT IN (SELECT file FROM cc_groups WHERE kind = 'bad')`;
+FROM groups g
+JOIN cc_files f ON f.idx = g.file_index`;
+}
+
+/** Per file (by its place in the list): lines seen and whether any needs the exact parser. */
+export function transcriptFilesSql(table: string): string {
+  return `SELECT file_index, sum(lines)::BIGINT AS rows, bool_or(bad) AS suspicious FROM ${table} GROUP BY file_index`;
+}
+
+/** Keeps only the requests of clean files. */
+export function keepCleanRequestsSql(table: string): string {
+  return `DELETE FROM ${table} WHERE NOT req OR file_index IN (SELECT file_index FROM ${table} WHERE bad)`;
+}
+
+/** The error DuckDB's reader gives for a line longer than MAX_LINE_BYTES, and the file it names. */
+export function overlongLineFile(message: string): string | null {
+  return /maximum_object_size.*while reading file "([^"]+)"/s.exec(message)?.[1] ?? null;
+}

@@ -44,6 +44,7 @@ import {
 import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
+import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
@@ -54,13 +55,38 @@ import { IDENTITY_VIEWS } from './views.js';
 export interface StoreOptions {
   /** Connections that serve reads side by side (see read-pool.ts). */
   readConnections?: number;
+  /**
+   * Cap DuckDB's memory for a one-shot job on a laptop (`ingest claude-code`): see boundMemory. Left
+   * unbounded, DuckDB keeps whatever it touched cached (1.5 GB for a 1.4 GB transcript corpus).
+   */
+  boundedMemory?: boolean;
+  /**
+   * Leave a ledger marked stale as it is at open (see deferLedgerRefresh): for a one-shot ingest, which
+   * would otherwise recompute it twice, once at open and once after its own records.
+   */
+  deferLedger?: boolean;
 }
+
+/**
+ * A bounded store's memory limit: MIN_MEMORY, or more with the records stored, so the ledger rebuild of a
+ * large store keeps room (its working set grows with the records; beyond the limit DuckDB spills to disk).
+ */
+export const MIN_MEMORY_BYTES = 224 * 1024 * 1024;
+const MEMORY_BYTES_PER_RECORD = 1024;
 
 /**
  * Three readers beside the writer: four statements at once is what Node's default libuv pool (4 threads)
  * runs side by side, and on two cores more would only queue inside DuckDB.
  */
 const DEFAULT_READ_CONNECTIONS = 3;
+
+/** DuckDB's display of a size ('18.8 GiB', '320.0 MiB') in bytes; null when unreadable. */
+function parseSize(text: string): number | null {
+  const m = /^([\d.]+)\s*([KMGT]i?B|bytes)$/.exec(text.trim());
+  if (!m) return null;
+  const unit = { bytes: 0, KB: 1, KiB: 1, MB: 2, MiB: 2, GB: 3, GiB: 3, TB: 4, TiB: 4 }[m[2] ?? 'bytes'] ?? 0;
+  return Number(m[1]) * 1024 ** unit;
+}
 
 /** Settings every connection of the store starts with. */
 const SESSION_SETUP = "SET TimeZone = 'UTC'";
@@ -148,8 +174,20 @@ export class DuckDbStore implements Db {
     await store.migrate();
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
-    await store.ensureCurrentLedger();
+    if (options.boundedMemory) await store.boundMemory();
+    await store.ensureCurrentLedger(options.deferLedger === true);
     return store;
+  }
+
+  /** Sets DuckDB's memory limit for a bounded store; never above the default (80% of the machine's memory). */
+  private async boundMemory(): Promise<void> {
+    const [row] = await this.writerQuery(
+      "SELECT (SELECT count(*) FROM usage) AS records, (SELECT value FROM duckdb_settings() WHERE name = 'memory_limit') AS current",
+    );
+    const bytes = Math.max(MIN_MEMORY_BYTES, Number(row?.records ?? 0) * MEMORY_BYTES_PER_RECORD);
+    const current = parseSize(String(row?.current ?? ''));
+    if (current !== null && bytes >= current) return;
+    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
   }
 
   private async run(sql: string): Promise<void> {
@@ -528,7 +566,7 @@ export class DuckDbStore implements Db {
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
     const rows = await this.writerQuery(
       `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
-       WHERE model IS NOT NULL AND (input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) > 0
+       WHERE ${priceableSql('usage')}
        ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
     );
     return rows.map((r) => ({
@@ -540,49 +578,11 @@ export class DuckDbStore implements Db {
 
   async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
     if (prices.length === 0) return 0;
-    const rows = prices.map((p) => ({
-      provider: p.provider,
-      model: p.model,
-      day: p.day,
-      ref: p.ref,
-      r_in: p.rates.input,
-      r_cr: p.rates.cacheRead,
-      r_cw: p.rates.cacheWrite,
-      r_out: p.rates.output,
-      tier_threshold: p.tierThreshold,
-      t_in: p.tierRates?.input ?? null,
-      t_cr: p.tierRates?.cacheRead ?? null,
-      t_cw: p.tierRates?.cacheWrite ?? null,
-      t_out: p.tierRates?.output ?? null,
-    }));
-    const rate = 'DECIMAL(18,16)';
-    const spec = columnsSpec({
-      provider: 'VARCHAR',
-      model: 'VARCHAR',
-      day: 'DATE',
-      ref: 'VARCHAR',
-      r_in: rate,
-      r_cr: rate,
-      r_cw: rate,
-      r_out: rate,
-      tier_threshold: 'BIGINT',
-      t_in: rate,
-      t_cr: rate,
-      t_cw: rate,
-      t_out: rate,
-    });
-    return this.withTempJson(rows, async (path) => {
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE price_rates AS SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${spec})`,
-      );
-      // Long-context prices apply per request; an aggregate (a day of usage) is never one long request.
-      const tier = (col: string) =>
-        `CASE WHEN p.tier_threshold IS NOT NULL AND u.granularity = 'request' AND u.input_tokens + u.cache_read_tokens + u.cache_write_tokens > p.tier_threshold * greatest(u.requests, 1) THEN p.t_${col} ELSE p.r_${col} END`;
-      const estimate = `CAST(u.input_tokens * ${tier('in')} + u.cache_read_tokens * ${tier('cr')} + u.cache_write_tokens * ${tier('cw')} + u.output_tokens * ${tier('out')} AS DECIMAL(18,10))`;
+    return this.withTempFile('rates.jsonl', priceRatesJson(prices), async (path) => {
+      await this.run(priceRatesSql(path));
       await this.run(`
         CREATE OR REPLACE TEMP TABLE priced AS
-        SELECT u.id, ${estimate} AS est, p.ref FROM usage u JOIN price_rates p
-          ON u.model = p.model AND coalesce(u.provider, '') = coalesce(p.provider, '') AND CAST(u.start_at AS DATE) = p.day`);
+        SELECT u.id, ${estimateSql('u', 'p')} AS est, p.ref FROM usage u JOIN price_rates p ON ${priceJoinSql('u', 'p')}`);
       await this.run(`
         UPDATE usage SET est_cost = priced.est,
           cost = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.est ELSE usage.cost END,
@@ -635,12 +635,17 @@ export class DuckDbStore implements Db {
    * The ledger and its rollups are derived tables: a store written by an older Mileage, whose ledger has
    * another shape, gets them rebuilt once at open (from the stored records, so nothing is lost).
    */
-  private async ensureCurrentLedger(): Promise<void> {
+  private async ensureCurrentLedger(deferStale: boolean): Promise<void> {
     const [ledger] = await this.writerQuery(
       "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'ledger'",
     );
     if (Number(ledger?.n ?? 0) === 0) return;
     if ((await this.getMeta('ledger_version')) !== String(LEDGER_VERSION)) await this.refreshLedger();
+    else if (!deferStale && (await this.getMeta('ledger_stale')) === 'true') await this.refreshLedger();
+  }
+
+  async deferLedgerRefresh(): Promise<void> {
+    await this.setMeta('ledger_stale', 'true');
   }
 
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
@@ -665,6 +670,7 @@ export class DuckDbStore implements Db {
       throw cause;
     }
     await this.setMeta('ledger_version', String(LEDGER_VERSION));
+    await this.setMeta('ledger_stale', 'false');
   }
 
   async counts(): Promise<StoreCounts> {

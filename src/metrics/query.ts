@@ -2,6 +2,7 @@ import { usd, type Usd } from '../domain/money.js';
 import { mergeSmallGroups } from '../org/privacy.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
+import { seatStreamPerTool } from '../store/seat-streams.js';
 
 /** Dimensions an ad-hoc question can group spend by (`mileage query … --by X`). */
 export const DIMENSIONS = [
@@ -55,7 +56,7 @@ export function groupFor(dim: Dimension, named: boolean): { key: string; label: 
   if (named || (dim !== 'key' && dim !== 'repository' && dim !== 'stream')) return GROUP[dim];
   if (dim === 'stream') {
     // A seat's stream is `seat:<tool>:<person>`: fold each tool's seats into one stream.
-    const stream = "regexp_replace(l.stream, '^seat:([^:]+):.+$', 'seat:\\1')";
+    const stream = seatStreamPerTool('l.stream');
     return { key: stream, label: stream, people: false };
   }
   if (dim === 'repository') {

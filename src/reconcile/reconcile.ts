@@ -2,6 +2,7 @@ import type { Privacy } from '../domain/directory.js';
 import { usd, ZERO_USD, type Usd } from '../domain/money.js';
 import { personVisibility, type Viewer } from '../org/privacy.js';
 import type { Db, Row } from '../store/db.js';
+import { seatStreamPerTool } from '../store/seat-streams.js';
 import {
   ledgerMonthsSql,
   ledgerPeopleSql,
@@ -109,8 +110,6 @@ function monthDays(month: string, streamFirst: string, streamLast: string, o: Re
   return lo <= hi ? daysBetween(lo, hi) : [];
 }
 
-const SEATS_PER_TOOL = "regexp_replace(stream, '^seat:([^:]+):.+$', 'seat:\\1')";
-
 /**
  * Per person, with individuals folded into their team where privacy hides them, and a team with fewer than
  * `min_group_size` such people in the stream and month folded into `team:other` (one hidden person's
@@ -166,7 +165,8 @@ async function allocations(
 export async function reconcile(db: Db, o: ReconcileOptions): Promise<StreamMonth[]> {
   const params = { since: o.since, until: o.until };
   // A seat's stream is `seat:<tool>:<holder>`: where people may not be named, each tool's seats are one stream.
-  const stream = personVisibility(o.privacy, o.viewer, null) === 'named' ? 'stream' : SEATS_PER_TOOL;
+  const stream =
+    personVisibility(o.privacy, o.viewer, null) === 'named' ? 'stream' : seatStreamPerTool('stream');
   const [months, sources, days, versus, people] = await Promise.all([
     db.query(ledgerMonthsSql(stream), params),
     db.query(sourceMonthsSql(stream), params),

@@ -1,3 +1,5 @@
+import { seatStreamPerTool } from '../seat-streams.js';
+
 /**
  * The ledger as FOCUS 1.2 rows: one row per stream, org-local day, provider, model, tool, team, workflow, PR
  * and basis, costed with what the ledger counts (each dollar once). BilledCost, EffectiveCost, ListCost and
@@ -14,7 +16,7 @@ export function focusExportSelect(
   parquet: boolean,
   namesPeople: boolean,
 ): string {
-  const stream = namesPeople ? 'l.stream' : "regexp_replace(l.stream, '^seat:([^:]+):.+$', 'seat:\\1')";
+  const stream = namesPeople ? 'l.stream' : seatStreamPerTool('l.stream');
   const money = parquet ? 'cost' : 'CAST(cost AS VARCHAR)';
   const utc = (ts: string) => `strftime(CAST(${ts} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%SZ')`;
   const localMidnight = (d: string) => `timezone(${quote(timeZone)}, CAST(${d} AS TIMESTAMP))`;

@@ -186,4 +186,37 @@ describe('incremental reading', () => {
     await ingestAgentLogs(db, claudeCodeLogSource, [dir]);
     expect((await byDay(db))[0]).toMatchObject({ output: 40, requests: 1 });
   });
+
+  it('a request copied into a sidechain and a main transcript is one original; its replay under another request id does not count', async () => {
+    const line = (sidechain: boolean, request: string, output: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        isSidechain: sidechain,
+        sessionId: 's2',
+        requestId: request,
+        timestamp: '2026-09-03T10:00:00.000Z',
+        message: {
+          id: 'msg_copied',
+          model: 'claude-sonnet-4-5-20250929',
+          usage: { input_tokens: 5, output_tokens: output },
+        },
+      }) + '\n';
+    const sidechain = line(true, 'req_1', 30) + line(true, 'req_2', 30);
+    const main = line(false, 'req_1', 30);
+    for (const order of ['sidechain first', 'main first', 'one run'] as const) {
+      const dir = join(root, `copied-${order.replace(' ', '-')}`);
+      mkdirSync(dir, { recursive: true });
+      const db = await store(`copied-${order.replace(' ', '-')}`);
+      const [first, second] = order === 'main first' ? [main, sidechain] : [sidechain, main];
+      writeFileSync(join(dir, 'a.jsonl'), first);
+      if (order !== 'one run') await ingestAgentLogs(db, claudeCodeLogSource, [dir]);
+      writeFileSync(join(dir, 'b.jsonl'), second);
+      await ingestAgentLogs(db, claudeCodeLogSource, [dir]);
+      expect((await byDay(db))[0], order).toMatchObject({ output: 30, requests: 1 });
+      const [counted] = await db.query(
+        "SELECT dedup_key, replica FROM usage WHERE source = 'claude-code-logs' AND counted",
+      );
+      expect(counted, order).toMatchObject({ dedup_key: 'req_1', replica: false });
+    }
+  });
 });

@@ -162,15 +162,10 @@ ${output('merged')}
 UNION ALL
 ${output('(SELECT * FROM agent_stage ANTI JOIN agent_known USING (id)) m')}
 ), replayed AS (
-  -- Collapse keys with a replica, over every copy of the rows written here (staged or set aside) and the rows
-  -- kept: see RECOUNT_SQL for the rule. Read from the copies rather than from \`rows\`, which would be computed
-  -- a second time. Same answer: a merged row is an original when any of its copies is, and the smallest
-  -- replica id only matters when no copy at all is an original.
+  -- Collapse keys with a replica, over the rows written here and those kept: see RECOUNT_SQL for the rule.
   SELECT collapse_key, bool_or(NOT replica) AS has_original, min(CASE WHEN replica THEN id END) AS first_replica
   FROM (
-    SELECT collapse_key, replica, id FROM agent_stage WHERE collapse_key IS NOT NULL
-    UNION ALL
-    SELECT collapse_key, replica, id FROM agent_stored WHERE collapse_key IS NOT NULL
+    SELECT collapse_key, replica, id FROM rows WHERE collapse_key IS NOT NULL
     UNION ALL
     SELECT collapse_key, replica, id FROM usage WHERE collapse_key IN (SELECT collapse_key FROM agent_stage)
   )

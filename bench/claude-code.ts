@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +134,7 @@ export async function benchClaudeCode(): Promise<void> {
     }
     await db.close();
     compare(truth, ours, JSON.parse(peer.stdout) as CcusageDaily);
+    await floors(corpus, store, work, full.seconds, peer.seconds);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -203,4 +204,50 @@ function compare(truth: ClaudeCorpusTruth, ours: Map<string, Day>, peer: Ccusage
     if (c && Math.abs(c.cost - o.cost) < 0.005) costDays += 1;
   }
   console.log(`cost by day within half a cent: ${costDays} of ${ours.size} days`);
+}
+
+/**
+ * Where the ingest's time goes, against the two things no ingest of this corpus into this store can skip,
+ * measured in the same run: DuckDB reading every line and deduplicating the request ids (the issue's "about
+ * 1 s"), and writing the ingested rows into a fresh store's usage table (a plain INSERT and CHECKPOINT, no
+ * reading, checking or merging). Together they show how much of the gap to the 0.2x bar is the store itself.
+ */
+async function floors(
+  corpus: string,
+  ingested: string,
+  work: string,
+  fullSeconds: number,
+  peerSeconds: number,
+): Promise<void> {
+  const files = readdirSync(join(corpus, 'projects'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.jsonl'))
+    .map((e) => `'${join(e.parentPath, e.name).replaceAll("'", "''")}'`);
+  const db = await openStore(join(work, 'floor.duckdb'));
+  try {
+    const seconds = async (sql: string) => {
+      const t = performance.now();
+      await db.query(sql);
+      return (performance.now() - t) / 1000;
+    };
+    const read = await seconds(
+      `SELECT count(*) FROM (SELECT DISTINCT message.id, requestId FROM read_json([${files.join(', ')}],
+         format = 'newline_delimited', ignore_errors = true,
+         columns = {type: 'VARCHAR', requestId: 'VARCHAR', message: 'STRUCT(id VARCHAR)'}) WHERE type = 'assistant')`,
+    );
+    await db.query(`ATTACH '${ingested.replaceAll("'", "''")}' AS ingested (READ_ONLY)`);
+    await db.query(
+      `CREATE TABLE floor_rows AS SELECT * FROM ingested.usage WHERE source = 'claude-code-logs'`,
+    );
+    await db.query('DETACH ingested');
+    const write = await seconds('INSERT INTO usage BY NAME SELECT * FROM floor_rows; CHECKPOINT');
+    const floor = read + write;
+    console.log(
+      `\nfloors in this run: DuckDB read_json + dedup of the request ids ${read.toFixed(2)} s; writing the ingested rows into a fresh store ${write.toFixed(2)} s`,
+    );
+    console.log(
+      `  together ${floor.toFixed(2)} s = ${(floor / peerSeconds).toFixed(2)}x of ccusage, before process start, line checks, the merge and pricing; the full ingest spends ${(fullSeconds - floor).toFixed(2)} s beyond them`,
+    );
+  } finally {
+    await db.close();
+  }
 }

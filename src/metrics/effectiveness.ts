@@ -19,14 +19,17 @@ async function peopleCostPer(
 ): Promise<MetricTable> {
   const g = await grouping(ctx, by);
   const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
-  const rows = await spendAndDelivery(ctx, g, {
-    spend: COST,
-    spendWhere: PEOPLE_SPEND,
-    delivery: '1',
-    deliveryWhere: `o.kind = '${kind}'`,
-  });
+  // Two independent statements: side by side on the store's read connections.
+  const [rows, byPr] = await Promise.all([
+    spendAndDelivery(ctx, g, {
+      spend: COST,
+      spendWhere: PEOPLE_SPEND,
+      delivery: '1',
+      deliveryWhere: `o.kind = '${kind}'`,
+    }),
+    kind === 'pr_merged' ? prAttribution(ctx, g) : null,
+  ]);
   const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
-  const byPr = kind === 'pr_merged' ? await prAttribution(ctx, g) : null;
   return {
     metric,
     window: ctx.window,

@@ -103,31 +103,43 @@ export async function prDay(
 /**
  * The agent sessions the session → PR join tied to this PR (session on its branch, in its repository, while
  * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
- * through. The same entries make up the PR's session cost, so the drill-down adds up to it.
+ * through. The same entries make up the PR's session cost, so the drill-down adds up to it. One statement
+ * for both lists: finding the PR's entries in the ledger is most of the work, so it is done once.
  */
 export async function branchSpend(
   ctx: MetricContext,
   pr: Row,
   showPeople: boolean,
 ): Promise<{ sessions: Row[]; keys: Row[] }> {
-  const params = { ...windowParams(ctx.window), id: String(pr.id) };
-  const joined = `pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-    WHERE ps.pr_id = $id AND l.day >= CAST($since AS DATE) AND l.day < CAST($until AS DATE) AND NOT l.unpriced`;
-  const sessions = await ctx.db.query(
-    `SELECT ps.session AS session, min(l.tool) AS tool, arg_max(l.model, l.cost) AS model,
-       CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ${joined} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
-    params,
-  );
   // A person's own key is named after them: show its redacted hint instead when people may not be named.
   const label = showPeople
     ? "coalesce(k.name, l.key_hint, 'no key')"
     : "CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END";
-  const keys = await ctx.db.query(
-    `SELECT ${label} AS key, CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-     FROM ${joined.replace('WHERE', 'LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE')}
-     GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
-    params,
+  const rows = await ctx.db.query(
+    `WITH entries AS (
+       SELECT ps.session AS session, l.tool, l.model, l.cost, ${label} AS key
+       FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
+       LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
+       WHERE ps.pr_id = $id AND l.day >= CAST($since AS DATE) AND l.day < CAST($until AS DATE) AND NOT l.unpriced
+     )
+     SELECT 'session' AS part, session AS name, min(tool) AS tool, arg_max(model, cost) AS model,
+       CAST(sum(cost) AS DECIMAL(18,2)) AS cost, sum(cost) AS exact
+     FROM entries GROUP BY session
+     UNION ALL
+     SELECT 'key', key, NULL, NULL, CAST(sum(cost) AS DECIMAL(18,2)), sum(cost) FROM entries GROUP BY key
+     ORDER BY part DESC, exact DESC, name`,
+    { ...windowParams(ctx.window), id: String(pr.id) },
   );
-  return { sessions, keys };
+  return {
+    sessions: rows
+      .filter((r) => r.part === 'session')
+      .slice(0, 200)
+      .map((r) => ({
+        session: r.name ?? null,
+        tool: r.tool ?? null,
+        model: r.model ?? null,
+        cost: r.cost ?? null,
+      })),
+    keys: rows.filter((r) => r.part === 'key').map((r) => ({ key: r.name ?? null, cost: r.cost ?? null })),
+  };
 }

@@ -1,12 +1,12 @@
 import type { Privacy } from '../domain/directory.js';
 import { formatUsd, usd, type Usd } from '../domain/money.js';
-import type { DayWindow } from '../domain/time.js';
+import { weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
-import { spendByWorkload, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
+import { spendByWorkloads, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
 import { modelFitFinding, type Repricer } from './model-fit.js';
 import { reworkFinding, spikeFinding, trajectoryFinding } from './trends.js';
@@ -70,15 +70,25 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const ctx = (window: DayWindow): MetricContext => ({ ...base, window });
   const report = ctx(w.report);
 
-  const [totals, delivery, workloads, lastWeek, previousWeek, cover] = await Promise.all([
-    spendTotals(report),
-    deliveryTotals(report),
-    spendByWorkload(report),
-    spendByWorkload(ctx(w.lastWeek)),
-    spendByWorkload(ctx(w.previousWeek)),
-    coverage(report),
-  ]);
-  const people = await personWeeks(report);
+  // Independent statements side by side on the store's read connections; the shared pieces computed once:
+  // workloads of the four weeks, the last and the one before from one statement, people's weeks of the
+  // report from those of the variance window when the report is whole weeks inside it.
+  const reportInVariance =
+    w.report.since >= w.variance.since &&
+    w.report.until <= w.variance.until &&
+    weekStart(w.report.since) === w.report.since &&
+    weekStart(w.report.until) === w.report.until;
+  const [totals, delivery, [workloads = [], lastWeek = [], previousWeek = []], cover, varianceWeeks] =
+    await Promise.all([
+      spendTotals(report),
+      deliveryTotals(report),
+      spendByWorkloads(report, [w.report, w.lastWeek, w.previousWeek]),
+      coverage(report),
+      personWeeks(ctx(w.variance)),
+    ]);
+  const people = reportInVariance
+    ? varianceWeeks.filter((p) => p.week >= w.report.since && p.week < w.report.until)
+    : await personWeeks(report);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
 
@@ -96,12 +106,15 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const top5Share = workloads.slice(0, 5).reduce((a, x) => a + x.share, 0);
 
   const named = namesPeople(options.privacy, options.viewer);
-  const teams = new Map(
-    (await options.db.query('SELECT team_id, name FROM dir_teams')).map((r) => [
-      String(r.team_id),
-      String(r.name),
-    ]),
-  );
+  const [teamRows, fit, weeks, daily, stuckRows, gapRows] = await Promise.all([
+    options.db.query('SELECT team_id, name FROM dir_teams'),
+    modelFitFinding(report, workloads, options.reprice),
+    weeklySeries(ctx(w.trajectory)),
+    dailySpend(ctx(w.daily)),
+    stuckSessions(report),
+    dataGaps(report),
+  ]);
+  const teams = new Map(teamRows.map((r) => [String(r.team_id), String(r.name)]));
   const findings: Finding[] = [];
   findings.push({
     id: 'spend.by_workload',
@@ -116,21 +129,17 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     metricIds: ['spend.by_workload', 'concentration.top_n_share'],
     action: null,
   });
-  const fit = await modelFitFinding(report, workloads, options.reprice);
   if (fit) findings.push(fit);
-  findings.push(
-    varianceFinding(costPerPrSpreads(await personWeeks(ctx(w.variance))), named, (id) => teams.get(id) ?? id),
-  );
-  const weeks = await weeklySeries(ctx(w.trajectory));
+  findings.push(varianceFinding(costPerPrSpreads(varianceWeeks), named, (id) => teams.get(id) ?? id));
   const trajectory = trajectoryFinding(weeks);
   if (trajectory) findings.push(trajectory);
   const rework = reworkFinding(weeks);
   if (rework) findings.push(rework);
-  const spike = spikeFinding(await dailySpend(ctx(w.daily)));
+  const spike = spikeFinding(daily);
   if (spike) findings.push(spike);
-  const stuck = stuckSessionFinding(await stuckSessions(report), named);
+  const stuck = stuckSessionFinding(stuckRows, named);
   if (stuck) findings.push(stuck);
-  const gaps = dataGapFinding(await dataGaps(report));
+  const gaps = dataGapFinding(gapRows);
   if (gaps) findings.push(gaps);
   if (totals.unpricedTokens > 0) {
     findings.push({

@@ -151,12 +151,15 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
 /** effectiveness.tokens_per_session: mean, median and 90th percentile of tokens per agent session. */
 export async function tokensPerSession(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'spend');
+  // Most dimensions label a group by its key: then the per-session step (a group per session, a million
+  // for 13 weeks at 10M records) carries no label to take the min of; the label is the key afterwards.
+  const keyIsLabel = g.spendLabel === g.spendKey;
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, 3
+       SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
      )
-     SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
+     SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
        quantile_cont(tokens, 0.9) AS p90
      FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
     windowParams(ctx.window),

@@ -93,24 +93,27 @@ export const BAND_MIN_WEEK_SPEND = 1;
 export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
   const history = weeksEnding(ctx.window, BAND_WEEKS);
   const lw = workloadSql(namesPeople(ctx.privacy, ctx.viewer));
-  const weekly = await ctx.db.query(
-    `WITH lw AS (${lw})
+  const [weekly, current] = await Promise.all([
+    ctx.db.query(
+      `WITH lw AS (${lw})
      SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, date_trunc('week', day) AS week,
        sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) / CAST(sum(cost) AS DOUBLE) AS tpd
      FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats'
      GROUP BY 1, 2, 3 HAVING sum(cost) >= ${BAND_MIN_WEEK_SPEND} ORDER BY 1, 2, 3`,
-    windowParams(history),
-  );
-  const current = await ctx.db.query(
-    `WITH lw AS (${lw}), per AS (
+      windowParams(history),
+    ),
+    // Independent of the history: side by side on the store's read connections.
+    ctx.db.query(
+      `WITH lw AS (${lw}), per AS (
        SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens, CAST(sum(cost) AS DOUBLE) AS cost
        FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats' GROUP BY 1, 2
      )
      SELECT type, sum(tokens) AS tokens, sum(cost) AS cost, list(tokens / nullif(cost, 0)) AS per_workload
      FROM per GROUP BY 1 ORDER BY 1`,
-    windowParams(ctx.window),
-  );
+      windowParams(ctx.window),
+    ),
+  ]);
   const byType = new Map<string, number[]>();
   for (const r of weekly) {
     const type = String(r.type);

@@ -1,5 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
-import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import type { DayWindow } from '../domain/time.js';
+import { WINDOW_FILTER, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 
 /**
@@ -48,33 +49,63 @@ LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
 }
 
 export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend[]> {
+  const [only] = await spendByWorkloads(ctx, [ctx.window]);
+  return only ?? [];
+}
+
+/**
+ * Spend by workload in each of several windows, from one statement: the rows of the windows' span are
+ * labelled and grouped once, each window's figures aggregated with a FILTER. The weekly diagnostic asks for
+ * its four weeks, the last week and the week before: three statements over the same rows before.
+ */
+export async function spendByWorkloads(
+  ctx: MetricContext,
+  windows: readonly DayWindow[],
+): Promise<WorkloadSpend[][]> {
+  if (windows.length === 0) return [];
   const named = namesPeople(ctx.privacy, ctx.viewer);
+  const params: Record<string, string> = {};
+  const aggregates = windows.map((w, i) => {
+    params[`s${i}`] = w.since;
+    params[`u${i}`] = w.until;
+    const f = `FILTER (WHERE day >= CAST($s${i} AS DATE) AND day < CAST($u${i} AS DATE))`;
+    return `count(*) ${f} AS n${i}, min(workload_label) ${f} AS label${i},
+       min(workload_type_resolved) ${f} AS workload_type${i}, arg_max(model, cost) ${f} AS model${i},
+       CAST(coalesce(sum(cost) ${f}, 0) AS VARCHAR) AS cost${i},
+       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) ${f} AS tokens${i},
+       sum(cache_read_tokens) ${f} AS cache_read${i}`;
+  });
+  const since = windows.reduce((a, w) => (w.since < a ? w.since : a), windows[0]?.since ?? '');
+  const until = windows.reduce((a, w) => (w.until > a ? w.until : a), windows[0]?.until ?? '');
   const rows = await ctx.db.query(
     `WITH lw AS (${workloadSql(named)})
-     SELECT workload_kind, workload_id, min(workload_label) AS label, min(workload_type_resolved) AS workload_type,
-       arg_max(model, cost) AS model,
-       CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
-       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
-       sum(cache_read_tokens) AS cache_read
+     SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
      FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
-     GROUP BY workload_kind, workload_id
-     ORDER BY sum(cost) DESC, workload_id`,
-    windowParams(ctx.window),
+     GROUP BY workload_kind, workload_id`,
+    { ...params, since, until },
   );
-  const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));
-  return rows.map((r) => {
-    const cost = usd(String(r.cost));
-    return {
+  return windows.map((_, i) => {
+    const mine = rows
+      .filter((r) => Number(r[`n${i}`] ?? 0) > 0)
+      .map((r) => ({ r, cost: usd(String(r[`cost${i}`])) }))
+      // Largest first, then by id in the database's (byte) order, as ORDER BY sum(cost) DESC, workload_id.
+      .sort(
+        (a, b) =>
+          b.cost.comparedTo(a.cost) ||
+          Buffer.compare(Buffer.from(String(a.r.workload_id)), Buffer.from(String(b.r.workload_id))),
+      );
+    const total = mine.reduce((acc, x) => acc.plus(x.cost), usd(0));
+    return mine.map(({ r, cost }) => ({
       kind: r.workload_kind as WorkloadSpend['kind'],
       id: String(r.workload_id),
-      label: String(r.label),
-      workloadType: (r.workload_type as string | null) ?? null,
-      model: (r.model as string | null) ?? null,
+      label: String(r[`label${i}`]),
+      workloadType: (r[`workload_type${i}`] as string | null) ?? null,
+      model: (r[`model${i}`] as string | null) ?? null,
       cost,
-      tokens: Number(r.tokens ?? 0),
-      cacheReadTokens: Number(r.cache_read ?? 0),
+      tokens: Number(r[`tokens${i}`] ?? 0),
+      cacheReadTokens: Number(r[`cache_read${i}`] ?? 0),
       share: total.isZero() ? 0 : cost.dividedBy(total).toNumber(),
-    };
+    }));
   });
 }
 

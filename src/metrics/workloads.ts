@@ -54,9 +54,12 @@ export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend
 }
 
 /**
- * Spend by workload in each of several windows, from one statement: the rows of the windows' span are
- * labelled and grouped once, each window's figures aggregated with a FILTER. The weekly diagnostic asks for
- * its four weeks, the last week and the week before: three statements over the same rows before.
+ * Spend by workload in each of several windows, from one statement. The windows' bounds cut their span into
+ * segments (the weekly diagnostic's four weeks, last week and the week before: three), every row is labelled
+ * and grouped once per workload and segment, and each window's figures are those of the segments inside it:
+ * sums of sums, the least of the least labels, and the model of the costliest row as the model of the
+ * costliest segment's costliest row. Three statements over the same rows before, then one aggregating every
+ * window with a FILTER per figure (twice the work of grouping by segment).
  */
 export async function spendByWorkloads(
   ctx: MetricContext,
@@ -64,25 +67,37 @@ export async function spendByWorkloads(
 ): Promise<WorkloadSpend[][]> {
   if (windows.length === 0) return [];
   const named = namesPeople(ctx.privacy, ctx.viewer);
+  const bounds = [...new Set(windows.flatMap((w) => [w.since, w.until]))].sort();
   const params: Record<string, string> = {};
+  bounds.forEach((b, j) => (params[`b${j}`] = b));
+  // Segment j holds the days from bound j up to bound j + 1; a day before the first bound is in none.
+  const segment = `CASE ${bounds
+    .slice(1)
+    .map((_, j) => `WHEN day < CAST($b${j + 1} AS DATE) THEN ${j}`)
+    .join(' ')} END`;
   const aggregates = windows.map((w, i) => {
-    params[`s${i}`] = w.since;
-    params[`u${i}`] = w.until;
-    const f = `FILTER (WHERE day >= CAST($s${i} AS DATE) AND day < CAST($u${i} AS DATE))`;
-    return `count(*) ${f} AS n${i}, min(workload_label) ${f} AS label${i},
-       min(workload_type_resolved) ${f} AS workload_type${i}, arg_max(model, cost) ${f} AS model${i},
-       CAST(coalesce(sum(cost) ${f}, 0) AS VARCHAR) AS cost${i},
-       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) ${f} AS tokens${i},
-       sum(cache_read_tokens) ${f} AS cache_read${i}`;
+    const inside = bounds
+      .slice(0, -1)
+      .map((b, j) => ({ b, j }))
+      .filter(({ b }) => b >= w.since && b < w.until)
+      .map(({ j }) => j);
+    const f = `FILTER (WHERE seg IN (${inside.join(', ')}))`;
+    return `sum(n) ${f} AS n${i}, min(label) ${f} AS label${i}, min(workload_type) ${f} AS workload_type${i},
+       arg_max(model, top) ${f} AS model${i}, CAST(coalesce(sum(cost) ${f}, 0) AS VARCHAR) AS cost${i},
+       sum(tokens) ${f} AS tokens${i}, sum(cache_read) ${f} AS cache_read${i}`;
   });
-  const since = windows.reduce((a, w) => (w.since < a ? w.since : a), windows[0]?.since ?? '');
-  const until = windows.reduce((a, w) => (w.until > a ? w.until : a), windows[0]?.until ?? '');
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(named)})
+    `WITH lw AS (${workloadSql(named)}), segments AS (
+       SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
+         min(workload_type_resolved) AS workload_type, arg_max(model, cost) AS model, max(cost) AS top,
+         sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
+         sum(cache_read_tokens) AS cache_read
+       FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
+       GROUP BY ALL
+     )
      SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
-     FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
-     GROUP BY workload_kind, workload_id`,
-    { ...params, since, until },
+     FROM segments GROUP BY workload_kind, workload_id`,
+    { ...params, since: bounds[0] ?? '', until: bounds[bounds.length - 1] ?? '' },
   );
   return windows.map((_, i) => {
     const mine = rows

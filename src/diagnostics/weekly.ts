@@ -1,12 +1,12 @@
 import type { Privacy } from '../domain/directory.js';
 import { formatUsd, usd, type Usd } from '../domain/money.js';
-import type { DayWindow } from '../domain/time.js';
+import { weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
-import { spendByWorkload, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
+import { spendByWorkloads, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
 import { modelFitFinding, type Repricer } from './model-fit.js';
 import { reworkFinding, spikeFinding, trajectoryFinding } from './trends.js';
@@ -71,14 +71,20 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const report = ctx(w.report);
 
   // Every statement is independent of the others but model fit (which reprices the workloads): all of them
-  // start at once, so a store with several read connections answers them side by side.
-  const workloadsQuery = spendByWorkload(report);
+  // start at once, so a store with several read connections answers them side by side. Shared pieces are
+  // computed once: workloads of the four weeks, the last and the one before from one statement; people's
+  // weeks of the report from those of the variance window when the report is whole weeks inside it.
+  const reportInVariance =
+    w.report.since >= w.variance.since &&
+    w.report.until <= w.variance.until &&
+    weekStart(w.report.since) === w.report.since &&
+    weekStart(w.report.until) === w.report.until;
+  const workloadsQuery = spendByWorkloads(report, [w.report, w.lastWeek, w.previousWeek]);
+  const varianceQuery = personWeeks(ctx(w.variance));
   const [
     totals,
     delivery,
-    workloads,
-    lastWeek,
-    previousWeek,
+    [workloads = [], lastWeek = [], previousWeek = []],
     cover,
     people,
     fit,
@@ -92,12 +98,12 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     spendTotals(report),
     deliveryTotals(report),
     workloadsQuery,
-    spendByWorkload(ctx(w.lastWeek)),
-    spendByWorkload(ctx(w.previousWeek)),
     coverage(report),
-    personWeeks(report),
-    workloadsQuery.then((list) => modelFitFinding(report, list, options.reprice)),
-    personWeeks(ctx(w.variance)),
+    reportInVariance
+      ? varianceQuery.then((all) => all.filter((p) => p.week >= w.report.since && p.week < w.report.until))
+      : personWeeks(report),
+    workloadsQuery.then(([list = []]) => modelFitFinding(report, list, options.reprice)),
+    varianceQuery,
     weeklySeries(ctx(w.trajectory)),
     dailySpend(ctx(w.daily)),
     stuckSessions(report),

@@ -19,14 +19,17 @@ async function peopleCostPer(
 ): Promise<MetricTable> {
   const g = await grouping(ctx, by);
   const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
-  const rows = await spendAndDelivery(ctx, g, {
-    spend: COST,
-    spendWhere: PEOPLE_SPEND,
-    delivery: '1',
-    deliveryWhere: `o.kind = '${kind}'`,
-  });
+  // Two independent statements: side by side on the store's read connections.
+  const [rows, byPr] = await Promise.all([
+    spendAndDelivery(ctx, g, {
+      spend: COST,
+      spendWhere: PEOPLE_SPEND,
+      delivery: '1',
+      deliveryWhere: `o.kind = '${kind}'`,
+    }),
+    kind === 'pr_merged' ? prAttribution(ctx, g) : null,
+  ]);
   const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
-  const byPr = kind === 'pr_merged' ? await prAttribution(ctx, g) : null;
   return {
     metric,
     window: ctx.window,
@@ -148,16 +151,15 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
 /** effectiveness.tokens_per_session: mean, median and 90th percentile of tokens per agent session. */
 export async function tokensPerSession(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'spend');
-  // One group per session and key: over a million at 10M records. Where the label is the key itself (model,
-  // tool, repository…) it is not carried through that grouping, which saves a third of the statement.
-  const label = g.spendLabel === g.spendKey ? 'key' : `min(${g.spendLabel})`;
+  // Most dimensions label a group by its key: then the per-session step (a group per session, a million
+  // for 13 weeks at 10M records) carries no label to take the min of; the label is the key afterwards.
+  const keyIsLabel = g.spendLabel === g.spendKey;
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT ${g.spendKey} AS key, ${label} AS label, l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL
-       GROUP BY 1, 3
+       SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
      )
-     SELECT key, min(label) AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
+     SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
        quantile_cont(tokens, 0.9) AS p90
      FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
     windowParams(ctx.window),

@@ -19,54 +19,62 @@ import { windowFilter } from './metric.js';
  * `outcomeFrom(...)`. Reads $since and $until.
  */
 export const ATTRIBUTED_PRS = `(
-  WITH exact_records AS (
-    -- the entries the session join tied to a PR, summed per PR and day (ledger.ts)
-    SELECT person_id, workflow_id, cost, pr_id FROM ledger_prs
-    WHERE ${windowFilter()} AND NOT unpriced
+  WITH exact_parts AS (
+    -- the entries the session join tied to a PR (ledger.ts), per PR and person, marked when they are a
+    -- person's own spend (not a workflow bot's): read once, for the PRs' exact cost and the people's remainder
+    SELECT pr_id, person_id, person_id IS NOT NULL AND workflow_id IS NULL AS personal, sum(cost) AS cost
+    FROM ledger_prs WHERE ${windowFilter()} AND NOT unpriced GROUP BY ALL
   ), exact AS (
-    SELECT pr_id, sum(cost) AS cost FROM exact_records GROUP BY 1
+    SELECT pr_id, sum(cost) AS cost FROM exact_parts GROUP BY 1
+  ), spent AS (
+    SELECT person_id, sum(cost) AS cost FROM ledger_daily
+    WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1
+  ), joined AS (
+    SELECT person_id, sum(cost) AS cost FROM exact_parts WHERE personal GROUP BY 1
   ), rest AS (
     -- each person's spend (daily rollup) less what went to a PR through its sessions
-    SELECT person_id, sum(cost) AS cost FROM (
-      SELECT person_id, cost FROM ledger_daily
-      WHERE ${windowFilter()} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL
-      UNION ALL
-      SELECT person_id, -cost FROM exact_records WHERE person_id IS NOT NULL AND workflow_id IS NULL
-    ) GROUP BY 1
+    SELECT coalesce(s.person_id, j.person_id) AS person_id, coalesce(s.cost, 0) - coalesce(j.cost, 0) AS cost
+    FROM spent s FULL OUTER JOIN joined j ON j.person_id = s.person_id
   ), merged AS (
-    SELECT * FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged'
+    -- The split runs on the few columns it needs (the PRs' other columns join back at the end): every
+    -- operator carries the columns it is given, and all of outcomes_identity's made it 4x as long.
+    SELECT id, person_id, occurred_at, coalesce(points, 0) AS pc_weight
+    FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged'
   ), weights AS (
     -- Per person: their PRs' points, how many, and which comes last (by merge time, then id) to take the
     -- rounding. Grouped rather than windowed: DuckDB's window over the PRs cost most of the statement. The
     -- points are summed as decimals so the sum, and every share, is the same whatever order rows arrive in.
-    SELECT person_id, CAST(sum(CAST(coalesce(points, 0) AS DECIMAL(18,6))) AS DOUBLE) AS pc_person_weight, count(*) AS pc_person_prs,
+    SELECT person_id, CAST(sum(CAST(pc_weight AS DECIMAL(18,6))) AS DOUBLE) AS pc_person_weight, count(*) AS pc_person_prs,
       arg_max(id, {'at': occurred_at, 'id': id}) AS pc_last
     FROM merged WHERE person_id IS NOT NULL GROUP BY person_id
   ), shared AS (
     SELECT m.id, m.person_id, m.id = w.pc_last AS pc_is_last, r.cost AS pc_rest,
       CASE WHEN m.person_id IS NULL OR r.cost IS NULL THEN CAST(0 AS DECIMAL(18,10))
         ELSE CAST(CAST(r.cost AS DOUBLE) * CASE WHEN w.pc_person_weight > 0
-          THEN coalesce(m.points, 0) / w.pc_person_weight ELSE 1.0 / w.pc_person_prs END AS DECIMAL(18,10)) END AS pc_rough
+          THEN m.pc_weight / w.pc_person_weight ELSE 1.0 / w.pc_person_prs END AS DECIMAL(18,10)) END AS pc_rough
     FROM merged m LEFT JOIN weights w ON w.person_id = m.person_id LEFT JOIN rest r ON r.person_id = m.person_id
   ), rough_sums AS (
+    -- an exact DECIMAL sum: a GROUP BY gives what a window sum gave, without carrying the rows along
     SELECT person_id, sum(pc_rough) AS pc_rough_sum FROM shared WHERE person_id IS NOT NULL GROUP BY person_id
-  ), fallback AS (
-    SELECT s.id, CASE WHEN s.pc_rest IS NOT NULL AND s.person_id IS NOT NULL AND s.pc_is_last
+  ), costs AS (
+    -- the last PR of each person takes the rounding of the split
+    SELECT s.id, e.cost AS pc_exact, CASE WHEN s.pc_rest IS NOT NULL AND s.person_id IS NOT NULL AND s.pc_is_last
         THEN s.pc_rest - (rs.pc_rough_sum - s.pc_rough)
         ELSE s.pc_rough END AS pc_fallback
-    FROM shared s LEFT JOIN rough_sums rs ON rs.person_id = s.person_id
+    FROM shared s LEFT JOIN rough_sums rs ON rs.person_id = s.person_id LEFT JOIN exact e ON e.pr_id = s.id
   )
-  SELECT m.*,
-    CAST(coalesce(e.cost, 0) AS DECIMAL(38,10)) AS session_cost,
-    CAST(f.pc_fallback AS DECIMAL(38,10)) AS person_period_cost,
-    CAST(coalesce(e.cost, 0) + f.pc_fallback AS DECIMAL(38,10)) AS pr_cost,
+  SELECT pr.*,
+    CAST(coalesce(c.pc_exact, 0) AS DECIMAL(38,10)) AS session_cost,
+    CAST(c.pc_fallback AS DECIMAL(38,10)) AS person_period_cost,
+    CAST(coalesce(c.pc_exact, 0) + c.pc_fallback AS DECIMAL(38,10)) AS pr_cost,
     CASE
-      WHEN e.cost IS NOT NULL AND f.pc_fallback <> 0 THEN 'session+person_period'
-      WHEN e.cost IS NOT NULL THEN 'session'
-      WHEN f.pc_fallback <> 0 THEN 'person_period'
+      WHEN c.pc_exact IS NOT NULL AND c.pc_fallback <> 0 THEN 'session+person_period'
+      WHEN c.pc_exact IS NOT NULL THEN 'session'
+      WHEN c.pc_fallback <> 0 THEN 'person_period'
       ELSE 'none'
     END AS cost_evidence
-  FROM merged m JOIN fallback f ON f.id = m.id LEFT JOIN exact e ON e.pr_id = m.id
+  FROM outcomes_identity pr JOIN costs c ON c.id = pr.id
+  WHERE ${windowFilter('pr.day')} AND pr.kind = 'pr_merged'
 )`;
 
 /** Priced spend in the window: what ATTRIBUTED_PRS distributes, in part. Reads $since and $until. */

@@ -221,6 +221,18 @@ describe('effectiveness', () => {
     expect(row(t, 'cy').mean).toBe(220_000);
   });
 
+  it('effectiveness.tokens_per_session by model: every agent session of the window, labelled by its key', async () => {
+    // 14 days × (Ana 410k, Bo 105k, Cy 220k), all on Sonnet; the bot and the loose key have no sessions.
+    const t = await tokensPerSession(ctx(), 'model');
+    expect(t.rows.map((r) => [r.key, r.label])).toEqual([['claude-sonnet-4-6', 'claude-sonnet-4-6']]);
+    expect(row(t, 'claude-sonnet-4-6')).toMatchObject({
+      sessions: 42,
+      mean: (410_000 + 105_000 + 220_000) / 3,
+      median: 220_000,
+      p90: 410_000,
+    });
+  });
+
   it('effectiveness.tokens_per_point and its trend: Ana doubled her points on the same tokens', async () => {
     const t = await tokensPerPoint(ctx(), 'person');
     expect(row(t, 'ana').tokens_per_point).toBeCloseTo((14 * 410_000) / 12, 6);

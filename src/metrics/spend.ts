@@ -67,6 +67,37 @@ export async function dataExtent(
   return row?.first ? { first: String(row.first), last: String(row.last) } : null;
 }
 
+/**
+ * Each team's first and last day with data, as `dataExtent` gives it over the store filtered to that team
+ * (its spend in the ledger's daily rollup, its people's outcomes). A filter of several teams sees the union
+ * of their rows, so its extent is the earliest first and the latest last of theirs: one statement answers
+ * every team filter.
+ */
+export async function dataExtentByTeam(
+  ctx: Pick<MetricContext, 'db'>,
+): Promise<Map<string, { first: string; last: string }>> {
+  const rows = await ctx.db.query(
+    `SELECT team_id, CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
+     FROM (SELECT team_id, day FROM ledger_daily WHERE source <> 'directory-seats'
+       UNION ALL SELECT team_id, day FROM outcomes_identity)
+     WHERE team_id IS NOT NULL GROUP BY 1`,
+  );
+  return new Map(rows.map((r) => [String(r.team_id), { first: String(r.first), last: String(r.last) }]));
+}
+
+/** The extent of a team filter from `dataExtentByTeam`: null when none of the teams has data. */
+export function teamsExtent(
+  byTeam: ReadonlyMap<string, { first: string; last: string }>,
+  teams: readonly string[],
+): { first: string; last: string } | null {
+  const seen = [...new Set(teams)].flatMap((team) => byTeam.get(team) ?? []);
+  if (seen.length === 0) return null;
+  return {
+    first: seen.map((e) => e.first).reduce((a, b) => (b < a ? b : a)),
+    last: seen.map((e) => e.last).reduce((a, b) => (b > a ? b : a)),
+  };
+}
+
 export interface CoverageRow {
   level: 'workflow' | 'person' | 'unattributed';
   cost: Usd;

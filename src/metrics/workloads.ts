@@ -1,5 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
-import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import type { DayWindow } from '../domain/time.js';
+import { WINDOW_FILTER, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 
 /**
@@ -48,33 +49,78 @@ LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
 }
 
 export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend[]> {
+  const [only] = await spendByWorkloads(ctx, [ctx.window]);
+  return only ?? [];
+}
+
+/**
+ * Spend by workload in each of several windows, from one statement. The windows' bounds cut their span into
+ * segments (the weekly diagnostic's four weeks, last week and the week before: three), every row is labelled
+ * and grouped once per workload and segment, and each window's figures are those of the segments inside it:
+ * sums of sums, the least of the least labels, and the model of the costliest row as the model of the
+ * costliest segment's costliest row. Three statements over the same rows before, then one aggregating every
+ * window with a FILTER per figure (twice the work of grouping by segment).
+ */
+export async function spendByWorkloads(
+  ctx: MetricContext,
+  windows: readonly DayWindow[],
+): Promise<WorkloadSpend[][]> {
+  if (windows.length === 0) return [];
   const named = namesPeople(ctx.privacy, ctx.viewer);
+  const bounds = [...new Set(windows.flatMap((w) => [w.since, w.until]))].sort();
+  const params: Record<string, string> = {};
+  bounds.forEach((b, j) => (params[`b${j}`] = b));
+  // Segment j holds the days from bound j up to bound j + 1; a day before the first bound is in none.
+  const segment = `CASE ${bounds
+    .slice(1)
+    .map((_, j) => `WHEN day < CAST($b${j + 1} AS DATE) THEN ${j}`)
+    .join(' ')} END`;
+  const aggregates = windows.map((w, i) => {
+    const inside = bounds
+      .slice(0, -1)
+      .map((b, j) => ({ b, j }))
+      .filter(({ b }) => b >= w.since && b < w.until)
+      .map(({ j }) => j);
+    const f = `FILTER (WHERE seg IN (${inside.join(', ')}))`;
+    return `sum(n) ${f} AS n${i}, min(label) ${f} AS label${i}, min(workload_type) ${f} AS workload_type${i},
+       arg_max(model, top) ${f} AS model${i}, CAST(coalesce(sum(cost) ${f}, 0) AS VARCHAR) AS cost${i},
+       sum(tokens) ${f} AS tokens${i}, sum(cache_read) ${f} AS cache_read${i}`;
+  });
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(named)})
-     SELECT workload_kind, workload_id, min(workload_label) AS label, min(workload_type_resolved) AS workload_type,
-       arg_max(model, cost) AS model,
-       CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
-       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
-       sum(cache_read_tokens) AS cache_read
-     FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
-     GROUP BY workload_kind, workload_id
-     ORDER BY sum(cost) DESC, workload_id`,
-    windowParams(ctx.window),
+    `WITH lw AS (${workloadSql(named)}), segments AS (
+       SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
+         min(workload_type_resolved) AS workload_type, arg_max(model, cost) AS model, max(cost) AS top,
+         sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
+         sum(cache_read_tokens) AS cache_read
+       FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
+       GROUP BY ALL
+     )
+     SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
+     FROM segments GROUP BY workload_kind, workload_id`,
+    { ...params, since: bounds[0] ?? '', until: bounds[bounds.length - 1] ?? '' },
   );
-  const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));
-  return rows.map((r) => {
-    const cost = usd(String(r.cost));
-    return {
+  return windows.map((_, i) => {
+    const mine = rows
+      .filter((r) => Number(r[`n${i}`] ?? 0) > 0)
+      .map((r) => ({ r, cost: usd(String(r[`cost${i}`])) }))
+      // Largest first, then by id in the database's (byte) order, as ORDER BY sum(cost) DESC, workload_id.
+      .sort(
+        (a, b) =>
+          b.cost.comparedTo(a.cost) ||
+          Buffer.compare(Buffer.from(String(a.r.workload_id)), Buffer.from(String(b.r.workload_id))),
+      );
+    const total = mine.reduce((acc, x) => acc.plus(x.cost), usd(0));
+    return mine.map(({ r, cost }) => ({
       kind: r.workload_kind as WorkloadSpend['kind'],
       id: String(r.workload_id),
-      label: String(r.label),
-      workloadType: (r.workload_type as string | null) ?? null,
-      model: (r.model as string | null) ?? null,
+      label: String(r[`label${i}`]),
+      workloadType: (r[`workload_type${i}`] as string | null) ?? null,
+      model: (r[`model${i}`] as string | null) ?? null,
       cost,
-      tokens: Number(r.tokens ?? 0),
-      cacheReadTokens: Number(r.cache_read ?? 0),
+      tokens: Number(r[`tokens${i}`] ?? 0),
+      cacheReadTokens: Number(r[`cache_read${i}`] ?? 0),
       share: total.isZero() ? 0 : cost.dividedBy(total).toNumber(),
-    };
+    }));
   });
 }
 

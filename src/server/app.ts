@@ -7,6 +7,7 @@ import { reportRoutes } from './api/report-routes.js';
 import type { ServerDeps } from './deps.js';
 import { apiError, errorResponse } from './errors.js';
 import { requestKey } from './response-cache.js';
+import { asOneJob } from '../store/read-order.js';
 import { serveDashboard } from './static.js';
 
 /** A route label for /metrics: the fixed part of the path, never request data. */
@@ -82,6 +83,8 @@ export function createApp(
   });
 
   const api = new Hono<AppEnv>();
+  // Each request is one job for the read connections: its later statements go before newer requests' ones.
+  api.use('*', (_c, next) => asOneJob(next));
   api.use('*', authenticate(deps.tokens));
   if (mounts.ingest) api.route('/ingest', mounts.ingest);
   if (mounts.admin) api.route('/', mounts.admin);

@@ -4,6 +4,7 @@ import { MileageError } from '../../domain/errors.js';
 import { formatUsd } from '../../domain/money.js';
 import type { DayWindow } from '../../domain/time.js';
 import { findMetric } from '../../metrics/catalog.js';
+import { filteredDb } from '../../metrics/filter.js';
 import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
 import { QUERIES, findQuery } from '../../metrics/registry.js';
 import { dataExtent } from '../../metrics/spend.js';
@@ -83,7 +84,13 @@ export function registerQuery(program: Command, run: Run): void {
         const ctx = await openContext(opts);
         try {
           const window = await commandWindow(ctx.db, opts);
-          const mctx = { db: ctx.db, window, privacy: ctx.privacy, viewer: { role: 'owner' as const } };
+          // Through filteredDb as the server reads: statements lose the directory joins they never use.
+          const mctx = {
+            db: filteredDb(ctx.db, undefined),
+            window,
+            privacy: ctx.privacy,
+            viewer: { role: 'owner' as const },
+          };
           if (registered) {
             const result = await registered.run(mctx, by);
             term.out(opts.json ? JSON.stringify(result, null, 2) : renderMetricTable(result));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { filteredDb } from '../../metrics/filter.js';
 import { weeklyReport, type WeeklyReport } from '../../diagnostics/weekly.js';
 import { reviveWeeklyReport } from '../../diagnostics/weekly-json.js';
 import { MileageError } from '../../domain/errors.js';
@@ -48,7 +49,8 @@ export function registerReport(program: Command, run: Run): void {
       const ctx = await openContext(opts);
       try {
         const result = await weeklyReport({
-          db: ctx.db,
+          // As the server reads: statements lose the directory joins they never use (metrics/prune-joins.ts).
+          db: filteredDb(ctx.db, undefined),
           org: ctx.org,
           privacy: ctx.privacy,
           viewer: { role: 'owner' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiOver, demoStore, type DemoStore } from '../../../test/support/demo-store.js';
+import { addDays } from '../../domain/time.js';
 import type { BuiltServer } from '../run-server.js';
 import { createToken } from '../tokens.js';
 
@@ -84,21 +85,30 @@ describe('API answers', () => {
   );
 
   it('lists the teams, tools and models of the window as the ledger has them', async () => {
-    const since = '2026-01-01';
-    const until = '2027-01-01';
-    const res = JSON.parse(
-      (await get(fast, `/api/v1/filters?since=${since}&until=${until}`, tokens.admin as string)).body,
-    ) as Record<string, string[]>;
-    for (const [key, column] of [
-      ['teams', 'team_id'],
-      ['tools', 'tool'],
-      ['models', 'model'],
-    ] as const) {
-      const rows = await demo.db.query(
-        `SELECT DISTINCT ${column} AS v FROM ledger WHERE day >= DATE '${since}' AND day < DATE '${until}' AND ${column} IS NOT NULL ORDER BY 1`,
-      );
-      expect(rows.length).toBeGreaterThan(0);
-      expect(res[key]).toEqual(rows.map((r) => String(r.v)));
+    // A year, a week, a day, a window past the data: the lists come from a per-day index kept per data version.
+    const [last] = await demo.db.query('SELECT CAST(max(day) AS VARCHAR) AS d FROM ledger');
+    const end = String(last?.d);
+    const windows = [
+      ['2026-01-01', '2027-01-01'],
+      [addDays(end, -20), addDays(end, -13)],
+      [addDays(end, -3), addDays(end, -2)],
+      [addDays(end, 40), addDays(end, 50)],
+    ] as const;
+    for (const [since, until] of windows) {
+      const res = JSON.parse(
+        (await get(fast, `/api/v1/filters?since=${since}&until=${until}`, tokens.admin as string)).body,
+      ) as Record<string, string[]>;
+      for (const [key, column] of [
+        ['teams', 'team_id'],
+        ['tools', 'tool'],
+        ['models', 'model'],
+      ] as const) {
+        const rows = await demo.db.query(
+          `SELECT DISTINCT ${column} AS v FROM ledger WHERE day >= DATE '${since}' AND day < DATE '${until}' AND ${column} IS NOT NULL ORDER BY 1`,
+        );
+        if (since === '2026-01-01') expect(rows.length).toBeGreaterThan(0);
+        expect(res[key], `${key} ${since}..${until}`).toEqual(rows.map((r) => String(r.v)));
+      }
     }
   });
 

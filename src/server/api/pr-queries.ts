@@ -114,7 +114,8 @@ export interface BranchSpend {
  * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
  * through. The same entries make up the PR's session cost, so the drill-down adds up to it. The ledger is
  * read only over the days the PR's entries fall on (`ledger_prs` sums them per day), not the whole window:
- * a few days of entries instead of four weeks.
+ * a few days of entries instead of four weeks; and both lists come from one statement, since finding the
+ * PR's entries in the ledger is most of the work.
  */
 export async function branchSpend(ctx: MetricContext, id: string): Promise<BranchSpend> {
   const [days] = await ctx.db.query(
@@ -124,26 +125,40 @@ export async function branchSpend(ctx: MetricContext, id: string): Promise<Branc
     { ...windowParams(ctx.window), id },
   );
   if (!days || days.first === null || days.last === null) return { sessions: [], keys: [] };
-  const params = { id, first: String(days.first), last: String(days.last) };
-  const joined = `pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-    WHERE ps.pr_id = $id AND l.day >= CAST($first AS DATE) AND l.day <= CAST($last AS DATE) AND NOT l.unpriced`;
-  const [sessions, keys] = await Promise.all([
-    ctx.db.query(
-      `SELECT ps.session AS session, min(l.tool) AS tool, arg_max(l.model, l.cost) AS model,
-         CAST(sum(l.cost) AS DECIMAL(18,2)) AS cost
-       FROM ${joined} GROUP BY 1 ORDER BY sum(l.cost) DESC, 1 LIMIT 200`,
-      params,
-    ),
-    ctx.db.query(
-      `SELECT coalesce(k.name, l.key_hint, 'no key') AS key,
-         CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key') ELSE coalesce(k.name, l.key_hint, 'no key') END AS hidden_key,
-         CAST(sum(l.cost) AS VARCHAR) AS cost
-       FROM ${joined.replace('WHERE', 'LEFT JOIN dir_keys k ON k.key_hash = l.key_hash WHERE')}
-       GROUP BY 1, 2 ORDER BY sum(l.cost) DESC, 1`,
-      params,
-    ),
-  ]);
-  return { sessions, keys };
+  const rows = await ctx.db.query(
+    `WITH entries AS (
+       SELECT ps.session AS session, l.tool, l.model, l.cost, coalesce(k.name, l.key_hint, 'no key') AS key,
+         CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key')
+           ELSE coalesce(k.name, l.key_hint, 'no key') END AS hidden_key
+       FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
+       LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
+       WHERE ps.pr_id = $id AND l.day >= CAST($first AS DATE) AND l.day <= CAST($last AS DATE) AND NOT l.unpriced
+     )
+     SELECT 'session' AS part, session AS name, NULL AS hidden_key, min(tool) AS tool,
+       arg_max(model, cost) AS model, CAST(sum(cost) AS DECIMAL(18,2)) AS cost, sum(cost) AS exact,
+       NULL AS exact_text
+     FROM entries GROUP BY session
+     UNION ALL
+     SELECT 'key', key, hidden_key, NULL, NULL, NULL, sum(cost), CAST(sum(cost) AS VARCHAR) FROM entries GROUP BY key, hidden_key
+     ORDER BY part DESC, exact DESC, name`,
+    { id, first: String(days.first), last: String(days.last) },
+  );
+  const part = (name: string) => rows.filter((r) => r.part === name);
+  return {
+    sessions: part('session')
+      .slice(0, 200)
+      .map((r) => ({
+        session: r.name ?? null,
+        tool: r.tool ?? null,
+        model: r.model ?? null,
+        cost: r.cost ?? null,
+      })),
+    keys: part('key').map((r) => ({
+      key: r.name ?? null,
+      hidden_key: r.hidden_key ?? null,
+      cost: r.exact_text ?? null,
+    })),
+  };
 }
 
 /**

@@ -4,11 +4,10 @@ import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
 import { namesPeople } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
 import type { MetricTable } from '../../metrics/table.js';
-import { windowParams, type MetricContext } from '../../metrics/metric.js';
-import type { SqlValue } from '../../store/db.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
+import { dayValues, valuesIn } from './filter-values.js';
 import { metricContext, readScope, scopedTeams } from './scope.js';
 
 /** spend.total and efficiency.tokens_per_dollar come from `spendBy`; the registry answers the rest. */
@@ -64,21 +63,6 @@ function spendTable(
   };
 }
 
-/** The teams, tools and models in the window, from the daily rollup (it has every value the ledger has). */
-async function filterValues(
-  ctx: MetricContext,
-): Promise<{ teams: string[]; tools: string[]; models: string[] }> {
-  const values = (column: string) =>
-    `list_sort(list(DISTINCT ${column}) FILTER (WHERE ${column} IS NOT NULL))`;
-  const [row] = await ctx.db.query(
-    `SELECT ${values('team_id')} AS teams, ${values('tool')} AS tools, ${values('model')} AS models
-     FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)`,
-    windowParams(ctx.window),
-  );
-  const list = (v: SqlValue | undefined) => (Array.isArray(v) ? v.map(String) : []);
-  return { teams: list(row?.teams), tools: list(row?.tools), models: list(row?.models) };
-}
-
 /** Who am I, the catalog, the filter values, and every queryable catalog metric. */
 export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -106,12 +90,11 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const scope = await readScope(deps, c.get('principal'), new URL(c.req.url));
     // The values the caller may pick from: the window's facts within their scope, ignoring the other filters.
     const teams = scopedTeams(c.get('principal'), undefined);
-    const key = `filters|${teams ? teams.join(',') : '*'}|${scope.window.since}|${scope.window.until}`;
-    return c.json(
-      await deps.cache.value(key, () =>
-        filterValues(metricContext(deps, { ...scope, filter: teams ? { teams } : {} })),
-      ),
+    const key = `filter-days|${teams ? teams.join(',') : '*'}`;
+    const days = await deps.cache.value(key, () =>
+      dayValues(metricContext(deps, { ...scope, filter: teams ? { teams } : {} })),
     );
+    return c.json(valuesIn(days, scope.window));
   });
 
   app.get('/metrics/:id', async (c) => {

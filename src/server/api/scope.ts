@@ -2,7 +2,7 @@ import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
 import { filteredContext, filteredDb, isEmptyFilter, type MetricFilter } from '../../metrics/filter.js';
 import type { MetricContext, Viewer } from '../../metrics/metric.js';
-import { dataExtent } from '../../metrics/spend.js';
+import { dataExtent, dataExtentByTeam, teamsExtent } from '../../metrics/spend.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import type { Principal } from '../tokens.js';
@@ -70,8 +70,18 @@ export function cachedExtent(
   deps: ServerDeps,
   filter: MetricFilter = {},
 ): Promise<{ first: string; last: string } | null> {
-  const key = isEmptyFilter(filter) ? 'extent' : `extent|${JSON.stringify(filter)}`;
-  return deps.cache.value(key, () => dataExtent({ db: filteredDb(deps.db, filter) }));
+  if (isEmptyFilter(filter))
+    return deps.cache.value('extent', () => dataExtent({ db: filteredDb(deps.db, filter) }));
+  // A filter of teams only (the dashboard's team picker): from every team's extent, read once.
+  const teams = filter.teams;
+  if (teams && filter.tools === undefined && filter.models === undefined) {
+    return deps.cache
+      .value('extent|by-team', () => dataExtentByTeam({ db: deps.db }))
+      .then((byTeam) => teamsExtent(byTeam, teams));
+  }
+  return deps.cache.value(`extent|${JSON.stringify(filter)}`, () =>
+    dataExtent({ db: filteredDb(deps.db, filter) }),
+  );
 }
 
 /**

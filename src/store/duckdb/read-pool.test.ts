@@ -4,6 +4,7 @@ import { recordId } from '../../domain/ids.js';
 import { usd } from '../../domain/money.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { openStore } from '../open.js';
+import { asOneJob } from '../read-order.js';
 import { ReadPool } from './read-pool.js';
 
 function rec(key: string, cost: string): UsageRecord {
@@ -46,17 +47,61 @@ describe('read pool', () => {
     expect(events).toEqual(['start a', 'start b']);
     releases.shift()?.();
     const connA = await a;
-    await new Promise((r) => setImmediate(r));
+    // A freed connection is handed on after one turn of the event loop (the reader's next statement may come).
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
     expect(events).toEqual(['start a', 'start b', 'end a', 'start c']);
     releases.shift()?.();
     releases.shift()?.();
     await Promise.all([b, c]);
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
     releases.shift()?.();
     const [connC, connD] = await Promise.all([c, d]);
     // c got a's connection (the first one freed); the two readers never shared one at once.
     expect(connC).toBe(connA);
     expect(connD).not.toBe(connC);
     expect(events.slice(-1)).toEqual(['end d']);
+    pool.close();
+    instance.closeSync();
+  });
+
+  it('hands a freed connection to the oldest job waiting: a request under way finishes before a newer one', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const pool = await ReadPool.open(instance, 1, async () => {});
+    const served: string[] = [];
+    const gates = new Map<string, () => void>();
+    const read = (name: string) =>
+      pool.use(async () => {
+        served.push(name);
+        await new Promise<void>((r) => gates.set(name, r));
+      });
+    const tick = () => new Promise((r) => setImmediate(r));
+    const open = async (name: string) => {
+      gates.get(name)?.();
+      for (let i = 0; i < 3; i++) await tick();
+    };
+    const busy = read('busy');
+    await tick();
+    // Request A starts first; its second statement is asked only after its first is answered, and request
+    // B arrives in between: B's statement waits longer than A's second, yet A's goes first.
+    let aSecond: Promise<void> | undefined;
+    const a = asOneJob(async () => {
+      await read('a1');
+      aSecond = read('a2');
+      await aSecond;
+    });
+    const b = asOneJob(() => read('b1'));
+    const outside = read('no job');
+    await tick();
+    await open('busy');
+    expect(served).toEqual(['busy', 'a1']);
+    await open('a1');
+    expect(served).toEqual(['busy', 'a1', 'a2']);
+    await open('a2');
+    await open('b1');
+    await open('no job');
+    await Promise.all([busy, a, b, outside, aSecond]);
+    // Work outside any job is ranked by when it was asked: after B, which started before it.
+    expect(served).toEqual(['busy', 'a1', 'a2', 'b1', 'no job']);
     pool.close();
     instance.closeSync();
   });

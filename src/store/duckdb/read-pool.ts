@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { readRank } from '../read-order.js';
 
 /**
  * A few connections of the store's DuckDB instance that only read. A DuckDB connection runs one statement at
@@ -10,10 +11,12 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
  * Temp tables belong to the connection that made them: code inside the store that reads its own staging
  * tables (agent_stage, cc_groups, focus_out…) must use the writer's connection (`writerQuery`), never this
  * pool, or it finds no such table.
+ *
+ * Waiting reads are served oldest job first (read-order.ts), then in arrival order.
  */
 export class ReadPool {
   private readonly idle: DuckDBConnection[];
-  private readonly waiting: ((conn: DuckDBConnection) => void)[] = [];
+  private readonly waiting: { rank: number; give: (conn: DuckDBConnection) => void }[] = [];
 
   private constructor(private readonly all: DuckDBConnection[]) {
     this.idle = [...all];
@@ -38,16 +41,35 @@ export class ReadPool {
     return this.all.length;
   }
 
-  /** Runs `work` on an idle connection, waiting in arrival order when all are busy. */
+  /**
+   * Runs `work` on an idle connection. When all are busy it waits; a freed connection goes to the waiting
+   * read of the oldest job (`readRank`), among equals to the first to arrive.
+   */
   async use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    const conn = this.idle.pop() ?? (await new Promise<DuckDBConnection>((r) => this.waiting.push(r)));
+    const rank = readRank();
+    const conn =
+      this.idle.pop() ?? (await new Promise<DuckDBConnection>((give) => this.waiting.push({ rank, give })));
     try {
       return await work(conn);
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(conn);
-      else this.idle.push(conn);
+      // One turn of the event loop first: the reader's own next statement, asked as soon as it has this
+      // answer, is then among the waiters to choose from.
+      setImmediate(() => this.handOn(conn));
     }
+  }
+
+  private handOn(conn: DuckDBConnection): void {
+    if (this.waiting.length === 0) {
+      this.idle.push(conn);
+      return;
+    }
+    // A few dozen waiters at most: a scan is cheaper than keeping a heap in order.
+    let best = 0;
+    for (let i = 1; i < this.waiting.length; i++) {
+      if ((this.waiting[i]?.rank ?? Infinity) < (this.waiting[best]?.rank ?? Infinity)) best = i;
+    }
+    const [next] = this.waiting.splice(best, 1);
+    next?.give(conn);
   }
 
   close(): void {

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordId } from '../../domain/ids.js';
+import { filteredDb } from '../../metrics/filter.js';
+import { buildStore, context, ORG, outcome, usage } from '../../metrics/testing/fixture.js';
+import type { Db } from '../../store/db.js';
+import { branchSpend, keysFor } from './pr-queries.js';
+
+/**
+ * One PR's drill-down: the sessions the session → PR join tied to it and the keys their spend went through,
+ * both from one statement over the days the PR's entries fall on. Expected lists are worked out from the usage below.
+ */
+const REPO = 'github.com/acme/api';
+const W = { since: '2026-07-01', until: '2026-07-08' };
+const at = { repo: REPO, tokens: { input: 10 } };
+
+let db: Db;
+beforeAll(async () => {
+  db = await buildStore(
+    ORG,
+    [
+      {
+        day: '2026-07-02',
+        hour: 10,
+        id: 'a1',
+        actor: 'ana@acme.test',
+        session: 's1',
+        branch: 'feat/x',
+        cost: '1.25',
+      },
+      {
+        ...{ day: '2026-07-02', hour: 11, id: 'a2', actor: 'ana@acme.test', session: 's2', branch: 'feat/x' },
+        key: 'k-small',
+        cost: '2.5',
+      },
+      // Bo pairs on Ana's branch: his session is the PR's too.
+      {
+        day: '2026-07-03',
+        hour: 9,
+        id: 'b1',
+        actor: 'bo@acme.test',
+        session: 's3',
+        branch: 'feat/x',
+        cost: '0.75',
+      },
+      {
+        day: '2026-07-04',
+        hour: 9,
+        id: 'b2',
+        actor: 'bo@acme.test',
+        session: 's4',
+        branch: 'feat/y',
+        cost: '3',
+      },
+      // On main: no PR's.
+      {
+        day: '2026-07-02',
+        hour: 9,
+        id: 'a3',
+        actor: 'ana@acme.test',
+        session: 's5',
+        branch: 'main',
+        cost: '9',
+      },
+    ].map((u) => usage({ ...at, ...u })),
+    [
+      {
+        day: '2026-07-03',
+        id: 'P1',
+        actor: 'ana@acme.test',
+        points: 1,
+        branch: 'feat/x',
+        openedHoursBefore: 48,
+      },
+      {
+        day: '2026-07-05',
+        id: 'P2',
+        actor: 'bo@acme.test',
+        points: 1,
+        branch: 'feat/y',
+        openedHoursBefore: 30,
+      },
+    ].map((p) => outcome({ ...p, repo: 'acme/api' })),
+  );
+});
+afterAll(() => db.close());
+
+describe('a PR drill-down', () => {
+  it("lists the PR's sessions largest first and the keys their spend went through", async () => {
+    const ctx = { ...context(db, W.since, W.until), db: filteredDb(db, undefined) };
+    const p1 = await branchSpend(ctx, recordId('test-out', '2026-07-03', 'P1'));
+    expect(p1.sessions.map((s) => [s.session, s.cost])).toEqual([
+      ['s2', '2.50'],
+      ['s1', '1.25'],
+      ['s3', '0.75'],
+    ]);
+    expect(p1.sessions.every((s) => s.tool === 'claude-code' && s.model === 'claude-sonnet-4-6')).toBe(true);
+    expect(keysFor(p1.keys, true).map((k) => [k.key, k.cost])).toEqual([
+      ['misc-key', '2.50'],
+      ['no key', '2.00'],
+    ]);
+    const p2 = await branchSpend(ctx, recordId('test-out', '2026-07-05', 'P2'));
+    expect(p2.sessions.map((s) => [s.session, s.cost])).toEqual([['s4', '3.00']]);
+    expect(keysFor(p2.keys, false).map((k) => [k.key, k.cost])).toEqual([['no key', '3.00']]);
+  });
+});

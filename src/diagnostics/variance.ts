@@ -31,18 +31,29 @@ export interface PersonSpread {
  */
 export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
   const byPerson = new Map<string, PersonWeek[]>();
-  for (const w of weeks) byPerson.set(w.personId, [...(byPerson.get(w.personId) ?? []), w]);
+  for (const w of weeks) {
+    const list = byPerson.get(w.personId);
+    if (list) list.push(w);
+    else byPerson.set(w.personId, [w]);
+  }
   const people = [...byPerson.entries()].map(([personId, ws]) => {
     const cost = ws.reduce((a, w) => a.plus(w.cost), usd(0)).toNumber();
     const prs = ws.reduce((a, w) => a + w.prs, 0);
     return { personId, name: ws[0]?.name ?? personId, teamId: ws[0]?.teamId ?? null, ws, cost, prs };
   });
+  // Each team's people who merged something, in the order above: a person's peers are their team's but
+  // themselves (looked up per team, not by scanning the whole organisation once per person).
+  const delivering = new Map<string, typeof people>();
+  for (const p of people) {
+    if (p.prs === 0 || p.teamId === null) continue;
+    const team = delivering.get(p.teamId);
+    if (team) team.push(p);
+    else delivering.set(p.teamId, [p]);
+  }
   const spreads: PersonSpread[] = [];
   for (const person of people) {
     if (person.prs === 0 || person.teamId === null) continue;
-    const peers = people.filter(
-      (p) => p.teamId === person.teamId && p.personId !== person.personId && p.prs > 0,
-    );
+    const peers = (delivering.get(person.teamId) ?? []).filter((p) => p.personId !== person.personId);
     if (peers.length < 2) continue;
     const cohortMedian = median(peers.map((p) => p.cost / p.prs));
     if (!(cohortMedian > 0)) continue;

@@ -79,7 +79,8 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     w.report.until <= w.variance.until &&
     weekStart(w.report.since) === w.report.since &&
     weekStart(w.report.until) === w.report.until;
-  const workloadsQuery = spendByWorkloads(report, [w.report, w.lastWeek, w.previousWeek]);
+  // The weekly shows the top five and compares the first eight (model fit): no longer lists are carried.
+  const workloadsQuery = spendByWorkloads(report, [w.report, w.lastWeek, w.previousWeek], { topOfFirst: 8 });
   const varianceQuery = personWeeks(ctx(w.variance));
   const [
     totals,

@@ -79,4 +79,21 @@ describe('spend by workload in several windows', () => {
     });
     expect(got[3]).toEqual([]);
   });
+
+  it("with topOfFirst, keeps the first window's costliest workloads in every list, shares still of the whole window", async () => {
+    const windows = [
+      { since: '2026-07-01', until: '2026-07-12' },
+      { since: '2026-07-06', until: '2026-07-08' },
+    ];
+    const ctx = context(db, '2026-07-01', '2026-07-12');
+    const full = await spendByWorkloads(ctx, windows);
+    for (const top of [0, 2, 3, 10]) {
+      const got = await spendByWorkloads(ctx, windows, { topOfFirst: top });
+      const kept = (full[0] ?? []).slice(0, top);
+      expect(got[0], `top ${top}`).toEqual(kept);
+      // The second list: the same workloads' figures in that window, each share of all its spend.
+      const ids = new Set(kept.map((w) => w.id));
+      expect(got[1], `top ${top}`).toEqual((full[1] ?? []).filter((w) => ids.has(w.id)));
+    }
+  });
 });

@@ -60,10 +60,16 @@ export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend
  * sums of sums, the least of the least labels, and the model of the costliest row as the model of the
  * costliest segment's costliest row. Three statements over the same rows before, then one aggregating every
  * window with a FILTER per figure (twice the work of grouping by segment).
+ *
+ * `topOfFirst`: only the first window's costliest workloads come back (every window's list then holds just
+ * those workloads, each with its share of that window's whole spend). The weekly diagnostic reads no more,
+ * and the full lists of a whole organisation (thousands of workloads, three times over) cost more to carry
+ * and sort in JavaScript than the statement itself. The ranking is the lists' own order, done in SQL.
  */
 export async function spendByWorkloads(
   ctx: MetricContext,
   windows: readonly DayWindow[],
+  options: { topOfFirst?: number } = {},
 ): Promise<WorkloadSpend[][]> {
   if (windows.length === 0) return [];
   const named = namesPeople(ctx.privacy, ctx.viewer);
@@ -83,9 +89,16 @@ export async function spendByWorkloads(
       .map(({ j }) => j);
     const f = `FILTER (WHERE seg IN (${inside.join(', ')}))`;
     return `sum(n) ${f} AS n${i}, min(label) ${f} AS label${i}, min(workload_type) ${f} AS workload_type${i},
-       arg_max(model, top) ${f} AS model${i}, CAST(coalesce(sum(cost) ${f}, 0) AS VARCHAR) AS cost${i},
+       arg_max(model, top) ${f} AS model${i}, coalesce(sum(cost) ${f}, 0) AS cost${i},
        sum(tokens) ${f} AS tokens${i}, sum(cache_read) ${f} AS cache_read${i}`;
   });
+  // Each window's whole spend, and the first list's order (cost descending, then workload id in byte order,
+  // as the sort below) when only its top is asked for.
+  const totals = windows.map((_, i) => `CAST(sum(cost${i}) OVER () AS VARCHAR) AS total${i}`);
+  const asText = windows.map((_, i) => `CAST(cost${i} AS VARCHAR) AS cost${i}`);
+  const top = options.topOfFirst;
+  const rank = 'row_number() OVER (ORDER BY coalesce(n0, 0) > 0 DESC, cost0 DESC, workload_id) AS rank';
+  const keep = top === undefined ? '' : `WHERE rank <= ${Math.max(0, Math.floor(top))}`;
   const rows = await ctx.db.query(
     `WITH lw AS (${workloadSql(named)}), segments AS (
        SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
@@ -94,9 +107,12 @@ export async function spendByWorkloads(
          sum(cache_read_tokens) AS cache_read
        FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
        GROUP BY ALL
+     ), workloads AS (
+       SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
+       FROM segments GROUP BY workload_kind, workload_id
      )
-     SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
-     FROM segments GROUP BY workload_kind, workload_id`,
+     SELECT * EXCLUDE (rank) REPLACE (${asText.join(', ')})
+     FROM (SELECT *, ${totals.join(', ')}, ${rank} FROM workloads) ${keep}`,
     { ...params, since: bounds[0] ?? '', until: bounds[bounds.length - 1] ?? '' },
   );
   return windows.map((_, i) => {
@@ -109,7 +125,8 @@ export async function spendByWorkloads(
           b.cost.comparedTo(a.cost) ||
           Buffer.compare(Buffer.from(String(a.r.workload_id)), Buffer.from(String(b.r.workload_id))),
       );
-    const total = mine.reduce((acc, x) => acc.plus(x.cost), usd(0));
+    // Every workload's spend in the window, shown or not (a workload outside it adds 0).
+    const total = usd(String(rows[0]?.[`total${i}`] ?? 0));
     return mine.map(({ r, cost }) => ({
       kind: r.workload_kind as WorkloadSpend['kind'],
       id: String(r.workload_id),

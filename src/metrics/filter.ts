@@ -49,6 +49,7 @@ export function filterCtes(f: MetricFilter): { ctes: string[]; params: Record<st
     `ledger_daily AS (SELECT * FROM main.ledger_daily${where(team, tool, model)})`,
     `ledger_sessions AS (SELECT * FROM main.ledger_sessions${where(team, tool, model)})`,
     `ledger_prs AS (SELECT * FROM main.ledger_prs${where(team, tool, model)})`,
+    `ledger_pr_parts AS (SELECT * FROM main.ledger_pr_parts${where(team, tool, model)})`,
     `usage_identity AS (SELECT * FROM main.usage_identity${where(team, tool, model)})`,
   ];
   if (team) {

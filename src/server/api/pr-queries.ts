@@ -1,7 +1,7 @@
 import { ATTRIBUTED_PRS } from '../../metrics/pr-cost.js';
 import { outcomeFrom } from '../../metrics/grouping.js';
 import type { MetricContext } from '../../metrics/metric.js';
-import { windowParams } from '../../metrics/metric.js';
+import { windowFilter, windowParams } from '../../metrics/metric.js';
 import { Decimal } from 'decimal.js';
 import { usd, ZERO_USD, type Usd } from '../../domain/money.js';
 import type { Row } from '../../store/db.js';
@@ -112,36 +112,27 @@ export interface BranchSpend {
 /**
  * The agent sessions the session → PR join tied to this PR (session on its branch, in its repository, while
  * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
- * through. The same entries make up the PR's session cost, so the drill-down adds up to it. The ledger is
- * read only over the days the PR's entries fall on (`ledger_prs` sums them per day), not the whole window:
- * a few days of entries instead of four weeks; and both lists come from one statement, since finding the
- * PR's entries in the ledger is most of the work.
+ * through. The same entries make up the PR's session cost, so the drill-down adds up to it. They are read
+ * from \`ledger_pr_parts\` (the PR's ledger entries summed per day, session and key, sorted by PR: a few rows),
+ * not by finding the PR's records among every ledger entry of their days; both lists from one statement.
  */
 export async function branchSpend(ctx: MetricContext, id: string): Promise<BranchSpend> {
-  const [days] = await ctx.db.query(
-    `SELECT CAST(greatest(min(day), CAST($since AS DATE)) AS VARCHAR) AS first,
-       CAST(least(max(day), CAST($until AS DATE) - 1) AS VARCHAR) AS last
-     FROM ledger_prs WHERE pr_id = $id`,
-    { ...windowParams(ctx.window), id },
-  );
-  if (!days || days.first === null || days.last === null) return { sessions: [], keys: [] };
   const rows = await ctx.db.query(
     `WITH entries AS (
-       SELECT ps.session AS session, l.tool, l.model, l.cost, coalesce(k.name, l.key_hint, 'no key') AS key,
-         CASE WHEN k.owner IS NOT NULL THEN coalesce(l.key_hint, 'personal key')
-           ELSE coalesce(k.name, l.key_hint, 'no key') END AS hidden_key
-       FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-       LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
-       WHERE ps.pr_id = $id AND l.day >= CAST($first AS DATE) AND l.day <= CAST($last AS DATE) AND NOT l.unpriced
+       SELECT p.session, p.tool, p.model, p.cost, p.top, coalesce(k.name, p.key_hint, 'no key') AS key,
+         CASE WHEN k.owner IS NOT NULL THEN coalesce(p.key_hint, 'personal key')
+           ELSE coalesce(k.name, p.key_hint, 'no key') END AS hidden_key
+       FROM ledger_pr_parts p LEFT JOIN dir_keys k ON k.key_hash = p.key_hash
+       WHERE p.pr_id = $id AND ${windowFilter('p.day')} AND NOT p.unpriced
      )
      SELECT 'session' AS part, session AS name, NULL AS hidden_key, min(tool) AS tool,
-       arg_max(model, cost) AS model, CAST(sum(cost) AS DECIMAL(18,2)) AS cost, sum(cost) AS exact,
+       arg_max(model, top) AS model, CAST(sum(cost) AS DECIMAL(18,2)) AS cost, sum(cost) AS exact,
        NULL AS exact_text
      FROM entries GROUP BY session
      UNION ALL
      SELECT 'key', key, hidden_key, NULL, NULL, NULL, sum(cost), CAST(sum(cost) AS VARCHAR) FROM entries GROUP BY key, hidden_key
      ORDER BY part DESC, exact DESC, name`,
-    { id, first: String(days.first), last: String(days.last) },
+    { ...windowParams(ctx.window), id },
   );
   const part = (name: string) => rows.filter((r) => r.part === name);
   return {

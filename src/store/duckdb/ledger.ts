@@ -26,7 +26,7 @@
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
  * change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 4;
+export const LEDGER_VERSION = 5;
 
 /** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
 export const SEAT_DAYS_SQL = `
@@ -268,4 +268,14 @@ SELECT ps.pr_id, l.day, l.person_id, l.team_id, l.workflow_id, l.tool, l.model, 
 FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
 GROUP BY ALL
 ORDER BY day;
+
+-- The same entries per PR, day, session and API key, for one PR's drill-down (its sessions and keys): sorted by
+-- PR, so the drill-down reads a few rows instead of every ledger entry of the days the PR's entries fall on.
+-- 'top' is the costliest single entry of the row: the drill-down names the model of a session's costliest entry.
+CREATE OR REPLACE TABLE ledger_pr_parts AS
+SELECT ps.pr_id, l.day, ps.session, l.team_id, l.tool, l.model, l.key_hash, l.key_hint, l.unpriced,
+  CAST(sum(l.cost) AS DECIMAL(18,10)) AS cost, max(l.cost) AS top
+FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
+GROUP BY ALL
+ORDER BY pr_id, day;
 `;

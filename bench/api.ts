@@ -126,7 +126,7 @@ export async function benchApi(): Promise<void> {
         (await (
           await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.sessionToken}` } })
         ).json()) as T;
-      const prs = await get<{ rows: { id: string }[] }>('/api/v1/prs?window=diagnostic');
+      const prs = await get<{ rows: { id: string }[] }>('/api/v1/prs?window=diagnostic&limit=2000');
       const { teams } = await get<{ teams: string[] }>('/api/v1/filters?window=diagnostic');
       const extent = await db.query(
         'SELECT CAST(max(day) AS VARCHAR) AS last FROM (SELECT day FROM ledger_daily UNION ALL SELECT day FROM outcomes)',

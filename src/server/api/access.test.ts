@@ -215,6 +215,17 @@ describe('API access', () => {
       expect(body.error.code).toBe('bad_request');
       expect(body.error.message).toContain(name);
     }
+    for (const [q, name] of [
+      ['limit=0', 'limit'],
+      ['limit=2001', 'limit'],
+      ['offset=-1', 'offset'],
+      ['limit=1e3', 'limit'],
+    ] as const) {
+      const res = await get(hidden, `/api/v1/prs?${q}`, a);
+      expect(res.status, q).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.message, q).toContain(name);
+    }
     expect((await get(hidden, '/api/v1/metrics/no.such.metric', a)).status).toBe(404);
   });
 });

@@ -3,7 +3,7 @@ import { recordId } from '../../domain/ids.js';
 import { filteredDb } from '../../metrics/filter.js';
 import { buildStore, context, ORG, outcome, usage } from '../../metrics/testing/fixture.js';
 import type { Db } from '../../store/db.js';
-import { branchSpend, keysFor } from './pr-queries.js';
+import { branchSpend, keysFor, listPrs } from './pr-queries.js';
 
 /**
  * One PR's drill-down: the sessions the session → PR join tied to it and the keys their spend went through,
@@ -32,6 +32,18 @@ beforeAll(async () => {
         key: 'k-small',
         cost: '2.5',
       },
+      // Two cheaper entries of another model in s1: together they cost more than its costliest entry, whose
+      // model is still the one the drill-down names.
+      ...[13, 14].map((hour) => ({
+        day: '2026-07-02',
+        hour,
+        id: `o${hour}`,
+        actor: 'ana@acme.test',
+        session: 's1',
+        branch: 'feat/x',
+        model: 'claude-opus-4-1',
+        cost: '0.75',
+      })),
       // Bo pairs on Ana's branch: his session is the PR's too.
       {
         day: '2026-07-03',
@@ -89,17 +101,34 @@ describe('a PR drill-down', () => {
     const ctx = { ...context(db, W.since, W.until), db: filteredDb(db, undefined) };
     const p1 = await branchSpend(ctx, recordId('test-out', '2026-07-03', 'P1'));
     expect(p1.sessions.map((s) => [s.session, s.cost])).toEqual([
+      ['s1', '2.75'],
       ['s2', '2.50'],
-      ['s1', '1.25'],
       ['s3', '0.75'],
     ]);
     expect(p1.sessions.every((s) => s.tool === 'claude-code' && s.model === 'claude-sonnet-4-6')).toBe(true);
     expect(keysFor(p1.keys, true).map((k) => [k.key, k.cost])).toEqual([
+      ['no key', '3.50'],
       ['misc-key', '2.50'],
-      ['no key', '2.00'],
     ]);
     const p2 = await branchSpend(ctx, recordId('test-out', '2026-07-05', 'P2'));
     expect(p2.sessions.map((s) => [s.session, s.cost])).toEqual([['s4', '3.00']]);
     expect(keysFor(p2.keys, false).map((k) => [k.key, k.cost])).toEqual([['no key', '3.00']]);
+  });
+});
+
+describe('the PR list', () => {
+  it('gives a page of the merged PRs, newest first, and how many there are in all', async () => {
+    const ctx = { ...context(db, W.since, W.until), db: filteredDb(db, undefined) };
+    const ids = (page: { rows: Record<string, unknown>[] }) => page.rows.map((r) => r.id);
+    const p1 = recordId('test-out', '2026-07-03', 'P1');
+    const p2 = recordId('test-out', '2026-07-05', 'P2');
+    const all = await listPrs(ctx, undefined, { limit: 10, offset: 0 });
+    expect(ids(all)).toEqual([p2, p1]);
+    expect(all.total).toBe(2);
+    const second = await listPrs(ctx, undefined, { limit: 1, offset: 1 });
+    expect(ids(second)).toEqual([p1]);
+    expect(second.total).toBe(2);
+    const past = await listPrs(ctx, undefined, { limit: 1, offset: 5 });
+    expect(past).toEqual({ rows: [], total: 2 });
   });
 });

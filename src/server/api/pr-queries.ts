@@ -57,18 +57,37 @@ export function toPrRow(r: Row, named: (team: string | null) => boolean): PrRow 
   };
 }
 
+/** One page of the window's merged PRs, newest first, and how many there are in all. */
 export async function listPrs(
   ctx: MetricContext,
   repos: string[] | undefined,
-  limit: number,
-): Promise<Row[]> {
-  const params: Record<string, string | number> = { ...windowParams(ctx.window), limit };
+  page: { limit: number; offset: number },
+): Promise<{ rows: Row[]; total: number }> {
+  const params: Record<string, string | number> = { ...windowParams(ctx.window), ...page };
   const names = (repos ?? []).map((r, i) => {
     params[`repo${i}`] = r;
     return `$repo${i}`;
   });
   const where = repos ? `WHERE ${names.length ? `repo IN (${names.join(', ')})` : 'false'}` : '';
-  return ctx.db.query(`SELECT * FROM (${PR_ROWS}) ${where} ORDER BY merged_at DESC, id LIMIT $limit`, params);
+  // Every PR's cost needs the whole window anyway; only the page's rows leave the database.
+  const rows = await ctx.db.query(
+    `SELECT *, count(*) OVER () AS total FROM (${PR_ROWS}) ${where}
+     ORDER BY merged_at DESC, id LIMIT $limit OFFSET $offset`,
+    params,
+  );
+  const total = rows.length > 0 ? Number(rows[0]?.total) : await countPrs(ctx, where, params);
+  return { rows: rows.map(({ total: _, ...row }) => row), total };
+}
+
+/** The count alone, for a page past the end (which has no row to carry it). */
+async function countPrs(
+  ctx: MetricContext,
+  where: string,
+  params: Record<string, string | number>,
+): Promise<number> {
+  const { limit: _l, offset: _o, ...rest } = params;
+  const [row] = await ctx.db.query(`SELECT count(*) AS n FROM (${PR_ROWS}) ${where}`, rest);
+  return Number(row?.n ?? 0);
 }
 
 /**

@@ -5,8 +5,10 @@ import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { branchSpend, keysFor, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
-import { dayParam, listParam, metricContext, readScope } from './scope.js';
+import { dayParam, intParam, listParam, metricContext, readScope } from './scope.js';
 
+/** A page of the PR list: what the dashboard shows by default, and at most this many per request. */
+const PAGE_ROWS = 300;
 const MAX_ROWS = 2_000;
 
 /** The PR list and one PR's drill-down: its attributed cost, the sessions on its branch, the keys used. */
@@ -16,12 +18,18 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.get('/prs', async (c) => {
     const url = new URL(c.req.url);
     const scope = await readScope(deps, c.get('principal'), url);
-    const rows = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), MAX_ROWS);
+    const page = {
+      limit: intParam(url, 'limit', PAGE_ROWS, 1, MAX_ROWS),
+      offset: intParam(url, 'offset', 0, 0, 1_000_000_000),
+    };
+    const { rows, total } = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), page);
     const named = (team: string | null) => personVisibility(deps.privacy, scope.viewer, team) === 'named';
     return c.json({
       window: scope.window,
       rows: rows.map((r) => toPrRow(r, named)),
-      truncated: rows.length === MAX_ROWS,
+      total,
+      offset: page.offset,
+      truncated: page.offset + rows.length < total,
     });
   });
 

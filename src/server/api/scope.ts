@@ -34,6 +34,15 @@ export function dayParam(url: URL, name: string): string | undefined {
   return value;
 }
 
+/** A whole-number parameter within [min, max]; `fallback` when absent. */
+export function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const value = url.searchParams.get(name);
+  if (value === null || value === '') return fallback;
+  const n = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw badRequest(`${name} expects a whole number from ${min} to ${max}`);
+  return n;
+}
+
 /** A repeatable, comma-separated list parameter (`team=a&team=b` or `team=a,b`); undefined when absent. */
 export function listParam(url: URL, name: string): string[] | undefined {
   const raw = url.searchParams.getAll(name);

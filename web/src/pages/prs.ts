@@ -29,13 +29,18 @@ export const prsPage: Page = {
   nav: 'PRs',
   href: '/prs',
   async render(ctx) {
-    const { rows, window } = await get<{ rows: PrRow[]; window: Window }>('/prs', apiParams(), ctx.signal);
-    const shown = rows.slice(0, SHOWN);
+    // The API's first page is the newest SHOWN; `total` counts them all.
+    const { rows, window, total } = await get<{ rows: PrRow[]; window: Window; total: number }>(
+      '/prs',
+      apiParams({ limit: String(SHOWN) }),
+      ctx.signal,
+    );
+    const shown = rows;
     append(
       ctx.main,
       pageHeader('Pull requests', 'Which AI spend paid for each merged PR, and by which evidence.', window),
       section(
-        `${rows.length} merged PRs`,
+        `${total} merged PRs`,
         rows.length === 0
           ? message('No merged PRs in this window.')
           : el(
@@ -92,8 +97,8 @@ export const prsPage: Page = {
                 ),
               ),
             ),
-        rows.length > SHOWN
-          ? el('p', { class: 'more' }, `${rows.length - SHOWN} older PRs not shown: narrow the window.`)
+        total > shown.length
+          ? el('p', { class: 'more' }, `${total - shown.length} older PRs not shown: narrow the window.`)
           : null,
       ),
     );

@@ -9,7 +9,7 @@ import { PLANTED, generateDemo } from '../src/demo/index.js';
 import { loadDemo } from '../src/ingest/demo.js';
 import { loadOrgFile } from '../src/org/load.js';
 import { PriceBook } from '../src/pricing/price-book.js';
-import { runServer } from '../src/server/run-server.js';
+import { runServer, type RunningServer } from '../src/server/run-server.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 import { addDays } from '../src/domain/time.js';
@@ -25,7 +25,9 @@ import { LOAD_CODE, type LoadPlan, type LoadReport } from './api-load.js';
  * Store: MILEAGE_BENCH_STORE (a store file, e.g. from bench/corpus/org-scale.ts), else the demo (30
  * engineers, 6 months) made here. API_BENCH_PLANS=mix,fixed picks plans; API_BENCH_CACHE=0 turns the answer
  * cache off; API_BENCH_THINK_MS waits 0–2x that between a user's requests (default 0: saturated);
- * API_BENCH_READERS sets the store's read connections.
+ * API_BENCH_READERS sets the store's read connections; API_BENCH_RUNS=N repeats the plans N times, each on a
+ * freshly started server (empty answer cache, the store's buffers kept), and prints every run's p95 and their
+ * median: on two shared cores one run's p95 moves by ±20%, so a single run says little.
  */
 const USERS = Number(process.env.API_BENCH_USERS ?? 20);
 const SECONDS = Number(process.env.API_BENCH_SECONDS ?? 20);
@@ -34,6 +36,7 @@ const CACHE = Number(process.env.API_BENCH_CACHE ?? 500);
 const THINK_MS = Number(process.env.API_BENCH_THINK_MS ?? 0);
 const READERS = process.env.API_BENCH_READERS ? Number(process.env.API_BENCH_READERS) : undefined;
 const PLANS = (process.env.API_BENCH_PLANS ?? 'mix,fixed').split(',') as LoadPlan['mode'][];
+const RUNS = Math.max(1, Number(process.env.API_BENCH_RUNS ?? 1));
 
 const PATHS = [
   '/api/v1/me',
@@ -100,6 +103,60 @@ async function demoStore(dir: string): Promise<Db> {
   return db;
 }
 
+function p95Of(report: LoadReport): number {
+  return pct(
+    Object.values(report.lat)
+      .flat()
+      .sort((a, b) => a - b),
+    95,
+  );
+}
+
+/** Every plan once against a started server: what the users ask is drawn from the store's own PRs and teams. */
+async function runPlans(
+  server: RunningServer,
+  db: Db,
+  path: string | undefined,
+  records: number,
+): Promise<[LoadPlan['mode'], LoadReport][]> {
+  const get = async <T>(url: string) =>
+    (await (
+      await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${server.sessionToken}` } })
+    ).json()) as T;
+  const prs = await get<{ rows: { id: string }[] }>('/api/v1/prs?window=diagnostic&limit=2000');
+  const { teams } = await get<{ teams: string[] }>('/api/v1/filters?window=diagnostic');
+  const extent = await db.query(
+    'SELECT CAST(max(day) AS VARCHAR) AS last FROM (SELECT day FROM ledger_daily UNION ALL SELECT day FROM outcomes)',
+  );
+  const last = String(extent[0]?.last);
+  const lastMonday = addDays(last, -((new Date(`${last}T00:00:00Z`).getUTCDay() + 6) % 7));
+  await server.warmed();
+  console.log(
+    `store: ${path ?? 'demo (30 engineers, 6 months)'}, ${records.toLocaleString('en-US')} usage records; ${USERS} users for ${SECONDS} s on 127.0.0.1${THINK_MS ? `, thinking 0–${2 * THINK_MS} ms between requests` : ', no think time'}; answer cache ${CACHE ? `on (${CACHE} entries)` : 'off'}; ${READERS ?? 'default'} read connections; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  const reports: [LoadPlan['mode'], LoadReport][] = [];
+  for (const mode of PLANS) {
+    const plan: LoadPlan = {
+      base: server.url,
+      token: server.sessionToken,
+      users: USERS,
+      seconds: SECONDS,
+      thinkMs: THINK_MS,
+      mode,
+      fixedPaths: [...PATHS, ...(prs.rows[0] ? [`/api/v1/prs/${encodeURIComponent(prs.rows[0].id)}`] : [])],
+      lastMonday,
+      teams,
+      prs: prs.rows.map((r) => r.id),
+    };
+    const report = await runLoad(plan);
+    printReport(mode, report);
+    reports.push([mode, report]);
+  }
+  return reports;
+}
+
 export async function benchApi(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-api-'));
   const path = process.env.MILEAGE_BENCH_STORE;
@@ -108,57 +165,41 @@ export async function benchApi(): Promise<void> {
   try {
     const [records] = await db.query('SELECT count(*) AS n FROM usage');
     const { org, privacy, timeZone } = await storedOrg(db, null);
-    const server = await runServer({
-      db,
-      org,
-      privacy,
-      timeZone,
-      book,
-      reprice: bookRepricer(book),
-      host: '127.0.0.1',
-      port: 0,
-      webRoot: null,
-      cacheEntries: CACHE,
-      log: (m) => console.error(m),
-    });
-    try {
-      const get = async <T>(path: string) =>
-        (await (
-          await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.sessionToken}` } })
-        ).json()) as T;
-      const prs = await get<{ rows: { id: string }[] }>('/api/v1/prs?window=diagnostic&limit=2000');
-      const { teams } = await get<{ teams: string[] }>('/api/v1/filters?window=diagnostic');
-      const extent = await db.query(
-        'SELECT CAST(max(day) AS VARCHAR) AS last FROM (SELECT day FROM ledger_daily UNION ALL SELECT day FROM outcomes)',
-      );
-      const last = String(extent[0]?.last);
-      const lastMonday = addDays(last, -((new Date(`${last}T00:00:00Z`).getUTCDay() + 6) % 7));
-      await server.warmed();
-      console.log(
-        `store: ${path ?? 'demo (30 engineers, 6 months)'}, ${Number(records?.n ?? 0).toLocaleString('en-US')} usage records; ${USERS} users for ${SECONDS} s on 127.0.0.1${THINK_MS ? `, thinking 0–${2 * THINK_MS} ms between requests` : ', no think time'}; answer cache ${CACHE ? `on (${CACHE} entries)` : 'off'}; ${READERS ?? 'default'} read connections; load average ${loadavg()
-          .map((x) => x.toFixed(1))
-          .join(' ')}`,
-      );
-      for (const mode of PLANS) {
-        const plan: LoadPlan = {
-          base: server.url,
-          token: server.sessionToken,
-          users: USERS,
-          seconds: SECONDS,
-          thinkMs: THINK_MS,
-          mode,
-          fixedPaths: [
-            ...PATHS,
-            ...(prs.rows[0] ? [`/api/v1/prs/${encodeURIComponent(prs.rows[0].id)}`] : []),
-          ],
-          lastMonday,
-          teams,
-          prs: prs.rows.map((r) => r.id),
-        };
-        printReport(mode, await runLoad(plan));
+    const p95s = new Map<LoadPlan['mode'], number[]>();
+    for (let run = 1; run <= RUNS; run++) {
+      if (RUNS > 1) console.log(`\n== run ${run} of ${RUNS} ==`);
+      const server = await runServer({
+        db,
+        org,
+        privacy,
+        timeZone,
+        book,
+        reprice: bookRepricer(book),
+        host: '127.0.0.1',
+        port: 0,
+        webRoot: null,
+        cacheEntries: CACHE,
+        log: (m) => console.error(m),
+      });
+      try {
+        for (const [mode, report] of await runPlans(server, db, path, Number(records?.n ?? 0))) {
+          p95s.set(mode, [...(p95s.get(mode) ?? []), p95Of(report)]);
+        }
+      } finally {
+        await server.stop();
       }
-    } finally {
-      await server.stop();
+    }
+    if (RUNS > 1) {
+      for (const [mode, list] of p95s) {
+        const sorted = [...list].sort((a, b) => a - b);
+        const median =
+          sorted.length % 2
+            ? (sorted[(sorted.length - 1) / 2] ?? 0)
+            : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
+        console.log(
+          `\n${mode}: p95 over ${list.length} runs ${list.map((x) => x.toFixed(0)).join(' / ')} ms, median ${median.toFixed(0)} ms; under 300 ms in ${list.filter((x) => x < 300).length}`,
+        );
+      }
     }
   } finally {
     await db.close();

@@ -26,7 +26,7 @@
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
  * change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 5;
+export const LEDGER_VERSION = 6;
 
 /** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
 export const SEAT_DAYS_SQL = `
@@ -258,24 +258,25 @@ ORDER BY day;
 `;
 
 /**
- * Ledger entries the session → PR join tied to a PR (pr_sessions, built after the ledger), summed per PR, day
- * and attribution: what cost per PR reads, instead of joining every entry of the window on its record id.
+ * Ledger entries the session → PR join tied to a PR (pr_sessions, built after the ledger):
+ * - `ledger_pr_parts`, summed per PR, day, session, attribution and API key and sorted by PR: one PR's
+ *   drill-down reads a few rows instead of every ledger entry of the PR's days. `top` is the costliest single
+ *   entry of a row (the drill-down names the model of a session's costliest entry).
+ * - `ledger_prs`, the same summed per PR, day and attribution and sorted by day: what cost per PR reads,
+ *   instead of joining every entry of the window on its record id. Summed from the parts (the join is done once).
  */
 export const LEDGER_PRS_SQL = `
-CREATE OR REPLACE TABLE ledger_prs AS
-SELECT ps.pr_id, l.day, l.person_id, l.team_id, l.workflow_id, l.tool, l.model, l.unpriced,
-  CAST(sum(l.cost) AS DECIMAL(18,10)) AS cost, count(*) AS records
-FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
-GROUP BY ALL
-ORDER BY day;
-
--- The same entries per PR, day, session and API key, for one PR's drill-down (its sessions and keys): sorted by
--- PR, so the drill-down reads a few rows instead of every ledger entry of the days the PR's entries fall on.
--- 'top' is the costliest single entry of the row: the drill-down names the model of a session's costliest entry.
 CREATE OR REPLACE TABLE ledger_pr_parts AS
-SELECT ps.pr_id, l.day, ps.session, l.team_id, l.tool, l.model, l.key_hash, l.key_hint, l.unpriced,
-  CAST(sum(l.cost) AS DECIMAL(18,10)) AS cost, max(l.cost) AS top
+SELECT ps.pr_id, l.day, ps.session, l.person_id, l.team_id, l.workflow_id, l.tool, l.model, l.key_hash, l.key_hint,
+  l.unpriced, CAST(sum(l.cost) AS DECIMAL(18,10)) AS cost, max(l.cost) AS top, count(*) AS records
 FROM pr_sessions ps JOIN ledger l ON l.record_id = ps.record_id
 GROUP BY ALL
 ORDER BY pr_id, day;
+
+CREATE OR REPLACE TABLE ledger_prs AS
+SELECT pr_id, day, person_id, team_id, workflow_id, tool, model, unpriced,
+  CAST(sum(cost) AS DECIMAL(18,10)) AS cost, CAST(sum(records) AS BIGINT) AS records
+FROM ledger_pr_parts
+GROUP BY ALL
+ORDER BY day;
 `;

@@ -13,6 +13,7 @@ import { runServer, type RunningServer } from '../src/server/run-server.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 import { addDays } from '../src/domain/time.js';
+import { median } from '../src/domain/statistics.js';
 import { LOAD_CODE, type LoadPlan, type LoadReport } from './api-load.js';
 
 /**
@@ -191,13 +192,8 @@ export async function benchApi(): Promise<void> {
     }
     if (RUNS > 1) {
       for (const [mode, list] of p95s) {
-        const sorted = [...list].sort((a, b) => a - b);
-        const median =
-          sorted.length % 2
-            ? (sorted[(sorted.length - 1) / 2] ?? 0)
-            : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
         console.log(
-          `\n${mode}: p95 over ${list.length} runs ${list.map((x) => x.toFixed(0)).join(' / ')} ms, median ${median.toFixed(0)} ms; under 300 ms in ${list.filter((x) => x < 300).length}`,
+          `\n${mode}: p95 over ${list.length} runs ${list.map((x) => x.toFixed(0)).join(' / ')} ms, median ${median(list).toFixed(0)} ms; under 300 ms in ${list.filter((x) => x < 300).length}`,
         );
       }
     }

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listLogFiles } from '../src/ingest/agent-logs/ingest.js';
+import { isClaudeTranscript } from '../src/sources/spend/log-files.js';
+import { sqlString } from '../src/store/duckdb/sql.js';
 import { openStore } from '../src/store/open.js';
 import { ensureClaudeCorpus, DEFAULT_CLAUDE_CORPUS, type ClaudeCorpusTruth } from './corpus/claude-code.js';
 
@@ -219,9 +222,8 @@ async function floors(
   fullSeconds: number,
   peerSeconds: number,
 ): Promise<void> {
-  const files = readdirSync(join(corpus, 'projects'), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.jsonl'))
-    .map((e) => `'${join(e.parentPath, e.name).replaceAll("'", "''")}'`);
+  // The files `ingest claude-code` reads, chosen by the same rule.
+  const files = listLogFiles(join(corpus, 'projects'), isClaudeTranscript).map(sqlString);
   const db = await openStore(join(work, 'floor.duckdb'));
   try {
     const seconds = async (sql: string) => {
@@ -234,7 +236,7 @@ async function floors(
          format = 'newline_delimited', ignore_errors = true,
          columns = {type: 'VARCHAR', requestId: 'VARCHAR', message: 'STRUCT(id VARCHAR)'}) WHERE type = 'assistant')`,
     );
-    await db.query(`ATTACH '${ingested.replaceAll("'", "''")}' AS ingested (READ_ONLY)`);
+    await db.query(`ATTACH ${sqlString(ingested)} AS ingested (READ_ONLY)`);
     await db.query(
       `CREATE TABLE floor_rows AS SELECT * FROM ingested.usage WHERE source = 'claude-code-logs'`,
     );

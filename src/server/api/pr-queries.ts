@@ -132,7 +132,7 @@ export interface BranchSpend {
  * The agent sessions the session → PR join tied to this PR (session on its branch, in its repository, while
  * it was open: src/store/duckdb/outcome-links.ts), with their ledger cost; and the API keys that spend went
  * through. The same entries make up the PR's session cost, so the drill-down adds up to it. They are read
- * from \`ledger_pr_parts\` (the PR's ledger entries summed per day, session and key, sorted by PR: a few rows),
+ * from `ledger_pr_parts` (the PR's ledger entries summed per day, session and key, sorted by PR: a few rows),
  * not by finding the PR's records among every ledger entry of their days; both lists from one statement.
  */
 export async function branchSpend(ctx: MetricContext, id: string): Promise<BranchSpend> {

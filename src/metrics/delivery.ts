@@ -1,5 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { ledgerRollup } from './rollup.js';
 
 export interface DeliveryTotals {
   mergedPrs: number;
@@ -41,7 +42,7 @@ export interface WeeklyPoint {
 export async function weeklySeries(ctx: MetricContext): Promise<WeeklyPoint[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ledger_daily
+       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ${ledgerRollup(ctx.window)}
        WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1
      ), d AS (
        SELECT date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points,
@@ -79,7 +80,7 @@ export interface PersonWeek {
 export async function personWeeks(ctx: MetricContext): Promise<PersonWeek[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ledger_daily
+       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ${ledgerRollup(ctx.window)}
        WHERE ${WINDOW_FILTER} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1, 2
      ), d AS (
        SELECT person_id, date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points

@@ -7,7 +7,7 @@ import { pruneUnusedJoins } from './prune-joins.js';
  * nothing (a manager asking for a team outside their scope gets empty answers, never the whole org).
  *
  * It is applied inside the metric SQL by shadowing the relations metrics read (`ledger` and its rollups
- * `ledger_daily` and `ledger_sessions`, `usage_identity`,
+ * `ledger_daily`, `ledger_weekly` and `ledger_sessions`, `usage_identity`,
  * `outcomes_identity`, `outcomes`, `dir_people`, `dir_teams`, `dir_seats`, `seat_days`) with filtered
  * common table expressions of the same name, so every catalog metric and the weekly diagnostic honour it
  * without each query knowing. Values are bind parameters, never spliced into the SQL. Delivery facts have
@@ -47,6 +47,7 @@ export function filterCtes(f: MetricFilter): { ctes: string[]; params: Record<st
     `ledger AS (SELECT * FROM main.ledger${where(team, tool, model)})`,
     // The daily and per-session rollups of the ledger (what most metrics read) carry the same columns.
     `ledger_daily AS (SELECT * FROM main.ledger_daily${where(team, tool, model)})`,
+    `ledger_weekly AS (SELECT * FROM main.ledger_weekly${where(team, tool, model)})`,
     `ledger_sessions AS (SELECT * FROM main.ledger_sessions${where(team, tool, model)})`,
     `ledger_prs AS (SELECT * FROM main.ledger_prs${where(team, tool, model)})`,
     `ledger_pr_parts AS (SELECT * FROM main.ledger_pr_parts${where(team, tool, model)})`,

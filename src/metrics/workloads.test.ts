@@ -18,6 +18,10 @@ const SPEND: (UsageSpec & { workload: string; label: string })[] = [
   { day: '2026-07-03', id: 'm1', key: 'k-small', cost: '1.1' },
   { day: '2026-07-10', id: 'm2', key: 'k-small', cost: '7' },
   { day: '2026-07-04', id: 's1', cost: '0.3', stream: 'openai:org' },
+  // Ana's week of 2026-07-06: Haiku costs more over the week, Sonnet has the costliest single row.
+  { day: '2026-07-07', id: 'h1', actor: 'ana@acme.test', cost: '1', model: 'claude-haiku-4-5' },
+  { day: '2026-07-08', id: 'h2', actor: 'ana@acme.test', cost: '1', model: 'claude-haiku-4-5' },
+  { day: '2026-07-09', id: 'h3', actor: 'ana@acme.test', cost: '1', model: 'claude-haiku-4-5' },
 ].map((u) => {
   const w = u.key === 'k-bot' ? ['wf-triage', 'Triage'] : u.key ? ['k-small', 'misc-key'] : null;
   const person = u.actor ? u.actor.split('@')[0] : null;
@@ -78,6 +82,24 @@ describe('spend by workload in several windows', () => {
       expect(list.every((x) => x.tokens === 100 * rows.filter((s) => s.label === x.label).length)).toBe(true);
     });
     expect(got[3]).toEqual([]);
+  });
+
+  it('over whole weeks (the weekly rollup) still names the model of the costliest day row', async () => {
+    const weeks = [
+      { since: '2026-06-29', until: '2026-07-13' },
+      { since: '2026-07-06', until: '2026-07-13' },
+    ];
+    const [both = [], second = []] = await spendByWorkloads(context(db, '2026-06-29', '2026-07-13'), weeks);
+    const ana = (list: typeof both) => list.find((w) => w.id === 'claude-code|ana');
+    expect(ana(second)?.cost.toFixed(2)).toBe('4.25');
+    expect(ana(second)?.model).toBe('claude-sonnet-4-6');
+    expect(ana(both)?.model).toBe('claude-opus-4-1');
+    // The same windows cut at a day that is not a Monday read the daily rows: the same answer.
+    const [, days = []] = await spendByWorkloads(context(db, '2026-06-29', '2026-07-13'), [
+      { since: '2026-06-29', until: '2026-07-12' },
+      { since: '2026-07-06', until: '2026-07-12' },
+    ]);
+    expect(ana(days)?.model).toBe('claude-sonnet-4-6');
   });
 
   it("with topOfFirst, keeps the first window's costliest workloads in every list, shares still of the whole window", async () => {

@@ -2,6 +2,7 @@ import { usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
 import { WINDOW_FILTER, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
+import { ledgerRollup, type LedgerRollup } from './rollup.js';
 
 /**
  * A workload is the unit spend is managed by: a workflow when one is known (tag, key → workflow), else the
@@ -20,7 +21,8 @@ export interface WorkloadSpend {
   share: number;
 }
 
-export function workloadSql(named: boolean): string {
+/** Every spend row of `rollup` with its workload's kind, id, label and type. */
+export function workloadSql(named: boolean, rollup: LedgerRollup = 'ledger_daily'): string {
   const personKind = named ? "'person'" : "'team'";
   const personId = named ? "l.tool || '|' || l.person_id" : "l.tool || '|' || coalesce(l.team_id, 'unknown')";
   const personLabel = named
@@ -40,7 +42,7 @@ SELECT l.*,
        WHEN l.person_id IS NOT NULL THEN ${personLabel}
        ELSE 'unattributed · ' || l.stream END AS workload_label,
   coalesce(l.workload_type, wk.workload_type, CASE WHEN l.person_id IS NOT NULL THEN 'agentic-coding' END) AS workload_type_resolved
-FROM ledger_daily l
+FROM ${rollup} l
 LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
 LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
 LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM dir_keys GROUP BY workflow_id) wk ON wk.workflow_id = l.workflow_id
@@ -96,13 +98,16 @@ export async function spendByWorkloads(
   // as the sort below) when only its top is asked for.
   const totals = windows.map((_, i) => `CAST(sum(cost${i}) OVER () AS VARCHAR) AS total${i}`);
   const asText = windows.map((_, i) => `CAST(cost${i} AS VARCHAR) AS cost${i}`);
+  // Whole weeks read the weekly rollup, whose rows keep their costliest day row's cost as `top_cost`.
+  const rollup = ledgerRollup(...windows);
+  const rowTop = rollup === 'ledger_weekly' ? 'top_cost' : 'cost';
   const top = options.topOfFirst;
   const rank = 'row_number() OVER (ORDER BY coalesce(n0, 0) > 0 DESC, cost0 DESC, workload_id) AS rank';
   const keep = top === undefined ? '' : `WHERE rank <= ${Math.max(0, Math.floor(top))}`;
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(named)}), segments AS (
+    `WITH lw AS (${workloadSql(named, rollup)}), segments AS (
        SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
-         min(workload_type_resolved) AS workload_type, arg_max(model, cost) AS model, max(cost) AS top,
+         min(workload_type_resolved) AS workload_type, arg_max(model, ${rowTop}) AS model, max(${rowTop}) AS top,
          sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
          sum(cache_read_tokens) AS cache_read
        FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced

@@ -23,10 +23,10 @@
  * each cell's entries sum exactly to A.
  */
 /**
- * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_sessions). Bump it with any
+ * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions). Bump it with any
  * change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 6;
+export const LEDGER_VERSION = 7;
 
 /** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
 export const SEAT_DAYS_SQL = `
@@ -229,8 +229,9 @@ export const LEDGER_RANGE_RECORDS = 4_000_000;
  * scan a fraction of the rows, and day ranges prune whole row groups. `records` keeps the count of ledger
  * entries behind each row. Amounts stay DECIMAL: each row's sum is exact.
  */
-const ROLLUP_DIMENSIONS = `day, source, stream, tool, provider, model, basis, record_basis, auth_source, entry,
+const ATTRIBUTION = `source, stream, tool, provider, model, basis, record_basis, auth_source, entry,
   unpriced, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace, repo`;
+const ROLLUP_DIMENSIONS = `day, ${ATTRIBUTION}`;
 
 const ROLLUP_SUMS = `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(cache_read_tokens) AS BIGINT) AS cache_read_tokens, CAST(sum(cache_write_tokens) AS BIGINT) AS cache_write_tokens,
@@ -241,6 +242,19 @@ export const LEDGER_ROLLUPS_SQL = `
 CREATE OR REPLACE TABLE ledger_daily AS
 SELECT ${ROLLUP_DIMENSIONS}, ${ROLLUP_SUMS}
 FROM ledger
+GROUP BY ALL
+ORDER BY day;
+
+-- The same per ISO week, \`day\` being the week's Monday: a statement over whole weeks reads it instead of the
+-- days (src/metrics/rollup.ts), a sixth of the rows. \`top_cost\` is the costliest day row behind each week row,
+-- so "the model of the costliest row" names the same model at either grain.
+CREATE OR REPLACE TABLE ledger_weekly AS
+SELECT CAST(date_trunc('week', day) AS DATE) AS day, ${ATTRIBUTION},
+  CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(cache_read_tokens) AS BIGINT) AS cache_read_tokens,
+  CAST(sum(cache_write_tokens) AS BIGINT) AS cache_write_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
+  CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens, CAST(sum(requests) AS BIGINT) AS requests,
+  CAST(sum(cost) AS DECIMAL(18,10)) AS cost, CAST(sum(records) AS BIGINT) AS records, max(cost) AS top_cost
+FROM ledger_daily
 GROUP BY ALL
 ORDER BY day;
 

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordId } from '../../domain/ids.js';
+import { addDays } from '../../domain/time.js';
 import { filteredDb } from '../../metrics/filter.js';
 import { buildStore, context, ORG, outcome, usage } from '../../metrics/testing/fixture.js';
 import type { Db } from '../../store/db.js';
-import { branchSpend, keysFor, listPrs } from './pr-queries.js';
+import { demoStore } from '../../../test/support/demo-store.js';
+import { branchSpend, keysFor, listPrs, onePr } from './pr-queries.js';
 
 /**
  * One PR's drill-down: the sessions the session → PR join tied to it and the keys their spend went through,
@@ -131,4 +133,35 @@ describe('the PR list', () => {
     const past = await listPrs(ctx, undefined, { limit: 1, offset: 5 });
     expect(past).toEqual({ rows: [], total: 2 });
   });
+});
+
+describe("one PR's row", () => {
+  /** Every PR of the window, asked for alone (from its author's rows only), is its row in the whole list. */
+  async function expectListedRows(ctx: Parameters<typeof listPrs>[0]): Promise<number> {
+    const { rows } = await listPrs(ctx, undefined, { limit: 2000, offset: 0 });
+    for (const row of rows) {
+      const personId = row.person_id === null ? null : String(row.person_id);
+      expect(await onePr(ctx, { id: String(row.id), personId }), String(row.id)).toEqual(row);
+    }
+    return rows.length;
+  }
+
+  it('is the same as in the list, with session spend of other people on the PR', async () => {
+    const ctx = { ...context(db, W.since, W.until), db: filteredDb(db, undefined) };
+    expect(await expectListedRows(ctx)).toBe(2);
+  });
+
+  it('is the same as in the list on the demo organisation, for every PR of four weeks', async () => {
+    const demo = await demoStore();
+    try {
+      const [row] = await demo.db.query(
+        "SELECT CAST(max(day) AS VARCHAR) AS last FROM outcomes WHERE kind = 'pr_merged'",
+      );
+      const until = String(row?.last);
+      const ctx = { ...context(demo.db, addDays(until, -28), until), db: filteredDb(demo.db, undefined) };
+      expect(await expectListedRows(ctx)).toBeGreaterThan(50);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
 });

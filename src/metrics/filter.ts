@@ -56,7 +56,10 @@ export function filterCtes(f: MetricFilter): { ctes: string[]; params: Record<st
   if (team) {
     ctes.push(
       `outcomes_identity AS (SELECT * FROM main.outcomes_identity WHERE ${team})`,
-      `outcomes AS (SELECT * FROM main.outcomes WHERE id IN (SELECT id FROM main.outcomes_identity WHERE ${team}))`,
+      // An outcome's team is its actor's person's (the outcomes_identity view): matched on the few aliases of
+      // the teams' people rather than by joining every outcome to its identity first.
+      `outcomes AS (SELECT * FROM main.outcomes WHERE actor_hash IN (SELECT alias_hash FROM main.dir_aliases
+         WHERE person_id IN (SELECT person_id FROM main.dir_people WHERE ${team})))`,
       `dir_teams AS (SELECT * FROM main.dir_teams WHERE ${team})`,
       `dir_people AS (SELECT * FROM main.dir_people WHERE ${team})`,
     );

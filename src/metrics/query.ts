@@ -3,6 +3,7 @@ import { mergeSmallGroups } from '../org/privacy.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 import { seatStreamPerTool } from '../store/seat-streams.js';
+import { ledgerRollup } from './rollup.js';
 
 /** Dimensions an ad-hoc question can group spend by (`mileage query … --by X`). */
 export const DIMENSIONS = [
@@ -97,7 +98,7 @@ export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise
     `SELECT ${g.key} AS key, min(${g.label}) AS label, CAST(coalesce(sum(l.cost), 0) AS VARCHAR) AS cost,
        sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
        sum(l.cache_read_tokens) AS cache_read, count(DISTINCT l.person_id) AS people
-     FROM ledger_daily l
+     FROM ${ledgerRollup(ctx.window)} l
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
      LEFT JOIN dir_keys k ON k.key_hash = l.key_hash

@@ -5,6 +5,7 @@ import { addDays } from '../domain/time.js';
 import { weeklyReport, type WeeklyReport } from '../diagnostics/weekly.js';
 import type { Db, Row, SqlParam } from '../store/db.js';
 import { filteredDb } from './filter.js';
+import { DIMENSIONS, spendBy } from './query.js';
 import { isWholeWeeks, ledgerRollup } from './rollup.js';
 
 /**
@@ -34,6 +35,30 @@ function watched(db: Db, read: string[]): Db {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** Spend by every dimension over four whole weeks, as the owner and as a viewer who sees no individual. */
+async function spendAnswers(read: string[]): Promise<unknown[]> {
+  const [row] = await demo.db.query('SELECT CAST(max(day) AS VARCHAR) AS last FROM ledger_daily');
+  const last = String(row?.last);
+  const until = addDays(last, -((new Date(`${last}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const out: unknown[] = [];
+  for (const viewer of [{ role: 'owner' }, { role: 'viewer' }] as const) {
+    for (const dim of DIMENSIONS) {
+      out.push(
+        await spendBy(
+          {
+            db: watched(filteredDb(demo.db, undefined), read),
+            privacy: { individuals: viewer.role === 'owner' ? 'visible' : 'hidden', minGroupSize: 3 },
+            viewer,
+            window: { since: addDays(until, -28), until },
+          },
+          dim,
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 async function reports(read: string[]): Promise<(WeeklyReport | null)[]> {
@@ -102,10 +127,14 @@ describe('the weekly rollup of the ledger', () => {
     expect(Number(diff?.weekly)).toBeLessThan(Number(diff?.daily));
   });
 
-  it('gives the weekly diagnostic exactly the answers of the daily rows', async () => {
+  it('gives the weekly diagnostic and spend by every dimension exactly the answers of the daily rows', async () => {
     const weeklyRead: string[] = [];
     const fromWeeks = await reports(weeklyRead);
+    const spendRead: string[] = [];
+    const spendFromWeeks = await spendAnswers(spendRead);
     expect(weeklyRead).toContain('ledger_weekly');
+    expect(spendRead).toContain('ledger_weekly');
+    expect(spendRead).not.toContain('ledger_daily');
     expect(fromWeeks.every((r) => r !== null && r.topWorkloads.length > 0)).toBe(true);
 
     // The daily rows in the weekly table's place: the same statements now read days.
@@ -114,6 +143,9 @@ describe('the weekly rollup of the ledger', () => {
     try {
       const fromDays = await reports([]);
       expect(JSON.parse(JSON.stringify(fromWeeks))).toEqual(JSON.parse(JSON.stringify(fromDays)));
+      expect(JSON.parse(JSON.stringify(spendFromWeeks))).toEqual(
+        JSON.parse(JSON.stringify(await spendAnswers([]))),
+      );
     } finally {
       await demo.db.query('DROP VIEW ledger_weekly');
       await demo.db.query('ALTER TABLE ledger_weekly_kept RENAME TO ledger_weekly');

@@ -17,6 +17,8 @@ export interface LoadPlan {
   seconds: number;
   thinkMs: number;
   mode: 'fixed' | 'mix';
+  /** Seeds the users' question sequences: plans on one server ask different questions (none answered from the cache by an earlier plan). */
+  seed: number;
   fixedPaths: string[];
   /** Monday of the data's last week, teams, PR ids: what the mix draws from. */
   lastMonday: string;
@@ -71,7 +73,7 @@ let failures = 0;
 let requests = 0;
 const end = Date.now() + plan.seconds * 1000;
 async function user(i) {
-  const r = rng(1000 + i);
+  const r = rng(plan.seed + i);
   let n = i;
   while (Date.now() < end) {
     const [label, path] = plan.mode === 'mix' ? mixPath(r) : ((p) => [p, p])(plan.fixedPaths[n++ % plan.fixedPaths.length]);

@@ -23,8 +23,8 @@
  * each cell's entries sum exactly to A.
  */
 /**
- * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions). Bump it with any
- * change to their SQL: a store built with another version rebuilds them when it is opened.
+ * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
+ * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
  */
 export const LEDGER_VERSION = 7;
 
@@ -233,10 +233,12 @@ const ATTRIBUTION = `source, stream, tool, provider, model, basis, record_basis,
   unpriced, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace, repo`;
 const ROLLUP_DIMENSIONS = `day, ${ATTRIBUTION}`;
 
-const ROLLUP_SUMS = `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
+/** The summed columns of a rollup; `records` counts the ledger entries behind a row (given as SQL). */
+const rollupSums = (records: string) => `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,
   CAST(sum(cache_read_tokens) AS BIGINT) AS cache_read_tokens, CAST(sum(cache_write_tokens) AS BIGINT) AS cache_write_tokens,
   CAST(sum(output_tokens) AS BIGINT) AS output_tokens, CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens,
-  CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(cost) AS DECIMAL(18,10)) AS cost, count(*) AS records`;
+  CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(cost) AS DECIMAL(18,10)) AS cost, ${records} AS records`;
+const ROLLUP_SUMS = rollupSums('count(*)');
 
 export const LEDGER_ROLLUPS_SQL = `
 CREATE OR REPLACE TABLE ledger_daily AS
@@ -249,11 +251,8 @@ ORDER BY day;
 -- days (src/metrics/rollup.ts), a sixth of the rows. \`top_cost\` is the costliest day row behind each week row,
 -- so "the model of the costliest row" names the same model at either grain.
 CREATE OR REPLACE TABLE ledger_weekly AS
-SELECT CAST(date_trunc('week', day) AS DATE) AS day, ${ATTRIBUTION},
-  CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(cache_read_tokens) AS BIGINT) AS cache_read_tokens,
-  CAST(sum(cache_write_tokens) AS BIGINT) AS cache_write_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
-  CAST(sum(reasoning_tokens) AS BIGINT) AS reasoning_tokens, CAST(sum(requests) AS BIGINT) AS requests,
-  CAST(sum(cost) AS DECIMAL(18,10)) AS cost, CAST(sum(records) AS BIGINT) AS records, max(cost) AS top_cost
+SELECT CAST(date_trunc('week', day) AS DATE) AS day, ${ATTRIBUTION}, ${rollupSums('CAST(sum(records) AS BIGINT)')},
+  max(cost) AS top_cost
 FROM ledger_daily
 GROUP BY ALL
 ORDER BY day;

@@ -249,7 +249,35 @@ async function floors(
     console.log(
       `  together ${floor.toFixed(2)} s = ${(floor / peerSeconds).toFixed(2)}x of ccusage, before process start, line checks, the merge and pricing; the full ingest spends ${(fullSeconds - floor).toFixed(2)} s beyond them`,
     );
+    const lean = await seconds(leanestIngestSql(files));
+    console.log(
+      `  the leanest ingest of another layout (one statement: every field a request needs, deduplicated, into a narrow table; no line checks, ids, subagent or replay rules, pricing or file offsets): ${lean.toFixed(2)} s = ${(lean / peerSeconds).toFixed(2)}x of ccusage before process start`,
+    );
   } finally {
     await db.close();
   }
+}
+
+/**
+ * What any DuckDB ingest of the corpus must at least do, in the cheapest table there could be: read every field
+ * a request needs (ids, session, time, model, the four token counts, reported cost, cwd, branch, version),
+ * keep one row per request, write it to a 14-column table and checkpoint. It answers whether another storage
+ * layout could meet the 0.2x bar at all.
+ */
+function leanestIngestSql(files: string[]): string {
+  return `CREATE TABLE lean_requests AS
+    SELECT message.id AS mid, requestId AS rid, min(sessionId) AS session,
+      min(TRY_CAST(timestamp AS TIMESTAMPTZ)) AS start_at, min(message.model) AS model,
+      max(message.usage.input_tokens) AS input, max(message.usage.cache_read_input_tokens) AS cache_read,
+      max(message.usage.cache_creation_input_tokens) AS cache_write, max(message.usage.output_tokens) AS output,
+      max(TRY_CAST(costUSD AS DECIMAL(18,10))) AS cost, min(cwd) AS cwd, min(gitBranch) AS branch,
+      min(version) AS version, count(*) AS lines
+    FROM read_json([${files.join(', ')}], format = 'newline_delimited', ignore_errors = true,
+      columns = {type: 'VARCHAR', requestId: 'VARCHAR', timestamp: 'VARCHAR', sessionId: 'VARCHAR', cwd: 'VARCHAR',
+        gitBranch: 'VARCHAR', version: 'VARCHAR', costUSD: 'VARCHAR',
+        message: 'STRUCT(id VARCHAR, model VARCHAR, usage STRUCT(input_tokens BIGINT, cache_creation_input_tokens BIGINT,
+          cache_read_input_tokens BIGINT, output_tokens BIGINT))'})
+    WHERE type = 'assistant'
+    GROUP BY 1, 2;
+    CHECKPOINT`;
 }

@@ -11,6 +11,8 @@ import type { AppliedPrice, PricingTarget } from './db.js';
  */
 export interface TranscriptFile {
   path: string;
+  /** Bytes, as the ingest saw them: the bulk reader cuts its work into parts by size. */
+  size: number;
   actor: string | null;
   machineId: string | null;
 }

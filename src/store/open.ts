@@ -9,6 +9,8 @@ export interface OpenOptions {
   boundedMemory?: boolean;
   /** Leave a stale ledger for the next opener to recompute (see Db.deferLedgerRefresh). */
   deferLedger?: boolean;
+  /** Transcript bytes per statement of the bulk reader (tests cut it small to read in several parts). */
+  scanPartBytes?: number;
 }
 
 /** Opens the embedded store. (A ClickHouse `Db` joins here when the scale-out store lands.) */

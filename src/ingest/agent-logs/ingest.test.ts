@@ -28,8 +28,8 @@ const corpus = join(root, 'corpus');
 let truth: ClaudeCorpusTruth;
 const stores: Db[] = [];
 
-async function store(name: string): Promise<Db> {
-  const db = await openStore(join(root, `${name}.duckdb`));
+async function store(name: string, options: Parameters<typeof openStore>[1] = {}): Promise<Db> {
+  const db = await openStore(join(root, `${name}.duckdb`), options);
   stores.push(db);
   return db;
 }
@@ -99,6 +99,19 @@ describe('Claude Code logs, whole corpus', () => {
     // Both report the same bad lines; the exact parser alone gives line numbers, and both paths use it.
     expect(summary.problems).toEqual(exactSummary.problems);
     expect(summary.problems.every((p) => p.line !== null && p.line > 0)).toBe(true);
+  });
+
+  it('reads a corpus in several parts (one statement each) to exactly what one part gives', async () => {
+    const whole = await store('one-part');
+    const one = await ingestAgentLogs(whole, claudeCodeLogSource, [corpus]);
+    // Parts of about 64 kB: the bulk reader runs once per few files, each part numbering its files from the
+    // last one's end, and damaged files in any part still go to the exact parser.
+    const cut = await store('parts', { scanPartBytes: 64 * 1024 });
+    const parts = await ingestAgentLogs(cut, claudeCodeLogSource, [corpus]);
+    expect(parts.bulk).toBe(one.bulk);
+    expect(parts.problems).toEqual(one.problems);
+    expect(await usageRows(cut)).toEqual(await usageRows(whole));
+    expect(await byDay(cut)).toEqual(truthByDay(truth));
   });
 
   it('reports each invalid, absurd and truncated line with its file and line, and keeps the rest', async () => {

@@ -144,6 +144,7 @@ export async function ingestAgentLogs<S>(
   if (source.source === 'claude-code-logs' && !options.exactOnly && whole.length > 0) {
     const inputs: TranscriptFile[] = whole.map((c) => ({
       path: c.path,
+      size: c.stat.size,
       actor: options.actorFor?.(c.path) ?? null,
       machineId: options.machineId ?? null,
     }));

@@ -12,8 +12,10 @@ import {
 } from '../agent-logs.js';
 import type { Row, SqlParam } from '../db.js';
 import {
+  isOutOfMemory,
   keepCleanRequestsSql,
   overlongLineFile,
+  scanParts,
   transcriptFilesSql,
   transcriptStageSql,
 } from './claude-transcripts.js';
@@ -35,6 +37,13 @@ export interface DuckHost {
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
   withTempFile<T>(name: string, text: string, use: (path: string) => Promise<T>): Promise<T>;
   localDay(column: string): string;
+  /**
+   * Doubles a bounded store's memory bound, up to the machine's default; false when it cannot grow (an
+   * unbounded store, or already at the default).
+   */
+  growMemory(): Promise<boolean>;
+  /** Transcript bytes one statement of the bulk reader takes (SCAN_PART_BYTES unless the store was told otherwise). */
+  scanPartBytes(): number;
 }
 
 const STAGE_COLUMNS: Record<string, string> = {
@@ -288,7 +297,12 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
     const table = this.staged ? 'cc_stage' : 'agent_stage';
     try {
-      await this.host.run(transcriptStageSql(table, `[${files.map((f) => sqlString(f.path)).join(', ')}]`));
+      let offset = 0;
+      for (const part of scanParts(files, this.host.scanPartBytes())) {
+        const list = `[${part.map((f) => sqlString(f.path)).join(', ')}]`;
+        await this.runGrowingMemory(transcriptStageSql(table, list, { offset, append: offset > 0 }));
+        offset += part.length;
+      }
     } finally {
       await this.host.run('DROP TABLE cc_files');
     }
@@ -303,6 +317,22 @@ export class DuckAgentLogStore implements AgentLogStore {
     }
     this.staged = true;
     return perFile;
+  }
+
+  /**
+   * One statement that stands alone (a failed one changed nothing), run again with a doubled memory bound
+   * while it runs out of the store's bound and the bound can still grow.
+   */
+  private async runGrowingMemory(sql: string): Promise<void> {
+    for (;;) {
+      try {
+        await this.host.run(sql);
+        return;
+      } catch (cause) {
+        const oom = isOutOfMemory(cause instanceof Error ? cause.message : String(cause));
+        if (!oom || !(await this.host.growMemory())) throw cause;
+      }
+    }
   }
 
   async stageRecords(records: readonly UsageRecord[]): Promise<void> {
@@ -371,31 +401,38 @@ export class DuckAgentLogStore implements AgentLogStore {
     let t = performance.now();
     await this.loadPrices(priceFor);
     trace('prices', t);
-    await this.host.run('BEGIN TRANSACTION');
-    try {
-      t = performance.now();
-      await this.host.run(prepareMergeSql());
-      const [stored] = await this.host.query('SELECT count(*) AS n FROM agent_stored');
-      trace('merge', t);
-      t = performance.now();
-      const [written] = await this.host.query(mergeSql(this.host.localDay('start_at')));
-      trace('write', t);
-      t = performance.now();
-      await this.host.run(RECOUNT_SQL);
-      trace('recount', t);
-      t = performance.now();
-      await this.host.run(
-        'DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored; DROP TABLE price_rates',
-      );
-      await this.host.run('COMMIT');
-      trace('commit', t);
-      this.staged = false;
-      const merged = Number(written?.Count ?? 0);
-      return { staged: merged, added: merged - Number(stored?.n ?? 0) };
-    } catch (cause) {
-      await this.host.run('ROLLBACK');
-      this.staged = false;
-      throw cause;
+    for (;;) {
+      await this.host.run('BEGIN TRANSACTION');
+      try {
+        t = performance.now();
+        await this.host.run(prepareMergeSql());
+        const [stored] = await this.host.query('SELECT count(*) AS n FROM agent_stored');
+        trace('merge', t);
+        t = performance.now();
+        const [written] = await this.host.query(mergeSql(this.host.localDay('start_at')));
+        trace('write', t);
+        t = performance.now();
+        await this.host.run(RECOUNT_SQL);
+        trace('recount', t);
+        t = performance.now();
+        await this.host.run(
+          'DROP TABLE agent_stage; DROP TABLE agent_known; DROP TABLE agent_stored; DROP TABLE price_rates',
+        );
+        await this.host.run('COMMIT');
+        trace('commit', t);
+        this.staged = false;
+        const merged = Number(written?.Count ?? 0);
+        return { staged: merged, added: merged - Number(stored?.n ?? 0) };
+      } catch (cause) {
+        await this.host.run('ROLLBACK');
+        // The merge holds the whole stage in memory: a stage larger than the store's bound allows (over
+        // ~450k requests, a 1.4 GB transcript corpus, in a new store) is merged again, whole, with twice the
+        // bound. The stage (made before the transaction) is still there; nothing was written.
+        const oom = isOutOfMemory(cause instanceof Error ? cause.message : String(cause));
+        if (oom && (await this.host.growMemory())) continue;
+        this.staged = false;
+        throw cause;
+      }
     }
   }
 

@@ -50,19 +50,25 @@ const CACHE_WRITE = `CASE WHEN u.cache_creation IS NOT NULL
 /**
  * The temp table `table`: one row per (file, request) of the assistant lines with usage, in the stage's
  * columns (with the ids the parser gives: recordId over message and request id), plus one row per file for
- * its other lines. Every row carries `file_index` (the file's place in `fileList`, a SQL list of paths),
+ * its other lines. Every row carries `file_index` (the file's place in `fileList`, a SQL list of paths, plus
+ * `part.offset`: the place of that list in the whole scan),
  * `lines` (JSON lines seen), `bad` (a line the parser would report) and `req` (a request row). `cc_files`
- * (idx, actor_hash, actor_hint, machine_id) gives each file's attribution.
+ * (idx, actor_hash, actor_hint, machine_id) gives each file's attribution. The first part creates the table,
+ * later parts (`part.append`) add to it.
  *
  * A line is `bad` when it is not a JSON object with a type, or an assistant line with usage that fails the
  * schema (a check that cannot be decided counts as failed) or claims an absurd token count; `<synthetic>`
  * lines (local errors) are not requests.
  */
-export function transcriptStageSql(table: string, fileList: string): string {
+export function transcriptStageSql(
+  table: string,
+  fileList: string,
+  part: { offset: number; append: boolean } = { offset: 0, append: false },
+): string {
   return `
-CREATE OR REPLACE TEMP TABLE ${table} AS
+${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
-  SELECT file_index, type, requestId AS rid, timestamp AS ts, TRY_CAST(timestamp AS TIMESTAMPTZ) AS ts_at,
+  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId AS rid, timestamp AS ts, TRY_CAST(timestamp AS TIMESTAMPTZ) AS ts_at,
     sessionId AS sid, cwd, gitBranch AS branch, version, isSidechain AS side, costUSD AS cost,
     message.id AS mid, message.model AS model, message.usage AS u
   FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
@@ -111,6 +117,34 @@ FROM groups g
 JOIN cc_files f ON f.idx = g.file_index`;
 }
 
+/**
+ * Transcript bytes one statement of the bulk reader takes. What a statement stages stays in memory until it
+ * ends, and the store's memory bound (224 MiB for a new store) holds about 1.4 GB of transcripts' requests:
+ * a larger scan in one statement ran out of memory. Between statements DuckDB may move the staged rows to disk.
+ */
+export const SCAN_PART_BYTES = 512 * 1024 * 1024;
+
+/** Files cut into consecutive parts of at most `maxBytes` each (a larger file is a part of its own). */
+export function scanParts<T extends { size: number }>(
+  files: readonly T[],
+  maxBytes = SCAN_PART_BYTES,
+): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && bytes + file.size > maxBytes) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
 /** Per file (by its place in the list): lines seen and whether any needs the exact parser. */
 export function transcriptFilesSql(table: string): string {
   return `SELECT file_index, sum(lines)::BIGINT AS rows, bool_or(bad) AS suspicious FROM ${table} GROUP BY file_index`;
@@ -119,6 +153,11 @@ export function transcriptFilesSql(table: string): string {
 /** Keeps only the requests of clean files. */
 export function keepCleanRequestsSql(table: string): string {
   return `DELETE FROM ${table} WHERE NOT req OR file_index IN (SELECT file_index FROM ${table} WHERE bad)`;
+}
+
+/** Whether a statement failed for want of memory within the store's bound (DuckDB's own message). */
+export function isOutOfMemory(message: string): boolean {
+  return message.includes('Out of Memory Error');
 }
 
 /** The error DuckDB's reader gives for a line longer than MAX_LINE_BYTES, and the file it names. */

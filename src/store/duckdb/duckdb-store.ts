@@ -27,6 +27,7 @@ import type {
   UsageFileResult,
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
+import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
@@ -65,6 +66,8 @@ export interface StoreOptions {
    * would otherwise recompute it twice, once at open and once after its own records.
    */
   deferLedger?: boolean;
+  /** Transcript bytes per statement of the bulk reader (default SCAN_PART_BYTES; tests cut it small). */
+  scanPartBytes?: number;
 }
 
 /**
@@ -132,7 +135,11 @@ export class DuckDbStore implements Db {
     query: (sql, params) => this.writerQuery(sql, params),
     withTempFile: (name, text, use) => this.withTempFile(name, text, use),
     localDay: (column) => this.localDay(column),
+    growMemory: () => this.growMemory(),
+    scanPartBytes: () => this.scanPartBytes,
   });
+
+  private scanPartBytes = SCAN_PART_BYTES;
 
   private constructor(
     readonly location: string,
@@ -171,6 +178,7 @@ export class DuckDbStore implements Db {
       c.run(SESSION_SETUP).then(() => undefined),
     );
     const store = new DuckDbStore(location, instance, conn, readers);
+    if (options.scanPartBytes !== undefined) store.scanPartBytes = options.scanPartBytes;
     await store.migrate();
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
@@ -187,7 +195,22 @@ export class DuckDbStore implements Db {
     const bytes = Math.max(MIN_MEMORY_BYTES, Number(row?.records ?? 0) * MEMORY_BYTES_PER_RECORD);
     const current = parseSize(String(row?.current ?? ''));
     if (current !== null && bytes >= current) return;
+    this.memoryBound = { bytes, ceiling: current };
     await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+  }
+
+  /** The bound set by boundMemory, and the machine's default it may not exceed (null: unknown). */
+  private memoryBound: { bytes: number; ceiling: number | null } | null = null;
+
+  /** Doubles the bound for work that proved to need more (see DuckHost.growMemory). */
+  private async growMemory(): Promise<boolean> {
+    const bound = this.memoryBound;
+    if (!bound) return false;
+    const bytes = bound.ceiling === null ? bound.bytes * 2 : Math.min(bound.bytes * 2, bound.ceiling);
+    if (bytes <= bound.bytes) return false;
+    this.memoryBound = { ...bound, bytes };
+    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+    return true;
   }
 
   private async run(sql: string): Promise<void> {

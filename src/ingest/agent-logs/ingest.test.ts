@@ -114,6 +114,18 @@ describe('Claude Code logs, whole corpus', () => {
     expect(await byDay(cut)).toEqual(truthByDay(truth));
   });
 
+  it('runs a statement that outgrows the store memory bound again with a larger bound, to the same rows', async () => {
+    const reference = await store('roomy');
+    await ingestAgentLogs(reference, claudeCodeLogSource, [corpus]);
+    const tight = await store('tight', { boundedMemory: true });
+    // Far below what the bulk reader needs: its first statement runs out of memory, and runs again.
+    await tight.query("SET memory_limit = '40MiB'");
+    await ingestAgentLogs(tight, claudeCodeLogSource, [corpus]);
+    expect(await usageRows(tight)).toEqual(await usageRows(reference));
+    const [limit] = await tight.query("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'");
+    expect(String(limit?.value)).not.toBe('40.0 MiB');
+  });
+
   it('reports each invalid, absurd and truncated line with its file and line, and keeps the rest', async () => {
     const db = await store('problems');
     const s = await ingestAgentLogs(db, claudeCodeLogSource, [corpus], { exactOnly: true });

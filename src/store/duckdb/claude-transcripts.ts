@@ -1,6 +1,6 @@
 /**
- * Claude Code transcripts read by DuckDB's own JSON reader: every file in one parallel scan, grouped per
- * (file, request) in the same pass, and written as staged requests in the same statement. This is the bulk
+ * Claude Code transcripts read by DuckDB's own JSON reader: parallel scans of up to SCAN_PART_BYTES of files
+ * each, grouped per (file, request) in the same pass, and written as staged requests in the same statement. This is the bulk
  * path of `ingest claude-code`; the JS parser (sources/spend/claude-code/parse.ts) stays the definition, and
  * this SQL must agree with it line for line.
  *

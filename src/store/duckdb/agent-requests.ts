@@ -329,8 +329,7 @@ export class DuckAgentLogStore implements AgentLogStore {
         await this.host.run(sql);
         return;
       } catch (cause) {
-        const oom = isOutOfMemory(cause instanceof Error ? cause.message : String(cause));
-        if (!oom || !(await this.host.growMemory())) throw cause;
+        if (!isOutOfMemory(cause) || !(await this.host.growMemory())) throw cause;
       }
     }
   }
@@ -428,8 +427,7 @@ export class DuckAgentLogStore implements AgentLogStore {
         // The merge holds the whole stage in memory: a stage larger than the store's bound allows (over
         // ~450k requests, a 1.4 GB transcript corpus, in a new store) is merged again, whole, with twice the
         // bound. The stage (made before the transaction) is still there; nothing was written.
-        const oom = isOutOfMemory(cause instanceof Error ? cause.message : String(cause));
-        if (oom && (await this.host.growMemory())) continue;
+        if (isOutOfMemory(cause) && (await this.host.growMemory())) continue;
         this.staged = false;
         throw cause;
       }

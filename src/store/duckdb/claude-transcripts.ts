@@ -156,8 +156,8 @@ export function keepCleanRequestsSql(table: string): string {
 }
 
 /** Whether a statement failed for want of memory within the store's bound (DuckDB's own message). */
-export function isOutOfMemory(message: string): boolean {
-  return message.includes('Out of Memory Error');
+export function isOutOfMemory(cause: unknown): boolean {
+  return (cause instanceof Error ? cause.message : String(cause)).includes('Out of Memory Error');
 }
 
 /** The error DuckDB's reader gives for a line longer than MAX_LINE_BYTES, and the file it names. */

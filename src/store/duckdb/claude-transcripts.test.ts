@@ -23,6 +23,10 @@ describe('the bulk reader cut into parts', () => {
         'Out of Memory Error: failed to allocate data of size 32.0 KiB (224.0 MiB/224.0 MiB used)',
       ),
     ).toBe(true);
+    expect(isOutOfMemory(new Error('Out of Memory Error: could not allocate block of size 256.0 KiB'))).toBe(
+      true,
+    );
     expect(isOutOfMemory('Invalid Input Error: Malformed JSON')).toBe(false);
+    expect(isOutOfMemory(new Error('Invalid Input Error: Malformed JSON'))).toBe(false);
   });
 });

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStore, type DemoStore } from '../../test/support/demo-store.js';
+import { describe, expect, it } from 'vitest';
+import { sharedDemoStore } from '../../test/support/demo-store.js';
 import { stuckSessions } from './stuck-sessions.js';
 
-let demo: DemoStore;
-beforeAll(async () => {
-  demo = await demoStore();
-}, 120_000);
-afterAll(async () => demo?.close());
+const demo = sharedDemoStore();
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -17,7 +13,7 @@ const median = (xs: number[]) => {
 describe('stuck sessions', () => {
   it("flags exactly the sessions at 10x or more of their cohort's median, computed here from the rollup", async () => {
     const window = { since: '2026-01-01', until: '2027-01-01' };
-    const rows = await demo.db.query(
+    const rows = await demo().db.query(
       `SELECT session_id, coalesce(tool, source) AS tool, team_id,
          input_tokens + cache_read_tokens + cache_write_tokens + output_tokens AS tokens
        FROM ledger_sessions WHERE day >= DATE '${window.since}' AND day < DATE '${window.until}'`,
@@ -42,7 +38,7 @@ describe('stuck sessions', () => {
     expect(expected.length).toBeGreaterThan(0);
 
     const found = await stuckSessions({
-      db: demo.db,
+      db: demo().db,
       window,
       privacy: { individuals: 'visible', minGroupSize: 1 },
       viewer: { role: 'admin' },

@@ -1,33 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStore, type DemoStore } from '../../test/support/demo-store.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../store/db.js';
+import { sharedDemoStore } from '../../test/support/demo-store.js';
 import { filteredDb } from './filter.js';
 
 /**
  * A team filter narrows outcomes to those whose actor is one of the team's people: the team the
  * outcomes_identity view gives each outcome. The filter reaches it by the teams' aliases, not by that view.
  */
-let demo: DemoStore;
-beforeAll(async () => {
-  demo = await demoStore();
-}, 120_000);
-afterAll(async () => {
-  await demo.close();
-});
+const demo = sharedDemoStore();
 
 describe('the team filter on outcomes', () => {
   it('keeps exactly the outcomes the identity view gives to the teams asked for, each once', async () => {
-    const teams = (await demo.db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) =>
+    const teams = (await demo().db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) =>
       String(r.team_id),
     );
     expect(teams.length).toBeGreaterThan(1);
-    const ids = async (db: typeof demo.db, sql: string, params = {}) =>
+    const ids = async (db: Db, sql: string, params = {}) =>
       (await db.query(sql, params)).map((r) => String(r.id));
     for (const asked of [[teams[0] ?? ''], teams.slice(0, 2), []]) {
-      const through = await ids(filteredDb(demo.db, { teams: asked }), 'SELECT id FROM outcomes ORDER BY id');
+      const through = await ids(
+        filteredDb(demo().db, { teams: asked }),
+        'SELECT id FROM outcomes ORDER BY id',
+      );
       const params = Object.fromEntries(asked.map((t, i) => [`t${i}`, t]));
       const expected = asked.length
         ? await ids(
-            demo.db,
+            demo().db,
             `SELECT id FROM outcomes_identity WHERE team_id IN (${asked.map((_, i) => `$t${i}`).join(', ')}) ORDER BY id`,
             params,
           )

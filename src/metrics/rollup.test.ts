@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStore, type DemoStore } from '../../test/support/demo-store.js';
+import { describe, expect, it } from 'vitest';
+import { sharedDemoStore } from '../../test/support/demo-store.js';
 import { bookRepricer, priceBookFor } from '../cli/pricing.js';
 import { addDays } from '../domain/time.js';
 import { weeklyReport, type WeeklyReport } from '../diagnostics/weekly.js';
@@ -13,13 +13,7 @@ import { isWholeWeeks, ledgerRollup } from './rollup.js';
  * computes weekly diagnostics (whole weeks, so they read `ledger_weekly`), then puts the daily rows in the
  * weekly table's place and computes them again. Every figure, label and order must be the same.
  */
-let demo: DemoStore;
-beforeAll(async () => {
-  demo = await demoStore();
-}, 120_000);
-afterAll(async () => {
-  await demo.close();
-});
+const demo = sharedDemoStore();
 
 /** A store that records which tables its statements read. */
 function watched(db: Db, read: string[]): Db {
@@ -39,7 +33,7 @@ function watched(db: Db, read: string[]): Db {
 
 /** Spend by every dimension over four whole weeks, as the owner and as a viewer who sees no individual. */
 async function spendAnswers(read: string[]): Promise<unknown[]> {
-  const [row] = await demo.db.query('SELECT CAST(max(day) AS VARCHAR) AS last FROM ledger_daily');
+  const [row] = await demo().db.query('SELECT CAST(max(day) AS VARCHAR) AS last FROM ledger_daily');
   const last = String(row?.last);
   const until = addDays(last, -((new Date(`${last}T00:00:00Z`).getUTCDay() + 6) % 7));
   const out: unknown[] = [];
@@ -48,7 +42,7 @@ async function spendAnswers(read: string[]): Promise<unknown[]> {
       out.push(
         await spendBy(
           {
-            db: watched(filteredDb(demo.db, undefined), read),
+            db: watched(filteredDb(demo().db, undefined), read),
             privacy: { individuals: viewer.role === 'owner' ? 'visible' : 'hidden', minGroupSize: 3 },
             viewer,
             window: { since: addDays(until, -28), until },
@@ -62,8 +56,8 @@ async function spendAnswers(read: string[]): Promise<unknown[]> {
 }
 
 async function reports(read: string[]): Promise<(WeeklyReport | null)[]> {
-  const [row] = await demo.db.query('SELECT CAST(max(day) AS VARCHAR) AS last FROM ledger_daily');
-  const teams = (await demo.db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) =>
+  const [row] = await demo().db.query('SELECT CAST(max(day) AS VARCHAR) AS last FROM ledger_daily');
+  const teams = (await demo().db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) =>
     String(r.team_id),
   );
   const lastMonday = addDays(
@@ -79,11 +73,11 @@ async function reports(read: string[]): Promise<(WeeklyReport | null)[]> {
   ] as const) {
     out.push(
       await weeklyReport({
-        db: watched(filteredDb(demo.db, filter), read),
-        org: demo.directory.org,
+        db: watched(filteredDb(demo().db, filter), read),
+        org: demo().directory.org,
         privacy: { individuals: 'visible', minGroupSize: 1 },
         viewer: { role: 'owner' },
-        reprice: bookRepricer(priceBookFor(demo.directory)),
+        reprice: bookRepricer(priceBookFor(demo().directory)),
         window: { until },
       }),
     );
@@ -106,7 +100,7 @@ describe('the weekly rollup of the ledger', () => {
   });
 
   it("holds the daily rows summed per ISO week, with each week's costliest day row", async () => {
-    const [diff] = await demo.db.query(
+    const [diff] = await demo().db.query(
       `WITH expected AS (
          SELECT CAST(date_trunc('week', day) AS DATE) AS day, * EXCLUDE (day, input_tokens, cache_read_tokens,
            cache_write_tokens, output_tokens, reasoning_tokens, requests, cost, records),
@@ -138,8 +132,8 @@ describe('the weekly rollup of the ledger', () => {
     expect(fromWeeks.every((r) => r !== null && r.topWorkloads.length > 0)).toBe(true);
 
     // The daily rows in the weekly table's place: the same statements now read days.
-    await demo.db.query('ALTER TABLE ledger_weekly RENAME TO ledger_weekly_kept');
-    await demo.db.query('CREATE VIEW ledger_weekly AS SELECT *, cost AS top_cost FROM ledger_daily');
+    await demo().db.query('ALTER TABLE ledger_weekly RENAME TO ledger_weekly_kept');
+    await demo().db.query('CREATE VIEW ledger_weekly AS SELECT *, cost AS top_cost FROM ledger_daily');
     try {
       const fromDays = await reports([]);
       expect(JSON.parse(JSON.stringify(fromWeeks))).toEqual(JSON.parse(JSON.stringify(fromDays)));
@@ -147,8 +141,8 @@ describe('the weekly rollup of the ledger', () => {
         JSON.parse(JSON.stringify(await spendAnswers([]))),
       );
     } finally {
-      await demo.db.query('DROP VIEW ledger_weekly');
-      await demo.db.query('ALTER TABLE ledger_weekly_kept RENAME TO ledger_weekly');
+      await demo().db.query('DROP VIEW ledger_weekly');
+      await demo().db.query('ALTER TABLE ledger_weekly_kept RENAME TO ledger_weekly');
     }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { generateAndLoadDemo } from '../../src/cli/demo-load.js';
 import { bookRepricer, priceBookFor } from '../../src/cli/pricing.js';
 import type { Privacy } from '../../src/domain/directory.js';
@@ -47,6 +48,22 @@ export async function demoStore(): Promise<DemoStore> {
       await db.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One demo store for the tests of a file or describe block: made before its first test, closed after its
+ * last. Returns the store's getter (the store exists only once the tests run).
+ */
+export function sharedDemoStore(timeoutMs = 120_000): () => DemoStore {
+  let demo: DemoStore | undefined;
+  beforeAll(async () => {
+    demo = await demoStore();
+  }, timeoutMs);
+  afterAll(async () => demo?.close());
+  return () => {
+    if (!demo) throw new Error('the demo store is made before the first test');
+    return demo;
   };
 }
 

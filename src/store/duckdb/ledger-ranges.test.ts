@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStore, type DemoStore } from '../../../test/support/demo-store.js';
+import { describe, expect, it } from 'vitest';
+import { sharedDemoStore } from '../../../test/support/demo-store.js';
 import { ledgerRanges } from './ledger.js';
 
 describe('ledgerRanges', () => {
@@ -31,35 +31,31 @@ describe('ledgerRanges', () => {
  * the entries of the single statement: same records, same amounts to the last decimal, same rollups.
  */
 describe('the ledger built in ranges of days', () => {
-  let demo: DemoStore;
-  beforeAll(async () => {
-    demo = await demoStore();
-  }, 180_000);
-  afterAll(async () => demo?.close());
+  const demo = sharedDemoStore(180_000);
 
   const snapshot = async () => ({
-    ledger: await demo.db.query(
+    ledger: await demo().db.query(
       `SELECT record_id, entry, CAST(cost AS VARCHAR) AS cost, basis, person_id, team_id, input_tokens, output_tokens,
          cache_read_tokens, unpriced FROM ledger ORDER BY record_id, entry`,
     ),
-    daily: await demo.db.query(
+    daily: await demo().db.query(
       `SELECT CAST(day AS VARCHAR) AS day, stream, CAST(sum(cost) AS VARCHAR) AS cost, sum(records) AS records
        FROM ledger_daily GROUP BY ALL ORDER BY ALL`,
     ),
-    sessions: await demo.db.query(
+    sessions: await demo().db.query(
       'SELECT count(*) AS n, CAST(sum(cost) AS VARCHAR) AS cost, sum(records) AS records FROM ledger_sessions',
     ),
-    prs: await demo.db.query(
+    prs: await demo().db.query(
       'SELECT pr_id, CAST(sum(cost) AS VARCHAR) AS cost FROM ledger_prs GROUP BY 1 ORDER BY 1',
     ),
   });
 
   it('gives exactly the entries and rollups of the single statement', async () => {
-    const [{ n }] = (await demo.db.query('SELECT count(*) AS n FROM usage')) as [{ n: number }];
+    const [{ n }] = (await demo().db.query('SELECT count(*) AS n FROM usage')) as [{ n: number }];
     const whole = await snapshot();
     expect(whole.ledger.length).toBeGreaterThan(1000);
     // About a dozen ranges over the demo's months.
-    await demo.db.refreshLedger({ recordsPerRange: Math.ceil(Number(n) / 12) });
+    await demo().db.refreshLedger({ recordsPerRange: Math.ceil(Number(n) / 12) });
     const ranged = await snapshot();
     expect(ranged.ledger.length).toBe(whole.ledger.length);
     expect(ranged).toEqual(whole);

@@ -4,15 +4,17 @@
  * path of `ingest claude-code`; the JS parser (sources/spend/claude-code/parse.ts) stays the definition, and
  * this SQL must agree with it line for line.
  *
- * The reader is lenient where the parser is strict (with ignore_errors an invalid line becomes a row of
- * nulls, and a value of the wrong type becomes null), so every field is read as text and checked here; a
- * file with any line that fails a check is flagged `suspicious`, stages nothing, and goes to the parser,
- * which reports each problem with its line number. Clean files — nearly all of them — never leave DuckDB.
+ * The reader is lenient where the parser is strict: with ignore_errors an invalid line becomes a row of nulls,
+ * and a value read as text loses its JSON type (`"5"` and `5` both read as '5'). So every field is read as
+ * its JSON text, which keeps the type (a string keeps its quotes), and checked here; a file with any line that
+ * fails a check, or that the reader cannot tell from a bad one, is flagged `suspicious`, stages nothing, and
+ * goes to the parser, which reports each problem with its line number. Clean files — nearly all of them —
+ * never leave DuckDB.
  */
 
 const COUNT = '[0-9]{1,8}'; // a whole, non-negative count; longer than 8 digits is absurd (> 10M) anyway
 const ISO_INSTANT =
-  '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})';
+  '"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})"';
 const DECIMAL = '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?';
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 
@@ -23,29 +25,40 @@ export const MAX_TOKENS_PER_REQUEST = 10_000_000;
  */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Every field as JSON text but `type` (a line is an assistant line only when it is the string 'assistant',
+ * which no other JSON value reads as) and the objects the fields sit in. A non-object where an object belongs
+ * reads as an object of nulls or as null; the checks below treat both as a line the parser must judge.
+ */
 const COLUMNS = `{
-  type: 'VARCHAR', requestId: 'VARCHAR', timestamp: 'VARCHAR', sessionId: 'VARCHAR', cwd: 'VARCHAR',
-  gitBranch: 'VARCHAR', version: 'VARCHAR', isSidechain: 'VARCHAR', costUSD: 'VARCHAR',
-  message: 'STRUCT(id VARCHAR, model VARCHAR, usage STRUCT(input_tokens VARCHAR, cache_creation_input_tokens VARCHAR,
-    cache_read_input_tokens VARCHAR, output_tokens VARCHAR,
-    cache_creation STRUCT(ephemeral_5m_input_tokens VARCHAR, ephemeral_1h_input_tokens VARCHAR)))'
+  type: 'VARCHAR', requestId: 'JSON', timestamp: 'JSON', sessionId: 'JSON', cwd: 'JSON',
+  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON',
+  message: 'STRUCT(id JSON, model JSON, usage STRUCT(input_tokens JSON, cache_creation_input_tokens JSON,
+    cache_read_input_tokens JSON, output_tokens JSON,
+    cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON)))'
 }`;
 
 /**
- * Every checked text field of a line in one string, matched by one regular expression (one match a line
- * instead of eight). Missing required counts become 'x', which fails; missing optional ones '0'. No field
- * can hide a '|' from the pattern: each part is matched whole, so a stray separator fails the line.
+ * The checked number fields of a line in one string, matched by one regular expression (one match a line
+ * instead of eight). Missing required counts become 'x', which fails; missing optional ones '0'. A count or a
+ * cost written as a string keeps its quotes and fails too. No field can hide a '|' from the pattern: each part
+ * is matched whole, so a stray separator fails the line.
  */
 const LINE_SHAPE = `'${[COUNT, COUNT, COUNT, COUNT, COUNT, COUNT, ISO_INSTANT, DECIMAL].join('\\|')}'`;
-const SHAPED_FIELDS = `concat(coalesce(u.input_tokens, 'x'), '|', coalesce(u.output_tokens, 'x'), '|',
-  coalesce(u.cache_read_input_tokens, '0'), '|', coalesce(u.cache_creation_input_tokens, '0'), '|',
-  coalesce(u.cache_creation.ephemeral_5m_input_tokens, '0'), '|', coalesce(u.cache_creation.ephemeral_1h_input_tokens, '0'), '|',
-  ts, '|', coalesce(cost, '0'))`;
+const SHAPED_FIELDS = `concat(coalesce(n_input, 'x'), '|', coalesce(n_output, 'x'), '|',
+  coalesce(n_cache_read, '0'), '|', coalesce(n_cache_write, '0'), '|',
+  coalesce(n_5m, '0'), '|', coalesce(n_1h, '0'), '|', ts, '|', coalesce(cost, '0'))`;
+
+/** An optional string field: absent, or a JSON string (its text starts with a quote). */
+const optionalString = (x: string) => `(${x} IS NULL OR ${x}[1] = '"')`;
+/** A required non-empty string field. */
+const nonEmptyString = (x: string) => `(${x}[1] = '"' AND ${x} <> '""')`;
+/** The value of a JSON string's text: its quotes taken off, and its escapes read when it has any. */
+const unquoted = (x: string) =>
+  `CASE WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE ${x}[2:-2] END`;
 
 const asCount = (x: string) => `coalesce(TRY_CAST(${x} AS BIGINT), 0)`;
-const CACHE_WRITE = `CASE WHEN u.cache_creation IS NOT NULL
-  THEN ${asCount('u.cache_creation.ephemeral_5m_input_tokens')} + ${asCount('u.cache_creation.ephemeral_1h_input_tokens')}
-  ELSE ${asCount('u.cache_creation_input_tokens')} END`;
+const CACHE_WRITE = `CASE WHEN has_split THEN ${asCount('n_5m')} + ${asCount('n_1h')} ELSE ${asCount('n_cache_write')} END`;
 
 /**
  * The temp table `table`: one row per (file, request) of the assistant lines with usage, in the stage's
@@ -58,7 +71,9 @@ const CACHE_WRITE = `CASE WHEN u.cache_creation IS NOT NULL
  *
  * A line is `bad` when it is not a JSON object with a type, or an assistant line with usage that fails the
  * schema (a check that cannot be decided counts as failed) or claims an absurd token count; `<synthetic>`
- * lines (local errors) are not requests.
+ * lines (local errors) are not requests. An assistant line without usage is `bad` too: the reader cannot tell
+ * `"usage": null` (a problem) from no usage at all (not a request), so the parser decides. So is a cache-write
+ * split with neither count: it may be `{}` (valid) or not an object at all.
  */
 export function transcriptStageSql(
   table: string,
@@ -68,25 +83,37 @@ export function transcriptStageSql(
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
-  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId AS rid, timestamp AS ts, TRY_CAST(timestamp AS TIMESTAMPTZ) AS ts_at,
-    sessionId AS sid, cwd, gitBranch AS branch, version, isSidechain AS side, costUSD AS cost,
-    message.id AS mid, message.model AS model, message.usage AS u
+  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId::VARCHAR AS rid,
+    timestamp::VARCHAR AS ts, TRY_CAST((timestamp::VARCHAR)[2:-2] AS TIMESTAMPTZ) AS ts_at,
+    sessionId::VARCHAR AS sid, cwd::VARCHAR AS cwd, gitBranch::VARCHAR AS branch, version::VARCHAR AS version,
+    isSidechain::VARCHAR AS side, costUSD::VARCHAR AS cost, message.id::VARCHAR AS mid,
+    message.model::VARCHAR AS model, message.usage IS NOT NULL AS has_usage,
+    message.usage.input_tokens::VARCHAR AS n_input, message.usage.output_tokens::VARCHAR AS n_output,
+    message.usage.cache_read_input_tokens::VARCHAR AS n_cache_read,
+    message.usage.cache_creation_input_tokens::VARCHAR AS n_cache_write,
+    message.usage.cache_creation IS NOT NULL AS has_split,
+    message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR AS n_5m,
+    message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h
   FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
     maximum_object_size = ${MAX_LINE_BYTES})
 ), checked AS (
   SELECT *,
-    ${asCount('u.input_tokens')} AS input, ${asCount('u.cache_read_input_tokens')} AS cache_read,
-    ${CACHE_WRITE} AS cache_write, ${asCount('u.output_tokens')} AS output,
-    type = 'assistant' AND u IS NOT NULL AS usage_line,
-    coalesce(mid <> '' AND model <> '' AND ts_at IS NOT NULL
-      AND (sid IS NULL OR sid <> '') AND (rid IS NULL OR rid <> '') AND (side IS NULL OR side IN ('true', 'false'))
+    ${asCount('n_input')} AS input, ${asCount('n_cache_read')} AS cache_read,
+    ${CACHE_WRITE} AS cache_write, ${asCount('n_output')} AS output,
+    type = 'assistant' AND has_usage AS usage_line,
+    coalesce(${nonEmptyString('mid')} AND ${nonEmptyString('model')} AND ts_at IS NOT NULL
+      AND (sid IS NULL OR sid <> '""') AND (rid IS NULL OR rid <> '""')
+      AND ${optionalString('sid')} AND ${optionalString('rid')} AND ${optionalString('cwd')}
+      AND ${optionalString('branch')} AND ${optionalString('version')}
+      AND (side IS NULL OR side IN ('true', 'false'))
+      AND (NOT has_split OR n_5m IS NOT NULL OR n_1h IS NOT NULL)
       AND regexp_full_match(${SHAPED_FIELDS}, ${LINE_SHAPE}), false) AS valid
   FROM lines
 ), classified AS (
   SELECT *,
-    usage_line AND valid AND model <> '<synthetic>' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,
-    type IS NULL OR (usage_line AND (NOT valid
-      OR (model <> '<synthetic>' AND input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST}))) AS bad
+    usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,
+    type IS NULL OR (type = 'assistant' AND NOT has_usage) OR (usage_line AND (NOT valid
+      OR (model <> '"<synthetic>"' AND input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST}))) AS bad
   FROM checked
 ), groups AS (
   SELECT file_index, req, CASE WHEN req THEN mid END AS mid, CASE WHEN req THEN rid END AS rid,
@@ -98,11 +125,17 @@ WITH lines AS (
     max(output) AS output_tokens,
     max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,
     min(sid) AS session_id,
-    min(nullif(cwd, '')) AS cwd,
-    min(CASE WHEN branch IN ('', 'HEAD') THEN NULL ELSE branch END) AS branch,
+    min(nullif(cwd, '""')) AS cwd,
+    min(CASE WHEN branch IN ('""', '"HEAD"') THEN NULL ELSE branch END) AS branch,
     min(version) AS tool_version
   FROM classified
   GROUP BY file_index, req, 3, 4
+), values AS (
+  -- The strings of each group read from their JSON text: after grouping, so once a request, not once a line.
+  SELECT * REPLACE (${unquoted('mid')} AS mid, ${unquoted('rid')} AS rid, ${unquoted('model')} AS model,
+    ${unquoted('session_id')} AS session_id, ${unquoted('cwd')} AS cwd, ${unquoted('branch')} AS branch,
+    ${unquoted('tool_version')} AS tool_version)
+  FROM groups
 )
 SELECT g.file_index, g.req, g.bad, g.lines,
   sha256(concat_ws(chr(0), 'claude-code-logs', g.mid, coalesce(g.rid, '')))[1:32] AS id,
@@ -113,7 +146,7 @@ SELECT g.file_index, g.req, g.bad, g.lines,
   CASE WHEN g.reported_cost IS NOT NULL THEN 'claude-code-costUSD' END AS price_ref,
   g.rid AS dedup_key, g.session_id, g.cwd, CAST(NULL AS VARCHAR) AS repo, g.branch, g.tool_version,
   f.actor_hash, f.actor_hint, f.machine_id
-FROM groups g
+FROM values g
 JOIN cc_files f ON f.idx = g.file_index`;
 }
 

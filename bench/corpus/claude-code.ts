@@ -31,8 +31,10 @@ export interface ClaudeCorpusOptions {
   /** First day (UTC) of activity; sessions spread over `days`. */
   start: string;
   days: number;
-  /** Share of session files given a broken line, an absurd count or a truncated end (default 2.5%). */
+  /** Share of session files given a broken line, an absurd count, a count of the wrong type or a truncated end (default 2.5%). */
   damageRate?: number;
+  /** The generator's output format: bumped when what it writes changes, so a saved corpus is made again. */
+  format?: number;
 }
 
 export const DEFAULT_CLAUDE_CORPUS: ClaudeCorpusOptions = {
@@ -41,6 +43,7 @@ export const DEFAULT_CLAUDE_CORPUS: ClaudeCorpusOptions = {
   assistantLines: 1_060_000,
   start: '2026-09-01',
   days: 60,
+  format: 2,
 };
 
 export interface DayTruth {
@@ -292,28 +295,28 @@ export function writeClaudeCorpus(dir: string, o: ClaudeCorpusOptions): ClaudeCo
         truth.assistantLines += 1;
       }
     }
-    // Damage: a few files get an invalid line, a wrong type, an absurd count, or end mid-line.
+    // Damage: a few files get an invalid line, an absurd count, a count of the wrong type, or end mid-line.
     const rate = (o.damageRate ?? 0.025) / 0.025;
     const damage = rand() / rate;
     if (damage < 0.01) {
       lines.splice(int(0, lines.length - 1), 0, '{"type":"assistant","message":{"id":"msg_broken",');
       truth.badLines += 1;
     } else if (damage < 0.015) {
-      lines.push(
-        assistantLine({
-          parentUuid,
-          common: common(false),
-          requestId: `req_011C${hex(20)}`,
-          uuid: uuid(),
-          at,
-          messageId: `msg_01${hex(22)}`,
-          model,
-          content: '{"type":"text","text":"x"}',
-          stop: '"end_turn"',
-          usage: { input: 4, cacheRead: 0, cacheWrite: 0, output: 50_000_000 },
-          costUSD: null,
-        }),
-      );
+      const line = assistantLine({
+        parentUuid,
+        common: common(false),
+        requestId: `req_011C${hex(20)}`,
+        uuid: uuid(),
+        at,
+        messageId: `msg_01${hex(22)}`,
+        model,
+        content: '{"type":"text","text":"x"}',
+        stop: '"end_turn"',
+        usage: { input: 4, cacheRead: 0, cacheWrite: 0, output: 50_000_000 },
+        costUSD: null,
+      });
+      // Half absurd (50M output tokens), half a count written as a string (a wrong type, whatever its size).
+      lines.push(damage < 0.0125 ? line : line.replace('"input_tokens":4,', '"input_tokens":"4",'));
       truth.badLines += 1;
       truth.assistantLines += 1;
     }

@@ -126,17 +126,20 @@ describe('Claude Code logs, whole corpus', () => {
     expect(String(limit?.value)).not.toBe('40.0 MiB');
   });
 
-  it('reports each invalid, absurd and truncated line with its file and line, and keeps the rest', async () => {
+  it('reports each invalid, absurd, wrongly typed and truncated line with its file and line, and keeps the rest', async () => {
     const db = await store('problems');
     const s = await ingestAgentLogs(db, claudeCodeLogSource, [corpus], { exactOnly: true });
     const messages = s.problems.map((p) => p.message);
     expect(messages.some((m) => m.startsWith('invalid JSON'))).toBe(true);
     expect(messages.some((m) => m.startsWith('absurd token count'))).toBe(true);
     expect(messages.some((m) => m.startsWith('incomplete line'))).toBe(true);
+    const wrongType = s.problems.filter((p) => p.field === 'message.usage.input_tokens');
+    expect(wrongType.length).toBeGreaterThan(0);
     for (const p of s.problems) {
       const line = readFileSync(p.file, 'utf8').split('\n')[(p.line ?? 0) - 1] ?? '';
       if (p.message.startsWith('absurd')) expect(line).toContain('"output_tokens":50000000');
       if (p.message.startsWith('invalid JSON')) expect(() => JSON.parse(line) as unknown).toThrow();
+      if (wrongType.includes(p)) expect(line).toContain('"input_tokens":"4"');
     }
   });
 

@@ -50,9 +50,9 @@ const SHAPED_FIELDS = `concat(coalesce(n_input, 'x'), '|', coalesce(n_output, 'x
   coalesce(n_5m, '0'), '|', coalesce(n_1h, '0'), '|', ts, '|', coalesce(cost, '0'))`;
 
 /** An optional string field: absent, or a JSON string (its text starts with a quote). */
-const optionalString = (x: string) => `(${x} IS NULL OR ${x}[1] = '"')`;
+const optionalString = (x: string) => `(${x} IS NULL OR starts_with(${x}, '"'))`;
 /** A required non-empty string field. */
-const nonEmptyString = (x: string) => `(${x}[1] = '"' AND ${x} <> '""')`;
+const nonEmptyString = (x: string) => `(starts_with(${x}, '"') AND ${x} <> '""')`;
 /** The value of a JSON string's text: its quotes taken off, and its escapes read when it has any. */
 const unquoted = (x: string) =>
   `CASE WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE ${x}[2:-2] END`;

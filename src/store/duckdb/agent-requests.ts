@@ -170,28 +170,13 @@ WITH copies AS (
 ${output('merged')}
 UNION ALL
 ${output('(SELECT * FROM agent_stage ANTI JOIN agent_known USING (id)) m')}
-), replay_keys AS (
-  -- Only a collapse key with a replica among its copies can have a replica row: a few keys, found without
-  -- reading \`rows\` (read twice, it would be materialized: 420k rows on a first ingest).
-  SELECT collapse_key FROM agent_stage WHERE replica AND collapse_key IS NOT NULL
-  UNION
-  SELECT collapse_key FROM agent_stored WHERE replica AND collapse_key IS NOT NULL
-  UNION
-  SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_stage)
 ), replayed AS (
   -- Collapse keys with a replica, over the rows written here and those kept: see RECOUNT_SQL for the rule.
-  -- A written row is a replica when every copy of its id is (as \`merged\` decides).
   SELECT collapse_key, bool_or(NOT replica) AS has_original, min(CASE WHEN replica THEN id END) AS first_replica
   FROM (
-    SELECT id, min(collapse_key) AS collapse_key, bool_and(replica) AS replica
-    FROM (
-      SELECT id, collapse_key, replica FROM agent_stage WHERE collapse_key IN (SELECT collapse_key FROM replay_keys)
-      UNION ALL
-      SELECT id, collapse_key, replica FROM agent_stored WHERE collapse_key IN (SELECT collapse_key FROM replay_keys)
-    )
-    GROUP BY id
+    SELECT collapse_key, replica, id FROM rows WHERE collapse_key IS NOT NULL
     UNION ALL
-    SELECT id, collapse_key, replica FROM usage WHERE collapse_key IN (SELECT collapse_key FROM replay_keys)
+    SELECT collapse_key, replica, id FROM usage WHERE collapse_key IN (SELECT collapse_key FROM agent_stage)
   )
   GROUP BY collapse_key HAVING bool_or(replica)
 )

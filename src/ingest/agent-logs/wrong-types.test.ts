@@ -62,9 +62,12 @@ const VARIANTS: Record<string, (l: Line) => void> = {
   'sidechain flag as a string': (l) => (l.isSidechain = 'true'),
   'cost as a string': (l) => (l.costUSD = '0.5'),
   'timestamp as a number': (l) => (l.timestamp = 1767225600000),
+  'timestamp at hour 24': (l) => (l.timestamp = '2026-09-01T24:00:00.000Z'),
+  'timestamp offset without its colon': (l) => (l.timestamp = '2026-09-01T10:00:00.000+0200'),
+  'timestamp on a day that does not exist': (l) => (l.timestamp = '2026-02-29T10:00:00.000Z'),
 };
 
-describe('fields of the wrong type', () => {
+describe('fields of the wrong type or shape', () => {
   it('are reported and skipped the same way by the bulk reader and the exact parser', async () => {
     const dir = join(root, 'projects', '-home-dev-src-app');
     mkdirSync(dir, { recursive: true });
@@ -74,10 +77,12 @@ describe('fields of the wrong type', () => {
       const lines = [good(`ok${i}`), bad].map((l) => JSON.stringify(l));
       writeFileSync(join(dir, `${name.replaceAll(' ', '-')}.jsonl`), `${lines.join('\n')}\n`);
     });
-    // A file of good lines with escapes in its strings: still read in bulk, to the same values.
+    // A file of good lines with escapes in its strings and microseconds in its time: still read in bulk, to
+    // the same values (JavaScript's Date keeps milliseconds).
     const escaped = good('esc');
     escaped.cwd = 'C:\\Users\\dev\\src\\"app"';
     escaped.gitBranch = 'feat/ünïcode-\u00e9';
+    escaped.timestamp = '2026-09-01T10:00:00.123999+02:00';
     writeFileSync(join(dir, 'escaped.jsonl'), `${JSON.stringify(escaped)}\n`);
 
     const rows = async (exactOnly: boolean) => {
@@ -109,6 +114,10 @@ describe('fields of the wrong type', () => {
     expect(bulk.summary.problems).toEqual(exact.summary.problems);
     expect(bulk.summary.bulk).toBe(1); // only the escaped file stays in bulk
     const esc = bulk.stored.find((r) => r.dedup_key === 'req_esc');
-    expect(esc).toMatchObject({ cwd: 'C:\\Users\\dev\\src\\"app"', branch: 'feat/ünïcode-é' });
+    expect(esc).toMatchObject({
+      cwd: 'C:\\Users\\dev\\src\\"app"',
+      branch: 'feat/ünïcode-é',
+      start_at: '2026-09-01T08:00:00.123Z',
+    });
   });
 });

@@ -10,11 +10,22 @@
  * fails a check, or that the reader cannot tell from a bad one, is flagged `suspicious`, stages nothing, and
  * goes to the parser, which reports each problem with its line number. Clean files — nearly all of them —
  * never leave DuckDB.
+ *
+ * One difference is known and left: an object with the same key twice. DuckDB's reader keeps the first value,
+ * JSON.parse the last, and neither can see the repeat without a second parse of every line. No JSON writer
+ * (Claude Code's included) produces such a line; src/ingest/agent-logs/wrong-types.test.ts checks every
+ * other way a field can be of the wrong type or shape.
  */
 
 const COUNT = '[0-9]{1,8}'; // a whole, non-negative count; longer than 8 digits is absurd (> 10M) anyway
+/**
+ * An instant as the parser's schema takes it (zod's ISO datetime with an offset), or narrower: hours to 23
+ * (DuckDB reads 24:00 as the next day), an offset with its colon, and at most microseconds, which DuckDB
+ * keeps exactly so that cutting them to milliseconds gives what JavaScript's Date gives. A calendar date that
+ * does not exist fails DuckDB's cast, as it fails the schema.
+ */
 const ISO_INSTANT =
-  '"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})"';
+  '"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"';
 const DECIMAL = '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?';
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 
@@ -120,7 +131,7 @@ WITH lines AS (
     bool_or(bad) AS bad, count(*) AS lines,
     min(model) AS model,
     bool_and(coalesce(side = 'true', false)) AS replica,
-    min(ts_at) AS start_at, max(ts_at) AS end_at,
+    date_trunc('millisecond', min(ts_at)) AS start_at, date_trunc('millisecond', max(ts_at)) AS end_at,
     max(input) AS input_tokens, max(cache_read) AS cache_read_tokens, max(cache_write) AS cache_write_tokens,
     max(output) AS output_tokens,
     max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,

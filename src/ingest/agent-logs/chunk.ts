@@ -45,7 +45,51 @@ export function countNewlines(bytes: Buffer): number {
 }
 
 export function readChunk(path: string, from: number, size: number, firstLine: number): ReadChunk {
-  const bytes = readBytes(path, from, size);
+  return decodeChunk(readBytes(path, from, size), path, from, firstLine);
+}
+
+/**
+ * Bytes of whole lines read at a time by readChunks: a parsed chunk's text, lines and their garbage stay
+ * small (a whole file of hundreds of MB would be one string, near V8's limit on a string's length, and would
+ * stay in memory until a full collection).
+ */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The file from `from` to `size` as consecutive chunks of whole lines of about `window` bytes (a line longer
+ * than that gets a chunk of its own); the last chunk also carries an unterminated last line. Their texts end
+ * to end, and their problems, are readChunk's over the whole range.
+ */
+export function* readChunks(
+  path: string,
+  from: number,
+  size: number,
+  firstLine: number,
+  window = CHUNK_BYTES,
+): Generator<ReadChunk> {
+  let at = from;
+  let line = firstLine;
+  for (;;) {
+    let span = window;
+    let bytes: Buffer;
+    let last: boolean;
+    // Not the end of the file: cut after the last newline, reading further while a line outgrows the window.
+    // A file that turns out shorter than `size` (cut while being read) ends where its bytes end.
+    do {
+      const want = Math.min(size, at + span) - at;
+      bytes = readBytes(path, at, at + want);
+      last = bytes.length < want || at + want >= size;
+      span *= 2;
+    } while (!last && bytes.lastIndexOf(10) === -1);
+    const chunk = decodeChunk(last ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1), path, at, line);
+    yield chunk;
+    if (last) return;
+    at = chunk.nextOffset;
+    line += chunk.newlines;
+  }
+}
+
+function decodeChunk(bytes: Buffer, path: string, from: number, firstLine: number): ReadChunk {
   const lastNewline = bytes.lastIndexOf(10);
   const consumed = lastNewline + 1;
   const newlines = countNewlines(bytes);

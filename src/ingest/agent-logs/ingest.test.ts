@@ -101,6 +101,22 @@ describe('Claude Code logs, whole corpus', () => {
     expect(summary.problems.every((p) => p.line !== null && p.line > 0)).toBe(true);
   });
 
+  it('parses each file in small chunks of whole lines to exactly what one piece per file gives', async () => {
+    const onePiece = await store('exact-one-piece');
+    const one = await ingestAgentLogs(onePiece, claudeCodeLogSource, [corpus], { exactOnly: true });
+    // 4 kB of lines at a time: every file in many chunks, responses cut between two of them.
+    const small = await store('exact-chunked');
+    const chunked = await ingestAgentLogs(small, claudeCodeLogSource, [corpus], {
+      exactOnly: true,
+      chunkBytes: 4096,
+    });
+    expect(chunked.problems).toEqual(one.problems);
+    expect(await usageRows(small)).toEqual(await usageRows(onePiece));
+    expect(await byDay(small)).toEqual(truthByDay(truth));
+    const offsets = (db: Db) => db.query('SELECT * FROM log_files ORDER BY path');
+    expect(await offsets(small)).toEqual(await offsets(onePiece));
+  });
+
   it('reads a corpus in several parts (one statement each) to exactly what one part gives', async () => {
     const whole = await store('one-part');
     const one = await ingestAgentLogs(whole, claudeCodeLogSource, [corpus]);

@@ -3,13 +3,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { MileageError } from '../../domain/errors.js';
+import type { Problem } from '../../domain/parse-result.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { LogSource } from '../../sources/spend/log-parser.js';
 import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
-import { countNewlines, readBytes, readChunk, tailBefore } from './chunk.js';
+import { countNewlines, readBytes, readChunk, readChunks, tailBefore, type ReadChunk } from './chunk.js';
 import { resolveRepos } from './repos.js';
 
 /**
@@ -33,6 +34,8 @@ export interface AgentLogOptions {
   exactOnly?: boolean;
   /** List prices: requests are written priced (the pricing pass after the ingest then has nothing to do). */
   prices?: PriceResolver;
+  /** Bytes of whole lines the exact parser takes at a time (default CHUNK_BYTES; tests cut it small). */
+  chunkBytes?: number;
   /** Each file's stat as this run saw it (for the manifest that lets a no-op re-run skip the database). */
   onSeen?: (path: string, stat: Stats) => void;
 }
@@ -105,16 +108,34 @@ export async function ingestAgentLogs<S>(
   const exact = async (c: Candidate) => {
     const from = c.stored?.offset ?? 0;
     const firstLine = (c.stored?.lines ?? 0) + 1;
-    let chunk;
+    let state = c.stored?.state ? (JSON.parse(c.stored.state) as S) : undefined;
+    const records: UsageRecord[] = [];
+    const problems: Problem[] = [];
+    let newlines = 0;
+    let end: ReadChunk | undefined;
     try {
-      chunk = readChunk(c.path, from, c.stat.size, firstLine);
+      // A JSONL file in chunks of whole lines, the parser's state carried from one to the next as from one
+      // run to the next; a whole-document format (Gemini's session files) in one piece.
+      const chunks = source.appendOnly
+        ? readChunks(c.path, from, c.stat.size, firstLine, options.chunkBytes)
+        : [readChunk(c.path, from, c.stat.size, firstLine)];
+      for (const chunk of chunks) {
+        const parsed = source.parse(
+          { file: c.path, text: chunk.text, firstLine: firstLine + newlines },
+          state,
+        );
+        state = parsed.state;
+        records.push(...parsed.records);
+        problems.push(...chunk.problems, ...parsed.problems);
+        newlines += chunk.newlines;
+        end = chunk;
+      }
     } catch (cause) {
+      // Nothing of a file that could not be read to its end is kept: the next run reads it again.
       summary.problems.push({ file: c.path, line: null, field: null, message: unreadable(cause) });
       return;
     }
-    const state = c.stored?.state ? (JSON.parse(c.stored.state) as S) : undefined;
-    const parsed = source.parse({ file: c.path, text: chunk.text, firstLine }, state);
-    const problems = [...chunk.problems, ...parsed.problems];
+    if (!end) return;
     // An appended part of a file read in bulk before: its line numbers are known only now that we need them.
     if (problems.length > 0 && c.stored && c.stored.lines === null) {
       const base = countNewlines(readBytes(c.path, 0, from));
@@ -122,20 +143,14 @@ export async function ingestAgentLogs<S>(
     }
     summary.problems.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     const actor = options.actorFor?.(c.path);
-    for (const r of parsed.records) {
+    for (const r of records) {
       if (actor) r.hints.actor = actor;
       if (options.machineId) r.hints.machineId = options.machineId;
       pending.push(r);
     }
     if (pending.length >= BATCH) await flush();
-    const lines = c.stored
-      ? c.stored.lines === null
-        ? null
-        : c.stored.lines + chunk.newlines
-      : chunk.newlines;
-    states.push(
-      stateOf(source.source, c, chunk.nextOffset, lines, hash(chunk.tail), parsed.state, problems.length),
-    );
+    const lines = c.stored ? (c.stored.lines === null ? null : c.stored.lines + newlines) : newlines;
+    states.push(stateOf(source.source, c, end.nextOffset, lines, hash(end.tail), state, problems.length));
     tick();
   };
 

@@ -163,7 +163,7 @@ JOIN cc_files f ON f.idx = g.file_index`;
 
 /**
  * Transcript bytes one statement of the bulk reader takes. What a statement stages stays in memory until it
- * ends, and the store's memory bound (224 MiB for a new store) holds about 1.4 GB of transcripts' requests:
+ * ends, and the store's memory bound for a new store holds the requests of about 1.4 GB of transcripts:
  * a larger scan in one statement ran out of memory. Between statements DuckDB may move the staged rows to disk.
  */
 export const SCAN_PART_BYTES = 512 * 1024 * 1024;

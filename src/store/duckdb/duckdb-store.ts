@@ -73,8 +73,11 @@ export interface StoreOptions {
 /**
  * A bounded store's memory limit: MIN_MEMORY, or more with the records stored, so the ledger rebuild of a
  * large store keeps room (its working set grows with the records; beyond the limit DuckDB spills to disk).
+ * The process holds much more than the bound at its peak (Node, DuckDB's own buffers): on the 1.44 GB bench
+ * corpus, 192 MiB gave a peak of 547–592 MB in five runs, 224 MiB 579–630 MB, at the same speed; 160 MiB
+ * was slower and higher (600–700 MB), its statements running out of the bound and again with twice it.
  */
-export const MIN_MEMORY_BYTES = 224 * 1024 * 1024;
+export const MIN_MEMORY_BYTES = 192 * 1024 * 1024;
 const MEMORY_BYTES_PER_RECORD = 1024;
 
 /**

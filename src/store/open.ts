@@ -19,6 +19,9 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
   // nothing to do (a re-run of `ingest`, `--version`) should not pay.
   const { DuckDbStore } = await import('./duckdb/duckdb-store.js');
   const store = await DuckDbStore.open(location, options);
+  // A new store gets its (empty) ledger at once, so readers find its tables; a one-shot ingest that leaves
+  // the ledger for the next opener to compute skips it (0.3 s of a first ingest), and that opener builds it.
+  if (options.deferLedger) return store;
   const [ledger] = await store.query(
     "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'ledger'",
   );

@@ -60,10 +60,12 @@ const SHAPED_FIELDS = `concat(coalesce(n_input, 'x'), '|', coalesce(n_output, 'x
   coalesce(n_cache_read, '0'), '|', coalesce(n_cache_write, '0'), '|',
   coalesce(n_5m, '0'), '|', coalesce(n_1h, '0'), '|', ts, '|', coalesce(cost, '0'))`;
 
-/** An optional string field: absent, or a JSON string (its text starts with a quote). */
-const optionalString = (x: string) => `(${x} IS NULL OR starts_with(${x}, '"'))`;
-/** A required non-empty string field. */
+/** A non-empty JSON string (its text starts with a quote, and is more than the two quotes). */
 const nonEmptyString = (x: string) => `(starts_with(${x}, '"') AND ${x} <> '""')`;
+/** An optional string field: absent, or a JSON string. */
+const optionalString = (x: string) => `(${x} IS NULL OR starts_with(${x}, '"'))`;
+/** An optional string field that may not be empty when present. */
+const optionalNonEmptyString = (x: string) => `(${x} IS NULL OR ${nonEmptyString(x)})`;
 /** The value of a JSON string's text: its quotes taken off, and its escapes read when it has any. */
 const unquoted = (x: string) =>
   `CASE WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE ${x}[2:-2] END`;
@@ -113,8 +115,7 @@ WITH lines AS (
     ${CACHE_WRITE} AS cache_write, ${asCount('n_output')} AS output,
     type = 'assistant' AND has_usage AS usage_line,
     coalesce(${nonEmptyString('mid')} AND ${nonEmptyString('model')} AND ts_at IS NOT NULL
-      AND (sid IS NULL OR sid <> '""') AND (rid IS NULL OR rid <> '""')
-      AND ${optionalString('sid')} AND ${optionalString('rid')} AND ${optionalString('cwd')}
+      AND ${optionalNonEmptyString('sid')} AND ${optionalNonEmptyString('rid')} AND ${optionalString('cwd')}
       AND ${optionalString('branch')} AND ${optionalString('version')}
       AND (side IS NULL OR side IN ('true', 'false'))
       AND (NOT has_split OR n_5m IS NOT NULL OR n_1h IS NOT NULL)

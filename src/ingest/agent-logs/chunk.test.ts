@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readChunk, readChunks } from './chunk.js';
+import { readChunks, type ReadChunk } from './chunk.js';
 
 const root = mkdtempSync(join(tmpdir(), 'mileage-chunks-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -12,6 +12,13 @@ function file(name: string, bytes: Buffer | string): { path: string; size: numbe
   const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
   writeFileSync(path, data);
   return { path, size: data.length };
+}
+
+/** The whole range in one read: the one chunk an infinite window gives. */
+function readWhole(path: string, from: number, size: number): ReadChunk {
+  const chunks = [...readChunks(path, from, size, 1, Number.POSITIVE_INFINITY)];
+  expect(chunks).toHaveLength(1);
+  return chunks[0] as ReadChunk;
 }
 
 /** Everything readChunks gives over a range, folded back into one chunk's view. */
@@ -42,7 +49,7 @@ describe('reading a file in chunks of whole lines', () => {
       Buffer.from(lines.slice(20).join('\n') + '\n{"unterminated":'),
     ]);
     const f = file('mixed.jsonl', bytes);
-    const whole = readChunk(f.path, 0, f.size, 1);
+    const whole = readWhole(f.path, 0, f.size);
     for (const window of [1, 7, 64, 1000, 1 << 20]) {
       const parts = joined(f.path, 0, f.size, window);
       expect(parts.text, `window ${window}`).toBe(whole.text);
@@ -58,7 +65,7 @@ describe('reading a file in chunks of whole lines', () => {
   it('starts at an offset, and ends cleanly on a final newline or an empty range', () => {
     const f = file('clean.jsonl', lines.join('\n') + '\n');
     const from = Buffer.byteLength(lines.slice(0, 5).join('\n') + '\n');
-    const whole = readChunk(f.path, from, f.size, 1);
+    const whole = readWhole(f.path, from, f.size);
     expect(joined(f.path, from, f.size, 50)).toMatchObject({
       text: whole.text,
       newlines: 35,

@@ -44,10 +44,6 @@ export function countNewlines(bytes: Buffer): number {
   return n;
 }
 
-export function readChunk(path: string, from: number, size: number, firstLine: number): ReadChunk {
-  return decodeChunk(readBytes(path, from, size), path, from, firstLine);
-}
-
 /**
  * Bytes of whole lines read at a time by readChunks: a parsed chunk's text, lines and their garbage stay
  * small (a whole file of hundreds of MB would be one string, near V8's limit on a string's length, and would
@@ -58,7 +54,7 @@ export const CHUNK_BYTES = 1024 * 1024;
 /**
  * The file from `from` to `size` as consecutive chunks of whole lines of about `window` bytes (a line longer
  * than that gets a chunk of its own); the last chunk also carries an unterminated last line. Their texts end
- * to end, and their problems, are readChunk's over the whole range.
+ * to end, and their problems, are those of one read of the whole range, which an infinite window gives.
  */
 export function* readChunks(
   path: string,

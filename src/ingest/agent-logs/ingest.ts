@@ -10,7 +10,7 @@ import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
-import { countNewlines, readBytes, readChunk, readChunks, tailBefore, type ReadChunk } from './chunk.js';
+import { countNewlines, readBytes, readChunks, tailBefore, type ReadChunk } from './chunk.js';
 import { resolveRepos } from './repos.js';
 
 /**
@@ -116,10 +116,8 @@ export async function ingestAgentLogs<S>(
     try {
       // A JSONL file in chunks of whole lines, the parser's state carried from one to the next as from one
       // run to the next; a whole-document format (Gemini's session files) in one piece.
-      const chunks = source.appendOnly
-        ? readChunks(c.path, from, c.stat.size, firstLine, options.chunkBytes)
-        : [readChunk(c.path, from, c.stat.size, firstLine)];
-      for (const chunk of chunks) {
+      const window = source.appendOnly ? options.chunkBytes : Number.POSITIVE_INFINITY;
+      for (const chunk of readChunks(c.path, from, c.stat.size, firstLine, window)) {
         const parsed = source.parse(
           { file: c.path, text: chunk.text, firstLine: firstLine + newlines },
           state,

@@ -42,6 +42,7 @@ function good(id: string): Line {
 }
 
 const usage = (l: Line) => l.message.usage as Record<string, unknown>;
+const fileOf = (variant: string) => `${variant.replaceAll(' ', '-')}.jsonl`;
 const VARIANTS: Record<string, (l: Line) => void> = {
   'input count as a string': (l) => (usage(l).input_tokens = '10'),
   'output count as a string': (l) => (usage(l).output_tokens = '40'),
@@ -75,7 +76,7 @@ describe('fields of the wrong type or shape', () => {
       const bad = good(`bad${i}`);
       damage(bad);
       const lines = [good(`ok${i}`), bad].map((l) => JSON.stringify(l));
-      writeFileSync(join(dir, `${name.replaceAll(' ', '-')}.jsonl`), `${lines.join('\n')}\n`);
+      writeFileSync(join(dir, fileOf(name)), `${lines.join('\n')}\n`);
     });
     // A file of good lines with escapes in its strings and microseconds in its time: still read in bulk, to
     // the same values (JavaScript's Date keeps milliseconds).
@@ -103,9 +104,7 @@ describe('fields of the wrong type or shape', () => {
     const bulk = await rows(false);
     // The definition: every variant is a problem, and only the good lines count.
     expect(exact.summary.problems.map((p) => p.file.split('/').pop()).sort()).toEqual(
-      Object.keys(VARIANTS)
-        .map((name) => `${name.replaceAll(' ', '-')}.jsonl`)
-        .sort(),
+      Object.keys(VARIANTS).map(fileOf).sort(),
     );
     expect(exact.stored).toHaveLength(Object.keys(VARIANTS).length + 1);
     const passed = bulk.stored.filter((r) => String(r.dedup_key).startsWith('req_bad'));

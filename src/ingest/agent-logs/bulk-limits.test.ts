@@ -67,4 +67,19 @@ describe('bulk reader limits', () => {
     expect(await limit(true)).toBe(bounded);
     expect(await limit(false)).not.toBe(bounded);
   });
+
+  it('sheds memory after the bulk read and merges under the same bound again', async () => {
+    const dir = join(root, 'shed', '-home-dev-src-app');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.jsonl'), `${request('a', 100)}\n${request('b', 200)}\n`);
+    const db = await openStore(join(root, 'shed.duckdb'), { boundedMemory: true });
+    try {
+      const summary = await ingestAgentLogs(db, claudeCodeLogSource, [join(root, 'shed')]);
+      expect([summary.bulk, summary.records]).toEqual([1, 2]);
+      const [row] = await db.query("SELECT current_setting('memory_limit') AS v");
+      expect(String(row?.v)).toBe(`${(MIN_MEMORY_BYTES / 1024 / 1024).toFixed(1)} MiB`);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -79,6 +79,8 @@ export interface StoreOptions {
  */
 export const MIN_MEMORY_BYTES = 192 * 1024 * 1024;
 const MEMORY_BYTES_PER_RECORD = 1024;
+/** What a bounded store keeps when it sheds its memory between two steps of a job (see shedMemory). */
+const SHED_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Three readers beside the writer: four statements at once is what Node's default libuv pool (4 threads)
@@ -139,6 +141,7 @@ export class DuckDbStore implements Db {
     withTempFile: (name, text, use) => this.withTempFile(name, text, use),
     localDay: (column) => this.localDay(column),
     growMemory: () => this.growMemory(),
+    shedMemory: () => this.shedMemory(),
     scanPartBytes: () => this.scanPartBytes,
   });
 
@@ -214,6 +217,17 @@ export class DuckDbStore implements Db {
     this.memoryBound = { ...bound, bytes };
     await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
     return true;
+  }
+
+  /**
+   * Lowers a bounded store's limit to SHED_MEMORY_BYTES and back: DuckDB evicts down to the lower limit
+   * (temp tables to the temp file) and frees what it evicted at once.
+   */
+  private async shedMemory(): Promise<void> {
+    const bound = this.memoryBound;
+    if (!bound) return;
+    await this.run(`SET memory_limit = '${Math.round(SHED_MEMORY_BYTES / 1024 / 1024)}MiB'`);
+    await this.run(`SET memory_limit = '${Math.round(bound.bytes / 1024 / 1024)}MiB'`);
   }
 
   private async run(sql: string): Promise<void> {

@@ -202,7 +202,7 @@ export class DuckDbStore implements Db {
     const current = parseSize(String(row?.current ?? ''));
     if (current !== null && bytes >= current) return;
     this.memoryBound = { bytes, ceiling: current };
-    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+    await this.setMemoryLimit(bytes);
   }
 
   /** The bound set by boundMemory, and the machine's default it may not exceed (null: unknown). */
@@ -215,7 +215,7 @@ export class DuckDbStore implements Db {
     const bytes = bound.ceiling === null ? bound.bytes * 2 : Math.min(bound.bytes * 2, bound.ceiling);
     if (bytes <= bound.bytes) return false;
     this.memoryBound = { ...bound, bytes };
-    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+    await this.setMemoryLimit(bytes);
     return true;
   }
 
@@ -226,8 +226,12 @@ export class DuckDbStore implements Db {
   private async shedMemory(): Promise<void> {
     const bound = this.memoryBound;
     if (!bound) return;
-    await this.run(`SET memory_limit = '${Math.round(SHED_MEMORY_BYTES / 1024 / 1024)}MiB'`);
-    await this.run(`SET memory_limit = '${Math.round(bound.bytes / 1024 / 1024)}MiB'`);
+    await this.setMemoryLimit(SHED_MEMORY_BYTES);
+    await this.setMemoryLimit(bound.bytes);
+  }
+
+  private async setMemoryLimit(bytes: number): Promise<void> {
+    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
   }
 
   private async run(sql: string): Promise<void> {

@@ -79,6 +79,11 @@ export interface AgentLogStore {
   ): Promise<AgentCommit>;
   fileStates(source: string): Promise<LogFileState[]>;
   saveFileStates(states: readonly LogFileState[]): Promise<void>;
-  /** Stored requests of the given sources, for a bundle. */
-  requestRows(sources: readonly string[]): Promise<AgentRequestRow[]>;
+  /**
+   * The stored requests of the given sources, written to `path` as gzipped JSON lines (one AgentRequestRow
+   * each, oldest first, without the person and machine), for a bundle. Returns how many were written.
+   */
+  exportRequests(sources: readonly string[], path: string): Promise<number>;
+  /** Drops whatever is staged and not committed (a load that failed midway). */
+  discardStage(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
@@ -77,24 +77,37 @@ export function machineId(): string {
   return `m:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * The header goes in a gzip member of its own, followed by the member the store writes with the requests:
+ * a gzip file may hold several members, and every reader (gunzip, Node's zlib) reads them as one stream.
+ * The bundle appears under `out` only once it is whole.
+ */
 export async function writeBundle(
   db: Db,
   out: string,
   sources: readonly string[],
   who: { user: string | null; machineId: string },
 ): Promise<BundleHeader> {
-  const rows = await db.agentLogs.requestRows(sources);
-  const head: BundleHeader = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    machineId: who.machineId,
-    user: who.user,
-    createdAt: new Date().toISOString(),
-    requests: rows.length,
-  };
-  const lines = [JSON.stringify(head), ...rows.map((r) => JSON.stringify(r))];
-  writeFileSync(out, gzipSync(lines.join('\n') + '\n'));
-  return head;
+  const part = `${out}.${process.pid}.requests.part`;
+  const whole = `${out}.${process.pid}.part`;
+  try {
+    const requests = await db.agentLogs.exportRequests(sources, part);
+    const head: BundleHeader = {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_VERSION,
+      machineId: who.machineId,
+      user: who.user,
+      createdAt: new Date().toISOString(),
+      requests,
+    };
+    writeFileSync(whole, gzipSync(`${JSON.stringify(head)}\n`));
+    appendFileSync(whole, readFileSync(part));
+    renameSync(whole, out);
+    return head;
+  } finally {
+    rmSync(part, { force: true });
+    rmSync(whole, { force: true });
+  }
 }
 
 export async function loadBundle(db: Db, file: string): Promise<IngestSummary & { header: BundleHeader }> {
@@ -116,19 +129,20 @@ export async function loadBundle(db: Db, file: string): Promise<IngestSummary & 
 
 /**
  * A bundle's bytes (gzipped or not; an upload to the server, say), named `file` in problems. Nothing is
- * stored unless the header is valid; `maxBytes` caps the decompressed size (a gzip bomb is refused).
+ * stored unless the header is valid; `maxBytes` caps the decompressed size (a gzip bomb is refused). The
+ * requests are staged `stageBatch` at a time, and nothing is kept of a load that fails midway.
  */
 export async function loadBundleBytes(
   db: Db,
   bytes: Buffer,
   file: string,
   maxBytes = Number.MAX_SAFE_INTEGER,
+  stageBatch = STAGE_BATCH,
 ): Promise<IngestSummary & { header: BundleHeader }> {
-  let textContent: string;
+  let raw: Buffer;
   try {
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    const raw = gzipped ? gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }) : bytes;
-    textContent = raw.toString('utf8');
+    raw = gzipped ? gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }) : bytes;
   } catch (cause) {
     throw new MileageError(
       'input',
@@ -139,8 +153,9 @@ export async function loadBundleBytes(
       },
     );
   }
-  const lines = textContent.split('\n');
-  const head = header.safeParse(safeJson(lines[0] ?? ''));
+  const lines = bufferLines(raw);
+  const first = lines.next();
+  const head = header.safeParse(first.done ? undefined : safeJson(first.value));
   if (!head.success) {
     throw new MileageError(
       'input',
@@ -148,25 +163,54 @@ export async function loadBundleBytes(
       'Create bundles with `mileage export-logs --out FILE`.',
     );
   }
+  // Staged a batch at a time: a bundle's requests as objects (and as the stage's CSV) took 3 GB at 420k.
   const problems: Problem[] = [];
-  const rows: AgentRequestRow[] = [];
-  lines.slice(1).forEach((line, i) => {
-    if (line.trim() === '') return;
-    const parsed = request.safeParse(safeJson(line));
-    if (parsed.success) rows.push(parsed.data);
-    else problems.push({ file, line: i + 2, ...describeIssue(parsed.error) });
-  });
-  await db.agentLogs.stageBundleRows(rows, head.data.user, head.data.machineId);
+  let batch: AgentRequestRow[] = [];
+  let records = 0;
+  const stage = async () => {
+    await db.agentLogs.stageBundleRows(batch, head.data.user, head.data.machineId);
+    records += batch.length;
+    batch = [];
+  };
+  try {
+    let lineNumber = 1;
+    for (const line of lines) {
+      lineNumber += 1;
+      if (line.trim() === '') continue;
+      const parsed = request.safeParse(safeJson(line));
+      if (parsed.success) batch.push(parsed.data);
+      else problems.push({ file, line: lineNumber, ...describeIssue(parsed.error) });
+      if (batch.length >= stageBatch) await stage();
+    }
+    await stage();
+  } catch (cause) {
+    await db.agentLogs.discardStage();
+    throw cause;
+  }
   const committed = await db.agentLogs.commit(resolveRepos);
   return {
     header: head.data,
     source: 'bundle',
     files: 1,
-    records: rows.length,
+    records,
     written: committed.added,
     alreadyStored: committed.staged - committed.added,
     problems,
   };
+}
+
+/** Requests parsed before they are staged. */
+const STAGE_BATCH = 50_000;
+
+/** The lines of a buffer, each decoded alone: no string as large as the bundle (V8 caps one at 512 MB). */
+function* bufferLines(buffer: Buffer): Generator<string> {
+  let start = 0;
+  while (start < buffer.length) {
+    const end = buffer.indexOf(0x0a, start);
+    const stop = end === -1 ? buffer.length : end;
+    yield buffer.toString('utf8', start, stop);
+    start = stop + 1;
+  }
 }
 
 function safeJson(line: string): unknown {

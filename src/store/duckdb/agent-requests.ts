@@ -79,6 +79,9 @@ const STAGE_COLUMNS: Record<string, string> = {
   machine_id: 'VARCHAR',
 };
 
+/** The stage's columns that say whose request it is and where it was made. */
+const ATTRIBUTION_COLUMNS = ['actor_hash', 'actor_hint', 'machine_id'];
+
 const trace = traceStep;
 function identity(value: string | null | undefined): { hash: string | null; hint: string | null } {
   return value ? hashed(value) : { hash: null, hint: null };
@@ -305,7 +308,9 @@ export class DuckAgentLogStore implements AgentLogStore {
       let offset = 0;
       for (const part of scanParts(files, this.host.scanPartBytes())) {
         const list = `[${part.map((f) => sqlString(f.path)).join(', ')}]`;
-        await this.runGrowingMemory(transcriptStageSql(table, list, { offset, append: offset > 0 }));
+        await this.runGrowingMemory(() =>
+          this.host.run(transcriptStageSql(table, list, { offset, append: offset > 0 })),
+        );
         offset += part.length;
       }
     } finally {
@@ -333,11 +338,10 @@ export class DuckAgentLogStore implements AgentLogStore {
    * One statement that stands alone (a failed one changed nothing), run again with a doubled memory bound
    * while it runs out of the store's bound and the bound can still grow.
    */
-  private async runGrowingMemory(sql: string): Promise<void> {
+  private async runGrowingMemory<T>(work: () => Promise<T>): Promise<T> {
     for (;;) {
       try {
-        await this.host.run(sql);
-        return;
+        return await work();
       } catch (cause) {
         if (!isOutOfMemory(cause) || !(await this.host.growMemory())) throw cause;
       }
@@ -358,13 +362,21 @@ export class DuckAgentLogStore implements AgentLogStore {
     if (rows.length === 0) return;
     await this.ensureStage();
     const who = identity(actor);
-    const full = rows.map((r) => ({
-      ...r,
-      actor_hash: who.hash,
-      actor_hint: who.hint,
-      machine_id: machineId,
-    }));
-    await this.stage(full);
+    // The bundle's person and machine are the same on every row: bound once, not copied into each row (a
+    // copy of 420k rows took 1.7 s).
+    const columns = Object.fromEntries(
+      Object.entries(STAGE_COLUMNS).filter(([name]) => !ATTRIBUTION_COLUMNS.includes(name)),
+    );
+    await this.writeRows(
+      rows,
+      Object.keys(columns),
+      columns,
+      (reader) => `INSERT INTO agent_stage BY NAME
+         SELECT *, $actor_hash::VARCHAR AS actor_hash, $actor_hint::VARCHAR AS actor_hint,
+           $machine_id::VARCHAR AS machine_id
+         FROM ${reader}`,
+      { actor_hash: who.hash, actor_hint: who.hint, machine_id: machineId },
+    );
   }
 
   private stage(rows: readonly Record<string, string | number | boolean | null>[]): Promise<void> {
@@ -376,16 +388,23 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
   }
 
-  /** Rows into the database through a CSV batch read by DuckDB (see csv.ts for why). */
-  private writeRows(
+  /**
+   * Rows into the database through a CSV batch read by DuckDB (see csv.ts for why); `params` are bound to
+   * the statement's `$name`s. Without them the statement runs unprepared: prepared, the CSV read of
+   * `cc_files` needed a 30 MiB block more and failed under a tight bound.
+   */
+  private async writeRows(
     rows: readonly Record<string, string | number | boolean | null>[],
     names: readonly string[],
     columns: Record<string, string> | 'all_varchar',
     statement: (reader: string) => string,
+    params?: Record<string, SqlParam>,
   ): Promise<void> {
-    return this.host.withTempFile('rows.csv', csvText(rows, names), (path) =>
-      this.host.run(statement(csvReader(path, columns))),
-    );
+    await this.host.withTempFile('rows.csv', csvText(rows, names), async (path) => {
+      const sql = statement(csvReader(path, columns));
+      if (params) await this.host.query(sql, params);
+      else await this.host.run(sql);
+    });
   }
 
   async commit(
@@ -500,13 +519,29 @@ export class DuckAgentLogStore implements AgentLogStore {
     );
   }
 
-  async requestRows(sources: readonly string[]): Promise<AgentRequestRow[]> {
+  /**
+   * Written by DuckDB itself (its JSON writer, gzipped): the rows never become JS objects, which for 420k
+   * requests took 19 s and a 3.2 GB peak. A count and a cost stay exact (the cost as its decimal text).
+   */
+  async exportRequests(sources: readonly string[], path: string): Promise<number> {
     const list = sources.map(sqlString).join(', ');
-    const rows = await this.host.query(
-      `SELECT * EXCLUDE (actor_hash, actor_hint, machine_id, start_at, end_at),
-         strftime(start_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS start_at, strftime(end_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS end_at
-       FROM (SELECT ${STORED_AS_STAGE} FROM usage WHERE source IN (${list})) ORDER BY start_at, id`,
+    // Sorting every request may outgrow a bounded store's limit: a failed COPY is run again (it rewrites `path`).
+    const [written] = await this.runGrowingMemory(() =>
+      this.host.query(
+        `COPY (
+         SELECT * EXCLUDE (actor_hash, actor_hint, machine_id) REPLACE (
+           CAST(reported_cost AS VARCHAR) AS reported_cost,
+           strftime(start_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS start_at, strftime(end_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS end_at)
+         FROM (SELECT ${STORED_AS_STAGE} FROM usage WHERE source IN (${list}))
+         ORDER BY start_at, id
+       ) TO ${sqlString(path)} (FORMAT json, COMPRESSION gzip)`,
+      ),
     );
-    return rows as AgentRequestRow[];
+    return Number(written?.Count ?? 0);
+  }
+
+  async discardStage(): Promise<void> {
+    if (this.staged) await this.host.run('DROP TABLE IF EXISTS agent_stage');
+    this.staged = false;
   }
 }

@@ -80,8 +80,8 @@ export interface AgentLogStore {
   fileStates(source: string): Promise<LogFileState[]>;
   saveFileStates(states: readonly LogFileState[]): Promise<void>;
   /**
-   * The stored requests of the given sources, written to `path` as gzipped JSON lines (one AgentRequestRow
-   * each, oldest first, without the person and machine), for a bundle. Returns how many were written.
+   * The stored requests of the given sources, written to `path` as JSON lines (one AgentRequestRow each,
+   * oldest first, without the person and machine), for a bundle. Returns how many were written.
    */
   exportRequests(sources: readonly string[], path: string): Promise<number>;
   /** Drops whatever is staged and not committed (a load that failed midway). */

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  createReadStream,
+  createWriteStream,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
 import type { Problem } from '../../domain/parse-result.js';
@@ -78,9 +86,9 @@ export function machineId(): string {
 }
 
 /**
- * The header goes in a gzip member of its own, followed by the member the store writes with the requests:
- * a gzip file may hold several members, and every reader (gunzip, Node's zlib) reads them as one stream.
- * The bundle appears under `out` only once it is whole.
+ * The header goes in a gzip member of its own, followed by a member of the requests as the store writes
+ * them (streamed through zlib, never whole in memory): a gzip file may hold several members, and every
+ * reader (gunzip, Node's zlib) reads them as one stream. The bundle appears under `out` only once it is whole.
  */
 export async function writeBundle(
   db: Db,
@@ -101,7 +109,7 @@ export async function writeBundle(
       requests,
     };
     writeFileSync(whole, gzipSync(`${JSON.stringify(head)}\n`));
-    appendFileSync(whole, readFileSync(part));
+    await pipeline(createReadStream(part), createGzip(), createWriteStream(whole, { flags: 'a' }));
     renameSync(whole, out);
     return head;
   } finally {

@@ -173,7 +173,7 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
     .description("Another machine's agent-log requests (a request already stored counts once)")
     .action((files: string[], opts: GlobalOptions) =>
       run(async (term) => {
-        const ctx = await openContext(opts);
+        const ctx = await openContext(opts, { boundedMemory: true });
         try {
           for (const file of files) {
             if (!existsSync(file)) throw new MileageError('not_found', `${file}: no such file`);

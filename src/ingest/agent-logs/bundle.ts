@@ -147,10 +147,25 @@ export async function loadBundleBytes(
   maxBytes = Number.MAX_SAFE_INTEGER,
   stageBatch = STAGE_BATCH,
 ): Promise<IngestSummary & { header: BundleHeader }> {
-  let raw: Buffer;
+  // The decompressed bytes are passed on, not kept: once staged, they can be freed before the merge.
+  const staged = await stageBundle(db, inflate(bytes, file, maxBytes), file, stageBatch);
+  const committed = await db.agentLogs.commit(resolveRepos);
+  return {
+    header: staged.header,
+    source: 'bundle',
+    files: 1,
+    records: staged.records,
+    written: committed.added,
+    alreadyStored: committed.staged - committed.added,
+    problems: staged.problems,
+  };
+}
+
+/** A bundle's text as bytes: gunzipped when gzipped, refused beyond `maxBytes`. */
+function inflate(bytes: Buffer, file: string, maxBytes: number): Buffer {
   try {
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    raw = gzipped ? gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }) : bytes;
+    return gzipped ? gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, 2 ** 31 - 1) }) : bytes;
   } catch (cause) {
     throw new MileageError(
       'input',
@@ -161,7 +176,19 @@ export async function loadBundleBytes(
       },
     );
   }
-  const lines = bufferLines(raw);
+}
+
+/**
+ * The header checked, then the requests staged a batch at a time (as objects and as the stage's CSV, a
+ * bundle's 420k requests took 3 GB at once); a bad line is a problem, a failure drops what was staged.
+ */
+async function stageBundle(
+  db: Db,
+  text: Buffer,
+  file: string,
+  stageBatch: number,
+): Promise<{ header: BundleHeader; records: number; problems: Problem[] }> {
+  const lines = bufferLines(text);
   const first = lines.next();
   const head = header.safeParse(first.done ? undefined : safeJson(first.value));
   if (!head.success) {
@@ -171,7 +198,6 @@ export async function loadBundleBytes(
       'Create bundles with `mileage export-logs --out FILE`.',
     );
   }
-  // Staged a batch at a time: a bundle's requests as objects (and as the stage's CSV) took 3 GB at 420k.
   const problems: Problem[] = [];
   let batch: AgentRequestRow[] = [];
   let records = 0;
@@ -195,16 +221,7 @@ export async function loadBundleBytes(
     await db.agentLogs.discardStage();
     throw cause;
   }
-  const committed = await db.agentLogs.commit(resolveRepos);
-  return {
-    header: head.data,
-    source: 'bundle',
-    files: 1,
-    records,
-    written: committed.added,
-    alreadyStored: committed.staged - committed.added,
-    problems,
-  };
+  return { header: head.data, records, problems };
 }
 
 /** Requests parsed before they are staged. */

@@ -8,8 +8,13 @@ import type { ServerStats } from './stats.js';
 
 /** Request limits of the ingestion endpoints. */
 export interface Limits {
-  /** Largest agent-log bundle accepted (bytes, compressed or not, and once decompressed). */
+  /** Largest agent-log bundle body accepted (bytes as sent, gzipped or not). */
   bundleBytes: number;
+  /**
+   * Largest bundle once decompressed (a gzip bomb is refused). A bundle compresses about 8:1, so a body at
+   * `bundleBytes` holds up to 512 MiB of text: 850k requests.
+   */
+  bundleTextBytes: number;
   /** Largest JSON body of usage or outcome events. */
   eventsBytes: number;
   /** Ingestion requests each token may make per minute (a bucket of this size refilled over a minute). */
@@ -18,6 +23,8 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   bundleBytes: 64 * 1024 * 1024,
+  // A heavy user's year of Claude Code (the bench corpus: 421k requests) is a 32 MB bundle of 265 MB text.
+  bundleTextBytes: 1024 * 1024 * 1024,
   eventsBytes: 8 * 1024 * 1024,
   ingestPerMinute: 60,
 };

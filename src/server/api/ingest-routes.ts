@@ -91,7 +91,7 @@ export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEn
   app.post('/bundle', async (c) => {
     const bytes = await body(c, deps.limits.bundleBytes);
     const summary = await deps.maintenance.exclusive(() =>
-      loadBundleBytes(deps.db, bytes, 'uploaded bundle', deps.limits.bundleBytes),
+      loadBundleBytes(deps.db, bytes, 'uploaded bundle', deps.limits.bundleTextBytes),
     );
     deps.stats.ingested('bundle', summary.written);
     deps.maintenance.touched();

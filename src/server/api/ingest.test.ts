@@ -17,7 +17,7 @@ beforeEach(async () => {
     db,
     null,
     { individuals: 'hidden', minGroupSize: 3 },
-    { eventsBytes: 4_096, bundleBytes: 4_096, ingestPerMinute: 1_000 },
+    { eventsBytes: 4_096, bundleBytes: 4_096, bundleTextBytes: 8_192, ingestPerMinute: 1_000 },
   );
   ingest = (await createToken(db, { role: 'ingest', teams: null, name: null })).token;
   viewer = (await createToken(db, { role: 'viewer', teams: null, name: null })).token;
@@ -126,6 +126,48 @@ describe('ingestion over HTTP', () => {
       expect(error.error.message).not.toMatch(/duckdb|SELECT|at .*\.ts/i);
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it('takes a bundle within the body limit whose text is larger (a bundle compresses about 8:1)', async () => {
+    const line = (n: number) =>
+      JSON.stringify({
+        id: n.toString(16).padStart(32, '0'),
+        source: 'claude-code-logs',
+        tool: 'claude-code',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        collapse_key: `msg_${n}`,
+        replica: false,
+        start_at: '2026-10-01T10:00:00.000Z',
+        end_at: '2026-10-01T10:00:01.000Z',
+        input_tokens: n,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        output_tokens: 10,
+        reasoning_tokens: 0,
+        reported_cost: null,
+        price_ref: null,
+        dedup_key: `req_${n}`,
+        session_id: 'sess-1',
+        cwd: '/home/dev/src/app',
+        repo: null,
+        branch: 'main',
+        tool_version: '2.1.0',
+      });
+    const head = JSON.stringify({
+      format: 'mileage-agent-logs',
+      version: 1,
+      machineId: 'm:0123456789abcdef',
+      user: null,
+      createdAt: '2026-10-02T00:00:00.000Z',
+      requests: 12,
+    });
+    const text = [head, ...Array.from({ length: 12 }, (_, i) => line(i + 1))].join('\n');
+    const body = gzipSync(text);
+    expect([text.length > 4_096, text.length < 8_192, body.length < 4_096]).toEqual([true, true, true]);
+    const res = await post('/api/v1/ingest/bundle', body, ingest, 'application/gzip');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { written: number }).written).toBe(12);
   });
 
   it('rate-limits ingestion per token with 429 and Retry-After', async () => {

@@ -5,52 +5,17 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../store/db.js';
 import { openStore } from '../../store/open.js';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, loadBundleBytes, writeBundle } from './bundle.js';
+import { bundleHeader, bundleRequest } from '../../../test/support/bundles.js';
+import { loadBundleBytes, writeBundle } from './bundle.js';
 
 /** Loading a bundle a batch at a time, and what a load that fails midway leaves behind. */
 const root = mkdtempSync(join(tmpdir(), 'mileage-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const header = (requests: number) =>
-  JSON.stringify({
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    machineId: 'm:0123456789abcdef',
-    user: 'dev@example.com',
-    createdAt: '2026-11-01T00:00:00.000Z',
-    requests,
-  });
-
-const request = (n: number) =>
-  JSON.stringify({
-    id: n.toString(16).padStart(32, '0'),
-    source: 'claude-code-logs',
-    tool: 'claude-code',
-    provider: 'anthropic',
-    model: 'claude-sonnet-4-5',
-    collapse_key: `msg_${n}`,
-    replica: false,
-    start_at: `2026-10-0${1 + (n % 9)}T10:00:00.000Z`,
-    end_at: `2026-10-0${1 + (n % 9)}T10:00:01.000Z`,
-    input_tokens: n,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    output_tokens: 10 * n,
-    reasoning_tokens: 0,
-    reported_cost: n % 2 === 0 ? '0.0100000000' : null,
-    price_ref: n % 2 === 0 ? 'claude-code-costUSD' : null,
-    dedup_key: `req_${n}`,
-    session_id: 'sess-1',
-    cwd: '/home/dev/src/app',
-    repo: null,
-    branch: 'main',
-    tool_version: '2.1.0',
-  });
-
 /** Seven requests, one line of which is not a request (line 5 of the file). */
 const bundle = (first: number) => {
-  const lines = [header(7)];
-  for (let n = first; n < first + 7; n++) lines.push(n === first + 3 ? '{"id":"nope"}' : request(n));
+  const lines = [bundleHeader(7)];
+  for (let n = first; n < first + 7; n++) lines.push(n === first + 3 ? '{"id":"nope"}' : bundleRequest(n));
   return gzipSync(`${lines.join('\n')}\n`);
 };
 

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundleHeader, bundleRequest } from '../../../test/support/bundles.js';
 import { apiOver } from '../../../test/support/demo-store.js';
 import type { Db } from '../../store/db.js';
 import { openStore } from '../../store/open.js';
@@ -129,40 +130,9 @@ describe('ingestion over HTTP', () => {
   });
 
   it('takes a bundle within the body limit whose text is larger (a bundle compresses about 8:1)', async () => {
-    const line = (n: number) =>
-      JSON.stringify({
-        id: n.toString(16).padStart(32, '0'),
-        source: 'claude-code-logs',
-        tool: 'claude-code',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-5',
-        collapse_key: `msg_${n}`,
-        replica: false,
-        start_at: '2026-10-01T10:00:00.000Z',
-        end_at: '2026-10-01T10:00:01.000Z',
-        input_tokens: n,
-        cache_read_tokens: 0,
-        cache_write_tokens: 0,
-        output_tokens: 10,
-        reasoning_tokens: 0,
-        reported_cost: null,
-        price_ref: null,
-        dedup_key: `req_${n}`,
-        session_id: 'sess-1',
-        cwd: '/home/dev/src/app',
-        repo: null,
-        branch: 'main',
-        tool_version: '2.1.0',
-      });
-    const head = JSON.stringify({
-      format: 'mileage-agent-logs',
-      version: 1,
-      machineId: 'm:0123456789abcdef',
-      user: null,
-      createdAt: '2026-10-02T00:00:00.000Z',
-      requests: 12,
-    });
-    const text = [head, ...Array.from({ length: 12 }, (_, i) => line(i + 1))].join('\n');
+    const text = [bundleHeader(12, null), ...Array.from({ length: 12 }, (_, i) => bundleRequest(i + 1))].join(
+      '\n',
+    );
     const body = gzipSync(text);
     expect([text.length > 4_096, text.length < 8_192, body.length < 4_096]).toEqual([true, true, true]);
     const res = await post('/api/v1/ingest/bundle', body, ingest, 'application/gzip');

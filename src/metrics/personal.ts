@@ -1,3 +1,4 @@
+import { identityHash } from '../domain/ids.js';
 import { usd } from '../domain/money.js';
 import type { Db } from '../store/db.js';
 
@@ -23,7 +24,7 @@ export interface PersonalReport {
   byTool: PersonalRow[];
   byModel: PersonalRow[];
   byRepo: PersonalRow[];
-  /** Null until merged PRs are in the store. */
+  /** Null until merged PRs (the actor's own, when the report has one) are in the store. */
   costPerMergedPr: { prs: number; cost: string; perPr: string } | null;
 }
 
@@ -32,6 +33,7 @@ const AGENT_SOURCES = `('claude-code-logs', 'codex-logs', 'gemini-logs', 'copilo
 export async function personalReport(
   db: Db,
   window: { since: string | null; until: string | null },
+  actor: string | null = null,
 ): Promise<PersonalReport> {
   const where = `source IN ${AGENT_SOURCES}
     AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))`;
@@ -55,10 +57,15 @@ export async function personalReport(
     }));
   const [total] = await by(`'total'`);
   const empty = { key: 'total', cost: '0', unpricedRecords: 0, requests: 0, tokens: 0 };
+  // With an actor, their own merged PRs: by their identity, or any alias the directory gives their person.
+  // The repositories hold everyone's merges, and dividing one engineer's spend by the team's PRs flatters it.
   const prs = await db.query(
     `SELECT count(*)::BIGINT AS n FROM outcomes WHERE kind = 'pr_merged'
-       AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))`,
-    params,
+       AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))
+       AND ($mine IS NULL OR actor_hash = $mine OR actor_hash IN (
+         SELECT alias_hash FROM dir_aliases
+         WHERE person_id = (SELECT person_id FROM dir_aliases WHERE alias_hash = $mine)))`,
+    { ...params, mine: actor === null ? null : identityHash(actor) },
   );
   const prCount = Number(prs[0]?.n ?? 0);
   const totalRow = total ?? empty;

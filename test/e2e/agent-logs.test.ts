@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClaudeCorpus, type ClaudeCorpusTruth } from '../../bench/corpus/claude-code.js';
 import { generateCodexCorpus, type CodexCorpus } from '../../bench/corpus/codex.js';
 import { openStore } from '../../src/store/open.js';
+import { lines, ScriptedRepo } from '../git-repo.js';
 import { mileage } from './cli.js';
 
 /**
@@ -165,6 +166,68 @@ describe('export-logs and ingest bundle', () => {
 });
 
 describe('mileage scan', () => {
+  it('reads merged work from the git checkouts the sessions worked in, and divides spend by your own PRs', async () => {
+    const repo = new ScriptedRepo('mileage-e2e-scan-git-');
+    try {
+      const me = { name: 'Ana', email: USER };
+      repo.write('src/a.ts', lines('a', 10));
+      repo.commit('feat: a (#1)', 0, { author: me });
+      repo.write('src/b.ts', lines('b', 10));
+      repo.commit('feat: b (#2)', 1, { author: { name: 'Bea', email: 'bea@acme.com' } });
+      repo.write('src/c.ts', lines('c', 10));
+      repo.commit('feat: c (#3)', 2, { author: me });
+      // One session, run in a subfolder of the checkout: two requests with reported costs ($0.50, $0.30).
+      const request = (n: number, cost: number) =>
+        JSON.stringify({
+          type: 'assistant',
+          sessionId: 'sess-git',
+          requestId: `req_git${n}`,
+          timestamp: `2026-01-0${5 + n}T10:00:00.000Z`,
+          cwd: join(repo.dir, 'src'),
+          gitBranch: 'main',
+          costUSD: cost,
+          message: {
+            id: `msg_git${n}`,
+            model: 'claude-sonnet-4-5',
+            usage: {
+              input_tokens: 10,
+              cache_read_input_tokens: 0,
+              cache_creation_input_tokens: 0,
+              output_tokens: 20,
+            },
+          },
+        });
+      const home = join(root, 'git-home');
+      const transcript = join(home, 'projects', '-repo', 'sess-git.jsonl');
+      mkdirSync(dirname(transcript), { recursive: true });
+      writeFileSync(transcript, `${request(1, 0.5)}\n${request(2, 0.3)}\n`);
+      type Scan = {
+        repositories: { units: number }[];
+        report: { costPerMergedPr: { prs: number; perPr: string } | null };
+      };
+
+      const scan = JSON.parse(
+        (await ok(['scan', '--db', join(root, 'scan-git.duckdb'), '--json'], machine(home, nowhere))).stdout,
+      ) as Scan;
+      expect(scan.repositories.map((r) => r.units)).toEqual([3]);
+      // Bea's PR is in the repository but not Ana's work: $0.80 over Ana's two PRs.
+      expect(scan.report.costPerMergedPr).toMatchObject({ prs: 2, perPr: '0.40' });
+
+      const withoutGit = JSON.parse(
+        (
+          await ok(
+            ['scan', '--db', join(root, 'scan-no-git.duckdb'), '--json', '--no-git'],
+            machine(home, nowhere),
+          )
+        ).stdout,
+      ) as Scan;
+      expect(withoutGit.repositories).toEqual([]);
+      expect(withoutGit.report.costPerMergedPr).toBeNull();
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('finds Claude Code and Codex logs under the home folder, ingests them and prints the report', async () => {
     const store = join(root, 'scan.duckdb');
     const env = machine(claudeDir, codexDir);

@@ -17,6 +17,9 @@ import {
 } from '../../ingest/agent-logs/locations.js';
 import { rememberRun } from '../../ingest/agent-logs/manifest.js';
 import { finishIngest } from '../../ingest/finish.js';
+import { ingestGit, type GitRepoSummary } from '../../ingest/git.js';
+import { sessionCheckouts } from '../../ingest/agent-logs/session-checkouts.js';
+import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
 import type { PricingSummary } from '../../ingest/pricing-pass.js';
 import { personalReport, type PersonalReport, type PersonalRow } from '../../metrics/personal.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
@@ -24,6 +27,7 @@ import { priceBookFor } from '../pricing.js';
 import { answerFromManifest } from '../quick-ingest.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
+import { DEFAULT_REWORK_WINDOW, describeRepository, parseWindow, progressReporter } from './ingest-git.js';
 import type { Terminal } from '../terminal.js';
 
 interface AgentOptions extends GlobalOptions {
@@ -228,9 +232,16 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
       }),
     );
 
-  globalOptions(program.command('scan').option('--actor <email>', 'whose logs these are'))
-    .description("Find this machine's agent logs, ingest them, and print your own spend report")
-    .action((opts: AgentOptions) =>
+  globalOptions(
+    program
+      .command('scan')
+      .option('--actor <email>', 'whose logs these are')
+      .option('--no-git', 'do not read merged work from the git checkouts the sessions worked in'),
+  )
+    .description(
+      "Find this machine's agent logs and the git checkouts their sessions worked in, ingest them, and print your own spend report",
+    )
+    .action((opts: AgentOptions & { git: boolean }) =>
       run(async (term) => {
         const ctx = await agentContext(opts);
         try {
@@ -245,12 +256,14 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
               summary: await ingestTool(ctx, tool, roots, false, user, term),
             });
           }
-          const changed = found.some((f) => f.summary.records > 0);
+          const repositories = opts.git ? await ingestSessionCheckouts(ctx, term) : [];
+          const changed = found.some((f) => f.summary.records > 0) || repositories.some((r) => r.written > 0);
           await finishIfChanged(ctx, changed);
-          const report = await personalReport(ctx.db, {
-            since: opts.since ?? null,
-            until: opts.until ?? null,
-          });
+          const report = await personalReport(
+            ctx.db,
+            { since: opts.since ?? null, until: opts.until ?? null },
+            user,
+          );
           if (opts.json) {
             term.out(
               JSON.stringify(
@@ -259,6 +272,7 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
                     ...f,
                     summary: { ...f.summary, problems: f.summary.problems.length },
                   })),
+                  repositories: repositories.map((r) => r.repository),
                   report,
                 },
                 null,
@@ -278,12 +292,50 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
             );
             if (opts.verbose) for (const p of s.problems) term.log(`  ${formatProblem(p)}`);
           }
+          for (const r of repositories) term.log(`git: ${describeRepository(r.repository)}`);
           printPersonal(term, report);
         } finally {
           await closeAgentContext(ctx);
         }
       }),
     );
+}
+
+/**
+ * Merged work of each git checkout the stored sessions worked in (`ingest git` with its defaults), so the
+ * personal report can put spend against delivery. A checkout git cannot read (no commits, no default
+ * branch, a broken repository) is skipped with a warning: the agent spend stands without it.
+ */
+async function ingestSessionCheckouts(
+  ctx: AgentContext,
+  term: Terminal,
+): Promise<{ repository: GitRepoSummary; written: number }[]> {
+  const progress = progressReporter(term);
+  const read: { repository: GitRepoSummary; written: number }[] = [];
+  try {
+    for (const root of await sessionCheckouts(ctx.db)) {
+      try {
+        const summary = await ingestGit(
+          ctx.db,
+          [root],
+          {
+            since: null,
+            reworkWindowDays: parseWindow(DEFAULT_REWORK_WINDOW),
+            full: false,
+            excludeGlobs: DEFAULT_EXCLUDED_GLOBS,
+          },
+          (repo, phase, done, total) => progress.update(repo, phase, done, total),
+        );
+        for (const repository of summary.repositories) read.push({ repository, written: summary.written });
+      } catch (cause) {
+        progress.done();
+        term.warn(`git: ${root} skipped (${cause instanceof Error ? cause.message : String(cause)})`);
+      }
+    }
+  } finally {
+    progress.done();
+  }
+  return read;
 }
 
 function printPersonal(term: Terminal, r: PersonalReport): void {
@@ -309,8 +361,12 @@ function printPersonal(term: Terminal, r: PersonalReport): void {
   table('By model', r.byModel);
   table('By repository', r.byRepo);
   if (r.costPerMergedPr) {
-    term.out(`\nCost per merged PR: ${money(r.costPerMergedPr.perPr)} (${r.costPerMergedPr.prs} PRs)`);
+    term.out(
+      `\nCost per merged PR: ${money(r.costPerMergedPr.perPr)} (${r.costPerMergedPr.prs} of your PRs merged)`,
+    );
   } else {
-    term.out('\nCost per merged PR: needs delivery data (`mileage ingest git` in your repositories).');
+    term.out(
+      '\nCost per merged PR: no merged PR of yours in the window (`mileage ingest git` reads a repository the sessions did not work in).',
+    );
   }
 }

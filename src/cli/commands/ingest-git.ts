@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { parseDay } from '../../domain/time.js';
 import { finishIngest } from '../../ingest/finish.js';
-import { ingestGit, type GitIngestSummary } from '../../ingest/git.js';
+import { ingestGit, type GitIngestSummary, type GitRepoSummary } from '../../ingest/git.js';
 import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
@@ -33,8 +33,11 @@ interface GitOptions extends GlobalOptions {
   defaultExcludes: boolean;
 }
 
+/** How far back from the tip merges are checked for churn unless told otherwise. */
+export const DEFAULT_REWORK_WINDOW = '6m';
+
 /** One progress bar per repository and phase, on stderr (drawn only on a terminal). */
-function progressReporter(term: Terminal) {
+export function progressReporter(term: Terminal) {
   let key = '';
   let bar: Progress | null = null;
   let last = 0;
@@ -66,7 +69,11 @@ export function registerIngestGit(ingest: Command, run: Run): void {
     .description(
       'Merged work (merge, squash and rebase merges) on the default branch of local git repositories',
     )
-    .option('--rework-window <length>', 'check merges this far back from the tip for churn (0: off)', '6m')
+    .option(
+      '--rework-window <length>',
+      'check merges this far back from the tip for churn (0: off)',
+      DEFAULT_REWORK_WINDOW,
+    )
     .option('--full', 'ignore the stored cursor and read the whole history again')
     .option('--exclude <glob>', 'also exclude matching paths from effective lines (repeatable)', collect)
     .option('--no-default-excludes', `do not exclude the default lockfile/vendored/generated globs`)
@@ -102,17 +109,16 @@ export function registerIngestGit(ingest: Command, run: Run): void {
           progress.done();
           const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
           printIngestSummary(term, summary, pricing, opts);
-          if (!opts.json) {
-            for (const r of summary.repositories) {
-              term.out(
-                `  ${r.repo} (${r.branch.replace(/^refs\/(heads|remotes)\//, '')}, ${r.walk}): ${r.units} merged, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn)`,
-              );
-            }
-          }
+          if (!opts.json) for (const r of summary.repositories) term.out(`  ${describeRepository(r)}`);
         } finally {
           progress.done();
           await ctx.db.close();
         }
       }),
     );
+}
+
+/** One repository's line in a summary: what was read of it and what it holds. */
+export function describeRepository(r: GitRepoSummary): string {
+  return `${r.repo} (${r.branch.replace(/^refs\/(heads|remotes)\//, '')}, ${r.walk}): ${r.units} merged, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn)`;
 }

@@ -14,6 +14,11 @@ export function repoOfCwd(cwd: string): string {
   return remote ? normaliseRemote(remote) : gitDir.root;
 }
 
+/** The root of the git checkout containing `cwd`, or null when there is none (or `cwd` is gone). */
+export function checkoutRoot(cwd: string): string | null {
+  return findGitDir(cwd)?.root ?? null;
+}
+
 export async function resolveRepos(cwds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const cwd of cwds) out.set(cwd, repoOfCwd(cwd));

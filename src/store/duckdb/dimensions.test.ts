@@ -10,7 +10,7 @@ import { openStore } from '../open.js';
 import { MIGRATIONS } from './schema.js';
 
 /**
- * Migration 7 on a store written before it (migrations 1–6, as the released Mileage left it): existing rows
+ * Migration 8 on a store written before it (migrations 1–7, as the released Mileage left it): existing rows
  * keep their counts, gain the dimensions their counts already imply, and the history whose source reported a
  * dimension that was not kept is listed as needing a re-ingest.
  */
@@ -30,7 +30,7 @@ async function writeOldStore(path: string): Promise<void> {
   await conn.run(
     'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
   );
-  for (const m of MIGRATIONS.filter((x) => x.version <= 6)) {
+  for (const m of MIGRATIONS.filter((x) => x.version <= 7)) {
     await conn.run(m.sql);
     await conn.run(`INSERT INTO schema_migrations VALUES (${m.version}, 'old', now())`);
   }
@@ -46,7 +46,7 @@ async function writeOldStore(path: string): Promise<void> {
   instance.closeSync();
 }
 
-describe('migration 7: billed dimensions on a store written before them', () => {
+describe('migration 8: billed dimensions on a store written before them', () => {
   let dir: string;
   let db: Db;
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import {
 import { sqlString } from './sql.js';
 
 /**
- * The usage columns of the billed dimensions added by migration 7, derived from the domain's tables so that a
+ * The usage columns of the billed dimensions added by migration 8, derived from the domain's tables so that a
  * new dimension reaches every writer: counts (token subsets and server-tool requests, merged by max across
  * copies of a request) and the billing dimensions (text, taken from one copy).
  */
@@ -61,7 +61,7 @@ export function dimensionRow(r: UsageRecord): Record<string, string | number | b
 }
 
 /**
- * History that lacks dimensions its source reports: rows stored before migration 7 by a source whose format
+ * History that lacks dimensions its source reports: rows stored before migration 8 by a source whose format
  * carries a dimension Mileage did not keep then. Per source, how many rows and which days; a re-ingest of
  * those days (or, for Claude Code transcripts still on disk, the next `ingest`) fills them in.
  */

@@ -87,7 +87,9 @@ describe('resolveListPrice', () => {
 
   it('prices Copilot usage (provider github, dotted Claude versions) at the vendor list price', () => {
     const at = new Date('2026-03-20T07:00:00Z');
-    expect(resolveListPrice('github', 'claude-sonnet-4.5', at)?.ref).toMatch(/:anthropic\/claude-sonnet-4-5$/);
+    expect(resolveListPrice('github', 'claude-sonnet-4.5', at)?.ref).toMatch(
+      /:anthropic\/claude-sonnet-4-5$/,
+    );
     expect(resolveListPrice('github', 'gpt-5-mini', at)?.ref).toMatch(/:openai\/gpt-5-mini$/);
   });
 

@@ -1,6 +1,7 @@
 import type { OutcomeRecord } from '../domain/outcome.js';
 import { isAncestor, openRepo, readMergedWork, type ReadPhase } from '../sources/delivery/git/index.js';
 import type { Db } from '../store/db.js';
+import { storeRejections } from './screen.js';
 import { emptySummary, type IngestSummary } from './summary.js';
 
 export interface GitIngestOptions {
@@ -62,6 +63,8 @@ async function append(db: Db, records: readonly OutcomeRecord[], summary: Ingest
     const result = await db.appendOutcomes(records.slice(i, i + BATCH));
     summary.written += result.written;
     summary.alreadyStored += result.alreadyStored;
+    // A commit dated outside the accepted range (a wrong clock) is one rejected unit, named, never stored.
+    summary.problems.push(...storeRejections(result, summary.source));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
+import type { FieldProblem } from '../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
@@ -25,6 +26,17 @@ export interface AppendResult {
   written: number;
   /** Records in the batch whose id was already stored: an idempotent re-ingest. */
   alreadyStored: number;
+  /**
+   * Records left out by the store's last check (domain/record-bounds.ts): out of bounds, stored nowhere.
+   * Callers that checked first (naming the file) find none here.
+   */
+  refused?: RejectedRecord[];
+}
+
+/** A record the store refused, by id, with each bad field. */
+export interface RejectedRecord {
+  id: string;
+  problems: FieldProblem[];
 }
 
 export interface StoreCounts {

@@ -170,7 +170,15 @@ export class UsageWriter {
       const result: AppendResult = await this.db.appendUsage(records);
       this.stats.written += result.written;
       this.stats.alreadyStored += result.alreadyStored;
-      return { stored: records.length, refused: 0 };
+      // Records the store's own last check left out (out of bounds): refused alone, the batch stored.
+      const refused = result.refused ?? [];
+      this.stats.refused += refused.length;
+      for (const r of refused)
+        this.tell(
+          'refused',
+          `the store refused usage record ${r.id}: ${r.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+        );
+      return { stored: records.length - refused.length, refused: refused.length };
     } catch (error) {
       if (records.length === 1) {
         this.stats.refused += 1;

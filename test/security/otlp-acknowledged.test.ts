@@ -109,6 +109,30 @@ describe('the batching writer', () => {
     expect(writer.stats).toMatchObject({ written: 39, refused: 1, failed: 0 });
     expect(told.join('\n')).toContain(records[17]?.id);
   });
+
+  it('isolates a record whose append fails, storing the rest of its batch', async () => {
+    const db = await memoryStore();
+    const records = Array.from({ length: 40 }, (_, i) => record(i, '0.01'));
+    const poison = records[23]?.id;
+    // The real store, failing any append that holds the poison record (as a value DuckDB cannot take would).
+    const failing = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key === 'appendUsage')
+          return (batch: readonly UsageRecord[]) =>
+            batch.some((r) => r.id === poison)
+              ? Promise.reject(new Error('Conversion Error: cannot store this value'))
+              : target.appendUsage(batch);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const told: string[] = [];
+    const writer = new UsageWriter(failing, { flushMs: 60_000, onTrouble: (m) => told.push(m) });
+    writer.add(records);
+    await writer.close();
+    expect(await count(db)).toBe(39);
+    expect(writer.stats).toMatchObject({ written: 39, refused: 1, failed: 0 });
+    expect(told.join('\n')).toContain(poison);
+  });
 });
 
 describe('the receiver log', () => {

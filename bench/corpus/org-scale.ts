@@ -90,6 +90,7 @@ export function scaleDirectory(o: OrgScaleOptions): OrgDirectory {
     seats: [],
     accounts: [{ tool: 'claude-code', stream: 'anthropic:scale-org' }],
     priceOverrides: [],
+    priceMultipliers: [],
     privacy: DEFAULT_PRIVACY,
     sources: ['bench'],
   };

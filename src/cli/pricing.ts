@@ -4,7 +4,7 @@ import { PriceBook } from '../pricing/price-book.js';
 
 /** The price book for this run: list prices plus the org file's overrides. */
 export function priceBookFor(directory: OrgDirectory | null): PriceBook {
-  return new PriceBook(directory?.priceOverrides ?? []);
+  return new PriceBook(directory?.priceOverrides ?? [], directory?.priceMultipliers ?? []);
 }
 
 export function bookRepricer(book: PriceBook): Repricer {

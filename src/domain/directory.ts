@@ -1,5 +1,5 @@
 import type { Usd } from './money.js';
-import type { PriceOverride } from './prices.js';
+import type { PriceOverride, PriceMultiplier } from './prices.js';
 
 /**
  * The org directory, as read from `mileage.yaml` (src/org validates and builds it). Identity is resolved at
@@ -80,6 +80,8 @@ export interface OrgDirectory {
   seats: SeatPlan[];
   accounts: DefaultAccount[];
   priceOverrides: PriceOverride[];
+  /** Factors on the whole price by how requests were served (priority tier, region, fast mode, batch). */
+  priceMultipliers: PriceMultiplier[];
   privacy: Privacy;
   /** Names of configured real sources (connectors, log folders); empty means "nothing real yet". */
   sources: string[];
@@ -118,6 +120,7 @@ export function emptyDirectory(): OrgDirectory {
     seats: [],
     accounts: [],
     priceOverrides: [],
+    priceMultipliers: [],
     privacy: DEFAULT_PRIVACY,
     sources: [],
   };

@@ -6,6 +6,13 @@ export interface TokenPrices {
   cacheReadMtok: Usd | null;
   cacheWriteMtok: Usd | null;
   outputMtok: Usd;
+  /** 1-hour cache writes (Anthropic: 2× input); null = no such price (those writes stay unpriced). */
+  cacheWrite1hMtok?: Usd | null | undefined;
+  /** Audio input / output tokens; null = the model has no audio price (audio stays unpriced). */
+  inputAudioMtok?: Usd | null | undefined;
+  outputAudioMtok?: Usd | null | undefined;
+  /** USD per 1,000 web searches (a server tool billed per use). */
+  webSearchPerK?: Usd | null | undefined;
 }
 
 /** A list price that applies to one model from a date on, and where it came from. */
@@ -38,3 +45,23 @@ export type PriceOverride =
       from: string | null;
       until: string | null;
     };
+
+/** Billing dimensions a price depends on beside the tokens (see domain/usage BillingDimensions). */
+export const MULTIPLIER_DIMENSIONS = ['serviceTier', 'batch', 'geo', 'speed'] as const;
+export type MultiplierDimension = (typeof MULTIPLIER_DIMENSIONS)[number];
+
+/**
+ * A factor on the whole price of requests served a certain way: a provider's published rule (batch at half)
+ * or what the org negotiated (a priority tier, a data-residency uplift), from the org file.
+ */
+export interface PriceMultiplier {
+  provider: string | null;
+  dimension: MultiplierDimension;
+  /** The dimension's value (`priority`, `us`, `fast`, `true` for batch). */
+  value: string;
+  factor: Usd;
+  /** Where the factor comes from: `published:…` or `org:price_multipliers[i]`. */
+  source: string;
+  from: string | null;
+  until: string | null;
+}

@@ -1,23 +1,57 @@
 import type { ResolvedPrice, TokenPrices } from '../domain/prices.js';
+import { usd } from '../domain/money.js';
+import type { FactorLookup } from '../pricing/cost.js';
 import type { AppliedPrice, Db, PricingTarget, TokenRates } from '../store/db.js';
 
 /** What the pricing pass needs from the price book: a price in force for a model at a time. */
 export interface PriceResolver {
   resolve(provider: string | null, model: string, at: Date): ResolvedPrice | null;
+  /** Factors for how requests were served (the price book's); without it only standard service is priced. */
+  factors?(provider: string | null, at: Date): FactorLookup;
 }
 
 const RATE_DECIMALS = 16;
 
+type Mtok = TokenPrices['inputMtok'];
+
 function perToken(p: TokenPrices): TokenRates {
-  // Cache kinds without their own price are charged at the input price (see pricing/cost.ts).
-  const rate = (mtok: TokenPrices['inputMtok'] | null) =>
+  // Cache kinds without their own price are charged at the input price (see pricing/cost.ts); the other
+  // dimensions without a price stay null, which leaves a record holding them unpriced.
+  const rate = (mtok: Mtok | null) =>
     (mtok ?? p.inputMtok).dividedBy(1_000_000).toDecimalPlaces(RATE_DECIMALS).toFixed();
+  const own = (mtok: Mtok | null | undefined, per = 1_000_000) =>
+    mtok === null || mtok === undefined ? null : mtok.dividedBy(per).toDecimalPlaces(RATE_DECIMALS).toFixed();
   return {
     input: rate(p.inputMtok),
     cacheRead: rate(p.cacheReadMtok),
     cacheWrite: rate(p.cacheWriteMtok),
     output: rate(p.outputMtok),
+    cacheWrite1h: own(p.cacheWrite1hMtok),
+    audioInput: own(p.inputAudioMtok),
+    audioOutput: own(p.outputAudioMtok),
+    webSearch: own(p.webSearchPerK, 1_000),
   };
+}
+
+/** Values that are the list price itself (see pricing/cost.ts). */
+const STANDARD = { serviceTier: 'standard', batch: 'false', geo: 'global', speed: 'standard' } as const;
+
+/** The product of the factors of a target's service, or null when one of them has no known factor. */
+function factorOf(t: PricingTarget, lookup: FactorLookup | undefined): string | null {
+  let factor = usd(1);
+  const asked = [
+    ['serviceTier', t.serviceTier],
+    ['batch', t.batch === null || t.batch === undefined ? null : String(t.batch)],
+    ['geo', t.geo],
+    ['speed', t.speed],
+  ] as const;
+  for (const [dimension, value] of asked) {
+    if (value === null || value === undefined || value === STANDARD[dimension]) continue;
+    const f = lookup?.(dimension, value);
+    if (!f) return null;
+    factor = factor.times(f.factor);
+  }
+  return factor.toFixed();
 }
 
 export interface PricingSummary {
@@ -51,8 +85,10 @@ export function resolvePrices(
   const prices: AppliedPrice[] = [];
   const missing = new Set<string>();
   for (const t of targets) {
-    const resolved = book.resolve(t.provider, t.model, new Date(`${t.day}T12:00:00Z`));
-    if (!resolved) {
+    const at = new Date(`${t.day}T12:00:00Z`);
+    const resolved = book.resolve(t.provider, t.model, at);
+    const factor = resolved && factorOf(t, book.factors?.(t.provider, at));
+    if (!resolved || factor === null) {
       missing.add(`${t.provider ?? ''}/${t.model}`);
       continue;
     }
@@ -62,6 +98,7 @@ export function resolvePrices(
       rates: perToken(resolved.prices),
       tierThreshold: resolved.tierThreshold,
       tierRates: resolved.tier ? perToken(resolved.tier) : null,
+      factor,
     });
   }
   return { prices, missing };

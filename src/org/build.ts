@@ -1,6 +1,6 @@
 import { ALIAS_KINDS, type OrgDirectory, type Person } from '../domain/directory.js';
 import { usd, type Usd } from '../domain/money.js';
-import type { PriceOverride } from '../domain/prices.js';
+import type { MultiplierDimension, PriceMultiplier, PriceOverride } from '../domain/prices.js';
 import { ALIAS_LISTS } from './alias-lists.js';
 import type { FieldPath } from './issue.js';
 import type { Locator } from './locate.js';
@@ -53,6 +53,26 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
     };
   });
 
+  const priceMultipliers = f.price_multipliers.map((m, i): PriceMultiplier => {
+    const [dimension, value]: [MultiplierDimension, string] =
+      m.service_tier !== undefined
+        ? ['serviceTier', m.service_tier.trim().toLowerCase()]
+        : m.inference_geo !== undefined
+          ? ['geo', m.inference_geo.trim().toLowerCase()]
+          : m.speed !== undefined
+            ? ['speed', m.speed.trim().toLowerCase()]
+            : ['batch', String(m.batch ?? true)];
+    return {
+      provider: m.provider ?? null,
+      dimension,
+      value,
+      factor: money(['price_multipliers', i, 'factor'], m.factor),
+      source: `org:price_multipliers[${i}]`,
+      from: m.from ?? null,
+      until: m.until ?? null,
+    };
+  });
+
   return {
     file,
     org: f.org,
@@ -92,6 +112,7 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
     })),
     accounts: f.accounts.map((a) => ({ tool: a.tool, stream: a.stream })),
     priceOverrides,
+    priceMultipliers,
     privacy: { individuals: f.privacy.individuals, minGroupSize: f.privacy.min_group_size },
     sources: Object.keys(f.sources),
     notify: { slackWebhookEnv: f.notify.slack?.webhook_env ?? null },

@@ -79,6 +79,9 @@ price_overrides:
     cache_read_per_mtok: 0.04
     cache_write_per_mtok: 0.50
     from: 2026-01-01
+price_multipliers:
+  - { provider: anthropic, service_tier: priority, factor: 1.25 }
+  - { provider: anthropic, inference_geo: US, factor: 1.1, from: 2026-02-01 }
 server:
   port: 8080
   sync_interval_minutes: 30
@@ -163,6 +166,26 @@ describe('parseOrgFile: a valid file', () => {
           model: 'acme-support-ft-v3',
           prices: { inputMtok: '0.4', outputMtok: '1.6', cacheReadMtok: '0.04', cacheWriteMtok: '0.5' },
           from: '2026-01-01',
+          until: null,
+        },
+      ],
+      priceMultipliers: [
+        {
+          provider: 'anthropic',
+          dimension: 'serviceTier',
+          value: 'priority',
+          factor: '1.25',
+          source: 'org:price_multipliers[0]',
+          from: null,
+          until: null,
+        },
+        {
+          provider: 'anthropic',
+          dimension: 'geo',
+          value: 'us',
+          factor: '1.1',
+          source: 'org:price_multipliers[1]',
+          from: '2026-02-01',
           until: null,
         },
       ],

@@ -192,6 +192,33 @@ export const priceOverrideSchema = z
   });
 
 /**
+ * A factor on the whole price of requests served a certain way, as negotiated or published: one of
+ * service_tier, inference_geo, speed or batch, with the provider it applies to.
+ */
+export const priceMultiplierSchema = z
+  .strictObject({
+    provider: text.optional(),
+    service_tier: text.optional(),
+    inference_geo: text.optional(),
+    speed: text.optional(),
+    batch: z.boolean({ error: expecting('true or false') }).optional(),
+    /** 1.25 = 25% above list; 0.5 = half. */
+    factor: money,
+    from: day.optional(),
+    until: day.optional(),
+  })
+  .superRefine((o, ctx) => {
+    const set = [o.service_tier, o.inference_geo, o.speed, o.batch].filter((v) => v !== undefined);
+    if (set.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'expected exactly one of service_tier, inference_geo, speed or batch',
+      });
+    period(o, ctx);
+  });
+
+/**
  * Where reports are posted. The webhook URL is a secret: the file names the environment variable that
  * holds it, never the URL.
  */
@@ -268,6 +295,7 @@ export const orgFileSchema = z.strictObject({
   seats: list(seatSchema),
   accounts: list(accountSchema),
   price_overrides: list(priceOverrideSchema),
+  price_multipliers: list(priceMultiplierSchema),
   notify: notifySchema.nullish().transform((v) => v ?? {}),
   server: serverSchema.nullish().transform((v) => v ?? {}),
   delivery: deliverySchema.nullish().transform((v) => v ?? {}),
@@ -290,6 +318,7 @@ export const KNOWN_FIELDS = {
   seats: Object.keys(seatSchema.shape),
   accounts: Object.keys(accountSchema.shape),
   price_overrides: Object.keys(priceOverrideSchema.shape),
+  price_multipliers: Object.keys(priceMultiplierSchema.shape),
   notify: Object.keys(notifySchema.shape),
   server: Object.keys(serverSchema.shape),
   delivery: Object.keys(deliverySchema.shape),

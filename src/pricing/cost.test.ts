@@ -3,7 +3,13 @@ import { usd } from '../domain/money.js';
 import type { ResolvedPrice } from '../domain/prices.js';
 import type { TokenCounts } from '../domain/usage.js';
 import { resolveListPrice } from './catalog.js';
-import { costOf } from './cost.js';
+import { costOf as costOrNull } from './cost.js';
+
+const costOf = (...args: Parameters<typeof costOrNull>) => {
+  const cost = costOrNull(...args);
+  if (cost === null) throw new Error('unpriced');
+  return cost;
+};
 
 const JULY = new Date('2026-07-02T09:14:05Z');
 

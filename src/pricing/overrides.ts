@@ -75,6 +75,10 @@ function scale(p: TokenPrices, factor: Usd): TokenPrices {
     cacheReadMtok: p.cacheReadMtok?.times(factor) ?? null,
     cacheWriteMtok: p.cacheWriteMtok?.times(factor) ?? null,
     outputMtok: p.outputMtok.times(factor),
+    cacheWrite1hMtok: p.cacheWrite1hMtok?.times(factor) ?? null,
+    inputAudioMtok: p.inputAudioMtok?.times(factor) ?? null,
+    outputAudioMtok: p.outputAudioMtok?.times(factor) ?? null,
+    webSearchPerK: p.webSearchPerK?.times(factor) ?? null,
   };
 }
 

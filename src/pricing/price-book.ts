@@ -1,7 +1,8 @@
-import type { PriceOverride, ResolvedPrice } from '../domain/prices.js';
-import type { Cost, TokenCounts } from '../domain/usage.js';
+import type { PriceMultiplier, PriceOverride, ResolvedPrice } from '../domain/prices.js';
+import type { BillingDimensions, Cost, ServerToolUse, TokenCounts } from '../domain/usage.js';
 import { listCatalogModels, resolveListPrice } from './catalog.js';
-import { costOf } from './cost.js';
+import { priceBreakdown, type Breakdown, type FactorLookup } from './cost.js';
+import { findFactor } from './multipliers.js';
 import { applyOverride, selectOverride, utcDay } from './overrides.js';
 import { sameProvider } from './provider-ids.js';
 
@@ -17,8 +18,37 @@ export class PriceBook {
   /** The same for records without a list price (only model prices can price them). */
   readonly #unlisted = new Map<string, ResolvedPrice | null>();
 
-  constructor(overrides: readonly PriceOverride[] = []) {
+  readonly #multipliers: readonly PriceMultiplier[];
+
+  constructor(overrides: readonly PriceOverride[] = [], multipliers: readonly PriceMultiplier[] = []) {
     this.#overrides = [...overrides];
+    this.#multipliers = [...multipliers];
+  }
+
+  /** The factor lookup for a provider on a day: the org's multipliers, then the published ones. */
+  factors(provider: string | null, at: Date): FactorLookup {
+    const day = utcDay(at);
+    return (dimension, value) => findFactor(this.#multipliers, provider, dimension, value, day);
+  }
+
+  /**
+   * Every dimension of a usage priced, with its unit price and source: what `prices explain` shows. Null
+   * when the model has no price at all.
+   */
+  explain(
+    provider: string | null,
+    model: string | null,
+    at: Date,
+    usage: {
+      tokens: TokenCounts;
+      requests?: number;
+      serverTools?: ServerToolUse;
+      billing?: BillingDimensions;
+    },
+  ): { price: ResolvedPrice; breakdown: Breakdown } | null {
+    const price = this.resolve(provider, model, at);
+    if (!price) return null;
+    return { price, breakdown: priceBreakdown(price, usage, this.factors(provider, at)) };
   }
 
   /** The price of `model` at `provider` in force at `at`, or null when unpriced. */
@@ -49,10 +79,18 @@ export class PriceBook {
    * can report what they leave out. `requests` is how many requests an aggregated record covers (for the
    * long-context tier, see `costOf`).
    */
-  estimate(provider: string | null, model: string | null, at: Date, tokens: TokenCounts, requests = 1): Cost {
-    const price = this.resolve(provider, model, at);
-    if (!price) return { amount: null, basis: 'list_estimate', priceRef: null };
-    return { amount: costOf(price, tokens, requests), basis: 'list_estimate', priceRef: price.ref };
+  estimate(
+    provider: string | null,
+    model: string | null,
+    at: Date,
+    tokens: TokenCounts,
+    requests = 1,
+    dims: { serverTools?: ServerToolUse | undefined; billing?: BillingDimensions | undefined } = {},
+  ): Cost {
+    const explained = this.explain(provider, model, at, { tokens, requests, ...dims });
+    if (!explained || explained.breakdown.amount === null)
+      return { amount: null, basis: 'list_estimate', priceRef: null };
+    return { amount: explained.breakdown.amount, basis: 'list_estimate', priceRef: explained.price.ref };
   }
 
   /** Model ids this book can price today (catalog and org model prices), for suggestions. */

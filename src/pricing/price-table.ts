@@ -50,8 +50,9 @@ function tierPrice(value: PriceValue, threshold: number): Usd | null {
  * seat, open-weight models): we cannot tell free from unknown, so it stays unpriced (never $0) until the org
  * file gives a price. A missing output price is 0: such tables are embedding models, which produce no output.
  *
- * Other price keys (audio, images, web searches, 1-hour cache writes) have no counterpart in TokenCounts and
- * are ignored; `cache_write_mtok` is the 5-minute write, the default TTL.
+ * Read: text tokens, `cache_write_mtok` (the 5-minute write, the default lifetime), `cache_write_1h_mtok`,
+ * audio input/output and `web_searches_kcount` (per 1,000 searches). Other keys (images, video, other
+ * searches) have no counterpart in a usage record and are ignored.
  *
  * Only the first tier is kept: every tiered table in the data has a single tier shared by all keys (200k or
  * 272k input tokens for long context, 128k for Gemini 1.5). If keys ever disagree, the lowest start is used
@@ -65,14 +66,24 @@ export function toListPrices(table: ModelPrice): ListPrices | null {
   const inputMtok = basePrice(input);
   if (inputMtok === null) return null;
 
+  const cacheWrite1h = table['cache_write_1h_mtok'];
+  const inputAudio = table['input_audio_mtok'];
+  const outputAudio = table['output_audio_mtok'];
+  const webSearches = table['web_searches_kcount'];
   const prices: TokenPrices = {
     inputMtok,
     cacheReadMtok: basePrice(cacheRead),
     cacheWriteMtok: basePrice(cacheWrite),
     outputMtok: basePrice(output) ?? usd(0),
+    cacheWrite1hMtok: basePrice(cacheWrite1h),
+    inputAudioMtok: basePrice(inputAudio),
+    outputAudioMtok: basePrice(outputAudio),
+    webSearchPerK: basePrice(webSearches),
   };
 
-  const starts = [input, output, cacheRead, cacheWrite].map(firstTierStart).filter((s) => s !== null);
+  const starts = [input, output, cacheRead, cacheWrite, cacheWrite1h]
+    .map(firstTierStart)
+    .filter((s) => s !== null);
   if (starts.length === 0) return { prices, tierThreshold: null, tier: null };
   const threshold = Math.min(...starts);
   return {
@@ -83,6 +94,10 @@ export function toListPrices(table: ModelPrice): ListPrices | null {
       cacheReadMtok: tierPrice(cacheRead, threshold),
       cacheWriteMtok: tierPrice(cacheWrite, threshold),
       outputMtok: tierPrice(output, threshold) ?? usd(0),
+      cacheWrite1hMtok: tierPrice(cacheWrite1h, threshold),
+      inputAudioMtok: tierPrice(inputAudio, threshold),
+      outputAudioMtok: tierPrice(outputAudio, threshold),
+      webSearchPerK: tierPrice(webSearches, threshold),
     },
   };
 }

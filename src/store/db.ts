@@ -147,7 +147,15 @@ export interface PricingTarget {
   provider: string | null;
   model: string;
   day: string;
+  /** How the records were served (null = not reported, priced as standard): part of the price's key. */
+  serviceTier?: string | null | undefined;
+  batch?: boolean | null | undefined;
+  geo?: string | null | undefined;
+  speed?: string | null | undefined;
 }
+
+/** The SQL of the pricing key's columns, in PricingTarget order after provider, model and day. */
+export const PRICING_DIMENSION_COLUMNS = ['service_tier', 'batch', 'inference_geo', 'speed'] as const;
 
 /** Per-token prices as exact decimal strings (USD per token), so the store multiplies without division. */
 export interface TokenRates {
@@ -155,6 +163,12 @@ export interface TokenRates {
   cacheRead: string;
   cacheWrite: string;
   output: string;
+  /** Per-token rates of the other dimensions; null = no price (records holding them stay unpriced). */
+  cacheWrite1h?: string | null;
+  audioInput?: string | null;
+  audioOutput?: string | null;
+  /** Per web search (not per token). */
+  webSearch?: string | null;
 }
 
 export interface AppliedPrice extends PricingTarget {
@@ -163,6 +177,8 @@ export interface AppliedPrice extends PricingTarget {
   /** Above this many input tokens (uncached + cache) in one request, `tierRates` price the whole request. */
   tierThreshold: number | null;
   tierRates: TokenRates | null;
+  /** The product of the factors for how the target's records were served (batch, tier, region, speed). */
+  factor?: string | undefined;
 }
 
 export interface Db {

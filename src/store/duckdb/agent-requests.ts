@@ -28,6 +28,8 @@ import {
 import { csvText } from './csv.js';
 import {
   EMPTY_PRICE_RATES_SQL,
+  PRICING_TARGET_SQL,
+  pricingTargetOf,
   priceableSql,
   priceJoinSql,
   priceRatesJson,
@@ -496,10 +498,11 @@ export class DuckAgentLogStore implements AgentLogStore {
   /** `price_rates` for the models and UTC days of the stage (empty without a price lookup). */
   private async loadPrices(priceFor: PriceLookup | undefined): Promise<void> {
     const targets = priceFor
-      ? await this.host.query<{ provider: string | null; model: string; day: string }>(
-          `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM agent_stage s
-           WHERE ${priceableSql('s')}`,
-        )
+      ? (
+          await this.host.query(
+            `SELECT DISTINCT ${PRICING_TARGET_SQL} FROM agent_stage s WHERE ${priceableSql('s')}`,
+          )
+        ).map(pricingTargetOf)
       : [];
     const prices = priceFor && targets.length > 0 ? priceFor(targets) : [];
     if (prices.length === 0) {

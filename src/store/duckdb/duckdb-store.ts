@@ -57,7 +57,15 @@ import {
 import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
-import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
+import {
+  estimateSql,
+  PRICING_TARGET_SQL,
+  priceableSql,
+  priceJoinSql,
+  priceRatesJson,
+  priceRatesSql,
+  pricingTargetOf,
+} from './price-rates.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
@@ -637,15 +645,11 @@ export class DuckDbStore implements Db {
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
     const rows = await this.writerQuery(
-      `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
+      `SELECT DISTINCT ${PRICING_TARGET_SQL} FROM usage
        WHERE ${priceableSql('usage')}
        ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
     );
-    return rows.map((r) => ({
-      provider: (r.provider as string | null) ?? null,
-      model: String(r.model),
-      day: String(r.day),
-    }));
+    return rows.map(pricingTargetOf);
   }
 
   async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {

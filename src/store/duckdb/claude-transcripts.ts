@@ -43,7 +43,7 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 const COLUMNS = `{
   type: 'VARCHAR', requestId: 'JSON', timestamp: 'JSON', sessionId: 'JSON', cwd: 'JSON',
-  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON',
+  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON', data: 'JSON',
   message: 'STRUCT(id JSON, model JSON, usage STRUCT(input_tokens JSON, cache_creation_input_tokens JSON,
     cache_read_input_tokens JSON, output_tokens JSON,
     cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON)))'
@@ -95,8 +95,12 @@ export function transcriptStageSql(
 ): string {
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
-WITH lines AS (
-  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId::VARCHAR AS rid,
+WITH raw AS (
+  SELECT file_index, * FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS},
+    ignore_errors = true,
+    maximum_object_size = ${MAX_LINE_BYTES})
+), lines AS (
+  SELECT file_index + ${Math.floor(part.offset)} AS file_index, false AS copy, type, requestId::VARCHAR AS rid,
     timestamp::VARCHAR AS ts, TRY_CAST((timestamp::VARCHAR)[2:-2] AS TIMESTAMPTZ) AS ts_at,
     sessionId::VARCHAR AS sid, cwd::VARCHAR AS cwd, gitBranch::VARCHAR AS branch, version::VARCHAR AS version,
     isSidechain::VARCHAR AS side, costUSD::VARCHAR AS cost, message.id::VARCHAR AS mid,
@@ -107,8 +111,27 @@ WITH lines AS (
     message.usage.cache_creation IS NOT NULL AS has_split,
     message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR AS n_5m,
     message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h
-  FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
-    maximum_object_size = ${MAX_LINE_BYTES})
+  FROM raw
+  UNION ALL
+  -- A subagent's assistant line copied into its parent by an agent_progress line (see parse.ts): read as that
+  -- line, what it lacks taken from the progress line, always a sidechain line. Only copies with a usage object.
+  SELECT file_index + ${Math.floor(part.offset)}, true, 'assistant', json_extract(m, '$.requestId')::VARCHAR,
+    coalesce(json_extract(m, '$.timestamp'), timestamp)::VARCHAR,
+    TRY_CAST((coalesce(json_extract(m, '$.timestamp'), timestamp)::VARCHAR)[2:-2] AS TIMESTAMPTZ),
+    coalesce(json_extract(m, '$.sessionId'), sessionId)::VARCHAR, coalesce(json_extract(m, '$.cwd'), cwd)::VARCHAR,
+    coalesce(json_extract(m, '$.gitBranch'), gitBranch)::VARCHAR,
+    coalesce(json_extract(m, '$.version'), version)::VARCHAR, 'true', json_extract(m, '$.costUSD')::VARCHAR,
+    json_extract(m, '$.message.id')::VARCHAR, json_extract(m, '$.message.model')::VARCHAR, true,
+    json_extract(m, '$.message.usage.input_tokens')::VARCHAR,
+    json_extract(m, '$.message.usage.output_tokens')::VARCHAR,
+    json_extract(m, '$.message.usage.cache_read_input_tokens')::VARCHAR,
+    json_extract(m, '$.message.usage.cache_creation_input_tokens')::VARCHAR,
+    json_extract(m, '$.message.usage.cache_creation') IS NOT NULL,
+    json_extract(m, '$.message.usage.cache_creation.ephemeral_5m_input_tokens')::VARCHAR,
+    json_extract(m, '$.message.usage.cache_creation.ephemeral_1h_input_tokens')::VARCHAR
+  FROM (SELECT *, json_extract(data, '$.message') AS m FROM raw
+    WHERE type = 'progress' AND json_extract_string(data, '$.type') = 'agent_progress')
+  WHERE json_extract_string(m, '$.type') = 'assistant' AND json_type(m, '$.message.usage') = 'OBJECT'
 ), checked AS (
   SELECT *,
     ${asCount('n_input')} AS input, ${asCount('n_cache_read')} AS cache_read,
@@ -129,7 +152,7 @@ WITH lines AS (
   FROM checked
 ), groups AS (
   SELECT file_index, req, CASE WHEN req THEN mid END AS mid, CASE WHEN req THEN rid END AS rid,
-    bool_or(bad) AS bad, count(*) AS lines,
+    bool_or(bad) AS bad, count(*) FILTER (WHERE NOT copy) AS lines,
     min(model) AS model,
     bool_and(coalesce(side = 'true', false)) AS replica,
     date_trunc('millisecond', min(ts_at)) AS start_at, date_trunc('millisecond', max(ts_at)) AS end_at,

@@ -107,6 +107,6 @@ describe('Claude Code subagent requests copied into the parent transcript (agent
         message: 'Invalid input: expected number, received string',
       },
     ]);
-    expect(totals.requests).toBe(3);
+    expect(totals?.requests).toBe(3);
   });
 });

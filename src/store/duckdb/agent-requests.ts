@@ -143,7 +143,13 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
 function prepareMergeSql(): string {
   return `
 CREATE OR REPLACE TEMP TABLE agent_stored AS
-SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage);
+SELECT ${STORED_AS_STAGE}, cost_basis = 'billed' AS billed FROM usage WHERE id IN (SELECT id FROM agent_stage);
+
+-- A staged request never replaces a billed record or a record of another source (issue 19: ids are derived
+-- per source, so only a forged hash gets here): such stage rows are left out, the stored record kept.
+DELETE FROM agent_stage s USING agent_stored t WHERE s.id = t.id AND (t.billed OR t.source <> s.source);
+DELETE FROM agent_stored WHERE billed OR id NOT IN (SELECT id FROM agent_stage);
+ALTER TABLE agent_stored DROP COLUMN billed;
 
 CREATE OR REPLACE TEMP TABLE agent_known AS
 SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1

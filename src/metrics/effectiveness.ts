@@ -68,7 +68,7 @@ async function peopleCostPer(
       `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
       ...(byPr
         ? [
-            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch while it was open goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
+            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch since the previous PR merged from that branch goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
           ]
         : []),
       'Tickets and PRs are different views of the same spend: never add the two figures up.',

@@ -17,6 +17,7 @@ import type { Db } from '../../store/db.js';
 import { describeIssue } from '../../sources/each-item.js';
 import type { IngestSummary } from '../summary.js';
 import { resolveRepos } from './repos.js';
+import { repositoryKey } from '../../domain/repository.js';
 
 /**
  * A bundle: one machine's agent-log requests, for loading into the organisation's store. Gzipped JSONL:
@@ -212,7 +213,9 @@ async function stageBundle(
       lineNumber += 1;
       if (line.trim() === '') continue;
       const parsed = request.safeParse(safeJson(line));
-      if (parsed.success) batch.push(parsed.data);
+      // Another machine's Mileage (maybe an older one) named the repository: key it as this store does.
+      if (parsed.success)
+        batch.push({ ...parsed.data, repo: parsed.data.repo && repositoryKey(parsed.data.repo) });
       else problems.push({ file, line: lineNumber, ...describeIssue(parsed.error) });
       if (batch.length >= stageBatch) await stage();
     }

@@ -26,7 +26,7 @@
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
  * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 7;
+export const LEDGER_VERSION = 8;
 
 /** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
 export const SEAT_DAYS_SQL = `

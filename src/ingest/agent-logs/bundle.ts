@@ -11,7 +11,10 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
+import { usd } from '../../domain/money.js';
 import type { Problem } from '../../domain/parse-result.js';
+import { checkUsageRecord } from '../../domain/record-bounds.js';
+import type { UsageRecord } from '../../domain/usage.js';
 import type { AgentRequestRow } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { describeIssue } from '../../sources/each-item.js';
@@ -202,6 +205,7 @@ async function stageBundle(
   const problems: Problem[] = [];
   let batch: AgentRequestRow[] = [];
   let records = 0;
+  let held = 0;
   const stage = async () => {
     await db.agentLogs.stageBundleRows(batch, head.data.user, head.data.machineId);
     records += batch.length;
@@ -212,14 +216,30 @@ async function stageBundle(
     for (const line of lines) {
       lineNumber += 1;
       if (line.trim() === '') continue;
+      held += 1;
       const parsed = request.safeParse(safeJson(line));
-      // Another machine's Mileage (maybe an older one) named the repository: key it as this store does.
-      if (parsed.success)
-        batch.push({ ...parsed.data, repo: parsed.data.repo && repositoryKey(parsed.data.repo) });
-      else problems.push({ file, line: lineNumber, ...describeIssue(parsed.error) });
+      if (!parsed.success) {
+        problems.push({ file, line: lineNumber, ...describeIssue(parsed.error) });
+      } else {
+        // The same bounds as every other path (domain/record-bounds.ts): a bundle is a client's word.
+        const bad = checkUsageRecord(bundleRecord(parsed.data));
+        // Another machine's Mileage (maybe an older one) named the repository: key it as this store does.
+        if (bad.length === 0)
+          batch.push({ ...parsed.data, repo: parsed.data.repo && repositoryKey(parsed.data.repo) });
+        else
+          for (const p of bad)
+            problems.push({ file, line: lineNumber, field: bundleField(p.field), message: p.message });
+      }
       if (batch.length >= stageBatch) await stage();
     }
     await stage();
+    if (head.data.requests !== held)
+      problems.push({
+        file,
+        line: 1,
+        field: 'requests',
+        message: `the header says ${head.data.requests} requests, the bundle holds ${held} (truncated or altered?)`,
+      });
   } catch (cause) {
     await db.agentLogs.discardStage();
     throw cause;
@@ -247,4 +267,60 @@ function safeJson(line: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A bundle row seen as the usage record it becomes, for the one validator. */
+function bundleRecord(row: z.infer<typeof request>): UsageRecord {
+  const start = new Date(row.start_at);
+  return {
+    id: row.id,
+    source: row.source,
+    stream: null,
+    granularity: 'request',
+    start,
+    end: new Date(row.end_at),
+    tool: row.tool,
+    provider: row.provider,
+    model: row.model,
+    tokens: {
+      input: row.input_tokens,
+      cacheRead: row.cache_read_tokens,
+      cacheWrite: row.cache_write_tokens,
+      output: row.output_tokens,
+      reasoning: row.reasoning_tokens,
+    },
+    requests: 1,
+    cost: {
+      amount: row.reported_cost === null ? null : usd(row.reported_cost),
+      basis: 'provider_reported',
+      priceRef: row.price_ref,
+    },
+    hints: {
+      sessionId: row.session_id ?? undefined,
+      cwd: row.cwd ?? undefined,
+      repo: row.repo ?? undefined,
+      branch: row.branch ?? undefined,
+      toolVersion: row.tool_version ?? undefined,
+    },
+  };
+}
+
+/** The bundle's own column name for a record field the validator names. */
+function bundleField(field: string): string {
+  const names: Record<string, string> = {
+    start: 'start_at',
+    end: 'end_at',
+    'tokens.input': 'input_tokens',
+    'tokens.cacheRead': 'cache_read_tokens',
+    'tokens.cacheWrite': 'cache_write_tokens',
+    'tokens.output': 'output_tokens',
+    'tokens.reasoning': 'reasoning_tokens',
+    'cost.amount': 'reported_cost',
+    'hints.sessionId': 'session_id',
+    'hints.toolVersion': 'tool_version',
+    'hints.cwd': 'cwd',
+    'hints.repo': 'repo',
+    'hints.branch': 'branch',
+  };
+  return names[field] ?? field;
 }

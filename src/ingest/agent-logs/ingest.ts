@@ -12,6 +12,7 @@ import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
 import { countNewlines, readBytes, readChunks, tailBefore, type ReadChunk } from './chunk.js';
 import { resolveRepos } from './repos.js';
+import { screenUsage } from '../screen.js';
 
 /**
  * Incremental reading of local agent logs. Each file's read offset is stored with its size, mtime, inode
@@ -144,9 +145,10 @@ export async function ingestAgentLogs<S>(
       const base = countNewlines(readBytes(c.path, 0, from));
       for (const p of problems) if (p.line !== null) p.line += base;
     }
-    summary.problems.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    const screened = screenUsage(records, c.path);
+    summary.problems.push(...problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), ...screened.problems);
     const actor = options.actorFor?.(c.path);
-    for (const r of records) {
+    for (const r of screened.kept) {
       if (actor) r.hints.actor = actor;
       if (options.machineId) r.hints.machineId = options.machineId;
       pending.push(r);

@@ -4,9 +4,18 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
+import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
-import type { OutcomeRecord } from '../../domain/outcome.js';
+import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
+import {
+  checkOutcomeRecord,
+  checkSeatActivity,
+  checkSeatRecord,
+  checkUsageRecord,
+  screenRecords,
+  type Rejected,
+} from '../../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -27,6 +36,7 @@ import type {
   UsageFileResult,
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
+import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
@@ -338,21 +348,35 @@ export class DuckDbStore implements Db {
    * the same records again changes no total.
    */
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
-    if (records.length === 0) return { written: 0, alreadyStored: 0 };
-    return this.withTempFile('batch.csv', usageCsv(records), (path) =>
+    // The last gate: a record out of bounds never reaches a table it could overflow (domain/record-bounds.ts).
+    const { kept, rejected } = screenRecords(records, checkUsageRecord);
+    if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
+    const result = await this.withTempFile('batch.csv', usageCsv(kept), (path) =>
       this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), this.usageDay()),
     );
+    return { ...result, ...refusedOf(rejected) };
   }
 
   async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
-    if (records.length === 0) return { written: 0, alreadyStored: 0 };
-    return this.withTempJson(records.map(outcomeRow), (path) =>
+    const { kept, rejected } = screenRecords(records, checkOutcomeRecord);
+    if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
+    const result = await this.withTempJson(kept.map(outcomeRow), (path) =>
       this.appendStaged(
         'outcomes',
         `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(OUTCOME_JSON_COLUMNS)})`,
         this.localDay('occurred_at'),
       ),
     );
+    return { ...result, ...refusedOf(rejected) };
+  }
+
+  async setDeliveryKind(repo: string, unitKind: DeliveryUnitKind, kind: string): Promise<number> {
+    const params = { repo, unitKind, kind };
+    const where = 'repo = $repo AND unit_kind = $unitKind AND kind <> $kind';
+    const [row] = await this.writerQuery(`SELECT count(*) AS n FROM outcomes WHERE ${where}`, params);
+    const n = Number(row?.n ?? 0);
+    if (n > 0) await this.conn.run(`UPDATE outcomes SET kind = $kind WHERE ${where}`, params);
+    return n;
   }
 
   private get seatIo(): SeatStoreIo {
@@ -363,12 +387,14 @@ export class DuckDbStore implements Db {
     };
   }
 
-  appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
-    return appendSeats(this.seatIo, records);
+  async appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(records, checkSeatRecord);
+    return { ...(await appendSeats(this.seatIo, kept)), ...refusedOf(rejected) };
   }
 
-  appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
-    return appendSeatActivity(this.seatIo, rows);
+  async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(rows, checkSeatActivity);
+    return { ...(await appendSeatActivity(this.seatIo, kept)), ...refusedOf(rejected) };
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
@@ -396,7 +422,13 @@ export class DuckDbStore implements Db {
         `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
       );
     }
-    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
+    const sql = stageUsageFileSql(
+      load,
+      fileColumns,
+      (c) => this.localDay(c),
+      sqlString,
+      currentAcceptedTimes(),
+    );
     await this.run(sql.checkedSql);
     const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
@@ -437,7 +469,13 @@ export class DuckDbStore implements Db {
         `${load.path}: not a FOCUS cost-and-usage file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       );
     }
-    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), sqlString);
+    const sql = focusStageSql(
+      fileColumns,
+      costColumn,
+      (c) => this.localDay(c),
+      sqlString,
+      currentAcceptedTimes(),
+    );
     await this.run(sql.checkedSql);
     const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
@@ -748,4 +786,11 @@ export class DuckDbStore implements Db {
     this.instance.closeSync();
     return Promise.resolve();
   }
+}
+
+/** `refused` only when something was: an ordinary append's result stays `{ written, alreadyStored }`. */
+function refusedOf(rejected: readonly Rejected<{ id: string }>[]): { refused?: RejectedRecord[] } {
+  return rejected.length === 0
+    ? {}
+    : { refused: rejected.map((r) => ({ id: String(r.record.id), problems: r.problems })) };
 }

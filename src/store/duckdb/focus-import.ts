@@ -12,6 +12,16 @@
  * - stream: x_MileageStream, else `<provider>:<BillingAccountId>`;
  * - Tags (JSON): team → the record's team, workflow → its workflow, key → its key (hashed).
  */
+import type { AcceptedTimes } from '../../domain/accepted-times.js';
+import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import {
+  amountCheckSql,
+  bucketTokenLimitSql,
+  textCheckSql,
+  timeRangeCheckSql,
+  wholeCheckSql,
+} from './bounds-sql.js';
+
 export const FOCUS_REQUIRED = [
   'BilledCost',
   'BillingCurrency',
@@ -34,6 +44,7 @@ export function focusStageSql(
   costColumn: 'BilledCost' | 'EffectiveCost',
   localDay: (column: string) => string,
   quote: (s: string) => string,
+  times: AcceptedTimes,
 ): { checkedSql: string; stageSql: string; rejectedSql: string; skippedSql: string } {
   const present = new Set(fileColumns);
   const col = (name: string): string =>
@@ -48,7 +59,30 @@ export function focusStageSql(
     `CASE WHEN ${cost} IS NULL THEN '${costColumn}|missing' WHEN try_cast(${cost} AS DECIMAL(18,10)) IS NULL THEN '${costColumn}|not a decimal amount: ' || ${cost} END`,
     `CASE WHEN coalesce(${col('BillingCurrency')}, '') <> 'USD' THEN 'BillingCurrency|only USD is summed with dollars, got ' || coalesce(${col('BillingCurrency')}, 'nothing') END`,
     `CASE WHEN ${col('ConsumedQuantity')} IS NOT NULL AND try_cast(${col('ConsumedQuantity')} AS DOUBLE) IS NULL THEN 'ConsumedQuantity|not a number: ' || ${col('ConsumedQuantity')} END`,
-    `CASE WHEN ${col('Tags')} IS NOT NULL AND NOT coalesce(json_valid(${col('Tags')}), false) THEN 'Tags|not a JSON object' END`,
+    `CASE WHEN ${col('Tags')} IS NOT NULL AND NOT coalesce(json_valid(${col('Tags')}), false) THEN 'Tags|not a JSON object' WHEN ${col('Tags')} IS NOT NULL AND json_type(${col('Tags')}) <> 'OBJECT' THEN 'Tags|not a JSON object: ' || left(${col('Tags')}, 40) END`,
+    // The bounds every path applies (domain/record-bounds.ts): times in range, no negative or absurd
+    // quantity (a credit is a negative cost, never negative tokens), tokens scaled to the charge period.
+    timeRangeCheckSql('ChargePeriodStart', start, times, quote),
+    timeRangeCheckSql('ChargePeriodEnd', end, times, quote),
+    amountCheckSql(costColumn, cost, RECORD_BOUNDS.amountUsd, 'true'),
+    `CASE WHEN try_cast(${col('ConsumedQuantity')} AS DOUBLE) < 0 THEN 'ConsumedQuantity|negative: ' || ${col('ConsumedQuantity')}
+      WHEN NOT isfinite(try_cast(${col('ConsumedQuantity')} AS DOUBLE)) THEN 'ConsumedQuantity|not a finite number: ' || ${col('ConsumedQuantity')}
+      WHEN ${unitOf(col)} LIKE '%token%' AND try_cast(${col('ConsumedQuantity')} AS DOUBLE) * ${scaleOf(col)} > ${bucketTokenLimitSql(start, end)} THEN 'ConsumedQuantity|' || ${col('ConsumedQuantity')} || ' ' || coalesce(${col('ConsumedUnit')}, '') || ' is above the bound for its charge period' END`,
+    ...['x_InputTokens', 'x_CacheReadTokens', 'x_CacheWriteTokens', 'x_OutputTokens', 'x_ReasoningTokens']
+      .filter((c) => present.has(c))
+      .map((c) => wholeCheckSql(c, col(c), bucketTokenLimitSql(start, end))),
+    ...(present.has('x_Requests')
+      ? [
+          wholeCheckSql(
+            'x_Requests',
+            col('x_Requests'),
+            `greatest(${RECORD_BOUNDS.requestsPerRequestRecord}, ${RECORD_BOUNDS.requestsPerMinute} * greatest(1, ceil(date_diff('second', ${start}, ${end}) / 60.0)))`,
+          ),
+        ]
+      : []),
+    ...['x_Model', 'ResourceName', 'SkuId', 'x_Tool', 'x_Provider', 'x_MileageStream']
+      .filter((c) => present.has(c))
+      .map((c) => textCheckSql(c, col(c), RECORD_BOUNDS.nameChars)),
   ];
   const checkedSql = `CREATE OR REPLACE TEMP TABLE checked AS
     SELECT *, CASE WHEN ${isAi} THEN coalesce(${checks.join(', ')}) END AS problem,
@@ -59,8 +93,8 @@ export function focusStageSql(
           .join(` || '|' || `) || "''"
       } AS content
     FROM raw_file`;
-  const unit = `lower(coalesce(${col('ConsumedUnit')}, ''))`;
-  const scale = `CASE WHEN ${unit} LIKE '1m%' OR ${unit} LIKE 'million%' THEN 1000000 WHEN ${unit} LIKE '1k%' OR ${unit} LIKE 'thousand%' THEN 1000 ELSE 1 END`;
+  const unit = unitOf(col);
+  const scale = scaleOf(col);
   const tokens = `CASE WHEN ${unit} LIKE '%token%' THEN CAST(round(coalesce(try_cast(${col('ConsumedQuantity')} AS DOUBLE), 0) * ${scale}) AS BIGINT) ELSE 0 END`;
   const meter = `lower(coalesce(${col('SkuMeter')}, '') || ' ' || coalesce(${col('ChargeDescription')}, ''))`;
   const kind = `CASE WHEN ${meter} LIKE '%output%' THEN 'output' WHEN ${meter} LIKE '%cache read%' OR ${meter} LIKE '%cached%' THEN 'cache_read' WHEN ${meter} LIKE '%cache write%' OR ${meter} LIKE '%cache creation%' THEN 'cache_write' ELSE 'input' END`;
@@ -106,4 +140,13 @@ export function focusStageSql(
     FROM checked WHERE problem IS NOT NULL ORDER BY line`;
   const skippedSql = `SELECT count(*) AS n FROM checked WHERE NOT coalesce(${isAi}, false)`;
   return { checkedSql, stageSql, rejectedSql, skippedSql };
+}
+
+function unitOf(col: (name: string) => string): string {
+  return `lower(coalesce(${col('ConsumedUnit')}, ''))`;
+}
+
+function scaleOf(col: (name: string) => string): string {
+  const unit = unitOf(col);
+  return `CASE WHEN ${unit} LIKE '1m%' OR ${unit} LIKE 'million%' THEN 1000000 WHEN ${unit} LIKE '1k%' OR ${unit} LIKE 'thousand%' THEN 1000 ELSE 1 END`;
 }

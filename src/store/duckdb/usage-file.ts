@@ -1,4 +1,7 @@
+import type { AcceptedTimes } from '../../domain/accepted-times.js';
+import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { USAGE_FILE_COLUMNS, type UsageFileColumn, type UsageFileLoad } from '../db.js';
+import { amountCheckSql, textCheckSql, timeRangeCheckSql, wholeCheckSql } from './bounds-sql.js';
 
 /**
  * Generic usage files (CSV, JSONL, Parquet) are read by DuckDB's own readers: at GB/s, with every value
@@ -53,12 +56,23 @@ export function jsonlColumnsSql(keys: readonly string[], quote: (s: string) => s
 /** The whole-number columns: token counts and requests. */
 const TOKEN_COLUMNS = USAGE_FILE_COLUMNS.filter((c) => c.endsWith('_tokens') || c === 'requests');
 
+/** Columns holding names (bounded shorter than other text). */
+const NAME_COLUMNS = new Set<UsageFileColumn>([
+  'tool',
+  'provider',
+  'model',
+  'stream',
+  'workflow',
+  'cost_basis',
+]);
+
 /** SQL that stages the valid rows of a raw table `raw_file` (all VARCHAR + `line`), and lists the rejects. */
 export function stageUsageFileSql(
   load: UsageFileLoad,
   fileColumns: readonly string[],
   localDay: (column: string) => string,
   quote: (s: string) => string,
+  times: AcceptedTimes,
 ): { checkedSql: string; stageSql: string; rejectedSql: string } {
   const present = new Set(fileColumns);
   const col = (c: UsageFileColumn): string => {
@@ -71,11 +85,19 @@ export function stageUsageFileSql(
       : []),
     `CASE WHEN ${col('timestamp')} IS NULL THEN 'timestamp|missing' WHEN try_cast(${col('timestamp')} AS TIMESTAMPTZ) IS NULL THEN 'timestamp|not an ISO-8601 time: ' || ${col('timestamp')} END`,
     `CASE WHEN ${col('model')} IS NULL THEN 'model|missing' END`,
-    ...TOKEN_COLUMNS.map(
-      (c) =>
-        `CASE WHEN ${col(c)} IS NOT NULL AND (try_cast(${col(c)} AS BIGINT) IS NULL OR try_cast(${col(c)} AS BIGINT) < 0) THEN '${c}|not a whole number >= 0: ' || ${col(c)} END`,
+    timeRangeCheckSql('timestamp', `try_cast(${col('timestamp')} AS TIMESTAMPTZ)`, times, quote),
+    // The bounds every path applies (domain/record-bounds.ts): one row of a usage file is one request.
+    ...TOKEN_COLUMNS.map((c) =>
+      wholeCheckSql(
+        c,
+        col(c),
+        c === 'requests' ? RECORD_BOUNDS.requestsPerRequestRecord : RECORD_BOUNDS.tokensPerRequest,
+      ),
     ),
-    `CASE WHEN ${col('cost_usd')} IS NOT NULL AND try_cast(${col('cost_usd')} AS DECIMAL(18,10)) IS NULL THEN 'cost_usd|not a decimal amount: ' || ${col('cost_usd')} END`,
+    amountCheckSql('cost_usd', col('cost_usd'), RECORD_BOUNDS.amountUsd, `${col('cost_basis')} = 'billed'`),
+    ...USAGE_FILE_COLUMNS.filter((c) => !TOKEN_COLUMNS.includes(c) && c !== 'cost_usd').map((c) =>
+      textCheckSql(c, col(c), NAME_COLUMNS.has(c) ? RECORD_BOUNDS.nameChars : RECORD_BOUNDS.textChars),
+    ),
     `CASE WHEN ${col('cost_basis')} IS NOT NULL AND ${col('cost_basis')} NOT IN ('billed', 'provider_reported', 'list_estimate') THEN 'cost_basis|expected billed, provider_reported or list_estimate, got ' || ${col('cost_basis')} END`,
     `CASE WHEN ${col('cost_basis')} = 'billed' AND ${col('cost_usd')} IS NULL THEN 'cost_usd|required when cost_basis is billed' END`,
   ];

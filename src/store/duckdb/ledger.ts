@@ -22,6 +22,8 @@
  * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
  * each cell's entries sum exactly to A.
  */
+import { sqlString } from '../sql-text.js';
+
 /**
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
  * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
@@ -189,8 +191,8 @@ export const ALL_DAYS: DayRange = { from: null, until: null };
 function inRange(r: DayRange, column: string): string {
   const parts: string[] = [];
   // The bounds come from the store's own day column (YYYY-MM-DD), never from input.
-  if (r.from !== null) parts.push(`${column} >= DATE '${r.from}'`);
-  if (r.until !== null) parts.push(`${column} < DATE '${r.until}'`);
+  if (r.from !== null) parts.push(`${column} >= DATE ${sqlString(r.from)}`);
+  if (r.until !== null) parts.push(`${column} < DATE ${sqlString(r.until)}`);
   return parts.length ? parts.join(' AND ') : 'true';
 }
 

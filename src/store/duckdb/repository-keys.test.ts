@@ -28,7 +28,10 @@ afterAll(() => db.close());
 describe('re-keying the repositories of an older store', () => {
   it('names every repository by its key, once', async () => {
     expect(
-      await rekeyRepositories({ run: (s) => db.query(s).then(() => undefined), query: (s) => db.query(s) }),
+      await rekeyRepositories({
+        run: (s) => db.query(s).then(() => undefined),
+        query: (s, p) => db.query(s, p),
+      }),
     ).toBe(true);
     const outcomes = await db.query('SELECT id, repo FROM outcomes ORDER BY id');
     expect(outcomes).toEqual([
@@ -45,7 +48,10 @@ describe('re-keying the repositories of an older store', () => {
     const cursors = await db.query("SELECT key FROM meta WHERE key LIKE 'git_cursor:%' ORDER BY key");
     expect(cursors.map((c) => c.key)).toEqual(['git_cursor:github.com/acme/api']);
     expect(
-      await rekeyRepositories({ run: (s) => db.query(s).then(() => undefined), query: (s) => db.query(s) }),
+      await rekeyRepositories({
+        run: (s) => db.query(s).then(() => undefined),
+        query: (s, p) => db.query(s, p),
+      }),
     ).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import { storedRepositoryKey } from '../../domain/repository.js';
 import type { Row, SqlParam } from '../db.js';
-import { sqlString } from './sql.js';
 
 /**
  * Stores written before the repository key (domain/repository.ts) named repositories each source's own way:
@@ -32,24 +31,24 @@ export async function rekeyRepositories(host: Host): Promise<boolean> {
   await host.run('BEGIN TRANSACTION');
   try {
     for (const c of changes) {
-      const from = sqlString(c.repo);
-      const to = sqlString(c.key);
+      const names = { from: c.repo, to: c.key };
       if (c.tbl === 'outcomes' && c.source === 'git') {
-        await host.run(`DELETE FROM outcomes WHERE source = 'git' AND repo = ${from}`);
-        await host.run(`DELETE FROM meta WHERE key = ${sqlString(`git_cursor:${c.repo}`)}`);
+        await host.query(`DELETE FROM outcomes WHERE source = 'git' AND repo = $from`, { from: c.repo });
+        await host.query('DELETE FROM meta WHERE key = $cursor', { cursor: `git_cursor:${c.repo}` });
       } else if (c.tbl === 'outcomes') {
-        await host.run(
-          `UPDATE outcomes SET repo = ${to} WHERE repo = ${from} AND source = ${sqlString(c.source ?? '')}`,
-        );
+        await host.query('UPDATE outcomes SET repo = $to WHERE repo = $from AND source = $source', {
+          ...names,
+          source: c.source ?? '',
+        });
+      } else if (c.tbl === 'usage') {
+        await host.query('UPDATE usage SET repo = $to WHERE repo = $from', names);
       } else {
-        await host.run(
-          `UPDATE ${c.tbl === 'usage' ? 'usage' : 'cwd_repos'} SET repo = ${to} WHERE repo = ${from}`,
-        );
+        await host.query('UPDATE cwd_repos SET repo = $to WHERE repo = $from', names);
       }
     }
-    await host.run(
-      `INSERT OR REPLACE INTO meta VALUES ('repository_keys', ${sqlString(REPOSITORY_KEYS_VERSION)})`,
-    );
+    await host.query("INSERT OR REPLACE INTO meta VALUES ('repository_keys', $version)", {
+      version: REPOSITORY_KEYS_VERSION,
+    });
     if (changes.length > 0) await host.run("INSERT OR REPLACE INTO meta VALUES ('ledger_stale', 'true')");
     await host.run('COMMIT');
   } catch (cause) {

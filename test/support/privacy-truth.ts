@@ -30,15 +30,7 @@ export interface Filter {
 }
 
 export type Dim =
-  | 'tool'
-  | 'model'
-  | 'team'
-  | 'person'
-  | 'key'
-  | 'workflow'
-  | 'repository'
-  | 'stream'
-  | 'basis';
+  'tool' | 'model' | 'team' | 'person' | 'key' | 'workflow' | 'repository' | 'stream' | 'basis';
 
 export async function loadFacts(db: Db): Promise<Fact[]> {
   const spend = await db.query(
@@ -49,40 +41,37 @@ export async function loadFacts(db: Db): Promise<Fact[]> {
   const delivery = await db.query(
     `SELECT CAST(day AS VARCHAR) AS day, person_id, team_id, repo, workflow FROM main.outcomes_identity`,
   );
-  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const s = (v: unknown) =>
+    typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v);
   return [
-    ...spend.map(
-      (r): Fact => ({
-        day: String(r.day),
-        person: s(r.person_id),
-        team: s(r.team_id),
-        tool: s(r.tool),
-        model: s(r.model),
-        key: s(r.key_hash),
-        personalKey: r.personal === true,
-        workflow: s(r.workflow_id),
-        repo: s(r.repo),
-        stream: s(r.stream),
-        basis: s(r.basis),
-        side: 'spend',
-      }),
-    ),
-    ...delivery.map(
-      (r): Fact => ({
-        day: String(r.day),
-        person: s(r.person_id),
-        team: s(r.team_id),
-        tool: null,
-        model: null,
-        key: null,
-        personalKey: false,
-        workflow: s(r.workflow),
-        repo: s(r.repo),
-        stream: null,
-        basis: null,
-        side: 'delivery',
-      }),
-    ),
+    ...spend.map((r): Fact => ({
+      day: String(r.day),
+      person: s(r.person_id),
+      team: s(r.team_id),
+      tool: s(r.tool),
+      model: s(r.model),
+      key: s(r.key_hash),
+      personalKey: r.personal === true,
+      workflow: s(r.workflow_id),
+      repo: s(r.repo),
+      stream: s(r.stream),
+      basis: s(r.basis),
+      side: 'spend',
+    })),
+    ...delivery.map((r): Fact => ({
+      day: String(r.day),
+      person: s(r.person_id),
+      team: s(r.team_id),
+      tool: null,
+      model: null,
+      key: null,
+      personalKey: false,
+      workflow: s(r.workflow),
+      repo: s(r.repo),
+      stream: null,
+      basis: null,
+      side: 'delivery',
+    })),
   ];
 }
 
@@ -113,7 +102,8 @@ export function keyOf(f: Fact, dim: Dim): string | null {
   }
 }
 
-const inList = (list: string[] | undefined, v: string | null) => list === undefined || (v !== null && list.includes(v));
+const inList = (list: string[] | undefined, v: string | null) =>
+  list === undefined || (v !== null && list.includes(v));
 
 /**
  * Whether a fact is read under a filter. As the server applies filters, delivery facts have no tool or model:

@@ -6,6 +6,7 @@ import type { OutcomeRecord } from '../domain/outcome.js';
 import type { ParseResult } from '../domain/parse-result.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { Db } from '../store/db.js';
+import { screenAny, storeRejections } from './screen.js';
 import { emptySummary, type IngestSummary } from './summary.js';
 
 /** Records are appended in batches so memory stays flat on large inputs. */
@@ -83,14 +84,16 @@ export async function ingestFiles<T extends UsageRecord | OutcomeRecord>(
         : await db.appendOutcomes(pending as OutcomeRecord[]);
     summary.written += result.written;
     summary.alreadyStored += result.alreadyStored;
+    summary.problems.push(...storeRejections(result, source));
     pending = [];
   };
   for (const file of files) {
     const parsed = await parse(file);
     summary.files += 1;
     summary.records += parsed.records.length;
-    summary.problems.push(...parsed.problems);
-    for (const r of parsed.records) pending.push(r);
+    const screened = screenAny(kind, parsed.records, file);
+    summary.problems.push(...parsed.problems, ...screened.problems);
+    for (const r of screened.kept) pending.push(r);
     if (pending.length >= BATCH) await flush();
     onFile?.(file);
   }

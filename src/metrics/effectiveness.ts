@@ -1,3 +1,4 @@
+import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
@@ -25,7 +26,7 @@ async function peopleCostPer(
       spend: COST,
       spendWhere: PEOPLE_SPEND,
       delivery: '1',
-      deliveryWhere: `o.kind = '${kind}'`,
+      deliveryWhere: `o.kind = ${sqlString(kind)}`,
     }),
     kind === 'pr_merged' ? prAttribution(ctx, g) : null,
   ]);
@@ -234,14 +235,18 @@ export async function outcomeMedian(
   g: Awaited<ReturnType<typeof grouping>>,
   expr: string,
   window = ctx.window,
-): Promise<Map<string, { label: string; median: number | null; n: number }>> {
+): Promise<Map<string, { label: string; median: number | null; n: number; total: number }>> {
   if (g.outcomeKey === null || g.outcomeLabel === null) return new Map();
   const rows = await ctx.db.query(
-    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n,
+       count(*) AS total
      FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(
-    rows.map((r) => [String(r.key), { label: String(r.label), median: numOrNull(r.m), n: num(r.n) }]),
+    rows.map((r) => [
+      String(r.key),
+      { label: String(r.label), median: numOrNull(r.m), n: num(r.n), total: num(r.total) },
+    ]),
   );
 }

@@ -1,3 +1,4 @@
+import { sqlString } from '../store/sql-text.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { groupFor, type Dimension } from './query.js';
@@ -65,8 +66,6 @@ export const DELIVERY_DIMENSIONS = [
   'repository',
   'workflow',
 ] as const satisfies Dimension[];
-
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * The groups of a breakdown (its spend key over the ledger, its delivery key over outcomes) that fold into
@@ -152,8 +151,8 @@ export async function grouping(
   notes.push(
     `${small.length} group${small.length === 1 ? '' : 's'} merged into "other": no group of fewer than ${min} people is shown on its own.`,
   );
-  const list = small.map(quote).join(', ');
-  const otherLabel = quote(`other (${small.length} groups)`);
+  const list = small.map(sqlString).join(', ');
+  const otherLabel = sqlString(`other (${small.length} groups)`);
   const fold = (key: string, label: string) => ({
     key: `CASE WHEN ${key} IN (${list}) THEN 'other' ELSE ${key} END`,
     label: `CASE WHEN ${key} IN (${list}) THEN ${otherLabel} ELSE ${label} END`,

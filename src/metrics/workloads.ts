@@ -1,4 +1,5 @@
 import { usd, type Usd } from '../domain/money.js';
+import { sqlString } from '../store/sql-text.js';
 import type { DayWindow } from '../domain/time.js';
 import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
@@ -50,8 +51,6 @@ LEFT JOIN dir_people p ON p.person_id = l.person_id
 LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * `workloadSql` for a context's audience: as it names people, and, for an audience that may not see them,
  * with every workload behind too few people (a team's use of a tool, a shared key) folded into one "other"
@@ -75,11 +74,11 @@ export async function workloadSqlFor(
     ctx.privacy.minGroupSize,
   );
   if (fold.size === 0) return sql;
-  const list = [...fold].sort().map(quote).join(', ');
+  const list = [...fold].sort().map(sqlString).join(', ');
   return `SELECT * REPLACE (
     CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_kind END AS workload_kind,
     CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_id END AS workload_id,
-    CASE WHEN workload_id IN (${list}) THEN ${quote(`other (${fold.size} groups)`)} ELSE workload_label END AS workload_label)
+    CASE WHEN workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE workload_label END AS workload_label)
   FROM (${sql})`;
 }
 

@@ -115,6 +115,16 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
         summary.alreadyStored += r.alreadyStored;
       }
       summary.problems.push(...page.problems);
+      // Records the store's check refused (out of bounds: domain/record-bounds.ts), one problem per bad field.
+      for (const r of stored)
+        for (const rejected of r.refused ?? [])
+          for (const p of rejected.problems)
+            summary.problems.push({
+              file: connector.name,
+              line: null,
+              field: p.field,
+              message: `record ${rejected.id.slice(0, 12)} rejected: ${p.message}`,
+            });
       opts.onProgress?.({ source: connector.name, pages: summary.pages, records: summary.records });
       opts.signal?.throwIfAborted();
     }

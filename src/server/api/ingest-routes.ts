@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { loadBundleBytes } from '../../ingest/agent-logs/bundle.js';
+import { screenOutcomes } from '../../ingest/screen.js';
 import type { IngestSummary } from '../../ingest/summary.js';
 import { loadUsageFile } from '../../ingest/usage-file.js';
 import { parseOutcomesJsonl } from '../../sources/delivery/outcomes/parse.js';
@@ -121,7 +122,8 @@ export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEn
   app.post('/outcomes', async (c) => {
     const lines = eventLines(await body(c, deps.limits.eventsBytes), c.req.header('content-type') ?? '');
     const parsed = parseOutcomesJsonl(lines.join('\n'), 'request');
-    const result = await deps.maintenance.exclusive(() => deps.db.appendOutcomes(parsed.records));
+    const screened = screenOutcomes(parsed.records, 'request');
+    const result = await deps.maintenance.exclusive(() => deps.db.appendOutcomes(screened.kept));
     deps.stats.ingested('outcomes', result.written);
     deps.maintenance.touched();
     return answer(c, {
@@ -130,7 +132,7 @@ export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEn
       records: parsed.records.length,
       written: result.written,
       alreadyStored: result.alreadyStored,
-      problems: parsed.problems,
+      problems: [...parsed.problems, ...screened.problems],
     });
   });
 

@@ -4,9 +4,18 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
+import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
-import type { OutcomeRecord } from '../../domain/outcome.js';
+import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
+import {
+  checkOutcomeRecord,
+  checkSeatActivity,
+  checkSeatRecord,
+  checkUsageRecord,
+  screenRecords,
+  type Rejected,
+} from '../../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -27,6 +36,7 @@ import type {
   UsageFileResult,
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
+import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { focusExportSelect } from './focus-export.js';
@@ -231,7 +241,7 @@ export class DuckDbStore implements Db {
   }
 
   private async setMemoryLimit(bytes: number): Promise<void> {
-    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+    await this.run(`SET memory_limit = ${sqlString(`${Math.round(bytes / 1024 / 1024)}MiB`)}`);
   }
 
   private async run(sql: string): Promise<void> {
@@ -333,21 +343,35 @@ export class DuckDbStore implements Db {
    * the same records again changes no total.
    */
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
-    if (records.length === 0) return { written: 0, alreadyStored: 0 };
-    return this.withTempFile('batch.csv', usageCsv(records), (path) =>
+    // The last gate: a record out of bounds never reaches a table it could overflow (domain/record-bounds.ts).
+    const { kept, rejected } = screenRecords(records, checkUsageRecord);
+    if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
+    const result = await this.withTempFile('batch.csv', usageCsv(kept), (path) =>
       this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), this.usageDay()),
     );
+    return { ...result, ...refusedOf(rejected) };
   }
 
   async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
-    if (records.length === 0) return { written: 0, alreadyStored: 0 };
-    return this.withTempJson(records.map(outcomeRow), (path) =>
+    const { kept, rejected } = screenRecords(records, checkOutcomeRecord);
+    if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
+    const result = await this.withTempJson(kept.map(outcomeRow), (path) =>
       this.appendStaged(
         'outcomes',
         `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(OUTCOME_JSON_COLUMNS)})`,
         this.localDay('occurred_at'),
       ),
     );
+    return { ...result, ...refusedOf(rejected) };
+  }
+
+  async setDeliveryKind(repo: string, unitKind: DeliveryUnitKind, kind: string): Promise<number> {
+    const params = { repo, unitKind, kind };
+    const where = 'repo = $repo AND unit_kind = $unitKind AND kind <> $kind';
+    const [row] = await this.writerQuery(`SELECT count(*) AS n FROM outcomes WHERE ${where}`, params);
+    const n = Number(row?.n ?? 0);
+    if (n > 0) await this.conn.run(`UPDATE outcomes SET kind = $kind WHERE ${where}`, params);
+    return n;
   }
 
   private get seatIo(): SeatStoreIo {
@@ -358,17 +382,19 @@ export class DuckDbStore implements Db {
     };
   }
 
-  appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
-    return appendSeats(this.seatIo, records);
+  async appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(records, checkSeatRecord);
+    return { ...(await appendSeats(this.seatIo, kept)), ...refusedOf(rejected) };
   }
 
-  appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
-    return appendSeatActivity(this.seatIo, rows);
+  async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(rows, checkSeatActivity);
+    return { ...(await appendSeatActivity(this.seatIo, kept)), ...refusedOf(rejected) };
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
     try {
-      await this.run(rawUsageFileSql(load, sqlString));
+      await this.run(rawUsageFileSql(load));
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
       throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
@@ -378,7 +404,7 @@ export class DuckDbStore implements Db {
     if (load.format === 'jsonl') {
       // One column per key seen in any line, read from each line's JSON object.
       const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
-      await this.run(jsonlColumnsSql(keys, sqlString));
+      await this.run(jsonlColumnsSql(keys));
     }
     const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
@@ -391,7 +417,7 @@ export class DuckDbStore implements Db {
         `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
       );
     }
-    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), sqlString);
+    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
     const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
@@ -412,7 +438,7 @@ export class DuckDbStore implements Db {
       // Line numbers count the CSV header as line 1, as in every other Mileage error.
       const offset = load.format === 'csv' ? 1 : 0;
       await this.run(
-        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, sqlString(load.path))}`,
+        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, load.path)}`,
       );
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
@@ -432,7 +458,7 @@ export class DuckDbStore implements Db {
         `${load.path}: not a FOCUS cost-and-usage file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       );
     }
-    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), sqlString);
+    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
     const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
       line: Number(r.line),
@@ -743,4 +769,11 @@ export class DuckDbStore implements Db {
     this.instance.closeSync();
     return Promise.resolve();
   }
+}
+
+/** `refused` only when something was: an ordinary append's result stays `{ written, alreadyStored }`. */
+function refusedOf(rejected: readonly Rejected<{ id: string }>[]): { refused?: RejectedRecord[] } {
+  return rejected.length === 0
+    ? {}
+    : { refused: rejected.map((r) => ({ id: String(r.record.id), problems: r.problems })) };
 }

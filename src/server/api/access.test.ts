@@ -183,7 +183,7 @@ describe('API access', () => {
     const hiddenRes = await get(
       hidden,
       '/api/v1/metrics/effectiveness.cost_per_merged_pr?by=person',
-      tokens.manager as string,
+      tokens.manager,
     );
     expect(((await hiddenRes.json()) as { table: { by: string } }).table.by).toBe('team');
   });

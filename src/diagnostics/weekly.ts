@@ -4,6 +4,7 @@ import { weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
 import type { MetricFilter } from '../metrics/filter.js';
+import { prSpendBySession } from '../metrics/effectiveness.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { foldedTeams } from '../metrics/grouping.js';
 import { namesPeople } from '../metrics/privacy.js';
@@ -29,6 +30,11 @@ export interface Headline {
   unpricedTokens: number;
   unpricedModels: string[];
   byBasis: { basis: string; cost: Usd }[];
+  /**
+   * Share of the dollars attributed to merged PRs that the session → branch → PR join found (the rest by
+   * person × period); null when no dollar went to a PR.
+   */
+  prSpendBySession: number | null;
 }
 
 export interface WorkloadLine {
@@ -107,6 +113,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     gapRows,
     teamRows,
     folded,
+    bySession,
   ] = await Promise.all([
     spendTotals(report),
     deliveryTotals(report),
@@ -123,6 +130,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     dataGaps(report),
     options.db.query('SELECT team_id, name FROM dir_teams'),
     foldedTeams(report),
+    prSpendBySession(report),
   ]);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
@@ -204,6 +212,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
       unpricedTokens: totals.unpricedTokens,
       unpricedModels: totals.unpricedModels,
       byBasis: totals.byBasis,
+      prSpendBySession: bySession.share,
     },
     topWorkloads,
     findings,

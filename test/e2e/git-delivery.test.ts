@@ -14,7 +14,7 @@ import { mileage } from './cli.js';
  *   20  #2 squash `feat: two (#2)` (Copilot trailer)            squash       copilot     —
  *   30  #3 rebase: Amp trailer on commit 1, `(#3)` only on 2     rebase       amp         —
  *   31  docs: typo (Claude trailer)                              direct push  (claude)    —
- *   33  #4 merge rewriting 15 lines #3 wrote 6 days before       merge        —           churn
+ *   33  #4 merge rewriting the 20 lines #3 wrote 6 days before   merge        —           churn
  *   40  #5 squash: lockfile lines #3 wrote, and a version bump  squash       —           — (excluded)
  *   62  #6 squash `Revert "feat: two (#2)" (#6)`, no sha line   squash       —           revert of #2
  *   75  #7 merge rewriting 15 lines #1 wrote 66 days before      merge        —           — (old lines)
@@ -72,7 +72,7 @@ function script(): void {
     4,
     'fix/three',
     () => {
-      repo.replace('src/three.ts', 1, 15, 'three-fix');
+      repo.replace('src/three.ts', 1, 20, 'three-fix');
       repo.commit('fix: three again', 32);
     },
     33,
@@ -139,6 +139,14 @@ describe('ingest git on every kind of delivery unit', () => {
   it('counts the rework tax over merged PRs: the churn PR and the squash revert (2 of 7)', async () => {
     const t = await query('quality.rework_tax');
     expect(t.rows[0]?.values.pr_share).toBeCloseTo(2 / 7, 10);
+  });
+
+  it('reports line-level churn: young lines rewritten of all lines changed', async () => {
+    // Changed lines (lockfiles left out; the root commit and the revert are not measured): #1 50, #2 30,
+    // #3 30, typo 1, #4 20 (all 20 young), #5 1 (the version line), #7 15 (old lines).
+    const t = await query('quality.churn_share');
+    expect(t.rows[0]?.values).toMatchObject({ young_lines: 20, changed_lines: 147, units: 7 });
+    expect(t.rows[0]?.values.churn_share).toBeCloseTo(20 / 147, 10);
   });
 
   it('leaves squash PRs without a known open time out of cycle time, and counts them', async () => {

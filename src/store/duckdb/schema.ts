@@ -226,4 +226,14 @@ UPDATE outcomes SET unit_kind = 'forge' WHERE source IN ('github', 'gitlab') AND
 DELETE FROM meta WHERE key LIKE 'git_cursor:%';
 `,
   },
+  {
+    version: 8,
+    name: 'line-level churn of delivery units',
+    sql: `
+-- Units read from git inside the rework window: lines changed (each once) and how many of the lines they
+-- rewrote or deleted were merged less than 21 days before (quality.churn_share). NULL: not measured.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS changed_lines BIGINT;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS young_lines BIGINT;
+`,
+  },
 ];

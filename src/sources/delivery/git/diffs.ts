@@ -80,6 +80,11 @@ export async function unitSizes(
 export interface UnitHunks {
   paths: string[];
   files: OldRanges[];
+  /**
+   * Lines the unit changed, each counted once — a hunk replacing o lines by n counts max(o, n) — in files
+   * that are not excluded (new and deleted files included): the denominator of the churn share.
+   */
+  changed: number;
 }
 
 /** The lines a unit changed or deleted in one file, as ranges of the file at the unit's base. */
@@ -104,6 +109,7 @@ export async function changedRanges(
   let file: OldRanges | null = null;
   let oldPath: string | null = null;
   let skip = false;
+  let countChanged = false;
   let oldLeft = 0;
   let newLeft = 0;
   // --root: a root commit's patch adds its files, which later units may then churn.
@@ -116,7 +122,7 @@ export async function changedRanges(
       continue;
     }
     if (SHA_LINE.test(line)) {
-      unit = { paths: [], files: [] };
+      unit = { paths: [], files: [], changed: 0 };
       result.set(line, unit);
       file = null;
       continue;
@@ -125,6 +131,7 @@ export async function changedRanges(
       file = null;
       oldPath = null;
       skip = false;
+      countChanged = false;
       continue;
     }
     // A pure rename has no ---/+++ lines; its names still say which files the unit touched.
@@ -141,6 +148,7 @@ export async function changedRanges(
     if (line.startsWith('+++ ')) {
       const newPath = line === '+++ /dev/null' ? null : unquoteSide(line.slice(4), 'b/');
       if (newPath !== null && newPath !== oldPath) unit?.paths.push(newPath);
+      countChanged = !excluded(newPath ?? oldPath ?? '');
       skip = oldPath === null || (newPath !== null && excluded(newPath));
       if (!skip && unit && oldPath !== null) {
         file = { path: oldPath, ranges: [] };
@@ -153,6 +161,7 @@ export async function changedRanges(
       const [, start = '0', oldCount = '1', , newCount = '1'] = hunk;
       oldLeft = Number(oldCount);
       newLeft = Number(newCount);
+      if (countChanged && unit) unit.changed += Math.max(oldLeft, newLeft);
       if (!skip && file && oldLeft > 0) file.ranges.push([Number(start), oldLeft]);
     }
   }

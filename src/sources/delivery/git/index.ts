@@ -7,7 +7,7 @@ import { commitsFromHeadRefs, withRefCommits } from './head-refs.js';
 import { unquotePath } from './numstat.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
-import { measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
+import { churnExcluded, measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
 import { gitLines, gitOutput } from './run-git.js';
 import { mergedUnits, type MergedUnit } from './units.js';
 
@@ -169,7 +169,7 @@ export async function readMergedWork(
   const reworkOn = options.reworkWindowDays > 0;
   const measuring = (async () => {
     const patched = reworkOn ? units.filter((u) => u.mergedAt >= windowStart - YOUNG_SECONDS) : [];
-    const hunks = await changedRanges(repo.path, patched, excluded);
+    const hunks = await changedRanges(repo.path, patched, churnExcluded(excluded));
     const behind =
       reworkOn && boundary ? await touchedBehind(repo.path, boundary) : new Map<string, number>();
     const recent = recentTouches(units, hunks, behind);
@@ -181,12 +181,26 @@ export async function readMergedWork(
     const churn = await measureChurn(repo.path, churnUnits, hunks, options.limits ?? REWORK_LIMITS, () =>
       onProgress?.('rework', ++blamed, churnUnits.length),
     );
-    return { churn, checked: churnUnits.length };
+    const withChanged = new Map(
+      [...churn].map(([sha, c]) => [sha, { ...c, changed: hunks.get(sha)?.changed ?? 0 }]),
+    );
+    return { churn: withChanged, checked: churnUnits.length };
   })();
   const [sizes, { churn, checked }] = await Promise.all([sizing, measuring]);
+  // PR numbers → merge time, for "fixes #N" in a later unit (regression fixes of recent PRs).
+  const recentPrs = new Map(
+    units.filter((u) => u.ref !== null && u.kind !== 'direct_push').map((u) => [u.ref as string, u.mergedAt]),
+  );
   return {
     records: units.map((u) =>
-      outcomeOfUnit(repo.identity, u, sizes.get(u.sha), churn.get(u.sha), options.trunkBased === true),
+      outcomeOfUnit(
+        repo.identity,
+        u,
+        sizes.get(u.sha),
+        churn.get(u.sha),
+        recentPrs,
+        options.trunkBased === true,
+      ),
     ),
     commitsWalked: chain.length,
     reworkChecked: checked,

@@ -1,6 +1,7 @@
 import type { AiTool } from '../ai-markers.js';
 import type { CommitInfo } from './commits.js';
 import { parseCommitMessage, parseMergeMessage, revertOfTitle } from './messages.js';
+import { fixedRefs } from './rework-rule.js';
 
 /**
  * One unit of merged work on the default branch. The rules, in order:
@@ -47,6 +48,8 @@ export interface MergedUnit {
   /** Commits that carried at least one AI marker, and which tools. */
   aiCommits: number;
   tools: AiTool[];
+  /** PR (or issue) numbers the unit says it fixes or follows up on (rework-rule.ts keeps recent PRs). */
+  fixes: string[];
   /** What the unit reverts, or null. */
   revertOf: string | null;
   /** Ticket keys its commits close (`Fixes BILL-7`), each once. */
@@ -141,6 +144,7 @@ function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
     committerEmail: merge.committerEmail,
     ...checked,
     tools: [...new Set([...checked.tools, ...merge.tools])],
+    fixes: fixedRefs(`${msg.title}\n${merge.message ?? ''}`),
     revertOf: unitRevert(msg.title, branch),
     headRef: null,
     refCommits: 0,
@@ -185,6 +189,7 @@ function singleUnit(group: CommitInfo[]): MergedUnit {
     authorEmail: first.authorEmail,
     committerEmail: last.committerEmail,
     ...summarise(group),
+    fixes: fixedRefs(group.map((c) => c.message ?? '').join('\n')).filter((n) => n !== ref),
     revertOf: unitRevert(parseCommitMessage(last.message ?? '').title, group),
     headRef: null,
     refCommits: 0,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, ScriptedRepo, type Who } from '../git-repo.js';
@@ -175,5 +175,35 @@ describe('ingest git on every kind of delivery unit', () => {
     expect(back.code, back.stderr).toBe(0);
     const again = await query('effectiveness.ai_assisted_share', ['--config', config]);
     expect(again.rows[0]?.values).toMatchObject({ prs: 7 });
+  });
+});
+
+describe('ingest git with one unreadable object', () => {
+  const broken = new ScriptedRepo('mileage-e2e-broken-');
+  afterAll(() => broken.cleanup());
+
+  it('skips that unit with a warning naming the object and the commit, stores the others and the cursor', async () => {
+    broken.write('src/a.ts', lines('a', 10));
+    broken.commit('feat: a (#1)', 0, { committer: GITHUB });
+    broken.write('src/b.ts', lines('b', 10));
+    const bad = broken.commit('feat: b (#2)', 1, { committer: GITHUB });
+    const blob = broken.git(['rev-parse', `${bad}:src/b.ts`]);
+    broken.write('src/c.ts', lines('c', 10));
+    broken.commit('feat: c (#3)', 2, { committer: GITHUB });
+    // The blob only #2 added goes missing, as in a damaged clone or a mirror without its largest files.
+    rmSync(join(broken.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    // (git would read an unchanged checked-out file instead of the blob)
+    writeFileSync(join(broken.dir, 'src', 'b.ts'), 'edited since\n');
+    const db = { MILEAGE_DB: join(broken.dir, '.mileage', 'm.duckdb') };
+
+    const r = await mileage(['ingest', 'git', '--json'], { cwd: broken.dir, env: db });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`skipped the unit of commit ${bad}: git cannot read object ${blob}`);
+    const repoLine = (JSON.parse(r.stdout) as { repositories: (RepoLine & { walk: string })[] })
+      .repositories[0];
+    expect(repoLine).toMatchObject({ units: 2, prs: 2 });
+    const again = await mileage(['ingest', 'git', '--json'], { cwd: broken.dir, env: db });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ repositories: [{ walk: 'up-to-date' }] });
   });
 });

@@ -25,6 +25,41 @@ function stdinFor(items: readonly DiffItem[]): string {
   return items.map((i) => (i.base ? `${i.sha} ${i.base}\n` : `${i.sha}\n`)).join('');
 }
 
+/** Units git could not read (a missing or corrupt object): sha → git's message, which names the object. */
+export type Unreadable = Map<string, string>;
+
+/**
+ * Runs `read` over `items` in one git process; when git fails part-way (an object it cannot read), the unit
+ * it was on is read again alone and the units after it together, so one bad object costs one unit: a unit
+ * that fails alone is reported in `unreadable` and its partial result dropped by `forget`. `read` reports
+ * each unit's sha as it starts it.
+ */
+async function readResiliently(
+  items: readonly DiffItem[],
+  read: (items: readonly DiffItem[], started: (sha: string) => void) => Promise<void>,
+  forget: (sha: string) => void,
+  unreadable: Unreadable,
+): Promise<void> {
+  const started: string[] = [];
+  try {
+    await read(items, (sha) => started.push(sha));
+    return;
+  } catch (error) {
+    if (items.length === 1) {
+      forget(items[0]?.sha ?? '');
+      unreadable.set(items[0]?.sha ?? '', error instanceof Error ? error.message : String(error));
+      return;
+    }
+  }
+  // Git stopped on the last unit it started (or the one after it): that one alone, then the rest together.
+  const complete = new Set(started.slice(0, -1));
+  const [first, ...rest] = items.filter((i) => !complete.has(i.sha));
+  if (!first) return;
+  forget(first.sha);
+  await readResiliently([first], read, forget, unreadable);
+  if (rest.length > 0) await readResiliently(rest, read, forget, unreadable);
+}
+
 /** Splits work into `n` contiguous chunks of similar length. */
 export function chunks<T>(items: readonly T[], n: number): T[][] {
   const size = Math.max(1, Math.ceil(items.length / Math.max(1, n)));
@@ -43,14 +78,16 @@ export async function unitSizes(
   excluded: (path: string) => boolean,
   processes: number,
   onUnit?: () => void,
+  unreadable: Unreadable = new Map(),
 ): Promise<Map<string, UnitSize>> {
   const sizes = new Map<string, UnitSize>();
-  const run = async (chunk: DiffItem[]) => {
+  const read = async (chunk: readonly DiffItem[], started: (sha: string) => void) => {
     let current: UnitSize | null = null;
     // Each unit starts with its sha on a line of its own (--always prints it even for an empty change).
     const args = ['diff-tree', '--stdin', '--root', '--always', '-r', '-M', '--numstat'];
     for await (const line of gitLines(repo, args, stdinFor(chunk))) {
       if (SHA_LINE.test(line)) {
+        started(line);
         current = {
           additions: 0,
           deletions: 0,
@@ -72,7 +109,8 @@ export async function unitSizes(
       if (!change.binary) current.effectiveLines += change.additions + change.deletions;
     }
   };
-  await Promise.all(chunks(items, processes).map(run));
+  const forget = (sha: string) => sizes.delete(sha);
+  await Promise.all(chunks(items, processes).map((c) => readResiliently(c, read, forget, unreadable)));
   return sizes;
 }
 
@@ -103,8 +141,28 @@ export async function changedRanges(
   repo: string,
   items: readonly DiffItem[],
   excluded: (path: string) => boolean,
+  unreadable: Unreadable = new Map(),
 ): Promise<Map<string, UnitHunks>> {
   const result = new Map<string, UnitHunks>();
+  await readResiliently(
+    items,
+    (some, started) => readHunks(repo, some, excluded, result, started),
+    (sha) => result.delete(sha),
+    unreadable,
+  );
+  for (const { files } of result.values()) {
+    for (let i = files.length - 1; i >= 0; i--) if (files[i]?.ranges.length === 0) files.splice(i, 1);
+  }
+  return result;
+}
+
+async function readHunks(
+  repo: string,
+  items: readonly DiffItem[],
+  excluded: (path: string) => boolean,
+  result: Map<string, UnitHunks>,
+  started: (sha: string) => void,
+): Promise<void> {
   let unit: UnitHunks | null = null;
   let file: OldRanges | null = null;
   let oldPath: string | null = null;
@@ -122,6 +180,7 @@ export async function changedRanges(
       continue;
     }
     if (SHA_LINE.test(line)) {
+      started(line);
       unit = { paths: [], files: [], changed: 0 };
       result.set(line, unit);
       file = null;
@@ -165,10 +224,6 @@ export async function changedRanges(
       if (!skip && file && oldLeft > 0) file.ranges.push([Number(start), oldLeft]);
     }
   }
-  for (const { files } of result.values()) {
-    for (let i = files.length - 1; i >= 0; i--) if (files[i]?.ranges.length === 0) files.splice(i, 1);
-  }
-  return result;
 }
 
 /** `a/src/x.ts` or `"a/caf\303\251.ts"` → `src/x.ts` / `café.ts`. */

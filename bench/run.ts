@@ -10,6 +10,7 @@ import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   codex: benchCodex,
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
+  'otlp-kill': benchOtlpKill,
   git: benchGit,
   api: benchApi,
   dashboard: benchDashboard,

@@ -2,6 +2,12 @@ import { toStorage } from '../../domain/money.js';
 import { traceStep } from '../../domain/trace.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import {
+  BILLING_COLUMN_TYPES,
+  DIMENSION_COLUMN_TYPES,
+  DIMENSION_COUNT_COLUMNS,
+  dimensionRow,
+} from './dimensions.js';
+import {
   type AgentCommit,
   type AgentLogStore,
   type AgentRequestRow,
@@ -81,6 +87,7 @@ const STAGE_COLUMNS: Record<string, string> = {
   actor_hash: 'VARCHAR',
   actor_hint: 'VARCHAR',
   machine_id: 'VARCHAR',
+  ...DIMENSION_COLUMN_TYPES,
 };
 
 /** The stage's columns that say whose request it is and where it was made. */
@@ -122,6 +129,7 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
     actor_hash: actor.hash,
     actor_hint: actor.hint,
     machine_id: r.hints.machineId ?? null,
+    ...dimensionRow(r),
   };
 }
 
@@ -169,7 +177,7 @@ SELECT id, m.source, NULL AS stream, coalesce(m.granularity, 'request') AS granu
   CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
   coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
-  m.collapse_key, replica, m.cwd
+  m.collapse_key, replica, m.cwd, ${DIMENSION_COUNT_COLUMNS.join(', ')}, ${BILLING_META}
 FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
   return `
 INSERT INTO usage BY NAME
@@ -182,6 +190,7 @@ WITH copies AS (
     max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
     max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
     max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost, max(requests) AS requests,
+    ${DIMENSION_COUNT_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')},
     min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
     arg_min(struct_pack(${META}),
       lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
@@ -212,7 +221,12 @@ FROM (
 }
 
 const META = `source, tool, provider, model, granularity, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
-  tool_version, actor_hash, actor_hint, machine_id`;
+  tool_version, actor_hash, actor_hint, machine_id, ${Object.keys(BILLING_COLUMN_TYPES).join(', ')}`;
+
+/** The billing dimensions come from the copy the other metadata comes from (`m`). */
+const BILLING_META = Object.keys(BILLING_COLUMN_TYPES)
+  .map((c) => `m.${c}`)
+  .join(', ');
 
 /** A stored usage row in the stage's shape: a reported cost is the cost of a provider_reported row only. */
 const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, requests, collapse_key, replica, start_at, end_at, input_tokens,
@@ -220,7 +234,7 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, request
   CASE WHEN cost_basis = 'provider_reported' THEN cost END AS reported_cost,
   CASE WHEN cost_basis = 'provider_reported' THEN price_ref END AS price_ref, dedup_key, session_id, cwd,
   CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
-  machine_id`;
+  machine_id, ${DIMENSION_COUNT_COLUMNS.join(', ')}, ${Object.keys(BILLING_COLUMN_TYPES).join(', ')}`;
 
 /**
  * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse

@@ -1,3 +1,5 @@
+import { batchSql, serviceTierSql, speedSql } from './dimensions.js';
+
 /**
  * Claude Code transcripts read by DuckDB's own JSON reader: parallel scans of up to SCAN_PART_BYTES of files
  * each, grouped per (file, request) in the same pass, and written as staged requests in the same statement. This is the bulk
@@ -46,7 +48,9 @@ const COLUMNS = `{
   gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON',
   message: 'STRUCT(id JSON, model JSON, usage STRUCT(input_tokens JSON, cache_creation_input_tokens JSON,
     cache_read_input_tokens JSON, output_tokens JSON,
-    cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON)))'
+    cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON),
+    server_tool_use STRUCT(web_search_requests JSON, web_fetch_requests JSON, code_execution_requests JSON),
+    service_tier JSON, speed JSON))'
 }`;
 
 /**
@@ -71,6 +75,11 @@ const unquoted = (x: string) =>
   `CASE WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE ${x}[2:-2] END`;
 
 const asCount = (x: string) => `coalesce(TRY_CAST(${x} AS BIGINT), 0)`;
+/** A server-tool count as anthropicServerTools reads it: a whole JSON number, else none (never a bad line). */
+const toolCount = (x: string) =>
+  `CASE WHEN regexp_full_match(coalesce(${x}, ''), '${COUNT}') THEN CAST(${x} AS BIGINT) ELSE 0 END`;
+/** A JSON string's text lower-cased, NULL for any other JSON value (the parser ignores those too). */
+const word = (x: string) => `CASE WHEN starts_with(${x}, '"') THEN lower(trim(${unquoted(x)})) END`;
 const CACHE_WRITE = `CASE WHEN has_split THEN ${asCount('n_5m')} + ${asCount('n_1h')} ELSE ${asCount('n_cache_write')} END`;
 
 /**
@@ -106,13 +115,18 @@ WITH lines AS (
     message.usage.cache_creation_input_tokens::VARCHAR AS n_cache_write,
     message.usage.cache_creation IS NOT NULL AS has_split,
     message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR AS n_5m,
-    message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h
+    message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h,
+    message.usage.server_tool_use.web_search_requests::VARCHAR AS n_web_search,
+    message.usage.server_tool_use.web_fetch_requests::VARCHAR AS n_web_fetch,
+    message.usage.server_tool_use.code_execution_requests::VARCHAR AS n_code_execution,
+    message.usage.service_tier::VARCHAR AS tier_json, message.usage.speed::VARCHAR AS speed_json
   FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
     maximum_object_size = ${MAX_LINE_BYTES})
 ), checked AS (
   SELECT *,
     ${asCount('n_input')} AS input, ${asCount('n_cache_read')} AS cache_read,
     ${CACHE_WRITE} AS cache_write, ${asCount('n_output')} AS output,
+    CASE WHEN has_split THEN ${asCount('n_1h')} ELSE 0 END AS cache_write_1h,
     type = 'assistant' AND has_usage AS usage_line,
     coalesce(${nonEmptyString('mid')} AND ${nonEmptyString('model')} AND ts_at IS NOT NULL
       AND ${optionalNonEmptyString('sid')} AND ${optionalNonEmptyString('rid')} AND ${optionalString('cwd')}
@@ -134,7 +148,10 @@ WITH lines AS (
     bool_and(coalesce(side = 'true', false)) AS replica,
     date_trunc('millisecond', min(ts_at)) AS start_at, date_trunc('millisecond', max(ts_at)) AS end_at,
     max(input) AS input_tokens, max(cache_read) AS cache_read_tokens, max(cache_write) AS cache_write_tokens,
-    max(output) AS output_tokens,
+    max(output) AS output_tokens, max(cache_write_1h) AS cache_write_1h_tokens,
+    max(${toolCount('n_web_search')}) AS web_search_requests, max(${toolCount('n_web_fetch')}) AS web_fetch_requests,
+    max(${toolCount('n_code_execution')}) AS code_execution_requests,
+    min(${word('tier_json')}) AS tier_word, min(${word('speed_json')}) AS speed_word,
     max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,
     min(sid) AS session_id,
     min(nullif(cwd, '""')) AS cwd,
@@ -154,6 +171,10 @@ SELECT g.file_index, g.req, g.bad, g.lines,
   'claude-code-logs' AS source, 'claude-code' AS tool, 'anthropic' AS provider, g.model,
   g.mid AS collapse_key, g.replica, g.start_at, g.end_at,
   g.input_tokens, g.cache_read_tokens, g.cache_write_tokens, g.output_tokens, CAST(0 AS BIGINT) AS reasoning_tokens,
+  g.cache_write_1h_tokens, CAST(0 AS BIGINT) AS audio_input_tokens, CAST(0 AS BIGINT) AS audio_output_tokens,
+  g.web_search_requests, g.web_fetch_requests, g.code_execution_requests,
+  ${serviceTierSql('g.tier_word')} AS service_tier, ${batchSql('g.tier_word')} AS batch,
+  CAST(NULL AS VARCHAR) AS context_tier, CAST(NULL AS VARCHAR) AS inference_geo, ${speedSql('g.speed_word')} AS speed,
   g.reported_cost,
   CASE WHEN g.reported_cost IS NOT NULL THEN 'claude-code-costUSD' END AS price_ref,
   g.rid AS dedup_key, g.session_id, g.cwd, CAST(NULL AS VARCHAR) AS repo, g.branch, g.tool_version,

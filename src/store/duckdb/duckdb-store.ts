@@ -20,6 +20,7 @@ import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
+  DimensionGap,
   AppendResult,
   AppliedPrice,
   Db,
@@ -39,6 +40,7 @@ import type { AgentLogStore } from '../agent-logs.js';
 import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
+import { DIMENSION_GAPS_SQL } from './dimensions.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import {
@@ -669,6 +671,19 @@ export class DuckDbStore implements Db {
     await this.run(`UPDATE usage SET est_cost = NULL,
       cost = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE cost END,
       price_ref = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE price_ref END`);
+  }
+
+  async dimensionGaps(): Promise<DimensionGap[]> {
+    const rows = await this.writerQuery(DIMENSION_GAPS_SQL);
+    return rows.map((r) => ({
+      source: String(r.source),
+      records: Number(r.records),
+      firstDay: String(r.first_day),
+      lastDay: String(r.last_day),
+      missing: String(r.missing ?? '')
+        .split('|')
+        .filter((m) => m !== ''),
+    }));
   }
 
   async unpricedModels(): Promise<UnpricedModel[]> {

@@ -3,6 +3,7 @@ import { toStorage } from '../../domain/money.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { csvText } from './csv.js';
+import { DIMENSION_COLUMN_TYPES, dimensionRow } from './dimensions.js';
 
 /**
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
@@ -20,7 +21,7 @@ export function hashed(value: string): { hash: string; hint: string } {
   return h;
 }
 
-export function usageRow(r: UsageRecord): Record<string, string | number | null> {
+export function usageRow(r: UsageRecord): Record<string, string | number | boolean | null> {
   const h = r.hints;
   const actor = h.actor ? hashed(h.actor) : null;
   const key = h.keyId ? hashed(h.keyId) : null;
@@ -55,6 +56,7 @@ export function usageRow(r: UsageRecord): Record<string, string | number | null>
     workflow: h.workflow ?? null,
     machine_id: h.machineId ?? null,
     tool_version: h.toolVersion ?? null,
+    ...dimensionRow(r),
   };
 }
 
@@ -89,6 +91,7 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   workflow: 'VARCHAR',
   machine_id: 'VARCHAR',
   tool_version: 'VARCHAR',
+  ...DIMENSION_COLUMN_TYPES,
 };
 
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */

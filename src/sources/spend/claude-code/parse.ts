@@ -1,7 +1,24 @@
 import { recordId } from '../../../domain/ids.js';
 import { usd } from '../../../domain/money.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
-import { collapseReplicas, totalTokens, type UsageRecord } from '../../../domain/usage.js';
+import {
+  anthropicServerTools,
+  billingOf,
+  fromAnthropic,
+  serviceTierOf,
+  speedOf,
+} from '../../../domain/token-semantics.js';
+import {
+  collapseReplicas,
+  NO_TOKENS,
+  TOKEN_FIELD_NAMES,
+  tokenValue,
+  totalTokens,
+  type ServerTool,
+  type ServerToolUse,
+  type TokenCounts,
+  type UsageRecord,
+} from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import { isClaudeTranscript } from '../log-files.js';
@@ -86,20 +103,28 @@ function isAssistantUsageLine(json: unknown): boolean {
 function merge(into: UsageRecord, next: UsageRecord): void {
   const a = into.tokens;
   const b = next.tokens;
-  into.tokens = {
-    input: Math.max(a.input, b.input),
-    cacheRead: Math.max(a.cacheRead, b.cacheRead),
-    cacheWrite: Math.max(a.cacheWrite, b.cacheWrite),
-    output: Math.max(a.output, b.output),
-    reasoning: 0,
-  };
+  const tokens: TokenCounts = { ...NO_TOKENS };
+  for (const field of TOKEN_FIELD_NAMES) {
+    const n = Math.max(tokenValue(a, field), tokenValue(b, field));
+    if (n > 0 || field in NO_TOKENS) tokens[field] = n;
+  }
+  into.tokens = tokens;
+  if (next.serverTools) {
+    const tools: ServerToolUse = { ...into.serverTools };
+    for (const [tool, n] of Object.entries(next.serverTools) as [ServerTool, number][])
+      tools[tool] = Math.max(tools[tool] ?? 0, n);
+    into.serverTools = tools;
+  }
   // Metadata comes from the earliest copy (then the smallest session id), so any order of files or chunks
   // gives the same record; the store applies the same rule across files (store/duckdb/agent-requests.ts).
   const earlier =
     next.start < into.start ||
     (next.start.getTime() === into.start.getTime() &&
       (next.hints.sessionId ?? '') < (into.hints.sessionId ?? ''));
-  if (earlier) into.hints = next.hints;
+  if (earlier) {
+    into.hints = next.hints;
+    if (next.billing) into.billing = next.billing;
+  }
   if (next.start < into.start) into.start = next.start;
   if (next.end > into.end) into.end = next.end;
   const amount = next.cost.amount;
@@ -111,9 +136,7 @@ function merge(into: UsageRecord, next: UsageRecord): void {
 
 function toRecord(l: AssistantLine): UsageRecord {
   const u = l.message.usage;
-  const cacheWrite = u.cache_creation
-    ? (u.cache_creation.ephemeral_5m_input_tokens ?? 0) + (u.cache_creation.ephemeral_1h_input_tokens ?? 0)
-    : (u.cache_creation_input_tokens ?? 0);
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const at = new Date(l.timestamp);
   return {
     id: recordId(SOURCE, l.message.id, l.requestId ?? ''),
@@ -125,13 +148,16 @@ function toRecord(l: AssistantLine): UsageRecord {
     tool: 'claude-code',
     provider: 'anthropic',
     model: l.message.model,
-    tokens: {
+    tokens: fromAnthropic({
       input: u.input_tokens,
-      cacheRead: u.cache_read_input_tokens ?? 0,
-      cacheWrite,
+      cacheRead: u.cache_read_input_tokens,
+      cacheWrite: u.cache_creation_input_tokens,
+      cacheWrite5m: u.cache_creation?.ephemeral_5m_input_tokens ?? (u.cache_creation ? 0 : undefined),
+      cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens,
       output: u.output_tokens,
-      reasoning: 0,
-    },
+    }),
+    serverTools: anthropicServerTools(u.server_tool_use),
+    billing: billingOf({ ...serviceTierOf(text(u.service_tier)), speed: speedOf(text(u.speed)) }),
     requests: 1,
     cost:
       l.costUSD !== undefined

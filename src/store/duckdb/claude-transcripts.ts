@@ -1,3 +1,4 @@
+import { sqlString } from '../sql-text.js';
 import { batchSql, serviceTierSql, speedSql } from './dimensions.js';
 
 /**
@@ -77,7 +78,7 @@ const unquoted = (x: string) =>
 const asCount = (x: string) => `coalesce(TRY_CAST(${x} AS BIGINT), 0)`;
 /** A server-tool count as anthropicServerTools reads it: a whole JSON number, else none (never a bad line). */
 const toolCount = (x: string) =>
-  `CASE WHEN regexp_full_match(coalesce(${x}, ''), '${COUNT}') THEN CAST(${x} AS BIGINT) ELSE 0 END`;
+  `CASE WHEN regexp_full_match(coalesce(${x}, ''), ${sqlString(COUNT)}) THEN CAST(${x} AS BIGINT) ELSE 0 END`;
 /** A JSON string's text lower-cased, NULL for any other JSON value (the parser ignores those too). */
 const word = (x: string) => `CASE WHEN starts_with(${x}, '"') THEN lower(trim(${unquoted(x)})) END`;
 const CACHE_WRITE = `CASE WHEN has_split THEN ${asCount('n_5m')} + ${asCount('n_1h')} ELSE ${asCount('n_cache_write')} END`;

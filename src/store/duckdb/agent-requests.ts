@@ -1,6 +1,7 @@
 import { toStorage } from '../../domain/money.js';
 import { traceStep } from '../../domain/trace.js';
 import type { UsageRecord } from '../../domain/usage.js';
+import { repositoryKey } from '../../domain/repository.js';
 import {
   BILLING_COLUMN_TYPES,
   DIMENSION_COLUMN_TYPES,
@@ -38,6 +39,9 @@ import { hashed } from './records.js';
 import { csvReader, sqlString } from './sql.js';
 
 /** What the agent-log store needs from the DuckDB store it lives in. */
+/** The version of the repository key (domain/repository.ts) the folders in cwd_repos were resolved with. */
+const CWD_REPOS_KEYS = '1';
+
 export interface DuckHost {
   run(sql: string): Promise<void>;
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
@@ -123,7 +127,7 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
     dedup_key: r.dedupKey ?? null,
     session_id: r.hints.sessionId ?? null,
     cwd: r.hints.cwd ?? null,
-    repo: r.hints.repo ?? null,
+    repo: r.hints.repo ? repositoryKey(r.hints.repo) : null,
     branch: r.hints.branch ?? null,
     tool_version: r.hints.toolVersion ?? null,
     actor_hash: actor.hash,
@@ -442,8 +446,14 @@ export class DuckAgentLogStore implements AgentLogStore {
     priceFor?: PriceLookup,
   ): Promise<AgentCommit> {
     if (!this.staged) return { staged: 0, added: 0 };
+    // Folders resolved by an older Mileage are resolved again, once: it named a clone of a local
+    // repository by the clone's origin path, lower-cased, where the repository key is that origin's own key.
+    const keyed = await this.host.query(
+      `SELECT 1 FROM meta WHERE key = 'cwd_repos_keys' AND value = ${sqlString(CWD_REPOS_KEYS)}`,
+    );
     const unknown = await this.host.query<{ cwd: string }>(
-      'SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)',
+      `SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)
+       ${keyed.length === 0 ? 'UNION SELECT cwd FROM cwd_repos' : ''}`,
     );
     if (unknown.length > 0) {
       const resolved = await resolveRepos(unknown.map((r) => r.cwd));
@@ -456,6 +466,10 @@ export class DuckAgentLogStore implements AgentLogStore {
           (reader) => `INSERT OR REPLACE INTO cwd_repos SELECT * FROM ${reader}`,
         );
     }
+    if (keyed.length === 0)
+      await this.host.run(
+        `INSERT OR REPLACE INTO meta VALUES ('cwd_repos_keys', ${sqlString(CWD_REPOS_KEYS)})`,
+      );
     let t = performance.now();
     await this.loadPrices(priceFor);
     trace('prices', t);

@@ -59,6 +59,7 @@ import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from '
 import { outcomeLinksSql } from './outcome-links.js';
 import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
 import { MIGRATIONS } from './schema.js';
+import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
@@ -198,6 +199,10 @@ export class DuckDbStore implements Db {
     const store = new DuckDbStore(location, instance, conn, readers);
     if (options.scanPartBytes !== undefined) store.scanPartBytes = options.scanPartBytes;
     await store.migrate();
+    await rekeyRepositories({
+      run: (sql) => store.run(sql),
+      query: (sql, params) => store.writerQuery(sql, params),
+    });
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
     if (options.boundedMemory) await store.boundMemory();

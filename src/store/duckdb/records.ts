@@ -1,6 +1,7 @@
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
+import { repositoryKey, storedRepositoryKey } from '../../domain/repository.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { csvText } from './csv.js';
 import { DIMENSION_COLUMN_TYPES, dimensionRow } from './dimensions.js';
@@ -51,7 +52,7 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
     key_hint: key?.hint ?? null,
     workspace: h.workspace ?? null,
     session_id: h.sessionId ?? null,
-    repo: h.repo ?? null,
+    repo: h.repo ? repositoryKey(h.repo) : null,
     branch: h.branch ?? null,
     workflow: h.workflow ?? null,
     machine_id: h.machineId ?? null,
@@ -108,7 +109,7 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     opened_at: r.openedAt ? r.openedAt.toISOString() : null,
     actor_hash: r.actor ? identityHash(r.actor) : null,
     actor_hint: r.actor ? redact(r.actor) : null,
-    repo: r.repo,
+    repo: r.repo ? storedRepositoryKey(r.repo, r.source) : null,
     ref: r.ref,
     head_branch: r.headBranch,
     linked_tickets: r.linkedTickets,

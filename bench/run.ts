@@ -9,6 +9,7 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
 import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   otlp: benchOtlp,
   'otlp-kill': benchOtlpKill,
   git: benchGit,
+  'git-real-repos': benchGitRealRepos,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,

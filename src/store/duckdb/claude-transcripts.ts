@@ -1,3 +1,6 @@
+import { currentAcceptedTimes } from '../../domain/accepted-times.js';
+import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+
 /**
  * Claude Code transcripts read by DuckDB's own JSON reader: parallel scans of up to SCAN_PART_BYTES of files
  * each, grouped per (file, request) in the same pass, and written as staged requests in the same statement. This is the bulk
@@ -93,6 +96,13 @@ export function transcriptStageSql(
   fileList: string,
   part: { offset: number; append: boolean } = { offset: 0, append: false },
 ): string {
+  // A time outside the accepted range, or a cost beyond the bound (domain/record-bounds.ts): the file goes to
+  // the parser, whose records the one validator rejects with the field named (a cost of 1e8 was once read
+  // as no cost at all, and replaced by the list estimate without a word).
+  const times = currentAcceptedTimes();
+  const outOfBounds = `coalesce(ts_at < CAST('${times.earliest.toISOString()}' AS TIMESTAMPTZ)
+    OR ts_at > CAST('${times.latest.toISOString()}' AS TIMESTAMPTZ)
+    OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}, false)`;
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
@@ -123,9 +133,9 @@ WITH lines AS (
   FROM lines
 ), classified AS (
   SELECT *,
-    usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,
+    usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AND NOT ${outOfBounds} AS req,
     type IS NULL OR (type = 'assistant' AND NOT has_usage) OR (usage_line AND (NOT valid
-      OR (model <> '"<synthetic>"' AND input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST}))) AS bad
+      OR (model <> '"<synthetic>"' AND (input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST} OR ${outOfBounds})))) AS bad
   FROM checked
 ), groups AS (
   SELECT file_index, req, CASE WHEN req THEN mid END AS mid, CASE WHEN req THEN rid END AS rid,

@@ -56,6 +56,7 @@ import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
+import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quarantine.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
@@ -637,6 +638,7 @@ export class DuckDbStore implements Db {
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
+    await this.quarantineOutOfBounds();
     const rows = await this.writerQuery(
       `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
        WHERE ${priceableSql('usage')}
@@ -721,8 +723,34 @@ export class DuckDbStore implements Db {
     await this.setMeta('ledger_stale', 'true');
   }
 
+  /**
+   * Moves stored rows out of bounds into `quarantine` (see quarantine.ts), so that no stored row can fail the
+   * pricing pass or the ledger. A scan of each table; the move runs only when a row fails.
+   */
+  async quarantineOutOfBounds(): Promise<number> {
+    let moved = 0;
+    for (const { table, reason } of quarantineReasons(currentAcceptedTimes(), sqlString)) {
+      const sql = quarantineSql(table, reason);
+      const [row] = await this.writerQuery(sql.count);
+      const n = Number(row?.n ?? 0);
+      if (n === 0) continue;
+      await this.run(QUARANTINE_TABLE_SQL);
+      await this.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of sql.move) await this.run(statement);
+        await this.run('COMMIT');
+      } catch (cause) {
+        await this.run('ROLLBACK');
+        throw cause;
+      }
+      moved += n;
+    }
+    return moved;
+  }
+
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
   async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
+    await this.quarantineOutOfBounds();
     const perDay = await this.writerQuery(RECORDS_PER_DAY_SQL);
     const ranges = ledgerRanges(
       perDay.map((r) => ({ day: String(r.day), records: Number(r.records) })),

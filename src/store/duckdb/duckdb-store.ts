@@ -56,6 +56,7 @@ import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
+import { CLEAR_REJECTS_SQL, fixLineNumbersSql, REJECTED_LINES_SQL } from './file-rejects.js';
 import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quarantine.js';
 import { MIGRATIONS } from './schema.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
@@ -385,14 +386,14 @@ export class DuckDbStore implements Db {
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
     try {
       await this.run(rawUsageFileSql(load, sqlString));
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
-        cause,
-      });
+      throw this.unreadable(load.name ?? load.path, load.format, cause);
     }
+    // Lines the reader could not split (file-rejects.ts): one rejected row each, the rest load.
+    const unsplit = await this.fileRejects(load.format === 'jsonl' ? 'raw_lines' : 'raw_file', load.format);
     if (load.format === 'jsonl') {
       // One column per key seen in any line, read from each line's JSON object.
       const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
@@ -406,7 +407,7 @@ export class DuckDbStore implements Db {
       const listed = fileColumns.filter((c) => c !== 'line' && !c.startsWith('__')).join(', ');
       throw new MileageError(
         'input',
-        `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
+        `${load.name ?? load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
       );
     }
     const sql = stageUsageFileSql(
@@ -417,11 +418,14 @@ export class DuckDbStore implements Db {
       currentAcceptedTimes(),
     );
     await this.run(sql.checkedSql);
-    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
-      line: Number(r.line),
-      field: (r.field as string | null) ?? null,
-      message: String(r.message),
-    }));
+    const rejected = [
+      ...unsplit,
+      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
+        line: Number(r.line),
+        field: (r.field as string | null) ?? null,
+        message: String(r.message),
+      })),
+    ].sort((a, b) => a.line - b.line);
     await this.run(sql.stageSql);
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
@@ -431,7 +435,33 @@ export class DuckDbStore implements Db {
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
   }
 
+  /** A file the reader cannot read at all: an input error naming it, never the server's temp path alone. */
+  private unreadable(path: string, format: string, cause: unknown): MileageError {
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    return new MileageError('input', `${path}: cannot read as ${format}: ${message}`, undefined, { cause });
+  }
+
+  /**
+   * The lines a CSV read set aside (file-rejects.ts), with the kept rows' line numbers corrected in `table`;
+   * then the rejects tables are dropped. Parquet has none.
+   */
+  private async fileRejects(
+    table: string,
+    format: string,
+  ): Promise<{ line: number; field: string | null; message: string }[]> {
+    if (format === 'parquet') return [];
+    await this.run(fixLineNumbersSql(table, format === 'csv' ? 1 : 0));
+    const rows = await this.writerQuery(REJECTED_LINES_SQL);
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
+    return rows.map((r) => ({
+      line: Number(r.line),
+      field: format === 'jsonl' ? null : ((r.field as string | null) ?? null),
+      message: String(r.message),
+    }));
+  }
+
   async loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult> {
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
     try {
       // Line numbers count the CSV header as line 1, as in every other Mileage error.
       const offset = load.format === 'csv' ? 1 : 0;
@@ -444,6 +474,7 @@ export class DuckDbStore implements Db {
         cause,
       });
     }
+    const unsplit = await this.fileRejects('raw_file', load.format);
     const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const costColumn = load.cost === 'effective' ? 'EffectiveCost' : 'BilledCost';
     const missing = [...FOCUS_REQUIRED.filter((c) => c !== 'BilledCost'), costColumn].filter(
@@ -464,11 +495,14 @@ export class DuckDbStore implements Db {
       currentAcceptedTimes(),
     );
     await this.run(sql.checkedSql);
-    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
-      line: Number(r.line),
-      field: (r.field as string | null) ?? null,
-      message: String(r.message),
-    }));
+    const rejected = [
+      ...unsplit,
+      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
+        line: Number(r.line),
+        field: (r.field as string | null) ?? null,
+        message: String(r.message),
+      })),
+    ].sort((a, b) => a.line - b.line);
     const [skipped] = await this.writerQuery(sql.skippedSql);
     await this.run(sql.stageSql);
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');

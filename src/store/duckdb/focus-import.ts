@@ -14,6 +14,7 @@
  */
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { CSV_REJECT_OPTIONS } from './file-rejects.js';
 import {
   amountCheckSql,
   bucketTokenLimitSql,
@@ -35,7 +36,7 @@ export const AI_SERVICE_CATEGORY = 'AI and Machine Learning';
 
 export function focusReaderSql(format: 'csv' | 'parquet', path: string): string {
   return format === 'csv'
-    ? `read_csv(${path}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'])`
+    ? `read_csv(${path}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'], ${CSV_REJECT_OPTIONS})`
     : `read_parquet(${path})`;
 }
 

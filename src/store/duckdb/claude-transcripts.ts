@@ -102,7 +102,8 @@ export function transcriptStageSql(
   const times = currentAcceptedTimes();
   const outOfBounds = `coalesce(ts_at < CAST('${times.earliest.toISOString()}' AS TIMESTAMPTZ)
     OR ts_at > CAST('${times.latest.toISOString()}' AS TIMESTAMPTZ)
-    OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}, false)`;
+    OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}
+    OR length(model) > ${RECORD_BOUNDS.nameChars + 2}, false)`;
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (

@@ -18,6 +18,8 @@ import { diagnosticWindows } from './windows.js';
 export interface Headline {
   spend: Usd;
   mergedPrs: number;
+  /** Commits pushed straight to a default branch: delivered, but no merged PR (absent in older reports). */
+  directPushes?: number;
   deliveryPoints: number;
   /** Agent and seat spend of people (workflow bots excluded) ÷ their merged PRs. */
   costPerMergedPr: Usd | null;
@@ -178,6 +180,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     headline: {
       spend: totals.cost,
       mergedPrs: delivery.mergedPrs,
+      directPushes: delivery.directPushes,
       deliveryPoints: delivery.points,
       costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
       top5Share,

@@ -87,6 +87,13 @@ export interface OrgDirectory {
   notify?: { slackWebhookEnv: string | null };
   /** `mileage serve` settings (null: the command's defaults). */
   server?: ServerSettings;
+  /** How the org delivers (absent: every repository works through PRs). */
+  delivery?: DeliverySettings;
+}
+
+export interface DeliverySettings {
+  /** Repositories whose delivery unit is a commit (identity, `owner/name` or a clone's path, as written). */
+  trunkBased: string[];
 }
 
 export interface ServerSettings {

@@ -2,6 +2,20 @@ import type { Usd } from './money.js';
 
 export const PR_KIND = 'pr_merged';
 export const TICKET_KIND = 'ticket_closed';
+/**
+ * A commit pushed straight to the default branch, outside any PR: delivered work, but not a merged PR, so
+ * no metric that says "merged PRs" counts it. A repository declared trunk-based in the org file delivers in
+ * commits, and its direct pushes are stored as PR_KIND (their unit kind still says `direct_push`).
+ */
+export const DIRECT_PUSH_KIND = 'direct_push';
+
+/**
+ * How a unit of delivered work reached the default branch: a PR/MR merged as the forge reports it
+ * (`forge`), or as read from git — a merge commit, a squash commit, a rebased run of commits, or a commit
+ * pushed directly.
+ */
+export const DELIVERY_UNIT_KINDS = ['forge', 'merge', 'squash', 'rebase', 'direct_push'] as const;
+export type DeliveryUnitKind = (typeof DELIVERY_UNIT_KINDS)[number];
 
 /** pr_merged, ticket_closed, or a workflow outcome such as ticket_resolved, alert_triaged, deal_closed. */
 export type OutcomeKind = string;
@@ -23,6 +37,7 @@ export interface OutcomeRecord {
   source: string;
   kind: OutcomeKind;
   at: Date;
+  /** When the work began (first commit, PR opened), from the best evidence; null when unknown, never guessed. */
   openedAt: Date | null;
   actor: string | null;
   repo: string | null;
@@ -45,6 +60,8 @@ export interface OutcomeRecord {
   /** Type of ticket (bug, story…) or label set that decided the category. */
   workType: string | null;
   workflow: string | null;
+  /** Delivery records: how the unit reached the default branch (null or absent for other outcomes). */
+  unitKind?: DeliveryUnitKind | null;
   count: number;
   value: Usd | null;
 }

@@ -1,5 +1,11 @@
-import type { OutcomeRecord } from '../domain/outcome.js';
-import { isAncestor, openRepo, readMergedWork, type ReadPhase } from '../sources/delivery/git/index.js';
+import { DIRECT_PUSH_KIND, PR_KIND, type OutcomeRecord } from '../domain/outcome.js';
+import {
+  declaredTrunkBased,
+  isAncestor,
+  openRepo,
+  readMergedWork,
+  type ReadPhase,
+} from '../sources/delivery/git/index.js';
 import type { Db } from '../store/db.js';
 import { storeRejections } from './screen.js';
 import { emptySummary, type IngestSummary } from './summary.js';
@@ -13,6 +19,8 @@ export interface GitIngestOptions {
   full?: boolean;
   /** Paths excluded from effective lines (default: DEFAULT_EXCLUDED_GLOBS). */
   excludeGlobs?: readonly string[];
+  /** Repositories the org file declares trunk-based (`delivery.trunk_based`). */
+  trunkBased?: readonly string[];
 }
 
 export interface GitRepoSummary {
@@ -23,7 +31,15 @@ export interface GitRepoSummary {
   /** `incremental` after a stored cursor; `full` on the first run, with --full, or after a force push. */
   walk: 'incremental' | 'full' | 'up-to-date';
   commitsWalked: number;
+  /** Units read in this run: merged PRs plus direct pushes. */
   units: number;
+  /** Merged PRs among them (merge, squash and rebase merges; direct pushes too in a trunk-based repository). */
+  prs: number;
+  /** Commits pushed straight to the default branch, outside any PR. */
+  directPushes: number;
+  /** Declared trunk-based in the org file: direct pushes count as delivered units. */
+  trunkBased: boolean;
+  /** Merged PRs with AI evidence, and merged PRs flagged as rework. */
   aiAssisted: number;
   rework: number;
   reworkChecked: number;
@@ -84,6 +100,7 @@ export async function ingestGit(
   const summary: GitIngestSummary = { ...emptySummary('git'), repositories: [] };
   for (const path of paths) {
     const repo = await openRepo(path);
+    const trunkBased = declaredTrunkBased(options.trunkBased ?? [], repo);
     const stored = options.full ? null : readCursor(await db.getMeta(cursorKey(repo.identity)));
     const usable =
       stored !== null &&
@@ -100,10 +117,13 @@ export async function ingestGit(
               cursor,
               reworkWindowDays: options.reworkWindowDays,
               excludeGlobs: options.excludeGlobs,
+              trunkBased,
             },
             (phase, done, total) => onProgress?.(repo.identity, phase, done, total),
           );
     await append(db, result.records, summary);
+    // Units stored by earlier runs follow the org file as it is now (a repository declared trunk-based later).
+    await db.setDeliveryKind(repo.identity, 'direct_push', trunkBased ? PR_KIND : DIRECT_PUSH_KIND);
     await db.setMeta(cursorKey(repo.identity), JSON.stringify({ sha: repo.tip, branch: repo.branch }));
     summary.files += 1;
     summary.records += result.records.length;
@@ -114,8 +134,11 @@ export async function ingestGit(
       walk: cursor === repo.tip ? 'up-to-date' : cursor ? 'incremental' : 'full',
       commitsWalked: result.commitsWalked,
       units: result.records.length,
-      aiAssisted: result.records.filter((r) => r.aiAssisted).length,
-      rework: result.records.filter((r) => r.rework).length,
+      prs: result.records.filter((r) => r.kind === PR_KIND).length,
+      directPushes: result.records.filter((r) => r.unitKind === 'direct_push').length,
+      trunkBased,
+      aiAssisted: result.records.filter((r) => r.kind === PR_KIND && r.aiAssisted).length,
+      rework: result.records.filter((r) => r.kind === PR_KIND && r.rework).length,
       reworkChecked: result.reworkChecked,
     });
   }

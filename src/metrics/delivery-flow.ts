@@ -82,6 +82,7 @@ export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promi
       { id: 'previous_hours', label: `before ${ctx.window.since}`, unit: 'hours' },
       { id: 'change', label: 'change', unit: 'ratio to the previous window' },
       { id: 'prs', label: 'PRs with open time', unit: 'count' },
+      { id: 'unknown_open_prs', label: 'PRs with unknown open time', unit: 'count' },
       { id: 'to_first_review_hours', label: 'to first review', unit: 'hours (median)' },
       { id: 'to_approval_hours', label: 'to approval', unit: 'hours (median)' },
       { id: 'review_to_merge_hours', label: 'first review to merge', unit: 'hours (median)' },
@@ -97,6 +98,7 @@ export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promi
           previous_hours: previous,
           change: ratio(x.median, previous),
           prs: x.n,
+          unknown_open_prs: x.total - x.n,
           to_first_review_hours: toReview.get(key)?.median ?? null,
           to_approval_hours: toApproval.get(key)?.median ?? null,
           review_to_merge_hours: reviewToMerge.get(key)?.median ?? null,
@@ -107,6 +109,7 @@ export async function cycleTime(ctx: MetricContext, by: Dimension | null): Promi
     notes: [
       ...g.notes,
       `Cycle time = merged at − opened at, for merged PRs that record when they opened. Previous window: ${before.since} to ${before.until}.`,
+      'An open time is taken from the best evidence (the forge’s PR, else the first branch commit from history or a PR ref); a squash merge read from git alone has none (its commit’s author time is the merge time): such PRs are left out of the median and counted as unknown, never 0 h.',
       'Review times come from GitHub reviews and GitLab approvals and notes (the author’s own comments and bots excluded); local git has none.',
     ],
   };

@@ -7,6 +7,8 @@ export interface DeliveryTotals {
   points: number;
   reworkPrs: number;
   aiAssistedPrs: number;
+  /** Commits pushed straight to a default branch (outside PRs): reported beside merged PRs, never in them. */
+  directPushes: number;
   ticketsClosed: number;
 }
 
@@ -17,6 +19,7 @@ export async function deliveryTotals(ctx: MetricContext): Promise<DeliveryTotals
        coalesce(sum(points) FILTER (WHERE kind = 'pr_merged'), 0) AS points,
        count(*) FILTER (WHERE kind = 'pr_merged' AND rework) AS rework,
        count(*) FILTER (WHERE kind = 'pr_merged' AND ai_assisted) AS ai,
+       count(*) FILTER (WHERE kind = 'direct_push') AS pushes,
        count(*) FILTER (WHERE kind = 'ticket_closed') AS tickets
      FROM outcomes WHERE ${WINDOW_FILTER}`,
     windowParams(ctx.window),
@@ -26,6 +29,7 @@ export async function deliveryTotals(ctx: MetricContext): Promise<DeliveryTotals
     points: Number(row?.points ?? 0),
     reworkPrs: Number(row?.rework ?? 0),
     aiAssistedPrs: Number(row?.ai ?? 0),
+    directPushes: Number(row?.pushes ?? 0),
     ticketsClosed: Number(row?.tickets ?? 0),
   };
 }

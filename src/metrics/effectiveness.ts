@@ -234,14 +234,18 @@ export async function outcomeMedian(
   g: Awaited<ReturnType<typeof grouping>>,
   expr: string,
   window = ctx.window,
-): Promise<Map<string, { label: string; median: number | null; n: number }>> {
+): Promise<Map<string, { label: string; median: number | null; n: number; total: number }>> {
   if (g.outcomeKey === null || g.outcomeLabel === null) return new Map();
   const rows = await ctx.db.query(
-    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n,
+       count(*) AS total
      FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(
-    rows.map((r) => [String(r.key), { label: String(r.label), median: numOrNull(r.m), n: num(r.n) }]),
+    rows.map((r) => [
+      String(r.key),
+      { label: String(r.label), median: numOrNull(r.m), n: num(r.n), total: num(r.total) },
+    ]),
   );
 }

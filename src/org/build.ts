@@ -101,5 +101,6 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
       syncIntervalMinutes: f.server.sync_interval_minutes ?? null,
       ingestRequestsPerMinute: f.server.ingest_requests_per_minute ?? null,
     },
+    delivery: { trunkBased: f.delivery.trunk_based ?? [] },
   };
 }

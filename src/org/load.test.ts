@@ -84,6 +84,8 @@ server:
   sync_interval_minutes: 30
 notify:
   slack: { webhook_env: ACME_SLACK_WEBHOOK }
+delivery:
+  trunk_based: [github.com/acme/infra]
 sources:
   claude_code: { path: ~/.claude }
   github: { token_env: GITHUB_TOKEN, repos: [acme/api] }
@@ -167,6 +169,7 @@ describe('parseOrgFile: a valid file', () => {
       sources: ['claude_code', 'github'],
       notify: { slackWebhookEnv: 'ACME_SLACK_WEBHOOK' },
       server: { host: null, port: 8080, syncIntervalMinutes: 30, ingestRequestsPerMinute: null },
+      delivery: { trunkBased: ['github.com/acme/infra'] },
     });
   });
 

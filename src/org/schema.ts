@@ -233,6 +233,18 @@ export const serverSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * How the org delivers. `trunk_based` lists repositories whose unit of delivery is a commit pushed to the
+ * default branch (no PRs): their direct pushes count as merged work. Elsewhere direct pushes are reported
+ * beside PRs, never inside them. A repository is named as `ingest git` names it (`github.com/acme/billing`),
+ * as `owner/name`, or by the path of a clone.
+ */
+export const deliverySchema = z.strictObject({
+  trunk_based: z
+    .array(text, { error: expecting('a list of repositories, such as [github.com/acme/billing]') })
+    .optional(),
+});
+
 /** Connector settings: each connector validates its own; here only that every source is a mapping. */
 const sourceConfig = z
   .record(z.string(), z.unknown(), { error: 'expected the source settings as a mapping (key: value)' })
@@ -258,6 +270,7 @@ export const orgFileSchema = z.strictObject({
   price_overrides: list(priceOverrideSchema),
   notify: notifySchema.nullish().transform((v) => v ?? {}),
   server: serverSchema.nullish().transform((v) => v ?? {}),
+  delivery: deliverySchema.nullish().transform((v) => v ?? {}),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()
@@ -279,4 +292,5 @@ export const KNOWN_FIELDS = {
   price_overrides: Object.keys(priceOverrideSchema.shape),
   notify: Object.keys(notifySchema.shape),
   server: Object.keys(serverSchema.shape),
+  delivery: Object.keys(deliverySchema.shape),
 } as const satisfies Record<string, string[]>;

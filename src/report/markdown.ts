@@ -2,6 +2,7 @@ import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
 import { escapeHtml } from './html.js';
+import { directPushLine } from './terminal.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const int = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
@@ -27,6 +28,7 @@ export function renderWeeklyMarkdown(r: WeeklyReport): string {
     '| AI spend | merged PRs | cost / merged PR | delivery points | top-5 share | unpriced tokens |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${formatUsd(h.spend)} | ${h.mergedPrs} | ${h.costPerMergedPr ? formatUsd(h.costPerMergedPr) : '—'} | ${h.deliveryPoints.toFixed(0)} | ${pct(h.top5Share)} | ${int(h.unpricedTokens)} |`,
+    ...(h.directPushes ? ['', directPushLine(h.directPushes)] : []),
     '',
     '## 1. Where the money went',
     '',

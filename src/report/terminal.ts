@@ -37,6 +37,11 @@ function finding(f: Finding, o: RenderOptions): string {
   return lines.join('\n');
 }
 
+/** Direct pushes are delivered work, reported beside merged PRs and never counted in them. */
+export function directPushLine(n: number): string {
+  return `Direct pushes: ${n} commit${n === 1 ? '' : 's'} pushed straight to a default branch, outside PRs (not counted as merged PRs).`;
+}
+
 export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string {
   const h = r.headline;
   const out: string[] = [];
@@ -63,6 +68,7 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
       new Set([0, 1, 2, 3, 4]),
     ),
   );
+  if (h.directPushes) out.push(directPushLine(h.directPushes));
   out.push('');
   out.push(bold(o.color, '1. Where the money went'));
   out.push(

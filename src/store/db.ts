@@ -1,5 +1,5 @@
 import type { OrgDirectory } from '../domain/directory.js';
-import type { OutcomeRecord } from '../domain/outcome.js';
+import type { DeliveryUnitKind, OutcomeRecord } from '../domain/outcome.js';
 import type { FieldProblem } from '../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { UsageRecord } from '../domain/usage.js';
@@ -162,6 +162,11 @@ export interface Db {
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
   appendUsage(records: readonly UsageRecord[]): Promise<AppendResult>;
   appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;
+  /**
+   * Sets the outcome kind of a repository's stored delivery units of one unit kind (direct pushes become
+   * merged PRs when the repository is declared trunk-based, and back). Returns the records changed.
+   */
+  setDeliveryKind(repo: string, unitKind: DeliveryUnitKind, kind: string): Promise<number>;
   /** Seats a vendor lists: a seat seen again is updated (earliest start, latest activity), never added twice. */
   appendSeats(records: readonly SeatRecord[]): Promise<AppendResult>;
   /** Days a seat holder used the tool (activity reports without spend). */

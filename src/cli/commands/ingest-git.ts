@@ -99,6 +99,7 @@ export function registerIngestGit(ingest: Command, run: Run): void {
               since,
               reworkWindowDays,
               full: opts.full === true,
+              trunkBased: ctx.directory?.delivery?.trunkBased ?? [],
               excludeGlobs: [
                 ...(opts.defaultExcludes ? DEFAULT_EXCLUDED_GLOBS : []),
                 ...(opts.exclude ?? []),
@@ -120,5 +121,9 @@ export function registerIngestGit(ingest: Command, run: Run): void {
 
 /** One repository's line in a summary: what was read of it and what it holds. */
 export function describeRepository(r: GitRepoSummary): string {
-  return `${r.repo} (${r.branch.replace(/^refs\/(heads|remotes)\//, '')}, ${r.walk}): ${r.units} merged, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn)`;
+  const branch = r.branch.replace(/^refs\/(heads|remotes)\//, '');
+  const pushes = r.trunkBased
+    ? `${r.directPushes} of them direct pushes (trunk-based)`
+    : `${r.directPushes} direct push${r.directPushes === 1 ? '' : 'es'} beside them`;
+  return `${r.repo} (${branch}, ${r.walk}): ${r.prs} merged PRs, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn); ${pushes}`;
 }

@@ -69,6 +69,12 @@ export const AI_MARKERS = {
     // Google's coding agent [? seen in detector fixtures only].
     login: /^google-labs-jules(\[bot\])?$/i,
   },
+  amp: {
+    // Sourcegraph Amp: `Co-authored-by: Amp <amp@ampcode.com>` (beside an `Amp-Thread-ID:` trailer), and
+    // `🤖 Generated with [Amp](https://ampcode.com)`.
+    email: /^amp@ampcode\.com$/i,
+    message: /^\W*generated with \[?amp\b/im,
+  },
   windsurf: {
     // `Co-authored-by: Windsurf <noreply@codeium.com>` [? seen in detector fixtures only].
     email: /^noreply@codeium\.com$/i,

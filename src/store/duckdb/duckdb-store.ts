@@ -7,7 +7,7 @@ import { MileageError } from '../../domain/errors.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
-import type { OutcomeRecord } from '../../domain/outcome.js';
+import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
   checkOutcomeRecord,
   checkSeatActivity,
@@ -365,6 +365,15 @@ export class DuckDbStore implements Db {
       ),
     );
     return { ...result, ...refusedOf(rejected) };
+  }
+
+  async setDeliveryKind(repo: string, unitKind: DeliveryUnitKind, kind: string): Promise<number> {
+    const params = { repo, unitKind, kind };
+    const where = 'repo = $repo AND unit_kind = $unitKind AND kind <> $kind';
+    const [row] = await this.writerQuery(`SELECT count(*) AS n FROM outcomes WHERE ${where}`, params);
+    const n = Number(row?.n ?? 0);
+    if (n > 0) await this.conn.run(`UPDATE outcomes SET kind = $kind WHERE ${where}`, params);
+    return n;
   }
 
   private get seatIo(): SeatStoreIo {

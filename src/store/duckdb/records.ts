@@ -124,6 +124,7 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     approved_at: r.approvedAt ? r.approvedAt.toISOString() : null,
     work_type: r.workType,
     workflow: r.workflow,
+    unit_kind: r.unitKind ?? null,
     count: r.count,
     value: r.value === null ? null : toStorage(r.value),
   };
@@ -156,6 +157,7 @@ export const OUTCOME_JSON_COLUMNS: Record<string, string> = {
   approved_at: 'TIMESTAMPTZ',
   work_type: 'VARCHAR',
   workflow: 'VARCHAR',
+  unit_kind: 'VARCHAR',
   count: 'BIGINT',
   value: 'DECIMAL(18,10)',
 };

@@ -213,4 +213,17 @@ CREATE TABLE api_tokens (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'delivery unit kind',
+    sql: `
+-- How each delivery unit reached the default branch: forge (a PR/MR as the forge reports it), merge, squash,
+-- rebase or direct_push (read from git). Direct pushes are stored as kind 'direct_push', not 'pr_merged'.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS unit_kind VARCHAR;
+UPDATE outcomes SET unit_kind = 'forge' WHERE source IN ('github', 'gitlab') AND kind = 'pr_merged';
+-- Units read from git before this version hold no unit kind (and direct pushes as merged PRs): forgetting
+-- the cursors makes the next \`ingest git\` read each repository again, which replaces them by id.
+DELETE FROM meta WHERE key LIKE 'git_cursor:%';
+`,
+  },
 ];

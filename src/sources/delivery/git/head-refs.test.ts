@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lines, ScriptedRepo, type Who } from '../../../../test/git-repo.js';
+import { DAY, lines, ScriptedRepo, T0, type Who } from '../../../../test/git-repo.js';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import { openRepo, readMergedWork } from './index.js';
 
@@ -86,12 +86,15 @@ afterAll(() => repo.cleanup());
 const byRef = (ref: string) => records.find((r) => r.ref === ref) as OutcomeRecord;
 
 describe('branch commits of squash merges from local head refs', () => {
-  it('reads refs/pull/N/head: every branch commit is checked, with the squash commit', () => {
+  it('reads refs/pull/N/head: every branch commit is checked (the squash commit is their copy)', () => {
     const pr = byRef('5');
     expect(pr.aiAssisted).toBe(true);
     expect(pr.aiEvidence).toBe(
-      `commit markers: claude-code (${aiCount(A)} of ${A.length + 1} commits; ${A.length} from refs/pull/5/head)`,
+      `commit markers: claude-code (${aiCount(A)} of ${A.length} commits; ${A.length} from refs/pull/5/head)`,
     );
+    // The first branch commit says when the work began; without a ref a squash merge's open time is unknown.
+    expect(pr.openedAt?.getTime()).toBe((T0 + 9 * DAY) * 1000);
+    expect(byRef('6').openedAt).toBeNull();
   });
 
   it('without a ref, only the squash commit is seen (its markers were dropped)', () => {
@@ -102,7 +105,7 @@ describe('branch commits of squash merges from local head refs', () => {
   it('reads refs/merge-requests/N/head for GitLab', () => {
     const mr = byRef('7');
     expect(mr.aiEvidence).toBe(
-      `commit markers: cursor (${aiCount(C)} of ${C.length + 1} commits; ${C.length} from refs/merge-requests/7/head)`,
+      `commit markers: cursor (${aiCount(C)} of ${C.length} commits; ${C.length} from refs/merge-requests/7/head)`,
     );
   });
 

@@ -50,6 +50,8 @@ export async function readHeadRefs(repo: string): Promise<HeadRefs> {
 
 export interface RefCommits {
   ref: string;
+  /** The head branch's name when a remote-tracking branch points into the PR's commits (null: unknown). */
+  branch: string | null;
   /** Branch commits reachable from the ref and not from the default branch, authored before the merge. */
   commits: CommitInfo[];
 }
@@ -97,23 +99,40 @@ export async function commitsFromHeadRefs(
       if (c.authorTime <= u.mergedAt) mine.push(c);
       stack.push(...c.parents);
     }
-    if (mine.length > 0) result.set(u.sha, { ref: head[0], commits: mine });
+    if (mine.length > 0)
+      result.set(u.sha, { ref: head[0], branch: branchOf(refs, head[0], mine), commits: mine });
   }
   return result;
+}
+
+/**
+ * The name of a PR's head branch: the ref's own when it is a remote-tracking branch, else that of a
+ * remote-tracking branch whose tip is one of the PR's commits (`refs/pull/N/head` names no branch, but the
+ * clone often still has `origin/<branch>` at the same or an earlier commit).
+ */
+function branchOf(refs: HeadRefs, ref: string, commits: readonly CommitInfo[]): string | null {
+  const own = [...refs.byBranch].find(([, [name]]) => name === ref);
+  if (own) return own[0];
+  const shas = new Set(commits.map((c) => c.sha));
+  const candidates = [...refs.byBranch].filter(([, [, sha]]) => shas.has(sha));
+  return candidates.length === 1 ? (candidates[0]?.[0] ?? null) : null;
 }
 
 /** The unit with the ref's commits added to what was checked for markers and to when the work began. */
 export function withRefCommits(unit: MergedUnit, found: RefCommits | undefined): MergedUnit {
   if (!found) return unit;
   const extra = summarise(found.commits);
+  // A squash commit is the forge's copy of the PR's commits: once they are read, it is no commit of its own.
+  const own = unit.kind === 'squash' ? { commitsChecked: 0, aiCommits: 0 } : unit;
   return {
     ...unit,
+    headBranch: unit.headBranch ?? found.branch,
     headRef: found.ref,
     refCommits: found.commits.length,
-    commitsChecked: unit.commitsChecked + extra.commitsChecked,
-    aiCommits: unit.aiCommits + extra.aiCommits,
+    commitsChecked: own.commitsChecked + extra.commitsChecked,
+    aiCommits: own.aiCommits + extra.aiCommits,
     tools: [...new Set([...unit.tools, ...extra.tools])],
     closes: [...new Set([...unit.closes, ...extra.closes])],
-    firstCommitAt: Math.min(unit.firstCommitAt, ...found.commits.map((c) => c.authorTime)),
+    firstCommitAt: Math.min(unit.firstCommitAt ?? Infinity, ...found.commits.map((c) => c.authorTime)),
   };
 }

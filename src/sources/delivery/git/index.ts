@@ -12,7 +12,7 @@ import { gitLines, gitOutput } from './run-git.js';
 import { mergedUnits, type MergedUnit } from './units.js';
 
 export { DEFAULT_EXCLUDED_GLOBS } from './effective-paths.js';
-export { isAncestor, normaliseRemoteUrl, openRepo, type RepoInfo } from './repo.js';
+export { declaredTrunkBased, isAncestor, normaliseRemoteUrl, openRepo, type RepoInfo } from './repo.js';
 export { REWORK_LIMITS, YOUNG_DAYS } from './rework.js';
 export { SOURCE as GIT_SOURCE } from './record.js';
 
@@ -28,6 +28,8 @@ export interface ReadOptions {
   /** git processes run side by side for diffs (default: the machine's parallelism, at most 4). */
   processes?: number;
   limits?: ReworkLimits;
+  /** The repository delivers in commits (org file `delivery.trunk_based`): direct pushes are merged work. */
+  trunkBased?: boolean;
 }
 
 export type ReadPhase = 'history' | 'sizes' | 'rework';
@@ -183,7 +185,9 @@ export async function readMergedWork(
   })();
   const [sizes, { churn, checked }] = await Promise.all([sizing, measuring]);
   return {
-    records: units.map((u) => outcomeOfUnit(repo.identity, u, sizes.get(u.sha), churn.get(u.sha))),
+    records: units.map((u) =>
+      outcomeOfUnit(repo.identity, u, sizes.get(u.sha), churn.get(u.sha), options.trunkBased === true),
+    ),
     commitsWalked: chain.length,
     reworkChecked: checked,
   };

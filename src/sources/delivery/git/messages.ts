@@ -64,14 +64,29 @@ export function parseCommitMessage(message: string): MergeMessage {
 }
 
 /**
- * What a commit reverts: the sha in git's `This reverts commit <sha>.` line, or for a `Revert "…"` title
- * without one, the reverted title in quotes. Null when it is no revert.
+ * What a title says it reverts, as `"<reverted title>"`, or null:
+ * - git's and GitLab's `Revert "Add thing"`, and GitHub's squash of a revert PR, which suffixes the number:
+ *   `Revert "Add thing (#2)" (#4)` (quotes nest: `Revert "Revert "X""` reverts a revert);
+ * - Conventional Commits' `revert: add thing` / `revert(api): add thing`.
+ */
+export function revertOfTitle(title: string): string | null {
+  const quoted = /^Revert "(.*)"(?:\s+\(#\d+\))?\s*$/.exec(title.trim());
+  if (quoted) return `"${quoted[1] ?? ''}"`;
+  const conventional = /^revert(?:\([^)]*\))?!?:\s*(.+?)(?:\s+\(#\d+\))?\s*$/i.exec(title.trim());
+  return conventional ? `"${(conventional[1] ?? '').replace(/^"(.*)"$/, '$1')}"` : null;
+}
+
+/**
+ * What a commit reverts, from the strongest evidence in its message: the sha of git's (and GitLab's)
+ * `This reverts commit <sha>.` line; the PR of GitHub's revert-PR body `Reverts owner/repo#2` (as `#2`);
+ * else the title a revert subject quotes (revertOfTitle). Null when it is no revert.
  */
 export function revertOf(message: string): string | null {
   const sha = /^This reverts commit ([0-9a-f]{7,64})\b/im.exec(message);
   if (sha) return sha[1] ?? null;
-  const title = /^Revert "(.*)"\s*$/.exec(lines(message).subject);
-  return title ? `"${title[1] ?? ''}"` : null;
+  const pr = /^Reverts (?:[\w.-]+\/[\w.-]+)?#(\d+)\s*$/im.exec(message);
+  if (pr) return `#${pr[1] ?? ''}`;
+  return revertOfTitle(lines(message).subject);
 }
 
 /** The first line of a message. */

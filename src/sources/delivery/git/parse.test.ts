@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countYoungLines } from './blame.js';
 import { excludedPaths, globToRegExp } from './effective-paths.js';
-import { parseCommitMessage, parseMergeMessage, revertOf } from './messages.js';
+import { parseCommitMessage, parseMergeMessage, revertOf, revertOfTitle } from './messages.js';
 import { parseNumstatLine } from './numstat.js';
 import { normaliseRemoteUrl } from './repo.js';
 
@@ -94,6 +94,23 @@ describe('merge and commit messages', () => {
     );
     expect(revertOf('Revert "Add PDF export"')).toBe('"Add PDF export"');
     expect(revertOf('Reverting to the old API')).toBeNull();
+  });
+
+  it('reads the revert formats of GitHub squashes, GitHub revert PRs, GitLab and Conventional Commits', () => {
+    // GitHub squash of a revert PR: the PR number is appended after the quoted title, no sha line.
+    expect(revertOf('Revert "Add thing (#2)" (#4)')).toBe('"Add thing (#2)"');
+    expect(revertOf('Revert "Add thing (#2)" (#4)\n\nReverts acme/app#2')).toBe('#2');
+    expect(revertOf('Revert "Revert "Add thing (#2)" (#4)" (#5)')).toBe('"Revert "Add thing (#2)" (#4)"');
+    // GitLab: the revert commit of an MR keeps git's sha line beside its footer.
+    expect(
+      revertOf(
+        'Revert "Add export"\n\nThis reverts commit 89abcdef01234567.\n\nSee merge request acme/billing!12',
+      ),
+    ).toBe('89abcdef01234567');
+    expect(revertOf('revert(api): drop v2 endpoint (#31)')).toBe('"drop v2 endpoint"');
+    expect(revertOf('revert: "feat: x"')).toBe('"feat: x"');
+    expect(revertOf('Fix revert button (#9)')).toBeNull();
+    expect(revertOfTitle('Revert "x" (#4)')).toBe('"x"');
   });
 });
 

@@ -24,7 +24,8 @@ interface Expected {
   ai: string[];
   rework: string | null;
   tickets: string[];
-  openedDay: number;
+  /** Null where git holds no evidence of when the work began (a squash commit's author time is the merge). */
+  openedDay: number | null;
   mergedDay: number;
 }
 
@@ -101,7 +102,7 @@ function buildScenario(r: ScriptedRepo): Expected[] {
     ai: ['copilot'],
     rework: 'churn: 100% of changed lines were <21 days old',
     tickets: [],
-    openedDay: 61,
+    openedDay: null,
     mergedDay: 61,
   });
   expect(61 - exportAuthoredDay).toBeLessThan(21);
@@ -263,6 +264,24 @@ describe('readMergedWork on a scripted repository', () => {
     expect(ids.size).toBe(expected.length);
   });
 
+  it('stores how each unit reached main; direct pushes are no merged PRs', () => {
+    expect(records.map((r) => r.unitKind)).toEqual([
+      'direct_push',
+      'merge',
+      'squash',
+      'rebase',
+      'merge',
+      'direct_push',
+      'merge',
+      'direct_push',
+      'direct_push',
+      'direct_push',
+    ]);
+    expect(records.map((r) => r.kind)).toEqual(
+      records.map((r) => (r.unitKind === 'direct_push' ? 'direct_push' : 'pr_merged')),
+    );
+  });
+
   it('records refs, head branches, tickets and times of each unit', () => {
     for (const [i, e] of expected.entries()) {
       const r = records[i] as OutcomeRecord;
@@ -272,7 +291,9 @@ describe('readMergedWork on a scripted repository', () => {
         tickets: e.tickets,
       });
       expect(r.at.getTime() / 1000, `unit ${i + 1} merged`).toBe(T0 + e.mergedDay * DAY);
-      expect((r.openedAt?.getTime() ?? 0) / 1000, `unit ${i + 1} opened`).toBe(T0 + e.openedDay * DAY);
+      expect(r.openedAt === null ? null : r.openedAt.getTime() / 1000, `unit ${i + 1} opened`).toBe(
+        e.openedDay === null ? null : T0 + e.openedDay * DAY,
+      );
     }
   });
 
@@ -296,8 +317,8 @@ describe('readMergedWork on a scripted repository', () => {
       for (const tool of e.ai) expect(records[i]?.aiEvidence, `unit ${i + 1}`).toContain(tool);
     }
     expect(records.filter((r) => r.aiAssisted).length).toBe(6);
-    // Unit 2: one of its two branch commits (plus the merge commit) carried a marker.
-    expect(records[1]?.aiEvidence).toBe('commit markers: claude-code (1 of 3 commits)');
+    // Unit 2: one of its two branch commits carried a marker; the merge commit is no commit of the PR.
+    expect(records[1]?.aiEvidence).toBe('commit markers: claude-code (1 of 2 commits)');
   });
 
   it('flags reverts and churn of young lines, not changes to old lines', () => {

@@ -1,5 +1,5 @@
 import { recordId } from '../../../domain/ids.js';
-import { PR_KIND, type OutcomeRecord } from '../../../domain/outcome.js';
+import { DIRECT_PUSH_KIND, PR_KIND, type OutcomeRecord } from '../../../domain/outcome.js';
 import { sizePoints } from '../../../domain/points.js';
 import { ticketKeys } from '../ticket-keys.js';
 import { categoryOfWork } from './category.js';
@@ -19,9 +19,17 @@ function evidence(unit: MergedUnit): string | null {
   return `commit markers: ${unit.tools.join(', ')} (${unit.aiCommits} of ${unit.commitsChecked} commit${unit.commitsChecked === 1 ? '' : 's'}${from})`;
 }
 
-/** The revert's target, shortened: `revert of 1a2b3c4d5e6f`, or `revert of "Add PDF export"`. */
+/** The revert's target, shortened: `revert of 1a2b3c4d5e6f`, `revert of #2` or `revert of "Add PDF export"`. */
 function revertReason(target: string): string {
-  return `revert of ${target.startsWith('"') ? target : target.slice(0, 12)}`;
+  return `revert of ${/^[0-9a-f]+$/.test(target) ? target.slice(0, 12) : target}`;
+}
+
+/**
+ * The outcome kind of a unit: every PR (merge, squash, rebase) is a merged PR; a direct push is one only in a
+ * repository declared trunk-based, where the commit is the unit of delivery.
+ */
+export function outcomeKindOf(unit: Pick<MergedUnit, 'kind'>, trunkBased: boolean): string {
+  return unit.kind === 'direct_push' && !trunkBased ? DIRECT_PUSH_KIND : PR_KIND;
 }
 
 /**
@@ -34,15 +42,18 @@ export function outcomeOfUnit(
   unit: MergedUnit,
   size: UnitSize | undefined,
   churn: Churn | undefined,
+  trunkBased = false,
 ): OutcomeRecord {
   const reason = unit.revertOf !== null ? revertReason(unit.revertOf) : churnReason(churn);
   const { category, workType } = categoryOfWork(unit.title, unit.headBranch);
   return {
     id: recordId(SOURCE, repo, unit.sha),
     source: SOURCE,
-    kind: PR_KIND,
+    kind: outcomeKindOf(unit, trunkBased),
+    unitKind: unit.kind,
     at: new Date(unit.mergedAt * 1000),
-    openedAt: new Date(Math.min(unit.firstCommitAt, unit.mergedAt) * 1000),
+    openedAt:
+      unit.firstCommitAt === null ? null : new Date(Math.min(unit.firstCommitAt, unit.mergedAt) * 1000),
     actor: unit.authorEmail || null,
     repo,
     ref: unit.ref,

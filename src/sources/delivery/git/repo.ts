@@ -88,3 +88,21 @@ export async function isAncestor(path: string, ancestor: string, tip: string): P
   if ((await verify(path, ancestor)) === null) return false;
   return (await gitOutput(path, ['merge-base', '--is-ancestor', ancestor, tip])) !== null;
 }
+
+/**
+ * Whether a repository is among those the org file declares trunk-based. An entry names it as `ingest git`
+ * does (`github.com/acme/billing`), by any remote URL of it, by `owner/name`, or by the path of a clone.
+ */
+export function declaredTrunkBased(
+  entries: readonly string[],
+  repo: Pick<RepoInfo, 'identity' | 'path'>,
+): boolean {
+  const identity = repo.identity.toLowerCase();
+  return entries.some((entry) => {
+    const text = entry.trim();
+    const asUrl = normaliseRemoteUrl(text)?.toLowerCase();
+    if (asUrl === identity || text.toLowerCase() === identity) return true;
+    if (/^[^/\s]+\/[^/\s]+$/.test(text) && identity.endsWith(`/${text.toLowerCase()}`)) return true;
+    return (text.startsWith('/') || text.startsWith('.')) && resolve(text) === repo.path;
+  });
+}

@@ -1,18 +1,24 @@
 import type { AiTool } from '../ai-markers.js';
 import type { CommitInfo } from './commits.js';
-import { parseCommitMessage, parseMergeMessage } from './messages.js';
+import { parseCommitMessage, parseMergeMessage, revertOfTitle } from './messages.js';
 
 /**
  * One unit of merged work on the default branch. The rules, in order:
  * - a first-parent commit with two or more parents is a **merge**: its work is every commit reachable from
  *   its other parents and not from its first parent (`parent1..parent2`);
- * - a single commit whose subject ends with ` (#N)` is a **squash** merge of PR N; consecutive commits that
- *   all end with the same ` (#N)` are one unit (some tools rebase-merge and suffix every commit);
- * - consecutive single commits without a PR number that share committer email and committer time to the
- *   second are one **rebase** merge (a forge, or `git am`, writes a whole branch in one go);
- * - any other single commit is its own unit (**commit**: a direct push).
+ * - consecutive single commits written in one go — same committer email and committer time to the second,
+ *   as a forge's rebase merge (or `git am`) writes a whole branch — are one **rebase** merge, even when only
+ *   the last commit carries the PR number (` (#N)`); two different numbers never share a unit;
+ * - a single commit whose subject ends with ` (#N)` (or that names a GitLab merge request) is a **squash**
+ *   merge of PR N;
+ * - a single commit the forge itself committed (committer `noreply@github.com`, GitHub's web flow) for an
+ *   author who is not the forge is a one-commit **rebase** merge;
+ * - any other single commit is a **direct_push**: delivered, but no PR.
  */
-export type UnitKind = 'merge' | 'squash' | 'rebase' | 'commit';
+export type UnitKind = 'merge' | 'squash' | 'rebase' | 'direct_push';
+
+/** Committers that mean "the forge wrote this commit onto the branch" (a merge button, not a push). */
+const FORGE_COMMITTERS = /^noreply@github\.com$/i;
 
 export interface MergedUnit {
   kind: UnitKind;
@@ -28,11 +34,15 @@ export interface MergedUnit {
   title: string;
   /** Seconds: committer time of the last commit. */
   mergedAt: number;
-  /** Seconds: earliest author time of the work (branch commits of a merge, else its own commits). */
-  firstCommitAt: number;
+  /**
+   * Seconds: when the work began, from the best evidence git has — the earliest author time of a merge's
+   * branch commits, of a rebase merge's commits, of a direct push, or of a squash PR's commits read from its
+   * head ref. Null when there is none: a squash commit's own author time is set by the forge at merge time.
+   */
+  firstCommitAt: number | null;
   authorEmail: string;
   committerEmail: string;
-  /** Commits whose markers were checked (branch commits and the unit's own commits). */
+  /** Commits of the work whose markers were checked (a merge's branch commits, never the merge itself). */
   commitsChecked: number;
   /** Commits that carried at least one AI marker, and which tools. */
   aiCommits: number;
@@ -93,12 +103,19 @@ export function summarise(
   return { commitsChecked: checked.length, aiCommits, tools: [...tools], closes: [...closes] };
 }
 
-/** For a PR titled `Revert "…"`: the sha one of its commits names, else the reverted title. */
-function revertTitle(title: string, commits: readonly CommitInfo[]): string | null {
-  const quoted = /^Revert "(.*)"\s*$/.exec(title);
-  if (!quoted) return null;
-  const bySha = commits.find((c) => c.revertOf !== null && !c.revertOf.startsWith('"'));
-  return bySha?.revertOf ?? `"${quoted[1] ?? ''}"`;
+/**
+ * What a unit reverts: the PR title's target when the title is a revert (a sha named by one of its commits
+ * is preferred to the quoted title), else the target of its commits when every one of them is a revert.
+ */
+function unitRevert(title: string, commits: readonly CommitInfo[]): string | null {
+  const titled = revertOfTitle(title);
+  if (titled !== null) {
+    const bySha = commits.find((c) => c.revertOf !== null && !c.revertOf.startsWith('"'));
+    return bySha?.revertOf ?? titled;
+  }
+  return commits.length > 0 && commits.every((c) => c.revertOf !== null)
+    ? (commits[0]?.revertOf ?? null)
+    : null;
 }
 
 function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
@@ -107,9 +124,8 @@ function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
     (a, c) => (a === null || c.authorTime < a.authorTime ? c : a),
     null,
   );
-  // A PR is a revert when its title says so, or when every commit it brought in is a revert.
-  const branchRevert =
-    branch.length > 0 && branch.every((c) => c.revertOf !== null) ? (branch[0]?.revertOf ?? null) : null;
+  // Markers on the merge commit itself still count as evidence, but the commit is no work of the PR.
+  const checked = summarise(branch.length > 0 ? branch : [merge]);
   return {
     kind: 'merge',
     sha: merge.sha,
@@ -119,36 +135,57 @@ function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
     headBranch: msg.headBranch,
     title: msg.title,
     mergedAt: merge.committerTime,
-    firstCommitAt: earliest?.authorTime ?? merge.authorTime,
+    firstCommitAt: earliest?.authorTime ?? null,
     // The merge commit's author is whoever pressed the button; the work's author wrote its first commit.
     authorEmail: earliest?.authorEmail ?? merge.authorEmail,
     committerEmail: merge.committerEmail,
-    ...summarise([merge, ...branch]),
-    revertOf: revertTitle(msg.title, [merge, ...branch]) ?? branchRevert,
+    ...checked,
+    tools: [...new Set([...checked.tools, ...merge.tools])],
+    revertOf: unitRevert(msg.title, branch),
     headRef: null,
     refCommits: 0,
   };
 }
 
+function refOf(c: CommitInfo): string | null {
+  return parseCommitMessage(c.message ?? '').ref;
+}
+
+function singleKind(group: readonly CommitInfo[], ref: string | null): UnitKind {
+  if (group.length > 1) return 'rebase';
+  if (ref !== null) return 'squash';
+  const only = group[0] as CommitInfo;
+  return FORGE_COMMITTERS.test(only.committerEmail) && !FORGE_COMMITTERS.test(only.authorEmail)
+    ? 'rebase'
+    : 'direct_push';
+}
+
 function singleUnit(group: CommitInfo[]): MergedUnit {
   const first = group[0] as CommitInfo;
   const last = group[group.length - 1] as CommitInfo;
-  const msg = parseCommitMessage(last.message ?? '');
-  const kind: UnitKind = group.length > 1 ? 'rebase' : msg.ref !== null ? 'squash' : 'commit';
+  // The PR number may sit on any commit of a rebase merge (often only the last): the last one written wins.
+  const ref =
+    [...group]
+      .reverse()
+      .map(refOf)
+      .find((r) => r !== null) ?? null;
+  const kind = singleKind(group, ref);
+  const title = parseCommitMessage((group.length > 1 ? first : last).message ?? '').title;
   return {
     kind,
     sha: last.sha,
     base: first.parents[0] ?? null,
     mainCommits: group.map((c) => c.sha),
-    ref: msg.ref,
+    ref,
     headBranch: null,
-    title: group.length > 1 ? parseCommitMessage(first.message ?? '').title : msg.title,
+    title,
     mergedAt: last.committerTime,
-    firstCommitAt: Math.min(...group.map((c) => c.authorTime)),
+    // A squash commit's author time is the forge's merge time, not when the work began.
+    firstCommitAt: kind === 'squash' ? null : Math.min(...group.map((c) => c.authorTime)),
     authorEmail: first.authorEmail,
     committerEmail: last.committerEmail,
     ...summarise(group),
-    revertOf: group.length === 1 || group.every((c) => c.revertOf !== null) ? first.revertOf : null,
+    revertOf: unitRevert(parseCommitMessage(last.message ?? '').title, group),
     headRef: null,
     refCommits: 0,
   };
@@ -157,9 +194,12 @@ function singleUnit(group: CommitInfo[]): MergedUnit {
 /** Whether `next` continues the rebase merge or PR-numbered run that `group` started. */
 function sameUnit(group: readonly CommitInfo[], next: CommitInfo): boolean {
   const last = group[group.length - 1] as CommitInfo;
-  const refA = parseCommitMessage(last.message ?? '').ref;
-  const refB = parseCommitMessage(next.message ?? '').ref;
-  if (refA !== null || refB !== null) return refA === refB;
+  const groupRef = group.map(refOf).find((r) => r !== null) ?? null;
+  const nextRef = refOf(next);
+  // Two numbers are two PRs; one number on consecutive commits is one PR (tools that suffix every commit).
+  if (groupRef !== null && nextRef !== null) return groupRef === nextRef;
+  // A numbered commit closes its unit: what follows it in the same second belongs to another merge.
+  if (groupRef !== null && refOf(last) !== null) return false;
   return last.committerEmail === next.committerEmail && last.committerTime === next.committerTime;
 }
 
@@ -187,5 +227,32 @@ export function mergedUnits(
     group.push(c);
   }
   close();
-  return units;
+  return dropBranchInternalReverts(units, branches, commits);
+}
+
+/**
+ * A `This reverts commit <sha>` line under a title that is no revert (a squash message lists the branch's
+ * commit messages) reverts merged work only when the sha belongs to an earlier unit: a revert of the PR's
+ * own work in progress is no rework. A sha this walk never read (behind the cursor) is taken at its word.
+ */
+function dropBranchInternalReverts(
+  units: MergedUnit[],
+  branches: ReadonlyMap<string, CommitInfo[]>,
+  commits: ReadonlyMap<string, CommitInfo>,
+): MergedUnit[] {
+  const unitOf = new Map<string, number>();
+  units.forEach((u, i) => {
+    for (const sha of u.mainCommits) unitOf.set(sha, i);
+    for (const c of branches.get(u.sha) ?? []) unitOf.set(c.sha, i);
+  });
+  const resolve = (target: string) =>
+    target.length >= 40 ? target : ([...commits.keys()].find((sha) => sha.startsWith(target)) ?? null);
+  return units.map((u, i) => {
+    const target = u.revertOf;
+    if (target === null || !/^[0-9a-f]+$/.test(target) || revertOfTitle(u.title) !== null) return u;
+    const sha = resolve(target);
+    if (sha === null || !commits.has(sha)) return u;
+    const owner = unitOf.get(sha);
+    return owner !== undefined && owner < i ? u : { ...u, revertOf: null };
+  });
 }

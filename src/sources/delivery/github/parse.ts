@@ -85,6 +85,7 @@ export function parseGithubPullNodes(
       id: recordId(SOURCE, ctx.repo, pr.number),
       source: SOURCE,
       kind: 'pr_merged',
+      unitKind: 'forge',
       at: new Date(pr.mergedAt),
       openedAt: openedAt(pr),
       actor: pr.author?.login ?? null,

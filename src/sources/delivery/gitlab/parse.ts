@@ -179,6 +179,7 @@ export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): Par
         id: recordId(SOURCE, mr.project_id, mr.iid),
         source: SOURCE,
         kind: 'pr_merged',
+        unitKind: 'forge',
         at: new Date(mr.merged_at),
         openedAt: openedAt(mr, commits),
         actor: mr.author?.username ?? null,

@@ -1,7 +1,6 @@
 import { traceStep } from '../../domain/trace.js';
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
 import { MileageError } from '../../domain/errors.js';
 import type { Problem } from '../../domain/parse-result.js';
 import type { UsageRecord } from '../../domain/usage.js';

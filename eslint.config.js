@@ -1,6 +1,7 @@
 // One lint setup for the whole repository; type-aware so that floating promises are caught.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import mileage from './eslint-rules/sql-text.js';
 
 export default tseslint.config(
   {
@@ -19,7 +20,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bench/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'bench/*.js', 'eslint-rules/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -33,6 +34,13 @@ export default tseslint.config(
       ],
       'no-console': 'error',
     },
+  },
+  {
+    // Names and values reach SQL text only through src/store/sql-text.ts or a bound parameter (issue 19).
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { mileage },
+    rules: { 'mileage/sql-text': 'error' },
   },
   {
     // Only the CLI, benchmarks and scripts talk to the terminal.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { listenApp, stopServer } from '../src/server/listen.js';
 import { otlpApp } from '../src/server/otlp.js';
+import { receiverSink } from '../src/server/otlp-sink.js';
 import { UsageWriter } from '../src/server/usage-writer.js';
 import { openStore } from '../src/store/open.js';
 
@@ -202,7 +203,7 @@ export async function benchOtlp(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-otlp-'));
   const db = await openStore(join(dir, 'bench.duckdb'));
   const writer = new UsageWriter(db);
-  const { app, counters } = otlpApp({ sink: writer });
+  const { app, counters } = otlpApp({ sink: receiverSink(writer, join(dir, 'bench.duckdb.spool')).sink });
   const { server, address } = await listenApp(app.fetch, 0, '127.0.0.1');
   const port = address.port;
   try {

@@ -6,6 +6,7 @@ import { identityHash, redact } from '../../src/domain/ids.js';
 import { usd } from '../../src/domain/money.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
+import { sqlString } from '../../src/store/sql-text.js';
 
 /**
  * A large organisation written straight into a store by SQL, for the scale benchmarks of the catalog, the
@@ -95,7 +96,7 @@ export function scaleDirectory(o: OrgScaleOptions): OrgDirectory {
 }
 
 /** Values for a VALUES list; every one generated here, never user input. */
-const lit = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`);
+const lit = (v: string | number) => (typeof v === 'number' ? String(v) : sqlString(v));
 
 async function lookupTables(db: Db, o: OrgScaleOptions): Promise<void> {
   const people = Array.from({ length: o.engineers }, (_, i) => {
@@ -143,7 +144,7 @@ WITH r AS (
 ),
 g AS (
   SELECT r.*,
-    CAST(DATE '${o.end}' - INTERVAL (${o.days} - d) DAY AS DATE) AS day_,
+    CAST(DATE ${sqlString(o.end)} - INTERVAL (${o.days} - d) DAY AS DATE) AS day_,
     CAST(h1 % ${o.engineers} AS INTEGER) AS pi,
     CAST(h2 % ${keyCount} AS INTEGER) AS ki,
     CAST((h1 >> 20) % 1000 AS INTEGER) AS mpick,
@@ -197,9 +198,9 @@ WITH r AS (
   FROM range(0, ${o.prs}) t(n)
 )
 SELECT 'github:scale/' || n, 'github', 'pr_merged',
-  CAST(DATE '${o.end}' - INTERVAL (${o.days} - d) DAY AS TIMESTAMPTZ) + to_seconds(CAST(h % 86400 AS INTEGER)),
-  CAST(DATE '${o.end}' - INTERVAL (${o.days} - d) DAY AS DATE),
-  CAST(DATE '${o.end}' - INTERVAL (${o.days} - d + 1 + CAST(h % 5 AS INTEGER)) DAY AS TIMESTAMPTZ),
+  CAST(DATE ${sqlString(o.end)} - INTERVAL (${o.days} - d) DAY AS TIMESTAMPTZ) + to_seconds(CAST(h % 86400 AS INTEGER)),
+  CAST(DATE ${sqlString(o.end)} - INTERVAL (${o.days} - d) DAY AS DATE),
+  CAST(DATE ${sqlString(o.end)} - INTERVAL (${o.days} - d + 1 + CAST(h % 5 AS INTEGER)) DAY AS TIMESTAMPTZ),
   p.login_hash, 'p••', 'github.com/scale/repo-' || (p.i % 50), '#' || n, 'feature/p' || p.i || '-' || (d // 3),
   [], (h >> 8) % 400, (h >> 16) % 150, 1 + (h >> 24) % 12, (h >> 8) % 400 + (h >> 16) % 150,
   round(1 + sqrt(((h >> 8) % 400 + (h >> 16) % 150) / 20.0), 1), 'size_model',

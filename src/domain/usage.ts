@@ -1,3 +1,4 @@
+import type { CopilotUnits } from './copilot-billing.js';
 import type { Usd } from './money.js';
 
 /** How a cost was obtained; the ledger prefers the first over the others for the same stream and day. */
@@ -96,6 +97,12 @@ export interface UsageRecord {
    * original; replicas alone count once, as the replica with the smallest id. See collapseReplicas.
    */
   collapse?: { key: string; replica: boolean } | undefined;
+  /**
+   * The vendor's own billing units when it bills in units rather than tokens (GitHub Copilot's AI credits
+   * and premium requests, domain/copilot-billing.ts): `cost` is priced from them; kept so that an org rate
+   * given at ingest can price them again.
+   */
+  units?: CopilotUnits | undefined;
   hints: AttributionHints;
 }
 

@@ -1,3 +1,4 @@
+import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
@@ -25,7 +26,7 @@ async function peopleCostPer(
       spend: COST,
       spendWhere: PEOPLE_SPEND,
       delivery: '1',
-      deliveryWhere: `o.kind = '${kind}'`,
+      deliveryWhere: `o.kind = ${sqlString(kind)}`,
     }),
     kind === 'pr_merged' ? prAttribution(ctx, g) : null,
   ]);

@@ -1,3 +1,4 @@
+import { sqlString } from '../store/sql-text.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 import { groupFor, type Dimension } from './query.js';
@@ -65,8 +66,6 @@ export const DELIVERY_DIMENSIONS = [
   'workflow',
 ] as const satisfies Dimension[];
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The grouping for `requested` in this context. `sizeFrom` says which facts count a team's people: spend
  * (the ledger), delivery (outcomes) or both, matching what the metric reads.
@@ -123,8 +122,8 @@ export async function grouping(
     .sort();
   if (small.length === 0) return base;
   notes.push(`${small.length} team${small.length === 1 ? '' : 's'} under ${min} people merged into "other".`);
-  const list = small.map(quote).join(', ');
-  const otherLabel = quote(`other (${small.length} groups under ${min} people)`);
+  const list = small.map(sqlString).join(', ');
+  const otherLabel = sqlString(`other (${small.length} groups under ${min} people)`);
   const fold = (key: string, label: string) => ({
     key: `CASE WHEN ${key} IN (${list}) THEN 'other' ELSE ${key} END`,
     label: `CASE WHEN ${key} IN (${list}) THEN ${otherLabel} ELSE ${label} END`,

@@ -85,6 +85,14 @@ describe('resolveListPrice', () => {
     expect(resolveListPrice('openai', 'gpt-5-2025-08-07', JULY)?.model).toBe('gpt-5');
   });
 
+  it('prices Copilot usage (provider github, dotted Claude versions) at the vendor list price', () => {
+    const at = new Date('2026-03-20T07:00:00Z');
+    expect(resolveListPrice('github', 'claude-sonnet-4.5', at)?.ref).toMatch(
+      /:anthropic\/claude-sonnet-4-5$/,
+    );
+    expect(resolveListPrice('github', 'gpt-5-mini', at)?.ref).toMatch(/:openai\/gpt-5-mini$/);
+  });
+
   it('returns null for unknown models, unknown providers and tables without a token price', () => {
     expect(resolveListPrice(null, 'acme-support-ft-v3', JULY)).toBeNull();
     expect(resolveListPrice('anthropic', 'gemini-2.5-pro', JULY)).toBeNull();

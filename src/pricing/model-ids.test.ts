@@ -22,6 +22,12 @@ describe('alternativeIds', () => {
       { provider: 'aws', model: 'anthropic.claude-opus-4-1-20250805-v1:0' },
     ],
     ['openai', 'gpt-5[beta]', { provider: 'openai', model: 'gpt-5' }],
+    // GitHub Copilot: the reseller's provider name and Copilot's dotted Claude versions
+    [null, 'claude-sonnet-4.5', { provider: null, model: 'claude-sonnet-4-5' }],
+    ['github', 'claude-sonnet-4.5', { provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+    ['github', 'claude-opus-4.6-1m', { provider: 'anthropic', model: 'claude-opus-4-6-1m' }],
+    ['github', 'gpt-5.3-codex', { provider: 'openai', model: 'gpt-5.3-codex' }],
+    ['github-copilot', 'gemini-2.5-pro', { provider: 'google', model: 'gemini-2.5-pro' }],
   ])('%s %s', (provider, model, expected) => {
     expect(alternativeIds(provider, model)).toContainEqual(expected);
   });
@@ -30,5 +36,7 @@ describe('alternativeIds', () => {
     expect(alternativeIds('anthropic', 'claude-sonnet-4-6')).toEqual([]);
     expect(alternativeIds(null, 'meta-llama/llama-3.1-8b-instruct')).toEqual([]);
     expect(alternativeIds('anthropic', 'claude-opus-4-6-fast')).toEqual([]);
+    // OpenAI's versions are dotted: never dashed
+    expect(alternativeIds('openai', 'gpt-5.4')).toEqual([]);
   });
 });

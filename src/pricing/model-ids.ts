@@ -14,6 +14,18 @@ const BEDROCK_ID =
 const BEDROCK_ARN = /^arn:aws:bedrock:[^:]*:[^:]*:foundation-model\/(.+)$/;
 
 /**
+ * Resellers that bill vendors' models under their own provider name: GitHub Copilot's spans say
+ * `gen_ai.provider.name: "github"`. Token list prices are then the vendor's, found from the model id.
+ */
+const RESELLERS = new Set(['github', 'github-copilot']);
+const VENDOR_OF_MODEL: readonly [RegExp, string][] = [
+  [/^claude-/, 'anthropic'],
+  [/^(gpt-|o\d|codex-)/, 'openai'],
+  [/^gemini-/, 'google'],
+  [/^grok-/, 'x-ai'],
+];
+
+/**
  * Other spellings of a model id to try when genai-prices does not match it as written, in order. Only tried
  * on a miss, so an id that genai-prices knows (OpenRouter's `anthropic/claude-sonnet-4.5`) is never rewritten.
  *
@@ -23,7 +35,9 @@ const BEDROCK_ARN = /^arn:aws:bedrock:[^:]*:[^:]*:foundation-model\/(.+)$/;
  * - `[1m]`-style markers after ids whose matchers are exact (`equals`);
  * - resource paths: Gemini's `models/gemini-2.5-pro`, Vertex's `publishers/google/models/…`;
  * - gateway prefixes `anthropic/claude-sonnet-4-6`, `openai/gpt-5` (the prefix then names the provider);
- * - Bedrock ids and foundation-model ARNs recorded without a provider.
+ * - Bedrock ids and foundation-model ARNs recorded without a provider;
+ * - Claude ids with dotted versions as GitHub Copilot writes them (`claude-sonnet-4.5` for Anthropic's
+ *   `claude-sonnet-4-5`), and a reseller's provider name (`github`) in place of the vendor's.
  * We do not strip suffixes such as `-fast`: a faster tier is priced differently, and a wrong price is worse
  * than an unpriced record that `mileage prices check` reports.
  */
@@ -50,5 +64,15 @@ export function alternativeIds(provider: string | null, model: string): LookupKe
   }
 
   if (provider === null && BEDROCK_ID.test(bare)) add('aws', bare);
+
+  const dashed = /^claude-/i.test(bare) ? bare.replace(/(\d)\.(?=\d)/g, '$1-') : bare;
+  if (dashed !== bare) add(provider, dashed);
+  if (provider !== null && RESELLERS.has(genaiProviderId(provider))) {
+    const vendor = VENDOR_OF_MODEL.find(([pattern]) => pattern.test(bare.toLowerCase()))?.[1];
+    if (vendor) {
+      add(vendor, bare);
+      add(vendor, dashed);
+    }
+  }
   return out;
 }

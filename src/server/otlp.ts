@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { formatProblem, type Problem } from '../domain/parse-result.js';
+import { checkUsageRecord } from '../domain/record-bounds.js';
 import type { UsageRecord } from '../domain/usage.js';
 import {
   CumulativeSeries,
@@ -26,11 +27,23 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** google.rpc.Code INVALID_ARGUMENT, the code of a 400 OTLP error body. */
 const INVALID_ARGUMENT = 3;
+/** google.rpc.Code UNAVAILABLE, the code of a 503 (retry). */
+const UNAVAILABLE = 14;
 const MAX_ERROR_MESSAGE = 1_000;
 
+/** Seconds an exporter is told to wait (Retry-After) when the receiver cannot take more now. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** Where the receiver's records go: the receiver's log, then the batching writer. */
+export interface OtlpSink {
+  /** Whether `count` more records can be taken now; when not, the answer is 503 with Retry-After. */
+  hasRoom(count: number): boolean;
+  /** Resolves once the records are durable (on disk), so they may be acknowledged; rejects when they cannot be kept. */
+  add(records: readonly UsageRecord[]): Promise<void>;
+}
+
 export interface OtlpReceiverOptions {
-  /** Where records go; must return at once (the batching writer). */
-  sink: { add(records: readonly UsageRecord[]): number };
+  sink: OtlpSink;
   /** State of cumulative metric series, kept across requests. */
   series?: CumulativeSeries;
   maxBodyBytes?: number;
@@ -44,19 +57,30 @@ export interface ReceiverCounters {
   records: number;
   rejected: number;
   malformed: number;
+  /** Requests answered 503 (full queue, a log that cannot be written): the exporter retries them. */
+  unavailable: number;
 }
 
 /**
  * The OTLP/HTTP receiver, POST /v1/metrics, /v1/logs and /v1/traces: JSON or protobuf, optionally gzip. Each
- * request is decoded at once and answered before anything is stored (the sink batches), so an exporter never
- * waits on the database: 200 (with partial_success naming the rejected items and why), 400 with the reason
- * for a malformed payload, 413 over the size cap, 415 for an unknown content type or encoding, 405 with Allow
- * for another method.
+ * request is decoded at once; every record is checked against the store's bounds (a bad one is rejected
+ * alone); the good ones are written to the receiver's log (fsync'ed, group commit) and then answered, never
+ * waiting on the database: 200 (with partial_success counting the rejected items and saying why), 503 with
+ * Retry-After when the queue is full or the log cannot be written (the exporter retries; nothing was kept),
+ * 400 with the reason for a malformed payload, 413 over the size cap, 415 for an unknown content type or
+ * encoding, 405 with Allow for another method.
  */
 export function otlpApp(options: OtlpReceiverOptions): { app: Hono; counters: ReceiverCounters } {
   const series = options.series ?? new CumulativeSeries();
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const counters: ReceiverCounters = { requests: 0, items: 0, records: 0, rejected: 0, malformed: 0 };
+  const counters: ReceiverCounters = {
+    requests: 0,
+    items: 0,
+    records: 0,
+    rejected: 0,
+    malformed: 0,
+    unavailable: 0,
+  };
   const decoders: Record<Signal, (doc: unknown, file: string) => Decoded> = {
     metrics: (doc, file) => decodeMetrics(doc, file, series),
     logs: decodeLogs,
@@ -90,13 +114,36 @@ export function otlpApp(options: OtlpReceiverOptions): { app: Hono; counters: Re
       counters.malformed += 1;
       return fail(encoding, 400, `not an OTLP ${signal} request: ${error.message}`);
     }
-    options.sink.add(decoded.records);
+    // Each record within the bounds the store can hold, or rejected alone (named in partial_success).
+    const file = `otlp /v1/${signal}`;
+    const problems = [...decoded.problems];
+    const records = decoded.records.filter((r) => {
+      const bad = checkUsageRecord(r);
+      const which = r.dedupKey ?? r.id;
+      for (const p of bad)
+        problems.push({ file, line: null, field: p.field, message: `${p.message} (record ${which})` });
+      return bad.length === 0;
+    });
+    const rejected = decoded.rejected + (decoded.records.length - records.length);
+    if (records.length > 0) {
+      // Acknowledged only once durable; when it cannot take them, the exporter is told to retry later.
+      if (!options.sink.hasRoom(records.length)) {
+        counters.unavailable += 1;
+        return unavailable(encoding, 'the receiver is busy storing what it has: retry later');
+      }
+      try {
+        await options.sink.add(records);
+      } catch (error) {
+        counters.unavailable += 1;
+        return unavailable(encoding, `the receiver cannot keep records now (${(error as Error).message})`);
+      }
+    }
     counters.items += decoded.items;
-    counters.records += decoded.records.length;
-    counters.rejected += decoded.rejected;
-    if (decoded.problems.length > 0) options.onProblems?.(signal, decoded.problems);
-    const message = decoded.problems.map(formatProblem).join('; ').slice(0, MAX_ERROR_MESSAGE);
-    return respond(encoding, signal, decoded.rejected, message);
+    counters.records += records.length;
+    counters.rejected += rejected;
+    if (problems.length > 0) options.onProblems?.(signal, problems);
+    const message = problems.map(formatProblem).join('; ').slice(0, MAX_ERROR_MESSAGE);
+    return respond(encoding, signal, rejected, message);
   };
   const app = new Hono();
   for (const signal of SIGNALS) {
@@ -121,14 +168,26 @@ function respond(encoding: Encoding, signal: Signal, rejected: number, message: 
   return Response.json(body);
 }
 
+/** 503 with Retry-After: a retryable answer (OTLP/HTTP spec), nothing of the request was kept. */
+function unavailable(encoding: Encoding, message: string): Response {
+  return fail(encoding, 503, message, false, UNAVAILABLE, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+}
+
 /** An OTLP error response: google.rpc.Status in the request's encoding. */
-function fail(encoding: Encoding, status: number, message: string, close = false): Response {
-  const headers: Record<string, string> = close ? { connection: 'close' } : {};
+function fail(
+  encoding: Encoding,
+  status: number,
+  message: string,
+  close = false,
+  code = INVALID_ARGUMENT,
+  extra: Record<string, string> = {},
+): Response {
+  const headers: Record<string, string> = { ...(close ? { connection: 'close' } : {}), ...extra };
   if (encoding === 'protobuf') {
-    return new Response(Buffer.from(encodeStatus(INVALID_ARGUMENT, message)), {
+    return new Response(Buffer.from(encodeStatus(code, message)), {
       status,
       headers: { ...headers, 'content-type': 'application/x-protobuf' },
     });
   }
-  return Response.json({ code: INVALID_ARGUMENT, message }, { status, headers });
+  return Response.json({ code, message }, { status, headers });
 }

@@ -14,6 +14,8 @@ import { tokenRoutes } from './api/token-routes.js';
 import { listenApp, stopServer, urlOf } from './listen.js';
 import { Maintenance } from './maintenance.js';
 import { otlpApp, type ReceiverCounters } from './otlp.js';
+import { receiverSink, spoolDirFor } from './otlp-sink.js';
+import type { Spool } from './spool.js';
 import { RateLimiter } from './rate-limit.js';
 import { ResponseCache } from './response-cache.js';
 import { defaultWebRoot } from './static.js';
@@ -38,6 +40,11 @@ export interface RunServerOptions {
   cacheEntries?: number;
   /** Compute the default weekly report at start and after each ledger refresh (default true). */
   warm?: boolean;
+  /**
+   * The OTLP receiver's log folder (what is acknowledged is written there first); default: beside the store's
+   * file (`<store>.spool`), none for an in-memory store. null: no log.
+   */
+  spoolDir?: string | null;
 }
 
 export interface RunningServer {
@@ -64,6 +71,9 @@ export interface BuiltServer {
   sessionToken: string;
   counters: ReceiverCounters;
   writer: UsageWriter;
+  spool: Spool | null;
+  /** Stores what a previous process acknowledged and left in the receiver's log; resolves once stored. */
+  replaySpool(): Promise<{ records: number; unreadable: number }>;
   /**
    * Computes the default weekly report now and after every ledger refresh (off by default: tests that build
    * a server close its store right after, while a warm-up could still be reading).
@@ -77,7 +87,15 @@ export interface BuiltServer {
 export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltServer {
   const stats = new ServerStats();
   const cache = new ResponseCache(o.cacheEntries ?? 500);
-  const writer = new UsageWriter(o.db, { onTrouble: o.log });
+  // The writer seals and releases the receiver's log (made just below: the log hands records to the writer).
+  let spool: Spool | null = null;
+  const writer = new UsageWriter(o.db, {
+    onTrouble: o.log,
+    log: {
+      seal: async () => (spool ? spool.seal() : []),
+      release: (segments) => spool?.release(segments),
+    },
+  });
   let warm: (() => void) | null = null;
   let warming: Promise<void> = Promise.resolve();
   const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
@@ -106,15 +124,17 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     log: o.log,
     cache,
   };
-  const otlp = otlpApp({
-    sink: {
-      add: (records) => {
-        const accepted = writer.add(records);
-        if (accepted) maintenance.touched(MAINTENANCE_MS);
-        stats.ingested('otlp', accepted);
-        return accepted;
-      },
+  const receiver = receiverSink(
+    writer,
+    o.spoolDir === undefined ? spoolDirFor(o.db.location) : o.spoolDir,
+    (accepted) => {
+      maintenance.touched(MAINTENANCE_MS);
+      stats.ingested('otlp', accepted);
     },
+  );
+  spool = receiver.spool;
+  const otlp = otlpApp({
+    sink: receiver.sink,
     onProblems: o.verbose
       ? (signal, problems) => problems.forEach((p) => o.log(`${signal}: ${formatProblem(p)}`))
       : undefined,
@@ -124,6 +144,11 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     'mileage_otlp_dropped_records',
     'OTLP records dropped (full queue or failed append)',
     () => writer.stats.dropped + writer.stats.failed,
+  );
+  stats.gauge(
+    'mileage_otlp_refused_records',
+    'OTLP records the store refused one by one (the rest of their batch stored)',
+    () => writer.stats.refused,
   );
   const app = createApp(deps, {
     otlp: otlp.app,
@@ -136,6 +161,15 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     sessionToken,
     counters: otlp.counters,
     writer,
+    spool,
+    async replaySpool() {
+      const left = receiver.replay();
+      if (left.records > 0) {
+        await writer.flush();
+        maintenance.touched();
+      }
+      return left;
+    },
     warmAfterRefresh: (on) => {
       warm = on
         ? () => {
@@ -154,6 +188,13 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
 export async function runServer(o: RunServerOptions): Promise<RunningServer> {
   const built = buildServer(o);
   const { app, deps, sessionToken, counters, writer } = built;
+  // Acknowledged records a previous process had not stored yet (a crash, a kill -9): stored before listening.
+  const replayed = await built.replaySpool();
+  if (replayed.records > 0 || replayed.unreadable > 0)
+    o.log(
+      `stored ${replayed.records} acknowledged OTLP records left in ${built.spool?.dir ?? 'the log'} by the previous run` +
+        (replayed.unreadable > 0 ? ` (${replayed.unreadable} torn lines, never acknowledged, skipped)` : ''),
+    );
   const { server, address } = await listenApp(app.fetch, o.port, o.host);
   built.warmAfterRefresh(o.warm ?? true);
   const url = urlOf(address);
@@ -170,6 +211,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
       await stopServer(server);
       built.warmAfterRefresh(false);
       await writer.close();
+      await built.spool?.close();
       await deps.maintenance.refresh();
       await built.idle();
     },

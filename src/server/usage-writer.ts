@@ -9,8 +9,13 @@ export interface UsageWriterOptions {
   flushMs?: number;
   /** Past this many waiting records new ones are dropped (counted, reported once), never blocking a caller. */
   maxQueued?: number;
-  /** Told once per kind of trouble (a full queue, a failed append); the writer itself never throws. */
+  /** Told of trouble (a full queue, a refused record, a failed append): the first time, then at most once a minute with the count since; the writer itself never throws. */
   onTrouble?: (message: string) => void;
+  /**
+   * The receiver's log (spool.ts): a flush seals its open segment first and releases the sealed segments
+   * once everything it took is stored, so a record leaves the log only when it is in the store.
+   */
+  log?: { seal(): Promise<number[]>; release(segments: readonly number[]): void };
 }
 
 export interface WriterStats {
@@ -20,10 +25,14 @@ export interface WriterStats {
   /** Metric records left out because their session has per-request events (see otlp/session-rule.ts). */
   superseded: number;
   dropped: number;
+  /** Records the store refused one by one (isolated from their batch, which was stored without them). */
+  refused: number;
+  /** Records not stored because the store failed (kept in the receiver's log, stored again at the next start). */
   failed: number;
 }
 
 const KNOWN_SESSIONS_CAP = 200_000;
+const TROUBLE_EVERY_MS = 60_000;
 
 /**
  * Batches usage records into the store: callers `add` and return at once; records are appended every
@@ -38,7 +47,9 @@ export class UsageWriter {
   private chain: Promise<void> = Promise.resolve();
   private pending: Promise<void> | null = null;
   private readonly eventSessions = new Set<string>();
-  private readonly told = new Set<string>();
+  private readonly told = new Map<string, { at: number; since: number }>();
+  /** Log segments holding records the store failed to take: kept for the next start to store again. */
+  private readonly retained = new Set<number>();
   private closed = false;
   readonly stats: WriterStats = {
     queued: 0,
@@ -46,6 +57,7 @@ export class UsageWriter {
     alreadyStored: 0,
     superseded: 0,
     dropped: 0,
+    refused: 0,
     failed: 0,
   };
   private readonly batchSize: number;
@@ -61,10 +73,18 @@ export class UsageWriter {
     this.maxQueued = options.maxQueued ?? 1_000_000;
   }
 
-  /** Queues records; returns how many were accepted (the rest were dropped because the queue is full). */
-  add(records: readonly UsageRecord[]): number {
+  /** Whether `count` more records fit in the queue now (false once closed): the receiver asks before it acknowledges. */
+  hasRoom(count: number): boolean {
+    return !this.closed && this.queue.length + count <= this.maxQueued;
+  }
+
+  /**
+   * Queues records; returns how many were accepted (the rest were dropped because the queue is full).
+   * `force` queues them all: records already acknowledged from the receiver's log are never dropped.
+   */
+  add(records: readonly UsageRecord[], force = false): number {
     if (records.length === 0) return 0;
-    const room = this.closed ? 0 : Math.max(0, this.maxQueued - this.queue.length);
+    const room = force ? records.length : this.closed ? 0 : Math.max(0, this.maxQueued - this.queue.length);
     const accepted = Math.min(room, records.length);
     for (let i = 0; i < accepted; i++) this.queue.push(records[i] as UsageRecord);
     if (accepted < records.length) {
@@ -88,11 +108,16 @@ export class UsageWriter {
     }
     this.pending ??= this.exclusive(async () => {
       this.pending = null;
+      // Every record of a sealed segment is in the queue by now (the log hands records on before it seals).
+      const sealed = (await this.options.log?.seal()) ?? [];
+      let stored = true;
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchSize);
         this.stats.queued = this.queue.length;
-        await this.write(batch);
+        if (!(await this.write(batch))) stored = false;
       }
+      if (!stored) for (const n of sealed) this.retained.add(n);
+      this.options.log?.release(sealed.filter((n) => !this.retained.has(n)));
     });
     return this.pending;
   }
@@ -114,19 +139,56 @@ export class UsageWriter {
     await this.chain;
   }
 
-  private async write(batch: UsageRecord[]): Promise<void> {
+  /** Stores a batch; false when the store failed (not a refused record: the store itself). */
+  private async write(batch: UsageRecord[]): Promise<boolean> {
+    let kept: UsageRecord[];
     try {
-      const kept = await this.applySessionRule(batch);
-      this.stats.superseded += batch.length - kept.length;
-      const result: AppendResult = await this.db.appendUsage(kept);
-      this.stats.written += result.written;
-      this.stats.alreadyStored += result.alreadyStored;
+      kept = await this.applySessionRule(batch);
     } catch (error) {
       this.stats.failed += batch.length;
-      this.tell(
-        'append',
-        `cannot store usage records: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.tell('append', `cannot store usage records: ${messageOf(error)}`);
+      return false;
+    }
+    this.stats.superseded += batch.length - kept.length;
+    const outcome = await this.append(kept);
+    if (outcome.stored === 0 && outcome.refused > 0 && kept.length > 1) {
+      // Every record refused alone: the store is failing, not the records. They stay in the log.
+      this.stats.refused -= outcome.refused;
+      this.stats.failed += outcome.refused;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Appends `records`; when the store refuses the batch, halves it until the records it refuses are alone,
+   * so one bad record never takes the others with it (issue 19: one cost of 1e30 lost 2,001 records).
+   */
+  private async append(records: UsageRecord[]): Promise<{ stored: number; refused: number }> {
+    if (records.length === 0) return { stored: 0, refused: 0 };
+    try {
+      const result: AppendResult = await this.db.appendUsage(records);
+      this.stats.written += result.written;
+      this.stats.alreadyStored += result.alreadyStored;
+      // Records the store's own last check left out (out of bounds): refused alone, the batch stored.
+      const refused = result.refused ?? [];
+      this.stats.refused += refused.length;
+      for (const r of refused)
+        this.tell(
+          'refused',
+          `the store refused usage record ${r.id}: ${r.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+        );
+      return { stored: records.length - refused.length, refused: refused.length };
+    } catch (error) {
+      if (records.length === 1) {
+        this.stats.refused += 1;
+        this.tell('refused', `the store refused usage record ${records[0]?.id ?? ''}: ${messageOf(error)}`);
+        return { stored: 0, refused: 1 };
+      }
+      const half = Math.ceil(records.length / 2);
+      const a = await this.append(records.slice(0, half));
+      const b = await this.append(records.slice(half));
+      return { stored: a.stored + b.stored, refused: a.refused + b.refused };
     }
   }
 
@@ -157,9 +219,20 @@ export class UsageWriter {
     );
   }
 
+  /** Reports trouble the first time, then at most once a minute per kind, with how often it happened since. */
   private tell(kind: string, message: string): void {
-    if (this.told.has(kind)) return;
-    this.told.add(kind);
-    this.options.onTrouble?.(message);
+    const now = Date.now();
+    const last = this.told.get(kind);
+    if (last && now - last.at < TROUBLE_EVERY_MS) {
+      last.since += 1;
+      return;
+    }
+    const more = last && last.since > 0 ? ` (and ${last.since} more times since the last report)` : '';
+    this.told.set(kind, { at: now, since: 0 });
+    this.options.onTrouble?.(message + more);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,9 @@ import { formatUsd, usd } from '../../domain/money.js';
 import { formatProblem } from '../../domain/parse-result.js';
 import { loadBundle, machineId, writeBundle } from '../../ingest/agent-logs/bundle.js';
 import { ingestAgentLogs, type AgentLogSummary } from '../../ingest/agent-logs/ingest.js';
+import { premiumRate } from '../../ingest/copilot-rate.js';
+import { LIST_PREMIUM_RATE, type PremiumRate } from '../../domain/copilot-billing.js';
+import { formatIssue, loadSourceConfigs } from '../../org/index.js';
 import {
   AGENT_TOOLS,
   agentTool,
@@ -68,7 +71,9 @@ async function ingestTool(
   const seen = new Map<string, Stats>();
   try {
     const source = { ...(await tool.load()), accept: acceptFor(tool, explicit) };
+    const rate = tool.name === 'copilot-cli' ? await orgPremiumRate(ctx) : undefined;
     const summary = await ingestAgentLogs(ctx.db, source, roots, {
+      ...(rate ? { premiumRate: rate } : {}),
       ...(actor ? { actorFor: () => actor } : {}),
       machineId: machineId(),
       prices: priceBookFor(ctx.directory),
@@ -80,6 +85,17 @@ async function ingestTool(
   } finally {
     bar.done();
   }
+}
+
+/** The premium-request rate mileage.yaml gives (`sources.copilot-cli.premium_request_usd`), else GitHub's list. */
+async function orgPremiumRate(ctx: CommandContext): Promise<PremiumRate> {
+  const file = ctx.directory?.file;
+  if (!file) return LIST_PREMIUM_RATE;
+  const sources = await loadSourceConfigs(file);
+  if (!sources.ok) throw new MileageError('config', sources.error.map(formatIssue).join('\n'));
+  const rate = premiumRate(sources.value);
+  if (!rate.ok) throw new MileageError('config', rate.error.map(formatIssue).join('\n'));
+  return rate.value;
 }
 
 /**
@@ -171,7 +187,12 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
   );
   registerToolIngest(ingest, run, known('codex'), 'Codex CLI rollouts, per-turn token deltas');
   registerToolIngest(ingest, run, known('gemini'), 'Gemini CLI chat recordings');
-  registerToolIngest(ingest, run, known('copilot-cli'), 'GitHub Copilot CLI OpenTelemetry file export');
+  registerToolIngest(
+    ingest,
+    run,
+    known('copilot-cli'),
+    'GitHub Copilot CLI session logs (session-state events.jsonl) and OpenTelemetry file export',
+  );
 
   globalOptions(ingest.command('bundle').argument('<files...>', 'bundles written by `mileage export-logs`'))
     .description("Another machine's agent-log requests (a request already stored counts once)")

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../store/db.js';
 import { openStore } from '../../store/open.js';
 import { bundleHeader, bundleRequest } from '../../../test/support/bundles.js';
-import { loadBundleBytes, writeBundle } from './bundle.js';
+import { bundleRecordId, loadBundleBytes, writeBundle } from './bundle.js';
 
 /** Loading a bundle a batch at a time, and what a load that fails midway leaves behind. */
 const root = mkdtempSync(join(tmpdir(), 'mileage-bundle-'));
@@ -78,8 +78,15 @@ describe('bundles', () => {
       const again = await loadBundleBytes(to, (await import('node:fs')).readFileSync(out), out);
       expect(again.problems).toEqual([]);
       expect(await totals(to)).toEqual(await totals(from));
-      const costs = 'SELECT id, cost, cost_basis, start_at FROM usage ORDER BY id';
+      const costs = 'SELECT cost, cost_basis, start_at FROM usage ORDER BY start_at, cost';
       expect(await to.query(costs)).toEqual(await from.query(costs));
+      // The receiving store derives its own ids: each request's key in the bundle, in its source's bundle namespace.
+      const ids = async (db: Db) =>
+        (await db.query('SELECT id, source FROM usage')).map((r) => String(r.id)).sort();
+      const derived = (await from.query('SELECT id, source FROM usage'))
+        .map((r) => bundleRecordId(String(r.source), String(r.id)))
+        .sort();
+      expect(await ids(to)).toEqual(derived);
     } finally {
       await from.close();
       await to.close();

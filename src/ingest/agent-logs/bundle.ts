@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
+import { recordId } from '../../domain/ids.js';
 import { usd } from '../../domain/money.js';
 import type { Problem } from '../../domain/parse-result.js';
 import { checkUsageRecord } from '../../domain/record-bounds.js';
@@ -19,6 +20,7 @@ import type { AgentRequestRow } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { describeIssue } from '../../sources/each-item.js';
 import type { IngestSummary } from '../summary.js';
+import { AGENT_TOOLS } from './locations.js';
 import { resolveRepos } from './repos.js';
 
 /**
@@ -27,8 +29,14 @@ import { resolveRepos } from './repos.js';
  * then one line per request with tokens, times, model and session metadata (session id, working
  * directory, repository, branch, tool version) — never prompt or code text, which the store never has.
  *
- * Requests keep their ids, so the same session in two bundles, or one bundle loaded twice, merges into the
- * same stored requests and counts once.
+ * A bundle is written by whoever holds an ingest token, so nothing in it is trusted to name a stored record
+ * (issue 19): a request's `source` must be an agent-log source (the only namespace a bundle may write), and
+ * the stored id is derived here from that source and the request's key in the bundle (its `id` there) —
+ * `bundleRecordId` —, as is its replay key. A bundle can therefore only ever add to, or merge with, agent-log
+ * requests from bundles; it can never replace a billed record or any record of another source. The same
+ * session in two bundles, or one bundle loaded twice, still merges into the same stored requests and counts
+ * once. (A request loaded into one store both from its log file and from a bundle is stored under two ids:
+ * give a store one of the two.)
  */
 export const BUNDLE_FORMAT = 'mileage-agent-logs';
 export const BUNDLE_VERSION = 1;
@@ -47,7 +55,10 @@ const count = z.number().int().nonnegative();
 const text = z.string().nullable();
 const request = z.object({
   id: z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character record id'),
-  source: z.string().min(1),
+  source: z.enum(
+    AGENT_TOOLS.map((t) => t.source),
+    `a bundle writes agent-log sources only (${AGENT_TOOLS.map((t) => t.source).join(', ')})`,
+  ),
   tool: text,
   provider: text,
   model: text,
@@ -222,7 +233,7 @@ async function stageBundle(
       } else {
         // The same bounds as every other path (domain/record-bounds.ts): a bundle is a client's word.
         const bad = checkUsageRecord(bundleRecord(parsed.data));
-        if (bad.length === 0) batch.push(parsed.data);
+        if (bad.length === 0) batch.push(inBundleNamespace(parsed.data));
         else
           for (const p of bad)
             problems.push({ file, line: lineNumber, field: bundleField(p.field), message: p.message });
@@ -242,6 +253,22 @@ async function stageBundle(
     throw cause;
   }
   return { header: head.data, records, problems };
+}
+
+/**
+ * The stored id of a bundle's request: derived by the server from the (agent-log) source and the request's
+ * key in the bundle, in a namespace of its own, so no bundle can choose the id of a stored record.
+ */
+export function bundleRecordId(source: string, key: string): string {
+  return recordId(source, 'bundle', key);
+}
+
+function inBundleNamespace(row: z.infer<typeof request>): AgentRequestRow {
+  return {
+    ...row,
+    id: bundleRecordId(row.source, row.id),
+    collapse_key: row.collapse_key === null ? null : recordId(row.source, 'bundle-replay', row.collapse_key),
+  };
 }
 
 /** Requests parsed before they are staged. */

@@ -1,6 +1,7 @@
 import { traceStep } from '../../domain/trace.js';
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
+import { copilotCost, type PremiumRate } from '../../domain/copilot-billing.js';
 import { MileageError } from '../../domain/errors.js';
 import type { Problem } from '../../domain/parse-result.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -39,6 +40,8 @@ export interface AgentLogOptions {
   chunkBytes?: number;
   /** Each file's stat as this run saw it (for the manifest that lets a no-op re-run skip the database). */
   onSeen?: (path: string, stat: Stats) => void;
+  /** The org's price of a Copilot premium request (mileage.yaml), for records billed in premium requests. */
+  premiumRate?: PremiumRate;
 }
 
 export interface AgentLogSummary extends IngestSummary {
@@ -137,6 +140,10 @@ export async function ingestAgentLogs<S>(
       return;
     }
     if (!end) return;
+    if (!c.stored && records.length === 0 && problems.length === 0 && state !== undefined) {
+      const why = source.unrecognised?.(state);
+      if (why) problems.push({ file: c.path, line: null, field: null, message: why });
+    }
     // An appended part of a file read in bulk before: its line numbers are known only now that we need them.
     if (problems.length > 0 && c.stored && c.stored.lines === null) {
       const base = countNewlines(readBytes(c.path, 0, from));
@@ -147,6 +154,7 @@ export async function ingestAgentLogs<S>(
     const actor = options.actorFor?.(c.path);
     for (const r of screened.kept) {
       if (actor) r.hints.actor = actor;
+      if (r.units && options.premiumRate) r.cost = copilotCost(r.units, options.premiumRate) ?? r.cost;
       if (options.machineId) r.hints.machineId = options.machineId;
       pending.push(r);
     }

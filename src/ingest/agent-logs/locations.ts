@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   isClaudeTranscript,
-  isCodexRollout,
-  isCopilotOtelFile,
+  isCodexLog,
+  isCopilotLog,
   isGeminiRecording,
   isJsonl,
 } from '../../sources/spend/log-files.js';
@@ -47,8 +47,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   {
     name: 'codex',
     source: 'codex-logs',
-    accept: isCodexRollout,
-    acceptUnder: isCodexRollout,
+    accept: isCodexLog,
+    acceptUnder: isCodexLog,
     defaultRoots: (env, home) => {
       const base = env.CODEX_HOME ?? join(home, '.codex');
       return [join(base, 'sessions'), join(base, 'archived_sessions')];
@@ -68,11 +68,13 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   {
     name: 'copilot-cli',
     source: 'copilot-cli-logs',
-    accept: isCopilotOtelFile,
+    accept: isCopilotLog,
     acceptUnder: isJsonl,
     defaultRoots: (env, home) => [
       ...(env.COPILOT_OTEL_FILE_EXPORTER_PATH ? [env.COPILOT_OTEL_FILE_EXPORTER_PATH] : []),
       join(home, '.copilot', 'otel'),
+      // written by every Copilot CLI session, OpenTelemetry or not
+      join(home, '.copilot', 'session-state'),
     ],
     load: async () =>
       (await import('../../sources/spend/copilot-cli/index.js')).copilotCliLogSource as LogSource<unknown>,

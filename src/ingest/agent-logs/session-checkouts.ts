@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.js';
+import { sqlString } from '../../store/sql-text.js';
 import { AGENT_TOOLS } from './locations.js';
 import { checkoutRoot } from './repos.js';
 
@@ -7,8 +8,7 @@ import { checkoutRoot } from './repos.js';
  * working directories share a checkout), sorted: what `scan` reads merged work from.
  */
 export async function sessionCheckouts(db: Db): Promise<string[]> {
-  // The sources are this module's own constants, not input: safe to write into the statement.
-  const sources = AGENT_TOOLS.map((t) => `'${t.source}'`).join(', ');
+  const sources = AGENT_TOOLS.map((t) => sqlString(t.source)).join(', ');
   const rows = await db.query(
     `SELECT DISTINCT cwd FROM usage WHERE cwd IS NOT NULL AND source IN (${sources})`,
   );

@@ -35,4 +35,10 @@ export interface LogSource<S> {
   appendOnly: boolean;
   accept: (path: string) => boolean;
   parse: LogParser<S>;
+  /**
+   * After a whole file gave no record and no problem: why, when its content was not this tool's at all
+   * (the state after its last chunk says so), else null. Reported, so a folder of unknown files never
+   * reads as a silent "0 records".
+   */
+  unrecognised?: (state: S) => string | null;
 }

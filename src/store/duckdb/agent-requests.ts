@@ -57,6 +57,10 @@ const STAGE_COLUMNS: Record<string, string> = {
   tool: 'VARCHAR',
   provider: 'VARCHAR',
   model: 'VARCHAR',
+  /** Null means a request (the bulk reader's rows, bundles of older builds): see mergeSql. */
+  granularity: 'VARCHAR',
+  /** Null means one: a session's record (Copilot CLI's shutdown metrics) carries its request count. */
+  requests: 'BIGINT',
   collapse_key: 'VARCHAR',
   replica: 'BOOLEAN',
   start_at: 'TIMESTAMPTZ',
@@ -96,6 +100,8 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
     tool: r.tool,
     provider: r.provider,
     model: r.model,
+    granularity: r.granularity,
+    requests: r.requests,
     collapse_key: r.collapse?.key ?? null,
     replica: r.collapse?.replica ?? false,
     start_at: r.start.toISOString(),
@@ -137,7 +143,13 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
 function prepareMergeSql(): string {
   return `
 CREATE OR REPLACE TEMP TABLE agent_stored AS
-SELECT ${STORED_AS_STAGE} FROM usage WHERE id IN (SELECT id FROM agent_stage);
+SELECT ${STORED_AS_STAGE}, cost_basis = 'billed' AS billed FROM usage WHERE id IN (SELECT id FROM agent_stage);
+
+-- A staged request never replaces a billed record or a record of another source (issue 19: ids are derived
+-- per source, so only a forged hash gets here): such stage rows are left out, the stored record kept.
+DELETE FROM agent_stage s USING agent_stored t WHERE s.id = t.id AND (t.billed OR t.source <> s.source);
+DELETE FROM agent_stored WHERE billed OR id NOT IN (SELECT id FROM agent_stage);
+ALTER TABLE agent_stored DROP COLUMN billed;
 
 CREATE OR REPLACE TEMP TABLE agent_known AS
 SELECT id FROM agent_stage GROUP BY id HAVING count(*) > 1
@@ -150,9 +162,9 @@ DELETE FROM usage WHERE id IN (SELECT id FROM agent_stored)`;
 
 function mergeSql(localDay: string): string {
   const output = (from: string) => `
-SELECT id, m.source, NULL AS stream, 'request' AS granularity, start_at, end_at, ${localDay} AS day, m.tool,
-  m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-  1 AS requests, reported_cost AS cost,
+SELECT id, m.source, NULL AS stream, coalesce(m.granularity, 'request') AS granularity, start_at, end_at,
+  ${localDay} AS day, m.tool, m.provider, m.model, input_tokens, cache_read_tokens, cache_write_tokens,
+  output_tokens, reasoning_tokens, coalesce(requests, 1) AS requests, reported_cost AS cost,
   CASE WHEN reported_cost IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END AS cost_basis,
   CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
@@ -169,7 +181,7 @@ WITH copies AS (
   SELECT id,
     max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
     max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
-    max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost,
+    max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost, max(requests) AS requests,
     min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
     arg_min(struct_pack(${META}),
       lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
@@ -199,11 +211,11 @@ FROM (
 )`;
 }
 
-const META = `source, tool, provider, model, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
+const META = `source, tool, provider, model, granularity, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
   tool_version, actor_hash, actor_hint, machine_id`;
 
 /** A stored usage row in the stage's shape: a reported cost is the cost of a provider_reported row only. */
-const STORED_AS_STAGE = `id, source, tool, provider, model, collapse_key, replica, start_at, end_at, input_tokens,
+const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, requests, collapse_key, replica, start_at, end_at, input_tokens,
   cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   CASE WHEN cost_basis = 'provider_reported' THEN cost END AS reported_cost,
   CASE WHEN cost_basis = 'provider_reported' THEN price_ref END AS price_ref, dedup_key, session_id, cwd,
@@ -316,6 +328,10 @@ export class DuckAgentLogStore implements AgentLogStore {
     } finally {
       await this.host.run('DROP TABLE cc_files');
     }
+    // The bulk reader's rows are requests: the columns other sources fill are added empty (null = one request).
+    await this.host.run(
+      `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS granularity VARCHAR; ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS requests BIGINT`,
+    );
     const perFile = await this.host.query<{ file_index: number; rows: number; suspicious: boolean }>(
       transcriptFilesSql(table),
     );

@@ -1,5 +1,6 @@
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { sqlString } from '../sql-text.js';
 
 /**
  * The bounds of domain/record-bounds.ts as SQL, for the store's bulk readers (usage files, the events API,
@@ -9,40 +10,38 @@ import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
  */
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** `field|` as a SQL literal: the start of a problem naming the field. */
+const about = (field: string, text = '') => sqlString(`${field}|${text}`);
 
 /** A whole number in [0, max] written as digits (a fraction or an exponent is refused, never rounded). */
 export function wholeCheckSql(field: string, raw: string, max: number | string): string {
-  const maxText = typeof max === 'number' ? `'${fmt(max)}'` : `format('{:,}', CAST(${max} AS BIGINT))`;
+  const maxText = typeof max === 'number' ? sqlString(fmt(max)) : `format('{:,}', CAST(${max} AS BIGINT))`;
   return `CASE WHEN ${raw} IS NULL THEN NULL
-    WHEN NOT regexp_full_match(${raw}, '[0-9]+(\\.0*)?') THEN '${field}|not a whole number >= 0: ' || left(${raw}, 40)
-    WHEN try_cast(${raw} AS DOUBLE) > ${max} THEN '${field}|' || left(${raw}, 40) || ' is above the bound of ' || ${maxText} END`;
+    WHEN NOT regexp_full_match(${raw}, '[0-9]+(\\.0*)?') THEN ${about(field, 'not a whole number >= 0: ')} || left(${raw}, 40)
+    WHEN try_cast(${raw} AS DOUBLE) > ${max} THEN ${about(field)} || left(${raw}, 40) || ' is above the bound of ' || ${maxText} END`;
 }
 
 /** A decimal amount within ±max USD; negative only where `negativeAllowed` (an SQL boolean) holds. */
 export function amountCheckSql(field: string, raw: string, max: number, negativeAllowed: string): string {
   const value = `try_cast(${raw} AS DECIMAL(38,10))`;
   return `CASE WHEN ${raw} IS NULL THEN NULL
-    WHEN ${value} IS NULL THEN '${field}|not a decimal amount: ' || left(${raw}, 40)
-    WHEN abs(${value}) > ${max} THEN '${field}|' || left(${raw}, 40) || ' is beyond the bound of ${fmt(max)} USD'
-    WHEN ${value} < 0 AND NOT coalesce(${negativeAllowed}, false) THEN '${field}|negative: ' || left(${raw}, 40) END`;
+    WHEN ${value} IS NULL THEN ${about(field, 'not a decimal amount: ')} || left(${raw}, 40)
+    WHEN abs(${value}) > ${max} THEN ${about(field)} || left(${raw}, 40) || ${sqlString(` is beyond the bound of ${fmt(max)} USD`)}
+    WHEN ${value} < 0 AND NOT coalesce(${negativeAllowed}, false) THEN ${about(field, 'negative: ')} || left(${raw}, 40) END`;
 }
 
 /** An instant inside the accepted range; `time` is the parsed TIMESTAMPTZ (checked for NULL elsewhere). */
-export function timeRangeCheckSql(
-  field: string,
-  time: string,
-  times: AcceptedTimes,
-  quote: (s: string) => string,
-): string {
+export function timeRangeCheckSql(field: string, time: string, times: AcceptedTimes): string {
   const earliest = times.earliest.toISOString();
   const latest = times.latest.toISOString();
-  return `CASE WHEN ${time} < CAST(${quote(earliest)} AS TIMESTAMPTZ) THEN '${field}|' || strftime(${time} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ' is before ${earliest} (accepted range, MILEAGE_ACCEPT_SINCE)'
-    WHEN ${time} > CAST(${quote(latest)} AS TIMESTAMPTZ) THEN '${field}|' || strftime(${time} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') || ' is after ${latest} (more than the accepted time ahead of this machine''s clock, MILEAGE_ACCEPT_AHEAD)' END`;
+  const shown = `strftime(${time} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
+  return `CASE WHEN ${time} < CAST(${sqlString(earliest)} AS TIMESTAMPTZ) THEN ${about(field)} || ${shown} || ${sqlString(` is before ${earliest} (accepted range, MILEAGE_ACCEPT_SINCE)`)}
+    WHEN ${time} > CAST(${sqlString(latest)} AS TIMESTAMPTZ) THEN ${about(field)} || ${shown} || ${sqlString(` is after ${latest} (more than the accepted time ahead of this machine's clock, MILEAGE_ACCEPT_AHEAD)`)} END`;
 }
 
 /** Text no longer than `max` characters (names: RECORD_BOUNDS.nameChars; other text: textChars). */
 export function textCheckSql(field: string, raw: string, max: number): string {
-  return `CASE WHEN length(${raw}) > ${max} THEN '${field}|' || format('{:,}', length(${raw})) || ' characters, above the bound of ${max}' END`;
+  return `CASE WHEN length(${raw}) > ${max} THEN ${about(field)} || format('{:,}', length(${raw})) || ${sqlString(` characters, above the bound of ${max}`)} END`;
 }
 
 /** The token bound of a bucket from `start` to `end` (SQL TIMESTAMPTZ): per request, scaled by its minutes. */

@@ -1,3 +1,4 @@
+import { sqlString } from '../sql-text.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 
@@ -100,8 +101,8 @@ export function transcriptStageSql(
   // the parser, whose records the one validator rejects with the field named (a cost of 1e8 was once read
   // as no cost at all, and replaced by the list estimate without a word).
   const times = currentAcceptedTimes();
-  const outOfBounds = `coalesce(ts_at < CAST('${times.earliest.toISOString()}' AS TIMESTAMPTZ)
-    OR ts_at > CAST('${times.latest.toISOString()}' AS TIMESTAMPTZ)
+  const outOfBounds = `coalesce(ts_at < CAST(${sqlString(times.earliest.toISOString())} AS TIMESTAMPTZ)
+    OR ts_at > CAST(${sqlString(times.latest.toISOString())} AS TIMESTAMPTZ)
     OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}
     OR length(model) > ${RECORD_BOUNDS.nameChars + 2}, false)`;
   return `

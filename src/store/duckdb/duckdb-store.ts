@@ -243,7 +243,7 @@ export class DuckDbStore implements Db {
   }
 
   private async setMemoryLimit(bytes: number): Promise<void> {
-    await this.run(`SET memory_limit = '${Math.round(bytes / 1024 / 1024)}MiB'`);
+    await this.run(`SET memory_limit = ${sqlString(`${Math.round(bytes / 1024 / 1024)}MiB`)}`);
   }
 
   private async run(sql: string): Promise<void> {
@@ -397,7 +397,7 @@ export class DuckDbStore implements Db {
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
     for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
     try {
-      await this.run(rawUsageFileSql(load, sqlString));
+      await this.run(rawUsageFileSql(load));
     } catch (cause) {
       throw this.unreadable(load.name ?? load.path, load.format, cause);
     }
@@ -406,7 +406,7 @@ export class DuckDbStore implements Db {
     if (load.format === 'jsonl') {
       // One column per key seen in any line, read from each line's JSON object.
       const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
-      await this.run(jsonlColumnsSql(keys, sqlString));
+      await this.run(jsonlColumnsSql(keys));
     }
     const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
@@ -419,13 +419,7 @@ export class DuckDbStore implements Db {
         `${load.name ?? load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
       );
     }
-    const sql = stageUsageFileSql(
-      load,
-      fileColumns,
-      (c) => this.localDay(c),
-      sqlString,
-      currentAcceptedTimes(),
-    );
+    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
     const rejected = [
       ...unsplit,
@@ -475,7 +469,7 @@ export class DuckDbStore implements Db {
       // Line numbers count the CSV header as line 1, as in every other Mileage error.
       const offset = load.format === 'csv' ? 1 : 0;
       await this.run(
-        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, sqlString(load.path))}`,
+        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, load.path)}`,
       );
     } catch (cause) {
       const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
@@ -496,13 +490,7 @@ export class DuckDbStore implements Db {
         `${load.path}: not a FOCUS cost-and-usage file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       );
     }
-    const sql = focusStageSql(
-      fileColumns,
-      costColumn,
-      (c) => this.localDay(c),
-      sqlString,
-      currentAcceptedTimes(),
-    );
+    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
     const rejected = [
       ...unsplit,

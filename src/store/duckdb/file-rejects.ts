@@ -1,3 +1,5 @@
+import { sqlString } from '../sql-text.js';
+
 /**
  * Rows DuckDB's CSV reader cannot split (an extra or missing column, invalid UTF-8, a line longer than
  * MAX_FILE_LINE_BYTES) are set aside in a rejects table instead of failing the whole file: one bad row is one
@@ -10,7 +12,7 @@ const REJECTS_TABLE = 'file_rejects';
 const REJECTS_SCAN = 'file_reject_scans';
 
 /** read_csv options that keep structurally bad rows out and recorded. */
-export const CSV_REJECT_OPTIONS = `store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_SCAN}', max_line_size = ${MAX_FILE_LINE_BYTES}`;
+export const CSV_REJECT_OPTIONS = `store_rejects = true, rejects_table = ${sqlString(REJECTS_TABLE)}, rejects_scan = ${sqlString(REJECTS_SCAN)}, max_line_size = ${MAX_FILE_LINE_BYTES}`;
 
 /** Before a read: no rejects of an earlier file linger. */
 export const CLEAR_REJECTS_SQL = [
@@ -24,7 +26,7 @@ export const REJECTED_LINES_SQL = `SELECT CAST(line AS BIGINT) AS line, min(colu
       WHEN 'TOO MANY COLUMNS' THEN 'more columns than the header: '
       WHEN 'MISSING COLUMNS' THEN 'fewer columns than the header: '
       WHEN 'INVALID ENCODING' THEN 'not UTF-8 text: '
-      WHEN 'LINE SIZE OVER MAXIMUM' THEN 'a line longer than ${MAX_FILE_LINE_BYTES / 1024 / 1024} MB: '
+      WHEN 'LINE SIZE OVER MAXIMUM' THEN ${sqlString(`a line longer than ${MAX_FILE_LINE_BYTES / 1024 / 1024} MB: `)}
       WHEN 'UNQUOTED VALUE' THEN 'a quoted value not closed: '
       ELSE lower(first(error_type ORDER BY column_idx)) || ': ' END
     || left(first(error_message ORDER BY column_idx), 120) AS message

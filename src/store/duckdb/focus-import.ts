@@ -12,6 +12,7 @@
  * - stream: x_MileageStream, else `<provider>:<BillingAccountId>`;
  * - Tags (JSON): team → the record's team, workflow → its workflow, key → its key (hashed).
  */
+import { sqlIdent, sqlString } from '../sql-text.js';
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { CSV_REJECT_OPTIONS } from './file-rejects.js';
@@ -36,35 +37,34 @@ export const AI_SERVICE_CATEGORY = 'AI and Machine Learning';
 
 export function focusReaderSql(format: 'csv' | 'parquet', path: string): string {
   return format === 'csv'
-    ? `read_csv(${path}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'], ${CSV_REJECT_OPTIONS})`
-    : `read_parquet(${path})`;
+    ? `read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'], ${CSV_REJECT_OPTIONS})`
+    : `read_parquet(${sqlString(path)})`;
 }
 
 export function focusStageSql(
   fileColumns: readonly string[],
   costColumn: 'BilledCost' | 'EffectiveCost',
   localDay: (column: string) => string,
-  quote: (s: string) => string,
   times: AcceptedTimes,
 ): { checkedSql: string; stageSql: string; rejectedSql: string; skippedSql: string } {
   const present = new Set(fileColumns);
   const col = (name: string): string =>
-    present.has(name) ? `nullif(trim(CAST("${name}" AS VARCHAR)), '')` : 'NULL';
+    present.has(name) ? `nullif(trim(CAST(${sqlIdent(name)} AS VARCHAR)), '')` : 'NULL';
   const start = `try_cast(replace(${col('ChargePeriodStart')}, ' ', 'T') AS TIMESTAMPTZ)`;
   const end = `try_cast(replace(${col('ChargePeriodEnd')}, ' ', 'T') AS TIMESTAMPTZ)`;
   const cost = col(costColumn);
-  const isAi = `${col('ServiceCategory')} = ${quote(AI_SERVICE_CATEGORY)}`;
+  const isAi = `${col('ServiceCategory')} = ${sqlString(AI_SERVICE_CATEGORY)}`;
   const checks = [
     `CASE WHEN ${col('ChargePeriodStart')} IS NULL THEN 'ChargePeriodStart|missing' WHEN ${start} IS NULL THEN 'ChargePeriodStart|not an ISO-8601 time: ' || ${col('ChargePeriodStart')} END`,
     `CASE WHEN ${col('ChargePeriodEnd')} IS NULL THEN 'ChargePeriodEnd|missing' WHEN ${end} IS NULL THEN 'ChargePeriodEnd|not an ISO-8601 time: ' || ${col('ChargePeriodEnd')} WHEN ${end} < ${start} THEN 'ChargePeriodEnd|before ChargePeriodStart' END`,
-    `CASE WHEN ${cost} IS NULL THEN '${costColumn}|missing' WHEN try_cast(${cost} AS DECIMAL(18,10)) IS NULL THEN '${costColumn}|not a decimal amount: ' || ${cost} END`,
+    `CASE WHEN ${cost} IS NULL THEN ${sqlString(`${costColumn}|missing`)} WHEN try_cast(${cost} AS DECIMAL(18,10)) IS NULL THEN ${sqlString(`${costColumn}|not a decimal amount: `)} || ${cost} END`,
     `CASE WHEN coalesce(${col('BillingCurrency')}, '') <> 'USD' THEN 'BillingCurrency|only USD is summed with dollars, got ' || coalesce(${col('BillingCurrency')}, 'nothing') END`,
     `CASE WHEN ${col('ConsumedQuantity')} IS NOT NULL AND try_cast(${col('ConsumedQuantity')} AS DOUBLE) IS NULL THEN 'ConsumedQuantity|not a number: ' || ${col('ConsumedQuantity')} END`,
     `CASE WHEN ${col('Tags')} IS NOT NULL AND NOT coalesce(json_valid(${col('Tags')}), false) THEN 'Tags|not a JSON object' WHEN ${col('Tags')} IS NOT NULL AND json_type(${col('Tags')}) <> 'OBJECT' THEN 'Tags|not a JSON object: ' || left(${col('Tags')}, 40) END`,
     // The bounds every path applies (domain/record-bounds.ts): times in range, no negative or absurd
     // quantity (a credit is a negative cost, never negative tokens), tokens scaled to the charge period.
-    timeRangeCheckSql('ChargePeriodStart', start, times, quote),
-    timeRangeCheckSql('ChargePeriodEnd', end, times, quote),
+    timeRangeCheckSql('ChargePeriodStart', start, times),
+    timeRangeCheckSql('ChargePeriodEnd', end, times),
     amountCheckSql(costColumn, cost, RECORD_BOUNDS.amountUsd, 'true'),
     `CASE WHEN try_cast(${col('ConsumedQuantity')} AS DOUBLE) < 0 THEN 'ConsumedQuantity|negative: ' || ${col('ConsumedQuantity')}
       WHEN NOT isfinite(try_cast(${col('ConsumedQuantity')} AS DOUBLE)) THEN 'ConsumedQuantity|not a finite number: ' || ${col('ConsumedQuantity')}
@@ -90,7 +90,7 @@ export function focusStageSql(
       ${
         fileColumns
           .filter((c) => c !== 'line')
-          .map((c) => `coalesce(CAST("${c}" AS VARCHAR), '')`)
+          .map((c) => `coalesce(CAST(${sqlIdent(c)} AS VARCHAR), '')`)
           .join(` || '|' || `) || "''"
       } AS content
     FROM raw_file`;
@@ -102,7 +102,7 @@ export function focusStageSql(
   const own = (c: string) => `try_cast(${col(c)} AS BIGINT)`;
   const hasOwn = present.has('x_InputTokens');
   const tokenOf = (k: string, x: string) =>
-    hasOwn ? `coalesce(${own(x)}, 0)` : `CASE WHEN ${kind} = '${k}' THEN ${tokens} ELSE 0 END`;
+    hasOwn ? `coalesce(${own(x)}, 0)` : `CASE WHEN ${kind} = ${sqlString(k)} THEN ${tokens} ELSE 0 END`;
   const service = `lower(coalesce(${col('ServiceName')}, ''))`;
   const providerName = `lower(${col('ProviderName')})`;
   const provider = `coalesce(${col('x_Provider')}, CASE
@@ -113,7 +113,7 @@ export function focusStageSql(
   const model = `coalesce(${col('x_Model')},
       CASE WHEN ${col('ResourceId')} LIKE '%foundation-model/%' THEN split_part(${col('ResourceId')}, 'foundation-model/', 2) END,
       ${col('ResourceName')}, ${col('SkuId')})`;
-  const tag = (k: string) => `nullif(trim(json_extract_string(${col('Tags')}, '$.${k}')), '')`;
+  const tag = (k: string) => `nullif(trim(json_extract_string(${col('Tags')}, ${sqlString(`$.${k}`)})), '')`;
   const hours = `date_diff('minute', ${start}, ${end}) / 60.0`;
   const stageSql = `CREATE OR REPLACE TEMP TABLE staging AS
     SELECT
@@ -130,7 +130,7 @@ export function focusStageSql(
       ${hasOwn ? `coalesce(${own('x_ReasoningTokens')}, 0)` : '0'} AS reasoning_tokens,
       ${hasOwn ? `coalesce(${own('x_Requests')}, 0)` : '0'} AS requests,
       CAST(${cost} AS DECIMAL(18,10)) AS cost, NULL AS est_cost,
-      'billed' AS cost_basis, 'focus:${costColumn}' AS price_ref, NULL AS dedup_key,
+      'billed' AS cost_basis, ${sqlString(`focus:${costColumn}`)} AS price_ref, NULL AS dedup_key,
       NULL AS actor_hash, NULL AS actor_hint,
       CASE WHEN ${tag('key')} IS NULL THEN NULL ELSE 'h:' || left(sha256(lower(${tag('key')})), 24) END AS key_hash,
       CASE WHEN ${tag('key')} IS NULL THEN NULL WHEN length(${tag('key')}) <= 8 THEN left(${tag('key')}, 2) || '••' ELSE left(${tag('key')}, 6) || '…' || right(${tag('key')}, 4) END AS key_hint,

@@ -22,11 +22,13 @@
  * The allocation ratio is a float; every amount is DECIMAL and the remainder is computed by subtraction, so
  * each cell's entries sum exactly to A.
  */
+import { sqlString } from '../sql-text.js';
+
 /**
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
  * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 7;
+export const LEDGER_VERSION = 8;
 
 /** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
 export const SEAT_DAYS_SQL = `
@@ -189,8 +191,8 @@ export const ALL_DAYS: DayRange = { from: null, until: null };
 function inRange(r: DayRange, column: string): string {
   const parts: string[] = [];
   // The bounds come from the store's own day column (YYYY-MM-DD), never from input.
-  if (r.from !== null) parts.push(`${column} >= DATE '${r.from}'`);
-  if (r.until !== null) parts.push(`${column} < DATE '${r.until}'`);
+  if (r.from !== null) parts.push(`${column} >= DATE ${sqlString(r.from)}`);
+  if (r.until !== null) parts.push(`${column} < DATE ${sqlString(r.until)}`);
   return parts.length ? parts.join(' AND ') : 'true';
 }
 

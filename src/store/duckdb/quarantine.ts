@@ -1,3 +1,4 @@
+import { sqlString } from '../sql-text.js';
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 
@@ -37,7 +38,7 @@ export function quarantineReasons(
     WHEN ${timeOutside('start_at', times, quote)} THEN 'start outside the accepted range'
     WHEN ${timeOutside('end_at', times, quote)} THEN 'end outside the accepted range'
     WHEN end_at < start_at THEN 'end before start'
-    ${TOKEN_COLUMNS.map((c) => `WHEN ${c} < 0 OR ${c} > ${tokenLimit} THEN '${c} out of bounds'`).join('\n    ')}
+    ${TOKEN_COLUMNS.map((c) => `WHEN ${c} < 0 OR ${c} > ${tokenLimit} THEN ${sqlString(`${c} out of bounds`)}`).join('\n    ')}
     WHEN requests < 0 OR requests > ${requestLimit} THEN 'requests out of bounds'
     WHEN abs(cost) > ${RECORD_BOUNDS.amountUsd} THEN 'cost out of bounds'
     WHEN abs(est_cost) > ${RECORD_BOUNDS.amountUsd} THEN 'estimate out of bounds'
@@ -64,7 +65,7 @@ export function quarantineSql(table: string, reason: string): { count: string; m
   return {
     count: `SELECT count(*) AS n FROM ${table} WHERE (${reason}) IS NOT NULL`,
     move: [
-      `INSERT INTO quarantine SELECT '${table}', t.id, ${reason}, CAST(to_json(t) AS VARCHAR), now() FROM ${table} t WHERE (${reason}) IS NOT NULL`,
+      `INSERT INTO quarantine SELECT ${sqlString(table)}, t.id, ${reason}, CAST(to_json(t) AS VARCHAR), now() FROM ${table} t WHERE (${reason}) IS NOT NULL`,
       `DELETE FROM ${table} WHERE (${reason}) IS NOT NULL`,
     ],
   };

@@ -1,7 +1,6 @@
-/** A SQL string literal; only for values we control or have validated (time zones, temp paths). */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+import { sqlString } from '../sql-text.js';
+
+export { sqlIdent, sqlString } from '../sql-text.js';
 
 /** A `columns = {…}` argument for DuckDB's file readers: names and types fixed, nothing sniffed. */
 export function columnsSpec(columns: Record<string, string>): string {

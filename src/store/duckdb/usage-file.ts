@@ -1,5 +1,6 @@
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { sqlIdent, sqlString } from '../sql-text.js';
 import { USAGE_FILE_COLUMNS, type UsageFileColumn, type UsageFileLoad } from '../db.js';
 import { CSV_REJECT_OPTIONS } from './file-rejects.js';
 import { amountCheckSql, textCheckSql, timeRangeCheckSql, wholeCheckSql } from './bounds-sql.js';
@@ -15,8 +16,8 @@ import { amountCheckSql, textCheckSql, timeRangeCheckSql, wholeCheckSql } from '
  * given, else list_estimate to be priced), `key_id`, `user`, `workflow`, `session_id`, `repo`, `branch`,
  * `stream`.
  */
-export function rawUsageFileSql(load: UsageFileLoad, quote: (s: string) => string): string {
-  const path = quote(load.path);
+export function rawUsageFileSql(load: UsageFileLoad): string {
+  const path = sqlString(load.path);
   const numbered = (reader: string, offset: number) =>
     `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${reader}`;
   switch (load.format) {
@@ -31,7 +32,7 @@ export function rawUsageFileSql(load: UsageFileLoad, quote: (s: string) => strin
       // row with its exact line number, never a failed file; blank lines keep their number and are skipped.
       return `CREATE OR REPLACE TEMP TABLE raw_lines AS
         SELECT j, CAST(row_number() OVER () AS BIGINT) AS line
-        FROM read_csv(${path}, header = false, columns = {'j': 'VARCHAR'}, delim = '${String.fromCharCode(1)}',
+        FROM read_csv(${path}, header = false, columns = {'j': 'VARCHAR'}, delim = ${sqlString(String.fromCharCode(1))},
           quote = '', escape = '', auto_detect = false, ${CSV_REJECT_OPTIONS})`;
     case 'parquet':
       return numbered(`read_parquet(${path})`, 0);
@@ -46,15 +47,20 @@ export const JSONL_KEYS_SQL = `SELECT DISTINCT unnest(json_keys(j)) AS k FROM ra
   WHERE CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE false END ORDER BY k`;
 
 /** `raw_file` from `raw_lines`: one text column per key, and why a line is not an object (`__line_problem`). */
-export function jsonlColumnsSql(keys: readonly string[], quote: (s: string) => string): string {
+export function jsonlColumnsSql(keys: readonly string[]): string {
   const isObject = `CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE false END`;
   const columns = keys.map(
     (k) =>
-      `CASE WHEN ${isObject} THEN json_extract_string(j, ${quote(`$."${k.replaceAll('"', '\\"')}"`)}) END AS "${k.replaceAll('"', '""')}"`,
+      `CASE WHEN ${isObject} THEN json_extract_string(j, ${sqlString(jsonKeyPath(k))}) END AS ${sqlIdent(k)}`,
   );
   return `CREATE OR REPLACE TEMP TABLE raw_file AS
     SELECT ${[...columns, `CASE WHEN NOT ${isObject} THEN 'not a JSON object: ' || left(j, 60) END AS __line_problem`, 'line'].join(', ')}
     FROM raw_lines WHERE j IS NOT NULL AND trim(j) <> ''`;
+}
+
+/** A JSON path naming one top-level key, whatever characters the key holds. */
+function jsonKeyPath(key: string): string {
+  return `$."${key.replaceAll('"', '\\"')}"`;
 }
 
 /** The whole-number columns: token counts and requests. */
@@ -75,13 +81,12 @@ export function stageUsageFileSql(
   load: UsageFileLoad,
   fileColumns: readonly string[],
   localDay: (column: string) => string,
-  quote: (s: string) => string,
   times: AcceptedTimes,
 ): { checkedSql: string; stageSql: string; rejectedSql: string } {
   const present = new Set(fileColumns);
   const col = (c: UsageFileColumn): string => {
     const name = load.columns?.[c] ?? c;
-    return present.has(name) ? `nullif(trim(CAST("${name.replaceAll('"', '""')}" AS VARCHAR)), '')` : 'NULL';
+    return present.has(name) ? `nullif(trim(CAST(${sqlIdent(name)} AS VARCHAR)), '')` : 'NULL';
   };
   const checks: string[] = [
     ...(present.has('__line_problem')
@@ -89,7 +94,7 @@ export function stageUsageFileSql(
       : []),
     `CASE WHEN ${col('timestamp')} IS NULL THEN 'timestamp|missing' WHEN try_cast(${col('timestamp')} AS TIMESTAMPTZ) IS NULL THEN 'timestamp|not an ISO-8601 time: ' || ${col('timestamp')} END`,
     `CASE WHEN ${col('model')} IS NULL THEN 'model|missing' END`,
-    timeRangeCheckSql('timestamp', `try_cast(${col('timestamp')} AS TIMESTAMPTZ)`, times, quote),
+    timeRangeCheckSql('timestamp', `try_cast(${col('timestamp')} AS TIMESTAMPTZ)`, times),
     // The bounds every path applies (domain/record-bounds.ts): one row of a usage file is one request.
     ...TOKEN_COLUMNS.map((c) =>
       wholeCheckSql(
@@ -119,8 +124,8 @@ export function stageUsageFileSql(
   const costBasis = `coalesce(${col('cost_basis')}, CASE WHEN ${col('cost_usd')} IS NOT NULL THEN 'provider_reported' ELSE 'list_estimate' END)`;
   const stageSql = `CREATE OR REPLACE TEMP TABLE staging AS
     SELECT
-      left(sha256(${quote(load.source)} || '|' || content || '|' || CAST(row_number() OVER (PARTITION BY content ORDER BY line) AS VARCHAR)), 32) AS id,
-      ${quote(load.source)} AS source,
+      left(sha256(${sqlString(load.source)} || '|' || content || '|' || CAST(row_number() OVER (PARTITION BY content ORDER BY line) AS VARCHAR)), 32) AS id,
+      ${sqlString(load.source)} AS source,
       ${col('stream')} AS stream,
       'request' AS granularity,
       CAST(${col('timestamp')} AS TIMESTAMPTZ) AS start_at,
@@ -133,7 +138,7 @@ export function stageUsageFileSql(
       CASE WHEN ${costBasis} = 'list_estimate' THEN NULL ELSE try_cast(${col('cost_usd')} AS DECIMAL(18,10)) END AS cost,
       NULL AS est_cost,
       ${costBasis} AS cost_basis,
-      CASE WHEN ${costBasis} = 'list_estimate' THEN NULL ELSE ${quote(load.source)} END AS price_ref,
+      CASE WHEN ${costBasis} = 'list_estimate' THEN NULL ELSE ${sqlString(load.source)} END AS price_ref,
       NULL AS dedup_key,
       ${hashOf('user')} AS actor_hash, ${hintOf('user')} AS actor_hint,
       ${hashOf('key_id')} AS key_hash, ${hintOf('key_id')} AS key_hint,

@@ -39,18 +39,20 @@ FROM synced s;
 
 -- A record that does not name its billing account belongs to the person's seat for that tool when they
 -- have one that day, else to the org's default account for the tool, else to a labelled stream of its own.
+-- Copilot CLI runs under the person's Copilot seat (tool copilot, as GitHub's seat list names it).
 CREATE OR REPLACE VIEW usage_identity AS
 SELECT up.*,
   coalesce(up.team_tag, up.key_team_id, p.team_id) AS team_id,
   coalesce(
     up.stream,
-    CASE WHEN s.person_id IS NOT NULL THEN 'seat:' || up.tool || ':' || up.person_id END,
+    CASE WHEN s.person_id IS NOT NULL THEN 'seat:' || s.tool || ':' || up.person_id END,
     acc.stream,
     'unassigned:' || coalesce(up.tool, up.source)
   ) AS stream_resolved
 FROM usage_persons up
 LEFT JOIN dir_people p ON p.person_id = up.person_id
-LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s.tool = up.tool AND s.person_id = up.person_id
+LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s.person_id = up.person_id
+  AND s.tool = CASE up.tool WHEN 'copilot-cli' THEN 'copilot' ELSE up.tool END
   AND (s.from_day IS NULL OR up.day >= s.from_day) AND (s.until_day IS NULL OR up.day < s.until_day)
 LEFT JOIN dir_accounts acc ON acc.tool = up.tool;
 

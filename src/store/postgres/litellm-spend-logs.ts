@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { MileageError } from '../../domain/errors.js';
+import { sqlIdent } from '../sql-text.js';
 
 /**
  * A read-only reader of LiteLLM's own Postgres database (table `LiteLLM_SpendLogs`, reference §10.1). It
@@ -99,7 +100,7 @@ export class LitellmSpendLogReader {
         throw new Error(`table "${TABLE}" not found (or it lacks request_id, startTime, spend)`);
       }
       const columns = WANTED.filter((c) => have.has(c))
-        .map((c) => `"${c}"`)
+        .map((c) => sqlIdent(c))
         .join(', ');
       return new LitellmSpendLogReader(client, where, connectionString, columns);
     } catch (cause) {
@@ -120,7 +121,7 @@ export class LitellmSpendLogReader {
       where = '"startTime" >= $1';
     }
     params.push(limit);
-    const sql = `SELECT ${this.columns}, "startTime"::text AS start_text FROM "${TABLE}"
+    const sql = `SELECT ${this.columns}, "startTime"::text AS start_text FROM ${sqlIdent(TABLE)}
       WHERE ${where} ORDER BY "startTime", request_id LIMIT $${params.length}`;
     let rows: Record<string, unknown>[];
     try {

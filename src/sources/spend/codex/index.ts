@@ -1,4 +1,4 @@
-import { isCodexRollout } from '../log-files.js';
+import { isCodexLog } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseCodexLog, SOURCE, type CodexLogState } from './parse.js';
 
@@ -15,6 +15,10 @@ export const codexLogSource: LogSource<CodexLogState> = {
   source: SOURCE,
   tool: 'codex',
   appendOnly: true,
-  accept: isCodexRollout,
+  accept: isCodexLog,
   parse: parseCodexLog,
+  unrecognised: (state) =>
+    !state.metaSeen && state.sessionId === null && state.lastTotal === null && state.model === null
+      ? 'not a Codex rollout: no session_meta, turn_context or token_count line'
+      : null,
 };

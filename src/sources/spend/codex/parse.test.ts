@@ -147,6 +147,90 @@ describe('Codex rollouts', () => {
     });
   });
 
+  describe('issue 18 edge cases', () => {
+    const meta = (extra = '') =>
+      `{"timestamp":"2026-07-06T08:00:00.000Z","type":"session_meta","payload":{"id":"s-fork"${extra}}}`;
+    const started = (at: string, startedAt: number) =>
+      `{"timestamp":"${at}","type":"event_msg","payload":{"type":"task_started","turn_id":"t-${startedAt}","started_at":${startedAt}}}`;
+    const count = (at: string, total: number, last: number | null, model?: string) =>
+      `{"timestamp":"${at}","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":${total},"output_tokens":1}` +
+      (last === null ? '' : `,"last_token_usage":{"input_tokens":${last},"output_tokens":1}`) +
+      (model ? `,"model":"${model}"` : '') +
+      '}}}';
+    const parse = (lines: string[]) =>
+      parseCodexLog({ file: 'x.jsonl', text: lines.join('\n'), firstLine: 1 }, undefined);
+    // 2026-07-06T08:00:00Z = 1783324800 s; the parent's turn started an hour before the fork
+    const FORK_S = 1783324800;
+
+    it("skips a fork's copied turn that spans more than a second, and counts the fork's own turn", () => {
+      const { records } = parse([
+        meta(',"forked_from_id":"s-parent"'),
+        started('2026-07-06T08:00:00.100Z', FORK_S - 3600),
+        count('2026-07-06T08:00:00.200Z', 100, 100),
+        // the copied turn goes on past the one-second gap: still the parent's tokens
+        count('2026-07-06T08:00:03.700Z', 300, 200),
+        count('2026-07-06T08:00:06.000Z', 700, 400),
+        started('2026-07-06T08:00:30.000Z', FORK_S + 30),
+        count('2026-07-06T08:00:35.000Z', 750, 50),
+      ]);
+      expect(records.map((r) => r.tokens.input)).toEqual([50]);
+    });
+
+    it('leaves a file that is not a fork alone, task_started or not', () => {
+      const { records } = parse([
+        meta(),
+        started('2026-07-06T08:00:00.100Z', FORK_S - 3600),
+        count('2026-07-06T08:00:00.200Z', 100, 100),
+      ]);
+      expect(records.map((r) => r.tokens.input)).toEqual([100]);
+    });
+
+    it("prices a request under the model its token_count names (info.model) over turn_context's", () => {
+      const { records } = parse([
+        meta(),
+        '{"timestamp":"2026-07-06T08:00:00.050Z","type":"turn_context","payload":{"model":"gpt-5.1-codex"}}',
+        count('2026-07-06T08:00:01.000Z', 100, 100, 'gpt-5.1-codex-mini'),
+        count('2026-07-06T08:00:02.000Z', 150, 50),
+      ]);
+      expect(records.map((r) => r.model)).toEqual(['gpt-5.1-codex-mini', 'gpt-5.1-codex']);
+    });
+
+    it('does not count a re-emitted total again after a bad line moved the running total away and back', () => {
+      const { records } = parse([
+        meta(),
+        count('2026-07-06T08:00:01.000Z', 100, 100),
+        count('2026-07-06T08:00:02.000Z', 300, 200),
+        // a bad line: the running total jumps, then falls back
+        count('2026-07-06T08:00:03.000Z', 9000, 10),
+        // re-emission of the good total (a rate-limit refresh): not new usage
+        count('2026-07-06T08:00:04.000Z', 300, 200),
+        count('2026-07-06T08:00:05.000Z', 360, 60),
+      ]);
+      expect(records.map((r) => r.tokens.input)).toEqual([100, 200, 10, 60]);
+    });
+
+    it('keeps remembering totals across chunks and from a state stored by an older build', () => {
+      const lines = [
+        meta(),
+        count('2026-07-06T08:00:01.000Z', 100, 100),
+        count('2026-07-06T08:00:03.000Z', 9000, 10),
+      ];
+      const head = parse(lines);
+      const { recentTotals: _dropped, ...older } = head.state;
+      const tail = parseCodexLog(
+        { file: 'x.jsonl', text: count('2026-07-06T08:00:04.000Z', 100, 100), firstLine: 4 },
+        head.state,
+      );
+      expect(tail.records).toEqual([]);
+      const fromOlder = parseCodexLog(
+        { file: 'x.jsonl', text: count('2026-07-06T08:00:04.000Z', 100, 100), firstLine: 4 },
+        older,
+      );
+      // an older state knows only the latest total: the repeat counts, as it did before
+      expect(fromOlder.records.map((r) => r.tokens.input)).toEqual([100]);
+    });
+  });
+
   it('reads codex exec --json usage lines with Chat Completions aliases, reporting those without a time', () => {
     const { records, problems } = parseWhole('exec-json');
     expect(records.map(brief)).toEqual([[388, 512, 40, 0, 'gpt-5.1-codex-mini']]);
@@ -238,7 +322,9 @@ describe('Codex rollouts', () => {
   it.each([
     ['/home/ana/.codex/sessions/2026/07/02/rollout-2026-07-02T10-00-00-0199a1b2.jsonl', true],
     ['C:\\Users\\ana\\.codex\\archived_sessions\\rollout-2026-07-02T10-00-00-0199a1b2.jsonl', true],
-    ['/home/ana/.codex/sessions/2026/07/02/notes.jsonl', false],
+    // a rollout under another name is read (its content tells), never skipped without a word
+    ['/home/ana/.codex/sessions/2026/07/02/renamed.jsonl', true],
+    ['/home/ana/.codex/history.jsonl', false],
     ['/home/ana/.codex/sessions/2026/07/02/rollout-x.json', false],
   ])('accepts %s: %s', (path, accepted) => {
     expect(codexLogSource.accept(path)).toBe(accepted);

@@ -4,7 +4,7 @@ import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import type { LogChunk, LogParse } from '../log-parser.js';
-import { classify, isForkOrSubagent, type ReplayState } from './replay.js';
+import { classify, isForkOrSubagent, turnStarted, type ReplayState } from './replay.js';
 import {
   envelopeSchema,
   headlessSchema,
@@ -43,8 +43,14 @@ export interface CodexLogState {
   toolVersion: string | null;
   /** From the latest turn_context. */
   model: string | null;
-  /** The latest cumulative total seen (replayed ones included): the base of differences and repeats. */
+  /** The latest cumulative total seen (replayed ones included): the base of differences. */
   lastTotal: CodexUsage | null;
+  /**
+   * The latest distinct cumulative totals (usageKey, newest last, at most REMEMBERED_TOTALS): an event
+   * repeating any of them is a re-emission, even after a bad line moved the running total away and back.
+   * Absent in states stored by older builds.
+   */
+  recentTotals?: string[];
   replay: ReplayState;
 }
 
@@ -57,11 +63,22 @@ export function initialCodexState(): CodexLogState {
     toolVersion: null,
     model: null,
     lastTotal: null,
+    recentTotals: [],
     replay: { phase: 'none' },
   };
 }
 
-const MARKERS = ['"token_count"', '"turn_context"', '"session_meta"', '"usage"', '"thread.started"'];
+/** How many distinct cumulative totals a file's state remembers to recognise re-emissions. */
+export const REMEMBERED_TOTALS = 16;
+
+const MARKERS = [
+  '"token_count"',
+  '"turn_context"',
+  '"session_meta"',
+  '"task_started"',
+  '"usage"',
+  '"thread.started"',
+];
 
 /**
  * Codex CLI rollout files (reference §1.2): one `{timestamp, type, payload}` object per line. session_meta
@@ -124,7 +141,13 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
         const { field, message } = describeIssue(ctx.error, 'payload');
         problem(field, message);
       }
-    } else if (type === 'event_msg' && isTokenCount(payload)) {
+    } else if (type === 'event_msg' && isEvent(payload, 'task_started')) {
+      const startedAt = (payload as { started_at?: unknown }).started_at;
+      state.replay = turnStarted(
+        state.replay,
+        typeof startedAt === 'number' && Number.isFinite(startedAt) ? startedAt : null,
+      );
+    } else if (type === 'event_msg' && isEvent(payload, 'token_count')) {
       const record = tokenCount(payload, timestamp, state, problem);
       if (record) records.push(record);
     }
@@ -134,10 +157,8 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
 
 type Report = (field: string | null, message: string) => void;
 
-function isTokenCount(payload: unknown): boolean {
-  return (
-    typeof payload === 'object' && payload !== null && (payload as { type?: unknown }).type === 'token_count'
-  );
+function isEvent(payload: unknown, kind: string): boolean {
+  return typeof payload === 'object' && payload !== null && (payload as { type?: unknown }).type === kind;
 }
 
 function sessionMeta(payload: unknown, timestamp: string, state: CodexLogState, problem: Report): void {
@@ -182,9 +203,12 @@ function tokenCount(
   const replay = classify(state.replay, Date.parse(timestamp));
   state.replay = replay.next;
   const previous = state.lastTotal;
+  const repeated = total !== null && remember(state, total);
   if (total) state.lastTotal = total;
   if (replay.replayed) return null;
   if (total && previous && sameUsage(total, previous)) return null;
+  // A total seen before, not just the latest: a re-emission after a bad line took the running total away.
+  if (repeated) return null;
 
   const delta = last ?? (total && previous && !wentDown(total, previous) ? minus(total, previous) : total);
   if (!delta || isZero(delta)) return null;
@@ -194,7 +218,18 @@ function tokenCount(
     problem('payload.info', `absurd token count ${sum} in one request (limit ${MAX_TOKENS_PER_REQUEST})`);
     return null;
   }
-  return turnRecord(state, timestamp, usageKey(total ?? delta), tokens);
+  return turnRecord(state, timestamp, usageKey(total ?? delta), tokens, info.model ?? undefined);
+}
+
+/** Notes a cumulative total; true when it was already among the remembered ones. */
+function remember(state: CodexLogState, total: CodexUsage): boolean {
+  const key = usageKey(total);
+  const list = (state.recentTotals ??= []);
+  const i = list.indexOf(key);
+  if (i !== -1) list.splice(i, 1);
+  list.push(key);
+  if (list.length > REMEMBERED_TOTALS) list.shift();
+  return i !== -1;
 }
 
 /**
@@ -248,6 +283,8 @@ function turnRecord(
   timestamp: string,
   key: string,
   tokens: UsageRecord['tokens'],
+  /** The model the event itself names (newer builds write `info.model`): it wins over turn_context's. */
+  eventModel?: string,
 ): UsageRecord {
   const at = new Date(timestamp);
   return {
@@ -259,7 +296,7 @@ function turnRecord(
     end: at,
     tool: 'codex',
     provider: 'openai',
-    model: state.model ?? FALLBACK_MODEL,
+    model: eventModel ?? state.model ?? FALLBACK_MODEL,
     tokens,
     requests: 1,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },

@@ -18,6 +18,11 @@ import type { SessionMeta } from './schema.js';
  *   is part of the burst that copied the history;
  * - the first token event past that gap ends the replay for good: it and everything after count.
  *
+ * - a replayed turn is marked more surely than by time: the copy of the parent's `task_started` keeps the
+ *   parent's `started_at`, which predates the fork instant. From such a `task_started` to the next one,
+ *   every token event is replayed, however long the copied turn spans; a `task_started` that does not
+ *   predate the fork is the fork's own first turn and ends the replay for good.
+ *
  * Replayed events are not counted, but their cumulative totals become the baseline that later totals are
  * differenced from. Cost of the rule: a fork's own first request that completes within a second of the
  * fork is taken for replay (an undercount of one request); a replay counted as new usage would instead
@@ -27,8 +32,11 @@ export const REPLAY_GAP_MS = 1000;
 
 export type ReplayState =
   | { phase: 'none' }
-  /** `edge`: the fork instant, then the latest replayed event at or after it (epoch ms). */
-  | { phase: 'replaying'; forkAt: number; edge: number };
+  /**
+   * `edge`: the fork instant, then the latest replayed event at or after it (epoch ms). `copiedTurn`: inside
+   * a turn whose `task_started` predates the fork (absent in states stored by older builds: false).
+   */
+  | { phase: 'replaying'; forkAt: number; edge: number; copiedTurn?: boolean };
 
 export function isForkOrSubagent(meta: SessionMeta): boolean {
   if (typeof meta.forked_from_id === 'string' && meta.forked_from_id !== '') return true;
@@ -39,8 +47,20 @@ export function isForkOrSubagent(meta: SessionMeta): boolean {
 /** Whether a token event at `at` is replayed history; returns the state to carry on. */
 export function classify(state: ReplayState, at: number): { replayed: boolean; next: ReplayState } {
   if (state.phase === 'none') return { replayed: false, next: state };
-  if (at < state.forkAt) return { replayed: true, next: state };
+  if (state.copiedTurn === true || at < state.forkAt) return { replayed: true, next: state };
   if (at - state.edge < REPLAY_GAP_MS)
     return { replayed: true, next: { ...state, edge: Math.max(state.edge, at) } };
   return { replayed: false, next: { phase: 'none' } };
+}
+
+/**
+ * A `task_started` event during a replay: `startedAt` is its `started_at` (epoch seconds, whole), or null
+ * when the build did not write one (then only the time rule above applies). A turn started before the fork
+ * instant's second is a copy of the parent's; any other is the fork's own, and the replay is over.
+ */
+export function turnStarted(state: ReplayState, startedAt: number | null): ReplayState {
+  if (state.phase === 'none') return state;
+  if (startedAt === null) return { ...state, copiedTurn: false };
+  const copied = startedAt * 1000 + 999 < state.forkAt;
+  return copied ? { ...state, copiedTurn: true } : { phase: 'none' };
 }

@@ -65,6 +65,8 @@ export const tokenCountSchema = z.object({
       total_token_usage: usageSchema.nullish(),
       /** The latest request's own usage. */
       last_token_usage: usageSchema.nullish(),
+      /** The model that served the request (newer builds): more precise than the turn's turn_context. */
+      model: z.string().min(1).nullish().catch(null),
     })
     .nullable(),
 });

@@ -1,14 +1,18 @@
-import { isCopilotOtelFile } from '../log-files.js';
+import { isCopilotLog } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseCopilotCliLog, SOURCE, type CopilotCliLogState } from './parse.js';
 
 export { MAX_TOKENS_PER_REQUEST, parseCopilotCliLog, SOURCE, type CopilotCliLogState } from './parse.js';
 
-/** GitHub Copilot CLI OpenTelemetry file export: append-only JSONL. */
+/** GitHub Copilot CLI: its session-state event logs and its OpenTelemetry file export, append-only JSONL. */
 export const copilotCliLogSource: LogSource<CopilotCliLogState> = {
   source: SOURCE,
   tool: 'copilot-cli',
   appendOnly: true,
-  accept: isCopilotOtelFile,
+  accept: isCopilotLog,
   parse: parseCopilotCliLog,
+  unrecognised: (state) =>
+    state.recognised === true
+      ? null
+      : 'not a Copilot CLI log: no span, OpenTelemetry export or session event line',
 };

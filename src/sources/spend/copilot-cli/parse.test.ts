@@ -53,11 +53,13 @@ describe('Copilot CLI OpenTelemetry file export', () => {
             start: new Date('2026-07-02T13:46:40.250Z'),
             end: new Date('2026-07-02T13:46:44.750Z'),
             dedupKey: 'msg_01CopilotAAAA',
-            cost: { amount: null, basis: 'list_estimate', priceRef: null },
+            // priced by its AI credits: github.copilot.nano_aiu 1,250,000,000 = 1.25 credits at $0.01
+            cost: { basis: 'provider_reported', priceRef: 'github-ai-credits:1.25@0.01' },
             hints: { sessionId: SESSION, toolVersion: '0.0.354' },
           }),
       ],
       ['session id from session.id too', () => expect(records[2]?.hints.sessionId).toBe(SESSION)],
+      ['the AI credits in dollars', () => expect(records[0]?.cost.amount?.toString()).toBe('0.0125')],
       ['ids are distinct', () => expect(new Set(records.map((r) => r.id)).size).toBe(3)],
     ])('%s', (_name, check) => check());
   });
@@ -194,6 +196,9 @@ describe('Copilot CLI OpenTelemetry file export', () => {
     ['/home/ana/.copilot/otel/copilot-otel-2026-07-02.jsonl', true],
     ['C:\\Users\\ana\\.copilot\\otel\\traces.jsonl', true],
     ['/home/ana/.copilot/session-state/abc.jsonl', false],
+    ['/home/ana/.copilot/session-state/0faecbdf-b889-4bca-a51a-5254f5488cb6/events.jsonl', true],
+    ['C:\\Users\\ana\\.copilot\\session-state\\0faecbdf\\events.jsonl', true],
+    ['/home/ana/.copilot/session-state/0faecbdf/workspace.yaml', false],
     ['/home/ana/.copilot/otel/traces.json', false],
   ])('accepts %s: %s', (path, accepted) => {
     expect(copilotCliLogSource.accept(path)).toBe(accepted);

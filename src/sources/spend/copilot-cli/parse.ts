@@ -1,10 +1,13 @@
+import { copilotCost, premiumQuantity, type CopilotUnits } from '../../../domain/copilot-billing.js';
 import { recordId } from '../../../domain/ids.js';
 import type { Problem } from '../../../domain/parse-result.js';
 import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import type { LogChunk, LogParse } from '../log-parser.js';
+import { copilotCollapseKey } from './collapse.js';
 import { flatSpanSchema, otlpLineSchema } from './schema.js';
+import { isSessionEvent, sessionEventRecords, type CopilotSession } from './session-events.js';
 import { fromFlat, fromOtlp, type Span } from './spans.js';
 import { readCount, TOKEN_ATTRIBUTES, toTokenCounts, type RawTokens } from './usage.js';
 
@@ -18,6 +21,10 @@ export const REMEMBERED_TRACES = 512;
 export interface CopilotCliLogState {
   /** Latest traces that had an inference span with usage, oldest first. */
   inferenceTraces: string[];
+  /** The session a session-state events.jsonl describes (absent in states stored by older builds). */
+  session?: CopilotSession;
+  /** Whether any line was Copilot CLI's: a span, an OTLP export or a session event. */
+  recognised?: boolean;
 }
 
 /** Operations that are one model request each (`gen_ai.operation.name`, or the span name's first word). */
@@ -41,7 +48,11 @@ export function parseCopilotCliLog(
   chunk: LogChunk,
   prior: CopilotCliLogState | undefined,
 ): LogParse<CopilotCliLogState> {
-  const state: CopilotCliLogState = { inferenceTraces: [...(prior?.inferenceTraces ?? [])] };
+  const state: CopilotCliLogState = {
+    inferenceTraces: [...(prior?.inferenceTraces ?? [])],
+    session: { ...(prior?.session ?? { id: null, cwd: null, branch: null, version: null }) },
+    recognised: prior?.recognised ?? false,
+  };
   const records: UsageRecord[] = [];
   const problems: Problem[] = [];
   for (const { line: n, text, unterminated } of nonBlankLines(chunk.text)) {
@@ -54,7 +65,13 @@ export function parseCopilotCliLog(
       report(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
       continue;
     }
-    for (const span of spansOf(json, report)) {
+    if (typeof json === 'object' && json !== null && !Array.isArray(json) && isSessionEvent(json)) {
+      state.recognised = true;
+      const session = state.session as CopilotSession;
+      records.push(...sessionEventRecords(json, session, chunk.file, SOURCE, MAX_TOKENS_PER_REQUEST, report));
+      continue;
+    }
+    for (const span of spansOf(json, report, state)) {
       const record = toRecord(span, state, report);
       if (record) records.push(record);
     }
@@ -62,11 +79,12 @@ export function parseCopilotCliLog(
   return { records, problems, state };
 }
 
-function spansOf(json: unknown, report: Report): Span[] {
+function spansOf(json: unknown, report: Report, state: CopilotCliLogState): Span[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     report(null, 'expected a JSON object');
     return [];
   }
+  if ('resourceSpans' in json || 'resourceMetrics' in json || 'resourceLogs' in json) state.recognised = true;
   if ('resourceSpans' in json) {
     const parsed = otlpLineSchema.safeParse(json);
     if (parsed.success) return fromOtlp(parsed.data);
@@ -76,7 +94,11 @@ function spansOf(json: unknown, report: Report): Span[] {
   }
   const { type } = json as { type?: unknown };
   // other signals (metrics, logs) and OTLP metric/log exports carry no per-request usage
-  if ((type !== undefined && type !== 'span') || !('spanId' in json || 'traceId' in json)) return [];
+  if ((type !== undefined && type !== 'span') || !('spanId' in json || 'traceId' in json)) {
+    if (type === 'metric' || type === 'log') state.recognised = true;
+    return [];
+  }
+  state.recognised = true;
   const parsed = flatSpanSchema.safeParse(json);
   if (parsed.success) return [fromFlat(parsed.data)];
   const { field, message } = describeIssue(parsed.error);
@@ -110,6 +132,9 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
   }
   const a = span.attributes;
   const responseId = text(a['gen_ai.response.id']);
+  const model = text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? null;
+  const sessionId = sessionOf(a) ?? sessionOf(span.resource);
+  const units = unitsOf(a);
   return {
     id: recordId(SOURCE, span.traceId, span.spanId),
     source: SOURCE,
@@ -119,13 +144,16 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
     end: span.end,
     tool: 'copilot-cli',
     provider: text(a['gen_ai.provider.name']) ?? text(a['gen_ai.system']) ?? null,
-    model: text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? null,
+    model,
     tokens,
     requests: 1,
-    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    cost: (units && copilotCost(units)) ?? { amount: null, basis: 'list_estimate', priceRef: null },
+    units,
     dedupKey: responseId,
+    // The originals of the session's usage: a shutdown total of the same session and model is a replica.
+    collapse: sessionId && model ? { key: copilotCollapseKey(sessionId, model), replica: false } : undefined,
     hints: {
-      sessionId: sessionOf(a) ?? sessionOf(span.resource),
+      sessionId,
       toolVersion: text(span.resource['service.version']),
     },
   };
@@ -147,6 +175,23 @@ function readTokens(span: Span, report: Report): RawTokens | null {
     found = true;
   }
   return found ? out : null;
+}
+
+/**
+ * Copilot's billing units on a span: `github.copilot.nano_aiu` (AI credits in nano units) and
+ * `github.copilot.cost` (the request's premium-request multiplier). Undefined when it carries neither.
+ */
+function unitsOf(a: Record<string, unknown>): CopilotUnits | undefined {
+  const nano = amount(a['github.copilot.nano_aiu']);
+  const premium = premiumQuantity(amount(a['github.copilot.cost']));
+  if (nano === undefined && premium === undefined) return undefined;
+  return { nanoAiu: nano, premiumRequests: premium };
+}
+
+/** A number, or its decimal string (OTLP's 64-bit integers); undefined otherwise. */
+function amount(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function remember(state: CopilotCliLogState, traceId: string): void {

@@ -133,6 +133,44 @@ describe('Gemini CLI chat recordings', () => {
     });
   });
 
+  it('counts a message the API answered with zero tokens as a request, and one still waiting for usage not', () => {
+    const doc = {
+      sessionId: 's-zero',
+      messages: [
+        {
+          id: 'm1',
+          timestamp: '2026-07-07T13:00:00.000Z',
+          type: 'gemini',
+          model: 'gemini-2.5-pro',
+          tokens: { input: 0, output: 0, cached: 0, thoughts: 0, tool: 0, total: 0 },
+        },
+        {
+          id: 'm2',
+          timestamp: '2026-07-07T13:00:05.000Z',
+          type: 'gemini',
+          model: 'gemini-2.5-pro',
+          tokens: null,
+        },
+        {
+          id: 'm3',
+          timestamp: '2026-07-07T13:00:09.000Z',
+          type: 'gemini',
+          model: 'gemini-2.5-pro',
+          tokens: { input: 10, output: 2 },
+        },
+      ],
+    };
+    const { records, problems } = parseGeminiLog(
+      { file: 'z.json', text: JSON.stringify(doc), firstLine: 1 },
+      undefined,
+    );
+    expect(problems).toEqual([]);
+    expect(records.map((r) => [r.requests, ...brief(r)])).toEqual([
+      [1, 0, 0, 0, 0, 'gemini-2.5-pro'],
+      [1, 10, 0, 2, 0, 'gemini-2.5-pro'],
+    ]);
+  });
+
   it('reports a document cut short (a save in progress) once, without a line number', () => {
     const { records, problems } = parseWhole('truncated.json');
     expect(records).toEqual([]);

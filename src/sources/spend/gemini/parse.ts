@@ -25,7 +25,7 @@ type Report = (line: number | null, field: string | null, message: string) => vo
  *   the session metadata, then one line per message written or rewritten (the same id again when tokens
  *   or tool calls are added), `{"$set": {…}}` metadata updates (which may carry the whole `messages` list)
  *   and `{"$rewindTo": id}` markers.
- * Each `gemini` message with tokens is one request, identified by session id + message id, so the same
+ * Each `gemini` message with a `tokens` object is one request (zero tokens included), identified by session id + message id, so the same
  * message read from a rewritten document, a later version of a line or a `.json` migrated to `.jsonl`
  * gets one id. Messages removed by a rewind are still counted: their tokens were billed.
  */
@@ -109,10 +109,11 @@ function message(
     return null;
   }
   const m = parsed.data;
+  // No usage yet (null: the response never came, e.g. a cancelled request): nothing to count. A usage of
+  // zero tokens is still a request the API answered, and counts as one (with no tokens to price).
   if (!m.tokens) return null;
   const tokens = normalise(m.tokens);
   const sum = totalTokens(tokens);
-  if (sum === 0) return null;
   if (sum > MAX_TOKENS_PER_REQUEST) {
     report(
       line,

@@ -1,0 +1,68 @@
+import { usd, type Usd } from './money.js';
+import type { Cost } from './usage.js';
+
+/**
+ * GitHub Copilot bills its own units, not tokens:
+ * - GitHub AI Credits (usage-based billing, from June 2026): "1 AI credit = $0.01 USD" (docs.github.com,
+ *   Usage-based billing for organizations and enterprises). Copilot CLI reports them in nano AI units
+ *   (`totalNanoAiu` in session events, `github.copilot.nano_aiu` on spans): 1e9 nano units = 1 credit.
+ *   Checked on a real shutdown event: claude-opus-4.7 with 17 input, 311,321 cache-read, 82,162 cache-write
+ *   and 3,546 output tokens reported 75,790,800,000 nano units = $0.757908, which is exactly Anthropic's
+ *   list price of those tokens.
+ * - premium requests (the legacy request-based plans): a request times the model's multiplier, possibly
+ *   fractional (0.33, 40.5), billed beyond the plan's allowance at a rate per request — GitHub's list
+ *   $0.04, or the rate the org negotiated (mileage.yaml, `sources.copilot-cli.premium_request_usd`).
+ * The seat itself is a seat record (see seat.ts): under a seat, these costs and the token list prices only
+ * weigh the usage against each other; the seat's price is what the stream costs.
+ */
+export interface CopilotUnits {
+  /** AI credits in nano units, as reported (whole). */
+  nanoAiu?: number | undefined;
+  /** Premium requests as reported, a decimal string so that 40.5 stays 40.5. */
+  premiumRequests?: string | undefined;
+}
+
+export const AI_CREDIT_USD = usd('0.01');
+export const NANO_AIU_PER_CREDIT = 1_000_000_000;
+/** GitHub's published price of a premium request beyond the allowance. */
+export const LIST_PREMIUM_REQUEST_USD = usd('0.04');
+
+/** Where the rate of a premium request came from, for the cost's price reference. */
+export interface PremiumRate {
+  usd: Usd;
+  source: 'github-list' | 'mileage.yaml';
+}
+
+export const LIST_PREMIUM_RATE: PremiumRate = { usd: LIST_PREMIUM_REQUEST_USD, source: 'github-list' };
+
+/**
+ * The cost of Copilot usage in its own units: AI credits when reported (what usage-based billing charges),
+ * else premium requests at the rate; null when the usage carries neither (then token list prices stand).
+ */
+export function copilotCost(units: CopilotUnits, rate: PremiumRate = LIST_PREMIUM_RATE): Cost | null {
+  if (units.nanoAiu !== undefined && units.nanoAiu > 0) {
+    const credits = usd(units.nanoAiu).div(NANO_AIU_PER_CREDIT);
+    return {
+      amount: credits.mul(AI_CREDIT_USD),
+      basis: 'provider_reported',
+      priceRef: `github-ai-credits:${credits.toString()}@${AI_CREDIT_USD.toString()}`,
+    };
+  }
+  if (units.premiumRequests !== undefined) {
+    const requests = usd(units.premiumRequests);
+    if (requests.isNegative() || !requests.isFinite()) return null;
+    return {
+      amount: requests.mul(rate.usd),
+      basis: 'provider_reported',
+      priceRef: `github-premium-requests:${requests.toString()}@${rate.usd.toString()} (${rate.source})`,
+    };
+  }
+  return null;
+}
+
+/** A reported premium-request quantity as an exact decimal string, or undefined when it is not a number. */
+export function premiumQuantity(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  // JSON numbers such as 40.5 or 0.33 print back as written; usd() keeps them exact from there on.
+  return String(value);
+}

@@ -1,0 +1,45 @@
+import type { UsageRecord } from '../domain/usage.js';
+import type { OtlpSink } from './otlp.js';
+import { Spool } from './spool.js';
+import type { UsageWriter } from './usage-writer.js';
+
+/**
+ * The OTLP receiver's sink as `mileage serve` wires it: records go to the receiver's log (when the store is
+ * a file: `<store>.spool/`), and from there, once fsync'ed, to the batching writer; the receiver answers only
+ * then. Without a log (an in-memory store, tests) they go straight to the writer.
+ */
+export interface ReceiverSink {
+  sink: OtlpSink;
+  spool: Spool | null;
+  /** Hands what a previous process left in the log to the writer; the next flush stores and releases it. */
+  replay(): { records: number; unreadable: number };
+}
+
+export function receiverSink(
+  writer: UsageWriter,
+  spoolDir: string | null,
+  onAccepted: (count: number) => void = () => undefined,
+): ReceiverSink {
+  const spool = spoolDir === null ? null : Spool.open(spoolDir, (records) => writer.add(records, true));
+  const add = async (records: readonly UsageRecord[]) => {
+    if (spool) await spool.append(records);
+    else writer.add(records, true);
+    onAccepted(records.length);
+  };
+  return {
+    sink: { hasRoom: (count) => writer.hasRoom(count), add },
+    spool,
+    replay() {
+      if (!spool) return { records: 0, unreadable: 0 };
+      const left = spool.replay();
+      writer.add(left.records, true);
+      return { records: left.records.length, unreadable: left.unreadable };
+    },
+  };
+}
+
+/** The log folder of a store: beside its file; none for an in-memory or remote store. */
+export function spoolDirFor(location: string): string | null {
+  if (location === ':memory:' || location === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return null;
+  return `${location}.spool`;
+}

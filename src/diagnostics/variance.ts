@@ -16,13 +16,25 @@ export interface PersonSpread {
   name: string;
   teamId: string | null;
   costPerPr: number;
+  /** Whose median `cohortMedian` is: the person's team, or the organisation when the team is too small. */
+  cohort: 'team' | 'organisation';
   cohortMedian: number;
   ratio: number;
   interval: { low: number; high: number } | null;
   prs: number;
   peerPrs: number;
+  weeks: number;
   flagged: boolean;
+  /**
+   * Why a person at ≥ 3x the cohort median is not flagged (too few PRs, peers' PRs or weeks to judge; or
+   * the bootstrap interval reaches down to noise, with the week that holds most of the spend); null when
+   * flagged or below 3x. The finding names every such person with the reason: never silently left out.
+   */
+  setAside: string | null;
 }
+
+/** A week holding more than this share of a person's spend makes their spread one episode, not a habit. */
+const ONE_WEEK_SHARE = 0.4;
 
 /**
  * Spread of cost per merged PR among people of the same team (the cohort of similar work for now). A person
@@ -54,7 +66,29 @@ export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
   for (const person of people) {
     if (person.prs === 0 || person.teamId === null) continue;
     const peers = (delivering.get(person.teamId) ?? []).filter((p) => p.personId !== person.personId);
-    if (peers.length < 2) continue;
+    if (peers.length < 2) {
+      // No team cohort: measured against everyone else who delivered, named if 3x, never flagged.
+      const others = people.filter((p) => p.prs > 0 && p.personId !== person.personId);
+      const orgMedian = median(others.map((p) => p.cost / p.prs));
+      const ratio = orgMedian > 0 ? person.cost / person.prs / orgMedian : 0;
+      if (ratio >= SPREAD_FLAG)
+        spreads.push({
+          personId: person.personId,
+          name: person.name,
+          teamId: person.teamId,
+          costPerPr: person.cost / person.prs,
+          cohort: 'organisation',
+          cohortMedian: orgMedian,
+          ratio,
+          interval: null,
+          prs: person.prs,
+          peerPrs: others.reduce((a, p) => a + p.prs, 0),
+          weeks: person.ws.length,
+          flagged: false,
+          setAside: `no team cohort to judge against (${peers.length} teammate${peers.length === 1 ? '' : 's'} merged PRs); compared with the organisation's median`,
+        });
+      continue;
+    }
     const cohortMedian = median(peers.map((p) => p.cost / p.prs));
     if (!(cohortMedian > 0)) continue;
     const costPerPr = person.cost / person.prs;
@@ -73,20 +107,42 @@ export function costPerPrSpreads(weeks: PersonWeek[]): PersonSpread[] {
         },
       );
     }
+    const flagged = enough && ratio >= SPREAD_FLAG && interval !== null && interval.low > INTERVAL_FLOOR;
     spreads.push({
       personId: person.personId,
       name: person.name,
       teamId: person.teamId,
       costPerPr,
+      cohort: 'team',
       cohortMedian,
       ratio,
       interval,
       prs: person.prs,
       peerPrs,
-      flagged: enough && ratio >= SPREAD_FLAG && interval !== null && interval.low > INTERVAL_FLOOR,
+      weeks: person.ws.length,
+      flagged,
+      setAside: flagged || ratio < SPREAD_FLAG ? null : setAsideReason(person, peerPrs, interval),
     });
   }
   return spreads.sort((a, b) => b.ratio - a.ratio);
+}
+
+/** Why a spread of ≥ 3x is not flagged: the first minimum it misses, or what makes the interval wide. */
+function setAsideReason(
+  person: { prs: number; ws: PersonWeek[]; cost: number },
+  peerPrs: number,
+  interval: PersonSpread['interval'],
+): string {
+  if (person.prs < MIN_PERSON_PRS) return `too few PRs to judge: ${person.prs} (${MIN_PERSON_PRS} needed)`;
+  if (peerPrs < MIN_PEER_PRS) return `too few PRs among peers to judge: ${peerPrs} (${MIN_PEER_PRS} needed)`;
+  if (person.ws.length < MIN_WEEKS)
+    return `too few weeks to judge: ${person.ws.length} (${MIN_WEEKS} needed)`;
+  const low = interval ? `${interval.low.toFixed(1)}x` : 'unknown';
+  const top = person.ws.reduce<PersonWeek | null>((a, w) => (a === null || w.cost.gt(a.cost) ? w : a), null);
+  const share = top && person.cost > 0 ? top.cost.toNumber() / person.cost : 0;
+  if (top && share > ONE_WEEK_SHARE)
+    return `${Math.round(share * 100)}% of the spend fell in one week (from ${top.week}): one episode, not a habit — the 90% interval reaches ${low}`;
+  return `the 90% interval reaches ${low}: the spread may be noise`;
 }
 
 export function varianceFinding(
@@ -95,8 +151,25 @@ export function varianceFinding(
   teamName: (id: string) => string,
 ): Finding {
   const flagged = spreads.filter((s) => s.flagged);
+  const setAside = spreads.filter((s) => s.setAside !== null);
   const top = flagged[0] ?? spreads[0];
   const who = (s: PersonSpread) => (named ? s.name : `one engineer in ${teamName(s.teamId ?? '')}`);
+  const money = (n: number) => formatUsd(usd(n.toFixed(2)));
+  const rate = (s: PersonSpread) =>
+    `${money(s.costPerPr)} per merged PR, ${s.ratio.toFixed(1)}x the ${s.cohort} median of ${money(s.cohortMedian)}`;
+  // Everyone at ≥ 3x is named: the flagged ones after the first, then those set aside with the reason.
+  const alsoFlagged = flagged
+    .slice(1)
+    .map((s) => `${who(s)} (${s.ratio.toFixed(1)}x)`)
+    .join('; ');
+  const asideText = setAside.map((s) => `${who(s)}, ${rate(s)}: set aside, ${s.setAside ?? ''}`).join('; ');
+  const tail = `${alsoFlagged ? ` Also above ${SPREAD_FLAG}x: ${alsoFlagged}.` : ''}${asideText ? ` Above ${SPREAD_FLAG}x but not flagged: ${asideText}.` : ''}`;
+  const asideEvidence = Object.fromEntries(
+    setAside.map((s, i) => [
+      `set_aside_${i + 1}`,
+      `${named ? s.name : 'hidden'} (${teamName(s.teamId ?? '')}): ${s.ratio.toFixed(2)}x, ${s.prs} PRs — ${s.setAside ?? ''}`,
+    ]),
+  );
   if (!top || flagged.length === 0) {
     return {
       id: 'variance.cost_per_pr_spread',
@@ -104,9 +177,13 @@ export function varianceFinding(
       flag: false,
       question: 'Is anyone spending far more than their peers on similar work?',
       answer: top
-        ? `No. The widest spread is ${top.ratio.toFixed(1)}x the team median, within what the data can tell from noise.`
+        ? setAside.length > 0
+          ? `No one the data can judge.${tail}`
+          : `No. The widest spread is ${top.ratio.toFixed(1)}x the team median, within what the data can tell from noise.`
         : 'Not enough merged PRs with attributed spend to compare people yet.',
-      evidence: top ? { widest_ratio: Number(top.ratio.toFixed(2)), people_compared: spreads.length } : {},
+      evidence: top
+        ? { widest_ratio: Number(top.ratio.toFixed(2)), people_compared: spreads.length, ...asideEvidence }
+        : {},
       metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
       action: null,
     };
@@ -116,7 +193,7 @@ export function varianceFinding(
     section: 'variance',
     flag: true,
     question: 'Is anyone spending far more than their peers on similar work?',
-    answer: `${who(top)} spends ${formatUsd(usd(top.costPerPr.toFixed(2)))} per merged PR, ${top.ratio.toFixed(1)}x the team median of ${formatUsd(usd(top.cohortMedian.toFixed(2)))} (90% interval ${top.interval?.low.toFixed(1)}x–${top.interval?.high.toFixed(1)}x, ${top.prs} PRs against ${top.peerPrs}).${flagged.length > 1 ? ` ${flagged.length - 1} more above 3x.` : ''}`,
+    answer: `${who(top)} spends ${rate(top)} (90% interval ${top.interval?.low.toFixed(1)}x–${top.interval?.high.toFixed(1)}x, ${top.prs} PRs against ${top.peerPrs}).${tail}`,
     evidence: {
       person: named ? top.name : 'hidden',
       team: teamName(top.teamId ?? ''),
@@ -127,6 +204,8 @@ export function varianceFinding(
       interval_high: Number((top.interval?.high ?? 0).toFixed(2)),
       prs: top.prs,
       peer_prs: top.peerPrs,
+      flagged: flagged.length,
+      ...asideEvidence,
     },
     metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
     action:

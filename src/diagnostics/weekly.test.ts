@@ -41,7 +41,7 @@ function pr(day: string, n: number): OutcomeRecord {
     at: new Date(`${day}T15:00:00Z`),
     openedAt: null,
     actor: 'ana',
-    repo: 'acme/api',
+    repo: 'github.com/acme/api',
     ref: String(n),
     headBranch: null,
     linkedTickets: [],

@@ -3,6 +3,7 @@ import { formatUsd, usd, type Usd } from '../domain/money.js';
 import { weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
+import { prSpendBySession } from '../metrics/effectiveness.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
@@ -27,6 +28,11 @@ export interface Headline {
   unpricedTokens: number;
   unpricedModels: string[];
   byBasis: { basis: string; cost: Usd }[];
+  /**
+   * Share of the dollars attributed to merged PRs that the session → branch → PR join found (the rest by
+   * person × period); null when no dollar went to a PR.
+   */
+  prSpendBySession: number | null;
 }
 
 export interface WorkloadLine {
@@ -97,6 +103,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     stuckRows,
     gapRows,
     teamRows,
+    bySession,
   ] = await Promise.all([
     spendTotals(report),
     deliveryTotals(report),
@@ -112,6 +119,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     stuckSessions(report),
     dataGaps(report),
     options.db.query('SELECT team_id, name FROM dir_teams'),
+    prSpendBySession(report),
   ]);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
@@ -187,6 +195,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
       unpricedTokens: totals.unpricedTokens,
       unpricedModels: totals.unpricedModels,
       byBasis: totals.byBasis,
+      prSpendBySession: bySession.share,
     },
     topWorkloads,
     findings,

@@ -127,6 +127,8 @@ export function checkUsageRecord(
   const leaves: [string, unknown][] = [];
   if (r.tokens === null || typeof r.tokens !== 'object') add('tokens', 'missing');
   else tokenLeaves(r.tokens, 'tokens', leaves);
+  // Server-tool requests are counts beside the tokens: the same per-request / per-minute bound holds.
+  if (r.serverTools) tokenLeaves(r.serverTools, 'serverTools', leaves);
   for (const [field, value] of leaves) add(field, wholeProblem(value, limit));
   add('requests', wholeProblem(r.requests, requestLimit(r.granularity, start, end)));
   if (r.cost.amount !== null)

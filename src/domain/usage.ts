@@ -24,11 +24,14 @@ export const GRANULARITY_RANK = {
 } as const satisfies Record<Granularity, number>;
 
 /**
- * One normalised meaning for every provider:
+ * One normalised meaning for every provider (src/domain/token-semantics.ts converts each provider's own):
  * - input: uncached input only (Anthropic's meaning; OpenAI/Gemini/OTel inputs are reduced by their cache reads),
- * - cacheRead / cacheWrite: tokens read from / written to the prompt cache,
+ * - cacheRead / cacheWrite: tokens read from / written to the prompt cache (cacheWrite: every lifetime),
  * - output: all generated tokens, reasoning included,
- * - reasoning: the part of output spent on reasoning (informational, never added again).
+ * - reasoning: the part of output spent on reasoning (informational, never added again),
+ * - cacheWrite1h: the part of cacheWrite written with a 1-hour lifetime (the rest is 5-minute), priced higher,
+ * - audioInput / audioOutput: the audio part of input / output, priced apart from text.
+ * The three subsets are optional: absent means none (a source that cannot report them leaves them out).
  */
 export interface TokenCounts {
   input: number;
@@ -36,13 +39,83 @@ export interface TokenCounts {
   cacheWrite: number;
   output: number;
   reasoning: number;
+  cacheWrite1h?: number | undefined;
+  audioInput?: number | undefined;
+  audioOutput?: number | undefined;
 }
 
+export type TokenField = keyof TokenCounts;
+
+/**
+ * Every token dimension, enumerable: validators, stores and pricing iterate this table, so a new dimension is
+ * covered everywhere by adding it here. `partOf` names the total a subset is counted in (never added again);
+ * `column` is the store's column.
+ */
+export const TOKEN_FIELDS = {
+  input: { column: 'input_tokens', partOf: null },
+  cacheRead: { column: 'cache_read_tokens', partOf: null },
+  cacheWrite: { column: 'cache_write_tokens', partOf: null },
+  output: { column: 'output_tokens', partOf: null },
+  reasoning: { column: 'reasoning_tokens', partOf: 'output' },
+  cacheWrite1h: { column: 'cache_write_1h_tokens', partOf: 'cacheWrite' },
+  audioInput: { column: 'audio_input_tokens', partOf: 'input' },
+  audioOutput: { column: 'audio_output_tokens', partOf: 'output' },
+} as const satisfies Record<TokenField, { column: string; partOf: TokenField | null }>;
+
+export const TOKEN_FIELD_NAMES = Object.keys(TOKEN_FIELDS) as TokenField[];
+
 export const NO_TOKENS: TokenCounts = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+
+/** A token dimension's value, 0 when the source did not report it. */
+export function tokenValue(t: TokenCounts, field: TokenField): number {
+  return t[field] ?? 0;
+}
 
 export function totalTokens(t: TokenCounts): number {
   return t.input + t.cacheRead + t.cacheWrite + t.output;
 }
+
+/** Requests to server-side tools, billed per use beside tokens. */
+export const SERVER_TOOLS = {
+  webSearch: { column: 'web_search_requests', label: 'web search' },
+  webFetch: { column: 'web_fetch_requests', label: 'web fetch' },
+  codeExecution: { column: 'code_execution_requests', label: 'code execution' },
+} as const satisfies Record<string, { column: string; label: string }>;
+
+export type ServerTool = keyof typeof SERVER_TOOLS;
+export type ServerToolUse = Partial<Record<ServerTool, number>>;
+export const SERVER_TOOL_NAMES = Object.keys(SERVER_TOOLS) as ServerTool[];
+
+/**
+ * How a request was served, where the price depends on it. Absent = the source did not say (priced as
+ * standard). `serviceTier` is one of SERVICE_TIERS or the provider's own word when unknown (then unpriced).
+ */
+export interface BillingDimensions {
+  serviceTier?: string | undefined;
+  /** Submitted through a batch API (Anthropic service_tier "batch", OpenAI `batch: true`). */
+  batch?: boolean | undefined;
+  /** Long-context tier as the source reported it; otherwise decided per request from its tokens. */
+  contextTier?: ContextTier | undefined;
+  /** Where inference ran (`global`, `us`), when the provider prices it. */
+  geo?: string | undefined;
+  speed?: Speed | undefined;
+}
+
+export const SERVICE_TIERS = ['standard', 'priority', 'flex', 'scale'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+export const CONTEXT_TIERS = ['base', 'long'] as const;
+export type ContextTier = (typeof CONTEXT_TIERS)[number];
+export const SPEEDS = ['standard', 'fast'] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/** The billing dimensions as store columns. */
+export const BILLING_COLUMNS = {
+  serviceTier: 'service_tier',
+  batch: 'batch',
+  contextTier: 'context_tier',
+  geo: 'inference_geo',
+  speed: 'speed',
+} as const satisfies Record<keyof BillingDimensions, string>;
 
 /**
  * Cost of a record. `amount` is null when the record could not be priced (`unpriced`): its tokens are kept
@@ -87,6 +160,10 @@ export interface UsageRecord {
   provider: string | null;
   model: string | null;
   tokens: TokenCounts;
+  /** Server-tool requests (web search, web fetch, code execution), when the source reports them. */
+  serverTools?: ServerToolUse | undefined;
+  /** Service tier, batch, context tier, geography and speed, when the source reports them. */
+  billing?: BillingDimensions | undefined;
   requests: number;
   cost: Cost;
   /** Shared by records of the same request in different sources (e.g. Anthropic `request_id`), to count it once. */

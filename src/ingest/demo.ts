@@ -1,5 +1,7 @@
 import { basename, dirname } from 'node:path';
 import type { DemoManifest } from '../demo/index.js';
+import { ORG as DEMO_GITHUB_OWNER } from '../demo/org.js';
+import { repositoryKey } from '../domain/repository.js';
 import type { OrgDirectory } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import type { OnFile } from './files.js';
@@ -32,6 +34,16 @@ export function demoActor(file: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The repository of a demo laptop's folder `/home/<login>/src/<repo>`: a clone of `git@github.com:acme/<repo>.git`,
+ * the repository whose PRs the demo's GitHub files hold. The laptops' folders do not exist on this machine,
+ * so their checkouts cannot be read; this is what reading them would give (the same repository key).
+ */
+export function demoCheckout(cwd: string): string {
+  const m = /^\/home\/[^/]+\/src\/([^/]+)/.exec(cwd);
+  return (m ? repositoryKey(`git@github.com:${DEMO_GITHUB_OWNER}/${m[1]}.git`) : null) ?? cwd;
+}
+
 export async function loadDemo(
   db: Db,
   manifest: DemoManifest,
@@ -46,7 +58,9 @@ export async function loadDemo(
   const claudeFiles = of('claude-code-log');
   if (claudeFiles.length) {
     const root = commonRoot(claudeFiles);
-    parts.push(await ingestClaudeCode(db, root, demoActor, onFile ? () => onFile(root) : undefined));
+    parts.push(
+      await ingestClaudeCode(db, root, demoActor, onFile ? () => onFile(root) : undefined, demoCheckout),
+    );
   }
   parts.push(await ingestAnthropicUsage(db, of('anthropic-usage-report'), directory.org, onFile));
   parts.push(await ingestAnthropicCost(db, of('anthropic-cost-report'), directory.org, onFile));

@@ -34,9 +34,9 @@ describe('ingestGit', () => {
     const db = await openStore(':memory:');
     const first = await ingestGit(db, [r.dir], { reworkWindowDays: 183 });
     expect(first.records).toBe(5);
-    expect(first.repositories[0]).toMatchObject({ repo: 'github.com/Acme/Billing', walk: 'full', units: 5 });
+    expect(first.repositories[0]).toMatchObject({ repo: 'github.com/acme/billing', walk: 'full', units: 5 });
     expect(await outcomeCount(db)).toBe(5);
-    expect(JSON.parse((await db.getMeta(cursorKey('github.com/Acme/Billing'))) ?? '{}')).toEqual({
+    expect(JSON.parse((await db.getMeta(cursorKey('github.com/acme/billing'))) ?? '{}')).toEqual({
       sha: r.git(['rev-parse', 'HEAD']),
       branch: 'refs/heads/main',
     });

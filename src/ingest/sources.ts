@@ -22,8 +22,13 @@ export async function ingestClaudeCode(
   dir: string,
   actorFor: (file: string) => string | undefined,
   onProgress?: (done: number, total: number) => void,
+  repoOf?: (cwd: string) => string,
 ): Promise<AgentLogSummary> {
-  return ingestAgentLogs(db, claudeCodeLogSource, [dir], { actorFor, ...(onProgress ? { onProgress } : {}) });
+  return ingestAgentLogs(db, claudeCodeLogSource, [dir], {
+    actorFor,
+    ...(onProgress ? { onProgress } : {}),
+    ...(repoOf ? { repoOf } : {}),
+  });
 }
 
 export async function ingestAnthropicUsage(db: Db, files: string[], org: string, onFile?: OnFile) {

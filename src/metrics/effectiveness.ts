@@ -1,3 +1,4 @@
+import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
@@ -69,7 +70,7 @@ async function peopleCostPer(
       `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
       ...(byPr
         ? [
-            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch while it was open goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
+            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch since the previous PR merged from that branch goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
           ]
         : []),
       'Tickets and PRs are different views of the same spend: never add the two figures up.',
@@ -92,6 +93,27 @@ async function prAttribution(
   return new Map(
     rows.map((r) => [String(r.key), { prs: num(r.prs), cost: num(r.cost), session: num(r.session) }]),
   );
+}
+
+/**
+ * Of the dollars attributed to the window's merged PRs (ATTRIBUTED_PRS), the part the session → branch → PR
+ * join found (the rest is person × period): exact decimals, with null share when no dollar went to a PR.
+ */
+export async function prSpendBySession(
+  ctx: MetricContext,
+): Promise<{ attributed: Usd; bySession: Usd; share: number | null }> {
+  const [row] = await ctx.db.query(
+    `SELECT CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS cost, CAST(coalesce(sum(o.session_cost), 0) AS VARCHAR) AS session
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')}`,
+    windowParams(ctx.window),
+  );
+  const attributed = usd(String(row?.cost ?? '0'));
+  const bySession = usd(String(row?.session ?? '0'));
+  return {
+    attributed,
+    bySession,
+    share: attributed.isZero() ? null : bySession.dividedBy(attributed).toNumber(),
+  };
 }
 
 export const costPerMergedPr = (ctx: MetricContext, by: Dimension | null) =>

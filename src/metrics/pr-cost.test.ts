@@ -193,7 +193,7 @@ beforeAll(async () => {
   db = await buildStore(
     ORG,
     SPEND.map((s) => usage(s)),
-    PRS.map((p) => outcome({ ...p, repo: 'acme/api' })),
+    PRS.map((p) => outcome({ ...p, repo: 'github.com/acme/api' })),
   );
 });
 afterAll(() => db.close());

@@ -3,8 +3,8 @@ import { windowFilter } from './metric.js';
 /**
  * Merged PRs with the spend attributed to each, strongest evidence first (DESIGN.md "Attribution to work"):
  *
- * 1. session → branch → PR: spend of agent sessions that worked on the PR's head branch while it was open
- *    (`pr_sessions`, derived by the store after each ledger refresh) is that PR's, whoever spent it;
+ * 1. session → branch → PR: spend of agent sessions that worked on the PR's head branch in its window
+ *    (after the previous PR merged from that branch name, up to its merge; `pr_sessions`, derived by the store after each ledger refresh) is that PR's, whoever spent it;
  * 2. person × period: what remains of a person's spend in the window (their agents and seats, workflow bots
  *    excluded, and nothing already joined to a PR by session) is spread over the PRs they merged in it, in
  *    proportion to delivery points (evenly when none has points).

@@ -83,7 +83,7 @@ export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promi
     notes: [
       ...g.notes,
       'Rework: reverts and regression fixes as the delivery sources mark them.',
-      'Spend on a PR: agent sessions on its head branch while it was open, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
+      'Spend on a PR: agent sessions on its head branch since the previous PR merged from that branch, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
     ],
   };
 }

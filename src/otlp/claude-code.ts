@@ -1,5 +1,6 @@
 import { recordId } from '../domain/ids.js';
 import { usd } from '../domain/money.js';
+import { billingOf, fromAnthropic, speedOf } from '../domain/token-semantics.js';
 import type { Cost, UsageRecord } from '../domain/usage.js';
 import { count, decimalText, text, type Attributes } from './attributes.js';
 import { actorOf } from './identity.js';
@@ -37,13 +38,14 @@ export function claudeApiRequest(a: Attributes, at: Date): UsageRecord {
     tool: 'claude-code',
     provider: 'anthropic',
     model: text(a, 'model') ?? null,
-    tokens: {
+    // Anthropic's meaning; the event has no 1h/5m split of cache writes (all are taken as 5-minute).
+    tokens: fromAnthropic({
       input: count(a, 'input_tokens') ?? 0,
-      cacheRead: count(a, 'cache_read_tokens') ?? 0,
-      cacheWrite: count(a, 'cache_creation_tokens') ?? 0,
+      cacheRead: count(a, 'cache_read_tokens'),
+      cacheWrite: count(a, 'cache_creation_tokens'),
       output: count(a, 'output_tokens') ?? 0,
-      reasoning: 0,
-    },
+    }),
+    billing: billingOf({ speed: speedOf(text(a, 'speed')) }),
     requests: 1,
     cost,
     dedupKey: requestId,

@@ -1,4 +1,5 @@
 import { recordId } from '../domain/ids.js';
+import { fromInclusiveInput } from '../domain/token-semantics.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { count, text, type Attributes } from './attributes.js';
 import { actorOf } from './identity.js';
@@ -36,13 +37,7 @@ export function codexUsage(a: Attributes, at: Date): UsageRecord {
     tool: 'codex',
     provider: 'openai',
     model,
-    tokens: {
-      input: Math.max(0, inputTotal - cached),
-      cacheRead: Math.min(cached, inputTotal),
-      cacheWrite: 0,
-      output,
-      reasoning: Math.min(reasoning, output),
-    },
+    tokens: fromInclusiveInput({ input: inputTotal, cacheRead: cached, output, reasoning }),
     requests: 1,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
     hints: {

@@ -1,15 +1,12 @@
 import { recordId } from '../domain/ids.js';
+import { fromGemini } from '../domain/token-semantics.js';
 import type { TokenCounts, UsageRecord } from '../domain/usage.js';
 import { count, text, type Attributes } from './attributes.js';
 import { actorOf } from './identity.js';
 
 export const GEMINI_CLI_OTEL = 'gemini-cli-otel';
 
-/**
- * Gemini's counts in Mileage's meaning. Gemini's prompt count includes cached content, and thoughts are
- * counted apart from the candidates' output: input = prompt − cached + tool-use prompt, output = candidates
- * + thoughts, reasoning = thoughts.
- */
+/** Gemini CLI's event counts → Mileage's, by Gemini's rule (domain/token-semantics). */
 export function geminiTokens(c: {
   input: number;
   cached: number;
@@ -17,13 +14,13 @@ export function geminiTokens(c: {
   thoughts: number;
   tool: number;
 }): TokenCounts {
-  return {
-    input: Math.max(0, c.input - c.cached) + c.tool,
-    cacheRead: Math.min(c.cached, c.input),
-    cacheWrite: 0,
-    output: c.output + c.thoughts,
-    reasoning: c.thoughts,
-  };
+  return fromGemini({
+    prompt: c.input,
+    cached: c.cached,
+    candidates: c.output,
+    thoughts: c.thoughts,
+    toolUse: c.tool,
+  });
 }
 
 /**

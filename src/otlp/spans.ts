@@ -1,6 +1,7 @@
 import { recordId } from '../domain/ids.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { totalTokens } from '../domain/usage.js';
+import { fromGenAiSpan, serviceTierOf } from '../domain/token-semantics.js';
 import { attributes, CountError, firstCount, firstText, isBad, text, type Attributes } from './attributes.js';
 import { agentOf, decodeEachItem, reject, type Decoded } from './decoded.js';
 import { hexId, nanosToDate, type Item } from './envelope.js';
@@ -30,6 +31,11 @@ const NAMES = {
   provider: ['gen_ai.provider.name', 'gen_ai.system'],
   model: ['gen_ai.response.model', 'gen_ai.request.model'],
   session: ['gen_ai.conversation.id', 'session.id'],
+  serviceTier: [
+    'openai.response.service_tier',
+    'gen_ai.openai.response.service_tier',
+    'openai.request.service_tier',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Operations that are one model call. Agent and workflow spans sum their children's usage: never counted. */
@@ -120,10 +126,9 @@ function toRecord(
   const cacheWrite = firstCount(a, NAMES.cacheWrite) ?? 0;
   const reasoning = firstCount(a, NAMES.reasoning) ?? 0;
   if (inputTotal + output + cacheRead + cacheWrite === 0) return null;
-  // The conventions count cache reads and writes inside input_tokens (OpenAI's and Gemini's meaning). An
-  // emitter whose input is smaller than its cache tokens is using Anthropic's meaning (input uncached).
-  const cached = cacheRead + cacheWrite;
-  const input = inputTotal >= cached ? inputTotal - cached : inputTotal;
+  // The conventions count cache reads and writes inside input_tokens (the inclusive meaning).
+  const tokens = fromGenAiSpan({ input: inputTotal, cacheRead, cacheWrite, output, reasoning });
+  const tier = serviceTierOf(firstText(a, NAMES.serviceTier));
   const responseId = text(a, 'gen_ai.response.id');
   const own = (key: string) => text(a, key) ?? text(resource, key);
   return {
@@ -136,7 +141,8 @@ function toRecord(
     tool: s.service ?? null,
     provider: providerName(firstText(a, NAMES.provider)),
     model: firstText(a, NAMES.model) ?? null,
-    tokens: { input, cacheRead, cacheWrite, output, reasoning: Math.min(reasoning, output) },
+    tokens,
+    billing: Object.keys(tier).length > 0 ? tier : undefined,
     requests: 1,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
     dedupKey: responseId,

@@ -16,6 +16,7 @@ const report: WeeklyReport = {
     unpricedTokens: 0,
     unpricedModels: [],
     byBasis: [],
+    prSpendBySession: null,
   },
   topWorkloads: [
     {

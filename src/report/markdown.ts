@@ -2,7 +2,7 @@ import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
 import { escapeHtml } from './html.js';
-import { directPushLine } from './terminal.js';
+import { bySession, directPushLine } from './terminal.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const int = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
@@ -48,6 +48,10 @@ export function renderWeeklyMarkdown(r: WeeklyReport): string {
     const fs = r.findings.filter((f) => ids.includes(f.section));
     if (fs.length) lines.push('', `## ${title}`, '', ...fs.map(finding));
   }
-  lines.push('', `Coverage: ${r.coverage.map((c) => `${c.level} ${pct(c.share)}`).join(', ')} of spend.`, '');
+  lines.push(
+    '',
+    `Coverage: ${r.coverage.map((c) => `${c.level} ${pct(c.share)}`).join(', ')} of spend${bySession(r)}.`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ const report: WeeklyReport = {
     unpricedTokens: 0,
     unpricedModels: [],
     byBasis: [],
+    prSpendBySession: null,
   },
   topWorkloads: [],
   findings: [

@@ -103,7 +103,7 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
   }
   out.push('');
   out.push(
-    `Coverage: ${r.coverage.map((c) => `${c.level} ${pct(c.share)}`).join(', ')} of spend · basis: ${r.headline.byBasis
+    `Coverage: ${r.coverage.map((c) => `${c.level} ${pct(c.share)}`).join(', ')} of spend${bySession(r)} · basis: ${r.headline.byBasis
       .map((b) => `${b.basis} ${formatUsd(b.cost)}`)
       .join(', ')}`,
   );
@@ -112,4 +112,12 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
     `${flags} finding${flags === 1 ? '' : 's'} flagged. \`mileage metrics show <id>\` explains any metric.`,
   );
   return out.join('\n');
+}
+
+/** ` · PR spend found by session 66%`: how much of the PRs' cost the session → PR join found. */
+export function bySession(r: WeeklyReport): string {
+  const share = r.headline.prSpendBySession;
+  return typeof share !== 'number'
+    ? ''
+    : ` · PR spend found by session ${pct(share)} (the rest by person × period)`;
 }

@@ -121,6 +121,19 @@ export interface FocusExportResult {
 }
 
 /** A model seen in the store with no price: its tokens are kept and reported, never counted as $0. */
+/**
+ * Stored history that lacks billed dimensions its source reports (kept before the store had columns for
+ * them): a re-ingest of those days fills them in.
+ */
+export interface DimensionGap {
+  source: string;
+  records: number;
+  firstDay: string;
+  lastDay: string;
+  /** What those records lack: `cache write 1h`, `audio`, `server tools`… */
+  missing: string[];
+}
+
 export interface UnpricedModel {
   provider: string | null;
   model: string;
@@ -189,6 +202,7 @@ export interface Db {
   /** Forget every list estimate (before re-pricing all): a model whose override was removed becomes unpriced again. */
   clearListPrices(): Promise<void>;
   unpricedModels(): Promise<UnpricedModel[]>;
+  dimensionGaps(): Promise<DimensionGap[]>;
   /**
    * Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data, then the
    * facts that join sources: session → branch → PR (`pr_sessions`), AI evidence from agent sessions, and

@@ -1,12 +1,69 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mileage } from './cli.js';
 
 interface Report {
-  headline: { spend: string; mergedPrs: number; unpricedTokens: number; unpricedModels: string[] };
-  findings: { id: string; flag: boolean; evidence: Record<string, string | number> }[];
+  window: { since: string; until: string };
+  headline: {
+    spend: string;
+    mergedPrs: number;
+    unpricedTokens: number;
+    unpricedModels: string[];
+    prSpendBySession: number | null;
+  };
+  findings: { id: string; flag: boolean; answer: string; evidence: Record<string, string | number> }[];
+}
+
+/** The 12 weeks the variance finding compares people over, ending where the report ends. */
+function varianceSince(until: string): string {
+  return new Date(Date.parse(`${until}T00:00:00Z`) - 84 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Everyone at ≥ 3x the median cost per merged PR of their team's other people, computed here from the
+ * per-person figures `query` prints and the teams of the demo's org file, independently of the finding.
+ */
+async function aboveThreeX(cwd: string, orgFile: string, r: Report): Promise<string[]> {
+  const q = await mileage(
+    [
+      'query',
+      'effectiveness.cost_per_merged_pr',
+      '--by',
+      'person',
+      '--json',
+      '--db',
+      'store.duckdb',
+      '--config',
+      orgFile,
+      '--since',
+      varianceSince(r.window.until),
+      '--until',
+      r.window.until,
+    ],
+    { cwd },
+  );
+  expect(q.code, q.stderr).toBe(0);
+  const rows = (
+    JSON.parse(q.stdout) as { rows: { label: string; values: { spend: number; count: number } }[] }
+  ).rows;
+  const yaml = await readFile(join(cwd, orgFile), 'utf8');
+  const team = new Map([...yaml.matchAll(/name: "([^"]+)"\n\s+team: (\S+)/g)].map((m) => [m[1], m[2]]));
+  const rate = rows
+    .filter((x) => x.values.count > 0)
+    .map((x) => ({ name: x.label, team: team.get(x.label), perPr: x.values.spend / x.values.count }));
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+  };
+  return rate
+    .filter((p) => {
+      const peers = rate.filter((q) => q.team === p.team && q.name !== p.name).map((q) => q.perPr);
+      return peers.length >= 2 && p.perPr >= 3 * median(peers);
+    })
+    .map((p) => p.name);
 }
 
 async function demoReport(cwd: string, args: string[]): Promise<Report> {
@@ -51,7 +108,15 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     expect(fit?.evidence.model).toMatch(/opus-4-1/);
     expect(r.headline.unpricedModels).toEqual(['acme-support-ft-v3']);
     expect(r.headline.unpricedTokens).toBeGreaterThan(0);
-  });
+    // The demo's sessions work on its PRs' branches in clones of its GitHub repositories: the join finds them.
+    expect(r.headline.prSpendBySession).toBeGreaterThan(0.3);
+    // Every person at ≥ 3x their team is named by the variance finding, flagged or set aside with a reason.
+    const variance = r.findings.find((f) => f.id === 'variance.cost_per_pr_spread');
+    const above = await aboveThreeX(cwd, '.mileage/demo-7/mileage.yaml', r);
+    expect(above.length).toBeGreaterThan(0);
+    for (const name of above) expect(variance?.answer).toContain(name);
+    // The demo and the report take most of a minute on a loaded machine.
+  }, 240_000);
 
   it('flags nothing on a control organisation with no effects planted', async () => {
     const cwd = await mkdtemp(join(dir, 'control-'));

@@ -174,7 +174,7 @@ export function usageReportPages(requests: TruthRequest[], perPage = 7): unknown
     ...bucket(day),
     results: [...groupBy(qs, (q) => `${q.keyId}|${q.model}`)].map(([k, g]) => {
       const [keyId, model] = k.split('|');
-      const sum = (f: keyof TokenCounts) => g.reduce((a, q) => a + q.tokens[f], 0);
+      const sum = (f: keyof TokenCounts) => g.reduce((a, q) => a + (q.tokens[f] ?? 0), 0);
       return {
         api_key_id: keyId,
         workspace_id: null,

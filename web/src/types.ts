@@ -80,6 +80,8 @@ export interface WeeklyReport {
     unpricedTokens: number;
     unpricedModels: string[];
     byBasis: { basis: string; cost: string }[];
+    /** Share of the PRs' attributed dollars found by the session → PR join (null: none attributed). */
+    prSpendBySession?: number | null;
   };
   topWorkloads: {
     label: string;

@@ -82,6 +82,7 @@ export const createGithubConnector = defineConnector({
         const parsed = parseGithubPullNodes(search.nodes, {
           file: label,
           repo,
+          base: s.base_url ?? GITHUB_API,
           reworkLabels: s.rework_labels,
         });
         const high = newest(search.nodes.map((n) => updatedAtSchema.safeParse(n).data?.updatedAt));

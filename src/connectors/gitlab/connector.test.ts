@@ -60,15 +60,21 @@ describe('GitLab connector', () => {
     expect(rows).toEqual([
       {
         ref: '77',
-        repo: 'acme/billing',
+        repo: 'gitlab.example.com/acme/billing',
         ai_evidence: 'commit markers: claude-code',
         effective_lines: 4,
         approved: '2026-07-02 11:20:00+00',
       },
-      { ref: '78', repo: 'acme/billing', ai_evidence: null, effective_lines: 4, approved: null },
+      {
+        ref: '78',
+        repo: 'gitlab.example.com/acme/billing',
+        ai_evidence: null,
+        effective_lines: 4,
+        approved: null,
+      },
       {
         ref: '80',
-        repo: 'acme/billing',
+        repo: 'gitlab.example.com/acme/billing',
         ai_evidence: 'commit markers: cursor',
         effective_lines: 2,
         approved: '2026-07-04 10:15:00+00',

@@ -102,6 +102,7 @@ export const createGitlabConnector = defineConnector({
         const parsed = parseGitlabMergeRequests(mrs, {
           file: `${url.host}${url.pathname}`,
           repo: project,
+          base: s.base_url ?? GITLAB_URL,
           commits,
           diffs,
           approvals,

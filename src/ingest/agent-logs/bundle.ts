@@ -22,6 +22,7 @@ import { describeIssue } from '../../sources/each-item.js';
 import type { IngestSummary } from '../summary.js';
 import { AGENT_TOOLS } from './locations.js';
 import { resolveRepos } from './repos.js';
+import { repositoryKey } from '../../domain/repository.js';
 
 /**
  * A bundle: one machine's agent-log requests, for loading into the organisation's store. Gzipped JSONL:
@@ -233,7 +234,11 @@ async function stageBundle(
       } else {
         // The same bounds as every other path (domain/record-bounds.ts): a bundle is a client's word.
         const bad = checkUsageRecord(bundleRecord(parsed.data));
-        if (bad.length === 0) batch.push(inBundleNamespace(parsed.data));
+        // Another machine's Mileage (maybe an older one) named the repository: key it as this store does.
+        if (bad.length === 0)
+          batch.push(
+            inBundleNamespace({ ...parsed.data, repo: parsed.data.repo && repositoryKey(parsed.data.repo) }),
+          );
         else
           for (const p of bad)
             problems.push({ file, line: lineNumber, field: bundleField(p.field), message: p.message });

@@ -30,6 +30,11 @@ import { walkFiles } from '../walk.js';
 export interface AgentLogOptions {
   /** Whose logs these are (email or login), per file; undefined when unknown. */
   actorFor?: (file: string) => string | undefined;
+  /**
+   * The repository key of a session's folder (default: read from the checkout on this machine, see
+   * src/sources/checkout.ts). The demo names its laptops' checkouts, which do not exist here.
+   */
+  repoOf?: (cwd: string) => string;
   machineId?: string;
   onProgress?: (done: number, total: number) => void;
   /** Use the exact parser for every file (tests compare both paths). */
@@ -193,8 +198,9 @@ export async function ingestAgentLogs<S>(
   traceStep(`exact parser (${exactWhole.length + appended.length} files)`, t);
   t = performance.now();
   const book = options.prices;
+  const repoOf = options.repoOf;
   const committed = await db.agentLogs.commit(
-    resolveRepos,
+    repoOf ? (cwds) => Promise.resolve(new Map(cwds.map((c) => [c, repoOf(c)]))) : resolveRepos,
     book ? (targets) => resolvePrices(book, targets).prices : undefined,
   );
   traceStep('commit', t);

@@ -83,7 +83,7 @@ export function outcome(p: PrSpec): OutcomeRecord {
     openedAt:
       p.openedHoursBefore === undefined ? null : new Date(at.getTime() - p.openedHoursBefore * 3_600_000),
     actor: p.actor,
-    repo: p.repo ?? 'acme/api',
+    repo: p.repo ?? 'github.com/acme/api',
     ref: p.id,
     headBranch: p.branch ?? null,
     linkedTickets: p.tickets ?? [],

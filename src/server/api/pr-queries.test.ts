@@ -93,7 +93,7 @@ beforeAll(async () => {
         branch: 'feat/y',
         openedHoursBefore: 30,
       },
-    ].map((p) => outcome({ ...p, repo: 'acme/api' })),
+    ].map((p) => outcome({ ...p, repo: 'github.com/acme/api' })),
   );
 });
 afterAll(() => db.close());

@@ -1,6 +1,13 @@
 import { toStorage } from '../../domain/money.js';
 import { traceStep } from '../../domain/trace.js';
 import type { UsageRecord } from '../../domain/usage.js';
+import { repositoryKey } from '../../domain/repository.js';
+import {
+  BILLING_COLUMN_TYPES,
+  DIMENSION_COLUMN_TYPES,
+  DIMENSION_COUNT_COLUMNS,
+  dimensionRow,
+} from './dimensions.js';
 import {
   type AgentCommit,
   type AgentLogStore,
@@ -32,6 +39,9 @@ import { hashed } from './records.js';
 import { csvReader, sqlString } from './sql.js';
 
 /** What the agent-log store needs from the DuckDB store it lives in. */
+/** The version of the repository key (domain/repository.ts) the folders in cwd_repos were resolved with. */
+const CWD_REPOS_KEYS = '1';
+
 export interface DuckHost {
   run(sql: string): Promise<void>;
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
@@ -81,6 +91,7 @@ const STAGE_COLUMNS: Record<string, string> = {
   actor_hash: 'VARCHAR',
   actor_hint: 'VARCHAR',
   machine_id: 'VARCHAR',
+  ...DIMENSION_COLUMN_TYPES,
 };
 
 /** The stage's columns that say whose request it is and where it was made. */
@@ -116,12 +127,13 @@ function stageRow(r: UsageRecord): Record<string, string | number | boolean | nu
     dedup_key: r.dedupKey ?? null,
     session_id: r.hints.sessionId ?? null,
     cwd: r.hints.cwd ?? null,
-    repo: r.hints.repo ?? null,
+    repo: r.hints.repo ? repositoryKey(r.hints.repo) : null,
     branch: r.hints.branch ?? null,
     tool_version: r.hints.toolVersion ?? null,
     actor_hash: actor.hash,
     actor_hint: actor.hint,
     machine_id: r.hints.machineId ?? null,
+    ...dimensionRow(r),
   };
 }
 
@@ -169,7 +181,7 @@ SELECT id, m.source, NULL AS stream, coalesce(m.granularity, 'request') AS granu
   CASE WHEN reported_cost IS NOT NULL THEN m.price_ref END AS price_ref, m.dedup_key, m.actor_hash,
   m.actor_hint, NULL AS key_hash, NULL AS key_hint, NULL AS workspace, m.session_id,
   coalesce(m.repo, r.repo, m.cwd) AS repo, m.branch, NULL AS workflow, m.machine_id, m.tool_version,
-  m.collapse_key, replica, m.cwd
+  m.collapse_key, replica, m.cwd, ${DIMENSION_COUNT_COLUMNS.join(', ')}, ${BILLING_META}
 FROM ${from} LEFT JOIN cwd_repos r ON r.cwd = m.cwd`;
   return `
 INSERT INTO usage BY NAME
@@ -182,6 +194,7 @@ WITH copies AS (
     max(input_tokens) AS input_tokens, max(cache_read_tokens) AS cache_read_tokens,
     max(cache_write_tokens) AS cache_write_tokens, max(output_tokens) AS output_tokens,
     max(reasoning_tokens) AS reasoning_tokens, max(reported_cost) AS reported_cost, max(requests) AS requests,
+    ${DIMENSION_COUNT_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')},
     min(start_at) AS start_at, max(end_at) AS end_at, bool_and(replica) AS replica,
     arg_min(struct_pack(${META}),
       lpad(CAST(epoch_us(start_at) AS VARCHAR), 20, '0') || coalesce(session_id, '')) AS m
@@ -212,7 +225,12 @@ FROM (
 }
 
 const META = `source, tool, provider, model, granularity, collapse_key, price_ref, dedup_key, session_id, cwd, repo, branch,
-  tool_version, actor_hash, actor_hint, machine_id`;
+  tool_version, actor_hash, actor_hint, machine_id, ${Object.keys(BILLING_COLUMN_TYPES).join(', ')}`;
+
+/** The billing dimensions come from the copy the other metadata comes from (`m`). */
+const BILLING_META = Object.keys(BILLING_COLUMN_TYPES)
+  .map((c) => `m.${c}`)
+  .join(', ');
 
 /** A stored usage row in the stage's shape: a reported cost is the cost of a provider_reported row only. */
 const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, requests, collapse_key, replica, start_at, end_at, input_tokens,
@@ -220,7 +238,7 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, request
   CASE WHEN cost_basis = 'provider_reported' THEN cost END AS reported_cost,
   CASE WHEN cost_basis = 'provider_reported' THEN price_ref END AS price_ref, dedup_key, session_id, cwd,
   CASE WHEN repo IS DISTINCT FROM cwd THEN repo END AS repo, branch, tool_version, actor_hash, actor_hint,
-  machine_id`;
+  machine_id, ${DIMENSION_COUNT_COLUMNS.join(', ')}, ${Object.keys(BILLING_COLUMN_TYPES).join(', ')}`;
 
 /**
  * Replays count once (collapseReplicas in domain/usage.ts is the same rule in memory): within a collapse
@@ -428,8 +446,14 @@ export class DuckAgentLogStore implements AgentLogStore {
     priceFor?: PriceLookup,
   ): Promise<AgentCommit> {
     if (!this.staged) return { staged: 0, added: 0 };
+    // Folders resolved by an older Mileage are resolved again, once: it named a clone of a local
+    // repository by the clone's origin path, lower-cased, where the repository key is that origin's own key.
+    const keyed = await this.host.query(
+      `SELECT 1 FROM meta WHERE key = 'cwd_repos_keys' AND value = ${sqlString(CWD_REPOS_KEYS)}`,
+    );
     const unknown = await this.host.query<{ cwd: string }>(
-      'SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)',
+      `SELECT DISTINCT cwd FROM agent_stage WHERE cwd IS NOT NULL AND repo IS NULL AND cwd NOT IN (SELECT cwd FROM cwd_repos)
+       ${keyed.length === 0 ? 'UNION SELECT cwd FROM cwd_repos' : ''}`,
     );
     if (unknown.length > 0) {
       const resolved = await resolveRepos(unknown.map((r) => r.cwd));
@@ -442,6 +466,10 @@ export class DuckAgentLogStore implements AgentLogStore {
           (reader) => `INSERT OR REPLACE INTO cwd_repos SELECT * FROM ${reader}`,
         );
     }
+    if (keyed.length === 0)
+      await this.host.run(
+        `INSERT OR REPLACE INTO meta VALUES ('cwd_repos_keys', ${sqlString(CWD_REPOS_KEYS)})`,
+      );
     let t = performance.now();
     await this.loadPrices(priceFor);
     trace('prices', t);

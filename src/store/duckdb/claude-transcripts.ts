@@ -1,6 +1,7 @@
 import { sqlString } from '../sql-text.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { batchSql, serviceTierSql, speedSql } from './dimensions.js';
 
 /**
  * Claude Code transcripts read by DuckDB's own JSON reader: parallel scans of up to SCAN_PART_BYTES of files
@@ -47,10 +48,12 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 const COLUMNS = `{
   type: 'VARCHAR', requestId: 'JSON', timestamp: 'JSON', sessionId: 'JSON', cwd: 'JSON',
-  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON',
+  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON', data: 'JSON',
   message: 'STRUCT(id JSON, model JSON, usage STRUCT(input_tokens JSON, cache_creation_input_tokens JSON,
     cache_read_input_tokens JSON, output_tokens JSON,
-    cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON)))'
+    cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON),
+    server_tool_use STRUCT(web_search_requests JSON, web_fetch_requests JSON, code_execution_requests JSON),
+    service_tier JSON, speed JSON))'
 }`;
 
 /**
@@ -75,6 +78,11 @@ const unquoted = (x: string) =>
   `CASE WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE ${x}[2:-2] END`;
 
 const asCount = (x: string) => `coalesce(TRY_CAST(${x} AS BIGINT), 0)`;
+/** A server-tool count as anthropicServerTools reads it: a whole JSON number, else none (never a bad line). */
+const toolCount = (x: string) =>
+  `CASE WHEN regexp_full_match(coalesce(${x}, ''), ${sqlString(COUNT)}) THEN CAST(${x} AS BIGINT) ELSE 0 END`;
+/** A JSON string's text lower-cased, NULL for any other JSON value (the parser ignores those too). */
+const word = (x: string) => `CASE WHEN starts_with(${x}, '"') THEN lower(trim(${unquoted(x)})) END`;
 const CACHE_WRITE = `CASE WHEN has_split THEN ${asCount('n_5m')} + ${asCount('n_1h')} ELSE ${asCount('n_cache_write')} END`;
 
 /**
@@ -108,23 +116,63 @@ export function transcriptStageSql(
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
-  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId::VARCHAR AS rid,
-    timestamp::VARCHAR AS ts, TRY_CAST((timestamp::VARCHAR)[2:-2] AS TIMESTAMPTZ) AS ts_at,
-    sessionId::VARCHAR AS sid, cwd::VARCHAR AS cwd, gitBranch::VARCHAR AS branch, version::VARCHAR AS version,
-    isSidechain::VARCHAR AS side, costUSD::VARCHAR AS cost, message.id::VARCHAR AS mid,
-    message.model::VARCHAR AS model, message.usage IS NOT NULL AS has_usage,
-    message.usage.input_tokens::VARCHAR AS n_input, message.usage.output_tokens::VARCHAR AS n_output,
-    message.usage.cache_read_input_tokens::VARCHAR AS n_cache_read,
-    message.usage.cache_creation_input_tokens::VARCHAR AS n_cache_write,
-    message.usage.cache_creation IS NOT NULL AS has_split,
-    message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR AS n_5m,
-    message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h
-  FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
-    maximum_object_size = ${MAX_LINE_BYTES})
+  -- A subagent's assistant line copied into its parent by an agent_progress line (see parse.ts) is read in the
+  -- progress line's place, as that line: what it lacks taken from the progress line, always a sidechain line.
+  -- Only copies with a usage object; one pass, one row a line.
+  SELECT file_index + ${Math.floor(part.offset)} AS file_index,
+    CASE WHEN cp THEN 'assistant' ELSE type END AS type,
+    CASE WHEN cp THEN json_extract(m, '$.requestId') ELSE requestId END::VARCHAR AS rid,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.timestamp'), timestamp) ELSE timestamp END::VARCHAR AS ts,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.sessionId'), sessionId) ELSE sessionId END::VARCHAR AS sid,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.cwd'), cwd) ELSE cwd END::VARCHAR AS cwd,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.gitBranch'), gitBranch) ELSE gitBranch END::VARCHAR AS branch,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.version'), version) ELSE version END::VARCHAR AS version,
+    CASE WHEN cp THEN 'true' ELSE isSidechain::VARCHAR END AS side,
+    CASE WHEN cp THEN json_extract(m, '$.costUSD') ELSE costUSD END::VARCHAR AS cost,
+    CASE WHEN cp THEN json_extract(m, '$.message.id')::VARCHAR ELSE message.id::VARCHAR END AS mid,
+    CASE WHEN cp THEN json_extract(m, '$.message.model')::VARCHAR ELSE message.model::VARCHAR END AS model,
+    cp OR message.usage IS NOT NULL AS has_usage,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.input_tokens')::VARCHAR
+      ELSE message.usage.input_tokens::VARCHAR END AS n_input,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.output_tokens')::VARCHAR
+      ELSE message.usage.output_tokens::VARCHAR END AS n_output,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_read_input_tokens')::VARCHAR
+      ELSE message.usage.cache_read_input_tokens::VARCHAR END AS n_cache_read,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation_input_tokens::VARCHAR END AS n_cache_write,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation') IS NOT NULL
+      ELSE message.usage.cache_creation IS NOT NULL END AS has_split,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation.ephemeral_5m_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR END AS n_5m,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation.ephemeral_1h_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR END AS n_1h,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.web_search_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.web_search_requests::VARCHAR END AS n_web_search,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.web_fetch_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.web_fetch_requests::VARCHAR END AS n_web_fetch,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.code_execution_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.code_execution_requests::VARCHAR END AS n_code_execution,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.service_tier')::VARCHAR
+      ELSE message.usage.service_tier::VARCHAR END AS tier_json,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.speed')::VARCHAR
+      ELSE message.usage.speed::VARCHAR END AS speed_json
+  FROM (
+    SELECT *, coalesce(json_extract_string(m, '$.type') = 'assistant'
+      AND json_type(m, '$.message.usage') = 'OBJECT', false) AS cp
+    FROM (
+      SELECT file_index, *, CASE WHEN type = 'progress' AND json_extract_string(data, '$.type') = 'agent_progress'
+        THEN json_extract(data, '$.message') END AS m
+      FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
+        maximum_object_size = ${MAX_LINE_BYTES})
+    )
+  )
+), timed AS (
+  SELECT *, TRY_CAST(ts[2:-2] AS TIMESTAMPTZ) AS ts_at FROM lines
 ), checked AS (
   SELECT *,
     ${asCount('n_input')} AS input, ${asCount('n_cache_read')} AS cache_read,
     ${CACHE_WRITE} AS cache_write, ${asCount('n_output')} AS output,
+    CASE WHEN has_split THEN ${asCount('n_1h')} ELSE 0 END AS cache_write_1h,
     type = 'assistant' AND has_usage AS usage_line,
     coalesce(${nonEmptyString('mid')} AND ${nonEmptyString('model')} AND ts_at IS NOT NULL
       AND ${optionalNonEmptyString('sid')} AND ${optionalNonEmptyString('rid')} AND ${optionalString('cwd')}
@@ -132,7 +180,7 @@ WITH lines AS (
       AND (side IS NULL OR side IN ('true', 'false'))
       AND (NOT has_split OR n_5m IS NOT NULL OR n_1h IS NOT NULL)
       AND regexp_full_match(${SHAPED_FIELDS}, ${LINE_SHAPE}), false) AS valid
-  FROM lines
+  FROM timed
 ), classified AS (
   SELECT *,
     usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AND NOT ${outOfBounds} AS req,
@@ -146,7 +194,10 @@ WITH lines AS (
     bool_and(coalesce(side = 'true', false)) AS replica,
     date_trunc('millisecond', min(ts_at)) AS start_at, date_trunc('millisecond', max(ts_at)) AS end_at,
     max(input) AS input_tokens, max(cache_read) AS cache_read_tokens, max(cache_write) AS cache_write_tokens,
-    max(output) AS output_tokens,
+    max(output) AS output_tokens, max(cache_write_1h) AS cache_write_1h_tokens,
+    max(${toolCount('n_web_search')}) AS web_search_requests, max(${toolCount('n_web_fetch')}) AS web_fetch_requests,
+    max(${toolCount('n_code_execution')}) AS code_execution_requests,
+    min(${word('tier_json')}) AS tier_word, min(${word('speed_json')}) AS speed_word,
     max(TRY_CAST(cost AS DECIMAL(18,10))) AS reported_cost,
     min(sid) AS session_id,
     min(nullif(cwd, '""')) AS cwd,
@@ -166,6 +217,10 @@ SELECT g.file_index, g.req, g.bad, g.lines,
   'claude-code-logs' AS source, 'claude-code' AS tool, 'anthropic' AS provider, g.model,
   g.mid AS collapse_key, g.replica, g.start_at, g.end_at,
   g.input_tokens, g.cache_read_tokens, g.cache_write_tokens, g.output_tokens, CAST(0 AS BIGINT) AS reasoning_tokens,
+  g.cache_write_1h_tokens, CAST(0 AS BIGINT) AS audio_input_tokens, CAST(0 AS BIGINT) AS audio_output_tokens,
+  g.web_search_requests, g.web_fetch_requests, g.code_execution_requests,
+  ${serviceTierSql('g.tier_word')} AS service_tier, ${batchSql('g.tier_word')} AS batch,
+  CAST(NULL AS VARCHAR) AS context_tier, CAST(NULL AS VARCHAR) AS inference_geo, ${speedSql('g.speed_word')} AS speed,
   g.reported_cost,
   CASE WHEN g.reported_cost IS NOT NULL THEN 'claude-code-costUSD' END AS price_ref,
   g.rid AS dedup_key, g.session_id, g.cwd, CAST(NULL AS VARCHAR) AS repo, g.branch, g.tool_version,

@@ -20,6 +20,7 @@ import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
+  DimensionGap,
   AppendResult,
   AppliedPrice,
   Db,
@@ -39,6 +40,7 @@ import type { AgentLogStore } from '../agent-logs.js';
 import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
+import { DIMENSION_GAPS_SQL } from './dimensions.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import {
@@ -59,6 +61,7 @@ import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql 
 import { CLEAR_REJECTS_SQL, fixLineNumbersSql, REJECTED_LINES_SQL } from './file-rejects.js';
 import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quarantine.js';
 import { MIGRATIONS } from './schema.js';
+import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
@@ -198,6 +201,10 @@ export class DuckDbStore implements Db {
     const store = new DuckDbStore(location, instance, conn, readers);
     if (options.scanPartBytes !== undefined) store.scanPartBytes = options.scanPartBytes;
     await store.migrate();
+    await rekeyRepositories({
+      run: (sql) => store.run(sql),
+      query: (sql, params) => store.writerQuery(sql, params),
+    });
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
     if (options.boundedMemory) await store.boundMemory();
@@ -705,6 +712,19 @@ export class DuckDbStore implements Db {
     await this.run(`UPDATE usage SET est_cost = NULL,
       cost = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE cost END,
       price_ref = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE price_ref END`);
+  }
+
+  async dimensionGaps(): Promise<DimensionGap[]> {
+    const rows = await this.writerQuery(DIMENSION_GAPS_SQL);
+    return rows.map((r) => ({
+      source: String(r.source),
+      records: Number(r.records),
+      firstDay: String(r.first_day),
+      lastDay: String(r.last_day),
+      missing: String(r.missing ?? '')
+        .split('|')
+        .filter((m) => m !== ''),
+    }));
   }
 
   async unpricedModels(): Promise<UnpricedModel[]> {

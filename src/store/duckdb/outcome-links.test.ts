@@ -96,6 +96,7 @@ const PRS = [
   pr({
     key: '3',
     repo: 'acme/billing',
+    source: 'github',
     branch: 'fix/y',
     opened: at(3, 8),
     merged: at(4, 8),
@@ -104,18 +105,22 @@ const PRS = [
   pr({ key: '4', repo: 'github.com/Acme/Billing', branch: 'main', opened: at(5, 8), merged: at(5, 9) }),
 ];
 const REQUESTS: { r: UsageRecord; pr: string | null }[] = [
+  // s0 ran a day before PR 1's first commit (the agent wrote the code, the engineer committed later).
+  { r: req({ key: 'j', session: 's0', repo: REMOTE, branch: 'feat/x', at: at(0, 9) }), pr: '1' },
   // s1 starts before PR 1's first commit and runs past its merge: the requests up to the merge are PR 1's;
-  // the one after it would belong to the next PR merged from feat/x (PR 2), but s1 never overlaps PR 2.
+  // the one after it is in the window of the next PR merged from feat/x (PR 2).
   { r: req({ key: 'a', session: 's1', repo: REMOTE, branch: 'feat/x', at: at(1, 9) }), pr: '1' },
   { r: req({ key: 'b', session: 's1', repo: REMOTE, branch: 'feat/x', at: at(1, 15) }), pr: '1' },
-  { r: req({ key: 'c', session: 's1', repo: REMOTE, branch: 'feat/x', at: at(2, 11) }), pr: null },
+  { r: req({ key: 'c', session: 's1', repo: REMOTE, branch: 'feat/x', at: at(2, 11) }), pr: '2' },
   // s2 works on the reused branch while PR 2 is open.
   {
     r: req({ key: 'd', session: 's2', repo: REMOTE, branch: 'feat/x', at: at(10, 12), tool: 'codex' }),
     pr: '2',
   },
-  // s5 is on feat/x between the two PRs: no PR was open.
-  { r: req({ key: 'e', session: 's5', repo: REMOTE, branch: 'feat/x', at: at(6) }), pr: null },
+  // s5 is on feat/x after PR 1 merged, before PR 2 was opened: PR 2's window (bounded by PR 1's merge).
+  { r: req({ key: 'e', session: 's5', repo: REMOTE, branch: 'feat/x', at: at(6) }), pr: '2' },
+  // After the last PR merged from feat/x: no PR (yet).
+  { r: req({ key: 'k', session: 's8', repo: REMOTE, branch: 'feat/x', at: at(12) }), pr: null },
   // s4: a connector's `owner/name` matches the remote's `host/owner/name`.
   { r: req({ key: 'f', session: 's4', repo: REMOTE, branch: 'fix/y', at: at(3, 9) }), pr: '3' },
   // On the default branch, in another repository, or with no spend: no PR.
@@ -213,7 +218,7 @@ async function joined(): Promise<Map<string, string>> {
 }
 
 describe('session → branch → PR', () => {
-  it('joins each request with spend to the PR open on its branch while its session was active', async () => {
+  it('joins each request with spend to the PR merged next from its branch, after the previous one', async () => {
     const expected = new Map(REQUESTS.filter((x) => x.pr !== null).map((x) => [x.r.id, x.pr as string]));
     expect(await joined()).toEqual(expected);
   });
@@ -227,13 +232,13 @@ describe('session → branch → PR', () => {
         ref: '1',
         ai_assisted: true,
         ai_evidence: null,
-        session_evidence: 'agent sessions on the branch: 1 (claude-code)',
+        session_evidence: 'agent sessions on the branch: 2 (claude-code)',
       },
       {
         ref: '2',
         ai_assisted: true,
         ai_evidence: null,
-        session_evidence: 'agent sessions on the branch: 1 (codex)',
+        session_evidence: 'agent sessions on the branch: 3 (claude-code, codex)',
       },
       {
         ref: '3',

@@ -6,11 +6,13 @@ import { sqlString } from './sql.js';
  * refresh (new usage or new outcomes can change any of them):
  *
  * 1. `pr_sessions` — session → branch → PR (DESIGN.md "Attribution to work", level 2). A usage record with
- *    spend (tokens or cost), whose repository (the remote of its session's cwd, via cwd_repos) and git branch
- *    are known, belongs to the merged PR of that repository whose head branch is that branch and which was
- *    the next one merged from it at the record's time (so a reused branch name resolves to the PR open at
- *    the time) — provided the record's session was active between the PR's first commit and its merge.
- *    Sessions on a default branch (main, master, trunk, develop) join no PR. One record joins at most one PR.
+ *    spend (tokens or cost), whose repository (its own, or the one of its session's cwd via cwd_repos) and
+ *    git branch are known, belongs to the merged PR of that repository whose head branch is that branch and
+ *    which was merged next after the record: the window of a PR is bounded by the previous PR merged from
+ *    the same branch name, so a session that ran before the PR's first commit (the agent wrote the code,
+ *    the engineer committed later) joins it, and a reused branch name resolves to the PR of its time.
+ *    Repositories meet by their one key (domain/repository.ts), which every source writes. Sessions on a
+ *    default branch (main, master, trunk, develop) join no PR. One record joins at most one PR.
  * 2. `outcomes.session_evidence` — a PR some agent session with recorded spend worked on is AI-assisted.
  * 3. `outcomes.linked_rework_reason` — rework rule 3: a PR linked to a closed bug ticket (by key in its
  *    title, branch or closing reference) that a PR merged in the 30 days before it was also linked to, is
@@ -20,41 +22,29 @@ import { sqlString } from './sql.js';
 
 const defaults = DEFAULT_BRANCH_NAMES.map(sqlString).join(', ');
 
-/**
- * Repositories are named differently by each source: `github.com/acme/billing` (agent logs, git remotes,
- * lower-cased by the agent-log reader), `acme/billing` (GitHub and GitLab connectors), or a local path.
- * Two names match when they are equal ignoring case, or when one ends with `/` + the other.
- */
+/** Two stored repository names are the same repository: every source writes the one key, so they are equal. */
 function sameRepo(a: string, b: string): string {
-  return `(${a} = ${b} OR ends_with(${a}, '/' || ${b}) OR ends_with(${b}, '/' || ${a}))`;
+  return `${a} = ${b}`;
 }
 
 const PR_SESSIONS_SQL = `
 CREATE OR REPLACE TABLE pr_sessions AS
 WITH prs AS (
-  SELECT id AS pr_id, lower(repo) AS repo, head_branch AS branch,
-    coalesce(least(opened_at, occurred_at), occurred_at) AS opened_at, occurred_at AS merged_at
+  SELECT id AS pr_id, repo, head_branch AS branch, occurred_at AS merged_at
   FROM outcomes
   WHERE kind = 'pr_merged' AND repo IS NOT NULL AND head_branch IS NOT NULL
     AND lower(head_branch) NOT IN (${defaults})
 ), spent AS (
-  SELECT u.id, coalesce(u.session_id, u.id) AS session, lower(coalesce(u.repo, cr.repo)) AS repo, u.branch,
-    u.start_at, u.end_at, u.tool
+  SELECT u.id, coalesce(u.session_id, u.id) AS session, coalesce(u.repo, cr.repo) AS repo, u.branch,
+    u.start_at, u.tool
   FROM usage u LEFT JOIN cwd_repos cr ON cr.cwd = u.cwd
   WHERE u.counted AND u.branch IS NOT NULL AND coalesce(u.repo, cr.repo) IS NOT NULL
     AND u.branch IN (SELECT branch FROM prs)
     AND (u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.output_tokens > 0 OR coalesce(u.cost, 0) > 0)
-), sessions AS (
-  SELECT session, repo, branch, min(start_at) AS first_at, max(greatest(start_at, end_at)) AS last_at
-  FROM spent GROUP BY ALL
-), next_pr AS (
-  SELECT s.id, s.session, s.repo, s.branch, s.tool, p.pr_id, p.opened_at, p.merged_at
-  FROM spent s JOIN prs p ON p.branch = s.branch AND ${sameRepo('s.repo', 'p.repo')} AND p.merged_at >= s.start_at
-  QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY p.merged_at, p.pr_id) = 1
 )
-SELECT n.id AS record_id, n.pr_id, n.session, n.tool
-FROM next_pr n JOIN sessions ss USING (session, repo, branch)
-WHERE ss.last_at >= n.opened_at AND ss.first_at <= n.merged_at;
+SELECT s.id AS record_id, p.pr_id, s.session, s.tool
+FROM spent s JOIN prs p ON p.branch = s.branch AND ${sameRepo('s.repo', 'p.repo')} AND p.merged_at >= s.start_at
+QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY p.merged_at, p.pr_id) = 1;
 `;
 
 const SESSION_EVIDENCE_SQL = `
@@ -77,7 +67,7 @@ FROM (
   WITH bugs AS (
     SELECT DISTINCT ref AS ticket FROM outcomes WHERE kind = 'ticket_closed' AND ref IS NOT NULL AND ${BUG_TICKET}
   ), links AS (
-    SELECT id, lower(coalesce(repo, '')) AS repo, ref, occurred_at, unnest(linked_tickets) AS ticket
+    SELECT id, coalesce(repo, '') AS repo, ref, occurred_at, unnest(linked_tickets) AS ticket
     FROM outcomes WHERE kind = 'pr_merged' AND len(linked_tickets) > 0
   ), fixes AS (
     SELECT x.id, x.ticket, y.ref AS earlier_ref, date_diff('day', y.occurred_at, x.occurred_at) AS days_before,

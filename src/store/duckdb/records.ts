@@ -1,8 +1,10 @@
 import { identityHash, redact } from '../../domain/ids.js';
 import { toStorage } from '../../domain/money.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
+import { repositoryKey, storedRepositoryKey } from '../../domain/repository.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { csvText } from './csv.js';
+import { DIMENSION_COLUMN_TYPES, dimensionRow } from './dimensions.js';
 
 /**
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
@@ -20,7 +22,7 @@ export function hashed(value: string): { hash: string; hint: string } {
   return h;
 }
 
-export function usageRow(r: UsageRecord): Record<string, string | number | null> {
+export function usageRow(r: UsageRecord): Record<string, string | number | boolean | null> {
   const h = r.hints;
   const actor = h.actor ? hashed(h.actor) : null;
   const key = h.keyId ? hashed(h.keyId) : null;
@@ -50,11 +52,12 @@ export function usageRow(r: UsageRecord): Record<string, string | number | null>
     key_hint: key?.hint ?? null,
     workspace: h.workspace ?? null,
     session_id: h.sessionId ?? null,
-    repo: h.repo ?? null,
+    repo: h.repo ? repositoryKey(h.repo) : null,
     branch: h.branch ?? null,
     workflow: h.workflow ?? null,
     machine_id: h.machineId ?? null,
     tool_version: h.toolVersion ?? null,
+    ...dimensionRow(r),
   };
 }
 
@@ -89,6 +92,7 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   workflow: 'VARCHAR',
   machine_id: 'VARCHAR',
   tool_version: 'VARCHAR',
+  ...DIMENSION_COLUMN_TYPES,
 };
 
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */
@@ -105,7 +109,7 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     opened_at: r.openedAt ? r.openedAt.toISOString() : null,
     actor_hash: r.actor ? identityHash(r.actor) : null,
     actor_hint: r.actor ? redact(r.actor) : null,
-    repo: r.repo,
+    repo: r.repo ? storedRepositoryKey(r.repo, r.source) : null,
     ref: r.ref,
     head_branch: r.headBranch,
     linked_tickets: r.linkedTickets,

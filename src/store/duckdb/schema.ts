@@ -226,4 +226,42 @@ UPDATE outcomes SET unit_kind = 'forge' WHERE source IN ('github', 'gitlab') AND
 DELETE FROM meta WHERE key LIKE 'git_cursor:%';
 `,
   },
+  {
+    version: 8,
+    name: 'every billed dimension on usage (cache write 1h, audio, server tools, tiers, geography, speed)',
+    sql: `
+-- Parts of the token totals priced apart (1-hour cache writes within cache_write_tokens, audio within input and
+-- output), server-tool requests by kind, and how the request was served. Added without a default first, so
+-- every row stored before reads NULL ("not known"), then defaulted to 0 for what is written from now on.
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS cache_write_1h_tokens BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS audio_input_tokens BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS audio_output_tokens BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS web_search_requests BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS web_fetch_requests BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS code_execution_requests BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS service_tier VARCHAR;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS batch BOOLEAN;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS context_tier VARCHAR;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS inference_geo VARCHAR;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS speed VARCHAR;
+-- What the stored counts already say: no cache write means no 1-hour cache write, and a source whose format
+-- has no such dimension never had one to lose. Only rows of sources that report a dimension Mileage did not
+-- keep stay NULL (Claude Code transcripts and the Anthropic usage report: the 1h split and server tools; the
+-- OpenAI usage report: audio, batch and service tier): they need a re-ingest (see dimensionGaps).
+UPDATE usage SET cache_write_1h_tokens = 0
+  WHERE cache_write_tokens = 0 OR source NOT IN ('claude-code-logs', 'anthropic-usage-report');
+UPDATE usage SET audio_input_tokens = 0, audio_output_tokens = 0 WHERE source <> 'openai-usage-completions';
+UPDATE usage SET web_search_requests = 0, web_fetch_requests = 0, code_execution_requests = 0
+  WHERE source NOT IN ('claude-code-logs', 'anthropic-usage-report');
+ALTER TABLE usage ALTER COLUMN cache_write_1h_tokens SET DEFAULT 0;
+ALTER TABLE usage ALTER COLUMN audio_input_tokens SET DEFAULT 0;
+ALTER TABLE usage ALTER COLUMN audio_output_tokens SET DEFAULT 0;
+ALTER TABLE usage ALTER COLUMN web_search_requests SET DEFAULT 0;
+ALTER TABLE usage ALTER COLUMN web_fetch_requests SET DEFAULT 0;
+ALTER TABLE usage ALTER COLUMN code_execution_requests SET DEFAULT 0;
+-- Claude Code transcripts still on disk are read again from the start by the next ingest (ids are stable, so
+-- each request is replaced, not added): their requests gain the 1h split and server tools by themselves.
+DELETE FROM log_files WHERE source = 'claude-code-logs';
+`,
+  },
 ];

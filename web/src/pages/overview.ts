@@ -49,6 +49,12 @@ export const overviewPage: Page = {
         kpi('spend', 'AI spend', usd(h.spend), 'spend.total'),
         kpi('merged-prs', 'Merged PRs', integer(h.mergedPrs), 'effectiveness.cost_per_merged_pr'),
         kpi('cost-per-pr', 'Cost per merged PR', usd(h.costPerMergedPr), 'effectiveness.cost_per_merged_pr'),
+        kpi(
+          'pr-by-session',
+          'PR spend found by session',
+          percent(h.prSpendBySession ?? null),
+          'effectiveness.cost_per_merged_pr',
+        ),
         kpi('points', 'Delivery points', integer(h.deliveryPoints), 'trajectory.spend_vs_delivery'),
         kpi('top5', 'Top 5 workloads’ share', percent(h.top5Share), 'concentration.top_n_share'),
         kpi('unpriced', 'Unpriced tokens', integer(h.unpricedTokens), 'data.unpriced_volume'),

@@ -11,10 +11,10 @@ const SHOWN = 300;
 
 export const EVIDENCE: Record<string, string> = {
   tag: 'tag at issuance (gateway key or header)',
-  session_branch: 'sessions on the PR’s branch while it was open',
+  session_branch: 'sessions on the PR’s branch before its merge',
   commit_markers: 'AI markers on the PR’s commits',
   person_period: 'the author’s spend in the period, spread over their merged work by points',
-  session: 'agent sessions on the PR’s branch while it was open',
+  session: 'agent sessions on the PR’s branch before its merge',
   'session+person_period': 'sessions on the PR’s branch, plus a share of the author’s other spend',
   none: 'no spend could be tied to it',
 };

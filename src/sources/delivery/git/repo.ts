@@ -1,33 +1,22 @@
 import { resolve } from 'node:path';
 import { MileageError } from '../../../domain/errors.js';
+import { isLocalRepositoryKey, repositoryKey } from '../../../domain/repository.js';
+import { checkoutOf, repositoryKeyOfFolder } from '../../checkout.js';
 import { gitOutput } from './run-git.js';
 
 /**
- * A remote URL as `host/owner/name`, the same for every way of writing it:
- * `git@github.com:acme/billing.git`, `https://user@github.com/acme/billing`, `ssh://git@github.com:22/acme/billing.git`.
- * Null for local paths and file URLs, which name no shared repository.
+ * A remote URL as its repository key (domain/repository.ts): `host/owner/name`, the same for every way of
+ * writing it. Null for local paths and file URLs, which name no shared repository.
  */
 export function normaliseRemoteUrl(url: string): string | null {
-  const text = url.trim();
-  let host: string;
-  let path: string;
-  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(text);
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(text);
-  if (/^file:/i.test(text) || text.startsWith('/') || text.startsWith('.')) return null;
-  if (withScheme) [, host = '', path = ''] = withScheme;
-  else if (scp) [, host = '', path = ''] = scp;
-  else return null;
-  const clean = path
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '')
-    .replace(/^\/+/, '');
-  return clean ? `${host.toLowerCase()}/${clean}` : null;
+  const key = repositoryKey(url);
+  return key === null || isLocalRepositoryKey(key) ? null : key;
 }
 
 export interface RepoInfo {
   /** The folder the user named, resolved. */
   path: string;
-  /** `host/owner/name` of origin, else the repository's folder. */
+  /** The repository key (src/sources/checkout.ts): origin's `host/owner/name`, the local repository origin is, or the folder. */
   identity: string;
   /** The ref whose first-parent history is read (`refs/remotes/origin/main`, `refs/heads/master`, `HEAD`). */
   branch: string;
@@ -73,8 +62,8 @@ export async function openRepo(folder: string): Promise<RepoInfo> {
     );
   }
   const top = (await gitOutput(path, ['rev-parse', '--show-toplevel']))?.trim();
-  const origin = (await gitOutput(path, ['config', '--get', 'remote.origin.url']))?.trim();
-  const identity = (origin && normaliseRemoteUrl(origin)) || top || gitDir.trim();
+  // Read as agent-log ingest reads a session's folder, so sessions and merged units name it alike.
+  const identity = checkoutOf(top || gitDir.trim())?.key ?? repositoryKeyOfFolder(top || gitDir.trim());
   const head = await defaultBranch(path);
   if (!head) {
     throw new MileageError('input', `${path}: the repository has no commits yet`);
@@ -103,6 +92,7 @@ export function declaredTrunkBased(
     const asUrl = normaliseRemoteUrl(text)?.toLowerCase();
     if (asUrl === identity || text.toLowerCase() === identity) return true;
     if (/^[^/\s]+\/[^/\s]+$/.test(text) && identity.endsWith(`/${text.toLowerCase()}`)) return true;
-    return (text.startsWith('/') || text.startsWith('.')) && resolve(text) === repo.path;
+    const local = (text.startsWith('/') || text.startsWith('.')) && resolve(text);
+    return local !== false && (local === repo.path || local === repo.identity);
   });
 }

@@ -24,7 +24,7 @@ describe('GitHub PullRequest nodes', () => {
       source: 'github',
       kind: 'pr_merged',
       actor: 'ana',
-      repo: 'acme/billing',
+      repo: 'github.com/acme/billing',
       headBranch: 'feat/BILL-231-pdf',
       linkedTickets: ['BILL-231'],
       size: { additions: 512, deletions: 87, files: 14, effectiveLines: 599 },

@@ -2,6 +2,7 @@ import { recordId } from '../../../domain/ids.js';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
 import { sizePoints } from '../../../domain/points.js';
+import { forgeRepositoryKey } from '../../../domain/repository.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
@@ -69,7 +70,7 @@ function openedAt(pr: PullNode): Date {
  */
 export function parseGithubPullNodes(
   nodes: unknown,
-  ctx: { file: string; repo: string; reworkLabels?: string[] },
+  ctx: { file: string; repo: string; reworkLabels?: string[]; base?: string },
 ): ParseResult<OutcomeRecord> {
   if (!Array.isArray(nodes)) return notAPage(ctx.file, null, 'expected an array of PullRequest nodes');
   const reworkLabels = (ctx.reworkLabels ?? DEFAULT_REWORK_LABELS).map((l) => l.toLowerCase());
@@ -89,7 +90,8 @@ export function parseGithubPullNodes(
       at: new Date(pr.mergedAt),
       openedAt: openedAt(pr),
       actor: pr.author?.login ?? null,
-      repo: ctx.repo,
+      // The id keeps the name as configured (stable across versions); `repo` is the key every source shares.
+      repo: forgeRepositoryKey(ctx.base ?? 'github.com', ctx.repo),
       ref: String(pr.number),
       headBranch: pr.headRefName ?? null,
       linkedTickets: [

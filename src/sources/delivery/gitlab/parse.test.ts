@@ -43,7 +43,7 @@ describe('GitLab merge requests', () => {
       source: 'gitlab',
       kind: 'pr_merged',
       actor: 'ana',
-      repo: 'acme/billing',
+      repo: 'gitlab.example.com/acme/billing',
       headBranch: 'feat/BILL-231-pdf',
       linkedTickets: ['BILL-231'],
       // 4 lines in src/pdf.ts, 3 in a file GitLab flags as generated (not effective).
@@ -77,7 +77,7 @@ describe('GitLab merge requests', () => {
     }));
     const again = parseGitlabMergeRequests(moved, ctx).records;
     expect(again.map((r) => r.id)).toEqual(records.map((r) => r.id));
-    expect(again[0]?.repo).toBe('other/place');
+    expect(again[0]?.repo).toBe('h/other/place');
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { recordId } from '../../../domain/ids.js';
 import type { ChangeSize, OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult, Problem } from '../../../domain/parse-result.js';
 import { sizePoints } from '../../../domain/points.js';
+import { forgeRepositoryKey } from '../../../domain/repository.js';
 import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
@@ -27,6 +28,8 @@ export interface GitlabContext {
   file: string;
   /** The project path to use when an MR has no web_url. */
   repo?: string | undefined;
+  /** The GitLab's web or API URL (gitlab.com unless said): the host of `repo`. */
+  base?: string | undefined;
   /** Raw commit lists (GET …/merge_requests/:iid/commits) by iid; an MR without one has no commit evidence. */
   commits?: ReadonlyMap<number, unknown>;
   /** Raw diff lists (GET …/merge_requests/:iid/diffs) by iid; an MR without one has no size. */
@@ -47,6 +50,19 @@ export function projectPath(webUrl: string | undefined): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The repository key (domain/repository.ts) of a merge request's project: host and path from its web URL,
+ * else the project as configured on the GitLab at `ctx.base` (gitlab.com unless said).
+ */
+function projectKey(
+  webUrl: string | undefined,
+  ctx: { repo?: string | undefined; base?: string | undefined },
+): string | null {
+  const path = projectPath(webUrl);
+  if (path !== null && webUrl) return forgeRepositoryKey(new URL(webUrl).origin, path);
+  return ctx.repo ? forgeRepositoryKey(ctx.base ?? 'gitlab.com', ctx.repo) : null;
 }
 
 /** Added and deleted lines of one file's hunks (`+`/`-` lines; `\ No newline` and context ignored). */
@@ -183,7 +199,7 @@ export function parseGitlabMergeRequests(page: unknown, ctx: GitlabContext): Par
         at: new Date(mr.merged_at),
         openedAt: openedAt(mr, commits),
         actor: mr.author?.username ?? null,
-        repo: projectPath(mr.web_url) ?? ctx.repo ?? null,
+        repo: projectKey(mr.web_url, ctx),
         ref: String(mr.iid),
         headBranch: mr.source_branch ?? null,
         linkedTickets: [

@@ -1,3 +1,12 @@
+import {
+  anthropicServerTools,
+  billingOf,
+  contextTierOf,
+  fromAnthropic,
+  geoOf,
+  serviceTierOf,
+  speedOf,
+} from '../../../domain/token-semantics.js';
 import type { z } from 'zod';
 import { recordId } from '../../../domain/ids.js';
 import { centsToUsd } from '../../../domain/money.js';
@@ -116,13 +125,20 @@ export function parseAnthropicUsageReport(page: unknown, ctx: AnthropicContext):
       r.account_id,
       ...extraDimensions(r.service_account_id, r.inference_geo, r.speed),
     ),
-    tokens: {
+    tokens: fromAnthropic({
       input: r.uncached_input_tokens,
       cacheRead: r.cache_read_input_tokens,
-      cacheWrite: r.cache_creation.ephemeral_5m_input_tokens + r.cache_creation.ephemeral_1h_input_tokens,
+      cacheWrite5m: r.cache_creation.ephemeral_5m_input_tokens,
+      cacheWrite1h: r.cache_creation.ephemeral_1h_input_tokens,
       output: r.output_tokens,
-      reasoning: 0,
-    },
+    }),
+    serverTools: anthropicServerTools(r.server_tool_use),
+    billing: billingOf({
+      ...serviceTierOf(r.service_tier),
+      contextTier: contextTierOf(r.context_window),
+      geo: geoOf(r.inference_geo),
+      speed: speedOf(r.speed),
+    }),
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
     hints: {
       keyId: r.api_key_id ?? undefined,

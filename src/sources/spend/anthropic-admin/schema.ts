@@ -16,6 +16,8 @@ export const usageResultSchema = z.object({
     .default({ ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }),
   /** Generated tokens, thinking included. */
   output_tokens: count,
+  /** Server-tool requests by kind (`web_search_requests`…), billed per use; read leniently. */
+  server_tool_use: z.unknown().optional(),
   /** Key → owner, team and workflow through mileage.yaml; null = Console / Workbench usage. */
   api_key_id: dimension,
   /** The billing stream within the organisation; null = the default workspace. */

@@ -45,6 +45,13 @@ export const assistantLineSchema = z.object({
         .optional(),
       /** Generated tokens, thinking included. */
       output_tokens: count,
+      /** Server-tool requests (`web_search_requests`, `web_fetch_requests`…), billed per use. Read leniently:
+       * anything but whole counts is ignored, never a bad line (the bulk reader does the same). */
+      server_tool_use: z.unknown().optional(),
+      /** `standard`, `priority`, `batch`: the price depends on it. Ignored unless a string. */
+      service_tier: z.unknown().optional(),
+      /** Fast mode (`fast`) is priced apart. Ignored unless a string. */
+      speed: z.unknown().optional(),
     }),
   }),
 });

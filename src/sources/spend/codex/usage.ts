@@ -1,3 +1,4 @@
+import { fromInclusiveInput } from '../../../domain/token-semantics.js';
 import type { TokenCounts } from '../../../domain/usage.js';
 import type { RawUsage } from './schema.js';
 
@@ -47,18 +48,12 @@ export function usageKey(u: CodexUsage): string {
   return `${u.input}/${u.cached}/${u.output}/${u.reasoning}`;
 }
 
-/**
- * OpenAI meaning → Mileage's (Anthropic's) meaning: input loses its cached part (cached is clamped to
- * input, as a cache cannot serve more than was sent), output keeps reasoning, reasoning stays an
- * informational subset of output.
- */
+/** OpenAI meaning → Mileage's, by the inclusive-input rule (domain/token-semantics). */
 export function toTokenCounts(u: CodexUsage): TokenCounts {
-  const cacheRead = Math.min(u.cached, u.input);
-  return {
-    input: u.input - cacheRead,
-    cacheRead,
-    cacheWrite: 0,
+  return fromInclusiveInput({
+    input: u.input,
+    cacheRead: u.cached,
     output: u.output,
-    reasoning: Math.min(u.reasoning, u.output),
-  };
+    reasoning: u.reasoning,
+  });
 }

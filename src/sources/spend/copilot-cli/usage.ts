@@ -1,3 +1,4 @@
+import { fromGenAiSpan } from '../../../domain/token-semantics.js';
 import type { TokenCounts } from '../../../domain/usage.js';
 
 /**
@@ -38,18 +39,7 @@ export function readCount(value: unknown): { ok: true; value: number } | { ok: f
   return { ok: true, value: n };
 }
 
-/**
- * OTel GenAI meaning → Mileage's: cache reads and writes are subsets of input, so input keeps only what
- * neither touched (each clamped to what input can hold); reasoning is already inside output.
- */
+/** OTel GenAI meaning → Mileage's, by the one rule every GenAI span path shares (domain/token-semantics). */
 export function toTokenCounts(t: RawTokens): TokenCounts {
-  const cacheRead = Math.min(t.cacheRead, t.input);
-  const cacheWrite = Math.min(t.cacheWrite, t.input - cacheRead);
-  return {
-    input: t.input - cacheRead - cacheWrite,
-    cacheRead,
-    cacheWrite,
-    output: t.output,
-    reasoning: Math.min(t.reasoning, t.output),
-  };
+  return fromGenAiSpan(t);
 }

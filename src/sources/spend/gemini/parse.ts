@@ -1,5 +1,6 @@
 import { recordId } from '../../../domain/ids.js';
 import type { Problem } from '../../../domain/parse-result.js';
+import { fromGemini } from '../../../domain/token-semantics.js';
 import { totalTokens, type TokenCounts, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
@@ -127,21 +128,15 @@ function message(
 
 const jsonField = (base: string, key: string) => (base === '' ? key : `${base}.${key}`);
 
-/**
- * Gemini's meaning → Mileage's: input loses its cached part (clamped to input) and gains the tool-use
- * prompt, which totalTokenCount counts beside promptTokenCount and which is billed as input; output gains
- * the thoughts, which Google bills at the output price ("output price, including thinking tokens", Gemini
- * API pricing) but reports outside candidatesTokenCount; reasoning is the thoughts, an informational subset.
- */
+/** A chat file's token object → Mileage's, by Gemini's rule (domain/token-semantics). */
 export function normalise(t: GeminiTokens): TokenCounts {
-  const cacheRead = Math.min(t.cached, t.input);
-  return {
-    input: t.input - cacheRead + t.tool,
-    cacheRead,
-    cacheWrite: 0,
-    output: t.output + t.thoughts,
-    reasoning: t.thoughts,
-  };
+  return fromGemini({
+    prompt: t.input,
+    cached: t.cached,
+    candidates: t.output,
+    thoughts: t.thoughts,
+    toolUse: t.tool,
+  });
 }
 
 function toRecord(m: GeminiMessage, tokens: TokenCounts, sessionId: string | null): UsageRecord {

@@ -1,3 +1,4 @@
+import { anthropicServerTools, fromGenAiSpan } from '../../../domain/token-semantics.js';
 import { recordId } from '../../../domain/ids.js';
 import { usd } from '../../../domain/money.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
@@ -67,14 +68,16 @@ function toRecord(row: SpendLogRow, ctx: LitellmContext): UsageRecord {
   const cacheRead = usage?.cache_read_input_tokens ?? usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
   const prompt = row.prompt_tokens ?? 0;
-  const tokens = {
-    // LiteLLM reports prompt tokens the OpenAI way, cache included: Mileage's input is the uncached part.
-    input: Math.max(0, prompt - cacheRead - cacheWrite),
+  // LiteLLM reports prompt tokens the OpenAI way, cache (and audio) included.
+  const tokens = fromGenAiSpan({
+    input: prompt,
     cacheRead,
     cacheWrite,
     output: row.completion_tokens ?? 0,
-    reasoning: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
-  };
+    reasoning: usage?.completion_tokens_details?.reasoning_tokens,
+    audioInput: usage?.prompt_tokens_details?.audio_tokens,
+    audioOutput: usage?.completion_tokens_details?.audio_tokens,
+  });
   const hasTokens = prompt + tokens.output > 0;
   // LiteLLM writes spend 0 for a model missing from its price map: that is unknown, never $0.
   const cost: Cost =
@@ -96,6 +99,7 @@ function toRecord(row: SpendLogRow, ctx: LitellmContext): UsageRecord {
     provider,
     model: bareModel(row.model || row.model_group, provider),
     tokens,
+    serverTools: anthropicServerTools(usage?.server_tool_use),
     requests: 1,
     cost,
     hints: {

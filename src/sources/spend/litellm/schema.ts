@@ -17,8 +17,14 @@ export const usageObjectSchema = z
   .object({
     cache_read_input_tokens: count.nullish(),
     cache_creation_input_tokens: count.nullish(),
-    prompt_tokens_details: z.object({ cached_tokens: count.nullish() }).nullish(),
-    completion_tokens_details: z.object({ reasoning_tokens: count.nullish() }).nullish(),
+    prompt_tokens_details: z
+      .object({ cached_tokens: count.nullish(), audio_tokens: count.nullish() })
+      .nullish(),
+    completion_tokens_details: z
+      .object({ reasoning_tokens: count.nullish(), audio_tokens: count.nullish() })
+      .nullish(),
+    /** Anthropic's server-tool counts, passed through for Claude models. */
+    server_tool_use: z.unknown().optional(),
   })
   .loose();
 

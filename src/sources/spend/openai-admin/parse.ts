@@ -1,3 +1,4 @@
+import { billingOf, fromOpenAiUsage, serviceTierOf } from '../../../domain/token-semantics.js';
 import type { z } from 'zod';
 import { recordId } from '../../../domain/ids.js';
 import { usd } from '../../../domain/money.js';
@@ -59,14 +60,13 @@ function eachResult<S extends z.ZodType>(
 
 /**
  * Completions usage: token volume per bucket and group, priced later from the price list (list_estimate).
- * OpenAI's input_tokens INCLUDES cached and cache-write tokens; Mileage's input is uncached only, so input
- * is `input_uncached_tokens` when the answer has it, else input less cached and cache-write tokens.
+ * Token meaning, audio included, batch and service tier: domain/token-semantics (fromOpenAiUsage).
  */
 export function parseOpenAiCompletions(page: unknown, ctx: OpenAiContext): ParseResult<UsageRecord> {
   const source = ctx.usageSource ?? COMPLETIONS_SOURCE;
   return eachResult(page, ctx.file, completionsResultSchema, (r, b) => {
-    const cacheWrite = r.input_cache_write_tokens ?? 0;
-    const input = r.input_uncached_tokens ?? Math.max(0, r.input_tokens - r.input_cached_tokens - cacheWrite);
+    const tier = serviceTierOf(r.service_tier);
+    if (r.batch === true) tier.batch = true;
     return {
       id: recordId(
         source,
@@ -86,7 +86,8 @@ export function parseOpenAiCompletions(page: unknown, ctx: OpenAiContext): Parse
       tool: null,
       provider: 'openai',
       model: r.model ?? null,
-      tokens: { input, cacheRead: r.input_cached_tokens, cacheWrite, output: r.output_tokens, reasoning: 0 },
+      tokens: fromOpenAiUsage(r),
+      billing: billingOf(tier),
       requests: r.num_model_requests,
       cost: { amount: null, basis: 'list_estimate', priceRef: null },
       hints: {

@@ -14,8 +14,15 @@ export const completionsResultSchema = z.object({
   input_cache_write_tokens: count.optional(),
   /** input_tokens less cached and cache-write (2026-07 spec): used when present. */
   input_uncached_tokens: count.optional(),
+  /** Text part of input (2026-07 spec): its presence says input_tokens counts audio and images too. */
+  input_text_tokens: count.optional(),
+  /** Audio input: inside input_tokens in 2026-07 answers, beside it in older ones (see fromOpenAiUsage). */
+  input_audio_tokens: count.optional(),
   /** All generated tokens, reasoning included. */
   output_tokens: count,
+  output_text_tokens: count.optional(),
+  /** Audio output, priced apart from text. */
+  output_audio_tokens: count.optional(),
   num_model_requests: count,
   /** The billing stream within the organisation: usage and costs of a project reconcile. */
   project_id: dimension,

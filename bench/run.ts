@@ -11,6 +11,7 @@ import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchOtlp } from './otlp.js';
 import { benchScale } from './scale.js';
+import { benchSessionJoin } from './session-join.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,
+  'session-join': benchSessionJoin,
 };
 
 const wanted = process.argv.slice(2);

@@ -9,6 +9,7 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
 import { benchScale } from './scale.js';
 import { benchSessionJoin } from './session-join.js';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   git: benchGit,
+  'git-real-repos': benchGitRealRepos,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,

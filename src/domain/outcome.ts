@@ -60,6 +60,12 @@ export interface OutcomeRecord {
   /** Type of ticket (bug, story…) or label set that decided the category. */
   workType: string | null;
   workflow: string | null;
+  /**
+   * Line-level churn (git, units in the rework window): lines the unit changed, each once, and how many of
+   * the lines it rewrote or deleted were merged less than 21 days before (null: not measured).
+   */
+  changedLines?: number | null;
+  youngLines?: number | null;
   /** Delivery records: how the unit reached the default branch (null or absent for other outcomes). */
   unitKind?: DeliveryUnitKind | null;
   count: number;

@@ -5,6 +5,7 @@ import {
   openRepo,
   readMergedWork,
   type ReadPhase,
+  type SkippedUnit,
 } from '../sources/delivery/git/index.js';
 import type { Db } from '../store/db.js';
 import { storeRejections } from './screen.js';
@@ -43,6 +44,8 @@ export interface GitRepoSummary {
   aiAssisted: number;
   rework: number;
   reworkChecked: number;
+  /** Units left out because git could not read one of their objects (each also a problem of the summary). */
+  skipped: SkippedUnit[];
 }
 
 export type GitIngestSummary = IngestSummary & { repositories: GitRepoSummary[] };
@@ -109,7 +112,7 @@ export async function ingestGit(
     const cursor = usable ? stored.sha : null;
     const result =
       cursor === repo.tip
-        ? { records: [], commitsWalked: 0, reworkChecked: 0 }
+        ? { records: [], commitsWalked: 0, reworkChecked: 0, skipped: [] }
         : await readMergedWork(
             repo,
             {
@@ -140,7 +143,16 @@ export async function ingestGit(
       aiAssisted: result.records.filter((r) => r.kind === PR_KIND && r.aiAssisted).length,
       rework: result.records.filter((r) => r.kind === PR_KIND && r.rework).length,
       reworkChecked: result.reworkChecked,
+      skipped: result.skipped,
     });
+    for (const s of result.skipped) {
+      summary.problems.push({
+        file: repo.path,
+        line: null,
+        field: `commit ${s.commit}`,
+        message: `unit skipped: git cannot read ${s.object ? `object ${s.object}` : 'an object'} of commit ${s.commit} (${s.message})`,
+      });
+    }
   }
   return summary;
 }

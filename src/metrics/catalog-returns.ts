@@ -169,6 +169,20 @@ export const RETURN_METRICS = [
     minSample: '20 merged PRs',
   },
   {
+    id: 'quality.churn_share',
+    title: 'Churn share of changed lines',
+    question: 'How much of the code we change rewrites code we merged in the last three weeks?',
+    formula:
+      'Σ lines rewritten or deleted that were merged < 21 days before (git blame on the parent) ÷ Σ lines changed (a hunk replacing o lines by n counts max(o, n)), over merged PRs and direct pushes read from git',
+    unit: 'share of changed lines',
+    direction: 'lower_is_better',
+    caveats: [
+      'Lockfiles, vendored and generated files, changelogs and snapshots are left out; only units inside the rework window are measured.',
+      'Some churn is healthy iteration: read it as a trend, and the PR-level rework flag (quality.rework_tax) for what was redone.',
+    ],
+    minSample: '1,000 changed lines',
+  },
+  {
     id: 'trajectory.growth',
     title: 'Spend growth against delivery growth, 4/13/26 weeks',
     question: 'Over a month, a quarter and half a year, is spend growing faster than delivery?',

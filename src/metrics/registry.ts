@@ -13,6 +13,7 @@ import { expectedBand, tokenEfficiency } from './efficiency.js';
 import { DELIVERY_DIMENSIONS } from './grouping.js';
 import type { MetricContext } from './metric.js';
 import { QUADRANT_DIMENSIONS, deliveryQuadrant } from './quadrant.js';
+import { churnShare } from './churn.js';
 import { reworkTax } from './quality.js';
 import { DIMENSIONS, type Dimension } from './query.js';
 import { evidenceCoverage } from './coverage.js';
@@ -52,6 +53,7 @@ export const QUERIES: readonly QueryableMetric[] = [
   { id: 'effectiveness.tokens_per_session', dims: SPEND_DIMS, run: tokensPerSession },
   { id: 'effectiveness.tokens_per_point', dims: DELIVERY_DIMENSIONS, run: tokensPerPoint },
   { id: 'effectiveness.ai_assisted_share', dims: DELIVERY_DIMENSIONS, run: aiAssistedShare },
+  { id: 'quality.churn_share', dims: DELIVERY_DIMENSIONS, run: churnShare },
   { id: 'effectiveness.cycle_time', dims: DELIVERY_DIMENSIONS, run: cycleTime },
   { id: 'concentration.top4_shift', dims: none, run: (ctx) => top4Shift(ctx) },
   { id: 'concentration.keys_for_spend', dims: none, run: (ctx) => keysForSpend(ctx) },

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, ScriptedRepo, type Who } from '../git-repo.js';
@@ -14,7 +14,7 @@ import { mileage } from './cli.js';
  *   20  #2 squash `feat: two (#2)` (Copilot trailer)            squash       copilot     —
  *   30  #3 rebase: Amp trailer on commit 1, `(#3)` only on 2     rebase       amp         —
  *   31  docs: typo (Claude trailer)                              direct push  (claude)    —
- *   33  #4 merge rewriting 15 lines #3 wrote 6 days before       merge        —           churn
+ *   33  #4 merge rewriting the 20 lines #3 wrote 6 days before   merge        —           churn
  *   40  #5 squash: lockfile lines #3 wrote, and a version bump  squash       —           — (excluded)
  *   62  #6 squash `Revert "feat: two (#2)" (#6)`, no sha line   squash       —           revert of #2
  *   75  #7 merge rewriting 15 lines #1 wrote 66 days before      merge        —           — (old lines)
@@ -72,7 +72,7 @@ function script(): void {
     4,
     'fix/three',
     () => {
-      repo.replace('src/three.ts', 1, 15, 'three-fix');
+      repo.replace('src/three.ts', 1, 20, 'three-fix');
       repo.commit('fix: three again', 32);
     },
     33,
@@ -141,6 +141,14 @@ describe('ingest git on every kind of delivery unit', () => {
     expect(t.rows[0]?.values.pr_share).toBeCloseTo(2 / 7, 10);
   });
 
+  it('reports line-level churn: young lines rewritten of all lines changed', async () => {
+    // Changed lines (lockfiles left out; the root commit and the revert are not measured): #1 50, #2 30,
+    // #3 30, typo 1, #4 20 (all 20 young), #5 1 (the version line), #7 15 (old lines).
+    const t = await query('quality.churn_share');
+    expect(t.rows[0]?.values).toMatchObject({ young_lines: 20, changed_lines: 147, units: 7 });
+    expect(t.rows[0]?.values.churn_share).toBeCloseTo(20 / 147, 10);
+  });
+
   it('leaves squash PRs without a known open time out of cycle time, and counts them', async () => {
     const t = await query('effectiveness.cycle_time');
     // #1 (day 9→10), #3 (27→30), #4 (32→33), #7 (74→75) have an open time; #2, #5, #6 do not.
@@ -167,5 +175,35 @@ describe('ingest git on every kind of delivery unit', () => {
     expect(back.code, back.stderr).toBe(0);
     const again = await query('effectiveness.ai_assisted_share', ['--config', config]);
     expect(again.rows[0]?.values).toMatchObject({ prs: 7 });
+  });
+});
+
+describe('ingest git with one unreadable object', () => {
+  const broken = new ScriptedRepo('mileage-e2e-broken-');
+  afterAll(() => broken.cleanup());
+
+  it('skips that unit with a warning naming the object and the commit, stores the others and the cursor', async () => {
+    broken.write('src/a.ts', lines('a', 10));
+    broken.commit('feat: a (#1)', 0, { committer: GITHUB });
+    broken.write('src/b.ts', lines('b', 10));
+    const bad = broken.commit('feat: b (#2)', 1, { committer: GITHUB });
+    const blob = broken.git(['rev-parse', `${bad}:src/b.ts`]);
+    broken.write('src/c.ts', lines('c', 10));
+    broken.commit('feat: c (#3)', 2, { committer: GITHUB });
+    // The blob only #2 added goes missing, as in a damaged clone or a mirror without its largest files.
+    rmSync(join(broken.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+    // (git would read an unchanged checked-out file instead of the blob)
+    writeFileSync(join(broken.dir, 'src', 'b.ts'), 'edited since\n');
+    const db = { MILEAGE_DB: join(broken.dir, '.mileage', 'm.duckdb') };
+
+    const r = await mileage(['ingest', 'git', '--json'], { cwd: broken.dir, env: db });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`skipped the unit of commit ${bad}: git cannot read object ${blob}`);
+    const repoLine = (JSON.parse(r.stdout) as { repositories: (RepoLine & { walk: string })[] })
+      .repositories[0];
+    expect(repoLine).toMatchObject({ units: 2, prs: 2 });
+    const again = await mileage(['ingest', 'git', '--json'], { cwd: broken.dir, env: db });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ repositories: [{ walk: 'up-to-date' }] });
   });
 });

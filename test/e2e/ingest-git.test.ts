@@ -10,7 +10,7 @@ describe('mileage ingest git', () => {
     repo.write('src/a.ts', lines('a', 40));
     repo.write('package-lock.json', lines('lock', 300));
     repo.commit('feat: start (#1)\n\nCo-Authored-By: Claude <noreply@anthropic.com>', 0);
-    repo.replace('src/a.ts', 1, 10, 'a2');
+    repo.replace('src/a.ts', 1, 25, 'a2');
     repo.commit('fix: early lines (#2)', 3);
     const env = { MILEAGE_DB: `${repo.dir}/.mileage/m.duckdb` };
 
@@ -21,7 +21,7 @@ describe('mileage ingest git', () => {
       repositories: { units: number; aiAssisted: number; rework: number; walk: string }[];
     };
     expect(summary.records).toBe(2);
-    // #2 rewrites 10 lines written 3 days earlier: churn.
+    // #2 rewrites 25 lines written 3 days earlier: churn above the 20-line minimum.
     expect(summary.repositories[0]).toMatchObject({ units: 2, aiAssisted: 1, rework: 1, walk: 'full' });
 
     const again = await mileage(['ingest', 'git', repo.dir], { cwd: repo.dir, env });

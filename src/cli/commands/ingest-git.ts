@@ -109,6 +109,13 @@ export function registerIngestGit(ingest: Command, run: Run): void {
           );
           progress.done();
           const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
+          for (const r of summary.repositories) {
+            for (const u of r.skipped) {
+              term.warn(
+                `${r.repo}: skipped the unit of commit ${u.commit}: git cannot read ${u.object ? `object ${u.object}` : 'one of its objects'}; every other unit was stored`,
+              );
+            }
+          }
           printIngestSummary(term, summary, pricing, opts);
           if (!opts.json) for (const r of summary.repositories) term.out(`  ${describeRepository(r)}`);
         } finally {

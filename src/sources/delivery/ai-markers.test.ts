@@ -22,6 +22,30 @@ describe('AI commit markers (§9)', () => {
       ['claude-code'],
     ],
     [
+      "Amp's co-author trailer beside its thread id",
+      {
+        message:
+          'feat: x\n\nAmp-Thread-ID: https://ampcode.com/threads/T-019c58d6\nCo-authored-by: Amp <amp@ampcode.com>',
+      },
+      ['amp'],
+    ],
+    [
+      'the Claude GitHub app as co-author',
+      {
+        message:
+          'feat: x (#98)\n\nCo-authored-by: claude[bot] <209825114+claude[bot]@users.noreply.github.com>',
+      },
+      ['claude-code'],
+    ],
+    [
+      'Assisted-by trailers (jj, the Linux kernel)',
+      {
+        message:
+          'cli: x\n\nAssisted-by: Opus 4.6 via Claude Code\nAssisted-by: Google Antigravity with Gemini',
+      },
+      ['claude-code', 'gemini'],
+    ],
+    [
       'a human called Claude is not Claude Code',
       { message: 'docs\n\nCo-authored-by: Claude Monet <claude.monet@example.com>' },
       [],

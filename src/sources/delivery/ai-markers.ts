@@ -26,27 +26,33 @@ interface MarkerRule {
 export const AI_MARKERS = {
   'claude-code': {
     // `Co-Authored-By: Claude Sonnet 4.6 <noreply@anthropic.com>`; GitHub app `claude[bot]`.
-    email: /^noreply@anthropic\.com$/i,
+    // The GitHub app as co-author: `claude[bot] <209825114+claude[bot]@users.noreply.github.com>`.
+    email: /^((noreply|claude)@anthropic\.com|\d+\+claude\[bot\]@users\.noreply\.github\.com)$/i,
     login: /^claude\[bot\]$/i,
     // Older commits and PR bodies: `🤖 Generated with [Claude Code](…)`; cloud sessions: `Claude-Session:`.
-    message: /^\W*generated with \[?claude code\b|^claude-session:\s*https:\/\/claude\.ai\/code\//im,
+    // `Assisted-by: Opus 4.6 via Claude Code` (the kernel's and jj's AI attribution trailer).
+    message:
+      /^\W*generated with \[?claude code\b|^claude-session:\s*https:\/\/claude\.ai\/code\/|^assisted-by:.*\bclaude\b/im,
   },
   copilot: {
     // Coding agent: `copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>`, PR author
     // `Copilot`; VS Code: `Co-authored-by: Copilot <copilot@github.com>`.
     email: /^(\d+\+copilot@users\.noreply\.github\.com|copilot@github\.com)$/i,
     login: /^(copilot|copilot-swe-agent(\[bot\])?)$/i,
+    message: /^assisted-by:.*\bcopilot\b/im,
   },
   cursor: {
     // `Co-authored-by: Cursor <cursoragent@cursor.com>`, background agent `Cursor Agent <…>`, older
     // `agent@cursor.sh`, review bot `cursor[bot]`.
     email: /^(cursoragent@cursor\.com|agent@cursor\.sh)$/i,
     login: /^cursor\[bot\]$/i,
+    message: /^assisted-by:.*\bcursor\b/im,
   },
   codex: {
     // Connector bot; trailers `Codex <noreply@openai.com>` / `<codex@openai.com>` (mostly user-configured).
     email: /^(noreply|codex)@openai\.com$/i,
     login: /^chatgpt-codex-connector(\[bot\])?$/i,
+    message: /^assisted-by:.*\b(codex|gpt-?\d)/im,
   },
   aider: {
     // `Co-authored-by: aider (<model>) <aider@aider.chat>`; author `Your Name (aider)`; prefix `aider: `.
@@ -64,6 +70,8 @@ export const AI_MARKERS = {
     // Gemini Code Assist applying review suggestions [3P].
     email: /gemini-code-assist\[bot\]@users\.noreply\.github\.com$/i,
     login: /^gemini-code-assist(\[bot\])?$/i,
+    // `Assisted-by: Google Antigravity with Gemini`.
+    message: /^assisted-by:.*\b(gemini|antigravity)\b/im,
   },
   jules: {
     // Google's coding agent [? seen in detector fixtures only].
@@ -73,7 +81,7 @@ export const AI_MARKERS = {
     // Sourcegraph Amp: `Co-authored-by: Amp <amp@ampcode.com>` (beside an `Amp-Thread-ID:` trailer), and
     // `🤖 Generated with [Amp](https://ampcode.com)`.
     email: /^amp@ampcode\.com$/i,
-    message: /^\W*generated with \[?amp\b/im,
+    message: /^\W*generated with \[?amp\b|^assisted-by:.*\bamp\b/im,
   },
   windsurf: {
     // `Co-authored-by: Windsurf <noreply@codeium.com>` [? seen in detector fixtures only].

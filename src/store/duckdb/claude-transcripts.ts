@@ -46,7 +46,7 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 const COLUMNS = `{
   type: 'VARCHAR', requestId: 'JSON', timestamp: 'JSON', sessionId: 'JSON', cwd: 'JSON',
-  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON',
+  gitBranch: 'JSON', version: 'JSON', isSidechain: 'JSON', costUSD: 'JSON', data: 'JSON',
   message: 'STRUCT(id JSON, model JSON, usage STRUCT(input_tokens JSON, cache_creation_input_tokens JSON,
     cache_read_input_tokens JSON, output_tokens JSON,
     cache_creation STRUCT(ephemeral_5m_input_tokens JSON, ephemeral_1h_input_tokens JSON),
@@ -106,23 +106,58 @@ export function transcriptStageSql(
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
-  SELECT file_index + ${Math.floor(part.offset)} AS file_index, type, requestId::VARCHAR AS rid,
-    timestamp::VARCHAR AS ts, TRY_CAST((timestamp::VARCHAR)[2:-2] AS TIMESTAMPTZ) AS ts_at,
-    sessionId::VARCHAR AS sid, cwd::VARCHAR AS cwd, gitBranch::VARCHAR AS branch, version::VARCHAR AS version,
-    isSidechain::VARCHAR AS side, costUSD::VARCHAR AS cost, message.id::VARCHAR AS mid,
-    message.model::VARCHAR AS model, message.usage IS NOT NULL AS has_usage,
-    message.usage.input_tokens::VARCHAR AS n_input, message.usage.output_tokens::VARCHAR AS n_output,
-    message.usage.cache_read_input_tokens::VARCHAR AS n_cache_read,
-    message.usage.cache_creation_input_tokens::VARCHAR AS n_cache_write,
-    message.usage.cache_creation IS NOT NULL AS has_split,
-    message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR AS n_5m,
-    message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR AS n_1h,
-    message.usage.server_tool_use.web_search_requests::VARCHAR AS n_web_search,
-    message.usage.server_tool_use.web_fetch_requests::VARCHAR AS n_web_fetch,
-    message.usage.server_tool_use.code_execution_requests::VARCHAR AS n_code_execution,
-    message.usage.service_tier::VARCHAR AS tier_json, message.usage.speed::VARCHAR AS speed_json
-  FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
-    maximum_object_size = ${MAX_LINE_BYTES})
+  -- A subagent's assistant line copied into its parent by an agent_progress line (see parse.ts) is read in the
+  -- progress line's place, as that line: what it lacks taken from the progress line, always a sidechain line.
+  -- Only copies with a usage object; one pass, one row a line.
+  SELECT file_index + ${Math.floor(part.offset)} AS file_index,
+    CASE WHEN cp THEN 'assistant' ELSE type END AS type,
+    CASE WHEN cp THEN json_extract(m, '$.requestId') ELSE requestId END::VARCHAR AS rid,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.timestamp'), timestamp) ELSE timestamp END::VARCHAR AS ts,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.sessionId'), sessionId) ELSE sessionId END::VARCHAR AS sid,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.cwd'), cwd) ELSE cwd END::VARCHAR AS cwd,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.gitBranch'), gitBranch) ELSE gitBranch END::VARCHAR AS branch,
+    CASE WHEN cp THEN coalesce(json_extract(m, '$.version'), version) ELSE version END::VARCHAR AS version,
+    CASE WHEN cp THEN 'true' ELSE isSidechain::VARCHAR END AS side,
+    CASE WHEN cp THEN json_extract(m, '$.costUSD') ELSE costUSD END::VARCHAR AS cost,
+    CASE WHEN cp THEN json_extract(m, '$.message.id')::VARCHAR ELSE message.id::VARCHAR END AS mid,
+    CASE WHEN cp THEN json_extract(m, '$.message.model')::VARCHAR ELSE message.model::VARCHAR END AS model,
+    cp OR message.usage IS NOT NULL AS has_usage,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.input_tokens')::VARCHAR
+      ELSE message.usage.input_tokens::VARCHAR END AS n_input,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.output_tokens')::VARCHAR
+      ELSE message.usage.output_tokens::VARCHAR END AS n_output,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_read_input_tokens')::VARCHAR
+      ELSE message.usage.cache_read_input_tokens::VARCHAR END AS n_cache_read,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation_input_tokens::VARCHAR END AS n_cache_write,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation') IS NOT NULL
+      ELSE message.usage.cache_creation IS NOT NULL END AS has_split,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation.ephemeral_5m_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation.ephemeral_5m_input_tokens::VARCHAR END AS n_5m,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.cache_creation.ephemeral_1h_input_tokens')::VARCHAR
+      ELSE message.usage.cache_creation.ephemeral_1h_input_tokens::VARCHAR END AS n_1h,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.web_search_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.web_search_requests::VARCHAR END AS n_web_search,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.web_fetch_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.web_fetch_requests::VARCHAR END AS n_web_fetch,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.server_tool_use.code_execution_requests')::VARCHAR
+      ELSE message.usage.server_tool_use.code_execution_requests::VARCHAR END AS n_code_execution,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.service_tier')::VARCHAR
+      ELSE message.usage.service_tier::VARCHAR END AS tier_json,
+    CASE WHEN cp THEN json_extract(m, '$.message.usage.speed')::VARCHAR
+      ELSE message.usage.speed::VARCHAR END AS speed_json
+  FROM (
+    SELECT *, coalesce(json_extract_string(m, '$.type') = 'assistant'
+      AND json_type(m, '$.message.usage') = 'OBJECT', false) AS cp
+    FROM (
+      SELECT file_index, *, CASE WHEN type = 'progress' AND json_extract_string(data, '$.type') = 'agent_progress'
+        THEN json_extract(data, '$.message') END AS m
+      FROM read_json(${fileList}, format = 'newline_delimited', columns = ${COLUMNS}, ignore_errors = true,
+        maximum_object_size = ${MAX_LINE_BYTES})
+    )
+  )
+), timed AS (
+  SELECT *, TRY_CAST(ts[2:-2] AS TIMESTAMPTZ) AS ts_at FROM lines
 ), checked AS (
   SELECT *,
     ${asCount('n_input')} AS input, ${asCount('n_cache_read')} AS cache_read,
@@ -135,7 +170,7 @@ WITH lines AS (
       AND (side IS NULL OR side IN ('true', 'false'))
       AND (NOT has_split OR n_5m IS NOT NULL OR n_1h IS NOT NULL)
       AND regexp_full_match(${SHAPED_FIELDS}, ${LINE_SHAPE}), false) AS valid
-  FROM lines
+  FROM timed
 ), classified AS (
   SELECT *,
     usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,

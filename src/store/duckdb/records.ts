@@ -129,6 +129,8 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     work_type: r.workType,
     workflow: r.workflow,
     unit_kind: r.unitKind ?? null,
+    changed_lines: r.changedLines ?? null,
+    young_lines: r.youngLines ?? null,
     count: r.count,
     value: r.value === null ? null : toStorage(r.value),
   };
@@ -162,6 +164,8 @@ export const OUTCOME_JSON_COLUMNS: Record<string, string> = {
   work_type: 'VARCHAR',
   workflow: 'VARCHAR',
   unit_kind: 'VARCHAR',
+  changed_lines: 'BIGINT',
+  young_lines: 'BIGINT',
   count: 'BIGINT',
   value: 'DECIMAL(18,10)',
 };

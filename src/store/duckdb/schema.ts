@@ -264,4 +264,14 @@ ALTER TABLE usage ALTER COLUMN code_execution_requests SET DEFAULT 0;
 DELETE FROM log_files WHERE source = 'claude-code-logs';
 `,
   },
+  {
+    version: 9,
+    name: 'line-level churn of delivery units',
+    sql: `
+-- Units read from git inside the rework window: lines changed (each once) and how many of the lines they
+-- rewrote or deleted were merged less than 21 days before (quality.churn_share). NULL: not measured.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS changed_lines BIGINT;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS young_lines BIGINT;
+`,
+  },
 ];

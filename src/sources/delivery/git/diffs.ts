@@ -25,6 +25,41 @@ function stdinFor(items: readonly DiffItem[]): string {
   return items.map((i) => (i.base ? `${i.sha} ${i.base}\n` : `${i.sha}\n`)).join('');
 }
 
+/** Units git could not read (a missing or corrupt object): sha → git's message, which names the object. */
+export type Unreadable = Map<string, string>;
+
+/**
+ * Runs `read` over `items` in one git process; when git fails part-way (an object it cannot read), the unit
+ * it was on is read again alone and the units after it together, so one bad object costs one unit: a unit
+ * that fails alone is reported in `unreadable` and its partial result dropped by `forget`. `read` reports
+ * each unit's sha as it starts it.
+ */
+async function readResiliently(
+  items: readonly DiffItem[],
+  read: (items: readonly DiffItem[], started: (sha: string) => void) => Promise<void>,
+  forget: (sha: string) => void,
+  unreadable: Unreadable,
+): Promise<void> {
+  const started: string[] = [];
+  try {
+    await read(items, (sha) => started.push(sha));
+    return;
+  } catch (error) {
+    if (items.length === 1) {
+      forget(items[0]?.sha ?? '');
+      unreadable.set(items[0]?.sha ?? '', error instanceof Error ? error.message : String(error));
+      return;
+    }
+  }
+  // Git stopped on the last unit it started (or the one after it): that one alone, then the rest together.
+  const complete = new Set(started.slice(0, -1));
+  const [first, ...rest] = items.filter((i) => !complete.has(i.sha));
+  if (!first) return;
+  forget(first.sha);
+  await readResiliently([first], read, forget, unreadable);
+  if (rest.length > 0) await readResiliently(rest, read, forget, unreadable);
+}
+
 /** Splits work into `n` contiguous chunks of similar length. */
 export function chunks<T>(items: readonly T[], n: number): T[][] {
   const size = Math.max(1, Math.ceil(items.length / Math.max(1, n)));
@@ -43,14 +78,16 @@ export async function unitSizes(
   excluded: (path: string) => boolean,
   processes: number,
   onUnit?: () => void,
+  unreadable: Unreadable = new Map(),
 ): Promise<Map<string, UnitSize>> {
   const sizes = new Map<string, UnitSize>();
-  const run = async (chunk: DiffItem[]) => {
+  const read = async (chunk: readonly DiffItem[], started: (sha: string) => void) => {
     let current: UnitSize | null = null;
     // Each unit starts with its sha on a line of its own (--always prints it even for an empty change).
     const args = ['diff-tree', '--stdin', '--root', '--always', '-r', '-M', '--numstat'];
     for await (const line of gitLines(repo, args, stdinFor(chunk))) {
       if (SHA_LINE.test(line)) {
+        started(line);
         current = {
           additions: 0,
           deletions: 0,
@@ -72,7 +109,8 @@ export async function unitSizes(
       if (!change.binary) current.effectiveLines += change.additions + change.deletions;
     }
   };
-  await Promise.all(chunks(items, processes).map(run));
+  const forget = (sha: string) => sizes.delete(sha);
+  await Promise.all(chunks(items, processes).map((c) => readResiliently(c, read, forget, unreadable)));
   return sizes;
 }
 
@@ -80,6 +118,11 @@ export async function unitSizes(
 export interface UnitHunks {
   paths: string[];
   files: OldRanges[];
+  /**
+   * Lines the unit changed, each counted once — a hunk replacing o lines by n counts max(o, n) — in files
+   * that are not excluded (new and deleted files included): the denominator of the churn share.
+   */
+  changed: number;
 }
 
 /** The lines a unit changed or deleted in one file, as ranges of the file at the unit's base. */
@@ -98,12 +141,33 @@ export async function changedRanges(
   repo: string,
   items: readonly DiffItem[],
   excluded: (path: string) => boolean,
+  unreadable: Unreadable = new Map(),
 ): Promise<Map<string, UnitHunks>> {
   const result = new Map<string, UnitHunks>();
+  await readResiliently(
+    items,
+    (some, started) => readHunks(repo, some, excluded, result, started),
+    (sha) => result.delete(sha),
+    unreadable,
+  );
+  for (const { files } of result.values()) {
+    for (let i = files.length - 1; i >= 0; i--) if (files[i]?.ranges.length === 0) files.splice(i, 1);
+  }
+  return result;
+}
+
+async function readHunks(
+  repo: string,
+  items: readonly DiffItem[],
+  excluded: (path: string) => boolean,
+  result: Map<string, UnitHunks>,
+  started: (sha: string) => void,
+): Promise<void> {
   let unit: UnitHunks | null = null;
   let file: OldRanges | null = null;
   let oldPath: string | null = null;
   let skip = false;
+  let countChanged = false;
   let oldLeft = 0;
   let newLeft = 0;
   // --root: a root commit's patch adds its files, which later units may then churn.
@@ -116,7 +180,8 @@ export async function changedRanges(
       continue;
     }
     if (SHA_LINE.test(line)) {
-      unit = { paths: [], files: [] };
+      started(line);
+      unit = { paths: [], files: [], changed: 0 };
       result.set(line, unit);
       file = null;
       continue;
@@ -125,6 +190,7 @@ export async function changedRanges(
       file = null;
       oldPath = null;
       skip = false;
+      countChanged = false;
       continue;
     }
     // A pure rename has no ---/+++ lines; its names still say which files the unit touched.
@@ -141,6 +207,7 @@ export async function changedRanges(
     if (line.startsWith('+++ ')) {
       const newPath = line === '+++ /dev/null' ? null : unquoteSide(line.slice(4), 'b/');
       if (newPath !== null && newPath !== oldPath) unit?.paths.push(newPath);
+      countChanged = !excluded(newPath ?? oldPath ?? '');
       skip = oldPath === null || (newPath !== null && excluded(newPath));
       if (!skip && unit && oldPath !== null) {
         file = { path: oldPath, ranges: [] };
@@ -153,13 +220,10 @@ export async function changedRanges(
       const [, start = '0', oldCount = '1', , newCount = '1'] = hunk;
       oldLeft = Number(oldCount);
       newLeft = Number(newCount);
+      if (countChanged && unit) unit.changed += Math.max(oldLeft, newLeft);
       if (!skip && file && oldLeft > 0) file.ranges.push([Number(start), oldLeft]);
     }
   }
-  for (const { files } of result.values()) {
-    for (let i = files.length - 1; i >= 0; i--) if (files[i]?.ranges.length === 0) files.splice(i, 1);
-  }
-  return result;
 }
 
 /** `a/src/x.ts` or `"a/caf\303\251.ts"` → `src/x.ts` / `café.ts`. */

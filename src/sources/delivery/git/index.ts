@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { OutcomeRecord } from '../../../domain/outcome.js';
 import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
-import { changedRanges, unitSizes, type UnitHunks } from './diffs.js';
+import { changedRanges, unitSizes, type UnitHunks, type Unreadable } from './diffs.js';
 import { DEFAULT_EXCLUDED_GLOBS, excludedPaths } from './effective-paths.js';
 import { commitsFromHeadRefs, withRefCommits } from './head-refs.js';
 import { unquotePath } from './numstat.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
-import { measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
+import { churnExcluded, measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
 import { gitLines, gitOutput } from './run-git.js';
 import { mergedUnits, type MergedUnit } from './units.js';
 
@@ -41,6 +41,15 @@ export interface ReadResult {
   commitsWalked: number;
   /** Units checked for churn (blame). */
   reworkChecked: number;
+  /** Units left out because git could not read one of their objects: the unit's commit and git's message. */
+  skipped: SkippedUnit[];
+}
+
+export interface SkippedUnit {
+  commit: string;
+  /** The object git could not read, when its message names one. */
+  object: string | null;
+  message: string;
 }
 
 const YOUNG_SECONDS = YOUNG_DAYS * 86_400;
@@ -133,7 +142,7 @@ export async function readMergedWork(
 ): Promise<ReadResult> {
   const since = options.since ?? null;
   const chain = await firstParentChain(repo, options.cursor ?? null, since);
-  if (chain.length === 0) return { records: [], commitsWalked: 0, reworkChecked: 0 };
+  if (chain.length === 0) return { records: [], commitsWalked: 0, reworkChecked: 0, skipped: [] };
   // Commits behind the cursor, or behind the oldest first-parent commit in --since, were claimed already.
   const boundary = options.cursor ?? (since ? (chain[0]?.parent ?? null) : null);
   const onChain = new Set(chain.map((c) => c.sha));
@@ -160,8 +169,14 @@ export async function readMergedWork(
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());
   let sized = 0;
-  const sizing = unitSizes(repo.path, units, excluded, processes, () =>
-    onProgress?.('sizes', ++sized, units.length),
+  const unreadable: Unreadable = new Map();
+  const sizing = unitSizes(
+    repo.path,
+    units,
+    excluded,
+    processes,
+    () => onProgress?.('sizes', ++sized, units.length),
+    unreadable,
   );
   // Churn runs beside sizing: its own patch stream covers the window and the YOUNG_DAYS before it, whose
   // touched paths tell which files can hold young lines at all.
@@ -169,7 +184,7 @@ export async function readMergedWork(
   const reworkOn = options.reworkWindowDays > 0;
   const measuring = (async () => {
     const patched = reworkOn ? units.filter((u) => u.mergedAt >= windowStart - YOUNG_SECONDS) : [];
-    const hunks = await changedRanges(repo.path, patched, excluded);
+    const hunks = await changedRanges(repo.path, patched, churnExcluded(excluded), unreadable);
     const behind =
       reworkOn && boundary ? await touchedBehind(repo.path, boundary) : new Map<string, number>();
     const recent = recentTouches(units, hunks, behind);
@@ -181,13 +196,41 @@ export async function readMergedWork(
     const churn = await measureChurn(repo.path, churnUnits, hunks, options.limits ?? REWORK_LIMITS, () =>
       onProgress?.('rework', ++blamed, churnUnits.length),
     );
-    return { churn, checked: churnUnits.length };
+    const withChanged = new Map(
+      [...churn].map(([sha, c]) => [sha, { ...c, changed: hunks.get(sha)?.changed ?? 0 }]),
+    );
+    return { churn: withChanged, checked: churnUnits.length };
   })();
   const [sizes, { churn, checked }] = await Promise.all([sizing, measuring]);
+  // PR numbers → merge time, for "fixes #N" in a later unit (regression fixes of recent PRs).
+  const recentPrs = new Map(
+    units.filter((u) => u.ref !== null && u.kind !== 'direct_push').map((u) => [u.ref as string, u.mergedAt]),
+  );
+  // One unreadable object costs its unit only: the others are stored and the cursor moves past it.
+  const skipped = units
+    .filter((u) => unreadable.has(u.sha))
+    .map((u) => {
+      const message = unreadable.get(u.sha) ?? '';
+      return {
+        commit: u.sha,
+        object: /\b([0-9a-f]{40}(?:[0-9a-f]{24})?)\b/.exec(message)?.[1] ?? null,
+        message,
+      };
+    });
   return {
-    records: units.map((u) =>
-      outcomeOfUnit(repo.identity, u, sizes.get(u.sha), churn.get(u.sha), options.trunkBased === true),
-    ),
+    skipped,
+    records: units
+      .filter((u) => !unreadable.has(u.sha))
+      .map((u) =>
+        outcomeOfUnit(
+          repo.identity,
+          u,
+          sizes.get(u.sha),
+          churn.get(u.sha),
+          recentPrs,
+          options.trunkBased === true,
+        ),
+      ),
     commitsWalked: chain.length,
     reworkChecked: checked,
   };

@@ -23,6 +23,8 @@ interface Expected {
   effectiveLines: number;
   ai: string[];
   rework: string | null;
+  /** Young lines rewritten and lines changed, where measured and not zero. */
+  young?: [number, number];
   tickets: string[];
   /** Null where git holds no evidence of when the work began (a squash commit's author time is the merge). */
   openedDay: number | null;
@@ -100,7 +102,9 @@ function buildScenario(r: ScriptedRepo): Expected[] {
     files: 2,
     effectiveLines: 20,
     ai: ['copilot'],
-    rework: 'churn: 100% of changed lines were <21 days old',
+    // 10 young lines: churn, but below the 20-line minimum of the rework flag.
+    rework: null,
+    young: [10, 10],
     tickets: [],
     openedDay: null,
     mergedDay: 61,
@@ -144,7 +148,8 @@ function buildScenario(r: ScriptedRepo): Expected[] {
     files: 1,
     effectiveLines: 14,
     ai: ['cursor'],
-    rework: 'churn: 100% of changed lines were <21 days old',
+    rework: null,
+    young: [7, 7],
     tickets: [],
     openedDay: 63,
     mergedDay: 63,
@@ -239,7 +244,8 @@ function buildScenario(r: ScriptedRepo): Expected[] {
     files: 2,
     effectiveLines: 10,
     ai: [],
-    rework: 'churn: 60% of changed lines were <21 days old',
+    rework: null,
+    young: [3, 5],
     tickets: [],
     openedDay: 102,
     mergedDay: 102,
@@ -333,6 +339,16 @@ describe('readMergedWork on a scripted repository', () => {
     expect(records[0]?.repo).toBe(repo.dir);
   });
 
+  it('measures line-level churn: young lines rewritten of lines changed', () => {
+    for (const [i, e] of expected.entries()) {
+      const r = records[i] as OutcomeRecord;
+      if (e.young) expect([r.youngLines, r.changedLines], `unit ${i + 1}`).toEqual(e.young);
+    }
+    // Unit 9 changes 4 lines, none young; the revert (unit 6) is not measured (a revert is rework anyway).
+    expect([records[8]?.youngLines, records[8]?.changedLines]).toEqual([0, 4]);
+    expect(records[5]?.changedLines).toBeNull();
+  });
+
   it('checks churn only inside the rework window (reverts always count)', async () => {
     const info = await openRepo(repo.dir);
     const narrow = (await readMergedWork(info, { reworkWindowDays: 10 })).records;
@@ -359,6 +375,6 @@ describe('readMergedWork on a scripted repository', () => {
     const info = await openRepo(repo.dir);
     // Unit 10 changes tune.ts lines unit 9 wrote a day before; unit 9 is behind the cursor.
     const after = (await readMergedWork(info, { reworkWindowDays: 183, cursor: expected[8]?.sha })).records;
-    expect(after.map((r) => r.reworkReason)).toEqual([expected[9]?.rework]);
+    expect(after.map((r) => [r.youngLines, r.changedLines])).toEqual([expected[9]?.young]);
   });
 });

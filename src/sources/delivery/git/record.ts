@@ -4,7 +4,8 @@ import { sizePoints } from '../../../domain/points.js';
 import { ticketKeys } from '../ticket-keys.js';
 import { categoryOfWork } from './category.js';
 import type { UnitSize } from './diffs.js';
-import { churnReason, type Churn } from './rework.js';
+import { YOUNG_DAYS, type Churn } from './rework.js';
+import { reworkVerdict } from './rework-rule.js';
 import type { MergedUnit } from './units.js';
 
 export const SOURCE = 'git';
@@ -19,11 +20,6 @@ function evidence(unit: MergedUnit): string | null {
   return `commit markers: ${unit.tools.join(', ')} (${unit.aiCommits} of ${unit.commitsChecked} commit${unit.commitsChecked === 1 ? '' : 's'}${from})`;
 }
 
-/** The revert's target, shortened: `revert of 1a2b3c4d5e6f`, `revert of #2` or `revert of "Add PDF export"`. */
-function revertReason(target: string): string {
-  return `revert of ${/^[0-9a-f]+$/.test(target) ? target.slice(0, 12) : target}`;
-}
-
 /**
  * The outcome kind of a unit: every PR (merge, squash, rebase) is a merged PR; a direct push is one only in a
  * repository declared trunk-based, where the commit is the unit of delivery.
@@ -35,22 +31,25 @@ export function outcomeKindOf(unit: Pick<MergedUnit, 'kind'>, trunkBased: boolea
 /**
  * The outcome record of a merged unit. The id is the repository identity and the unit's last commit, so
  * re-reading history (a force push, a full walk) stores nothing twice. `churn` is absent for units outside
- * the rework window: only reverts make them rework.
+ * the rework window: only reverts and regression fixes make them rework. `recentPrs`: PR number → merge time.
  */
 export function outcomeOfUnit(
   repo: string,
   unit: MergedUnit,
   size: UnitSize | undefined,
-  churn: Churn | undefined,
+  churn: (Churn & { changed: number }) | undefined,
+  recentPrs: ReadonlyMap<string, number>,
   trunkBased = false,
 ): OutcomeRecord {
-  const reason = unit.revertOf !== null ? revertReason(unit.revertOf) : churnReason(churn);
+  const reason = reworkVerdict(unit, churn, recentPrs, YOUNG_DAYS);
   const { category, workType } = categoryOfWork(unit.title, unit.headBranch);
   return {
     id: recordId(SOURCE, repo, unit.sha),
     source: SOURCE,
     kind: outcomeKindOf(unit, trunkBased),
     unitKind: unit.kind,
+    changedLines: churn ? churn.changed : null,
+    youngLines: churn ? churn.young : null,
     at: new Date(unit.mergedAt * 1000),
     openedAt:
       unit.firstCommitAt === null ? null : new Date(Math.min(unit.firstCommitAt, unit.mergedAt) * 1000),

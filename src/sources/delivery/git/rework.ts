@@ -1,10 +1,28 @@
+import { excludedPaths } from './effective-paths.js';
 import { blameRanges } from './blame.js';
 import type { DiffItem, OldRanges, UnitHunks } from './diffs.js';
 
-/** A change is churn when most of the lines it changes or deletes are younger than this. */
+/** A line is young — its rewrite is churn — when it was merged less than this many days before. */
 export const YOUNG_DAYS = 21;
-/** Share of blamed lines that must be young (strictly more than half). */
-export const CHURN_SHARE = 0.5;
+
+/**
+ * Files whose lines are rewritten by design, left out of churn besides the effective-line exclusions:
+ * changelogs and release notes (each release edits the last one's lines) and test snapshots (regenerated).
+ */
+export const CHURN_EXCLUDED_GLOBS: readonly string[] = [
+  'CHANGELOG*',
+  'CHANGES*',
+  'HISTORY*',
+  'RELEASE_NOTES*',
+  '**/__snapshots__/**',
+  '*.snap',
+];
+
+/** The effective-line exclusions plus CHURN_EXCLUDED_GLOBS. */
+export function churnExcluded(excluded: (path: string) => boolean): (path: string) => boolean {
+  const more = excludedPaths(CHURN_EXCLUDED_GLOBS);
+  return (path) => excluded(path) || more(path);
+}
 
 /**
  * Bounds that keep blame affordable on large repositories; lines left out by a bound count neither as
@@ -102,10 +120,4 @@ export async function measureChurn(
   }
   await pool(tasks, limits.blamePool);
   return churn;
-}
-
-/** The rework verdict of a churn measure: `churn: 64% of changed lines were <21 days old`, or null. */
-export function churnReason(c: Churn | undefined): string | null {
-  if (!c || c.lines === 0 || c.young / c.lines <= CHURN_SHARE) return null;
-  return `churn: ${Math.round((100 * c.young) / c.lines)}% of changed lines were <${YOUNG_DAYS} days old`;
 }

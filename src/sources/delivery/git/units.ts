@@ -1,14 +1,17 @@
 import type { AiTool } from '../ai-markers.js';
 import type { CommitInfo } from './commits.js';
 import { parseCommitMessage, parseMergeMessage, revertOfTitle } from './messages.js';
+import { fixedRefs } from './rework-rule.js';
 
 /**
  * One unit of merged work on the default branch. The rules, in order:
  * - a first-parent commit with two or more parents is a **merge**: its work is every commit reachable from
  *   its other parents and not from its first parent (`parent1..parent2`);
- * - consecutive single commits written in one go — same committer email and committer time to the second,
- *   as a forge's rebase merge (or `git am`) writes a whole branch — are one **rebase** merge, even when only
- *   the last commit carries the PR number (` (#N)`); two different numbers never share a unit;
+ * - consecutive single commits the forge wrote in one go — committer `noreply@github.com` and the same
+ *   committer second, as GitHub's rebase merge writes a whole branch — are one **rebase** merge, even when
+ *   only the last commit carries the PR number (` (#N)`); consecutive commits with the same number are one
+ *   unit too (tools that suffix every commit); two different numbers never share a unit. A person's local
+ *   rebase pushed in one go is no evidence of a PR: its commits are direct pushes;
  * - a single commit whose subject ends with ` (#N)` (or that names a GitLab merge request) is a **squash**
  *   merge of PR N;
  * - a single commit the forge itself committed (committer `noreply@github.com`, GitHub's web flow) for an
@@ -47,6 +50,8 @@ export interface MergedUnit {
   /** Commits that carried at least one AI marker, and which tools. */
   aiCommits: number;
   tools: AiTool[];
+  /** PR (or issue) numbers the unit says it fixes or follows up on (rework-rule.ts keeps recent PRs). */
+  fixes: string[];
   /** What the unit reverts, or null. */
   revertOf: string | null;
   /** Ticket keys its commits close (`Fixes BILL-7`), each once. */
@@ -141,6 +146,7 @@ function mergeUnit(merge: CommitInfo, branch: CommitInfo[]): MergedUnit {
     committerEmail: merge.committerEmail,
     ...checked,
     tools: [...new Set([...checked.tools, ...merge.tools])],
+    fixes: fixedRefs(`${msg.title}\n${merge.message ?? ''}`),
     revertOf: unitRevert(msg.title, branch),
     headRef: null,
     refCommits: 0,
@@ -185,6 +191,7 @@ function singleUnit(group: CommitInfo[]): MergedUnit {
     authorEmail: first.authorEmail,
     committerEmail: last.committerEmail,
     ...summarise(group),
+    fixes: fixedRefs(group.map((c) => c.message ?? '').join('\n')).filter((n) => n !== ref),
     revertOf: unitRevert(parseCommitMessage(last.message ?? '').title, group),
     headRef: null,
     refCommits: 0,
@@ -200,7 +207,13 @@ function sameUnit(group: readonly CommitInfo[], next: CommitInfo): boolean {
   if (groupRef !== null && nextRef !== null) return groupRef === nextRef;
   // A numbered commit closes its unit: what follows it in the same second belongs to another merge.
   if (groupRef !== null && refOf(last) !== null) return false;
-  return last.committerEmail === next.committerEmail && last.committerTime === next.committerTime;
+  // Commits written in one go by the forge are one rebase merge. The same done by a person (a local rebase,
+  // then a push) carries no evidence of a PR: each commit is a direct push of its own.
+  return (
+    FORGE_COMMITTERS.test(next.committerEmail) &&
+    last.committerEmail === next.committerEmail &&
+    last.committerTime === next.committerTime
+  );
 }
 
 /** The merged units of a first-parent chain (oldest first), in the same order. */

@@ -38,6 +38,14 @@ export const SOURCE = 'claude-code-logs';
  * sidechain replay of a message (same message.id, new requestId) is marked a replica of that message, and
  * the store keeps the original (see collapseReplicas). The same response in another file, or in another
  * chunk of this one, gets the same id, so the store keeps it once, merged the same way.
+ *
+ * A subagent's requests are written to its own file (`<session>/subagents/agent-<id>.jsonl`) and copied
+ * into the parent transcript as `progress` lines (`data.type: "agent_progress"`, the subagent's assistant
+ * line in `data.message`). The copies are read as the subagent's lines (fields they lack taken from the
+ * progress line) and are always replicas under the message's collapse key: with the subagent's file
+ * present, its lines (sidechain lines, replicas of the same key) and the copies count once together — the
+ * same request id gives the same record, merged; without the file, the copies are all that is left, and
+ * count once.
  */
 export function parseClaudeCodeChunk({ file, text, firstLine }: LogChunk): LogParse<null> {
   const problems: Problem[] = [];
@@ -54,10 +62,11 @@ export function parseClaudeCodeChunk({ file, text, firstLine }: LogChunk): LogPa
       problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
       continue;
     }
-    if (!isAssistantUsageLine(json)) continue;
-    const parsed = assistantLineSchema.safeParse(json);
+    const copy = agentProgressCopy(json);
+    if (!copy && !isAssistantUsageLine(json)) continue;
+    const parsed = assistantLineSchema.safeParse(copy ?? json);
     if (!parsed.success) {
-      const { field, message } = describeIssue(parsed.error);
+      const { field, message } = describeIssue(parsed.error, copy ? 'data.message' : '');
       problem(field, message);
       continue;
     }
@@ -92,6 +101,34 @@ export const claudeCodeLogSource: LogSource<null> = {
   accept: isClaudeTranscript,
   parse: (chunk) => parseClaudeCodeChunk(chunk),
 };
+
+/**
+ * A subagent's assistant line copied into its parent's transcript by an `agent_progress` line, as the line
+ * the subagent's own file holds: what it lacks (session, cwd, branch, version, time) comes from the progress
+ * line, and it is a sidechain line. Null for any other line, and for copies without usage (tool progress).
+ */
+function agentProgressCopy(json: unknown): Record<string, unknown> | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const line = json as Record<string, unknown>;
+  if (line.type !== 'progress') return null;
+  const data = line.data as Record<string, unknown> | null | undefined;
+  if (typeof data !== 'object' || data === null || data.type !== 'agent_progress') return null;
+  const copied = data.message as Record<string, unknown> | null | undefined;
+  if (typeof copied !== 'object' || copied === null || copied.type !== 'assistant') return null;
+  const message = copied.message as Record<string, unknown> | null | undefined;
+  const usage = typeof message === 'object' && message !== null ? message.usage : undefined;
+  if (typeof usage !== 'object' || usage === null || Array.isArray(usage)) return null;
+  const inherit = (key: string) => copied[key] ?? line[key];
+  return {
+    ...copied,
+    sessionId: inherit('sessionId'),
+    cwd: inherit('cwd'),
+    gitBranch: inherit('gitBranch'),
+    version: inherit('version'),
+    timestamp: inherit('timestamp'),
+    isSidechain: true,
+  };
+}
 
 function isAssistantUsageLine(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;

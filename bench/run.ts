@@ -11,6 +11,7 @@ import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   codex: benchCodex,
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
+  'otlp-kill': benchOtlpKill,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
   api: benchApi,

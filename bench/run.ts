@@ -13,6 +13,7 @@ import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
 import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
+import { benchSessionJoin } from './session-join.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,
+  'session-join': benchSessionJoin,
 };
 
 const wanted = process.argv.slice(2);

@@ -5,6 +5,8 @@ import { SingleBar } from 'cli-progress';
  * NO_COLOR and whether stderr is a terminal; progress bars only draw on a terminal.
  */
 export interface Terminal {
+  /** Whether stdout is a terminal (absent: not known, treated as not): output then stays on this machine. */
+  stdoutIsTty?: boolean;
   out(text: string): void;
   log(text: string): void;
   warn(text: string): void;
@@ -47,6 +49,7 @@ export function processTerminal(): Terminal {
   const interactive = process.stderr.isTTY === true && !process.env.CI;
   return {
     color,
+    stdoutIsTty: process.stdout.isTTY === true,
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     log: (text) => process.stderr.write(`${text}\n`),
     warn: (text) =>

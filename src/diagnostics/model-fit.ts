@@ -2,8 +2,7 @@ import { formatUsd, usd, type Usd } from '../domain/money.js';
 import { median } from '../domain/statistics.js';
 import type { TokenCounts } from '../domain/usage.js';
 import { WINDOW_FILTER, windowParams, type MetricContext } from '../metrics/metric.js';
-import { tokensPerDollar, workloadSql, type WorkloadSpend } from '../metrics/workloads.js';
-import { namesPeople } from '../metrics/privacy.js';
+import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
 
 /** List-price a token volume on a model at a time; null when the model has no price. */
@@ -34,7 +33,7 @@ async function workloadTokensByModel(
   workloadId: string,
 ): Promise<{ provider: string | null; model: string; tokens: TokenCounts; cost: Usd; at: Date }[]> {
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(namesPeople(ctx.privacy, ctx.viewer))})
+    `WITH lw AS (${await workloadSqlFor(ctx)})
      SELECT provider, model, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
        sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning,
        CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, CAST(max(day) AS VARCHAR) AS last_day

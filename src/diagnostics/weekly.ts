@@ -3,8 +3,10 @@ import { formatUsd, usd, type Usd } from '../domain/money.js';
 import { weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
+import type { MetricFilter } from '../metrics/filter.js';
 import { prSpendBySession } from '../metrics/effectiveness.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
+import { foldedTeams } from '../metrics/grouping.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
 import { spendByWorkloads, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
@@ -63,6 +65,8 @@ export interface WeeklyOptions {
   org: string;
   privacy: Privacy;
   viewer: Viewer;
+  /** The filter `db` applies (metrics/filter.ts): what the report's people are narrowed to. */
+  filter?: MetricFilter;
   reprice: Repricer;
   window?: Partial<DayWindow>;
   /** The data's first and last day as `dataExtent` gives it over `db`, when the caller already knows it. */
@@ -71,7 +75,12 @@ export interface WeeklyOptions {
 
 /** The Monday-morning ten minutes: everything computed by SQL over the store's views. */
 export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport | null> {
-  const base = { db: options.db, privacy: options.privacy, viewer: options.viewer };
+  const base = {
+    db: options.db,
+    privacy: options.privacy,
+    viewer: options.viewer,
+    ...(options.filter ? { filter: options.filter } : {}),
+  };
   const extent = options.extent !== undefined ? options.extent : await dataExtent(base);
   if (!extent) return null;
   const w = diagnosticWindows(extent.first, extent.last, options.window);
@@ -103,6 +112,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     stuckRows,
     gapRows,
     teamRows,
+    folded,
     bySession,
   ] = await Promise.all([
     spendTotals(report),
@@ -119,6 +129,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     stuckSessions(report),
     dataGaps(report),
     options.db.query('SELECT team_id, name FROM dir_teams'),
+    foldedTeams(report),
     prSpendBySession(report),
   ]);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
@@ -137,8 +148,11 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   }));
   const top5Share = workloads.slice(0, 5).reduce((a, x) => a + x.share, 0);
 
-  const named = namesPeople(options.privacy, options.viewer);
-  const teams = new Map(teamRows.map((r) => [String(r.team_id), String(r.name)]));
+  const named = namesPeople(options.privacy, options.viewer, options.filter);
+  // Teams below the minimum group size (for an audience that may not see people) are never named.
+  const teams = new Map(
+    teamRows.map((r) => [String(r.team_id), folded.has(String(r.team_id)) ? 'a team' : String(r.name)]),
+  );
   const findings: Finding[] = [];
   findings.push({
     id: 'spend.by_workload',
@@ -161,7 +175,10 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   if (rework) findings.push(rework);
   const spike = spikeFinding(daily);
   if (spike) findings.push(spike);
-  const stuck = stuckSessionFinding(stuckRows, named);
+  const stuck = stuckSessionFinding(
+    stuckRows.map((r) => (r.teamId !== null && folded.has(r.teamId) ? { ...r, teamName: 'a team' } : r)),
+    named,
+  );
   if (stuck) findings.push(stuck);
   const gaps = dataGapFinding(gapRows);
   if (gaps) findings.push(gaps);

@@ -1,7 +1,6 @@
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { namesPeople } from './privacy.js';
 import { num, type MetricTable } from './table.js';
-import { workloadSql } from './workloads.js';
+import { workloadSqlFor } from './workloads.js';
 
 /**
  * concentration.top4_shift: per week of the window, the share of spend taken by that week's four largest
@@ -10,7 +9,7 @@ import { workloadSql } from './workloads.js';
  */
 export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(namesPeople(ctx.privacy, ctx.viewer))}), per AS (
+    `WITH lw AS (${await workloadSqlFor(ctx)}), per AS (
        SELECT date_trunc('week', day) AS week, workload_kind, workload_id, CAST(sum(cost) AS DOUBLE) AS cost
        FROM lw WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2, 3
      ), ranked AS (

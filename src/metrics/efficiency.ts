@@ -4,7 +4,7 @@ import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 import { spendBy, type Dimension } from './query.js';
 import { num, weeksEnding, type MetricTable } from './table.js';
-import { workloadSql } from './workloads.js';
+import { workloadSqlFor } from './workloads.js';
 
 /**
  * efficiency.tokens_per_dollar and efficiency.cost_per_mtok by any spend dimension: both read `spendBy`, so
@@ -17,7 +17,7 @@ export async function tokenEfficiency(
 ): Promise<MetricTable> {
   const groups = await spendBy(ctx, by ?? 'tool');
   const rows = by === null ? [mergeAll(groups)] : groups;
-  const fellBack = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer);
+  const fellBack = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
   return {
     metric,
     window: ctx.window,
@@ -92,7 +92,7 @@ export const BAND_MIN_WEEK_SPEND = 1;
  */
 export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
   const history = weeksEnding(ctx.window, BAND_WEEKS);
-  const lw = workloadSql(namesPeople(ctx.privacy, ctx.viewer));
+  const lw = await workloadSqlFor(ctx, 'ledger_daily', history);
   // The band's history and the window's workloads are independent: asked at once, on two read connections.
   const [weekly, current] = await Promise.all([
     ctx.db.query(

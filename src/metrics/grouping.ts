@@ -1,13 +1,14 @@
 import { sqlString } from '../store/sql-text.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { namesPeople } from './privacy.js';
+import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { groupFor, type Dimension } from './query.js';
 
 /**
  * How a catalog metric is grouped: the SQL key and label of the dimension over spend (the ledger, `l`) and
  * over delivery (`outcomes_identity`, `o`), with the privacy rules already applied, exactly as `spendBy`
- * applies them: people are grouped by name only when this viewer may see them (else by team), and a team
- * with fewer than `min_group_size` people in the window is folded into one "other" group.
+ * applies them: people are grouped by name only when this viewer may see them (else by team), and for an
+ * audience that may not see people, any group (of any dimension) with fewer than `min_group_size` people in
+ * the window folds into one "other" group, large enough itself (metrics/privacy.ts `rowsToFold`).
  *
  * The fold happens inside the SQL (a CASE over the key), so any aggregate — sums, medians, quantiles — is
  * computed over the merged group rather than merged afterwards.
@@ -67,6 +68,46 @@ export const DELIVERY_DIMENSIONS = [
 ] as const satisfies Dimension[];
 
 /**
+ * The groups of a breakdown (its spend key over the ledger, its delivery key over outcomes) that fold into
+ * "other" for this context's audience, by the people behind each in the window. Under a tool or model filter
+ * only spend counts: delivery facts have neither, and the numbers narrowed are the tool's users' spend.
+ */
+export async function foldedGroups(
+  ctx: MetricContext,
+  spendKey: string,
+  outcomeKey: string | null,
+  sizeFrom: 'spend' | 'delivery' | 'both',
+): Promise<string[]> {
+  if (!protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)) return [];
+  const narrowed = ctx.filter?.tools !== undefined || ctx.filter?.models !== undefined;
+  const parts: string[] = [];
+  if (sizeFrom !== 'delivery' || narrowed || !outcomeKey)
+    parts.push(
+      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')}`,
+    );
+  if (sizeFrom !== 'spend' && !narrowed && outcomeKey)
+    parts.push(
+      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')}`,
+    );
+  const sizes = await ctx.db.query(
+    `SELECT g, list(DISTINCT pid) FILTER (WHERE pid IS NOT NULL) AS people
+     FROM (${parts.join(' UNION ALL ')}) GROUP BY g`,
+    windowParams(ctx.window),
+  );
+  const rows = new Map(
+    sizes.map((r) => [String(r.g), new Set(Array.isArray(r.people) ? r.people.map(String) : [])]),
+  );
+  return [...rowsToFold(rows, ctx.privacy.minGroupSize)].sort();
+}
+
+/** The teams this context's audience may not see on their own (empty when it may see people). */
+export async function foldedTeams(ctx: MetricContext): Promise<Set<string>> {
+  const g = groupFor('team', namesPeople(ctx.privacy, ctx.viewer, ctx.filter));
+  const o = OUTCOME_GROUP.team;
+  return new Set(await foldedGroups(ctx, g.key, o?.key ?? null, 'both'));
+}
+
+/**
  * The grouping for `requested` in this context. `sizeFrom` says which facts count a team's people: spend
  * (the ledger), delivery (outcomes) or both, matching what the metric reads.
  */
@@ -87,7 +128,7 @@ export async function grouping(
   }
   const notes: string[] = [];
   let dim = requested;
-  const named = namesPeople(ctx.privacy, ctx.viewer);
+  const named = namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
   if (dim === 'person' && !named) {
     dim = 'team';
     notes.push('People may not be named to this viewer: grouped by team instead.');
@@ -102,28 +143,16 @@ export async function grouping(
     outcomeLabel: o?.label ?? null,
     notes,
   };
-  if (dim !== 'team') return base;
-
-  const parts: string[] = [];
-  if (sizeFrom !== 'delivery')
-    parts.push(`SELECT ${g.key} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')}`);
-  if (sizeFrom !== 'spend' && o)
-    parts.push(
-      `SELECT ${o.key} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')}`,
-    );
-  const sizes = await ctx.db.query(
-    `SELECT g, count(DISTINCT pid) AS people FROM (${parts.join(' UNION ALL ')}) GROUP BY g`,
-    windowParams(ctx.window),
-  );
+  // Whoever may see the people behind the rows sees every row; anyone else never sees a row (of any
+  // dimension: a team, a tool's users, a key, a repository) behind fewer than min_group_size people.
   const min = ctx.privacy.minGroupSize;
-  const small = sizes
-    .filter((r) => String(r.g) !== 'unattributed' && Number(r.people) < min)
-    .map((r) => String(r.g))
-    .sort();
+  const small = await foldedGroups(ctx, g.key, o?.key ?? null, sizeFrom);
   if (small.length === 0) return base;
-  notes.push(`${small.length} team${small.length === 1 ? '' : 's'} under ${min} people merged into "other".`);
+  notes.push(
+    `${small.length} group${small.length === 1 ? '' : 's'} merged into "other": no group of fewer than ${min} people is shown on its own.`,
+  );
   const list = small.map(sqlString).join(', ');
-  const otherLabel = sqlString(`other (${small.length} groups under ${min} people)`);
+  const otherLabel = sqlString(`other (${small.length} groups)`);
   const fold = (key: string, label: string) => ({
     key: `CASE WHEN ${key} IN (${list}) THEN 'other' ELSE ${key} END`,
     label: `CASE WHEN ${key} IN (${list}) THEN ${otherLabel} ELSE ${label} END`,

@@ -1,7 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
-import { mergeSmallGroups } from '../org/privacy.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { namesPeople } from './privacy.js';
+import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { seatStreamPerTool } from '../store/seat-streams.js';
 import { ledgerRollup } from './rollup.js';
 
@@ -87,17 +86,18 @@ export interface SpendGroup {
 
 /**
  * spend.total (and tokens per dollar) grouped by one dimension. People are grouped by name only where the
- * privacy settings let this viewer see them (else by team), and any people-level group smaller than
- * `min_group_size` is folded into "other".
+ * privacy settings let this viewer see them (else by team), and for an audience that may not see people
+ * any group of fewer than `min_group_size` people is folded into "other" (metrics/privacy.ts).
  */
 export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise<SpendGroup[]> {
-  const named = namesPeople(ctx.privacy, ctx.viewer);
+  const named = namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
   const chosen = dimension === 'person' && !named ? 'team' : dimension;
   const g = groupFor(chosen, named);
   const rows = await ctx.db.query(
     `SELECT ${g.key} AS key, min(${g.label}) AS label, CAST(coalesce(sum(l.cost), 0) AS VARCHAR) AS cost,
        sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
-       sum(l.cache_read_tokens) AS cache_read, count(DISTINCT l.person_id) AS people
+       sum(l.cache_read_tokens) AS cache_read,
+       list(DISTINCT l.person_id) FILTER (WHERE l.person_id IS NOT NULL) AS people
      FROM ${ledgerRollup(ctx.window)} l
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
@@ -107,33 +107,34 @@ export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise
      GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
     windowParams(ctx.window),
   );
+  const people = new Map(
+    rows.map((r) => [String(r.key), new Set(Array.isArray(r.people) ? r.people.map(String) : [])]),
+  );
   const groups = rows.map((r) => ({
     key: String(r.key),
     label: String(r.label),
     cost: usd(String(r.cost)),
     tokens: Number(r.tokens ?? 0),
     cacheReadTokens: Number(r.cache_read ?? 0),
-    people: Number(r.people ?? 0),
+    people: people.get(String(r.key))?.size ?? 0,
   }));
-  const safe = g.people
-    ? mergeSmallGroups(
-        groups,
-        ctx.privacy.minGroupSize,
-        (x) =>
-          x.key === 'unattributed'
-            ? Number.POSITIVE_INFINITY
-            : chosen === 'person'
-              ? ctx.privacy.minGroupSize
-              : x.people,
-        (small) => ({
+  // For an audience that may not see people, groups of too few people fold into one large enough "other".
+  const fold = protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)
+    ? rowsToFold(people, ctx.privacy.minGroupSize)
+    : new Set<string>();
+  const small = groups.filter((x) => fold.has(x.key));
+  const safe = small.length
+    ? [
+        ...groups.filter((x) => !fold.has(x.key)),
+        {
           key: 'other',
-          label: `other (${small.length} groups under ${ctx.privacy.minGroupSize} people)`,
+          label: `other (${small.length} groups)`,
           cost: small.reduce((a, x) => a.plus(x.cost), usd(0)),
           tokens: small.reduce((a, x) => a + x.tokens, 0),
           cacheReadTokens: small.reduce((a, x) => a + x.cacheReadTokens, 0),
-          people: small.reduce((a, x) => a + x.people, 0),
-        }),
-      )
+          people: new Set(small.flatMap((x) => [...(people.get(x.key) ?? [])])).size,
+        },
+      ]
     : groups;
   const total = safe.reduce((a, x) => a.plus(x.cost), usd(0));
   return safe.map((x) => ({

@@ -1,3 +1,4 @@
+import { foldedTeams } from './grouping.js';
 import { addDays } from '../domain/time.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, ratio, weeksEnding, type MetricTable } from './table.js';
@@ -58,8 +59,12 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     spendAfter: num(r.spend),
   }));
   const min = ctx.privacy.minGroupSize;
-  const small = facts.filter((f) => f.headcount < min);
-  const kept = facts.filter((f) => f.headcount >= min);
+  // Teams under the minimum by headcount, and those the audience may not see on their own (too few people
+  // behind their facts in the window: metrics/grouping.ts).
+  const folded = await foldedTeams(ctx);
+  const isSmall = (f: TeamFacts) => f.headcount < min || folded.has(f.key);
+  const small = facts.filter(isSmall);
+  const kept = facts.filter((f) => !isSmall(f));
   const add = (label: string, key: string, fs: TeamFacts[]): TeamFacts => ({
     key,
     label,

@@ -1,7 +1,8 @@
 import { usd, type Usd } from '../domain/money.js';
+import { sqlString } from '../store/sql-text.js';
 import type { DayWindow } from '../domain/time.js';
-import { WINDOW_FILTER, type MetricContext } from './metric.js';
-import { namesPeople } from './privacy.js';
+import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { ledgerRollup, type LedgerRollup } from './rollup.js';
 
 /**
@@ -10,7 +11,7 @@ import { ledgerRollup, type LedgerRollup } from './rollup.js';
  * stream itself (billed money no finer source explains).
  */
 export interface WorkloadSpend {
-  kind: 'workflow' | 'key' | 'person' | 'team' | 'stream';
+  kind: 'workflow' | 'key' | 'person' | 'team' | 'stream' | 'other';
   id: string;
   label: string;
   workloadType: string | null;
@@ -50,6 +51,37 @@ LEFT JOIN dir_people p ON p.person_id = l.person_id
 LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
 }
 
+/**
+ * `workloadSql` for a context's audience: as it names people, and, for an audience that may not see them,
+ * with every workload behind too few people (a team's use of a tool, a shared key) folded into one "other"
+ * workload large enough itself (metrics/privacy.ts `rowsToFold`), counted over `window` (default the
+ * context's).
+ */
+export async function workloadSqlFor(
+  ctx: MetricContext,
+  rollup: LedgerRollup = 'ledger_daily',
+  window = ctx.window,
+): Promise<string> {
+  const sql = workloadSql(namesPeople(ctx.privacy, ctx.viewer, ctx.filter), rollup);
+  if (!protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)) return sql;
+  const sizes = await ctx.db.query(
+    `SELECT workload_id AS g, list(DISTINCT person_id) FILTER (WHERE person_id IS NOT NULL) AS people
+     FROM (${sql}) WHERE ${WINDOW_FILTER} GROUP BY 1`,
+    windowParams(window),
+  );
+  const fold = rowsToFold(
+    new Map(sizes.map((r) => [String(r.g), new Set(Array.isArray(r.people) ? r.people.map(String) : [])])),
+    ctx.privacy.minGroupSize,
+  );
+  if (fold.size === 0) return sql;
+  const list = [...fold].sort().map(sqlString).join(', ');
+  return `SELECT * REPLACE (
+    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_kind END AS workload_kind,
+    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_id END AS workload_id,
+    CASE WHEN workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE workload_label END AS workload_label)
+  FROM (${sql})`;
+}
+
 export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend[]> {
   const [only] = await spendByWorkloads(ctx, [ctx.window]);
   return only ?? [];
@@ -74,7 +106,6 @@ export async function spendByWorkloads(
   options: { topOfFirst?: number } = {},
 ): Promise<WorkloadSpend[][]> {
   if (windows.length === 0) return [];
-  const named = namesPeople(ctx.privacy, ctx.viewer);
   const bounds = [...new Set(windows.flatMap((w) => [w.since, w.until]))].sort();
   const params: Record<string, string> = {};
   bounds.forEach((b, j) => (params[`b${j}`] = b));
@@ -104,8 +135,10 @@ export async function spendByWorkloads(
   const top = options.topOfFirst;
   const rank = 'row_number() OVER (ORDER BY coalesce(n0, 0) > 0 DESC, cost0 DESC, workload_id) AS rank';
   const keep = top === undefined ? '' : `WHERE rank <= ${Math.max(0, Math.floor(top))}`;
+  const span = { since: bounds[0] ?? ctx.window.since, until: bounds[bounds.length - 1] ?? ctx.window.until };
+  const lw = await workloadSqlFor(ctx, rollup, span);
   const rows = await ctx.db.query(
-    `WITH lw AS (${workloadSql(named, rollup)}), segments AS (
+    `WITH lw AS (${lw}), segments AS (
        SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
          min(workload_type_resolved) AS workload_type, arg_max(model, ${rowTop}) AS model, max(${rowTop}) AS top,
          sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,

@@ -121,9 +121,16 @@ describe('API access', () => {
       ).table;
     const byTeam = await table('/api/v1/metrics/spend.total?by=team', m);
     expect(byTeam.rows.map((r) => r.key)).toEqual(['payments']);
-    // Asking for another team gives nothing, not that team.
-    const other = await table('/api/v1/metrics/spend.total?by=team&team=platform', m);
-    expect(other.rows).toEqual([]);
+    // Asking for another team is refused (403), not answered as if the store were empty (issue 19 item 13).
+    for (const path of [
+      '/api/v1/metrics/spend.total?by=team&team=platform',
+      '/api/v1/reports/weekly?team=platform',
+      '/api/v1/reports/weekly?team=payments,platform',
+    ]) {
+      const res = await get(hidden, path, m);
+      expect(res.status, path).toBe(403);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('platform');
+    }
 
     // The manager's total equals payments' spend in the ledger over the same window, summed here.
     const body = (await (await get(hidden, '/api/v1/metrics/spend.total?by=tool', m)).json()) as {
@@ -155,6 +162,31 @@ describe('API access', () => {
     );
     expect(Number(weekly.headline.spend)).toBeCloseTo(Number(paymentsWeekly?.c), 6);
   }, 60_000);
+
+  it("names a manager's own team's people in team mode, and nobody else's (issue 19 item 13)", async () => {
+    const team = apiOver(demo.db, demo.directory, { individuals: 'team', minGroupSize: 3 });
+    const payments = demo.directory.people.filter((p) => p.team === 'payments').map((p) => p.name);
+    const others = demo.directory.people.filter((p) => p.team !== 'payments').map((p) => p.name);
+    expect(payments.length).toBeGreaterThan(0);
+    const rows = async (token: string) => {
+      const res = await get(team, '/api/v1/metrics/effectiveness.cost_per_merged_pr?by=person', token);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { table: { by: string; rows: { label: string }[] } };
+    };
+    const mine = await rows(tokens.manager as string);
+    expect(mine.table.by).toBe('person');
+    const labels = mine.table.rows.map((r) => r.label);
+    expect(labels.some((l) => payments.includes(l))).toBe(true);
+    expect(labels.filter((l) => others.includes(l))).toEqual([]);
+    // A viewer sees teams instead; in hidden mode the manager sees nobody named either.
+    expect((await rows(tokens.viewer as string)).table.by).toBe('team');
+    const hiddenRes = await get(
+      hidden,
+      '/api/v1/metrics/effectiveness.cost_per_merged_pr?by=person',
+      tokens.manager,
+    );
+    expect(((await hiddenRes.json()) as { table: { by: string } }).table.by).toBe('team');
+  });
 
   it('lets an ingest-only token read nothing', async () => {
     for (const path of await readPaths(hidden, tokens.admin as string)) {

@@ -48,14 +48,21 @@ export function prNumber(ref: Row[string] | undefined): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** `named(team)`: whether people of that team may be named to the caller (their PR costs shown). */
-export function toPrRow(r: Row, named: (team: string | null) => boolean): PrRow {
+/**
+ * `named(team)`: whether people of that team may be named to the caller (their PR costs shown);
+ * `teamShown(team)`: whether the team itself may (not a team below the minimum group size).
+ */
+export function toPrRow(
+  r: Row,
+  named: (team: string | null) => boolean,
+  teamShown: (team: string | null) => boolean = () => true,
+): PrRow {
   return {
     id: String(r.id),
     repo: str(r.repo),
     number: prNumber(r.ref),
     mergedAt: String(r.merged_at),
-    team: str(r.team_id),
+    team: teamShown(str(r.team_id)) ? str(r.team_id) : null,
     points: r.points === null ? null : Number(r.points),
     cost: named(str(r.team_id)) ? String(r.cost) : null,
     basis: String(r.basis),

@@ -5,7 +5,7 @@ import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { branchSpend, keysFor, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
-import { dayParam, intParam, listParam, metricContext, readScope } from './scope.js';
+import { dayParam, intParam, listParam, metricContext, readScope, teamShown } from './scope.js';
 
 /** A page of the PR list: what the dashboard shows by default, and at most this many per request. */
 const PAGE_ROWS = 300;
@@ -24,9 +24,10 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     };
     const { rows, total } = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), page);
     const named = (team: string | null) => personVisibility(deps.privacy, scope.viewer, team) === 'named';
+    const shown = await teamShown(deps, scope);
     return c.json({
       window: scope.window,
-      rows: rows.map((r) => toPrRow(r, named)),
+      rows: rows.map((r) => toPrRow(r, named, shown)),
       total,
       offset: page.offset,
       truncated: page.offset + rows.length < total,
@@ -52,6 +53,7 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     if (!pr) throw new HttpError('not_found', 'this PR was not merged in the window asked for');
     const team = pr.team_id === null ? null : String(pr.team_id);
     const named = personVisibility(deps.privacy, scope.viewer, team) === 'named';
+    const shown = (await teamShown(deps, scope))(team);
     return c.json({
       window: scope.window,
       pr: {
@@ -61,8 +63,8 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
         branch: pr.head_branch,
         openedAt: pr.opened_at,
         mergedAt: pr.merged_at,
-        team,
-        teamName: pr.team_name,
+        team: shown ? team : null,
+        teamName: shown ? pr.team_name : null,
         points: pr.points,
         pointsBasis: pr.points_basis,
         aiAssisted: pr.ai_assisted,

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { CATALOG, findMetric } from '../../metrics/catalog.js';
 import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
-import { namesPeople } from '../../metrics/privacy.js';
+import { namesPeople, pickable, protectsGroups } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
 import type { MetricTable } from '../../metrics/table.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayValues, valuesIn } from './filter-values.js';
-import { metricContext, readScope, scopedTeams } from './scope.js';
+import { cachedPersonFacts, metricContext, readScope, scopedTeams } from './scope.js';
 
 /** spend.total and efficiency.tokens_per_dollar come from `spendBy`; the registry answers the rest. */
 const SPEND_METRICS = ['spend.total', 'efficiency.tokens_per_dollar'];
@@ -94,7 +94,17 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const days = await deps.cache.value(key, () =>
       dayValues(metricContext(deps, { ...scope, filter: teams ? { teams } : {} })),
     );
-    return c.json(valuesIn(days, scope.window));
+    const values = valuesIn(days, scope.window);
+    const base = scope.viewer.role === 'manager' ? { teams: scope.filter.teams ?? [] } : {};
+    if (!protectsGroups(deps.privacy, scope.viewer, base)) return c.json(values);
+    // Only what this audience may pick: a small team, tool or model is not offered (the API would refuse it).
+    const facts = await cachedPersonFacts(deps, scope.window);
+    const min = deps.privacy.minGroupSize;
+    return c.json({
+      teams: pickable(facts, {}, 'teams', values.teams, min),
+      tools: pickable(facts, base, 'tools', values.tools, min),
+      models: pickable(facts, base, 'models', values.models, min),
+    });
   });
 
   app.get('/metrics/:id', async (c) => {
@@ -115,7 +125,7 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const by = byParam(url, dims, 'team') as Dimension;
     const groups = await spendBy(ctx, by);
     // spendBy groups people by team when this viewer may not see them: say so, as the registry's tables do.
-    const used = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer) ? 'team' : by;
+    const used = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter) ? 'team' : by;
     const table = spendTable(id, scope.window, used, groups);
     if (used !== by) table.notes.push('People may not be named to this viewer: grouped by team instead.');
     return c.json({ metric: { ...definition, dims: [...dims] }, table });

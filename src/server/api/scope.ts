@@ -2,6 +2,13 @@ import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
 import { filteredContext, filteredDb, isEmptyFilter, type MetricFilter } from '../../metrics/filter.js';
 import type { MetricContext, Viewer } from '../../metrics/metric.js';
+import {
+  filterRefusal,
+  personFacts,
+  pickable,
+  protectsGroups,
+  type PersonFact,
+} from '../../metrics/privacy.js';
 import { dataExtent, dataExtentByTeam, teamsExtent } from '../../metrics/spend.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -61,17 +68,35 @@ export function listParam(url: URL, name: string): string[] | undefined {
   return values.length ? values : undefined;
 }
 
-/** The metric viewer of a principal: privacy rules read it (ingest tokens never get this far). */
-export function viewerOf(p: Principal): Viewer {
+/**
+ * The metric viewer of a principal: privacy rules read it (ingest tokens never get this far). An admin may ask
+ * to see an answer as an org-wide viewer would (`audience=viewer`): what a report shared with everyone shows.
+ */
+export function viewerOf(p: Principal, audience: string | null = null): Viewer {
+  if (audience !== null && audience !== 'viewer') throw badRequest('audience expects viewer');
   if (p.role === 'manager') return { role: 'manager', teams: p.teams ?? [] };
-  return { role: p.role === 'admin' ? 'admin' : 'viewer' };
+  return { role: p.role === 'admin' && audience === null ? 'admin' : 'viewer' };
 }
 
-/** The teams a request may see: a manager's scope intersected with what was asked for. */
+/**
+ * The teams a request may see: a manager's scope, or the teams asked for within it. A manager asking for a
+ * team outside their scope is refused (403), not answered as if the store were empty.
+ */
 export function scopedTeams(p: Principal, asked: string[] | undefined): string[] | undefined {
   if (p.role !== 'manager') return asked;
   const mine = p.teams ?? [];
-  return asked ? asked.filter((t) => mine.includes(t)) : mine;
+  const outside = (asked ?? []).find((t) => !mine.includes(t));
+  if (outside !== undefined)
+    throw new HttpError(
+      'forbidden',
+      `team "${outside}" is not among this token's teams (${mine.join(', ')})`,
+    );
+  return asked ?? mine;
+}
+
+/** Who is behind each team, tool and model of a window (privacy's view of the facts), once per data version. */
+export function cachedPersonFacts(deps: ServerDeps, window: DayWindow): Promise<PersonFact[]> {
+  return deps.cache.value(`person-facts|${window.since}|${window.until}`, () => personFacts(deps.db, window));
 }
 
 /** The first and last day with data (seen through `filter`), computed once per data version. */
@@ -130,15 +155,40 @@ export async function readScope(deps: ServerDeps, p: Principal, url: URL): Promi
     window = { since: since ?? addDays(until, -DEFAULT_DAYS), until };
   }
   if (window.since >= window.until) throw badRequest('since must be before until');
-  const teams = scopedTeams(p, listParam(url, 'team'));
+  const asked = listParam(url, 'team');
+  let teams = scopedTeams(p, asked);
   const tools = listParam(url, 'tool');
   const models = listParam(url, 'model');
+  const viewer = viewerOf(p, url.searchParams.get('audience'));
   const filter: MetricFilter = {
     ...(teams !== undefined ? { teams } : {}),
     ...(tools !== undefined ? { tools } : {}),
     ...(models !== undefined ? { models } : {}),
   };
-  return { window, filter, viewer: viewerOf(p) };
+  if (!protectsGroups(deps.privacy, viewer, filter)) return { window, filter, viewer };
+  // The minimum group size binds this audience: a selection that would single out a small group (or whose
+  // difference from a wider one would) is refused. A manager's own scope drops its small teams instead.
+  const facts = await cachedPersonFacts(deps, window);
+  const min = deps.privacy.minGroupSize;
+  if (p.role === 'manager' && asked === undefined && teams) {
+    teams = pickable(facts, { ...filter, teams: undefined }, 'teams', teams, min);
+    filter.teams = teams;
+  }
+  const refusal = filterRefusal(facts, filter, min);
+  if (refusal) throw new HttpError('forbidden', `${refusal} (privacy: min_group_size ${min})`);
+  return { window, filter, viewer };
+}
+
+/**
+ * Whether a team may be named next to a single fact (a PR) in this scope's answers: always where the
+ * audience may see people, else only a team this audience could pick as a filter (not a small one).
+ */
+export async function teamShown(deps: ServerDeps, scope: Scope): Promise<(team: string | null) => boolean> {
+  if (!protectsGroups(deps.privacy, scope.viewer, scope.filter)) return () => true;
+  const facts = await cachedPersonFacts(deps, scope.window);
+  const min = deps.privacy.minGroupSize;
+  const base = { ...scope.filter, teams: undefined };
+  return (team) => team !== null && pickable(facts, base, 'teams', [team], min).length === 1;
 }
 
 /** A metric context for this request: the store seen through the filter, the org's privacy, the viewer. */

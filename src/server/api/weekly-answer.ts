@@ -20,6 +20,7 @@ export function weeklyAnswer(
       org: deps.org,
       privacy: deps.privacy,
       viewer: scope.viewer,
+      filter: scope.filter,
       reprice: deps.reprice,
       window,
       extent: await cachedExtent(deps, scope.filter),

@@ -209,6 +209,36 @@ describe('Codex rollouts', () => {
       expect(records.map((r) => r.tokens.input)).toEqual([100, 200, 10, 60]);
     });
 
+    it('reads cache writes (newer Codex) out of input, and the turn’s service tier', () => {
+      const { records } = parse([
+        meta(),
+        '{"timestamp":"2026-07-06T08:00:00.050Z","type":"turn_context","payload":{"model":"gpt-5.5","service_tier":"fast"}}',
+        '{"timestamp":"2026-07-06T08:00:01.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10000,"cached_input_tokens":6000,"cache_write_input_tokens":3000,"output_tokens":200,"reasoning_output_tokens":50}}}}',
+        '{"timestamp":"2026-07-06T08:00:02.000Z","type":"turn_context","payload":{"model":"gpt-5.5"}}',
+        '{"timestamp":"2026-07-06T08:00:03.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":12000,"cached_input_tokens":9000,"cache_write_input_tokens":3000,"output_tokens":260,"reasoning_output_tokens":50}}}}',
+        '{"timestamp":"2026-07-06T08:00:04.000Z","type":"event_msg","payload":{"type":"token_count","info":{"service_tier":"flex","total_token_usage":{"input_tokens":12100,"cached_input_tokens":9000,"cache_write_input_tokens":3000,"output_tokens":270,"reasoning_output_tokens":50}}}}',
+      ]);
+      expect(
+        records.map((r) => [r.tokens.input, r.tokens.cacheRead, r.tokens.cacheWrite, r.tokens.output]),
+      ).toEqual([
+        [1000, 6000, 3000, 200],
+        // the difference of two totals: 2,000 more input of which 3,000 more cached — clamped to the input
+        [0, 2000, 0, 60],
+        [100, 0, 0, 10],
+      ]);
+      expect(records.map((r) => r.billing?.serviceTier)).toEqual(['priority', undefined, 'flex']);
+    });
+
+    it('reads on from a total stored by a build without cache writes', () => {
+      const head = parse([meta(), count('2026-07-06T08:00:01.000Z', 100, null)]);
+      const { cacheWrite: _none, ...older } = head.state.lastTotal ?? { cacheWrite: 0 };
+      const tail = parseCodexLog(
+        { file: 'x.jsonl', text: count('2026-07-06T08:00:02.000Z', 150, null), firstLine: 3 },
+        { ...head.state, lastTotal: older as never },
+      );
+      expect(tail.records.map((r) => r.tokens.input)).toEqual([50]);
+    });
+
     it('keeps remembering totals across chunks and from a state stored by an older build', () => {
       const lines = [
         meta(),

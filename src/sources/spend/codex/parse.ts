@@ -43,6 +43,8 @@ export interface CodexLogState {
   toolVersion: string | null;
   /** From the latest turn_context. */
   model: string | null;
+  /** The latest turn_context's service tier, as written (`fast`, `flex`); absent in older states. */
+  serviceTier?: string | null;
   /** The latest cumulative total seen (replayed ones included): the base of differences. */
   lastTotal: CodexUsage | null;
   /**
@@ -95,6 +97,8 @@ const MARKERS = [
  */
 export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined): LogParse<CodexLogState> {
   const state: CodexLogState = prior ? structuredClone(prior) : initialCodexState();
+  // A total stored by a build that did not read cache writes had none.
+  if (state.lastTotal) state.lastTotal.cacheWrite ??= 0;
   const records: UsageRecord[] = [];
   const problems: Problem[] = [];
   for (const { line: n, text, unterminated } of nonBlankLines(chunk.text)) {
@@ -137,6 +141,8 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
       const ctx = turnContextSchema.safeParse(payload);
       if (ctx.success) {
         if (ctx.data.model) state.model = ctx.data.model;
+        // Every turn_context says the turn's tier or none (standard): it never carries over a missing one.
+        state.serviceTier = ctx.data.service_tier ?? null;
       } else {
         const { field, message } = describeIssue(ctx.error, 'payload');
         problem(field, message);
@@ -218,7 +224,14 @@ function tokenCount(
     problem('payload.info', `absurd token count ${sum} in one request (limit ${MAX_TOKENS_PER_REQUEST})`);
     return null;
   }
-  return turnRecord(state, timestamp, usageKey(total ?? delta), tokens, info.model ?? undefined);
+  return turnRecord(
+    state,
+    timestamp,
+    usageKey(total ?? delta),
+    tokens,
+    info.model ?? undefined,
+    info.service_tier ?? undefined,
+  );
 }
 
 /** Notes a cumulative total; true when it was already among the remembered ones. */
@@ -285,7 +298,10 @@ function turnRecord(
   tokens: UsageRecord['tokens'],
   /** The model the event itself names (newer builds write `info.model`): it wins over turn_context's. */
   eventModel?: string,
+  /** Likewise the event's own service tier. */
+  eventTier?: string,
 ): UsageRecord {
+  const tier = serviceTierOf(eventTier ?? state.serviceTier ?? null);
   const at = new Date(timestamp);
   return {
     id: recordId(SOURCE, state.sessionId, timestamp, key),
@@ -300,6 +316,19 @@ function turnRecord(
     tokens,
     requests: 1,
     cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    ...(tier ? { billing: { serviceTier: tier } } : {}),
     hints: hints(state),
   };
+}
+
+/**
+ * Codex's tier words as the billing dimension names them: `fast` is OpenAI's priority processing (Codex sends
+ * `priority` for it), `flex` and `priority` are OpenAI's own; `default`, `auto` and `standard` are the standard
+ * tier (no dimension). Any other word is kept as written, so the record stays unpriced rather than guessed.
+ */
+export function serviceTierOf(word: string | null): string | undefined {
+  if (word === null) return undefined;
+  const w = word.trim().toLowerCase();
+  if (w === '' || w === 'default' || w === 'auto' || w === 'standard') return undefined;
+  return w === 'fast' ? 'priority' : w;
 }

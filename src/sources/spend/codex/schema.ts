@@ -15,6 +15,8 @@ export const usageSchema = z.object({
   /** The cached part of input (a subset), billed at the cache-read price. */
   cached_input_tokens: count.optional(),
   cached_tokens: count.optional(),
+  /** The part of input written to the prompt cache (newer builds), billed at the cache-write price. */
+  cache_write_input_tokens: count.optional(),
   /** All generated tokens, reasoning included. */
   output_tokens: count.optional(),
   completion_tokens: count.optional(),
@@ -53,7 +55,11 @@ export const sessionMetaSchema = z.object({
 export type SessionMeta = z.infer<typeof sessionMetaSchema>;
 
 /** Written at the start of every turn: the model the turn's requests go to. */
-export const turnContextSchema = z.object({ model: z.string().min(1).optional() });
+export const turnContextSchema = z.object({
+  model: z.string().min(1).optional(),
+  /** The tier the turn's requests are served at (`fast` = OpenAI's priority processing, `flex`), when set. */
+  service_tier: z.string().min(1).nullish().catch(undefined),
+});
 
 /** `event_msg` with `payload.type === "token_count"`. */
 export const tokenCountSchema = z.object({
@@ -67,6 +73,8 @@ export const tokenCountSchema = z.object({
       last_token_usage: usageSchema.nullish(),
       /** The model that served the request (newer builds): more precise than the turn's turn_context. */
       model: z.string().min(1).nullish().catch(null),
+      /** The tier the request was served at, when the event says (newer builds). */
+      service_tier: z.string().min(1).nullish().catch(null),
     })
     .nullable(),
 });

@@ -6,6 +6,8 @@ import type { RawUsage } from './schema.js';
 export interface CodexUsage {
   input: number;
   cached: number;
+  /** The part of input written to the prompt cache (`cache_write_input_tokens`, newer builds; else 0). */
+  cacheWrite: number;
   output: number;
   reasoning: number;
 }
@@ -14,12 +16,19 @@ export function fromRaw(u: RawUsage): CodexUsage {
   return {
     input: u.input_tokens ?? u.prompt_tokens ?? 0,
     cached: u.cached_input_tokens ?? u.cached_tokens ?? 0,
+    cacheWrite: u.cache_write_input_tokens ?? 0,
     output: u.output_tokens ?? u.completion_tokens ?? 0,
     reasoning: u.reasoning_output_tokens ?? 0,
   };
 }
 
-const FIELDS = ['input', 'cached', 'output', 'reasoning'] as const satisfies readonly (keyof CodexUsage)[];
+const FIELDS = [
+  'input',
+  'cached',
+  'cacheWrite',
+  'output',
+  'reasoning',
+] as const satisfies readonly (keyof CodexUsage)[];
 
 export function sameUsage(a: CodexUsage, b: CodexUsage): boolean {
   return FIELDS.every((f) => a[f] === b[f]);
@@ -34,6 +43,7 @@ export function minus(total: CodexUsage, previous: CodexUsage): CodexUsage {
   return {
     input: total.input - previous.input,
     cached: total.cached - previous.cached,
+    cacheWrite: total.cacheWrite - previous.cacheWrite,
     output: total.output - previous.output,
     reasoning: total.reasoning - previous.reasoning,
   };
@@ -43,9 +53,13 @@ export function isZero(u: CodexUsage): boolean {
   return FIELDS.every((f) => u[f] === 0);
 }
 
-/** `i/c/o/r`: a compact, stable spelling of a usage vector, used in record ids. */
+/**
+ * `i/c/o/r`: a compact, stable spelling of a usage vector, used in record ids (`/w` added only when cache
+ * writes are reported, so the ids of rollouts written before them do not change).
+ */
 export function usageKey(u: CodexUsage): string {
-  return `${u.input}/${u.cached}/${u.output}/${u.reasoning}`;
+  const key = `${u.input}/${u.cached}/${u.output}/${u.reasoning}`;
+  return u.cacheWrite > 0 ? `${key}/${u.cacheWrite}` : key;
 }
 
 /** OpenAI meaning → Mileage's, by the inclusive-input rule (domain/token-semantics). */
@@ -53,6 +67,7 @@ export function toTokenCounts(u: CodexUsage): TokenCounts {
   return fromInclusiveInput({
     input: u.input,
     cacheRead: u.cached,
+    cacheWrite: u.cacheWrite,
     output: u.output,
     reasoning: u.reasoning,
   });

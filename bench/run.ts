@@ -11,7 +11,9 @@ import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
+import { benchSessionJoin } from './session-join.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
@@ -19,11 +21,13 @@ const benches: Record<string, () => Promise<void>> = {
   codex: benchCodex,
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
+  'otlp-kill': benchOtlpKill,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,
+  'session-join': benchSessionJoin,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { MileageError } from '../domain/errors.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
 import type { ParseResult } from '../domain/parse-result.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { Db } from '../store/db.js';
 import { screenAny, storeRejections } from './screen.js';
+import { walkFiles } from './walk.js';
 import { emptySummary, type IngestSummary } from './summary.js';
 
 /** Records are appended in batches so memory stays flat on large inputs. */
@@ -25,11 +26,8 @@ export async function listFiles(dir: string, accept: (name: string) => boolean):
     );
   });
   if (info.isFile()) return [dir];
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && accept(entry.name)) out.push(join(entry.parentPath, entry.name));
-  }
-  return out.sort();
+  // Links to files and folders are followed, with loop protection (walk.ts).
+  return walkFiles(dir, (path) => accept(basename(path))).files;
 }
 
 /**

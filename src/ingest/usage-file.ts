@@ -14,7 +14,7 @@ export async function loadUsageFile(db: Db, load: UsageFileLoad): Promise<Ingest
     written: result.written,
     alreadyStored: result.alreadyStored,
     problems: result.rejected.map((r) => ({
-      file: load.path,
+      file: load.name ?? load.path,
       line: r.line,
       // Name the column as the file names it: the mapped column when the field was mapped.
       field: r.field === null ? null : (mapped.get(r.field) ?? r.field),

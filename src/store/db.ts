@@ -48,6 +48,8 @@ export interface StoreCounts {
 /** Column mapping for a generic usage file (CSV, JSONL, Parquet) loaded by the store's own readers. */
 export interface UsageFileLoad {
   path: string;
+  /** How messages name the input (default: its path); the events API's temp file is `request`. */
+  name?: string;
   format: 'csv' | 'jsonl' | 'parquet';
   /** Mileage column → the file's column name, for files that name columns differently. */
   columns?: Partial<Record<UsageFileColumn, string>>;

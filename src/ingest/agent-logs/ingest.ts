@@ -1,7 +1,6 @@
 import { traceStep } from '../../domain/trace.js';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { statSync, type Stats } from 'node:fs';
 import { copilotCost, type PremiumRate } from '../../domain/copilot-billing.js';
 import { MileageError } from '../../domain/errors.js';
 import type { Problem } from '../../domain/parse-result.js';
@@ -14,6 +13,7 @@ import type { IngestSummary } from '../summary.js';
 import { countNewlines, readBytes, readChunks, tailBefore, type ReadChunk } from './chunk.js';
 import { resolveRepos } from './repos.js';
 import { screenUsage } from '../screen.js';
+import { walkFiles } from '../walk.js';
 
 /**
  * Incremental reading of local agent logs. Each file's read offset is stored with its size, mtime, inode
@@ -84,7 +84,9 @@ export async function ingestAgentLogs<S>(
     problems: [],
   };
   let t = performance.now();
-  const files = roots.flatMap((root) => listLogFiles(root, source.accept));
+  const listed = roots.map((root) => walkLogFiles(root, source.accept));
+  const files = listed.flatMap((l) => l.files);
+  summary.problems.push(...listed.flatMap((l) => l.skipped));
   summary.files = files.length;
   const stored = new Map((await db.agentLogs.fileStates(source.source)).map((s) => [s.path, s]));
   const whole: Candidate[] = [];
@@ -268,11 +270,16 @@ function unreadable(cause: unknown): string {
   return `cannot read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`;
 }
 
-/** Every accepted file under a folder (recursively; a file is taken as itself), sorted. */
-export function listLogFiles(root: string, accept: (path: string) => boolean): string[] {
-  let stat: Stats;
+/**
+ * Every accepted file under a folder (recursively, following links; a file is taken as itself), sorted, and
+ * what was skipped with why (see walk.ts).
+ */
+export function walkLogFiles(
+  root: string,
+  accept: (path: string) => boolean,
+): { files: string[]; skipped: Problem[] } {
   try {
-    stat = statSync(root);
+    statSync(root);
   } catch (cause) {
     throw new MileageError(
       'not_found',
@@ -283,12 +290,10 @@ export function listLogFiles(root: string, accept: (path: string) => boolean): s
       },
     );
   }
-  if (stat.isFile()) return [root];
-  const out: string[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (accept(path)) out.push(path);
-  }
-  return out.sort();
+  return walkFiles(root, accept);
+}
+
+/** walkLogFiles' files alone. */
+export function listLogFiles(root: string, accept: (path: string) => boolean): string[] {
+  return walkLogFiles(root, accept).files;
 }

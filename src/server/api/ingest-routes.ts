@@ -2,6 +2,7 @@ import { rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../domain/json-depth.js';
 import { loadBundleBytes } from '../../ingest/agent-logs/bundle.js';
 import { screenOutcomes } from '../../ingest/screen.js';
 import type { IngestSummary } from '../../ingest/summary.js';
@@ -15,21 +16,30 @@ import type { RateLimiter } from '../rate-limit.js';
 
 const MAX_PROBLEMS = 100;
 
-/** Events as JSON: an array, `{events: [...]}`, or one object per line (NDJSON). Each becomes one JSONL line. */
+/**
+ * Events as JSON: an array, `{events: [...]}`, or one object per line (NDJSON). Each becomes one JSONL line.
+ * A bad event (not JSON, not an object, nested too deep) stays a line of its own, which the loader rejects
+ * with its number: it never takes the good events of the same body with it.
+ */
 export function eventLines(body: Buffer, contentType: string): string[] {
   const text = body.toString('utf8');
   if (/ndjson|jsonl/i.test(contentType)) {
     return text
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .map((line, i) => {
+      .map((line) => {
+        if (jsonDepth(line) > MAX_JSON_DEPTH)
+          return JSON.stringify(`nested deeper than ${MAX_JSON_DEPTH} levels`);
         try {
           return JSON.stringify(JSON.parse(line));
         } catch {
-          throw new HttpError('bad_request', `line ${i + 1} is not JSON`);
+          return JSON.stringify(`not JSON: ${line.slice(0, 40)}`);
         }
       });
   }
+  // Refused before JSON.parse and JSON.stringify, whose recursion a deep body would overflow.
+  if (jsonDepth(text) > MAX_JSON_DEPTH + 2)
+    throw new HttpError('bad_request', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -39,12 +49,7 @@ export function eventLines(body: Buffer, contentType: string): string[] {
   const events = Array.isArray(doc) ? doc : (doc as { events?: unknown } | null)?.events;
   if (!Array.isArray(events))
     throw new HttpError('bad_request', 'expected a JSON array of events, or {"events": [...]}');
-  return events.map((e, i) => {
-    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
-      throw new HttpError('bad_request', `event ${i + 1} is not an object`);
-    }
-    return JSON.stringify(e);
-  });
+  return events.map((e) => JSON.stringify(e));
 }
 
 function answer(c: Context, summary: IngestSummary): Response {
@@ -109,7 +114,7 @@ export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEn
       const path = join(dir, 'events.jsonl');
       await writeFile(path, lines.join('\n') + '\n');
       const summary = await deps.maintenance.exclusive(() =>
-        loadUsageFile(deps.db, { path, format: 'jsonl', source }),
+        loadUsageFile(deps.db, { path, name: 'request', format: 'jsonl', source }),
       );
       deps.stats.ingested('usage', summary.written);
       deps.maintenance.touched();

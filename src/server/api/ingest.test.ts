@@ -114,7 +114,6 @@ describe('ingestion over HTTP', () => {
     for (const [path, body] of [
       ['/api/v1/ingest/usage', '[{"timestamp": '],
       ['/api/v1/ingest/usage', '{"rows": []}'],
-      ['/api/v1/ingest/usage', '[1, 2]'],
       ['/api/v1/ingest/usage', ''],
       ['/api/v1/ingest/outcomes', 'not json'],
       ['/api/v1/ingest/bundle', '{"format":"something-else"}\n{}'],
@@ -126,6 +125,11 @@ describe('ingestion over HTTP', () => {
       expect(error.error.code).toBe('bad_request');
       expect(error.error.message).not.toMatch(/duckdb|SELECT|at .*\.ts/i);
     }
+    expect(await counts()).toEqual(before);
+    // Events that are not objects are rejected one by one (counted, numbered), not as a body.
+    const notObjects = await post('/api/v1/ingest/usage', '[1, 2]');
+    expect(notObjects.status).toBe(200);
+    expect(await notObjects.json()).toMatchObject({ written: 0, rejected: 2 });
     expect(await counts()).toEqual(before);
   });
 

@@ -1,3 +1,4 @@
+import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { addDays, dayOf, parseDay, type DayWindow } from '../../domain/time.js';
 import { filteredContext, filteredDb, isEmptyFilter, type MetricFilter } from '../../metrics/filter.js';
@@ -38,7 +39,20 @@ export function dayParam(url: URL, name: string): string | undefined {
   } catch {
     throw badRequest(`${name} expects a day as YYYY-MM-DD`);
   }
+  // A day far outside any data (week=9999-12-27) once ran into the year 10000 and answered 500 for ever.
+  const { first, last } = queryDayRange();
+  if (value < first || value > last)
+    throw badRequest(`${name}: ${value} is outside the days a query may name (${first} to ${last})`);
   return value;
+}
+
+/** Days a query may name: from 2000 to a little over a year past the accepted range (domain/accepted-times.ts). */
+function queryDayRange(): { first: string; last: string } {
+  const latest = currentAcceptedTimes().latest;
+  return {
+    first: '2000-01-01',
+    last: new Date(latest.getTime() + 400 * 86_400_000).toISOString().slice(0, 10),
+  };
 }
 
 /** A whole-number parameter within [min, max]; `fallback` when absent. */

@@ -1,4 +1,6 @@
 import { sqlString } from '../sql-text.js';
+import { currentAcceptedTimes } from '../../domain/accepted-times.js';
+import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { batchSql, serviceTierSql, speedSql } from './dimensions.js';
 
 /**
@@ -103,6 +105,14 @@ export function transcriptStageSql(
   fileList: string,
   part: { offset: number; append: boolean } = { offset: 0, append: false },
 ): string {
+  // A time outside the accepted range, or a cost beyond the bound (domain/record-bounds.ts): the file goes to
+  // the parser, whose records the one validator rejects with the field named (a cost of 1e8 was once read
+  // as no cost at all, and replaced by the list estimate without a word).
+  const times = currentAcceptedTimes();
+  const outOfBounds = `coalesce(ts_at < CAST(${sqlString(times.earliest.toISOString())} AS TIMESTAMPTZ)
+    OR ts_at > CAST(${sqlString(times.latest.toISOString())} AS TIMESTAMPTZ)
+    OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}
+    OR length(model) > ${RECORD_BOUNDS.nameChars + 2}, false)`;
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (
@@ -173,9 +183,9 @@ WITH lines AS (
   FROM timed
 ), classified AS (
   SELECT *,
-    usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AS req,
+    usage_line AND valid AND model <> '"<synthetic>"' AND input + cache_read + cache_write + output <= ${MAX_TOKENS_PER_REQUEST} AND NOT ${outOfBounds} AS req,
     type IS NULL OR (type = 'assistant' AND NOT has_usage) OR (usage_line AND (NOT valid
-      OR (model <> '"<synthetic>"' AND input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST}))) AS bad
+      OR (model <> '"<synthetic>"' AND (input + cache_read + cache_write + output > ${MAX_TOKENS_PER_REQUEST} OR ${outOfBounds})))) AS bad
   FROM checked
 ), groups AS (
   SELECT file_index, req, CASE WHEN req THEN mid END AS mid, CASE WHEN req THEN rid END AS rid,

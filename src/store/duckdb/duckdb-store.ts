@@ -58,6 +58,8 @@ import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
 import { outcomeLinksSql } from './outcome-links.js';
 import { estimateSql, priceableSql, priceJoinSql, priceRatesJson, priceRatesSql } from './price-rates.js';
+import { CLEAR_REJECTS_SQL, fixLineNumbersSql, REJECTED_LINES_SQL } from './file-rejects.js';
+import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quarantine.js';
 import { MIGRATIONS } from './schema.js';
 import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
@@ -400,14 +402,14 @@ export class DuckDbStore implements Db {
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
     try {
       await this.run(rawUsageFileSql(load));
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
-        cause,
-      });
+      throw this.unreadable(load.name ?? load.path, load.format, cause);
     }
+    // Lines the reader could not split (file-rejects.ts): one rejected row each, the rest load.
+    const unsplit = await this.fileRejects(load.format === 'jsonl' ? 'raw_lines' : 'raw_file', load.format);
     if (load.format === 'jsonl') {
       // One column per key seen in any line, read from each line's JSON object.
       const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
@@ -421,16 +423,19 @@ export class DuckDbStore implements Db {
       const listed = fileColumns.filter((c) => c !== 'line' && !c.startsWith('__')).join(', ');
       throw new MileageError(
         'input',
-        `${load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
+        `${load.name ?? load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
       );
     }
     const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
-    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
-      line: Number(r.line),
-      field: (r.field as string | null) ?? null,
-      message: String(r.message),
-    }));
+    const rejected = [
+      ...unsplit,
+      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
+        line: Number(r.line),
+        field: (r.field as string | null) ?? null,
+        message: String(r.message),
+      })),
+    ].sort((a, b) => a.line - b.line);
     await this.run(sql.stageSql);
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
@@ -440,7 +445,33 @@ export class DuckDbStore implements Db {
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
   }
 
+  /** A file the reader cannot read at all: an input error naming it, never the server's temp path alone. */
+  private unreadable(path: string, format: string, cause: unknown): MileageError {
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    return new MileageError('input', `${path}: cannot read as ${format}: ${message}`, undefined, { cause });
+  }
+
+  /**
+   * The lines a CSV read set aside (file-rejects.ts), with the kept rows' line numbers corrected in `table`;
+   * then the rejects tables are dropped. Parquet has none.
+   */
+  private async fileRejects(
+    table: string,
+    format: string,
+  ): Promise<{ line: number; field: string | null; message: string }[]> {
+    if (format === 'parquet') return [];
+    await this.run(fixLineNumbersSql(table, format === 'csv' ? 1 : 0));
+    const rows = await this.writerQuery(REJECTED_LINES_SQL);
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
+    return rows.map((r) => ({
+      line: Number(r.line),
+      field: format === 'jsonl' ? null : ((r.field as string | null) ?? null),
+      message: String(r.message),
+    }));
+  }
+
   async loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult> {
+    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
     try {
       // Line numbers count the CSV header as line 1, as in every other Mileage error.
       const offset = load.format === 'csv' ? 1 : 0;
@@ -453,6 +484,7 @@ export class DuckDbStore implements Db {
         cause,
       });
     }
+    const unsplit = await this.fileRejects('raw_file', load.format);
     const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
     const costColumn = load.cost === 'effective' ? 'EffectiveCost' : 'BilledCost';
     const missing = [...FOCUS_REQUIRED.filter((c) => c !== 'BilledCost'), costColumn].filter(
@@ -467,11 +499,14 @@ export class DuckDbStore implements Db {
     }
     const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), currentAcceptedTimes());
     await this.run(sql.checkedSql);
-    const rejected = (await this.writerQuery(sql.rejectedSql)).map((r) => ({
-      line: Number(r.line),
-      field: (r.field as string | null) ?? null,
-      message: String(r.message),
-    }));
+    const rejected = [
+      ...unsplit,
+      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
+        line: Number(r.line),
+        field: (r.field as string | null) ?? null,
+        message: String(r.message),
+      })),
+    ].sort((a, b) => a.line - b.line);
     const [skipped] = await this.writerQuery(sql.skippedSql);
     await this.run(sql.stageSql);
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
@@ -641,6 +676,7 @@ export class DuckDbStore implements Db {
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
+    await this.quarantineOutOfBounds();
     const rows = await this.writerQuery(
       `SELECT DISTINCT provider, model, CAST(CAST(start_at AS DATE) AS VARCHAR) AS day FROM usage
        WHERE ${priceableSql('usage')}
@@ -738,8 +774,34 @@ export class DuckDbStore implements Db {
     await this.setMeta('ledger_stale', 'true');
   }
 
+  /**
+   * Moves stored rows out of bounds into `quarantine` (see quarantine.ts), so that no stored row can fail the
+   * pricing pass or the ledger. A scan of each table; the move runs only when a row fails.
+   */
+  async quarantineOutOfBounds(): Promise<number> {
+    let moved = 0;
+    for (const { table, reason } of quarantineReasons(currentAcceptedTimes(), sqlString)) {
+      const sql = quarantineSql(table, reason);
+      const [row] = await this.writerQuery(sql.count);
+      const n = Number(row?.n ?? 0);
+      if (n === 0) continue;
+      await this.run(QUARANTINE_TABLE_SQL);
+      await this.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of sql.move) await this.run(statement);
+        await this.run('COMMIT');
+      } catch (cause) {
+        await this.run('ROLLBACK');
+        throw cause;
+      }
+      moved += n;
+    }
+    return moved;
+  }
+
   /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
   async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
+    await this.quarantineOutOfBounds();
     const perDay = await this.writerQuery(RECORDS_PER_DAY_SQL);
     const ranges = ledgerRanges(
       perDay.map((r) => ({ day: String(r.day), records: Number(r.records) })),

@@ -15,6 +15,7 @@
 import { sqlIdent, sqlString } from '../sql-text.js';
 import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
+import { CSV_REJECT_OPTIONS } from './file-rejects.js';
 import {
   amountCheckSql,
   bucketTokenLimitSql,
@@ -36,7 +37,7 @@ export const AI_SERVICE_CATEGORY = 'AI and Machine Learning';
 
 export function focusReaderSql(format: 'csv' | 'parquet', path: string): string {
   return format === 'csv'
-    ? `read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'])`
+    ? `read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true, nullstr = ['', 'NULL'], ${CSV_REJECT_OPTIONS})`
     : `read_parquet(${sqlString(path)})`;
 }
 

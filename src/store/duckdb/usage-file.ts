@@ -2,6 +2,7 @@ import type { AcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { sqlIdent, sqlString } from '../sql-text.js';
 import { USAGE_FILE_COLUMNS, type UsageFileColumn, type UsageFileLoad } from '../db.js';
+import { CSV_REJECT_OPTIONS } from './file-rejects.js';
 import { amountCheckSql, textCheckSql, timeRangeCheckSql, wholeCheckSql } from './bounds-sql.js';
 
 /**
@@ -22,14 +23,17 @@ export function rawUsageFileSql(load: UsageFileLoad): string {
   switch (load.format) {
     case 'csv':
       // Line numbers count the header as line 1.
-      return numbered(`read_csv(${path}, header = true, all_varchar = true, auto_detect = true)`, 1);
+      return numbered(
+        `read_csv(${path}, header = true, all_varchar = true, auto_detect = true, ${CSV_REJECT_OPTIONS})`,
+        1,
+      );
     case 'jsonl':
       // Each line as text (a delimiter no JSON text contains), so that one malformed line is one rejected
       // row with its exact line number, never a failed file; blank lines keep their number and are skipped.
       return `CREATE OR REPLACE TEMP TABLE raw_lines AS
         SELECT j, CAST(row_number() OVER () AS BIGINT) AS line
         FROM read_csv(${path}, header = false, columns = {'j': 'VARCHAR'}, delim = ${sqlString(String.fromCharCode(1))},
-          quote = '', escape = '', auto_detect = false)`;
+          quote = '', escape = '', auto_detect = false, ${CSV_REJECT_OPTIONS})`;
     case 'parquet':
       return numbered(`read_parquet(${path})`, 0);
     default:

@@ -22,11 +22,15 @@ export function findStoryPointsField(fields: { id: string; name: string }[]): st
   return null;
 }
 
-/** A story-points value: a number ≥ 0 (Jira sends numbers; a numeric string is accepted). */
+/**
+ * A story-points value (Jira sends numbers; a numeric string is accepted); null when the field is not set.
+ * A set value that is not a number, negative or absurd is kept as read, for the one validator
+ * (domain/record-bounds.ts) to reject the ticket with the field named — never silently taken as unset.
+ */
 function pointsOf(value: unknown): number | null {
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : null;
+  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === ''))
+    return null;
+  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
 }
 
 /**

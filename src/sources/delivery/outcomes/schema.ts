@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstant } from '../../../domain/instant.js';
 
 /**
  * Workflow outcomes file: what AI workflows that are not code produce (tickets resolved by a support bot,
@@ -39,8 +40,9 @@ export const outcomeRowSchema = z.object({
     .string(given('an ISO-8601 time'))
     .trim()
     .regex(ISO_INSTANT, 'not an ISO-8601 time with a zone (2026-07-01T10:00:00Z) or a date (2026-07-01)')
-    .transform((t) => new Date(/T/i.test(t) ? t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : `${t}T00:00:00Z`))
-    .refine((d) => !Number.isNaN(d.getTime()), 'not a valid date'),
+    // Strictly: Date alone takes 2026-02-30 as March 2.
+    .transform((t) => parseInstant(t) ?? new Date(Number.NaN))
+    .refine((d) => !Number.isNaN(d.getTime()), 'not a calendar date or time (2026-02-30?)'),
   workflow: text,
   kind: text,
   count: z

@@ -203,7 +203,9 @@ export async function benchOtlp(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-otlp-'));
   const db = await openStore(join(dir, 'bench.duckdb'));
   const writer = new UsageWriter(db);
-  const { app, counters } = otlpApp({ sink: receiverSink(writer, join(dir, 'bench.duckdb.spool')).sink });
+  // As serve wires it: the receiver's log beside the store (OTLP_BENCH_SPOOL=off: without it, for comparison).
+  const spoolDir = process.env.OTLP_BENCH_SPOOL === 'off' ? null : join(dir, 'bench.duckdb.spool');
+  const { app, counters } = otlpApp({ sink: receiverSink(writer, spoolDir).sink });
   const { server, address } = await listenApp(app.fetch, 0, '127.0.0.1');
   const port = address.port;
   try {

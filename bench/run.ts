@@ -12,7 +12,9 @@ import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
+import { benchSessionJoin } from './session-join.js';
 
 const benches: Record<string, () => Promise<void>> = {
   demo: benchDemo,
@@ -20,12 +22,14 @@ const benches: Record<string, () => Promise<void>> = {
   codex: benchCodex,
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
+  'otlp-kill': benchOtlpKill,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,
   'bad-inputs': benchBadInputs,
+  'session-join': benchSessionJoin,
 };
 
 const wanted = process.argv.slice(2);

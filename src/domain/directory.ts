@@ -102,6 +102,10 @@ export interface ServerSettings {
   /** Minutes between scheduled syncs of the API sources; null or 0: no scheduled syncs. */
   syncIntervalMinutes: number | null;
   ingestRequestsPerMinute: number | null;
+  /** Host names the server answers to besides loopback names and IP addresses (DNS rebinding check). */
+  publicNames: string[];
+  /** The OTLP receiver needs an ingest token (Authorization: Bearer). */
+  otlpTokenRequired: boolean;
 }
 
 export const DEFAULT_PRIVACY: Privacy = { individuals: 'team', minGroupSize: 5 };

@@ -5,8 +5,8 @@ import { num, ratio, type MetricTable } from './table.js';
  * coverage.evidence_levels: how much of the spend is attributed to a team, a person, a workflow and a PR, and
  * by which evidence (strongest first), with the unpriced volume that no dollar figure includes.
  *
- * PR attribution (session → branch → PR, commit markers) does not exist in the store yet: its row says so
- * and carries no number, rather than a made-up one. Cost per merged PR uses the person × period basis.
+ * The PR row is the spend the session → branch → PR join tied to a PR (ledger_prs); the rest of a person's
+ * spend reaches PRs by person × period in cost per merged PR, which this partition does not repeat.
  */
 export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable> {
   const p = windowParams(ctx.window);
@@ -27,6 +27,11 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
      FROM ledger_daily WHERE ${windowFilter()}`,
+    p,
+  );
+  const [bySession] = await ctx.db.query(
+    `SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS cost, count(DISTINCT pr_id) AS prs
+     FROM ledger_prs WHERE ${windowFilter()} AND NOT unpriced`,
     p,
   );
   const [unpriced] = await ctx.db.query(
@@ -53,7 +58,14 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
       row('team', 'attributed to a team', num(c?.team), 'any of the below that names a team'),
       row('person', 'attributed to a person', num(c?.person), 'actor alias, key owner or seat holder'),
       row('workflow', 'attributed to a workflow', num(c?.workflow), 'tag at issuance, or key → workflow'),
-      row('pr', 'attributed to a PR', null, 'not available: no session → PR attribution in the store yet'),
+      row(
+        'pr',
+        'attributed to a PR by session',
+        num(bySession?.cost),
+        num(bySession?.prs) > 0
+          ? `session → branch → PR (level 2), ${num(bySession?.prs)} PRs; the rest reaches PRs by person × period`
+          : 'no agent session on a PR branch yet (needs agent logs and merged PRs of the same repository)',
+      ),
       row('level:workflow', '1 · tag or key → workflow', num(c?.workflow), 'strongest'),
       row('level:key', '1 · key without a workflow', num(c?.key_only), 'key in mileage.yaml'),
       row('level:person_usage', '4 · person × period (usage)', num(c?.person_usage), 'alias of the actor'),
@@ -69,7 +81,7 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     ],
     notes: [
       `Unpriced volume: ${num(unpriced?.tokens).toLocaleString('en-US')} tokens in ${num(unpriced?.records).toLocaleString('en-US')} ledger entries have no price and are in no dollar figure (${((ratio(num(unpriced?.tokens), num(u?.tokens)) ?? 0) * 100).toFixed(1)}% of tokens).`,
-      'Levels 1 and 4 are the attribution levels of DESIGN.md; 2 (session → branch → PR) and 3 (commit markers) do not attribute spend yet.',
+      'Attribution levels (README, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
       'The level rows partition the spend; a key row with a person is counted under its key.',
     ],
   };

@@ -138,7 +138,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
        GROUP BY 1
      )
      SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,
-       CAST(coalesce(s.cost, 0) AS DOUBLE) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
+       CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
      FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
      ORDER BY cost DESC, key`,
     windowParams(ctx.window),
@@ -157,16 +157,20 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
       key: String(r.key),
       label: String(r.label),
       values: {
-        // Unpriced usage is not $0: a workflow with any makes no ratio rather than a low one.
-        cost_per_outcome: num(r.unpriced) > 0 ? null : ratio(num(r.cost), num(r.outcomes)),
+        // Unpriced usage is not $0: a workflow with any has unknown spend (null) and no ratio. Money is an
+        // exact decimal string, rounded only by whoever displays it.
+        cost_per_outcome:
+          num(r.unpriced) > 0 || num(r.outcomes) === 0
+            ? null
+            : usd(String(r.cost)).dividedBy(num(r.outcomes)).toFixed(10),
         outcome_kind: (r.outcome_kind as string | null) ?? 'any',
-        spend: num(r.cost),
+        spend: num(r.unpriced) > 0 ? null : usd(String(r.cost)).toFixed(10),
         outcomes: num(r.outcomes),
       },
     })),
     notes: [
       'Workflows without recorded outcomes show spend and no ratio.',
-      'A workflow with unpriced usage shows no ratio: its dollars are unknown, not zero (see data.unpriced_volume).',
+      'A workflow with unpriced usage shows neither spend nor ratio: its dollars are unknown, not zero (see data.unpriced_volume).',
     ],
   };
 }

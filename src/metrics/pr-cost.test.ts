@@ -2,7 +2,8 @@ import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../store/db.js';
 import { cycleTime } from './delivery-flow.js';
-import { costPerMergedPr } from './effectiveness.js';
+import { evidenceCoverage } from './coverage.js';
+import { costPerMergedPr, prSpendBySession } from './effectiveness.js';
 import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
 import { buildStore, context, ORG, outcome, usage, type PrSpec, type UsageSpec } from './testing/fixture.js';
 
@@ -258,6 +259,18 @@ describe('cost per PR: session → branch → PR first, then person × period', 
     const all = t.rows.find((r) => r.key === 'all')?.values;
     expect(all?.attributed_per_pr).toBeCloseTo(total.div(want.length).toNumber(), 9);
     expect(all?.session_share).toBeCloseTo(session.div(total).toNumber(), 9);
+    // The same session dollars, with the PRs' own window, are what the weekly and the coverage report.
+    const share = await prSpendBySession(ctx());
+    expect(share.bySession.toFixed(10)).toBe(session.toFixed(10));
+    expect(share.attributed.toFixed(10)).toBe(total.toFixed(10));
+    const cover = await evidenceCoverage(ctx());
+    const pr = cover.rows.find((r) => r.key === 'pr')?.values;
+    // ledger_prs counts session spend in the window, including that on P5, merged after it.
+    const onLate = SPEND.filter((x) => x.to === 'none' && x.branch === 'feat/late').reduce(
+      (n, x) => n.plus(x.cost),
+      new Decimal(0),
+    );
+    expect(pr?.cost).toBeCloseTo(session.plus(onLate).toNumber(), 9);
   });
 });
 

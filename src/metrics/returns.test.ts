@@ -211,7 +211,9 @@ describe('effectiveness', () => {
 
   it('effectiveness.cost_per_workflow_outcome: $70 over 140 triaged alerts', async () => {
     const t = await costPerWorkflowOutcome(ctx());
-    expect(row(t, 'wf-triage').cost_per_outcome).toBeCloseTo(0.5, 9);
+    // Money as exact decimal strings: $70 and $0.50 to the ten decimals the store keeps.
+    expect(row(t, 'wf-triage').cost_per_outcome).toBe('0.5000000000');
+    expect(row(t, 'wf-triage').spend).toBe('70.0000000000');
     expect(row(t, 'wf-triage').outcomes).toBe(140);
   });
 
@@ -328,14 +330,15 @@ describe('what-if and coverage', () => {
     expect(row(t, 'ana').what_if).toBeCloseTo(35 * (86_000 / 140_000), 6);
   });
 
-  it('coverage.evidence_levels: team, person and workflow shares; PR attribution reported as unavailable', async () => {
+  it('coverage.evidence_levels: team, person and workflow shares; no PR attribution without sessions on PR branches', async () => {
     const t = await evidenceCoverage(ctx());
     const total = 14 * 12;
     expect(row(t, 'team').share).toBeCloseTo((total - 7) / total, 9);
     expect(row(t, 'person').share).toBeCloseTo(91 / total, 9);
     expect(row(t, 'workflow').share).toBeCloseTo(70 / total, 9);
     expect(row(t, 'level:key').share).toBeCloseTo(7 / total, 9);
-    expect(row(t, 'pr')).toMatchObject({ cost: null, share: null });
+    expect(row(t, 'pr')).toMatchObject({ cost: 0, share: 0 });
+    expect(String(row(t, 'pr').evidence)).toContain('no agent session on a PR branch yet');
     const levels = t.rows.filter((r) => r.key.startsWith('level:'));
     expect(levels.reduce((a, r) => a + Number(r.values.share), 0)).toBeCloseTo(1, 9);
   });

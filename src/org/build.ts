@@ -100,6 +100,8 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
       port: f.server.port ?? null,
       syncIntervalMinutes: f.server.sync_interval_minutes ?? null,
       ingestRequestsPerMinute: f.server.ingest_requests_per_minute ?? null,
+      publicNames: f.server.public_names ?? [],
+      otlpTokenRequired: f.server.otlp_token_required ?? false,
     },
     delivery: { trunkBased: f.delivery.trunk_based ?? [] },
   };

@@ -168,7 +168,14 @@ describe('parseOrgFile: a valid file', () => {
       ],
       sources: ['claude_code', 'github'],
       notify: { slackWebhookEnv: 'ACME_SLACK_WEBHOOK' },
-      server: { host: null, port: 8080, syncIntervalMinutes: 30, ingestRequestsPerMinute: null },
+      server: {
+        host: null,
+        port: 8080,
+        syncIntervalMinutes: 30,
+        ingestRequestsPerMinute: null,
+        publicNames: [],
+        otlpTokenRequired: false,
+      },
       delivery: { trunkBased: ['github.com/acme/infra'] },
     });
   });

@@ -231,6 +231,20 @@ export const serverSchema = z.strictObject({
     .int()
     .min(1)
     .optional(),
+  // The names clients reach the server by (a DNS name, not an address): requests for other names are refused.
+  public_names: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i,
+          'expected a host name such as mileage.acme.internal',
+        ),
+      { error: expecting('a list of host names') },
+    )
+    .optional(),
+  // The OTLP receiver needs an ingest token (Authorization: Bearer), as the ingestion API does.
+  otlp_token_required: z.boolean({ error: expecting('true or false') }).optional(),
 });
 
 /**

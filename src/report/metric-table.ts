@@ -1,22 +1,28 @@
+import { formatUsd, usd, type Usd } from '../domain/money.js';
 import type { Cell, MetricColumn, MetricTable } from '../metrics/table.js';
 import { table } from './terminal.js';
 
 /** One cell for people: shares as percentages, dollars with cents, large counts grouped. */
 export function formatCell(value: Cell, column: MetricColumn): string {
   if (value === null) return '—';
-  if (typeof value === 'string') return value;
+  // Money may come as an exact decimal string (never rounded through a float on the way).
+  if (typeof value === 'string')
+    return column.unit.startsWith('USD') && /^-?\d+(\.\d+)?$/.test(value) ? usdCell(usd(value)) : value;
   if (!Number.isFinite(value)) return '—';
   if (column.unit.startsWith('share') && !column.unit.includes('points'))
     return `${(value * 100).toFixed(1)}%`;
   if (column.unit.startsWith('share points'))
     return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} pts`;
-  if (column.unit.startsWith('USD')) {
-    const fixed = Math.abs(value) < 1 && value !== 0 ? value.toFixed(4) : value.toFixed(2);
-    return `${value < 0 ? '-' : ''}$${fixed.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
-  }
+  if (column.unit.startsWith('USD')) return usdCell(usd(value));
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
   if (Number.isInteger(value)) return String(value);
   return Math.abs(value) < 0.01 ? value.toPrecision(3) : value.toFixed(2);
+}
+
+/** Dollars with cents (four decimals under $1, where cents would hide the figure), thousands grouped. */
+export function usdCell(value: Usd): string {
+  const abs = value.abs();
+  return `${value.isNegative() && !value.isZero() ? '-' : ''}${formatUsd(abs, abs.lt(1) && !abs.isZero() ? 4 : 2)}`;
 }
 
 /** A catalog metric's answer as a terminal table, with its window, grouping and every note under it. */

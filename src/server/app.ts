@@ -1,11 +1,12 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
-import { allow, authenticate, bearer, READERS, type AppEnv } from './auth.js';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { allow, authenticate, bearer, READERS, WRITERS, type AppEnv, type TokenBook } from './auth.js';
 import { prRoutes } from './api/pr-routes.js';
 import { readRoutes } from './api/read-routes.js';
 import { reportRoutes } from './api/report-routes.js';
 import type { ServerDeps } from './deps.js';
 import { apiError, errorResponse } from './errors.js';
+import { allowedHostNames, checkHost } from './host-check.js';
 import { requestKey } from './response-cache.js';
 import { asOneJob } from '../store/read-order.js';
 import { serveDashboard } from './static.js';
@@ -51,6 +52,8 @@ export function createApp(
     await next();
     deps.stats.request(routeLabel(c.req.path), c.res.status);
   });
+  // DNS rebinding: only requests addressed to a name this server knows (host-check.ts).
+  app.use('*', checkHost(deps.allowedHosts ?? allowedHostNames('127.0.0.1', [])));
   app.onError((error) => {
     deps.stats.error('request');
     return errorResponse(error, (e) =>
@@ -107,7 +110,10 @@ export function createApp(
   app.route('/api/v1', api);
   app.all('/api/*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));
 
-  if (mounts.otlp) app.route('/', mounts.otlp);
+  if (mounts.otlp) {
+    if (deps.otlpTokenRequired) app.use('/v1/*', otlpToken(deps.tokens));
+    app.route('/', mounts.otlp);
+  }
   app.get('*', (c) =>
     c.req.path.startsWith('/v1/')
       ? c.text(`no route for ${c.req.path}\n`, 404)
@@ -115,4 +121,28 @@ export function createApp(
   );
   app.all('*', (c) => c.text(`no route for ${c.req.path}\n`, 404));
   return app;
+}
+
+/** google.rpc.Code UNAUTHENTICATED. */
+const UNAUTHENTICATED = 16;
+
+/**
+ * OTLP with `--otlp-token-required`: an ingest or admin token as `Authorization: Bearer <token>` (what the
+ * exporters send from OTEL_EXPORTER_OTLP_HEADERS), else 401 — not retryable, as the OTLP spec says.
+ */
+function otlpToken(book: TokenBook): MiddlewareHandler {
+  return async (c, next) => {
+    const token = bearer(c.req.raw);
+    const principal = token ? await book.principal(token) : null;
+    if (!principal || !WRITERS.includes(principal.role)) {
+      const message = !token
+        ? 'this receiver needs a token: Authorization: Bearer <ingest token> (OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20<token>")'
+        : principal
+          ? `a ${principal.role} token cannot send telemetry (needs an ingest or admin token)`
+          : 'unknown or revoked token';
+      return Response.json({ code: UNAUTHENTICATED, message }, { status: principal ? 403 : 401 });
+    }
+    await next();
+    return undefined;
+  };
 }

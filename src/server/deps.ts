@@ -48,4 +48,8 @@ export interface ServerDeps {
   /** Read answers kept until the data changes (see response-cache.ts). */
   cache: ResponseCache;
   now?: () => Date;
+  /** Host names the server answers to (host-check.ts); default: loopback names and IP addresses only. */
+  allowedHosts?: ReadonlySet<string>;
+  /** When true, /v1/* (OTLP) needs an ingest or admin token like the ingestion API (serve --otlp-token-required). */
+  otlpTokenRequired?: boolean;
 }

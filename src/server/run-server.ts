@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { warmWeekly } from './api/weekly-answer.js';
 import { tokenRoutes } from './api/token-routes.js';
+import { allowedHostNames } from './host-check.js';
 import { listenApp, stopServer, urlOf } from './listen.js';
 import { Maintenance } from './maintenance.js';
 import { otlpApp, type ReceiverCounters } from './otlp.js';
@@ -45,6 +46,10 @@ export interface RunServerOptions {
    * file (`<store>.spool`), none for an in-memory store. null: no log.
    */
   spoolDir?: string | null;
+  /** Host names the server answers to besides loopback names, IP addresses and `host` (DNS rebinding). */
+  publicNames?: readonly string[];
+  /** /v1/* needs an ingest or admin token (serve --otlp-token-required). */
+  otlpTokenRequired?: boolean;
 }
 
 export interface RunningServer {
@@ -84,7 +89,7 @@ export interface BuiltServer {
 }
 
 /** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
-export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltServer {
+export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?: string }): BuiltServer {
   const stats = new ServerStats();
   const cache = new ResponseCache(o.cacheEntries ?? 500);
   // The writer seals and releases the receiver's log (made just below: the log hands records to the writer).
@@ -123,6 +128,8 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'>): BuiltSe
     webRoot: o.webRoot === undefined ? defaultWebRoot() : o.webRoot,
     log: o.log,
     cache,
+    allowedHosts: allowedHostNames(o.host ?? '127.0.0.1', o.publicNames ?? []),
+    otlpTokenRequired: o.otlpTokenRequired ?? false,
   };
   const receiver = receiverSink(
     writer,

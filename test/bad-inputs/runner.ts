@@ -35,12 +35,7 @@ function csvText(rows: (Record<string, string> | { raw: string | Buffer })[], co
 
 function jsonlText(rows: (Record<string, string> | { raw: string | Buffer })[]): Buffer {
   return Buffer.concat(
-    rows.map((r) =>
-      Buffer.concat([
-        Buffer.from('raw' in r ? (r.raw) : JSON.stringify(r)),
-        Buffer.from('\n'),
-      ]),
-    ),
+    rows.map((r) => Buffer.concat([Buffer.from('raw' in r ? r.raw : JSON.stringify(r)), Buffer.from('\n')])),
   );
 }
 

@@ -7,11 +7,16 @@ import type { Terminal } from '../terminal.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
+import { isLoopbackAddress } from '../../server/host-check.js';
 
 interface ServeOptions extends GlobalOptions {
   port?: string;
   host?: string;
+  publicName?: string[];
+  otlpTokenRequired?: boolean;
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * `mileage serve`: one process owns the store and serves the JSON API, the dashboard and the OTLP/HTTP
@@ -23,6 +28,15 @@ export function registerServe(program: Command, run: Run): void {
     .description('Serve the API, the dashboard and the OTLP/HTTP receiver over one store')
     .option('--port <n>', 'port to listen on (default server.port in mileage.yaml, else 4318)')
     .option('--host <address>', 'address to listen on (default server.host in mileage.yaml, else 127.0.0.1)')
+    .option(
+      '--public-name <name>',
+      'a host name clients reach this server by (repeatable; with server.public_names): requests addressed to other names are refused (DNS rebinding)',
+      collect,
+    )
+    .option(
+      '--otlp-token-required',
+      'the OTLP receiver (/v1/*) needs an ingest or admin token, Authorization: Bearer (also server.otlp_token_required)',
+    )
     .action((opts: ServeOptions) =>
       run(async (term) => {
         const ctx = await openContext(opts);
@@ -31,7 +45,13 @@ export function registerServe(program: Command, run: Run): void {
           const port =
             opts.port === undefined ? (settings?.port ?? 4318) : intOption(opts.port, '--port', 0, 65_535);
           const host = opts.host ?? settings?.host ?? '127.0.0.1';
-          await serveUntilStopped(ctx, { host, port, verbose: opts.verbose }, term);
+          const publicNames = [...(settings?.publicNames ?? []), ...(opts.publicName ?? [])];
+          const otlpTokenRequired = opts.otlpTokenRequired === true || settings?.otlpTokenRequired === true;
+          await serveUntilStopped(
+            ctx,
+            { host, port, verbose: opts.verbose, publicNames, otlpTokenRequired },
+            term,
+          );
         } finally {
           await ctx.db.close();
         }
@@ -46,7 +66,14 @@ export function registerServe(program: Command, run: Run): void {
  */
 export async function serveUntilStopped(
   ctx: CommandContext,
-  opts: { host: string; port: number; verbose?: boolean; fallbackPort?: boolean },
+  opts: {
+    host: string;
+    port: number;
+    verbose?: boolean;
+    fallbackPort?: boolean;
+    publicNames?: readonly string[];
+    otlpTokenRequired?: boolean;
+  },
   term: Terminal,
 ): Promise<void> {
   const book = priceBookFor(ctx.directory);
@@ -59,6 +86,8 @@ export async function serveUntilStopped(
     reprice: bookRepricer(book),
     host: opts.host,
     port: opts.port,
+    publicNames: opts.publicNames ?? [],
+    otlpTokenRequired: opts.otlpTokenRequired ?? false,
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
     limits: ctx.directory?.server?.ingestRequestsPerMinute
@@ -105,6 +134,11 @@ export async function serveUntilStopped(
       store: ctx.db.location,
       startedAt: new Date().toISOString(),
     });
+    if (!isLoopbackAddress(opts.host) && !opts.otlpTokenRequired) {
+      term.warn(
+        `WARNING: listening on ${opts.host}, beyond this machine, and the OTLP receiver (/v1/metrics, /v1/logs, /v1/traces) takes records from anyone who can reach it. Add --otlp-token-required (or server.otlp_token_required: true) and give exporters an ingest token: OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20<token>".`,
+      );
+    }
     term.out(server.url);
     term.out(`Dashboard: ${server.dashboardUrl}`);
     term.log(
@@ -120,7 +154,7 @@ export async function serveUntilStopped(
     const s = server.writerStats;
     const c = server.counters;
     term.log(
-      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.dropped + s.failed} lost).`,
+      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.refused} refused by the store, ${s.dropped + s.failed} not stored).`,
     );
   } finally {
     removeServerLock(ctx.db.location);

@@ -48,7 +48,11 @@ export interface GitRepoSummary {
   skipped: SkippedUnit[];
 }
 
-export type GitIngestSummary = IngestSummary & { repositories: GitRepoSummary[] };
+export type GitIngestSummary = IngestSummary & {
+  repositories: GitRepoSummary[];
+  /** Stored units whose kind changed (the org file's trunk-based declaration changed). */
+  changed?: number;
+};
 
 export type OnGitProgress = (repo: string, phase: ReadPhase, done: number, total: number) => void;
 
@@ -126,8 +130,15 @@ export async function ingestGit(
           );
     await append(db, result.records, summary);
     // Units stored by earlier runs follow the org file as it is now (a repository declared trunk-based later).
-    await db.setDeliveryKind(repo.identity, 'direct_push', trunkBased ? PR_KIND : DIRECT_PUSH_KIND);
-    await db.setMeta(cursorKey(repo.identity), JSON.stringify({ sha: repo.tip, branch: repo.branch }));
+    const reclassified = await db.setDeliveryKind(
+      repo.identity,
+      'direct_push',
+      trunkBased ? PR_KIND : DIRECT_PUSH_KIND,
+    );
+    summary.changed = (summary.changed ?? 0) + reclassified;
+    // An up-to-date repository writes nothing, so a no-op re-run leaves the store as it was.
+    if (cursor !== repo.tip)
+      await db.setMeta(cursorKey(repo.identity), JSON.stringify({ sha: repo.tip, branch: repo.branch }));
     summary.files += 1;
     summary.records += result.records.length;
     summary.repositories.push({

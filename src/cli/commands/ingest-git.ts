@@ -108,7 +108,11 @@ export function registerIngestGit(ingest: Command, run: Run): void {
             (repo, phase, done, total) => progress.update(repo, phase, done, total),
           );
           progress.done();
-          const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
+          // Nothing new and nothing changed: the ledger and links stand as they are (a no-op re-run stays fast).
+          const pricing =
+            summary.written > 0 || (summary.changed ?? 0) > 0
+              ? await finishIngest(ctx.db, priceBookFor(ctx.directory))
+              : null;
           for (const r of summary.repositories) {
             for (const u of r.skipped) {
               term.warn(

@@ -18,12 +18,13 @@ describe('the PR-level rework rule', () => {
   });
 
   it('flags substantial rewrites of young lines only above the minimum size and share', () => {
-    const churn = (young: number, lines: number) =>
-      reworkVerdict(unit('feat: x'), { young, lines }, none, 21);
-    expect(churn(20, 30)).toBe('churn: 20 of 30 changed lines (67%) were <21 days old');
+    const churn = (young: number, changed: number) =>
+      reworkVerdict(unit('feat: x'), { young, lines: young, changed }, none, 21);
+    expect(churn(20, 30)).toBe('churn: 20 of 30 changed lines (67%) rewrote lines <21 days old');
     expect(churn(19, 19)).toBeNull(); // a small follow-up edit
-    expect(churn(20, 40)).toBeNull(); // half young is not most
-    expect(reworkVerdict(unit('chore: release 1.4.0'), { young: 80, lines: 80 }, none, 21)).toBeNull();
+    expect(churn(20, 40)).toBeNull(); // half of the change is not most: extending recent code
+    const release = { young: 80, lines: 80, changed: 80 };
+    expect(reworkVerdict(unit('chore: release 1.4.0'), release, none, 21)).toBeNull();
   });
 
   it('flags regression fixes by title, and fixes of a PR merged in the 21 days before', () => {

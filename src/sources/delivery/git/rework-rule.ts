@@ -7,8 +7,8 @@ import type { MergedUnit } from './units.js';
  * 2. it fixes a regression: its title says so, or it says it fixes (follows up on, was broken by…) a PR
  *    merged in the YOUNG_DAYS before it;
  * 3. it substantially rewrites recent work: at least MIN_YOUNG_LINES of the lines it changes or deletes were
- *    merged in the YOUNG_DAYS before it, and they are more than MIN_YOUNG_SHARE of the lines it changes or
- *    deletes — lockfiles, vendored and generated files, changelogs and snapshots left out, and version bumps
+ *    merged in the YOUNG_DAYS before it, and they are more than MIN_YOUNG_SHARE of all the lines it changes
+ *    (each counted once) — lockfiles, vendored and generated files, changelogs and snapshots left out, and version bumps
  *    and releases never (they rewrite the last release's lines by design).
  * Small edits of young lines (a typo, a one-line follow-up) are everyday work, not rework: the minimum size
  * is what keeps the flag believable (precision measured on hand-labelled PRs, README).
@@ -52,7 +52,7 @@ export interface RecentPr {
 /** The rework reason of a unit, or null. `recent` maps a PR number to when it merged (seconds). */
 export function reworkVerdict(
   unit: Pick<MergedUnit, 'revertOf' | 'title' | 'mergedAt' | 'fixes'>,
-  churn: Churn | undefined,
+  churn: (Churn & { changed: number }) | undefined,
   recent: ReadonlyMap<string, number>,
   youngDays: number,
 ): string | null {
@@ -69,8 +69,9 @@ export function reworkVerdict(
       return `regression fix: fixes #${ref}, merged ${Math.max(1, Math.round(days))} days before`;
   }
   if (!churn || isVersionBump(unit.title)) return null;
-  if (churn.young >= REWORK_RULE.minYoungLines && churn.young / churn.lines > REWORK_RULE.minYoungShare) {
-    return `churn: ${churn.young} of ${churn.lines} changed lines (${Math.round((100 * churn.young) / churn.lines)}%) were <${youngDays} days old`;
+  // Most of what the PR changes must be a rewrite of young lines: extending recent code is not redoing it.
+  if (churn.young >= REWORK_RULE.minYoungLines && churn.young / churn.changed > REWORK_RULE.minYoungShare) {
+    return `churn: ${churn.young} of ${churn.changed} changed lines (${Math.round((100 * churn.young) / churn.changed)}%) rewrote lines <${youngDays} days old`;
   }
   return null;
 }

@@ -264,7 +264,9 @@ function dropBranchInternalReverts(
     const target = u.revertOf;
     if (target === null || !/^[0-9a-f]+$/.test(target) || revertOfTitle(u.title) !== null) return u;
     const sha = resolve(target);
-    if (sha === null || !commits.has(sha)) return u;
+    // A squash or merge message quoting a sha the default branch never had: a revert inside the branch.
+    if (sha === null || !commits.has(sha))
+      return u.kind === 'squash' || u.kind === 'merge' ? { ...u, revertOf: null } : u;
     const owner = unitOf.get(sha);
     return owner !== undefined && owner < i ? u : { ...u, revertOf: null };
   });

@@ -3,6 +3,7 @@
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
 import { benchApi } from './api.js';
+import { benchBadInputs } from './bad-inputs.js';
 import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
 import { benchCodex } from './codex.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,
+  'bad-inputs': benchBadInputs,
   'session-join': benchSessionJoin,
 };
 

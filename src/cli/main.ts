@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
@@ -43,6 +44,7 @@ registerSync(program, run);
 registerSeats(program, run);
 registerServe(program, run);
 registerTokens(program, run);
+registerAudit(program, run);
 
 try {
   await program.parseAsync(process.argv);

@@ -88,15 +88,53 @@ const keyOf = (c: Pick<Commit, 'ae' | 'at' | 'message'>) => `${c.ae}\x1f${c.at}\
  * opened first.
  */
 export function prHeadIndex(repo: string, branch: string): Map<string, string> {
-  const refs = git(repo, ['for-each-ref', '--format=%(refname)', 'refs/pull/'])
-    .split('\n')
-    .map((r) => /^refs\/pull\/(\d+)\/head$/.exec(r.trim()))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  const number = new Map<string, number>();
+  for (const line of git(repo, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/pull/']).split(
+    '\n',
+  )) {
+    const m = /^([0-9a-f]+) refs\/pull\/(\d+)\/head$/.exec(line.trim());
+    if (m) number.set(m[1] as string, Math.min(Number(m[2]), number.get(m[1] as string) ?? Infinity));
+  }
   const index = new Map<string, string>();
-  for (const m of refs)
-    for (const c of commits(repo, [m[0], '--not', branch]).concat(commits(repo, ['-1', m[0]])))
-      if (!index.has(keyOf(c))) index.set(keyOf(c), m[1] as string);
+  if (number.size === 0) return index;
+  // Every commit only the heads have, children before parents: each takes the lowest number among the
+  // heads it is reachable from, handed down from child to parent.
+  const only = execFileSync(
+    'git',
+    [
+      'log',
+      '--topo-order',
+      `--format=${SEP}%H${FIELD}%P${FIELD}%ce${FIELD}%ct${FIELD}%at${FIELD}%an${FIELD}%ae${FIELD}%B`,
+      '--stdin',
+    ],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      input: [...number.keys(), `^${branch}`].join('\n') + '\n',
+    },
+  );
+  const inherited = new Map<string, number>();
+  for (const r of only.split(SEP).filter((x) => x.trim() !== '')) {
+    const [sha = '', parents = '', , , at = '', , ae = '', ...rest] = r.split(FIELD);
+    const n = Math.min(number.get(sha) ?? Infinity, inherited.get(sha) ?? Infinity);
+    if (!Number.isFinite(n)) continue;
+    const key = keyOf({ ae, at, message: rest.join(FIELD) });
+    if (!index.has(key) || Number(index.get(key)) > n) index.set(key, String(n));
+    for (const p of parents.split(' ').filter(Boolean))
+      inherited.set(p, Math.min(n, inherited.get(p) ?? Infinity));
+  }
+  // A head the branch holds itself (a fast-forward) marks its own commit.
+  const tips = execFileSync(
+    'git',
+    ['log', '--no-walk=unsorted', `--format=${SEP}%H${FIELD}%at${FIELD}%ae${FIELD}%B`, '--stdin'],
+    { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 30, input: [...number.keys()].join('\n') + '\n' },
+  );
+  for (const r of tips.split(SEP).filter((x) => x.trim() !== '')) {
+    const [sha = '', at = '', ae = '', ...rest] = r.split(FIELD);
+    const key = keyOf({ ae, at, message: rest.join(FIELD) });
+    if (!index.has(key)) index.set(key, String(number.get(sha)));
+  }
   return index;
 }
 

@@ -243,10 +243,14 @@ export const RETURN_METRICS = [
     id: 'coverage.evidence_levels',
     title: 'Attribution coverage by evidence level',
     question: 'How much spend is tied to a team, a person, a workflow and a PR, and on what evidence?',
-    formula: 'Σ cost attributed at each level ÷ Σ cost; unpriced tokens alongside',
+    formula:
+      'Σ cost attributed at each level ÷ Σ cost; the PR row: Σ cost the session → branch → PR join tied to a merged PR ÷ Σ cost; unpriced tokens alongside',
     unit: 'share',
     direction: 'higher_is_better',
-    caveats: ['PR-level attribution is not built yet: it is reported as not available, never as 0%.'],
+    caveats: [
+      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (README, "Cost per PR").',
+      'A store without agent sessions on PR branches shows the PR row as 0 with the reason, not as missing.',
+    ],
     minSample: 'none',
   },
 ] as const satisfies readonly MetricDefinition[];

@@ -66,3 +66,33 @@ export function premiumQuantity(value: unknown): string | undefined {
   // JSON numbers such as 40.5 or 0.33 print back as written; usd() keeps them exact from there on.
   return String(value);
 }
+
+/**
+ * Copilot's billing units on a span, whichever path carried it (Copilot CLI's file export, the OTLP
+ * receiver): `github.copilot.nano_aiu` (AI credits in nano units) and `github.copilot.cost` (the request's
+ * premium requests, its model's multiplier: 0.33, 1, 10). Undefined when it carries neither.
+ */
+export function copilotSpanUnits(attribute: (name: string) => unknown): CopilotUnits | undefined {
+  const nano = amount(attribute('github.copilot.nano_aiu'));
+  const premium = premiumQuantity(amount(attribute('github.copilot.cost')));
+  if (nano === undefined && premium === undefined) return undefined;
+  return { nanoAiu: nano, premiumRequests: premium };
+}
+
+/** A number, or its decimal string (OTLP's 64-bit integers); undefined otherwise. */
+function amount(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * A record's cost from its Copilot units at the org's premium-request rate (mileage.yaml), for every ingest
+ * path; records without units keep their cost.
+ */
+export function withPremiumRate<T extends { units?: CopilotUnits | undefined; cost: Cost }>(
+  record: T,
+  rate: PremiumRate,
+): T {
+  if (record.units) record.cost = copilotCost(record.units, rate) ?? record.cost;
+  return record;
+}

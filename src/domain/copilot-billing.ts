@@ -70,11 +70,28 @@ export function premiumQuantity(value: unknown): string | undefined {
 /**
  * Copilot's billing units on a span, whichever path carried it (Copilot CLI's file export, the OTLP
  * receiver): `github.copilot.nano_aiu` (AI credits in nano units) and `github.copilot.cost` (the request's
- * premium requests, its model's multiplier: 0.33, 1, 10). Undefined when it carries neither.
+ * premium requests, its model's multiplier: 0.33, 1, 10). Undefined when it carries neither; null (reported)
+ * when one is there but is no amount: the request is billed in it, so pricing it at list instead would
+ * change what it cost without a word.
  */
-export function copilotSpanUnits(attribute: (name: string) => unknown): CopilotUnits | undefined {
-  const nano = amount(attribute('github.copilot.nano_aiu'));
-  const premium = premiumQuantity(amount(attribute('github.copilot.cost')));
+export function copilotSpanUnits(
+  attribute: (name: string) => unknown,
+  report: (name: string, message: string) => void,
+): CopilotUnits | undefined | null {
+  const read = (name: string): number | undefined | null => {
+    const value = attribute(name);
+    if (value === undefined || value === null) return undefined;
+    const n = amount(value);
+    if (n === undefined) {
+      report(name, `not an amount >= 0: ${JSON.stringify(value).slice(0, 40)}`);
+      return null;
+    }
+    return n;
+  };
+  const nano = read('github.copilot.nano_aiu');
+  const cost = read('github.copilot.cost');
+  if (nano === null || cost === null) return null;
+  const premium = premiumQuantity(cost);
   if (nano === undefined && premium === undefined) return undefined;
   return { nanoAiu: nano, premiumRequests: premium };
 }

@@ -124,7 +124,14 @@ function toRecord(
   // The conventions count cache reads and writes inside input_tokens (the inclusive meaning).
   const { tokens, serverTools } = fromGenAiSpanUsage(usage);
   // Copilot (provider `github`) bills its own units, read and priced as its file export is.
-  const units = copilotSpanUnits((name) => text(a, name));
+  // An amount that is no amount rejects the span, as the file path does (the request is billed in it).
+  const units =
+    copilotSpanUnits(
+      (name) => text(a, name),
+      (name, message) => {
+        throw new CountError(name, message);
+      },
+    ) ?? undefined;
   const tier = serviceTierOf(firstText(a, NAMES.serviceTier));
   const responseId = text(a, 'gen_ai.response.id');
   const own = (key: string) => text(a, key) ?? text(resource, key);

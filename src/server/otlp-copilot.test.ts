@@ -68,4 +68,33 @@ describe('OTLP receiver: Copilot spans priced by premium requests, as the Copilo
     expect(r.cost.amount?.toString()).toBe('1.4175');
     expect(r.cost.priceRef).toBe('github-premium-requests:40.5@0.035 (mileage.yaml)');
   });
+
+  it('a billing amount that is no amount rejects the span (named), as the file path does, rather than pricing it at list', async () => {
+    const kept: UsageRecord[] = [];
+    const { app, counters } = otlpApp({
+      sink: {
+        hasRoom: () => true,
+        add: (records) => {
+          kept.push(...records);
+          return Promise.resolve();
+        },
+      },
+    });
+    const bad = structuredClone(traces);
+    const attrs = bad.resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes ?? [];
+    attrs[attrs.length - 1] = { key: 'github.copilot.cost', value: { stringValue: 'lots' } };
+    const res = await app.request('/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(bad),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      partialSuccess?: { rejectedSpans?: unknown; errorMessage?: string };
+    };
+    expect(String(body.partialSuccess?.rejectedSpans)).toBe('1');
+    expect(body.partialSuccess?.errorMessage).toContain('github.copilot.cost');
+    expect(kept).toEqual([]);
+    expect(counters.rejected).toBe(1);
+  });
 });

@@ -11,9 +11,8 @@ import { flatSpanSchema, otlpLineSchema } from './schema.js';
 import { isSessionEvent, sessionEventRecords, type CopilotSession } from './session-events.js';
 import { fromFlat, fromOtlp, type Span } from './spans.js';
 import { readCount, TOKEN_ATTRIBUTES, type RawTokens } from './usage.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
-/** More tokens than this in one request is not a real request: a corrupt or hostile span. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'copilot-cli-logs';
 /** How many traces with inference spans the state remembers (see `invoke_agent` below). */
 export const REMEMBERED_TRACES = 512;
@@ -135,7 +134,11 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
   const responseId = text(a['gen_ai.response.id']);
   const model = text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? null;
   const sessionId = sessionOf(a) ?? sessionOf(span.resource);
-  const units = copilotSpanUnits((name) => a[name]);
+  const units = copilotSpanUnits(
+    (name) => a[name],
+    (name, message) => report(at(span, `attributes.${name}`), message),
+  );
+  if (units === null) return null;
   return {
     id: recordId(SOURCE, span.traceId, span.spanId),
     source: SOURCE,

@@ -6,6 +6,7 @@ import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { identityHash, redact } from '../../domain/ids.js';
+import { repositoryKey } from '../../domain/repository.js';
 import { toStorage } from '../../domain/money.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
@@ -445,12 +446,27 @@ export class DuckDbStore implements Db {
       })),
     ].sort((a, b) => a.line - b.line);
     await this.run(sql.stageSql);
+    await this.keyRepositories('staging');
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
     for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
       await this.run(`DROP TABLE IF EXISTS ${t}`);
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
+  }
+
+  /**
+   * A staged file names repositories as its writer did (`Acme/Billing`, a remote URL): each distinct name
+   * is replaced by its key (domain/repository.ts), as every other source's records are, so they join.
+   */
+  private async keyRepositories(table: string): Promise<void> {
+    const names = await this.writerQuery(`SELECT DISTINCT repo FROM ${table} WHERE repo IS NOT NULL`);
+    for (const { repo } of names) {
+      const from = String(repo);
+      const to = repositoryKey(from);
+      if (to !== from)
+        await this.writerQuery(`UPDATE ${table} SET repo = $to WHERE repo = $from`, { from, to });
+    }
   }
 
   /** A file the reader cannot read at all: an input error naming it, never the server's temp path alone. */
@@ -517,6 +533,7 @@ export class DuckDbStore implements Db {
     ].sort((a, b) => a.line - b.line);
     const [skipped] = await this.writerQuery(sql.skippedSql);
     await this.run(sql.stageSql);
+    await this.keyRepositories('staging');
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');

@@ -207,7 +207,7 @@ describe('ingestion over HTTP', () => {
     const img = '"><img src=x onerror=alert(1)>&amp;';
     await post(
       '/api/v1/ingest/usage',
-      JSON.stringify([event(1, { model: script, tool: img, cost_basis: 'billed' })]),
+      JSON.stringify([event(1, { model: script, tool: img })]),
     );
     await server.deps.maintenance.refresh();
     for (const path of [

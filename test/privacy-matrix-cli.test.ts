@@ -141,8 +141,8 @@ async function outputsOf(as: string[], wholeStore: boolean): Promise<Output[]> {
     out.push({ what, text: r.stdout, ...(json ? { json: JSON.parse(r.stdout) as unknown } : {}) });
   };
   const queries = [
-    ...SPEND_QUERIES.map((id) => ({ id, dims: DIMENSIONS as readonly string[], ungrouped: false })),
-    ...QUERIES.map((q) => ({ id: q.id, dims: q.dims as readonly string[], ungrouped: true })),
+    ...SPEND_QUERIES.map((id) => ({ id, dims: DIMENSIONS, ungrouped: false })),
+    ...QUERIES.map((q) => ({ id: q.id, dims: q.dims, ungrouped: true })),
   ];
   for (const q of queries) {
     if (q.ungrouped) await take(`query ${q.id}`, ['query', q.id, '--json'], true);

@@ -34,6 +34,13 @@ export const RECORD_BOUNDS = {
   textChars: 4_096,
 } as const;
 
+/**
+ * All tokens of one request an agent reports (its log or telemetry: every kind summed). Tighter than the
+ * per-kind bound because an agent's request is one model call whose context is at most a few million
+ * tokens: more is a corrupt or hostile line, rejected before its kinds are even split.
+ */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
 /** A bad field of one record: the field as the record names it (`tokens.input`, `cost.amount`, `at`). */
 export interface FieldProblem {
   field: string;

@@ -313,6 +313,8 @@ export const orgFileSchema = z.strictObject({
   notify: notifySchema.nullish().transform((v) => v ?? {}),
   server: serverSchema.nullish().transform((v) => v ?? {}),
   delivery: deliverySchema.nullish().transform((v) => v ?? {}),
+  /** Model-selection audit bars: validated by the audit module (src/audit/bar.ts), which owns their shape. */
+  quality_bars: z.array(z.unknown()).nullish(),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()

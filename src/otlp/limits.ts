@@ -1,2 +1,2 @@
-/** More tokens than this in one request is not a real request: a corrupt or hostile item. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+/** The one bound on a request's tokens (domain/record-bounds.ts), as the OTLP decoders read it. */
+export { MAX_TOKENS_PER_REQUEST } from '../domain/record-bounds.js';

@@ -63,7 +63,9 @@ export function usageRow(i: number, marker: string): Record<string, string> {
 function usageCases(path: UsagePath): Case[] {
   const out: Case[] = [];
   const base = usageRow(0, 'bad');
-  for (const f of TOKEN_FIELDS)
+  // CSV takes every count field × bad value; JSONL and Parquet (the same bounds, other readers) three fields.
+  const fields = path === 'usage-csv' ? TOKEN_FIELDS : ['input_tokens', 'output_tokens', 'requests'];
+  for (const f of fields)
     for (const v of BAD_COUNTS)
       out.push({
         id: `${path}:${f}=${v}`,

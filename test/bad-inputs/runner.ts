@@ -1,24 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordId } from '../../src/domain/ids.js';
 import { ingestOutcomes } from '../../src/ingest/sources.js';
 import { loadUsageFile } from '../../src/ingest/usage-file.js';
 import type { IngestSummary } from '../../src/ingest/summary.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { CORPUS, focusRow, GOOD, outcomeRow, usageRow, type Case, type Path } from './corpus.js';
-
-/** What one case measured: its outcome, the field named, good rows kept, and whether the store still works. */
-export interface Measured {
-  id: string;
-  path: Path;
-  expected: string;
-  measured: string;
-  ok: boolean;
-  goodLost: number;
-  bricked: boolean;
-}
+import { CORPUS, focusRow, GOOD, outcomeRow, usageRow, type Case } from './corpus.js';
+import { storeStillWorks, type Measured } from './measure.js';
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
@@ -145,36 +134,17 @@ async function runCase(db: Db, dir: string, input: Case, n: number): Promise<Mea
         (c.expect.field === null ||
           rejectedField === c.expect.field ||
           (rejectedField ?? '').startsWith(c.expect.field)));
-  // The store must still take a good record and report.
-  let bricked = false;
-  try {
-    const at = new Date('2026-07-15T10:00:00Z');
-    await db.appendUsage([
-      {
-        id: recordId('corpus-after', marker),
-        source: 'corpus-after',
-        stream: null,
-        granularity: 'request',
-        start: at,
-        end: at,
-        tool: null,
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-5',
-        tokens: { input: 10, cacheRead: 0, cacheWrite: 0, output: 5, reasoning: 0 },
-        requests: 1,
-        cost: { amount: null, basis: 'list_estimate', priceRef: null },
-        hints: {},
-      },
-    ]);
-    await db.refreshLedger();
-    await db.query('SELECT CAST(sum(cost) AS VARCHAR) AS total, max(day) AS last FROM ledger');
-  } catch {
-    bricked = true;
-  }
-  return { id: c.id, path: c.path, expected: expectedText, measured, ok, goodLost, bricked };
+  return { id: c.id, path: c.path, expected: expectedText, measured, ok, goodLost, bricked: false };
 }
 
-/** Runs the whole corpus, one store per path. */
+/** Inputs ingested between two checks that the store still ingests and reports. */
+const CHECK_EVERY = 12;
+
+/**
+ * Runs the corpus, one store per path. The store is checked (a good record ingested, `report weekly` and a
+ * query answered) after every CHECK_EVERY inputs and at the end; a failed check re-runs those inputs one by
+ * one in fresh stores, each checked, so the input that bricked its store is named.
+ */
 export async function runCorpus(cases: readonly Case[] = CORPUS): Promise<Measured[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mileage-bad-inputs-'));
   const out: Measured[] = [];
@@ -183,26 +153,26 @@ export async function runCorpus(cases: readonly Case[] = CORPUS): Promise<Measur
     let n = 0;
     for (const path of paths) {
       const db = await openStore(':memory:');
-      for (const c of cases.filter((x) => x.path === path)) out.push(await runCase(db, dir, c, n++));
+      const of = cases.filter((x) => x.path === path);
+      for (let i = 0; i < of.length; i += CHECK_EVERY) {
+        const batch = of.slice(i, i + CHECK_EVERY);
+        const first = n;
+        const measured: Measured[] = [];
+        for (const c of batch) measured.push(await runCase(db, dir, c, n++));
+        if ((await storeStillWorks(db)) !== null) {
+          for (const [k, c] of batch.entries()) {
+            const alone = await openStore(':memory:');
+            await runCase(alone, dir, c, first + k);
+            measured[k]!.bricked = (await storeStillWorks(alone)) !== null;
+            await alone.close();
+          }
+        }
+        out.push(...measured);
+      }
       await db.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
-}
-
-/** The printable summary: counts per path, and every case whose measured outcome differs. */
-export function summarise(results: readonly Measured[]): string {
-  const lines = ['path              cases  as documented  good rows lost  stores bricked'];
-  const paths = [...new Set(results.map((r) => r.path))];
-  for (const p of [...paths, 'total']) {
-    const rs = p === 'total' ? results : results.filter((r) => r.path === p);
-    lines.push(
-      `${p.padEnd(18)}${String(rs.length).padStart(5)}  ${String(rs.filter((r) => r.ok).length).padStart(13)}  ${String(rs.reduce((a, r) => a + r.goodLost, 0)).padStart(14)}  ${String(rs.filter((r) => r.bricked).length).padStart(14)}`,
-    );
-  }
-  for (const r of results.filter((x) => !x.ok || x.bricked || x.goodLost > 0))
-    lines.push(`  ${r.id.slice(0, 60)}: expected ${r.expected}, measured ${r.measured}`);
-  return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { sqlString } from '../sql-text.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { RECORD_BOUNDS } from '../../domain/record-bounds.js';
 import { batchSql, serviceTierSql, speedSql } from './dimensions.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../domain/record-bounds.js';
 
 /**
  * Claude Code transcripts read by DuckDB's own JSON reader: parallel scans of up to SCAN_PART_BYTES of files
@@ -32,7 +33,6 @@ const COUNT = '[0-9]{1,8}'; // a whole, non-negative count; longer than 8 digits
 const ISO_INSTANT =
   '"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"';
 const DECIMAL = '[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?';
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 
 /**
  * The largest JSON line the reader takes. Its buffers are sized from this (twice over, per thread), so it
@@ -112,7 +112,8 @@ export function transcriptStageSql(
   const outOfBounds = `coalesce(ts_at < CAST(${sqlString(times.earliest.toISOString())} AS TIMESTAMPTZ)
     OR ts_at > CAST(${sqlString(times.latest.toISOString())} AS TIMESTAMPTZ)
     OR TRY_CAST(cost AS DOUBLE) > ${RECORD_BOUNDS.amountUsd}
-    OR length(model) > ${RECORD_BOUNDS.nameChars + 2}, false)`;
+    OR length(model) > ${RECORD_BOUNDS.nameChars + 2}
+    OR greatest(length(sid), length(cwd), length(branch), length(version)) > ${RECORD_BOUNDS.textChars + 2}, false)`;
   return `
 ${part.append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TEMP TABLE ${table} AS`}
 WITH lines AS (

@@ -24,9 +24,8 @@ import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import { isClaudeTranscript } from '../log-files.js';
 import type { LogChunk, LogParse, LogSource } from '../log-parser.js';
 import { assistantLineSchema, type AssistantLine } from './schema.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
-/** More tokens than this in one request is not a real request: a corrupt or hostile line. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'claude-code-logs';
 
 /**
@@ -60,6 +59,11 @@ export function parseClaudeCodeChunk({ file, text, firstLine }: LogChunk): LogPa
       json = JSON.parse(raw);
     } catch {
       problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
+      continue;
+    }
+    // Every line of a transcript is an object: anything else is damage, said (never skipped unseen).
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      problem(null, 'expected a JSON object');
       continue;
     }
     const copy = agentProgressCopy(json);

@@ -22,9 +22,8 @@ import {
   wentDown,
   type CodexUsage,
 } from './usage.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
-/** More tokens than this in one request is not a real request: a corrupt or hostile line. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'codex-logs';
 /**
  * The model of token events seen before any turn_context: early (September 2025) builds wrote none.

@@ -2,7 +2,7 @@ import { isCopilotLog } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseCopilotCliLog, SOURCE, type CopilotCliLogState } from './parse.js';
 
-export { MAX_TOKENS_PER_REQUEST, parseCopilotCliLog, SOURCE, type CopilotCliLogState } from './parse.js';
+export { parseCopilotCliLog, SOURCE, type CopilotCliLogState } from './parse.js';
 
 /** GitHub Copilot CLI: its session-state event logs and its OpenTelemetry file export, append-only JSONL. */
 export const copilotCliLogSource: LogSource<CopilotCliLogState> = {

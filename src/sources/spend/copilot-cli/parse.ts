@@ -10,9 +10,8 @@ import { flatSpanSchema, otlpLineSchema } from './schema.js';
 import { isSessionEvent, sessionEventRecords, type CopilotSession } from './session-events.js';
 import { fromFlat, fromOtlp, type Span } from './spans.js';
 import { readCount, TOKEN_ATTRIBUTES, toTokenCounts, type RawTokens } from './usage.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
-/** More tokens than this in one request is not a real request: a corrupt or hostile span. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'copilot-cli-logs';
 /** How many traces with inference spans the state remembers (see `invoke_agent` below). */
 export const REMEMBERED_TRACES = 512;
@@ -134,7 +133,8 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
   const responseId = text(a['gen_ai.response.id']);
   const model = text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? null;
   const sessionId = sessionOf(a) ?? sessionOf(span.resource);
-  const units = unitsOf(a);
+  const units = unitsOf(a, (name, message) => report(at(span, `attributes.${name}`), message));
+  if (units === null) return null;
   return {
     id: recordId(SOURCE, span.traceId, span.spanId),
     source: SOURCE,
@@ -179,11 +179,28 @@ function readTokens(span: Span, report: Report): RawTokens | null {
 
 /**
  * Copilot's billing units on a span: `github.copilot.nano_aiu` (AI credits in nano units) and
- * `github.copilot.cost` (the request's premium-request multiplier). Undefined when it carries neither.
+ * `github.copilot.cost` (the request's premium-request multiplier). Undefined when it carries neither; null
+ * (reported) when one is there but is no amount: the request is billed in it, so pricing it at list instead
+ * would change what it cost without a word.
  */
-function unitsOf(a: Record<string, unknown>): CopilotUnits | undefined {
-  const nano = amount(a['github.copilot.nano_aiu']);
-  const premium = premiumQuantity(amount(a['github.copilot.cost']));
+function unitsOf(
+  a: Record<string, unknown>,
+  report: (name: string, message: string) => void,
+): CopilotUnits | undefined | null {
+  const read = (name: string): number | undefined | null => {
+    const value = a[name];
+    if (value === undefined || value === null) return undefined;
+    const n = amount(value);
+    if (n === undefined) {
+      report(name, `not an amount >= 0: ${JSON.stringify(value).slice(0, 40)}`);
+      return null;
+    }
+    return n;
+  };
+  const nano = read('github.copilot.nano_aiu');
+  const cost = read('github.copilot.cost');
+  if (nano === null || cost === null) return null;
+  const premium = premiumQuantity(cost);
   if (nano === undefined && premium === undefined) return undefined;
   return { nanoAiu: nano, premiumRequests: premium };
 }

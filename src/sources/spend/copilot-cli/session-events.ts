@@ -69,7 +69,8 @@ const modelMetricSchema = z.object({
 const shutdownSchema = z.object({
   /** Unix ms: the session's first start, which the cumulative totals run from. */
   sessionStartTime: z.number().nonnegative().optional().catch(undefined),
-  modelMetrics: z.record(z.string(), modelMetricSchema).default({}),
+  // Each model's metrics are checked on their own (below): one bad model never takes the others with it.
+  modelMetrics: z.record(z.string(), z.unknown()).default({}),
 });
 
 type Report = (field: string | null, message: string) => void;
@@ -123,7 +124,14 @@ export function sessionEventRecords(
   const sessionId = session.id ?? folderSession(file);
   const started = parsed.data.sessionStartTime;
   const records: UsageRecord[] = [];
-  for (const [model, metric] of Object.entries(parsed.data.modelMetrics)) {
+  for (const [model, rawMetric] of Object.entries(parsed.data.modelMetrics)) {
+    const checked = modelMetricSchema.safeParse(rawMetric);
+    if (!checked.success) {
+      const { field, message } = describeIssue(checked.error, `data.modelMetrics.${model}`);
+      report(field, message);
+      continue;
+    }
+    const metric = checked.data;
     const u = metric.usage;
     const tokens = toTokenCounts({
       input: u.inputTokens,

@@ -2,7 +2,7 @@ import { isGeminiRecording } from '../log-files.js';
 import type { LogSource } from '../log-parser.js';
 import { parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
 
-export { MAX_TOKENS_PER_REQUEST, normalise, parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
+export { normalise, parseGeminiLog, SOURCE, type GeminiLogState } from './parse.js';
 
 /**
  * Gemini CLI chat recordings (`${GEMINI_DATA_DIR:-~/.gemini/tmp}/<projectHash>/chats/`). Not append-only:

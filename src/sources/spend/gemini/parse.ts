@@ -6,9 +6,8 @@ import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import type { LogChunk, LogParse } from '../log-parser.js';
 import { geminiMessageSchema, type GeminiMessage, type GeminiTokens } from './schema.js';
+import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
-/** More tokens than this in one request is not a real request: a corrupt or hostile record. */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 export const SOURCE = 'gemini-logs';
 
 /** Carried between chunks of a `.jsonl` recording (the session id is on its first line only). */

@@ -1,0 +1,25 @@
+import { openStore } from '../../src/store/open.js';
+import { runAgentCorpus } from './agent-logs.js';
+import { CORPUS } from './corpus.js';
+import { judge, storeStillWorks, type Measured } from './measure.js';
+import { runCorpus } from './runner.js';
+
+/** One group of ingest paths of the corpus, run together (one store or server per path). */
+export interface CorpusGroup {
+  name: string;
+  run: (dir: string) => Promise<Measured[]>;
+}
+
+export const GROUPS: readonly CorpusGroup[] = [
+  { name: 'usage, FOCUS and outcome files', run: () => runCorpus(CORPUS) },
+  {
+    name: 'agent logs of every tool',
+    run: (dir) =>
+      runAgentCorpus(
+        dir,
+        () => openStore(':memory:'),
+        storeStillWorks,
+        (c, o) => judge(c.id, c.path, c.expect, o),
+      ),
+  },
+];

@@ -3,6 +3,7 @@
  * and, where there is one, the peer to run side by side. Run one with `npm run bench -- demo`.
  */
 import { benchApi } from './api.js';
+import { benchAudit } from './audit.js';
 import { benchBadInputs } from './bad-inputs.js';
 import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
   scale: benchScale,
   'bad-inputs': benchBadInputs,
   'session-join': benchSessionJoin,
+  audit: benchAudit,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,9 @@ import type { IngestSummary } from '../ingest/summary.js';
 import type { PricingSummary } from '../ingest/pricing-pass.js';
 import { formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
+import { alertModel } from '../demo/bots.js';
+import { readFile } from 'node:fs/promises';
+import { installDemoAudit } from './demo-audit.js';
 import { priceBookFor } from './pricing.js';
 import type { Terminal } from './terminal.js';
 
@@ -47,6 +50,17 @@ export async function generateAndLoadDemo(
     bar.tick(),
   );
   bar.done();
+  if (options.effects.modelFit) {
+    // The planted model-fit finding's workload comes with its audit, recorded (see src/demo/audit-recording.ts).
+    await installDemoAudit(
+      db,
+      manifest.dir,
+      await readFile(manifest.orgFile, 'utf8'),
+      alertModel(true),
+      new Date(`${DEMO_END}T00:00:00Z`),
+      priceBookFor(org.value),
+    );
+  }
   await db.setMeta('demo', JSON.stringify({ seed: req.seed, dir: manifest.dir, control: req.control }));
   return { summary, pricing, dir: manifest.dir, seconds: (performance.now() - started) / 1000 };
 }

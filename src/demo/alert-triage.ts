@@ -69,3 +69,23 @@ export function alertTriageCases(count: number, seed = 20): AlertCase[] {
 export function toJsonl(cases: readonly AlertCase[]): string {
   return cases.map((c) => JSON.stringify(c)).join('\n') + '\n';
 }
+
+/** The demo's quality bar for alert triage, as written in its mileage.yaml. */
+export const DEMO_TRIAGE_BAR_LINES = [
+  'quality_bars:',
+  '  - workflow: alert-triage',
+  '    version: 3',
+  '    description: Every severity-1 alert is caught; alerts get the on-call severity.',
+  '    margin: 0.02',
+  '    requirements:',
+  '      - name: severity-1 alerts classified severity 1',
+  '        tags: [sev1]',
+  '        pass_rate: 1',
+  '        checks:',
+  '          - { kind: equals, json_path: $.severity, expected: { value: 1 } }',
+  '      - name: same severity as the on-call rating',
+  '        pass_rate: 0.95',
+  '        checks:',
+  '          - { kind: equals, json_path: $.severity, expected: { reference: severity } }',
+  '          - { kind: json_schema, schema: { type: object, required: [severity, team] } }',
+];

@@ -1,3 +1,4 @@
+import { DEMO_TRIAGE_BAR_LINES } from './alert-triage.js';
 import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { Rng } from './rng.js';
 
@@ -138,6 +139,7 @@ export function orgYaml(people: DemoPerson[], keys: BotKeys): string {
     // band from, so the org states what triage on a small model buys.
     'workload_types:',
     '  - { type: triage, tokens_per_dollar: { low: 500000, high: 2000000 } }',
+    ...DEMO_TRIAGE_BAR_LINES,
     'sources: {}',
     '',
   ].join('\n');

@@ -4,6 +4,7 @@ import { WINDOW_FILTER, windowParams, type MetricContext } from '../metrics/metr
 import { bandBasis, bandFor, configuredBands, workloadWeeks } from '../metrics/workload-bands.js';
 import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
+import { auditNote } from './model-fit-audit.js';
 
 /** List-price a token volume on a model at a time; null when the model has no price. */
 export type Repricer = (provider: string | null, model: string, at: Date, tokens: TokenCounts) => Usd | null;
@@ -102,6 +103,30 @@ export async function whatIfCheaper(
  * type with no configured band is compared with nothing, and the finding says so.
  */
 export async function modelFitFinding(
+  ctx: MetricContext,
+  workloads: WorkloadSpend[],
+  reprice: Repricer,
+): Promise<Finding | null> {
+  const finding = await bandFinding(ctx, workloads, reprice);
+  const top = workloads[0];
+  // Only a workflow has a quality bar and audits; keys, people and streams are not audited.
+  if (!finding || !top || top.kind !== 'workflow') return finding;
+  const audit = await auditNote(ctx, top.id);
+  const act =
+    audit.stale || audit.verdict === null
+      ? null
+      : audit.verdict === 'move'
+        ? `Move ${top.label} to ${audit.candidate}: its audit passed the quality bar.`
+        : `Keep ${top.label} on ${top.model ?? 'its model'}: its audit showed ${audit.candidate} fails the quality bar, which is why the expensive model is justified.`;
+  return {
+    ...finding,
+    answer: `${finding.answer} ${audit.sentence}`,
+    evidence: { ...finding.evidence, ...audit.evidence },
+    action: finding.flag ? (act ?? finding.action) : finding.action,
+  };
+}
+
+async function bandFinding(
   ctx: MetricContext,
   workloads: WorkloadSpend[],
   reprice: Repricer,

@@ -23,7 +23,7 @@ import { readDirectory, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { intOption, type Run } from '../run.js';
 import type { Terminal } from '../terminal.js';
-import { storeAuditRun } from './audit-store.js';
+import { monthlySpend, storeAuditRun } from './audit-store.js';
 
 interface RunOptions extends GlobalOptions {
   workflow?: string;
@@ -211,7 +211,8 @@ async function auditRun(opts: RunOptions, term: Terminal): Promise<void> {
         cache?.close();
       }
     }
-    const result = evaluate(inputs, bar, log, book, null);
+    const spend = opts.store === false ? null : await monthlySpend(opts, term, spec.workflow);
+    const result = evaluate(inputs, bar, log, book, spend);
     const finishedAt = new Date().toISOString();
     if (!opts.replay)
       writeAtomic(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Run } from '../run.js';
+import { registerAuditReport } from './audit-report.js';
 import { registerAuditRun } from './audit-run.js';
 
 /** `mileage audit …`: is a cheaper model good enough for a workload? Test it against its written quality bar. */
@@ -8,4 +9,5 @@ export function registerAudit(program: Command, run: Run): void {
     .command('audit')
     .description("Model-selection audits: score cheaper models against a workload's quality bar");
   registerAuditRun(audit, run);
+  registerAuditReport(audit, run);
 }

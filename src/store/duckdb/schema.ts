@@ -274,4 +274,37 @@ ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS changed_lines BIGINT;
 ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS young_lines BIGINT;
 `,
   },
+  {
+    version: 10,
+    name: 'model-selection audit runs',
+    sql: `
+-- An audit run's verdicts and figures (src/audit): no request or answer content, which stays in the run's
+-- directory on the machine that ran it. result_json holds the evaluation (case ids, never text).
+CREATE TABLE IF NOT EXISTS audit_runs (
+  id VARCHAR PRIMARY KEY,
+  workflow VARCHAR NOT NULL,
+  bar_version INTEGER NOT NULL,
+  finished_at TIMESTAMPTZ NOT NULL,
+  cases INTEGER NOT NULL,
+  incumbent VARCHAR NOT NULL,
+  audit_cost DECIMAL(18,10),
+  result_json VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_verdicts (
+  run_id VARCHAR NOT NULL,
+  candidate VARCHAR NOT NULL,
+  verdict VARCHAR NOT NULL,
+  requirement VARCHAR NOT NULL,
+  passed INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  rate DOUBLE NOT NULL,
+  rate_low DOUBLE NOT NULL,
+  rate_high DOUBLE NOT NULL,
+  required DOUBLE NOT NULL,
+  cost_per_case DECIMAL(18,10),
+  monthly_saving DECIMAL(18,2),
+  PRIMARY KEY (run_id, candidate)
+);
+`,
+  },
 ];

@@ -75,7 +75,7 @@ export const SOURCE_DIMENSIONS = {
   },
   'copilot-cli-logs': {
     label: 'Copilot CLI session events and spans',
-    reads: [...TOKENS, 'reasoning'],
+    reads: [...TOKENS, 'reasoning', 'audioInput', 'audioOutput', ...ANTHROPIC_TOOLS],
     cost: 'AI credits or premium requests (provider reported); tokens weigh usage within the seat',
   },
   'copilot-premium-requests': {
@@ -85,8 +85,8 @@ export const SOURCE_DIMENSIONS = {
   },
   otlp: {
     label: 'OpenTelemetry GenAI spans',
-    reads: [...TOKENS, 'reasoning', 'serviceTier', 'batch'],
-    cost: 'list estimate',
+    reads: [...TOKENS, 'reasoning', 'audioInput', 'audioOutput', ...ANTHROPIC_TOOLS, 'serviceTier', 'batch'],
+    cost: 'list estimate; Copilot spans: AI credits or premium requests',
   },
   litellm: {
     label: 'LiteLLM spend logs',

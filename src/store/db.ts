@@ -54,6 +54,11 @@ export interface UsageFileLoad {
   /** Mileage column → the file's column name, for files that name columns differently. */
   columns?: Partial<Record<UsageFileColumn, string>>;
   source: string;
+  /**
+   * Why rows with `cost_basis: billed` are refused, when the writer may not send bills (an ingest token: a
+   * bill comes from the vendor, and a billed row would take a vendor's cell in the ledger); absent: allowed.
+   */
+  billedRefused?: string;
 }
 
 export const USAGE_FILE_COLUMNS = [

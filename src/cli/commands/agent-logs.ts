@@ -369,8 +369,9 @@ function printPersonal(term: Terminal, r: PersonalReport): void {
   table('By model', r.byModel);
   table('By repository', r.byRepo);
   if (r.costPerMergedPr) {
+    const c = r.costPerMergedPr;
     term.out(
-      `\nCost per merged PR: ${money(r.costPerMergedPr.perPr)} (${r.costPerMergedPr.prs} of your PRs merged)`,
+      `\nCost per merged PR: ${money(c.perPr)} (${money(c.cost)} of your spend over ${c.prs} of your merged PRs, ${c.window.since} to ${c.window.until} exclusive; \`mileage query effectiveness.cost_per_merged_pr --by person --since ${c.window.since} --until ${c.window.until}\` shows the same figure)`,
     );
   } else {
     term.out(

@@ -710,6 +710,7 @@ export class DuckDbStore implements Db {
     await this.setMeta('org', dir.org);
     await this.setMeta('privacy_individuals', dir.privacy.individuals);
     await this.setMeta('privacy_min_group_size', String(dir.privacy.minGroupSize));
+    await this.setMeta('workload_bands', JSON.stringify(dir.workloadBands ?? []));
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {

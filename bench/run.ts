@@ -10,6 +10,7 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
 import { benchOtlpKill } from './otlp-kill.js';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'otlp-kill': benchOtlpKill,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
+  'git-noop': benchGitNoop,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,

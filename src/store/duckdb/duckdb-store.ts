@@ -34,6 +34,9 @@ import type {
   SqlParam,
   StoreCounts,
   UnpricedModel,
+  StoredModel,
+  StoredUsage,
+  UsageSelector,
   UsageFileLoad,
   UsageFileResult,
 } from '../db.js';
@@ -42,6 +45,7 @@ import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
+import { findUsageSql, storedModelOf, storedUsageOf, USAGE_MODELS_SQL } from './usage-lookup.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import {
@@ -266,6 +270,8 @@ export class DuckDbStore implements Db {
     await this.conn.run(sql);
   }
 
+  migrationsApplied: readonly number[] = [];
+
   private async migrate(): Promise<void> {
     await this.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
@@ -273,8 +279,12 @@ export class DuckDbStore implements Db {
     const applied = new Set(
       (await this.writerQuery('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
+    // A store with no migration yet is new: bringing it to the current schema upgrades nothing.
+    const upgrading = applied.size > 0;
+    const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
+      if (upgrading) done.push(m.version);
       await this.run('BEGIN TRANSACTION');
       try {
         await this.run(m.sql);
@@ -290,6 +300,7 @@ export class DuckDbStore implements Db {
         });
       }
     }
+    this.migrationsApplied = done;
   }
 
   /** Reads run on the read connections; anything else (a token insert, an update) on the writer's. */
@@ -698,6 +709,7 @@ export class DuckDbStore implements Db {
     await this.setMeta('org', dir.org);
     await this.setMeta('privacy_individuals', dir.privacy.individuals);
     await this.setMeta('privacy_min_group_size', String(dir.privacy.minGroupSize));
+    await this.setMeta('workload_bands', JSON.stringify(dir.workloadBands ?? []));
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
@@ -746,6 +758,15 @@ export class DuckDbStore implements Db {
         .split('|')
         .filter((m) => m !== ''),
     }));
+  }
+
+  async findUsage(select: UsageSelector, limit: number): Promise<StoredUsage[]> {
+    const { sql, params } = findUsageSql(select, limit);
+    return (await this.query(sql, params)).map(storedUsageOf);
+  }
+
+  async usageModels(): Promise<StoredModel[]> {
+    return (await this.query(USAGE_MODELS_SQL)).map(storedModelOf);
   }
 
   async unpricedModels(): Promise<UnpricedModel[]> {

@@ -13,6 +13,7 @@ import { benchGit } from './git.js';
 import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpCapacity } from './otlp-capacity.js';
 import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
 import { benchSessionJoin } from './session-join.js';
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   'otlp-kill': benchOtlpKill,
+  'otlp-capacity': benchOtlpCapacity,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
   'git-noop': benchGitNoop,

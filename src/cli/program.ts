@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
@@ -41,5 +42,6 @@ export function buildProgram(run: Run): Command {
   registerSeats(program, run);
   registerServe(program, run);
   registerTokens(program, run);
+  registerAudit(program, run);
   return program;
 }

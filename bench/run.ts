@@ -11,8 +11,10 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpCapacity } from './otlp-capacity.js';
 import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
 import { benchSessionJoin } from './session-join.js';
@@ -24,8 +26,10 @@ const benches: Record<string, () => Promise<void>> = {
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   'otlp-kill': benchOtlpKill,
+  'otlp-capacity': benchOtlpCapacity,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
+  'git-noop': benchGitNoop,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,

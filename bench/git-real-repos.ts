@@ -1,7 +1,7 @@
 import { recordId } from '../src/domain/ids.js';
 import type { OutcomeRecord } from '../src/domain/outcome.js';
 import { GIT_SOURCE, openRepo, readMergedWork } from '../src/sources/delivery/git/index.js';
-import { gitTruth, type TruthUnit } from './git-truth.js';
+import { gitTruth, prHeadIndex, type TruthUnit } from './git-truth.js';
 
 /**
  * Issue 17's bar for local git: on real public repositories (one merge-commit, one squash-merge, one
@@ -50,12 +50,14 @@ export async function benchGitRealRepos(): Promise<void> {
     const { records, skipped } = await readMergedWork(repo, { reworkWindowDays: 0 });
     const unreadable = new Set(skipped.map((s) => s.commit));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const truth = gitTruth(repo.path, repo.tip);
+    // With the forge's PR heads fetched, the truth takes PR membership from them (git-truth.ts).
+    const heads = prHeadIndex(repo.path, repo.tip);
+    const truth = gitTruth(repo.path, repo.tip, undefined, heads.size > 0 ? heads : undefined);
     const byId = new Map(records.map((r) => [r.id, r]));
     const m = count(records.map(mileageView));
     const t = count(truth.map(truthView));
     console.log(
-      `\n${repo.identity} (${repo.branch}): ${truth.length} truth units, ${records.length} Mileage units (${skipped.length} skipped: unreadable objects), read in ${seconds} s`,
+      `\n${repo.identity} (${repo.branch}): ${truth.length} truth units, ${records.length} Mileage units (${skipped.length} skipped: unreadable objects), read in ${seconds} s; truth from ${heads.size > 0 ? `PR heads (${heads.size} commits)` : 'git log alone'}`,
     );
     console.log('                 git truth   Mileage');
     for (const k of ['prs', 'directPushes', 'reverts', 'aiPrs'] as const)

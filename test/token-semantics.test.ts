@@ -441,3 +441,98 @@ describe('one request, every path: Gemini meaning', () => {
     for (const [path, run] of Object.entries(geminiPaths))
       it(`${c.name}: ${path}`, () => expect(run(c).tokens).toEqual(c.expected));
 });
+
+/** The same span through the OTLP receiver and through Copilot CLI's file export. */
+const spanPaths: Record<string, (attrs: Record<string, Attr>) => UsageRecord> = {
+  'OTLP receiver (spans)': (attrs) => only(decodeSpans(otlpSpan(attrs), 'traces').records, 'otlp'),
+  'Copilot CLI file export': (attrs) => {
+    const line = {
+      type: 'span',
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'a1b2c3d4e5f60001',
+      name: 'chat',
+      startTime: [1783000000, 0],
+      endTime: [1783000001, 0],
+      attributes: attrs,
+      resource: { attributes: { 'service.name': 'github-copilot' } },
+    };
+    const text = `${JSON.stringify(line)}\n`;
+    return only(parseCopilotCliLog({ file: 'f', text, firstLine: 1 }, undefined).records, 'copilot-cli');
+  },
+};
+
+/**
+ * Span paths only (the OTLP receiver and Copilot CLI's file export read the one GENAI_SPAN_USAGE table):
+ * the conventions' audio breakdown (a part of input / output, its cached part a part of the cache reads) and
+ * the server-tool counts Anthropic instrumentations emit.
+ */
+describe('one request, every span path: audio and server tools', () => {
+  const attrs: Record<string, Attr> = {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.response.model': 'gpt-realtime',
+    'gen_ai.usage.input_tokens': 5000,
+    'gen_ai.usage.cache_read.input_tokens': 3000,
+    'gen_ai.usage.audio.input_tokens': 800,
+    'gen_ai.usage.audio.cache_read.input_tokens': 200,
+    'gen_ai.usage.output_tokens': 600,
+    'gen_ai.usage.audio.output_tokens': 300,
+    'anthropic.usage.server_tool_use.web_search_requests': 2,
+    'anthropic.usage.server_tool_use.web_fetch_requests': 1,
+  };
+  const expected = {
+    tokens: {
+      input: 2000,
+      cacheRead: 3000,
+      cacheWrite: 0,
+      output: 600,
+      reasoning: 0,
+      audioInput: 600,
+      audioOutput: 300,
+    },
+    serverTools: { webSearch: 2, webFetch: 1 },
+  };
+  for (const [path, run] of Object.entries(spanPaths))
+    it(path, () => {
+      const r = run(attrs);
+      expect({ tokens: r.tokens, serverTools: r.serverTools }).toEqual(expected);
+    });
+});
+
+describe('one request, every span path: Copilot spans priced by their own billing units', () => {
+  const copilot = (units: Record<string, Attr>): Record<string, Attr> => ({
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'github',
+    'gen_ai.response.model': 'claude-sonnet-4.5',
+    'gen_ai.usage.input_tokens': 30000,
+    'gen_ai.usage.cache_read.input_tokens': 28000,
+    'gen_ai.usage.output_tokens': 500,
+    ...units,
+  });
+  const cases: { name: string; units: Record<string, Attr>; amount: string }[] = [
+    {
+      name: 'AI credits (usage-based billing): 1e9 nano units a credit, $0.01 a credit',
+      units: { 'github.copilot.nano_aiu': 1_234_500_000 },
+      amount: '0.012345',
+    },
+    {
+      name: 'premium requests (a fractional multiplier) at GitHub list $0.04',
+      units: { 'github.copilot.cost': '0.33' },
+      amount: '0.0132',
+    },
+  ];
+  for (const c of cases)
+    for (const [path, run] of Object.entries(spanPaths))
+      it(`${c.name}: ${path}`, () => {
+        const r = run(copilot(c.units));
+        expect(r.tokens).toEqual({ input: 2000, cacheRead: 28000, cacheWrite: 0, output: 500, reasoning: 0 });
+        expect(r.provider).toBe('github');
+        expect(r.cost.basis).toBe('provider_reported');
+        expect(r.cost.amount?.toString()).toBe(c.amount);
+      });
+
+  it('a span without billing units keeps the token estimate (unpriced until the pricing pass)', () => {
+    for (const run of Object.values(spanPaths))
+      expect(run(copilot({})).cost).toEqual({ amount: null, basis: 'list_estimate', priceRef: null });
+  });
+});

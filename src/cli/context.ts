@@ -4,8 +4,10 @@ import { MileageError } from '../domain/errors.js';
 import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
 import { openStore, resolveDbPath, type OpenOptions } from '../store/open.js';
+import { dimensionGapLines } from './dimension-gaps.js';
 import { ownedByServer } from './remote.js';
 import { readServerLock } from './server-lock.js';
+import { processTerminal } from './terminal.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -74,6 +76,12 @@ export async function openContext(opts: GlobalOptions, store: OpenOptions = {}):
   if (lock && lock.pid !== process.pid) throw ownedByServer(lock, path);
   const db = await openStore(path, store);
   try {
+    // An upgrade said once, where the user sees it: what history it could not complete without a re-ingest.
+    if (db.migrationsApplied.length > 0) {
+      const term = processTerminal();
+      term.log(`upgraded the store ${path} (schema migrations ${db.migrationsApplied.join(', ')})`);
+      for (const line of dimensionGapLines(await db.dimensionGaps())) term.log(line);
+    }
     if (directory) {
       // Reloading the directory re-derives the ledger: only do it when the file's content changed.
       const fingerprint = createHash('sha256')

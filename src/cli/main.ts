@@ -1,48 +1,10 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { registerDemo } from './commands/demo.js';
-import { registerExport } from './commands/export.js';
-import { registerInit } from './commands/init.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerMetrics } from './commands/metrics.js';
-import { registerOrg } from './commands/org.js';
-import { registerPrices } from './commands/prices.js';
-import { registerQuery } from './commands/query.js';
-import { registerReconcile } from './commands/reconcile.js';
-import { registerReport } from './commands/report.js';
-import { registerSeats } from './commands/seats.js';
-import { registerServe } from './commands/serve.js';
-import { registerStart } from './commands/start.js';
-import { registerSync } from './commands/sync.js';
-import { registerTokens } from './commands/tokens.js';
-import { registerWhatIf } from './commands/whatif.js';
+import { CommanderError } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { buildProgram } from './program.js';
 import { makeRun } from './run.js';
-import { VERSION } from './version.js';
 
-const program = new Command('mileage')
-  .description('Tells an organisation whether its AI spend is producing anything.')
-  .version(VERSION)
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-const run = makeRun();
-registerStart(program, run);
-registerDemo(program, run);
-registerInit(program, run);
-registerOrg(program, run);
-registerIngest(program, run);
-registerPrices(program, run);
-registerReport(program, run);
-registerMetrics(program, run);
-registerQuery(program, run);
-registerWhatIf(program, run);
-registerReconcile(program, run);
-registerExport(program, run);
-registerSync(program, run);
-registerSeats(program, run);
-registerServe(program, run);
-registerTokens(program, run);
+const program = buildProgram(makeRun());
 
 try {
   await program.parseAsync(process.argv);

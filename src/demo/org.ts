@@ -134,6 +134,10 @@ export function orgYaml(people: DemoPerson[], keys: BotKeys): string {
     `  - { tool: cursor, plan: business, monthly_price: 40, assignees: [${frontend.join(', ')}] }`,
     'accounts:',
     `  - { tool: claude-code, stream: ${q(CLAUDE_CODE_STREAM)} }`,
+    // Triage has one priced workload (support triage runs on an unpriced fine-tune): no peers to learn a
+    // band from, so the org states what triage on a small model buys.
+    'workload_types:',
+    '  - { type: triage, tokens_per_dollar: { low: 500000, high: 2000000 } }',
     'sources: {}',
     '',
   ].join('\n');

@@ -1,7 +1,7 @@
 import { formatUsd, usd, type Usd } from '../domain/money.js';
-import { median } from '../domain/statistics.js';
 import type { TokenCounts } from '../domain/usage.js';
 import { WINDOW_FILTER, windowParams, type MetricContext } from '../metrics/metric.js';
+import { bandBasis, bandFor, configuredBands, workloadWeeks } from '../metrics/workload-bands.js';
 import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
 
@@ -16,7 +16,7 @@ export const CHEAPER_CANDIDATES: Record<string, string[]> = {
 };
 
 const MIN_SPEND = usd(50);
-/** Flag when the top workload buys fewer than a quarter of the tokens per dollar its peers buy... */
+/** Flag when the top workload buys fewer than a quarter of the tokens per dollar its peers of type buy... */
 const PEER_RATIO_FLAG = 0.25;
 /** ...and a cheaper candidate would have cost at most half as much. */
 const SAVING_FLAG = 0.5;
@@ -95,6 +95,12 @@ export async function whatIfCheaper(
   return results.sort((a, b) => b.savingShare - a.savingShare);
 }
 
+/**
+ * model_fit.top_workload: the costliest workload against the band of its own type — configured in
+ * mileage.yaml, else learned from the other workloads of that type across the org (never from its own
+ * history, nor from workloads of other kinds) — with the what-if of cheaper models. A workload alone in its
+ * type with no configured band is compared with nothing, and the finding says so.
+ */
 export async function modelFitFinding(
   ctx: MetricContext,
   workloads: WorkloadSpend[],
@@ -103,41 +109,72 @@ export async function modelFitFinding(
   const top = workloads[0];
   if (!top || top.cost.lessThan(MIN_SPEND)) return null;
   const topTpd = tokensPerDollar(top);
-  const peers = workloads
-    .slice(1, 8)
-    .map(tokensPerDollar)
-    .filter((v): v is number => v !== null);
-  if (topTpd === null || peers.length < 2) return null;
-  const peerMedian = median(peers);
-  const ratio = topTpd / peerMedian;
-  const whatIfs = await whatIfCheaper(ctx, top, reprice);
+  if (topTpd === null) return null;
+  const type = top.workloadType ?? 'unspecified';
+  const [weeks, configured, whatIfs] = await Promise.all([
+    workloadWeeks(ctx, ctx.window),
+    configuredBands(ctx.db),
+    whatIfCheaper(ctx, top, reprice),
+  ]);
+  const band = bandFor(type, top.id, weeks, configured);
   const best = whatIfs[0];
-  const flag = ratio < PEER_RATIO_FLAG && best !== undefined && best.savingShare >= SAVING_FLAG;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  return {
+  const whatIf: Record<string, string> = best
+    ? {
+        cheaper_model: best.model,
+        what_if_cost: formatUsd(best.cost),
+        what_if_saving: formatUsd(best.saving),
+      }
+    : {};
+  const base = {
     id: 'model_fit.top_workload',
-    section: 'model_fit',
-    flag,
+    section: 'model_fit' as const,
     question: `Is the top workload, ${top.label}, on the right model?`,
+    metricIds: [
+      'model_fit.top_workload',
+      'efficiency.expected_band',
+      'spend.by_workload',
+    ] satisfies Finding['metricIds'] as Finding['metricIds'],
+  };
+  const evidence = {
+    workload: top.label,
+    workload_type: type,
+    model: top.model ?? 'unknown',
+    spend: formatUsd(top.cost),
+    tokens_per_dollar: Math.round(topTpd),
+    band_from: bandBasis(type, band),
+  };
+  if (band.kind === 'none') {
+    return {
+      ...base,
+      flag: false,
+      answer: `${top.label} buys ${fmt(topTpd)} tokens per dollar on ${top.model ?? 'its model'}; ${band.reason}${best ? ` (on ${best.model} the same tokens would have cost ${formatUsd(best.cost)} instead of ${formatUsd(top.cost)})` : ''}. Configure a band for ${type} in mileage.yaml (workload_types) to judge it.`,
+      evidence: { ...evidence, ...whatIf },
+      action: null,
+    };
+  }
+  // Against peers: below a quarter of their median; against a configured band: below its low edge.
+  const reference = band.kind === 'peers' ? band.median : band.low;
+  const ratio = topTpd / reference;
+  const below = band.kind === 'peers' ? ratio < PEER_RATIO_FLAG : ratio < 1;
+  const flag = below && best !== undefined && best.savingShare >= SAVING_FLAG;
+  const against =
+    band.kind === 'peers'
+      ? `its peers' median of ${fmt(band.median)} (${bandBasis(type, band)})`
+      : `the low edge of the ${fmt(band.low)}–${fmt(band.high)} band configured for ${type}`;
+  return {
+    ...base,
+    flag,
     answer: flag
-      ? `${top.label} buys ${fmt(topTpd)} tokens per dollar on ${top.model ?? 'its model'}, ${(1 / ratio).toFixed(1)}x fewer than its peers' median of ${fmt(peerMedian)}; on ${best.model} the same tokens would have cost ${formatUsd(best.cost)} instead of ${formatUsd(top.cost)} (${Math.round(best.savingShare * 100)}% less).`
-      : `${top.label} buys ${fmt(topTpd)} tokens per dollar, in line with its peers' median of ${fmt(peerMedian)}.`,
+      ? `${top.label} buys ${fmt(topTpd)} tokens per dollar on ${top.model ?? 'its model'}, ${(1 / ratio).toFixed(1)}x fewer than ${against}; on ${best.model} the same tokens would have cost ${formatUsd(best.cost)} instead of ${formatUsd(top.cost)} (${Math.round(best.savingShare * 100)}% less).`
+      : `${top.label} buys ${fmt(topTpd)} tokens per dollar, ${below ? 'below' : 'in line with'} ${against}${below ? ', and no cheaper model would halve its cost' : ''}.`,
     evidence: {
-      workload: top.label,
-      model: top.model ?? 'unknown',
-      spend: formatUsd(top.cost),
-      tokens_per_dollar: Math.round(topTpd),
-      peer_median_tokens_per_dollar: Math.round(peerMedian),
-      ratio_to_peers: Number(ratio.toFixed(3)),
-      ...(best
-        ? {
-            cheaper_model: best.model,
-            what_if_cost: formatUsd(best.cost),
-            what_if_saving: formatUsd(best.saving),
-          }
-        : {}),
+      ...evidence,
+      [band.kind === 'peers' ? 'peer_median_tokens_per_dollar' : 'band_low_tokens_per_dollar']:
+        Math.round(reference),
+      ratio_to_band: Number(ratio.toFixed(3)),
+      ...whatIf,
     },
-    metricIds: ['model_fit.top_workload', 'efficiency.tokens_per_dollar', 'spend.by_workload'],
     action: flag
       ? `Audit ${top.label} on ${best.model}: run a week of its inputs through both models and score them against its quality bar; move it if the cheaper model passes.`
       : null,

@@ -63,7 +63,10 @@ export function trajectoryFinding(weeks: WeeklyPoint[]): Finding | null {
   };
 }
 
-/** quality.rework_share: its level now and its change since the start of the period. */
+/**
+ * quality.rework_share: the quality tax (rework PRs ÷ merged PRs, quality.rework_tax's definition) of the
+ * last 4 weeks against the first 4 of the period.
+ */
 export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
   if (weeks.length < 2 * EDGE_WEEKS) return null;
   const { first, last } = edges(weeks);
@@ -78,17 +81,17 @@ export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
     id: 'quality.rework_share',
     section: 'quality',
     flag,
-    question: 'Is the quality tax (rework) rising?',
+    question: 'Is the quality tax rising?',
     answer: flag
-      ? `Yes: ${pct(after)} of merged PRs are rework, up from ${pct(before)}.`
-      : `Rework is ${pct(after)} of merged PRs (was ${pct(before)}).`,
+      ? `Yes: the quality tax is ${pct(after)} of merged PRs in the last 4 weeks, up from ${pct(before)} in the first 4 weeks of the period.`
+      : `The quality tax is ${pct(after)} of merged PRs in the last 4 weeks (${pct(before)} in the first 4 weeks of the period).`,
     evidence: {
       rework_share_first_4w: pct(before),
       rework_share_last_4w: pct(after),
       prs_first_4w: prsBefore,
       prs_last_4w: prsAfter,
     },
-    metricIds: ['quality.rework_share'],
+    metricIds: ['quality.rework_share', 'quality.rework_tax'],
     action: flag
       ? 'Read the last month’s reverts and regression fixes: which repositories and which kinds of change?'
       : null,

@@ -66,3 +66,50 @@ export function premiumQuantity(value: unknown): string | undefined {
   // JSON numbers such as 40.5 or 0.33 print back as written; usd() keeps them exact from there on.
   return String(value);
 }
+
+/**
+ * Copilot's billing units on a span, whichever path carried it (Copilot CLI's file export, the OTLP
+ * receiver): `github.copilot.nano_aiu` (AI credits in nano units) and `github.copilot.cost` (the request's
+ * premium requests, its model's multiplier: 0.33, 1, 10). Undefined when it carries neither; null (reported)
+ * when one is there but is no amount: the request is billed in it, so pricing it at list instead would
+ * change what it cost without a word.
+ */
+export function copilotSpanUnits(
+  attribute: (name: string) => unknown,
+  report: (name: string, message: string) => void,
+): CopilotUnits | undefined | null {
+  const read = (name: string): number | undefined | null => {
+    const value = attribute(name);
+    if (value === undefined || value === null) return undefined;
+    const n = amount(value);
+    if (n === undefined) {
+      report(name, `not an amount >= 0: ${JSON.stringify(value).slice(0, 40)}`);
+      return null;
+    }
+    return n;
+  };
+  const nano = read('github.copilot.nano_aiu');
+  const cost = read('github.copilot.cost');
+  if (nano === null || cost === null) return null;
+  const premium = premiumQuantity(cost);
+  if (nano === undefined && premium === undefined) return undefined;
+  return { nanoAiu: nano, premiumRequests: premium };
+}
+
+/** A number, or its decimal string (OTLP's 64-bit integers); undefined otherwise. */
+function amount(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * A record's cost from its Copilot units at the org's premium-request rate (mileage.yaml), for every ingest
+ * path; records without units keep their cost.
+ */
+export function withPremiumRate<T extends { units?: CopilotUnits | undefined; cost: Cost }>(
+  record: T,
+  rate: PremiumRate,
+): T {
+  if (record.units) record.cost = copilotCost(record.units, rate) ?? record.cost;
+  return record;
+}

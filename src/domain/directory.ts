@@ -91,6 +91,14 @@ export interface OrgDirectory {
   server?: ServerSettings;
   /** How the org delivers (absent: every repository works through PRs). */
   delivery?: DeliverySettings;
+  /** Configured tokens-per-dollar bands by workload type (absent: every type is compared with its peers). */
+  workloadBands?: WorkloadBand[];
+}
+
+export interface WorkloadBand {
+  type: string;
+  low: number;
+  high: number;
 }
 
 export interface DeliverySettings {

@@ -43,6 +43,18 @@ describe('repository key', () => {
     expect(storedRepositoryKey('group/proj', 'gitlab')).toBe('gitlab.com/group/proj');
     expect(storedRepositoryKey('github.com/Acme/Billing', 'git')).toBe('github.com/acme/billing');
     expect(storedRepositoryKey('/home/ana/billing', 'git')).toBe('/home/ana/billing');
-    expect(storedRepositoryKey('acme/billing', 'csv')).toBe('acme/billing');
+    expect(storedRepositoryKey('group/proj', 'gitlab')).toBe('gitlab.com/group/proj');
+  });
+
+  it('puts a bare owner/name from any other source on github.com, whatever else is stored', () => {
+    // A usage file, a bundle or an OTLP attribute naming `Acme/Billing` joins GitHub's PRs of it.
+    expect(storedRepositoryKey('acme/billing', 'csv')).toBe('github.com/acme/billing');
+    expect(repositoryKey('Acme/Billing.git')).toBe('github.com/acme/billing');
+    expect(repositoryKey('acme/billing/')).toBe('github.com/acme/billing');
+    // Anything that names its host, or cannot be an owner/name, is keyed as written.
+    expect(repositoryKey('gitlab.com/group/proj')).toBe('gitlab.com/group/proj');
+    expect(repositoryKey('group/sub/proj')).toBe('group/sub/proj');
+    expect(repositoryKey('localhost/acme')).toBe('localhost/acme');
+    expect(repositoryKey('billing')).toBe('billing');
   });
 });

@@ -8,6 +8,11 @@ import { posix } from 'node:path';
  * - A shared repository is `host/owner/name`, lower case (forges treat owner and name case-insensitively):
  *   `git@github.com:Acme/Billing.git`, `https://user@github.com/acme/billing/`, `ssh://git@github.com:22/acme/billing`
  *   and GitHub's `acme/billing` all become `github.com/acme/billing`. GitLab keeps its nested groups.
+ * - A bare `owner/name` with no host (a usage file's `repo` column, a bundle, an OTLP attribute) is on
+ *   github.com: that is what the name means on the forge most teams use, and it is decided here, from the
+ *   name alone, so the key never depends on what else the store holds or on the order sources arrived in.
+ *   Repositories on any other forge are written with their host (`gitlab.com/group/project`); a host-less
+ *   path of three or more segments (a GitLab `group/sub/project`) is kept as written.
  * - A repository known only on this machine is its absolute path, case kept (file systems are case-sensitive):
  *   `/home/ana/src/billing`, `file:///srv/git/billing.git` → `/srv/git/billing.git`. A clone whose origin
  *   is a local path is named by that origin (see src/sources/checkout.ts), so every clone of the same local
@@ -26,8 +31,20 @@ export function repositoryKey(name: string): string | null {
   if (withScheme) return remoteKey(withScheme[1] ?? '', withScheme[2] ?? '');
   const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/\/)(.+)$/.exec(text);
   if (scp) return remoteKey(scp[1] ?? '', scp[2] ?? '');
-  // Already `host/owner/name`, or a forge's bare `owner/name` whose host the caller did not say.
-  return cleanPath(text).toLowerCase() || null;
+  // Already `host/owner/name`, or a bare `owner/name` whose host the caller did not say: GitHub's.
+  const clean = cleanPath(text).toLowerCase();
+  if (isBareOwnerName(clean)) return `${DEFAULT_FORGE_HOST}/${clean}`;
+  return clean || null;
+}
+
+/** The host of a bare `owner/name` (see repositoryKey). */
+export const DEFAULT_FORGE_HOST = 'github.com';
+
+/** `owner/name`: two segments, the first no host (no dot, colon or port; not `localhost`). */
+function isBareOwnerName(path: string): boolean {
+  const parts = path.split('/');
+  const [owner = '', name = ''] = parts;
+  return parts.length === 2 && owner !== '' && name !== '' && !/[.:]/.test(owner) && owner !== 'localhost';
 }
 
 /** A forge's `owner/name` (GitHub) or `group/sub/project` (GitLab) on the forge at `base` (web or API URL). */

@@ -78,7 +78,10 @@ export interface InclusiveRawTokens {
   /** All output: reasoning (and audio) included. */
   output: number;
   reasoning?: number | null | undefined;
+  /** The audio part of input, cached audio included (OTel GenAI's `gen_ai.usage.audio.input_tokens`). */
   audioInput?: number | null | undefined;
+  /** The cached part of the audio input: priced as a cache read, so not kept as uncached audio. */
+  audioCacheRead?: number | null | undefined;
   audioOutput?: number | null | undefined;
 }
 
@@ -111,10 +114,63 @@ export function fromGenAiSpan(u: InclusiveRawTokens): TokenCounts {
 
 function inclusive(input: number, cacheRead: number, cacheWrite: number, u: InclusiveRawTokens): TokenCounts {
   const output = whole(u.output);
+  const uncachedAudio = Math.max(0, whole(u.audioInput) - whole(u.audioCacheRead));
   return withSubsets(
     { input, cacheRead, cacheWrite, output, reasoning: Math.min(whole(u.reasoning), output) },
-    { audioInput: Math.min(whole(u.audioInput), input), audioOutput: Math.min(whole(u.audioOutput), output) },
+    { audioInput: Math.min(uncachedAudio, input), audioOutput: Math.min(whole(u.audioOutput), output) },
   );
+}
+
+/**
+ * Usage attributes of a GenAI span, for every path that reads spans (the OTLP receiver, Copilot CLI's file
+ * export): the OpenTelemetry GenAI conventions' names first (semantic-conventions-genai `model/gen-ai`:
+ * the audio breakdown `gen_ai.usage.audio.*` is a part of input / output, its cached part a part of the cache
+ * reads), then deprecated and vendor names seen in the wild; the first one present wins. The conventions
+ * name no server-tool count: Anthropic instrumentations emit Anthropic's own `server_tool_use` fields under
+ * `anthropic.usage.…`, and Copilot CLI its `cache_write` spelling.
+ */
+export const GENAI_SPAN_USAGE = {
+  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
+  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
+  cacheRead: [
+    'gen_ai.usage.cache_read.input_tokens',
+    'gen_ai.usage.cache_read_input_tokens',
+    'gen_ai.usage.input_tokens.cached',
+  ],
+  cacheWrite: [
+    'gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_write.input_tokens',
+    'gen_ai.usage.cache_creation_input_tokens',
+  ],
+  reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
+  audioInput: ['gen_ai.usage.audio.input_tokens'],
+  audioCacheRead: ['gen_ai.usage.audio.cache_read.input_tokens'],
+  audioOutput: ['gen_ai.usage.audio.output_tokens'],
+  webSearch: ['anthropic.usage.server_tool_use.web_search_requests'],
+  webFetch: ['anthropic.usage.server_tool_use.web_fetch_requests'],
+  codeExecution: ['anthropic.usage.server_tool_use.code_execution_requests'],
+} as const satisfies Record<keyof InclusiveRawTokens | ServerTool, readonly string[]>;
+
+export type GenAiSpanUsage = Partial<Record<keyof typeof GENAI_SPAN_USAGE, number>>;
+
+/** A span's usage as read through GENAI_SPAN_USAGE → the split and the server tools, by fromGenAiSpan. */
+export function fromGenAiSpanUsage(u: GenAiSpanUsage): { tokens: TokenCounts; serverTools?: ServerToolUse } {
+  const tokens = fromGenAiSpan({
+    input: u.input ?? 0,
+    cacheRead: u.cacheRead,
+    cacheWrite: u.cacheWrite,
+    output: u.output ?? 0,
+    reasoning: u.reasoning,
+    audioInput: u.audioInput,
+    audioCacheRead: u.audioCacheRead,
+    audioOutput: u.audioOutput,
+  });
+  const tools: ServerToolUse = {};
+  for (const tool of ['webSearch', 'webFetch', 'codeExecution'] as const) {
+    const n = whole(u[tool]);
+    if (n > 0) tools[tool] = n;
+  }
+  return Object.keys(tools).length > 0 ? { tokens, serverTools: tools } : { tokens };
 }
 
 export interface GeminiRawTokens {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { LIST_PREMIUM_RATE, type PremiumRate } from '../domain/copilot-billing.js';
 import { usd } from '../domain/money.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { OrgFileIssue, SourceConfig } from '../org/index.js';
+import { MileageError } from '../domain/errors.js';
+import { formatIssue, loadSourceConfigs, type OrgFileIssue, type SourceConfig } from '../org/index.js';
 
 /** The mileage.yaml section that names it: `sources: { copilot-cli: { premium_request_usd: 0.04 } }`. */
 export const SETTINGS_NAME = 'copilot-cli';
@@ -37,4 +38,17 @@ export function premiumRate(sources: readonly SourceConfig[]): Result<PremiumRat
   if (amount.isNegative())
     return err([source.issueAt(['premium_request_usd'], 'expected an amount in USD >= 0')]);
   return ok({ usd: amount, source: 'mileage.yaml' });
+}
+
+/**
+ * The premium-request rate an org file gives (`sources.copilot-cli.premium_request_usd`), else GitHub's list:
+ * the one rate every path that reads Copilot usage prices it with (agent logs, the OTLP receiver).
+ */
+export async function orgPremiumRate(file: string | null | undefined): Promise<PremiumRate> {
+  if (!file) return LIST_PREMIUM_RATE;
+  const sources = await loadSourceConfigs(file);
+  if (!sources.ok) throw new MileageError('config', sources.error.map(formatIssue).join('\n'));
+  const rate = premiumRate(sources.value);
+  if (!rate.ok) throw new MileageError('config', rate.error.map(formatIssue).join('\n'));
+  return rate.value;
 }

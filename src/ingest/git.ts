@@ -7,6 +7,7 @@ import {
   type ReadPhase,
   type SkippedUnit,
 } from '../sources/delivery/git/index.js';
+import { fetchPrRefs, type Forge, type PrRefsFetch } from '../sources/delivery/git/pr-refs.js';
 import type { Db } from '../store/db.js';
 import { storeRejections } from './screen.js';
 import { emptySummary, type IngestSummary } from './summary.js';
@@ -22,6 +23,24 @@ export interface GitIngestOptions {
   excludeGlobs?: readonly string[];
   /** Repositories the org file declares trunk-based (`delivery.trunk_based`). */
   trunkBased?: readonly string[];
+  /**
+   * Fetch every PR's head from the remote first (`--fetch-pr-refs`); `forge` overrides what the remote's
+   * host says (null: from the host).
+   */
+  fetchPrRefs?: { forge: Forge | null; remote?: string } | null;
+}
+
+/** What `--fetch-pr-refs` did for one repository. */
+export interface PrRefsSummary {
+  forge: Forge;
+  remote: string;
+  refspec: string;
+  /** PR heads the clone holds after the fetch. */
+  total: number;
+  /** PR heads new or moved in this fetch. */
+  updated: number;
+  /** Units already stored whose PR head arrived or moved: read again (a full walk) to use it. */
+  reread: number;
 }
 
 export interface GitRepoSummary {
@@ -46,6 +65,8 @@ export interface GitRepoSummary {
   reworkChecked: number;
   /** Units left out because git could not read one of their objects (each also a problem of the summary). */
   skipped: SkippedUnit[];
+  /** With `--fetch-pr-refs`. */
+  prRefs?: PrRefsSummary;
 }
 
 export type GitIngestSummary = IngestSummary & {
@@ -55,6 +76,18 @@ export type GitIngestSummary = IngestSummary & {
 };
 
 export type OnGitProgress = (repo: string, phase: ReadPhase, done: number, total: number) => void;
+
+/** `fetch` events: the fetch of a repository's PR refs starts (line null), git reports progress, it ends. */
+export type OnFetchProgress = (repo: string, event: 'start' | 'progress' | 'done', detail: string) => void;
+
+/** PR numbers of the units of `repo` already stored from git. */
+async function storedPrNumbers(db: Db, repo: string): Promise<Set<string>> {
+  const rows = await db.query(
+    `SELECT DISTINCT ref FROM outcomes WHERE source = 'git' AND repo = $repo AND ref IS NOT NULL`,
+    { repo },
+  );
+  return new Set(rows.map((r) => String(r.ref)));
+}
 
 /** Where a repository's cursor is kept: the last first-parent commit read, and the branch it was on. */
 export function cursorKey(repo: string): string {
@@ -103,8 +136,28 @@ export async function ingestGit(
   paths: readonly string[],
   options: GitIngestOptions,
   onProgress?: OnGitProgress,
+  onFetch?: OnFetchProgress,
 ): Promise<GitIngestSummary> {
   const summary: GitIngestSummary = { ...emptySummary('git'), repositories: [] };
+  // Every fetch first: a remote that cannot be reached stops the run before anything is written.
+  const fetched = new Map<string, PrRefsFetch>();
+  if (options.fetchPrRefs) {
+    for (const path of paths) {
+      const repo = await openRepo(path);
+      onFetch?.(repo.identity, 'start', repo.path);
+      const result = await fetchPrRefs(repo.path, {
+        forge: options.fetchPrRefs.forge,
+        remote: options.fetchPrRefs.remote,
+        onProgress: (line) => onFetch?.(repo.identity, 'progress', line),
+      });
+      onFetch?.(
+        repo.identity,
+        'done',
+        `${result.total} ${result.forge === 'github' ? 'PR' : 'MR'} heads from ${result.remote} (${result.updated.length} new or moved)`,
+      );
+      fetched.set(repo.path, result);
+    }
+  }
   for (const path of paths) {
     const repo = await openRepo(path);
     const trunkBased = declaredTrunkBased(options.trunkBased ?? [], repo);
@@ -113,7 +166,13 @@ export async function ingestGit(
       stored !== null &&
       stored.branch === repo.branch &&
       (stored.sha === repo.tip || (await isAncestor(repo.path, stored.sha, repo.tip)));
-    const cursor = usable ? stored.sha : null;
+    // A PR head that arrived for a unit stored earlier (squash commits, no head branch) is only used if the
+    // unit is read again: then the whole history is (ids are stable, so each unit is replaced, not doubled).
+    const fetch = fetched.get(repo.path);
+    const storedNumbers =
+      fetch && usable && fetch.updated.length > 0 ? await storedPrNumbers(db, repo.identity) : new Set();
+    const stale = fetch ? fetch.updated.filter((n) => storedNumbers.has(n)) : [];
+    const cursor = usable && stale.length === 0 ? stored.sha : null;
     const result =
       cursor === repo.tip
         ? { records: [], commitsWalked: 0, reworkChecked: 0, skipped: [] }
@@ -155,6 +214,18 @@ export async function ingestGit(
       rework: result.records.filter((r) => r.kind === PR_KIND && r.rework).length,
       reworkChecked: result.reworkChecked,
       skipped: result.skipped,
+      ...(fetch
+        ? {
+            prRefs: {
+              forge: fetch.forge,
+              remote: fetch.remote,
+              refspec: fetch.refspec,
+              total: fetch.total,
+              updated: fetch.updated.length,
+              reread: stale.length,
+            },
+          }
+        : {}),
     });
     for (const s of result.skipped) {
       summary.problems.push({

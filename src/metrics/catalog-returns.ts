@@ -50,15 +50,17 @@ export const RETURN_METRICS = [
   {
     id: 'efficiency.expected_band',
     title: 'Expected tokens-per-dollar band per workload type',
-    question: 'What tokens per dollar is normal for this kind of workload here?',
+    question:
+      'What tokens per dollar should this kind of workload buy, and which workloads fall below their peers?',
     formula:
-      "Q1–Q3 of weekly tokens per dollar of each workload of the type (weeks with ≥ $1) over the 26 weeks ending with the window; learned from the org's history, as mileage.yaml configures no band",
+      "the band configured for the type in mileage.yaml (workload_types), else Q1–Q3 of weekly tokens per dollar (weeks with ≥ $1) of the type's workloads across the org over the 26 weeks ending with the window; each workload judged against the band of the OTHER workloads of its type",
     unit: 'tokens per USD',
     direction: 'higher_is_better',
     caveats: [
-      'A band learned from an org that is all on the wrong model is the wrong band: compare with the what-if.',
+      'A workload alone in its type has no peers: no band, said plainly, unless mileage.yaml configures one.',
+      'A band learned from an org that is all on the wrong model is the wrong band: compare with the what-if, or configure the band.',
     ],
-    minSample: '4 workload-weeks per type',
+    minSample: '4 workload-weeks of peers per type',
   },
   {
     id: 'effectiveness.cost_per_closed_ticket',
@@ -160,12 +162,15 @@ export const RETURN_METRICS = [
   {
     id: 'quality.rework_tax',
     title: 'Quality tax',
-    question: 'How much of what we deliver and spend goes into rework, and is it growing?',
+    question: 'What share of what we merge is rework, how did it change, and what did that rework cost?',
     formula:
-      "rework PRs ÷ merged PRs; rework points ÷ points; Σ PR spend of rework PRs (author's spend ÷ their PRs, person × period) ÷ Σ PR spend; change vs the previous window",
-    unit: 'share; USD',
+      "quality tax = rework PRs ÷ merged PRs, and its change in points against the window of the same length before; rework points ÷ points; rework spend = Σ PR spend of rework PRs (sessions on the PR's branch, then the author's spend ÷ their PRs, person × period); rework spend share = rework spend ÷ Σ PR spend",
+    unit: 'share; share points; USD',
     direction: 'lower_is_better',
-    caveats: ['Rework as marked by the delivery sources (reverts, regression labels).'],
+    caveats: [
+      'Rework as marked by the delivery sources (reverts, regression labels, rewrites of young lines).',
+      'The rework spend share is a different figure from the quality tax (dollars, not PRs): never quote one as the other.',
+    ],
     minSample: '20 merged PRs',
   },
   {
@@ -243,10 +248,14 @@ export const RETURN_METRICS = [
     id: 'coverage.evidence_levels',
     title: 'Attribution coverage by evidence level',
     question: 'How much spend is tied to a team, a person, a workflow and a PR, and on what evidence?',
-    formula: 'Σ cost attributed at each level ÷ Σ cost; unpriced tokens alongside',
+    formula:
+      'Σ cost attributed at each level ÷ Σ cost; the PR row: Σ cost the session → branch → PR join tied to a merged PR ÷ Σ cost; unpriced tokens alongside',
     unit: 'share',
     direction: 'higher_is_better',
-    caveats: ['PR-level attribution is not built yet: it is reported as not available, never as 0%.'],
+    caveats: [
+      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (README, "Cost per PR").',
+      'A store without agent sessions on PR branches shows the PR row as 0 with the reason, not as missing.',
+    ],
     minSample: 'none',
   },
 ] as const satisfies readonly MetricDefinition[];

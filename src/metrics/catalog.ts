@@ -80,10 +80,13 @@ const CORE_METRICS = [
     title: 'Model fit of the top workload',
     question: 'Is the biggest workload on the right model?',
     formula:
-      "top workload's tokens per dollar ÷ median of the other top workloads; what-if = its tokens re-priced on cheaper models of the same provider",
+      "top workload's tokens per dollar against the band of its workload type (efficiency.expected_band: configured in mileage.yaml, else the other workloads of the type across the org); flagged below a quarter of the peers' median or below a configured band's low edge, when a cheaper model would halve the cost; what-if = its tokens re-priced on cheaper models of the same provider",
     unit: 'ratio; USD saved',
     direction: 'higher_is_better',
-    caveats: ['Whether a cheaper model clears the quality bar needs an audit on the same inputs.'],
+    caveats: [
+      'Whether a cheaper model clears the quality bar needs an audit on the same inputs.',
+      'A workload alone in its type, with no configured band, has no peers: the finding says so and flags nothing.',
+    ],
     minSample: '$50 of spend on the workload',
   },
   {
@@ -99,13 +102,16 @@ const CORE_METRICS = [
   },
   {
     id: 'quality.rework_share',
-    title: 'Rework share',
-    question: 'How much of what merged was rework (the quality tax)?',
-    formula: 'merged PRs marked rework (revert, regression label) ÷ merged PRs',
-    unit: 'share',
+    title: 'Quality tax trend',
+    question: 'Is the quality tax rising?',
+    formula:
+      'the quality tax (quality.rework_tax: rework PRs ÷ merged PRs) of the last 4 complete weeks against the first 4 weeks of the period (up to 26 weeks)',
+    unit: 'share of merged PRs; share points',
     direction: 'lower_is_better',
-    caveats: ['Blame-based and bug-link rework come with the delivery sources.'],
-    minSample: '20 merged PRs',
+    caveats: [
+      'The same definition as quality.rework_tax over other windows: its change there is against the window just before.',
+    ],
+    minSample: '20 merged PRs in each 4 weeks',
   },
   {
     id: 'anomaly.daily_spike',

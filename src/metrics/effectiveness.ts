@@ -11,6 +11,20 @@ const COST = 'l.cost';
 const TOKENS = 'l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens';
 
 /**
+ * The inputs of cost per merged PR (and per closed ticket): the spend of people in the window (their agents
+ * and seats, never workflow bots) and the count of their outcomes of `kind`. One definition, read by the
+ * catalog metric and by `mileage scan`'s personal figure.
+ */
+export function peopleSpendPer(kind: 'pr_merged' | 'ticket_closed') {
+  return {
+    spend: COST,
+    spendWhere: PEOPLE_SPEND,
+    delivery: '1',
+    deliveryWhere: `o.kind = ${sqlString(kind)}`,
+  };
+}
+
+/**
  * Spend of people per unit of their delivery (merged PRs, closed tickets), per group: the person × period
  * basis of effectiveness.cost_per_merged_pr, applied to another kind of outcome.
  */
@@ -23,12 +37,7 @@ async function peopleCostPer(
   const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
   // Two independent statements: side by side on the store's read connections.
   const [rows, byPr] = await Promise.all([
-    spendAndDelivery(ctx, g, {
-      spend: COST,
-      spendWhere: PEOPLE_SPEND,
-      delivery: '1',
-      deliveryWhere: `o.kind = ${sqlString(kind)}`,
-    }),
+    spendAndDelivery(ctx, g, peopleSpendPer(kind)),
     kind === 'pr_merged' ? prAttribution(ctx, g) : null,
   ]);
   const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';

@@ -1,9 +1,17 @@
 import { usd } from '../domain/money.js';
-import { quantile } from '../domain/statistics.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
 import { spendBy, type Dimension } from './query.js';
-import { num, weeksEnding, type MetricTable } from './table.js';
+import { num, type MetricTable } from './table.js';
+import {
+  BAND_MIN_WEEK_SPEND,
+  BAND_MIN_WEEKS,
+  BAND_WEEKS,
+  bandBasis,
+  bandFor,
+  configuredBands,
+  workloadWeeks,
+} from './workload-bands.js';
 import { workloadSqlFor } from './workloads.js';
 
 /**
@@ -79,85 +87,84 @@ function mergeAll(groups: Awaited<ReturnType<typeof spendBy>>): (typeof groups)[
   );
 }
 
-/** Weeks of history the expected band is learned from. */
-export const BAND_WEEKS = 26;
-/** A workload-week counts towards the band only above this spend (a few cents say nothing about a model). */
-export const BAND_MIN_WEEK_SPEND = 1;
-
 /**
- * efficiency.expected_band: mileage.yaml has no band setting, so the band of each workload type is learned
- * from the org's own history: the interquartile range (Q1–Q3) of the weekly tokens per dollar of every
- * workload of that type over the 26 weeks ending with the window. The window's own tokens per dollar for the
- * type, and how many of its workloads fall below the band, are shown against it.
+ * efficiency.expected_band: per workload type, the band of tokens per dollar its workloads are judged
+ * against — the band configured in mileage.yaml (`workload_types`), else the interquartile range of the
+ * weekly tokens per dollar of the type's workloads across the org over the 26 weeks ending with the window —
+ * and which of the window's workloads fall below it, each judged against the band of the OTHER workloads of
+ * its type (metrics/workload-bands.ts). A type with a single workload has no peers and says so.
  */
 export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
-  const history = weeksEnding(ctx.window, BAND_WEEKS);
-  const lw = await workloadSqlFor(ctx, 'ledger_daily', history);
-  // The band's history and the window's workloads are independent: asked at once, on two read connections.
-  const [weekly, current] = await Promise.all([
+  const lw = await workloadSqlFor(ctx);
+  // The band's history, the window's workloads and the configured bands are independent: asked at once.
+  const [weeks, current, configured] = await Promise.all([
+    workloadWeeks(ctx, ctx.window),
     ctx.db.query(
       `WITH lw AS (${lw})
-     SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, date_trunc('week', day) AS week,
-       sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) / CAST(sum(cost) AS DOUBLE) AS tpd
-     FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats'
-     GROUP BY 1, 2, 3 HAVING sum(cost) >= ${BAND_MIN_WEEK_SPEND} ORDER BY 1, 2, 3`,
-      windowParams(history),
-    ),
-    ctx.db.query(
-      `WITH lw AS (${lw}), per AS (
-       SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id,
+       SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, min(workload_label) AS label,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens, CAST(sum(cost) AS DOUBLE) AS cost
        FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats' GROUP BY 1, 2
-     )
-     SELECT type, sum(tokens) AS tokens, sum(cost) AS cost, list(tokens / nullif(cost, 0)) AS per_workload
-     FROM per GROUP BY 1 ORDER BY 1`,
+       ORDER BY 1, cost DESC, 2`,
       windowParams(ctx.window),
     ),
+    configuredBands(ctx.db),
   ]);
-  const byType = new Map<string, number[]>();
-  for (const r of weekly) {
+  const types = new Map<string, { tokens: number; cost: number; below: string[]; workloads: number }>();
+  for (const r of current) {
     const type = String(r.type);
-    const list = byType.get(type) ?? [];
-    if (list.length === 0) byType.set(type, list);
-    list.push(num(r.tpd));
+    const t = types.get(type) ?? { tokens: 0, cost: 0, below: [], workloads: 0 };
+    types.set(type, t);
+    const tokens = num(r.tokens);
+    const cost = num(r.cost);
+    t.tokens += tokens;
+    t.cost += cost;
+    t.workloads += 1;
+    const band = bandFor(type, String(r.workload_id), weeks, configured);
+    if (band.kind !== 'none' && cost > 0 && tokens / cost < band.low) t.below.push(String(r.label));
   }
   return {
     metric: 'efficiency.expected_band',
     window: ctx.window,
     by: 'workload_type',
     columns: [
-      { id: 'band_low', label: 'band Q1', unit: 'tokens per USD' },
+      { id: 'band_low', label: 'band low', unit: 'tokens per USD' },
       { id: 'band_median', label: 'median', unit: 'tokens per USD' },
-      { id: 'band_high', label: 'band Q3', unit: 'tokens per USD' },
-      { id: 'weeks_sampled', label: 'workload-weeks', unit: 'count' },
+      { id: 'band_high', label: 'band high', unit: 'tokens per USD' },
+      { id: 'basis', label: 'band from', unit: 'text' },
+      { id: 'workloads', label: 'workloads', unit: 'count' },
       { id: 'tokens_per_dollar', label: 'window tokens per $', unit: 'tokens per USD' },
       { id: 'below_band', label: 'workloads below', unit: 'count' },
+      { id: 'below', label: 'below their peers', unit: 'text' },
     ],
-    rows: current.map((r) => {
-      const type = String(r.type);
-      const values = byType.get(type) ?? [];
-      const low = values.length >= 4 ? quantile(values, 0.25) : null;
-      const perWorkload = (Array.isArray(r.per_workload) ? r.per_workload : []).filter(
-        (v): v is number => typeof v === 'number' && Number.isFinite(v),
-      );
-      const cost = num(r.cost);
+    rows: [...types].map(([type, t]) => {
+      const band = bandFor(type, null, weeks, configured);
+      const judged = band.kind !== 'none';
       return {
         key: type,
         label: type,
         values: {
-          band_low: low,
-          band_median: values.length >= 4 ? quantile(values, 0.5) : null,
-          band_high: values.length >= 4 ? quantile(values, 0.75) : null,
-          weeks_sampled: values.length,
-          tokens_per_dollar: cost === 0 ? null : num(r.tokens) / cost,
-          below_band: low === null ? null : perWorkload.filter((v) => v < low).length,
+          band_low: band.kind === 'none' ? null : band.low,
+          band_median: band.kind === 'peers' ? band.median : null,
+          band_high: band.kind === 'none' ? null : band.high,
+          basis: bandBasis(type, band),
+          workloads: t.workloads,
+          tokens_per_dollar: t.cost === 0 ? null : t.tokens / t.cost,
+          below_band: judged ? t.below.length : null,
+          below: t.below.length ? listNames(t.below) : judged ? 'none' : bandBasis(type, band),
         },
       };
     }),
     notes: [
-      `No band is configured in mileage.yaml: each band is the interquartile range of weekly tokens per dollar of the type's workloads over the ${BAND_WEEKS} weeks to ${ctx.window.until}, counting workload-weeks of at least $${BAND_MIN_WEEK_SPEND}.`,
-      'A band needs 4 workload-weeks; below that it is left empty. Seat charges no usage explains (idle seats) carry no tokens and are left out.',
+      `A type's band: the one configured in mileage.yaml (workload_types), else the interquartile range of weekly tokens per dollar of its workloads across the org over the ${BAND_WEEKS} weeks to ${ctx.window.until}, counting workload-weeks of at least $${BAND_MIN_WEEK_SPEND}.`,
+      'Each workload is judged against the band of the other workloads of its type, never against its own history: a workload alone in its type has no peers to compare with, unless mileage.yaml configures a band for the type.',
+      `A peer band needs ${BAND_MIN_WEEKS} workload-weeks. Seat charges no usage explains (idle seats) carry no tokens and are left out; unpriced usage has no tokens per dollar.`,
       'Workloads without a configured type: person agents count as agentic-coding, the rest as unspecified.',
     ],
   };
+}
+
+/** Up to three names, then how many more. */
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }

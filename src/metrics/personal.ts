@@ -1,6 +1,11 @@
 import { identityHash } from '../domain/ids.js';
 import { usd } from '../domain/money.js';
+import { addDays, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
+import { undirectedPerson } from '../store/duckdb/views.js';
+import { peopleSpendPer } from './effectiveness.js';
+import { spendAndDelivery } from './spend-delivery.js';
+import { dataExtent } from './spend.js';
 
 /**
  * The personal report `mileage scan` prints: one engineer's own agent spend on their own machine, by day,
@@ -24,8 +29,11 @@ export interface PersonalReport {
   byTool: PersonalRow[];
   byModel: PersonalRow[];
   byRepo: PersonalRow[];
-  /** Null until merged PRs (the actor's own, when the report has one) are in the store. */
-  costPerMergedPr: { prs: number; cost: string; perPr: string } | null;
+  /**
+   * effectiveness.cost_per_merged_pr for the actor's person (the whole org without an actor) over `window`
+   * (the report's, else the store's whole extent): null until merged PRs are in the store.
+   */
+  costPerMergedPr: { prs: number; cost: string; perPr: string; window: DayWindow } | null;
 }
 
 const AGENT_SOURCES = `('claude-code-logs', 'codex-logs', 'gemini-logs', 'copilot-cli-logs')`;
@@ -57,17 +65,6 @@ export async function personalReport(
     }));
   const [total] = await by(`'total'`);
   const empty = { key: 'total', cost: '0', unpricedRecords: 0, requests: 0, tokens: 0 };
-  // With an actor, their own merged PRs: by their identity, or any alias the directory gives their person.
-  // The repositories hold everyone's merges, and dividing one engineer's spend by the team's PRs flatters it.
-  const prs = await db.query(
-    `SELECT count(*)::BIGINT AS n FROM outcomes WHERE kind = 'pr_merged'
-       AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))
-       AND ($mine IS NULL OR actor_hash = $mine OR actor_hash IN (
-         SELECT alias_hash FROM dir_aliases
-         WHERE person_id = (SELECT person_id FROM dir_aliases WHERE alias_hash = $mine)))`,
-    { ...params, mine: actor === null ? null : identityHash(actor) },
-  );
-  const prCount = Number(prs[0]?.n ?? 0);
   const totalRow = total ?? empty;
   return {
     since: window.since,
@@ -77,18 +74,54 @@ export async function personalReport(
     byTool: await by('tool'),
     byModel: await by('model'),
     byRepo: await by('repo'),
-    costPerMergedPr:
-      prCount > 0
-        ? {
-            prs: prCount,
-            cost: trimMoney(totalRow.cost),
-            perPr: usd(totalRow.cost).div(prCount).toFixed(2),
-          }
-        : null,
+    costPerMergedPr: await personCostPerMergedPr(db, window, actor),
   };
 }
 
-/** Exact decimal text from the store, shown to the cent (rounded half up). */
-function trimMoney(value: string): string {
-  return usd(value).toFixed(2);
+/**
+ * The catalog's cost per merged PR for one person, exactly as `query effectiveness.cost_per_merged_pr --by
+ * person` computes their row: people spend in the ledger over their merged PRs, same window. The person is
+ * the directory's for the actor's identity, or without an org file the identity itself (views.ts).
+ */
+async function personCostPerMergedPr(
+  db: Db,
+  window: { since: string | null; until: string | null },
+  actor: string | null,
+): Promise<PersonalReport['costPerMergedPr']> {
+  const extent = await dataExtent({ db });
+  if (!extent) return null;
+  const span: DayWindow = {
+    since: window.since ?? extent.first,
+    until: window.until ?? addDays(extent.last, 1),
+  };
+  let person: string | null = null;
+  if (actor !== null) {
+    const [row] = await db.query(
+      `SELECT coalesce((SELECT person_id FROM dir_aliases WHERE alias_hash = $mine), ${undirectedPerson('$mine')}) AS person`,
+      { mine: identityHash(actor) },
+    );
+    person = (row?.person as string | null | undefined) ?? null;
+    if (person === null) return null;
+  }
+  const key = person === null ? "'all'" : 'l.person_id';
+  const rows = await spendAndDelivery(
+    { db, window: span },
+    {
+      dim: person === null ? null : 'person',
+      spendKey: key,
+      spendLabel: key,
+      outcomeKey: key.replace('l.', 'o.'),
+      outcomeLabel: key.replace('l.', 'o.'),
+      notes: [],
+    },
+    peopleSpendPer('pr_merged'),
+  );
+  const mine = rows.find((r) => r.key === (person ?? 'all'));
+  if (!mine || mine.delivery === 0) return null;
+  return {
+    prs: mine.delivery,
+    cost: usd(mine.spendExact).toFixed(2),
+    perPr: usd(mine.spendExact).div(mine.delivery).toFixed(2),
+    window: span,
+  };
 }

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../store/db.js';
 import { cycleTime } from './delivery-flow.js';
+import { findMetric } from './catalog.js';
 import { evidenceCoverage } from './coverage.js';
 import { costPerMergedPr, prSpendBySession } from './effectiveness.js';
 import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
@@ -271,6 +273,17 @@ describe('cost per PR: session → branch → PR first, then person × period', 
       new Decimal(0),
     );
     expect(pr?.cost).toBeCloseTo(session.plus(onLate).toNumber(), 9);
+    // Where sessions were attributed, nothing the metric or its catalog entry prints calls PR attribution
+    // missing, and every file it names for reading is in the repository.
+    const text = [
+      JSON.stringify(findMetric('coverage.evidence_levels')),
+      ...cover.notes,
+      ...cover.rows.map((r) => String(r.values.evidence)),
+    ].join('\n');
+    expect(text).not.toMatch(/not (available|built)/i);
+    const files = [...text.matchAll(/[\w./-]+\.md\b/g)].map((m) => m[0]);
+    for (const file of files) expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true);
+    expect(String(pr?.evidence)).toMatch(/session → branch → PR \(level 2\), \d+ PRs/);
   });
 });
 

@@ -43,47 +43,49 @@ async function rework(
 }
 
 /**
- * quality.rework_tax: the rework share of merged PRs and of delivery points, the spend attributed to rework
- * PRs (session → PR, else person × period) and its share, and the change of that share against the
- * window of the same length before.
+ * quality.rework_tax, the quality tax: the share of merged PRs that are rework (its one definition, as the
+ * weekly diagnostic and the README use it) and its change against the window of the same length before; then
+ * the rework share of delivery points, and the spend attributed to rework PRs (session → PR, else person ×
+ * period) with its share of PR spend — the rework spend share, a different figure under its own name.
  */
 export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
   const g = await grouping(ctx, by, 'delivery');
   const before = previousWindow(ctx.window);
   const [now, then] = await Promise.all([rework(ctx, g, ctx.window), rework(ctx, g, before)]);
-  const earlier = new Map(then.map((r) => [r.key, ratio(r.reworkSpend, r.spend)]));
+  const earlier = new Map(then.map((r) => [r.key, ratio(r.reworkPrs, r.prs)]));
   return {
     metric: 'quality.rework_tax',
     window: ctx.window,
     by: g.dim,
     columns: [
-      { id: 'pr_share', label: 'rework PRs', unit: 'share of merged PRs' },
+      { id: 'pr_share', label: 'quality tax', unit: 'share of merged PRs that are rework' },
+      { id: 'previous_pr_share', label: `quality tax before ${ctx.window.since}`, unit: 'share' },
+      { id: 'pr_share_change', label: 'quality tax change', unit: 'share points' },
       { id: 'points_share', label: 'rework points', unit: 'share of points' },
       { id: 'rework_spend', label: 'rework spend', unit: 'USD' },
-      { id: 'spend_share', label: 'of PR spend', unit: 'share of spend attributed to PRs' },
-      { id: 'previous_spend_share', label: `before ${ctx.window.since}`, unit: 'share' },
-      { id: 'change', label: 'change', unit: 'share points' },
+      { id: 'spend_share', label: 'rework spend share', unit: 'share of spend attributed to PRs' },
     ],
     rows: now.map((r) => {
-      const share = ratio(r.reworkSpend, r.spend);
+      const share = ratio(r.reworkPrs, r.prs);
       const previous = earlier.get(r.key) ?? null;
       return {
         key: r.key,
         label: r.label,
         values: {
-          pr_share: ratio(r.reworkPrs, r.prs),
+          pr_share: share,
+          previous_pr_share: previous,
+          pr_share_change: share !== null && previous !== null ? share - previous : null,
           points_share: ratio(r.reworkPoints, r.points),
           rework_spend: r.reworkSpend,
-          spend_share: share,
-          previous_spend_share: previous,
-          change: share !== null && previous !== null ? share - previous : null,
+          spend_share: ratio(r.reworkSpend, r.spend),
         },
       };
     }),
     notes: [
       ...g.notes,
+      `Quality tax: rework PRs ÷ merged PRs; its change is against ${before.since} to ${before.until} (the window of the same length before).`,
       'Rework: reverts and regression fixes as the delivery sources mark them.',
-      'Spend on a PR: agent sessions on its head branch since the previous PR merged from that branch, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
+      'Rework spend share: the spend on rework PRs ÷ the spend attributed to merged PRs, another figure than the quality tax. Spend on a PR: agent sessions on its head branch since the previous PR merged from that branch, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
     ],
   };
 }

@@ -185,17 +185,50 @@ describe('efficiency', () => {
     expect(t.rows.find((r) => r.label === 'triage-bot')?.values.tokens_per_dollar).toBeCloseTo(200_000, 6);
   });
 
-  it('efficiency.expected_band: the interquartile range of weekly tokens per dollar per workload type', async () => {
+  it('efficiency.expected_band: each workload against the other workloads of its type across the org', async () => {
     const t = await expectedBand(ctx());
-    // triage: one workload, 200,000 tokens per dollar every week.
-    expect(row(t, 'triage').band_low).toBeCloseTo(200_000, 6);
-    expect(row(t, 'triage').band_high).toBeCloseTo(200_000, 6);
+    // triage: one workload (the triage bot, 200,000 tokens per dollar every week) and no band configured:
+    // no peers, said plainly, rather than a band learned from the bot's own history.
+    expect(row(t, 'triage')).toMatchObject({
+      band_low: null,
+      band_high: null,
+      basis: 'no peers of type triage to compare with',
+      workloads: 1,
+      below_band: null,
+      below: 'no peers of type triage to compare with',
+    });
     // agentic coding: four weeks each of Cy 73,333.3, Bo 105,000, Ana 164,000 → Q1 73,333.3, median 105,000, Q3 164,000.
     expect(row(t, 'agentic-coding').band_low).toBeCloseTo(220_000 / 3, 6);
     expect(row(t, 'agentic-coding').band_median).toBeCloseTo(105_000, 6);
     expect(row(t, 'agentic-coding').band_high).toBeCloseTo(164_000, 6);
-    expect(row(t, 'agentic-coding').weeks_sampled).toBe(12);
-    expect(row(t, 'agentic-coding').below_band).toBe(0);
+    expect(row(t, 'agentic-coding').basis).toBe(
+      '3 workloads of type agentic-coding across the org, 12 workload-weeks',
+    );
+    // Each judged against the two others: Cy (73,333) is below Bo's and Ana's band (Q1 105,000); Bo
+    // (105,000) is within Cy's and Ana's (Q1 73,333), Ana (164,000) above Cy's and Bo's.
+    expect(row(t, 'agentic-coding')).toMatchObject({ workloads: 3, below_band: 1 });
+    expect(String(row(t, 'agentic-coding').below)).toMatch(/Cy/);
+  });
+
+  it('efficiency.expected_band: a band configured in mileage.yaml is used as it is', async () => {
+    const configured = await buildStore(
+      { ...ORG, workloadBands: [{ type: 'triage', low: 250_000, high: 1_000_000 }] },
+      records(),
+      outcomes(),
+    );
+    try {
+      const t = await expectedBand(context(configured, W.since, W.until));
+      expect(row(t, 'triage')).toMatchObject({
+        band_low: 250_000,
+        band_high: 1_000_000,
+        band_median: null,
+        basis: 'configured for triage in mileage.yaml',
+        below_band: 1,
+      });
+      expect(String(row(t, 'triage').below)).toMatch(/Triage/);
+    } finally {
+      await configured.close();
+    }
   });
 });
 
@@ -286,8 +319,11 @@ describe('quadrant, quality tax, allocation', () => {
     expect(row(byPerson, 'ana').rework_spend).toBeCloseTo(8.75, 9);
     const all = await reworkTax(ctx(), null);
     expect(row(all, 'all').spend_share).toBeCloseTo(8.75 / 91, 9);
-    expect(row(all, 'all').previous_spend_share).toBe(0);
-    expect(row(all, 'all').change).toBeCloseTo(8.75 / 91, 9);
+    // The quality tax: 1 rework PR of the 12 merged in W (Ana 2, Bo 1, Cy 3 a week), against the 10 PRs
+    // without rework of the two weeks before.
+    expect(row(all, 'all').pr_share).toBeCloseTo(1 / 12, 9);
+    expect(row(all, 'all').previous_pr_share).toBe(0);
+    expect(row(all, 'all').pr_share_change).toBeCloseTo(1 / 12, 9);
   });
 
   it('allocation.new_value_share: points and person × period spend by category', async () => {

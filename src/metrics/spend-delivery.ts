@@ -10,6 +10,8 @@ export interface SpendDeliveryRow {
   key: string;
   label: string;
   spend: number;
+  /** The same sum as exact decimal text (money is never summed as a float). */
+  spendExact: string;
   delivery: number;
 }
 
@@ -18,7 +20,7 @@ export interface SpendDeliveryRow {
  * every "spend per unit of delivery" ratio. Groups present on one side only keep a zero on the other.
  */
 export async function spendAndDelivery(
-  ctx: MetricContext,
+  ctx: Pick<MetricContext, 'db' | 'window'>,
   g: Grouping,
   q: { spend: string; spendWhere: string; delivery: string; deliveryWhere: string },
   window: DayWindow = ctx.window,
@@ -33,7 +35,7 @@ export async function spendAndDelivery(
        FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND ${q.deliveryWhere} GROUP BY 1
      )
      SELECT coalesce(s.key, d.key) AS key, coalesce(s.label, d.label) AS label,
-       CAST(coalesce(s.v, 0) AS DOUBLE) AS spend, CAST(coalesce(d.v, 0) AS DOUBLE) AS delivery
+       CAST(coalesce(s.v, 0) AS DOUBLE) AS spend, CAST(coalesce(s.v, 0) AS VARCHAR) AS spend_exact, CAST(coalesce(d.v, 0) AS DOUBLE) AS delivery
      FROM s FULL OUTER JOIN d ON s.key = d.key ORDER BY spend DESC, key`,
     windowParams(window),
   );
@@ -41,6 +43,7 @@ export async function spendAndDelivery(
     key: String(r.key),
     label: String(r.label),
     spend: num(r.spend),
+    spendExact: String(r.spend_exact),
     delivery: numOrNull(r.delivery) ?? 0,
   }));
 }

@@ -125,5 +125,10 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
       otlpTokenRequired: f.server.otlp_token_required ?? false,
     },
     delivery: { trunkBased: f.delivery.trunk_based ?? [] },
+    workloadBands: f.workload_types.map((w) => ({
+      type: w.type,
+      low: w.tokens_per_dollar.low,
+      high: w.tokens_per_dollar.high,
+    })),
   };
 }

@@ -89,6 +89,8 @@ notify:
   slack: { webhook_env: ACME_SLACK_WEBHOOK }
 delivery:
   trunk_based: [github.com/acme/infra]
+workload_types:
+  - { type: triage, tokens_per_dollar: { low: 500000, high: 2000000 } }
 sources:
   claude_code: { path: ~/.claude }
   github: { token_env: GITHUB_TOKEN, repos: [acme/api] }
@@ -200,6 +202,7 @@ describe('parseOrgFile: a valid file', () => {
         otlpTokenRequired: false,
       },
       delivery: { trunkBased: ['github.com/acme/infra'] },
+      workloadBands: [{ type: 'triage', low: 500_000, high: 2_000_000 }],
     });
   });
 

@@ -297,6 +297,28 @@ export const deliverySchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * The expected tokens per dollar of a kind of work (`workload_type` on keys; person agents are
+ * agentic-coding), for efficiency.expected_band and the model-fit finding. A configured band is used as it
+ * is; a type without one is compared with the other workloads of its type across the org.
+ */
+const tokensPerDollar = z
+  .number({ error: expecting('tokens per dollar, a positive number such as 500000') })
+  .positive({ error: expecting('tokens per dollar, a positive number such as 500000') });
+
+export const workloadTypeSchema = z
+  .strictObject({
+    type: text,
+    tokens_per_dollar: z.strictObject(
+      { low: tokensPerDollar, high: tokensPerDollar },
+      { error: expecting('a band such as { low: 500000, high: 2000000 }') },
+    ),
+  })
+  .refine((w) => w.tokens_per_dollar.low <= w.tokens_per_dollar.high, {
+    error: 'tokens_per_dollar.low is above tokens_per_dollar.high',
+    path: ['tokens_per_dollar', 'low'],
+  });
+
 /** Connector settings: each connector validates its own; here only that every source is a mapping. */
 const sourceConfig = z
   .record(z.string(), z.unknown(), { error: 'expected the source settings as a mapping (key: value)' })
@@ -324,6 +346,7 @@ export const orgFileSchema = z.strictObject({
   notify: notifySchema.nullish().transform((v) => v ?? {}),
   server: serverSchema.nullish().transform((v) => v ?? {}),
   delivery: deliverySchema.nullish().transform((v) => v ?? {}),
+  workload_types: list(workloadTypeSchema),
   /** Model-selection audit bars: validated by the audit module (src/audit/bar.ts), which owns their shape. */
   quality_bars: z.array(z.unknown()).nullish(),
   sources: z
@@ -349,4 +372,5 @@ export const KNOWN_FIELDS = {
   notify: Object.keys(notifySchema.shape),
   server: Object.keys(serverSchema.shape),
   delivery: Object.keys(deliverySchema.shape),
+  workload_types: ['type', 'tokens_per_dollar'],
 } as const satisfies Record<string, string[]>;

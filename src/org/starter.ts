@@ -94,6 +94,12 @@ price_overrides: []
 #    cache_read_per_mtok: 0.04      # optional
 #    cache_write_per_mtok: 0.50     # optional
 
+# Expected tokens per dollar of a kind of work: each workload of the type is judged against it. A type
+# without one is compared with the other workloads of its type; a workload alone in its type has no peers.
+workload_types: []
+#  - type: triage
+#    tokens_per_dollar: { low: 500000, high: 2000000 }
+
 # Real data sources, each with its own settings. A secret is never written here: put it in an environment
 # variable and give the variable's name in a field ending in _env.
 sources: {}

@@ -1,7 +1,13 @@
 import { recordId } from '../domain/ids.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { totalTokens } from '../domain/usage.js';
-import { fromGenAiSpan, serviceTierOf } from '../domain/token-semantics.js';
+import { copilotCost, copilotSpanUnits } from '../domain/copilot-billing.js';
+import {
+  fromGenAiSpanUsage,
+  GENAI_SPAN_USAGE,
+  type GenAiSpanUsage,
+  serviceTierOf,
+} from '../domain/token-semantics.js';
 import { attributes, CountError, firstCount, firstText, isBad, text, type Attributes } from './attributes.js';
 import { agentOf, decodeEachItem, reject, type Decoded } from './decoded.js';
 import { hexId, nanosToDate, type Item } from './envelope.js';
@@ -12,22 +18,12 @@ export const OTLP_GENAI = 'otlp';
 
 /**
  * GenAI semantic-convention names (reference §3.2), current first, deprecated and common non-standard
- * aliases after: the first one present wins.
+ * aliases after: the first one present wins. Usage attributes are the one table every span path reads
+ * (GENAI_SPAN_USAGE in domain/token-semantics.ts).
  */
 const NAMES = {
-  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
-  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
-  cacheRead: [
-    'gen_ai.usage.cache_read.input_tokens',
-    'gen_ai.usage.cache_read_input_tokens',
-    'gen_ai.usage.input_tokens.cached',
-  ],
-  cacheWrite: [
-    'gen_ai.usage.cache_creation.input_tokens',
-    'gen_ai.usage.cache_write.input_tokens',
-    'gen_ai.usage.cache_creation_input_tokens',
-  ],
-  reasoning: ['gen_ai.usage.reasoning.output_tokens'],
+  input: GENAI_SPAN_USAGE.input,
+  output: GENAI_SPAN_USAGE.output,
   provider: ['gen_ai.provider.name', 'gen_ai.system'],
   model: ['gen_ai.response.model', 'gen_ai.request.model'],
   session: ['gen_ai.conversation.id', 'session.id'],
@@ -120,14 +116,22 @@ function toRecord(
   resource: Attributes,
   s: { traceId: string; spanId: string; start: Date; end: Date; service: string | undefined },
 ): UsageRecord | null {
-  const inputTotal = firstCount(a, NAMES.input) ?? 0;
-  const output = firstCount(a, NAMES.output) ?? 0;
-  const cacheRead = firstCount(a, NAMES.cacheRead) ?? 0;
-  const cacheWrite = firstCount(a, NAMES.cacheWrite) ?? 0;
-  const reasoning = firstCount(a, NAMES.reasoning) ?? 0;
-  if (inputTotal + output + cacheRead + cacheWrite === 0) return null;
+  const usage: GenAiSpanUsage = {};
+  for (const [kind, names] of Object.entries(GENAI_SPAN_USAGE) as [keyof GenAiSpanUsage, readonly string[]][])
+    usage[kind] = firstCount(a, names);
+  if ((usage.input ?? 0) + (usage.output ?? 0) + (usage.cacheRead ?? 0) + (usage.cacheWrite ?? 0) === 0)
+    return null;
   // The conventions count cache reads and writes inside input_tokens (the inclusive meaning).
-  const tokens = fromGenAiSpan({ input: inputTotal, cacheRead, cacheWrite, output, reasoning });
+  const { tokens, serverTools } = fromGenAiSpanUsage(usage);
+  // Copilot (provider `github`) bills its own units, read and priced as its file export is.
+  // An amount that is no amount rejects the span, as the file path does (the request is billed in it).
+  const units =
+    copilotSpanUnits(
+      (name) => text(a, name),
+      (name, message) => {
+        throw new CountError(name, message);
+      },
+    ) ?? undefined;
   const tier = serviceTierOf(firstText(a, NAMES.serviceTier));
   const responseId = text(a, 'gen_ai.response.id');
   const own = (key: string) => text(a, key) ?? text(resource, key);
@@ -142,9 +146,11 @@ function toRecord(
     provider: providerName(firstText(a, NAMES.provider)),
     model: firstText(a, NAMES.model) ?? null,
     tokens,
+    serverTools,
     billing: Object.keys(tier).length > 0 ? tier : undefined,
     requests: 1,
-    cost: { amount: null, basis: 'list_estimate', priceRef: null },
+    cost: (units && copilotCost(units)) ?? { amount: null, basis: 'list_estimate', priceRef: null },
+    units,
     dedupKey: responseId,
     hints: {
       actor: actorOf(a) ?? actorOf(resource),

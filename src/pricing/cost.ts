@@ -1,6 +1,7 @@
 import { usd, type Usd } from '../domain/money.js';
 import type { MultiplierDimension, ResolvedPrice, TokenPrices } from '../domain/prices.js';
 import type { BillingDimensions, ServerToolUse, TokenCounts } from '../domain/usage.js';
+import { SERVER_TOOL_PRICING } from './server-tools.js';
 
 const MILLION = usd(1_000_000);
 const THOUSAND = usd(1_000);
@@ -24,6 +25,13 @@ export interface PriceLine {
   amount: Usd | null;
   /** Why a price applies where it is not the dimension's own (`input price: no cache-read price`). */
   note?: string | undefined;
+  /** Where the unit price comes from when it is not the record's price table (a provider's published term). */
+  source?: string | undefined;
+  /**
+   * A quantity shown but not priced per record, and why (code execution is billed per container-hour): its
+   * amount is null, yet it leaves the record priced, since the provider bills it elsewhere.
+   */
+  excluded?: string | undefined;
 }
 
 /** A factor on the whole price (batch, a service tier, a region, a speed). */
@@ -112,11 +120,31 @@ function line(
   return { dimension, quantity, per, unitPrice, amount, note };
 }
 
+/** Web fetch and code execution, priced on the provider's published terms (pricing/server-tools.ts). */
+function serverToolLines(tools: ServerToolUse | undefined): PriceLine[] {
+  const fetch = SERVER_TOOL_PRICING.webFetch;
+  const code = SERVER_TOOL_PRICING.codeExecution;
+  const fetches = tools?.webFetch ?? 0;
+  const runs = tools?.codeExecution ?? 0;
+  return [
+    { ...line('web fetch', fetches, 'k', fetch.perThousand), source: fetch.source },
+    {
+      dimension: 'code execution',
+      quantity: runs,
+      per: 'k',
+      unitPrice: null,
+      amount: runs === 0 ? usd(0) : null,
+      excluded: runs === 0 ? undefined : code.reason,
+    },
+  ];
+}
+
 /**
  * Every priced dimension of a usage at `price`, and the factors of how it was served:
  * - text input (input less audio), cache reads, 5-minute cache writes (cache writes less 1-hour ones),
  *   1-hour cache writes, text output (output less audio), audio input and output, per million tokens;
- * - web searches per thousand;
+ * - web searches per thousand; web fetches at $0 (no charge beyond their tokens); code execution shown but
+ *   not priced per record (billed per container-hour, see pricing/server-tools.ts);
  * - × batch, service tier, region and speed factors (`factorFor`); a value with no known factor is unpriced.
  * `reasoning` is part of output and is not added again. A missing cache price means the vendor does not
  * price that kind separately: OpenAI and Gemini have no cache-write price because writing the cache costs
@@ -150,9 +178,10 @@ export function priceBreakdown(
     line('audio input', audioIn, 'Mtok', p.inputAudioMtok ?? null),
     line('audio output', audioOut, 'Mtok', p.outputAudioMtok ?? null),
     line('web search', usage.serverTools?.webSearch ?? 0, 'k', p.webSearchPerK ?? null),
+    ...serverToolLines(usage.serverTools),
   ];
   const unpriced = lines
-    .filter((l) => l.amount === null)
+    .filter((l) => l.amount === null && l.excluded === undefined)
     .map((l) => `${l.dimension}: ${price.ref} has no ${l.dimension} price`);
   if (tier === 'long' && !price.tier)
     unpriced.unshift(
@@ -178,7 +207,9 @@ export function priceBreakdown(
   }
 
   const subtotal =
-    lines.some((l) => l.amount === null) || (tier === 'long' && !price.tier) ? null : sum(lines);
+    lines.some((l) => l.amount === null && l.excluded === undefined) || (tier === 'long' && !price.tier)
+      ? null
+      : sum(lines);
   const amount = unpriced.length > 0 ? null : factors.reduce((a, f) => a.times(f.factor), subtotal ?? usd(0));
   return { amount, tier, tierReason: reason, lines, subtotal, factors, unpriced };
 }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { withPremiumRate, type PremiumRate } from '../domain/copilot-billing.js';
 import { formatProblem, type Problem } from '../domain/parse-result.js';
 import { checkUsageRecord } from '../domain/record-bounds.js';
 import type { UsageRecord } from '../domain/usage.js';
@@ -49,6 +50,8 @@ export interface OtlpReceiverOptions {
   maxBodyBytes?: number;
   /** Told of every rejected item (for logs); the exporter is told through partial_success. */
   onProblems?: (signal: Signal, problems: readonly Problem[]) => void;
+  /** The org's price of a Copilot premium request (mileage.yaml), as the agent-log ingest applies it. */
+  premiumRate?: PremiumRate;
 }
 
 export interface ReceiverCounters {
@@ -118,6 +121,7 @@ export function otlpApp(options: OtlpReceiverOptions): { app: Hono; counters: Re
     const file = `otlp /v1/${signal}`;
     const problems = [...decoded.problems];
     const records = decoded.records.filter((r) => {
+      if (options.premiumRate) withPremiumRate(r, options.premiumRate);
       const bad = checkUsageRecord(r);
       const which = r.dedupKey ?? r.id;
       for (const p of bad)

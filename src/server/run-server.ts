@@ -1,3 +1,4 @@
+import type { PremiumRate } from '../domain/copilot-billing.js';
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import type { Repricer } from '../diagnostics/model-fit.js';
@@ -50,6 +51,8 @@ export interface RunServerOptions {
   publicNames?: readonly string[];
   /** /v1/* needs an ingest or admin token (serve --otlp-token-required). */
   otlpTokenRequired?: boolean;
+  /** The org's price of a Copilot premium request (mileage.yaml); GitHub's list price when absent. */
+  premiumRate?: PremiumRate;
 }
 
 export interface RunningServer {
@@ -142,6 +145,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   spool = receiver.spool;
   const otlp = otlpApp({
     sink: receiver.sink,
+    premiumRate: o.premiumRate,
     onProblems: o.verbose
       ? (signal, problems) => problems.forEach((p) => o.log(`${signal}: ${formatProblem(p)}`))
       : undefined,

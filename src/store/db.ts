@@ -54,6 +54,11 @@ export interface UsageFileLoad {
   /** Mileage column → the file's column name, for files that name columns differently. */
   columns?: Partial<Record<UsageFileColumn, string>>;
   source: string;
+  /**
+   * Why rows with `cost_basis: billed` are refused, when the writer may not send bills (an ingest token: a
+   * bill comes from the vendor, and a billed row would take a vendor's cell in the ledger); absent: allowed.
+   */
+  billedRefused?: string;
 }
 
 export const USAGE_FILE_COLUMNS = [
@@ -120,7 +125,6 @@ export interface FocusExportResult {
   unpriced: number;
 }
 
-/** A model seen in the store with no price: its tokens are kept and reported, never counted as $0. */
 /**
  * Stored history that lacks billed dimensions its source reports (kept before the store had columns for
  * them): a re-ingest of those days fills them in.
@@ -134,6 +138,64 @@ export interface DimensionGap {
   missing: string[];
 }
 
+/**
+ * A stored usage row as `mileage prices explain` reads it: every billed dimension, null where the store does
+ * not know it (a row kept before the store had the column; see dimensionGaps).
+ */
+export interface StoredUsage {
+  id: string;
+  source: string;
+  stream: string | null;
+  granularity: string;
+  /** ISO instant. */
+  start: string;
+  /** The org-local day. */
+  day: string;
+  tool: string | null;
+  provider: string | null;
+  model: string | null;
+  requests: number;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+  cacheWrite1h: number | null;
+  audioInput: number | null;
+  audioOutput: number | null;
+  webSearch: number | null;
+  webFetch: number | null;
+  codeExecution: number | null;
+  serviceTier: string | null;
+  batch: boolean | null;
+  contextTier: string | null;
+  geo: string | null;
+  speed: string | null;
+  /** Exact decimal strings. */
+  cost: string | null;
+  estCost: string | null;
+  basis: string;
+  priceRef: string | null;
+  /** False for a replayed copy the ledger does not count. */
+  counted: boolean;
+  /** Dimensions its source reports that this row lacks (stored before the store kept them; see dimensionGaps). */
+  unknown: string[];
+}
+
+/** One record by id, or the records of a model on an org-local day (optionally of one source). */
+export type UsageSelector =
+  { id: string } | { model: string; day: string; source?: string | undefined; provider?: string | undefined };
+
+/** A model seen in the store, with the days it was used: to say what exists when a lookup finds nothing. */
+export interface StoredModel {
+  provider: string | null;
+  model: string;
+  records: number;
+  firstDay: string;
+  lastDay: string;
+}
+
+/** A model seen in the store with no price: its tokens are kept and reported, never counted as $0. */
 export interface UnpricedModel {
   provider: string | null;
   model: string;
@@ -219,6 +281,15 @@ export interface Db {
   clearListPrices(): Promise<void>;
   unpricedModels(): Promise<UnpricedModel[]>;
   dimensionGaps(): Promise<DimensionGap[]>;
+  /** Stored usage rows for `prices explain`, at most `limit` (counted ones; replayed copies only by id). */
+  findUsage(select: UsageSelector, limit: number): Promise<StoredUsage[]>;
+  /** Every model in the usage records, with its record count and first and last org-local day. */
+  usageModels(): Promise<StoredModel[]>;
+  /**
+   * Schema migrations this open applied to a store that existed before it (empty for a new store or one
+   * already current): a command can then say what the upgrade left to re-ingest.
+   */
+  readonly migrationsApplied: readonly number[];
   /**
    * Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data, then the
    * facts that join sources: session → branch → PR (`pr_sessions`), AI evidence from agent sessions, and

@@ -203,15 +203,62 @@ describe('mileage scan', () => {
       writeFileSync(transcript, `${request(1, 0.5)}\n${request(2, 0.3)}\n`);
       type Scan = {
         repositories: { units: number }[];
-        report: { costPerMergedPr: { prs: number; perPr: string } | null };
+        report: {
+          costPerMergedPr: {
+            prs: number;
+            perPr: string;
+            window: { since: string; until: string };
+          } | null;
+        };
       };
 
+      const store = join(root, 'scan-git.duckdb');
       const scan = JSON.parse(
-        (await ok(['scan', '--db', join(root, 'scan-git.duckdb'), '--json'], machine(home, nowhere))).stdout,
+        (await ok(['scan', '--db', store, '--json'], machine(home, nowhere))).stdout,
       ) as Scan;
       expect(scan.repositories.map((r) => r.units)).toEqual([3]);
       // Bea's PR is in the repository but not Ana's work: $0.80 over Ana's two PRs.
       expect(scan.report.costPerMergedPr).toMatchObject({ prs: 2, perPr: '0.40' });
+      // The same store, no org file: the catalog metric computes the same figure for Ana's person bucket
+      // (her identity is a person of its own), and Bea is a person with PRs and no spend.
+      const window = scan.report.costPerMergedPr?.window;
+      expect(window).toEqual({ since: '2026-01-05', until: '2026-01-08' });
+      const query = async (...by: string[]) =>
+        JSON.parse(
+          (
+            await ok(
+              [
+                'query',
+                'effectiveness.cost_per_merged_pr',
+                ...by,
+                '--json',
+                '--db',
+                store,
+                '--since',
+                window?.since ?? '',
+                '--until',
+                window?.until ?? '',
+              ],
+              machine(home, nowhere),
+            )
+          ).stdout,
+        ) as {
+          rows: {
+            values: { cost_per_unit: number | string | null; spend: number | string; count: number };
+          }[];
+        };
+      const byPerson = (await query('--by', 'person')).rows.map((r) => r.values);
+      expect(
+        byPerson
+          .map((v) => [Number(v.cost_per_unit ?? NaN).toFixed(2), Number(v.spend).toFixed(2), v.count])
+          .sort(),
+      ).toEqual([
+        ['0.00', '0.00', 1],
+        ['0.40', '0.80', 2],
+      ]);
+      // The whole org: the same $0.80 of people spend over the repository's 3 merged PRs.
+      const all = (await query()).rows.map((r) => r.values);
+      expect(all.map((v) => [Number(v.spend).toFixed(2), v.count])).toEqual([['0.80', 3]]);
 
       const withoutGit = JSON.parse(
         (

@@ -106,6 +106,30 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     expect(Number(trajectory?.evidence.delivery_points_growth)).toBeLessThan(1.6);
     const fit = r.findings.find((f) => f.id === 'model_fit.top_workload');
     expect(fit?.evidence.model).toMatch(/opus-4-1/);
+    // Triage's only other workload is unpriced: the band is the one the demo's org file configures, not the
+    // workload's own history nor workloads of other kinds.
+    expect(fit?.evidence.band_from).toBe('configured for triage in mileage.yaml');
+    // One quality tax: the weekly's share of the last 4 weeks is quality.rework_tax's over the same window.
+    const rework = r.findings.find((f) => f.id === 'quality.rework_share');
+    expect(rework?.answer).toMatch(/^Yes: the quality tax is [\d.]+% of merged PRs/);
+    const tax = await mileage(
+      [
+        'query',
+        'quality.rework_tax',
+        '--json',
+        '--db',
+        'store.duckdb',
+        '--since',
+        r.window.since,
+        '--until',
+        r.window.until,
+      ],
+      { cwd },
+    );
+    expect(tax.code, tax.stderr).toBe(0);
+    const prShare = (JSON.parse(tax.stdout) as { rows: { values: { pr_share: number } }[] }).rows[0]?.values
+      .pr_share;
+    expect(`${((prShare ?? NaN) * 100).toFixed(1)}%`).toBe(rework?.evidence.rework_share_last_4w);
     expect(r.headline.unpricedModels).toEqual(['acme-support-ft-v3']);
     expect(r.headline.unpricedTokens).toBeGreaterThan(0);
     // The demo's sessions work on its PRs' branches in clones of its GitHub repositories: the join finds them.

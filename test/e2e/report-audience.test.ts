@@ -69,11 +69,15 @@ function identified(text: string): string[] {
 }
 
 describe('reports render as their audience', () => {
-  it("the owner's own report names people, and says it is the holder's view", async () => {
-    const r = await report(['--audience', 'owner', '--format', 'markdown']);
+  it("the owner's report, asked for, names people and warns that it went to a pipe", async () => {
+    const r = await report(['--as', 'owner', '--format', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     expect(identified(r.stdout).length).toBeGreaterThan(0);
-    expect(r.stderr).toContain('Shown to you as the holder of the store');
+    expect(r.stderr).toContain('written to a pipe as owner (--as)');
+    // The first name of the option still works.
+    const old = await report(['--audience', 'owner', '--format', 'markdown']);
+    expect(old.code, old.stderr).toBe(0);
+    expect(identified(old.stdout).length).toBeGreaterThan(0);
   });
 
   it('Slack gets the org-wide view, naming nobody, even when the command runs as owner', async () => {
@@ -100,8 +104,8 @@ describe('reports render as their audience', () => {
     const asked = await report(['--audience', 'viewer', '--format', 'markdown']);
     expect(identified(asked.stdout)).toEqual([]);
     expect(channels).toBe(4);
-    const bad = await report(['--audience', 'everyone']);
+    const bad = await report(['--as', 'everyone']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--audience expects viewer or owner');
+    expect(bad.stderr).toContain('--as expects viewer, owner or manager:TEAM');
   });
 });

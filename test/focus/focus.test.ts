@@ -253,8 +253,8 @@ function spend(): { usage: UsageRecord[]; outcomes: OutcomeRecord[] } {
     usage.push(
       mk(i++, day, {
         cost: '0.1234567891',
-        // As an agent log names it: the checkout's remote, which keys as the GitHub PR's repository does.
-        hints: { actor: 'ana@acme.com', repo: 'git@github.com:acme/billing.git', branch: 'feat/invoices' },
+        // As a usage file names it: a bare owner/name, which keys as the GitHub PR's repository does.
+        hints: { actor: 'ana@acme.com', repo: 'acme/billing', branch: 'feat/invoices' },
       }),
     );
     usage.push(mk(i++, day, { cost: '0.0500000003', hints: { actor: 'bo@acme.com' } }));

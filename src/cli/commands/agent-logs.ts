@@ -8,9 +8,7 @@ import { formatUsd, usd } from '../../domain/money.js';
 import { formatProblem } from '../../domain/parse-result.js';
 import { loadBundle, machineId, writeBundle } from '../../ingest/agent-logs/bundle.js';
 import { ingestAgentLogs, type AgentLogSummary } from '../../ingest/agent-logs/ingest.js';
-import { premiumRate } from '../../ingest/copilot-rate.js';
-import { LIST_PREMIUM_RATE, type PremiumRate } from '../../domain/copilot-billing.js';
-import { formatIssue, loadSourceConfigs } from '../../org/index.js';
+import { orgPremiumRate } from '../../ingest/copilot-rate.js';
 import {
   AGENT_TOOLS,
   agentTool,
@@ -71,7 +69,7 @@ async function ingestTool(
   const seen = new Map<string, Stats>();
   try {
     const source = { ...(await tool.load()), accept: acceptFor(tool, explicit) };
-    const rate = tool.name === 'copilot-cli' ? await orgPremiumRate(ctx) : undefined;
+    const rate = tool.name === 'copilot-cli' ? await orgPremiumRate(ctx.directory?.file) : undefined;
     const summary = await ingestAgentLogs(ctx.db, source, roots, {
       ...(rate ? { premiumRate: rate } : {}),
       ...(actor ? { actorFor: () => actor } : {}),
@@ -85,17 +83,6 @@ async function ingestTool(
   } finally {
     bar.done();
   }
-}
-
-/** The premium-request rate mileage.yaml gives (`sources.copilot-cli.premium_request_usd`), else GitHub's list. */
-async function orgPremiumRate(ctx: CommandContext): Promise<PremiumRate> {
-  const file = ctx.directory?.file;
-  if (!file) return LIST_PREMIUM_RATE;
-  const sources = await loadSourceConfigs(file);
-  if (!sources.ok) throw new MileageError('config', sources.error.map(formatIssue).join('\n'));
-  const rate = premiumRate(sources.value);
-  if (!rate.ok) throw new MileageError('config', rate.error.map(formatIssue).join('\n'));
-  return rate.value;
 }
 
 /**
@@ -382,8 +369,9 @@ function printPersonal(term: Terminal, r: PersonalReport): void {
   table('By model', r.byModel);
   table('By repository', r.byRepo);
   if (r.costPerMergedPr) {
+    const c = r.costPerMergedPr;
     term.out(
-      `\nCost per merged PR: ${money(r.costPerMergedPr.perPr)} (${r.costPerMergedPr.prs} of your PRs merged)`,
+      `\nCost per merged PR: ${money(c.perPr)} (${money(c.cost)} of your spend over ${c.prs} of your merged PRs, ${c.window.since} to ${c.window.until} exclusive; \`mileage query effectiveness.cost_per_merged_pr --by person --since ${c.window.since} --until ${c.window.until}\` shows the same figure)`,
     );
   } else {
     term.out(

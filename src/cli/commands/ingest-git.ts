@@ -4,11 +4,12 @@ import { parseDay } from '../../domain/time.js';
 import { finishIngest } from '../../ingest/finish.js';
 import { ingestGit, type GitIngestSummary, type GitRepoSummary } from '../../ingest/git.js';
 import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
+import { FORGES, type Forge } from '../../sources/delivery/git/pr-refs.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
-import type { Progress, Terminal } from '../terminal.js';
+import type { Activity, Progress, Terminal } from '../terminal.js';
 
 /** Days in a `--rework-window` unit; a month counts 30.5 days. */
 const UNIT_DAYS = { d: 1, w: 7, m: 30.5, y: 365 } as const;
@@ -31,6 +32,32 @@ interface GitOptions extends GlobalOptions {
   full?: boolean;
   exclude?: string[];
   defaultExcludes: boolean;
+  fetchPrRefs?: boolean;
+  forge?: string;
+  remote: string;
+}
+
+function parseForge(text: string | undefined): Forge | null {
+  if (text === undefined) return null;
+  const forge = FORGES.find((f) => f === text.toLowerCase());
+  if (!forge) throw new MileageError('usage', `--forge expects github or gitlab, got "${text}"`);
+  return forge;
+}
+
+/** `--fetch-pr-refs`: a line when each fetch starts and ends; git's own progress as one redrawn status line. */
+function fetchReporter(term: Terminal) {
+  let activity: Activity | null = null;
+  return (repo: string, event: 'start' | 'progress' | 'done', detail: string) => {
+    if (event === 'start') {
+      term.log(`${repo}: fetching PR refs…`);
+      activity = term.activity(`${repo} fetch`);
+    } else if (event === 'progress') activity?.update(detail);
+    else {
+      activity?.done();
+      activity = null;
+      term.log(`${repo}: fetched ${detail}`);
+    }
+  };
 }
 
 /** How far back from the tip merges are checked for churn unless told otherwise. */
@@ -77,6 +104,12 @@ export function registerIngestGit(ingest: Command, run: Run): void {
     .option('--full', 'ignore the stored cursor and read the whole history again')
     .option('--exclude <glob>', 'also exclude matching paths from effective lines (repeatable)', collect)
     .option('--no-default-excludes', `do not exclude the default lockfile/vendored/generated globs`)
+    .option(
+      '--fetch-pr-refs',
+      'first fetch every PR head from the remote (GitHub refs/pull/N/head, GitLab refs/merge-requests/N/head), so squash merges recover their branch commits and head branch',
+    )
+    .option('--forge <forge>', 'with --fetch-pr-refs: github or gitlab (default: from the remote URL’s host)')
+    .option('--remote <name>', 'with --fetch-pr-refs: the remote to fetch from', 'origin')
     .addHelpText('after', `\nDefault exclusions: ${DEFAULT_EXCLUDED_GLOBS.join(' ')}`)
     .action((paths: string[], opts: GitOptions) =>
       run(async (term) => {
@@ -89,6 +122,10 @@ export function registerIngestGit(ingest: Command, run: Run): void {
           }
         }
         const reworkWindowDays = parseWindow(opts.reworkWindow);
+        const forge = parseForge(opts.forge);
+        if ((opts.forge !== undefined || opts.remote !== 'origin') && !opts.fetchPrRefs) {
+          throw new MileageError('usage', '--forge and --remote go with --fetch-pr-refs');
+        }
         const ctx = await openContext(opts);
         const progress = progressReporter(term);
         try {
@@ -104,8 +141,10 @@ export function registerIngestGit(ingest: Command, run: Run): void {
                 ...(opts.defaultExcludes ? DEFAULT_EXCLUDED_GLOBS : []),
                 ...(opts.exclude ?? []),
               ],
+              fetchPrRefs: opts.fetchPrRefs ? { forge, remote: opts.remote } : null,
             },
             (repo, phase, done, total) => progress.update(repo, phase, done, total),
+            fetchReporter(term),
           );
           progress.done();
           // Nothing new and nothing changed: the ledger and links stand as they are (a no-op re-run stays fast).
@@ -136,5 +175,8 @@ export function describeRepository(r: GitRepoSummary): string {
   const pushes = r.trunkBased
     ? `${r.directPushes} of them direct pushes (trunk-based)`
     : `${r.directPushes} direct push${r.directPushes === 1 ? '' : 'es'} beside them`;
-  return `${r.repo} (${branch}, ${r.walk}): ${r.prs} merged PRs, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn); ${pushes}`;
+  const fetched = r.prRefs
+    ? `; ${r.prRefs.total} PR heads in ${r.prRefs.refspec.split(':')[1] ?? ''}${r.prRefs.reread > 0 ? ` (${r.prRefs.reread} stored units read again for them)` : ''}`
+    : '';
+  return `${r.repo} (${branch}, ${r.walk}): ${r.prs} merged PRs, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn); ${pushes}${fetched}`;
 }

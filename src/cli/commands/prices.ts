@@ -4,6 +4,8 @@ import { suggestFixes } from '../../pricing/unpriced.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
+import { dimensionGapLines } from '../dimension-gaps.js';
+import { registerPricesExplain } from './prices-explain.js';
 
 export function registerPrices(program: Command, run: Run): void {
   const prices = program.command('prices').description('List prices, overrides and unpriced models');
@@ -15,6 +17,7 @@ export function registerPrices(program: Command, run: Run): void {
         try {
           const book = priceBookFor(ctx.directory);
           const rows = await ctx.db.unpricedModels();
+          const gaps = await ctx.db.dimensionGaps();
           const fixes = suggestFixes(
             rows.map((r) => ({
               provider: r.provider,
@@ -31,9 +34,10 @@ export function registerPrices(program: Command, run: Run): void {
             book,
           );
           if (opts.json) {
-            term.out(JSON.stringify(fixes, null, 2));
+            term.out(JSON.stringify({ unpriced: fixes, reingest: gaps }, null, 2));
             return;
           }
+          for (const line of dimensionGapLines(gaps)) term.out(line);
           if (fixes.length === 0) {
             term.out('Every model in the store has a price.');
             return;
@@ -53,6 +57,7 @@ export function registerPrices(program: Command, run: Run): void {
         }
       }),
     );
+  registerPricesExplain(prices, run);
   globalOptions(prices.command('apply'))
     .description('Re-price every stored list-estimate record with current prices and mileage.yaml overrides')
     .action((opts: GlobalOptions) =>

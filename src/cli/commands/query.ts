@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { diagnosticWindows } from '../../diagnostics/windows.js';
+import { DEFAULT_PRIVACY, type Privacy } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { formatUsd } from '../../domain/money.js';
 import type { DayWindow } from '../../domain/time.js';
@@ -11,6 +12,14 @@ import { dataExtent } from '../../metrics/spend.js';
 import type { Db } from '../../store/db.js';
 import { renderMetricTable } from '../../report/metric-table.js';
 import { table } from '../../report/terminal.js';
+import {
+  asOption,
+  audienceFilter,
+  audienceName,
+  noteAudience,
+  outputAudience,
+  stdoutDestination,
+} from '../audience.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { apiGet, runningServer } from '../remote.js';
 import type { MetricTable } from '../../metrics/table.js';
@@ -52,11 +61,11 @@ export function dimensionOption(value: string | undefined, allowed: readonly Dim
 }
 
 export function registerQuery(program: Command, run: Run): void {
-  globalOptions(program.command('query'))
+  asOption(globalOptions(program.command('query')))
     .argument('<metric>', 'metric id (`mileage metrics list`)')
     .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')} (spend.total: default team)`)
     .description('Answer an ad-hoc question: one metric grouped by one dimension, privacy rules applied')
-    .action((metric: string, opts: GlobalOptions & { by?: string }) =>
+    .action((metric: string, opts: GlobalOptions & { by?: string; as?: string }) =>
       run(async (term) => {
         if (!findMetric(metric) || !QUERYABLE.includes(metric)) {
           throw new MileageError(
@@ -69,6 +78,8 @@ export function registerQuery(program: Command, run: Run): void {
         const by = registered
           ? dimensionOption(opts.by, registered.dims)
           : dimensionOption(opts.by ?? 'team', DIMENSIONS);
+        const destination = stdoutDestination(term);
+        const audience = outputAudience(opts.as, destination);
         const server = runningServer(opts);
         if (server) {
           // The server owns the store: ask it (same window rule, same privacy rules).
@@ -77,7 +88,11 @@ export function registerQuery(program: Command, run: Run): void {
             since: opts.since ? dayOption(opts.since, '--since') : undefined,
             until: opts.until ? dayOption(opts.until, '--until') : undefined,
             window: 'diagnostic',
+            // The CLI's session token is an admin's: any other audience is asked for by name.
+            ...(audience.role === 'owner' ? {} : { audience: audienceName(audience) }),
           })) as { table: MetricTable };
+          const me = (await apiGet(server, 'me', {})) as { privacy?: Partial<Privacy> };
+          noteAudience(term, audience, { ...DEFAULT_PRIVACY, ...me.privacy }, destination);
           term.out(opts.json ? JSON.stringify(answer.table, null, 2) : renderMetricTable(answer.table));
           return;
         }
@@ -85,12 +100,14 @@ export function registerQuery(program: Command, run: Run): void {
         try {
           const window = await commandWindow(ctx.db, opts);
           // Through filteredDb as the server reads: statements lose the directory joins they never use.
+          const filter = await audienceFilter(ctx.db, ctx.privacy, audience, window);
           const mctx = {
-            db: filteredDb(ctx.db, undefined),
+            db: filteredDb(ctx.db, filter),
             window,
             privacy: ctx.privacy,
-            viewer: { role: 'owner' as const },
+            viewer: audience,
           };
+          noteAudience(term, audience, ctx.privacy, destination);
           if (registered) {
             const result = await registered.run(mctx, by);
             term.out(opts.json ? JSON.stringify(result, null, 2) : renderMetricTable(result));

@@ -1,63 +1,63 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { filteredDb } from '../../metrics/filter.js';
 import { weeklyReport, type WeeklyReport } from '../../diagnostics/weekly.js';
 import { reviveWeeklyReport } from '../../diagnostics/weekly-json.js';
+import { DEFAULT_PRIVACY, type Privacy } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
+import type { Viewer } from '../../org/privacy.js';
 import { renderWeeklyHtml } from '../../report/html.js';
 import { renderWeeklyJson } from '../../report/json.js';
 import { renderWeeklyMarkdown } from '../../report/markdown.js';
 import { postToSlack, weeklySlackMessage } from '../../report/slack.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
+import {
+  asOption,
+  audienceFilter,
+  audienceName,
+  noteAudience,
+  outputAudience,
+  stdoutDestination,
+  type Destination,
+} from '../audience.js';
 import { openContext, readDirectory, type GlobalOptions } from '../context.js';
+import { commandWindow } from './query.js';
 import { apiGet, runningServer } from '../remote.js';
 import type { Terminal } from '../terminal.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 
-/**
- * Who a report is rendered for. `viewer`: an org-wide viewer under the org's privacy settings — what every
- * report that leaves this machine shows (Slack, Markdown, HTML, JSON, anything written to a file or a pipe).
- * `owner`: whoever holds the store, on their own terminal; it may name people the settings hide from others.
- */
-export const AUDIENCES = ['viewer', 'owner'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+/** The report formats made to be saved or sent: they leave the machine even when printed on a terminal. */
+const DOCUMENTS = new Set(['markdown', 'html', 'json']);
 
-/** The audience of the printed report: the owner only for the terminal format on a terminal, unless asked. */
-export function printedAudience(asked: string | undefined, format: string, term: Terminal): Audience {
-  if (asked !== undefined && !(AUDIENCES as readonly string[]).includes(asked))
-    throw new MileageError('usage', `--audience expects viewer or owner, got "${asked}"`);
-  if (asked !== undefined) return asked as Audience;
-  return format === 'terminal' && term.stdoutIsTty === true ? 'owner' : 'viewer';
-}
-
-type ReportOptions = GlobalOptions & { format: string; notify?: string; audience?: string };
+type ReportOptions = GlobalOptions & { format: string; notify?: string; audience?: string; as?: string };
 
 export function registerReport(program: Command, run: Run): void {
   const report = program.command('report').description('Reports over the store');
   globalOptions(
-    report
-      .command('weekly')
-      .description('The Monday-morning diagnostic: where the money went, model fit, variance, trajectory')
-      .option(
-        '--format <format>',
-        'terminal | markdown | html | json (default terminal; --json = json)',
-        'terminal',
-      )
-      .option(
-        '--notify <channel>',
-        'also post the report, as an org-wide viewer sees it: slack (webhook URL from the env var named by notify.slack.webhook_env in mileage.yaml, else MILEAGE_SLACK_WEBHOOK)',
-      )
-      .option(
-        '--audience <who>',
-        'who the printed report is for: viewer (an org-wide viewer under the privacy settings; the default for anything but the terminal format on a terminal) | owner (you, holding the store)',
-      ),
+    asOption(
+      report
+        .command('weekly')
+        .description('The Monday-morning diagnostic: where the money went, model fit, variance, trajectory')
+        .option(
+          '--format <format>',
+          'terminal | markdown | html | json (default terminal; --json = json)',
+          'terminal',
+        )
+        .option(
+          '--notify <channel>',
+          'also post the report, as an org-wide viewer sees it: slack (webhook URL from the env var named by notify.slack.webhook_env in mileage.yaml, else MILEAGE_SLACK_WEBHOOK)',
+        ),
+    )
+      // The first name of --as, kept for scripts written against it.
+      .addOption(new Option('--audience <who>', 'same as --as').hideHelp()),
   ).action((opts: ReportOptions) =>
     run(async (term) => {
       if (opts.notify !== undefined && opts.notify !== 'slack') {
         throw new MileageError('usage', `--notify expects slack, got "${opts.notify}"`);
       }
       const format = opts.json ? 'json' : opts.format;
-      const audience = printedAudience(opts.audience, format, term);
+      const destination = stdoutDestination(term, DOCUMENTS.has(format));
+      const audience = outputAudience(opts.as ?? opts.audience, destination);
       const window = {
         ...(opts.since ? { since: dayOption(opts.since, '--since') } : {}),
         ...(opts.until ? { until: dayOption(opts.until, '--until') } : {}),
@@ -65,30 +65,35 @@ export function registerReport(program: Command, run: Run): void {
       const server = runningServer(opts);
       if (server) {
         // The server owns the store: the same report, computed there (an org-wide viewer's: audience=viewer).
-        const reportFor = async (who: Audience) =>
+        const reportFor = async (who: Viewer) =>
           reviveWeeklyReport(
             await apiGet(server, 'reports/weekly', {
               since: window.since,
               until: window.until,
-              ...(who === 'viewer' ? { audience: 'viewer' } : {}),
+              ...(who.role === 'owner' ? {} : { audience: audienceName(who) }),
             }),
           );
         const notify =
           opts.notify === 'slack' ? (await readDirectory(opts))?.notify?.slackWebhookEnv : undefined;
-        const me = (await apiGet(server, 'me', {})) as { privacy?: { individuals?: string } };
-        await present(reportFor, audience, format, opts, term, notify, me.privacy?.individuals ?? 'team');
+        const me = (await apiGet(server, 'me', {})) as { privacy?: Partial<Privacy> };
+        const privacy = { ...DEFAULT_PRIVACY, ...me.privacy };
+        await present(reportFor, audience, destination, format, opts, term, notify, privacy);
         return;
       }
       const ctx = await openContext(opts);
       try {
         const reprice = bookRepricer(priceBookFor(ctx.directory));
-        const reportFor = async (who: Audience) => {
+        const reportFor = async (who: Viewer) => {
+          const filter =
+            who.role === 'manager'
+              ? await audienceFilter(ctx.db, ctx.privacy, who, await commandWindow(ctx.db, opts))
+              : undefined;
           const result = await weeklyReport({
             // As the server reads: statements lose the directory joins they never use (metrics/prune-joins.ts).
-            db: filteredDb(ctx.db, undefined),
+            db: filteredDb(ctx.db, filter),
             org: ctx.org,
             privacy: ctx.privacy,
-            viewer: { role: who },
+            viewer: who,
             reprice,
             window,
           });
@@ -104,11 +109,12 @@ export function registerReport(program: Command, run: Run): void {
         await present(
           reportFor,
           audience,
+          destination,
           format,
           opts,
           term,
           ctx.directory?.notify?.slackWebhookEnv,
-          ctx.privacy.individuals,
+          ctx.privacy,
         );
       } finally {
         await ctx.db.close();
@@ -122,20 +128,21 @@ export function registerReport(program: Command, run: Run): void {
  * chosen format, each computed once.
  */
 async function present(
-  reportFor: (who: Audience) => Promise<WeeklyReport>,
-  audience: Audience,
+  reportFor: (who: Viewer) => Promise<WeeklyReport>,
+  audience: Viewer,
+  destination: Destination,
   format: string,
   opts: ReportOptions,
   term: Terminal,
   slackEnv: string | null | undefined,
-  individuals: string,
+  privacy: Privacy,
 ): Promise<void> {
   if (!['json', 'markdown', 'html', 'terminal'].includes(format))
     throw new MileageError('usage', `--format expects terminal, markdown, html or json, got "${format}"`);
-  const reports = new Map<Audience, Promise<WeeklyReport>>();
-  const get = (who: Audience) => {
-    let r = reports.get(who);
-    if (!r) reports.set(who, (r = reportFor(who)));
+  const reports = new Map<string, Promise<WeeklyReport>>();
+  const get = (who: Viewer) => {
+    let r = reports.get(audienceName(who));
+    if (!r) reports.set(audienceName(who), (r = reportFor(who)));
     return r;
   };
   if (opts.notify === 'slack') {
@@ -149,16 +156,12 @@ async function present(
       );
     }
     // A channel is read by the whole org: the message is the org-wide viewer's report, whoever runs this.
-    const posted = await postToSlack(url, weeklySlackMessage(await get('viewer')));
+    const posted = await postToSlack(url, weeklySlackMessage(await get({ role: 'viewer' })));
     if (!posted.ok) throw new MileageError('upstream', `could not post to Slack: ${posted.error}`);
     term.log(`Posted the weekly report to Slack (${envName}), as an org-wide viewer sees it.`);
   }
   const result = await get(audience);
-  if (audience === 'owner' && individuals === 'team') {
-    term.log(
-      'Shown to you as the holder of the store: it may name people the privacy settings (individuals: team) hide from others. Reports that leave this machine show what an org-wide viewer sees (--audience viewer).',
-    );
-  }
+  noteAudience(term, audience, privacy, destination);
   switch (format) {
     case 'json':
       term.out(renderWeeklyJson(result));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatUsd, usd } from '../../domain/money.js';
 import { seatReport, type SeatReport } from '../../metrics/seat-list.js';
 import { table } from '../../report/terminal.js';
+import { asOption, noteAudience, stdoutDestination, wholeStoreAudience } from '../audience.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 
@@ -45,20 +46,20 @@ function render(r: SeatReport, idleOnly: boolean): string {
 }
 
 export function registerSeats(program: Command, run: Run): void {
-  globalOptions(program.command('seats'))
+  asOption(globalOptions(program.command('seats')))
     .option('--idle', 'list only idle seats')
     .description(
       'Seats held (vendor seat lists and mileage.yaml), when each was last used, and idle seats with their monthly cost',
     )
-    .action((opts: GlobalOptions & { idle?: boolean }) =>
+    .action((opts: GlobalOptions & { idle?: boolean; as?: string }) =>
       run(async (term) => {
         const asOf = opts.until ? dayOption(opts.until, '--until') : new Date().toISOString().slice(0, 10);
+        const destination = stdoutDestination(term);
+        const audience = wholeStoreAudience(opts.as, destination, 'seats');
         const ctx = await openContext(opts);
         try {
-          const report = await seatReport(
-            { db: ctx.db, privacy: ctx.privacy, viewer: { role: 'owner' } },
-            asOf,
-          );
+          noteAudience(term, audience, ctx.privacy, destination);
+          const report = await seatReport({ db: ctx.db, privacy: ctx.privacy, viewer: audience }, asOf);
           if (opts.json) {
             term.out(
               JSON.stringify(

@@ -1,3 +1,4 @@
+import { orgPremiumRate } from '../../ingest/copilot-rate.js';
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import type { RunningServer } from '../../server/run-server.js';
@@ -90,6 +91,7 @@ export async function serveUntilStopped(
     otlpTokenRequired: opts.otlpTokenRequired ?? false,
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
+    premiumRate: await orgPremiumRate(ctx.directory?.file),
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},

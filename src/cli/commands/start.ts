@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { weeklyReport } from '../../diagnostics/weekly.js';
 import { MileageError } from '../../domain/errors.js';
+import { filteredDb } from '../../metrics/filter.js';
 import { renderWeeklyJson } from '../../report/json.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
+import { asOption, audienceFilter, noteAudience, outputAudience, stdoutDestination } from '../audience.js';
 import { openContext, storedOrg, type GlobalOptions } from '../context.js';
 import { generateAndLoadDemo } from '../demo-load.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
+import { commandWindow } from './query.js';
 import { serveUntilStopped } from './serve.js';
 
 export const DEMO_SEED = 42;
@@ -16,7 +19,7 @@ export const DEMO_SEED = 42;
  * the Monday-morning diagnostic.
  */
 export function registerStart(program: Command, run: Run): void {
-  globalOptions(program.command('start'))
+  asOption(globalOptions(program.command('start')))
     .description(
       'Load the demo on an empty store, print the Monday-morning diagnostic, then serve the dashboard',
     )
@@ -24,8 +27,10 @@ export function registerStart(program: Command, run: Run): void {
     .option('--no-serve', 'print the diagnostic and exit')
     .option('--port <n>', 'port of the dashboard and API', '4318')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .action((opts: GlobalOptions & { serve?: boolean; port: string; host: string }) =>
+    .action((opts: GlobalOptions & { serve?: boolean; port: string; host: string; as?: string }) =>
       run(async (term) => {
+        const destination = stdoutDestination(term, opts.json === true);
+        const audience = outputAudience(opts.as, destination);
         const ctx = await openContext(opts);
         try {
           const counts = await ctx.db.counts();
@@ -57,11 +62,13 @@ export function registerStart(program: Command, run: Run): void {
             directory = null;
           }
           const started = performance.now();
+          const filter = await audienceFilter(ctx.db, privacy, audience, await commandWindow(ctx.db, opts));
+          noteAudience(term, audience, privacy, destination);
           const report = await weeklyReport({
-            db: ctx.db,
+            db: filteredDb(ctx.db, filter),
             org,
             privacy,
-            viewer: { role: 'owner' },
+            viewer: audience,
             reprice: bookRepricer(priceBookFor(directory)),
           });
           if (!report) throw new MileageError('not_found', 'the store has no data');

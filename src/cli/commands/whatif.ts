@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
+import { filteredDb } from '../../metrics/filter.js';
 import { DIMENSIONS } from '../../metrics/query.js';
 import { whatIf } from '../../metrics/whatif.js';
 import { renderMetricTable } from '../../report/metric-table.js';
+import { asOption, audienceFilter, noteAudience, outputAudience, stdoutDestination } from '../audience.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
@@ -10,12 +12,12 @@ import { commandWindow, dimensionOption } from './query.js';
 
 /** `mileage whatif --model X [--cache-hit R] [--by DIM]`: the whatif.reprice metric for one scenario. */
 export function registerWhatIf(program: Command, run: Run): void {
-  globalOptions(program.command('whatif'))
+  asOption(globalOptions(program.command('whatif')))
     .description('Re-price past usage on another model or with a better cache-hit ratio (whatif.reprice)')
     .option('--model <model>', 'target model id, e.g. claude-haiku-4-5')
     .option('--cache-hit <ratio>', 'target cache-hit ratio, 0 to 1 (cache reads ÷ prompt tokens)')
     .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')}`)
-    .action((opts: GlobalOptions & { model?: string; cacheHit?: string; by?: string }) =>
+    .action((opts: GlobalOptions & { model?: string; cacheHit?: string; by?: string; as?: string }) =>
       run(async (term) => {
         const cacheHit = opts.cacheHit === undefined ? null : Number(opts.cacheHit);
         if (cacheHit !== null && !(cacheHit >= 0 && cacheHit <= 1)) {
@@ -25,6 +27,8 @@ export function registerWhatIf(program: Command, run: Run): void {
           throw new MileageError('usage', 'give --model, --cache-hit or both');
         }
         const by = dimensionOption(opts.by, DIMENSIONS);
+        const destination = stdoutDestination(term);
+        const audience = outputAudience(opts.as, destination);
         const ctx = await openContext(opts);
         try {
           const book = priceBookFor(ctx.directory);
@@ -36,8 +40,10 @@ export function registerWhatIf(program: Command, run: Run): void {
             );
           }
           const window = await commandWindow(ctx.db, opts);
+          const filter = await audienceFilter(ctx.db, ctx.privacy, audience, window);
+          noteAudience(term, audience, ctx.privacy, destination);
           const result = await whatIf(
-            { db: ctx.db, window, privacy: ctx.privacy, viewer: { role: 'owner' } },
+            { db: filteredDb(ctx.db, filter), window, privacy: ctx.privacy, viewer: audience },
             bookRepricer(book),
             { model: opts.model ?? null, cacheHit },
             by,

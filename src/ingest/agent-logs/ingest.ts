@@ -1,7 +1,7 @@
 import { traceStep } from '../../domain/trace.js';
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
-import { copilotCost, type PremiumRate } from '../../domain/copilot-billing.js';
+import { withPremiumRate, type PremiumRate } from '../../domain/copilot-billing.js';
 import { MileageError } from '../../domain/errors.js';
 import type { Problem } from '../../domain/parse-result.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -159,7 +159,7 @@ export async function ingestAgentLogs<S>(
     const actor = options.actorFor?.(c.path);
     for (const r of screened.kept) {
       if (actor) r.hints.actor = actor;
-      if (r.units && options.premiumRate) r.cost = copilotCost(r.units, options.premiumRate) ?? r.cost;
+      if (options.premiumRate) withPremiumRate(r, options.premiumRate);
       if (options.machineId) r.hints.machineId = options.machineId;
       pending.push(r);
     }

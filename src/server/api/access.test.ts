@@ -188,6 +188,21 @@ describe('API access', () => {
     expect(((await hiddenRes.json()) as { table: { by: string } }).table.by).toBe('team');
   });
 
+  it("lets an admin ask for a manager's view (audience=manager:TEAM), and no one else", async () => {
+    const team = apiOver(demo.db, demo.directory, { individuals: 'team', minGroupSize: 3 });
+    const path = '/api/v1/metrics/effectiveness.cost_per_merged_pr?by=person';
+    const asManager = await get(team, `${path}&audience=manager:payments`, tokens.admin);
+    expect(asManager.status).toBe(200);
+    const manager = await get(team, path, tokens.manager);
+    expect(await asManager.json()).toEqual(await manager.json());
+    const byTeam = (await (
+      await get(team, '/api/v1/metrics/spend.total?by=team&audience=manager:payments', tokens.admin)
+    ).json()) as { table: { rows: { key: string }[] } };
+    expect(byTeam.table.rows.map((r) => r.key)).toEqual(['payments']);
+    expect((await get(team, `${path}&audience=manager:payments`, tokens.viewer)).status).toBe(403);
+    expect((await get(team, `${path}&audience=everyone`, tokens.admin)).status).toBe(400);
+  });
+
   it('lets an ingest-only token read nothing', async () => {
     for (const path of await readPaths(hidden, tokens.admin as string)) {
       const res = await get(hidden, path, tokens.ingest);

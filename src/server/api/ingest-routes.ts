@@ -42,8 +42,27 @@ export function eventLines(body: Buffer, contentType: string): string[] {
   return events.map((e) => JSON.stringify(e));
 }
 
+/**
+ * The source a usage event of the API is stored under: `api`, or `api:NAME` for `?source=NAME`. Events sent
+ * over HTTP live in a namespace of their own (as a bundle's requests do, agent-logs/bundle.ts): their record
+ * ids are derived here from that source and the row's content (store/duckdb/usage-file.ts), so whatever a
+ * caller names, it can never write into, or replace a record of, a vendor's report, a connector's sync, an
+ * agent log or the OTLP receiver.
+ */
+export function apiUsageSource(asked: string | undefined): string {
+  if (asked === undefined || asked === 'api') return 'api';
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(asked))
+    throw new HttpError('bad_request', 'source: letters, digits, . _ - (at most 64)');
+  return `api:${asked}`;
+}
+
+/** Why an ingest token's billed rows are refused: a bill comes from the vendor (a connector or a file). */
+export const BILLED_REFUSED =
+  'an ingest token cannot send billed records (a bill comes from the vendor: `mileage sync` or a file loaded by an admin); send provider_reported or list_estimate';
+
 function answer(c: Context, summary: IngestSummary): Response {
   return c.json({
+    source: summary.source,
     written: summary.written,
     alreadyStored: summary.alreadyStored,
     rejected: summary.problems.length,
@@ -96,15 +115,20 @@ export function ingestRoutes(deps: ServerDeps, limiter: RateLimiter): Hono<AppEn
 
   app.post('/usage', async (c) => {
     const lines = eventLines(await body(c, deps.limits.eventsBytes), c.req.header('content-type') ?? '');
-    const source = c.req.query('source') ?? 'api';
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(source))
-      throw new HttpError('bad_request', 'source: letters, digits, . _ - (at most 64)');
+    const source = apiUsageSource(c.req.query('source'));
+    const admin = c.get('principal').role === 'admin';
     const dir = await mkdtemp(join(tmpdir(), 'mileage-events-'));
     try {
       const path = join(dir, 'events.jsonl');
       await writeFile(path, lines.join('\n') + '\n');
       const summary = await deps.maintenance.exclusive(() =>
-        loadUsageFile(deps.db, { path, name: 'request', format: 'jsonl', source }),
+        loadUsageFile(deps.db, {
+          path,
+          name: 'request',
+          format: 'jsonl',
+          source,
+          ...(admin ? {} : { billedRefused: BILLED_REFUSED }),
+        }),
       );
       deps.stats.ingested('usage', summary.written);
       deps.maintenance.touched();

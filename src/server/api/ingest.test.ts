@@ -205,10 +205,7 @@ describe('ingestion over HTTP', () => {
     const admin = (await createToken(db, { role: 'admin', teams: null, name: null })).token;
     const script = '<script>alert(1)</script>';
     const img = '"><img src=x onerror=alert(1)>&amp;';
-    await post(
-      '/api/v1/ingest/usage',
-      JSON.stringify([event(1, { model: script, tool: img, cost_basis: 'billed' })]),
-    );
+    await post('/api/v1/ingest/usage', JSON.stringify([event(1, { model: script, tool: img })]));
     await server.deps.maintenance.refresh();
     for (const path of [
       '/api/v1/filters?since=2026-09-01&until=2026-11-01',

@@ -83,13 +83,35 @@ export function listParam(url: URL, name: string): string[] | undefined {
 }
 
 /**
- * The metric viewer of a principal: privacy rules read it (ingest tokens never get this far). An admin may ask
- * to see an answer as an org-wide viewer would (`audience=viewer`): what a report shared with everyone shows.
+ * The principal a read request is answered as. An admin may ask to see an answer as another audience would
+ * (`audience=viewer`: what a report shared with everyone shows; `audience=manager:TEAM[,TEAM]`: what a
+ * manager of those teams sees), as the CLI does for output that leaves the machine (cli/audience.ts).
+ * Other tokens keep their own view (`audience=viewer` changes nothing for them).
  */
-export function viewerOf(p: Principal, audience: string | null = null): Viewer {
-  if (audience !== null && audience !== 'viewer') throw badRequest('audience expects viewer');
+export function principalAs(p: Principal, audience: string | null): Principal {
+  if (audience === null) return p;
+  if (audience === 'viewer') return p.role === 'admin' ? { ...p, role: 'viewer', teams: null } : p;
+  const m = /^manager:(.+)$/.exec(audience);
+  const teams = m
+    ? [
+        ...new Set(
+          (m[1] as string)
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : [];
+  if (teams.length === 0) throw badRequest('audience expects viewer or manager:TEAM[,TEAM]');
+  if (p.role !== 'admin')
+    throw new HttpError('forbidden', "only an admin token may ask for a manager's view");
+  return { ...p, role: 'manager', teams };
+}
+
+/** The metric viewer of a principal: privacy rules read it (ingest tokens never get this far). */
+export function viewerOf(p: Principal): Viewer {
   if (p.role === 'manager') return { role: 'manager', teams: p.teams ?? [] };
-  return { role: p.role === 'admin' && audience === null ? 'admin' : 'viewer' };
+  return { role: p.role === 'admin' ? 'admin' : 'viewer' };
 }
 
 /**
@@ -157,7 +179,8 @@ async function diagnosticWindow(deps: ServerDeps, since?: string, until?: string
   }).report;
 }
 
-export async function readScope(deps: ServerDeps, p: Principal, url: URL): Promise<Scope> {
+export async function readScope(deps: ServerDeps, caller: Principal, url: URL): Promise<Scope> {
+  const p = principalAs(caller, url.searchParams.get('audience'));
   const since = dayParam(url, 'since');
   let until = dayParam(url, 'until');
   const mode = url.searchParams.get('window');
@@ -173,7 +196,7 @@ export async function readScope(deps: ServerDeps, p: Principal, url: URL): Promi
   let teams = scopedTeams(p, asked);
   const tools = listParam(url, 'tool');
   const models = listParam(url, 'model');
-  const viewer = viewerOf(p, url.searchParams.get('audience'));
+  const viewer = viewerOf(p);
   const filter: MetricFilter = {
     ...(teams !== undefined ? { teams } : {}),
     ...(tools !== undefined ? { tools } : {}),

@@ -65,6 +65,14 @@ describe('AI commit markers (§9)', () => {
       ['copilot'],
     ],
     [
+      'Copilot Autofix suggestion applied by the code scanning bot (tod-org/tod 1238b83)',
+      {
+        message:
+          'ci: codescan fix\n\nCo-authored-by: Copilot Autofix powered by AI <62310815+github-advanced-security[bot]@users.noreply.github.com>',
+      },
+      ['copilot'],
+    ],
+    [
       'Cursor IDE trailer',
       { message: 'chore: y\n\nCo-authored-by: Cursor <cursoragent@cursor.com>' },
       ['cursor'],

@@ -36,9 +36,12 @@ export const AI_MARKERS = {
   },
   copilot: {
     // Coding agent: `copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>`, PR author
-    // `Copilot`; VS Code: `Co-authored-by: Copilot <copilot@github.com>`.
+    // `Copilot`; VS Code: `Co-authored-by: Copilot <copilot@github.com>`. Code scanning's AI fixes, applied
+    // as suggestions: `Co-authored-by: Copilot Autofix powered by AI <…github-advanced-security[bot]@…>`
+    // (the address alone is the scanning bot's, which also co-authors fixes no AI wrote: the name decides).
     email: /^(\d+\+copilot@users\.noreply\.github\.com|copilot@github\.com)$/i,
     login: /^(copilot|copilot-swe-agent(\[bot\])?)$/i,
+    name: /^copilot autofix\b/i,
     message: /^assisted-by:.*\bcopilot\b/im,
   },
   cursor: {

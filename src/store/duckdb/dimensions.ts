@@ -61,16 +61,31 @@ export function dimensionRow(r: UsageRecord): Record<string, string | number | b
 }
 
 /**
- * History that lacks dimensions its source reports: rows stored before migration 8 by a source whose format
- * carries a dimension Mileage did not keep then. Per source, how many rows and which days; a re-ingest of
- * those days (or, for Claude Code transcripts still on disk, the next `ingest`) fills them in.
+ * What a NULL dimension column of a row says is missing: the row was stored before migration 8 by a source
+ * whose format carries a dimension Mileage did not keep then (migration 8 set every other row's columns).
+ * An OpenAI usage row without audio was also read without its batch flag and service tier.
+ */
+export const GAP_COLUMNS: readonly { column: string; missing: readonly string[] }[] = [
+  { column: TOKEN_FIELDS.cacheWrite1h.column, missing: ['cache write 1h'] },
+  { column: TOKEN_FIELDS.audioInput.column, missing: ['audio', 'batch', 'service tier'] },
+  { column: SERVER_TOOLS.webSearch.column, missing: ['server tools'] },
+];
+
+/** The gaps of one stored row, from its columns (see GAP_COLUMNS). */
+export function gapsOfRow(row: Record<string, unknown>): string[] {
+  return GAP_COLUMNS.filter((g) => row[g.column] === null || row[g.column] === undefined).flatMap((g) => [
+    ...g.missing,
+  ]);
+}
+
+/**
+ * History that lacks dimensions its source reports, per source: how many rows and which days; a re-ingest
+ * of those days (or, for Claude Code transcripts still on disk, the next `ingest`) fills them in.
  */
 export const DIMENSION_GAPS_SQL = `
 SELECT source, count(*) AS records, CAST(min(day) AS VARCHAR) AS first_day, CAST(max(day) AS VARCHAR) AS last_day,
   array_to_string(list_sort(list_distinct(flatten([
-    CASE WHEN count(*) FILTER (WHERE cache_write_1h_tokens IS NULL) > 0 THEN ['cache write 1h'] ELSE [] END,
-    CASE WHEN count(*) FILTER (WHERE audio_input_tokens IS NULL) > 0 THEN ['audio', 'batch', 'service tier'] ELSE [] END,
-    CASE WHEN count(*) FILTER (WHERE web_search_requests IS NULL) > 0 THEN ['server tools'] ELSE [] END
+    ${GAP_COLUMNS.map((g) => `CASE WHEN count(*) FILTER (WHERE ${g.column} IS NULL) > 0 THEN [${g.missing.map(sqlString).join(', ')}] ELSE [] END`).join(',\n    ')}
   ]))), '|') AS missing
 FROM usage
 WHERE ${DIMENSION_COUNT_COLUMNS.map((c) => `${c} IS NULL`).join(' OR ')}

@@ -6,6 +6,7 @@ import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import { identityHash, redact } from '../../domain/ids.js';
+import { repositoryKey } from '../../domain/repository.js';
 import { toStorage } from '../../domain/money.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
@@ -33,6 +34,9 @@ import type {
   SqlParam,
   StoreCounts,
   UnpricedModel,
+  StoredModel,
+  StoredUsage,
+  UsageSelector,
   UsageFileLoad,
   UsageFileResult,
 } from '../db.js';
@@ -41,6 +45,7 @@ import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
+import { findUsageSql, storedModelOf, storedUsageOf, USAGE_MODELS_SQL } from './usage-lookup.js';
 import { focusExportSelect } from './focus-export.js';
 import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
 import {
@@ -265,6 +270,8 @@ export class DuckDbStore implements Db {
     await this.conn.run(sql);
   }
 
+  migrationsApplied: readonly number[] = [];
+
   private async migrate(): Promise<void> {
     await this.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
@@ -272,8 +279,12 @@ export class DuckDbStore implements Db {
     const applied = new Set(
       (await this.writerQuery('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
+    // A store with no migration yet is new: bringing it to the current schema upgrades nothing.
+    const upgrading = applied.size > 0;
+    const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
+      if (upgrading) done.push(m.version);
       await this.run('BEGIN TRANSACTION');
       try {
         await this.run(m.sql);
@@ -289,6 +300,7 @@ export class DuckDbStore implements Db {
         });
       }
     }
+    this.migrationsApplied = done;
   }
 
   /** Reads run on the read connections; anything else (a token insert, an update) on the writer's. */
@@ -445,12 +457,27 @@ export class DuckDbStore implements Db {
       })),
     ].sort((a, b) => a.line - b.line);
     await this.run(sql.stageSql);
+    await this.keyRepositories('staging');
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
     for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
       await this.run(`DROP TABLE IF EXISTS ${t}`);
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
+  }
+
+  /**
+   * A staged file names repositories as its writer did (`Acme/Billing`, a remote URL): each distinct name
+   * is replaced by its key (domain/repository.ts), as every other source's records are, so they join.
+   */
+  private async keyRepositories(table: string): Promise<void> {
+    const names = await this.writerQuery(`SELECT DISTINCT repo FROM ${table} WHERE repo IS NOT NULL`);
+    for (const { repo } of names) {
+      const from = String(repo);
+      const to = repositoryKey(from);
+      if (to !== from)
+        await this.writerQuery(`UPDATE ${table} SET repo = $to WHERE repo = $from`, { from, to });
+    }
   }
 
   /** A file the reader cannot read at all: an input error naming it, never the server's temp path alone. */
@@ -517,6 +544,7 @@ export class DuckDbStore implements Db {
     ].sort((a, b) => a.line - b.line);
     const [skipped] = await this.writerQuery(sql.skippedSql);
     await this.run(sql.stageSql);
+    await this.keyRepositories('staging');
     const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     await this.replaceUsage('staging');
@@ -681,6 +709,7 @@ export class DuckDbStore implements Db {
     await this.setMeta('org', dir.org);
     await this.setMeta('privacy_individuals', dir.privacy.individuals);
     await this.setMeta('privacy_min_group_size', String(dir.privacy.minGroupSize));
+    await this.setMeta('workload_bands', JSON.stringify(dir.workloadBands ?? []));
   }
 
   async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
@@ -729,6 +758,15 @@ export class DuckDbStore implements Db {
         .split('|')
         .filter((m) => m !== ''),
     }));
+  }
+
+  async findUsage(select: UsageSelector, limit: number): Promise<StoredUsage[]> {
+    const { sql, params } = findUsageSql(select, limit);
+    return (await this.query(sql, params)).map(storedUsageOf);
+  }
+
+  async usageModels(): Promise<StoredModel[]> {
+    return (await this.query(USAGE_MODELS_SQL)).map(storedModelOf);
   }
 
   async unpricedModels(): Promise<UnpricedModel[]> {

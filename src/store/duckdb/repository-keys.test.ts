@@ -15,6 +15,13 @@ beforeAll(async () => {
   await db.query(outcome('k1', 'git', 'github.com/Acme/Billing'));
   await db.query(outcome('k2', 'git', 'github.com/acme/api'));
   await db.query(outcome('k3', 'git', '/home/ana/src/Local'));
+  // A usage file's bare owner/name, stored as written by versions before REPOSITORY_KEYS_VERSION 2.
+  await db.query(
+    `INSERT INTO usage (id, source, granularity, start_at, end_at, day, input_tokens, cache_read_tokens,
+       cache_write_tokens, output_tokens, reasoning_tokens, requests, cost_basis, repo)
+     VALUES ('u1', 'csv', 'request', TIMESTAMPTZ '2026-01-05 10:00:00+00', TIMESTAMPTZ '2026-01-05 10:00:00+00',
+       DATE '2026-01-05', 1, 0, 0, 1, 0, 1, 'provider_reported', 'Acme/Billing')`,
+  );
   await db.query(
     "INSERT INTO cwd_repos VALUES ('/w/a', 'git@github.com:acme/billing.git'), ('/w/b', '/srv/Repo/')",
   );
@@ -45,6 +52,7 @@ describe('re-keying the repositories of an older store', () => {
       { cwd: '/w/a', repo: 'github.com/acme/billing' },
       { cwd: '/w/b', repo: '/srv/Repo' },
     ]);
+    expect(await db.query('SELECT repo FROM usage')).toEqual([{ repo: 'github.com/acme/billing' }]);
     const cursors = await db.query("SELECT key FROM meta WHERE key LIKE 'git_cursor:%' ORDER BY key");
     expect(cursors.map((c) => c.key)).toEqual(['git_cursor:github.com/acme/api']);
     expect(

@@ -11,7 +11,8 @@ import type { Row, SqlParam } from '../db.js';
  * cursor; the next `ingest git` (or `scan`) reads them again under the key. Agent folders are resolved
  * again at the next agent-log ingest (agent-requests.ts), which can read the checkouts.
  */
-export const REPOSITORY_KEYS_VERSION = '1';
+// 2: a bare `owner/name` from any source (a usage file's, a bundle's) is GitHub's `github.com/owner/name`.
+export const REPOSITORY_KEYS_VERSION = '2';
 
 interface Host {
   run(sql: string): Promise<void>;

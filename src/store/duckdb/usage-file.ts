@@ -109,6 +109,11 @@ export function stageUsageFileSql(
     ),
     `CASE WHEN ${col('cost_basis')} IS NOT NULL AND ${col('cost_basis')} NOT IN ('billed', 'provider_reported', 'list_estimate') THEN 'cost_basis|expected billed, provider_reported or list_estimate, got ' || ${col('cost_basis')} END`,
     `CASE WHEN ${col('cost_basis')} = 'billed' AND ${col('cost_usd')} IS NULL THEN 'cost_usd|required when cost_basis is billed' END`,
+    ...(load.billedRefused === undefined
+      ? []
+      : [
+          `CASE WHEN ${col('cost_basis')} = 'billed' THEN ${sqlString(`cost_basis|${load.billedRefused}`)} END`,
+        ]),
   ];
   const tok = (c: UsageFileColumn, dflt = '0') => `coalesce(try_cast(${col(c)} AS BIGINT), ${dflt})`;
   const hashOf = (c: UsageFileColumn) =>

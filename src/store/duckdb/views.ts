@@ -1,11 +1,21 @@
 /**
+ * Without an org file (no person in the directory) each actor identity is a person of its own, keyed by its
+ * hash: a solo user's agent spend and merged PRs then meet in one person bucket, so every person-based metric
+ * (cost per merged PR first) computes the figure `mileage scan` prints. With an org file, an identity the
+ * file does not name stays unattributed, as the file is the only source of who is who.
+ */
+export function undirectedPerson(actorHash: string): string {
+  return `CASE WHEN ${actorHash} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dir_people) THEN 'actor:' || ${actorHash} END`;
+}
+
+/**
  * Identity-resolved views. Identity resolves at query time (alias → person → team; key → owner, team,
  * workflow), so editing mileage.yaml re-attributes history without re-ingesting.
  */
 export const IDENTITY_VIEWS = `
 CREATE OR REPLACE VIEW usage_persons AS
 SELECT u.*,
-  coalesce(actor_alias.person_id, k.owner, key_alias.person_id) AS person_id,
+  coalesce(actor_alias.person_id, k.owner, key_alias.person_id, ${undirectedPerson('u.actor_hash')}) AS person_id,
   k.team_id AS key_team_id,
   coalesce(u.workflow, k.workflow_id) AS workflow_id,
   k.name AS key_name,
@@ -57,7 +67,7 @@ LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s
 LEFT JOIN dir_accounts acc ON acc.tool = up.tool;
 
 CREATE OR REPLACE VIEW outcomes_identity AS
-SELECT o.*, a.person_id, p.team_id
+SELECT o.*, coalesce(a.person_id, ${undirectedPerson('o.actor_hash')}) AS person_id, p.team_id
 FROM outcomes o
 LEFT JOIN dir_aliases a ON a.alias_hash = o.actor_hash
 LEFT JOIN dir_people p ON p.person_id = a.person_id;

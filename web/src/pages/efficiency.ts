@@ -52,7 +52,7 @@ export const efficiencyPage: Page = {
         el(
           'p',
           {},
-          'The band is the middle half (Q1–Q3) of the type’s weekly tokens per dollar in its history.',
+          'The band is the one configured for the type in mileage.yaml, else the middle half (Q1–Q3) of the weekly tokens per dollar of the type’s workloads across the org; each workload is judged against the others of its type, and a type alone says it has no peers.',
         ),
         metricTable(bands.table, {
           caption: 'Expected band of tokens per dollar',

@@ -6,7 +6,11 @@ import { apiParams } from '../state.js';
 import type { WeeklyReport } from '../types.js';
 import { kpi, kpis, metricTable, pageHeader, section } from '../views.js';
 
-/** The quality tax: rework among merged PRs and the spend it took (quality.rework_tax, quality.rework_share). */
+/**
+ * The quality tax (rework PRs ÷ merged PRs, quality.rework_tax) with its change against the window before and
+ * its trend as the weekly diagnostic states it (quality.rework_share), then what rework cost: the rework spend
+ * and the rework spend share, a figure of dollars shown under its own name, never as the tax.
+ */
 export const qualityPage: Page = {
   name: 'quality',
   path: /^\/quality$/,
@@ -21,17 +25,36 @@ export const qualityPage: Page = {
     ]);
     const v = all.table.rows[0]?.values ?? {};
     const weeks = report.weeks;
+    const trend = report.findings.find((f) => f.id === 'quality.rework_share');
     append(
       ctx.main,
       pageHeader('Quality tax', 'How much of what merged was rework, and what it cost.', all.table.window),
       kpis(
-        kpi('rework-prs', 'Rework share of merged PRs', percent(v.pr_share ?? null), 'quality.rework_tax'),
-        kpi('rework-spend', 'Spend on rework', usd(v.rework_spend ?? null), 'quality.rework_tax'),
-        kpi('rework-spend-share', 'Share of PR spend', percent(v.spend_share ?? null), 'quality.rework_tax'),
+        kpi(
+          'rework-prs',
+          'Quality tax (rework share of merged PRs)',
+          percent(v.pr_share ?? null),
+          'quality.rework_tax',
+        ),
         kpi(
           'rework-change',
-          'Change against the window before',
-          points(v.change ?? null),
+          'Quality tax change against the window before',
+          points(v.pr_share_change ?? null),
+          'quality.rework_tax',
+        ),
+        kpi(
+          'rework-trend',
+          'Quality tax, first → last 4 weeks of the period',
+          trend
+            ? `${String(trend.evidence.rework_share_first_4w ?? '—')} → ${String(trend.evidence.rework_share_last_4w ?? '—')}`
+            : '—',
+          'quality.rework_share',
+        ),
+        kpi('rework-spend', 'Spend on rework PRs', usd(v.rework_spend ?? null), 'quality.rework_tax'),
+        kpi(
+          'rework-spend-share',
+          'Rework spend share (of PR spend)',
+          percent(v.spend_share ?? null),
           'quality.rework_tax',
         ),
       ),

@@ -1,3 +1,4 @@
+import { DEFAULT_BRANCH_NAMES } from '../../../domain/attribution.js';
 import { COMMIT_FORMAT, readCommits, type CommitInfo } from './commits.js';
 import { gitLines } from './run-git.js';
 import { summarise, type MergedUnit } from './units.js';
@@ -9,12 +10,19 @@ import { summarise, type MergedUnit } from './units.js';
  *   `refs/remotes/<r>/pull/N[/head]` (the usual fetch refspecs for them);
  * - `refs/merge-requests/N/head` (GitLab) and `refs/remotes/<r>/merge-requests/N/head`;
  * - `refs/remotes/<r>/<head branch>` for units whose merge message names the branch.
+ * `ingest git --fetch-pr-refs` (pr-refs.ts) fetches the numbered ones into `refs/remotes/<r>/pr/N` and
+ * `refs/remotes/<r>/merge-requests/N/head`.
  */
 export interface HeadRefs {
   /** PR/MR number → [ref name, sha]. */
   byNumber: Map<string, [string, string]>;
   /** Branch name → [ref name, sha] (remote-tracking branches). */
   byBranch: Map<string, [string, string]>;
+  /**
+   * Local branches (not the default branch's names) → [ref name, sha]: on an engineer's own clone the branch
+   * a squash-merged PR came from often outlives it there, after the forge deleted it.
+   */
+  local: Map<string, [string, string]>;
 }
 
 const NUMBERED = [
@@ -25,14 +33,16 @@ const NUMBERED = [
 ];
 
 export async function readHeadRefs(repo: string): Promise<HeadRefs> {
-  const refs: HeadRefs = { byNumber: new Map(), byBranch: new Map() };
+  const refs: HeadRefs = { byNumber: new Map(), byBranch: new Map(), local: new Map() };
   const args = [
     'for-each-ref',
     '--format=%(objectname) %(refname)',
     'refs/pull',
     'refs/merge-requests',
     'refs/remotes',
+    'refs/heads',
   ];
+  const defaults: readonly string[] = DEFAULT_BRANCH_NAMES;
   for await (const line of gitLines(repo, args)) {
     const space = line.indexOf(' ');
     const sha = line.slice(0, space);
@@ -40,6 +50,11 @@ export async function readHeadRefs(repo: string): Promise<HeadRefs> {
     const n = NUMBERED.map((re) => re.exec(name)?.[1]).find((x) => x !== undefined);
     if (n !== undefined) {
       refs.byNumber.set(n, [name, sha]);
+      continue;
+    }
+    const local = /^refs\/heads\/(.+)$/.exec(name)?.[1];
+    if (local) {
+      if (!defaults.includes(local.toLowerCase())) refs.local.set(local, [name, sha]);
       continue;
     }
     const branch = /^refs\/remotes\/[^/]+\/(.+)$/.exec(name)?.[1];
@@ -106,16 +121,21 @@ export async function commitsFromHeadRefs(
 }
 
 /**
- * The name of a PR's head branch: the ref's own when it is a remote-tracking branch, else that of a
- * remote-tracking branch whose tip is one of the PR's commits (`refs/pull/N/head` names no branch, but the
- * clone often still has `origin/<branch>` at the same or an earlier commit).
+ * The name of a PR's head branch: the ref's own when it is a remote-tracking branch, else that of the one
+ * branch whose tip is one of the PR's commits (`refs/pull/N/head` names no branch, but the clone often still
+ * has `origin/<branch>`, or the engineer's own local branch, at the same or an earlier commit). Remote-tracking
+ * branches are asked first; two different names pointing into the PR leave it unknown rather than guessed.
  */
 function branchOf(refs: HeadRefs, ref: string, commits: readonly CommitInfo[]): string | null {
   const own = [...refs.byBranch].find(([, [name]]) => name === ref);
   if (own) return own[0];
   const shas = new Set(commits.map((c) => c.sha));
-  const candidates = [...refs.byBranch].filter(([, [, sha]]) => shas.has(sha));
-  return candidates.length === 1 ? (candidates[0]?.[0] ?? null) : null;
+  for (const branches of [refs.byBranch, refs.local]) {
+    const candidates = [...branches].filter(([, [, sha]]) => shas.has(sha));
+    if (candidates.length === 1) return candidates[0]?.[0] ?? null;
+    if (candidates.length > 1) return null;
+  }
+  return null;
 }
 
 /** The unit with the ref's commits added to what was checked for markers and to when the work began. */

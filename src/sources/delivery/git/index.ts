@@ -5,6 +5,7 @@ import { changedRanges, unitSizes, type UnitHunks, type Unreadable } from './dif
 import { DEFAULT_EXCLUDED_GLOBS, excludedPaths } from './effective-paths.js';
 import { commitsFromHeadRefs, withRefCommits } from './head-refs.js';
 import { unquotePath } from './numstat.js';
+import { commitKeys, ownRefCommits, prOfChainCommits, readPrHeads } from './pr-heads.js';
 import { outcomeOfUnit } from './record.js';
 import type { RepoInfo } from './repo.js';
 import { churnExcluded, measureChurn, REWORK_LIMITS, YOUNG_DAYS, type ReworkLimits } from './rework.js';
@@ -157,14 +158,22 @@ export async function readMergedWork(
       if (commits.size % 5000 === 0) onProgress?.('history', commits.size, 0);
     },
   );
+  // Rebase merges committed by a person are told from direct pushes only by the PR heads, when fetched.
+  const chainCommits = chain.map((c) => commits.get(c.sha)).filter((c): c is CommitInfo => c !== undefined);
+  const heads = await readPrHeads(repo.path, repo.tip);
+  const prOf = prOfChainCommits(heads, chainCommits);
+  const landed = heads.byKey.size > 0 ? commitKeys(chainCommits) : new Set<string>();
   const merged = mergedUnits(
     chain.map((c) => c.sha),
     commits,
+    prOf,
   ).filter((u) => since === null || u.mergedAt * 1000 >= since.getTime());
   commits.clear();
   // Squash merges keep one commit on the branch: their PR's own commits come from local head refs if any.
   const fromRefs = await commitsFromHeadRefs(repo.path, repo.tip, merged);
-  const units = merged.map((u) => withRefCommits(u, fromRefs.get(u.sha)));
+  const units = merged.map((u) =>
+    withRefCommits(u, ownRefCommits(fromRefs.get(u.sha), u.ref, heads, landed)),
+  );
 
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());

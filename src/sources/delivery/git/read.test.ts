@@ -102,8 +102,8 @@ function buildScenario(r: ScriptedRepo): Expected[] {
     files: 2,
     effectiveLines: 20,
     ai: ['copilot'],
-    // 10 young lines: churn, but below the 20-line minimum of the rework flag.
-    rework: null,
+    // A fix rewriting 10 lines merged 3 days before: a fix of recent work (below the churn minimum of 20).
+    rework: 'fix of recent work: 10 of 10 changed lines rewrote lines <21 days old',
     young: [10, 10],
     tickets: [],
     openedDay: null,

@@ -5,8 +5,10 @@ import { YOUNG_DAYS } from './rework.js';
 import { fixedRefs, reworkVerdict } from './rework-rule.js';
 
 /**
- * The rework rule against 60 merged PRs of a real repository labelled by hand (the fixture names the
+ * The rework rule against merged PRs of two real repositories labelled by hand (each fixture names the
  * repository, commit range, licence, and a reason per PR): precision and recall of the PR-level flag.
+ * The rule was tuned on anthropics/claude-code-action (squash merges); tod-org/tod (rebase merges landed by
+ * its maintainers) was labelled before the rule was first run on it, as a held-out check.
  */
 interface Labelled {
   sha: string;
@@ -19,17 +21,14 @@ interface Labelled {
   reason: string;
 }
 
-const sample = JSON.parse(
-  readFileSync(
-    new URL('../../../../test/fixtures/rework-labels/claude-code-action.json', import.meta.url),
-    'utf8',
-  ),
-) as { prs: Labelled[] };
+const load = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`../../../../test/fixtures/rework-labels/${name}.json`, import.meta.url), 'utf8'),
+  ) as { prs: Labelled[] };
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
-const recent = new Map(sample.prs.map((p) => [p.ref ?? '', seconds(p.mergedAt)]));
 
-function flagged(p: Labelled): boolean {
+function flagged(p: Labelled, recent: ReadonlyMap<string, number>): boolean {
   const title = parseCommitMessage(p.message).title;
   const unit = {
     title,
@@ -45,10 +44,24 @@ function flagged(p: Labelled): boolean {
   return reworkVerdict(unit, churn, recent, YOUNG_DAYS) !== null;
 }
 
-describe('rework rule on hand-labelled PRs of anthropics/claude-code-action', () => {
-  const tp = sample.prs.filter((p) => p.rework && flagged(p)).length;
-  const fp = sample.prs.filter((p) => !p.rework && flagged(p)).length;
-  const fn = sample.prs.filter((p) => p.rework && !flagged(p)).length;
+function confusion(prs: readonly Labelled[]) {
+  const recent = new Map(
+    prs.filter((p) => p.ref !== null).map((p) => [p.ref as string, seconds(p.mergedAt)]),
+  );
+  const flags = prs.map((p) => flagged(p, recent));
+  return {
+    tp: prs.filter((p, i) => p.rework && flags[i]).length,
+    fp: prs.filter((p, i) => !p.rework && flags[i]).length,
+    fn: prs.filter((p, i) => p.rework && !flags[i]).length,
+  };
+}
+
+describe.each([
+  // [fixture, expected confusion]: the figures the README reports.
+  ['claude-code-action', { tp: 7, fp: 0, fn: 2 }],
+  ['tod', { tp: 3, fp: 0, fn: 5 }],
+])('rework rule on hand-labelled PRs of %s', (name, expected) => {
+  const sample = load(name);
 
   it('labels at least 50 merged PRs, each with a reason', () => {
     expect(sample.prs.length).toBeGreaterThanOrEqual(50);
@@ -56,10 +69,16 @@ describe('rework rule on hand-labelled PRs of anthropics/claude-code-action', ()
   });
 
   it('reaches a precision of at least 0.8 (recall reported in the README)', () => {
-    const precision = tp / (tp + fp);
-    const recall = tp / (tp + fn);
-    expect({ tp, fp, fn }).toEqual({ tp: 3, fp: 0, fn: 6 });
-    expect(precision).toBeGreaterThanOrEqual(0.8);
-    expect(recall).toBeCloseTo(3 / 9, 10);
+    const got = confusion(sample.prs);
+    expect(got).toEqual(expected);
+    expect(got.tp / (got.tp + got.fp)).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('rework rule on both labelled sets together', () => {
+  it('keeps a precision of at least 0.8', () => {
+    const all = [...load('claude-code-action').prs, ...load('tod').prs];
+    const { tp, fp } = confusion(all);
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -42,6 +42,29 @@ describe('the PR-level rework rule', () => {
     // #12 merged 60 days before, #77 is no PR this walk saw (an issue): neither makes a regression fix.
     expect(reworkVerdict(unit('fix: paging', { fixes: ['12', '77'] }), undefined, recent, 21)).toBeNull();
   });
+
+  it('flags titles that bring back removed work, not features about restoring', () => {
+    const says = (title: string) => reworkVerdict(unit(title), undefined, none, 21);
+    for (const t of [
+      'fix: restore prompt file creation in agent mode (#405)',
+      'restore: bring back generic tag mode example (claude.yml) (#516)',
+      'Re-add the retry on 502',
+      'Update documentation incorrectly reverted after refactor (#399)',
+    ])
+      expect(says(t), t).toBe('restore: the title says it brings back removed work');
+    for (const t of ['feat: restore window size on start', 'Add backup and restore commands'])
+      expect(says(t), t).toBeNull();
+  });
+
+  it('flags bug fixes that rewrite young lines above a smaller minimum', () => {
+    const fix = (title: string, young: number, changed: number) =>
+      reworkVerdict(unit(title), { young, lines: young, changed }, none, 21);
+    expect(fix('fix: tools ignored in agent mode', 16, 93)).toBe(
+      'fix of recent work: 16 of 93 changed lines rewrote lines <21 days old',
+    );
+    expect(fix('fix: tools ignored in agent mode', 9, 12)).toBeNull(); // a small follow-up
+    expect(fix('feat: more tools', 16, 93)).toBeNull(); // extending recent work is no fix of it
+  });
 });
 
 describe('message conventions', () => {

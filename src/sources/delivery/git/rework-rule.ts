@@ -6,7 +6,11 @@ import type { MergedUnit } from './units.js';
  * 1. it reverts earlier work (units.ts reads every revert format), however old the work;
  * 2. it fixes a regression: its title says so, or it says it fixes (follows up on, was broken by…) a PR
  *    merged in the YOUNG_DAYS before it;
- * 3. it substantially rewrites recent work: at least MIN_YOUNG_LINES of the lines it changes or deletes were
+ * 3. it brings back removed work: its title says it restores, re-adds or reinstates something, or that a
+ *    change was reverted or removed by mistake — the undo of an undo, rework like a revert however old;
+ * 4. it is a bug fix (title `fix…`, `hotfix…`, `bugfix…`) that rewrites at least MIN_YOUNG_LINES_OF_FIX lines
+ *    merged in the YOUNG_DAYS before it: a defect in work that just shipped, whatever else the PR adds;
+ * 5. it substantially rewrites recent work: at least MIN_YOUNG_LINES of the lines it changes or deletes were
  *    merged in the YOUNG_DAYS before it, and they are more than MIN_YOUNG_SHARE of all the lines it changes
  *    (each counted once) — lockfiles, vendored and generated files, changelogs and snapshots left out, and version bumps
  *    and releases never (they rewrite the last release's lines by design).
@@ -16,6 +20,7 @@ import type { MergedUnit } from './units.js';
 export const REWORK_RULE = {
   minYoungLines: 20,
   minYoungShare: 0.5,
+  minYoungLinesOfFix: 10,
 } as const;
 
 /** Subjects of releases and version bumps: `chore: release 1.4.0`, `Bump version to 2.1`, `v1.2.3`. */
@@ -32,6 +37,18 @@ export function isVersionBump(title: string): boolean {
  */
 const REGRESSION_TITLE =
   /^(?:fix|hotfix|bugfix)\b.*\bregress|\bfix(?:es|ed|ing)? (?:an? |the |this |that )?regression/i;
+
+/**
+ * Titles that bring back removed work: `fix: restore prompt file creation`, `restore: bring back the tag
+ * example`, `Re-add the retry`, `Update docs incorrectly reverted after refactor`. A feature about restoring
+ * (`feat: restore window size on start`) names its type and is not one: only a fix, restore, revert or
+ * chore prefix, or none, may come before the verb.
+ */
+const RESTORE_TITLE =
+  /^(?:(?:fix|hotfix|restore|revert|chore|docs)(?:\([^)]*\))?!?:\s*|fix\s+-\s+)?(?:restore[sd]?|bring(?:s|ing)? back|re-?add(?:s|ed)?|reinstate[sd]?)\b|\b(?:incorrectly|accidentally|mistakenly|wrongly|unintentionally)\s+(?:reverted|removed|deleted|dropped|disabled)\b/i;
+
+/** Titles of bug fixes: `fix: …`, `fix(api): …`, `fix - …`, `Fix the …`, `Fixes …`, `hotfix: …`, `bugfix …`. */
+const FIX_TITLE = /^(?:fix(?:es|ed)?|hotfix|bugfix)\b/i;
 
 /**
  * PR numbers a message says it fixes or follows up on: `Fixes #412`, `follow-up to #412`, `broken by #412`,
@@ -68,7 +85,10 @@ export function reworkVerdict(
     if (days <= youngDays)
       return `regression fix: fixes #${ref}, merged ${Math.max(1, Math.round(days))} days before`;
   }
+  if (RESTORE_TITLE.test(unit.title)) return 'restore: the title says it brings back removed work';
   if (!churn || isVersionBump(unit.title)) return null;
+  if (FIX_TITLE.test(unit.title.trim()) && churn.young >= REWORK_RULE.minYoungLinesOfFix)
+    return `fix of recent work: ${churn.young} of ${churn.changed} changed lines rewrote lines <${youngDays} days old`;
   // Most of what the PR changes must be a rewrite of young lines: extending recent code is not redoing it.
   if (churn.young >= REWORK_RULE.minYoungLines && churn.young / churn.changed > REWORK_RULE.minYoungShare) {
     return `churn: ${churn.young} of ${churn.changed} changed lines (${Math.round((100 * churn.young) / churn.changed)}%) rewrote lines <${youngDays} days old`;

@@ -16,6 +16,9 @@ import { fixedRefs } from './rework-rule.js';
  *   merge of PR N;
  * - a single commit the forge itself committed (committer `noreply@github.com`, GitHub's web flow) for an
  *   author who is not the forge is a one-commit **rebase** merge;
+ * - when the clone holds PR head refs (pr-heads.ts), a commit that PR N's head carries (same author, author
+ *   time and subject) is part of PR N whoever committed it — a maintainer's rebase and push included — and
+ *   consecutive commits of one PR are one **rebase** merge (numbered N); commits of two PRs never share one;
  * - any other single commit is a **direct_push**: delivered, but no PR.
  */
 export type UnitKind = 'merge' | 'squash' | 'rebase' | 'direct_push';
@@ -157,8 +160,8 @@ function refOf(c: CommitInfo): string | null {
   return parseCommitMessage(c.message ?? '').ref;
 }
 
-function singleKind(group: readonly CommitInfo[], ref: string | null): UnitKind {
-  if (group.length > 1) return 'rebase';
+function singleKind(group: readonly CommitInfo[], ref: string | null, fromHead: boolean): UnitKind {
+  if (group.length > 1 || fromHead) return 'rebase';
   if (ref !== null) return 'squash';
   const only = group[0] as CommitInfo;
   return FORGE_COMMITTERS.test(only.committerEmail) && !FORGE_COMMITTERS.test(only.authorEmail)
@@ -166,16 +169,20 @@ function singleKind(group: readonly CommitInfo[], ref: string | null): UnitKind 
     : 'direct_push';
 }
 
-function singleUnit(group: CommitInfo[]): MergedUnit {
+function singleUnit(group: CommitInfo[], prOf: ReadonlyMap<string, string>): MergedUnit {
   const first = group[0] as CommitInfo;
   const last = group[group.length - 1] as CommitInfo;
-  // The PR number may sit on any commit of a rebase merge (often only the last): the last one written wins.
+  // A PR head names the PR for certain; else the number may sit on any commit of a rebase merge (often only
+  // the last): the last one written wins. A subject's ` (#N)` on a rebased commit may name an issue.
+  const fromHead = prOf.get(last.sha) ?? null;
   const ref =
+    fromHead ??
     [...group]
       .reverse()
       .map(refOf)
-      .find((r) => r !== null) ?? null;
-  const kind = singleKind(group, ref);
+      .find((r) => r !== null) ??
+    null;
+  const kind = singleKind(group, ref, fromHead !== null);
   const title = parseCommitMessage((group.length > 1 ? first : last).message ?? '').title;
   return {
     kind,
@@ -199,8 +206,16 @@ function singleUnit(group: CommitInfo[]): MergedUnit {
 }
 
 /** Whether `next` continues the rebase merge or PR-numbered run that `group` started. */
-function sameUnit(group: readonly CommitInfo[], next: CommitInfo): boolean {
+function sameUnit(
+  group: readonly CommitInfo[],
+  next: CommitInfo,
+  prOf: ReadonlyMap<string, string>,
+): boolean {
   const last = group[group.length - 1] as CommitInfo;
+  // PR heads, when the clone has them, say which PR each commit came from: nothing else is needed.
+  const lastPr = prOf.get(last.sha);
+  const nextPr = prOf.get(next.sha);
+  if (lastPr !== undefined || nextPr !== undefined) return lastPr === nextPr;
   const groupRef = group.map(refOf).find((r) => r !== null) ?? null;
   const nextRef = refOf(next);
   // Two numbers are two PRs; one number on consecutive commits is one PR (tools that suffix every commit).
@@ -216,16 +231,20 @@ function sameUnit(group: readonly CommitInfo[], next: CommitInfo): boolean {
   );
 }
 
-/** The merged units of a first-parent chain (oldest first), in the same order. */
+/**
+ * The merged units of a first-parent chain (oldest first), in the same order. `prOf` maps first-parent
+ * commits to the PR whose head carries them (pr-heads.ts; empty when the clone has no PR refs).
+ */
 export function mergedUnits(
   chain: readonly string[],
   commits: ReadonlyMap<string, CommitInfo>,
+  prOf: ReadonlyMap<string, string> = new Map(),
 ): MergedUnit[] {
   const branches = branchCommitsOfMerges(chain, commits);
   const units: MergedUnit[] = [];
   let group: CommitInfo[] = [];
   const close = () => {
-    if (group.length > 0) units.push(singleUnit(group));
+    if (group.length > 0) units.push(singleUnit(group, prOf));
     group = [];
   };
   for (const sha of chain) {
@@ -236,7 +255,7 @@ export function mergedUnits(
       units.push(mergeUnit(c, branches.get(sha) ?? []));
       continue;
     }
-    if (group.length > 0 && !sameUnit(group, c)) close();
+    if (group.length > 0 && !sameUnit(group, c, prOf)) close();
     group.push(c);
   }
   close();

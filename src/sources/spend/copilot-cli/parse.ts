@@ -1,6 +1,7 @@
-import { copilotCost, premiumQuantity, type CopilotUnits } from '../../../domain/copilot-billing.js';
+import { copilotCost, copilotSpanUnits } from '../../../domain/copilot-billing.js';
 import { recordId } from '../../../domain/ids.js';
 import type { Problem } from '../../../domain/parse-result.js';
+import { fromGenAiSpanUsage } from '../../../domain/token-semantics.js';
 import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
@@ -9,7 +10,7 @@ import { copilotCollapseKey } from './collapse.js';
 import { flatSpanSchema, otlpLineSchema } from './schema.js';
 import { isSessionEvent, sessionEventRecords, type CopilotSession } from './session-events.js';
 import { fromFlat, fromOtlp, type Span } from './spans.js';
-import { readCount, TOKEN_ATTRIBUTES, toTokenCounts, type RawTokens } from './usage.js';
+import { readCount, TOKEN_ATTRIBUTES, type RawTokens } from './usage.js';
 import { MAX_TOKENS_PER_REQUEST } from '../../../domain/record-bounds.js';
 
 export const SOURCE = 'copilot-cli-logs';
@@ -119,7 +120,7 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
   if (inference) remember(state, span.traceId);
   else if (state.inferenceTraces.includes(span.traceId)) return null;
 
-  const tokens = toTokenCounts(raw);
+  const { tokens, serverTools } = fromGenAiSpanUsage(raw);
   const sum = totalTokens(tokens);
   if (sum === 0) return null;
   if (sum > MAX_TOKENS_PER_REQUEST) {
@@ -133,7 +134,10 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
   const responseId = text(a['gen_ai.response.id']);
   const model = text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? null;
   const sessionId = sessionOf(a) ?? sessionOf(span.resource);
-  const units = unitsOf(a, (name, message) => report(at(span, `attributes.${name}`), message));
+  const units = copilotSpanUnits(
+    (name) => a[name],
+    (name, message) => report(at(span, `attributes.${name}`), message),
+  );
   if (units === null) return null;
   return {
     id: recordId(SOURCE, span.traceId, span.spanId),
@@ -146,6 +150,7 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
     provider: text(a['gen_ai.provider.name']) ?? text(a['gen_ai.system']) ?? null,
     model,
     tokens,
+    serverTools,
     requests: 1,
     cost: (units && copilotCost(units)) ?? { amount: null, basis: 'list_estimate', priceRef: null },
     units,
@@ -161,7 +166,7 @@ function toRecord(span: Span, state: CopilotCliLogState, report: Report): UsageR
 
 /** The span's token attributes, or null when it has none or one is unreadable (then reported). */
 function readTokens(span: Span, report: Report): RawTokens | null {
-  const out: RawTokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+  const out: RawTokens = {};
   let found = false;
   for (const [kind, names] of Object.entries(TOKEN_ATTRIBUTES) as [keyof RawTokens, readonly string[]][]) {
     const name = names.find((n) => span.attributes[n] !== undefined);
@@ -175,40 +180,6 @@ function readTokens(span: Span, report: Report): RawTokens | null {
     found = true;
   }
   return found ? out : null;
-}
-
-/**
- * Copilot's billing units on a span: `github.copilot.nano_aiu` (AI credits in nano units) and
- * `github.copilot.cost` (the request's premium-request multiplier). Undefined when it carries neither; null
- * (reported) when one is there but is no amount: the request is billed in it, so pricing it at list instead
- * would change what it cost without a word.
- */
-function unitsOf(
-  a: Record<string, unknown>,
-  report: (name: string, message: string) => void,
-): CopilotUnits | undefined | null {
-  const read = (name: string): number | undefined | null => {
-    const value = a[name];
-    if (value === undefined || value === null) return undefined;
-    const n = amount(value);
-    if (n === undefined) {
-      report(name, `not an amount >= 0: ${JSON.stringify(value).slice(0, 40)}`);
-      return null;
-    }
-    return n;
-  };
-  const nano = read('github.copilot.nano_aiu');
-  const cost = read('github.copilot.cost');
-  if (nano === null || cost === null) return null;
-  const premium = premiumQuantity(cost);
-  if (nano === undefined && premium === undefined) return undefined;
-  return { nanoAiu: nano, premiumRequests: premium };
-}
-
-/** A number, or its decimal string (OTLP's 64-bit integers); undefined otherwise. */
-function amount(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function remember(state: CopilotCliLogState, traceId: string): void {

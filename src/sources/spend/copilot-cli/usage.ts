@@ -1,28 +1,13 @@
-import { fromGenAiSpan } from '../../../domain/token-semantics.js';
+import { fromGenAiSpan, GENAI_SPAN_USAGE, type GenAiSpanUsage } from '../../../domain/token-semantics.js';
 import type { TokenCounts } from '../../../domain/usage.js';
 
 /**
- * Token attributes of a GenAI span, current names first, then deprecated and non-standard aliases seen
- * in the wild (reference §3.2): the first one present wins.
+ * Usage attributes of a GenAI span: the one table every span path reads (domain/token-semantics.ts), so the
+ * file export and the OTLP receiver see the same names, audio and server tools included.
  */
-export const TOKEN_ATTRIBUTES = {
-  /** All input, cached included (semantic conventions: SHOULD include cached tokens). */
-  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
-  /** All output, reasoning included. */
-  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
-  /** Subset of input read from the cache. */
-  cacheRead: [
-    'gen_ai.usage.cache_read.input_tokens',
-    'gen_ai.usage.cache_read_input_tokens',
-    'gen_ai.usage.input_tokens.cached',
-  ],
-  /** Subset of input written to the cache; Copilot CLI writes the `cache_write` spelling. */
-  cacheWrite: ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'],
-  /** Subset of output spent reasoning. */
-  reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
-} as const satisfies Record<string, readonly string[]>;
+export const TOKEN_ATTRIBUTES = GENAI_SPAN_USAGE;
 
-export type RawTokens = Record<keyof typeof TOKEN_ATTRIBUTES, number>;
+export type RawTokens = GenAiSpanUsage;
 
 /** A token attribute: a whole, non-negative number, or its decimal string (OTLP's 64-bit integers). */
 export function readCount(value: unknown): { ok: true; value: number } | { ok: false; message: string } {
@@ -39,7 +24,13 @@ export function readCount(value: unknown): { ok: true; value: number } | { ok: f
   return { ok: true, value: n };
 }
 
-/** OTel GenAI meaning → Mileage's, by the one rule every GenAI span path shares (domain/token-semantics). */
-export function toTokenCounts(t: RawTokens): TokenCounts {
+/** Session totals in the OTel GenAI meaning → Mileage's, by the rule every GenAI span path shares. */
+export function toTokenCounts(t: {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+}): TokenCounts {
   return fromGenAiSpan(t);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { premiumQuantity } from '../../../domain/copilot-billing.js';
 import { recordId } from '../../../domain/ids.js';
 import { usd, type Usd } from '../../../domain/money.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
@@ -101,7 +102,9 @@ const premiumItemSchema = z.object({
   product: z.string(),
   sku: z.string(),
   model: z.string().nullish(),
+  /** Premium requests: each request times its model's multiplier, so fractional (40.5, 0.33). */
   grossQuantity: z.number().nonnegative(),
+  netQuantity: z.number().nonnegative().nullish(),
   /** What is charged after the plan's included requests: the billed amount. */
   netAmount: z.number({ error: 'expected dollars' }),
 });
@@ -109,7 +112,9 @@ export const premiumPageSchema = z.object({ usageItems: z.array(z.unknown()) });
 
 /**
  * Premium requests of one day: billed dollars (net of what the plans include) per product, SKU and model,
- * in the org's Copilot stream `copilot:<org>` — charged on top of the seats.
+ * in the org's Copilot stream `copilot:<org>` — charged on top of the seats. The quantity is premium requests
+ * (a request times its model's multiplier), not a request count: it is kept exact in `units` and in the
+ * price reference (40.5 stays 40.5), and `requests` stays 0 as for the other reports that count no requests.
  */
 export function parseCopilotPremiumUsage(
   body: unknown,
@@ -122,20 +127,29 @@ export function parseCopilotPremiumUsage(
     page.data.usageItems,
     premiumItemSchema,
     { file: ctx.file, path: 'usageItems' },
-    (u) => ({
-      id: recordId(PREMIUM_SOURCE, ctx.day, u.product, u.sku, u.model),
-      source: PREMIUM_SOURCE,
-      stream: `copilot:${ctx.org}`,
-      granularity: 'day' as const,
-      start,
-      end: new Date(start.getTime() + 86_400_000),
-      tool: 'copilot',
-      provider: u.model ? providerOfModel(u.model) : null,
-      model: u.model ?? null,
-      tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 },
-      requests: Math.round(u.grossQuantity),
-      cost: { amount: usd(String(u.netAmount)), basis: 'billed' as const, priceRef: PREMIUM_SOURCE },
-      hints: {},
-    }),
+    (u) => {
+      const gross = premiumQuantity(u.grossQuantity) ?? '0';
+      const net = premiumQuantity(u.netQuantity);
+      return {
+        id: recordId(PREMIUM_SOURCE, ctx.day, u.product, u.sku, u.model),
+        source: PREMIUM_SOURCE,
+        stream: `copilot:${ctx.org}`,
+        granularity: 'day' as const,
+        start,
+        end: new Date(start.getTime() + 86_400_000),
+        tool: 'copilot',
+        provider: u.model ? providerOfModel(u.model) : null,
+        model: u.model ?? null,
+        tokens: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 },
+        requests: 0,
+        cost: {
+          amount: usd(String(u.netAmount)),
+          basis: 'billed' as const,
+          priceRef: `${PREMIUM_SOURCE}:${gross}${net === undefined ? '' : ` (net ${net})`}`,
+        },
+        units: { premiumRequests: gross },
+        hints: {},
+      };
+    },
   );
 }

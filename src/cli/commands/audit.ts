@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import type { Run } from '../run.js';
+import { registerAuditRun } from './audit-run.js';
+
+/** `mileage audit …`: is a cheaper model good enough for a workload? Test it against its written quality bar. */
+export function registerAudit(program: Command, run: Run): void {
+  const audit = program
+    .command('audit')
+    .description("Model-selection audits: score cheaper models against a workload's quality bar");
+  registerAuditRun(audit, run);
+}

@@ -155,6 +155,29 @@ describe('ingest git on every kind of delivery unit', () => {
     expect(t.rows[0]?.values).toMatchObject({ prs: 4, unknown_open_prs: 3, median_hours: 24 });
   });
 
+  it('checks churn only inside --rework-window; a revert counts however old', async () => {
+    // The tip is day 75: a 30-day window starts at day 45, after #4's churn (day 33). Inside it, #6 is the
+    // squash revert and #7 rewrites 15 old lines; the revert is not measured for churn.
+    const db = { MILEAGE_DB: join(repo.dir, '.mileage', 'window.duckdb') };
+    const r = await mileage(['ingest', 'git', '--json', '--rework-window', '30d'], {
+      cwd: repo.dir,
+      env: db,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const line = (JSON.parse(r.stdout) as { repositories: RepoLine[] }).repositories[0];
+    expect(line).toMatchObject({ units: 9, prs: 7, rework: 1 });
+    const q = await mileage(['query', 'quality.churn_share', '--json', ...WINDOW], {
+      cwd: repo.dir,
+      env: db,
+    });
+    expect(q.code, q.stderr).toBe(0);
+    expect((JSON.parse(q.stdout) as Table).rows[0]?.values).toMatchObject({
+      young_lines: 0,
+      changed_lines: 15,
+      units: 1,
+    });
+  });
+
   it('prints the direct pushes on their own line', async () => {
     const r = await mileage(['ingest', 'git'], { cwd: repo.dir, env });
     expect(r.code, r.stderr).toBe(0);

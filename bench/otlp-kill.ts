@@ -19,7 +19,7 @@ import { openStore } from '../src/store/open.js';
  */
 const RUNS = Number(process.env.OTLP_KILL_RUNS ?? 10);
 const TARGET_POINTS = Number(process.env.OTLP_KILL_POINTS ?? 22_000);
-const PER_BATCH = 200;
+export const PER_BATCH = 200;
 const CLIENTS = 24;
 const CLI = join(import.meta.dirname, '../dist/cli/bin.js');
 
@@ -29,7 +29,7 @@ const attr = (key: string, value: string | number) =>
     : { key, value: { intValue: String(value) } };
 
 /** A logs request of PER_BATCH api_request events; `__N__` becomes the batch's name. */
-function template(): string {
+export function template(): string {
   const t0 = Date.now() - 3_600_000;
   return JSON.stringify({
     resourceLogs: [
@@ -62,7 +62,7 @@ function template(): string {
   });
 }
 
-interface Served {
+export interface Served {
   child: ChildProcess;
   port: number;
   stderr: string[];
@@ -70,11 +70,15 @@ interface Served {
 }
 
 /** `mileage serve` on a free port; resolves once it prints its URL (after replaying its log). */
-function serve(db: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+export function serve(db: string, nodeArgs: string[] = []): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, CLI, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
   const stderr: string[] = [];
   child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -90,7 +94,11 @@ function serve(db: string): Promise<Served> {
 }
 
 /** POSTs one body; resolves with the status and body, or null when the connection died. */
-function post(agent: Agent, port: number, body: string): Promise<{ status: number; text: string } | null> {
+export function post(
+  agent: Agent,
+  port: number,
+  body: string,
+): Promise<{ status: number; text: string } | null> {
   return new Promise((resolve) => {
     const req = request(
       {

@@ -12,6 +12,7 @@ import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
+import { benchOtlpCapacity } from './otlp-capacity.js';
 import { benchOtlpKill } from './otlp-kill.js';
 import { benchScale } from './scale.js';
 import { benchSessionJoin } from './session-join.js';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ccusage-cases': benchCcusageCases,
   otlp: benchOtlp,
   'otlp-kill': benchOtlpKill,
+  'otlp-capacity': benchOtlpCapacity,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
   api: benchApi,

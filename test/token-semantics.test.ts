@@ -1,10 +1,17 @@
 /**
  * One request, every path: the same request as each source writes it (agent log files, OTLP logs and spans,
- * vendor usage APIs, proxy rows) must give the same token split, server tools and billing dimensions. Each
- * case is one request, given in each convention family (Anthropic, OpenAI, Gemini, OTel GenAI); each path of
- * that family is run through its real parser, and all must equal the case's expected split.
+ * vendor usage APIs, proxy rows, bulk files) must give the same token split, server tools and billing
+ * dimensions. Each case is one request, given in each convention family (Anthropic, OpenAI, Gemini, OTel
+ * GenAI); each path of that family is run through its real parser (or the store's reader for bulk files), and
+ * all must equal the case's expected split. Paths covered: Claude Code transcript and OTel event, Anthropic
+ * usage report; OpenAI usage report (audio included), Codex rollout and OTel event; Gemini CLI chat file and
+ * OTel event; OTLP GenAI spans (generic, Copilot's `github` provider with its billing units), Copilot CLI's
+ * file export; LiteLLM spend rows; usage CSV and JSONL files; FOCUS files.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TokenCounts, UsageRecord } from '../src/domain/usage.js';
 import { decodeLogs } from '../src/otlp/logs.js';
 import { decodeSpans } from '../src/otlp/spans.js';
@@ -15,6 +22,8 @@ import { parseCopilotCliLog } from '../src/sources/spend/copilot-cli/parse.js';
 import { parseGeminiLog } from '../src/sources/spend/gemini/parse.js';
 import { parseSpendLogs } from '../src/sources/spend/litellm/parse.js';
 import { parseOpenAiCompletions } from '../src/sources/spend/openai-admin/parse.js';
+import type { Db } from '../src/store/db.js';
+import { openStore } from '../src/store/open.js';
 
 const AT = '2026-07-02T10:00:00.000Z';
 const NANOS = `${Date.parse(AT)}000000`;
@@ -534,5 +543,139 @@ describe('one request, every span path: Copilot spans priced by their own billin
   it('a span without billing units keeps the token estimate (unpriced until the pricing pass)', () => {
     for (const run of Object.values(spanPaths))
       expect(run(copilot({})).cost).toEqual({ amount: null, basis: 'list_estimate', priceRef: null });
+  });
+});
+
+/**
+ * Bulk file paths (read by the store's SQL, not a TypeScript parser): generic usage files are written in
+ * Mileage's own meaning (uncached input, output with reasoning), FOCUS files bill each token kind on its own
+ * row (SkuMeter names the kind). The same request written each way must be stored with the same split.
+ */
+describe('one request, every file path: usage CSV, usage JSONL, FOCUS', () => {
+  const c = { input: 4, cacheRead: 45211, cacheWrite: 1820, output: 412, reasoning: 120 };
+  const dir = mkdtempSync(join(tmpdir(), 'mileage-token-semantics-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function stored(load: (db: Db, path: string) => Promise<unknown>, name: string, text: string) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const db = await openStore(':memory:');
+    try {
+      await load(db, path);
+      const [row] = await db.query(
+        `SELECT sum(input_tokens)::INTEGER AS input, sum(cache_read_tokens)::INTEGER AS cacheRead,
+           sum(cache_write_tokens)::INTEGER AS cacheWrite, sum(output_tokens)::INTEGER AS output,
+           sum(reasoning_tokens)::INTEGER AS reasoning FROM usage`,
+      );
+      return row;
+    } finally {
+      await db.close();
+    }
+  }
+
+  const usageRow = {
+    timestamp: AT,
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-6',
+    input_tokens: c.input,
+    cache_read_tokens: c.cacheRead,
+    cache_write_tokens: c.cacheWrite,
+    output_tokens: c.output,
+    reasoning_tokens: c.reasoning,
+  };
+
+  it('usage CSV', async () => {
+    const text = `${Object.keys(usageRow).join(',')}\n${Object.values(usageRow).join(',')}\n`;
+    const row = await stored(
+      (db, path) => db.loadUsageFile({ path, format: 'csv', source: 'usage-file' }),
+      'u.csv',
+      text,
+    );
+    expect(row).toEqual(c);
+  });
+
+  it('usage JSONL', async () => {
+    const row = await stored(
+      (db, path) => db.loadUsageFile({ path, format: 'jsonl', source: 'usage-file' }),
+      'u.jsonl',
+      `${JSON.stringify(usageRow)}\n`,
+    );
+    expect(row).toEqual(c);
+  });
+
+  it('FOCUS (one row per token kind; FOCUS has no reasoning count)', async () => {
+    const kinds = [
+      ['Input Tokens', c.input],
+      ['Cache Read Tokens', c.cacheRead],
+      ['Cache Write Tokens', c.cacheWrite],
+      ['Output Tokens', c.output],
+    ] as const;
+    const header =
+      'BilledCost,BillingCurrency,BillingAccountId,ChargePeriodStart,ChargePeriodEnd,ServiceCategory,ProviderName,PublisherName,SkuId,SkuMeter,ConsumedQuantity,ConsumedUnit';
+    const lines = kinds.map(
+      ([meter, n]) =>
+        `0.01,USD,123456789012,2026-07-02T10:00:00Z,2026-07-02T11:00:00Z,AI and Machine Learning,AWS,Anthropic,claude-sonnet-4-6,${meter},${n},Tokens`,
+    );
+    const row = await stored(
+      (db, path) => db.loadFocusFile({ path, format: 'csv', cost: 'billed' }),
+      'focus.csv',
+      `${header}\n${lines.join('\n')}\n`,
+    );
+    expect(row).toEqual({ ...c, reasoning: 0 });
+  });
+});
+
+describe('one request, every path: OpenAI audio', () => {
+  it('the organisation usage report and a GenAI span of the same audio request agree', () => {
+    // Older usage answers count audio beside input_tokens / output_tokens; spans count it inside.
+    const page = {
+      object: 'page',
+      data: [
+        {
+          object: 'bucket',
+          start_time: 1782986400,
+          end_time: 1783072800,
+          results: [
+            {
+              model: 'gpt-realtime',
+              input_tokens: 4200,
+              input_cached_tokens: 3000,
+              input_audio_tokens: 800,
+              output_tokens: 300,
+              output_audio_tokens: 300,
+              num_model_requests: 1,
+            },
+          ],
+        },
+      ],
+    };
+    const report = only(parseOpenAiCompletions(page, { file: 'u', org: 'acme' }).records, 'openai usage');
+    const span = only(
+      decodeSpans(
+        otlpSpan({
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.response.model': 'gpt-realtime',
+          'gen_ai.usage.input_tokens': 5000,
+          'gen_ai.usage.cache_read.input_tokens': 3000,
+          'gen_ai.usage.audio.input_tokens': 800,
+          'gen_ai.usage.output_tokens': 600,
+          'gen_ai.usage.audio.output_tokens': 300,
+        }),
+        'traces',
+      ).records,
+      'otlp',
+    );
+    const expected = {
+      input: 2000,
+      cacheRead: 3000,
+      cacheWrite: 0,
+      output: 600,
+      reasoning: 0,
+      audioInput: 800,
+      audioOutput: 300,
+    };
+    expect(report.tokens).toEqual(expected);
+    expect(span.tokens).toEqual(expected);
   });
 });

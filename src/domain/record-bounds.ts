@@ -113,6 +113,7 @@ function tokenLeaves(value: unknown, path: string, out: [string, unknown][]): vo
 
 const USAGE_NAMES = ['tool', 'provider', 'model', 'stream', 'source'] as const;
 const HINT_NAMES = new Set(['workflow']);
+const HASHED_HINTS = new Set(['actorHashed', 'keyHashed']);
 
 /** The problems of one usage record; empty when every field is within its bounds. */
 export function checkUsageRecord(
@@ -141,11 +142,19 @@ export function checkUsageRecord(
   if (r.cost.amount !== null)
     add('cost.amount', amountProblem(r.cost.amount, RECORD_BOUNDS.amountUsd, r.cost.basis === 'billed'));
   for (const name of USAGE_NAMES) add(name, textProblem(r[name], RECORD_BOUNDS.nameChars));
-  for (const [name, value] of Object.entries(r.hints))
+  for (const [name, value] of Object.entries(r.hints)) {
+    if (HASHED_HINTS.has(name)) {
+      // Pseudonymised identity (domain/pseudonymise.ts): a hash and a hint, each text.
+      const h = value as { hash?: unknown; hint?: unknown } | null;
+      add(`hints.${name}.hash`, textProblem(h?.hash ?? '', RECORD_BOUNDS.textChars));
+      add(`hints.${name}.hint`, textProblem(h?.hint ?? '', RECORD_BOUNDS.textChars));
+      continue;
+    }
     add(
       `hints.${name}`,
       textProblem(value, HINT_NAMES.has(name) ? RECORD_BOUNDS.nameChars : RECORD_BOUNDS.textChars),
     );
+  }
   return out;
 }
 

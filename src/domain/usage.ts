@@ -129,11 +129,23 @@ export interface Cost {
 }
 
 /** Who and what a record belongs to, as the source said it. Identity values are hashed before storage. */
+/** An identity value as the store keeps it: its hash (identityHash) and a display hint (redact). */
+export interface HashedIdentity {
+  hash: string;
+  hint: string;
+}
+
 export interface AttributionHints {
   /** Email, login or account id of the person, as written by the source (hashed on storage). */
   actor?: string | undefined;
   /** Provider key id (hashed on storage; a redacted hint is kept for display). */
   keyId?: string | undefined;
+  /**
+   * `actor` and `keyId` already pseudonymised (domain/pseudonymise.ts), for records that wait on disk before
+   * they are stored (the OTLP receiver's log): the store takes these instead of hashing the raw values.
+   */
+  actorHashed?: HashedIdentity | undefined;
+  keyHashed?: HashedIdentity | undefined;
   /** Workspace / project / team id at the provider. */
   workspace?: string | undefined;
   sessionId?: string | undefined;

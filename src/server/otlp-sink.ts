@@ -1,12 +1,14 @@
+import { pseudonymised } from '../domain/pseudonymise.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { OtlpSink } from './otlp.js';
 import { Spool } from './spool.js';
 import type { UsageWriter } from './usage-writer.js';
 
 /**
- * The OTLP receiver's sink as `mileage serve` wires it: records go to the receiver's log (when the store is
- * a file: `<store>.spool/`), and from there, once fsync'ed, to the batching writer; the receiver answers only
- * then. Without a log (an in-memory store, tests) they go straight to the writer.
+ * The OTLP receiver's sink as `mileage serve` wires it: records, their identity values pseudonymised first
+ * (domain/pseudonymise.ts: no raw email or key id is written to disk), go to the receiver's log (when the
+ * store is a file: `<store>.spool/`), and from there, once fsync'ed, to the batching writer; the receiver
+ * answers only then. Without a log (an in-memory store, tests) they go straight to the writer.
  */
 export interface ReceiverSink {
   sink: OtlpSink;
@@ -21,7 +23,9 @@ export function receiverSink(
   onAccepted: (count: number) => void = () => undefined,
 ): ReceiverSink {
   const spool = spoolDir === null ? null : Spool.open(spoolDir, (records) => writer.add(records, true));
-  const add = async (records: readonly UsageRecord[]) => {
+  const add = async (received: readonly UsageRecord[]) => {
+    // Identity is pseudonymised before anything reaches the disk (as the store would hash it).
+    const records = received.map(pseudonymised);
     if (spool) await spool.append(records);
     else writer.add(records, true);
     onAccepted(records.length);

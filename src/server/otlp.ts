@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { withPremiumRate, type PremiumRate } from '../domain/copilot-billing.js';
 import { formatProblem, type Problem } from '../domain/parse-result.js';
+import { currentAcceptedTimes } from '../domain/accepted-times.js';
 import { checkUsageRecord } from '../domain/record-bounds.js';
 import type { UsageRecord } from '../domain/usage.js';
 import {
@@ -120,9 +121,11 @@ export function otlpApp(options: OtlpReceiverOptions): { app: Hono; counters: Re
     // Each record within the bounds the store can hold, or rejected alone (named in partial_success).
     const file = `otlp /v1/${signal}`;
     const problems = [...decoded.problems];
+    // Once per request: the accepted range reads the environment and the clock.
+    const times = currentAcceptedTimes();
     const records = decoded.records.filter((r) => {
       if (options.premiumRate) withPremiumRate(r, options.premiumRate);
-      const bad = checkUsageRecord(r);
+      const bad = checkUsageRecord(r, times);
       const which = r.dedupKey ?? r.id;
       for (const p of bad)
         problems.push({ file, line: null, field: p.field, message: `${p.message} (record ${which})` });

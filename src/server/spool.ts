@@ -8,8 +8,8 @@ import type { UsageRecord } from '../domain/usage.js';
  * The receiver's append-only log: what the OTLP receiver acknowledges is on disk first (issue 19: records
  * acknowledged before the writer's 1 s flush were lost to a kill -9).
  *
- * - `append` writes the records of a request as JSON lines to the open segment and resolves once they are
- *   fsync'ed; appends that arrive while a write is in progress are written and synced together with the
+ * - `append` writes the records of a request as one JSON line (an array: one serialisation per request,
+ *   not per record) to the open segment and resolves once it is fsync'ed; appends that arrive while a write is in progress are written and synced together with the
  *   next one (group commit), so the cost of a sync is shared by every request waiting on it.
  * - `onDurable` hands the records on (to the batching writer) once synced, before `append` resolves.
  * - `seal` closes the open segment (after the write in progress) so that a flush of the writer can tell
@@ -18,8 +18,9 @@ import type { UsageRecord } from '../domain/usage.js';
  *   never acknowledged), for the writer to store again: record ids are deterministic, so storing a record
  *   twice keeps one.
  *
- * Segments hold records as received (identity values not yet hashed), in the store's folder with mode 0600,
- * and live only until their records are stored.
+ * Segments hold records with their identity values already pseudonymised (hashed and redacted as the
+ * store keeps them: the receiver's sink applies domain/pseudonymise.ts before `append`), in the store's
+ * folder with mode 0600, and live only until their records are stored.
  */
 export class Spool {
   private handle: FileHandle | null = null;
@@ -55,7 +56,9 @@ export class Spool {
       for (const line of text.split('\n')) {
         if (line === '') continue;
         try {
-          records.push(reviveRecord(JSON.parse(line) as SpooledRecord));
+          const parsed = JSON.parse(line) as SpooledRecord | SpooledRecord[];
+          // A request's records on one line; a segment of an earlier version has one record a line.
+          for (const r of Array.isArray(parsed) ? parsed : [parsed]) records.push(reviveRecord(r));
         } catch {
           unreadable += 1;
         }
@@ -68,7 +71,7 @@ export class Spool {
   append(records: readonly UsageRecord[]): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     if (records.length === 0) return Promise.resolve();
-    const lines = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const lines = JSON.stringify(records) + '\n';
     return new Promise((resolve, reject) => {
       this.waiting.push({ lines, records, done: (e) => (e === undefined ? resolve() : reject(e)) });
       this.writing ??= this.drain();

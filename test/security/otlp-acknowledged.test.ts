@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { recordId } from '../../src/domain/ids.js';
+import { identityHash, recordId, redact } from '../../src/domain/ids.js';
 import { usd } from '../../src/domain/money.js';
 import type { UsageRecord } from '../../src/domain/usage.js';
 import { otlpApp } from '../../src/server/otlp.js';
@@ -155,7 +155,13 @@ describe('the receiver log', () => {
     // A crash before the writer's flush: the store has nothing, the log has the 50 acknowledged records.
     expect(await count(first)).toBe(0);
     await first.close();
-    expect((await readdir(spoolDir)).length).toBe(1);
+    const segments = await readdir(spoolDir);
+    expect(segments.length).toBe(1);
+    // Issue 19: the log holds identity as the store would, pseudonymised, never the raw email.
+    const logged = await readFile(join(spoolDir, segments[0] as string), 'utf8');
+    expect(logged).not.toContain('dev@example.com');
+    expect(logged).toContain(identityHash('dev@example.com'));
+    expect((await stat(join(spoolDir, segments[0] as string))).mode & 0o777).toBe(0o600);
 
     const second = await openStore(path);
     stores.push(second);
@@ -163,6 +169,10 @@ describe('the receiver log', () => {
     expect(await b.replaySpool()).toEqual({ records: 50, unreadable: 0 });
     expect(await count(second)).toBe(50);
     expect(await readdir(spoolDir)).toEqual([]);
+    // Stored from the log exactly as a record stored directly: the same hash and hint.
+    expect(await second.query('SELECT DISTINCT actor_hash, actor_hint FROM usage')).toEqual([
+      { actor_hash: identityHash('dev@example.com'), actor_hint: redact('dev@example.com') },
+    ]);
     // Replaying again (a crash after storing, before releasing) keeps one of each.
     await b.writer.close();
   });

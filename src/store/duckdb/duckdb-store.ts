@@ -373,7 +373,8 @@ export class DuckDbStore implements Db {
    */
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
     // The last gate: a record out of bounds never reaches a table it could overflow (domain/record-bounds.ts).
-    const { kept, rejected } = screenRecords(records, checkUsageRecord);
+    const times = currentAcceptedTimes();
+    const { kept, rejected } = screenRecords(records, (r) => checkUsageRecord(r, times));
     if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
     const result = await this.withTempFile('batch.csv', usageCsv(kept), (path) =>
       this.appendStaged('usage', csvReader(path, USAGE_JSON_COLUMNS), this.usageDay()),

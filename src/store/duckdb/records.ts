@@ -24,8 +24,8 @@ export function hashed(value: string): { hash: string; hint: string } {
 
 export function usageRow(r: UsageRecord): Record<string, string | number | boolean | null> {
   const h = r.hints;
-  const actor = h.actor ? hashed(h.actor) : null;
-  const key = h.keyId ? hashed(h.keyId) : null;
+  const actor = h.actorHashed ?? (h.actor ? hashed(h.actor) : null);
+  const key = h.keyHashed ?? (h.keyId ? hashed(h.keyId) : null);
   return {
     id: r.id,
     source: r.source,

@@ -10,6 +10,7 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
 import { benchOtlpCapacity } from './otlp-capacity.js';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   'otlp-capacity': benchOtlpCapacity,
   git: benchGit,
   'git-real-repos': benchGitRealRepos,
+  'git-noop': benchGitNoop,
   api: benchApi,
   dashboard: benchDashboard,
   scale: benchScale,

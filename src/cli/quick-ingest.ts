@@ -1,7 +1,10 @@
 import { agentTool, acceptFor, presentRoots, type AgentTool } from '../ingest/agent-logs/locations.js';
 import { nothingNew } from '../ingest/agent-logs/manifest.js';
+import { gitNothingNew } from '../ingest/git-manifest.js';
+import { findOrgFile } from '../org/find.js';
 import { emptySummary } from '../ingest/summary.js';
 import { resolveDbPath } from '../store/open-path.js';
+import { describeRepository, upToDateSummary } from './git-summary.js';
 import { printIngestSummary } from './summary-output.js';
 import type { Terminal } from './terminal.js';
 
@@ -13,9 +16,17 @@ import type { Terminal } from './terminal.js';
 const VALUE_FLAGS = new Set(['--db', '--config', '--actor']);
 const SWITCHES = new Set(['--json', '--verbose']);
 
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const stderrTerm = {
+  out,
+  log: (text: string) => process.stderr.write(`${text}\n`),
+  warn: (text: string) => process.stderr.write(`warning: ${text}\n`),
+};
+
 export function quickIngest(argv: string[]): boolean {
   const [command, name, ...rest] = argv;
   if (command !== 'ingest' || !name) return false;
+  if (name === 'git') return quickGitIngest(rest);
   const tool = agentTool(name);
   if (!tool) return false;
   const flags = new Map<string, string | true>();
@@ -37,11 +48,59 @@ export function quickIngest(argv: string[]): boolean {
   if (roots.length === 0) return false;
   const db = flags.get('--db');
   const opts = { json: flags.get('--json') === true, verbose: flags.get('--verbose') === true };
-  return answerFromManifest(tool, roots, dir !== undefined, typeof db === 'string' ? db : undefined, opts, {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    log: (text) => process.stderr.write(`${text}\n`),
-    warn: (text) => process.stderr.write(`warning: ${text}\n`),
+  return answerFromManifest(
+    tool,
+    roots,
+    dir !== undefined,
+    typeof db === 'string' ? db : undefined,
+    opts,
+    stderrTerm,
+  );
+}
+
+/**
+ * `mileage ingest git [PATH...]` when every repository is as the last run left it (git-manifest.ts). Options
+ * that only shape what a walk would read (--since, --rework-window, --exclude) change nothing when there is
+ * nothing to walk; a value the command would reject, and anything that fetches or re-reads (--full,
+ * --fetch-pr-refs), go the full way.
+ */
+const GIT_VALUE_FLAGS = new Set(['--db', '--config', '--since', '--until', '--rework-window', '--exclude']);
+const GIT_SWITCHES = new Set(['--json', '--verbose', '--no-default-excludes']);
+const GIT_VALUES: Record<string, RegExp> = {
+  '--since': /^\d{4}-\d{2}-\d{2}$/,
+  '--until': /^\d{4}-\d{2}-\d{2}$/,
+  '--rework-window': /^\d+(?:\.\d+)?[dwmy]?$/,
+};
+
+function quickGitIngest(rest: string[]): boolean {
+  const flags = new Map<string, string | true>();
+  const paths: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const [flag, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s) as [string, string?]) : [arg];
+    if (GIT_VALUE_FLAGS.has(flag)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined || !(GIT_VALUES[flag]?.test(value.trim()) ?? true)) return false;
+      flags.set(flag, value);
+    } else if (GIT_SWITCHES.has(flag) && inline === undefined) flags.set(flag, true);
+    else if (arg.startsWith('-')) return false;
+    else paths.push(arg);
+  }
+  const db = flags.get('--db');
+  const config = flags.get('--config');
+  const store = resolveDbPath(typeof db === 'string' ? db : undefined, process.env, process.cwd());
+  const orgPath = findOrgFile({
+    explicit: typeof config === 'string' ? config : undefined,
+    cwd: process.cwd(),
+    env: process.env,
   });
+  const repos = gitNothingNew(store, paths.length > 0 ? paths : ['.'], orgPath);
+  if (!repos) return false;
+  const opts = { json: flags.get('--json') === true, verbose: flags.get('--verbose') === true };
+  const summary = upToDateSummary(repos);
+  printIngestSummary(stderrTerm, summary, null, opts);
+  if (!opts.json) for (const r of summary.repositories) out(`  ${describeRepository(r)}`);
+  return true;
 }
 
 /**

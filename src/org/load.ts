@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { OrgDirectory } from '../domain/directory.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { toDirectory } from './build.js';
+export { findOrgFile } from './find.js';
 import { crossCheck } from './cross-check.js';
 import { fieldName, type FieldPath, type OrgFileIssue } from './issue.js';
 import { Locator } from './locate.js';
@@ -52,18 +51,6 @@ export async function loadOrgFile(path: string): Promise<Result<OrgDirectory, Or
 export async function loadSourceConfigs(path: string): Promise<Result<SourceConfig[], OrgFileIssue[]>> {
   const text = await readText(path);
   return text.ok ? sourceConfigs(text.value, path) : text;
-}
-
-/** `--config` wins, then $MILEAGE_CONFIG, then ./mileage.yaml when it exists; relative paths from cwd. */
-export function findOrgFile(o: {
-  explicit?: string | undefined;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}): string | null {
-  if (o.explicit) return resolve(o.cwd, o.explicit);
-  if (o.env.MILEAGE_CONFIG) return resolve(o.cwd, o.env.MILEAGE_CONFIG);
-  const local = resolve(o.cwd, 'mileage.yaml');
-  return existsSync(local) ? local : null;
 }
 
 function parse(text: string, file: string): Result<Parsed, OrgFileIssue[]> {

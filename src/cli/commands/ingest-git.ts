@@ -2,12 +2,17 @@ import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { parseDay } from '../../domain/time.js';
 import { finishIngest } from '../../ingest/finish.js';
-import { ingestGit, type GitIngestSummary, type GitRepoSummary } from '../../ingest/git.js';
+import { ingestGit, type GitIngestSummary } from '../../ingest/git.js';
 import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
+export { describeRepository } from '../git-summary.js';
 import { FORGES, type Forge } from '../../sources/delivery/git/pr-refs.js';
+import { rememberGitRun, takeGitSnapshot } from '../../ingest/git-manifest.js';
+import { findOrgFile } from '../../org/find.js';
+import { resolveDbPath } from '../../store/open-path.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { globalOptions, type Run } from '../run.js';
+import { describeRepository } from '../git-summary.js';
 import { printIngestSummary } from '../summary-output.js';
 import type { Activity, Progress, Terminal } from '../terminal.js';
 
@@ -126,12 +131,22 @@ export function registerIngestGit(ingest: Command, run: Run): void {
         if ((opts.forge !== undefined || opts.remote !== 'origin') && !opts.fetchPrRefs) {
           throw new MileageError('usage', '--forge and --remote go with --fetch-pr-refs');
         }
+        const folders = paths.length > 0 ? paths : ['.'];
+        // What the repositories and the org file are before anything is read: remembered for the quick
+        // no-op path once the run has ended well (a fetch changes the refs, so that run remembers nothing).
+        const snapshot = opts.fetchPrRefs
+          ? null
+          : takeGitSnapshot(
+              folders,
+              findOrgFile({ explicit: opts.config, cwd: process.cwd(), env: process.env }),
+            );
         const ctx = await openContext(opts);
         const progress = progressReporter(term);
+        let finished: GitIngestSummary | null = null;
         try {
           const summary: GitIngestSummary = await ingestGit(
             ctx.db,
-            paths.length > 0 ? paths : ['.'],
+            folders,
             {
               since,
               reworkWindowDays,
@@ -161,22 +176,13 @@ export function registerIngestGit(ingest: Command, run: Run): void {
           }
           printIngestSummary(term, summary, pricing, opts);
           if (!opts.json) for (const r of summary.repositories) term.out(`  ${describeRepository(r)}`);
+          finished = summary;
         } finally {
           progress.done();
           await ctx.db.close();
         }
+        if (snapshot && finished)
+          rememberGitRun(resolveDbPath(opts.db, process.env, process.cwd()), snapshot, finished.repositories);
       }),
     );
-}
-
-/** One repository's line in a summary: what was read of it and what it holds. */
-export function describeRepository(r: GitRepoSummary): string {
-  const branch = r.branch.replace(/^refs\/(heads|remotes)\//, '');
-  const pushes = r.trunkBased
-    ? `${r.directPushes} of them direct pushes (trunk-based)`
-    : `${r.directPushes} direct push${r.directPushes === 1 ? '' : 'es'} beside them`;
-  const fetched = r.prRefs
-    ? `; ${r.prRefs.total} PR heads in ${r.prRefs.refspec.split(':')[1] ?? ''}${r.prRefs.reread > 0 ? ` (${r.prRefs.reread} stored units read again for them)` : ''}`
-    : '';
-  return `${r.repo} (${branch}, ${r.walk}): ${r.prs} merged PRs, ${r.aiAssisted} AI-assisted, ${r.rework} rework (${r.reworkChecked} checked for churn); ${pushes}${fetched}`;
 }

@@ -2,6 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
+import { currentAcceptedTimes } from '../src/domain/accepted-times.js';
+import { pseudonymised } from '../src/domain/pseudonymise.js';
+import { checkUsageRecord } from '../src/domain/record-bounds.js';
+import type { UsageRecord } from '../src/domain/usage.js';
+import { decodeLogs } from '../src/otlp/index.js';
+import { openStore } from '../src/store/open.js';
 import { PER_BATCH, post, serve, template } from './otlp-kill.js';
 
 /**
@@ -22,10 +28,64 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU microseconds per point of `work` over one batch, repeated `n` times (this process, single-threaded). */
+function perPoint(n: number, work: () => void): number {
+  const before = process.cpuUsage();
+  for (let i = 0; i < n; i++) work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / n / PER_BATCH;
+}
+
+/**
+ * The receiver's stages alone, in this process: CPU per point of each step a request's records go through
+ * (the HTTP layer and fsync aside), and the store's append of 20,000 records (CPU of this process, which
+ * includes DuckDB's threads, and wall time).
+ */
+async function stages(dir: string): Promise<void> {
+  const body = template().replaceAll('__N__', 'stage');
+  const records = decodeLogs(JSON.parse(body), 'bench').records;
+  const times = currentAcceptedTimes();
+  const safe = records.map(pseudonymised);
+  const figures = {
+    'JSON.parse of the request': perPoint(300, () => void JSON.parse(body)),
+    'decode (OTLP logs to usage records)': perPoint(300, () => void decodeLogs(JSON.parse(body), 'bench')),
+    'bounds check': perPoint(300, () => records.forEach((r) => checkUsageRecord(r, times))),
+    'pseudonymise identity': perPoint(300, () => records.map(pseudonymised)),
+    "the log's line (one JSON.stringify per request)": perPoint(300, () => JSON.stringify(safe)),
+  };
+  figures['decode (OTLP logs to usage records)'] -= figures['JSON.parse of the request'];
+  for (const [stage, us] of Object.entries(figures))
+    console.log(`  ${stage.padEnd(48)} ${us.toFixed(2).padStart(6)} µs CPU per point`);
+  const total = Object.values(figures).reduce((a, b) => a + b, 0);
+  console.log(
+    `  ${'together'.padEnd(48)} ${total.toFixed(2).padStart(6)} µs = ${Math.round(1e6 / total).toLocaleString('en-US')} points/s on one core`,
+  );
+  const db = await openStore(join(dir, 'append.duckdb'));
+  const many: UsageRecord[] = [];
+  for (let b = 0; b < 100; b++)
+    for (const r of safe) many.push({ ...r, id: `${r.id.slice(0, 24)}${String(b).padStart(8, '0')}` });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < many.length; i += 5_000) await db.appendUsage(many.slice(i, i + 5_000));
+  const wall = (performance.now() - t0) / 1_000;
+  const cpu = process.cpuUsage(cpu0);
+  await db.close();
+  console.log(
+    `  store append, ${many.length.toLocaleString('en-US')} records in batches of 5,000: ${Math.round(many.length / wall).toLocaleString('en-US')} records/s wall, ${((cpu.user + cpu.system) / many.length).toFixed(1)} µs CPU per record (DuckDB's threads included)`,
+  );
+}
+
 export async function benchOtlpCapacity(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-bench-capacity-'));
   const prof = process.env.OTLP_CAPACITY_PROF;
   try {
+    console.log(
+      `receiver stages in isolation (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}):`,
+    );
+    await stages(dir);
+    console.log('the built server under closed-loop load:');
     const nodeArgs = [
       ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []),
       ...(process.env.OTLP_CAPACITY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),

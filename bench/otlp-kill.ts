@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { recordId } from '../src/domain/ids.js';
@@ -213,6 +213,12 @@ export async function benchOtlpKill(): Promise<void> {
       );
     }
     console.log(`acknowledged records lost over ${RUNS} kill -9 runs: ${lost}`);
+    // Other work on the machine slows the server and the clients alike: the figures above are read with it.
+    console.log(
+      `load average at the end (1, 5, 15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  * all must equal the case's expected split. Paths covered: Claude Code transcript and OTel event, Anthropic
  * usage report; OpenAI usage report (audio included), Codex rollout and OTel event; Gemini CLI chat file and
  * OTel event; OTLP GenAI spans (generic, Copilot's `github` provider with its billing units), Copilot CLI's
- * file export; LiteLLM spend rows; usage CSV and JSONL files; FOCUS files.
+ * file export and session-state events; LiteLLM spend rows; usage CSV and JSONL files; FOCUS files.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -677,5 +677,57 @@ describe('one request, every path: OpenAI audio', () => {
     };
     expect(report.tokens).toEqual(expected);
     expect(span.tokens).toEqual(expected);
+  });
+});
+
+describe('one request, every Copilot CLI path: session-state shutdown totals and the span', () => {
+  it('a one-request session gives the same split and the same cost through its shutdown event as through its span', () => {
+    const shutdown = {
+      type: 'session.shutdown',
+      timestamp: AT,
+      data: {
+        sessionStartTime: Date.parse(AT) - 60_000,
+        modelMetrics: {
+          'claude-sonnet-4.5': {
+            requests: { count: 1, cost: 0.33 },
+            usage: {
+              inputTokens: 30000,
+              outputTokens: 500,
+              cacheReadTokens: 28000,
+              cacheWriteTokens: 1200,
+              reasoningTokens: 40,
+            },
+          },
+        },
+      },
+    };
+    const text = `${JSON.stringify({ type: 'session.start', data: { sessionId: 's1' } })}\n${JSON.stringify(shutdown)}\n`;
+    const file = 'session-state/s1/events.jsonl';
+    const session = only(
+      parseCopilotCliLog({ file, text, firstLine: 1 }, undefined).records,
+      'session events',
+    );
+    const span = only(
+      decodeSpans(
+        otlpSpan({
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'github',
+          'gen_ai.response.model': 'claude-sonnet-4.5',
+          'gen_ai.usage.input_tokens': 30000,
+          'gen_ai.usage.cache_read.input_tokens': 28000,
+          'gen_ai.usage.cache_write.input_tokens': 1200,
+          'gen_ai.usage.output_tokens': 500,
+          'gen_ai.usage.reasoning.output_tokens': 40,
+          'github.copilot.cost': '0.33',
+        }),
+        'traces',
+      ).records,
+      'otlp',
+    );
+    const expected = { input: 800, cacheRead: 28000, cacheWrite: 1200, output: 500, reasoning: 40 };
+    expect(session.tokens).toEqual(expected);
+    expect(span.tokens).toEqual(expected);
+    expect(session.cost).toEqual(span.cost);
+    expect(span.cost.amount?.toString()).toBe('0.0132');
   });
 });

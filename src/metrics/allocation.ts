@@ -2,7 +2,8 @@ import { grouping, outcomeFrom } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
 import type { Dimension } from './query.js';
-import { num, ratio, type MetricTable } from './table.js';
+import { usd } from '../domain/money.js';
+import { money, moneyShare, num, ratio, type MetricTable } from './table.js';
 
 /**
  * allocation.new_value_share: merged PRs' points and the spend attributed to them (session → PR, else person × period) by work
@@ -16,16 +17,17 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
       : await ctx.db.query(
           `WITH c AS (
              SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, o.category,
-               coalesce(sum(o.points), 0) AS points, sum(o.pr_cost) AS spend, count(*) AS prs
+               coalesce(sum(o.points), 0) AS points, coalesce(sum(o.pr_cost), 0) AS spend, count(*) AS prs
              FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1, 3
            )
-           SELECT *, sum(points) OVER (PARTITION BY key) AS group_points, sum(spend) OVER (PARTITION BY key) AS group_spend,
-             CAST(${SPEND_TOTAL} AS DOUBLE) AS total_spend
+           SELECT * REPLACE (CAST(spend AS VARCHAR) AS spend), sum(points) OVER (PARTITION BY key) AS group_points,
+             CAST(sum(spend) OVER (PARTITION BY key) AS VARCHAR) AS group_spend,
+             CAST(sum(spend) OVER () AS VARCHAR) AS attributed, CAST(${SPEND_TOTAL} AS VARCHAR) AS total_spend
            FROM c ORDER BY key, category`,
           windowParams(ctx.window),
         );
-  const attributed = rows.reduce((a, r) => a + num(r.spend), 0);
-  const totalSpend = num(rows[0]?.total_spend);
+  const attributed = usd(String(rows[0]?.attributed ?? '0'));
+  const totalSpend = usd(String(rows[0]?.total_spend ?? '0'));
   return {
     metric: 'allocation.new_value_share',
     window: ctx.window,
@@ -44,9 +46,9 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
       values: {
         category: String(r.category),
         points_share: ratio(num(r.points), num(r.group_points)),
-        spend_share: ratio(num(r.spend), num(r.group_spend)),
+        spend_share: moneyShare(money(r.spend), money(r.group_spend)),
         points: num(r.points),
-        spend: num(r.spend),
+        spend: money(r.spend),
         prs: num(r.prs),
       },
     })),

@@ -1,5 +1,5 @@
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { num, type MetricTable } from './table.js';
+import { money, num, type MetricTable } from './table.js';
 import { workloadSqlFor } from './workloads.js';
 
 /**
@@ -10,13 +10,13 @@ import { workloadSqlFor } from './workloads.js';
 export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx)}), per AS (
-       SELECT date_trunc('week', day) AS week, workload_kind, workload_id, CAST(sum(cost) AS DOUBLE) AS cost
+       SELECT date_trunc('week', day) AS week, workload_kind, workload_id, CAST(sum(cost) AS DOUBLE) AS cost, sum(cost) AS exact
        FROM lw WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2, 3
      ), ranked AS (
        SELECT *, row_number() OVER (PARTITION BY week ORDER BY cost DESC, workload_id) AS rank FROM per
      )
      SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, sum(cost) FILTER (WHERE rank <= 4) / nullif(sum(cost), 0) AS top4,
-       count(*) AS workloads, sum(cost) AS cost
+       count(*) AS workloads, CAST(sum(exact) AS VARCHAR) AS cost
      FROM ranked GROUP BY week ORDER BY week`,
     windowParams(ctx.window),
   );
@@ -38,7 +38,7 @@ export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
       return {
         key: String(r.week),
         label: String(r.week),
-        values: { top4_share: share, shift, workloads: num(r.workloads), cost: num(r.cost) },
+        values: { top4_share: share, shift, workloads: num(r.workloads), cost: money(r.cost) },
       };
     }),
     notes: ['Weeks at the window edges may be partial; the top four are chosen again each week.'],

@@ -1,5 +1,5 @@
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { num, ratio, type MetricTable } from './table.js';
+import { money, moneyShare, num, ratio, type MetricTable } from './table.js';
 
 /**
  * coverage.evidence_levels: how much of the spend is attributed to a team, a person, a workflow and a PR, and
@@ -11,15 +11,15 @@ import { num, ratio, type MetricTable } from './table.js';
 export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable> {
   const p = windowParams(ctx.window);
   const [c] = await ctx.db.query(
-    `SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total,
-       CAST(coalesce(sum(cost) FILTER (WHERE team_id IS NOT NULL), 0) AS DOUBLE) AS team,
-       CAST(coalesce(sum(cost) FILTER (WHERE person_id IS NOT NULL), 0) AS DOUBLE) AS person,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NOT NULL), 0) AS DOUBLE) AS workflow,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NOT NULL), 0) AS DOUBLE) AS key_only,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source = 'directory-seats'), 0) AS DOUBLE) AS seat,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS DOUBLE) AS person_usage,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS DOUBLE) AS team_only,
-       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS DOUBLE) AS none
+    `SELECT CAST(coalesce(sum(cost), 0) AS VARCHAR) AS total,
+       CAST(coalesce(sum(cost) FILTER (WHERE team_id IS NOT NULL), 0) AS VARCHAR) AS team,
+       CAST(coalesce(sum(cost) FILTER (WHERE person_id IS NOT NULL), 0) AS VARCHAR) AS person,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NOT NULL), 0) AS VARCHAR) AS workflow,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NOT NULL), 0) AS VARCHAR) AS key_only,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source = 'directory-seats'), 0) AS VARCHAR) AS seat,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS VARCHAR) AS person_usage,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS VARCHAR) AS team_only,
+       CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS VARCHAR) AS none
      FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced`,
     p,
   );
@@ -30,7 +30,7 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     p,
   );
   const [bySession] = await ctx.db.query(
-    `SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS cost, count(DISTINCT pr_id) AS prs
+    `SELECT CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, count(DISTINCT pr_id) AS prs
      FROM ledger_prs WHERE ${windowFilter()} AND NOT unpriced`,
     p,
   );
@@ -39,11 +39,11 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
      FROM ledger_daily WHERE ${windowFilter()} AND unpriced`,
     p,
   );
-  const total = num(c?.total);
-  const row = (key: string, label: string, cost: number | null, evidence: string) => ({
+  const total = money(c?.total);
+  const row = (key: string, label: string, cost: string | null, evidence: string) => ({
     key,
     label,
-    values: { cost, share: cost === null ? null : ratio(cost, total), evidence },
+    values: { cost, share: moneyShare(cost, total), evidence },
   });
   return {
     metric: 'coverage.evidence_levels',
@@ -55,23 +55,23 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
       { id: 'evidence', label: 'evidence', unit: 'text' },
     ],
     rows: [
-      row('team', 'attributed to a team', num(c?.team), 'any of the below that names a team'),
-      row('person', 'attributed to a person', num(c?.person), 'actor alias, key owner or seat holder'),
-      row('workflow', 'attributed to a workflow', num(c?.workflow), 'tag at issuance, or key → workflow'),
+      row('team', 'attributed to a team', money(c?.team), 'any of the below that names a team'),
+      row('person', 'attributed to a person', money(c?.person), 'actor alias, key owner or seat holder'),
+      row('workflow', 'attributed to a workflow', money(c?.workflow), 'tag at issuance, or key → workflow'),
       row(
         'pr',
         'attributed to a PR by session',
-        num(bySession?.cost),
+        money(bySession?.cost),
         num(bySession?.prs) > 0
           ? `session → branch → PR (level 2), ${num(bySession?.prs)} PRs; the rest reaches PRs by person × period`
           : 'no agent session on a PR branch yet (needs agent logs and merged PRs of the same repository)',
       ),
-      row('level:workflow', '1 · tag or key → workflow', num(c?.workflow), 'strongest'),
-      row('level:key', '1 · key without a workflow', num(c?.key_only), 'key in mileage.yaml'),
-      row('level:person_usage', '4 · person × period (usage)', num(c?.person_usage), 'alias of the actor'),
-      row('level:seat', '4 · person × period (seat)', num(c?.seat), 'seat in mileage.yaml'),
-      row('level:team_only', 'team only', num(c?.team_only), 'key → team, no person'),
-      row('level:unattributed', 'unattributed', num(c?.none), 'billed money no finer source explains'),
+      row('level:workflow', '1 · tag or key → workflow', money(c?.workflow), 'strongest'),
+      row('level:key', '1 · key without a workflow', money(c?.key_only), 'key in mileage.yaml'),
+      row('level:person_usage', '4 · person × period (usage)', money(c?.person_usage), 'alias of the actor'),
+      row('level:seat', '4 · person × period (seat)', money(c?.seat), 'seat in mileage.yaml'),
+      row('level:team_only', 'team only', money(c?.team_only), 'key → team, no person'),
+      row('level:unattributed', 'unattributed', money(c?.none), 'billed money no finer source explains'),
       row(
         'unpriced',
         'unpriced volume',

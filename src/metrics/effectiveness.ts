@@ -5,7 +5,16 @@ import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
-import { num, numOrNull, previousWindow, ratio, type MetricTable } from './table.js';
+import {
+  money,
+  moneyPer,
+  moneyShare,
+  num,
+  numOrNull,
+  previousWindow,
+  ratio,
+  type MetricTable,
+} from './table.js';
 
 const COST = 'l.cost';
 const TOKENS = 'l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens';
@@ -46,12 +55,12 @@ async function peopleCostPer(
     window: ctx.window,
     by: g.dim,
     columns: [
-      { id: 'cost_per_unit', label: `$ per ${unit.slice(0, -1)}`, unit: 'USD' },
+      { id: 'cost_per_unit', label: `$ per ${unit.slice(0, -1)}`, unit: `USD per ${unit.slice(0, -1)}` },
       { id: 'spend', label: 'people spend', unit: 'USD' },
       { id: 'count', label: unit, unit: 'count' },
       ...(byPr
         ? [
-            { id: 'attributed_per_pr', label: '$ per PR, sessions first', unit: 'USD' },
+            { id: 'attributed_per_pr', label: '$ per PR, sessions first', unit: 'USD per merged PR' },
             { id: 'session_share', label: 'by session', unit: 'share of dollars attributed to PRs' },
           ]
         : []),
@@ -62,13 +71,13 @@ async function peopleCostPer(
         key: r.key,
         label: r.label,
         values: {
-          cost_per_unit: ratio(r.spend, r.delivery),
-          spend: r.spend,
+          cost_per_unit: moneyPer(r.spendExact, r.delivery),
+          spend: r.spendExact,
           count: r.delivery,
           ...(byPr
             ? {
-                attributed_per_pr: a ? ratio(a.cost, a.prs) : null,
-                session_share: a ? ratio(a.session, a.cost) : null,
+                attributed_per_pr: a ? moneyPer(a.cost, a.prs) : null,
+                session_share: a ? moneyShare(a.session, a.cost) : null,
               }
             : {}),
         },
@@ -91,16 +100,16 @@ async function peopleCostPer(
 async function prAttribution(
   ctx: MetricContext,
   g: Awaited<ReturnType<typeof grouping>>,
-): Promise<Map<string, { prs: number; cost: number; session: number }>> {
+): Promise<Map<string, { prs: number; cost: string | null; session: string | null }>> {
   if (g.outcomeKey === null) return new Map();
   const rows = await ctx.db.query(
-    `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS DOUBLE) AS cost,
-       CAST(sum(o.session_cost) AS DOUBLE) AS session
+    `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS VARCHAR) AS cost,
+       CAST(sum(o.session_cost) AS VARCHAR) AS session
      FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1`,
     windowParams(ctx.window),
   );
   return new Map(
-    rows.map((r) => [String(r.key), { prs: num(r.prs), cost: num(r.cost), session: num(r.session) }]),
+    rows.map((r) => [String(r.key), { prs: num(r.prs), cost: money(r.cost), session: money(r.session) }]),
   );
 }
 
@@ -149,7 +158,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
      SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,
        CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
      FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
-     ORDER BY cost DESC, key`,
+     ORDER BY coalesce(s.cost, 0) DESC, key`,
     windowParams(ctx.window),
   );
   return {
@@ -157,7 +166,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
     window: ctx.window,
     by: 'workflow',
     columns: [
-      { id: 'cost_per_outcome', label: '$ per outcome', unit: 'USD' },
+      { id: 'cost_per_outcome', label: '$ per outcome', unit: 'USD per outcome' },
       { id: 'outcome_kind', label: 'outcome', unit: 'kind' },
       { id: 'spend', label: 'spend', unit: 'USD' },
       { id: 'outcomes', label: 'outcomes', unit: 'count' },

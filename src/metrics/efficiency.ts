@@ -48,12 +48,12 @@ export async function tokenEfficiency(
             metric === 'efficiency.cost_per_mtok'
               ? x.tokens === 0
                 ? null
-                : (cost / x.tokens) * 1e6
+                : x.cost.times(1e6).dividedBy(x.tokens).toFixed(10)
               : cost === 0
                 ? null
                 : x.tokens / cost,
           cache_read_share: x.tokens === 0 ? null : x.cacheReadTokens / x.tokens,
-          cost,
+          cost: x.cost.toFixed(),
           tokens: x.tokens,
         },
       };

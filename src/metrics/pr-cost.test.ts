@@ -259,7 +259,9 @@ describe('cost per PR: session → branch → PR first, then person × period', 
     const total = want.reduce((n, e) => n.plus(e.session).plus(e.fallback), new Decimal(0));
     const session = want.reduce((n, e) => n.plus(e.session), new Decimal(0));
     const all = t.rows.find((r) => r.key === 'all')?.values;
-    expect(all?.attributed_per_pr).toBeCloseTo(total.div(want.length).toNumber(), 9);
+    // Money is decimal text (to 10 places, as the metric divides it), never a float.
+    expect(typeof all?.attributed_per_pr).toBe('string');
+    expect(Number(all?.attributed_per_pr)).toBeCloseTo(total.div(want.length).toNumber(), 9);
     expect(all?.session_share).toBeCloseTo(session.div(total).toNumber(), 9);
     // The same session dollars, with the PRs' own window, are what the weekly and the coverage report.
     const share = await prSpendBySession(ctx());
@@ -272,7 +274,7 @@ describe('cost per PR: session → branch → PR first, then person × period', 
       (n, x) => n.plus(x.cost),
       new Decimal(0),
     );
-    expect(pr?.cost).toBeCloseTo(session.plus(onLate).toNumber(), 9);
+    expect(new Decimal(String(pr?.cost)).toFixed(10)).toBe(session.plus(onLate).toFixed(10));
     // Where sessions were attributed, nothing the metric or its catalog entry prints calls PR attribution
     // missing, and every file it names for reading is in the repository.
     const text = [

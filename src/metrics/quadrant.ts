@@ -56,7 +56,7 @@ export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null)
       return {
         key: r.key,
         label: r.label,
-        values: { points_per_week: d, points_per_dollar: e, quadrant, spend: r.spend },
+        values: { points_per_week: d, points_per_dollar: e, quadrant, spend: r.spendExact },
       };
     }),
     notes: [

@@ -2,7 +2,7 @@ import { grouping, outcomeFrom } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
 import type { Dimension } from './query.js';
-import { num, previousWindow, ratio, type MetricTable } from './table.js';
+import { money, moneyShare, num, previousWindow, ratio, type MetricTable } from './table.js';
 import type { DayWindow } from '../domain/time.js';
 
 interface ReworkRow {
@@ -12,8 +12,8 @@ interface ReworkRow {
   reworkPrs: number;
   points: number;
   reworkPoints: number;
-  spend: number;
-  reworkSpend: number;
+  spend: string;
+  reworkSpend: string;
 }
 
 async function rework(
@@ -26,7 +26,8 @@ async function rework(
     `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs,
        count(*) FILTER (WHERE o.rework) AS rework_prs, coalesce(sum(o.points), 0) AS points,
        coalesce(sum(o.points) FILTER (WHERE o.rework), 0) AS rework_points,
-       sum(o.pr_cost) AS spend, coalesce(sum(o.pr_cost) FILTER (WHERE o.rework), 0) AS rework_spend
+       CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS spend,
+       CAST(coalesce(sum(o.pr_cost) FILTER (WHERE o.rework), 0) AS VARCHAR) AS rework_spend
      FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY prs DESC, 1`,
     windowParams(window),
   );
@@ -37,8 +38,8 @@ async function rework(
     reworkPrs: num(r.rework_prs),
     points: num(r.points),
     reworkPoints: num(r.rework_points),
-    spend: num(r.spend),
-    reworkSpend: num(r.rework_spend),
+    spend: money(r.spend) ?? '0',
+    reworkSpend: money(r.rework_spend) ?? '0',
   }));
 }
 
@@ -77,7 +78,7 @@ export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promi
           pr_share_change: share !== null && previous !== null ? share - previous : null,
           points_share: ratio(r.reworkPoints, r.points),
           rework_spend: r.reworkSpend,
-          spend_share: ratio(r.reworkSpend, r.spend),
+          spend_share: moneyShare(r.reworkSpend, r.spend),
         },
       };
     }),

@@ -54,18 +54,18 @@ describe('spend.seat_utilisation', () => {
 
   it('counts paid and used days, and the idle seat with its monthly price', async () => {
     const t = await seatUtilisation(context(db, '2026-10-05', '2026-10-19'), 'person');
-    expect(row(t, 'ana')).toMatchObject({ seats: 1, active_seats: 1, idle_seats: 0, idle_monthly_cost: 0 });
+    expect(row(t, 'ana')).toMatchObject({ seats: 1, active_seats: 1, idle_seats: 0, idle_monthly_cost: '0' });
     expect(row(t, 'ana').utilisation).toBeCloseTo(1 / 14, 9);
     expect(row(t, 'cy')).toMatchObject({
       seats: 1,
       active_seats: 0,
       utilisation: 0,
       idle_seats: 1,
-      idle_monthly_cost: 31,
+      idle_monthly_cost: '31',
     });
-    expect(row(t, 'cy').cost).toBeCloseTo(14, 6); // $1 a day in October
+    expect(Number(row(t, 'cy').cost)).toBeCloseTo(14, 6); // $1 a day in October
     const byTool = await seatUtilisation(context(db, '2026-10-05', '2026-10-19'), 'tool');
-    expect(row(byTool, 'cursor')).toMatchObject({ seats: 2, idle_seats: 1, idle_monthly_cost: 31 });
+    expect(row(byTool, 'cursor')).toMatchObject({ seats: 2, idle_seats: 1, idle_monthly_cost: '31' });
   });
 });
 
@@ -138,9 +138,9 @@ describe('trajectory, forecast and ROI', () => {
   it('roi.delivery_lift: 50% lift × 2 engineers × $156k ÷ 52 against the team’s weekly AI spend, assumptions printed', async () => {
     const t = await roi(ctx());
     const spendPerWeek = sum(26, 30) / 4;
-    expect(row(t, 'alpha')).toMatchObject({ headcount: 2, loaded_cost_per_engineer: 156000 });
+    expect(row(t, 'alpha')).toMatchObject({ headcount: 2, loaded_cost_per_engineer: '156000' });
     expect(row(t, 'alpha').lift).toBeCloseTo(0.5, 9);
-    expect(row(t, 'alpha').lift_value_per_week).toBeCloseTo(3000, 6);
+    expect(Number(row(t, 'alpha').lift_value_per_week)).toBeCloseTo(3000, 6);
     expect(row(t, 'alpha').roi).toBeCloseTo(3000 / spendPerWeek, 9);
     expect(t.rows.some((r) => r.key === 'beta')).toBe(false); // no loaded cost
     expect(t.notes.join('\n')).toMatch(/headcount[\s\S]*loaded cost[\s\S]*Beta[\s\S]*credited to AI/);

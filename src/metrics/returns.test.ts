@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usd } from '../domain/money.js';
 import type { OutcomeRecord } from '../domain/outcome.js';
@@ -162,8 +163,8 @@ describe('spend shape', () => {
     const t = await spendCalendar(ctx());
     expect(t.rows).toHaveLength(365);
     expect(t.rows.at(-1)?.key).toBe('2026-10-18');
-    expect(row(t, '2026-10-01').cost).toBeCloseTo(2.5 + 1 + 3 + 5 + 0.5, 9);
-    expect(row(t, '2026-09-20').cost).toBe(0);
+    expect(Number(row(t, '2026-10-01').cost)).toBeCloseTo(2.5 + 1 + 3 + 5 + 0.5, 9);
+    expect(row(t, '2026-09-20').cost).toBe('0');
     expect(t.rows.reduce((a, r) => a + Number(r.values.cost), 0)).toBeCloseTo(12 * 28, 6); // 2026-09-21 … 10-18: 28 days
   });
 
@@ -179,7 +180,7 @@ describe('spend shape', () => {
 describe('efficiency', () => {
   it('efficiency.cost_per_mtok and tokens per dollar with cache-read share, by person', async () => {
     const c = await tokenEfficiency(ctx(), 'person', 'efficiency.cost_per_mtok');
-    expect(row(c, 'ana').cost_per_mtok).toBeCloseTo((2.5 / 410_000) * 1e6, 6);
+    expect(Number(row(c, 'ana').cost_per_mtok)).toBeCloseTo((2.5 / 410_000) * 1e6, 6);
     expect(row(c, 'ana').cache_read_share).toBeCloseTo(300 / 410, 9);
     const t = await tokenEfficiency(ctx(), 'key', 'efficiency.tokens_per_dollar');
     expect(t.rows.find((r) => r.label === 'triage-bot')?.values.tokens_per_dollar).toBeCloseTo(200_000, 6);
@@ -235,10 +236,10 @@ describe('efficiency', () => {
 describe('effectiveness', () => {
   it('cost per merged PR and per closed ticket, person × period, by team and person', async () => {
     const pr = await costPerMergedPr(ctx(), 'team');
-    expect(row(pr, 'alpha').cost_per_unit).toBeCloseTo((35 + 14) / 6, 9);
-    expect(row(pr, 'beta').cost_per_unit).toBeCloseTo(42 / 6, 9);
+    expect(Number(row(pr, 'alpha').cost_per_unit)).toBeCloseTo((35 + 14) / 6, 9);
+    expect(Number(row(pr, 'beta').cost_per_unit)).toBeCloseTo(42 / 6, 9);
     const tickets = await costPerClosedTicket(ctx(), 'person');
-    expect(row(tickets, 'ana').cost_per_unit).toBeCloseTo(35 / 2, 9);
+    expect(Number(row(tickets, 'ana').cost_per_unit)).toBeCloseTo(35 / 2, 9);
     expect(row(tickets, 'bo').cost_per_unit).toBeNull(); // spend, no tickets
   });
 
@@ -316,7 +317,7 @@ describe('quadrant, quality tax, allocation', () => {
   it('quality.rework_tax: one of Ana’s four PRs is a revert; spend on it is her $35 ÷ 4', async () => {
     const byPerson = await reworkTax(ctx(), 'person');
     expect(row(byPerson, 'ana')).toMatchObject({ pr_share: 0.25, points_share: 0.25 });
-    expect(row(byPerson, 'ana').rework_spend).toBeCloseTo(8.75, 9);
+    expect(row(byPerson, 'ana').rework_spend).toBe('8.75'); // exact decimal text, never a float
     const all = await reworkTax(ctx(), null);
     expect(row(all, 'all').spend_share).toBeCloseTo(8.75 / 91, 9);
     // The quality tax: 1 rework PR of the 12 merged in W (Ana 2, Bo 1, Cy 3 a week), against the 10 PRs
@@ -350,8 +351,8 @@ describe('what-if and coverage', () => {
   it('whatif.reprice on Haiku halves the Sonnet spend and leaves the Haiku bot as it was', async () => {
     const t = await whatIf(ctx(), reprice, { model: 'claude-haiku-4-5', cacheHit: null }, null);
     const sonnet = 14 * (2.5 + 1 + 3 + 0.5);
-    expect(row(t, 'all').actual).toBeCloseTo(sonnet + 70, 6);
-    expect(row(t, 'all').what_if).toBeCloseTo(sonnet / 2 + 70, 6);
+    expect(Number(row(t, 'all').actual)).toBeCloseTo(sonnet + 70, 6);
+    expect(Number(row(t, 'all').what_if)).toBeCloseTo(sonnet / 2 + 70, 6);
     expect(row(t, 'all').repriced_share).toBeCloseTo(1, 9);
   });
 
@@ -361,9 +362,9 @@ describe('what-if and coverage', () => {
     ).toMatchObject({ input: 20_000, cacheRead: 180_000 });
     const t = await whatIf(ctx(), reprice, { model: null, cacheHit: 0.9 }, 'person');
     // Cy: list 220k × $2/M = $0.44 → (20k + 18k + 20k) × $2/M = $0.116; actual $3 scales by the same ratio.
-    expect(row(t, 'cy').what_if).toBeCloseTo(42 * (58_000 / 220_000), 6);
+    expect(Number(row(t, 'cy').what_if)).toBeCloseTo(42 * (58_000 / 220_000), 6);
     // Ana already reads 75% from cache: 90% of 400k = 360k → (40k + 36k + 10k) vs (100k + 30k + 10k).
-    expect(row(t, 'ana').what_if).toBeCloseTo(35 * (86_000 / 140_000), 6);
+    expect(Number(row(t, 'ana').what_if)).toBeCloseTo(35 * (86_000 / 140_000), 6);
   });
 
   it('coverage.evidence_levels: team, person and workflow shares; no PR attribution without sessions on PR branches', async () => {
@@ -373,7 +374,14 @@ describe('what-if and coverage', () => {
     expect(row(t, 'person').share).toBeCloseTo(91 / total, 9);
     expect(row(t, 'workflow').share).toBeCloseTo(70 / total, 9);
     expect(row(t, 'level:key').share).toBeCloseTo(7 / total, 9);
-    expect(row(t, 'pr')).toMatchObject({ cost: 0, share: 0 });
+    expect(row(t, 'pr')).toMatchObject({ cost: '0', share: 0 });
+    // The level rows' dollars, as exact text, add up to the priced spend exactly.
+    const dollars = t.rows.filter((r) => r.key.startsWith('level:'));
+    expect(dollars.reduce((a, r) => a.plus(String(r.values.cost)), new Decimal(0)).toFixed()).toBe(
+      String(total),
+    );
+    // The unpriced row has no dollars: null, which every renderer shows as unpriced.
+    expect(row(t, 'unpriced').cost).toBeNull();
     expect(String(row(t, 'pr').evidence)).toContain('no agent session on a PR branch yet');
     const levels = t.rows.filter((r) => r.key.startsWith('level:'));
     expect(levels.reduce((a, r) => a + Number(r.values.share), 0)).toBeCloseTo(1, 9);

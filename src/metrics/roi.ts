@@ -1,4 +1,5 @@
 import { foldedTeams } from './grouping.js';
+import { usd, type Usd } from '../domain/money.js';
 import { addDays } from '../domain/time.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, ratio, weeksEnding, type MetricTable } from './table.js';
@@ -12,10 +13,10 @@ interface TeamFacts {
   label: string;
   headcount: number;
   /** Σ headcount × loaded cost per engineer per year. */
-  loadedCost: number;
+  loadedCost: Usd;
   pointsBefore: number;
   pointsAfter: number;
-  spendAfter: number;
+  spendAfter: Usd;
 }
 
 /**
@@ -38,11 +39,11 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
          coalesce(sum(points) FILTER (WHERE day >= CAST($recent_since AS DATE)), 0) AS after
        FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged' GROUP BY 1
      ), sp AS (
-       SELECT team_id, CAST(sum(cost) AS DOUBLE) AS spend FROM ledger_daily
+       SELECT team_id, sum(cost) AS spend FROM ledger_daily
        WHERE day >= CAST($recent_since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced GROUP BY 1
      )
-     SELECT t.team_id, t.name, CAST(t.loaded_cost AS DOUBLE) AS loaded, coalesce(hc.headcount, 0) AS headcount,
-       coalesce(pts.before, 0) AS before, coalesce(pts.after, 0) AS after, coalesce(sp.spend, 0) AS spend
+     SELECT t.team_id, t.name, CAST(t.loaded_cost AS VARCHAR) AS loaded, coalesce(hc.headcount, 0) AS headcount,
+       coalesce(pts.before, 0) AS before, coalesce(pts.after, 0) AS after, CAST(coalesce(sp.spend, 0) AS VARCHAR) AS spend
      FROM dir_teams t LEFT JOIN hc USING (team_id) LEFT JOIN pts USING (team_id) LEFT JOIN sp USING (team_id)
      ORDER BY t.team_id`,
     { ...windowParams(history), base_until: baseUntil, recent_since: recentSince },
@@ -53,10 +54,10 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     key: String(r.team_id),
     label: String(r.name),
     headcount: num(r.headcount),
-    loadedCost: num(r.headcount) * num(r.loaded),
+    loadedCost: usd(String(r.loaded)).times(num(r.headcount)),
     pointsBefore: num(r.before),
     pointsAfter: num(r.after),
-    spendAfter: num(r.spend),
+    spendAfter: usd(String(r.spend)),
   }));
   const min = ctx.privacy.minGroupSize;
   // Teams under the minimum by headcount, and those the audience may not see on their own (too few people
@@ -69,10 +70,10 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     key,
     label,
     headcount: fs.reduce((a, f) => a + f.headcount, 0),
-    loadedCost: fs.reduce((a, f) => a + f.loadedCost, 0),
+    loadedCost: fs.reduce((a, f) => a.plus(f.loadedCost), usd(0)),
     pointsBefore: fs.reduce((a, f) => a + f.pointsBefore, 0),
     pointsAfter: fs.reduce((a, f) => a + f.pointsAfter, 0),
-    spendAfter: fs.reduce((a, f) => a + f.spendAfter, 0),
+    spendAfter: fs.reduce((a, f) => a.plus(f.spendAfter), usd(0)),
   });
   const groups = [
     ...kept,
@@ -94,18 +95,19 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     rows: groups.map((f) => {
       const lift = ratio(f.pointsAfter, f.pointsBefore);
       const liftShare = lift === null ? null : lift - 1;
-      const value = liftShare === null ? null : (liftShare * f.loadedCost) / 52;
-      const spend = f.spendAfter / BLOCK;
+      // The lift is an estimate (a float ratio of points): its value is shown to the cent, as text.
+      const value = liftShare === null ? null : f.loadedCost.times(liftShare).dividedBy(52);
+      const spend = f.spendAfter.dividedBy(BLOCK);
       return {
         key: f.key,
         label: f.label,
         values: {
           headcount: f.headcount,
-          loaded_cost_per_engineer: f.headcount ? f.loadedCost / f.headcount : null,
+          loaded_cost_per_engineer: f.headcount ? f.loadedCost.dividedBy(f.headcount).toFixed() : null,
           lift: liftShare,
-          lift_value_per_week: value,
-          ai_spend_per_week: spend,
-          roi: ratio(value, spend),
+          lift_value_per_week: value === null ? null : value.toFixed(2),
+          ai_spend_per_week: spend.toFixed(),
+          roi: value === null || spend.isZero() ? null : value.dividedBy(spend).toNumber(),
         },
       };
     }),

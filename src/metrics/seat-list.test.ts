@@ -147,6 +147,6 @@ describe('seat report', () => {
     );
     const copilot = t.rows.find((r) => r.key === 'copilot');
     // Ana is active by GitHub's last-activity date only; Bo and zed are idle.
-    expect(copilot?.values).toMatchObject({ seats: 3, idle_seats: 2, idle_monthly_cost: 39 });
+    expect(copilot?.values).toMatchObject({ seats: 3, idle_seats: 2, idle_monthly_cost: '39' });
   });
 });

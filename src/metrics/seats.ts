@@ -2,7 +2,7 @@ import { addDays } from '../domain/time.js';
 import { grouping } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import type { Dimension } from './query.js';
-import { num, ratio, type MetricTable } from './table.js';
+import { money, num, ratio, type MetricTable } from './table.js';
 
 /** A seat with no usage of its tool by its person in this many days before the window's end is idle. */
 export const IDLE_DAYS = 30;
@@ -47,12 +47,12 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
      SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, count(*) AS seats,
        count(*) FILTER (WHERE active_days > 0) AS active_seats, sum(seat_days) AS seat_days,
        sum(active_days) AS active_days, count(*) FILTER (WHERE idle) AS idle_seats,
-       CAST(coalesce(sum(monthly_price) FILTER (WHERE idle), 0) AS DOUBLE) AS idle_monthly_cost,
-       CAST(sum(cost) AS DOUBLE) AS cost
+       CAST(coalesce(sum(monthly_price) FILTER (WHERE idle), 0) AS VARCHAR) AS idle_monthly_cost,
+       CAST(sum(cost) AS VARCHAR) AS cost
      FROM l
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
-     GROUP BY 1 ORDER BY idle_monthly_cost DESC, cost DESC, 1`,
+     GROUP BY 1 ORDER BY coalesce(sum(monthly_price) FILTER (WHERE idle), 0) DESC, sum(cost) DESC, 1`,
     { ...windowParams(ctx.window), idle_since: addDays(ctx.window.until, -IDLE_DAYS) },
   );
   return {
@@ -75,8 +75,8 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
         active_seats: num(r.active_seats),
         utilisation: ratio(num(r.active_days), num(r.seat_days)),
         idle_seats: num(r.idle_seats),
-        idle_monthly_cost: num(r.idle_monthly_cost),
-        cost: num(r.cost),
+        idle_monthly_cost: money(r.idle_monthly_cost),
+        cost: money(r.cost),
       },
     })),
     notes: [

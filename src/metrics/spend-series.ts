@@ -1,6 +1,6 @@
 import { addDays, type DayWindow } from '../domain/time.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { num, type MetricTable } from './table.js';
+import { money, num, type MetricTable } from './table.js';
 
 /** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
 export const CALENDAR_DAYS = 365;
@@ -19,7 +19,7 @@ export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
      ), s AS (
        SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY day
      )
-     SELECT CAST(days.day AS VARCHAR) AS day, CAST(coalesce(s.cost, 0) AS DOUBLE) AS cost
+     SELECT CAST(days.day AS VARCHAR) AS day, CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost
      FROM days LEFT JOIN s USING (day) ORDER BY days.day`,
     windowParams(window),
   );
@@ -28,7 +28,7 @@ export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
     window,
     by: null,
     columns: [{ id: 'cost', label: 'spend', unit: 'USD' }],
-    rows: rows.map((r) => ({ key: String(r.day), label: String(r.day), values: { cost: num(r.cost) } })),
+    rows: rows.map((r) => ({ key: String(r.day), label: String(r.day), values: { cost: money(r.cost) } })),
     notes: [`${CALENDAR_DAYS} days ending ${addDays(window.until, -1)}; days without spend are 0.`],
   };
 }
@@ -41,10 +41,10 @@ export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
        FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
      )
-     SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, model, CAST(cost AS DOUBLE) AS cost, tokens,
+     SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, model, CAST(cost AS VARCHAR) AS cost, tokens,
        CAST(cost AS DOUBLE) / nullif(CAST(sum(cost) OVER (PARTITION BY week) AS DOUBLE), 0) AS share,
        tokens / nullif(sum(tokens) OVER (PARTITION BY week), 0) AS token_share
-     FROM m ORDER BY week, cost DESC, model`,
+     FROM m ORDER BY week, m.cost DESC, model`,
     windowParams(ctx.window),
   );
   return {
@@ -62,7 +62,7 @@ export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
       label: String(r.model),
       values: {
         week: String(r.week),
-        cost: num(r.cost),
+        cost: money(r.cost),
         share: num(r.share),
         token_share: num(r.token_share),
       },

@@ -1,3 +1,4 @@
+import { usd } from '../domain/money.js';
 import { addDays, daysBetween, weekStart, type DayWindow } from '../domain/time.js';
 import type { Row } from '../store/db.js';
 
@@ -33,6 +34,31 @@ export const num = (v: Row[string] | undefined): number => (v === null || v === 
 
 export const numOrNull = (v: Row[string] | undefined): number | null =>
   v === null || v === undefined ? null : Number(v);
+
+/**
+ * Money in a table cell: exact decimal text (the store's DECIMAL cast to VARCHAR, or a decimal.js result),
+ * never a float, and null for an unpriced amount. Renderers round it for display and never add it up as a
+ * float; a money column whose unit is exactly `USD` shows null as "unpriced", never as $0.00.
+ */
+export const money = (v: Row[string] | undefined): string | null =>
+  v === null || v === undefined ? null : usd(String(v)).toFixed();
+
+/** Digits kept by a money ratio (a cost per PR, per outcome): exact to far below a cent. */
+const RATIO_PLACES = 10;
+
+/** amount ÷ count as exact decimal text, or null when the amount is unknown or the count is zero or missing. */
+export function moneyPer(amount: string | null, count: number | null): string | null {
+  return amount === null || count === null || count === 0
+    ? null
+    : usd(amount).dividedBy(count).toFixed(RATIO_PLACES);
+}
+
+/** part ÷ whole of two exact amounts, as a share (a number: shares are not money), null when whole is 0. */
+export function moneyShare(part: string | null, whole: string | null): number | null {
+  if (part === null || whole === null) return null;
+  const w = usd(whole);
+  return w.isZero() ? null : usd(part).dividedBy(w).toNumber();
+}
 
 /** a ÷ b, or null when b is zero or missing: a ratio never pretends a missing denominator is a number. */
 export function ratio(a: number | null, b: number | null): number | null {

@@ -19,6 +19,8 @@ async function weeksTo(ctx: MetricContext, weeks: number): Promise<WeeklyPoint[]
 }
 
 const sum = (ws: WeeklyPoint[], f: (w: WeeklyPoint) => number) => ws.reduce((a, w) => a + f(w), 0);
+/** Spend of some weeks, summed exactly. */
+const spendOf = (ws: WeeklyPoint[]) => ws.reduce((a, w) => a.plus(w.cost), usd(0));
 
 /**
  * trajectory.growth: for N = 4, 13 and 26 weeks, spend and delivery points of the last 4 weeks against the
@@ -44,8 +46,10 @@ export async function trajectoryGrowth(ctx: MetricContext): Promise<MetricTable>
     rows: HORIZONS.map((n) => {
       const start = weeks.length - Math.max(n, 2 * BLOCK);
       const first = weeks.slice(start, start + BLOCK);
-      const spendBefore = sum(first, (w) => w.cost.toNumber());
-      const spendAfter = sum(last, (w) => w.cost.toNumber());
+      const exactBefore = spendOf(first);
+      const exactAfter = spendOf(last);
+      const spendBefore = exactBefore.toNumber();
+      const spendAfter = exactAfter.toNumber();
       const pointsBefore = sum(first, (w) => w.points);
       const pointsAfter = sum(last, (w) => w.points);
       const spendGrowth = ratio(spendAfter, spendBefore);
@@ -57,8 +61,8 @@ export async function trajectoryGrowth(ctx: MetricContext): Promise<MetricTable>
           spend_growth: spendGrowth,
           delivery_growth: deliveryGrowth,
           marginal_return: ratio(pointsAfter - pointsBefore, spendAfter - spendBefore),
-          spend_before: spendBefore,
-          spend_after: spendAfter,
+          spend_before: exactBefore.toFixed(),
+          spend_after: exactAfter.toFixed(),
           points_before: pointsBefore,
           points_after: pointsAfter,
         },
@@ -83,15 +87,17 @@ export async function spendForecast(ctx: MetricContext): Promise<MetricTable> {
   const firstWithSpend = weeks.findIndex((w) => w.cost.greaterThan(0));
   const series = firstWithSpend < 0 ? [] : weeks.slice(firstWithSpend).map((w) => w.cost.toNumber());
   const f = series.length >= 8 ? forecastLogLinear(series, FORECAST_HORIZON_WEEKS) : null;
-  const lastQuarter = series.slice(-FORECAST_HORIZON_WEEKS).reduce((a, v) => a + v, 0);
+  const lastQuarter = spendOf(weeks.slice(-FORECAST_HORIZON_WEEKS));
+  // A projection is no exact sum: shown to the cent, as text like every amount of money.
+  const cents = (v: number | undefined) => (v === undefined ? null : v.toFixed(2));
   return {
     metric: 'trajectory.forecast',
     window: { since: ctx.window.until, until: addDays(ctx.window.until, 7 * FORECAST_HORIZON_WEEKS) },
     by: null,
     columns: [
-      { id: 'forecast', label: 'next 13 weeks', unit: 'USD' },
-      { id: 'low', label: 'low (10%)', unit: 'USD' },
-      { id: 'high', label: 'high (90%)', unit: 'USD' },
+      { id: 'forecast', label: 'next 13 weeks', unit: 'USD (forecast)' },
+      { id: 'low', label: 'low (10%)', unit: 'USD (forecast)' },
+      { id: 'high', label: 'high (90%)', unit: 'USD (forecast)' },
       { id: 'last_13_weeks', label: 'last 13 weeks', unit: 'USD' },
       { id: 'weekly_growth', label: 'weekly growth', unit: 'multiple per week' },
       { id: 'weeks_fitted', label: 'weeks fitted', unit: 'count' },
@@ -101,10 +107,10 @@ export async function spendForecast(ctx: MetricContext): Promise<MetricTable> {
         key: 'next_quarter',
         label: 'next quarter',
         values: {
-          forecast: f?.point ?? null,
-          low: f?.low ?? null,
-          high: f?.high ?? null,
-          last_13_weeks: lastQuarter,
+          forecast: cents(f?.point),
+          low: cents(f?.low),
+          high: cents(f?.high),
+          last_13_weeks: lastQuarter.toFixed(),
           weekly_growth: f?.weeklyGrowth ?? null,
           weeks_fitted: f?.weeksFitted ?? series.length,
         },

@@ -88,18 +88,20 @@ export async function whatIf(
     grp.whatIf = grp.whatIf.plus(actual.times(then).dividedBy(now));
     grp.repriced = grp.repriced.plus(actual);
   }
-  const rows = [...groups.entries()].map(([key, x]) => ({
+  const sorted = [...groups.entries()].sort(
+    ([ka, a], [kb, b]) => b.actual.comparedTo(a.actual) || ka.localeCompare(kb),
+  );
+  const rows = sorted.map(([key, x]) => ({
     key,
     label: x.label,
     values: {
-      actual: x.actual.toNumber(),
-      what_if: x.whatIf.toNumber(),
-      saving: x.actual.minus(x.whatIf).toNumber(),
+      actual: x.actual.toFixed(),
+      what_if: x.whatIf.toFixed(),
+      saving: x.actual.minus(x.whatIf).toFixed(),
       saving_share: x.actual.isZero() ? null : x.actual.minus(x.whatIf).dividedBy(x.actual).toNumber(),
       repriced_share: x.actual.isZero() ? null : x.repriced.dividedBy(x.actual).toNumber(),
     },
   }));
-  rows.sort((a, b) => b.values.actual - a.values.actual || a.key.localeCompare(b.key));
   const what = [
     scenario.model ? `on ${scenario.model}` : null,
     scenario.cacheHit !== null

@@ -2,9 +2,12 @@ import { formatUsd, usd, type Usd } from '../domain/money.js';
 import type { Cell, MetricColumn, MetricTable } from '../metrics/table.js';
 import { table } from './terminal.js';
 
-/** One cell for people: shares as percentages, dollars with cents, large counts grouped. */
+/**
+ * One cell for people: shares as percentages, dollars with cents, large counts grouped. An amount of money
+ * (unit exactly `USD`) that is null is unpriced, and says so; a null rate or ratio has no value (—).
+ */
 export function formatCell(value: Cell, column: MetricColumn): string {
-  if (value === null) return '—';
+  if (value === null) return column.unit === 'USD' ? 'unpriced' : '—';
   // Money may come as an exact decimal string (never rounded through a float on the way).
   if (typeof value === 'string')
     return column.unit.startsWith('USD') && /^-?\d+(\.\d+)?$/.test(value) ? usdCell(usd(value)) : value;

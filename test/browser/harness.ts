@@ -137,7 +137,7 @@ export async function waitReady(page: Page): Promise<void> {
 /** A number as the dashboard prints it ($1,234.56, 12.5%, 1.20x, 1,234) read back, or null for "—". */
 export function readNumber(text: string): number | null {
   const t = text.trim();
-  if (t === '—') return null;
+  if (t === '—' || t === 'unpriced') return null;
   const n = Number(t.replace(/[$,%x]|pts/g, '').trim());
   if (!Number.isFinite(n)) throw new Error(`not a number as displayed: "${text}"`);
   return t.endsWith('%') || t.endsWith('pts') ? n / 100 : n;

@@ -146,7 +146,7 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const cwd = await mkdtemp(join(dir, 'control-'));
     const r = await demoReport(cwd, ['--seed', '7', '--control']);
     expect(flagged(r)).toEqual([]);
-  });
+  }, 240_000);
 
   it('loading the same demo twice changes no total', async () => {
     const cwd = await mkdtemp(join(dir, 'twice-'));
@@ -154,7 +154,7 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const second = await demoReport(cwd, ['--seed', '11', '--engineers', '10', '--months', '3']);
     expect(second.headline.spend).toBe(first.headline.spend);
     expect(second.headline.mergedPrs).toBe(first.headline.mergedPrs);
-  });
+  }, 240_000);
 
   it('reports a malformed mileage.yaml with its line and field, exit code 1', async () => {
     const cwd = await mkdtemp(join(dir, 'badyaml-'));

@@ -3,6 +3,7 @@
  * figure checked against the cost computed here by hand from Anthropic's published price list, and the
  * upgrade of a store written at an old schema version saying which history needs a re-ingest.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -333,4 +334,34 @@ describe('a store written at schema 7: the upgrade says which history needs a re
     const text = await run(cwd, ['prices', 'explain', id]);
     expect(text.stdout).toContain('not known: cache write 1h');
   });
+});
+
+describe('prices explain on real Claude Code transcripts (test/fixtures/real, origin in its ORIGIN.md)', () => {
+  /** Per day and model, computed by test/fixtures/real/truth.py from the samples and the published prices, without Mileage code. */
+  const truth = JSON.parse(readFileSync(fixture('real/truth.json'), 'utf8')) as Record<
+    string,
+    { day: string; model: string; requests: number; cacheWrite1h: number; cost: string }[]
+  >;
+
+  it.each(['claude-code/5m', 'claude-code/1h'])(
+    '%s: the model-day’s total is the independent truth',
+    async (sample) => {
+      const cwd = await mkdtemp(join(dir, 'real-'));
+      expect((await run(cwd, ['ingest', 'claude-code', fixture(`real/${sample}`)])).code).toBe(0);
+      for (const t of truth[sample] ?? []) {
+        const day = await json<DayExplanation>(cwd, [
+          'prices',
+          'explain',
+          '--model',
+          t.model,
+          '--day',
+          t.day,
+        ]);
+        expect(day.records).toBe(t.requests);
+        expect(usd(day.listEstimate).equals(usd(t.cost))).toBe(true);
+        const oneHour = day.groups.flatMap((g) => g.lines).filter((l) => l.dimension === 'cache write 1h');
+        expect(oneHour.reduce((n, l) => n + Number(l.quantity), 0)).toBe(t.cacheWrite1h);
+      }
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Cell } from './types.js';
 
 /**
@@ -13,14 +14,37 @@ function toNumber(v: Cell): number | null {
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const two = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/** Exact decimal text as the API sends money; null when the value is not a number. */
+function toDecimal(v: Cell): Decimal | null {
+  if (v === null || v === '') return null;
+  try {
+    const d = new Decimal(v);
+    return d.isFinite() ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Money as the API sends it (exact decimal text, or a number for a derived figure), rounded here with
+ * decimal arithmetic (half to even, as the server rounds) and never through a float.
+ */
 export function usd(v: Cell): string {
-  const n = toNumber(v);
-  if (n === null) return NONE;
+  const d = toDecimal(v);
+  if (d === null) return NONE;
+  const sign = d.isNegative() && !d.isZero() ? '-' : '';
+  const abs = d.abs();
   // Sub-dollar unit costs (per outcome, per million tokens) need more than cents to be comparable.
-  if (n !== 0 && Math.abs(n) < 1) return `${n < 0 ? '-' : ''}$${Math.abs(n).toPrecision(3)}`;
-  return `${n < 0 ? '-' : ''}$${two.format(Math.abs(n))}`;
+  if (!abs.isZero() && abs.lessThan(1))
+    return `${sign}$${abs.toSignificantDigits(3, Decimal.ROUND_HALF_EVEN).toString()}`;
+  const [whole = '0', frac = '00'] = abs.toFixed(2, Decimal.ROUND_HALF_EVEN).split('.');
+  return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+/** An amount of money (unit `USD`): null is unpriced, never $0.00. */
+export function amount(v: Cell): string {
+  return v === null ? 'unpriced' : usd(v);
 }
 
 export function integer(v: Cell): string {
@@ -59,6 +83,7 @@ export function byUnit(unit: string, v: Cell): string {
   const u = unit.toLowerCase();
   if (u === 'share points' || u === 'share change') return points(v);
   if (u.startsWith('share')) return percent(v);
+  if (u === 'usd') return amount(v);
   if (u.startsWith('usd')) return usd(v);
   if (u.startsWith('multiple') || u.startsWith('ratio')) return multiple(v);
   if (u.startsWith('tokens') || u === 'count' || u === 'lines' || u.startsWith('people')) return integer(v);

@@ -3,7 +3,7 @@ import { append, el } from '../dom.js';
 import { usd } from '../format.js';
 import type { Page } from '../page.js';
 import { apiParams, currentFilters } from '../state.js';
-import type { WeeklyReport } from '../types.js';
+import type { Cell, WeeklyReport } from '../types.js';
 import { metricTable, pageHeader, section } from '../views.js';
 import { findingView } from './weekly.js';
 
@@ -28,12 +28,19 @@ export const variancePage: Page = {
       ),
     ]);
     const spread = report.findings.find((f) => f.id === 'variance.cost_per_pr_spread');
-    const teamCost = new Map(byTeam.table.rows.map((r) => [r.key, r.values.cost_per_unit as number | null]));
+    // Money arrives as exact decimal text: read as a number only to place it on the chart.
+    const perPr = (v: Cell | undefined): number | null =>
+      v === null || v === undefined || v === '' ? null : Number(v);
+    const teamCost = new Map(byTeam.table.rows.map((r) => [r.key, perPr(r.values.cost_per_unit)]));
     const teamLabel = new Map(byTeam.table.rows.map((r) => [r.key, r.label]));
     const people = cohorts.flatMap((c, i) =>
       c.table.rows
-        .filter((r) => typeof r.values.cost_per_unit === 'number')
-        .map((r) => ({ team: teams[i] ?? '', name: r.label, value: r.values.cost_per_unit as number })),
+        .filter((r) => perPr(r.values.cost_per_unit) !== null)
+        .map((r) => ({
+          team: teams[i] ?? '',
+          name: r.label,
+          value: perPr(r.values.cost_per_unit) as number,
+        })),
     );
     const categories = teams.map((t) => teamLabel.get(t) ?? t);
     append(

@@ -26,7 +26,7 @@ import { openStore } from '../src/store/open.js';
  *
  * Everything runs as a user would: the mirror is cloned to a local "upstream"; the engineer's checkout (the
  * sessions' cwd) and the CI clone `ingest git` reads are clones of it, so `origin` is a local path on both
- * sides; the CI clone fetches the PR refs. Then `mileage ingest git` and `mileage ingest claude-code`
+ * sides; the CI clone fetches the PR refs (`ingest git --fetch-pr-refs`). Then `mileage ingest git` and `mileage ingest claude-code`
  * through the built CLI, and the joins are read back from the store.
  */
 const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
@@ -216,13 +216,18 @@ export async function benchSessionJoin(): Promise<void> {
     execFileSync('git', ['update-ref', '--stdin'], { cwd: upstream, input: updates((r) => r) });
     git(upstream, ['symbolic-ref', 'HEAD', git(mirror, ['symbolic-ref', 'HEAD']).trim()]);
     for (const clone of [work, ci]) git(root, ['clone', '-q', '--shared', '--no-checkout', upstream, clone]);
-    execFileSync('git', ['update-ref', '--stdin'], {
-      cwd: ci,
-      input: updates((r) => {
-        const n = /^refs\/pull\/(\d+)\/head$/.exec(r)?.[1];
-        return n ? `refs/remotes/origin/pr/${n}` : null;
-      }),
-    });
+    // The CI clone gets the PR refs as a user would: `ingest git --fetch-pr-refs` (the upstream is a local
+    // path, so the forge is named). MILEAGE_BENCH_JOIN_WRITE_REFS=1 writes them with update-ref instead, for
+    // a snapshot that lacks objects git would refuse to send.
+    const writeRefs = process.env.MILEAGE_BENCH_JOIN_WRITE_REFS === '1';
+    if (writeRefs)
+      execFileSync('git', ['update-ref', '--stdin'], {
+        cwd: ci,
+        input: updates((r) => {
+          const n = /^refs\/pull\/(\d+)\/head$/.exec(r)?.[1];
+          return n ? `refs/remotes/origin/pr/${n}` : null;
+        }),
+      });
     const defaultBranch = git(upstream, ['symbolic-ref', '--short', 'HEAD']).trim();
     const prs = prsFromGit(upstream, defaultBranch);
     const sessions = scriptSessions(prs, defaultBranch, 17);
@@ -233,7 +238,19 @@ export async function benchSessionJoin(): Promise<void> {
 
     const db = join(root, 'join.duckdb');
     let t = performance.now();
-    mileage(['ingest', 'git', ci, '--db', db, '--rework-window', '0'], {});
+    mileage(
+      [
+        'ingest',
+        'git',
+        ci,
+        '--db',
+        db,
+        '--rework-window',
+        '0',
+        ...(writeRefs ? [] : ['--fetch-pr-refs', '--forge', 'github']),
+      ],
+      {},
+    );
     const gitSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     mileage(['ingest', 'claude-code', home, '--db', db], { CLAUDE_CONFIG_DIR: home });
@@ -265,6 +282,12 @@ export async function benchSessionJoin(): Promise<void> {
       `${mirror}: ${prs.length} merged PRs with a known head branch and refs/pull/N/head (${prs.length - squashes} merge commits naming the branch, ${squashes} squash merges whose branch still points at the PR's head)`,
     );
     console.log(`repository keys in the store: ${keys.join(', ')} (one: the git and agent sides meet)`);
+    const fetched = git(ci, ['for-each-ref', '--format=%(refname)', 'refs/remotes/origin/pr'])
+      .split('\n')
+      .filter(Boolean).length;
+    console.log(
+      `PR refs in the CI clone: ${fetched} refs/remotes/origin/pr/* (${writeRefs ? 'written with update-ref' : 'fetched by ingest git --fetch-pr-refs'})`,
+    );
     console.log(`ingest git ${gitSeconds.toFixed(1)} s, ingest claude-code ${logSeconds.toFixed(1)} s`);
     for (const kind of ['before', 'during', 'at-merge'] as const) {
       const of = onPr.filter((s) => s.kind === kind);

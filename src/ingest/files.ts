@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import { screenAny, storeRejections } from './screen.js';
 import { walkFiles } from './walk.js';
 import { emptySummary, type IngestSummary } from './summary.js';
+import { MAX_DOCUMENT_DEPTH, parseJsonText } from '../domain/json-depth.js';
 
 /** Records are appended in batches so memory stays flat on large inputs. */
 const BATCH = 50_000;
@@ -52,7 +53,8 @@ export async function readJson(
   file: string,
 ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   try {
-    return { ok: true, value: JSON.parse(await readFile(file, 'utf8')) as unknown };
+    // A page nests a few levels; far deeper is refused before recursive readers see it.
+    return parseJsonText(await readFile(file, 'utf8'), MAX_DOCUMENT_DEPTH);
   } catch (cause) {
     return { ok: false, message: cause instanceof Error ? cause.message : String(cause) };
   }

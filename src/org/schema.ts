@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORD_BOUNDS } from '../domain/record-bounds.js';
 import { isValidTimeZone, parseDay } from '../domain/time.js';
 import { expecting } from './messages.js';
 
@@ -18,7 +19,8 @@ const id = z
 const text = z
   .string({ error: expecting('text') })
   .trim()
-  .min(1, 'expected text, got an empty value');
+  .min(1, 'expected text, got an empty value')
+  .max(RECORD_BOUNDS.textChars, `expected at most ${RECORD_BOUNDS.textChars} characters`);
 
 /** A calendar day, checked against the calendar (2026-02-30 is not a day). */
 const day = z.string({ error: expecting('a day as YYYY-MM-DD') }).refine(
@@ -35,15 +37,24 @@ const day = z.string({ error: expecting('a day as YYYY-MM-DD') }).refine(
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 
-/** USD as written: a plain number (`19`, `0.40`) or the same quoted. Negative prices are always a mistake. */
+/**
+ * USD as written: a plain number (`19`, `0.40`) or the same quoted. Negative prices are always a mistake, and
+ * an amount beyond the record bound (domain/record-bounds.ts) is a typo the store's exact decimals cannot
+ * hold (a seat price of 1e20 once failed the directory's load with no field named).
+ */
 const money = z
   .union([z.number(), z.string()], { error: expecting('an amount in USD, such as 19 or 0.40') })
   .superRefine((v, ctx) => {
-    const ok = typeof v === 'number' ? v >= 0 : PLAIN_DECIMAL.test(v.trim());
+    const ok = typeof v === 'number' ? Number.isFinite(v) && v >= 0 : PLAIN_DECIMAL.test(v.trim());
     if (!ok)
       ctx.addIssue({
         code: 'custom',
         message: expecting('an amount in USD >= 0, such as 19 or 0.40')({ input: v }),
+      });
+    else if (Number(v) > RECORD_BOUNDS.amountUsd)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${String(v).slice(0, 40)} is beyond the bound of ${RECORD_BOUNDS.amountUsd.toLocaleString('en-US')} USD`,
       });
   });
 

@@ -104,6 +104,12 @@ export function decodeMetrics(doc: unknown, file: string, series: CumulativeSeri
     out.items += points?.points.length ?? 0;
     const known = typeof raw.name === 'string' ? BY_METRIC.get(raw.name) : undefined;
     if (!known || !points) continue;
+    if (points.malformed) {
+      // Said, never skipped: a metric Mileage reads whose points are not a list is a broken item.
+      out.items += 1;
+      reject(out, file, `${path}.sum.dataPoints`, 'expected an array of data points');
+      continue;
+    }
     const temporality = enumNumber(points.temporality, TEMPORALITY);
     const resourceKey = attributesKey(scope.resource);
     points.points.forEach((p, i) => {
@@ -181,13 +187,15 @@ export function decodeMetrics(doc: unknown, file: string, series: CumulativeSeri
   return out;
 }
 
-function dataPointsOf(metric: Raw): { points: unknown[]; temporality: unknown } | null {
+function dataPointsOf(metric: Raw): { points: unknown[]; temporality: unknown; malformed: boolean } | null {
   // Counters are sums; the agents' gauges and histograms carry no spend.
   const sum = metric.sum;
   if (!isObject(sum)) return null;
+  const listed = sum.dataPoints;
   return {
-    points: Array.isArray(sum.dataPoints) ? sum.dataPoints : [],
+    points: Array.isArray(listed) ? listed : [],
     temporality: sum.aggregationTemporality,
+    malformed: listed !== undefined && listed !== null && !Array.isArray(listed),
   };
 }
 

@@ -1,4 +1,5 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { parseJsonText } from '../domain/json-depth.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { decodeProtobuf, type Signal } from './proto.js';
 
@@ -44,11 +45,9 @@ export function decompress(
 /** The request document of one signal from the (decompressed) body. */
 export function parseBody(signal: Signal, encoding: Encoding, body: Buffer): Result<unknown, PayloadError> {
   if (encoding === 'json') {
-    try {
-      return ok(JSON.parse(body.toString('utf8')) as unknown);
-    } catch (cause) {
-      return err({ status: 400, message: `invalid JSON: ${(cause as Error).message}` });
-    }
+    // Depth-checked: the decoders walk attribute values (kvlistValue, arrayValue) recursively.
+    const doc = parseJsonText(body.toString('utf8'));
+    return doc.ok ? ok(doc.value) : err({ status: 400, message: `invalid JSON: ${doc.message}` });
   }
   try {
     return ok(decodeProtobuf(signal, body));

@@ -209,3 +209,15 @@ export function encodeResponse(signal: Signal, rejected: number, errorMessage: s
 export function encodeStatus(code: number, message: string): Uint8Array {
   return STATUS.encode(STATUS.fromObject({ code, message })).finish();
 }
+
+/** Encodes a request document (the JSON mapping's shape) as protobuf: what an exporter sends (tests, benches). */
+export function encodeProtobuf(signal: Signal, doc: unknown): Uint8Array {
+  const t = REQUESTS[signal];
+  return t.encode(t.fromObject(doc as Record<string, unknown>)).finish();
+}
+
+/** Decodes a receiver's protobuf answer (Export*ServiceResponse) into the JSON mapping's shape. */
+export function decodeResponse(signal: Signal, bytes: Uint8Array): unknown {
+  const t = RESPONSES[signal].type;
+  return t.toObject(t.decode(bytes), { longs: String, defaults: false });
+}

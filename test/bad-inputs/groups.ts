@@ -2,7 +2,9 @@ import { openStore } from '../../src/store/open.js';
 import { runAgentCorpus } from './agent-logs.js';
 import { CORPUS } from './corpus.js';
 import { judge, storeStillWorks, type Measured } from './measure.js';
+import { runOrgCorpus } from './org-file.js';
 import { runCorpus } from './runner.js';
+import { runServerCorpus } from './server.js';
 
 /** One group of ingest paths of the corpus, run together (one store or server per path). */
 export interface CorpusGroup {
@@ -22,4 +24,6 @@ export const GROUPS: readonly CorpusGroup[] = [
         (c, o) => judge(c.id, c.path, c.expect, o),
       ),
   },
+  { name: 'server endpoints, OTLP and bundles (server and CLI)', run: runServerCorpus },
+  { name: 'the org file (mileage.yaml)', run: runOrgCorpus },
 ];

@@ -11,6 +11,7 @@ import {
   type RetryReason,
   type RetryTuning,
 } from './retry-policy.js';
+import { MAX_DOCUMENT_DEPTH, parseJsonText } from '../../domain/json-depth.js';
 
 /** A header carrying a secret: sent on every request, never logged, scrubbed from every error. */
 export interface HttpAuth {
@@ -242,14 +243,15 @@ export class HttpClient {
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return {
-      ok: false,
-      reason: text.trim() === '' ? 'empty body' : `${text.length} bytes that do not parse`,
-    };
-  }
+  const parsed = parseJsonText(text, MAX_DOCUMENT_DEPTH);
+  if (parsed.ok) return parsed;
+  if (text.trim() === '') return { ok: false, reason: 'empty body' };
+  return {
+    ok: false,
+    reason: parsed.message.startsWith('not JSON')
+      ? `${text.length} bytes that do not parse`
+      : `${text.length} bytes: ${parsed.message}`,
+  };
 }
 
 /** The short message an API puts in an error body (GitHub `message`, Jira `errorMessages`, GitLab `error`). */

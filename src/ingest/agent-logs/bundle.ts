@@ -23,6 +23,7 @@ import type { IngestSummary } from '../summary.js';
 import { AGENT_TOOLS } from './locations.js';
 import { resolveRepos } from './repos.js';
 import { repositoryKey } from '../../domain/repository.js';
+import { parseJsonText } from '../../domain/json-depth.js';
 
 /**
  * A bundle: one machine's agent-log requests, for loading into the organisation's store. Gzipped JSONL:
@@ -291,11 +292,8 @@ function* bufferLines(buffer: Buffer): Generator<string> {
 }
 
 function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonText(line);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /** A bundle row seen as the usage record it becomes, for the one validator. */

@@ -2,7 +2,7 @@ import { rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { jsonDepth, MAX_JSON_DEPTH } from '../../domain/json-depth.js';
+import { MAX_JSON_DEPTH, parseJsonText } from '../../domain/json-depth.js';
 import { loadBundleBytes } from '../../ingest/agent-logs/bundle.js';
 import { screenOutcomes } from '../../ingest/screen.js';
 import type { IngestSummary } from '../../ingest/summary.js';
@@ -28,25 +28,15 @@ export function eventLines(body: Buffer, contentType: string): string[] {
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((line) => {
-        if (jsonDepth(line) > MAX_JSON_DEPTH)
-          return JSON.stringify(`nested deeper than ${MAX_JSON_DEPTH} levels`);
-        try {
-          return JSON.stringify(JSON.parse(line));
-        } catch {
-          return JSON.stringify(`not JSON: ${line.slice(0, 40)}`);
-        }
+        const event = parseJsonText(line);
+        return JSON.stringify(event.ok ? event.value : `${event.message}: ${line.slice(0, 40)}`);
       });
   }
-  // Refused before JSON.parse and JSON.stringify, whose recursion a deep body would overflow.
-  if (jsonDepth(text) > MAX_JSON_DEPTH + 2)
-    throw new HttpError('bad_request', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new HttpError('bad_request', `the body is not JSON (${(e as Error).message})`);
-  }
-  const events = Array.isArray(doc) ? doc : (doc as { events?: unknown } | null)?.events;
+  // Depth-checked before JSON.parse and JSON.stringify, whose recursion a deep body would overflow (an
+  // event may nest MAX_JSON_DEPTH levels inside the array and the {events: [...]} around it).
+  const doc = parseJsonText(text, MAX_JSON_DEPTH + 2);
+  if (!doc.ok) throw new HttpError('bad_request', `the body: ${doc.message}`);
+  const events = Array.isArray(doc.value) ? doc.value : (doc.value as { events?: unknown } | null)?.events;
   if (!Array.isArray(events))
     throw new HttpError('bad_request', 'expected a JSON array of events, or {"events": [...]}');
   return events.map((e) => JSON.stringify(e));

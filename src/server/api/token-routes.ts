@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { parseJsonText } from '../../domain/json-depth.js';
 import { allow, type AppEnv } from '../auth.js';
 import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
@@ -26,13 +27,9 @@ export function tokenRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.post('/tokens', async (c) => {
     const body = await readBody(c.req.raw, 16 * 1024);
     if (!body.ok) throw new HttpError('bad_request', body.error.message);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(body.value.toString('utf8'));
-    } catch {
-      throw new HttpError('bad_request', 'the body is not JSON');
-    }
-    const spec = tokenSpec.safeParse(doc);
+    const doc = parseJsonText(body.value.toString('utf8'));
+    if (!doc.ok) throw new HttpError('bad_request', `the body: ${doc.message}`);
+    const spec = tokenSpec.safeParse(doc.value);
     if (!spec.success)
       throw new HttpError('bad_request', `invalid token request: ${spec.error.issues[0]?.message ?? ''}`);
     const { role, teams, name } = spec.data;

@@ -55,7 +55,7 @@ import {
   LEDGER_ROLLUPS_SQL,
   LEDGER_VERSION,
   RECORDS_PER_DAY_SQL,
-  SEAT_DAYS_SQL,
+  seatDaysSql,
   ledgerRanges,
   ledgerSelect,
 } from './ledger.js';
@@ -852,7 +852,7 @@ export class DuckDbStore implements Db {
     );
     await this.run('BEGIN TRANSACTION');
     try {
-      await this.run(SEAT_DAYS_SQL);
+      await this.run(seatDaysSql(currentAcceptedTimes()));
       const [first, ...rest] = ranges;
       await this.run(`CREATE OR REPLACE TABLE ledger AS ${ledgerSelect(first ?? ALL_DAYS)}`);
       for (const range of rest) await this.run(`INSERT INTO ledger ${ledgerSelect(range)}`);

@@ -23,20 +23,36 @@
  * each cell's entries sum exactly to A.
  */
 import { sqlString } from '../sql-text.js';
+import type { AcceptedTimes } from '../../domain/accepted-times.js';
 
 /**
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
  * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 8;
+export const LEDGER_VERSION = 9;
 
-/** Seats as one billed row a day over every month the data touches (rebuilt before the ledger). */
-export const SEAT_DAYS_SQL = `
+/**
+ * Seats as one billed row a day over every month the spend data touches (rebuilt before the ledger). The
+ * span is derived from the data the ledger uses, never from a seat's own dates: the months of usage (of
+ * outcomes only in a store with no usage at all, where seats are the only spend), clamped to the accepted
+ * time range (domain/accepted-times.ts). A merged PR from 2015 read from an old repository's history, or a
+ * seat held "since 2015", once laid out eleven years of seat days for every seat; now neither moves the span.
+ */
+export function seatDaysSql(times: AcceptedTimes): string {
+  const earliest = sqlString(times.earliest.toISOString().slice(0, 10));
+  const latest = sqlString(times.latest.toISOString().slice(0, 10));
+  return `
 CREATE OR REPLACE TABLE seat_days AS
-WITH bounds AS (
+WITH used AS (
+  SELECT min(day) AS lo, max(day) AS hi FROM usage
+  WHERE day BETWEEN CAST(${earliest} AS DATE) AND CAST(${latest} AS DATE)
+), fallback AS (
+  SELECT min(day) AS lo, max(day) AS hi FROM outcomes
+  WHERE day BETWEEN CAST(${earliest} AS DATE) AND CAST(${latest} AS DATE)
+), bounds AS (
   -- Seats are monthly charges: every month the data touches carries its seats in full.
-  SELECT CAST(date_trunc('month', min(day)) AS DATE) AS lo, last_day(max(day)) AS hi
-  FROM (SELECT day FROM usage UNION ALL SELECT day FROM outcomes)
+  SELECT CAST(date_trunc('month', coalesce(u.lo, f.lo)) AS DATE) AS lo, last_day(coalesce(u.hi, f.hi)) AS hi
+  FROM used u, fallback f
 ),
 days AS (
   SELECT CAST(d AS DATE) AS day FROM bounds, generate_series(CAST(lo AS TIMESTAMP), CAST(hi AS TIMESTAMP), INTERVAL 1 DAY) g(d)
@@ -49,6 +65,7 @@ SELECT s.tool, s.plan, s.person_id, s.holder, d.day,
   END AS price
 FROM seat_holdings s JOIN days d
   ON (s.from_day IS NULL OR d.day >= s.from_day) AND (s.until_day IS NULL OR d.day < s.until_day);`;
+}
 
 /**
  * The ledger's entries for the days of `range`. Every cell is one stream and day, so a range of days is

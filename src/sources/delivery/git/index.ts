@@ -171,9 +171,7 @@ export async function readMergedWork(
   commits.clear();
   // Squash merges keep one commit on the branch: their PR's own commits come from local head refs if any.
   const fromRefs = await commitsFromHeadRefs(repo.path, repo.tip, merged);
-  const units = merged.map((u) =>
-    withRefCommits(u, ownRefCommits(fromRefs.get(u.sha), u.ref, heads, landed)),
-  );
+  const units = merged.map((u) => withRefCommits(u, ownRefCommits(fromRefs.get(u.sha), u, heads, landed)));
 
   const excluded = excludedPaths(options.excludeGlobs ?? DEFAULT_EXCLUDED_GLOBS);
   const processes = options.processes ?? Math.min(4, availableParallelism());

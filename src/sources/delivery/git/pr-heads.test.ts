@@ -34,6 +34,7 @@ function scenario(r: ScriptedRepo): void {
   r.write('src/a2.ts', lines('a2', 5));
   const a2 = r.commit('test: a', 2, { author: LI });
   r.git(['update-ref', 'refs/pull/3/head', a2]);
+  r.git(['update-ref', 'refs/remotes/origin/feat/a', a2]);
   r.branch('feat/b');
   r.write('src/b.ts', lines('b', 8));
   const b1 = r.commit('feat: b', 3, { author: LI });
@@ -69,6 +70,8 @@ describe('rebase merges landed by a person, told apart by PR heads', () => {
       ['rebase', '4'],
     ]);
     expect(withHeads[2]?.aiAssisted).toBe(true);
+    // The head's remote-tracking branch names the PR's branch (for the session join).
+    expect(withHeads.map((r) => r.headBranch)).toEqual([null, null, 'feat/a', null, null]);
     expect(withHeads[4]?.aiAssisted).toBe(false);
   });
 

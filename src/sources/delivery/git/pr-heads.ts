@@ -89,20 +89,28 @@ export function commitKeys(commits: Iterable<CommitInfo>): Set<string> {
 /**
  * The commits a unit's head ref adds as its own: not a copy of a commit the default branch already has (a
  * rebase merge's commits, counted once), nor a commit that belongs to another PR (the base of a stacked PR
- * is the lower PR's work). Undefined when nothing is left.
+ * is the lower PR's work). When nothing is left, the head's branch name is still kept for the session join,
+ * for a unit whose open time is known already (a squash commit's is not: it needs the commits).
  */
 export function ownRefCommits(
   found: RefCommits | undefined,
-  ref: string | null,
+  unit: { ref: string | null; firstCommitAt: number | null },
   heads: PrHeads,
   landed: ReadonlySet<string>,
 ): RefCommits | undefined {
   if (!found) return found;
-  const commits = found.commits.filter((c) => {
-    const key = authorKey(c);
-    const owner = heads.byAuthor.get(key);
-    return !landed.has(key) && (owner === undefined || ref === null || owner === ref);
-  });
-  if (commits.length === 0) return undefined;
-  return commits.length === found.commits.length ? found : { ...found, commits };
+  const ref = unit.ref;
+  const otherPr = (c: CommitInfo) => {
+    const owner = heads.byAuthor.get(authorKey(c));
+    return owner !== undefined && ref !== null && owner !== ref;
+  };
+  const commits = found.commits.filter((c) => !landed.has(authorKey(c)) && !otherPr(c));
+  if (commits.length === found.commits.length) return found;
+  // A branch name inferred from a remote-tracking branch at one of the head's commits may be the lower
+  // PR's, when the head carries that PR's commits (a stacked PR): only the ref's own name is kept then.
+  const inferred = found.branch !== null && !found.ref.endsWith(`/${found.branch}`);
+  const branch = inferred && found.commits.some(otherPr) ? null : found.branch;
+  if (commits.length === 0)
+    return unit.firstCommitAt !== null && branch !== null ? { ...found, branch, commits } : undefined;
+  return { ...found, branch, commits };
 }

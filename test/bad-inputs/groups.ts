@@ -2,6 +2,7 @@ import { openStore } from '../../src/store/open.js';
 import { runAgentCorpus } from './agent-logs.js';
 import { CORPUS } from './corpus.js';
 import { judge, storeStillWorks, type Measured } from './measure.js';
+import { runGitCorpus } from './git-repos.js';
 import { runOrgCorpus } from './org-file.js';
 import { runCorpus } from './runner.js';
 import { runServerCorpus } from './server.js';
@@ -26,4 +27,5 @@ export const GROUPS: readonly CorpusGroup[] = [
   },
   { name: 'server endpoints, OTLP and bundles (server and CLI)', run: runServerCorpus },
   { name: 'the org file (mileage.yaml)', run: runOrgCorpus },
+  { name: 'ingest git on broken repositories', run: runGitCorpus },
 ];

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MileageError } from '../../../domain/errors.js';
 import { isLocalRepositoryKey, repositoryKey } from '../../../domain/repository.js';
@@ -53,7 +54,12 @@ export async function defaultBranch(path: string): Promise<{ branch: string; tip
 /** Opens a repository: its identity, default branch and tip. A folder that is no repository is an input error. */
 export async function openRepo(folder: string): Promise<RepoInfo> {
   const path = resolve(folder);
-  const gitDir = await gitOutput(path, ['rev-parse', '--absolute-git-dir']);
+  // git runs inside the folder: a file (or nothing) there would fail the spawn itself, not git.
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  const gitDir = isFolder ? await gitOutput(path, ['rev-parse', '--absolute-git-dir']) : null;
   if (gitDir === null) {
     throw new MileageError(
       'input',

@@ -1,5 +1,6 @@
 import { openStore } from '../../src/store/open.js';
 import { runAgentCorpus } from './agent-logs.js';
+import { runConnectorCorpus } from './connectors.js';
 import { CORPUS } from './corpus.js';
 import { judge, storeStillWorks, type Measured } from './measure.js';
 import { runGitCorpus } from './git-repos.js';
@@ -28,4 +29,5 @@ export const GROUPS: readonly CorpusGroup[] = [
   { name: 'server endpoints, OTLP and bundles (server and CLI)', run: runServerCorpus },
   { name: 'the org file (mileage.yaml)', run: runOrgCorpus },
   { name: 'ingest git on broken repositories', run: runGitCorpus },
+  { name: 'connectors fed malformed forge and tracker pages', run: runConnectorCorpus },
 ];

@@ -18,7 +18,8 @@ type Item = Record<string, unknown>;
 
 /** A string field of a fixture item, or '' (sorts first). */
 export const text = (item: Item, key: string): string => {
-  const v = item[key];
+  // (the bad-input corpus serves items that are no objects at all)
+  const v = typeof item === 'object' && item !== null ? item[key] : undefined;
   return typeof v === 'string' ? v : '';
 };
 const vars = (json: unknown): Record<string, unknown> =>
@@ -85,7 +86,7 @@ export function gitlabProject(
     const more = page * perPage < matching.length;
     return { json: items, headers: { 'x-page': String(page), 'x-next-page': more ? String(page + 1) : '' } };
   });
-  for (const m of mrs) {
+  for (const m of mrs.filter((x) => typeof x === 'object' && x !== null)) {
     server.route('GET', `${base}/${String(m.iid)}/commits`, () => ({ json: commits[String(m.iid)] ?? [] }));
     server.route('GET', `${base}/${String(m.iid)}/diffs`, () => ({ json: diffs[String(m.iid)] ?? [] }));
     server.route('GET', `${base}/${String(m.iid)}/approvals`, () => ({

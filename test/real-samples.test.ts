@@ -15,6 +15,7 @@ import { pricingPass } from '../src/ingest/pricing-pass.js';
 import { PriceBook } from '../src/pricing/price-book.js';
 import { claudeCodeLogSource } from '../src/sources/spend/claude-code/parse.js';
 import { codexLogSource } from '../src/sources/spend/codex/index.js';
+import { geminiLogSource } from '../src/sources/spend/gemini/index.js';
 import { memoryDb } from './support/apis.js';
 
 interface TruthRow {
@@ -58,6 +59,8 @@ const SAMPLES: { name: string; source: LogSource<unknown>; dir: string }[] = [
   { name: 'claude-code/5m', source: claudeCodeLogSource as LogSource<unknown>, dir: 'claude-code/5m/' },
   { name: 'claude-code/1h', source: claudeCodeLogSource as LogSource<unknown>, dir: 'claude-code/1h/' },
   { name: 'codex', source: codexLogSource as LogSource<unknown>, dir: 'codex/' },
+  { name: 'gemini/2.5-pro', source: geminiLogSource as LogSource<unknown>, dir: 'gemini/2.5-pro/' },
+  { name: 'gemini/3.1-pro', source: geminiLogSource as LogSource<unknown>, dir: 'gemini/3.1-pro/' },
 ];
 
 describe('real samples: tokens by kind equal the samples, cost within 0.1% of the published price list', () => {

@@ -29,15 +29,26 @@ export interface WhatIf {
   savingShare: number;
 }
 
-async function workloadTokensByModel(
+/** A workload's priced usage in the context's window, per (provider, model): its token mix and what it cost. */
+export interface WorkloadModelUsage {
+  provider: string | null;
+  model: string;
+  tokens: TokenCounts;
+  /** Requests the rows cover (0 when the sources do not count them): long-context tiers are per request. */
+  requests: number;
+  cost: Usd;
+  at: Date;
+}
+
+export async function workloadTokensByModel(
   ctx: MetricContext,
   workloadId: string,
-): Promise<{ provider: string | null; model: string; tokens: TokenCounts; cost: Usd; at: Date }[]> {
+): Promise<WorkloadModelUsage[]> {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx)})
      SELECT provider, model, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
        sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning,
-       CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, CAST(max(day) AS VARCHAR) AS last_day
+       coalesce(sum(requests), 0) AS requests, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, CAST(max(day) AS VARCHAR) AS last_day
      FROM lw WHERE ${WINDOW_FILTER} AND workload_id = $workload AND model IS NOT NULL AND NOT unpriced
      GROUP BY provider, model`,
     { ...windowParams(ctx.window), workload: workloadId },
@@ -52,6 +63,7 @@ async function workloadTokensByModel(
       output: Number(r.output),
       reasoning: Number(r.reasoning),
     },
+    requests: Number(r.requests),
     cost: usd(String(r.cost)),
     at: new Date(`${String(r.last_day)}T12:00:00Z`),
   }));

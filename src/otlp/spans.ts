@@ -2,6 +2,7 @@ import { recordId } from '../domain/ids.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { totalTokens } from '../domain/usage.js';
 import { copilotCost, copilotSpanUnits } from '../domain/copilot-billing.js';
+import { copilotCollapseKey } from '../domain/copilot-collapse.js';
 import {
   fromGenAiSpanUsage,
   GENAI_SPAN_USAGE,
@@ -135,6 +136,12 @@ function toRecord(
   const tier = serviceTierOf(firstText(a, NAMES.serviceTier));
   const responseId = text(a, 'gen_ai.response.id');
   const own = (key: string) => text(a, key) ?? text(resource, key);
+  const provider = providerName(firstText(a, NAMES.provider));
+  const model = firstText(a, NAMES.model) ?? null;
+  const sessionId = firstText(a, NAMES.session);
+  // A Copilot CLI span is the original of its session's shutdown totals (session-state files read by agent-log
+  // ingest): the same collapse key as its file export's, so the session counts once whichever path came first.
+  const copilot = units !== undefined || provider === 'github';
   return {
     id: recordId(OTLP_GENAI, s.traceId, s.spanId),
     source: OTLP_GENAI,
@@ -143,8 +150,8 @@ function toRecord(
     start: s.start,
     end: s.end,
     tool: s.service ?? null,
-    provider: providerName(firstText(a, NAMES.provider)),
-    model: firstText(a, NAMES.model) ?? null,
+    provider,
+    model,
     tokens,
     serverTools,
     billing: Object.keys(tier).length > 0 ? tier : undefined,
@@ -152,9 +159,13 @@ function toRecord(
     cost: (units && copilotCost(units)) ?? { amount: null, basis: 'list_estimate', priceRef: null },
     units,
     dedupKey: responseId,
+    collapse:
+      copilot && sessionId && model
+        ? { key: copilotCollapseKey(sessionId, model), replica: false }
+        : undefined,
     hints: {
       actor: actorOf(a) ?? actorOf(resource),
-      sessionId: firstText(a, NAMES.session),
+      sessionId,
       toolVersion: own('service.version'),
     },
   };

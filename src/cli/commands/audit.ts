@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Run } from '../run.js';
+import { registerAuditPlan } from './audit-plan.js';
 import { registerAuditReport } from './audit-report.js';
 import { registerAuditRun } from './audit-run.js';
 
@@ -10,4 +11,5 @@ export function registerAudit(program: Command, run: Run): void {
     .description("Model-selection audits: score cheaper models against a workload's quality bar");
   registerAuditRun(audit, run);
   registerAuditReport(audit, run);
+  registerAuditPlan(audit, run);
 }

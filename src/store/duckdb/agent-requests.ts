@@ -250,17 +250,26 @@ const STORED_AS_STAGE = `id, source, tool, provider, model, granularity, request
  * stored before: an update of rows written in the same transaction would make DuckDB log every one of them to
  * the WAL (≈200 MB for 420k requests, written again at the checkpoint) instead of writing them once, compressed.
  */
-const RECOUNT_SQL = `
+/**
+ * The counting rule of replicas (collapse keys), over the keys a write touched: `staged` is the table of the
+ * rows just written. One definition, used by agent-log ingest and by every other append (the receiver's
+ * Copilot spans are originals of the session-state totals an agent-log ingest may have stored before).
+ */
+export function recountSql(staged: string): string {
+  return `
 UPDATE usage SET counted = d.counted
 FROM (
   SELECT u.id, NOT bool_or(NOT u.replica) OVER w AND u.id = min(CASE WHEN u.replica THEN u.id END) OVER w AS counted
   FROM usage u
-  WHERE u.collapse_key IN (SELECT collapse_key FROM agent_stage WHERE collapse_key IS NOT NULL AND replica)
+  WHERE u.collapse_key IN (SELECT collapse_key FROM ${staged} WHERE collapse_key IS NOT NULL AND replica)
      OR u.collapse_key IN (
-       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM agent_stage))
+       SELECT collapse_key FROM usage WHERE replica AND collapse_key IN (SELECT collapse_key FROM ${staged}))
   WINDOW w AS (PARTITION BY u.collapse_key)
 ) d
 WHERE usage.id = d.id AND usage.replica AND usage.counted IS DISTINCT FROM d.counted`;
+}
+
+const RECOUNT_SQL = recountSql('agent_stage');
 
 const LOG_FILE_COLUMNS: Record<string, string> = {
   path: 'VARCHAR',

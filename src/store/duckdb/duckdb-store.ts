@@ -43,7 +43,7 @@ import type {
 import type { AgentLogStore } from '../agent-logs.js';
 import type { RejectedRecord } from '../db.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
-import { DuckAgentLogStore } from './agent-requests.js';
+import { DuckAgentLogStore, recountSql } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
 import { findUsageSql, storedModelOf, storedUsageOf, USAGE_MODELS_SQL } from './usage-lookup.js';
 import { focusExportSelect } from './focus-export.js';
@@ -360,8 +360,10 @@ export class DuckDbStore implements Db {
       `SELECT count(*) AS n FROM staging s JOIN ${table} t USING (id)`,
     );
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
-    if (table === 'usage') await this.replaceUsage('staging');
-    else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
+    if (table === 'usage') {
+      await this.replaceUsage('staging');
+      await this.run(recountSql('staging'));
+    } else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
     await this.run('DROP TABLE staging');
     return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0) };
   }

@@ -57,6 +57,8 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
     workflow: h.workflow ?? null,
     machine_id: h.machineId ?? null,
     tool_version: h.toolVersion ?? null,
+    collapse_key: r.collapse?.key ?? null,
+    replica: r.collapse?.replica ?? false,
     ...dimensionRow(r),
   };
 }
@@ -92,6 +94,8 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   workflow: 'VARCHAR',
   machine_id: 'VARCHAR',
   tool_version: 'VARCHAR',
+  collapse_key: 'VARCHAR',
+  replica: 'BOOLEAN',
   ...DIMENSION_COLUMN_TYPES,
 };
 

@@ -6,7 +6,7 @@ import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
 import type { LogChunk, LogParse } from '../log-parser.js';
-import { copilotCollapseKey } from './collapse.js';
+import { copilotCollapseKey } from '../../../domain/copilot-collapse.js';
 import { flatSpanSchema, otlpLineSchema } from './schema.js';
 import { isSessionEvent, sessionEventRecords, type CopilotSession } from './session-events.js';
 import { fromFlat, fromOtlp, type Span } from './spans.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { usd } from '../../../domain/money.js';
-import { copilotCollapseKey } from './collapse.js';
+import { copilotCollapseKey } from '../../../domain/copilot-collapse.js';
 import { copilotCliLogSource } from './index.js';
 import { parseCopilotCliLog, type CopilotCliLogState } from './parse.js';
 

@@ -3,7 +3,7 @@ import { copilotCost, premiumQuantity } from '../../../domain/copilot-billing.js
 import { recordId } from '../../../domain/ids.js';
 import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
-import { copilotCollapseKey } from './collapse.js';
+import { copilotCollapseKey } from '../../../domain/copilot-collapse.js';
 import { toTokenCounts } from './usage.js';
 
 /**

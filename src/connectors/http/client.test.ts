@@ -163,3 +163,27 @@ describe('HttpClient retries and rate limits', () => {
     await expect(http.getJson(url('/ok'), controller.signal)).rejects.toThrow('stop');
   });
 });
+
+describe('HttpClient against a server that never answers', () => {
+  it('gives up on an attempt after attemptTimeoutMs, retries, then fails naming the endpoint and the wait', async () => {
+    const { createServer } = await import('node:http');
+    let accepted = 0;
+    // Accepts the request, reads it, and never writes a byte back.
+    const silent = createServer(() => {
+      accepted++;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    try {
+      const { http, clock } = client({ attemptTimeoutMs: 200, maxRetries: 1 });
+      const e = await failure(http.getJson(new URL(`http://127.0.0.1:${address.port}/hangs`)));
+      expect(e.message).toContain('/hangs: network error after 1 retries (no answer within 200 ms)');
+      expect(accepted).toBe(2);
+      expect(clock.waits).toHaveLength(1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});

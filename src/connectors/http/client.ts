@@ -47,6 +47,11 @@ export interface HttpClientOptions {
   /** APIs that report rate limits inside a JSON body (GraphQL): true when this body says so. */
   rateLimitedBody?: (body: unknown) => boolean;
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The longest one attempt may take, from sending to the body's last byte. Default 60 s: a server that
+   * accepts a request and never answers is a network error (retried, then reported), never a hung sync.
+   */
+  attemptTimeoutMs?: number;
 }
 
 export interface HttpRequest {
@@ -78,7 +83,13 @@ export interface HttpStats {
 
 type Retry = Extract<RetryDecision, { retry: true }>;
 
-const DEFAULTS = { maxRetries: 6, maxWaitMs: 15 * 60_000, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULTS = {
+  maxRetries: 6,
+  maxWaitMs: 15 * 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  attemptTimeoutMs: 60_000,
+};
 
 /**
  * The one HTTP client every connector uses (Node's global fetch): JSON in and out, retries with backoff and
@@ -93,6 +104,7 @@ export class HttpClient {
   private readonly tuning: RetryTuning;
   private readonly maxRetries: number;
   private readonly maxWaitMs: number;
+  private readonly attemptTimeoutMs: number;
   private readonly secrets: readonly string[];
 
   constructor(private readonly options: HttpClientOptions = {}) {
@@ -100,6 +112,7 @@ export class HttpClient {
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
     this.maxWaitMs = options.maxWaitMs ?? DEFAULTS.maxWaitMs;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs;
     this.tuning = {
       baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
       maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
@@ -175,18 +188,22 @@ export class HttpClient {
   ): Promise<{ done: true; response: JsonResponse } | { done: false; retry: Retry; status: number | null }> {
     let res: Response;
     let text: string;
+    const timeout = AbortSignal.timeout(this.attemptTimeoutMs);
     try {
       res = await this.fetchFn(req.url, {
         method: o.method,
         headers: o.headers,
         body: o.body,
-        signal: req.signal ?? null,
+        signal: req.signal ? AbortSignal.any([req.signal, timeout]) : timeout,
       });
       text = await res.text();
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
+      const reason = timeout.aborted
+        ? `no answer within ${this.attemptTimeoutMs < 1000 ? `${this.attemptTimeoutMs} ms` : `${Math.round(this.attemptTimeoutMs / 1000)} s`}`
+        : networkReason(error);
       if (o.attempt >= this.maxRetries)
-        throw this.error(`${o.endpoint}: network error after ${o.attempt} retries (${networkReason(error)})`);
+        throw this.error(`${o.endpoint}: network error after ${o.attempt} retries (${reason})`);
       return { done: false, retry: decideForNetworkError(o.attempt, this.tuning), status: null };
     }
     this.stats.requests++;

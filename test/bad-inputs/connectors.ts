@@ -25,9 +25,9 @@ import { judge, storeStillWorks, type Expect, type Measured, type Observation } 
  * the others kept. Page cases answer one page with a broken body: the sync must fail clearly, naming the
  * request. Each case syncs into a fresh store, which must still ingest and report afterwards.
  */
-type Item = Record<string, unknown>;
+export type Item = Record<string, unknown>;
 
-interface ConnectorSpec {
+export interface ConnectorSpec {
   name: string;
   items: Item[];
   /** Routes serving `items` (and the connector's other endpoints). */
@@ -39,6 +39,8 @@ interface ConnectorSpec {
   target: number;
   /** Item cases: a change to the target item, and the field the rejection must name. */
   itemCases: { id: string; change: (item: Item) => unknown; expect: Expect }[];
+  /** What one stored item adds up to, as SQL returning `n` (default: the outcomes stored). */
+  count?: string;
 }
 
 const NOW = () => Date.parse('2026-07-10T00:00:00Z');
@@ -48,7 +50,7 @@ const built = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T 
   return r.value;
 };
 
-const set = (path: string, value: unknown) => (item: Item) => {
+export const set = (path: string, value: unknown) => (item: Item) => {
   const copy = structuredClone(item);
   const keys = path.split('.');
   let at: Record<string, unknown> = copy;
@@ -57,7 +59,7 @@ const set = (path: string, value: unknown) => (item: Item) => {
   else at[keys.at(-1)!] = value;
   return copy;
 };
-const rejected = (field: string): Expect => ({ outcome: 'rejected', field });
+export const rejected = (field: string): Expect => ({ outcome: 'rejected', field });
 
 const GITLAB_LIST = `/api/v4/projects/${encodeURIComponent('acme/billing')}/merge_requests`;
 
@@ -246,7 +248,7 @@ async function observe(
           timer = setTimeout(() => reject(new Error('the sync did not end within 15 s')), 15_000);
         }),
       ]).finally(() => clearTimeout(timer));
-      const [row] = await db.query(`SELECT count(*) AS n FROM outcomes`);
+      const [row] = await db.query(spec.count ?? `SELECT count(*) AS n FROM outcomes`);
       const known = [...baseline];
       const problems = s.problems.filter((p) => {
         const at = known.indexOf(said(p));
@@ -268,12 +270,17 @@ async function observe(
   }
 }
 
-/** Runs the connector corpus on one replay server. */
-export async function runConnectorCorpus(): Promise<Measured[]> {
+/** Runs the forge and tracker connector corpus on one replay server. */
+export function runConnectorCorpus(): Promise<Measured[]> {
+  return runConnectorSpecs(SPECS);
+}
+
+/** Runs every spec's item and page cases on one replay server. */
+export async function runConnectorSpecs(specs: readonly ConnectorSpec[]): Promise<Measured[]> {
   const server = await ReplayServer.start();
   const out: Measured[] = [];
   try {
-    for (const spec of SPECS) {
+    for (const spec of specs) {
       spec.serve(server, spec.items);
       const baseline = await observe(spec, server, 0);
       const stored = baseline.o.stored;

@@ -7,6 +7,7 @@ import { runGitCorpus } from './git-repos.js';
 import { runOrgCorpus } from './org-file.js';
 import { runCorpus } from './runner.js';
 import { runServerCorpus } from './server.js';
+import { runVendorConnectorCorpus } from './vendor-connectors.js';
 
 /** One group of ingest paths of the corpus, run together (one store or server per path). */
 export interface CorpusGroup {
@@ -30,4 +31,5 @@ export const GROUPS: readonly CorpusGroup[] = [
   { name: 'the org file (mileage.yaml)', run: runOrgCorpus },
   { name: 'ingest git on broken repositories', run: runGitCorpus },
   { name: 'connectors fed malformed forge and tracker pages', run: runConnectorCorpus },
+  { name: 'vendor connectors fed malformed usage, cost and seat pages', run: runVendorConnectorCorpus },
 ];

@@ -6,6 +6,7 @@ import {
   parseCopilotSeats,
   parseCopilotUserMetrics,
   reportLinksSchema,
+  seatsPageSchema,
 } from '../../sources/spend/copilot/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
@@ -70,6 +71,13 @@ export const createCopilotConnector = defineConnector({
           url.searchParams.set('per_page', String(perPage));
           url.searchParams.set('page', String(page));
           const res = await http.getJson(url, signal);
+          // A body that is no seat page at all fails the sync, naming the request: kept as a mere problem,
+          // the sync would go on as if the page held no seats.
+          if (!seatsPageSchema.safeParse(res.body).success)
+            throw new MileageError(
+              'upstream',
+              `${describeEndpoint('GET', url)}: expected a seat page ({total_seats, seats: [...]})`,
+            );
           const parsed = parseCopilotSeats(res.body, {
             file: `${url.host}${url.pathname} page ${page}`,
             prices,

@@ -9,6 +9,12 @@ export interface Problem {
   /** JSON path or column name of the bad field, when one field is to blame. */
   field: string | null;
   message: string;
+  /**
+   * The whole document is not the page the parser expects (sources/each-item.ts notAPage). Read from a
+   * file, that is one problem; answered by an API during a sync, the sync fails naming the request rather
+   * than carrying on as if the page were empty (connectors/sync/runner.ts).
+   */
+  wholePage?: true;
 }
 
 export interface ParseResult<T> {

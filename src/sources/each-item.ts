@@ -44,5 +44,5 @@ export function parseEachItem<S extends z.ZodType, T>(
 
 /** The one problem of a document that is not the page the parser expects. */
 export function notAPage<T>(file: string, field: string | null, message: string): ParseResult<T> {
-  return { records: [], problems: [{ file, line: null, field, message }] };
+  return { records: [], problems: [{ file, line: null, field, message, wholePage: true }] };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDb } from '../../../test/support/apis.js';
 import { recordId } from '../../domain/ids.js';
+import { notAPage } from '../../sources/each-item.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
 import type { Db } from '../../store/db.js';
 import type { Connector, SyncFrom, SyncPage } from './connector.js';
@@ -104,6 +105,27 @@ describe('sync runner', () => {
     expect(calls).toEqual([{ since: new Date('2026-06-01T00:00:00Z'), position: '1' }]);
     expect(resumed).toMatchObject({ resumed: true, pages: 2, records: 4 });
     expect(await refs(db)).toEqual(['T-0', 'T-1', 'T-2', 'T-3', 'T-4', 'T-5']);
+  });
+
+  it('an answer that is no page (notAPage) fails the sync naming it, and the cursor stays on the last good page', async () => {
+    const db = await memoryDb();
+    const connector = fakeConnector();
+    const good = connector.pages.bind(connector);
+    connector.pages = async function* (from, signal) {
+      let i = 0;
+      for await (const page of good(from, signal)) {
+        // The second answer is an error body the parser could not read as a page.
+        const bad: SyncPage = {
+          problems: notAPage<never>('GET tracker/search page 2', null, 'expected a page').problems,
+          next: '2',
+          high: page.high,
+        };
+        yield i++ === 1 ? bad : page;
+      }
+    };
+    await expect(runSync(db, connector)).rejects.toThrow('GET tracker/search page 2: expected a page');
+    expect((await readCursor(db, 'tracker'))?.run?.next).toBe('1');
+    expect(await refs(db)).toEqual(['T-0', 'T-1']);
   });
 
   it('--since starts a fresh run and never moves the watermark back', async () => {

@@ -1,4 +1,5 @@
-import type { Problem } from '../../domain/parse-result.js';
+import { MileageError } from '../../domain/errors.js';
+import { formatProblem, type Problem } from '../../domain/parse-result.js';
 import type { Db } from '../../store/db.js';
 import { later, type Connector } from './connector.js';
 import { readCursor, writeCursor, type SyncCursor } from './cursor.js';
@@ -91,6 +92,10 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
   };
   try {
     for await (const page of connector.pages({ since: start.since, position: start.position }, opts.signal)) {
+      // An answer that is no page at all stops the sync before anything of it is written: the cursor stays
+      // on the last good page, so the next run asks again instead of skipping what this page should hold.
+      const notAPage = page.problems.find((p) => p.wholePage);
+      if (notAPage) throw new MileageError('upstream', formatProblem(notAPage));
       const outcomes = page.outcomes ?? [];
       const usage = page.usage ?? [];
       const seats = page.seats ?? [];

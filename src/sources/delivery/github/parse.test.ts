@@ -90,7 +90,13 @@ describe('GitHub PullRequest nodes', () => {
 
   it('a document that is not an array is one problem', () => {
     expect(parseGithubPullNodes({ data: {} }, ctx).problems).toEqual([
-      { file: 'prs.json', line: null, field: null, message: 'expected an array of PullRequest nodes' },
+      {
+        file: 'prs.json',
+        line: null,
+        field: null,
+        message: 'expected an array of PullRequest nodes',
+        wholePage: true,
+      },
     ]);
   });
 });

@@ -95,7 +95,13 @@ describe('GitLab merge requests', () => {
 
   it('a document that is not an array is one problem', () => {
     expect(parseGitlabMergeRequests({ message: '401' }, ctx).problems).toEqual([
-      { file: 'mrs.json', line: null, field: null, message: 'expected an array of merge requests' },
+      {
+        file: 'mrs.json',
+        line: null,
+        field: null,
+        message: 'expected an array of merge requests',
+        wholePage: true,
+      },
     ]);
   });
 });

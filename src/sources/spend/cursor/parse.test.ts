@@ -86,7 +86,13 @@ describe('Cursor filtered usage events', () => {
     expect(parseCursorUsageEvents({ error: 'Unauthorized' }, ctx)).toEqual({
       records: [],
       problems: [
-        { file: 'events.json', line: null, field: 'usageEvents', message: 'expected a page of usage events' },
+        {
+          file: 'events.json',
+          line: null,
+          field: 'usageEvents',
+          message: 'expected a page of usage events',
+          wholePage: true,
+        },
       ],
     });
   });

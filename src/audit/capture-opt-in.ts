@@ -59,7 +59,10 @@ export function parseCaptureOptIns(source: string, file: string): CaptureOptIn[]
       issue?.code === 'unrecognized_keys'
         ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: expected ${Object.keys(captureOptInSchema.shape).join(', ')}`
         : (issue?.message ?? 'invalid capture opt-in');
-    throw new InputError(file, at.place(path).line, path.join('.'), message, hint);
+    // An unknown field is best pointed at by its own key, not the entry that holds it.
+    const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const line = unknownKey ? at.keyPlace(path, unknownKey).line : at.place(path).line;
+    throw new InputError(file, line, path.join('.'), message, hint);
   }
   const seen = new Set<string>();
   parsed.data.forEach((optIn, i) => {

@@ -186,3 +186,25 @@ it('captures, samples reproducibly, audits the sample, and keeps the content out
     expect(bytes, f).not.toContain('runbook=');
   }
 }, 180_000);
+
+it('a bad opt-in is refused naming its file, line and field, by the capture commands and by org check', async () => {
+  const bad = mkdtempSync(join(tmpdir(), 'mileage-audit-capture-bad-'));
+  try {
+    writeFileSync(
+      join(bad, 'mileage.yaml'),
+      'org: acme\naudit_capture:\n  - workflow: alert-triage\n    sample_rate: 0\n    retention_days: 7\n',
+    );
+    for (const args of [
+      ['audit', 'capture', 'status'],
+      ['org', 'check'],
+    ]) {
+      const out = await mileage(args, { cwd: bad });
+      expect(out.code, args.join(' ')).not.toBe(0);
+      expect(out.stderr).toMatch(
+        /mileage\.yaml:4 \(audit_capture\.0\.sample_rate\): expected a share above 0/,
+      );
+    }
+  } finally {
+    rmSync(bad, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dayFiles } from './capture-files.js';
 import {
   captureCaseId,
@@ -14,8 +15,9 @@ export interface CapturedCase {
   record: CaptureRecord;
 }
 
-export interface CaptureRead {
-  cases: CapturedCase[];
+export interface CaptureScan {
+  /** Records read (each case id once). */
+  read: number;
   /** Lines refused, by file and line: counted and reported, never fatal to the good lines. */
   problems: CaptureProblem[];
   /** Lines whose case id was already read (a workflow that retried and captured twice). */
@@ -23,37 +25,58 @@ export interface CaptureRead {
   days: string[];
 }
 
-/** Reads every retained day of a workflow's captures, oldest first, keeping the good lines of a bad file. */
-export async function readCaptures(root: string, workflow: string): Promise<CaptureRead> {
-  const out: CaptureRead = { cases: [], problems: [], duplicates: 0, days: [] };
+/**
+ * Reads every kept day of a workflow's captures, oldest first, line by line (a workflow may keep many days of
+ * large requests: only the caller decides what to hold), handing each good record to `visit` and keeping the
+ * good lines of a bad file.
+ */
+export async function scanCaptures(
+  root: string,
+  workflow: string,
+  visit: (c: CapturedCase) => void,
+): Promise<CaptureScan> {
+  const scan: CaptureScan = { read: 0, problems: [], duplicates: 0, days: [] };
   const seen = new Set<string>();
   for (const { day, file } of await dayFiles(root, workflow)) {
-    out.days.push(day);
-    const text = await readFile(file, 'utf8');
-    text.split('\n').forEach((raw, index) => {
-      if (raw.trim() === '') return;
+    scan.days.push(day);
+    let line = 0;
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    for await (const raw of lines) {
+      line++;
+      if (raw.trim() === '') continue;
       const parsed = parseCaptureLine(raw);
       if (!parsed.ok) {
-        out.problems.push({ file, line: index + 1, field: parsed.field, message: parsed.message });
-        return;
+        scan.problems.push({ file, line, field: parsed.field, message: parsed.message });
+        continue;
       }
       if (parsed.record.workflow !== workflow) {
-        out.problems.push({
+        scan.problems.push({
           file,
-          line: index + 1,
+          line,
           field: 'workflow',
           message: `names workflow ${parsed.record.workflow}, not ${workflow}`,
         });
-        return;
+        continue;
       }
       const id = captureCaseId(parsed.record);
       if (seen.has(id)) {
-        out.duplicates++;
-        return;
+        scan.duplicates++;
+        continue;
       }
       seen.add(id);
-      out.cases.push({ id, day, record: parsed.record });
-    });
+      scan.read++;
+      visit({ id, day, record: parsed.record });
+    }
   }
-  return out;
+  return scan;
+}
+
+/** Every captured case of a workflow, in memory: for a caller that needs them all. */
+export async function readCaptures(
+  root: string,
+  workflow: string,
+): Promise<CaptureScan & { cases: CapturedCase[] }> {
+  const cases: CapturedCase[] = [];
+  const scan = await scanCaptures(root, workflow, (c) => cases.push(c));
+  return { ...scan, cases };
 }

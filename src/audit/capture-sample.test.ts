@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,24 @@ describe('sampling captured cases', () => {
     // Sorted by capture time, so the dataset reads in the order the workflow saw its requests.
     const times = a.map((c) => c.record.at);
     expect(times).toEqual([...times].sort());
+  });
+
+  it('holds k cases at a time yet draws exactly the k lowest ranks of a full sort', () => {
+    const all = captured(2000);
+    for (const [k, seed] of [
+      [1, 'a'],
+      [37, 'b'],
+      [500, 'c'],
+      [1999, 'd'],
+    ] as const) {
+      const bySort = all
+        .map((c) => ({ id: c.id, rank: createHash('sha256').update(`${seed}\0${c.id}`).digest('hex') }))
+        .sort((x, y) => (x.rank < y.rank ? -1 : 1))
+        .slice(0, k)
+        .map((x) => x.id)
+        .sort();
+      expect(ids(sampleCases(all, k, seed)).sort()).toEqual(bySort);
+    }
   });
 
   it('captures added later only displace the cases they outrank', () => {
@@ -109,6 +128,6 @@ describe('reading captures', () => {
 
   it('reads nothing of a workflow that never captured', async () => {
     const read = await readCaptures(mkdtempSync(join(tmpdir(), 'capture-read-')), 'alert-triage');
-    expect(read).toEqual({ cases: [], problems: [], duplicates: 0, days: [] });
+    expect(read).toEqual({ read: 0, cases: [], problems: [], duplicates: 0, days: [] });
   });
 });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { capturedWorkflows, dayFiles } from '../../audit/capture-files.js';
+import { capturedWorkflows } from '../../audit/capture-files.js';
 import { optInFor } from '../../audit/capture-opt-in.js';
+import { scanCaptures } from '../../audit/capture-read.js';
 import { parseCaptureLine, type CaptureProblem } from '../../audit/capture-record.js';
 import { CaptureWriter, type CaptureStatus } from '../../audit/capture-writer.js';
 import { MileageError } from '../../domain/errors.js';
@@ -123,17 +124,17 @@ async function status(opts: CaptureOptions, term: Terminal): Promise<void> {
   const rows = [];
   for (const workflow of workflows) {
     const optIn = optInFor(settings.optIns, workflow) ?? null;
-    const days = await dayFiles(settings.root, workflow);
-    let records = 0;
-    for (const { file } of days)
-      records += (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').length;
+    // Counts only: each line is parsed and let go, never held or printed.
+    const scan = await scanCaptures(settings.root, workflow, () => undefined);
     rows.push({
       workflow,
       optIn,
-      days: days.length,
-      first: days[0]?.day ?? null,
-      last: days.at(-1)?.day ?? null,
-      records,
+      days: scan.days.length,
+      first: scan.days[0] ?? null,
+      last: scan.days.at(-1) ?? null,
+      records: scan.read,
+      badLines: scan.problems.length,
+      duplicates: scan.duplicates,
     });
   }
   if (opts.json) {
@@ -148,7 +149,7 @@ async function status(opts: CaptureOptions, term: Terminal): Promise<void> {
     rows
       .map((r) => {
         const kept = r.days
-          ? `${plural(r.records, 'record')} over ${plural(r.days, 'day')} (${r.first}..${r.last})`
+          ? `${plural(r.records, 'record')} over ${plural(r.days, 'day')} (${r.first}..${r.last})${r.badLines ? `, ${plural(r.badLines, 'bad line')}` : ''}`
           : 'nothing captured yet';
         return r.optIn
           ? `${r.workflow}: sample rate ${r.optIn.sample_rate}, kept ${plural(r.optIn.retention_days, 'day')}, at most ${r.optIn.max_cases_per_day} a day; ${kept}`

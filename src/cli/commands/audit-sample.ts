@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { optInFor } from '../../audit/capture-opt-in.js';
-import { readCaptures } from '../../audit/capture-read.js';
-import { sampleCases, toDatasetLine } from '../../audit/capture-sample.js';
+import { scanCaptures } from '../../audit/capture-read.js';
+import { SampleDraw, toDatasetLine } from '../../audit/capture-sample.js';
 import { writeAtomic } from '../../audit/run-dir.js';
 import { MileageError } from '../../domain/errors.js';
 import { intOption, type Run } from '../run.js';
@@ -69,21 +69,22 @@ async function sample(opts: SampleOptions, term: Terminal): Promise<void> {
   const { settings } = await openCapture(opts, term);
   if (!optInFor(settings.optIns, opts.workflow)) throw notOptedIn(opts.workflow, settings);
 
-  const captured = await readCaptures(settings.root, opts.workflow);
+  const draw = new SampleDraw(k, seed);
+  const captured = await scanCaptures(settings.root, opts.workflow, (c) => draw.offer(c));
   warnProblems(term, captured.problems);
   if (captured.duplicates > 0)
     term.log(`${plural(captured.duplicates, 'record')} captured twice (same case id) read once.`);
-  if (captured.cases.length === 0)
+  if (captured.read === 0)
     throw new MileageError(
       'input',
       `no captured request of ${opts.workflow} in ${settings.root}${captured.problems.length ? ` (${plural(captured.problems.length, 'bad line')})` : ''}`,
       'Captures come from the attribution gateway or `mileage audit capture add` (README, "Model audits", "Capture").',
     );
-  if (captured.cases.length < k)
+  if (captured.read < k)
     term.warn(
-      `only ${plural(captured.cases.length, 'captured case')} of ${opts.workflow}: the sample is all of them`,
+      `only ${plural(captured.read, 'captured case')} of ${opts.workflow}: the sample is all of them`,
     );
-  const drawn = sampleCases(captured.cases, k, seed);
+  const drawn = draw.cases();
   const lineOptions = { tags: opts.tag ?? [], referenceFromAnswer: reference === 'answer' };
   const out = resolve(opts.out);
   mkdirSync(dirname(out), { recursive: true });
@@ -96,7 +97,7 @@ async function sample(opts: SampleOptions, term: Terminal): Promise<void> {
     workflow: opts.workflow,
     seed,
     cases: drawn.length,
-    captured: captured.cases.length,
+    captured: captured.read,
     days: captured.days,
     badLines: captured.problems.length,
     duplicates: captured.duplicates,
@@ -107,7 +108,7 @@ async function sample(opts: SampleOptions, term: Terminal): Promise<void> {
     opts.json
       ? JSON.stringify({ ...summary, problems: captured.problems }, null, 2)
       : [
-          `Sampled ${drawn.length} of ${plural(captured.cases.length, 'captured case')} of ${opts.workflow} (${captured.days[0]}..${captured.days.at(-1)}) with seed ${seed} into ${out}.`,
+          `Sampled ${drawn.length} of ${plural(captured.read, 'captured case')} of ${opts.workflow} (${captured.days[0]}..${captured.days.at(-1)}) with seed ${seed} into ${out}.`,
           `Answered by ${[...models].map(([m, n]) => `${m} (${n})`).join(', ')}.`,
           `Audit it: mileage audit run --workflow ${opts.workflow} --dataset ${opts.out} --incumbent ${incumbent} --candidate MODEL`,
         ].join('\n'),

@@ -208,3 +208,37 @@ it('a bad opt-in is refused naming its file, line and field, by the capture comm
     rmSync(bad, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('capture prune deletes expired days and a withdrawn workflow, and status counts what is kept', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'mileage-audit-capture-prune-'));
+  try {
+    writeFileSync(join(d, 'mileage.yaml'), `org: acme\n${OPT_IN}`);
+    const today = new Date().toISOString().slice(0, 10);
+    const plant = (workflow: string, day: string, lines: string[]) => {
+      mkdirSync(join(d, 'caps', workflow), { recursive: true });
+      writeFileSync(join(d, 'caps', workflow, `${day}.jsonl`), `${lines.join('\n')}\n`);
+    };
+    const good = captureLine(alertTriageCases(2, 3)[1]!, new Date());
+    plant('alert-triage', '2020-01-01', [good]);
+    plant('alert-triage', today, [good, '{"v":1']);
+    plant('support-bot', today, [good.replace('"alert-triage"', '"support-bot"')]);
+    const pruned = await mileage(['audit', 'capture', 'prune', '--capture-dir', 'caps', '--json'], {
+      cwd: d,
+    });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(JSON.parse(pruned.stdout)).toMatchObject({
+      expired: [{ workflow: 'alert-triage', day: '2020-01-01' }],
+      withdrawn: [{ workflow: 'support-bot', day: today }],
+    });
+    expect(readdirSync(join(d, 'caps'))).toEqual(['alert-triage']);
+    const status = await mileage(['audit', 'capture', 'status', '--capture-dir', 'caps', '--json'], {
+      cwd: d,
+    });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      workflows: [{ workflow: 'alert-triage', days: 1, records: 1, badLines: 1 }],
+    });
+    expect(status.stdout + status.stderr + pruned.stdout + pruned.stderr).not.toContain(CANARY);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}, 60_000);

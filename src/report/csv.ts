@@ -1,3 +1,4 @@
+import { quoteCsvField } from '../domain/csv-quote.js';
 import type { Cell, MetricTable } from '../metrics/table.js';
 
 /**
@@ -23,5 +24,5 @@ function cellText(v: Cell): string {
  */
 export function csvField(text: string): string {
   const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return quoteCsvField(safe);
 }

@@ -92,6 +92,7 @@ export async function serveUntilStopped(
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
     premiumRate: await orgPremiumRate(ctx.directory?.file),
+    orgFile: ctx.directory?.file ?? null,
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},

@@ -11,6 +11,7 @@ import {
   type DemoFiles,
   type OpenedPage,
   type Served,
+  variantOf,
 } from './harness.js';
 
 interface Weekly {
@@ -273,6 +274,21 @@ describe('dashboard on the demo store', () => {
     expect(labels).toContain(`${detail.incumbent.model} (incumbent)`);
     expect(labels).toContain(`${detail.candidates[0]?.model ?? ''} (move)`);
     await screenshot(page, 'audits-verdict');
+
+    // `mileage start` serves the demo without a mileage.yaml in the working directory: the demo's bar is shown.
+    const bare = await variantOf(files, 'no-config', (y) => y);
+    const plain = await serve(bare.store, null, files.dir);
+    const other = await openDashboard(browser, plain, '/audits');
+    try {
+      expect(await other.page.getAttribute(`${scope} [data-bar]`, 'data-bar')).toBe('3');
+      expect(
+        await other.page.getAttribute(`${scope} td[data-col="verdict"][data-verdict]`, 'data-verdict'),
+      ).toBe('move');
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.close();
+      await plain.stop();
+    }
 
     // The run's own page, linked from the runs table, shows the same verdict.
     await page.click(`${scope} table[data-table="audit-runs"] tr[data-key="${run?.id ?? ''}"] th a`);

@@ -12,6 +12,7 @@ import { findOrgFile } from '../../org/load.js';
 import { listCatalogModels } from '../../pricing/index.js';
 import { asOption, audienceFilter, noteAudience, outputAudience, stdoutDestination } from '../audience.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { orgFileInForce } from '../org-file-in-force.js';
 import { priceBookFor } from '../pricing.js';
 import { listStoredBars } from '../../audit/stored-bars.js';
 import type { Db } from '../../store/db.js';
@@ -71,7 +72,7 @@ export function registerAuditPlan(audit: Command, run: Run): void {
             { db: filteredDb(ctx.db, filter), window, privacy: ctx.privacy, viewer: audience },
             {
               pricer: book,
-              bars: await planBars(orgFile, ctx.db),
+              bars: await planBars(orgFile ?? (await orgFileInForce(ctx.db, ctx.directory)), ctx.db),
               catalog: (provider) => listCatalogModels(provider),
               top,
             },

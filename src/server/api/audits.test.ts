@@ -359,6 +359,12 @@ describe('quality bars through the API', () => {
       (await call(server(), '/api/v1/quality-bars/alert-triage', tokens.admin)).body,
     );
     expect(shown).toContain('Ana Silva signs off');
+    // An admin asking for what everyone would see (audience=viewer) gets it redacted, as a viewer would.
+    const asViewer = JSON.stringify(
+      (await call(server(), '/api/v1/quality-bars/alert-triage?audience=viewer', tokens.admin)).body,
+    );
+    expect(asViewer).not.toContain('Ana Silva');
+    expect(asViewer).toContain('(a person) signs off');
   });
 
   it('reads mileage.yaml again on each call, and refuses a version written twice with different content', async () => {

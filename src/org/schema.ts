@@ -11,7 +11,10 @@ import { expecting } from './messages.js';
  * YAML source text so it becomes a decimal without passing through a float.
  */
 
-/** Ids are written by people and referenced from other sections: keep them to plain characters. */
+/**
+ * Ids are written by people and referenced from other sections: keep them to plain characters (which also
+ * makes a workflow id safe as a directory name, as audit capture uses it).
+ */
 const id = z
   .string({ error: expecting('an id (text)') })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id made of letters, digits, ".", "_" or "-"');
@@ -34,6 +37,8 @@ const day = z.string({ error: expecting('a day as YYYY-MM-DD') }).refine(
   },
   { error: (iss) => `expected a real day as YYYY-MM-DD, got "${String(iss.input)}"` },
 );
+
+export { id as orgId };
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 
@@ -349,6 +354,8 @@ export const orgFileSchema = z.strictObject({
   workload_types: list(workloadTypeSchema),
   /** Model-selection audit bars: validated by the audit module (src/audit/bar.ts), which owns their shape. */
   quality_bars: z.array(z.unknown()).nullish(),
+  /** Workflows opted in to audit capture: validated by the audit module (src/audit/capture-opt-in.ts). */
+  audit_capture: z.array(z.unknown()).nullish(),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()

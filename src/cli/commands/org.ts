@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadCaptureOptIns } from '../../audit/capture-opt-in.js';
 import { MileageError } from '../../domain/errors.js';
 import { readDirectory, type GlobalOptions } from '../context.js';
 import type { Run } from '../run.js';
@@ -19,6 +20,9 @@ export function registerOrg(program: Command, run: Run): void {
             'no mileage.yaml here',
             'Create one with `mileage init`, or pass --config.',
           );
+        // The audit owns the shape of its section; checking it here too means a bad opt-in is caught before
+        // the first capture is refused.
+        const captureOptIns = dir.file ? await loadCaptureOptIns(dir.file) : [];
         const summary = {
           file: dir.file,
           org: dir.org,
@@ -32,11 +36,12 @@ export function registerOrg(program: Command, run: Run): void {
           priceOverrides: dir.priceOverrides.length,
           privacy: dir.privacy,
           sources: dir.sources,
+          auditCapture: captureOptIns.map((o) => o.workflow),
         };
         term.out(
           opts.json
             ? JSON.stringify(summary, null, 2)
-            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}`,
+            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}${captureOptIns.length ? `; audit capture: ${summary.auditCapture.join(', ')}` : ''}`,
         );
       }),
     );

@@ -1,6 +1,7 @@
 import type { PremiumRate } from '../domain/copilot-billing.js';
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
+import { loadQualityBars } from '../audit/bar-file.js';
 import type { Repricer } from '../diagnostics/model-fit.js';
 import type { Privacy } from '../domain/directory.js';
 import { formatProblem } from '../domain/parse-result.js';
@@ -53,6 +54,8 @@ export interface RunServerOptions {
   otlpTokenRequired?: boolean;
   /** The org's price of a Copilot premium request (mileage.yaml); GitHub's list price when absent. */
   premiumRate?: PremiumRate;
+  /** The org file whose quality_bars the audit endpoints combine with the API-written ones; none: no file. */
+  orgFile?: string | null;
 }
 
 export interface RunningServer {
@@ -131,6 +134,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
     webRoot: o.webRoot === undefined ? defaultWebRoot() : o.webRoot,
     log: o.log,
     cache,
+    fileBars: () => (o.orgFile ? loadQualityBars(o.orgFile) : Promise.resolve([])),
     allowedHosts: allowedHostNames(o.host ?? '127.0.0.1', o.publicNames ?? []),
     otlpTokenRequired: o.otlpTokenRequired ?? false,
   };

@@ -9,6 +9,7 @@ import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
 import { isLoopbackAddress } from '../../server/host-check.js';
+import { orgFileInForce } from '../org-file-in-force.js';
 
 interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -92,6 +93,7 @@ export async function serveUntilStopped(
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
     premiumRate: await orgPremiumRate(ctx.directory?.file),
+    orgFile: await orgFileInForce(ctx.db, ctx.directory),
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectShown, expectTableMatches, type ApiTable } from './compare.js';
@@ -154,6 +155,24 @@ describe('dashboard on the demo store', () => {
       const compared = await expectTableMatches(page, `table[data-table="${id}"]`, api.table);
       expect(compared, `${path} ${id}`).toBeGreaterThan(0);
     }
+  });
+
+  it('downloads a table as the CSV the API gives for the same request', async () => {
+    const page = await visit('/keys');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[data-csv="spend.total"]'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^spend\.total_key_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
+    );
+    const file = await download.path();
+    const saved = await readFile(file, 'utf8');
+    const direct = await fetch(`${served.url}/api/v1/metrics/spend.total?by=key&format=csv`, {
+      headers: { authorization: `Bearer ${served.token}` },
+    });
+    expect(saved).toBe(await direct.text());
+    expect(saved.split('\r\n')[0]).toMatch(/^key,spend \(USD\),/);
   });
 
   it('shows the rework tax, the workflows and the PR drill-down as the API answers them', async () => {

@@ -131,7 +131,7 @@ function csvButton(table: MetricTable, caption: string): HTMLElement | null {
   if (!source) return null;
   const button = el(
     'button',
-    { type: 'button', class: 'csv', 'data-csv': table.metric, 'aria-label': `Download ${caption} as CSV` },
+    { type: 'button', class: 'csv', 'data-csv': table.metric, 'aria-label': `Download CSV: ${caption}` },
     'Download CSV',
   );
   button.addEventListener('click', () => {

@@ -330,8 +330,18 @@ describe('dashboard on the demo store', () => {
 
     const page = await visit('/');
     expectShown(await kpi(page, 'spend'), all.headline.spend, 'unfiltered spend');
+    // The date fields show the window in force, and the team picker shows teams by name.
+    await page.waitForFunction(() => (document.querySelector('#f-since') as HTMLInputElement).value !== '');
+    expect(await page.inputValue('#f-since')).toBe(all.window.since);
+    expect(await page.inputValue('#f-until')).toBe(all.window.until);
+    const names = (await served.api<{ teamNames: Record<string, string> }>('/filters')).teamNames;
+    expect(names[team]).toBeTruthy();
+    await page.waitForSelector(`#f-team option[value="${team}"]`, { state: 'attached' });
+    expect(await page.textContent(`#f-team option[value="${team}"]`)).toBe(names[team]);
     await page.selectOption('#f-team', team);
-    await page.waitForURL((u) => u.searchParams.get('team') === team);
+    await page.waitForFunction((t) => new URLSearchParams(location.search).get('team') === t, team);
+    // Choosing a team did not pin the window the date fields were only showing.
+    expect(new URL(page.url()).searchParams.get('since')).toBeNull();
     await waitReady(page);
     expectShown(await kpi(page, 'spend'), one.headline.spend, `spend of ${team}`);
     expectShown(await kpi(page, 'merged-prs'), one.headline.mergedPrs, `merged PRs of ${team}`);
@@ -350,11 +360,11 @@ describe('dashboard on the demo store', () => {
     const narrow = await served.api<Answer>(
       `/metrics/spend.total?by=key&team=${team}&since=${since}&until=${until}`,
     );
-    await page.fill('#f-since', since);
-    await page.waitForURL((u) => u.searchParams.get('since') === since);
-    await waitReady(page);
+    // The From field already shows the window's first day: setting Until pins both.
+    expect(await page.inputValue('#f-since')).toBe(since);
     await page.fill('#f-until', until);
     await page.waitForURL((u) => u.searchParams.get('until') === until);
+    expect(new URL(page.url()).searchParams.get('since')).toBe(since);
     await waitReady(page);
     await expectTableMatches(page, 'table[data-table="spend.total"]', narrow.table);
     expect(narrow.table.window).toEqual({ since, until });

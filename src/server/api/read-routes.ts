@@ -64,15 +64,26 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     );
     const values = valuesIn(days, scope.window);
     const base = scope.viewer.role === 'manager' ? { teams: scope.filter.teams ?? [] } : {};
-    if (!protectsGroups(deps.privacy, scope.viewer, base)) return c.json(values);
+    // The teams' display names, for the teams offered only: a picker shows "Platform", not "platform-1".
+    const names = await deps.cache.value('team-names', async () => {
+      const rows = await deps.db.query('SELECT team_id, name FROM dir_teams');
+      return new Map(rows.map((r) => [String(r.team_id), String(r.name)]));
+    });
+    const withNames = (v: { teams: string[]; tools: string[]; models: string[] }) => ({
+      ...v,
+      teamNames: Object.fromEntries(v.teams.map((t) => [t, names.get(t) ?? t])),
+    });
+    if (!protectsGroups(deps.privacy, scope.viewer, base)) return c.json(withNames(values));
     // Only what this audience may pick: a small team, tool or model is not offered (the API would refuse it).
     const facts = await cachedPersonFacts(deps, scope.window);
     const min = deps.privacy.minGroupSize;
-    return c.json({
-      teams: pickable(facts, {}, 'teams', values.teams, min),
-      tools: pickable(facts, base, 'tools', values.tools, min),
-      models: pickable(facts, base, 'models', values.models, min),
-    });
+    return c.json(
+      withNames({
+        teams: pickable(facts, {}, 'teams', values.teams, min),
+        tools: pickable(facts, base, 'tools', values.tools, min),
+        models: pickable(facts, base, 'models', values.models, min),
+      }),
+    );
   });
 
   app.get('/metrics/:id', async (c) => {

@@ -30,6 +30,11 @@ export interface GatewayOptions {
   drainMs?: number;
   /** Records wait in the writer at most this long before they are shipped. */
   flushMs?: number;
+  /**
+   * Called at stop when the last shipment has not gone through within a few seconds (the server is away):
+   * it should make the waiting append give up, leaving the records in the spool for the next start.
+   */
+  stopShipping?: () => void;
   log: (message: string) => void;
 }
 
@@ -48,6 +53,8 @@ export interface RunningGateway {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** At stop, how long the last shipment may wait for the server before the spool keeps it for next time. */
+const SHIP_GRACE_MS = 5_000;
 
 /**
  * `mileage gateway`: a node:http server (no framework on the hot path) that checks virtual keys against an
@@ -172,7 +179,10 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       server.closeAllConnections();
       await closed;
-      await writer.close();
+      const shipped = writer.close();
+      await Promise.race([shipped, new Promise((r) => setTimeout(r, SHIP_GRACE_MS).unref())]);
+      o.stopShipping?.();
+      await shipped;
       await spool?.close();
     },
   };

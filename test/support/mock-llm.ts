@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local provider for gateway tests and benches, on 127.0.0.1: Anthropic Messages, OpenAI Chat Completions
  * and Responses, streamed and not, in the documented shapes (values invented). Each answer's usage is made
- * from a counter so that no two are alike, and the mock remembers, per response id, the total tokens it
- * reported (uncached input + cache read + cache write + output), for the metering check.
+ * from a counter so that no two are alike, and the mock remembers, per request id (the `request-id` /
+ * `x-request-id` header it answers with, which the gateway keeps as the record's dedup key), the total tokens
+ * it reported (uncached input + cache read + cache write + output), for the metering check.
  *
  * Behaviour by request header `x-mock`: `429` and `500` answer those statuses in the provider's error shape
  * (429 with retry-after), `hang` never answers, `slow` spaces stream events by 30 ms, `long` streams 200
@@ -13,7 +14,7 @@ import type { AddressInfo } from 'node:net';
  */
 export interface MockLlm {
   url: string;
-  /** Total tokens reported per response id. */
+  /** Total tokens reported per request id. */
   sent: Map<string, number>;
   /** Requests seen, with the headers and body the gateway sent. */
   seen: { path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> }[];
@@ -36,6 +37,13 @@ export async function startMockLlm(options: MockOptions = { record: true }): Pro
       const text = Buffer.concat(parts).toString('utf8');
       const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       const path = (req.url ?? '').split('?')[0] ?? '';
+      if (path === '/__sent') {
+        // The metering check of a bench whose mock runs in its own process.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(Object.fromEntries(sent)));
+        if (req.method === 'DELETE') sent.clear();
+        return;
+      }
       if (options.record) seen.push({ path, headers: req.headers, body });
       n += 1;
       handle(n, path, req, body, res, sent);
@@ -147,7 +155,7 @@ function anthropicAnswer(
     service_tier: 'standard',
   };
   sent.set(
-    id,
+    `req_mock${n}`,
     usage.input_tokens +
       usage.cache_creation_input_tokens +
       usage.cache_read_input_tokens +
@@ -225,7 +233,7 @@ function chatAnswer(
     completion_tokens_details: { reasoning_tokens: 8, audio_tokens: 0 },
   };
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-  sent.set(id, usage.total_tokens);
+  sent.set(`req_oa_mock${n}`, usage.total_tokens);
   const headers = { 'x-request-id': `req_oa_mock${n}` };
   const created = 1_780_000_000;
   if (body.stream !== true)
@@ -291,7 +299,7 @@ function responsesAnswer(
     total_tokens: 0,
   };
   usage.total_tokens = usage.input_tokens + usage.output_tokens;
-  sent.set(id, usage.total_tokens);
+  sent.set(`req_rs_mock${n}`, usage.total_tokens);
   const headers = { 'x-request-id': `req_rs_mock${n}` };
   const message = {
     id: `msg_rs${n}`,

@@ -271,8 +271,11 @@ class Downstream {
 
   finish(tail?: string): void {
     if (this.gone) return;
-    if (this.held !== null) this.res.write(this.held);
-    this.res.end(tail);
+    // One write for the common case (a whole answer in one piece): the last piece goes with the end.
+    if (this.held !== null && tail) this.res.write(this.held);
+    if (tail) this.res.end(tail);
+    else if (this.held !== null) this.res.end(this.held);
+    else this.res.end();
   }
 
   /** The upstream broke mid-answer: the client's connection is cut, so it never mistakes a part for the whole. */

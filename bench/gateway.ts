@@ -13,8 +13,11 @@ import { CLI, portkeyEntry, ROOT, started, stopped, usageOf } from './processes.
  * ratios, the gateway's CPU per request and memory, and the metering check: for every answer the mock gave
  * through Mileage's gateway, one record whose tokens equal what the mock reported.
  *
- * GATEWAY_BENCH_SECONDS (default 20) per case and target; GATEWAY_BENCH_CONNECTIONS (default 50).
+ * GATEWAY_BENCH_SECONDS (default 20) per case and target; GATEWAY_BENCH_CONNECTIONS (default 50);
+ * GATEWAY_BENCH_MODE `store` (default: the gateway owns the store, so its CPU includes storing the records)
+ * or `server` (the gateway ships to a `mileage serve` that owns the store, as deployed: its CPU is the proxy's).
  */
+const MODE = process.env.GATEWAY_BENCH_MODE === 'server' ? 'server' : 'store';
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
 
@@ -62,16 +65,28 @@ export async function benchGateway(): Promise<void> {
   const tsx = ['--import', 'tsx'];
   const mock = await started(process.execPath, [...tsx, join(ROOT, 'bench/mock-llm-main.ts')]);
   const mockUrl = mock.line;
-  const made = JSON.parse(
-    execFileSync(process.execPath, [CLI, 'keys', 'create', '--db', db, '--team', 'bench', '--json'], {
-      encoding: 'utf8',
-    }),
-  ) as { key: string };
-  const gateway = await started(process.execPath, [CLI, 'gateway', '--db', db, '--port', '0'], {
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [CLI, ...args, '--db', db, '--json'], { encoding: 'utf8' });
+  // With a server, `keys create` and `tokens create` go through it (it owns the store).
+  const serve =
+    MODE === 'server' ? await started(process.execPath, [CLI, 'serve', '--db', db, '--port', '0']) : null;
+  const made = JSON.parse(cli('keys', 'create', '--team', 'bench')) as { key: string };
+  const link = serve
+    ? {
+        args: ['--server', serve.line, '--spool', join(dir, 'spool')],
+        env: {
+          MILEAGE_GATEWAY_TOKEN: (
+            JSON.parse(cli('tokens', 'create', '--role', 'ingest')) as { token: string }
+          ).token,
+        },
+      }
+    : { args: ['--db', db], env: {} };
+  const gateway = await started(process.execPath, [CLI, 'gateway', ...link.args, '--port', '0'], {
     ANTHROPIC_API_KEY: 'sk-ant-bench',
     OPENAI_API_KEY: 'sk-bench',
     MILEAGE_GATEWAY_ANTHROPIC_URL: mockUrl,
     MILEAGE_GATEWAY_OPENAI_URL: `${mockUrl}/v1`,
+    ...link.env,
   });
   const portkey = await started(
     process.execPath,
@@ -144,7 +159,10 @@ export async function benchGateway(): Promise<void> {
   }
   const after = usageOf(gwPid);
   await stopped(gateway.child);
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s per case and target; requests/s (p50 / p99 ms)`);
+  if (serve) await stopped(serve.child);
+  console.log(
+    `${CONNECTIONS} connections, ${SECONDS} s per case and target, the gateway ${MODE === 'server' ? 'shipping to mileage serve' : 'owning the store'}; requests/s (p50 / p99 ms)`,
+  );
   printTable(
     ['case', 'direct', 'portkey 1.15.2', 'mileage', 'mileage ÷ portkey', 'p99 over direct', 'failed'],
     rows,

@@ -14,6 +14,9 @@ const entry = (key: string, over: Partial<Parameters<KeyBook['load']>[0][number]
   models: null,
   expiresAt: null,
   sandbox: false,
+  budgetUsd: null,
+  alertAt: null,
+  capUsd: null,
   ...over,
 });
 

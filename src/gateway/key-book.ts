@@ -6,7 +6,8 @@ export type Refusal =
   | { kind: 'no_key' }
   | { kind: 'unknown_key' }
   | { kind: 'expired'; at: string }
-  | { kind: 'model_not_allowed'; model: string | null; allowed: readonly string[] };
+  | { kind: 'model_not_allowed'; model: string | null; allowed: readonly string[] }
+  | { kind: 'capped'; capUsd: string };
 
 export type KeyCheck = { ok: true; key: KeyEntry } | { ok: false; refusal: Refusal };
 

@@ -16,6 +16,12 @@ export interface KeySpec {
   /** ISO-8601 instant after which the key is refused; null: never. */
   expiresAt: string | null;
   sandbox: boolean;
+  /** A soft monthly budget (decimal USD at list prices): crossing `alertAt` percents of it alerts, never blocks. */
+  budgetUsd: string | null;
+  /** Percents of the budget that alert once each per month (default 50, 80, 100). */
+  alertAt: number[] | null;
+  /** A hard monthly cap (decimal USD), on sandbox keys only: past it requests are refused. */
+  capUsd: string | null;
 }
 
 /** A key as listed: its spec and lifecycle, never the key itself (only its hash is stored). */
@@ -32,6 +38,9 @@ export interface KeyEntry extends KeySpec {
 }
 
 const name = z.string().trim().min(1).max(200);
+const decimalUsd = z
+  .string()
+  .regex(/^\d{1,7}(\.\d{1,10})?$/, 'a decimal amount of dollars, e.g. 250 or 99.50');
 
 /** The spec as the admin API takes it (and as the CLI sends it), each field with why it is bounded. */
 export const keySpecSchema = z.strictObject({
@@ -43,6 +52,10 @@ export const keySpecSchema = z.strictObject({
   models: z.array(name).max(100).nullish(),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
   sandbox: z.boolean().optional(),
+  // Money as decimal text, never a float; a cent to a million dollars a month.
+  budgetUsd: decimalUsd.nullish(),
+  alertAt: z.array(z.number().int().min(1).max(1000)).max(10).nullish(),
+  capUsd: decimalUsd.nullish(),
 });
 
 export function keySpecOf(input: z.infer<typeof keySpecSchema>): KeySpec {
@@ -54,7 +67,16 @@ export function keySpecOf(input: z.infer<typeof keySpecSchema>): KeySpec {
     models: input.models && input.models.length > 0 ? input.models : null,
     expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
     sandbox: input.sandbox ?? false,
+    budgetUsd: input.budgetUsd ?? null,
+    alertAt: input.budgetUsd && input.alertAt && input.alertAt.length > 0 ? input.alertAt : null,
+    capUsd: input.capUsd ?? null,
   };
+}
+
+/** Why a spec cannot be a key: a cap is for sandbox keys only (issue 21: budgets alert, they never block). */
+export function specProblem(spec: KeySpec): string | null {
+  if (spec.capUsd !== null && !spec.sandbox) return 'a hard cap is for --sandbox keys only; use a budget';
+  return null;
 }
 
 /**

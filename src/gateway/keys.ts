@@ -24,11 +24,18 @@ const TABLE = `CREATE TABLE IF NOT EXISTS gateway_keys (
   created_at TIMESTAMPTZ NOT NULL,
   revoked_at TIMESTAMPTZ
 )`;
+/** Columns added after the table's first form, so a table made by an earlier version gains them. */
+const ADDED = [
+  'ALTER TABLE gateway_keys ADD COLUMN IF NOT EXISTS budget_usd VARCHAR',
+  'ALTER TABLE gateway_keys ADD COLUMN IF NOT EXISTS alert_at VARCHAR',
+  'ALTER TABLE gateway_keys ADD COLUMN IF NOT EXISTS cap_usd VARCHAR',
+];
 
 const ready = new WeakSet<Db>();
 async function table(db: Db): Promise<void> {
   if (ready.has(db)) return;
   await db.query(TABLE);
+  for (const sql of ADDED) await db.query(sql);
   ready.add(db);
 }
 
@@ -39,9 +46,9 @@ export async function createKey(db: Db, spec: KeySpec): Promise<{ key: string; i
   const id = `key_${randomUUID().slice(0, 8)}`;
   await db.query(
     `INSERT INTO gateway_keys (id, key_hash, team, person, workflow, workload_type, models, expires_at,
-       sandbox, created_at)
+       sandbox, budget_usd, alert_at, cap_usd, created_at)
      VALUES ($id, $hash, $team, $person, $workflow, $workloadType, $models, CAST($expiresAt AS TIMESTAMPTZ),
-       $sandbox, now())`,
+       $sandbox, $budgetUsd, $alertAt, $capUsd, now())`,
     {
       id,
       hash: hashToken(key),
@@ -52,12 +59,15 @@ export async function createKey(db: Db, spec: KeySpec): Promise<{ key: string; i
       models: spec.models ? JSON.stringify(spec.models) : null,
       expiresAt: spec.expiresAt,
       sandbox: spec.sandbox,
+      budgetUsd: spec.budgetUsd,
+      alertAt: spec.alertAt ? JSON.stringify(spec.alertAt) : null,
+      capUsd: spec.capUsd,
     },
   );
   return { key, id };
 }
 
-const COLUMNS = `id, key_hash, team, person, workflow, workload_type, models, sandbox,
+const COLUMNS = `id, key_hash, team, person, workflow, workload_type, models, sandbox, budget_usd, alert_at, cap_usd,
   strftime(expires_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS expires_at,
   strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
   strftime(revoked_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at`;
@@ -74,6 +84,9 @@ function specOf(r: Row): KeySpec {
     models: typeof r.models === 'string' ? (JSON.parse(r.models) as string[]) : null,
     expiresAt: textOrNull(r.expires_at),
     sandbox: r.sandbox === true,
+    budgetUsd: textOrNull(r.budget_usd),
+    alertAt: typeof r.alert_at === 'string' ? (JSON.parse(r.alert_at) as number[]) : null,
+    capUsd: textOrNull(r.cap_usd),
   };
 }
 

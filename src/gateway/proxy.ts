@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { UsageRecord } from '../domain/usage.js';
+import type { Budgets } from './budgets.js';
 import { downstreamHeaders, presentedKey, upstreamHeaders } from './headers.js';
 import type { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
@@ -23,6 +24,7 @@ export interface ProxyDeps {
   timeoutMs: number;
   /** Largest request body taken (Claude Code sends images and long contexts). */
   maxBodyBytes: number;
+  budgets: Budgets;
 }
 
 // One pool of kept-alive connections per scheme for every upstream: the hot path opens no new socket.
@@ -91,7 +93,12 @@ export function proxy(deps: ProxyDeps, route: Route, req: IncomingMessage, res: 
     }
     const body = Buffer.concat(chunks);
     const a = asked(body);
-    const check = deps.keys.check(presentedKey(req.headers), a.model);
+    const checked = deps.keys.check(presentedKey(req.headers), a.model);
+    // Only a sandbox key's cap blocks; budgets alert after the fact (budgets.ts).
+    const check =
+      checked.ok && checked.key.capUsd !== null && deps.budgets.capped(checked.key)
+        ? { ok: false as const, refusal: { kind: 'capped' as const, capUsd: checked.key.capUsd } }
+        : checked;
     if (!check.ok) {
       deps.stats.refused(check.refusal.kind);
       const refused = refusalAnswer(route.api, check.refusal);
@@ -160,24 +167,24 @@ function forward(
     if (done) return;
     done = true;
     const end = new Date();
-    const commit = route.metered
-      ? deps.commit(
-          servedRecord({
-            requestId,
-            provider: up.provider,
-            requestedModel: call.asked.model,
-            metered: meter.result(),
-            key: call.key,
-            tags: call.tags,
-            start: call.start,
-            end,
-            status: finalStatus,
-            ttftMs,
-            clientAborted: down.gone,
-            upstreamRequestId,
-          }),
-        )
-      : Promise.resolve();
+    const record = route.metered
+      ? servedRecord({
+          requestId,
+          provider: up.provider,
+          requestedModel: call.asked.model,
+          metered: meter.result(),
+          key: call.key,
+          tags: call.tags,
+          start: call.start,
+          end,
+          status: finalStatus,
+          ttftMs,
+          clientAborted: down.gone,
+          upstreamRequestId,
+        })
+      : null;
+    const commit = record ? deps.commit(record) : Promise.resolve();
+    if (record) deps.budgets.add(call.key, record);
     deps.stats.served(up.provider, finalStatus, end.getTime() - call.start.getTime(), ttftMs);
     void commit.then(() => (cut ? down.cut() : down.finish(tail)));
   };

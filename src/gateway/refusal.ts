@@ -15,6 +15,11 @@ function described(r: Refusal): { status: number; message: string } {
         status: 403,
         message: `this Mileage gateway key may not use model ${r.model ?? '(none given)'}; allowed: ${r.allowed.join(', ')}`,
       };
+    case 'capped':
+      return {
+        status: 429,
+        message: `this sandbox key reached its monthly cap of $${r.capUsd} (Mileage gateway); ask for a larger cap or wait for next month`,
+      };
     default:
       return r satisfies never;
   }
@@ -44,5 +49,13 @@ export function errorBody(api: Api | null, status: number, message: string): str
 
 export function refusalAnswer(api: Api, r: Refusal): { status: number; body: string } {
   const { status, message } = described(r);
-  return { status, body: errorBody(api, status, message) };
+  if (r.kind !== 'capped') return { status, body: errorBody(api, status, message) };
+  // A spent allowance in each provider's own words: Anthropic's low-balance 400, OpenAI's insufficient_quota 429.
+  if (api === 'anthropic-messages')
+    return {
+      status: 400,
+      body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
+    };
+  const error = { message, type: 'insufficient_quota', param: null, code: 'insufficient_quota' };
+  return { status, body: JSON.stringify({ error }) };
 }

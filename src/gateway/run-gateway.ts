@@ -6,6 +6,7 @@ import { pseudonymised } from '../domain/pseudonymise.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { Spool } from '../server/spool.js';
 import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
+import { Budgets } from './budgets.js';
 import { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
 import { proxy } from './proxy.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
    * it should make the waiting append give up, leaving the records in the spool for the next start.
    */
   stopShipping?: () => void;
+  /** Where budget alerts are posted (JSON), besides the log. */
+  alertWebhook?: string | undefined;
   log: (message: string) => void;
 }
 
@@ -116,7 +119,22 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
   const refresh = setInterval(() => void reloadKeys(), o.keyRefreshMs ?? 5_000);
   refresh.unref();
 
+  const budgets = new Budgets((a) => {
+    stats.prom.inc('mileage_gateway_budget_alerts_total', 'Budget thresholds crossed', {
+      percent: String(a.percent),
+    });
+    o.log(
+      `budget: key ${a.keyId} (team ${a.team}) passed ${a.percent}% of its $${a.budgetUsd} budget for ${a.month}: $${a.spentUsd} at list prices${a.unpriced ? `, plus ${a.unpriced} unpriced requests` : ''}`,
+    );
+    if (o.alertWebhook)
+      void fetch(o.alertWebhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'gateway.budget', ...a }),
+      }).catch(() => o.log(`budget: the alert webhook could not be reached`));
+  });
   const deps = {
+    budgets,
     keys,
     upstreams: o.upstreams,
     commit,

@@ -29,6 +29,9 @@ const TEAM = {
   workloadType: 'triage',
   expiresAt: null,
   sandbox: false,
+  budgetUsd: null,
+  alertAt: null,
+  capUsd: null,
 };
 
 async function recordOf(dedupKey: string): Promise<Record<string, unknown>> {
@@ -260,6 +263,34 @@ describe('failures passed through, keys enforced', () => {
     await expect(stranger.chat.completions.create({ model: 'gpt-5', messages: [] })).rejects.toBeInstanceOf(
       OpenAI.AuthenticationError,
     );
+  });
+
+  it("refuses a sandbox key past its cap in the provider's own error shape, and only then", async () => {
+    const made = await createKey(db, {
+      ...TEAM,
+      team: 'lab',
+      models: null,
+      sandbox: true,
+      capUsd: '0.000001',
+    });
+    await gw.reloadKeys();
+    const claude = new Anthropic({ apiKey: made.key, baseURL: gw.url, maxRetries: 0 });
+    const ask = () =>
+      claude.messages.create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    await expect(ask()).resolves.toMatchObject({ type: 'message' });
+    const capped = await ask().catch((e: unknown) => e);
+    expect(capped).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((capped as Error).message).toContain('monthly cap');
+    const gpt = new OpenAI({ apiKey: made.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const quota = await gpt.chat.completions
+      .create({ model: 'gpt-5-mini', messages: [] })
+      .catch((e: unknown) => e);
+    expect(quota).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((quota as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('insufficient_quota');
   });
 
   it('meters a stream whose client went away mid-answer, for everything the provider produced', async () => {

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { createKey, listKeys, revokeKey } from '../../gateway/keys.js';
-import { expiryOf, type KeyInfo, type KeySpec } from '../../gateway/key-spec.js';
+import {
+  expiryOf,
+  keySpecOf,
+  keySpecSchema,
+  specProblem,
+  type KeyInfo,
+  type KeySpec,
+} from '../../gateway/key-spec.js';
 import { table } from '../../report/terminal.js';
 import type { GlobalOptions } from '../context.js';
 import { globalOptions, type Run } from '../run.js';
@@ -15,6 +22,9 @@ interface CreateOptions extends GlobalOptions {
   models?: string;
   expires?: string;
   sandbox?: boolean;
+  budget?: string;
+  alertAt?: string;
+  cap?: string;
 }
 
 function specOf(opts: CreateOptions): KeySpec {
@@ -36,7 +46,24 @@ function specOf(opts: CreateOptions): KeySpec {
     models: models.length > 0 ? models : null,
     expiresAt,
     sandbox: opts.sandbox === true,
+    budgetUsd: opts.budget ?? null,
+    alertAt: opts.alertAt ? opts.alertAt.split(',').map((p) => Number(p.trim().replace(/%$/, ''))) : null,
+    capUsd: opts.cap ?? null,
   };
+}
+
+/** The spec as the admin API would take it: the same schema and rules, so the CLI and the API agree. */
+function checkedSpec(spec: KeySpec): KeySpec {
+  const parsed = keySpecSchema.safeParse(spec);
+  if (!parsed.success)
+    throw new MileageError(
+      'usage',
+      `invalid key: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const checked = keySpecOf(parsed.data);
+  const problem = specProblem(checked);
+  if (problem) throw new MileageError('usage', problem);
+  return checked;
 }
 
 /** `mileage keys create|list|revoke`: the gateway's virtual keys, stored hashed, shown once. */
@@ -56,9 +83,15 @@ export function registerKeys(program: Command, run: Run): void {
     .option('--models <m1,m2>', 'the only models it may call (comma-separated)')
     .option('--expires <when>', 'when it stops working: a date, an instant, or 30d / 12h from now')
     .option('--sandbox', 'a sandbox key (experimentation within safe bounds)')
+    .option('--budget <usd>', 'a soft monthly budget in dollars: alerts, never blocks')
+    .option('--alert-at <percents>', 'budget percents that alert once each a month', '50,80,100')
+    .option(
+      '--cap <usd>',
+      'a hard monthly cap in dollars (--sandbox keys only): past it, requests are refused',
+    )
     .action((opts: CreateOptions) =>
       run(async (term) => {
-        const spec = specOf(opts);
+        const spec = checkedSpec(specOf(opts));
         const made = await onStore(
           opts,
           (ctx) => createKey(ctx.db, spec),

@@ -3,7 +3,7 @@ import { recordId } from '../../domain/ids.js';
 import { parseJsonText } from '../../domain/json-depth.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { createKey, listKeys, liveKeys, revokeKey } from '../../gateway/keys.js';
-import { keySpecOf, keySpecSchema } from '../../gateway/key-spec.js';
+import { keySpecOf, keySpecSchema, specProblem } from '../../gateway/key-spec.js';
 import { GATEWAY_SOURCE } from '../../gateway/record.js';
 import { allow, WRITERS, type AppEnv } from '../auth.js';
 import { readBody } from '../body.js';
@@ -60,7 +60,10 @@ export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
     const spec = keySpecSchema.safeParse(await jsonBody(c.req.raw, 16 * 1024));
     if (!spec.success)
       throw new HttpError('bad_request', `invalid key request: ${spec.error.issues[0]?.message ?? ''}`);
-    const made = await deps.maintenance.exclusive(() => createKey(deps.db, keySpecOf(spec.data)));
+    const checked = keySpecOf(spec.data);
+    const problem = specProblem(checked);
+    if (problem) throw new HttpError('bad_request', problem);
+    const made = await deps.maintenance.exclusive(() => createKey(deps.db, checked));
     return c.json(made, 201);
   });
 

@@ -134,7 +134,8 @@ const OPENAI_API = {
 
 /** Whether a chat stream event is the usage chunk the gateway asked for on the client's behalf. */
 export function isUsageChunk(e: SseEvent): boolean {
-  if (!e.data.includes('"usage"')) return false;
+  // Every chunk of such a stream has `"usage":null`: only the one whose usage is an object is parsed.
+  if (!e.data.includes('"usage":{') && !e.data.includes('"usage": {')) return false;
   const chunk = parsed(e.data);
   return (
     chunk !== null &&

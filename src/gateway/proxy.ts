@@ -145,14 +145,16 @@ function forward(
   const [credName, credValue] = credentialHeader(up);
   headers[credName] = credValue;
   headers['content-length'] = out.body.length;
-  const url = new URL(req.url ?? '/', 'http://gateway');
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const [pathname, search] = q < 0 ? [target, ''] : [target.slice(0, q), target.slice(q)];
   const upstream = (up.base.protocol === 'https:' ? https : http).request({
     agent: agents[up.base.protocol === 'https:' ? 'https:' : 'http:'],
     method: 'POST',
     protocol: up.base.protocol,
     hostname: up.base.hostname,
     port: up.base.port || undefined,
-    path: upstreamPath(up, url.pathname, url.search),
+    path: upstreamPath(up, pathname, search),
     headers,
   });
   const down = new Downstream(res);

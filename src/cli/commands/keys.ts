@@ -118,7 +118,19 @@ export function registerKeys(program: Command, run: Run): void {
         if (opts.json) return term.out(JSON.stringify(list, null, 2));
         term.out(
           table(
-            ['id', 'team', 'person', 'workflow', 'type', 'models', 'expires', 'sandbox', 'revoked'],
+            [
+              'id',
+              'team',
+              'person',
+              'workflow',
+              'type',
+              'models',
+              'expires',
+              'sandbox',
+              'budget',
+              'cap',
+              'revoked',
+            ],
             list.map((k) => [
               k.id,
               k.team,
@@ -128,6 +140,8 @@ export function registerKeys(program: Command, run: Run): void {
               k.models?.join(', ') ?? 'any',
               k.expiresAt?.slice(0, 16) ?? '',
               k.sandbox ? 'yes' : '',
+              k.budgetUsd ? `$${k.budgetUsd}` : '',
+              k.capUsd ? `$${k.capUsd}` : '',
               k.revokedAt?.slice(0, 16) ?? '',
             ]),
             new Set<number>(),

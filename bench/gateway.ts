@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { openStore } from '../src/store/open.js';
-import { drive, type LoadResult } from './load.js';
+import { drive, driveRate, type LoadResult } from './load.js';
 import { CLI, portkeyEntry, ROOT, started, stopped, usageOf } from './processes.js';
 
 /**
@@ -121,6 +121,7 @@ export async function benchGateway(): Promise<void> {
   const gwPid = gateway.child.pid ?? 0;
   const before = usageOf(gwPid);
   let cpuMs = 0;
+  let fixedLine = '';
   try {
     for (const c of CASES) {
       const results = {} as Record<keyof typeof targets, LoadResult>;
@@ -153,6 +154,24 @@ export async function benchGateway(): Promise<void> {
         String(direct.failed + pk.failed + mileage.failed),
       ]);
     }
+    // The latency bar: at a fixed 200 requests/s (open loop), what the gateway adds over the direct call.
+    const fixed = CASES[2] as Case;
+    const at200 = {} as Record<'direct' | 'mileage', LoadResult>;
+    for (const name of ['direct', 'mileage'] as const) {
+      const t = targets[name](fixed);
+      const body = JSON.stringify(fixed.body);
+      if (name === 'mileage') await fetch(`${mockUrl}/__sent`, { method: 'DELETE' });
+      at200[name] = await driveRate({
+        base: t.base,
+        rate: 200,
+        seconds: Math.min(SECONDS, 10),
+        request: () => ({ path: fixed.path, headers: t.headers, body }),
+      });
+    }
+    const got = (await (await fetch(`${mockUrl}/__sent`)).json()) as Record<string, number>;
+    for (const [id, n] of Object.entries(got)) sent.set(id, n);
+    const { direct: d200, mileage: m200 } = at200;
+    fixedLine = `at 200 req/s (${fixed.name}, open loop): direct p50 ${d200.p50.toFixed(1)} / p99 ${d200.p99.toFixed(1)} ms, mileage p50 ${m200.p50.toFixed(1)} / p99 ${m200.p99.toFixed(1)} ms: +${(m200.p99 - d200.p99).toFixed(1)} ms at p99 (${d200.failed + m200.failed} failed)`;
   } finally {
     await stopped(portkey.child);
     await stopped(mock.child);
@@ -170,6 +189,7 @@ export async function benchGateway(): Promise<void> {
   console.log(
     `mileage gateway: ${(cpuMs / Math.max(1, mileageRequests)).toFixed(3)} ms CPU per request, RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB`,
   );
+  console.log(fixedLine);
   await meteringCheck(db, sent);
   await rm(dir, { recursive: true, force: true });
 }

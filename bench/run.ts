@@ -10,6 +10,8 @@ import { benchClaudeCode } from './claude-code.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
+import { benchGateway } from './gateway.js';
+import { benchGatewayKill } from './gateway-kill.js';
 import { benchGit } from './git.js';
 import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
@@ -36,6 +38,8 @@ const benches: Record<string, () => Promise<void>> = {
   'bad-inputs': benchBadInputs,
   'session-join': benchSessionJoin,
   audit: benchAudit,
+  gateway: benchGateway,
+  'gateway-kill': benchGatewayKill,
 };
 
 const wanted = process.argv.slice(2);

@@ -10,6 +10,7 @@ import type { Db } from '../store/db.js';
 import { createApp } from './app.js';
 import { TokenBook } from './auth.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
+import { gatewayRoutes } from './api/gateway-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { warmWeekly } from './api/weekly-answer.js';
 import { tokenRoutes } from './api/token-routes.js';
@@ -168,7 +169,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   const app = createApp(deps, {
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
-    admin: tokenRoutes(deps),
+    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps)),
   });
   return {
     app,

@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { businessSeries } from './business-metrics.js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { allow, authenticate, bearer, READERS, WRITERS, type AppEnv, type TokenBook } from './auth.js';
 import { auditRoutes } from './api/audit-routes.js';
@@ -90,7 +91,9 @@ export function createApp(
       if (!p) return apiError('unauthorized', 'an admin token is needed for /metrics from another host');
       if (p.role !== 'admin') return apiError('forbidden', 'an admin token is needed for /metrics');
     }
-    return c.text(deps.stats.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.text(deps.stats.render() + (await businessSeries(deps)), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
 
   const api = new Hono<AppEnv>();

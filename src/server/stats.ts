@@ -58,6 +58,6 @@ export class ServerStats {
   }
 }
 
-function escapeLabel(v: string): string {
+export function escapeLabel(v: string): string {
   return v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 }

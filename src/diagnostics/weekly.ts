@@ -1,6 +1,6 @@
 import type { Privacy } from '../domain/directory.js';
 import { formatUsd, usd, type Usd } from '../domain/money.js';
-import { weekStart, type DayWindow } from '../domain/time.js';
+import { addDays, weekStart, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { deliveryTotals, personWeeks, weeklySeries, type WeeklyPoint } from '../metrics/delivery.js';
 import type { MetricFilter } from '../metrics/filter.js';
@@ -186,6 +186,8 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const rework = reworkFinding(weeks);
   if (rework) findings.push(rework);
   const spike = spikeFinding(daily);
+  if (spike?.flag && typeof spike.evidence.day === 'string')
+    await spikeCause(spike, spike.evidence.day, report);
   if (spike) findings.push(spike);
   const stuck = stuckSessionFinding(
     stuckRows.map((r) => (r.teamId !== null && folded.has(r.teamId) ? { ...r, teamName: 'a team' } : r)),
@@ -232,4 +234,22 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     coverage: cover,
     weeks,
   };
+}
+
+/**
+ * Ties a spike to its cause: the workload that took most of that day's spend (named as the audience may see
+ * it), so the reader does not have to open the day to learn whose doing it was.
+ */
+async function spikeCause(spike: Finding, day: string, report: MetricContext): Promise<void> {
+  const window = { since: day, until: addDays(day, 1) };
+  const [list = []] = await spendByWorkloads({ ...report, window }, [window], { topOfFirst: 1 });
+  const top = list[0];
+  if (!top || top.share <= 0) return;
+  const model = top.model ? ` on ${top.model}` : '';
+  spike.answer += ` ${top.label}${model} took ${formatUsd(top.cost)} of it (${(top.share * 100).toFixed(0)}%).`;
+  spike.evidence.top_workload = top.label;
+  spike.evidence.top_workload_spend = formatUsd(top.cost);
+  spike.evidence.top_workload_share = `${(top.share * 100).toFixed(0)}%`;
+  if (spike.action)
+    spike.action = `Open ${day} for ${top.label}: a runaway agent loop, a batch job, or a new workflow?`;
 }

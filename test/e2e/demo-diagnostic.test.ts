@@ -132,6 +132,10 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const prShare = (JSON.parse(tax.stdout) as { rows: { values: { pr_share: number } }[] }).rows[0]?.values
       .pr_share;
     expect(`${((prShare ?? NaN) * 100).toFixed(1)}%`).toBe(rework?.evidence.rework_share_last_4w);
+    // The spike is tied to its cause: the workload that took most of that day, with its share.
+    const spike = r.findings.find((f) => f.id === 'anomaly.daily_spike');
+    expect(spike?.answer).toMatch(/ took \$[\d,.]+ of it \(\d+%\)\.$/);
+    expect(String(spike?.evidence.top_workload)).not.toBe('undefined');
     // Section 1 accounts for the whole bill: the teams' lines sum to the spend, to the last decimal.
     const teamSum = r.byTeam.reduce((t, x) => t.plus(x.cost), new Decimal(0));
     expect(teamSum.equals(new Decimal(r.headline.spend))).toBe(true);

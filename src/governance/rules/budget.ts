@@ -1,0 +1,105 @@
+import { formatUsd, usd } from '../../domain/money.js';
+import { addDays } from '../../domain/time.js';
+import type { AlertCandidate } from '../alert.js';
+import { projectBudget } from '../budget-forecast.js';
+import { resolveSubject, subjectDailySpend } from '../budget-subject.js';
+import type { Budget } from '../config.js';
+import { periodOf } from '../period.js';
+import type { RuleContext } from '../rule-context.js';
+
+/** Whole weeks of history the forecast fits, as trajectory.forecast does. */
+const HISTORY_WEEKS = 26;
+
+const ordinal = (day: string) => {
+  const n = Number(day.slice(8, 10));
+  const suffix =
+    n % 10 === 1 && n !== 11
+      ? 'st'
+      : n % 10 === 2 && n !== 12
+        ? 'nd'
+        : n % 10 === 3 && n !== 13
+          ? 'rd'
+          : 'th';
+  return `the ${n}${suffix}`;
+};
+
+/**
+ * budget.threshold and budget.forecast for one budget: the highest threshold its period's spend has crossed
+ * (the level: 50, 80, 100…), and — while under 100% — whether the trend says the period will end over.
+ * Budgets alert; nothing here or anywhere in Mileage stops a request.
+ */
+export async function budgetAlerts(ctx: RuleContext, b: Budget): Promise<AlertCandidate[]> {
+  const period = periodOf(b.period, ctx.asOf);
+  const subject = await resolveSubject(ctx, b.scope, b.subject);
+  const until = addDays(ctx.asOf, 1);
+  const daily = await subjectDailySpend(ctx.db, subject, addDays(period.since, -7 * HISTORY_WEEKS), until);
+  const inPeriod = daily.filter((d) => d.day >= period.since);
+  const spent = inPeriod.reduce((a, d) => a.plus(d.cost), usd(0));
+  const unpriced = inPeriod.reduce((a, d) => a + d.unpricedTokens, 0);
+  const share = spent.dividedBy(b.amount).times(100);
+  const crossed = b.thresholds.filter((t) => share.greaterThanOrEqualTo(t));
+  const level = crossed[crossed.length - 1];
+  const route = subject.teamId === null ? 'org' : 'coach';
+  const evidence: [string, string][] = [
+    ['spent', formatUsd(spent)],
+    ['budget', `${formatUsd(b.amount)} per ${b.period}`],
+    ['used', `${share.toDecimalPlaces(0).toString()}%`],
+    ['period', `${period.since} to ${addDays(period.until, -1)}`],
+    ...(unpriced > 0
+      ? [
+          ['unpriced tokens', `${unpriced.toLocaleString('en-US')} (no known price; not in the total)`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
+  ];
+  const out: AlertCandidate[] = [];
+  const projection = projectBudget(period, ctx.asOf, spent, b.amount, daily);
+  evidence.push([
+    'projected for the period',
+    `${formatUsd(usd(projection.projectedTotal))} (${projection.basis === 'trend' ? 'trend of past weeks' : 'run rate so far'})`,
+  ]);
+  if (level !== undefined) {
+    out.push({
+      rule: 'budget.threshold',
+      subject: b.id,
+      period: period.since,
+      level,
+      severity: level >= 100 ? 'critical' : level >= 80 ? 'warning' : 'info',
+      teamId: subject.teamId,
+      route,
+      message: {
+        title: `${cap(subject.label)} has used ${level}% of its ${b.period}ly budget`,
+        happened: `${cap(subject.label)} has spent ${formatUsd(spent)} of its ${formatUsd(b.amount)} ${b.period}ly budget by ${ctx.asOf} (${share.toDecimalPlaces(0).toString()}%), crossing the ${level}% mark. Nothing is blocked: budgets only alert.`,
+        evidence,
+        question:
+          level >= 100
+            ? `What has the extra spend bought this ${b.period} — which work needed it, and would that work have been worth the budget if it had been planned?`
+            : `What is driving this ${b.period}'s use — a new workflow, long-running agent tasks, a pricier model — and is it going where the team gets the most from it?`,
+        metricIds: ['spend.total', 'trajectory.forecast'],
+      },
+    });
+  }
+  if (b.forecast && (level === undefined || level < 100) && projection.exceedsOn) {
+    out.push({
+      rule: 'budget.forecast',
+      subject: b.id,
+      period: period.since,
+      level: 1,
+      severity: 'warning',
+      teamId: subject.teamId,
+      route,
+      message: {
+        title: `${cap(subject.label)} is on track to exceed its ${b.period}ly budget by ${ordinal(projection.exceedsOn)}`,
+        happened: `At its current trend ${subject.label} would pass its ${formatUsd(b.amount)} ${b.period}ly budget on ${projection.exceedsOn}, before the period ends on ${addDays(period.until, -1)}; ${formatUsd(spent)} spent so far.`,
+        evidence,
+        question: `Is the rise planned (a rollout, a deadline) or a habit that crept in — and what would the team change if it knew a week ago?`,
+        metricIds: ['spend.total', 'trajectory.forecast'],
+      },
+    });
+  }
+  return out;
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
+import type { OrgDirectory } from '../domain/directory.js';
 import { usd } from '../domain/money.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { fieldName, type FieldPath, type OrgFileIssue } from '../org/issue.js';
@@ -108,11 +109,25 @@ export function parseGovernance(source: string, file: string): Result<Governance
   }
   if (issues.length || !alerts.success)
     return err(issues.sort((a, b) => a.line - b.line || a.column - b.column));
-  return ok({ budgets, alerts: alerts.data });
+  const enabled = root.alerts !== undefined || (Array.isArray(budgetsRaw) && budgetsRaw.length > 0);
+  return ok({ enabled, budgets, alerts: alerts.data });
 }
 
 export async function loadGovernance(file: string): Promise<Result<GovernanceSettings, OrgFileIssue[]>> {
   return parseGovernance(await readFile(file, 'utf8'), file);
+}
+
+/**
+ * The runtime alerting needs, from an org directory read from a file: null when there is no file or it
+ * asks for no alerting. Issues in the sections are an error the caller reports (as `org check` does).
+ */
+export async function governanceFor(
+  directory: OrgDirectory | null | undefined,
+): Promise<Result<{ directory: OrgDirectory; settings: GovernanceSettings } | null, OrgFileIssue[]>> {
+  if (!directory?.file) return ok(null);
+  const settings = await loadGovernance(directory.file);
+  if (!settings.ok) return settings;
+  return ok(settings.value.enabled ? { directory, settings: settings.value } : null);
 }
 
 /** The fields allowed where an unknown one was written, to suggest the one meant. */

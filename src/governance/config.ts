@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityHash } from '../domain/ids.js';
 import type { Usd } from '../domain/money.js';
 import { expecting } from '../org/messages.js';
 
@@ -30,7 +31,7 @@ const amount = z
   });
 
 export const budgetSchema = z.strictObject({
-  /** Optional: defaults to `<scope>-<subject>-<period>`; acknowledgements and history refer to it. */
+  /** Optional: defaults to `<scope>-<subject>-<period>` (a person's subject hashed); the history refers to it. */
   id: id.optional(),
   scope: z.enum(BUDGET_SCOPES, { error: expecting(`one of ${BUDGET_SCOPES.join(', ')}`) }),
   /** The team, workflow or person id of mileage.yaml; the key id as in `keys:`; a tool name (claude-code). */
@@ -158,14 +159,23 @@ export interface Budget {
 export const DEFAULT_THRESHOLDS = [50, 80, 100] as const;
 
 export interface GovernanceSettings {
+  /**
+   * Whether the org file asks for alerting (an `alerts:` or `budgets:` section): without one, nothing is
+   * evaluated, so an org that posts only its weekly report to Slack gets no alerts there it did not ask for.
+   */
+  enabled: boolean;
   budgets: Budget[];
   alerts: AlertsEntry;
 }
 
 export function defaultGovernance(): GovernanceSettings {
-  return { budgets: [], alerts: alertsSchema.parse({}) };
+  return { enabled: false, budgets: [], alerts: alertsSchema.parse({}) };
 }
 
+/**
+ * A budget's default id. A person's is made from a hash of their id: budget ids travel in alert payloads
+ * and the alert history, where the person may not be named.
+ */
 export function budgetId(scope: BudgetScope, subject: string, period: BudgetPeriod): string {
-  return `${scope}-${subject}-${period}`;
+  return `${scope}-${scope === 'person' ? identityHash(subject).slice(0, 12) : subject}-${period}`;
 }

@@ -45,7 +45,7 @@ function fromLoopback(c: Context): boolean {
  */
 export function createApp(
   deps: ServerDeps,
-  mounts: { otlp?: Hono; ingest?: Hono<AppEnv>; admin?: Hono<AppEnv> } = {},
+  mounts: { otlp?: Hono; ingest?: Hono<AppEnv>; admin?: Hono<AppEnv>; governance?: Hono<AppEnv> } = {},
 ): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -91,6 +91,7 @@ export function createApp(
   api.use('*', authenticate(deps.tokens));
   if (mounts.ingest) api.route('/ingest', mounts.ingest);
   if (mounts.admin) api.route('/', mounts.admin);
+  if (mounts.governance) api.route('/', mounts.governance); // alerts and budgets: uncached, roles per route
   api.use('*', allow(...READERS));
   // Reads are answered from the cache while the data has not changed, per caller scope.
   api.use('*', async (c, next) => {

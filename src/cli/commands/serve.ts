@@ -4,6 +4,7 @@ import { MileageError } from '../../domain/errors.js';
 import type { RunningServer } from '../../server/run-server.js';
 import { connectorsFor } from './sync.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
+import { governanceRuntime } from '../governance.js';
 import type { Terminal } from '../terminal.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
@@ -78,6 +79,7 @@ export async function serveUntilStopped(
   term: Terminal,
 ): Promise<void> {
   const book = priceBookFor(ctx.directory);
+  const governance = await governanceRuntime(ctx.directory);
   const options = {
     db: ctx.db,
     org: ctx.org,
@@ -92,6 +94,7 @@ export async function serveUntilStopped(
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
     premiumRate: await orgPremiumRate(ctx.directory?.file),
+    ...(governance ? { governance } : {}),
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},

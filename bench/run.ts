@@ -11,6 +11,7 @@ import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
 import { benchGit } from './git.js';
+import { benchGovernance } from './governance.js';
 import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
@@ -36,6 +37,7 @@ const benches: Record<string, () => Promise<void>> = {
   'bad-inputs': benchBadInputs,
   'session-join': benchSessionJoin,
   audit: benchAudit,
+  governance: benchGovernance,
 };
 
 const wanted = process.argv.slice(2);

@@ -42,7 +42,8 @@ export function projectBudget(
   const remaining = amount.minus(spent).toNumber();
   let exceedsOn: IsoDay | null = null;
   if (remaining > 0 && rate > 0) {
-    const day = addDays(asOf, Math.ceil(remaining / rate));
+    // The fit is floating point: a flat $100 a day comes back as 99.99999…, which must not push the day on.
+    const day = addDays(asOf, Math.ceil(remaining / rate - 1e-9));
     if (day < period.until) exceedsOn = day;
   }
   return {

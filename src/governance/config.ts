@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identityHash } from '../domain/ids.js';
+import { recordId } from '../domain/ids.js';
 import type { Usd } from '../domain/money.js';
 import { expecting } from '../org/messages.js';
 
@@ -177,5 +177,5 @@ export function defaultGovernance(): GovernanceSettings {
  * and the alert history, where the person may not be named.
  */
 export function budgetId(scope: BudgetScope, subject: string, period: BudgetPeriod): string {
-  return `${scope}-${scope === 'person' ? identityHash(subject).slice(0, 12) : subject}-${period}`;
+  return `${scope}-${scope === 'person' ? recordId('budget-person', subject).slice(0, 12) : subject}-${period}`;
 }

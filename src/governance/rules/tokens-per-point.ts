@@ -12,31 +12,38 @@ import type { RuleContext } from '../rule-context.js';
 export async function tokensPerPointAlerts(ctx: RuleContext): Promise<AlertCandidate[]> {
   const rule = ctx.settings.alerts.rules.tokens_per_point;
   const lastUntil = weekStart(addDays(ctx.asOf, 1));
-  const weeks = Array.from({ length: rule.weeks }, (_, i) => {
-    const until = addDays(lastUntil, -7 * (rule.weeks - 1 - i));
-    return { since: addDays(until, -7), until };
+  // The chain is rule.weeks + 1 whole weeks (the first is the baseline of the first rise). Each catalog call
+  // answers a week and the week before it (its `previous` column), so every other week is asked for.
+  const chainLength = rule.weeks + 1;
+  const firstSince = addDays(lastUntil, -7 * chainLength);
+  const weekAt = (i: number) => ({
+    since: addDays(firstSince, 7 * i),
+    until: addDays(firstSince, 7 * (i + 1)),
   });
+  const asked = Array.from({ length: chainLength }, (_, i) => i).filter(
+    (i) => (chainLength - 1 - i) % 2 === 0,
+  );
   const tables = await Promise.all(
-    weeks.map((window) =>
-      tokensPerPoint({ db: ctx.db, privacy: ctx.privacy, viewer: ctx.viewer, window }, 'team'),
+    asked.map((i) =>
+      tokensPerPoint({ db: ctx.db, privacy: ctx.privacy, viewer: ctx.viewer, window: weekAt(i) }, 'team'),
     ),
   );
-  const series = new Map<string, { label: string; values: (number | null)[]; previous: number | null }>();
-  tables.forEach((t, i) => {
+  const series = new Map<string, { label: string; chain: (number | null)[] }>();
+  tables.forEach((t, j) => {
+    const i = asked[j] as number;
     for (const row of t.rows) {
       const s = series.get(row.key) ?? {
         label: row.label,
-        values: Array<number | null>(weeks.length).fill(null),
-        previous: null,
+        chain: Array<number | null>(chainLength).fill(null),
       };
-      s.values[i] = row.values.tokens_per_point as number | null;
-      if (i === 0) s.previous = row.values.previous as number | null;
+      s.chain[i] = row.values.tokens_per_point as number | null;
+      if (i > 0 && s.chain[i - 1] === null) s.chain[i - 1] = row.values.previous as number | null;
       series.set(row.key, s);
     }
   });
   const out: AlertCandidate[] = [];
   for (const [key, s] of series) {
-    const chain = [s.previous, ...s.values];
+    const chain = s.chain;
     if (chain.some((v) => v === null || v <= 0)) continue;
     const vs = chain as number[];
     const rising = vs.every((v, i) => i === 0 || v > (vs[i - 1] as number));
@@ -56,7 +63,7 @@ export async function tokensPerPointAlerts(ctx: RuleContext): Promise<AlertCandi
         title: `Tokens per delivery point in ${s.label} rose ${rule.weeks} weeks in a row`,
         happened: `${s.label} used ${Math.round(last).toLocaleString('en-US')} tokens per delivery point in the week to ${addDays(lastUntil, -1)}, up from ${Math.round(first).toLocaleString('en-US')} ${rule.weeks} weeks before (${(last / first).toFixed(1)}x), rising every week.`,
         evidence: chain.map((v, i) => [
-          `week from ${addDays(weeks[0]?.since ?? lastUntil, 7 * (i - 1))}`,
+          `week from ${weekAt(i).since}`,
           `${Math.round(v as number).toLocaleString('en-US')} tokens per point`,
         ]),
         question:

@@ -1,3 +1,4 @@
+import { sendWeeklyDigests } from '../governance/digest-send.js';
 import { runAlerts, type AlertRunSummary, type GovernanceRuntime } from '../governance/run.js';
 import type { Db } from '../store/db.js';
 import type { Maintenance } from './maintenance.js';
@@ -60,6 +61,12 @@ export class AlertRunner {
         log: this.o.log,
       });
       this.last = summary;
+      // The managers' weekly digest goes out with the first evaluation of each week.
+      const digest = await sendWeeklyDigests(this.o.db, this.o.runtime, new Date(), (work) =>
+        this.o.maintenance.exclusive(work),
+      );
+      for (const [team, outcome] of Object.entries(digest?.sent ?? {}))
+        if (outcome !== 'ok') this.o.log(`weekly alert digest for ${team}: ${outcome}`);
       this.o.stats.syncRun('alerts', 'ok');
       for (const s of summary.sent)
         for (const [channel, outcome] of Object.entries(s.deliveries))

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { readDirectory, type GlobalOptions } from '../context.js';
+import { governanceRuntime } from '../governance.js';
 import type { Run } from '../run.js';
 
 export function registerOrg(program: Command, run: Run): void {
@@ -19,6 +20,8 @@ export function registerOrg(program: Command, run: Run): void {
             'no mileage.yaml here',
             'Create one with `mileage init`, or pass --config.',
           );
+        // Budgets and alert rules are validated too (their problems name the line and field the same way).
+        const governance = await governanceRuntime(dir);
         const summary = {
           file: dir.file,
           org: dir.org,
@@ -32,11 +35,12 @@ export function registerOrg(program: Command, run: Run): void {
           priceOverrides: dir.priceOverrides.length,
           privacy: dir.privacy,
           sources: dir.sources,
+          ...(governance ? { budgets: governance.settings.budgets.length } : {}),
         };
         term.out(
           opts.json
             ? JSON.stringify(summary, null, 2)
-            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}`,
+            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}${governance ? `; alerting on, ${governance.settings.budgets.length} budgets` : ''}`,
         );
       }),
     );

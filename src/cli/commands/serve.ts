@@ -132,6 +132,13 @@ export async function serveUntilStopped(
   try {
     syncs?.start();
     if (syncs) term.log(`Syncing the API sources of ${file} every ${minutes} minutes.`);
+    if (options.governance) {
+      const { configuredChannels } = await import('../../governance/channels.js');
+      const g = options.governance.settings;
+      term.log(
+        `Alert rules: ${g.budgets.length} budgets from ${file ?? 'mileage.yaml'}, evaluated after every ledger refresh${g.alerts.interval_minutes > 0 ? ` and every ${g.alerts.interval_minutes} minutes` : ''}; channels: ${configuredChannels(options.governance.directory.notify).join(', ') || 'none configured'}.`,
+      );
+    }
     writeServerLock({
       pid: process.pid,
       url: server.url,

@@ -5,7 +5,7 @@ import type { BudgetScope } from './config.js';
 import type { RuleContext } from './rule-context.js';
 
 /** The ledger column each scope reads, and how a subject as written in mileage.yaml becomes its value. */
-const COLUMN = {
+export const COLUMN = {
   team: 'team_id',
   workflow: 'workflow_id',
   // Key ids are stored hashed, as the directory and the ledger hold them.
@@ -87,4 +87,34 @@ export async function subjectDailySpend(
     { since, until, subject: s.value },
   );
   return rows.map((r) => ({ day: String(r.day), cost: String(r.cost), unpricedTokens: Number(r.unpriced) }));
+}
+
+/**
+ * The daily spend of many subjects of one scope in one statement (a budget per team is one scan of the
+ * daily rollup, not one per team), keyed by the subject's stored value.
+ */
+export async function scopeDailySpend(
+  db: Db,
+  scope: BudgetScope,
+  values: readonly string[],
+  since: string,
+  until: string,
+): Promise<Map<string, SubjectDay[]>> {
+  const column = sqlIdent(COLUMN[scope]);
+  const rows = await db.query(
+    `SELECT ${column} AS subject, CAST(day AS VARCHAR) AS day,
+       CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
+       coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE unpriced), 0) AS unpriced
+     FROM ledger_daily
+     WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+       AND list_contains(CAST($subjects AS VARCHAR[]), ${column})
+     GROUP BY 1, 2 ORDER BY 2`,
+    { since, until, subjects: JSON.stringify(values) },
+  );
+  const out = new Map<string, SubjectDay[]>(values.map((v) => [v, []]));
+  for (const r of rows)
+    out
+      .get(String(r.subject))
+      ?.push({ day: String(r.day), cost: String(r.cost), unpricedTokens: Number(r.unpriced) });
+  return out;
 }

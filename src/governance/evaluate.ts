@@ -7,7 +7,7 @@ import type { Db } from '../store/db.js';
 import type { AlertCandidate } from './alert.js';
 import type { Budget, GovernanceSettings } from './config.js';
 import type { RuleContext } from './rule-context.js';
-import { budgetAlerts } from './rules/budget.js';
+import { allBudgetAlerts } from './rules/budget.js';
 import { newModelAlerts, unpricedAlerts } from './rules/models.js';
 import { runawayAlerts } from './rules/runaway.js';
 import { sourceSilentAlerts } from './rules/source-silent.js';
@@ -87,7 +87,10 @@ export async function runRules(
   type Job = [string, () => Promise<AlertCandidate[]>];
   const when = (on: boolean, job: Job): Job[] => (on ? [job] : []);
   const jobs: Job[] = [
-    ...(rules.budget.enabled ? budgets.map((b): Job => [`budget ${b.id}`, () => budgetAlerts(ctx, b)]) : []),
+    ...when(rules.budget.enabled && budgets.length > 0, [
+      'budgets',
+      () => allBudgetAlerts(ctx, budgets, (id, e) => onRuleError(`budget ${id}`, e)),
+    ]),
     ...when(rules.spend_spike.enabled, ['spend_spike', () => spendSpikeAlerts(ctx)]),
     ...when(rules.runaway_session.enabled, ['runaway_session', () => runawayAlerts(ctx)]),
     ...when(rules.tokens_per_point.enabled, ['tokens_per_point', () => tokensPerPointAlerts(ctx)]),

@@ -2,7 +2,13 @@ import { formatUsd, usd } from '../../domain/money.js';
 import { addDays } from '../../domain/time.js';
 import type { AlertCandidate } from '../alert.js';
 import { projectBudget } from '../budget-forecast.js';
-import { resolveSubject, subjectDailySpend } from '../budget-subject.js';
+import {
+  resolveSubject,
+  scopeDailySpend,
+  subjectDailySpend,
+  type ResolvedSubject,
+  type SubjectDay,
+} from '../budget-subject.js';
 import type { Budget } from '../config.js';
 import { periodOf } from '../period.js';
 import type { RuleContext } from '../rule-context.js';
@@ -33,6 +39,62 @@ export async function budgetAlerts(ctx: RuleContext, b: Budget): Promise<AlertCa
   const subject = await resolveSubject(ctx, b.scope, b.subject);
   const until = addDays(ctx.asOf, 1);
   const daily = await subjectDailySpend(ctx.db, subject, addDays(period.since, -7 * HISTORY_WEEKS), until);
+  return budgetAlertsFrom(ctx, b, subject, daily);
+}
+
+/**
+ * Every budget at once: the subjects' daily spend read with one statement per scope, then each budget
+ * judged on its own (a budget whose subject cannot be resolved is reported and the others still alert).
+ */
+export async function allBudgetAlerts(
+  ctx: RuleContext,
+  budgets: readonly Budget[],
+  onError: (budget: string, error: unknown) => void,
+): Promise<AlertCandidate[]> {
+  const until = addDays(ctx.asOf, 1);
+  const resolved = await Promise.all(budgets.map((b) => resolveSubject(ctx, b.scope, b.subject)));
+  const scopes = [...new Set(budgets.map((b) => b.scope))];
+  const spend = new Map(
+    await Promise.all(
+      scopes.map(async (scope) => {
+        const mine = budgets
+          .map((b, i) => ({ b, s: resolved[i] as ResolvedSubject }))
+          .filter((x) => x.b.scope === scope);
+        const since = mine
+          .map((x) => addDays(periodOf(x.b.period, ctx.asOf).since, -7 * HISTORY_WEEKS))
+          .reduce((a, d) => (d < a ? d : a));
+        const byValue = await scopeDailySpend(
+          ctx.db,
+          scope,
+          [...new Set(mine.map((x) => x.s.value))],
+          since,
+          until,
+        );
+        return [scope, byValue] as const;
+      }),
+    ),
+  );
+  const out: AlertCandidate[] = [];
+  budgets.forEach((b, i) => {
+    const subject = resolved[i] as ResolvedSubject;
+    const since = addDays(periodOf(b.period, ctx.asOf).since, -7 * HISTORY_WEEKS);
+    try {
+      const daily = (spend.get(b.scope)?.get(subject.value) ?? []).filter((d) => d.day >= since);
+      out.push(...budgetAlertsFrom(ctx, b, subject, daily));
+    } catch (error) {
+      onError(b.id, error);
+    }
+  });
+  return out;
+}
+
+function budgetAlertsFrom(
+  ctx: RuleContext,
+  b: Budget,
+  subject: ResolvedSubject,
+  daily: readonly SubjectDay[],
+): AlertCandidate[] {
+  const period = periodOf(b.period, ctx.asOf);
   const inPeriod = daily.filter((d) => d.day >= period.since);
   const spent = inPeriod.reduce((a, d) => a.plus(d.cost), usd(0));
   const unpriced = inPeriod.reduce((a, d) => a + d.unpricedTokens, 0);

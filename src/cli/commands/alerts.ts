@@ -132,17 +132,19 @@ export function registerAlerts(program: Command, run: Run): void {
           : dayOf(new Date(), runtime.directory.timeZone);
         const digests = await managerDigests(ctx.db, runtime, asOf);
         const channels = channelsFor(runtime.directory.notify, ['email'], runtime.env);
+        const sent: Record<string, string> = {};
         for (const d of digests) {
+          if (opts.send)
+            sent[d.teamId] = d.email.to.length
+              ? await channels.email(d.email)
+              : 'not sent: the manager has no email in mileage.yaml';
           if (opts.json) continue;
           term.out(
             `To the manager of ${d.teamId} <${d.email.to.join(', ') || 'no address'}>: ${d.email.subject}\n${d.email.text}`,
           );
-          if (opts.send)
-            term.log(
-              `  email: ${d.email.to.length ? await channels.email(d.email) : 'not sent: the manager has no email in mileage.yaml'}`,
-            );
+          if (opts.send) term.log(`  email: ${sent[d.teamId] ?? ''}`);
         }
-        if (opts.json) term.out(JSON.stringify({ digests }, null, 2));
+        if (opts.json) term.out(JSON.stringify({ digests, ...(opts.send ? { sent } : {}) }, null, 2));
       } finally {
         await ctx.db.close();
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGovernance } from '../../src/governance/config-file.js';
+import { managerDigests } from '../../src/governance/digest.js';
 import { listAlerts } from '../../src/governance/history.js';
 import { runAlerts, type GovernanceRuntime } from '../../src/governance/run.js';
 import { usage } from '../../src/metrics/testing/fixture.js';
@@ -186,5 +187,16 @@ describe('a budget crossing 80% alerts the coach once on every channel', () => {
       notifications: 2,
       state: 'open',
     });
+  });
+
+  it("gives the team's manager a weekly digest of the alerts and how they ended", async () => {
+    const [digest, ...others] = await managerDigests(db, runtime, '2026-11-13');
+    expect(others).toHaveLength(0);
+    expect(digest?.email.to).toEqual(['mo@acme.test']);
+    expect(digest?.email.subject).toBe('[Mileage] Payments: 1 alert in the week to 2026-11-13');
+    expect(digest?.email.text).toContain(
+      'Payments has used 100% of its monthly budget (budget.threshold, still open, escalated 1x',
+    );
+    expect(digest?.email.text).not.toContain('Hester');
   });
 });

@@ -71,48 +71,38 @@ export interface SubjectDay {
   unpricedTokens: number;
 }
 
-/** The subject's spend per org-local day over [since, until). */
-export async function subjectDailySpend(
-  db: Db,
-  s: ResolvedSubject,
-  since: string,
-  until: string,
-): Promise<SubjectDay[]> {
-  const rows = await db.query(
-    `SELECT CAST(day AS VARCHAR) AS day, CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
-       coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE unpriced), 0) AS unpriced
-     FROM ledger_daily
-     WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND ${s.where}
-     GROUP BY day ORDER BY day`,
-    { since, until, subject: s.value },
-  );
-  return rows.map((r) => ({ day: String(r.day), cost: String(r.cost), unpricedTokens: Number(r.unpriced) }));
-}
-
 /**
- * The daily spend of many subjects of one scope in one statement (a budget per team is one scan of the
- * daily rollup, not one per team), keyed by the subject's stored value.
+ * The spend of many subjects of one scope, one statement per grain (a budget per team is one scan, not 83):
+ * whole weeks before `daysFrom` from the weekly rollup (a week's row on its Monday: the forecast sums by
+ * week), days from `daysFrom` on from the daily rollup (a period's spend is exact to the day). Keyed by the
+ * subject's stored value.
  */
 export async function scopeDailySpend(
   db: Db,
   scope: BudgetScope,
   values: readonly string[],
   since: string,
+  daysFrom: string,
   until: string,
 ): Promise<Map<string, SubjectDay[]>> {
   const column = sqlIdent(COLUMN[scope]);
-  const rows = await db.query(
-    `SELECT ${column} AS subject, CAST(day AS VARCHAR) AS day,
-       CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
-       coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE unpriced), 0) AS unpriced
-     FROM ledger_daily
-     WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
-       AND list_contains(CAST($subjects AS VARCHAR[]), ${column})
-     GROUP BY 1, 2 ORDER BY 2`,
-    { since, until, subjects: JSON.stringify(values) },
-  );
+  const read = (relation: 'ledger_weekly' | 'ledger_daily', from: string, to: string) =>
+    db.query(
+      `SELECT ${column} AS subject, CAST(day AS VARCHAR) AS day,
+         CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
+         coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE unpriced), 0) AS unpriced
+       FROM ${relation}
+       WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+         AND list_contains(CAST($subjects AS VARCHAR[]), ${column})
+       GROUP BY 1, 2 ORDER BY 2`,
+      { since: from, until: to, subjects: JSON.stringify(values) },
+    );
+  const [weeks, days] = await Promise.all([
+    since < daysFrom ? read('ledger_weekly', since, daysFrom) : Promise.resolve([]),
+    read('ledger_daily', daysFrom, until),
+  ]);
   const out = new Map<string, SubjectDay[]>(values.map((v) => [v, []]));
-  for (const r of rows)
+  for (const r of [...weeks, ...days])
     out
       .get(String(r.subject))
       ?.push({ day: String(r.day), cost: String(r.cost), unpricedTokens: Number(r.unpriced) });

@@ -1,14 +1,8 @@
 import { formatUsd, usd } from '../../domain/money.js';
-import { addDays } from '../../domain/time.js';
+import { addDays, weekStart } from '../../domain/time.js';
 import type { AlertCandidate } from '../alert.js';
 import { projectBudget } from '../budget-forecast.js';
-import {
-  resolveSubject,
-  scopeDailySpend,
-  subjectDailySpend,
-  type ResolvedSubject,
-  type SubjectDay,
-} from '../budget-subject.js';
+import { resolveSubject, scopeDailySpend, type ResolvedSubject, type SubjectDay } from '../budget-subject.js';
 import type { Budget } from '../config.js';
 import { periodOf } from '../period.js';
 import type { RuleContext } from '../rule-context.js';
@@ -30,21 +24,11 @@ const ordinal = (day: string) => {
 };
 
 /**
- * budget.threshold and budget.forecast for one budget: the highest threshold its period's spend has crossed
- * (the level: 50, 80, 100…), and — while under 100% — whether the trend says the period will end over.
- * Budgets alert; nothing here or anywhere in Mileage stops a request.
- */
-export async function budgetAlerts(ctx: RuleContext, b: Budget): Promise<AlertCandidate[]> {
-  const period = periodOf(b.period, ctx.asOf);
-  const subject = await resolveSubject(ctx, b.scope, b.subject);
-  const until = addDays(ctx.asOf, 1);
-  const daily = await subjectDailySpend(ctx.db, subject, addDays(period.since, -7 * HISTORY_WEEKS), until);
-  return budgetAlertsFrom(ctx, b, subject, daily);
-}
-
-/**
- * Every budget at once: the subjects' daily spend read with one statement per scope, then each budget
- * judged on its own (a budget whose subject cannot be resolved is reported and the others still alert).
+ * budget.threshold and budget.forecast for every budget: the highest threshold each period's spend has
+ * crossed (the level: 50, 80, 100…), and — while under 100% — whether the trend says the period will end
+ * over. The subjects' spend is read with one statement per scope and grain, then each budget is judged on
+ * its own (one that fails is reported and the others still alert). Budgets alert; nothing here or anywhere
+ * in Mileage stops a request.
  */
 export async function allBudgetAlerts(
   ctx: RuleContext,
@@ -60,16 +44,14 @@ export async function allBudgetAlerts(
         const mine = budgets
           .map((b, i) => ({ b, s: resolved[i] as ResolvedSubject }))
           .filter((x) => x.b.scope === scope);
-        const since = mine
-          .map((x) => addDays(periodOf(x.b.period, ctx.asOf).since, -7 * HISTORY_WEEKS))
+        const earliest = mine
+          .map((x) => periodOf(x.b.period, ctx.asOf).since)
           .reduce((a, d) => (d < a ? d : a));
-        const byValue = await scopeDailySpend(
-          ctx.db,
-          scope,
-          [...new Set(mine.map((x) => x.s.value))],
-          since,
-          until,
-        );
+        // Whole weeks before the earliest period's week come from the weekly rollup, the rest by day.
+        const daysFrom = weekStart(earliest);
+        const since = addDays(daysFrom, -7 * HISTORY_WEEKS);
+        const values = [...new Set(mine.map((x) => x.s.value))];
+        const byValue = await scopeDailySpend(ctx.db, scope, values, since, daysFrom, until);
         return [scope, byValue] as const;
       }),
     ),
@@ -77,7 +59,7 @@ export async function allBudgetAlerts(
   const out: AlertCandidate[] = [];
   budgets.forEach((b, i) => {
     const subject = resolved[i] as ResolvedSubject;
-    const since = addDays(periodOf(b.period, ctx.asOf).since, -7 * HISTORY_WEEKS);
+    const since = addDays(weekStart(periodOf(b.period, ctx.asOf).since), -7 * HISTORY_WEEKS);
     try {
       const daily = (spend.get(b.scope)?.get(subject.value) ?? []).filter((d) => d.day >= since);
       out.push(...budgetAlertsFrom(ctx, b, subject, daily));

@@ -10,6 +10,8 @@ import { benchClaudeCode } from './claude-code.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
+import { benchGateway } from './gateway.js';
+import { benchGatewayKill } from './gateway-kill.js';
 import { benchGit } from './git.js';
 import { benchGovernance } from './governance.js';
 import { benchGitNoop } from './git-noop.js';
@@ -38,6 +40,8 @@ const benches: Record<string, () => Promise<void>> = {
   'session-join': benchSessionJoin,
   audit: benchAudit,
   governance: benchGovernance,
+  gateway: benchGateway,
+  'gateway-kill': benchGatewayKill,
 };
 
 const wanted = process.argv.slice(2);

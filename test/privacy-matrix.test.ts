@@ -206,6 +206,11 @@ async function endpoints(server: BuiltServer, token: string): Promise<Endpoint[]
     { id: 'weekly', path: '/api/v1/reports/weekly', by: null, filtered: true },
     { id: 'workflows', path: '/api/v1/workflows', by: null, filtered: true },
     { id: 'prs', path: '/api/v1/prs', by: null, filtered: true },
+    // The model-selection audit: runs, the demo's recorded run and the quality bars (no team/tool/model filter).
+    { id: 'audits', path: '/api/v1/audits', by: null, filtered: false },
+    { id: 'audit-run', path: '/api/v1/audits/audit-demo-alert-triage', by: null, filtered: false },
+    { id: 'quality-bars', path: '/api/v1/quality-bars', by: null, filtered: false },
+    { id: 'quality-bar', path: '/api/v1/quality-bars/alert-triage', by: null, filtered: false },
   ];
   for (const m of catalog.metrics.filter((x) => x.queryable)) {
     out.push({ id: m.id, path: `/api/v1/metrics/${m.id}`, by: null, filtered: true });
@@ -322,7 +327,7 @@ function check(
 describe('privacy matrix over the API', () => {
   for (const a of AUDIENCES) {
     it(`${a.name}: no answer identifies a small group or a hidden person`, async () => {
-      const server = apiOver(demo.db, directory, a.privacy);
+      const server = apiOver(demo.db, directory, a.privacy, {}, undefined, demo.orgFile);
       const token = (await createToken(demo.db, { role: a.role, teams: a.teams ?? null, name: a.name }))
         .token;
       const headers = { authorization: `Bearer ${token}` };

@@ -19,7 +19,7 @@ import { renderWeeklyHtml } from '../src/report/html.js';
 import { renderWeeklyJson } from '../src/report/json.js';
 import { renderWeeklyMarkdown } from '../src/report/markdown.js';
 import { renderMetricTable } from '../src/report/metric-table.js';
-import { renderReconcile } from '../src/report/reconcile.js';
+import { renderReconcile, renderReconcileSummary } from '../src/report/reconcile.js';
 import { weeklySlackMessage } from '../src/report/slack.js';
 import { renderWeeklyTerminal } from '../src/report/terminal.js';
 import { demoStore, type DemoStore } from './support/demo-store.js';
@@ -175,7 +175,10 @@ describe('privacy over every renderer, individuals hidden', () => {
         viewer,
       });
       expect(months.length).toBeGreaterThan(0);
-      expectNobodyIn(renderReconcile(months) + JSON.stringify(months), `reconcile (${viewer.role})`);
+      expectNobodyIn(
+        renderReconcile(months) + renderReconcileSummary(months) + JSON.stringify(months),
+        `reconcile (${viewer.role})`,
+      );
       for (const m of months)
         for (const p of m.people)
           if (p.person !== null && p.person !== 'team:other')

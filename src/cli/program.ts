@@ -3,8 +3,10 @@ import { registerAlerts } from './commands/alerts.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerInit } from './commands/init.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerKeys } from './commands/keys.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerOrg } from './commands/org.js';
 import { registerPrices } from './commands/prices.js';
@@ -44,6 +46,8 @@ export function buildProgram(run: Run): Command {
   registerSeats(program, run);
   registerServe(program, run);
   registerTokens(program, run);
+  registerKeys(program, run);
+  registerGateway(program, run);
   registerAudit(program, run);
   return program;
 }

@@ -58,7 +58,7 @@ export function defineConnector<S extends BaseSettings>(def: ConnectorDefinition
     if (!v.ok) return v;
     const settings = v.value;
     const variable = settings.token_env ?? '';
-    const secret = readSecret(deps.env, variable, `sources.${source.name}.token_env`);
+    const secret = readSecret(deps.env, variable, source.name, 'token_env');
     const auth = def.auth(secret, settings);
     const http = new HttpClient({
       ...httpOptions(settings, deps),

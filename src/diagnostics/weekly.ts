@@ -8,6 +8,7 @@ import { prSpendBySession } from '../metrics/effectiveness.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { foldedTeams } from '../metrics/grouping.js';
 import { namesPeople } from '../metrics/privacy.js';
+import { spendBy } from '../metrics/query.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
 import { spendByWorkloads, tokensPerDollar, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
@@ -49,11 +50,20 @@ export interface WorkloadLine {
   shareChange: number | null;
 }
 
+/** One team's part of the whole bill (small teams folded as privacy requires, unattributed spend its own line). */
+export interface TeamLine {
+  label: string;
+  cost: Usd;
+  share: number;
+}
+
 export interface WeeklyReport {
   org: string;
   window: DayWindow;
   headline: Headline;
   topWorkloads: WorkloadLine[];
+  /** Every team's spend: with the top workloads alone much of the bill went unexplained. Sums to the spend. */
+  byTeam: TeamLine[];
   findings: Finding[];
   coverage: CoverageRow[];
   /** Spend and delivery per week over the trajectory window, for charts. */
@@ -114,6 +124,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     teamRows,
     folded,
     bySession,
+    teamSpend,
   ] = await Promise.all([
     spendTotals(report),
     deliveryTotals(report),
@@ -131,6 +142,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     options.db.query('SELECT team_id, name FROM dir_teams'),
     foldedTeams(report),
     prSpendBySession(report),
+    spendBy(report, 'team'),
   ]);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
@@ -215,6 +227,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
       prSpendBySession: bySession.share,
     },
     topWorkloads,
+    byTeam: teamSpend.map((t) => ({ label: t.label, cost: t.cost, share: t.share })),
     findings,
     coverage: cover,
     weeks,

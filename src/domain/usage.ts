@@ -155,6 +155,8 @@ export interface AttributionHints {
   branch?: string | undefined;
   /** Workflow tag given at issuance (gateway header, LiteLLM tag, CSV column). */
   workflow?: string | undefined;
+  /** Team named at issuance (a gateway key's team): ahead of the key's and the person's team in the directory. */
+  teamTag?: string | undefined;
   machineId?: string | undefined;
   toolVersion?: string | undefined;
 }
@@ -192,7 +194,23 @@ export interface UsageRecord {
    * given at ingest can price them again.
    */
   units?: CopilotUnits | undefined;
+  /** What the gateway saw of the request it served (gateway records only). */
+  served?: ServedRequest | undefined;
   hints: AttributionHints;
+}
+
+/** A request as the gateway served it: operational facts beside the spend, never its content. */
+export interface ServedRequest {
+  /** The gateway's own id of the request: the record id is derived from it (domain/ids.ts recordId). */
+  requestId: string;
+  /** The HTTP status the client was answered with (the provider's own, passed through). */
+  status: number;
+  latencyMs: number;
+  /** From the request's arrival to the first byte of the answer's body; null when there was none. */
+  ttftMs: number | null;
+  workloadType?: string | undefined;
+  /** The client went away before the end: the record holds what the provider produced regardless. */
+  clientAborted?: boolean | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { usd, type Usd } from '../domain/money.js';
+import { modelLabelSql } from './model-label.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { seatStreamPerTool } from '../store/seat-streams.js';
@@ -21,7 +22,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /** The SQL expression of each dimension over the ledger (`l`), and how people-level it is. */
 export const GROUP: Record<Dimension, { key: string; label: string; people: boolean }> = {
   tool: { key: "coalesce(l.tool, 'unknown')", label: "coalesce(l.tool, 'unknown')", people: false },
-  model: { key: "coalesce(l.model, 'unknown')", label: "coalesce(l.model, 'unknown')", people: false },
+  model: { key: modelLabelSql('l.'), label: modelLabelSql('l.'), people: false },
   team: {
     key: "coalesce(l.team_id, 'unattributed')",
     label: "coalesce(t.name, l.team_id, 'unattributed')",

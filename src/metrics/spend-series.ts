@@ -1,4 +1,5 @@
 import { addDays, type DayWindow } from '../domain/time.js';
+import { modelLabelSql } from './model-label.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { money, num, type MetricTable } from './table.js';
 
@@ -37,7 +38,7 @@ export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
 export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
   const rows = await ctx.db.query(
     `WITH m AS (
-       SELECT date_trunc('week', day) AS week, coalesce(model, 'unknown') AS model, sum(cost) AS cost,
+       SELECT date_trunc('week', day) AS week, ${modelLabelSql('')} AS model, sum(cost) AS cost,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
        FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
      )

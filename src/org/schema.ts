@@ -11,7 +11,10 @@ import { expecting } from './messages.js';
  * YAML source text so it becomes a decimal without passing through a float.
  */
 
-/** Ids are written by people and referenced from other sections: keep them to plain characters. */
+/**
+ * Ids are written by people and referenced from other sections: keep them to plain characters (which also
+ * makes a workflow id safe as a directory name, as audit capture uses it).
+ */
 const id = z
   .string({ error: expecting('an id (text)') })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected an id made of letters, digits, ".", "_" or "-"');
@@ -34,6 +37,8 @@ const day = z.string({ error: expecting('a day as YYYY-MM-DD') }).refine(
   },
   { error: (iss) => `expected a real day as YYYY-MM-DD, got "${String(iss.input)}"` },
 );
+
+export { id as orgId };
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 
@@ -386,6 +391,8 @@ export const orgFileSchema = z.strictObject({
   /** Budgets and alert rules: validated by the governance module (src/governance/config-file.ts). */
   budgets: z.array(z.unknown()).nullish(),
   alerts: z.unknown().optional(),
+  /** Workflows opted in to audit capture: validated by the audit module (src/audit/capture-opt-in.ts). */
+  audit_capture: z.array(z.unknown()).nullish(),
   sources: z
     .record(z.string(), sourceConfig, { error: 'expected a mapping of source name to its settings' })
     .nullish()

@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from './issue.js';
-import { parseOrgFile } from './load.js';
+import { createConnector, connectorType } from '../connectors/registry.js';
+import { loadSourceConfigs, parseOrgFile } from './load.js';
 import { STARTER_ORG_FILE } from './starter.js';
 
 /** What a user gets by using every commented example: `[]`/`{}` removed and each example's "#" dropped. */
@@ -29,7 +33,7 @@ describe('STARTER_ORG_FILE', () => {
     expect(d.seats).toHaveLength(1);
     expect(d.accounts).toHaveLength(1);
     expect(d.priceOverrides.map((o) => o.kind)).toEqual(['discount', 'model_price']);
-    expect(d.sources).toEqual(['claude_code', 'github']);
+    expect(d.sources).toEqual(['claude_code', 'github', 'jira', 'anthropic', 'openai', 'cursor', 'copilot']);
   });
 
   it('shows every section of the file', () => {
@@ -49,6 +53,32 @@ describe('STARTER_ORG_FILE', () => {
       'sources',
     ]) {
       expect(STARTER_ORG_FILE).toMatch(new RegExp(`^\\s*${section}:`, 'm'));
+    }
+  });
+
+  it('gives, uncommented, a source entry that every connector it shows accepts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mileage-starter-'));
+    try {
+      const file = join(dir, 'mileage.yaml');
+      await writeFile(file, withExamples(STARTER_ORG_FILE));
+      const sources = await loadSourceConfigs(file);
+      if (!sources.ok) throw new Error(sources.error.map(formatIssue).join('\n'));
+      const env = { GITHUB_TOKEN: 't', JIRA_API_TOKEN: 't', ANTHROPIC_ADMIN_KEY: 't', OPENAI_ADMIN_KEY: 't' };
+      const types: string[] = [];
+      for (const source of sources.value) {
+        const type = connectorType(source);
+        if (!type.ok) throw new Error(type.error.map(formatIssue).join('\n'));
+        if (type.value === null) continue;
+        types.push(type.value);
+        const c = createConnector(type.value, source, {
+          env: { ...env, CURSOR_ADMIN_KEY: 't', GH_COPILOT_TOKEN: 't' },
+          now: Date.now,
+        });
+        if (!c.ok) throw new Error(c.error.map(formatIssue).join('\n'));
+      }
+      expect(types).toEqual(['github', 'jira', 'anthropic-admin', 'openai-admin', 'cursor-admin', 'copilot']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

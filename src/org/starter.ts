@@ -102,7 +102,31 @@ workload_types: []
 
 # Real data sources, each with its own settings. A secret is never written here: put it in an environment
 # variable and give the variable's name in a field ending in _env.
+# Agent logs are read by \`mileage ingest\`; the APIs below by \`mileage sync\` (README: "Syncing from forges
+# and trackers", "Syncing from AI vendors"). Keep the entries you use.
 sources: {}
 #  claude_code: { path: ~/.claude }
-#  github: { token_env: GITHUB_TOKEN, repos: [my-org/api] }
+#  # Delivered work: merged PRs and closed tickets.
+#  github:
+#    token_env: GITHUB_TOKEN        # the NAME of the variable holding the token, never the token
+#    repos: [my-org/api]
+#  jira:
+#    token_env: JIRA_API_TOKEN
+#    email: mileage-bot@example.com # Basic email:token; leave out for an OAuth Bearer token
+#    base_url: https://my-org.atlassian.net
+#  # AI spend as the vendors report and bill it (admin keys).
+#  anthropic:
+#    type: anthropic-admin
+#    token_env: ANTHROPIC_ADMIN_KEY # sk-ant-admin01-…
+#  openai:
+#    type: openai-admin
+#    token_env: OPENAI_ADMIN_KEY
+#  cursor:
+#    type: cursor-admin
+#    token_env: CURSOR_ADMIN_KEY
+#    seat_price: 40                 # USD per member per month: the API has no prices
+#  copilot:
+#    token_env: GH_COPILOT_TOKEN    # manage_billing:copilot / read:org
+#    org: my-org
+#    seat_prices: { business: 19, enterprise: 39 }
 `;

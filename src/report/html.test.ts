@@ -30,6 +30,10 @@ const report: WeeklyReport = {
       shareChange: null,
     },
   ],
+  byTeam: [
+    { label: "Ops' <b>night</b> shift", cost: usd('7.50'), share: 0.75 },
+    { label: 'unattributed', cost: usd('2.50'), share: 0.25 },
+  ],
   findings: [],
   coverage: [],
   weeks: [],
@@ -45,7 +49,17 @@ describe('report renderers', () => {
 
   it('keep a pipe in a name from breaking a Markdown table, and HTML in it inert', () => {
     const md = renderWeeklyMarkdown(report);
-    expect(md).toContain('bot \\| &lt;img');
+    expect(md).toContain('bot \\| \\<img src=x onerror=alert(1)\\>');
     expect(md).not.toContain('<script>');
+    // Backslash escapes, never HTML entities: a raw paste of the Markdown reads as written.
+    expect(md).not.toMatch(/&#\d+;|&lt;|&gt;|&quot;/);
+  });
+
+  it('account for the whole bill by team under the top workloads, in every format', () => {
+    expect(renderWeeklyMarkdown(report)).toContain(
+      "By team, the whole $10.00: Ops' \\<b\\>night\\</b\\> shift $7.50 (75%) · unattributed $2.50 (25%)",
+    );
+    const html = renderWeeklyHtml(report);
+    expect(html).toContain('By team, the whole $10.00: Ops&#39; &lt;b&gt;night&lt;/b&gt; shift $7.50 (75%)');
   });
 });

@@ -1,5 +1,6 @@
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
+import { byTeamLine } from './terminal.js';
 
 /** Everything from data is escaped: names and labels come from users' files and must render inert. */
 export function escapeHtml(s: string): string {
@@ -34,6 +35,7 @@ export function renderWeeklyHtml(r: WeeklyReport): string {
         `<section class="finding${f.flag ? ' flag' : ''}"><h3>${f.flag ? '▲ ' : ''}${e(f.question)}</h3><p>${e(f.answer)}</p>${f.action ? `<p class="action">Next: ${e(f.action)}</p>` : ''}<p class="metrics">${f.metricIds.map((m) => `<code>${e(m)}</code>`).join(' ')}</p></section>`,
     )
     .join('\n');
+  const teamLine = byTeamLine(r);
   const rows = r.topWorkloads
     .map(
       (w) =>
@@ -62,6 +64,7 @@ ${sparkline(
 )}
 <h2>1. Where the money went</h2>
 <table><tr><th>workload</th><th>model</th><th>spend</th><th>share</th><th>tokens per $</th></tr>${rows}</table>
+${teamLine ? `<p>${e(teamLine)}</p>` : ''}
 <h2>Findings</h2>
 ${findings}
 </body></html>

@@ -1,13 +1,13 @@
 import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
-import { escapeHtml } from './html.js';
-import { bySession, directPushLine } from './terminal.js';
+import { markdownText } from './markdown-text.js';
+import { byTeamLine, bySession, directPushLine } from './terminal.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const int = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
 /** Text comes from names in the org file: keep it from breaking a table or being read as HTML. */
-const cell = (s: string) => escapeHtml(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
+const cell = markdownText;
 
 function finding(f: Finding): string {
   return [
@@ -39,6 +39,8 @@ export function renderWeeklyMarkdown(r: WeeklyReport): string {
         `| ${cell(w.label)} | ${cell(w.model ?? '—')} | ${formatUsd(w.cost)} | ${pct(w.share)} | ${int(w.tokensPerDollar)} | ${pct(w.cacheReadShare)} |`,
     ),
   ];
+  const teams = byTeamLine(r);
+  if (teams) lines.push('', cell(teams));
   const sections: [string, Finding['section'][]][] = [
     ['2. Is the top workload on the right model?', ['model_fit']],
     ['3. User variance worth a conversation', ['variance']],

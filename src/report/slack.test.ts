@@ -20,6 +20,7 @@ const report: WeeklyReport = {
     prSpendBySession: null,
   },
   topWorkloads: [],
+  byTeam: [],
   findings: [
     {
       id: 'spend.by_workload',

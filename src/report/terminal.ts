@@ -37,6 +37,16 @@ function finding(f: Finding, o: RenderOptions): string {
   return lines.join('\n');
 }
 
+/**
+ * Every team's part of the bill on one line, so section 1 accounts for all the spend, not just the top
+ * workloads' share of it. Teams are named as the report's audience may see them (small teams folded).
+ */
+export function byTeamLine(r: WeeklyReport): string | null {
+  if (r.byTeam.length === 0) return null;
+  const parts = r.byTeam.map((t) => `${t.label} ${formatUsd(t.cost)} (${pct(t.share)})`);
+  return `By team, the whole ${formatUsd(r.headline.spend)}: ${parts.join(' · ')}`;
+}
+
 /** Direct pushes are delivered work, reported beside merged PRs and never counted in them. */
 export function directPushLine(n: number): string {
   return `Direct pushes: ${n} commit${n === 1 ? '' : 's'} pushed straight to a default branch, outside PRs (not counted as merged PRs).`;
@@ -88,6 +98,8 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
       new Set([2, 3, 4, 5, 6]),
     ),
   );
+  const teams = byTeamLine(r);
+  if (teams) out.push(teams);
   const bySection = (s: Finding['section']) => r.findings.filter((f) => f.section === s);
   const sections: [string, Finding['section'][]][] = [
     ['2. Is the top workload on the right model?', ['model_fit']],

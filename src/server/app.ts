@@ -1,7 +1,9 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { allow, authenticate, bearer, READERS, WRITERS, type AppEnv, type TokenBook } from './auth.js';
+import { auditRoutes } from './api/audit-routes.js';
 import { prRoutes } from './api/pr-routes.js';
+import { qualityBarRoutes } from './api/quality-bar-routes.js';
 import { readRoutes } from './api/read-routes.js';
 import { reportRoutes } from './api/report-routes.js';
 import type { ServerDeps } from './deps.js';
@@ -15,7 +17,13 @@ import { serveDashboard } from './static.js';
 export function routeLabel(path: string): string {
   if (path.startsWith('/api/v1/')) {
     const [head, second] = path.slice('/api/v1/'.length).split('/');
-    if (head === 'metrics' || head === 'prs' || head === 'tokens')
+    if (
+      head === 'metrics' ||
+      head === 'prs' ||
+      head === 'tokens' ||
+      head === 'audits' ||
+      head === 'quality-bars'
+    )
       return `/api/v1/${head}${second ? '/:id' : ''}`;
     if (head === 'ingest' || head === 'reports') return `/api/v1/${head}/${second ?? ''}`;
     return `/api/v1/${head ?? ''}`;
@@ -93,9 +101,10 @@ export function createApp(
   if (mounts.admin) api.route('/', mounts.admin);
   if (mounts.governance) api.route('/', mounts.governance); // alerts and budgets: uncached, roles per route
   api.use('*', allow(...READERS));
-  // Reads are answered from the cache while the data has not changed, per caller scope.
+  // Reads are answered from the cache while the data has not changed, per caller scope. Quality bars are not
+  // kept: mileage.yaml's are read on each request, and an edit of the file is no change of the data.
   api.use('*', async (c, next) => {
-    if (c.req.method !== 'GET') return next();
+    if (c.req.method !== 'GET' || c.req.path.startsWith('/api/v1/quality-bars')) return next();
     const p = c.get('principal');
     const key = `${p.role}|${(p.teams ?? []).join(',')}|${requestKey(c.req.url)}`;
     c.res = await deps.cache.get(key, async () => {
@@ -107,6 +116,8 @@ export function createApp(
   api.route('/', readRoutes(deps));
   api.route('/', reportRoutes(deps));
   api.route('/', prRoutes(deps));
+  api.route('/', auditRoutes(deps));
+  api.route('/', qualityBarRoutes(deps));
   api.all('*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));
   app.route('/api/v1', api);
   app.all('/api/*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));

@@ -1,3 +1,4 @@
+import type { QualityBar } from '../audit/bar.js';
 import type { Repricer } from '../diagnostics/model-fit.js';
 import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
@@ -47,6 +48,11 @@ export interface ServerDeps {
   log: (message: string) => void;
   /** Read answers kept until the data changes (see response-cache.ts). */
   cache: ResponseCache;
+  /**
+   * mileage.yaml's quality bars, read when asked (an edit is seen without a restart); the API's own are in the
+   * store. Empty when the server runs without an org file.
+   */
+  fileBars: () => Promise<QualityBar[]>;
   now?: () => Date;
   /** Host names the server answers to (host-check.ts); default: loopback names and IP addresses only. */
   allowedHosts?: ReadonlySet<string>;

@@ -28,8 +28,10 @@ export function apiError(
   code: ApiErrorCode,
   message: string,
   headers: Record<string, string> = {},
+  field?: string,
 ): Response {
-  return Response.json({ error: { code, message } }, { status: STATUS[code], headers });
+  const error = field === undefined ? { code, message } : { code, message, field };
+  return Response.json({ error }, { status: STATUS[code], headers });
 }
 
 /** Thrown inside a handler to answer with an API error (caught once, in app.ts). */
@@ -37,6 +39,8 @@ export class HttpError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** The request field at fault (`requirements.0.pass_rate`), for a client to point at. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -68,7 +72,7 @@ function codeFor(code: ErrorCode): ApiErrorCode {
  * go to the server's log only, so no SQL, path or stack ever reaches a client.
  */
 export function errorResponse(error: unknown, log: (e: unknown) => void): Response {
-  if (error instanceof HttpError) return apiError(error.code, error.message);
+  if (error instanceof HttpError) return apiError(error.code, error.message, {}, error.field);
   if (error instanceof MileageError) {
     const code = codeFor(error.code);
     if (code !== 'internal') return apiError(code, error.message);

@@ -9,7 +9,10 @@
  */
 export class ResponseCache {
   private version = 0;
-  private readonly entries = new Map<string, Promise<{ status: number; body: string; type: string }>>();
+  private readonly entries = new Map<
+    string,
+    Promise<{ status: number; body: string; type: string; disposition: string | null }>
+  >();
   private readonly values = new Map<string, Promise<unknown>>();
   private readonly listeners: (() => void)[] = [];
 
@@ -48,6 +51,8 @@ export class ResponseCache {
         status: res.status,
         body: await res.text(),
         type: res.headers.get('content-type') ?? 'application/json',
+        // A download (CSV) keeps its file name.
+        disposition: res.headers.get('content-disposition'),
       }));
       this.entries.set(full, entry);
       // Errors are not kept: the next request computes again.
@@ -61,7 +66,9 @@ export class ResponseCache {
       }
     }
     const e = await entry;
-    return new Response(e.body, { status: e.status, headers: { 'content-type': e.type } });
+    const headers: Record<string, string> = { 'content-type': e.type };
+    if (e.disposition !== null) headers['content-disposition'] = e.disposition;
+    return new Response(e.body, { status: e.status, headers });
   }
 
   /** A value computed once per data version (a failure is not kept). */

@@ -1,6 +1,7 @@
 import type { PremiumRate } from '../domain/copilot-billing.js';
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
+import { loadQualityBars } from '../audit/bar-file.js';
 import type { Repricer } from '../diagnostics/model-fit.js';
 import type { Privacy } from '../domain/directory.js';
 import { formatProblem } from '../domain/parse-result.js';
@@ -12,6 +13,7 @@ import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
 import type { GovernanceRuntime } from '../governance/run.js';
 import { AlertRunner } from './alert-runner.js';
 import { governanceRoutes } from './api/governance-routes.js';
+import { gatewayRoutes } from './api/gateway-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { warmWeekly } from './api/weekly-answer.js';
 import { tokenRoutes } from './api/token-routes.js';
@@ -58,6 +60,8 @@ export interface RunServerOptions {
   premiumRate?: PremiumRate;
   /** Budgets, alert rules and their channels (mileage.yaml): evaluated after every refresh and on a schedule. */
   governance?: GovernanceRuntime;
+  /** The org file whose quality_bars the audit endpoints combine with the API-written ones; none: no file. */
+  orgFile?: string | null;
 }
 
 export interface RunningServer {
@@ -142,6 +146,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
     webRoot: o.webRoot === undefined ? defaultWebRoot() : o.webRoot,
     log: o.log,
     cache,
+    fileBars: () => (o.orgFile ? loadQualityBars(o.orgFile) : Promise.resolve([])),
     allowedHosts: allowedHostNames(o.host ?? '127.0.0.1', o.publicNames ?? []),
     otlpTokenRequired: o.otlpTokenRequired ?? false,
   };
@@ -185,7 +190,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   const app = createApp(deps, {
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
-    admin: tokenRoutes(deps),
+    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps)),
     ...(o.governance && alerts ? { governance: governanceRoutes(deps, o.governance, alerts) } : {}),
   });
   return {

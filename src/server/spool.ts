@@ -152,13 +152,14 @@ function segmentsIn(dir: string): number[] {
 }
 
 /** A usage record as JSON.stringify writes it: times as ISO text, the amount as decimal text. */
-type SpooledRecord = Omit<UsageRecord, 'start' | 'end' | 'cost'> & {
+export type SpooledRecord = Omit<UsageRecord, 'start' | 'end' | 'cost'> & {
   start: string;
   end: string;
   cost: Omit<UsageRecord['cost'], 'amount'> & { amount: string | null };
 };
 
-function reviveRecord(r: SpooledRecord): UsageRecord {
+/** A record back from its JSON text (the spool's lines, the gateway's shipments); throws when it is none. */
+export function reviveRecord(r: SpooledRecord): UsageRecord {
   const start = new Date(r.start);
   const end = new Date(r.end);
   if (typeof r.id !== 'string' || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))

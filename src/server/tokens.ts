@@ -21,9 +21,12 @@ export interface TokenInfo extends Principal {
 
 const PREFIX = 'mlg_';
 
-/** A fresh token: 32 random bytes, URL-safe, with a prefix that makes a leaked one easy to grep for. */
-export function newToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
+/**
+ * A fresh token: 32 random bytes, URL-safe, with a prefix that makes a leaked one easy to grep for (the
+ * gateway's virtual keys use their own prefix, so a key and an API token are never mistaken).
+ */
+export function newToken(prefix: string = PREFIX): string {
+  return prefix + randomBytes(32).toString('base64url');
 }
 
 /** Only this is stored. A token has 256 bits of entropy, so a plain SHA-256 cannot be reversed by guessing. */

@@ -65,7 +65,8 @@ export class UsageWriter {
   private readonly maxQueued: number;
 
   constructor(
-    private readonly db: Db,
+    // Only appends and the session rule's look-up: the gateway hands it a link to the server instead.
+    private readonly db: Pick<Db, 'appendUsage' | 'query'>,
     private readonly options: UsageWriterOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 5_000;

@@ -53,6 +53,8 @@ describe('accessibility (axe-core)', () => {
       '/prs',
       `/prs/${prs.rows[0]?.id ?? ''}`,
       '/workflows',
+      '/audits',
+      '/audits/audit-demo-alert-triage',
       '/coverage',
       '/definitions',
     ];

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectShown, expectTableMatches, type ApiTable } from './compare.js';
@@ -11,6 +12,7 @@ import {
   type DemoFiles,
   type OpenedPage,
   type Served,
+  variantOf,
 } from './harness.js';
 
 interface Weekly {
@@ -40,6 +42,7 @@ const PAGES = [
   '/quality',
   '/prs',
   '/workflows',
+  '/audits',
   '/coverage',
   '/definitions',
 ];
@@ -88,7 +91,12 @@ describe('dashboard on the demo store', () => {
   it('renders every page without errors, and keeps a screenshot of each', async () => {
     const prs = await served.api<{ rows: { id: string }[] }>('/prs');
     expect(prs.rows.length).toBeGreaterThan(0);
-    const paths = [...PAGES, `/prs/${prs.rows[0]?.id ?? ''}`, '/definitions/spend.calendar'];
+    const paths = [
+      ...PAGES,
+      `/prs/${prs.rows[0]?.id ?? ''}`,
+      '/definitions/spend.calendar',
+      '/audits/audit-demo-alert-triage',
+    ];
     for (const path of paths) {
       const before = tab.errors.length;
       const page = await visit(path);
@@ -149,6 +157,24 @@ describe('dashboard on the demo store', () => {
     }
   });
 
+  it('downloads a table as the CSV the API gives for the same request', async () => {
+    const page = await visit('/keys');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[data-csv="spend.total"]'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^spend\.total_key_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
+    );
+    const file = await download.path();
+    const saved = await readFile(file, 'utf8');
+    const direct = await fetch(`${served.url}/api/v1/metrics/spend.total?by=key&format=csv`, {
+      headers: { authorization: `Bearer ${served.token}` },
+    });
+    expect(saved).toBe(await direct.text());
+    expect(saved.split('\r\n')[0]).toMatch(/^key,spend \(USD\),/);
+  });
+
   it('shows the rework tax, the workflows and the PR drill-down as the API answers them', async () => {
     const rework = await served.api<Answer>('/metrics/quality.rework_tax');
     let page = await visit('/quality');
@@ -190,6 +216,111 @@ describe('dashboard on the demo store', () => {
     expect(await page.textContent('[data-kpi="pr-cost"] .kpi-label')).toContain(detail.cost.basis);
   });
 
+  it("shows the demo's Alert triage audit: bar, verdicts with intervals, failing cases, cost/quality chart", async () => {
+    interface Requirement {
+      name: string;
+      rate: number;
+      n: number;
+      status: string;
+      interval: { low: number; high: number };
+      failures: { caseId: string; why: string }[];
+    }
+    const bars = await served.api<{
+      workflows: {
+        workflow: string;
+        current: number | null;
+        versions: { bar: { requirements: { name: string }[] } }[];
+      }[];
+    }>('/quality-bars');
+    const runs = await served.api<{ runs: { id: string; workflow: string }[] }>(
+      '/audits?workflow=alert-triage',
+    );
+    const run = runs.runs[0];
+    expect(run?.id).toBe('audit-demo-alert-triage');
+    const detail = await served.api<{
+      incumbent: { model: string };
+      candidates: { model: string; verdict: string; requirements: Requirement[] }[];
+    }>(`/audits/${run?.id ?? ''}`);
+    const triage = bars.workflows.find((w) => w.workflow === 'alert-triage');
+    expect(triage?.current).toBe(3);
+
+    const page = await visit('/audits');
+    expect(await page.textContent('main h1')).toBe('Model audits');
+    const scope = '[data-workflow="alert-triage"]';
+    // The written bar: its version and every requirement.
+    expect(await page.getAttribute(`${scope} [data-bar]`, 'data-bar')).toBe('3');
+    const requirements = await page.$$eval(`${scope} table[data-table="audit-bar"] tbody tr`, (rows) =>
+      rows.map((r) => r.getAttribute('data-key')),
+    );
+    expect(requirements).toEqual(triage?.versions.at(-1)?.bar.requirements.map((r) => r.name));
+    // The stored run, and its verdicts as the API answers them.
+    expect(
+      await page.$$eval(`${scope} table[data-table="audit-runs"] tbody tr`, (r) =>
+        r.map((x) => x.getAttribute('data-key')),
+      ),
+    ).toEqual([run?.id]);
+    expect(await page.getAttribute(`${scope} tr[data-role="incumbent"]`, 'data-key')).toBe(
+      detail.incumbent.model,
+    );
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    for (const c of detail.candidates) {
+      const row = `${scope} table[data-table="audit-candidates"] tr[data-key="${c.model}"]`;
+      expect(await page.getAttribute(`${row} td[data-col="verdict"]`, 'data-verdict')).toBe(c.verdict);
+      expect(await page.textContent(`${row} td[data-col="verdict"]`)).toBe(c.verdict);
+      for (const r of c.requirements) {
+        const cellText = await page.textContent(
+          `${scope} table[data-table="audit-requirements"] tr[data-key="${c.model}|${r.name}"] td[data-col="rate"]`,
+        );
+        expect(cellText).toBe(`${pct(r.rate)} [${pct(r.interval.low)}–${pct(r.interval.high)}]`);
+      }
+      // Every failing case by id, with its reason.
+      for (const r of c.requirements.filter((x) => x.failures.length > 0)) {
+        const listed = await page.$$eval(
+          `${scope} [data-failures="${c.model}|${r.name}"] li[data-case]`,
+          (items) => items.map((i) => [i.getAttribute('data-case'), i.textContent]),
+        );
+        expect(listed.map(([id]) => id)).toEqual(r.failures.map((f) => f.caseId));
+        for (const [i, [, text]] of listed.entries()) expect(text).toContain(r.failures[i]?.why ?? '');
+      }
+    }
+    expect(detail.candidates.map((c) => c.verdict)).toEqual(['move']);
+    expect(detail.candidates[0]?.requirements.some((r) => r.failures.length === 4)).toBe(true);
+    // The cost/quality chart: the candidate and the incumbent (a diamond) drawn.
+    const caption = await page.textContent(`${scope} figure figcaption`);
+    expect(caption).toContain('the diamond is the incumbent');
+    expect(caption).not.toContain('not plotted');
+    const labels = await page.$$eval(`${scope} figure svg text`, (t) => t.map((x) => x.textContent ?? ''));
+    expect(labels).toContain(`${detail.incumbent.model} (incumbent)`);
+    expect(labels).toContain(`${detail.candidates[0]?.model ?? ''} (move)`);
+    await screenshot(page, 'audits-verdict');
+
+    // `mileage start` serves the demo without a mileage.yaml in the working directory: the demo's bar is shown.
+    const bare = await variantOf(files, 'no-config', (y) => y);
+    const plain = await serve(bare.store, null, files.dir);
+    const other = await openDashboard(browser, plain, '/audits');
+    try {
+      expect(await other.page.getAttribute(`${scope} [data-bar]`, 'data-bar')).toBe('3');
+      expect(
+        await other.page.getAttribute(`${scope} td[data-col="verdict"][data-verdict]`, 'data-verdict'),
+      ).toBe('move');
+      expect(other.errors).toEqual([]);
+    } finally {
+      await other.close();
+      await plain.stop();
+    }
+
+    // The run's own page, linked from the runs table, shows the same verdict.
+    await page.click(`${scope} table[data-table="audit-runs"] tr[data-key="${run?.id ?? ''}"] th a`);
+    await waitReady(page);
+    expect(new URL(page.url()).pathname).toBe(`/audits/${run?.id ?? ''}`);
+    expect(
+      await page.getAttribute(
+        `table[data-table="audit-candidates"] tr[data-key="${detail.candidates[0]?.model ?? ''}"] td[data-col="verdict"]`,
+        'data-verdict',
+      ),
+    ).toBe('move');
+  });
+
   it('changes the numbers when a filter changes, and keeps the filter in the URL', async () => {
     const filters = await served.api<{ teams: string[]; tools: string[]; models: string[] }>('/filters');
     const team = filters.teams[0] ?? '';
@@ -199,8 +330,18 @@ describe('dashboard on the demo store', () => {
 
     const page = await visit('/');
     expectShown(await kpi(page, 'spend'), all.headline.spend, 'unfiltered spend');
+    // The date fields show the window in force, and the team picker shows teams by name.
+    await page.waitForFunction(() => (document.querySelector('#f-since') as HTMLInputElement).value !== '');
+    expect(await page.inputValue('#f-since')).toBe(all.window.since);
+    expect(await page.inputValue('#f-until')).toBe(all.window.until);
+    const names = (await served.api<{ teamNames: Record<string, string> }>('/filters')).teamNames;
+    expect(names[team]).toBeTruthy();
+    await page.waitForSelector(`#f-team option[value="${team}"]`, { state: 'attached' });
+    expect(await page.textContent(`#f-team option[value="${team}"]`)).toBe(names[team]);
     await page.selectOption('#f-team', team);
-    await page.waitForURL((u) => u.searchParams.get('team') === team);
+    await page.waitForFunction((t) => new URLSearchParams(location.search).get('team') === t, team);
+    // Choosing a team did not pin the window the date fields were only showing.
+    expect(new URL(page.url()).searchParams.get('since')).toBeNull();
     await waitReady(page);
     expectShown(await kpi(page, 'spend'), one.headline.spend, `spend of ${team}`);
     expectShown(await kpi(page, 'merged-prs'), one.headline.mergedPrs, `merged PRs of ${team}`);
@@ -219,11 +360,11 @@ describe('dashboard on the demo store', () => {
     const narrow = await served.api<Answer>(
       `/metrics/spend.total?by=key&team=${team}&since=${since}&until=${until}`,
     );
-    await page.fill('#f-since', since);
-    await page.waitForURL((u) => u.searchParams.get('since') === since);
-    await waitReady(page);
+    // The From field already shows the window's first day: setting Until pins both.
+    expect(await page.inputValue('#f-since')).toBe(since);
     await page.fill('#f-until', until);
     await page.waitForURL((u) => u.searchParams.get('until') === until);
+    expect(new URL(page.url()).searchParams.get('since')).toBe(since);
     await waitReady(page);
     await expectTableMatches(page, 'table[data-table="spend.total"]', narrow.table);
     expect(narrow.table.window).toEqual({ since, until });

@@ -15,6 +15,7 @@ import {
 const TEAM = '<img src=x onerror="window.__pwned=1">Pay<script>window.__pwned=2</script>';
 const PERSON = '<svg onload="window.__pwned=3"></svg><b>Someone</b>';
 const KEY = '<iframe src="javascript:window.__pwned=4"></iframe>bot';
+const BAR = '<img src=y onerror="window.__pwned=5">Every alert<script>window.__pwned=6</script>';
 
 let files: DemoFiles;
 let served: Served;
@@ -27,7 +28,8 @@ beforeAll(async () => {
     yaml
       .replace('name: Payments,', `name: ${JSON.stringify(TEAM)},`)
       .replace(/^ {4}name: "[^"]*"/m, `    name: ${JSON.stringify(PERSON)}`) // the first person
-      .replace('name: ci-review-bot,', `name: ${JSON.stringify(KEY)},`),
+      .replace('name: ci-review-bot,', `name: ${JSON.stringify(KEY)},`)
+      .replace(/description: Every severity-1 alert .*$/m, `description: ${JSON.stringify(BAR)}`),
   );
   [served, browser] = await Promise.all([serve(hostile.store, hostile.config, files.dir), launchBrowser()]);
 }, 240_000);
@@ -39,13 +41,13 @@ afterAll(async () => {
 });
 
 describe('names from the org file render as text', () => {
-  it('shows HTML and script in team, person and key names literally, and runs none of it', async () => {
+  it('shows HTML and script in team, person and key names and a quality bar literally, and runs none of it', async () => {
     const teams = await served.api<{ table: { rows: { label: string }[] } }>('/metrics/spend.total?by=team');
     expect(teams.table.rows.map((r) => r.label)).toContain(TEAM);
     const opened = await openDashboard(browser, served, '/');
     const { page } = opened;
     try {
-      const seen = { team: false, person: false, key: false };
+      const seen = { team: false, person: false, key: false, bar: false };
       for (const path of [
         '/quadrant',
         '/quadrant?by=person',
@@ -53,6 +55,7 @@ describe('names from the org file render as text', () => {
         '/keys',
         '/efficiency',
         '/quality',
+        '/audits',
       ]) {
         await page.goto(`${served.url}${path}`);
         await waitReady(page);
@@ -62,6 +65,7 @@ describe('names from the org file render as text', () => {
         seen.team ||= text.includes(TEAM);
         seen.person ||= text.includes(PERSON);
         seen.key ||= text.includes(KEY);
+        seen.bar ||= text.includes(BAR);
         // Hover every chart so that tooltips (which name the groups) are drawn too.
         for (const chart of await page.$$('.chart')) await chart.hover();
         await page.waitForTimeout(100);
@@ -75,7 +79,7 @@ describe('names from the org file render as text', () => {
           path,
         ).toBeUndefined();
       }
-      expect(seen).toEqual({ team: true, person: true, key: true });
+      expect(seen).toEqual({ team: true, person: true, key: true, bar: true });
       await page.goto(`${served.url}/variance`);
       await waitReady(page);
       await screenshot(page, 'inert-names');

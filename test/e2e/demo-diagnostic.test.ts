@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mileage } from './cli.js';
 
@@ -13,6 +14,7 @@ interface Report {
     unpricedModels: string[];
     prSpendBySession: number | null;
   };
+  byTeam: { label: string; cost: string; share: number }[];
   findings: { id: string; flag: boolean; answer: string; evidence: Record<string, string | number> }[];
 }
 
@@ -130,6 +132,10 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const prShare = (JSON.parse(tax.stdout) as { rows: { values: { pr_share: number } }[] }).rows[0]?.values
       .pr_share;
     expect(`${((prShare ?? NaN) * 100).toFixed(1)}%`).toBe(rework?.evidence.rework_share_last_4w);
+    // Section 1 accounts for the whole bill: the teams' lines sum to the spend, to the last decimal.
+    const teamSum = r.byTeam.reduce((t, x) => t.plus(x.cost), new Decimal(0));
+    expect(teamSum.equals(new Decimal(r.headline.spend))).toBe(true);
+    expect(r.byTeam.length).toBeGreaterThan(1);
     expect(r.headline.unpricedModels).toEqual(['acme-support-ft-v3']);
     expect(r.headline.unpricedTokens).toBeGreaterThan(0);
     // The demo's sessions work on its PRs' branches in clones of its GitHub repositories: the join finds them.

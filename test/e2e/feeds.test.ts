@@ -109,7 +109,17 @@ describe('data feeds through the CLI', () => {
     expect(new Decimal(byStream.get('microsoft:ea-1')?.billed ?? '0').equals(sum(FOCUS_COSTS))).toBe(true);
     expect(new Decimal(byStream.get('litellm:litellm:openai')?.counted ?? '0').equals(sum(SPEND))).toBe(true);
     const text = await mileage(['reconcile', '--db', 'f.duckdb'], { cwd, env: env() });
-    expect(text.stdout).toMatch(/microsoft:ea-1 {2}2026-07\n {2}counted {6}\$2\.00 {2}\(billed \$2\.00\)/);
+    expect(text.stdout).toMatch(/^microsoft:ea-1 +2026-07 +\$2\.00 +\$2\.00 /m);
+    expect(text.stdout).toMatch(/^total +\$/m);
+    const detail = await mileage(['reconcile', '--db', 'f.duckdb', '--stream', 'microsoft:ea-1'], {
+      cwd,
+      env: env(),
+    });
+    expect(detail.stdout).toMatch(/microsoft:ea-1 {2}2026-07\n {2}counted {6}\$2\.00 {2}\(billed \$2\.00\)/);
+    expect(detail.stdout).not.toContain('litellm:litellm:openai');
+    const unknown = await mileage(['reconcile', '--db', 'f.duckdb', '--stream', 'nope'], { cwd, env: env() });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no billing stream named "nope"');
 
     const out = await mileage(['export', 'focus', '--out', 'ledger.parquet', '--db', 'f.duckdb', '--json'], {
       cwd,

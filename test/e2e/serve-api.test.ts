@@ -24,6 +24,13 @@ describe('mileage serve with the API', () => {
       { cwd },
     );
     expect(directQuery.code, directQuery.stderr).toBe(0);
+    const directCsv = await mileage(
+      ['query', 'spend.total', '--by', 'model', '--csv', '--db', 'demo.duckdb'],
+      {
+        cwd,
+      },
+    );
+    expect(directCsv.code, directCsv.stderr).toBe(0);
     const directReport = await mileage(['report', 'weekly', '--json', '--db', 'demo.duckdb'], { cwd });
     expect(directReport.code, directReport.stderr).toBe(0);
 
@@ -57,6 +64,23 @@ describe('mileage serve with the API', () => {
       );
       expect(viaServer.code, viaServer.stderr).toBe(0);
       expect(JSON.parse(viaServer.stdout)).toEqual(JSON.parse(directQuery.stdout));
+      // The dashboard's CSV download: the same table, the same exact decimals, as the CLI's --csv.
+      const csv = await fetch(
+        new URL('/api/v1/metrics/spend.total?by=model&format=csv&window=diagnostic', url),
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(csv.headers.get('content-disposition')).toMatch(
+        /attachment; filename="spend\.total_model_.*\.csv"/,
+      );
+      const csvText = await csv.text();
+      expect(csvText.trimEnd().replace(/\r\n/g, '\n')).toBe(
+        directCsv.stdout.trimEnd().replace(/\r\n/g, '\n'),
+      );
+      expect(csvText.split('\r\n')[0]).toBe(
+        'model,spend (USD),share (share),tokens (tokens),tokens per $ (tokens per USD),cache-read share (share)',
+      );
       const report = await mileage(['report', 'weekly', '--json', '--db', 'demo.duckdb'], { cwd });
       expect(report.code, report.stderr).toBe(0);
       expect(JSON.parse(report.stdout)).toEqual(JSON.parse(directReport.stdout));

@@ -96,9 +96,20 @@ describe('mileage sync (built CLI against the replay server)', () => {
       env: { ...env, JIRA_TOKEN: '' },
     });
     expect(noToken.code).toBe(1);
-    expect(noToken.stderr).toContain(
-      'sources.jira.token_env: the environment variable JIRA_TOKEN is not set',
+    expect(noToken.stderr).toMatch(
+      /mileage\.yaml:12:\d+ sources\.jira\.token_env: the environment variable JIRA_TOKEN is not set/,
     );
+    // Several missing: one run names every one, each at its line, so the user exports them all at once.
+    const none = await mileage(['sync', '--db', 'f.duckdb'], {
+      cwd,
+      env: { GH_TOKEN: '', GL_TOKEN: '', JIRA_TOKEN: '', LINEAR_API_KEY: env.LINEAR_API_KEY },
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('has 3 problems');
+    for (const v of ['GH_TOKEN', 'GL_TOKEN', 'JIRA_TOKEN']) {
+      expect(none.stderr).toContain(`the environment variable ${v} is not set`);
+    }
+    expect(none.stderr).not.toContain('LINEAR_API_KEY');
     const unknown = await mileage(['sync', 'claude_code', '--db', 'f.duckdb'], { cwd, env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('source "claude_code" is not an API source');

@@ -26,6 +26,8 @@ export interface DemoStore {
   db: Db;
   directory: OrgDirectory;
   dir: string;
+  /** The demo's mileage.yaml (its quality bars are read from it by the audit endpoints). */
+  orgFile: string;
   close(): Promise<void>;
 }
 
@@ -38,12 +40,14 @@ export async function demoStore(): Promise<DemoStore> {
     { seed: 7, engineers: 10, months: 3, control: false, out: join(dir, 'demo') },
     quiet,
   );
-  const org = await loadOrgFile(join(loaded.dir, 'mileage.yaml'));
+  const orgFile = join(loaded.dir, 'mileage.yaml');
+  const org = await loadOrgFile(orgFile);
   if (!org.ok) throw new Error('demo org file invalid');
   return {
     db,
     directory: org.value,
     dir,
+    orgFile,
     async close() {
       await db.close();
       await rm(dir, { recursive: true, force: true });
@@ -74,6 +78,7 @@ export function apiOver(
   privacy: Privacy,
   limits: Partial<Limits> = {},
   cacheEntries?: number,
+  orgFile: string | null = null,
 ): BuiltServer {
   const book = priceBookFor(directory);
   return buildServer({
@@ -87,5 +92,6 @@ export function apiOver(
     ...(cacheEntries !== undefined ? { cacheEntries } : {}),
     webRoot: null,
     log: () => undefined,
+    orgFile,
   });
 }

@@ -45,8 +45,45 @@ export async function get<T>(path: string, params: URLSearchParams, signal?: Abo
   return body as T;
 }
 
-export const metric = (id: string, params: URLSearchParams, signal?: AbortSignal) =>
-  get<MetricAnswer>(`/metrics/${encodeURIComponent(id)}`, params, signal);
+/** Where each metric table shown came from, so that it can be downloaded as the API's CSV of it. */
+const tableSources = new WeakMap<object, { id: string; params: URLSearchParams }>();
+
+export async function metric(
+  id: string,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<MetricAnswer> {
+  const answer = await get<MetricAnswer>(`/metrics/${encodeURIComponent(id)}`, params, signal);
+  tableSources.set(answer.table, { id, params: new URLSearchParams(params) });
+  return answer;
+}
+
+/** The request a table came from, when it is a metric's answer as the API gave it. */
+export function tableSource(table: object): { id: string; params: URLSearchParams } | undefined {
+  return tableSources.get(table);
+}
+
+/**
+ * Saves a metric's table as CSV: the server renders it (`format=csv`, the same table, privacy applied alike),
+ * and the browser saves it under the server's file name. Fetched with the session token, so no link carries it.
+ */
+export async function downloadCsv(id: string, params: URLSearchParams): Promise<void> {
+  const query = new URLSearchParams(params);
+  query.set('format', 'csv');
+  const response = await fetch(`/api/v1/metrics/${encodeURIComponent(id)}?${query.toString()}`, {
+    headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` },
+  });
+  if (!response.ok)
+    throw new ApiError(response.status, 'http_error', `CSV of ${id} answered ${response.status}`);
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${id}.csv`;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 let catalog: Promise<Map<string, MetricDefinition>> | null = null;
 

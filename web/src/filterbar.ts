@@ -7,7 +7,7 @@ import type { FilterValues } from './types.js';
  * The filter bar: a time window and a team, tool and model. Its state is the URL's query string; a change
  * navigates to the same page with the new query (so Back undoes it) and the page re-renders.
  */
-const SELECTS: { key: FilterKey; label: string; all: string; list: keyof FilterValues }[] = [
+const SELECTS: { key: FilterKey; label: string; all: string; list: 'teams' | 'tools' | 'models' }[] = [
   { key: 'team', label: 'Team', all: 'All teams', list: 'teams' },
   { key: 'tool', label: 'Tool', all: 'All tools', list: 'tools' },
   { key: 'model', label: 'Model', all: 'All models', list: 'models' },
@@ -34,11 +34,32 @@ export class FilterBar {
    * first render does not wait behind it.
    */
   loadChoices(): void {
+    this.showWindowInForce();
     const here = new URLSearchParams(location.search);
     const windowKey = `${here.get('since') ?? ''}/${here.get('until') ?? ''}`;
     if (windowKey !== this.loadedFor) {
       this.loadedFor = windowKey;
       void this.loadOptions(here);
+    }
+  }
+
+  /**
+   * With no window in the URL, the date fields show the window the page was computed over (the page says it
+   * in its header) instead of an empty "mm/dd/yyyy"; they are marked as shown, not chosen, so that changing
+   * another filter does not pin the window.
+   */
+  private showWindowInForce(): void {
+    const shown = document.querySelector('main [data-window]')?.getAttribute('data-window') ?? '';
+    const [since, until] = shown.split('/');
+    const here = new URLSearchParams(location.search);
+    for (const [key, value] of [
+      ['since', since],
+      ['until', until],
+    ] as const) {
+      const input = this.form.elements.namedItem(key) as HTMLInputElement | null;
+      if (!input || here.get(key) || !value) continue;
+      input.value = value;
+      input.dataset.shown = value;
     }
   }
 
@@ -51,6 +72,7 @@ export class FilterBar {
       const value = here.get(key) ?? '';
       if (control instanceof HTMLSelectElement) ensureOption(control, value);
       control.value = value;
+      delete control.dataset.shown;
     }
   }
 
@@ -105,7 +127,9 @@ export class FilterBar {
       append(
         select,
         el('option', { value: '' }, s.all),
-        values[s.list].map((v) => el('option', { value: v }, v)),
+        values[s.list].map((v) =>
+          el('option', { value: v }, s.key === 'team' ? (values.teamNames?.[v] ?? v) : v),
+        ),
       );
       ensureOption(select, chosen);
       select.value = chosen;
@@ -114,9 +138,18 @@ export class FilterBar {
 
   private apply(): void {
     const params = new URLSearchParams(location.search);
+    const controlOf = (key: FilterKey) =>
+      this.form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
+    // Editing either date sets the window: the other date is then chosen too, even if only shown so far.
+    const windowEdited = (['since', 'until'] as const).some((key) => {
+      const c = controlOf(key);
+      return c !== null && c.value !== (c.dataset.shown ?? params.get(key) ?? '');
+    });
     for (const key of FILTER_KEYS) {
-      const control = this.form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
+      const control = controlOf(key);
       const value = control?.value ?? '';
+      // A date field still showing the page's own window was not chosen: it stays out of the URL.
+      if (!windowEdited && value && control?.dataset.shown === value) continue;
       if (value) params.set(key, value);
       else params.delete(key);
     }

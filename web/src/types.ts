@@ -55,6 +55,8 @@ export interface FilterValues {
   teams: string[];
   tools: string[];
   models: string[];
+  /** Display names of the teams offered, by id. */
+  teamNames?: Record<string, string>;
 }
 
 export interface Finding {

@@ -1,3 +1,4 @@
+import { downloadCsv, tableSource } from './api.js';
 import { metricLink } from './definitions.js';
 import { el, type Children } from './dom.js';
 import { byUnit } from './format.js';
@@ -120,7 +121,25 @@ export function metricTable(table: MetricTable, o: TableOptions): HTMLElement {
     wrap,
     hidden > 0 ? el('p', { class: 'more' }, `${hidden} more rows not shown.`) : null,
     notes(table.notes),
+    csvButton(table, o.caption),
   );
+}
+
+/** "Download CSV" under a table that is a metric's answer: the whole table, every row, as the API has it. */
+function csvButton(table: MetricTable, caption: string): HTMLElement | null {
+  const source = tableSource(table);
+  if (!source) return null;
+  const button = el(
+    'button',
+    { type: 'button', class: 'csv', 'data-csv': table.metric, 'aria-label': `Download CSV: ${caption}` },
+    'Download CSV',
+  );
+  button.addEventListener('click', () => {
+    void downloadCsv(source.id, source.params).catch((e: unknown) => {
+      button.textContent = `CSV failed: ${e instanceof Error ? e.message : String(e)}`;
+    });
+  });
+  return button;
 }
 
 export function message(text: string, kind: 'empty' | 'error' = 'empty'): HTMLElement {

@@ -1,4 +1,4 @@
-import { fromAnthropic, fromInclusiveInput } from '../../domain/token-semantics.js';
+import { anthropicBlock, openAiBlock } from '../../domain/usage-blocks.js';
 import type { TokenCounts } from '../../domain/usage.js';
 import type { RequestFormat } from '../dataset.js';
 
@@ -19,35 +19,19 @@ const obj = (v: unknown): Json =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
 /** A text field, or '' when absent or not text. */
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const int = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 function need(cond: boolean, what: string): void {
   if (!cond) throw new MalformedResponse(what);
 }
 
-/** Anthropic's usage block: `input_tokens` uncached, cache reads and writes beside it, 5m/1h split when given. */
+/** Anthropic's usage block, read as every path reads it (domain/usage-blocks.ts). */
 function anthropicTokens(usage: Json): TokenCounts {
-  const split = obj(usage.cache_creation);
-  return fromAnthropic({
-    input: int(usage.input_tokens),
-    cacheRead: int(usage.cache_read_input_tokens),
-    cacheWrite: int(usage.cache_creation_input_tokens),
-    cacheWrite5m: split.ephemeral_5m_input_tokens === undefined ? null : int(split.ephemeral_5m_input_tokens),
-    cacheWrite1h: split.ephemeral_1h_input_tokens === undefined ? null : int(split.ephemeral_1h_input_tokens),
-    output: int(usage.output_tokens),
-  });
+  return anthropicBlock(usage).tokens;
 }
 
-/** OpenAI's usage: inclusive input (cached tokens are part of it), output including reasoning. */
-function openAiTokens(usage: Json, inputKey: string, outputKey: string): TokenCounts {
-  const inDetails = obj(usage[`${inputKey}_details`]);
-  const outDetails = obj(usage[`${outputKey}_details`]);
-  return fromInclusiveInput({
-    input: int(usage[inputKey]),
-    cacheRead: int(inDetails.cached_tokens),
-    output: int(usage[outputKey]),
-    reasoning: int(outDetails.reasoning_tokens),
-  });
+/** OpenAI's inclusive usage block, Chat Completions or Responses spelling (domain/usage-blocks.ts). */
+function openAiTokens(usage: Json, inputKey: 'prompt_tokens' | 'input_tokens'): TokenCounts {
+  return openAiBlock(inputKey === 'prompt_tokens' ? 'chat' : 'responses', usage).tokens;
 }
 
 function anthropicMessage(body: Json): ProviderAnswer {
@@ -73,7 +57,7 @@ function chatCompletion(body: Json): ProviderAnswer {
   const content = message.content;
   return {
     text: typeof content === 'string' ? content : '',
-    tokens: openAiTokens(obj(body.usage), 'prompt_tokens', 'completion_tokens'),
+    tokens: openAiTokens(obj(body.usage), 'prompt_tokens'),
     model: typeof body.model === 'string' ? body.model : null,
   };
 }
@@ -90,7 +74,7 @@ function responsesOutput(body: Json): ProviderAnswer {
     .join('');
   return {
     text,
-    tokens: openAiTokens(obj(body.usage), 'input_tokens', 'output_tokens'),
+    tokens: openAiTokens(obj(body.usage), 'input_tokens'),
     model: typeof body.model === 'string' ? body.model : null,
   };
 }
@@ -172,7 +156,7 @@ export function parseStream(api: RequestFormat, raw: string): ProviderAnswer {
         if (typeof e.model === 'string') model = e.model;
       }
       need(usage !== null, 'stream carried no usage (request it with stream_options.include_usage)');
-      return { text, tokens: openAiTokens(usage ?? {}, 'prompt_tokens', 'completion_tokens'), model };
+      return { text, tokens: openAiTokens(usage ?? {}, 'prompt_tokens'), model };
     }
     case 'openai-responses': {
       const done = events.find((e) => e.type === 'response.completed');
@@ -184,7 +168,7 @@ export function parseStream(api: RequestFormat, raw: string): ProviderAnswer {
       const response = obj(done?.response);
       return {
         text,
-        tokens: openAiTokens(obj(response.usage), 'input_tokens', 'output_tokens'),
+        tokens: openAiTokens(obj(response.usage), 'input_tokens'),
         model: typeof response.model === 'string' ? response.model : null,
       };
     }

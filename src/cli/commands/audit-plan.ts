@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { loadQualityBars } from '../../audit/bar-file.js';
+import type { QualityBar } from '../../audit/bar.js';
+import { combineBars } from '../../audit/bar-versions.js';
 import { auditPlan } from '../../audit/plan.js';
 import { planJson, renderPlan } from '../../audit/plan-render.js';
 import { MileageError } from '../../domain/errors.js';
@@ -10,7 +12,10 @@ import { findOrgFile } from '../../org/load.js';
 import { listCatalogModels } from '../../pricing/index.js';
 import { asOption, audienceFilter, noteAudience, outputAudience, stdoutDestination } from '../audience.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { orgFileInForce } from '../org-file-in-force.js';
 import { priceBookFor } from '../pricing.js';
+import { listStoredBars } from '../../audit/stored-bars.js';
+import type { Db } from '../../store/db.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
 
 /** The plan's window: --since/--until, else the 30 days ending with the store's last day. */
@@ -29,6 +34,17 @@ async function planWindow(
   const since = opts.since ? dayOption(opts.since, '--since') : addDays(until, -30);
   if (since >= until) throw new MileageError('usage', `--since ${since} is not before --until ${until}`);
   return { since, until };
+}
+
+/**
+ * Whether each workflow has a bar: mileage.yaml's and the ones written through the API, combined as
+ * `audit run` combines them. Null (not known) without an org file and with none written through the API.
+ */
+async function planBars(orgFile: string | null, db: Db): Promise<QualityBar[] | null> {
+  const stored = await listStoredBars(db);
+  if (!orgFile && stored.length === 0) return null;
+  const combined = combineBars(orgFile ? await loadQualityBars(orgFile) : [], stored);
+  return combined.versions.map((v) => v.bar);
 }
 
 /** `mileage audit plan`: the workloads to audit first, their candidates and projected savings. */
@@ -56,7 +72,7 @@ export function registerAuditPlan(audit: Command, run: Run): void {
             { db: filteredDb(ctx.db, filter), window, privacy: ctx.privacy, viewer: audience },
             {
               pricer: book,
-              bars: orgFile ? await loadQualityBars(orgFile) : null,
+              bars: await planBars(orgFile ?? (await orgFileInForce(ctx.db, ctx.directory)), ctx.db),
               catalog: (provider) => listCatalogModels(provider),
               top,
             },

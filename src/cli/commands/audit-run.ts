@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { currentBar, type QualityBar } from '../../audit/bar.js';
-import { loadQualityBars } from '../../audit/bar-file.js';
+import type { QualityBar } from '../../audit/bar.js';
+import { currentVersion } from '../../audit/bar-versions.js';
 import { loadDataset, REQUEST_FORMATS, type RequestFormat } from '../../audit/dataset.js';
 import { evaluate, type AuditResult } from '../../audit/evaluate.js';
 import { renderMarkdown } from '../../audit/render-markdown.js';
@@ -18,11 +18,11 @@ import { dryRunEstimate, runAudit, type RunInputs } from '../../audit/runner.js'
 import { parseTarget } from '../../audit/target.js';
 import { MileageError } from '../../domain/errors.js';
 import { formatUsd, usd, type Usd } from '../../domain/money.js';
-import { findOrgFile } from '../../org/load.js';
 import { readDirectory, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { intOption, type Run } from '../run.js';
 import type { Terminal } from '../terminal.js';
+import { barsInForce } from './audit-bars.js';
 import { monthlySpend, storeAuditRun } from './audit-store.js';
 
 interface RunOptions extends GlobalOptions {
@@ -80,19 +80,20 @@ export function registerAuditRun(audit: Command, run: Run): void {
 }
 
 async function barFor(opts: RunOptions, workflow: string): Promise<QualityBar> {
-  const file = findOrgFile({ explicit: opts.config, cwd: process.cwd(), env: process.env });
-  if (!file)
+  const { combined, file } = await barsInForce(opts);
+  const conflict = combined.conflicts.find((c) => c.workflow === workflow);
+  if (conflict)
     throw new MileageError(
       'config',
-      'no mileage.yaml: the quality bar is written there',
-      'Run `mileage init`, then add a quality_bars entry (README, "Model audits").',
+      conflict.message,
+      'GET /api/v1/quality-bars/<workflow> lists every version and where it is written.',
     );
-  const bar = currentBar(await loadQualityBars(file), workflow);
+  const bar = currentVersion(combined, workflow)?.bar ?? null;
   if (!bar)
     throw new MileageError(
       'config',
-      `no quality bar for workflow "${workflow}" in ${file}`,
-      'Write down what a good answer must satisfy under quality_bars (README, "Model audits"): an audit without a bar has no verdict.',
+      `no quality bar for workflow "${workflow}" in ${file ?? 'mileage.yaml (none found)'} or written through the API`,
+      'Write down what a good answer must satisfy under quality_bars, or PUT it to /api/v1/quality-bars/<workflow> (README, "Model audits"): an audit without a bar has no verdict.',
     );
   return bar;
 }

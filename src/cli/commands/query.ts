@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { diagnosticWindows } from '../../diagnostics/windows.js';
 import { DEFAULT_PRIVACY, type Privacy } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
-import { formatUsd } from '../../domain/money.js';
 import type { DayWindow } from '../../domain/time.js';
 import { findMetric } from '../../metrics/catalog.js';
 import { filteredDb } from '../../metrics/filter.js';
@@ -10,8 +9,9 @@ import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
 import { QUERIES, findQuery } from '../../metrics/registry.js';
 import { dataExtent } from '../../metrics/spend.js';
 import type { Db } from '../../store/db.js';
+import { metricTableCsv } from '../../report/csv.js';
 import { renderMetricTable } from '../../report/metric-table.js';
-import { table } from '../../report/terminal.js';
+import { spendTable } from '../../metrics/spend-table.js';
 import {
   asOption,
   audienceFilter,
@@ -24,6 +24,13 @@ import { openContext, type GlobalOptions } from '../context.js';
 import { apiGet, runningServer } from '../remote.js';
 import type { MetricTable } from '../../metrics/table.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
+
+/** A metric's table as the options ask: JSON, CSV or a terminal table. */
+function render(t: MetricTable, opts: GlobalOptions & { csv?: boolean }): string {
+  if (opts.json) return JSON.stringify(t, null, 2);
+  if (opts.csv) return metricTableCsv(t).trimEnd();
+  return renderMetricTable(t);
+}
 
 /** Metrics answered by `spendBy` (their original output); the rest of the catalog comes from the registry. */
 const SPEND_QUERIES = ['spend.total', 'efficiency.tokens_per_dollar'];
@@ -64,9 +71,12 @@ export function registerQuery(program: Command, run: Run): void {
   asOption(globalOptions(program.command('query')))
     .argument('<metric>', 'metric id (`mileage metrics list`)')
     .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')} (spend.total: default team)`)
+    .option('--csv', 'print the table as CSV (exact decimal money, shares as fractions, units in the header)')
     .description('Answer an ad-hoc question: one metric grouped by one dimension, privacy rules applied')
-    .action((metric: string, opts: GlobalOptions & { by?: string; as?: string }) =>
+    .action((metric: string, opts: GlobalOptions & { by?: string; as?: string; csv?: boolean }) =>
       run(async (term) => {
+        if (opts.json && opts.csv)
+          throw new MileageError('usage', '--json and --csv cannot be used together');
         if (!findMetric(metric) || !QUERYABLE.includes(metric)) {
           throw new MileageError(
             'usage',
@@ -93,7 +103,7 @@ export function registerQuery(program: Command, run: Run): void {
           })) as { table: MetricTable };
           const me = (await apiGet(server, 'me', {})) as { privacy?: Partial<Privacy> };
           noteAudience(term, audience, { ...DEFAULT_PRIVACY, ...me.privacy }, destination);
-          term.out(opts.json ? JSON.stringify(answer.table, null, 2) : renderMetricTable(answer.table));
+          term.out(render(answer.table, opts));
           return;
         }
         const ctx = await openContext(opts);
@@ -109,30 +119,16 @@ export function registerQuery(program: Command, run: Run): void {
           };
           noteAudience(term, audience, ctx.privacy, destination);
           if (registered) {
-            const result = await registered.run(mctx, by);
-            term.out(opts.json ? JSON.stringify(result, null, 2) : renderMetricTable(result));
+            term.out(render(await registered.run(mctx, by), opts));
             return;
           }
-          const groups = await spendBy(mctx, by as Dimension);
           if (opts.json) {
+            // Kept as it was: the groups carry the head count behind each (what the privacy merge used).
+            const groups = await spendBy(mctx, by as Dimension);
             term.out(JSON.stringify({ metric, by, window, groups }, null, 2));
             return;
           }
-          term.out(`${metric} by ${by}, ${window.since} to ${window.until} (exclusive)`);
-          term.out(
-            table(
-              [String(by), 'spend', 'share', 'tokens', 'tokens per $', 'cache-read share'],
-              groups.map((g) => [
-                g.label,
-                formatUsd(g.cost),
-                `${(g.share * 100).toFixed(1)}%`,
-                g.tokens.toLocaleString('en-US'),
-                g.tokensPerDollar === null ? '—' : Math.round(g.tokensPerDollar).toLocaleString('en-US'),
-                g.tokens ? `${((g.cacheReadTokens / g.tokens) * 100).toFixed(0)}%` : '—',
-              ]),
-              new Set([1, 2, 3, 4, 5]),
-            ),
-          );
+          term.out(render(await spendTable(mctx, metric, by as Dimension), opts));
         } finally {
           await ctx.db.close();
         }

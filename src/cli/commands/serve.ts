@@ -10,6 +10,7 @@ import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
 import { isLoopbackAddress } from '../../server/host-check.js';
+import { orgFileInForce } from '../org-file-in-force.js';
 
 interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -95,6 +96,7 @@ export async function serveUntilStopped(
     verbose: opts.verbose,
     premiumRate: await orgPremiumRate(ctx.directory?.file),
     ...(governance ? { governance } : {}),
+    orgFile: await orgFileInForce(ctx.db, ctx.directory),
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
       : {},

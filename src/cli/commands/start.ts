@@ -86,6 +86,11 @@ export function registerStart(program: Command, run: Run): void {
               { host: opts.host, port, verbose: opts.verbose, fallbackPort: true },
               term,
             );
+          } else if (opts.serve === undefined && !opts.json) {
+            // Without a terminal the dashboard is not served; say how to get it rather than exit in silence.
+            term.log(
+              'The dashboard is not served when output is not a terminal: run `mileage start --serve` to open it.',
+            );
           }
         } finally {
           await ctx.db.close();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MissingSecretError } from '../../connectors/http/secrets.js';
 import type { Connector } from '../../connectors/sync/connector.js';
 import type { SyncSummary } from '../../connectors/sync/runner.js';
 import { MileageError } from '../../domain/errors.js';
@@ -53,9 +54,20 @@ export async function connectorsFor(
         throw new MileageError('usage', `source "${only}" is not an API source that mileage sync reads`);
       continue;
     }
-    const c = createConnector(type.value, source, { env: process.env, now: Date.now, org });
-    if (c.ok) connectors.push(c.value);
-    else issues.push(...c.error);
+    try {
+      const c = createConnector(type.value, source, { env: process.env, now: Date.now, org });
+      if (c.ok) connectors.push(c.value);
+      else issues.push(...c.error);
+    } catch (e) {
+      // Every missing secret is reported at once, at its line: one run tells the user all they must export.
+      if (!(e instanceof MissingSecretError)) throw e;
+      issues.push(
+        source.issueAt(
+          [e.field],
+          `the environment variable ${e.variable} is not set (export it before running; the value never goes in mileage.yaml)`,
+        ),
+      );
+    }
   }
   if (issues.length) throw configError(file, issues);
   if (only !== undefined && connectors.length === 0) {

@@ -20,8 +20,13 @@ interface CreateOptions extends GlobalOptions {
   name?: string;
 }
 
-/** Token administration through the server that owns the store. */
-async function viaServer(lock: ServerLock, method: string, path: string, body?: unknown): Promise<unknown> {
+/** Administration through the server that owns the store (tokens here, gateway keys in keys.ts). */
+export async function viaServer(
+  lock: ServerLock,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(new URL(`/api/v1/${path}`, lock.url), {
     method,
     headers: { authorization: `Bearer ${lock.token}`, 'content-type': 'application/json' },
@@ -38,7 +43,7 @@ async function viaServer(lock: ServerLock, method: string, path: string, body?: 
 }
 
 /** Runs `local` on the store, or `remote` through the server when one owns it. */
-async function onStore<T>(
+export async function onStore<T>(
   opts: GlobalOptions,
   local: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>,
   remote: (lock: ServerLock) => Promise<T>,

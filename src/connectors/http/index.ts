@@ -10,4 +10,4 @@ export {
 } from './client.js';
 export { graphql, isGraphqlRateLimited } from './graphql.js';
 export { describeEndpoint, scrub } from './redact.js';
-export { readSecret } from './secrets.js';
+export { MissingSecretError, readSecret } from './secrets.js';

@@ -47,13 +47,13 @@ export function createLitellmConnector(
         stats,
         pages(from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
           // Read when the sync starts, not when mileage.yaml is checked: the secret lives for the run only.
-          const url = readSecret(deps.env, variable, `sources.${source.name}.connection_env`);
+          const url = readSecret(deps.env, variable, source.name, 'connection_env');
           return postgresPages(url, ctx, s.page_size, stats, from, signal);
         },
       },
     };
   }
-  const key = readSecret(deps.env, s.token_env ?? '', `sources.${source.name}.token_env`);
+  const key = readSecret(deps.env, s.token_env ?? '', source.name, 'token_env');
   const http = new HttpClient({
     ...httpOptions(s, deps),
     auth: { header: 'authorization', value: `Bearer ${key}` },

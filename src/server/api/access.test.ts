@@ -13,7 +13,14 @@ async function make(role: Role, teams: string[] | null = null): Promise<string> 
 
 beforeAll(async () => {
   demo = await demoStore();
-  hidden = apiOver(demo.db, demo.directory, { individuals: 'hidden', minGroupSize: 3 });
+  hidden = apiOver(
+    demo.db,
+    demo.directory,
+    { individuals: 'hidden', minGroupSize: 3 },
+    {},
+    undefined,
+    demo.orgFile,
+  );
   tokens.admin = await make('admin');
   tokens.viewer = await make('viewer');
   tokens.ingest = await make('ingest');
@@ -38,6 +45,12 @@ async function readPaths(server: BuiltServer, token: string): Promise<string[]> 
     '/api/v1/filters',
     '/api/v1/reports/weekly',
     '/api/v1/workflows',
+    // The model-selection audit: stored runs, the demo's recorded run, quality bars with their versions.
+    '/api/v1/audits',
+    '/api/v1/audits?workflow=alert-triage',
+    '/api/v1/audits/audit-demo-alert-triage',
+    '/api/v1/quality-bars',
+    '/api/v1/quality-bars/alert-triage',
   ];
   for (const m of catalog.metrics.filter((x) => x.queryable)) {
     paths.push(`/api/v1/metrics/${m.id}`);

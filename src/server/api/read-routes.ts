@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { CATALOG, findMetric } from '../../metrics/catalog.js';
-import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
-import { namesPeople, pickable, protectsGroups } from '../../metrics/privacy.js';
+import { DIMENSIONS, type Dimension } from '../../metrics/query.js';
+import { spendTable } from '../../metrics/spend-table.js';
+import { metricTableCsv } from '../../report/csv.js';
+import { pickable, protectsGroups } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
-import type { MetricTable } from '../../metrics/table.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -28,39 +29,6 @@ function byParam(url: URL, dims: readonly Dimension[], fallback: Dimension | nul
     );
   }
   return by as Dimension;
-}
-
-/** The spend groups of `spendBy` in the catalog's table shape, so every metric answers alike. */
-function spendTable(
-  metric: string,
-  window: MetricTable['window'],
-  by: Dimension,
-  groups: Awaited<ReturnType<typeof spendBy>>,
-): MetricTable {
-  return {
-    metric,
-    window,
-    by,
-    columns: [
-      { id: 'cost', label: 'spend', unit: 'USD' },
-      { id: 'share', label: 'share', unit: 'share' },
-      { id: 'tokens', label: 'tokens', unit: 'tokens' },
-      { id: 'tokens_per_dollar', label: 'tokens per $', unit: 'tokens per USD' },
-      { id: 'cache_read_share', label: 'cache-read share', unit: 'share' },
-    ],
-    rows: groups.map((g) => ({
-      key: g.key,
-      label: g.label,
-      values: {
-        cost: g.cost.toString(),
-        share: g.share,
-        tokens: g.tokens,
-        tokens_per_dollar: g.tokensPerDollar,
-        cache_read_share: g.tokens ? g.cacheReadTokens / g.tokens : null,
-      },
-    })),
-    notes: [],
-  };
 }
 
 /** Who am I, the catalog, the filter values, and every queryable catalog metric. */
@@ -96,15 +64,26 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     );
     const values = valuesIn(days, scope.window);
     const base = scope.viewer.role === 'manager' ? { teams: scope.filter.teams ?? [] } : {};
-    if (!protectsGroups(deps.privacy, scope.viewer, base)) return c.json(values);
+    // The teams' display names, for the teams offered only: a picker shows "Platform", not "platform-1".
+    const names = await deps.cache.value('team-names', async () => {
+      const rows = await deps.db.query('SELECT team_id, name FROM dir_teams');
+      return new Map(rows.map((r) => [String(r.team_id), String(r.name)]));
+    });
+    const withNames = (v: { teams: string[]; tools: string[]; models: string[] }) => ({
+      ...v,
+      teamNames: Object.fromEntries(v.teams.map((t) => [t, names.get(t) ?? t])),
+    });
+    if (!protectsGroups(deps.privacy, scope.viewer, base)) return c.json(withNames(values));
     // Only what this audience may pick: a small team, tool or model is not offered (the API would refuse it).
     const facts = await cachedPersonFacts(deps, scope.window);
     const min = deps.privacy.minGroupSize;
-    return c.json({
-      teams: pickable(facts, {}, 'teams', values.teams, min),
-      tools: pickable(facts, base, 'tools', values.tools, min),
-      models: pickable(facts, base, 'models', values.models, min),
-    });
+    return c.json(
+      withNames({
+        teams: pickable(facts, {}, 'teams', values.teams, min),
+        tools: pickable(facts, base, 'tools', values.tools, min),
+        models: pickable(facts, base, 'models', values.models, min),
+      }),
+    );
   });
 
   app.get('/metrics/:id', async (c) => {
@@ -117,17 +96,21 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const scope = await readScope(deps, c.get('principal'), url);
     const ctx = metricContext(deps, scope);
+    const format = url.searchParams.get('format') ?? 'json';
+    if (format !== 'json' && format !== 'csv')
+      throw new HttpError('bad_request', 'format expects json or csv');
     const registered = findQuery(id);
-    if (registered) {
-      const table = await registered.run(ctx, byParam(url, dims, null));
-      return c.json({ metric: { ...definition, dims: [...dims] }, table });
+    const table = registered
+      ? await registered.run(ctx, byParam(url, dims, null))
+      : await spendTable(ctx, id, byParam(url, dims, 'team') as Dimension);
+    if (format === 'csv') {
+      // The same table, privacy applied alike, as a download (the dashboard's "CSV" links point here).
+      const name = [id, table.by ?? 'all', table.window.since, table.window.until].join('_');
+      return c.body(metricTableCsv(table), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '-')}.csv"`,
+      });
     }
-    const by = byParam(url, dims, 'team') as Dimension;
-    const groups = await spendBy(ctx, by);
-    // spendBy groups people by team when this viewer may not see them: say so, as the registry's tables do.
-    const used = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter) ? 'team' : by;
-    const table = spendTable(id, scope.window, used, groups);
-    if (used !== by) table.notes.push('People may not be named to this viewer: grouped by team instead.');
     return c.json({ metric: { ...definition, dims: [...dims] }, table });
   });
 

@@ -1,10 +1,11 @@
+import { quoteCsvField } from '../../domain/csv-quote.js';
+
 /** One CSV field: quoted only when it must be; null is the empty unquoted field. */
 function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
-  // CSV's own quoting (a field, not SQL text): DuckDB reads the file back as data.
-  // eslint-disable-next-line mileage/sql-text
-  return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
+  // An empty string is quoted so that DuckDB reads it back as '' rather than null.
+  return text === '' ? '""' : quoteCsvField(text);
 }
 
 /**

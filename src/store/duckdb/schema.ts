@@ -308,7 +308,25 @@ CREATE TABLE IF NOT EXISTS audit_verdicts (
 `,
   },
   {
-    // 12: main took 11 (quality bars written through the API) while this was written; 11 comes with that merge.
+    version: 11,
+    name: 'quality bars written through the API',
+    sql: `
+-- A workflow's quality bar as an admin wrote it through PUT /api/v1/quality-bars/:workflow, one row per
+-- version (src/audit/stored-bars.ts). The same version sequence as mileage.yaml's bars: a version names one
+-- bar wherever it was written, and audit runs name the version they were scored against.
+-- content_sha256: the bar without its version, canonical JSON, so an identical PUT keeps its version.
+-- Who wrote it is not kept: audit outputs never name a person.
+CREATE TABLE IF NOT EXISTS quality_bars (
+  workflow VARCHAR NOT NULL,
+  version INTEGER NOT NULL,
+  content_sha256 VARCHAR NOT NULL,
+  bar_json VARCHAR NOT NULL,
+  written_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (workflow, version)
+);
+`,
+  },
+  {
     version: 12,
     name: 'budgets and alert history',
     sql: `

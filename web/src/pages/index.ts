@@ -1,4 +1,6 @@
 import type { Page } from '../page.js';
+import { auditRunPage } from './audit-run.js';
+import { auditsPage } from './audits.js';
 import { calendarPage } from './calendar.js';
 import { coveragePage } from './coverage.js';
 import { definitionsPage } from './definitions.js';
@@ -28,6 +30,8 @@ export const PAGES: Page[] = [
   prsPage,
   prPage,
   workflowsPage,
+  auditsPage,
+  auditRunPage,
   coveragePage,
   definitionsPage,
 ];

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { MileageError } from '../../domain/errors.js';
+import type { KeyEntry } from '../../gateway/key-spec.js';
+import type { RecordStore } from '../../gateway/remote.js';
+import { resolveDbPath } from '../../store/open.js';
+import { openContext, type GlobalOptions } from '../context.js';
+import { runningServer } from '../remote.js';
+import { globalOptions, intOption, type Run } from '../run.js';
+
+interface GatewayOptions extends GlobalOptions {
+  host: string;
+  port: string;
+  server?: string;
+  spool?: string;
+  timeout: string;
+}
+
+/**
+ * `mileage gateway`: the attribution proxy. It ships its records to the server that owns the store (`--server`
+ * with an ingest token in MILEAGE_GATEWAY_TOKEN, or the `mileage serve` of this store found by its lock file);
+ * with no server it owns the store itself. Runs until SIGINT or SIGTERM, then drains answers in flight and
+ * ships what is spooled.
+ */
+export function registerGateway(program: Command, run: Run): void {
+  globalOptions(program.command('gateway'))
+    .description('Attribution gateway: virtual keys in front of Anthropic and OpenAI, every request metered')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '4100')
+    .option('--server <url>', 'the `mileage serve` to ship records to (token in MILEAGE_GATEWAY_TOKEN)')
+    .option(
+      '--spool <dir>',
+      "the gateway's append-only log (default: beside the store, <store>.gateway-spool)",
+    )
+    .option('--timeout <seconds>', 'answer 504 when the provider sends nothing for this long', '600')
+    .action((opts: GatewayOptions) =>
+      run(async (term) => {
+        // Listening for the stop signal from the start: a SIGTERM that came between printing the URL and
+        // listening would end the process at once, leaving the spool to the next start (the kill bench saw it).
+        const stop = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        const port = intOption(opts.port, '--port', 0, 65_535);
+        const timeoutMs = intOption(opts.timeout, '--timeout', 1, 86_400) * 1000;
+        const storePath = resolveDbPath(opts.db, process.env, process.cwd());
+        const { ServerLink } = await import('../../gateway/remote.js');
+        const { runGateway } = await import('../../gateway/run-gateway.js');
+        const { upstreamsFromEnv } = await import('../../gateway/upstreams.js');
+        let store: RecordStore;
+        let loadKeys: () => Promise<KeyEntry[]>;
+        let stopShipping: (() => void) | undefined;
+        let closeStore: () => Promise<void> = () => Promise.resolve();
+        const lock = opts.server ? null : runningServer(opts);
+        if (opts.server || lock) {
+          const token = opts.server ? process.env.MILEAGE_GATEWAY_TOKEN : lock?.token;
+          if (!token)
+            throw new MileageError(
+              'usage',
+              '--server needs a token in MILEAGE_GATEWAY_TOKEN',
+              'Make one with `mileage tokens create --role ingest` on the server.',
+            );
+          const link = new ServerLink(new URL(opts.server ?? lock?.url ?? ''), token);
+          store = link;
+          loadKeys = () => link.keys();
+          stopShipping = () => link.close();
+          term.log(`Shipping records to ${opts.server ?? lock?.url}.`);
+        } else {
+          const ctx = await openContext(opts);
+          const { liveKeys } = await import('../../gateway/keys.js');
+          store = ctx.db;
+          loadKeys = () => liveKeys(ctx.db);
+          closeStore = () => ctx.db.close();
+          term.log(`No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`);
+        }
+        const upstreams = upstreamsFromEnv(process.env);
+        for (const up of Object.values(upstreams))
+          if (!up.credential)
+            term.warn(`no ${up.provider} credential in the environment: its requests get 503`);
+        const gw = await runGateway({
+          host: opts.host,
+          port,
+          spoolDir: opts.spool ?? `${storePath}.gateway-spool`,
+          upstreams,
+          store,
+          loadKeys,
+          stopShipping,
+          timeoutMs,
+          log: (m) => term.warn(m),
+        });
+        term.out(gw.url);
+        term.log(
+          `Gateway on ${gw.url} (${gw.keys.size} keys): ANTHROPIC_BASE_URL=${gw.url} ANTHROPIC_AUTH_TOKEN=<key>, OPENAI_BASE_URL=${gw.url}/v1 OPENAI_API_KEY=<key>. Ctrl-C stops.`,
+        );
+        await stop;
+        term.log('Stopping: draining answers in flight, shipping spooled records…');
+        await gw.stop();
+        await closeStore();
+        const s = gw.writerStats;
+        term.log(
+          `Shipped ${s.written} records (${s.alreadyStored} already stored, ${s.failed} left in the spool).`,
+        );
+      }),
+    );
+}

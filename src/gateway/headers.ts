@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** Connection-level headers (RFC 9110 §7.6.1): they belong to one hop and are never forwarded. */
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * The client's headers as sent upstream: hop-by-hop headers dropped, the virtual key and Mileage's own tags
+ * dropped (the provider sees the organisation's credential, set by the caller), and `accept-encoding`
+ * dropped so the answer comes uncompressed and its usage can be read on the side.
+ */
+export function upstreamHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (value === undefined || HOP.has(name)) continue;
+    if (name === 'host' || name === 'content-length' || name === 'authorization' || name === 'x-api-key')
+      continue;
+    if (name === 'accept-encoding' || name.startsWith('x-mileage-')) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The provider's answer headers as sent to the client: hop-by-hop dropped, and the length when the body changes. */
+export function downstreamHeaders(h: IncomingHttpHeaders, bodyChanges: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (value === undefined || HOP.has(name)) continue;
+    if (bodyChanges && name === 'content-length') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The key a client presents: Anthropic's `x-api-key`, or a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN, OpenAI SDKs). */
+export function presentedKey(h: IncomingHttpHeaders): string | null {
+  const apiKey = h['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey !== '') return apiKey.trim();
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
+  return m?.[1] ?? null;
+}

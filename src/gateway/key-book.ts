@@ -1,0 +1,48 @@
+import { hashToken } from '../server/tokens.js';
+import type { KeyEntry } from './key-spec.js';
+
+/** Why a key is refused; each becomes the provider's own error shape (refusal.ts). */
+export type Refusal =
+  | { kind: 'no_key' }
+  | { kind: 'unknown_key' }
+  | { kind: 'expired'; at: string }
+  | { kind: 'model_not_allowed'; model: string | null; allowed: readonly string[] }
+  | { kind: 'capped'; capUsd: string };
+
+export type KeyCheck = { ok: true; key: KeyEntry } | { ok: false; refusal: Refusal };
+
+/**
+ * The live keys the gateway checks requests against, held in memory by hash: a request costs one SHA-256 and
+ * one map lookup, never a round trip to the store. The set is replaced whole by `load` (the gateway reloads
+ * it every few seconds), so a revoked key stops working within one reload.
+ */
+export class KeyBook {
+  private byHash = new Map<string, KeyEntry>();
+  private loadedAt: Date | null = null;
+
+  load(keys: readonly KeyEntry[], at: Date = new Date()): void {
+    this.byHash = new Map(keys.map((k) => [k.hash, k]));
+    this.loadedAt = at;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  /** When the set was last loaded; null before the first load. */
+  get loaded(): Date | null {
+    return this.loadedAt;
+  }
+
+  /** The key a request presents, checked for existence, expiry and the model it asks for. */
+  check(presented: string | null, model: string | null, now: number = Date.now()): KeyCheck {
+    if (!presented) return { ok: false, refusal: { kind: 'no_key' } };
+    const key = this.byHash.get(hashToken(presented));
+    if (!key) return { ok: false, refusal: { kind: 'unknown_key' } };
+    if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now)
+      return { ok: false, refusal: { kind: 'expired', at: key.expiresAt } };
+    if (key.models !== null && (model === null || !key.models.includes(model)))
+      return { ok: false, refusal: { kind: 'model_not_allowed', model, allowed: key.models } };
+    return { ok: true, key };
+  }
+}

@@ -1,0 +1,207 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pseudonymised } from '../domain/pseudonymise.js';
+import type { UsageRecord } from '../domain/usage.js';
+import { Spool } from '../server/spool.js';
+import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
+import { Budgets } from './budgets.js';
+import { KeyBook } from './key-book.js';
+import type { KeyEntry } from './key-spec.js';
+import { proxy } from './proxy.js';
+import type { RecordStore } from './remote.js';
+import { GatewayStats } from './stats.js';
+import { routeOf, type Upstreams } from './upstreams.js';
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  /** The gateway's append-only log: every record is here, fsync'ed, before its answer's last byte. */
+  spoolDir: string;
+  upstreams: Upstreams;
+  /** Where records go from the spool (the server's link, or a store the process owns). */
+  store: RecordStore;
+  /** The live keys (the server's key book, or the store's table). */
+  loadKeys: () => Promise<KeyEntry[]>;
+  /** Reload the keys this often (a revocation takes effect within it). */
+  keyRefreshMs?: number;
+  timeoutMs?: number;
+  /** How long SIGTERM waits for answers in flight before closing their connections. */
+  drainMs?: number;
+  /** Records wait in the writer at most this long before they are shipped. */
+  flushMs?: number;
+  /**
+   * Called at stop when the last shipment has not gone through within a few seconds (the server is away):
+   * it should make the waiting append give up, leaving the records in the spool for the next start.
+   */
+  stopShipping?: () => void;
+  /** Where budget alerts are posted (JSON), besides the log. */
+  alertWebhook?: string | undefined;
+  log: (message: string) => void;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  stats: GatewayStats;
+  writerStats: WriterStats;
+  keys: KeyBook;
+  /** Reloads the keys now. */
+  reloadKeys(): Promise<void>;
+  /** Ships what is waiting now (tests). */
+  flush(): Promise<void>;
+  /** Stops taking requests, lets answers in flight finish, ships what is spooled. */
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** At stop, how long the last shipment may wait for the server before the spool keeps it for next time. */
+const SHIP_GRACE_MS = 5_000;
+
+/**
+ * `mileage gateway`: a node:http server (no framework on the hot path) that checks virtual keys against an
+ * in-memory key book, forwards to the provider with the organisation's credential, meters each answer on
+ * the side, and commits its record to the spool before the answer's last byte. The spool hands records to
+ * the batching writer (server/usage-writer.ts), which ships them and releases spool segments once stored;
+ * what a crash leaves in the spool is shipped again at the next start (record ids are deterministic, so
+ * nothing counts twice). Nothing here blocks a request on the store: the store or server being away only
+ * delays shipping.
+ */
+export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
+  const stats = new GatewayStats();
+  let spool: Spool | null = null;
+  const writer = new UsageWriter(o.store, {
+    onTrouble: o.log,
+    flushMs: o.flushMs ?? 1_000,
+    log: { seal: async () => (spool ? spool.seal() : []), release: (s) => spool?.release(s) },
+  });
+  spool = Spool.open(o.spoolDir, (records) => writer.add(records, true));
+  const left = spool.replay();
+  if (left.records.length > 0) {
+    writer.add(left.records, true);
+    o.log(`shipping ${left.records.length} records left in ${o.spoolDir} by the previous run`);
+  }
+  const commit = async (record: UsageRecord) => {
+    const r = pseudonymised(record);
+    try {
+      await spool.append([r]);
+    } catch (e) {
+      // Fail open: the answer is never held up by a broken disk; the record still ships from memory.
+      stats.spoolFailure();
+      writer.add([r], true);
+      o.log(`spool write failed, record kept in memory: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  const keys = new KeyBook();
+  const snapshot = join(o.spoolDir, 'keys.json');
+  const reloadKeys = async () => {
+    try {
+      const loaded = await o.loadKeys();
+      keys.load(loaded);
+      // Hashes only (never a key): lets a restart serve while the server is away.
+      writeFileSync(snapshot, JSON.stringify(loaded), { mode: 0o600 });
+    } catch (e) {
+      if (keys.loaded === null) {
+        try {
+          keys.load(JSON.parse(readFileSync(snapshot, 'utf8')) as KeyEntry[]);
+          o.log(`keys: server unavailable, serving the ${keys.size} keys of the last snapshot`);
+        } catch {
+          o.log(
+            `keys: cannot load keys (${e instanceof Error ? e.message : String(e)}); every key refused until they load`,
+          );
+        }
+      }
+    }
+  };
+  await reloadKeys();
+  const refresh = setInterval(() => void reloadKeys(), o.keyRefreshMs ?? 5_000);
+  refresh.unref();
+
+  const budgets = new Budgets((a) => {
+    stats.prom.inc('mileage_gateway_budget_alerts_total', 'Budget thresholds crossed', {
+      percent: String(a.percent),
+    });
+    o.log(
+      `budget: key ${a.keyId} (team ${a.team}) passed ${a.percent}% of its $${a.budgetUsd} budget for ${a.month}: $${a.spentUsd} at list prices${a.unpriced ? `, plus ${a.unpriced} unpriced requests` : ''}`,
+    );
+    if (o.alertWebhook)
+      void fetch(o.alertWebhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'gateway.budget', ...a }),
+      }).catch(() => o.log(`budget: the alert webhook could not be reached`));
+  });
+  const deps = {
+    budgets,
+    keys,
+    upstreams: o.upstreams,
+    commit,
+    stats,
+    timeoutMs: o.timeoutMs ?? 600_000,
+    maxBodyBytes: MAX_BODY_BYTES,
+  };
+  let inFlight = 0;
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && (path === '/health' || path === '/healthz')) {
+      const body = JSON.stringify({ status: draining ? 'draining' : 'ok', keys: keys.size });
+      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' });
+      return res.end(body);
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return res.end(stats.render());
+    }
+    const route = req.method === 'POST' ? routeOf(path) : null;
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { message: `no gateway route ${req.method} ${path}` } }));
+    }
+    inFlight += 1;
+    res.on('close', () => (inFlight -= 1));
+    proxy(deps, route, req, res);
+    return undefined;
+  });
+  server.keepAliveTimeout = 65_000;
+  stats.prom.gauge('mileage_gateway_in_flight', 'Requests being answered', () => inFlight);
+  stats.prom.gauge('mileage_gateway_keys', 'Live keys loaded', () => keys.size);
+  stats.prom.gauge('mileage_gateway_queued_records', 'Records waiting to ship', () => writer.stats.queued);
+  stats.prom.gauge(
+    'mileage_gateway_shipped_records',
+    'Records shipped to the store',
+    () => writer.stats.written,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    stats,
+    writerStats: writer.stats,
+    keys,
+    reloadKeys,
+    flush: () => writer.flush(),
+    async stop() {
+      draining = true;
+      clearInterval(refresh);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + (o.drainMs ?? 30_000);
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      server.closeAllConnections();
+      await closed;
+      const shipped = writer.close();
+      await Promise.race([shipped, new Promise((r) => setTimeout(r, SHIP_GRACE_MS).unref())]);
+      o.stopShipping?.();
+      await shipped;
+      await spool?.close();
+    },
+  };
+}

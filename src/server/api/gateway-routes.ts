@@ -1,0 +1,90 @@
+import { Hono } from 'hono';
+import { recordId } from '../../domain/ids.js';
+import { parseJsonText } from '../../domain/json-depth.js';
+import type { UsageRecord } from '../../domain/usage.js';
+import { createKey, listKeys, liveKeys, revokeKey } from '../../gateway/keys.js';
+import { keySpecOf, keySpecSchema, specProblem } from '../../gateway/key-spec.js';
+import { GATEWAY_SOURCE } from '../../gateway/record.js';
+import { allow, WRITERS, type AppEnv } from '../auth.js';
+import { readBody } from '../body.js';
+import type { ServerDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { reviveRecord, type SpooledRecord } from '../spool.js';
+
+/** A gateway ships at most this many records a request (its writer batches a few thousand). */
+const MAX_RECORDS = 10_000;
+
+async function jsonBody(request: Request, max: number): Promise<unknown> {
+  const body = await readBody(request, max);
+  if (!body.ok) throw new HttpError('bad_request', body.error.message);
+  const doc = parseJsonText(body.value.toString('utf8'));
+  if (!doc.ok) throw new HttpError('bad_request', `the body: ${doc.message}`);
+  return doc.value;
+}
+
+/**
+ * A shipped gateway record, or the reason it is refused: a gateway writes only gateway request records, and
+ * only under the id its own request id gives, so a token that may ship records can never replace another
+ * source's record (the same rule as the ingest API's namespaces).
+ */
+function gatewayRecord(raw: unknown): UsageRecord {
+  let r: UsageRecord;
+  try {
+    r = reviveRecord(raw as SpooledRecord);
+  } catch {
+    throw new HttpError('bad_request', 'a record is not a usage record');
+  }
+  const requestId = r.served?.requestId;
+  if (r.source !== GATEWAY_SOURCE || r.granularity !== 'request' || !requestId)
+    throw new HttpError('bad_request', 'only gateway request records may be shipped here');
+  if (r.id !== recordId(GATEWAY_SOURCE, requestId))
+    throw new HttpError('bad_request', `record ${r.id} does not carry the id of its request`);
+  return r;
+}
+
+/**
+ * The gateway's routes on the server (mounted under /api/v1): virtual keys for admins (`mileage keys …`
+ * through the server that owns the store), and for the gateway process itself (an ingest or admin token)
+ * the live keys' hashes to check requests against, and the shipment of its spooled records.
+ */
+export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('/gateway/keys', allow('admin'));
+  app.use('/gateway/keys/*', allow('admin'));
+  app.use('/gateway/key-book', allow(...WRITERS));
+  app.use('/gateway/records', allow(...WRITERS));
+
+  app.get('/gateway/keys', async (c) => c.json({ keys: await listKeys(deps.db) }));
+
+  app.post('/gateway/keys', async (c) => {
+    const spec = keySpecSchema.safeParse(await jsonBody(c.req.raw, 16 * 1024));
+    if (!spec.success)
+      throw new HttpError('bad_request', `invalid key request: ${spec.error.issues[0]?.message ?? ''}`);
+    const checked = keySpecOf(spec.data);
+    const problem = specProblem(checked);
+    if (problem) throw new HttpError('bad_request', problem);
+    const made = await deps.maintenance.exclusive(() => createKey(deps.db, checked));
+    return c.json(made, 201);
+  });
+
+  app.delete('/gateway/keys/:id', async (c) => {
+    const revoked = await deps.maintenance.exclusive(() => revokeKey(deps.db, c.req.param('id')));
+    if (!revoked) throw new HttpError('not_found', 'no live key with this id');
+    return c.json({ revoked: c.req.param('id') });
+  });
+
+  app.get('/gateway/key-book', async (c) => c.json({ keys: await liveKeys(deps.db) }));
+
+  app.post('/gateway/records', async (c) => {
+    const body = await jsonBody(c.req.raw, deps.limits.eventsBytes);
+    if (!Array.isArray(body) || body.length > MAX_RECORDS)
+      throw new HttpError('bad_request', `expected a JSON array of at most ${MAX_RECORDS} records`);
+    const records = body.map(gatewayRecord);
+    const result = await deps.maintenance.exclusive(() => deps.db.appendUsage(records));
+    deps.stats.ingested('gateway', result.written);
+    deps.maintenance.touched();
+    return c.json({ written: result.written, alreadyStored: result.alreadyStored });
+  });
+
+  return app;
+}

@@ -7,6 +7,7 @@
 export type { AlertCandidate, AlertMessage } from './alert.js';
 export { governanceFor, loadGovernance, parseGovernance } from './config-file.js';
 export type { Budget, GovernanceSettings } from './config.js';
+export { gatewayBudgetCandidate, type KeyBudgetCrossing } from './gateway-alert.js';
 export { acknowledgeAlert, listAlerts, muteAlert, type StoredAlert } from './history.js';
 export {
   raiseAlert,

@@ -18,7 +18,6 @@ describe("a gateway key's soft budget as an alert", () => {
     );
     expect(c).toMatchObject({
       rule: 'gateway.key_budget',
-      subject: 'vk-ana-personal',
       period: '2026-12',
       level: 80,
       route: 'coach',

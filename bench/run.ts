@@ -13,6 +13,7 @@ import { benchDemo } from './demo.js';
 import { benchGateway } from './gateway.js';
 import { benchGatewayKill } from './gateway-kill.js';
 import { benchGit } from './git.js';
+import { benchGovernance } from './governance.js';
 import { benchGitNoop } from './git-noop.js';
 import { benchGitRealRepos } from './git-real-repos.js';
 import { benchOtlp } from './otlp.js';
@@ -38,6 +39,7 @@ const benches: Record<string, () => Promise<void>> = {
   'bad-inputs': benchBadInputs,
   'session-join': benchSessionJoin,
   audit: benchAudit,
+  governance: benchGovernance,
   gateway: benchGateway,
   'gateway-kill': benchGatewayKill,
 };

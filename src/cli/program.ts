@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
@@ -41,6 +42,7 @@ export function buildProgram(run: Run): Command {
   registerReconcile(program, run);
   registerExport(program, run);
   registerSync(program, run);
+  registerAlerts(program, run);
   registerSeats(program, run);
   registerServe(program, run);
   registerTokens(program, run);

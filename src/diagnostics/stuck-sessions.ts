@@ -23,7 +23,13 @@ export interface StuckSession {
  * in cohorts of at least 20 sessions, largest multiple first. Person names come back only for the caller to
  * show when the privacy rules allow.
  */
-export async function stuckSessions(ctx: MetricContext): Promise<StuckSession[]> {
+export async function stuckSessions(
+  ctx: MetricContext,
+  rule: { multiple: number; minCohortSessions: number } = {
+    multiple: STUCK_MULTIPLE,
+    minCohortSessions: MIN_COHORT_SESSIONS,
+  },
+): Promise<StuckSession[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT l.session_id, coalesce(l.tool, l.source) AS tool, l.team_id, min(l.person_id) AS person_id,
@@ -41,10 +47,10 @@ export async function stuckSessions(ctx: MetricContext): Promise<StuckSession[]>
      SELECT c.session_id, c.tool, c.team_id, t.name AS team_name, p.name AS person_name, c.tokens,
        c.cohort_median, coalesce(c.cost, 0) AS cost
      FROM c LEFT JOIN dir_teams t ON t.team_id = c.team_id LEFT JOIN dir_people p ON p.person_id = c.person_id
-     WHERE c.cohort_sessions >= ${MIN_COHORT_SESSIONS} AND c.cohort_median > 0
-       AND c.tokens >= ${STUCK_MULTIPLE} * c.cohort_median
+     WHERE c.cohort_sessions >= $min_sessions AND c.cohort_median > 0
+       AND c.tokens >= $multiple * c.cohort_median
      ORDER BY c.tokens / c.cohort_median DESC, c.session_id LIMIT 1000`,
-    windowParams(ctx.window),
+    { ...windowParams(ctx.window), min_sessions: rule.minCohortSessions, multiple: rule.multiple },
   );
   return rows.map((r) => ({
     session: String(r.session_id),

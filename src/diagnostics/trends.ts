@@ -98,19 +98,45 @@ export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
   };
 }
 
-/** anomaly.daily_spike over the last 28 days, each day against the median and MAD of the 28 before it. */
-export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null {
-  if (days.length < 14 + 1) return null;
+export interface SpikeRule {
+  /** A day spikes above median + mads × MAD of its baseline… */
+  mads: number;
+  /** …and above multiple × the median. */
+  multiple: number;
+}
+
+/** The diagnostic's own thresholds (the alert rule starts from these, mileage.yaml may change them). */
+export const SPIKE_RULE: SpikeRule = { mads: 6, multiple: 3 };
+
+export interface Spike {
+  day: string;
+  cost: number;
+  baseline: number;
+}
+
+/**
+ * The robust baseline rule of anomaly.daily_spike: each of the last `lastDays` days against the median and
+ * MAD of the 28 days before it (at least 14 of history). Shared with the spend-spike alert rule.
+ */
+export function dailySpikes(days: DailySpend[], lastDays = 28, rule: SpikeRule = SPIKE_RULE): Spike[] {
+  if (days.length < 14 + 1) return [];
   const values = days.map((d) => d.cost.toNumber());
-  const spikes: { day: string; cost: number; baseline: number }[] = [];
+  const spikes: Spike[] = [];
   for (let i = Math.max(14, days.length - lastDays); i < days.length; i++) {
     const history = values.slice(Math.max(0, i - 28), i);
     const m = median(history);
     const spread = mad(history);
     const v = values[i] as number;
-    if (m > 0 && v > m + 6 * spread && v > 3 * m)
+    if (m > 0 && v > m + rule.mads * spread && v > rule.multiple * m)
       spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m });
   }
+  return spikes;
+}
+
+/** anomaly.daily_spike over the last 28 days, each day against the median and MAD of the 28 before it. */
+export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null {
+  if (days.length < 14 + 1) return null;
+  const spikes = dailySpikes(days, lastDays);
   const worst = spikes.sort((a, b) => b.cost / b.baseline - a.cost / a.baseline)[0];
   if (!worst) {
     return {

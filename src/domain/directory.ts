@@ -19,6 +19,10 @@ export interface Team {
   name: string;
   /** Loaded cost per engineer per year, for ROI (optional). */
   loadedCostPerEngineer: Usd | null;
+  /** Person id of the engineer who coaches the team on its AI use (gets its high-usage alerts). */
+  coach?: string | null;
+  /** Person id of the team's manager (gets the weekly alert digest). */
+  manager?: string | null;
 }
 
 export const ALIAS_KINDS = ['email', 'git_name', 'login', 'tracker_id', 'key_id', 'account_id'] as const;
@@ -86,13 +90,32 @@ export interface OrgDirectory {
   /** Names of configured real sources (connectors, log folders); empty means "nothing real yet". */
   sources: string[];
   /** Where reports are posted: the name of the environment variable holding the Slack webhook URL. */
-  notify?: { slackWebhookEnv: string | null };
+  notify?: NotifySettings;
   /** `mileage serve` settings (null: the command's defaults). */
   server?: ServerSettings;
   /** How the org delivers (absent: every repository works through PRs). */
   delivery?: DeliverySettings;
   /** Configured tokens-per-dollar bands by workload type (absent: every type is compared with its peers). */
   workloadBands?: WorkloadBand[];
+}
+
+/** Where alerts and reports go; every secret is the name of an environment variable, never its value. */
+export interface NotifySettings {
+  slackWebhookEnv: string | null;
+  teamsWebhookEnv?: string | null;
+  email?: EmailSettings | null;
+  webhook?: { urlEnv: string; secretEnv: string } | null;
+}
+
+export interface EmailSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  from: string;
+  /** Org-wide recipients (alerts with no coach, the weekly report). */
+  to: string[];
+  userEnv: string | null;
+  passwordEnv: string | null;
 }
 
 export interface WorkloadBand {

@@ -84,6 +84,9 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
         ['teams', i, 'loaded_cost_per_engineer'],
         t.loaded_cost_per_engineer,
       ),
+      // Absent unless written, so a directory without governance reads as before.
+      ...(t.coach ? { coach: t.coach } : {}),
+      ...(t.manager ? { manager: t.manager } : {}),
     })),
     people,
     keys: f.keys.map((k, i) => ({
@@ -115,7 +118,26 @@ export function toDirectory(f: OrgFile, at: Locator, file: string): OrgDirectory
     priceMultipliers,
     privacy: { individuals: f.privacy.individuals, minGroupSize: f.privacy.min_group_size },
     sources: Object.keys(f.sources),
-    notify: { slackWebhookEnv: f.notify.slack?.webhook_env ?? null },
+    notify: {
+      slackWebhookEnv: f.notify.slack?.webhook_env ?? null,
+      ...(f.notify.teams ? { teamsWebhookEnv: f.notify.teams.webhook_env } : {}),
+      ...(f.notify.email
+        ? {
+            email: {
+              host: f.notify.email.host,
+              port: f.notify.email.port,
+              secure: f.notify.email.secure,
+              from: f.notify.email.from,
+              to: f.notify.email.to ?? [],
+              userEnv: f.notify.email.user_env ?? null,
+              passwordEnv: f.notify.email.password_env ?? null,
+            },
+          }
+        : {}),
+      ...(f.notify.webhook
+        ? { webhook: { urlEnv: f.notify.webhook.url_env, secretEnv: f.notify.webhook.secret_env } }
+        : {}),
+    },
     server: {
       host: f.server.host ?? null,
       port: f.server.port ?? null,

@@ -42,6 +42,10 @@ export function crossCheck(raw: unknown, numberText: NumberText): CrossIssue[] {
     if (ids && typeof value === 'string' && !ids.has(value)) add(path, unknownRef(ids, value));
   };
   entries(root, 'people').forEach((p, i) => ref(teams, p.team, ['people', i, 'team']));
+  entries(root, 'teams').forEach((t, i) => {
+    ref(people, t.coach, ['teams', i, 'coach']);
+    ref(people, t.manager, ['teams', i, 'manager']);
+  });
   entries(root, 'workflows').forEach((w, i) => ref(teams, w.team, ['workflows', i, 'team']));
   entries(root, 'keys').forEach((k, i) => {
     ref(people, k.owner, ['keys', i, 'owner']);

@@ -277,7 +277,7 @@ describe('parseOrgFile: issues carry file, line, column and field', () => {
 
   it('an unknown field, at its key, with the fields expected there', () => {
     expect(issues('org: acme\nteams:\n  - id: pay\n    name: Payments\n    colour: blue\n')).toEqual([
-      'mileage.yaml:5:5 teams[0].colour: unknown field "colour" (expected: id, name, loaded_cost_per_engineer)',
+      'mileage.yaml:5:5 teams[0].colour: unknown field "colour" (expected: id, name, loaded_cost_per_engineer, coach, manager)',
     ]);
     expect(issues('org: acme\npeople:\n  - { id: a, name: A, tema: x }\n')).toEqual([
       'mileage.yaml:3:23 people[0].tema: unknown field "tema" (did you mean "team"? expected: id, name, team, emails, git_names, logins, tracker_ids, key_ids, account_ids)',

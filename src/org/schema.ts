@@ -113,6 +113,10 @@ export const teamSchema = z.strictObject({
   name: text,
   /** USD per engineer per year, for ROI; optional because many orgs will not share it. */
   loaded_cost_per_engineer: money.optional(),
+  /** Person id: an experienced engineer who gets the team's high-usage alerts as coaching prompts. */
+  coach: id.optional(),
+  /** Person id: gets the weekly digest of the team's alerts and how they ended. */
+  manager: id.optional(),
 });
 
 export const personSchema = z.strictObject({
@@ -234,6 +238,31 @@ export const priceMultiplierSchema = z
     period(o, ctx);
   });
 
+/** A secret (a webhook URL, a password) is never written in the file: the file names the variable holding it. */
+const envName = z
+  .string({ error: expecting('the name of an environment variable, e.g. MILEAGE_SLACK_WEBHOOK') })
+  .regex(/^[A-Z][A-Z0-9_]*$/, 'expected an environment variable name (A-Z, 0-9, _), not the value itself');
+
+/** An SMTP relay: where alert and report emails are sent from; the login comes from the environment. */
+export const emailSchema = z.strictObject({
+  host: z.string({ error: expecting('the SMTP host, such as smtp.acme.com') }).min(1),
+  port: z
+    .number({ error: expecting('the SMTP port, such as 587') })
+    .int()
+    .min(1)
+    .max(65_535)
+    .default(587),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  secure: z.boolean({ error: expecting('true or false') }).default(false),
+  from: z.email({ error: expecting('the sender address, such as mileage@acme.com') }),
+  /** Where org-wide alerts and the weekly report go (coaches and managers get theirs at their own address). */
+  to: z
+    .array(z.email({ error: expecting('an email address') }), { error: expecting('a list of addresses') })
+    .optional(),
+  user_env: envName.optional(),
+  password_env: envName.optional(),
+});
+
 /**
  * Where reports are posted. The webhook URL is a secret: the file names the environment variable that
  * holds it, never the URL.
@@ -249,6 +278,11 @@ export const notifySchema = z.strictObject({
         ),
     })
     .optional(),
+  /** Microsoft Teams incoming webhook or Workflows ("Post to a channel when a webhook request is received"). */
+  teams: z.strictObject({ webhook_env: envName }).optional(),
+  email: emailSchema.optional(),
+  /** A generic HTTPS endpoint; each body is signed with HMAC-SHA256 under the secret in `secret_env`. */
+  webhook: z.strictObject({ url_env: envName, secret_env: envName }).optional(),
 });
 
 /** `mileage serve`: where it listens, how often it syncs the API sources, how much ingestion it takes. */
@@ -354,6 +388,9 @@ export const orgFileSchema = z.strictObject({
   workload_types: list(workloadTypeSchema),
   /** Model-selection audit bars: validated by the audit module (src/audit/bar.ts), which owns their shape. */
   quality_bars: z.array(z.unknown()).nullish(),
+  /** Budgets and alert rules: validated by the governance module (src/governance/config-file.ts). */
+  budgets: z.array(z.unknown()).nullish(),
+  alerts: z.unknown().optional(),
   /** Workflows opted in to audit capture: validated by the audit module (src/audit/capture-opt-in.ts). */
   audit_capture: z.array(z.unknown()).nullish(),
   sources: z

@@ -1,7 +1,10 @@
 import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
-import { err, ok, type Result } from '../domain/result.js';
+import type { Result } from '../domain/result.js';
+import { postJson, type PostOptions } from './post-json.js';
+
+export type { PostOptions } from './post-json.js';
 
 /** Slack's mrkdwn reads &, < and > as markup (links, mentions): names from data are escaped so they stay text. */
 export function slackEscape(s: string): string {
@@ -71,61 +74,14 @@ export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: obj
   };
 }
 
-export interface PostOptions {
-  /** Attempts after the first, on 429 and 5xx (default 3). */
-  retries?: number;
-  /** Wait before retry n (0-based) when the server gives no Retry-After, in ms (default 500 × 2^n). */
-  backoffMs?: (attempt: number) => number;
-  /** Longest wait honoured from a Retry-After header, in ms (default 30 s). */
-  maxWaitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  timeoutMs?: number;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * POSTs a message to a Slack incoming webhook, retrying on 429 (after Retry-After) and 5xx (with backoff).
  * The URL is a secret: no message this returns contains it, nor anything the network error said about it.
  */
-export async function postToSlack(
+export function postToSlack(
   url: string,
   message: object,
   options: PostOptions = {},
 ): Promise<Result<{ attempts: number }>> {
-  const retries = options.retries ?? 3;
-  const sleep = options.sleep ?? defaultSleep;
-  const backoff = options.backoffMs ?? ((n: number) => 500 * 2 ** n);
-  const maxWait = options.maxWaitMs ?? 30_000;
-  const body = JSON.stringify(message);
-  let last = '';
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    let status: number;
-    let retryAfter: string | null = null;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-      });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      await res.text();
-    } catch {
-      last = 'the Slack webhook could not be reached (network error or timeout)';
-      if (attempt < retries) await sleep(backoff(attempt));
-      continue;
-    }
-    if (status >= 200 && status < 300) return ok({ attempts: attempt + 1 });
-    last = `the Slack webhook answered HTTP ${status}`;
-    if (status !== 429 && status < 500) return err(last);
-    if (attempt < retries) {
-      const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-      await sleep(
-        Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxWait) : backoff(attempt),
-      );
-    }
-  }
-  return err(`${last}, after ${retries + 1} attempts`);
+  return postJson(url, JSON.stringify(message), 'the Slack webhook', {}, options);
 }

@@ -54,7 +54,7 @@ function fromLoopback(c: Context): boolean {
  */
 export function createApp(
   deps: ServerDeps,
-  mounts: { otlp?: Hono; ingest?: Hono<AppEnv>; admin?: Hono<AppEnv> } = {},
+  mounts: { otlp?: Hono; ingest?: Hono<AppEnv>; admin?: Hono<AppEnv>; governance?: Hono<AppEnv> } = {},
 ): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -102,6 +102,7 @@ export function createApp(
   api.use('*', authenticate(deps.tokens));
   if (mounts.ingest) api.route('/ingest', mounts.ingest);
   if (mounts.admin) api.route('/', mounts.admin);
+  if (mounts.governance) api.route('/', mounts.governance); // alerts and budgets: uncached, roles per route
   api.use('*', allow(...READERS));
   // Reads are answered from the cache while the data has not changed, per caller scope. Quality bars are not
   // kept: mileage.yaml's are read on each request, and an edit of the file is no change of the data.

@@ -10,6 +10,9 @@ import type { Db } from '../store/db.js';
 import { createApp } from './app.js';
 import { TokenBook } from './auth.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
+import type { GovernanceRuntime } from '../governance/run.js';
+import { AlertRunner } from './alert-runner.js';
+import { governanceRoutes } from './api/governance-routes.js';
 import { gatewayRoutes } from './api/gateway-routes.js';
 import { ingestRoutes } from './api/ingest-routes.js';
 import { warmWeekly } from './api/weekly-answer.js';
@@ -55,6 +58,8 @@ export interface RunServerOptions {
   otlpTokenRequired?: boolean;
   /** The org's price of a Copilot premium request (mileage.yaml); GitHub's list price when absent. */
   premiumRate?: PremiumRate;
+  /** Budgets, alert rules and their channels (mileage.yaml): evaluated after every refresh and on a schedule. */
+  governance?: GovernanceRuntime;
   /** The org file whose quality_bars the audit endpoints combine with the API-written ones; none: no file. */
   orgFile?: string | null;
 }
@@ -93,6 +98,8 @@ export interface BuiltServer {
   warmAfterRefresh(on: boolean): void;
   /** Settles when no warm-up is running. */
   idle(): Promise<void>;
+  /** The alert rules' runner, when the org has governance settings. */
+  alerts: AlertRunner | null;
 }
 
 /** Wires the store, the OTLP receiver, the API and the dashboard into one app (not listening: tests use it). */
@@ -110,10 +117,14 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   });
   let warm: (() => void) | null = null;
   let warming: Promise<void> = Promise.resolve();
+  let alerts: AlertRunner | null = null;
   const maintenance = new Maintenance(o.db, o.book, (work) => writer.exclusive(work), {
     debounceMs: 2_000,
     onChange: () => cache.invalidate(),
-    onRefreshed: () => warm?.(),
+    onRefreshed: () => {
+      warm?.();
+      void alerts?.trigger();
+    },
     onError: (e) => {
       stats.error('maintenance');
       o.log(`pricing failed: ${String(e)}`);
@@ -166,10 +177,21 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
     'OTLP records the store refused one by one (the rest of their batch stored)',
     () => writer.stats.refused,
   );
+  alerts = o.governance
+    ? new AlertRunner({
+        db: o.db,
+        runtime: o.governance,
+        maintenance,
+        stats,
+        intervalMinutes: o.governance.settings.alerts.interval_minutes,
+        log: o.log,
+      })
+    : null;
   const app = createApp(deps, {
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
     admin: tokenRoutes(deps).route('/', gatewayRoutes(deps)),
+    ...(o.governance && alerts ? { governance: governanceRoutes(deps, o.governance, alerts) } : {}),
   });
   return {
     app,
@@ -197,6 +219,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
       warm?.();
     },
     idle: () => warming,
+    alerts,
   };
 }
 
@@ -213,6 +236,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     );
   const { server, address } = await listenApp(app.fetch, o.port, o.host);
   built.warmAfterRefresh(o.warm ?? true);
+  built.alerts?.start();
   const url = urlOf(address);
   return {
     url,
@@ -225,6 +249,7 @@ export async function runServer(o: RunServerOptions): Promise<RunningServer> {
     warmed: () => built.idle(),
     async stop() {
       await stopServer(server);
+      await built.alerts?.stop();
       built.warmAfterRefresh(false);
       await writer.close();
       await built.spool?.close();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
 import { finishIngest } from '../../ingest/finish.js';
+import { alertAfterIngest } from '../governance.js';
 import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
@@ -34,6 +35,7 @@ function ingestAction(run: Run, opts: GlobalOptions, body: IngestBody): Promise<
       const summary = await body(ctx.db, ctx.org, term, ctx);
       const pricing = await finishIngest(ctx.db, priceBookFor(ctx.directory));
       printIngestSummary(term, summary, pricing, opts);
+      await alertAfterIngest(ctx.db, ctx.directory, term);
     } finally {
       await ctx.db.close();
     }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadCaptureOptIns } from '../../audit/capture-opt-in.js';
 import { MileageError } from '../../domain/errors.js';
 import { readDirectory, type GlobalOptions } from '../context.js';
+import { governanceRuntime } from '../governance.js';
 import type { Run } from '../run.js';
 
 export function registerOrg(program: Command, run: Run): void {
@@ -20,6 +21,8 @@ export function registerOrg(program: Command, run: Run): void {
             'no mileage.yaml here',
             'Create one with `mileage init`, or pass --config.',
           );
+        // Budgets and alert rules are validated too (their problems name the line and field the same way).
+        const governance = await governanceRuntime(dir);
         // The audit owns the shape of its section; checking it here too means a bad opt-in is caught before
         // the first capture is refused.
         const captureOptIns = dir.file ? await loadCaptureOptIns(dir.file) : [];
@@ -36,12 +39,13 @@ export function registerOrg(program: Command, run: Run): void {
           priceOverrides: dir.priceOverrides.length,
           privacy: dir.privacy,
           sources: dir.sources,
+          ...(governance ? { budgets: governance.settings.budgets.length } : {}),
           auditCapture: captureOptIns.map((o) => o.workflow),
         };
         term.out(
           opts.json
             ? JSON.stringify(summary, null, 2)
-            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}${captureOptIns.length ? `; audit capture: ${summary.auditCapture.join(', ')}` : ''}`,
+            : `${dir.file}: valid — ${summary.teams} teams, ${summary.people} people (${summary.aliases} aliases), ${summary.keys} keys, ${summary.workflows} workflows, ${summary.seats} seat plans, ${summary.priceOverrides} price overrides; individuals ${dir.privacy.individuals}, min group ${dir.privacy.minGroupSize}; time zone ${dir.timeZone}${captureOptIns.length ? `; audit capture: ${summary.auditCapture.join(', ')}` : ''}${governance ? `; alerting on, ${governance.settings.budgets.length} budgets` : ''}`,
         );
       }),
     );

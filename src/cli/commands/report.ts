@@ -2,13 +2,13 @@ import { Option, type Command } from 'commander';
 import { filteredDb } from '../../metrics/filter.js';
 import { weeklyReport, type WeeklyReport } from '../../diagnostics/weekly.js';
 import { reviveWeeklyReport } from '../../diagnostics/weekly-json.js';
-import { DEFAULT_PRIVACY, type Privacy } from '../../domain/directory.js';
+import { DEFAULT_PRIVACY, type NotifySettings, type Privacy } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import type { Viewer } from '../../org/privacy.js';
 import { renderWeeklyHtml } from '../../report/html.js';
 import { renderWeeklyJson } from '../../report/json.js';
 import { renderWeeklyMarkdown } from '../../report/markdown.js';
-import { postToSlack, weeklySlackMessage } from '../../report/slack.js';
+import { NOTIFY_CHANNELS, notifyWeekly, type NotifyChannel } from '../../report/weekly-notify.js';
 import { renderWeeklyTerminal } from '../../report/terminal.js';
 import {
   asOption,
@@ -45,15 +45,18 @@ export function registerReport(program: Command, run: Run): void {
         )
         .option(
           '--notify <channel>',
-          'also post the report, as an org-wide viewer sees it: slack (webhook URL from the env var named by notify.slack.webhook_env in mileage.yaml, else MILEAGE_SLACK_WEBHOOK)',
+          'also send the report, as an org-wide viewer sees it: slack | teams | email | webhook (secrets from the env vars named under notify: in mileage.yaml; Slack falls back to MILEAGE_SLACK_WEBHOOK, Teams to MILEAGE_TEAMS_WEBHOOK)',
         ),
     )
       // The first name of --as, kept for scripts written against it.
       .addOption(new Option('--audience <who>', 'same as --as').hideHelp()),
   ).action((opts: ReportOptions) =>
     run(async (term) => {
-      if (opts.notify !== undefined && opts.notify !== 'slack') {
-        throw new MileageError('usage', `--notify expects slack, got "${opts.notify}"`);
+      if (opts.notify !== undefined && !NOTIFY_CHANNELS.includes(opts.notify as NotifyChannel)) {
+        throw new MileageError(
+          'usage',
+          `--notify expects ${NOTIFY_CHANNELS.join(', ')}, got "${opts.notify}"`,
+        );
       }
       const format = opts.json ? 'json' : opts.format;
       const destination = stdoutDestination(term, DOCUMENTS.has(format));
@@ -73,8 +76,7 @@ export function registerReport(program: Command, run: Run): void {
               ...(who.role === 'owner' ? {} : { audience: audienceName(who) }),
             }),
           );
-        const notify =
-          opts.notify === 'slack' ? (await readDirectory(opts))?.notify?.slackWebhookEnv : undefined;
+        const notify = opts.notify ? (await readDirectory(opts))?.notify : undefined;
         const me = (await apiGet(server, 'me', {})) as { privacy?: Partial<Privacy> };
         const privacy = { ...DEFAULT_PRIVACY, ...me.privacy };
         await present(reportFor, audience, destination, format, opts, term, notify, privacy);
@@ -113,7 +115,7 @@ export function registerReport(program: Command, run: Run): void {
           format,
           opts,
           term,
-          ctx.directory?.notify?.slackWebhookEnv,
+          ctx.directory?.notify,
           ctx.privacy,
         );
       } finally {
@@ -134,7 +136,7 @@ async function present(
   format: string,
   opts: ReportOptions,
   term: Terminal,
-  slackEnv: string | null | undefined,
+  notify: NotifySettings | undefined,
   privacy: Privacy,
 ): Promise<void> {
   if (!['json', 'markdown', 'html', 'terminal'].includes(format))
@@ -145,20 +147,10 @@ async function present(
     if (!r) reports.set(audienceName(who), (r = reportFor(who)));
     return r;
   };
-  if (opts.notify === 'slack') {
-    const envName = slackEnv ?? 'MILEAGE_SLACK_WEBHOOK';
-    const url = process.env[envName];
-    if (!url) {
-      throw new MileageError(
-        'config',
-        `--notify slack needs the webhook URL in the environment variable ${envName}, which is not set`,
-        'Create an incoming webhook in Slack and export its URL in that variable (never put it in mileage.yaml).',
-      );
-    }
+  if (opts.notify) {
     // A channel is read by the whole org: the message is the org-wide viewer's report, whoever runs this.
-    const posted = await postToSlack(url, weeklySlackMessage(await get({ role: 'viewer' })));
-    if (!posted.ok) throw new MileageError('upstream', `could not post to Slack: ${posted.error}`);
-    term.log(`Posted the weekly report to Slack (${envName}), as an org-wide viewer sees it.`);
+    const where = await notifyWeekly(opts.notify as NotifyChannel, await get({ role: 'viewer' }), notify);
+    term.log(`Posted the weekly report to ${where}, as an org-wide viewer sees it.`);
   }
   const result = await get(audience);
   noteAudience(term, audience, privacy, destination);

@@ -4,6 +4,7 @@ import { MileageError } from '../../domain/errors.js';
 import type { RunningServer } from '../../server/run-server.js';
 import { connectorsFor } from './sync.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
+import { governanceRuntime } from '../governance.js';
 import type { Terminal } from '../terminal.js';
 import { bookRepricer, priceBookFor } from '../pricing.js';
 import { globalOptions, intOption, type Run } from '../run.js';
@@ -79,6 +80,7 @@ export async function serveUntilStopped(
   term: Terminal,
 ): Promise<void> {
   const book = priceBookFor(ctx.directory);
+  const governance = await governanceRuntime(ctx.directory);
   const options = {
     db: ctx.db,
     org: ctx.org,
@@ -93,6 +95,7 @@ export async function serveUntilStopped(
     log: (m: string) => term.warn(m),
     verbose: opts.verbose,
     premiumRate: await orgPremiumRate(ctx.directory?.file),
+    ...(governance ? { governance } : {}),
     orgFile: await orgFileInForce(ctx.db, ctx.directory),
     limits: ctx.directory?.server?.ingestRequestsPerMinute
       ? { ingestPerMinute: ctx.directory.server.ingestRequestsPerMinute }
@@ -131,6 +134,13 @@ export async function serveUntilStopped(
   try {
     syncs?.start();
     if (syncs) term.log(`Syncing the API sources of ${file} every ${minutes} minutes.`);
+    if (options.governance) {
+      const { configuredChannels } = await import('../../governance/channels.js');
+      const g = options.governance.settings;
+      term.log(
+        `Alert rules: ${g.budgets.length} budgets from ${file ?? 'mileage.yaml'}, evaluated after every ledger refresh${g.alerts.interval_minutes > 0 ? ` and every ${g.alerts.interval_minutes} minutes` : ''}; channels: ${configuredChannels(options.governance.directory.notify).join(', ') || 'none configured'}.`,
+      );
+    }
     writeServerLock({
       pid: process.pid,
       url: server.url,

@@ -6,6 +6,7 @@ import { MileageError } from '../../domain/errors.js';
 import { formatProblem } from '../../domain/parse-result.js';
 import { parseDay } from '../../domain/time.js';
 import { finishIngest } from '../../ingest/finish.js';
+import { alertAfterIngest } from '../governance.js';
 import { formatIssue, loadSourceConfigs, type OrgFileIssue } from '../../org/index.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
@@ -138,6 +139,7 @@ export function registerSync(program: Command, run: Run): void {
           }
           await finishIngest(ctx.db, priceBookFor(ctx.directory));
           printSummaries(term, results, opts);
+          await alertAfterIngest(ctx.db, ctx.directory, term);
           const failed = results.filter((r) => r.error !== null);
           if (failed.length) {
             throw new MileageError(

@@ -326,4 +326,51 @@ CREATE TABLE IF NOT EXISTS quality_bars (
 );
 `,
   },
+  {
+    version: 12,
+    name: 'budgets and alert history',
+    sql: `
+-- Budgets set through the API (those of mileage.yaml are read from the file each time). They alert, never block.
+CREATE TABLE IF NOT EXISTS budgets (
+  id VARCHAR PRIMARY KEY,
+  scope VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL,
+  amount DECIMAL(18,10) NOT NULL,
+  period VARCHAR NOT NULL,
+  thresholds VARCHAR NOT NULL,
+  forecast BOOLEAN NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+-- One row per alert: rule, subject and period name it (one alert each), level is the highest raised so far
+-- (a budget's 80 then 100): a message goes out when a row is made or its level rises. message_json is the
+-- body as sent, already written for its audience under the privacy settings.
+CREATE TABLE IF NOT EXISTS alerts (
+  id VARCHAR PRIMARY KEY,
+  rule VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  level INTEGER NOT NULL,
+  severity VARCHAR NOT NULL,
+  team_id VARCHAR,
+  route VARCHAR NOT NULL,
+  title VARCHAR NOT NULL,
+  message_json VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,
+  raised_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  notifications INTEGER NOT NULL,
+  deliveries_json VARCHAR,
+  acknowledged_at TIMESTAMPTZ,
+  acknowledged_by VARCHAR
+);
+-- A rule and subject muted until a time: alerts are still recorded (state muted), none is sent.
+CREATE TABLE IF NOT EXISTS alert_mutes (
+  rule VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL,
+  until_at TIMESTAMPTZ NOT NULL,
+  muted_by VARCHAR,
+  PRIMARY KEY (rule, subject)
+);
+`,
+  },
 ];

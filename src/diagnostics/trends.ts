@@ -112,28 +112,50 @@ export interface Spike {
   day: string;
   cost: number;
   baseline: number;
+  /** The kind of day the baseline is made of: a day is compared with days of its own kind. */
+  kind: DayKind;
 }
+
+export type DayKind = 'working day' | 'weekend day';
+
+/** Saturdays and Sundays are weekend days; a day is a calendar day in the org's time zone. */
+export function dayKind(day: string): DayKind {
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return dow === 0 || dow === 6 ? 'weekend day' : 'working day';
+}
+
+/** Fewest days of a kind, with data, that make a baseline: two weekends' worth. */
+const MIN_LIKE_DAYS = 4;
 
 /**
  * The robust baseline rule of anomaly.daily_spike: each of the last `lastDays` days against the median and
- * MAD of the 28 days before it (at least 14 of history). Shared with the spend-spike alert rule.
+ * MAD of the days of its own kind (working days with working days, weekends with weekends) in the 28 before
+ * it, leaving out days with no spend (no data, a holiday). Against all 28 calendar days a month's quiet
+ * weekends pulled the median down: a day five times a normal working day read as "12.8x", and the same
+ * spike was flagged or not depending on how many weekends its month had. Shared with the spend-spike alert.
  */
 export function dailySpikes(days: DailySpend[], lastDays = 28, rule: SpikeRule = SPIKE_RULE): Spike[] {
   if (days.length < 14 + 1) return [];
   const values = days.map((d) => d.cost.toNumber());
+  const kinds = days.map((d) => dayKind(d.day));
   const spikes: Spike[] = [];
   for (let i = Math.max(14, days.length - lastDays); i < days.length; i++) {
-    const history = values.slice(Math.max(0, i - 28), i);
+    const kind = kinds[i] as DayKind;
+    const history: number[] = [];
+    for (let j = Math.max(0, i - 28); j < i; j++) {
+      if (kinds[j] === kind && (values[j] as number) > 0) history.push(values[j] as number);
+    }
+    if (history.length < MIN_LIKE_DAYS) continue;
     const m = median(history);
     const spread = mad(history);
     const v = values[i] as number;
     if (m > 0 && v > m + rule.mads * spread && v > rule.multiple * m)
-      spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m });
+      spikes.push({ day: (days[i] as DailySpend).day, cost: v, baseline: m, kind });
   }
   return spikes;
 }
 
-/** anomaly.daily_spike over the last 28 days, each day against the median and MAD of the 28 before it. */
+/** anomaly.daily_spike over the last 28 days, each day against the days of its kind in the 28 before it. */
 export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null {
   if (days.length < 14 + 1) return null;
   const spikes = dailySpikes(days, lastDays);
@@ -155,11 +177,12 @@ export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null 
     section: 'anomaly',
     flag: true,
     question: 'Did any day cost far more than usual?',
-    answer: `${worst.day} cost ${formatUsd(usd(worst.cost.toFixed(2)))}, ${(worst.cost / worst.baseline).toFixed(1)}x its baseline of ${formatUsd(usd(worst.baseline.toFixed(2)))}.`,
+    answer: `${worst.day} (a ${worst.kind}) cost ${formatUsd(usd(worst.cost.toFixed(2)))}, ${(worst.cost / worst.baseline).toFixed(1)}x the median ${worst.kind} of the four weeks before (${formatUsd(usd(worst.baseline.toFixed(2)))}).`,
     evidence: {
       day: worst.day,
       spend: worst.cost.toFixed(2),
       baseline_median: worst.baseline.toFixed(2),
+      baseline_days: `${worst.kind}s with spend`,
       multiple: Number((worst.cost / worst.baseline).toFixed(2)),
       spike_days: spikes.length,
     },

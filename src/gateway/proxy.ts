@@ -224,7 +224,12 @@ function forward(
     let bodySize = 0;
     answer.on('data', (c: Buffer) => {
       ttftMs ??= Date.now() - call.start.getTime();
-      if (reader) reader.feed(c);
+      if (reader && strip) {
+        // The events of one chunk leave in one socket write, not one each.
+        res.cork();
+        reader.feed(c);
+        res.uncork();
+      } else if (reader) reader.feed(c);
       else if (bodySize < METERED_BODY_BYTES) {
         bodyParts.push(c);
         bodySize += c.length;

@@ -17,7 +17,10 @@ import { routeOf, type Upstreams } from './upstreams.js';
 export interface GatewayOptions {
   host: string;
   port: number;
-  /** The gateway's append-only log: every record is here, fsync'ed, before its answer's last byte. */
+  /**
+   * The gateway's append-only log: every record is written here (group-committed, once per turn of the event
+   * loop) before its answer's last byte, and fdatasync'ed in the background right after (server/spool.ts).
+   */
   spoolDir: string;
   upstreams: Upstreams;
   /** Where records go from the spool (the server's link, or a store the process owns). */
@@ -76,7 +79,8 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     flushMs: o.flushMs ?? 1_000,
     log: { seal: async () => (spool ? spool.seal() : []), release: (s) => spool?.release(s) },
   });
-  spool = Spool.open(o.spoolDir, (records) => writer.add(records, true));
+  // `write`: an answer's last byte waits for its record's write() (kill -9 safe), not for the disk's sync.
+  spool = Spool.open(o.spoolDir, (records) => writer.add(records, true), 'write');
   const left = spool.replay();
   if (left.records.length > 0) {
     writer.add(left.records, true);

@@ -3,6 +3,9 @@
  * ingested records by kind, sync runs by source and result, errors by kind. Labels are route patterns and
  * fixed words, never request data, so the series stay few.
  */
+/** Label sets a caller reuses (the gateway's, per provider and status) are rendered once. */
+const LABEL_KEYS = new WeakMap<Record<string, string>, string>();
+
 export class ServerStats {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
   /** Gauges read when scraped (OTLP receiver and writer state). */
@@ -11,9 +14,13 @@ export class ServerStats {
   inc(name: string, help: string, labels: Record<string, string> = {}, by = 1): void {
     const counter = this.counters.get(name) ?? { help, values: new Map<string, number>() };
     this.counters.set(name, counter);
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      .join(',');
+    let key = LABEL_KEYS.get(labels);
+    if (key === undefined) {
+      key = Object.entries(labels)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(',');
+      LABEL_KEYS.set(labels, key);
+    }
     counter.values.set(key, (counter.values.get(key) ?? 0) + by);
   }
 
@@ -39,9 +46,13 @@ export class ServerStats {
 
   /** A value of a counter (tests and the shutdown summary). */
   value(name: string, labels: Record<string, string> = {}): number {
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      .join(',');
+    let key = LABEL_KEYS.get(labels);
+    if (key === undefined) {
+      key = Object.entries(labels)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(',');
+      LABEL_KEYS.set(labels, key);
+    }
     return this.counters.get(name)?.values.get(key) ?? 0;
   }
 

@@ -6,6 +6,8 @@ import type { Budgets } from './budgets.js';
 import { downstreamHeaders, presentedKey, upstreamHeaders } from './headers.js';
 import type { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
+import type { CaptureWriter } from '../audit/capture-writer.js';
+import { AnswerTap } from './answer-tap.js';
 import { isUsageChunk, Meter } from './meter.js';
 import { servedRecord, type RequestTags } from './record.js';
 import { errorBody, refusalAnswer } from './refusal.js';
@@ -25,6 +27,12 @@ export interface ProxyDeps {
   /** Largest request body taken (Claude Code sends images and long contexts). */
   maxBodyBytes: number;
   budgets: Budgets;
+  /**
+   * Sampled capture for the model-selection audit: requests of workflows that opted in (`audit_capture` in
+   * mileage.yaml) are handed to the writer with their answer; `wants` says which workflows, so the answers of
+   * every other request are never read.
+   */
+  capture?: { wants: (workflow: string) => boolean; writer: Pick<CaptureWriter, 'append'> } | undefined;
 }
 
 // One pool of kept-alive connections per scheme for every upstream: the hot path opens no new socket.
@@ -162,6 +170,11 @@ function forward(
   let status = 0;
   let upstreamRequestId: string | null = null;
   const meter = new Meter(route.api);
+  const workflow = call.tags.workflow ?? call.key.workflow ?? null;
+  const tap =
+    route.metered && workflow !== null && call.asked.json !== null && deps.capture?.wants(workflow)
+      ? new AnswerTap(route.api)
+      : null;
   let done = false;
 
   /** Every ending goes through here once: the record is made durable, then the client's last byte is sent. */
@@ -185,6 +198,21 @@ function forward(
           upstreamRequestId,
         })
       : null;
+    const captured = tap && !cut && finalStatus === 200 ? tap.result() : null;
+    if (captured && workflow !== null && call.asked.json !== null && record) {
+      // Never awaited and never throws (the writer resolves every outcome): capture cannot slow an answer.
+      void deps.capture?.writer.append({
+        workflow,
+        at: call.start.toISOString(),
+        format: route.api,
+        request: call.asked.json,
+        model: record.model ?? call.asked.model ?? 'unknown',
+        answer: captured.answer,
+        usage: captured.usage,
+        latency_ms: end.getTime() - call.start.getTime(),
+        id: requestId,
+      });
+    }
     const commit = record ? deps.commit(record) : Promise.resolve();
     if (record) deps.budgets.add(call.key, record);
     deps.stats.served(up.provider, finalStatus, end.getTime() - call.start.getTime(), ttftMs);
@@ -217,6 +245,7 @@ function forward(
     const reader = sse
       ? new SseReader((e: SseEvent) => {
           meter.event(e);
+          tap?.event(e);
           if (strip && !isUsageChunk(e)) down.write(e.raw, answer);
         })
       : null;
@@ -237,7 +266,11 @@ function forward(
       if (!strip) down.write(c, answer);
     });
     answer.on('end', () => {
-      if (!reader && status < 400) meter.body(Buffer.concat(bodyParts).toString('utf8'));
+      if (!reader && status < 400) {
+        const text = Buffer.concat(bodyParts).toString('utf8');
+        meter.body(text);
+        tap?.body(text);
+      }
       finish(status, false, strip ? reader?.tail() : undefined);
     });
     answer.on('error', () => finish(status, true));

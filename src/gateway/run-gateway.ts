@@ -9,12 +9,14 @@ import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
 import { Budgets } from './budgets.js';
 import { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
-import { proxy } from './proxy.js';
+import { proxy, type ProxyDeps } from './proxy.js';
 import type { RecordStore } from './remote.js';
 import { GatewayStats } from './stats.js';
 import { routeOf, type Upstreams } from './upstreams.js';
 
 export interface GatewayOptions {
+  /** Sampled capture of opted-in workflows for the model-selection audit (proxy.ts), when any opted in. */
+  capture?: ProxyDeps['capture'];
   host: string;
   port: number;
   /**
@@ -145,6 +147,7 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     stats,
     timeoutMs: o.timeoutMs ?? 600_000,
     maxBodyBytes: MAX_BODY_BYTES,
+    capture: o.capture,
   };
   let inFlight = 0;
   let draining = false;

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CAPTURE_DIR, pruneCaptures, type PruneReport } from '../../audit/capture-files.js';
-import { loadCaptureOptIns, type CaptureOptIn } from '../../audit/capture-opt-in.js';
+import { loadCaptureOptIns, optInFor, type CaptureOptIn } from '../../audit/capture-opt-in.js';
+import { CaptureWriter } from '../../audit/capture-writer.js';
 import type { CaptureProblem } from '../../audit/capture-record.js';
 import { MileageError } from '../../domain/errors.js';
 import { findOrgFile } from '../../org/load.js';
@@ -88,4 +89,27 @@ export function warnProblems(term: Terminal, problems: readonly CaptureProblem[]
 
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The gateway's capture: a writer when the org file opts any workflow in, else none, and then nothing is
+ * captured and no answer is read. Retention runs at start, and then as the writer writes.
+ */
+export async function gatewayCapture(
+  opts: { config?: string | undefined; captureDir?: string | undefined },
+  term: Terminal,
+): Promise<{ wants: (workflow: string) => boolean; writer: CaptureWriter } | undefined> {
+  const orgFile = findOrgFile({ explicit: opts.config, cwd: process.cwd(), env: process.env });
+  if (!orgFile) return undefined;
+  const optIns = await loadCaptureOptIns(orgFile);
+  if (optIns.length === 0) return undefined;
+  const root = resolve(opts.captureDir ?? process.env.MILEAGE_CAPTURE_DIR ?? DEFAULT_CAPTURE_DIR);
+  for (const line of pruneLines(await pruneCaptures(root, optIns, new Date()))) term.log(line);
+  term.log(
+    `Capturing sampled requests of ${optIns.map((o) => o.workflow).join(', ')} into ${root} for model audits (audit_capture in ${orgFile}).`,
+  );
+  return {
+    wants: (workflow) => optInFor(optIns, workflow) !== undefined,
+    writer: new CaptureWriter(root, optIns),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { gatewayCapture } from './audit-capture-settings.js';
 import { MileageError } from '../../domain/errors.js';
 import type { KeyEntry } from '../../gateway/key-spec.js';
 import type { RecordStore } from '../../gateway/remote.js';
@@ -13,6 +14,7 @@ interface GatewayOptions extends GlobalOptions {
   server?: string;
   spool?: string;
   timeout: string;
+  captureDir?: string;
 }
 
 /**
@@ -32,6 +34,10 @@ export function registerGateway(program: Command, run: Run): void {
       "the gateway's append-only log (default: beside the store, <store>.gateway-spool)",
     )
     .option('--timeout <seconds>', 'answer 504 when the provider sends nothing for this long', '600')
+    .option(
+      '--capture-dir <dir>',
+      'where sampled requests of workflows that opted in (audit_capture in mileage.yaml) are kept for audits',
+    )
     .action((opts: GatewayOptions) =>
       run(async (term) => {
         // Listening for the stop signal from the start: a SIGTERM that came between printing the URL and
@@ -76,7 +82,9 @@ export function registerGateway(program: Command, run: Run): void {
         for (const up of Object.values(upstreams))
           if (!up.credential)
             term.warn(`no ${up.provider} credential in the environment: its requests get 503`);
+        const capture = await gatewayCapture(opts, term);
         const gw = await runGateway({
+          capture,
           host: opts.host,
           port,
           spoolDir: opts.spool ?? `${storePath}.gateway-spool`,

@@ -8,7 +8,13 @@ type Json = Record<string, unknown>;
  * strings, becomes decimals again so every renderer works on it as on a report computed here.
  */
 export function reviveWeeklyReport(json: unknown): WeeklyReport {
-  const r = json as Json & { headline: Json; topWorkloads: Json[]; coverage: Json[]; weeks: Json[] };
+  const r = json as Json & {
+    headline: Json;
+    topWorkloads: Json[];
+    byTeam?: Json[];
+    coverage: Json[];
+    weeks: Json[];
+  };
   const money = (v: unknown) => usd(String(v));
   return {
     ...(r as unknown as WeeklyReport),
@@ -21,6 +27,11 @@ export function reviveWeeklyReport(json: unknown): WeeklyReport {
     topWorkloads: r.topWorkloads.map((w) => ({
       ...(w as unknown as WeeklyReport['topWorkloads'][number]),
       cost: money(w.cost),
+    })),
+    // A report from a server older than the by-team line has none.
+    byTeam: (r.byTeam ?? []).map((t) => ({
+      ...(t as unknown as WeeklyReport['byTeam'][number]),
+      cost: money(t.cost),
     })),
     coverage: r.coverage.map((c) => ({
       ...(c as unknown as WeeklyReport['coverage'][number]),

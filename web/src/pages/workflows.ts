@@ -1,4 +1,5 @@
 import { get } from '../api.js';
+import { axisTitle, nameAxis } from '../charts.js';
 import { append } from '../dom.js';
 import type { Page } from '../page.js';
 import { apiParams } from '../state.js';
@@ -49,14 +50,17 @@ export const workflowsPage: Page = {
           'Cost per outcome by workflow (USD); a workflow without a priced ratio has no bar',
           {
             tooltip: { trigger: 'axis' },
-            grid: { left: 160, right: 40, top: 10, bottom: 30 },
-            xAxis: { type: 'value', name: 'USD' },
-            yAxis: { type: 'category', inverse: true, data: answer.rows.map((r) => r.label) },
+            grid: { left: 160, right: 40, top: 10, bottom: 50 },
+            xAxis: { type: 'value', ...axisTitle('USD per outcome') },
+            yAxis: nameAxis(
+              answer.rows.map((r) => r.label),
+              160,
+            ),
             series: [
               { name: 'cost per outcome', type: 'bar', data: answer.rows.map((r) => r.costPerOutcome) },
             ],
           },
-          Math.max(160, answer.rows.length * 30 + 40),
+          Math.max(180, answer.rows.length * 30 + 60),
         ),
         metricTable(table, { caption: 'Spend and outcomes by workflow', labelHeader: 'workflow' }),
       ),

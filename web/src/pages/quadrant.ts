@@ -91,9 +91,7 @@ export const quadrantPage: Page = {
         `Groups by ${table.by ?? by}`,
         ctx.chart(
           `Points per dollar (across) against points per week (up); the lines are the medians of the groups shown${
-            unnamed
-              ? `; the ${points.length - unnamed} farthest from the medians are named, hover a point for the others`
-              : ''
+            unnamed ? '; the points far from the medians are named, hover a point for the others' : ''
           }`,
           {
             tooltip: {

@@ -205,9 +205,8 @@ function parseCsv(text: string): string[][] {
 
 /**
  * A CSV cell against the JSON's: money and text exactly as sent (decimal text), no value as an empty cell.
- * Ratios are binary floats the store sums in parallel, in no fixed order: two computations of the same
- * request (the CSV's and the JSON's) may differ in the last bits, so they are compared to 12 significant
- * digits, far below anything a reader or a spreadsheet sees.
+ * Ratios are binary floats, and the CSV and the JSON are two computations of the request: they are compared
+ * to 12 significant digits, far below anything a reader or a spreadsheet sees, rather than bit for bit.
  */
 function sameCell(csv: string | undefined, json: string | number | null | undefined): boolean {
   if (json === null || json === undefined || (typeof json === 'number' && !Number.isFinite(json)))

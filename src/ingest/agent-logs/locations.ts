@@ -97,9 +97,9 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
  */
 export function editorGlobalStorages(env: NodeJS.ProcessEnv, home: string): string[] {
   const bases = [
-    env.XDG_CONFIG_HOME ?? join(home, '.config'),
+    env.XDG_CONFIG_HOME || join(home, '.config'),
     join(home, 'Library', 'Application Support'),
-    env.APPDATA ?? join(home, 'AppData', 'Roaming'),
+    env.APPDATA || join(home, 'AppData', 'Roaming'),
   ];
   const local = bases.flatMap((b) => EDITOR_DATA_FOLDERS.map((e) => join(b, e, 'User', 'globalStorage')));
   const remote = ['.vscode-server', '.vscode-server-insiders', '.cursor-server', '.windsurf-server'].map(

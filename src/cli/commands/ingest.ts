@@ -63,7 +63,7 @@ export function registerIngest(program: Command, run: Run): void {
   registerAgentLogs(program, ingest, run);
 
   globalOptions(ingest.command('usage').argument('<file>', 'CSV, JSONL or Parquet file'))
-    .description('Generic usage rows (documented fields; see README "Generic usage files")')
+    .description('Generic usage rows (documented fields; see docs/inputs.md, "Generic usage files")')
     .option('--format <format>', 'csv | jsonl | parquet (default from the extension)')
     .option('--source <name>', 'source name stored with each record (default: usage-file)')
     .option(

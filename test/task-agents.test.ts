@@ -7,7 +7,9 @@
  * 2. the same requests through Mileage's gateway count once: with the gateway and Cline mapped to the provider's
  *    stream (`accounts:`), the ledger's total is the requests' cost once, not twice.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +103,82 @@ describe('Cline, Roo Code and Kilo Code task histories in the store', () => {
       }
     },
   );
+
+  it('counts a task read from both its messages and taskHistory.json once; a task only in the history by its totals', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mileage-cline-'));
+    const db = await memoryDb();
+    try {
+      const ext = join(root, 'saoudrizwan.claude-dev');
+      cpSync(
+        fileURLToPath(new URL('cline/saoudrizwan.claude-dev/tasks/1770577372307', REAL)),
+        join(ext, 'tasks', '1770577372307'),
+        {
+          recursive: true,
+        },
+      );
+      mkdirSync(join(ext, 'state'));
+      // Cline's HistoryItem for that task (its totals as the task list shows them) and for a task whose
+      // messages are gone.
+      const task = truth.cline.filter((t) => t.task === '1770577372307');
+      const sum = (k: 'input' | 'output' | 'cacheRead' | 'cacheWrite') => task.reduce((s, t) => s + t[k], 0);
+      const totalCost = task.reduce((s, t) => s.plus(t.cost as string), new Decimal(0)).toNumber();
+      writeFileSync(
+        join(ext, 'state', 'taskHistory.json'),
+        JSON.stringify([
+          {
+            id: '1770577372307',
+            ts: 1770580000000,
+            task: 'x',
+            tokensIn: sum('input'),
+            tokensOut: sum('output'),
+            cacheWrites: sum('cacheWrite'),
+            cacheReads: sum('cacheRead'),
+            totalCost,
+          },
+          {
+            id: '1770000000000',
+            ts: 1770000500000,
+            task: 'y',
+            tokensIn: 12,
+            tokensOut: 340,
+            cacheWrites: 5000,
+            cacheReads: 20000,
+            totalCost: 0.0412,
+          },
+        ]),
+      );
+      const summary = await ingestAgentLogs(db, taskAgentLogSource('cline'), [ext]);
+      expect(summary.problems).toEqual([]);
+      const rows = await db.query<{ granularity: string; counted: boolean; n: number; cost: string }>(
+        `SELECT granularity, counted, count(*)::INTEGER AS n, CAST(sum(cost) AS VARCHAR) AS cost
+         FROM usage GROUP BY ALL ORDER BY granularity, counted`,
+      );
+      expect(rows.map((r) => [r.granularity, r.counted, r.n])).toEqual([
+        ['request', true, 53],
+        ['session', false, 1],
+        ['session', true, 1],
+      ]);
+      expect(rows.find((r) => r.granularity === 'session' && r.counted)?.cost).toMatch(/^0\.0412/);
+
+      // In the other order (the history read first, the messages in a later run), the same answer.
+      const later = await memoryDb();
+      try {
+        await ingestAgentLogs(later, taskAgentLogSource('cline'), [join(ext, 'state')]);
+        await ingestAgentLogs(later, taskAgentLogSource('cline'), [join(ext, 'tasks')]);
+        const again = await later.query<{ granularity: string; counted: boolean; n: number }>(
+          `SELECT granularity, counted, count(*)::INTEGER AS n FROM usage GROUP BY ALL ORDER BY granularity, counted`,
+        );
+        expect(again.map((r) => [r.granularity, r.counted, r.n])).toEqual(
+          rows.map((r) => [r.granularity, r.counted, r.n]),
+        );
+      } finally {
+        await later.close();
+      }
+    } finally {
+      await db.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   it('counts a task once beside the same requests through the gateway', async () => {
     const db = await memoryDb();

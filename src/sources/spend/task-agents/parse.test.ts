@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTaskFile } from '../log-files.js';
 import type { TaskAgent } from './extensions.js';
+import { taskAgentLogSource } from './index.js';
 import { normalise, parseTaskFile } from './parse.js';
 
 /** Real task histories (test/fixtures/real/task-agents, origin in test/fixtures/real/ORIGIN.md) and truth.py's figures. */
@@ -200,6 +202,69 @@ describe('Cline, Roo Code and Kilo Code task histories', () => {
       [FILE, '[3].ts', expect.stringMatching(/number/)],
       [FILE, '[4].text', expect.stringMatching(/absurd token count 60000001/)],
     ]);
+  });
+
+  it("names the model of an older Cline task's requests from its task_metadata.json model switches", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mileage-cline-')), 'tasks', '1760534080239');
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'ui_messages.json');
+      writeFileSync(
+        file,
+        messages(
+          req(1760534080248, {
+            tokensIn: 0,
+            tokensOut: 173,
+            cacheWrites: 11145,
+            cacheReads: 0,
+            cost: 0.00319945,
+          }),
+          req(1760534092077, {
+            tokensIn: 0,
+            tokensOut: 36,
+            cacheWrites: 522,
+            cacheReads: 11264,
+            cost: 0.00096902,
+          }),
+          req(1760534164559, {
+            tokensIn: 30,
+            tokensOut: 181,
+            cacheWrites: 292,
+            cacheReads: 16768,
+            cost: 0.01,
+          }),
+        ),
+      );
+      // Cline's TaskMetadata: files_in_context (never read) and model_usage, one entry per switch.
+      writeFileSync(
+        join(dir, 'task_metadata.json'),
+        JSON.stringify({
+          files_in_context: [{ path: 'src/app.ts', record_state: 'active', record_source: 'read_tool' }],
+          model_usage: [
+            {
+              ts: 1760534164000,
+              model_id: 'claude-sonnet-4-5-20250929',
+              model_provider_id: 'anthropic',
+              mode: 'act',
+            },
+            { ts: 1760534080250, model_id: 'deepseek-chat', model_provider_id: 'deepseek', mode: 'act' },
+            { ts: 'bad' },
+          ],
+        }),
+      );
+      const parsed = taskAgentLogSource('cline').parse(
+        { file, text: readFileSync(file, 'utf8'), firstLine: 1 },
+        undefined,
+      );
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.records.map((r) => [r.model, r.provider])).toEqual([
+        ['deepseek-chat', 'deepseek'],
+        ['deepseek-chat', 'deepseek'],
+        ['claude-sonnet-4-5-20250929', 'anthropic'],
+      ]);
+    } finally {
+      rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+    }
   });
 
   it('reports a file that is not a message array, naming the file', () => {

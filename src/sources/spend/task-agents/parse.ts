@@ -13,6 +13,7 @@ import {
   historyItemSchema,
   type ApiReqInfo,
   type HistoryItem,
+  type ModelUsage,
 } from './schema.js';
 
 /** Nothing is carried between runs: both files are rewritten whole on every save and read whole. */
@@ -31,7 +32,12 @@ const TASK_HISTORY = /(^|[\\/])taskHistory\.json$/i;
  * Prompt text (`request`, `task`) is never kept; the model is read from it only where the extension wrote
  * nothing else (Roo Code's environment details name the model as `<model>…</model>`).
  */
-export function parseTaskFile(agent: TaskAgent, chunk: LogChunk): LogParse<TaskLogState> {
+export function parseTaskFile(
+  agent: TaskAgent,
+  chunk: LogChunk,
+  /** The task's `task_metadata.json` model switches, oldest first, when the task folder has them. */
+  models: readonly ModelUsage[] = [],
+): LogParse<TaskLogState> {
   const problems: Problem[] = [];
   const report = (field: string | null, message: string) =>
     problems.push({ file: chunk.file, line: null, field, message });
@@ -43,7 +49,7 @@ export function parseTaskFile(agent: TaskAgent, chunk: LogChunk): LogParse<TaskL
   let records: UsageRecord[] = [];
   if (TASK_HISTORY.test(chunk.file)) records = historyRecords(agent, document.items, report);
   else if (UI_MESSAGES.test(chunk.file)) {
-    records = requestRecords(agent, taskIdOf(chunk.file), document.items, report);
+    records = requestRecords(agent, taskIdOf(chunk.file), document.items, report, models);
   } else report(null, 'not a task file: expected tasks/<id>/ui_messages.json or state/taskHistory.json');
   return { records, problems, state: {} };
 }
@@ -70,7 +76,13 @@ function taskIdOf(file: string): string {
   return parts.length >= 2 ? (parts[parts.length - 2] as string) : file;
 }
 
-function requestRecords(agent: TaskAgent, taskId: string, items: unknown[], report: Report): UsageRecord[] {
+function requestRecords(
+  agent: TaskAgent,
+  taskId: string,
+  items: unknown[],
+  report: Report,
+  models: readonly ModelUsage[],
+): UsageRecord[] {
   const byId = new Map<string, UsageRecord>();
   items.forEach((raw, i) => {
     if (!isApiRequest(raw)) return;
@@ -105,6 +117,7 @@ function requestRecords(agent: TaskAgent, taskId: string, items: unknown[], repo
     }
     const source = TASK_AGENTS[agent].source;
     const at = new Date(m.ts);
+    const switched = m.modelInfo?.modelId ? undefined : modelAt(models, m.ts);
     const record: UsageRecord = {
       id: recordId(source, taskId, m.ts),
       source,
@@ -113,8 +126,8 @@ function requestRecords(agent: TaskAgent, taskId: string, items: unknown[], repo
       start: at,
       end: at,
       tool: agent,
-      provider: providerOf(m.modelInfo?.providerId),
-      model: m.modelInfo?.modelId ?? modelInRequest(text) ?? null,
+      provider: providerOf(m.modelInfo?.providerId ?? switched?.model_provider_id),
+      model: m.modelInfo?.modelId ?? switched?.model_id ?? modelInRequest(text) ?? null,
       tokens,
       requests: 1,
       cost: costOf(source, info.data.cost, tokens),
@@ -193,6 +206,13 @@ const PROVIDERS: Record<string, string> = {
 
 function providerOf(providerId: string | undefined): string | null {
   return providerId ? (PROVIDERS[providerId.toLowerCase()] ?? null) : null;
+}
+
+/** The model switch in force at `ts`: the last one at or before it (the first one for a request before any). */
+function modelAt(models: readonly ModelUsage[], ts: number): ModelUsage | undefined {
+  let found: ModelUsage | undefined;
+  for (const m of models) if (m.ts <= ts && (!found || m.ts >= found.ts)) found = m;
+  return found ?? models[0];
 }
 
 const MODEL_TAG = /<model>([^<\n]{1,200})<\/model>/g;

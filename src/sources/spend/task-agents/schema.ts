@@ -71,3 +71,16 @@ export const historyItemSchema = z.object({
 });
 
 export type HistoryItem = z.infer<typeof historyItemSchema>;
+
+/**
+ * `tasks/<task id>/task_metadata.json` (Cline ≥ 3.1x): `model_usage` lists each model the task switched to, with
+ * the time (`ts`, epoch ms) and provider. Older Cline tasks' requests name no model in ui_messages.json; the
+ * entry in force at a request's `ts` names it. `files_in_context` (file paths) is never read.
+ */
+export const modelUsageSchema = z.object({
+  ts: z.number().int().positive(),
+  model_id: z.string().min(1),
+  model_provider_id: z.string().min(1).optional().catch(undefined),
+});
+
+export type ModelUsage = z.infer<typeof modelUsageSchema>;

@@ -10,6 +10,7 @@ import {
   waitReady,
   type DemoFiles,
   type Served,
+  BROWSER_TEST_TIMEOUT,
 } from './harness.js';
 
 // axe-core's own build, injected into the page as a script: the same engine browser extensions run.
@@ -37,7 +38,7 @@ afterAll(async () => {
   await files?.remove();
 });
 
-describe('accessibility (axe-core)', () => {
+describe('accessibility (axe-core)', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('finds no serious or critical violation on any page', async () => {
     const prs = await served.api<{ rows: { id: string }[] }>('/prs');
     const paths = [

@@ -12,6 +12,7 @@ import {
   type OpenedPage,
   type Served,
   variantOf,
+  BROWSER_TEST_TIMEOUT,
 } from './harness.js';
 
 interface Weekly {
@@ -57,7 +58,7 @@ async function kpi(page: Page, name: string): Promise<string> {
   return (await page.textContent(`[data-kpi="${name}"] a.num`)) ?? '';
 }
 
-describe('dashboard on the demo store', () => {
+describe('dashboard on the demo store', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('opens from the URL mileage serve prints and drops the token from the address bar', async () => {
     const opened = await openDashboard(browser, served, '/');
     try {

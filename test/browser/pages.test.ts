@@ -4,7 +4,15 @@ import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../src/domain/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTable } from './compare.js';
-import { demoFiles, launchBrowser, serve, waitReady, type DemoFiles, type Served } from './harness.js';
+import {
+  demoFiles,
+  launchBrowser,
+  serve,
+  waitReady,
+  type DemoFiles,
+  type Served,
+  BROWSER_TEST_TIMEOUT,
+} from './harness.js';
 import { chartLabelProblems } from './layout.js';
 
 /**
@@ -155,7 +163,7 @@ async function checkPages(width: number, paths: string[], daysWithSpend: number)
   return problems;
 }
 
-describe('every dashboard page on the demo, as rendered', () => {
+describe('every dashboard page on the demo, as rendered', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it(`at ${WIDTHS.join(' and ')} px: no errors, chart labels clear, the window shown in the filters; screenshots kept`, async () => {
     const prs = await served.api<{ rows: { id: string }[] }>('/prs');
     const calendar = await served.api<Answer>('/metrics/spend.calendar');
@@ -216,7 +224,7 @@ function sameCell(csv: string | undefined, json: string | number | null | undefi
   return csv !== '' && Math.abs(n - json) <= 1e-12 * Math.max(1, Math.abs(json));
 }
 
-describe('CSV downloads', () => {
+describe('CSV downloads', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('give, for every table with a download, the JSON API’s rows for the same window and filters', async () => {
     const filters = await served.api<{ teams: string[] }>('/filters');
     const team = filters.teams[0] ?? '';

@@ -62,7 +62,7 @@ export const alertsPage: Page = {
       ctx.main,
       pageHeader(
         'Alerts',
-        'What the alert rules raised (budgets, spikes, runaway sessions, unpriced models, silent sources), who each was routed to — a team’s coach first, never a grade — and how it ended. Acknowledge an alert once someone has looked; mute a rule and subject to record its alerts without sending them.',
+        'What the alert rules raised (budgets, spikes, runaway sessions, unpriced models, silent sources), who each was routed to — a team’s coach first, never a grade — and how it ended. Acknowledge an alert once someone has looked; mute a rule and subject to record its alerts without sending them. The team, tool and model filters do not apply here.',
       ),
       section(
         'Alert history',
@@ -190,7 +190,11 @@ function alertTable(alerts: AlertRow[], onAction: (action: Action, alert: AlertR
                 : a.state === 'muted'
                   ? 'not sent (muted)'
                   : '—',
-              el('span', { class: 'unit' }, `${a.notifications} sent`),
+              el(
+                'span',
+                { class: 'unit' },
+                `${a.notifications} message${a.notifications === 1 ? '' : 's'} (new, escalated)`,
+              ),
             ),
             el('td', { 'data-col': 'raised' }, when(a.raisedAt)),
             el(

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../../test/support/fake-clock.js';
-import { fixture, jiraSearch, linearIssues, memoryDb, sourceConfig } from '../../test/support/apis.js';
+import {
+  fixture,
+  githubSearch,
+  jiraSearch,
+  linearIssues,
+  memoryDb,
+  sourceConfig,
+} from '../../test/support/apis.js';
 import { ReplayServer } from '../../test/support/replay-server.js';
+import { createGithubConnector } from '../connectors/github/connector.js';
 import { createJiraConnector } from '../connectors/jira/connector.js';
 import { createLinearConnector } from '../connectors/linear/connector.js';
 import { runSync } from '../connectors/sync/runner.js';
@@ -52,9 +60,9 @@ teams:
   - { id: core, name: Core }
   - { id: platform, name: Platform }
 people:
-  - { id: ana, name: Ana, team: core, tracker_ids: [acc-ana, u-ana] }
-  - { id: bo, name: Bo, team: core, tracker_ids: [acc-bo, u-bo] }
-  - { id: cy, name: Cy, team: platform, tracker_ids: [acc-cy, u-cy] }
+  - { id: ana, name: Ana, team: core, tracker_ids: [acc-ana, u-ana], logins: [ana-gh] }
+  - { id: bo, name: Bo, team: core, tracker_ids: [acc-bo, u-bo], logins: [bo-gh] }
+  - { id: cy, name: Cy, team: platform, tracker_ids: [acc-cy, u-cy], logins: [cy-gh] }
 `;
 
 let server: ReplayServer;
@@ -160,5 +168,46 @@ describe('epic lead time', () => {
 
   it('is a catalog query by id, groupable by team', () => {
     expect(findQuery('effectiveness.epic_lead_time')?.dims).toContain('team');
+  });
+});
+
+/*
+ * GitHub, repository acme/web (test/fixtures/epics/github-pulls.json): milestone 3 closed 2026-06-24T00:00Z.
+ * PR 10 opened at its first commit 2026-05-30T12:00Z (before the PR's creation on 06-01); PR 11 created
+ * 2026-06-03 → start 2026-05-30T12:00Z, 24.5 days; no owner, so the team of its PRs' authors (Ana, Bo: core).
+ * Milestone 4 is still open: no epic, though PR 12 names it.
+ */
+describe('epic lead time of GitHub milestones', () => {
+  it('a closed milestone is an epic of its merged PRs', async () => {
+    const gh = await ReplayServer.start();
+    try {
+      gh.route('POST', '/graphql', githubSearch(fixture('epics/github-pulls.json')));
+      const ghDb = await memoryDb();
+      const org = parseOrgFile(ORG, 'mileage.yaml');
+      if (!org.ok) throw new Error(JSON.stringify(org.error));
+      await ghDb.loadDirectory(org.value);
+      const c = createGithubConnector(
+        sourceConfig('github', {
+          token_env: 'GH_TOKEN',
+          base_url: gh.url,
+          repos: ['acme/web'],
+          since: '2026-05-01',
+        }),
+        { env: { GH_TOKEN: 'ghp_replayEpics0123456789' }, now: deps.now, clock: fakeClock() },
+      );
+      if (!c.ok) throw new Error(JSON.stringify(c.error));
+      await runSync(ghDb, c.value);
+      const query = (gh.requests[0]?.json as { query: string }).query;
+      expect(query).toContain('milestone { number state createdAt closedAt }');
+      const t = await epicLeadTime({ ...ctx('2026-06-01', '2026-07-01'), db: ghDb }, 'team');
+      expect(t.rows.map((r) => [r.key, r.values.epics, r.values.children])).toEqual([['core', 1, 2]]);
+      expect(t.rows[0]?.values.median_days).toBeCloseTo(
+        days('2026-05-30T12:00:00Z', '2026-06-24T00:00:00Z'),
+        9,
+      );
+      await ghDb.close();
+    } finally {
+      await gh.close();
+    }
   });
 });

@@ -183,7 +183,7 @@ function alertTable(alerts: AlertRow[], onAction: (action: Action, alert: AlertR
                 ? Object.entries(a.deliveries).map(([channel, result]) =>
                     el(
                       'span',
-                      { class: `delivery ${result === 'ok' ? 'ok' : 'failed'}` },
+                      { class: `delivery ${result.startsWith('ok') ? 'ok' : 'failed'}` },
                       `${channel}: ${result}`,
                     ),
                   )

@@ -166,6 +166,20 @@ describe('epic lead time', () => {
     expect((await epicLeadTime(ctx('2026-05-01', '2026-06-01'), null)).rows).toEqual([]);
   });
 
+  it('under hidden individuals, a one-person team folds into "other" and people are never rows', async () => {
+    const hidden = {
+      ...ctx('2026-06-01', '2026-07-01'),
+      privacy: { individuals: 'hidden' as const, minGroupSize: 2 },
+    };
+    const byTeam = await epicLeadTime({ ...hidden, viewer: { role: 'viewer' } }, 'team');
+    const keys = byTeam.rows.map((r) => r.key);
+    expect(keys).not.toContain('platform'); // Cy alone
+    expect(keys.some((k) => k.startsWith('other'))).toBe(true);
+    const byPerson = await epicLeadTime({ ...hidden, viewer: { role: 'viewer' } }, 'person');
+    expect(byPerson.by).toBe('team');
+    expect(JSON.stringify(byPerson)).not.toMatch(/\b(Ana|Bo|Cy)\b/);
+  });
+
   it('is a catalog query by id, groupable by team', () => {
     expect(findQuery('effectiveness.epic_lead_time')?.dims).toContain('team');
   });

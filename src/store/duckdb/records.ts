@@ -137,6 +137,8 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     unit_kind: r.unitKind ?? null,
     changed_lines: r.changedLines ?? null,
     young_lines: r.youngLines ?? null,
+    parent_ref: r.parentRef ?? null,
+    started_at: r.startedAt ? r.startedAt.toISOString() : null,
     count: r.count,
     value: r.value === null ? null : toStorage(r.value),
   };
@@ -172,6 +174,8 @@ export const OUTCOME_JSON_COLUMNS: Record<string, string> = {
   unit_kind: 'VARCHAR',
   changed_lines: 'BIGINT',
   young_lines: 'BIGINT',
+  parent_ref: 'VARCHAR',
+  started_at: 'TIMESTAMPTZ',
   count: 'BIGINT',
   value: 'DECIMAL(18,10)',
 };

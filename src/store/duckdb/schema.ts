@@ -373,4 +373,15 @@ CREATE TABLE IF NOT EXISTS alert_mutes (
 );
 `,
   },
+  {
+    version: 13,
+    name: 'epics: the parent of a ticket and when work on it started',
+    sql: `
+-- Epic lead time (metrics/epic-lead-time.ts): a ticket or PR names the epic it belongs to (a Jira epic key, a
+-- Linear project id, a GitHub milestone), and the time work on it started where the tracker records it.
+-- Rows stored before stay null: their epics' lead time starts at the children's opened_at until re-synced.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS parent_ref VARCHAR;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS started_at TIMESTAMPTZ;
+`,
+  },
 ];

@@ -26,12 +26,17 @@ export class ClickHouseSql {
         output_format_json_quote_decimals: 1,
         output_format_json_quote_64bit_integers: 0,
         date_time_output_format: 'iso',
+        // Writers send ISO instants ('2026-03-01T10:00:00.000Z').
+        date_time_input_format: 'best_effort',
       },
     });
     return new ClickHouseSql(client, location);
   }
 
-  async query<T extends Row = Row>(sql: string, params: Record<string, SqlParam> = {}): Promise<T[]> {
+  async query<T extends Row = Row>(
+    sql: string,
+    params: Record<string, SqlParam | readonly string[]> = {},
+  ): Promise<T[]> {
     try {
       const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
       return await result.json<T>();

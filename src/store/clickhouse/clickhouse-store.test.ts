@@ -130,4 +130,14 @@ describe.skipIf(!clickhouseAvailable())('ClickHouse store: idempotent appends', 
     expect(result.written).toBe(1);
     expect(result.refused?.map((r) => r.id)).toEqual(['broken']);
   });
+
+  it('counts already-stored ids of a batch too large for one query parameter (3,000 ids)', async () => {
+    const [base] = input;
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      ...base!,
+      id: `${base!.id}:copy:${String(i).padStart(40, '0')}`,
+    }));
+    expect(await store.appendUsage(many)).toEqual({ written: 3000, alreadyStored: 0 });
+    expect(await store.appendUsage(many)).toEqual({ written: 3000, alreadyStored: 3000 });
+  });
 });

@@ -105,7 +105,7 @@ async function prAttribution(
   const rows = await ctx.db.query(
     `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS VARCHAR) AS cost,
        CAST(sum(o.session_cost) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1`,
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
     windowParams(ctx.window),
   );
   return new Map(
@@ -122,7 +122,7 @@ export async function prSpendBySession(
 ): Promise<{ attributed: Usd; bySession: Usd; share: number | null }> {
   const [row] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS cost, CAST(coalesce(sum(o.session_cost), 0) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')}`,
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)}`,
     windowParams(ctx.window),
   );
   const attributed = usd(String(row?.cost ?? '0'));
@@ -149,10 +149,10 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
     `WITH s AS (
        SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
          coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.workflow_id IS NOT NULL GROUP BY 1
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
      ), d AS (
        SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
-       WHERE ${windowFilter('o.day')} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
+       WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
        GROUP BY 1
      )
      SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,

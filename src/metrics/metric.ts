@@ -43,9 +43,13 @@ export function dialectOf(ctx: Pick<MetricContext, 'db'>): SqlDialect {
 
 /**
  * Every query is bounded by a time window: [since, until) over a day column. Statements that run on either
- * engine pass their dialect (dialectOf); the default is DuckDB's, for statements not yet moved to the seam.
+ * engine pass their context or dialect; the default is DuckDB's, for statements not yet moved to the seam.
  */
-export function windowFilter(column = 'day', d: SqlDialect = dialectFor('duckdb')): string {
+export function windowFilter(
+  column = 'day',
+  on: SqlDialect | Pick<MetricContext, 'db'> = dialectFor('duckdb'),
+): string {
+  const d = 'db' in on ? dialectOf(on) : on;
   return `${column} >= ${d.param('since', 'Date')} AND ${column} < ${d.param('until', 'Date')}`;
 }
 

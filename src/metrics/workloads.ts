@@ -1,7 +1,7 @@
 import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
 import type { DayWindow } from '../domain/time.js';
-import { dialectOf, WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { ledgerRollup, type LedgerRollup } from './rollup.js';
 
@@ -66,7 +66,7 @@ export async function workloadSqlFor(
   if (!protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)) return sql;
   const sizes = await ctx.db.query(
     `SELECT workload_id AS g, ${dialectOf(ctx).distinctList('person_id')} AS people
-     FROM (${sql}) WHERE ${WINDOW_FILTER} GROUP BY 1`,
+     FROM (${sql}) WHERE ${windowFilter('day', ctx)} GROUP BY 1`,
     windowParams(window),
   );
   const fold = rowsToFold(
@@ -144,7 +144,7 @@ export async function spendByWorkloads(
          min(workload_type_resolved) AS workload_type, ${d.argMax('model', rowTop)} AS model, max(${rowTop}) AS top,
          sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
          sum(cache_read_tokens) AS cache_read
-       FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
+       FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced
        GROUP BY ALL
      ), workloads AS (
        SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}

@@ -83,11 +83,11 @@ export async function foldedGroups(
   const parts: string[] = [];
   if (sizeFrom !== 'delivery' || narrowed || !outcomeKey)
     parts.push(
-      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')}`,
+      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)}`,
     );
   if (sizeFrom !== 'spend' && !narrowed && outcomeKey)
     parts.push(
-      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')}`,
+      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)}`,
     );
   const sizes = await ctx.db.query(
     `SELECT g, ${dialectOf(ctx).distinctList('pid')} AS people

@@ -18,7 +18,7 @@ export const clickhouseDialect: SqlDialect = {
   monthEnd: (day) => `toLastDayOfMonth(${day})`,
   daysInMonth: (day) => `toDayOfMonth(toLastDayOfMonth(${day}))`,
   // Round at the 10th decimal first: ClickHouse's cast to a smaller scale truncates, DuckDB's rounds. A float
-  // goes through its shortest text form, as DuckDB reads a DOUBLE into a DECIMAL.
+  // (an allocation's share times an amount) is widened to 20 decimals, then rounded like a decimal.
   money: (expr) => `toDecimal64(round(toDecimal128(${expr}, 20), 10), 10)`,
   moneyTimes: (a, b) => `toDecimal64(round(toDecimal128(${a}, 10) * toDecimal128(${b}, 10), 10), 10)`,
   text: (expr) => `toString(${expr})`,

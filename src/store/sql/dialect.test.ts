@@ -120,6 +120,19 @@ const cases: { name: string; check: (d: SqlDialect, run: Run) => Promise<void> }
       expect(out.map((r) => new Decimal(String(r.m)).equals(expected[Number(r.i)] ?? NaN))).toEqual(
         inputs.map(() => true),
       );
+      // Doubles, as the ledger's allocation makes them (an amount times a share): rounded the same way.
+      const doubles = ['1.0 / 3', '2.0 / 3 * 100', '0.1 * 3', '12.5 * (7.0 / 9)'];
+      const fromDoubles = await run(
+        doubles.map((x, i) => `SELECT ${i} AS i, ${d.text(d.money(d.double(x)))} AS m`).join(' UNION ALL '),
+      );
+      const byIndex = new Map(fromDoubles.map((r) => [Number(r.i), new Decimal(String(r.m)).toString()]));
+      expect([...byIndex.keys()].sort()).toEqual([0, 1, 2, 3]);
+      expect(byIndex.get(0)).toBe('0.3333333333');
+      expect(byIndex.get(1)).toBe('66.6666666667');
+      expect(byIndex.get(2)).toBe('0.3');
+      expect(byIndex.get(3)).toBe(
+        new Decimal(12.5 * (7.0 / 9)).toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toString(),
+      );
       const times = await run(
         `SELECT ${d.text(d.moneyTimes(d.money("'1.5'"), d.money("'2.25'")))} AS a,
            ${d.text(d.moneyTimes(d.money("'0.0000000003'"), d.money("'0.5'")))} AS b`,

@@ -20,23 +20,23 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS VARCHAR) AS person_usage,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS VARCHAR) AS team_only,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS VARCHAR) AS none
-     FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
     p,
   );
   const [u] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
-     FROM ledger_daily WHERE ${windowFilter()}`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)}`,
     p,
   );
   const [bySession] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, count(DISTINCT pr_id) AS prs
-     FROM ledger_prs WHERE ${windowFilter()} AND NOT unpriced`,
+     FROM ledger_prs WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
     p,
   );
   const [unpriced] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
-     FROM ledger_daily WHERE ${windowFilter()} AND unpriced`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND unpriced`,
     p,
   );
   const total = money(c?.total);

@@ -4,7 +4,10 @@ import type { OutcomeRecord } from '../../domain/outcome.js';
 import { repositoryKey, storedRepositoryKey } from '../../domain/repository.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { csvText } from './csv.js';
-import { DIMENSION_COLUMN_TYPES, dimensionRow } from './dimensions.js';
+import { OUTCOMES_TABLE } from '../tables/outcomes-table.js';
+import { USAGE_TABLE } from '../tables/usage-table.js';
+import { writtenColumnsDuckDb } from '../tables/ddl.js';
+import { dimensionRow } from './dimensions.js';
 
 /**
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
@@ -64,42 +67,8 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
   };
 }
 
-export const USAGE_JSON_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  stream: 'VARCHAR',
-  granularity: 'VARCHAR',
-  start_at: 'TIMESTAMPTZ',
-  end_at: 'TIMESTAMPTZ',
-  tool: 'VARCHAR',
-  provider: 'VARCHAR',
-  model: 'VARCHAR',
-  input_tokens: 'BIGINT',
-  cache_read_tokens: 'BIGINT',
-  cache_write_tokens: 'BIGINT',
-  output_tokens: 'BIGINT',
-  reasoning_tokens: 'BIGINT',
-  requests: 'BIGINT',
-  cost: 'DECIMAL(18,10)',
-  cost_basis: 'VARCHAR',
-  price_ref: 'VARCHAR',
-  dedup_key: 'VARCHAR',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  key_hash: 'VARCHAR',
-  key_hint: 'VARCHAR',
-  workspace: 'VARCHAR',
-  session_id: 'VARCHAR',
-  repo: 'VARCHAR',
-  branch: 'VARCHAR',
-  workflow: 'VARCHAR',
-  team_tag: 'VARCHAR',
-  machine_id: 'VARCHAR',
-  tool_version: 'VARCHAR',
-  collapse_key: 'VARCHAR',
-  replica: 'BOOLEAN',
-  ...DIMENSION_COLUMN_TYPES,
-};
+/** The usage columns a writer supplies, with their DuckDB types: from the table catalog (tables/usage-table.ts). */
+export const USAGE_JSON_COLUMNS: Record<string, string> = writtenColumnsDuckDb(USAGE_TABLE);
 
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */
 export function usageCsv(records: readonly UsageRecord[]): string {
@@ -144,38 +113,5 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
   };
 }
 
-export const OUTCOME_JSON_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  kind: 'VARCHAR',
-  occurred_at: 'TIMESTAMPTZ',
-  opened_at: 'TIMESTAMPTZ',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  repo: 'VARCHAR',
-  ref: 'VARCHAR',
-  head_branch: 'VARCHAR',
-  linked_tickets: 'VARCHAR[]',
-  additions: 'BIGINT',
-  deletions: 'BIGINT',
-  files: 'BIGINT',
-  effective_lines: 'BIGINT',
-  points: 'DOUBLE',
-  points_basis: 'VARCHAR',
-  ai_assisted: 'BOOLEAN',
-  ai_evidence: 'VARCHAR',
-  rework: 'BOOLEAN',
-  rework_reason: 'VARCHAR',
-  category: 'VARCHAR',
-  first_review_at: 'TIMESTAMPTZ',
-  approved_at: 'TIMESTAMPTZ',
-  work_type: 'VARCHAR',
-  workflow: 'VARCHAR',
-  unit_kind: 'VARCHAR',
-  changed_lines: 'BIGINT',
-  young_lines: 'BIGINT',
-  parent_ref: 'VARCHAR',
-  started_at: 'TIMESTAMPTZ',
-  count: 'BIGINT',
-  value: 'DECIMAL(18,10)',
-};
+/** The outcome columns a writer supplies, with their DuckDB types: from the table catalog. */
+export const OUTCOME_JSON_COLUMNS: Record<string, string> = writtenColumnsDuckDb(OUTCOMES_TABLE);

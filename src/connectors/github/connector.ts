@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { MileageError } from '../../domain/errors.js';
 import { parseGithubPullNodes } from '../../sources/delivery/github/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
 import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
-import { describeEndpoint } from '../http/redact.js';
-import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
-import { MERGED_PRS_QUERY, searchDataSchema, searchString, updatedAtSchema } from './query.js';
+import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
+import type { SyncFrom } from '../sync/connector.js';
+import { MERGED_PRS_QUERY, searchDataSchema, searchString } from './query.js';
 
 export const githubSettingsSchema = z.strictObject({
   ...baseFields,
@@ -39,15 +38,6 @@ type Position = z.infer<typeof positionSchema>;
 
 const START: Position = { repo: 0, after: null, since: null, read: 0 };
 
-function decode(position: string | null): Position {
-  if (position === null) return START;
-  try {
-    return positionSchema.safeParse(JSON.parse(position)).data ?? START;
-  } catch {
-    return START;
-  }
-}
-
 export const createGithubConnector = defineConnector({
   type: 'github',
   schema: githubSettingsSchema,
@@ -61,9 +51,12 @@ export const createGithubConnector = defineConnector({
   pages: ({ settings: s, http }) => {
     const url = graphqlUrl(s.base_url ?? GITHUB_API);
     const first = s.page_size ?? 25;
-    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-      let pos = decode(from.position);
-      while (pos.repo < s.repos.length) {
+    return cursorPages({
+      position: positionSchema,
+      start: () => START,
+      read: async (pos: Position, from: SyncFrom, signal?: AbortSignal): Promise<LoopPage<Position>> => {
+        // A stored position past the list (the org file lost an entry since): the run is over.
+        if (pos.repo >= s.repos.length) return { problems: [], next: null, high: null };
         const repo = s.repos[pos.repo] as string;
         const since = pos.since ? new Date(pos.since) : from.since;
         const data = await graphql(
@@ -73,19 +66,14 @@ export const createGithubConnector = defineConnector({
           { q: searchString(repo, since), first, after: pos.after },
           signal,
         );
-        const page = searchDataSchema.safeParse(data);
-        if (!page.success) {
-          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: unexpected search response`);
-        }
-        const { search } = page.data;
-        const label = `${url.host}${url.pathname} ${repo}`;
+        const { search } = expectPage(searchDataSchema, data, 'POST', url, 'a search connection');
         const parsed = parseGithubPullNodes(search.nodes, {
-          file: label,
+          file: `${url.host}${url.pathname} ${repo}`,
           repo,
           base: s.base_url ?? GITHUB_API,
           reworkLabels: s.rework_labels,
         });
-        const high = newest(search.nodes.map((n) => updatedAtSchema.safeParse(n).data?.updatedAt));
+        const high = pageHigh(search.nodes, field('updatedAt'));
         const read = pos.read + search.nodes.length;
         let next: Position | null;
         if (search.pageInfo.hasNextPage && search.pageInfo.endCursor) {
@@ -96,15 +84,8 @@ export const createGithubConnector = defineConnector({
         } else {
           next = pos.repo + 1 < s.repos.length ? { ...START, repo: pos.repo + 1 } : null;
         }
-        yield {
-          outcomes: parsed.records,
-          problems: parsed.problems,
-          next: next && JSON.stringify(next),
-          high,
-        };
-        if (next === null) return;
-        pos = next;
-      }
-    };
+        return { outcomes: parsed.records, problems: parsed.problems, next, high };
+      },
+    });
   },
 });

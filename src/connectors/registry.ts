@@ -7,6 +7,7 @@ import { createBitbucketServerConnector } from './bitbucket/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
+import { createGithubIssuesConnector } from './github-issues/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
@@ -27,6 +28,7 @@ export const CONNECTOR_TYPES = {
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
+  'github-issues': createGithubIssuesConnector,
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,

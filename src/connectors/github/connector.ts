@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { parseGithubPullNodes } from '../../sources/delivery/github/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
-import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
-import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
-import type { SyncFrom } from '../sync/connector.js';
-import { MERGED_PRS_QUERY, searchDataSchema, searchString } from './query.js';
+import { isGraphqlRateLimited } from '../http/graphql.js';
+import { MERGED_PRS_QUERY, searchString } from './query.js';
+import { searchPages } from './search-pages.js';
 
 export const githubSettingsSchema = z.strictObject({
   ...baseFields,
@@ -27,17 +26,6 @@ export function graphqlUrl(base: string): URL {
   return new URL(`${apiRoot(base).replace(/\/v3$/, '')}/graphql`);
 }
 
-/** Position inside a run: which repository, the GraphQL cursor, and a restart past the 1,000-result cap. */
-const positionSchema = z.object({
-  repo: z.number().int().nonnegative(),
-  after: z.string().nullable(),
-  since: z.string().nullable(),
-  read: z.number().int().nonnegative(),
-});
-type Position = z.infer<typeof positionSchema>;
-
-const START: Position = { repo: 0, after: null, since: null, read: 0 };
-
 export const createGithubConnector = defineConnector({
   type: 'github',
   schema: githubSettingsSchema,
@@ -51,41 +39,20 @@ export const createGithubConnector = defineConnector({
   pages: ({ settings: s, http }) => {
     const url = graphqlUrl(s.base_url ?? GITHUB_API);
     const first = s.page_size ?? 25;
-    return cursorPages({
-      position: positionSchema,
-      start: () => START,
-      read: async (pos: Position, from: SyncFrom, signal?: AbortSignal): Promise<LoopPage<Position>> => {
-        // A stored position past the list (the org file lost an entry since): the run is over.
-        if (pos.repo >= s.repos.length) return { problems: [], next: null, high: null };
-        const repo = s.repos[pos.repo] as string;
-        const since = pos.since ? new Date(pos.since) : from.since;
-        const data = await graphql(
-          http,
-          url,
-          MERGED_PRS_QUERY,
-          { q: searchString(repo, since), first, after: pos.after },
-          signal,
-        );
-        const { search } = expectPage(searchDataSchema, data, 'POST', url, 'a search connection');
-        const parsed = parseGithubPullNodes(search.nodes, {
-          file: `${url.host}${url.pathname} ${repo}`,
+    return searchPages({
+      http,
+      url,
+      repos: s.repos,
+      first,
+      query: MERGED_PRS_QUERY,
+      searchString,
+      parse: (nodes, repo, file) =>
+        parseGithubPullNodes(nodes, {
+          file,
           repo,
           base: s.base_url ?? GITHUB_API,
           reworkLabels: s.rework_labels,
-        });
-        const high = pageHigh(search.nodes, field('updatedAt'));
-        const read = pos.read + search.nodes.length;
-        let next: Position | null;
-        if (search.pageInfo.hasNextPage && search.pageInfo.endCursor) {
-          next = { ...pos, after: search.pageInfo.endCursor, read };
-        } else if (search.issueCount > read && high && high.getTime() !== since?.getTime()) {
-          // The search serves 1,000 results per query: continue with a query starting at the newest seen.
-          next = { repo: pos.repo, after: null, since: high.toISOString(), read: 0 };
-        } else {
-          next = pos.repo + 1 < s.repos.length ? { ...START, repo: pos.repo + 1 } : null;
-        }
-        return { outcomes: parsed.records, problems: parsed.problems, next, high };
-      },
+        }),
     });
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseBitbucketCloudPulls, type PullDetails } from '../../sources/delivery/bitbucket/parse.js';
-import { cloudPageSchema } from '../../sources/delivery/bitbucket/cloud-schema.js';
+import { cloudPageSchema, cloudPullSchema } from '../../sources/delivery/bitbucket/cloud-schema.js';
 import { defineConnector } from '../base.js';
 import { apiRoot } from '../config.js';
 import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
@@ -83,8 +83,9 @@ export const createBitbucketCloudConnector = defineConnector({
         const page = expectPage(cloudPageSchema, body, 'GET', url, 'a pull request page ({values, next})');
         const details = new Map<number, PullDetails>();
         for (const item of page.values) {
-          const pr = z.object({ id: z.number().int(), state: z.literal('MERGED') }).safeParse(item).data;
-          if (!pr) continue;
+          // Only valid merged PRs cost detail requests; the parser lists the bad ones.
+          const pr = cloudPullSchema.safeParse(item).data;
+          if (pr?.state !== 'MERGED') continue;
           const at = (path: string) => {
             const u = new URL(`${prs}/${pr.id}/${path}`);
             u.searchParams.set('pagelen', '100');

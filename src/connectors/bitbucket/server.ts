@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseBitbucketServerPulls, type PullDetails } from '../../sources/delivery/bitbucket/parse.js';
-import { serverPageSchema } from '../../sources/delivery/bitbucket/server-schema.js';
+import { serverPageSchema, serverPullSchema } from '../../sources/delivery/bitbucket/server-schema.js';
 import { defineConnector } from '../base.js';
 import { apiRoot } from '../config.js';
 import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
@@ -90,8 +90,9 @@ export const createBitbucketServerConnector = defineConnector({
         });
         const details = new Map<number, PullDetails>();
         for (const item of inWindow) {
-          const pr = z.object({ id: z.number().int(), state: z.literal('MERGED') }).safeParse(item).data;
-          if (!pr) continue;
+          // Only valid merged PRs cost detail requests; the parser lists the bad ones.
+          const pr = serverPullSchema.safeParse(item).data;
+          if (pr?.state !== 'MERGED') continue;
           const one = `${root}/rest/api/1.0/${path}/${pr.id}`;
           const diff = new URL(`${one}/diff`);
           diff.searchParams.set('contextLines', '0');

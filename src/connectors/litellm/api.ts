@@ -11,6 +11,14 @@ const dayText = (d: Date) => d.toISOString().slice(0, 10);
 /** The body of GET /spend/logs: an array of SpendLogs rows (some versions wrap it in `data`). */
 const bodySchema = z.union([z.array(z.unknown()), z.object({ data: z.array(z.unknown()) })]);
 
+/** A row whose readable startTime falls outside [day, nextDay); unreadable ones are the parser's to list. */
+function otherDay(row: unknown, day: Date, nextDay: Date): boolean {
+  const text = z.object({ startTime: z.string() }).safeParse(row).data?.startTime;
+  if (!text) return false;
+  const at = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+  return !Number.isNaN(at.getTime()) && (at < day || at >= nextDay);
+}
+
 /**
  * Spend log pages from LiteLLM's spend API, one UTC day per request (`start_date`/`end_date`, individual
  * rows with `summarize=false`), from the window's first day to today. The position is the next day to ask
@@ -36,12 +44,12 @@ export function apiPages(
       url.searchParams.set('summarize', 'false');
       const res = await http.getJson(url, signal);
       const body = expectPage(bodySchema, res.body, 'GET', url, 'a list of spend logs');
-      const rows = Array.isArray(body) ? body : body.data;
+      // The proxy's window includes its end date: rows of the next day are left to that day's request
+      // (before parsing, so a bad row of the next day is listed once, not twice).
+      const rows = (Array.isArray(body) ? body : body.data).filter((row) => !otherDay(row, day, nextDay));
       const parsed = parseSpendLogs(rows, { ...ctx, file: describeEndpoint('GET', url) });
       const since = from.since?.getTime() ?? -Infinity;
-      const usage = parsed.records.filter(
-        (r) => r.start >= day && r.start < nextDay && r.start.getTime() >= since,
-      );
+      const usage = parsed.records.filter((r) => r.start.getTime() >= since);
       const next = nextDay <= today ? dayText(nextDay) : null;
       return {
         usage,

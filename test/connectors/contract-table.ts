@@ -1,5 +1,4 @@
 import { CONNECTOR_TYPES, type ConnectorType } from '../../src/connectors/registry.js';
-import type { Db } from '../../src/store/db.js';
 import {
   fixture,
   githubSearch,

@@ -231,6 +231,156 @@ export const CONTRACT_CASES: ContractCase[] = [
     read: storedSpend,
     killAfter: 1,
   },
+  {
+    type: 'openai-admin',
+    secret: 'sk-admin-contractOpenaiAdmin000111',
+    settings: (url) => ({ base_url: `${url}/v1`, since: '2026-07-01' }),
+    serve: (s) => {
+      const day = Date.parse('2026-07-01T00:00:00Z') / 1000;
+      const page = (data: unknown[]) => ({ object: 'page', data, has_more: false, next_page: null });
+      const completion = (requests: unknown) => ({
+        object: 'organization.usage.completions.result',
+        input_tokens: 52000,
+        input_cached_tokens: 3000,
+        output_tokens: 4100,
+        num_model_requests: requests,
+        project_id: 'proj_A',
+        user_id: null,
+        api_key_id: 'key_A',
+        model: 'gpt-4.1-mini-2025-04-14',
+        batch: null,
+      });
+      s.route('GET', '/v1/organization/usage/completions', () => ({
+        // The second result is planted bad: its request count is no number.
+        json: page([
+          {
+            object: 'bucket',
+            start_time: day,
+            end_time: day + 86400,
+            results: [completion(37), completion('many')],
+          },
+        ]),
+      }));
+      s.route('GET', '/v1/organization/costs', () => ({
+        json: page([
+          {
+            object: 'bucket',
+            start_time: day,
+            end_time: day + 86400,
+            results: [
+              {
+                object: 'organization.costs.result',
+                amount: { value: 1.2345, currency: 'usd' },
+                line_item: 'gpt-4.1-mini, output',
+                project_id: 'proj_A',
+              },
+            ],
+          },
+        ]),
+      }));
+    },
+    route: ['GET', '/v1/organization/usage/completions'],
+    badItems: 1,
+    read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'cursor-admin',
+    secret: 'key_contractCursorAdmin000111222',
+    settings: (url) => ({ base_url: url, since: '2026-07-01', seat_price: 40 }),
+    serve: (s) => {
+      const at = Date.parse('2026-07-02T09:00:00Z');
+      const event = (i: number, timestamp = String(at + i * 3_600_000)) => ({
+        timestamp,
+        model: 'gpt-5',
+        kind: 'Usage-based',
+        maxMode: false,
+        requestsCosts: 1,
+        isTokenBasedCall: true,
+        tokenUsage: {
+          inputTokens: 100 * i,
+          outputTokens: 10 * i,
+          cacheWriteTokens: 0,
+          cacheReadTokens: 1000,
+          totalCents: 2.5 * i,
+        },
+        userEmail: 'ana@example.com',
+      });
+      s.route('GET', '/teams/members', () => ({
+        json: {
+          teamMembers: [{ id: 1, name: 'Ana', email: 'ana@example.com', role: 'member', isRemoved: false }],
+        },
+      }));
+      s.route('POST', '/teams/spend', () => ({
+        json: {
+          teamMemberSpend: [],
+          subscriptionCycleStart: Date.parse('2026-07-01T00:00:00Z'),
+          totalMembers: 1,
+          totalPages: 1,
+        },
+      }));
+      // The third event is planted bad: its timestamp is no time.
+      s.route('POST', '/teams/filtered-usage-events', () => ({
+        json: {
+          totalUsageEventsCount: 3,
+          pagination: { hasNextPage: false, currentPage: 1 },
+          usageEvents: [event(1), event(2), event(3, 'yesterday')],
+        },
+      }));
+      s.route('POST', '/teams/daily-usage-data', () => ({
+        json: {
+          data: [
+            {
+              date: Date.parse('2026-07-02T00:00:00Z'),
+              isActive: true,
+              email: 'ana@example.com',
+              chatRequests: 2,
+            },
+          ],
+        },
+      }));
+    },
+    route: ['POST', '/teams/filtered-usage-events'],
+    badItems: 1,
+    read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'copilot',
+    secret: 'ghp_contractCopilotToken0001112223',
+    // The seats phase; the daily reports and premium billing have their own tests (copilot/connector.test.ts).
+    settings: (url) => ({
+      base_url: url,
+      org: 'acme',
+      seat_prices: { business: 19 },
+      usage_reports: false,
+      premium_requests: false,
+    }),
+    serve: (s) => {
+      const seat = (login: string, created = '2026-03-01T10:00:00Z') => ({
+        created_at: created,
+        last_activity_at: '2026-07-01T10:00:00Z',
+        plan_type: 'business',
+        assignee: { login, type: 'User' },
+      });
+      const pages = [[seat('ana'), seat('bo', 'not a time')], [seat('cy')]];
+      s.route('GET', '/orgs/acme/copilot/billing/seats', (req) => {
+        const page = Number(req.query.get('page') ?? 1);
+        const next =
+          page < pages.length
+            ? `<${s.url}/orgs/acme/copilot/billing/seats?page=${page + 1}>; rel="next"`
+            : '';
+        return {
+          json: { total_seats: 3, seats: pages[page - 1] ?? [] },
+          headers: next ? { link: next } : undefined,
+        };
+      });
+    },
+    route: ['GET', '/orgs/acme/copilot/billing/seats'],
+    badItems: 1,
+    read: storedSpend,
+    killAfter: 1,
+  },
 ];
 
 /** Build a case's connector against the server, with the given clock. */

@@ -45,7 +45,7 @@ export function bitbucketCloud(
 
 /**
  * Bitbucket Data Center as its REST 1.0 pages answer (`{values, size, limit, start, isLastPage,
- * nextPageStart}`): a repository's pull requests newest update first, each PR's commits and activities, its
+ * nextPageStart}`): a repository's merged pull requests most recently closed first (`order=CLOSED_DATE`), each PR's commits and activities, its
  * diff and its linked Jira issues (404 for a PR when `jira` is false: no Jira integration).
  */
 export function bitbucketServer(
@@ -77,7 +77,7 @@ export function bitbucketServer(
     const state = req.query.get('state');
     const sorted = prs
       .filter((p) => !state || p.state === state)
-      .sort((a, b) => num(b, 'updatedDate') - num(a, 'updatedDate'));
+      .sort((a, b) => num(b, 'closedDate') - num(a, 'closedDate'));
     return paged(sorted)(req);
   });
   for (const [id, d] of Object.entries(details)) {

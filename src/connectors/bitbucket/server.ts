@@ -48,14 +48,16 @@ async function all(
 
 /**
  * Bitbucket Data Center / Server (`type: bitbucket-server`, REST 1.0): merged pull requests of each
- * repository, most recently updated first (the API's only order), down to the window's start; with their
+ * repository, most recently merged first (`order=CLOSED_DATE`; the API has no updated-since filter), down
+ * to the window's start; with their
  * commits, diff line counts (context lines excluded; lines are counted, never kept), activities (approvals
  * and comments) and the Jira issues Bitbucket links to them.
  */
 export const createBitbucketServerConnector = defineConnector({
   type: 'bitbucket-server',
   schema: bitbucketServerSettingsSchema,
-  // Newest first with offsets: a PR updated during a sync shifts the pages; the overlap re-reads it.
+  // Newest merge first with offsets: a PR merged during a sync shifts the pages by one; the overlap
+  // re-reads what moved.
   overlapMinutes: 30,
   auth: bitbucketAuth,
   pages: ({ settings: s, http }) => {
@@ -72,7 +74,9 @@ export const createBitbucketServerConnector = defineConnector({
         const path = `projects/${encodeURIComponent(project)}/repos/${encodeURIComponent(slug)}/pull-requests`;
         const url = new URL(`${root}/rest/api/1.0/${path}`);
         url.searchParams.set('state', 'MERGED');
-        url.searchParams.set('order', 'NEWEST');
+        // Most recently closed (merged) first: a merged PR's close date never moves, so the window's start
+        // is a clean stop (REST: `order=CLOSED_DATE`).
+        url.searchParams.set('order', 'CLOSED_DATE');
         url.searchParams.set('start', String(pos.start));
         url.searchParams.set('limit', String(limit));
         const { body } = await http.getJson(url, signal);
@@ -85,8 +89,8 @@ export const createBitbucketServerConnector = defineConnector({
         );
         const since = from.since?.getTime() ?? -Infinity;
         const inWindow = page.values.filter((v) => {
-          const updated = z.object({ updatedDate: z.number() }).safeParse(v).data?.updatedDate;
-          return updated === undefined || updated >= since;
+          const closed = z.object({ closedDate: z.number() }).safeParse(v).data?.closedDate;
+          return closed === undefined || closed >= since;
         });
         const details = new Map<number, PullDetails>();
         for (const item of inWindow) {
@@ -118,7 +122,7 @@ export const createBitbucketServerConnector = defineConnector({
           base: root,
           details,
         });
-        // Newest first: past the window's start, the older pages hold nothing to read.
+        // Newest merge first: past the window's start, the older pages hold nothing to read.
         const more =
           !page.isLastPage &&
           typeof page.nextPageStart === 'number' &&
@@ -132,7 +136,7 @@ export const createBitbucketServerConnector = defineConnector({
           outcomes: parsed.records,
           problems: parsed.problems,
           next,
-          high: pageHigh(inWindow, field('updatedDate')),
+          high: pageHigh(inWindow, field('closedDate')),
         };
       },
     });

@@ -253,7 +253,7 @@ export const RETURN_METRICS = [
     unit: 'share',
     direction: 'higher_is_better',
     caveats: [
-      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (README, "Cost per PR").',
+      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (docs/how-numbers-are-computed.md, "Cost per PR").',
       'A store without agent sessions on PR branches shows the PR row as 0 with the reason, not as missing.',
     ],
     minSample: 'none',

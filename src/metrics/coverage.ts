@@ -81,7 +81,7 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     ],
     notes: [
       `Unpriced volume: ${num(unpriced?.tokens).toLocaleString('en-US')} tokens in ${num(unpriced?.records).toLocaleString('en-US')} ledger entries have no price and are in no dollar figure (${((ratio(num(unpriced?.tokens), num(u?.tokens)) ?? 0) * 100).toFixed(1)}% of tokens).`,
-      'Attribution levels (README, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
+      'Attribution levels (docs/how-numbers-are-computed.md, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
       'The level rows partition the spend; a key row with a person is counted under its key.',
     ],
   };

@@ -1,7 +1,7 @@
 import { windowFilter } from './metric.js';
 
 /**
- * Merged PRs with the spend attributed to each, strongest evidence first (README, "Cost per PR"):
+ * Merged PRs with the spend attributed to each, strongest evidence first (docs/how-numbers-are-computed.md, "Cost per PR"):
  *
  * 1. session → branch → PR: spend of agent sessions that worked on the PR's head branch in its window
  *    (after the previous PR merged from that branch name, up to its merge; `pr_sessions`, derived by the store after each ledger refresh) is that PR's, whoever spent it;

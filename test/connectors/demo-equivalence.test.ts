@@ -113,7 +113,7 @@ const figures = (t: Awaited<ReturnType<typeof costPerMergedPr>>) =>
 describe('Bitbucket and GitHub Issues on the demo organisation', () => {
   it('hold the same merged PRs and closed tickets as its GitHub and Jira data', async () => {
     const count = (db: Db) =>
-      db.query(`SELECT kind, count(*) AS n, sum(points) AS points, sum(effective_lines) AS lines,
+      db.query(`SELECT kind, count(*) AS n, CAST(sum(CAST(points AS DECIMAL(18, 6))) AS VARCHAR) AS points, sum(effective_lines) AS lines,
         count(*) FILTER (WHERE ai_evidence IS NOT NULL) AS ai FROM outcomes WHERE kind IN ('pr_merged', 'ticket_closed')
         GROUP BY kind ORDER BY kind`);
     const a = await count(viaGithubJira);

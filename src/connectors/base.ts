@@ -29,6 +29,8 @@ export interface SecretAuth {
 /** What a connector's lister receives once settings, secret and client are set up. */
 export interface ConnectorContext<S> {
   settings: S;
+  /** The secret read from the variable the settings name (a token, or a database connection string). */
+  secret: string;
   source: SourceConfig;
   deps: ConnectorDeps;
   http: HttpClient;
@@ -39,8 +41,13 @@ export interface ConnectorDefinition<S extends BaseSettings> {
   schema: z.ZodType<S>;
   /** Default of `overlap_minutes`: how far before the last watermark the next run re-reads. */
   overlapMinutes: number;
-  /** The header carrying the secret read from `token_env`. */
-  auth: (secret: string, settings: S) => SecretAuth;
+  /**
+   * The setting naming the secret's environment variable (default `token_env`); a connector that reads a
+   * database names `connection_env`.
+   */
+  secretField?: (settings: S) => 'token_env' | 'connection_env';
+  /** The header carrying the secret; null when the secret is not sent over HTTP (a database connection). */
+  auth: (secret: string, settings: S) => SecretAuth | null;
   /** Other client options (rate limits reported in bodies, fixed headers). */
   client?: (settings: S) => Omit<HttpClientOptions, 'auth' | 'secrets' | 'authHint'>;
   /** The connector's own listing, given the set-up context. */
@@ -57,15 +64,20 @@ export function defineConnector<S extends BaseSettings>(def: ConnectorDefinition
     const v = validateSource(def.schema, source);
     if (!v.ok) return v;
     const settings = v.value;
-    const variable = settings.token_env ?? '';
-    const secret = readSecret(deps.env, variable, source.name, 'token_env');
+    const secretField = def.secretField?.(settings) ?? 'token_env';
+    const variable = (settings as Record<string, unknown>)[secretField];
+    const secret = readSecret(
+      deps.env,
+      typeof variable === 'string' ? variable : '',
+      source.name,
+      secretField,
+    );
     const auth = def.auth(secret, settings);
     const http = new HttpClient({
       ...httpOptions(settings, deps),
       ...def.client?.(settings),
-      auth: { header: auth.header, value: auth.value },
-      secrets: [secret, ...(auth.secrets ?? [])],
-      authHint: auth.hint,
+      ...(auth ? { auth: { header: auth.header, value: auth.value }, authHint: auth.hint } : {}),
+      secrets: [secret, ...(auth?.secrets ?? [])],
     });
     return ok({
       name: source.name,
@@ -73,7 +85,7 @@ export function defineConnector<S extends BaseSettings>(def: ConnectorDefinition
       initialSince: initialSince(settings, deps.now()),
       overlapMs: overlapMs(settings, def.overlapMinutes),
       stats: http.stats,
-      pages: def.pages({ settings, source, deps, http }),
+      pages: def.pages({ settings, secret, source, deps, http }),
     });
   };
 }

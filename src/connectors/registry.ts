@@ -2,9 +2,12 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { OrgFileIssue, SourceConfig } from '../org/index.js';
 import type { ConnectorDeps } from './config.js';
 import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
+import { createBitbucketCloudConnector } from './bitbucket/cloud.js';
+import { createBitbucketServerConnector } from './bitbucket/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
+import { createGithubIssuesConnector } from './github-issues/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
@@ -20,9 +23,12 @@ export type ConnectorFactory = (
 /** Every connector `mileage sync` knows, by type. Spend connectors join this table. */
 export const CONNECTOR_TYPES = {
   'anthropic-admin': createAnthropicAdminConnector,
+  bitbucket: createBitbucketCloudConnector,
+  'bitbucket-server': createBitbucketServerConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
+  'github-issues': createGithubIssuesConnector,
   gitlab: createGitlabConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { MileageError } from '../domain/errors.js';
 import type { HttpClient } from './http/client.js';
-import { describeEndpoint } from './http/redact.js';
+import { cursorPages, expectPage } from './cursor-pages.js';
 import type { SyncPage } from './sync/connector.js';
 
 /** The envelope Anthropic's and OpenAI's admin reports share (reference §4, §5). */
@@ -26,23 +25,24 @@ export interface ReportPagesOptions {
  * Pages of a report paginated by `has_more` / `next_page`: the next page's cursor is the position the runner
  * stores, so a killed run resumes on the page it had not stored.
  */
-export async function* reportPages(o: ReportPagesOptions): AsyncIterable<SyncPage> {
-  let page = o.start;
-  for (;;) {
-    const url = o.url(page);
-    const { body } = await o.http.getJson(url, o.signal);
-    const envelope = envelopeSchema.safeParse(body);
-    if (!envelope.success) {
-      throw new MileageError(
-        'upstream',
-        `${describeEndpoint('GET', url)}: expected a report page ({data, has_more, next_page})`,
+export function reportPages(o: ReportPagesOptions): AsyncIterable<SyncPage> {
+  return cursorPages({
+    position: 'text',
+    start: () => '',
+    read: async (page: string) => {
+      const url = o.url(page || null);
+      const { body } = await o.http.getJson(url, o.signal);
+      const envelope = expectPage(
+        envelopeSchema,
+        body,
+        'GET',
+        url,
+        'a report page ({data, has_more, next_page})',
       );
-    }
-    const next = envelope.data.has_more === true && envelope.data.next_page ? envelope.data.next_page : null;
-    yield { ...o.parse(body, `${url.host}${url.pathname}`), next };
-    if (next === null) return;
-    page = next;
-  }
+      const next = envelope.has_more === true && envelope.next_page ? envelope.next_page : null;
+      return { ...o.parse(body, `${url.host}${url.pathname}`), next };
+    },
+  })({ position: o.start }, o.signal);
 }
 
 /** The newest bucket start among records (the next watermark): a bucket still filling is re-read next time. */

@@ -41,6 +41,3 @@ export const searchDataSchema = z.object({
     nodes: z.array(z.unknown()),
   }),
 });
-
-/** Only `updatedAt`, for the watermark; the parser validates the rest. */
-export const updatedAtSchema = z.object({ updatedAt: z.string() });

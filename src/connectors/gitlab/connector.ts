@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { MileageError } from '../../domain/errors.js';
 import { parseGitlabMergeRequests } from '../../sources/delivery/gitlab/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
 import { nextPageNumber } from '../http/pagination.js';
-import { describeEndpoint } from '../http/redact.js';
-import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
+import type { SyncFrom } from '../sync/connector.js';
 
 export const gitlabSettingsSchema = z.strictObject({
   ...baseFields,
@@ -28,14 +27,10 @@ const positionSchema = z.object({
 });
 type Position = z.infer<typeof positionSchema>;
 
-function decode(position: string | null): Position {
-  if (position === null) return { project: 0, page: 1 };
-  try {
-    return positionSchema.safeParse(JSON.parse(position)).data ?? { project: 0, page: 1 };
-  } catch {
-    return { project: 0, page: 1 };
-  }
-}
+const START: Position = { project: 0, page: 1 };
+
+/** A JSON array of items (MRs, commits, diffs, notes). */
+const listSchema = z.array(z.unknown());
 
 export const createGitlabConnector = defineConnector({
   type: 'gitlab',
@@ -56,17 +51,18 @@ export const createGitlabConnector = defineConnector({
         url.searchParams.set('per_page', '100');
         url.searchParams.set('page', String(page));
         const res = await http.getJson(url, signal);
-        if (!Array.isArray(res.body))
-          throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
-        items.push(...(res.body as unknown[]));
+        items.push(...expectPage(listSchema, res.body, 'GET', url, 'a JSON array'));
         page = nextPageNumber(res.headers);
       }
       return items;
     }
 
-    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-      let pos = decode(from.position);
-      while (pos.project < s.projects.length) {
+    return cursorPages({
+      position: positionSchema,
+      start: () => START,
+      read: async (pos: Position, from: SyncFrom, signal?: AbortSignal): Promise<LoopPage<Position>> => {
+        // A stored position past the list (the org file lost an entry since): the run is over.
+        if (pos.project >= s.projects.length) return { problems: [], next: null, high: null };
         const project = String(s.projects[pos.project]);
         const base = `/projects/${encodeURIComponent(project)}/merge_requests`;
         const url = new URL(`${api}${base}`);
@@ -80,9 +76,7 @@ export const createGitlabConnector = defineConnector({
         q.set('page', String(pos.page));
         if (from.since) q.set('updated_after', from.since.toISOString());
         const res = await http.getJson(url, signal);
-        const mrs = Array.isArray(res.body) ? (res.body as unknown[]) : null;
-        if (mrs === null)
-          throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a JSON array`);
+        const mrs = expectPage(listSchema, res.body, 'GET', url, 'a JSON array');
         const commits = new Map<number, unknown>();
         const diffs = new Map<number, unknown>();
         const approvals = new Map<number, unknown>();
@@ -109,9 +103,7 @@ export const createGitlabConnector = defineConnector({
           notes,
           reworkLabels: s.rework_labels,
         });
-        const high = newest(
-          mrs.map((m) => z.object({ updated_at: z.string() }).safeParse(m).data?.updated_at),
-        );
+        const high = pageHigh(mrs, field('updated_at'));
         const nextPage = nextPageNumber(res.headers);
         const next: Position | null =
           nextPage !== null && mrs.length > 0
@@ -119,15 +111,8 @@ export const createGitlabConnector = defineConnector({
             : pos.project + 1 < s.projects.length
               ? { project: pos.project + 1, page: 1 }
               : null;
-        yield {
-          outcomes: parsed.records,
-          problems: parsed.problems,
-          next: next && JSON.stringify(next),
-          high,
-        };
-        if (next === null) return;
-        pos = next;
-      }
-    };
+        return { outcomes: parsed.records, problems: parsed.problems, next, high };
+      },
+    });
   },
 });

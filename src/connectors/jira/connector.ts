@@ -6,7 +6,8 @@ import { fieldSchema, parseJiraDate } from '../../sources/delivery/jira/schema.j
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
 import { describeEndpoint } from '../http/redact.js';
-import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { cursorPages, expectPage, pageHigh, type LoopPage } from '../cursor-pages.js';
+import type { SyncFrom } from '../sync/connector.js';
 
 export const jiraSettingsSchema = z.strictObject({
   ...baseFields,
@@ -47,6 +48,13 @@ export function jqlFor(filter: string | undefined, since: Date | null): string {
   }
   return `${parts.filter((p) => p !== null).join(' AND ')} ORDER BY updated ASC`;
 }
+
+/** The search/jql envelope; the issues are validated one by one by the parser. */
+const searchPageSchema = z.object({
+  issues: z.array(z.unknown()),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().optional(),
+});
 
 const FIELDS = [
   'issuetype',
@@ -109,48 +117,37 @@ export const createJiraConnector = defineConnector({
       };
     }
 
-    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-      const site = await siteFields(signal);
-      const url = new URL(`${api}/search/jql`);
-      const jql = jqlFor(s.jql, from.since);
-      let token = from.position;
-      for (;;) {
+    const url = new URL(`${api}/search/jql`);
+    let site: SiteFields | undefined;
+    return cursorPages({
+      position: 'text',
+      start: () => '',
+      read: async (token: string, from: SyncFrom, signal?: AbortSignal): Promise<LoopPage<string>> => {
+        site ??= await siteFields(signal);
         const { body } = await http.postJson(
           url,
           {
-            jql,
+            jql: jqlFor(s.jql, from.since),
             ...searchFields(site),
             maxResults,
             ...(token ? { nextPageToken: token } : {}),
           },
           signal,
         );
+        const page = expectPage(searchPageSchema, body, 'POST', url, 'a search/jql page');
         const parsed = parseJiraSearch(body, {
           file: `${url.host}${url.pathname}`,
           storyPointsField: site.storyPoints,
           epicLinkField: site.epicLink,
         });
-        const page = z
-          .object({
-            issues: z.array(z.unknown()),
-            nextPageToken: z.string().nullish(),
-            isLast: z.boolean().optional(),
-          })
-          .safeParse(body).data;
-        if (!page)
-          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: expected a search/jql page`);
-        const high = newest(
-          page.issues.map((i) => {
-            const updated = z.object({ fields: z.object({ updated: z.string() }) }).safeParse(i).data
-              ?.fields.updated;
-            return updated ? parseJiraDate(updated).toISOString() : null;
-          }),
-        );
+        const high = pageHigh(page.issues, (i) => {
+          const updated = z.object({ fields: z.object({ updated: z.string() }) }).safeParse(i).data
+            ?.fields.updated;
+          return updated ? parseJiraDate(updated).toISOString() : null;
+        });
         const next = page.isLast === true || !page.nextPageToken ? null : page.nextPageToken;
-        yield { outcomes: parsed.records, problems: parsed.problems, next, high };
-        if (next === null) return;
-        token = next;
-      }
-    };
+        return { outcomes: parsed.records, problems: parsed.problems, next, high };
+      },
+    });
   },
 });

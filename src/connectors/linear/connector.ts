@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { MileageError } from '../../domain/errors.js';
 import { parseLinearIssues } from '../../sources/delivery/linear/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
 import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
-import { describeEndpoint } from '../http/redact.js';
+import { cursorPages, expectPage, field, pageHigh, type LoopPage } from '../cursor-pages.js';
 import { phasedPages, type PhaseFrom } from '../phases.js';
-import { newest, type SyncPage } from '../sync/connector.js';
 import { projectsPhase } from './projects.js';
 
 export const linearSettingsSchema = z.strictObject({
@@ -58,25 +56,30 @@ export const createLinearConnector = defineConnector({
     const url = new URL(`${apiRoot(s.base_url ?? LINEAR_API)}/graphql`);
     const first = s.page_size ?? 100;
 
-    const issues = async function* (from: PhaseFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-      let after = from.position;
-      const filter = issueFilter(from.since, s.teams);
-      for (;;) {
-        const data = await graphql(http, url, COMPLETED_ISSUES_QUERY, { first, after, filter }, signal);
-        const page = connectionSchema.safeParse(data).data;
-        if (!page)
-          throw new MileageError('upstream', `${describeEndpoint('POST', url)}: unexpected issues response`);
-        const { nodes, pageInfo } = page.issues;
+    const issues = cursorPages({
+      position: 'text',
+      start: () => '',
+      read: async (after: string, from: PhaseFrom, signal?: AbortSignal): Promise<LoopPage<string>> => {
+        const filter = issueFilter(from.since, s.teams);
+        const variables = { first, after: after || null, filter };
+        const data = await graphql(http, url, COMPLETED_ISSUES_QUERY, variables, signal);
+        const { nodes, pageInfo } = expectPage(
+          connectionSchema,
+          data,
+          'POST',
+          url,
+          'an issues connection',
+        ).issues;
         const parsed = parseLinearIssues(nodes, { file: `${url.host}${url.pathname}` });
-        const high = newest(
-          nodes.map((n) => z.object({ updatedAt: z.string() }).safeParse(n).data?.updatedAt),
-        );
         const next = pageInfo.hasNextPage && pageInfo.endCursor ? pageInfo.endCursor : null;
-        yield { outcomes: parsed.records, problems: parsed.problems, next, high };
-        if (next === null) return;
-        after = next;
-      }
-    };
+        return {
+          outcomes: parsed.records,
+          problems: parsed.problems,
+          next,
+          high: pageHigh(nodes, field('updatedAt')),
+        };
+      },
+    });
     // Issues first, then the completed projects (Linear's epics) they name, for epic lead time.
     return phasedPages([{ name: 'issues', pages: issues }, projectsPhase(http, url, s)], deps.now);
   },

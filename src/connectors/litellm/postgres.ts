@@ -1,21 +1,14 @@
+import { z } from 'zod';
 import { parseSpendLogs, type LitellmContext } from '../../sources/spend/litellm/parse.js';
 import { LitellmSpendLogReader, type SpendLogPosition } from '../../store/postgres/litellm-spend-logs.js';
+import { cursorPages } from '../cursor-pages.js';
 import type { HttpStats } from '../http/client.js';
 import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
 
 const DEFAULT_PAGE_ROWS = 1000;
 
-function positionOf(text: string | null): SpendLogPosition | null {
-  if (text === null) return null;
-  try {
-    const p = JSON.parse(text) as Partial<SpendLogPosition>;
-    return typeof p.startTime === 'string' && typeof p.requestId === 'string'
-      ? { startTime: p.startTime, requestId: p.requestId }
-      : null;
-  } catch {
-    return null;
-  }
-}
+/** The last row read, (startTime, request_id); null before the first page. */
+const positionSchema = z.object({ startTime: z.string(), requestId: z.string() }).nullable();
 
 /**
  * Spend log pages from LiteLLM's database, in (startTime, request_id) order from `since`. The position is
@@ -31,20 +24,19 @@ export async function* postgresPages(
   signal?: AbortSignal,
 ): AsyncIterable<SyncPage> {
   const reader = await LitellmSpendLogReader.connect(connectionString);
+  const limit = pageRows ?? DEFAULT_PAGE_ROWS;
   try {
-    let after = positionOf(from.position);
-    const limit = pageRows ?? DEFAULT_PAGE_ROWS;
-    for (;;) {
-      signal?.throwIfAborted();
-      stats.requests++;
-      const page = await reader.page(from.since, after, limit);
-      const parsed = parseSpendLogs(page.rows, { ...ctx, file: reader.description });
-      const high = newest(parsed.records.map((r) => r.start.toISOString()));
-      const next = page.next === null ? null : JSON.stringify(page.next);
-      yield { usage: parsed.records, problems: parsed.problems, next, high };
-      if (page.next === null) return;
-      after = page.next;
-    }
+    yield* cursorPages({
+      position: positionSchema,
+      start: () => null,
+      read: async (after: SpendLogPosition | null, f: SyncFrom) => {
+        stats.requests++;
+        const page = await reader.page(f.since, after, limit);
+        const parsed = parseSpendLogs(page.rows, { ...ctx, file: reader.description });
+        const high = newest(parsed.records.map((r) => r.start.toISOString()));
+        return { usage: parsed.records, problems: parsed.problems, next: page.next, high };
+      },
+    })(from, signal);
   } finally {
     await reader.close();
   }

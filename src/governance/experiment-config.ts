@@ -27,7 +27,9 @@ const text = (what: string, max = 4000) =>
 
 const teamList = (what: string) =>
   z
-    .array(z.union([z.string().trim().min(1), z.number()]), { error: expecting(`a list of team ids (${what})`) })
+    .array(z.union([z.string().trim().min(1), z.number()]), {
+      error: expecting(`a list of team ids (${what})`),
+    })
     .min(1, `expected at least one ${what} team`)
     .max(50, 'expected at most 50 teams');
 
@@ -226,7 +228,12 @@ export function validateExperiment(
     if (!target.ok) issues.push({ path: ['metrics', i, 'target'], message: target.error });
     const definition = findMetric(m.metric);
     if (!problem && target.ok && definition)
-      metrics.push({ metric: m.metric, title: definition.title, unit: definition.unit, target: target.value });
+      metrics.push({
+        metric: m.metric,
+        title: definition.title,
+        unit: definition.unit,
+        target: target.value,
+      });
   });
   if (issues.length) return { ok: false, issues };
   return {
@@ -256,7 +263,8 @@ export function validateExperiment(
 /** The fields allowed where an unknown one was written, to suggest the one meant. */
 export function knownExperimentFields(path: readonly (string | number)[]): string[] | undefined {
   if (path.length === 0) return Object.keys(experimentSchema.shape);
-  if (path.length === 1 && (path[0] === 'baseline' || path[0] === 'test')) return ['from', 'weeks', 'sprints'];
+  if (path.length === 1 && (path[0] === 'baseline' || path[0] === 'test'))
+    return ['from', 'weeks', 'sprints'];
   if (path.length === 2 && path[0] === 'metrics') return Object.keys(metricSchema.shape);
   return undefined;
 }

@@ -90,7 +90,11 @@ interface Sums {
   sample: number;
 }
 
-function weekSums(values: readonly TeamWeekValue[], teams: readonly string[], weeks: readonly string[]): Sums[] {
+function weekSums(
+  values: readonly TeamWeekValue[],
+  teams: readonly string[],
+  weeks: readonly string[],
+): Sums[] {
   const index = new Map(weeks.map((w, i) => [w, i]));
   const members = new Set(teams);
   const sums = weeks.map(() => ({ num: 0, den: 0, sample: 0 }));
@@ -140,7 +144,10 @@ export function estimate(values: readonly TeamWeekValue[], o: EstimateOptions): 
   // The bootstrap: per resample, draw the baseline's weeks then the test's, each uniformly with replacement
   // from its own window, by one mulberry32 stream seeded with `seed`.
   const rand = seededRandom(o.seed);
-  const draws = { didA: [], didR: [], tA: [], tR: [], cA: [], cR: [], tLevel: [] } as Record<string, number[]>;
+  const draws = { didA: [], didR: [], tA: [], tR: [], cA: [], cR: [], tLevel: [] } as Record<
+    string,
+    number[]
+  >;
   const push = (key: string, v: number | null) => {
     if (v !== null && Number.isFinite(v)) (draws[key] as number[]).push(v);
   };
@@ -185,7 +192,10 @@ export function estimate(values: readonly TeamWeekValue[], o: EstimateOptions): 
   return {
     treatment,
     control,
-    did: { absolute: minus(treatment.absolute, control.absolute), relative: minus(treatment.relative, control.relative) },
+    did: {
+      absolute: minus(treatment.absolute, control.absolute),
+      relative: minus(treatment.relative, control.relative),
+    },
     intervals: {
       didAbsolute: ci('didA'),
       didRelative: ci('didR'),

@@ -44,14 +44,21 @@ export function parseExperiments(source: string, file: string): Result<Experimen
         const key = issue.path.at(-1);
         if (issue.message.startsWith('unknown field') && typeof key === 'string') {
           const parent = path.slice(0, -1);
-          add(path, unknownFieldMessage(key, knownExperimentFields(issue.path.slice(0, -1))), at.keyPlace(parent, key));
+          add(
+            path,
+            unknownFieldMessage(key, knownExperimentFields(issue.path.slice(0, -1))),
+            at.keyPlace(parent, key),
+          );
         } else add(path, issue.message);
       }
       return;
     }
     const first = seen.get(checked.value.id);
     if (first !== undefined)
-      add(['experiments', i, 'id'], `experiment id "${checked.value.id}" is already used by experiments[${first}]`);
+      add(
+        ['experiments', i, 'id'],
+        `experiment id "${checked.value.id}" is already used by experiments[${first}]`,
+      );
     seen.set(checked.value.id, i);
     experiments.push(checked.value);
   });

@@ -6,7 +6,9 @@
 export function formatFigure(value: number, scale: 'relative' | 'absolute', unit: string): string {
   if (scale === 'relative') return `${signed(value * 100, 1)}%`;
   if (/^USD\b/.test(unit)) {
-    const abs = Math.abs(value).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const abs = Math.abs(value)
+      .toFixed(2)
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     return `${value < 0 ? '-' : ''}$${abs}`;
   }
   if (/^share\b/.test(unit)) return `${trim(value * 100, 1)} pts`;

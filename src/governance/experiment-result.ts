@@ -11,7 +11,12 @@ import type { Experiment } from './experiment-config.js';
 import { estimate, type Estimate, type TeamWeekValue } from './experiment-estimate.js';
 import { genericMeasure, measureFor, type Measure } from './experiment-measure.js';
 import { formatFigure } from './experiment-format.js';
-import { judgeMetric, overallVerdict, type MetricVerdict, type OverallVerdict } from './experiment-verdict.js';
+import {
+  judgeMetric,
+  overallVerdict,
+  type MetricVerdict,
+  type OverallVerdict,
+} from './experiment-verdict.js';
 
 export type ExperimentStatus = 'planned' | 'running' | 'finished';
 
@@ -65,8 +70,12 @@ export function weeksOf(w: DayWindow): string[] {
 /** People per team in the directory: the minimum group size is judged on them. */
 async function headcounts(db: Db, teams: readonly string[]): Promise<Map<string, number>> {
   const wanted = new Set(teams);
-  const rows = await db.query('SELECT team_id, count(*) AS n FROM dir_people WHERE team_id IS NOT NULL GROUP BY 1');
-  return new Map(rows.filter((r) => wanted.has(String(r.team_id))).map((r) => [String(r.team_id), Number(r.n)]));
+  const rows = await db.query(
+    'SELECT team_id, count(*) AS n FROM dir_people WHERE team_id IS NOT NULL GROUP BY 1',
+  );
+  return new Map(
+    rows.filter((r) => wanted.has(String(r.team_id))).map((r) => [String(r.team_id), Number(r.n)]),
+  );
 }
 
 /** One catalog metric per team and complete week of both windows, read by its measure. */
@@ -202,4 +211,3 @@ function headline(first: MetricResult | undefined, spend: Usd): string {
   const pct = (v: number | null) => (v === null ? 'n/a' : formatFigure(v, 'relative', first.unit));
   return `${first.title} ${pct(first.estimate.treatment.relative)} at ${formatUsd(spend, 0)} of AI spend; control ${pct(first.estimate.control.relative)}`;
 }
-

@@ -14,7 +14,13 @@ import { err, ok, type Result } from '../domain/result.js';
 export type Target =
   | { kind: 'change'; scale: 'relative' | 'absolute'; amount: number; text: string }
   | { kind: 'level'; op: '<=' | '>='; limit: number; limitText: string; text: string }
-  | { kind: 'guard'; against: 'rising' | 'falling'; scale: 'relative' | 'absolute'; tolerance: number; text: string };
+  | {
+      kind: 'guard';
+      against: 'rising' | 'falling';
+      scale: 'relative' | 'absolute';
+      tolerance: number;
+      text: string;
+    };
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 const CHANGE = new RegExp(String.raw`^([+-])\s*${NUMBER}\s*(%?)$`);
@@ -29,7 +35,8 @@ export function parseTarget(written: string): Result<Target, string> {
   const change = CHANGE.exec(lower);
   if (change) {
     const size = Number(change[2]);
-    if (size === 0) return err('expected a change other than 0 (use "not rising" or "not falling" for a guard rail)');
+    if (size === 0)
+      return err('expected a change other than 0 (use "not rising" or "not falling" for a guard rail)');
     const percent = change[3] === '%';
     return ok({
       kind: 'change',

@@ -9,7 +9,12 @@ export interface MetricVerdict {
   /** Why, in a sentence a reader can check against the figures beside it. */
   reason: string;
   /** The figure the target is judged on, its scale and its interval. */
-  judged: { figure: 'difference' | 'treatment_level'; scale: 'relative' | 'absolute'; value: number | null; interval: Interval | null };
+  judged: {
+    figure: 'difference' | 'treatment_level';
+    scale: 'relative' | 'absolute';
+    value: number | null;
+    interval: Interval | null;
+  };
 }
 
 export interface VerdictRules {
@@ -38,8 +43,7 @@ export const CONTROL_MOVED_SHARE = 0.5;
  *   allowed side of the limit, not met when it is wholly beyond it, inconclusive when it straddles it.
  */
 export function judgeMetric(target: Target, e: Estimate, rules: VerdictRules): MetricVerdict {
-  const scale: 'relative' | 'absolute' =
-    target.kind === 'level' ? 'absolute' : target.scale;
+  const scale: 'relative' | 'absolute' = target.kind === 'level' ? 'absolute' : target.scale;
   const figure = target.kind === 'level' ? 'treatment_level' : 'difference';
   const value =
     target.kind === 'level' ? e.treatment.test : scale === 'relative' ? e.did.relative : e.did.absolute;
@@ -99,7 +103,11 @@ export function judgeMetric(target: Target, e: Estimate, rules: VerdictRules): M
     const goal = Math.abs(target.amount);
     const v = s * value;
     if (v >= goal && lo > 0)
-      return { verdict: 'met', reason: `difference ${rules.format(value, scale)} reaches the target ${target.text}; ${range} excludes no change`, judged };
+      return {
+        verdict: 'met',
+        reason: `difference ${rules.format(value, scale)} reaches the target ${target.text}; ${range} excludes no change`,
+        judged,
+      };
     if (hi < goal)
       return {
         verdict: 'not_met',
@@ -121,9 +129,17 @@ export function judgeMetric(target: Target, e: Estimate, rules: VerdictRules): M
   const limitText = rules.format(limit, scale);
   const what = target.kind === 'level' ? `the treatment's level in the test` : 'the difference';
   if (lo >= s * limit)
-    return { verdict: 'met', reason: `${what} (${rules.format(value, scale)}) stays within ${limitText}: the whole ${range} does`, judged };
+    return {
+      verdict: 'met',
+      reason: `${what} (${rules.format(value, scale)}) stays within ${limitText}: the whole ${range} does`,
+      judged,
+    };
   if (hi < s * limit)
-    return { verdict: 'not_met', reason: `${what} (${rules.format(value, scale)}) is beyond ${limitText}: the whole ${range} is`, judged };
+    return {
+      verdict: 'not_met',
+      reason: `${what} (${rules.format(value, scale)}) is beyond ${limitText}: the whole ${range} is`,
+      judged,
+    };
   return inconclusive(`${what} is ${rules.format(value, scale)}, but the ${range} reaches past ${limitText}`);
 }
 
@@ -133,7 +149,9 @@ export interface OverallVerdict {
 }
 
 /** Met when every metric is met; not met when any is not met; otherwise inconclusive, naming what is open. */
-export function overallVerdict(metrics: readonly { title: string; verdict: MetricVerdict }[]): OverallVerdict {
+export function overallVerdict(
+  metrics: readonly { title: string; verdict: MetricVerdict }[],
+): OverallVerdict {
   const notMet = metrics.filter((m) => m.verdict.verdict === 'not_met');
   if (notMet.length)
     return { verdict: 'not_met', reason: `not met on ${notMet.map((m) => m.title).join(', ')}` };

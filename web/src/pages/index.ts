@@ -5,6 +5,7 @@ import { calendarPage } from './calendar.js';
 import { coveragePage } from './coverage.js';
 import { definitionsPage } from './definitions.js';
 import { efficiencyPage } from './efficiency.js';
+import { experimentsPage } from './experiments.js';
 import { keysPage } from './keys.js';
 import { modelsPage } from './models.js';
 import { overviewPage } from './overview.js';
@@ -32,6 +33,7 @@ export const PAGES: Page[] = [
   workflowsPage,
   auditsPage,
   auditRunPage,
+  experimentsPage,
   coveragePage,
   definitionsPage,
 ];

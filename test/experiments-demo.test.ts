@@ -88,9 +88,12 @@ const addDays = (day: string, n: number) =>
 
 /** The Monday of the week of an instant, as a day in the org's time zone. */
 function mondayOf(instant: string, timeZone: string): string {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(instant),
-  );
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
   const dow = new Date(`${local}T00:00:00Z`).getUTCDay(); // 0 = Sunday
   return addDays(local, -((dow + 6) % 7));
 }
@@ -151,7 +154,8 @@ async function plainThroughput(manifest: DemoManifest): Promise<Plain> {
     Array.from({ length: sprints * exp.sprint_weeks }, (_, i) => addDays(from, 7 * i));
   const baseline = weeks(exp.baseline.from, exp.baseline.sprints);
   const test = weeks(exp.test.from, exp.test.sprints);
-  const weekPrs = (teams: string[], week: string) => teams.reduce((a, t) => a + (prs.get(`${t}|${week}`) ?? 0), 0);
+  const weekPrs = (teams: string[], week: string) =>
+    teams.reduce((a, t) => a + (prs.get(`${t}|${week}`) ?? 0), 0);
   const group = (teams: string[]) => ({
     engineers: headcount(teams),
     baseline: baseline.map((w) => weekPrs(teams, w)),
@@ -161,7 +165,8 @@ async function plainThroughput(manifest: DemoManifest): Promise<Plain> {
   const c = group(exp.control);
   const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
   const rate = (weeklyPrs: number[], engineers: number) => sum(weeklyPrs) / (engineers * weeklyPrs.length);
-  const relChange = (g: typeof t, b: number[], a: number[]) => rate(a, g.engineers) / rate(b, g.engineers) - 1;
+  const relChange = (g: typeof t, b: number[], a: number[]) =>
+    rate(a, g.engineers) / rate(b, g.engineers) - 1;
 
   const treatmentRelative = relChange(t, t.baseline, t.test);
   const controlRelative = relChange(c, c.baseline, c.test);
@@ -172,7 +177,8 @@ async function plainThroughput(manifest: DemoManifest): Promise<Plain> {
     const ti = test.map(() => Math.floor(rand() * test.length));
     const pick = (xs: number[], idx: number[]) => idx.map((i) => xs[i] as number);
     draws.push(
-      relChange(t, pick(t.baseline, bi), pick(t.test, ti)) - relChange(c, pick(c.baseline, bi), pick(c.test, ti)),
+      relChange(t, pick(t.baseline, bi), pick(t.test, ti)) -
+        relChange(c, pick(c.baseline, bi), pick(c.test, ti)),
     );
   }
   return {
@@ -198,7 +204,9 @@ describe('the experiment planted in the demo', () => {
     for (const m of r.metrics) expect(m.verdict.verdict, `${m.metric}: ${m.verdict.reason}`).toBe('met');
     // The AI spend of the treatment during the test stands beside the result, exact and non-zero.
     expect(r.spend?.treatment.test.greaterThan(0)).toBe(true);
-    expect(r.headline).toMatch(/^PR throughput per engineer \+\d+\.\d% at \$[\d,]+ of AI spend; control [+-]?\d+\.\d%$/);
+    expect(r.headline).toMatch(
+      /^PR throughput per engineer \+\d+\.\d% at \$[\d,]+ of AI spend; control [+-]?\d+\.\d%$/,
+    );
   });
 
   it('is not met on the control variant, where the treatment teams get no lift', () => {
@@ -209,14 +217,17 @@ describe('the experiment planted in the demo', () => {
     expect(throughput?.verdict.reason).not.toBe('');
   });
 
-  it.each(['planted', 'control'])('%s: the difference and its interval equal a plain computation from the raw files', async (label) => {
-    const { manifest, result } = get(label);
-    const plain = await plainThroughput(manifest);
-    const m = result.metrics.find((x) => x.metric === THROUGHPUT);
-    expect(m?.estimate.treatment.relative).toBeCloseTo(plain.treatmentRelative, 10);
-    expect(m?.estimate.control.relative).toBeCloseTo(plain.controlRelative, 10);
-    expect(m?.estimate.did.relative).toBeCloseTo(plain.did, 10);
-    expect(m?.estimate.intervals.didRelative?.low).toBeCloseTo(plain.low, 10);
-    expect(m?.estimate.intervals.didRelative?.high).toBeCloseTo(plain.high, 10);
-  });
+  it.each(['planted', 'control'])(
+    '%s: the difference and its interval equal a plain computation from the raw files',
+    async (label) => {
+      const { manifest, result } = get(label);
+      const plain = await plainThroughput(manifest);
+      const m = result.metrics.find((x) => x.metric === THROUGHPUT);
+      expect(m?.estimate.treatment.relative).toBeCloseTo(plain.treatmentRelative, 10);
+      expect(m?.estimate.control.relative).toBeCloseTo(plain.controlRelative, 10);
+      expect(m?.estimate.did.relative).toBeCloseTo(plain.did, 10);
+      expect(m?.estimate.intervals.didRelative?.low).toBeCloseTo(plain.low, 10);
+      expect(m?.estimate.intervals.didRelative?.high).toBeCloseTo(plain.high, 10);
+    },
+  );
 });

@@ -179,7 +179,7 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     expect(flagged(r)).toEqual([]);
     // Without the lift, the same experiment on the same organisation is not met.
     expect(['inconclusive', 'not_met']).toContain(
-      (await experimentReport(cwd, '.mileage/demo-7/mileage.yaml')).verdict,
+      (await experimentReport(cwd, '.mileage/demo-7-control/mileage.yaml')).verdict,
     );
   }, 240_000);
 

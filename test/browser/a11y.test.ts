@@ -55,6 +55,7 @@ describe('accessibility (axe-core)', () => {
       '/workflows',
       '/audits',
       '/audits/audit-demo-alert-triage',
+      '/experiments',
       '/coverage',
       '/definitions',
     ];

@@ -48,6 +48,10 @@ export interface SprintFigure {
   treatmentChange: number | null;
   controlChange: number | null;
   difference: number | null;
+  /** The same in the metric's unit (test sprint − baseline). */
+  treatmentDelta: number | null;
+  controlDelta: number | null;
+  differenceDelta: number | null;
 }
 
 export interface Estimate {
@@ -231,8 +235,10 @@ function sprintsOf(
     const end = Math.min(weeks.length, start + sprintWeeks);
     const tl = level(t.slice(start, end));
     const cl = level(c.slice(start, end));
-    const tChange = against ? change(against.treatment.baseline, tl).relative : null;
-    const cChange = against ? change(against.control.baseline, cl).relative : null;
+    const tc = against ? change(against.treatment.baseline, tl) : null;
+    const cc = against ? change(against.control.baseline, cl) : null;
+    const tChange = tc?.relative ?? null;
+    const cChange = cc?.relative ?? null;
     out.push({
       window,
       index: out.length + 1,
@@ -243,6 +249,9 @@ function sprintsOf(
       treatmentChange: tChange,
       controlChange: cChange,
       difference: minus(tChange, cChange),
+      treatmentDelta: tc?.absolute ?? null,
+      controlDelta: cc?.absolute ?? null,
+      differenceDelta: minus(tc?.absolute ?? null, cc?.absolute ?? null),
     });
   }
   return out;

@@ -30,3 +30,9 @@ function trim(v: number, places: number): string {
   const t = v.toFixed(places);
   return t === `-${(0).toFixed(places)}` ? (0).toFixed(places) : t;
 }
+
+/** A level (not a change) in a metric's unit: shares as percentages, money to the cent. */
+export function formatLevel(value: number, unit: string): string {
+  if (/^share\b/.test(unit)) return `${trim(value * 100, 1)}%`;
+  return formatFigure(value, 'absolute', unit);
+}

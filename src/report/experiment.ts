@@ -1,6 +1,6 @@
 import { formatUsd, usd } from '../domain/money.js';
 import type { Experiment } from '../governance/experiment-config.js';
-import { formatChange, formatFigure } from '../governance/experiment-format.js';
+import { formatChange, formatLevel } from '../governance/experiment-format.js';
 import type { ExperimentResult } from '../governance/experiment-result.js';
 import type { Verdict } from '../governance/experiment-verdict.js';
 import { escapeHtml } from './html.js';
@@ -88,7 +88,16 @@ export function renderExperimentJson(r: ExperimentReport): string {
   return JSON.stringify(r, null, 2);
 }
 
-const level = (m: MetricReport, v: number | null) => (v === null ? '—' : formatFigure(v, 'absolute', m.unit));
+const level = (m: MetricReport, v: number | null) => (v === null ? '—' : formatLevel(v, m.unit));
+
+/** A sprint's changes on the scale the metric is judged on: relative, or in its unit for absolute targets. */
+function sprintChanges(m: MetricReport, s: MetricReport['sprints'][number]): [string, string, string] {
+  if (m.judged.scale === 'absolute' && m.judged.figure === 'difference') {
+    const f = (v: number | null) => (v === null ? '—' : formatChange(v, 'absolute', m.unit));
+    return [f(s.treatmentDelta), f(s.controlDelta), f(s.differenceDelta)];
+  }
+  return [rel(s.treatmentChange), rel(s.controlChange), rel(s.difference)];
+}
 const rel = (v: number | null) => (v === null ? '—' : formatChange(v, 'relative', ''));
 
 /** The figure the target is judged on, with its interval: "+45.7% (90%: +21.0% to +70.1%)". */
@@ -96,7 +105,7 @@ function judgedText(m: MetricReport, confidence: number): string {
   const j = m.judged;
   if (j.value === null) return '—';
   const f = (v: number) =>
-    j.figure === 'difference' ? formatChange(v, j.scale, m.unit) : formatFigure(v, j.scale, m.unit);
+    j.figure === 'difference' ? formatChange(v, j.scale, m.unit) : formatLevel(v, m.unit);
   const ci = j.interval
     ? ` (${Math.round(confidence * 100)}%: ${f(j.interval.low)} to ${f(j.interval.high)})`
     : '';
@@ -160,10 +169,10 @@ export function renderExperimentMarkdown(r: ExperimentReport): string {
         '',
         '| sprint | dates | treatment | control | treatment change | control change | difference |',
         '|---|---|---|---|---|---|---|',
-        ...m.sprints.map(
-          (s) =>
-            `| ${s.window} ${s.index} | ${s.since} to ${s.until} | ${t(level(m, s.treatment))} | ${t(level(m, s.control))} | ${rel(s.treatmentChange)} | ${rel(s.controlChange)} | ${s.difference === null ? '—' : formatChange(s.difference, 'relative', '')} |`,
-        ),
+        ...m.sprints.map((s) => {
+          const [tc, cc, d] = s.window === 'test' ? sprintChanges(m, s) : ['—', '—', '—'];
+          return `| ${s.window} ${s.index} | ${s.since} to ${s.until} | ${t(level(m, s.treatment))} | ${t(level(m, s.control))} | ${tc} | ${cc} | ${d} |`;
+        }),
         '',
       );
     }
@@ -199,10 +208,10 @@ export function renderExperimentHtml(r: ExperimentReport): string {
     .map(
       (m) =>
         `<h3>${h(m.title)}</h3><table><tr><th>sprint</th><th>dates</th><th>treatment</th><th>control</th><th>treatment change</th><th>control change</th><th>difference</th></tr>${m.sprints
-          .map(
-            (s) =>
-              `<tr><td>${s.window} ${s.index}</td><td>${h(s.since)} to ${h(s.until)}</td><td class="n">${h(level(m, s.treatment))}</td><td class="n">${h(level(m, s.control))}</td><td class="n">${h(rel(s.treatmentChange))}</td><td class="n">${h(rel(s.controlChange))}</td><td class="n">${s.difference === null ? '—' : h(formatChange(s.difference, 'relative', ''))}</td></tr>`,
-          )
+          .map((s) => {
+            const [tc, cc, d] = s.window === 'test' ? sprintChanges(m, s) : ['—', '—', '—'];
+            return `<tr><td>${s.window} ${s.index}</td><td>${h(s.since)} to ${h(s.until)}</td><td class="n">${h(level(m, s.treatment))}</td><td class="n">${h(level(m, s.control))}</td><td class="n">${h(tc)}</td><td class="n">${h(cc)}</td><td class="n">${h(d)}</td></tr>`;
+          })
           .join('')}</table>`,
     )
     .join('\n');

@@ -25,6 +25,9 @@ interface Sprint {
   treatmentChange: number | null;
   controlChange: number | null;
   difference: number | null;
+  treatmentDelta: number | null;
+  controlDelta: number | null;
+  differenceDelta: number | null;
 }
 interface MetricResult {
   metric: string;
@@ -69,18 +72,27 @@ const NONE = '—';
 
 const pct = (v: number | null) => (v === null ? NONE : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 
-/** A figure in the metric's unit, as the report writes it. */
+/** A level in the metric's unit, as the report writes it (a share as a percentage). */
 function inUnit(unit: string, v: number | null): string {
   if (v === null) return NONE;
   if (unit.startsWith('USD')) return usd(v.toFixed(2));
-  if (unit.startsWith('share')) return `${(v * 100).toFixed(1)} pts`;
+  if (unit.startsWith('share')) return `${(v * 100).toFixed(1)}%`;
   return v.toFixed(2);
+}
+
+/** A change in the metric's unit: signed, a share's in points. */
+function delta(unit: string, v: number | null): string {
+  if (v === null) return NONE;
+  const sign = v > 0 ? '+' : '';
+  if (unit.startsWith('share')) return `${sign}${(v * 100).toFixed(1)} pts`;
+  return `${sign}${unit.startsWith('USD') ? usd(v.toFixed(2)) : v.toFixed(2)}`;
 }
 
 function judged(m: MetricResult, confidence: number): string {
   const j = m.judged;
   if (j.value === null) return NONE;
-  const f = (v: number) => (j.scale === 'relative' ? pct(v) : inUnit(m.unit, v));
+  const f = (v: number) =>
+    j.scale === 'relative' ? pct(v) : j.figure === 'difference' ? delta(m.unit, v) : inUnit(m.unit, v);
   const ci = j.interval
     ? ` (${Math.round(confidence * 100)}%: ${f(j.interval.low)} to ${f(j.interval.high)})`
     : '';
@@ -174,19 +186,23 @@ function sprintTable(m: MetricResult): HTMLElement {
       el(
         'tbody',
         {},
-        m.sprints.map((s) =>
-          el(
+        m.sprints.map((s) => {
+          // Changes on the scale the metric is judged on: in its unit for an absolute guard rail or change.
+          const absolute = m.judged.scale === 'absolute' && m.judged.figure === 'difference';
+          const change = (rel: number | null, abs: number | null) =>
+            s.window !== 'test' ? NONE : absolute ? delta(m.unit, abs) : pct(rel);
+          return el(
             'tr',
             {},
             el('th', { scope: 'row' }, `${s.window} ${s.index}`),
             el('td', {}, `${s.since} to ${s.until}`),
             el('td', { class: 'n' }, inUnit(m.unit, s.treatment)),
             el('td', { class: 'n' }, inUnit(m.unit, s.control)),
-            el('td', { class: 'n' }, pct(s.treatmentChange)),
-            el('td', { class: 'n' }, pct(s.controlChange)),
-            el('td', { class: 'n' }, pct(s.difference)),
-          ),
-        ),
+            el('td', { class: 'n' }, change(s.treatmentChange, s.treatmentDelta)),
+            el('td', { class: 'n' }, change(s.controlChange, s.controlDelta)),
+            el('td', { class: 'n' }, change(s.difference, s.differenceDelta)),
+          );
+        }),
       ),
     ),
   );

@@ -59,7 +59,7 @@ export function experimentYaml(end: string): string[] {
     '    success: >-',
     '      After three sprints, Payments and Frontend each merge at least 30% more PRs per engineer than before,',
     '      beyond any change in Data over the same sprints; a merged PR costs no more than $10 in AI spend; and',
-    '      the share of rework does not rise by more than ten points.',
+    '      the share of rework does not rise by more than fifteen points.',
     `    treatment: [${e.treatment.join(', ')}]`,
     `    control: [${e.control.join(', ')}]`,
     `    sprint_weeks: ${e.sprintWeeks}`,
@@ -68,6 +68,6 @@ export function experimentYaml(end: string): string[] {
     '    metrics:',
     '      - { metric: delivery.throughput_per_engineer, target: "+30%" }',
     '      - { metric: effectiveness.cost_per_merged_pr, target: "within $10" }',
-    '      - { metric: quality.rework_tax, target: "not rising by more than 0.1" }',
+    '      - { metric: quality.rework_tax, target: "not rising by more than 0.15" }',
   ];
 }

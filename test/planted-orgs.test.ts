@@ -40,7 +40,7 @@ const ORGS: Org[] = [
   },
 ];
 
-const FLAG_OF: Record<keyof DemoEffects, string> = {
+const FLAG_OF: Record<Exclude<keyof DemoEffects, 'experimentLift'>, string> = {
   modelFit: 'model_fit.top_workload',
   userVariance: 'variance.cost_per_pr_spread',
   spendGrowth: 'trajectory.spend_vs_delivery',
@@ -97,7 +97,7 @@ describe.each(ORGS)('planted effects: $name', { timeout: 240_000 }, (org) => {
     const { report, truth, nameOf } = await diagnose(org, org.effects, 'planted');
     const found = flagged(report);
     const expected = (Object.keys(FLAG_OF) as (keyof DemoEffects)[])
-      .filter((k) => k !== 'deliveryGrowth')
+      .filter((k): k is keyof typeof FLAG_OF => k !== 'deliveryGrowth' && k !== 'experimentLift')
       .filter((k) => {
         const v = org.effects[k];
         return typeof v === 'boolean' ? v : k === 'userVariance' ? v >= 3 : v >= 1.5;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerInit } from './commands/init.js';
@@ -43,6 +44,7 @@ export function buildProgram(run: Run): Command {
   registerExport(program, run);
   registerSync(program, run);
   registerAlerts(program, run);
+  registerExperiment(program, run);
   registerSeats(program, run);
   registerServe(program, run);
   registerTokens(program, run);

@@ -58,10 +58,15 @@ const FIRST_NUMBER: Record<string, number> = {
 };
 const FIRST_TICKET = 180;
 
-/** Delivery rate per working day (mean 1 over working days), growing `growth`x edge to edge. */
-export function deliveryCurve(cal: Calendar, growth: number): number[] {
+/**
+ * Delivery rate per working day (mean 1 over working days), growing `growth`x edge to edge for the whole org.
+ * `orgLift[d]` is the org's average multiplier of day d from elsewhere (a planted experiment's treatment
+ * teams): the curve is solved with it, so the org still grows `growth`x.
+ */
+export function deliveryCurve(cal: Calendar, growth: number, orgLift: readonly number[] = []): number[] {
   const { first, last } = edgeWindows(cal);
-  const shape = (k: number) => cal.days.map((_, d) => (cal.weekend[d] ? 0 : Math.exp(k * position(cal, d))));
+  const shape = (k: number) =>
+    cal.days.map((_, d) => (cal.weekend[d] ? 0 : Math.exp(k * position(cal, d)) * (orgLift[d] ?? 1)));
   const sum = (xs: number[], idx: number[]) => idx.reduce((a, i) => a + (xs[i] ?? 0), 0);
   const k = solve(
     (x) => {
@@ -72,7 +77,7 @@ export function deliveryCurve(cal: Calendar, growth: number): number[] {
     -6,
     6,
   );
-  const s = shape(k);
+  const s = cal.days.map((_, d) => (cal.weekend[d] ? 0 : Math.exp(k * position(cal, d))));
   const workdays = s.filter((x) => x > 0);
   const mean = workdays.reduce((a, x) => a + x, 0) / Math.max(1, workdays.length);
   return s.map((x) => x / mean);
@@ -83,13 +88,17 @@ export function reworkRate(t: number, rising: boolean): number {
   return rising ? 0.05 + 0.15 * smoothstep(t, 0.12, 0.8) : 0.07;
 }
 
-/** One engineer's PRs over the period; `active[d]` lists the PRs open on day d (newest last). */
+/**
+ * One engineer's PRs over the period; `active[d]` lists the PRs open on day d (newest last). `lift[d]`
+ * multiplies their rate on day d (a planted experiment's treatment).
+ */
 export function schedulePrs(
   person: DemoPerson,
   productivity: number,
   curve: number[],
   cal: Calendar,
   rng: Rng,
+  lift: readonly number[] = [],
 ): { prs: Pr[]; active: Pr[][] } {
   const prs: Pr[] = [];
   const active: Pr[][] = cal.days.map(() => []);
@@ -131,7 +140,7 @@ export function schedulePrs(
     const list = active[d] as Pr[];
     list.push(current);
     if (cal.weekend[d]) return;
-    let gain = PR_RATE * (curve[d] ?? 1) * productivity;
+    let gain = PR_RATE * (curve[d] ?? 1) * productivity * (lift[d] ?? 1);
     while (gain >= current.need - progress) {
       gain -= current.need - progress;
       current.mergedDay = d;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExperiments } from '../governance/experiment-file.js';
 import { parseOrgFile } from '../org/index.js';
 import { buildDemo, generateDemo, type DemoContent } from './generate.js';
 import { measureDemo } from './measure.js';
@@ -62,7 +63,12 @@ describe('the demo generator, on a small organisation', () => {
     const text = demo.files.get('mileage.yaml')?.text ?? '';
     expect(text).toContain('time_zone: America/New_York');
     expect(text).not.toContain('price_overrides');
-    expect(text.match(/^ {2}- id: /gm)).toHaveLength(12);
+    // Twelve people and the planted experiment, whose section governance reads (and accepts).
+    expect(text.match(/^ {2}- id: /gm)).toHaveLength(13);
+    const experiments = parseExperiments(text, 'mileage.yaml');
+    expect(experiments.ok ? experiments.value.map((e) => e.id) : experiments.error).toEqual([
+      'agents-on-the-pr-loop',
+    ]);
     expect(text).toContain('workflow: alert-triage, workload_type: triage');
     expect(text).toContain('stream: "anthropic:acme:wrkspc_claude_code"');
   });

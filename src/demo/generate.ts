@@ -20,6 +20,7 @@ import { makeCalendar, position, type Calendar } from './calendar.js';
 import { sessionLength, writeSession, type Profile } from './claude-code.js';
 import { cursorEvent, cursorFiles } from './cursor.js';
 import { deliveryCurve, finishPrs, schedulePrs, type Pr } from './delivery.js';
+import { experimentYaml, isTreatment, treatmentLift } from './experiment.js';
 import type { DemoEffects, DemoFileKind, DemoManifest, DemoOptions, DemoTruth } from './options.js';
 import {
   GATEWAY_STREAM,
@@ -107,11 +108,25 @@ export function buildDemo(o: DemoOptions): DemoContent {
   );
 
   // Delivery: each engineer's PRs, then who is who among them.
-  const curve = deliveryCurve(cal, e.deliveryGrowth);
+  // The planted experiment lifts its treatment teams; the org curve is solved with that lift in it.
+  const lift = treatmentLift(cal, e.experimentLift);
+  const treated = people.filter((p) => isTreatment(p.team)).length / people.length;
+  const curve = deliveryCurve(
+    cal,
+    e.deliveryGrowth,
+    lift.map((x) => 1 + treated * (x - 1)),
+  );
   const prs: Pr[] = [];
   const active = new Map<string, Pr[][]>();
   for (const p of people) {
-    const s = schedulePrs(p, productivity.get(p.id) ?? 1, curve, cal, root.fork(`prs:${p.id}`));
+    const s = schedulePrs(
+      p,
+      productivity.get(p.id) ?? 1,
+      curve,
+      cal,
+      root.fork(`prs:${p.id}`),
+      isTreatment(p.team) ? lift : [],
+    );
     prs.push(...s.prs);
     active.set(p.id, s.active);
   }
@@ -169,7 +184,7 @@ export function buildDemo(o: DemoOptions): DemoContent {
   const plan = planSpend(cal, e, engineers, seatsPerDay, spikeDay);
 
   const files = new Map<string, DemoFile>();
-  files.set('mileage.yaml', { kind: 'org', text: orgYaml(people, keys) });
+  files.set('mileage.yaml', { kind: 'org', text: orgYaml(people, keys, experimentYaml(o.end)) });
   const book = new UsageBook(cal);
   const gateway = [GATEWAY_HEADER];
   const outcomes = [OUTCOMES_HEADER];

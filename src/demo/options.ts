@@ -14,6 +14,12 @@ export interface DemoEffects {
   spike: boolean;
   /** The support-triage bot runs a fine-tuned model no price list knows. */
   unpriced: boolean;
+  /**
+   * The planted experiment's treatment teams deliver this many times their rate over its three test sprints
+   * (src/demo/experiment.ts); 1 = no effect, the control variant where the experiment is not met. The org's
+   * delivery growth stays `deliveryGrowth` either way.
+   */
+  experimentLift: number;
 }
 
 export const PLANTED: DemoEffects = {
@@ -24,6 +30,7 @@ export const PLANTED: DemoEffects = {
   reworkRise: true,
   spike: true,
   unpriced: true,
+  experimentLift: 1.6,
 };
 
 export const CONTROL: DemoEffects = {
@@ -34,6 +41,7 @@ export const CONTROL: DemoEffects = {
   reworkRise: false,
   spike: false,
   unpriced: false,
+  experimentLift: 1,
 };
 
 /** A fixed end (a Monday, exclusive) so that the same seed always gives the same files. */

@@ -95,7 +95,7 @@ export function makePeople(engineers: number, rng: Rng): DemoPerson[] {
 }
 
 /** mileage.yaml in the documented shape (validated by the org loader like any user's file). */
-export function orgYaml(people: DemoPerson[], keys: BotKeys): string {
+export function orgYaml(people: DemoPerson[], keys: BotKeys, experiments: string[] = []): string {
   const q = (s: string) => JSON.stringify(s);
   const frontend = people.filter((p) => p.team === 'frontend').map((p) => p.id);
   return [
@@ -140,6 +140,7 @@ export function orgYaml(people: DemoPerson[], keys: BotKeys): string {
     'workload_types:',
     '  - { type: triage, tokens_per_dollar: { low: 500000, high: 2000000 } }',
     ...DEMO_TRIAGE_BAR_LINES,
+    ...experiments,
     'sources: {}',
     '',
   ].join('\n');

@@ -273,4 +273,17 @@ export const RETURN_METRICS = [
     ],
     minSample: 'none',
   },
+  {
+    id: 'delivery.throughput_per_engineer',
+    title: 'PR throughput per engineer',
+    question: 'How many merged PRs does an engineer of this team deliver in a week?',
+    formula: 'merged PRs by the team’s people ÷ (the team’s people in mileage.yaml × weeks in the window)',
+    unit: 'merged PRs per engineer per week',
+    direction: 'higher_is_better',
+    caveats: [
+      'PR counts reward splitting work: compare a team with itself (before and after) or with a similar team, as experiments do.',
+      'Headcount is the directory’s today: people who joined or left mid-window count for the whole window.',
+    ],
+    minSample: '20 merged PRs',
+  },
 ] as const satisfies readonly MetricDefinition[];

@@ -32,8 +32,12 @@ export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null)
       deliveryWhere: "o.kind = 'pr_merged'",
     })
   ).filter((r) => r.key !== 'unattributed' && r.key !== 'other');
-  const perWeek = rows.map((r) => r.delivery / weeks);
-  const perDollar = rows.map((r) => ratio(r.delivery, r.spend));
+  // Points are sums of doubles whose order the store does not fix (one- or two-decimal size-model points):
+  // rounded far below any point shown, so the same data always splits and prints the same (127.3 summed
+  // as 127.30000000000001 once printed a median of 31.83 instead of 31.82).
+  const points = rows.map((r) => Math.round(r.delivery * 1e9) / 1e9);
+  const perWeek = points.map((p) => p / weeks);
+  const perDollar = rows.map((r, i) => ratio(points[i] ?? 0, r.spend));
   const mDelivery = median(perWeek);
   const mEfficiency = median(perDollar.filter((v): v is number => v !== null));
   return {

@@ -65,6 +65,7 @@ export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promi
       { id: 'points_share', label: 'rework points', unit: 'share of points' },
       { id: 'rework_spend', label: 'rework spend', unit: 'USD' },
       { id: 'spend_share', label: 'rework spend share', unit: 'share of spend attributed to PRs' },
+      { id: 'prs', label: 'merged PRs', unit: 'count' },
     ],
     rows: now.map((r) => {
       const share = ratio(r.reworkPrs, r.prs);
@@ -79,6 +80,7 @@ export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promi
           points_share: ratio(r.reworkPoints, r.points),
           rework_spend: r.reworkSpend,
           spend_share: moneyShare(r.reworkSpend, r.spend),
+          prs: r.prs,
         },
       };
     }),

@@ -23,6 +23,7 @@ import { SEAT_DIMENSIONS, seatUtilisation } from './seats.js';
 import { modelMix, spendCalendar } from './spend-series.js';
 import type { MetricTable } from './table.js';
 import { spendForecast, trajectoryGrowth } from './trajectory.js';
+import { THROUGHPUT_DIMENSIONS, throughputPerEngineer } from './throughput.js';
 
 /**
  * Catalog metrics `mileage query METRIC [--by DIM]` can compute, each with the dimensions it can be grouped
@@ -66,6 +67,7 @@ export const QUERIES: readonly QueryableMetric[] = [
   { id: 'allocation.new_value_share', dims: DELIVERY_DIMENSIONS, run: workAllocation },
   { id: 'roi.delivery_lift', dims: none, run: (ctx) => roi(ctx) },
   { id: 'coverage.evidence_levels', dims: none, run: (ctx) => evidenceCoverage(ctx) },
+  { id: 'delivery.throughput_per_engineer', dims: THROUGHPUT_DIMENSIONS, run: throughputPerEngineer },
 ];
 
 export function findQuery(id: string): QueryableMetric | undefined {

@@ -391,6 +391,8 @@ export const orgFileSchema = z.strictObject({
   /** Budgets and alert rules: validated by the governance module (src/governance/config-file.ts). */
   budgets: z.array(z.unknown()).nullish(),
   alerts: z.unknown().optional(),
+  /** Experiments and their success definitions: validated by src/governance/experiment-config.ts. */
+  experiments: z.array(z.unknown()).nullish(),
   /** Workflows opted in to audit capture: validated by the audit module (src/audit/capture-opt-in.ts). */
   audit_capture: z.array(z.unknown()).nullish(),
   sources: z

@@ -3,6 +3,7 @@ import { businessSeries } from './business-metrics.js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { allow, authenticate, bearer, READERS, WRITERS, type AppEnv, type TokenBook } from './auth.js';
 import { auditRoutes } from './api/audit-routes.js';
+import { experimentRoutes } from './api/experiment-routes.js';
 import { prRoutes } from './api/pr-routes.js';
 import { qualityBarRoutes } from './api/quality-bar-routes.js';
 import { readRoutes } from './api/read-routes.js';
@@ -23,7 +24,8 @@ export function routeLabel(path: string): string {
       head === 'prs' ||
       head === 'tokens' ||
       head === 'audits' ||
-      head === 'quality-bars'
+      head === 'quality-bars' ||
+      head === 'experiments'
     )
       return `/api/v1/${head}${second ? '/:id' : ''}`;
     if (head === 'ingest' || head === 'reports') return `/api/v1/${head}/${second ?? ''}`;
@@ -104,10 +106,16 @@ export function createApp(
   if (mounts.admin) api.route('/', mounts.admin);
   if (mounts.governance) api.route('/', mounts.governance); // alerts and budgets: uncached, roles per route
   api.use('*', allow(...READERS));
-  // Reads are answered from the cache while the data has not changed, per caller scope. Quality bars are not
-  // kept: mileage.yaml's are read on each request, and an edit of the file is no change of the data.
+  // Reads are answered from the cache while the data has not changed, per caller scope. Quality bars and
+  // experiments are not kept: mileage.yaml's are read on each request, and an edit of the file is no change
+  // of the data.
   api.use('*', async (c, next) => {
-    if (c.req.method !== 'GET' || c.req.path.startsWith('/api/v1/quality-bars')) return next();
+    if (
+      c.req.method !== 'GET' ||
+      c.req.path.startsWith('/api/v1/quality-bars') ||
+      c.req.path.startsWith('/api/v1/experiments')
+    )
+      return next();
     const p = c.get('principal');
     const key = `${p.role}|${(p.teams ?? []).join(',')}|${requestKey(c.req.url)}`;
     c.res = await deps.cache.get(key, async () => {
@@ -121,6 +129,7 @@ export function createApp(
   api.route('/', prRoutes(deps));
   api.route('/', auditRoutes(deps));
   api.route('/', qualityBarRoutes(deps));
+  api.route('/', experimentRoutes(deps));
   api.all('*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));
   app.route('/api/v1', api);
   app.all('/api/*', (c) => apiError('not_found', `no API route ${c.req.method} ${c.req.path}`));

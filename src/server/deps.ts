@@ -53,6 +53,8 @@ export interface ServerDeps {
    * store. Empty when the server runs without an org file.
    */
   fileBars: () => Promise<QualityBar[]>;
+  /** mileage.yaml, whose experiments: are read when asked (an edit is seen without a restart); null: none. */
+  orgFile?: string | null;
   now?: () => Date;
   /** Host names the server answers to (host-check.ts); default: loopback names and IP addresses only. */
   allowedHosts?: ReadonlySet<string>;

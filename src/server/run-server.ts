@@ -147,6 +147,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
     log: o.log,
     cache,
     fileBars: () => (o.orgFile ? loadQualityBars(o.orgFile) : Promise.resolve([])),
+    orgFile: o.orgFile ?? null,
     allowedHosts: allowedHostNames(o.host ?? '127.0.0.1', o.publicNames ?? []),
     otlpTokenRequired: o.otlpTokenRequired ?? false,
   };

@@ -46,6 +46,7 @@ describe('accessibility (axe-core)', { timeout: BROWSER_TEST_TIMEOUT }, () => {
       '/audits',
       '/audits/audit-demo-alert-triage',
       '/alerts',
+      '/experiments',
       '/coverage',
       '/definitions',
     ];

@@ -259,6 +259,35 @@ describe('dashboard on the demo store', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     ).toBe('move');
   });
 
+  it("shows the demo's experiment: verdicts per metric and overall, and its judged figures, as the API answers", async () => {
+    const list = await served.api<{ experiments: { id: string }[] }>('/experiments');
+    const id = list.experiments[0]?.id ?? '';
+    expect(id).toBe('agents-on-the-pr-loop');
+    const report = await served.api<{
+      verdict: string;
+      headline: string;
+      results: { metric: string; verdict: string }[];
+    }>(`/experiments/${id}`);
+    const page = await visit('/experiments');
+    expect(await page.textContent('main h1')).toBe('Experiments');
+    const scope = `[data-experiment="${id}"]`;
+    expect(await page.getAttribute(`${scope} .experiment-verdict [data-verdict]`, 'data-verdict')).toBe(
+      report.verdict,
+    );
+    expect(await page.textContent(`${scope} .headline`)).toBe(report.headline);
+    const rows = await page.$$eval(`${scope} table[data-table="experiment-results"] tbody tr`, (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-metric'),
+        tr.querySelector('[data-verdict]')?.getAttribute('data-verdict'),
+      ]),
+    );
+    expect(rows).toEqual(report.results.map((r) => [r.metric, r.verdict]));
+    // The retro view: one sprint table per metric.
+    expect(await page.$$eval(`${scope} table[data-table^="sprints-"]`, (t) => t.length)).toBe(
+      report.results.length,
+    );
+  });
+
   it('changes the numbers when a filter changes, and keeps the filter in the URL', async () => {
     const filters = await served.api<{ teams: string[]; tools: string[]; models: string[] }>('/filters');
     const team = filters.teams[0] ?? '';

@@ -38,6 +38,8 @@ const PAGES = [
   '/prs',
   '/workflows',
   '/audits',
+  '/experiments',
+  '/alerts',
   '/coverage',
   '/definitions',
 ];

@@ -76,6 +76,19 @@ async function demoReport(cwd: string, args: string[]): Promise<Report> {
   return JSON.parse(report.stdout) as Report;
 }
 
+/** The planted experiment's report through the CLI, as JSON and as the Markdown page for the CFO. */
+async function experimentReport(
+  cwd: string,
+  orgFile: string,
+): Promise<{ verdict: string; markdown: string }> {
+  const args = ['experiment', 'report', 'agents-on-the-pr-loop', '--db', 'store.duckdb', '--config', orgFile];
+  const json = await mileage([...args, '--format', 'json'], { cwd });
+  expect(json.code, json.stderr).toBe(0);
+  const markdown = await mileage([...args, '--format', 'markdown'], { cwd });
+  expect(markdown.code, markdown.stderr).toBe(0);
+  return { verdict: (JSON.parse(json.stdout) as { verdict: string }).verdict, markdown: markdown.stdout };
+}
+
 const flagged = (r: Report) =>
   r.findings
     .filter((f) => f.flag)
@@ -149,6 +162,14 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const above = await aboveThreeX(cwd, '.mileage/demo-7/mileage.yaml', r);
     expect(above.length).toBeGreaterThan(0);
     for (const name of above) expect(variance?.answer).toContain(name);
+    // The planted experiment is met; its page names the verdict, the success definition and the spend.
+    const experiment = await experimentReport(cwd, '.mileage/demo-7/mileage.yaml');
+    expect(experiment.verdict).toBe('met');
+    expect(experiment.markdown).toContain('**Verdict: met**');
+    expect(experiment.markdown).toMatch(
+      /\*\*PR throughput per engineer \+\d+\.\d% at \$[\d,]+ of AI spend; control /,
+    );
+    expect(experiment.markdown).toContain('## Success, as written before the results');
     // The demo and the report take most of a minute on a loaded machine.
   }, 240_000);
 
@@ -156,6 +177,10 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
     const cwd = await mkdtemp(join(dir, 'control-'));
     const r = await demoReport(cwd, ['--seed', '7', '--control']);
     expect(flagged(r)).toEqual([]);
+    // Without the lift, the same experiment on the same organisation is not met.
+    expect(['inconclusive', 'not_met']).toContain(
+      (await experimentReport(cwd, '.mileage/demo-7-control/mileage.yaml')).verdict,
+    );
   }, 240_000);
 
   it('loading the same demo twice changes no total', async () => {

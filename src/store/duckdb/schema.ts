@@ -384,4 +384,19 @@ ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS parent_ref VARCHAR;
 ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS started_at TIMESTAMPTZ;
 `,
   },
+  {
+    version: 14,
+    name: 'experiments written through the API',
+    sql: `
+-- Experiments an admin wrote through POST/PUT /api/v1/experiments (those of mileage.yaml are read from the file
+-- each time). entry_json is the experiment as written (the same fields as mileage.yaml's experiments:), checked
+-- again on every read against the directory of the day. Who wrote it is not kept.
+CREATE TABLE IF NOT EXISTS experiments (
+  id VARCHAR PRIMARY KEY,
+  entry_json VARCHAR NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

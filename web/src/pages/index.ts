@@ -6,6 +6,7 @@ import { calendarPage } from './calendar.js';
 import { coveragePage } from './coverage.js';
 import { definitionsPage } from './definitions.js';
 import { efficiencyPage } from './efficiency.js';
+import { experimentsPage } from './experiments.js';
 import { keysPage } from './keys.js';
 import { modelsPage } from './models.js';
 import { overviewPage } from './overview.js';
@@ -34,6 +35,7 @@ export const PAGES: Page[] = [
   auditsPage,
   auditRunPage,
   alertsPage,
+  experimentsPage,
   coveragePage,
   definitionsPage,
 ];

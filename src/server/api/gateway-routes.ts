@@ -5,11 +5,13 @@ import type { UsageRecord } from '../../domain/usage.js';
 import { createKey, listKeys, liveKeys, revokeKey } from '../../gateway/keys.js';
 import { keySpecOf, keySpecSchema, specProblem } from '../../gateway/key-spec.js';
 import { GATEWAY_SOURCE } from '../../gateway/record.js';
+import { gatewayRequests } from '../../gateway/requests.js';
 import { allow, WRITERS, type AppEnv } from '../auth.js';
 import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { reviveRecord, type SpooledRecord } from '../spool.js';
+import { dayParam, intParam } from './scope.js';
 
 /** A gateway ships at most this many records a request (its writer batches a few thousand). */
 const MAX_RECORDS = 10_000;
@@ -51,6 +53,7 @@ export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('/gateway/keys', allow('admin'));
   app.use('/gateway/keys/*', allow('admin'));
+  app.use('/gateway/requests', allow('admin'));
   app.use('/gateway/key-book', allow(...WRITERS));
   app.use('/gateway/records', allow(...WRITERS));
 
@@ -71,6 +74,25 @@ export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
     const revoked = await deps.maintenance.exclusive(() => revokeKey(deps.db, c.req.param('id')));
     if (!revoked) throw new HttpError('not_found', 'no live key with this id');
     return c.json({ revoked: c.req.param('id') });
+  });
+
+  // Record-level detail (a request's key, session and branch): for admins, as the keys are.
+  app.get('/gateway/requests', async (c) => {
+    const url = new URL(c.req.url);
+    const now = deps.now?.() ?? new Date();
+    const since = dayParam(url, 'since');
+    const until = dayParam(url, 'until');
+    const param = (name: string) => url.searchParams.get(name) || undefined;
+    const requests = await gatewayRequests(deps.db, {
+      // Days are UTC; without a window, the last 24 hours.
+      since: since ? `${since}T00:00:00Z` : new Date(now.getTime() - 86_400_000).toISOString(),
+      until: until ? `${until}T00:00:00Z` : new Date(now.getTime() + 60_000).toISOString(),
+      team: param('team'),
+      workflow: param('workflow'),
+      minStatus: url.searchParams.has('min_status') ? intParam(url, 'min_status', 0, 100, 599) : undefined,
+      limit: intParam(url, 'limit', 100, 1, 5000),
+    });
+    return c.json({ requests });
   });
 
   app.get('/gateway/key-book', async (c) => c.json({ keys: await liveKeys(deps.db) }));

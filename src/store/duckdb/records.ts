@@ -61,6 +61,10 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
     collapse_key: r.collapse?.key ?? null,
     replica: r.collapse?.replica ?? false,
     ...dimensionRow(r),
+    status: r.served?.status ?? null,
+    latency_ms: r.served?.latencyMs ?? null,
+    ttft_ms: r.served?.ttftMs ?? null,
+    client_aborted: r.served ? (r.served.clientAborted ?? false) : null,
   };
 }
 
@@ -99,6 +103,10 @@ export const USAGE_JSON_COLUMNS: Record<string, string> = {
   collapse_key: 'VARCHAR',
   replica: 'BOOLEAN',
   ...DIMENSION_COLUMN_TYPES,
+  status: 'INTEGER',
+  latency_ms: 'INTEGER',
+  ttft_ms: 'INTEGER',
+  client_aborted: 'BOOLEAN',
 };
 
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */

@@ -190,7 +190,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   const app = createApp(deps, {
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
-    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps)),
+    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps, o.governance ?? null)),
     ...(o.governance && alerts ? { governance: governanceRoutes(deps, o.governance, alerts) } : {}),
   });
   return {

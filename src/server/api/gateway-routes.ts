@@ -1,4 +1,8 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { emptyDirectory } from '../../domain/directory.js';
+import { defaultGovernance } from '../../governance/config.js';
+import { gatewayBudgetCandidate, raiseAlert, type GovernanceRuntime } from '../../governance/index.js';
 import { recordId } from '../../domain/ids.js';
 import { parseJsonText } from '../../domain/json-depth.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -44,18 +48,36 @@ function gatewayRecord(raw: unknown): UsageRecord {
   return r;
 }
 
+/** A gateway key's soft-budget crossing as a gateway posts it (gateway/budgets.ts BudgetAlert). */
+const crossingSchema = z.strictObject({
+  keyId: z.string().min(1).max(200),
+  team: z.string().min(1).max(200),
+  workflow: z.string().min(1).max(200).nullable(),
+  month: z.string().regex(/^\d{4}-\d{2}$/, 'a month as YYYY-MM'),
+  percent: z.number().int().min(1).max(1000),
+  budgetUsd: z.string().regex(/^\d{1,7}(\.\d{1,10})?$/, 'a decimal amount of dollars'),
+  spentUsd: z.string().regex(/^\d{1,12}(\.\d{1,10})?$/, 'a decimal amount of dollars'),
+  unpriced: z.number().int().min(0),
+});
+
 /**
  * The gateway's routes on the server (mounted under /api/v1): virtual keys for admins (`mileage keys …`
  * through the server that owns the store), and for the gateway process itself (an ingest or admin token)
  * the live keys' hashes to check requests against, and the shipment of its spooled records.
  */
-export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
+export function gatewayRoutes(deps: ServerDeps, governance: GovernanceRuntime | null = null): Hono<AppEnv> {
+  // Without alerting settings in the org file, a crossing is still kept in the alert history (no channel).
+  const runtime: GovernanceRuntime = governance ?? {
+    directory: { ...emptyDirectory(), org: deps.org, timeZone: deps.timeZone, privacy: deps.privacy },
+    settings: defaultGovernance(),
+  };
   const app = new Hono<AppEnv>();
   app.use('/gateway/keys', allow('admin'));
   app.use('/gateway/keys/*', allow('admin'));
   app.use('/gateway/requests', allow('admin'));
   app.use('/gateway/key-book', allow(...WRITERS));
   app.use('/gateway/records', allow(...WRITERS));
+  app.use('/gateway/alerts', allow(...WRITERS));
 
   app.get('/gateway/keys', async (c) => c.json({ keys: await listKeys(deps.db) }));
 
@@ -96,6 +118,26 @@ export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
   });
 
   app.get('/gateway/key-book', async (c) => c.json({ keys: await liveKeys(deps.db) }));
+
+  // A key's soft-budget crossing, raised by a gateway into the alert history and the coach's channels (issue 22).
+  app.post('/gateway/alerts', async (c) => {
+    const parsed = crossingSchema.safeParse(await jsonBody(c.req.raw, 16 * 1024));
+    if (!parsed.success)
+      throw new HttpError('bad_request', `invalid budget crossing: ${parsed.error.issues[0]?.message ?? ''}`);
+    const a = parsed.data;
+    const teamName = runtime.directory.teams.find((t) => t.id === a.team)?.name ?? a.team;
+    const sent = await raiseAlert(
+      {
+        db: deps.db,
+        runtime,
+        exclusive: (work) => deps.maintenance.exclusive(work),
+        ...(deps.now ? { now: deps.now } : {}),
+        log: deps.log,
+      },
+      gatewayBudgetCandidate(a, teamName),
+    );
+    return c.json({ alert: sent }, 201);
+  });
 
   app.post('/gateway/records', async (c) => {
     const body = await jsonBody(c.req.raw, deps.limits.eventsBytes);

@@ -92,7 +92,7 @@ export function registerGateway(program: Command, run: Run): void {
         }
         const upstreams = upstreamsFromEnv(process.env);
         for (const up of Object.values(upstreams))
-          if (!up.credential)
+          if (up && !up.credential)
             term.warn(`no ${up.provider} credential in the environment: its requests get 503`);
         const capture = await gatewayCapture(opts, term);
         const gw = await runGateway({

@@ -61,7 +61,7 @@ export type DemoFileKind =
   | 'anthropic-cost-report'
   | 'cursor-usage-events'
   | 'jira-search'
-  | 'usage-csv'
+  | 'gateway-records'
   | 'github-pulls'
   | 'outcomes-csv';
 

@@ -3,18 +3,16 @@ import { z } from 'zod';
 import { emptyDirectory } from '../../domain/directory.js';
 import { defaultGovernance } from '../../governance/config.js';
 import { gatewayBudgetCandidate, raiseAlert, type GovernanceRuntime } from '../../governance/index.js';
-import { recordId } from '../../domain/ids.js';
 import { parseJsonText } from '../../domain/json-depth.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { createKey, listKeys, liveKeys, revokeKey } from '../../gateway/keys.js';
 import { keySpecOf, keySpecSchema, specProblem } from '../../gateway/key-spec.js';
-import { GATEWAY_SOURCE } from '../../gateway/record.js';
 import { gatewayRequests } from '../../gateway/requests.js';
+import { shippedRecord } from '../../gateway/shipped.js';
 import { allow, WRITERS, type AppEnv } from '../auth.js';
 import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { reviveRecord, type SpooledRecord } from '../spool.js';
 import { dayParam, intParam } from './scope.js';
 
 /** A gateway ships at most this many records a request (its writer batches a few thousand). */
@@ -28,24 +26,11 @@ async function jsonBody(request: Request, max: number): Promise<unknown> {
   return doc.value;
 }
 
-/**
- * A shipped gateway record, or the reason it is refused: a gateway writes only gateway request records, and
- * only under the id its own request id gives, so a token that may ship records can never replace another
- * source's record (the same rule as the ingest API's namespaces).
- */
+/** A shipped record, or a 400 naming why it is refused (gateway/shipped.ts). */
 function gatewayRecord(raw: unknown): UsageRecord {
-  let r: UsageRecord;
-  try {
-    r = reviveRecord(raw as SpooledRecord);
-  } catch {
-    throw new HttpError('bad_request', 'a record is not a usage record');
-  }
-  const requestId = r.served?.requestId;
-  if (r.source !== GATEWAY_SOURCE || r.granularity !== 'request' || !requestId)
-    throw new HttpError('bad_request', 'only gateway request records may be shipped here');
-  if (r.id !== recordId(GATEWAY_SOURCE, requestId))
-    throw new HttpError('bad_request', `record ${r.id} does not carry the id of its request`);
-  return r;
+  const r = shippedRecord(raw);
+  if (!r.ok) throw new HttpError('bad_request', r.message);
+  return r.record;
 }
 
 /** A gateway key's soft-budget crossing as a gateway posts it (gateway/budgets.ts BudgetAlert). */

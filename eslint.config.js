@@ -13,6 +13,7 @@ export default tseslint.config(
       '.mileage/**',
       'bench/out/**',
       'bench/scratch/**',
+      '.cache/**',
     ],
   },
   js.configs.recommended,

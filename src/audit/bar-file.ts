@@ -25,7 +25,7 @@ export function parseQualityBars(source: string, file: string): QualityBar[] {
       at.place(path).line,
       path.join('.'),
       issue?.message ?? 'invalid quality bar',
-      'See "Quality bars" in the README for the check kinds and their fields.',
+      'See "Quality bars" in docs/audits.md for the check kinds and their fields.',
     );
   }
   const seen = new Set<string>();

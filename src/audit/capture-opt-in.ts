@@ -49,7 +49,7 @@ export function parseCaptureOptIns(source: string, file: string): CaptureOptIn[]
   const raw = (doc.toJS() as Record<string, unknown> | null)?.audit_capture ?? [];
   const parsed = optInsSchema.safeParse(raw ?? []);
   const at = new Locator(doc, lines);
-  const hint = 'See "Capture" under "Model audits" in the README.';
+  const hint = 'See "Capture" in docs/audits.md.';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = ['audit_capture', ...(issue?.path ?? [])].map((p) =>

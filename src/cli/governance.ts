@@ -1,5 +1,6 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import { MileageError } from '../domain/errors.js';
+import { delivered } from '../governance/channels.js';
 import { governanceFor } from '../governance/config-file.js';
 import { runAlerts, type AlertRunSummary, type GovernanceRuntime } from '../governance/run.js';
 import { formatIssue } from '../org/issue.js';
@@ -46,6 +47,6 @@ export function reportRun(summary: AlertRunSummary, term: Terminal): void {
   for (const s of summary.sent) {
     term.log(`Alert ${s.decision}: ${s.rule} ${s.id} → ${s.to}`);
     for (const [channel, outcome] of Object.entries(s.deliveries))
-      if (outcome !== 'ok') term.warn(`  ${channel}: ${outcome}`);
+      if (!delivered(outcome)) term.warn(`  ${channel}: ${outcome}`);
   }
 }

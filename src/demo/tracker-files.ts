@@ -1,6 +1,7 @@
 import type { Pr } from './delivery.js';
 import { ORG } from './org.js';
 import type { Rng } from './rng.js';
+import { demoEpics, type DemoEpic } from './epics.js';
 
 /**
  * Delivery files: merged PRs as GitHub GraphQL PullRequest nodes (reference §8.1) and the tickets they
@@ -81,7 +82,8 @@ export function jiraFiles(prs: Pr[], rng: Rng): Map<string, string> {
     .filter((p) => p.ticket !== null && p.mergedMs !== null)
     .map((p) => ({ pr: p, resolvedMs: (p.mergedMs ?? 0) + 5 * 60_000 + rng.int(2 * HOUR) }))
     .sort((a, b) => a.resolvedMs - b.resolvedMs);
-  const issues = done.map(({ pr, resolvedMs }, i) => {
+  const { epics, parentOf } = demoEpics(done);
+  const tickets = done.map(({ pr, resolvedMs }, i) => {
     const key = pr.ticket ?? '';
     const id = String(10412 + i);
     const type = ISSUE_TYPE[pr.kind];
@@ -99,9 +101,16 @@ export function jiraFiles(prs: Pr[], rng: Rng): Map<string, string> {
         project: { key: key.split('-')[0] ?? '' },
         assignee: { accountId: pr.author.trackerId, displayName: pr.author.name },
         customfield_10016: pr.storyPoints,
+        ...parentField(parentOf.get(key)),
       },
+      // The status change that started the work (expand=changelog): when the PR's work began.
+      changelog: startedLog(pr.openedMs),
+      resolvedMs,
     };
   });
+  const issues = [...tickets, ...epics.map((e, i) => epicIssue(e, i))]
+    .sort((a, b) => a.resolvedMs - b.resolvedMs)
+    .map(({ resolvedMs: _, ...issue }) => issue);
   const files = new Map<string, string>();
   const pages = Math.max(1, Math.ceil(issues.length / 100));
   for (let i = 0; i < pages; i++) {
@@ -113,4 +122,45 @@ export function jiraFiles(prs: Pr[], rng: Rng): Map<string, string> {
     files.set(`jira/search-${String(i + 1).padStart(4, '0')}.json`, JSON.stringify(page) + '\n');
   }
   return files;
+}
+
+const EPIC_TYPE = { name: 'Epic', subtask: false, hierarchyLevel: 1 };
+
+function parentField(epic: string | undefined) {
+  return epic ? { parent: { key: epic, fields: { issuetype: EPIC_TYPE } } } : {};
+}
+
+function startedLog(ms: number) {
+  return {
+    startAt: 0,
+    maxResults: 1,
+    total: 1,
+    histories: [
+      {
+        id: String(ms / 1000),
+        created: jiraDate(ms),
+        items: [{ field: 'status', fieldtype: 'jira', fromString: 'To Do', toString: 'In Progress' }],
+      },
+    ],
+  };
+}
+
+function epicIssue(e: DemoEpic, index: number) {
+  const id = String(1_000_000 + index);
+  return {
+    id,
+    key: e.key,
+    self: `https://${ORG}.atlassian.net/rest/api/3/issue/${id}`,
+    fields: {
+      issuetype: EPIC_TYPE,
+      status: { name: 'Done', statusCategory: { id: 3, key: 'done', name: 'Done' } },
+      resolution: { name: 'Done' },
+      resolutiondate: jiraDate(e.resolvedMs),
+      created: jiraDate(e.createdMs),
+      updated: jiraDate(e.resolvedMs),
+      project: { key: e.key.split('-')[0] ?? '' },
+      assignee: { accountId: e.assignee.trackerId, displayName: e.assignee.name },
+    },
+    resolvedMs: e.resolvedMs,
+  };
 }

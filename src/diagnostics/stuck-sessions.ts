@@ -1,5 +1,5 @@
 import { formatUsd, usd } from '../domain/money.js';
-import { windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import type { Finding } from './finding.js';
 
 /** A session is stuck when it used this many times its cohort's median tokens per session. */
@@ -30,16 +30,17 @@ export async function stuckSessions(
     minCohortSessions: MIN_COHORT_SESSIONS,
   },
 ): Promise<StuckSession[]> {
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT l.session_id, coalesce(l.tool, l.source) AS tool, l.team_id, min(l.person_id) AS person_id,
          sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
          sum(l.cost) AS cost
-       FROM ledger_sessions l WHERE ${windowFilter('l.day')}
+       FROM ledger_sessions l WHERE ${windowFilter('l.day', d)}
        GROUP BY 1, 2, 3
      ), cohorts AS (
        -- a grouped median joined back: as a window function it computed the sessions twice (3x slower)
-       SELECT tool, team_id, median(tokens) AS cohort_median, count(*) AS cohort_sessions FROM s GROUP BY 1, 2
+       SELECT tool, team_id, ${d.median('tokens')} AS cohort_median, count(*) AS cohort_sessions FROM s GROUP BY 1, 2
      ), c AS (
        SELECT s.*, k.cohort_median, k.cohort_sessions
        FROM s JOIN cohorts k ON k.tool = s.tool AND k.team_id IS NOT DISTINCT FROM s.team_id

@@ -1,5 +1,5 @@
 /**
- * Rules that join spend and delivery across sources (README, "Cost per PR"), shared by the store
+ * Rules that join spend and delivery across sources (docs/how-numbers-are-computed.md, "Cost per PR"), shared by the store
  * (which derives them after every ledger refresh) and the metrics that explain them.
  */
 

@@ -8,6 +8,12 @@ export const TICKET_KIND = 'ticket_closed';
  * commits, and its direct pushes are stored as PR_KIND (their unit kind still says `direct_push`).
  */
 export const DIRECT_PUSH_KIND = 'direct_push';
+/**
+ * An epic done: a Jira Epic, a Linear project or a GitHub milestone closed. A container of delivered work,
+ * not a unit of it: no throughput metric counts it; its children name it in `parentRef`, and its lead time
+ * runs from the first child started (metrics/epic-lead-time.ts).
+ */
+export const EPIC_KIND = 'epic_done';
 
 /**
  * How a unit of delivered work reached the default branch: a PR/MR merged as the forge reports it
@@ -66,6 +72,16 @@ export interface OutcomeRecord {
    */
   changedLines?: number | null;
   youngLines?: number | null;
+  /**
+   * Tickets and PRs: the ref of the epic they belong to, in the same source (a Jira epic key, a Linear
+   * project id, a GitHub milestone ref); null or absent when they belong to none.
+   */
+  parentRef?: string | null;
+  /**
+   * When work on it started, where the tracker records it (Linear `startedAt`, the first status change of a
+   * Jira ticket's changelog); null or absent when unknown — then `openedAt` is the best start there is.
+   */
+  startedAt?: Date | null;
   /** Delivery records: how the unit reached the default branch (null or absent for other outcomes). */
   unitKind?: DeliveryUnitKind | null;
   count: number;

@@ -168,7 +168,7 @@ export function checkOutcomeRecord(
     if (message !== null) out.push({ field, message });
   };
   add('at', timeProblem(r.at, times));
-  for (const field of ['openedAt', 'firstReviewAt', 'approvedAt'] as const) {
+  for (const field of ['openedAt', 'startedAt', 'firstReviewAt', 'approvedAt'] as const) {
     const value = r[field];
     if (value !== null && value !== undefined) add(field, timeProblem(value, times));
   }
@@ -185,7 +185,15 @@ export function checkOutcomeRecord(
   if (r.value !== null) add('value', amountProblem(r.value, RECORD_BOUNDS.amountUsd, false));
   for (const name of ['source', 'kind', 'workflow', 'workType'] as const)
     add(name, textProblem(r[name], RECORD_BOUNDS.nameChars));
-  for (const name of ['actor', 'repo', 'ref', 'headBranch', 'aiEvidence', 'reworkReason'] as const)
+  for (const name of [
+    'actor',
+    'repo',
+    'ref',
+    'parentRef',
+    'headBranch',
+    'aiEvidence',
+    'reworkReason',
+  ] as const)
     add(name, textProblem(r[name], RECORD_BOUNDS.textChars));
   return out;
 }

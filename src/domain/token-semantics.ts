@@ -127,25 +127,33 @@ function inclusive(input: number, cacheRead: number, cacheWrite: number, u: Incl
  * the audio breakdown `gen_ai.usage.audio.*` is a part of input / output, its cached part a part of the cache
  * reads), then deprecated and vendor names seen in the wild; the first one present wins. The conventions
  * name no server-tool count: Anthropic instrumentations emit Anthropic's own `server_tool_use` fields under
- * `anthropic.usage.…`, and Copilot CLI its `cache_write` spelling.
+ * `anthropic.usage.…`, and Copilot CLI its `cache_write` spelling. OpenInference's `llm.token_count.*` (Envoy
+ * AI Gateway's spans, Arize's instrumentations) come last: the same inclusive meaning, prompt details as parts
+ * of the prompt and completion details as parts of the completion.
  */
 export const GENAI_SPAN_USAGE = {
-  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'],
-  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'],
+  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt'],
+  output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion'],
   cacheRead: [
     'gen_ai.usage.cache_read.input_tokens',
     'gen_ai.usage.cache_read_input_tokens',
     'gen_ai.usage.input_tokens.cached',
+    'llm.token_count.prompt_details.cache_read',
   ],
   cacheWrite: [
     'gen_ai.usage.cache_creation.input_tokens',
     'gen_ai.usage.cache_write.input_tokens',
     'gen_ai.usage.cache_creation_input_tokens',
+    'llm.token_count.prompt_details.cache_creation',
   ],
-  reasoning: ['gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.reasoning_tokens'],
-  audioInput: ['gen_ai.usage.audio.input_tokens'],
+  reasoning: [
+    'gen_ai.usage.reasoning.output_tokens',
+    'gen_ai.usage.reasoning_tokens',
+    'llm.token_count.completion_details.reasoning',
+  ],
+  audioInput: ['gen_ai.usage.audio.input_tokens', 'llm.token_count.prompt_details.audio'],
   audioCacheRead: ['gen_ai.usage.audio.cache_read.input_tokens'],
-  audioOutput: ['gen_ai.usage.audio.output_tokens'],
+  audioOutput: ['gen_ai.usage.audio.output_tokens', 'llm.token_count.completion_details.audio'],
   webSearch: ['anthropic.usage.server_tool_use.web_search_requests'],
   webFetch: ['anthropic.usage.server_tool_use.web_fetch_requests'],
   codeExecution: ['anthropic.usage.server_tool_use.code_execution_requests'],

@@ -18,7 +18,7 @@ export interface ServedCall {
   requestId: string;
   provider: Provider;
   /** The billing stream of the upstream's credential (upstreams.ts), null when none is configured. */
-  stream: string | null;
+  stream?: string | null | undefined;
   /** The model asked for; the answer's own model wins when it names one. */
   requestedModel: string | null;
   metered: Metered;
@@ -52,7 +52,7 @@ export function servedRecord(call: ServedCall): UsageRecord {
   const record: UsageRecord = {
     id: recordId(GATEWAY_SOURCE, call.requestId),
     source: GATEWAY_SOURCE,
-    stream: call.stream,
+    stream: call.stream ?? null,
     granularity: 'request',
     start: call.start,
     end: call.end,

@@ -1,5 +1,7 @@
 import type { NotifySettings } from '../domain/directory.js';
-import { sendEmail, type Email } from '../report/email.js';
+import type { Result } from '../domain/result.js';
+import { sendEmail, type Email, type EmailRetryOptions } from '../report/email.js';
+import type { PostOptions } from '../report/post-json.js';
 import { postToSlack } from '../report/slack.js';
 import { postToTeams } from '../report/teams.js';
 import { postSignedWebhook } from '../report/webhook.js';
@@ -19,6 +21,17 @@ export interface Channels {
   email(email: Email): Promise<string>;
 }
 
+/**
+ * Whether a channel's outcome is a delivery: `ok`, or `ok after N attempts` when transient failures (HTTP
+ * 429/5xx, SMTP 4xx, a connection that failed) were retried with backoff before it went through.
+ */
+export function delivered(outcome: string): boolean {
+  return outcome === 'ok' || outcome.startsWith('ok after ');
+}
+
+/** How failed sends are retried (every channel retries transient failures with exponential backoff). */
+export type RetryOptions = Pick<PostOptions, 'retries' | 'backoffMs' | 'sleep'> & EmailRetryOptions;
+
 export function configuredChannels(notify: NotifySettings | undefined): ChannelName[] {
   return [
     ...(notify?.slackWebhookEnv ? (['slack'] as const) : []),
@@ -32,22 +45,25 @@ export function channelsFor(
   notify: NotifySettings | undefined,
   chosen: readonly ChannelName[] | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  retry: RetryOptions = {},
 ): Channels {
   const configured = configuredChannels(notify);
   const names = chosen ? configured.filter((c) => chosen.includes(c)) : configured;
   const variable = (name: string | null | undefined) => (name ? env[name] : undefined);
   const missing = (name: string | null | undefined) =>
     `not sent: the environment variable ${name ?? '?'} is not set`;
-  const outcome = (r: { ok: boolean; error?: string }) => (r.ok ? 'ok' : `failed: ${r.error ?? ''}`);
+  // The attempts are kept in the outcome: a delivery that needed retries is recorded as such, never hidden.
+  const outcome = (r: Result<{ attempts: number }>) =>
+    r.ok ? (r.value.attempts > 1 ? `ok after ${r.value.attempts} attempts` : 'ok') : `failed: ${r.error}`;
   return {
     names,
     async slack(message) {
       const url = variable(notify?.slackWebhookEnv);
-      return url ? outcome(await postToSlack(url, message)) : missing(notify?.slackWebhookEnv);
+      return url ? outcome(await postToSlack(url, message, retry)) : missing(notify?.slackWebhookEnv);
     },
     async teams(message) {
       const url = variable(notify?.teamsWebhookEnv);
-      return url ? outcome(await postToTeams(url, message)) : missing(notify?.teamsWebhookEnv);
+      return url ? outcome(await postToTeams(url, message, retry)) : missing(notify?.teamsWebhookEnv);
     },
     async webhook(payload) {
       const w = notify?.webhook;
@@ -55,11 +71,11 @@ export function channelsFor(
       const secret = variable(w?.secretEnv);
       if (!url) return missing(w?.urlEnv);
       if (!secret) return missing(w?.secretEnv);
-      return outcome(await postSignedWebhook(url, secret, payload));
+      return outcome(await postSignedWebhook(url, secret, payload, retry));
     },
     async email(email) {
       if (!notify?.email) return 'not sent: notify.email is not configured';
-      return outcome(await sendEmail(notify.email, email, env));
+      return outcome(await sendEmail(notify.email, email, env, retry));
     },
   };
 }

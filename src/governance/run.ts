@@ -3,7 +3,7 @@ import { dayOf, type IsoDay } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import type { AlertCandidate } from './alert.js';
 import { listStoredBudgets } from './budget-store.js';
-import { channelsFor, type Channels } from './channels.js';
+import { channelsFor, type Channels, type RetryOptions } from './channels.js';
 import type { GovernanceSettings } from './config.js';
 import { ruleContext, runRules } from './evaluate.js';
 import { alertId, recordCandidate, recordDeliveries, type Decision } from './history.js';
@@ -15,6 +15,8 @@ export interface GovernanceRuntime {
   directory: OrgDirectory;
   settings: GovernanceSettings;
   env?: NodeJS.ProcessEnv;
+  /** How failed deliveries are retried (default: 3 retries, exponential backoff from 0.5–1 s). */
+  retry?: RetryOptions;
 }
 
 export interface AlertRunOptions {
@@ -47,7 +49,8 @@ export interface AlertRunSummary {
 /**
  * Evaluates every rule, keeps the history (one alert per rule, subject and period; escalation only when the
  * level rises) and sends what is news to the channels. A rule that fails is logged and the others go on;
- * a channel that fails is recorded on the alert, never retried into a second message.
+ * a channel's transient failure is retried with backoff within the sending, and what each channel finally
+ * said (`ok`, `ok after N attempts`, or `failed: … after N attempts`) is recorded on the alert.
  */
 export async function runAlerts(o: AlertRunOptions): Promise<AlertRunSummary> {
   const started = performance.now();
@@ -93,7 +96,12 @@ async function deliverCandidates(
 ): Promise<{ candidates: number; repeats: number; sent: SentAlert[] }> {
   const now = o.now ?? (() => new Date());
   const exclusive = o.exclusive ?? (<T>(work: () => Promise<T>) => work());
-  const channels = channelsFor(o.runtime.directory.notify, o.runtime.settings.alerts.channels, o.runtime.env);
+  const channels = channelsFor(
+    o.runtime.directory.notify,
+    o.runtime.settings.alerts.channels,
+    o.runtime.env,
+    o.runtime.retry,
+  );
   const sent: SentAlert[] = [];
   let repeats = 0;
   for (const c of candidates) {

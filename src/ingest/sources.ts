@@ -7,6 +7,11 @@ import {
 } from '../sources/spend/anthropic-admin/parse.js';
 import { claudeCodeLogSource } from '../sources/spend/claude-code/parse.js';
 import { parseCursorUsageEvents } from '../sources/spend/cursor/parse.js';
+import {
+  parseEnvoyAccessLog,
+  SOURCE as ENVOY_AI_GATEWAY,
+  type EnvoyAccessLogOptions,
+} from '../sources/spend/envoy-ai-gateway/parse.js';
 import type { Db } from '../store/db.js';
 import { ingestFiles, jsonFileParser, readText, type OnFile } from './files.js';
 import { ingestAgentLogs, type AgentLogSummary } from './agent-logs/ingest.js';
@@ -96,6 +101,23 @@ export async function ingestJira(db: Db, files: string[], storyPointsField: stri
     'outcomes',
     files,
     jsonFileParser((doc, file) => parseJiraSearch(doc, { file, storyPointsField })),
+    onFile,
+  );
+}
+
+/** Envoy AI Gateway access logs (JSON lines): one record per LLM request with usage. */
+export async function ingestEnvoyAiGateway(
+  db: Db,
+  files: string[],
+  options: EnvoyAccessLogOptions,
+  onFile?: OnFile,
+) {
+  return ingestFiles(
+    db,
+    ENVOY_AI_GATEWAY,
+    'usage',
+    files,
+    async (file) => parseEnvoyAccessLog(await readText(file), file, options),
     onFile,
   );
 }

@@ -18,7 +18,7 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
           `WITH c AS (
              SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, o.category,
                coalesce(sum(o.points), 0) AS points, coalesce(sum(o.pr_cost), 0) AS spend, count(*) AS prs
-             FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1, 3
+             FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
            )
            SELECT * REPLACE (CAST(spend AS VARCHAR) AS spend), sum(points) OVER (PARTITION BY key) AS group_points,
              CAST(sum(spend) OVER (PARTITION BY key) AS VARCHAR) AS group_spend,

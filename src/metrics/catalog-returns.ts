@@ -129,6 +129,21 @@ export const RETURN_METRICS = [
     minSample: '20 merged PRs with an open time',
   },
   {
+    id: 'effectiveness.epic_lead_time',
+    title: 'Epic lead time',
+    question: 'How long does a piece of work take end to end, from the first child started to the epic done?',
+    formula:
+      'median of (epic done − min over its children of (started at, else created at)) in days, over epics done in the window (Jira epics, Linear projects, GitHub milestones); change = ÷ the previous window',
+    unit: 'days; ratio',
+    direction: 'lower_is_better',
+    caveats: [
+      'Only delivered children are read (closed tickets, merged PRs): a child canceled or still open does not move the start.',
+      'A Jira ticket starts at its first status change (the changelog); without one, at its creation, which can be long before work began.',
+      'An epic with no known child starts at its own start or creation, and is counted apart.',
+    ],
+    minSample: '5 epics done per group',
+  },
+  {
     id: 'concentration.top4_shift',
     title: 'Week-over-week shift of the top-4 share',
     question: 'Is spend concentrating on a few workloads, week by week?',
@@ -253,7 +268,7 @@ export const RETURN_METRICS = [
     unit: 'share',
     direction: 'higher_is_better',
     caveats: [
-      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (README, "Cost per PR").',
+      'The PR row counts only what sessions tie to a PR; the rest of a person’s spend reaches their PRs by person × period in effectiveness.cost_per_merged_pr (docs/how-numbers-are-computed.md, "Cost per PR").',
       'A store without agent sessions on PR branches shows the PR row as 0 with the reason, not as missing.',
     ],
     minSample: 'none',

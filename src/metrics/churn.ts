@@ -20,7 +20,7 @@ export async function churnShare(ctx: MetricContext, by: Dimension | null): Prom
              count(*) AS units, coalesce(sum(o.changed_lines), 0) AS changed,
              coalesce(sum(o.young_lines), 0) AS young
            FROM ${OUTCOME_FROM}
-           WHERE ${windowFilter('o.day')} AND o.kind IN ('pr_merged', 'direct_push') AND o.changed_lines IS NOT NULL
+           WHERE ${windowFilter('o.day', ctx)} AND o.kind IN ('pr_merged', 'direct_push') AND o.changed_lines IS NOT NULL
            GROUP BY 1 ORDER BY changed DESC, 1`,
           windowParams(ctx.window),
         );

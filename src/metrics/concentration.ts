@@ -11,7 +11,7 @@ export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx)}), per AS (
        SELECT date_trunc('week', day) AS week, workload_kind, workload_id, CAST(sum(cost) AS DOUBLE) AS cost, sum(cost) AS exact
-       FROM lw WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2, 3
+       FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1, 2, 3
      ), ranked AS (
        SELECT *, row_number() OVER (PARTITION BY week ORDER BY cost DESC, workload_id) AS rank FROM per
      )
@@ -53,13 +53,13 @@ export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
   const [row] = await ctx.db.query(
     `WITH k AS (
        SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger_daily
-       WHERE ${windowFilter()} AND NOT unpriced AND key_hash IS NOT NULL GROUP BY 1
+       WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND key_hash IS NOT NULL GROUP BY 1
      ), c AS (
        SELECT cost, sum(cost) OVER (ORDER BY cost DESC, key_hash ROWS UNBOUNDED PRECEDING) / sum(cost) OVER () AS cum,
          row_number() OVER (ORDER BY cost DESC, key_hash) AS n
        FROM k
      ), all_spend AS (
-       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced
+       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced
      )
      SELECT count(*) AS keys, min(n) FILTER (WHERE cum >= 0.5 - 1e-12) AS k50, min(n) FILTER (WHERE cum >= 0.8 - 1e-12) AS k80,
        coalesce(sum(cost), 0) AS key_cost, (SELECT total FROM all_spend) AS total

@@ -20,18 +20,18 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS VARCHAR) AS person_usage,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS VARCHAR) AS team_only,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS VARCHAR) AS none
-     FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
     p,
   );
   const [u] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
-     FROM ledger_daily WHERE ${windowFilter()}`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)}`,
     p,
   );
   const [bySession] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, count(DISTINCT pr_id) AS prs
-     FROM ledger_prs WHERE ${windowFilter()} AND NOT unpriced`,
+     FROM ledger_prs WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
     p,
   );
   // Level 1 at its strongest: keys the gateway issued with their tags, counted whether priced or not.
@@ -39,12 +39,12 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     `SELECT CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
        count(DISTINCT key_hash) AS keys, coalesce(sum(requests), 0) AS requests,
        coalesce(sum(requests) FILTER (WHERE unpriced), 0) AS unpriced_requests
-     FROM ledger_daily WHERE ${windowFilter()} AND source = 'gateway'`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND source = 'gateway'`,
     p,
   );
   const [unpriced] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
-     FROM ledger_daily WHERE ${windowFilter()} AND unpriced`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND unpriced`,
     p,
   );
   const total = money(c?.total);
@@ -98,7 +98,7 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     ],
     notes: [
       `Unpriced volume: ${num(unpriced?.tokens).toLocaleString('en-US')} tokens in ${num(unpriced?.records).toLocaleString('en-US')} ledger entries have no price and are in no dollar figure (${((ratio(num(unpriced?.tokens), num(u?.tokens)) ?? 0) * 100).toFixed(1)}% of tokens).`,
-      'Attribution levels (README, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
+      'Attribution levels (docs/how-numbers-are-computed.md, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
       'The level rows partition the spend; a key row with a person is counted under its key. The gateway row, like the PR row, is part of the rows above and below it, not beside them.',
     ],
   };

@@ -19,7 +19,7 @@ export async function aiAssistedShare(ctx: MetricContext, by: Dimension | null):
              count(*) FILTER (WHERE o.ai_assisted) AS ai_prs,
              coalesce(sum(o.effective_lines), 0) AS lines,
              coalesce(sum(o.effective_lines) FILTER (WHERE o.ai_assisted), 0) AS ai_lines
-           FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged'
+           FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged'
            GROUP BY 1 ORDER BY prs DESC, 1`,
           windowParams(ctx.window),
         );

@@ -1,5 +1,5 @@
 import { usd, type Usd } from '../domain/money.js';
-import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ledgerRollup } from './rollup.js';
 
 export interface DeliveryTotals {
@@ -21,7 +21,7 @@ export async function deliveryTotals(ctx: MetricContext): Promise<DeliveryTotals
        count(*) FILTER (WHERE kind = 'pr_merged' AND ai_assisted) AS ai,
        count(*) FILTER (WHERE kind = 'direct_push') AS pushes,
        count(*) FILTER (WHERE kind = 'ticket_closed') AS tickets
-     FROM outcomes WHERE ${WINDOW_FILTER}`,
+     FROM outcomes WHERE ${windowFilter('day', ctx)}`,
     windowParams(ctx.window),
   );
   return {
@@ -47,11 +47,11 @@ export async function weeklySeries(ctx: MetricContext): Promise<WeeklyPoint[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ${ledgerRollup(ctx.window)}
-       WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1
+       WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1
      ), d AS (
        SELECT date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points,
          count(*) FILTER (WHERE rework) AS rework
-       FROM outcomes WHERE ${WINDOW_FILTER} AND kind = 'pr_merged' GROUP BY 1
+       FROM outcomes WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
      )
      SELECT CAST(CAST(coalesce(s.week, d.week) AS DATE) AS VARCHAR) AS week, CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost,
        coalesce(d.prs, 0) AS prs, coalesce(d.points, 0) AS points, coalesce(d.rework, 0) AS rework
@@ -85,10 +85,10 @@ export async function personWeeks(ctx: MetricContext): Promise<PersonWeek[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ${ledgerRollup(ctx.window)}
-       WHERE ${WINDOW_FILTER} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1, 2
+       WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1, 2
      ), d AS (
        SELECT person_id, date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points
-       FROM outcomes_identity WHERE ${WINDOW_FILTER} AND kind = 'pr_merged' AND person_id IS NOT NULL GROUP BY 1, 2
+       FROM outcomes_identity WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' AND person_id IS NOT NULL GROUP BY 1, 2
      )
      SELECT coalesce(s.person_id, d.person_id) AS person_id, p.name, p.team_id,
        CAST(CAST(coalesce(s.week, d.week) AS DATE) AS VARCHAR) AS week,

@@ -1,7 +1,7 @@
 import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
@@ -105,7 +105,7 @@ async function prAttribution(
   const rows = await ctx.db.query(
     `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS VARCHAR) AS cost,
        CAST(sum(o.session_cost) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1`,
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
     windowParams(ctx.window),
   );
   return new Map(
@@ -122,7 +122,7 @@ export async function prSpendBySession(
 ): Promise<{ attributed: Usd; bySession: Usd; share: number | null }> {
   const [row] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS cost, CAST(coalesce(sum(o.session_cost), 0) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')}`,
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)}`,
     windowParams(ctx.window),
   );
   const attributed = usd(String(row?.cost ?? '0'));
@@ -149,10 +149,10 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
     `WITH s AS (
        SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
          coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.workflow_id IS NOT NULL GROUP BY 1
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
      ), d AS (
        SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
-       WHERE ${windowFilter('o.day')} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
+       WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
        GROUP BY 1
      )
      SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,
@@ -199,13 +199,14 @@ export async function tokensPerSession(ctx: MetricContext, by: Dimension | null)
   // Most dimensions label a group by its key: then the per-session step (a group per session, a million
   // for 13 weeks at 10M records) carries no label to take the min of; the label is the key afterwards.
   const keyIsLabel = g.spendLabel === g.spendKey;
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day')} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
+       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day', d)} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
      )
-     SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean, median(tokens) AS median,
-       quantile_cont(tokens, 0.9) AS p90
+     SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean,
+       ${d.median('tokens')} AS median, ${d.quantile('tokens', 0.9)} AS p90
      FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
     windowParams(ctx.window),
   );
@@ -281,10 +282,11 @@ export async function outcomeMedian(
   window = ctx.window,
 ): Promise<Map<string, { label: string; median: number | null; n: number; total: number }>> {
   if (g.outcomeKey === null || g.outcomeLabel === null) return new Map();
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
-    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${expr}) AS m, count(${expr}) AS n,
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, ${d.median(expr)} AS m, count(${expr}) AS n,
        count(*) AS total
-     FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
+     FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', d)} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(

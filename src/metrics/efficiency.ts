@@ -103,7 +103,7 @@ export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
       `WITH lw AS (${lw})
        SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, min(workload_label) AS label,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens, CAST(sum(cost) AS DOUBLE) AS cost
-       FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats' GROUP BY 1, 2
+       FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND source <> 'directory-seats' GROUP BY 1, 2
        ORDER BY 1, cost DESC, 2`,
       windowParams(ctx.window),
     ),

@@ -1,5 +1,5 @@
 import { sqlString } from '../store/sql-text.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { groupFor, type Dimension } from './query.js';
 
@@ -83,14 +83,14 @@ export async function foldedGroups(
   const parts: string[] = [];
   if (sizeFrom !== 'delivery' || narrowed || !outcomeKey)
     parts.push(
-      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')}`,
+      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)}`,
     );
   if (sizeFrom !== 'spend' && !narrowed && outcomeKey)
     parts.push(
-      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')}`,
+      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)}`,
     );
   const sizes = await ctx.db.query(
-    `SELECT g, list(DISTINCT pid) FILTER (WHERE pid IS NOT NULL) AS people
+    `SELECT g, ${dialectOf(ctx).distinctList('pid')} AS people
      FROM (${parts.join(' UNION ALL ')}) GROUP BY g`,
     windowParams(ctx.window),
   );

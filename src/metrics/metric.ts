@@ -1,6 +1,7 @@
 import type { Privacy } from '../domain/directory.js';
 import type { DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
+import { dialectFor, type SqlDialect } from '../store/sql/dialect.js';
 
 import type { Viewer } from '../org/privacy.js';
 import type { MetricFilter } from './filter.js';
@@ -35,9 +36,21 @@ export interface MetricDefinition {
   minSample: string;
 }
 
-/** Every query is bounded by a time window: [since, until) over a day column. */
-export function windowFilter(column = 'day'): string {
-  return `${column} >= CAST($since AS DATE) AND ${column} < CAST($until AS DATE)`;
+/** The SQL dialect of the store a metric reads: the engine-specific pieces of its statements. */
+export function dialectOf(ctx: Pick<MetricContext, 'db'>): SqlDialect {
+  return dialectFor(ctx.db.dialect);
+}
+
+/**
+ * Every query is bounded by a time window: [since, until) over a day column. Statements that run on either
+ * engine pass their context or dialect; the default is DuckDB's, for statements not yet moved to the seam.
+ */
+export function windowFilter(
+  column = 'day',
+  on: SqlDialect | Pick<MetricContext, 'db'> = dialectFor('duckdb'),
+): string {
+  const d = 'db' in on ? dialectOf(on) : on;
+  return `${column} >= ${d.param('since', 'Date')} AND ${column} < ${d.param('until', 'Date')}`;
 }
 
 export const WINDOW_FILTER = windowFilter();

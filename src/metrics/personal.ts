@@ -3,6 +3,8 @@ import { usd } from '../domain/money.js';
 import { addDays, type DayWindow } from '../domain/time.js';
 import type { Db } from '../store/db.js';
 import { undirectedPerson } from '../store/duckdb/views.js';
+import { sqlString } from '../store/sql-text.js';
+import { TASK_AGENTS } from '../sources/spend/task-agents/extensions.js';
 import { peopleSpendPer } from './effectiveness.js';
 import { spendAndDelivery } from './spend-delivery.js';
 import { dataExtent } from './spend.js';
@@ -36,7 +38,15 @@ export interface PersonalReport {
   costPerMergedPr: { prs: number; cost: string; perPr: string; window: DayWindow } | null;
 }
 
-const AGENT_SOURCES = `('claude-code-logs', 'codex-logs', 'gemini-logs', 'copilot-cli-logs')`;
+const AGENT_SOURCES = `(${[
+  'claude-code-logs',
+  'codex-logs',
+  'gemini-logs',
+  'copilot-cli-logs',
+  ...Object.values(TASK_AGENTS).map((a) => a.source),
+]
+  .map(sqlString)
+  .join(', ')})`;
 
 export async function personalReport(
   db: Db,

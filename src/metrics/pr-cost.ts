@@ -1,7 +1,8 @@
+import { dialectFor, type SqlDialect } from '../store/sql/dialect.js';
 import { windowFilter } from './metric.js';
 
 /**
- * Merged PRs with the spend attributed to each, strongest evidence first (README, "Cost per PR"):
+ * Merged PRs with the spend attributed to each, strongest evidence first (docs/how-numbers-are-computed.md, "Cost per PR"):
  *
  * 1. session → branch → PR: spend of agent sessions that worked on the PR's head branch in its window
  *    (after the previous PR merged from that branch name, up to its merge; `pr_sessions`, derived by the store after each ledger refresh) is that PR's, whoever spent it;
@@ -25,7 +26,8 @@ export const ATTRIBUTED_PRS = attributedPrs();
  * its author's spend, their PRs and the session spend on those PRs, so one person's PRs are computed from those
  * rows alone, to the same amounts (what a PR's drill-down needs, at a fraction of the work).
  */
-export function attributedPrs(options: { author?: boolean } = {}): string {
+export function attributedPrs(options: { author?: boolean; dialect?: SqlDialect } = {}): string {
+  const d = options.dialect ?? dialectFor('duckdb');
   const mine = options.author ? 'AND person_id = $author' : '';
   // The author's own session spend, and every session's spend on the author's PRs (whoever spent it).
   const parts = options.author
@@ -59,7 +61,7 @@ export function attributedPrs(options: { author?: boolean } = {}): string {
     -- rounding. Grouped rather than windowed: DuckDB's window over the PRs cost most of the statement. The
     -- points are summed as decimals so the sum, and every share, is the same whatever order rows arrive in.
     SELECT person_id, CAST(sum(CAST(pc_weight AS DECIMAL(18,6))) AS DOUBLE) AS pc_person_weight, count(*) AS pc_person_prs,
-      arg_max(id, {'at': occurred_at, 'id': id}) AS pc_last
+      ${d.argMax('id', 'occurred_at', 'id')} AS pc_last
     FROM merged WHERE person_id IS NOT NULL GROUP BY person_id
   ), shared AS (
     SELECT m.id, m.person_id, m.id = w.pc_last AS pc_is_last, r.cost AS pc_rest,

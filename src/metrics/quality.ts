@@ -28,7 +28,7 @@ async function rework(
        coalesce(sum(o.points) FILTER (WHERE o.rework), 0) AS rework_points,
        CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS spend,
        CAST(coalesce(sum(o.pr_cost) FILTER (WHERE o.rework), 0) AS VARCHAR) AS rework_spend
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY prs DESC, 1`,
+     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY prs DESC, 1`,
     windowParams(window),
   );
   return rows.map((r) => ({

@@ -1,6 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import { modelLabelSql } from './model-label.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { seatStreamPerTool } from '../store/seat-streams.js';
 import { ledgerRollup } from './rollup.js';
@@ -94,17 +94,18 @@ export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise
   const named = namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
   const chosen = dimension === 'person' && !named ? 'team' : dimension;
   const g = groupFor(chosen, named);
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
-    `SELECT ${g.key} AS key, min(${g.label}) AS label, CAST(coalesce(sum(l.cost), 0) AS VARCHAR) AS cost,
+    `SELECT ${g.key} AS key, min(${g.label}) AS label, ${d.text('coalesce(sum(l.cost), 0)')} AS cost,
        sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
        sum(l.cache_read_tokens) AS cache_read,
-       list(DISTINCT l.person_id) FILTER (WHERE l.person_id IS NOT NULL) AS people
+       ${d.distinctList('l.person_id')} AS people
      FROM ${ledgerRollup(ctx.window)} l
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
      LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
      LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
-     WHERE ${windowFilter('l.day')} AND NOT l.unpriced
+     WHERE ${windowFilter('l.day', d)} AND NOT l.unpriced
      GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
     windowParams(ctx.window),
   );

@@ -10,6 +10,7 @@ import {
   tokensPerSession,
 } from './effectiveness.js';
 import { expectedBand, tokenEfficiency } from './efficiency.js';
+import { epicLeadTime } from './epic-lead-time.js';
 import { DELIVERY_DIMENSIONS } from './grouping.js';
 import type { MetricContext } from './metric.js';
 import { QUADRANT_DIMENSIONS, deliveryQuadrant } from './quadrant.js';
@@ -55,6 +56,7 @@ export const QUERIES: readonly QueryableMetric[] = [
   { id: 'effectiveness.ai_assisted_share', dims: DELIVERY_DIMENSIONS, run: aiAssistedShare },
   { id: 'quality.churn_share', dims: DELIVERY_DIMENSIONS, run: churnShare },
   { id: 'effectiveness.cycle_time', dims: DELIVERY_DIMENSIONS, run: cycleTime },
+  { id: 'effectiveness.epic_lead_time', dims: DELIVERY_DIMENSIONS, run: epicLeadTime },
   { id: 'concentration.top4_shift', dims: none, run: (ctx) => top4Shift(ctx) },
   { id: 'concentration.keys_for_spend', dims: none, run: (ctx) => keysForSpend(ctx) },
   { id: 'quadrant.delivery_efficiency', dims: QUADRANT_DIMENSIONS, run: deliveryQuadrant },

@@ -37,7 +37,7 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
        SELECT team_id,
          coalesce(sum(points) FILTER (WHERE day < CAST($base_until AS DATE)), 0) AS before,
          coalesce(sum(points) FILTER (WHERE day >= CAST($recent_since AS DATE)), 0) AS after
-       FROM outcomes_identity WHERE ${windowFilter()} AND kind = 'pr_merged' GROUP BY 1
+       FROM outcomes_identity WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
      ), sp AS (
        SELECT team_id, sum(cost) AS spend FROM ledger_daily
        WHERE day >= CAST($recent_since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced GROUP BY 1

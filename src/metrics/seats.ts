@@ -20,7 +20,7 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
   const rows = await ctx.db.query(
     `WITH paid AS (
        SELECT tool, holder, any_value(person_id) AS person_id, count(*) AS seat_days, sum(price) AS cost
-       FROM seat_days WHERE ${windowFilter()} GROUP BY 1, 2
+       FROM seat_days WHERE ${windowFilter('day', ctx)} GROUP BY 1, 2
      ), seats AS (
        SELECT s.tool, s.holder, max(s.monthly_price) AS monthly_price,
          max(CAST(s.last_activity AS DATE)) AS last_active
@@ -32,7 +32,7 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
        SELECT a.tool, coalesce(al.person_id, a.actor_hash), a.day
        FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash
      ), used AS (
-       SELECT tool, holder, count(DISTINCT day) FILTER (WHERE ${windowFilter()}) AS active_days,
+       SELECT tool, holder, count(DISTINCT day) FILTER (WHERE ${windowFilter('day', ctx)}) AS active_days,
          count(*) FILTER (WHERE day >= CAST($idle_since AS DATE) AND day < CAST($until AS DATE)) AS recent
        FROM activity WHERE day < CAST($until AS DATE) GROUP BY 1, 2
      ), l AS (

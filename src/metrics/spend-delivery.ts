@@ -29,10 +29,10 @@ export async function spendAndDelivery(
   const rows = await ctx.db.query(
     `WITH s AS (
        SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, sum(${q.spend}) AS v
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND NOT l.unpriced AND ${q.spendWhere} GROUP BY 1
+       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND NOT l.unpriced AND ${q.spendWhere} GROUP BY 1
      ), d AS (
        SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, sum(${q.delivery}) AS v
-       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND ${q.deliveryWhere} GROUP BY 1
+       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND ${q.deliveryWhere} GROUP BY 1
      )
      SELECT coalesce(s.key, d.key) AS key, coalesce(s.label, d.label) AS label,
        CAST(coalesce(s.v, 0) AS DOUBLE) AS spend, CAST(coalesce(s.v, 0) AS VARCHAR) AS spend_exact, CAST(coalesce(d.v, 0) AS DOUBLE) AS delivery

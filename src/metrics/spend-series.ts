@@ -1,6 +1,6 @@
 import { addDays, type DayWindow } from '../domain/time.js';
 import { modelLabelSql } from './model-label.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { money, num, type MetricTable } from './table.js';
 
 /** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
@@ -13,15 +13,14 @@ export function calendarWindow(w: DayWindow): DayWindow {
 /** spend.calendar: one value per day for the year ending at the window's end, days without spend at 0. */
 export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
   const window = calendarWindow(ctx.window);
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
-    `WITH days AS (
-       SELECT CAST(d AS DATE) AS day
-       FROM generate_series(CAST($since AS TIMESTAMP), CAST($until AS TIMESTAMP) - INTERVAL 1 DAY, INTERVAL 1 DAY) g(d)
-     ), s AS (
-       SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY day
+    `WITH days AS ${d.daySeries(d.param('since', 'Date'), d.param('until', 'Date'))},
+     s AS (
+       SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY day
      )
-     SELECT CAST(days.day AS VARCHAR) AS day, CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost
-     FROM days LEFT JOIN s USING (day) ORDER BY days.day`,
+     SELECT ${d.text('days.day')} AS day, ${d.text('coalesce(s.cost, 0)')} AS cost
+     FROM days LEFT JOIN s ON s.day = days.day ORDER BY days.day`,
     windowParams(window),
   );
   return {
@@ -36,14 +35,15 @@ export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
 
 /** spend.model_mix: per week of the window, each model's share of that week's spend (and of its tokens). */
 export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH m AS (
-       SELECT date_trunc('week', day) AS week, ${modelLabelSql('')} AS model, sum(cost) AS cost,
+       SELECT ${d.weekStart('day')} AS week, ${modelLabelSql('')} AS model, sum(cost) AS cost,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-       FROM ledger_daily WHERE ${windowFilter()} AND NOT unpriced GROUP BY 1, 2
+       FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY 1, 2
      )
-     SELECT CAST(CAST(week AS DATE) AS VARCHAR) AS week, model, CAST(cost AS VARCHAR) AS cost, tokens,
-       CAST(cost AS DOUBLE) / nullif(CAST(sum(cost) OVER (PARTITION BY week) AS DOUBLE), 0) AS share,
+     SELECT ${d.text('week')} AS week, model, ${d.text('cost')} AS cost, tokens,
+       ${d.double('cost')} / nullif(${d.double('sum(cost) OVER (PARTITION BY week)')}, 0) AS share,
        tokens / nullif(sum(tokens) OVER (PARTITION BY week), 0) AS token_share
      FROM m ORDER BY week, m.cost DESC, model`,
     windowParams(ctx.window),

@@ -1,6 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
-import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ledgerRollup } from './rollup.js';
 
 export interface SpendTotals {
@@ -20,13 +20,13 @@ export async function spendTotals(ctx: MetricContext): Promise<SpendTotals> {
   const basis = await ctx.db.query(
     `SELECT basis, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
        sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-     FROM ${rollup} WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY basis ORDER BY basis`,
+     FROM ${rollup} WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY basis ORDER BY basis`,
     p,
   );
   const [unpriced] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        string_agg(DISTINCT model, ', ' ORDER BY model) AS models
-     FROM ${rollup} WHERE ${WINDOW_FILTER} AND unpriced`,
+     FROM ${rollup} WHERE ${windowFilter('day', ctx)} AND unpriced`,
     p,
   );
   const byBasis = basis.map((r) => ({ basis: String(r.basis), cost: usd(String(r.cost)) }));
@@ -49,7 +49,7 @@ export interface DailySpend {
 export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.window): Promise<DailySpend[]> {
   const rows = await ctx.db.query(
     `SELECT CAST(day AS VARCHAR) AS day, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ledger_daily WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY day ORDER BY day`,
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY day ORDER BY day`,
     windowParams(window),
   );
   return rows.map((r) => ({ day: String(r.day), cost: usd(String(r.cost)) }));
@@ -111,7 +111,7 @@ export async function coverage(ctx: MetricContext): Promise<CoverageRow[]> {
   const rows = await ctx.db.query(
     `SELECT CASE WHEN workflow_id IS NOT NULL THEN 'workflow' WHEN person_id IS NOT NULL THEN 'person' ELSE 'unattributed' END AS level,
        CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ${ledgerRollup(ctx.window)} WHERE ${WINDOW_FILTER} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
+     FROM ${ledgerRollup(ctx.window)} WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
     windowParams(ctx.window),
   );
   const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));

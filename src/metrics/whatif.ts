@@ -42,7 +42,7 @@ export async function whatIf(
        sum(l.input_tokens) AS input, sum(l.cache_read_tokens) AS cache_read, sum(l.cache_write_tokens) AS cache_write,
        sum(l.output_tokens) AS output, sum(l.reasoning_tokens) AS reasoning, CAST(sum(l.cost) AS VARCHAR) AS cost,
        l.stream LIKE 'seat:%' AS seat
-     FROM ${SPEND_FROM} WHERE ${windowFilter('l.day')} AND NOT l.unpriced
+     FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND NOT l.unpriced
      GROUP BY 1, 3, 4, 5, seat ORDER BY 1, 4, 5, seat`,
     windowParams(ctx.window),
   );

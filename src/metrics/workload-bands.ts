@@ -49,7 +49,7 @@ export async function workloadWeeks(ctx: MetricContext, window: DayWindow): Prom
     `WITH lw AS (${lw})
      SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, date_trunc('week', day) AS week,
        sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) / CAST(sum(cost) AS DOUBLE) AS tpd
-     FROM lw WHERE ${windowFilter()} AND NOT unpriced AND source <> 'directory-seats'
+     FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND source <> 'directory-seats'
      GROUP BY 1, 2, 3 HAVING sum(cost) >= ${BAND_MIN_WEEK_SPEND} ORDER BY 1, 2, 3`,
     windowParams(history),
   );

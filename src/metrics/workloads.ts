@@ -1,7 +1,7 @@
 import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
 import type { DayWindow } from '../domain/time.js';
-import { WINDOW_FILTER, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { ledgerRollup, type LedgerRollup } from './rollup.js';
 
@@ -65,8 +65,8 @@ export async function workloadSqlFor(
   const sql = workloadSql(namesPeople(ctx.privacy, ctx.viewer, ctx.filter), rollup);
   if (!protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)) return sql;
   const sizes = await ctx.db.query(
-    `SELECT workload_id AS g, list(DISTINCT person_id) FILTER (WHERE person_id IS NOT NULL) AS people
-     FROM (${sql}) WHERE ${WINDOW_FILTER} GROUP BY 1`,
+    `SELECT workload_id AS g, ${dialectOf(ctx).distinctList('person_id')} AS people
+     FROM (${sql}) WHERE ${windowFilter('day', ctx)} GROUP BY 1`,
     windowParams(window),
   );
   const fold = rowsToFold(
@@ -106,6 +106,7 @@ export async function spendByWorkloads(
   options: { topOfFirst?: number } = {},
 ): Promise<WorkloadSpend[][]> {
   if (windows.length === 0) return [];
+  const d = dialectOf(ctx);
   const bounds = [...new Set(windows.flatMap((w) => [w.since, w.until]))].sort();
   const params: Record<string, string> = {};
   bounds.forEach((b, j) => (params[`b${j}`] = b));
@@ -122,7 +123,7 @@ export async function spendByWorkloads(
       .map(({ j }) => j);
     const f = `FILTER (WHERE seg IN (${inside.join(', ')}))`;
     return `sum(n) ${f} AS n${i}, min(label) ${f} AS label${i}, min(workload_type) ${f} AS workload_type${i},
-       arg_max(model, top) ${f} AS model${i}, coalesce(sum(cost) ${f}, 0) AS cost${i},
+       ${d.argMax('model', 'top')} ${f} AS model${i}, coalesce(sum(cost) ${f}, 0) AS cost${i},
        sum(tokens) ${f} AS tokens${i}, sum(cache_read) ${f} AS cache_read${i}`;
   });
   // Each window's whole spend, and the first list's order (cost descending, then workload id in byte order,
@@ -140,10 +141,10 @@ export async function spendByWorkloads(
   const rows = await ctx.db.query(
     `WITH lw AS (${lw}), segments AS (
        SELECT workload_kind, workload_id, ${segment} AS seg, count(*) AS n, min(workload_label) AS label,
-         min(workload_type_resolved) AS workload_type, arg_max(model, ${rowTop}) AS model, max(${rowTop}) AS top,
+         min(workload_type_resolved) AS workload_type, ${d.argMax('model', rowTop)} AS model, max(${rowTop}) AS top,
          sum(cost) AS cost, sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens,
          sum(cache_read_tokens) AS cache_read
-       FROM lw WHERE ${WINDOW_FILTER} AND NOT unpriced
+       FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced
        GROUP BY ALL
      ), workloads AS (
        SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}

@@ -102,8 +102,8 @@ workload_types: []
 
 # Real data sources, each with its own settings. A secret is never written here: put it in an environment
 # variable and give the variable's name in a field ending in _env.
-# Agent logs are read by \`mileage ingest\`; the APIs below by \`mileage sync\` (README: "Syncing from forges
-# and trackers", "Syncing from AI vendors"). Keep the entries you use.
+# Agent logs are read by \`mileage ingest\`; the APIs below by \`mileage sync\` (docs/syncing.md in
+# Mileage's repository). Keep the entries you use.
 sources: {}
 #  claude_code: { path: ~/.claude }
 #  # Delivered work: merged PRs and closed tickets.

@@ -25,8 +25,8 @@ export const OTLP_GENAI = 'otlp';
 const NAMES = {
   input: GENAI_SPAN_USAGE.input,
   output: GENAI_SPAN_USAGE.output,
-  provider: ['gen_ai.provider.name', 'gen_ai.system'],
-  model: ['gen_ai.response.model', 'gen_ai.request.model'],
+  provider: ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'],
+  model: ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'embedding.model_name'],
   session: ['gen_ai.conversation.id', 'session.id'],
   serviceTier: [
     'openai.response.service_tier',
@@ -37,6 +37,12 @@ const NAMES = {
 
 /** Operations that are one model call. Agent and workflow spans sum their children's usage: never counted. */
 const INFERENCE = new Set(['chat', 'generate_content', 'text_completion', 'embeddings']);
+/**
+ * OpenInference span kinds that are one billed model call (Envoy AI Gateway's spans, Arize's instrumentations).
+ * `TOKEN_COUNTER` (a count_tokens call, free) carries a prompt count too, and chains and agents sum their
+ * children: neither is counted.
+ */
+const OPENINFERENCE_CALLS = new Set(['LLM', 'EMBEDDING']);
 
 /** Semantic-convention provider names → Mileage's (the pricing module's aliases take it from there). */
 const PROVIDERS = {
@@ -83,6 +89,8 @@ function decodeSpan(item: Item, file: string, out: Decoded): void {
   }
   const operation = text(a, 'gen_ai.operation.name');
   if (operation !== undefined && !INFERENCE.has(operation)) return;
+  const openInferenceKind = text(a, 'openinference.span.kind');
+  if (openInferenceKind !== undefined && !OPENINFERENCE_CALLS.has(openInferenceKind)) return;
   if (operation === undefined && !NAMES.input.some((k) => a.has(k)) && !NAMES.output.some((k) => a.has(k)))
     return;
   const traceId = hexId(item.raw.traceId);

@@ -95,7 +95,7 @@ export async function notifyWeekly(
         throw new MileageError(
           'config',
           '--notify email needs notify.email in mileage.yaml with its recipients (to:)',
-          'See "Governance" in the README for the email settings.',
+          'See docs/governance.md for the email settings.',
         );
       const sent = await sendEmail(
         e,

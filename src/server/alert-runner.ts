@@ -1,3 +1,4 @@
+import { delivered } from '../governance/channels.js';
 import { sendWeeklyDigests } from '../governance/digest-send.js';
 import { runAlerts, type AlertRunSummary, type GovernanceRuntime } from '../governance/run.js';
 import type { Db } from '../store/db.js';
@@ -66,11 +67,11 @@ export class AlertRunner {
         this.o.maintenance.exclusive(work),
       );
       for (const [team, outcome] of Object.entries(digest?.sent ?? {}))
-        if (outcome !== 'ok') this.o.log(`weekly alert digest for ${team}: ${outcome}`);
+        if (!delivered(outcome)) this.o.log(`weekly alert digest for ${team}: ${outcome}`);
       this.o.stats.syncRun('alerts', 'ok');
       for (const s of summary.sent)
         for (const [channel, outcome] of Object.entries(s.deliveries))
-          if (outcome !== 'ok') this.o.log(`alert ${s.id} (${s.rule}) on ${channel}: ${outcome}`);
+          if (!delivered(outcome)) this.o.log(`alert ${s.id} (${s.rule}) on ${channel}: ${outcome}`);
       return summary;
     } catch (error) {
       this.o.stats.syncRun('alerts', 'failed');

@@ -191,7 +191,8 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
     admin: tokenRoutes(deps).route('/', gatewayRoutes(deps, o.governance ?? null)),
-    ...(o.governance && alerts ? { governance: governanceRoutes(deps, o.governance, alerts) } : {}),
+    // The alert history is always served (the Alerts page); budgets and evaluation need governance settings.
+    governance: governanceRoutes(deps, o.governance ?? null, alerts),
   });
   return {
     app,

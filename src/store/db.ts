@@ -258,14 +258,29 @@ export interface AppliedPrice extends PricingTarget {
   factor?: string | undefined;
 }
 
-export interface Db {
+/**
+ * The store by role, so a second backend implements what it needs and no more (the ClickHouse store:
+ * clickhouse/clickhouse-store.ts). `Db` is every role together: what the embedded DuckDB store does.
+ */
+export interface StoreReader {
   readonly dialect: Dialect;
   readonly location: string;
-  /** Local agent logs: bulk transcript reading, merging of request copies, file offsets. */
-  readonly agentLogs: AgentLogStore;
   query<T extends Row = Row>(sql: string, params?: Record<string, SqlParam>): Promise<T[]>;
+  counts(): Promise<StoreCounts>;
+  getMeta(key: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/** Writing facts: idempotent by deterministic id (a re-ingest changes no total). */
+export interface RecordAppender {
   appendUsage(records: readonly UsageRecord[]): Promise<AppendResult>;
   appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export interface Db extends StoreReader, RecordAppender {
+  /** Local agent logs: bulk transcript reading, merging of request copies, file offsets. */
+  readonly agentLogs: AgentLogStore;
   /**
    * Sets the outcome kind of a repository's stored delivery units of one unit kind (direct pushes become
    * merged PRs when the repository is declared trunk-based, and back). Returns the records changed.
@@ -315,8 +330,4 @@ export interface Db {
    * anything reads it. For a one-shot ingest whose process ends without reading the ledger.
    */
   deferLedgerRefresh(): Promise<void>;
-  counts(): Promise<StoreCounts>;
-  getMeta(key: string): Promise<string | null>;
-  setMeta(key: string, value: string): Promise<void>;
-  close(): Promise<void>;
 }

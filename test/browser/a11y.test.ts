@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,17 +8,9 @@ import {
   waitReady,
   type DemoFiles,
   type Served,
+  BROWSER_TEST_TIMEOUT,
 } from './harness.js';
-
-// axe-core's own build, injected into the page as a script: the same engine browser extensions run.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
+import { seriousViolations, type AxeViolation } from './axe.js';
 
 let files: DemoFiles;
 let served: Served;
@@ -37,7 +27,7 @@ afterAll(async () => {
   await files?.remove();
 });
 
-describe('accessibility (axe-core)', () => {
+describe('accessibility (axe-core)', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('finds no serious or critical violation on any page', async () => {
     const prs = await served.api<{ rows: { id: string }[] }>('/prs');
     const paths = [
@@ -55,6 +45,7 @@ describe('accessibility (axe-core)', () => {
       '/workflows',
       '/audits',
       '/audits/audit-demo-alert-triage',
+      '/alerts',
       '/coverage',
       '/definitions',
     ];
@@ -64,20 +55,7 @@ describe('accessibility (axe-core)', () => {
       for (const path of paths) {
         await opened.page.goto(`${served.url}${path}`);
         await waitReady(opened.page);
-        // Evaluated through the browser's protocol: an injected <script> would be blocked by the dashboard's CSP.
-        await opened.page.evaluate(AXE);
-        const violations = await opened.page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-          return (await axe.run()).violations;
-        });
-        for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-          found.push(
-            `${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
-              .map((n) => n.target.join(' '))
-              .slice(0, 3)
-              .join('; ')}`,
-          );
-        }
+        found.push(...(await seriousViolations(opened.page, path)));
       }
       expect(found).toEqual([]);
       // The engine did run: a page with a deliberate fault is caught (an image without a text alternative).

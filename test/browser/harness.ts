@@ -21,6 +21,12 @@ export const CHROMIUM_ARGS = [
 ];
 export const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 
+/**
+ * A browser test's limit: with two test files in flight on two cores, a chromium page waits on the other
+ * file's work as well as its own server, so the suite's 60 s default is too tight for a page's first load.
+ */
+export const BROWSER_TEST_TIMEOUT = 180_000;
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }

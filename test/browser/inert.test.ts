@@ -10,6 +10,7 @@ import {
   waitReady,
   type DemoFiles,
   type Served,
+  BROWSER_TEST_TIMEOUT,
 } from './harness.js';
 
 const TEAM = '<img src=x onerror="window.__pwned=1">Pay<script>window.__pwned=2</script>';
@@ -40,7 +41,7 @@ afterAll(async () => {
   await files?.remove();
 });
 
-describe('names from the org file render as text', () => {
+describe('names from the org file render as text', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('shows HTML and script in team, person and key names and a quality bar literally, and runs none of it', async () => {
     const teams = await served.api<{ table: { rows: { label: string }[] } }>('/metrics/spend.total?by=team');
     expect(teams.table.rows.map((r) => r.label)).toContain(TEAM);

@@ -24,17 +24,34 @@ export interface Receivers {
   http: Received[];
   mail: Mail[];
   on(path: string): Received[];
+  /** Requests and messages refused under `failFirst`. */
+  refused(): { http: number; mail: number };
   close(): Promise<void>;
 }
 
-export async function startReceivers(): Promise<Receivers> {
+/**
+ * `failFirst`: the first N requests to each HTTP path answer 503, and the first N messages get SMTP 451 (a
+ * transient refusal): a sender that retries gets through, one that does not loses the message. Refused
+ * requests and messages are counted in `refused`, not kept in `http` / `mail`.
+ */
+export async function startReceivers(o: { failFirst?: number } = {}): Promise<Receivers> {
   const http: Received[] = [];
   const mail: Mail[] = [];
+  const refused = { http: new Map<string, number>(), mail: 0 };
+  const failFirst = o.failFirst ?? 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      http.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const path = req.url ?? '';
+      const seen = refused.http.get(path) ?? 0;
+      if (seen < failFirst) {
+        refused.http.set(path, seen + 1);
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('unavailable');
+        return;
+      }
+      http.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
     });
@@ -48,6 +65,11 @@ export async function startReceivers(): Promise<Receivers> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (refused.mail < failFirst) {
+          refused.mail++;
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          return;
+        }
         mail.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -65,6 +87,7 @@ export async function startReceivers(): Promise<Receivers> {
     http,
     mail,
     on: (path) => http.filter((r) => r.path === path),
+    refused: () => ({ http: [...refused.http.values()].reduce((a, b) => a + b, 0), mail: refused.mail }),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

@@ -46,12 +46,15 @@ export function githubSearch(nodes: Item[], cap = 1000): Handler {
   };
 }
 
-export function linearIssues(nodes: Item[]): Handler {
+/** Linear's GraphQL endpoint: the issues connection, or the projects one for a projects query. */
+export function linearIssues(nodes: Item[], projects: Item[] = []): Handler {
   return (req) => {
     const v = vars(req.json);
     const gte = (v.filter as { updatedAt?: { gte?: string } } | undefined)?.updatedAt?.gte;
-    const matching = nodes.filter((n) => !gte || text(n, 'updatedAt') >= gte);
-    return { json: { data: { issues: relayPage(matching, Number(v.first), v.after) } } };
+    const isProjects = /\bprojects\(/.test(String((req.json as { query?: unknown }).query));
+    const matching = (isProjects ? projects : nodes).filter((n) => !gte || text(n, 'updatedAt') >= gte);
+    const page = relayPage(matching, Number(v.first), v.after);
+    return { json: { data: isProjects ? { projects: page } : { issues: page } } };
   };
 }
 

@@ -45,6 +45,29 @@ export async function get<T>(path: string, params: URLSearchParams, signal?: Abo
   return body as T;
 }
 
+/** A POST with a JSON body (an action: acknowledge, mute); errors come back as ApiError like get's. */
+export async function post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+  const answer = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const error = (answer as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `${path} answered ${response.status}`,
+    );
+  }
+  return answer as T;
+}
+
 /** Where each metric table shown came from, so that it can be downloaded as the API's CSV of it. */
 const tableSources = new WeakMap<object, { id: string; params: URLSearchParams }>();
 

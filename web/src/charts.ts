@@ -9,6 +9,8 @@ import {
   VisualMapComponent,
 } from 'echarts/components';
 import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
+import type { LabelLayoutOptionCallbackParams } from 'echarts/types/dist/option';
+import { LabelLayout } from 'echarts/features';
 import type {
   BarSeriesOption,
   HeatmapSeriesOption,
@@ -40,6 +42,7 @@ use([
   MarkLineComponent,
   TooltipComponent,
   VisualMapComponent,
+  LabelLayout,
   SVGRenderer,
 ]);
 
@@ -105,6 +108,7 @@ export function chartFigure(
       color: PALETTE,
       textStyle: { fontFamily: 'system-ui, sans-serif', color: '#222' },
       ...option,
+      ...withPointLabelsInside(option, chart),
       // Tooltips drawn inside the SVG as text, never as HTML: labels from the org file stay inert.
       ...(option.tooltip && !Array.isArray(option.tooltip)
         ? { tooltip: { ...option.tooltip, renderMode: 'richText' } }
@@ -112,4 +116,54 @@ export function chartFigure(
     });
   });
   return { figure, rendered };
+}
+
+/** Room between a point and its label, in pixels. */
+const LABEL_GAP = 6;
+
+/**
+ * Names written beside points (scatter labels) never sit on one another and never run off the chart: a label
+ * that would pass the right edge is written on the point's left instead (and the other way round), and a label
+ * that still collides with one drawn before it is left out (its point keeps its name in the tooltip). Labels
+ * are laid out in data order, so a page lists first the points it most wants named.
+ */
+function withPointLabelsInside(option: ChartOption, chart: EChartsType): Pick<ChartOption, 'series'> {
+  if (!Array.isArray(option.series)) return {};
+  return {
+    series: option.series.map((series) => {
+      if (series.type !== 'scatter' || !series.label?.show) return series;
+      return {
+        ...series,
+        labelLayout: (p: LabelLayoutOptionCallbackParams) => {
+          const width = chart.getWidth();
+          if (p.labelRect.x + p.labelRect.width > width - 2)
+            return { hideOverlap: true, x: p.rect.x - LABEL_GAP, align: 'right' };
+          if (p.labelRect.x < 2)
+            return { hideOverlap: true, x: p.rect.x + p.rect.width + LABEL_GAP, align: 'left' };
+          return { hideOverlap: true };
+        },
+      };
+    }),
+  };
+}
+
+/** Room for the names down the left of a horizontal bar chart, in pixels (the grid's left edge). */
+export const NAME_ROOM = 220;
+
+/**
+ * The names down the left of a horizontal bar chart: a name longer than the room is shortened with an
+ * ellipsis (the tooltip and the table beside the chart carry it whole) instead of running off the chart.
+ */
+export function nameAxis(names: string[], room = NAME_ROOM) {
+  return {
+    type: 'category' as const,
+    inverse: true,
+    data: names,
+    axisLabel: { width: room - 16, overflow: 'truncate' as const },
+  };
+}
+
+/** An axis title under (or beside) the middle of its axis: at the end it sits on the last tick's label. */
+export function axisTitle(name: string, gap = 28) {
+  return { name, nameLocation: 'middle' as const, nameGap: gap };
 }

@@ -44,9 +44,10 @@ export class FilterBar {
   }
 
   /**
-   * With no window in the URL, the date fields show the window the page was computed over (the page says it
-   * in its header) instead of an empty "mm/dd/yyyy"; they are marked as shown, not chosen, so that changing
-   * another filter does not pin the window.
+   * The date fields show the window the page was computed over (the page says it in its header): with no
+   * window in the URL, instead of an empty "mm/dd/yyyy"; with one, where the page covers another (the
+   * calendar's year ends with Until, whatever From says). They are marked as shown, not chosen, so that
+   * changing another filter does not pin the window.
    */
   private showWindowInForce(): void {
     const shown = document.querySelector('main [data-window]')?.getAttribute('data-window') ?? '';
@@ -57,7 +58,7 @@ export class FilterBar {
       ['until', until],
     ] as const) {
       const input = this.form.elements.namedItem(key) as HTMLInputElement | null;
-      if (!input || here.get(key) || !value) continue;
+      if (!input || !value || here.get(key) === value) continue;
       input.value = value;
       input.dataset.shown = value;
     }

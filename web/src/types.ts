@@ -145,12 +145,3 @@ export interface PrDetail {
   }[];
   keys: { key: string; cost: string | null }[];
 }
-
-export interface WorkflowRow {
-  workflow: string;
-  label: string;
-  outcomeKind: string | null;
-  spend: number | string | null;
-  outcomes: number | null;
-  costPerOutcome: number | null;
-}

@@ -131,7 +131,14 @@ function csvButton(table: MetricTable, caption: string): HTMLElement | null {
   if (!source) return null;
   const button = el(
     'button',
-    { type: 'button', class: 'csv', 'data-csv': table.metric, 'aria-label': `Download CSV: ${caption}` },
+    {
+      type: 'button',
+      class: 'csv',
+      'data-csv': table.metric,
+      // The request the table answered (filters and window), so that a reader can fetch the same as JSON.
+      'data-query': source.params.toString(),
+      'aria-label': `Download CSV: ${caption}`,
+    },
     'Download CSV',
   );
   button.addEventListener('click', () => {

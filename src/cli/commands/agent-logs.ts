@@ -30,6 +30,7 @@ import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
 import { DEFAULT_REWORK_WINDOW, describeRepository, parseWindow, progressReporter } from './ingest-git.js';
 import type { Terminal } from '../terminal.js';
+import { TASK_AGENT_NAMES, TASK_AGENTS } from '../../sources/spend/task-agents/extensions.js';
 
 interface AgentOptions extends GlobalOptions {
   actor?: string;
@@ -104,7 +105,7 @@ function known(name: string): AgentTool {
 }
 
 function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, description: string): void {
-  const defaults = tool.defaultRoots({}, '~').join(', ');
+  const defaults = tool.rootsHint ?? tool.defaultRoots({}, '~').join(', ');
   globalOptions(ingest.command(tool.name).argument('[dir]', `folder or file (default ${defaults})`))
     .option('--actor <email>', 'whose logs these are (default: MILEAGE_USER, then git user.email)')
     .description(description)
@@ -114,7 +115,7 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
         if (roots.length === 0) {
           throw new MileageError(
             'not_found',
-            `no ${tool.name} logs found (looked in ${tool.defaultRoots(process.env, '~').join(', ')})`,
+            `no ${tool.name} logs found (looked in ${tool.rootsHint ?? tool.defaultRoots(process.env, '~').join(', ')})`,
             `Pass the folder: \`mileage ingest ${tool.name} DIR\`.`,
           );
         }
@@ -180,6 +181,15 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
     known('copilot-cli'),
     'GitHub Copilot CLI session logs (session-state events.jsonl) and OpenTelemetry file export',
   );
+  for (const agent of TASK_AGENT_NAMES) {
+    const { label, extensionId } = TASK_AGENTS[agent];
+    registerToolIngest(
+      ingest,
+      run,
+      known(agent),
+      `${label} task histories (${extensionId}: tasks/<id>/ui_messages.json, state/taskHistory.json), one record per request`,
+    );
+  }
 
   globalOptions(ingest.command('bundle').argument('<files...>', 'bundles written by `mileage export-logs`'))
     .description("Another machine's agent-log requests (a request already stored counts once)")
@@ -290,7 +300,9 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
             return;
           }
           if (found.length === 0) {
-            term.warn('no Claude Code, Codex, Gemini CLI or Copilot CLI logs found on this machine');
+            term.warn(
+              'no Claude Code, Codex, Gemini CLI, Copilot CLI, Cline, Roo Code or Kilo Code logs found on this machine',
+            );
           }
           for (const f of found) {
             const s = f.summary;

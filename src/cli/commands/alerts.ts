@@ -95,7 +95,7 @@ export function registerAlerts(program: Command, run: Run): void {
           throw new MileageError(
             'config',
             'mileage.yaml has no budgets: or alerts: section, so there is nothing to evaluate',
-            'Add a budget or an alerts: section (see "Governance" in the README).',
+            'Add a budget or an alerts: section (see docs/governance.md).',
           );
         const summary = await runAlerts({
           db: ctx.db,

@@ -44,7 +44,7 @@ export async function openCapture(
     throw new MileageError(
       'config',
       'no mileage.yaml: no workflow has opted in to capture',
-      'A workflow opts in under audit_capture in mileage.yaml (README, "Model audits", "Capture").',
+      'A workflow opts in under audit_capture in mileage.yaml (docs/audits.md, "Capture").',
     );
   const optIns = await loadCaptureOptIns(orgFile);
   const root = resolve(opts.captureDir ?? process.env.MILEAGE_CAPTURE_DIR ?? DEFAULT_CAPTURE_DIR);
@@ -76,7 +76,7 @@ export function notOptedIn(workflow: string, settings: CaptureSettings): Mileage
   return new MileageError(
     'config',
     `workflow ${workflow} has not opted in to capture in ${settings.orgFile}: nothing of it may be captured or sampled`,
-    `Add it under audit_capture (workflow, sample_rate, retention_days) if its owners agree to keeping its requests (README, "Model audits", "Capture").`,
+    `Add it under audit_capture (workflow, sample_rate, retention_days) if its owners agree to keeping its requests (docs/audits.md, "Capture").`,
   );
 }
 

@@ -93,7 +93,7 @@ async function barFor(opts: RunOptions, workflow: string): Promise<QualityBar> {
     throw new MileageError(
       'config',
       `no quality bar for workflow "${workflow}" in ${file ?? 'mileage.yaml (none found)'} or written through the API`,
-      'Write down what a good answer must satisfy under quality_bars, or PUT it to /api/v1/quality-bars/<workflow> (README, "Model audits"): an audit without a bar has no verdict.',
+      'Write down what a good answer must satisfy under quality_bars, or PUT it to /api/v1/quality-bars/<workflow> (docs/audits.md): an audit without a bar has no verdict.',
     );
   return bar;
 }

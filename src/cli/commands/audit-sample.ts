@@ -78,7 +78,7 @@ async function sample(opts: SampleOptions, term: Terminal): Promise<void> {
     throw new MileageError(
       'input',
       `no captured request of ${opts.workflow} in ${settings.root}${captured.problems.length ? ` (${plural(captured.problems.length, 'bad line')})` : ''}`,
-      'Captures come from the attribution gateway or `mileage audit capture add` (README, "Model audits", "Capture").',
+      'Captures come from the attribution gateway or `mileage audit capture add` (docs/audits.md, "Capture").',
     );
   if (captured.read < k)
     term.warn(

@@ -7,6 +7,7 @@ import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
   ingestCursor,
+  ingestEnvoyAiGateway,
   ingestGithub,
   ingestJira,
   ingestOutcomes,
@@ -63,7 +64,7 @@ export function registerIngest(program: Command, run: Run): void {
   registerAgentLogs(program, ingest, run);
 
   globalOptions(ingest.command('usage').argument('<file>', 'CSV, JSONL or Parquet file'))
-    .description('Generic usage rows (documented fields; see README "Generic usage files")')
+    .description('Generic usage rows (documented fields; see docs/inputs.md, "Generic usage files")')
     .option('--format <format>', 'csv | jsonl | parquet (default from the extension)')
     .option('--source <name>', 'source name stored with each record (default: usage-file)')
     .option(
@@ -154,10 +155,47 @@ export function registerIngest(program: Command, run: Run): void {
       ingestAction(run, opts, (db, org) => ingestCursor(db, files, org)),
     );
 
+  globalOptions(
+    ingest
+      .command('envoy-ai-gateway')
+      .argument('<files...>', 'access logs in the JSON format docs/sources.md gives (one entry per line)'),
+  )
+    .option('--key-field <name>', "the log field naming the client's key (default x-client-id)")
+    .option(
+      '--provider <backend=provider...>',
+      'the provider of a backend (gen_ai.provider.name), for pricing: default/openai=openai',
+    )
+    .description(
+      'Envoy AI Gateway / Tetrate Agent Router access logs: per-request token usage by key, route and backend',
+    )
+    .action((files: string[], opts: GlobalOptions & { keyField?: string; provider?: string[] }) =>
+      ingestAction(run, opts, (db) =>
+        ingestEnvoyAiGateway(db, files, {
+          ...(opts.keyField ? { keyField: opts.keyField } : {}),
+          providers: backendProviders(opts.provider ?? []),
+        }),
+      ),
+    );
+
   globalOptions(ingest.command('jira').argument('<files...>', 'saved /rest/api/3/search/jql pages (JSON)'))
     .option('--points-field <id>', 'story points field id', 'customfield_10016')
     .description('Closed Jira tickets')
     .action((files: string[], opts: GlobalOptions & { pointsField: string }) =>
       ingestAction(run, opts, (db) => ingestJira(db, files, opts.pointsField)),
     );
+}
+
+/** `--provider default/openai=openai` pairs; a pair without `=` is refused, naming it. */
+function backendProviders(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0 || at === pair.length - 1)
+      throw new MileageError(
+        'usage',
+        `--provider ${pair}: expected BACKEND=PROVIDER, e.g. default/openai=openai`,
+      );
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
 }

@@ -115,7 +115,7 @@ export function registerSync(program: Command, run: Run): void {
             throw new MileageError(
               'config',
               'mileage sync reads its sources from mileage.yaml, and none was found',
-              'Create one with `mileage init`, add a `sources:` entry (README, "Syncing from forges and trackers"), or pass --config.',
+              'Create one with `mileage init`, add a `sources:` entry (docs/syncing.md), or pass --config.',
             );
           }
           const connectors = await connectorsFor(file, only, ctx.directory?.org);

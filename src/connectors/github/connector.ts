@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
+import { milestoneEpics } from '../../sources/delivery/github/milestones.js';
 import { parseGithubPullNodes } from '../../sources/delivery/github/parse.js';
 import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
@@ -97,7 +98,11 @@ export const createGithubConnector = defineConnector({
           next = pos.repo + 1 < s.repos.length ? { ...START, repo: pos.repo + 1 } : null;
         }
         yield {
-          outcomes: parsed.records,
+          // Closed milestones the page's PRs name are epics (epic lead time).
+          outcomes: [
+            ...parsed.records,
+            ...milestoneEpics(search.nodes, { repo, base: s.base_url ?? GITHUB_API }),
+          ],
           problems: parsed.problems,
           next: next && JSON.stringify(next),
           high,

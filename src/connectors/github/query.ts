@@ -13,6 +13,7 @@ export const MERGED_PRS_QUERY = `query MileageMergedPulls($q: String!, $first: I
       ... on PullRequest {
         number title createdAt updatedAt mergedAt additions deletions changedFiles headRefName
         author { login }
+        milestone { number state createdAt closedAt }
         labels(first: 20) { nodes { name } }
         reviews(first: 50) { nodes { state submittedAt author { login } } }
         commits(first: 100) {

@@ -53,10 +53,10 @@ describe('Jira connector', () => {
     expect((await readCursor(db, 'jira')).watermark).toBe('2026-07-06T09:00:00.000Z');
   });
 
-  it('uses the configured story-points field without looking it up', async () => {
+  it('uses the configured story-points and Epic Link fields without looking them up', async () => {
     const db = await memoryDb();
     const mark = server.requests.length;
-    await runSync(db, make({ story_points_field: 'customfield_10026' }));
+    await runSync(db, make({ story_points_field: 'customfield_10026', epic_link_field: 'none' }));
     expect(server.requests.slice(mark).some((r) => r.path === '/rest/api/3/field')).toBe(false);
     const rows = await db.query(
       "SELECT ref, points FROM outcomes WHERE ref IN ('BILL-231', 'OPS-10') ORDER BY ref",

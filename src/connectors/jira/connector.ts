@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MileageError } from '../../domain/errors.js';
+import { findEpicLinkField } from '../../sources/delivery/jira/epics.js';
 import { findStoryPointsField, parseJiraSearch } from '../../sources/delivery/jira/parse.js';
 import { fieldSchema, parseJiraDate } from '../../sources/delivery/jira/schema.js';
 import { defineConnector } from '../base.js';
@@ -19,6 +20,16 @@ export const jiraSettingsSchema = z.strictObject({
   story_points_field: z
     .string()
     .regex(/^customfield_\d+$/, 'expected a field id such as customfield_10016')
+    .optional(),
+  /**
+   * The company-managed Epic Link field id, when finding it by name is not right; `none` when the site has
+   * no such field (children name their epic in `parent`). Both this and story_points_field set: no lookup.
+   */
+  epic_link_field: z
+    .union([
+      z.literal('none'),
+      z.string().regex(/^customfield_\d+$/, 'expected a field id such as customfield_10014'),
+    ])
     .optional(),
 });
 
@@ -46,7 +57,24 @@ const FIELDS = [
   'updated',
   'assignee',
   'labels',
+  // The epic a ticket belongs to (team-managed, and company-managed since parents were standardised).
+  'parent',
 ];
+
+/**
+ * The fields to ask for: the fixed ones, and the site's story-points and Epic Link fields when it has them.
+ * The changelog is expanded for when work on each ticket started (epic lead time, jira/epics.ts).
+ */
+export function searchFields(site: SiteFields): { fields: string[]; expand: string } {
+  const extra = [site.storyPoints, site.epicLink].filter((f): f is string => f !== null);
+  return { fields: [...FIELDS, ...extra], expand: 'changelog' };
+}
+
+/** Custom fields whose ids vary per site, found by name in GET /rest/api/3/field. */
+export interface SiteFields {
+  storyPoints: string | null;
+  epicLink: string | null;
+}
 
 export const createJiraConnector = defineConnector({
   type: 'jira',
@@ -66,18 +94,23 @@ export const createJiraConnector = defineConnector({
     const api = `${apiRoot(s.base_url)}/rest/api/3`;
     const maxResults = s.page_size ?? 100;
 
-    async function storyPointsField(signal?: AbortSignal): Promise<string | null> {
-      if (s.story_points_field) return s.story_points_field;
+    async function siteFields(signal?: AbortSignal): Promise<SiteFields> {
+      const configuredLink = s.epic_link_field === 'none' ? null : s.epic_link_field;
+      if (s.story_points_field && s.epic_link_field)
+        return { storyPoints: s.story_points_field, epicLink: configuredLink ?? null };
       const url = new URL(`${api}/field`);
       const { body } = await http.getJson(url, signal);
       const fields = z.array(fieldSchema).safeParse(body);
       if (!fields.success)
         throw new MileageError('upstream', `${describeEndpoint('GET', url)}: expected a list of fields`);
-      return findStoryPointsField(fields.data);
+      return {
+        storyPoints: s.story_points_field ?? findStoryPointsField(fields.data),
+        epicLink: s.epic_link_field ? (configuredLink ?? null) : findEpicLinkField(fields.data),
+      };
     }
 
     return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
-      const pointsField = await storyPointsField(signal);
+      const site = await siteFields(signal);
       const url = new URL(`${api}/search/jql`);
       const jql = jqlFor(s.jql, from.since);
       let token = from.position;
@@ -86,7 +119,7 @@ export const createJiraConnector = defineConnector({
           url,
           {
             jql,
-            fields: pointsField ? [...FIELDS, pointsField] : FIELDS,
+            ...searchFields(site),
             maxResults,
             ...(token ? { nextPageToken: token } : {}),
           },
@@ -94,7 +127,8 @@ export const createJiraConnector = defineConnector({
         );
         const parsed = parseJiraSearch(body, {
           file: `${url.host}${url.pathname}`,
-          storyPointsField: pointsField,
+          storyPointsField: site.storyPoints,
+          epicLinkField: site.epicLink,
         });
         const page = z
           .object({

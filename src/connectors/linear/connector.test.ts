@@ -35,7 +35,10 @@ describe('Linear connector', () => {
     const s = await runSync(db, make());
     const seen = server.requests.slice(mark);
     expect(seen.every((r) => r.headers.authorization === KEY)).toBe(true);
-    const vars = seen.map((r) => (r.json as { variables: { after: unknown; filter: unknown } }).variables);
+    const issueQueries = seen.filter((r) => (r.json as { query: string }).query.includes('issues('));
+    const vars = issueQueries.map(
+      (r) => (r.json as { variables: { after: unknown; filter: unknown } }).variables,
+    );
     expect(vars.map((v) => v.after)).toEqual([null, 'c2', 'c4']);
     // No since in the file: the first sync starts 180 days before now.
     expect(vars[0]?.filter).toEqual({
@@ -43,7 +46,9 @@ describe('Linear connector', () => {
       updatedAt: { gte: '2026-01-11T00:00:00.000Z' },
       team: { key: { in: ['BIL', 'OPS'] } },
     });
-    expect(s).toMatchObject({ pages: 3, records: 3 });
+    // Three pages of issues, then one (empty) page of completed projects.
+    expect(seen.length - issueQueries.length).toBe(1);
+    expect(s).toMatchObject({ pages: 4, records: 3 });
     expect(s.problems.map((p) => p.field)).toEqual(['[0].completedAt']);
   });
 
@@ -70,8 +75,8 @@ describe('Linear connector', () => {
 
   it('a sync killed after a page and resumed ends with exactly the records of an uninterrupted one', async () => {
     const r = await killAndResume(() => make(), 2);
-    expect(r.cursorAfterKill.run?.next).toBe('c4');
-    expect(r.resumed).toMatchObject({ resumed: true, pages: 1 });
+    expect(JSON.parse(r.cursorAfterKill.run?.next ?? 'null')).toMatchObject({ phase: 'issues', at: 'c4' });
+    expect(r.resumed).toMatchObject({ resumed: true, pages: 2 });
     expect(r.after).toEqual(r.expected);
     expect(r.metaText).not.toContain(KEY);
   });

@@ -5,7 +5,9 @@ import { defineConnector } from '../base.js';
 import { apiRoot, baseFields } from '../config.js';
 import { graphql, isGraphqlRateLimited } from '../http/graphql.js';
 import { describeEndpoint } from '../http/redact.js';
-import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';
+import { phasedPages, type PhaseFrom } from '../phases.js';
+import { newest, type SyncPage } from '../sync/connector.js';
+import { projectsPhase } from './projects.js';
 
 export const linearSettingsSchema = z.strictObject({
   ...baseFields,
@@ -21,8 +23,8 @@ export const LINEAR_API = 'https://api.linear.app';
 export const COMPLETED_ISSUES_QUERY = `query MileageCompletedIssues($first: Int!, $after: String, $filter: IssueFilter) {
   issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt) {
     pageInfo { hasNextPage endCursor }
-    nodes { id identifier estimate createdAt completedAt updatedAt
-      state { type } assignee { id } labels { nodes { name } } }
+    nodes { id identifier estimate createdAt startedAt completedAt updatedAt
+      state { type } assignee { id } project { id } labels { nodes { name } } }
   }
 }`;
 
@@ -52,11 +54,11 @@ export const createLinearConnector = defineConnector({
     hint: `the API key in $${s.token_env}`,
   }),
   client: () => ({ rateLimitedBody: isGraphqlRateLimited }),
-  pages: ({ settings: s, http }) => {
+  pages: ({ settings: s, http, deps }) => {
     const url = new URL(`${apiRoot(s.base_url ?? LINEAR_API)}/graphql`);
     const first = s.page_size ?? 100;
 
-    return async function* (from: SyncFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
+    const issues = async function* (from: PhaseFrom, signal?: AbortSignal): AsyncIterable<SyncPage> {
       let after = from.position;
       const filter = issueFilter(from.since, s.teams);
       for (;;) {
@@ -75,5 +77,7 @@ export const createLinearConnector = defineConnector({
         after = next;
       }
     };
+    // Issues first, then the completed projects (Linear's epics) they name, for epic lead time.
+    return phasedPages([{ name: 'issues', pages: issues }, projectsPhase(http, url, s)], deps.now);
   },
 });

@@ -7,7 +7,13 @@ import {
   isCopilotLog,
   isGeminiRecording,
   isJsonl,
+  isTaskFile,
 } from '../../sources/spend/log-files.js';
+import {
+  EDITOR_DATA_FOLDERS,
+  TASK_AGENTS,
+  type TaskAgent,
+} from '../../sources/spend/task-agents/extensions.js';
 import type { LogSource } from '../../sources/spend/log-parser.js';
 
 /**
@@ -15,7 +21,7 @@ import type { LogSource } from '../../sources/spend/log-parser.js';
  * purpose: the parser is loaded only when there is something to parse.
  */
 export interface AgentTool {
-  name: 'claude-code' | 'codex' | 'gemini' | 'copilot-cli';
+  name: 'claude-code' | 'codex' | 'gemini' | 'copilot-cli' | TaskAgent;
   /** The source name records and read offsets are stored under. */
   source: string;
   accept: (path: string) => boolean;
@@ -23,6 +29,8 @@ export interface AgentTool {
   acceptUnder: (path: string) => boolean;
   /** Where the tool writes, in the order the tool itself looks (environment first). */
   defaultRoots: (env: NodeJS.ProcessEnv, home: string) => string[];
+  /** The default folders in a few words, where listing them all would not help (every editor on every OS). */
+  rootsHint?: string;
   load: () => Promise<LogSource<unknown>>;
 }
 
@@ -79,7 +87,48 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     load: async () =>
       (await import('../../sources/spend/copilot-cli/index.js')).copilotCliLogSource as LogSource<unknown>,
   },
+  ...(Object.keys(TASK_AGENTS) as TaskAgent[]).map(taskAgentTool),
 ];
+
+/**
+ * Where VS Code and its forks keep extensions' global storage (`<user data>/User/globalStorage`), on Linux
+ * (`$XDG_CONFIG_HOME`, default ~/.config), macOS (~/Library/Application Support) and Windows (`%APPDATA%`),
+ * for each editor of EDITOR_DATA_FOLDERS, and in a VS Code, Cursor or Windsurf server's remote data.
+ */
+export function editorGlobalStorages(env: NodeJS.ProcessEnv, home: string): string[] {
+  const bases = [
+    env.XDG_CONFIG_HOME || join(home, '.config'),
+    join(home, 'Library', 'Application Support'),
+    env.APPDATA || join(home, 'AppData', 'Roaming'),
+  ];
+  const local = bases.flatMap((b) => EDITOR_DATA_FOLDERS.map((e) => join(b, e, 'User', 'globalStorage')));
+  const remote = ['.vscode-server', '.vscode-server-insiders', '.cursor-server', '.windsurf-server'].map(
+    (d) => join(home, d, 'data', 'User', 'globalStorage'),
+  );
+  return [...local, ...remote];
+}
+
+function taskAgentTool(agent: TaskAgent): AgentTool {
+  const { extensionId, source } = TASK_AGENTS[agent];
+  return {
+    name: agent,
+    source,
+    accept: isTaskFile,
+    acceptUnder: isTaskFile,
+    // The task folders and the state folder only (Cline keeps its checkpoints, shadow git repositories,
+    // beside them; Roo Code and Kilo Code keep theirs inside each task folder, where the walk passes them).
+    defaultRoots: (env, home) =>
+      editorGlobalStorages(env, home).flatMap((g) => [
+        join(g, extensionId, 'tasks'),
+        join(g, extensionId, 'state'),
+      ]),
+    rootsHint: `<editor>/User/globalStorage/${extensionId}/ for VS Code, Insiders, Cursor, Windsurf and VSCodium`,
+    load: async () =>
+      (await import('../../sources/spend/task-agents/index.js')).taskAgentLogSource(
+        agent,
+      ) as LogSource<unknown>,
+  };
+}
 
 export function agentTool(name: string): AgentTool | undefined {
   return AGENT_TOOLS.find((t) => t.name === name);

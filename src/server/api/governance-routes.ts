@@ -32,15 +32,17 @@ async function jsonBody(request: Request): Promise<unknown> {
 }
 
 /**
- * Alerts and budgets over the API. Readers list the alert history (a manager the alerts about their teams,
+ * Alerts and budgets over the API. Without governance settings in the org file (`runtime` and `runner`
+ * null) only the alert history is served — what `mileage alerts check` stored stays visible and can be
+ * acknowledged or muted (the dashboard's Alerts page) — and budgets and evaluation are absent. Readers list the alert history (a manager the alerts about their teams,
  * plus none of another team's) and the budgets; admins set and remove budgets, acknowledge and mute alerts
  * and run the rules now; a manager may acknowledge their teams' alerts. Alert bodies were written for an
  * org-wide viewer when they were raised, so listing them exposes no one.
  */
 export function governanceRoutes(
   deps: ServerDeps,
-  runtime: GovernanceRuntime,
-  runner: AlertRunner,
+  runtime: GovernanceRuntime | null,
+  runner: AlertRunner | null,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('/alerts', allow(...READERS));
@@ -63,7 +65,8 @@ export function governanceRoutes(
     return c.json({ alerts });
   });
 
-  app.post('/alerts/evaluate', allow('admin'), async (c) => c.json({ run: await runner.trigger() }));
+  if (runner)
+    app.post('/alerts/evaluate', allow('admin'), async (c) => c.json({ run: await runner.trigger() }));
 
   app.post('/alerts/:id/ack', allow('admin', 'manager'), async (c) => {
     const id = c.req.param('id');
@@ -96,6 +99,12 @@ export function governanceRoutes(
     return c.json({ muted: id, until: until.toISOString() });
   });
 
+  if (runtime) budgetRoutes(app, deps, runtime);
+  return app;
+}
+
+/** Budgets: readers list them (mileage.yaml's and the API's), admins set and remove those of the API. */
+function budgetRoutes(app: Hono<AppEnv>, deps: ServerDeps, runtime: GovernanceRuntime): void {
   app.get('/budgets', async (c) => {
     const viewer = viewerOf(c.get('principal'));
     const showPeople = namesPeople(deps.privacy, viewer);
@@ -155,8 +164,6 @@ export function governanceRoutes(
     if (!removed) throw new HttpError('not_found', 'no budget set through the API has this id');
     return c.json({ removed: c.req.param('id') });
   });
-
-  return app;
 }
 
 /** Whether the directory knows the subject (a tool is any name: its spend may simply not have started). */

@@ -24,3 +24,10 @@ export const isGeminiRecording = (path: string) => RECORDING.test(path);
  * and the OpenTelemetry file export `~/.copilot/otel/*.jsonl` (when enabled).
  */
 export const isCopilotLog = (path: string) => COPILOT_OTEL.test(path) || COPILOT_SESSION.test(path);
+
+const TASK_FILE = /(^|[\\/])tasks[\\/][^\\/]+[\\/]ui_messages\.json$|(^|[\\/])state[\\/]taskHistory\.json$/i;
+/**
+ * Cline, Roo Code and Kilo Code: `tasks/<task id>/ui_messages.json` and `state/taskHistory.json` under the
+ * extension's globalStorage folder (the folder names the extension, so the roots decide which one).
+ */
+export const isTaskFile = (path: string) => TASK_FILE.test(path);

@@ -15,7 +15,6 @@ import {
   checkSeatRecord,
   checkUsageRecord,
   screenRecords,
-  type Rejected,
 } from '../../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
 import { isValidTimeZone } from '../../domain/time.js';
@@ -41,7 +40,7 @@ import type {
   UsageFileResult,
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
-import type { RejectedRecord } from '../db.js';
+import { refusedOf } from '../refused.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore, recountSql } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
@@ -899,8 +898,3 @@ export class DuckDbStore implements Db {
 }
 
 /** `refused` only when something was: an ordinary append's result stays `{ written, alreadyStored }`. */
-function refusedOf(rejected: readonly Rejected<{ id: string }>[]): { refused?: RejectedRecord[] } {
-  return rejected.length === 0
-    ? {}
-    : { refused: rejected.map((r) => ({ id: String(r.record.id), problems: r.problems })) };
-}

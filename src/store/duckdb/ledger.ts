@@ -29,7 +29,7 @@ import type { AcceptedTimes } from '../../domain/accepted-times.js';
  * The shape of the derived tables below (ledger, seat_days, ledger_daily, ledger_weekly, ledger_sessions…).
  * Bump it with any change to their SQL: a store built with another version rebuilds them when it is opened.
  */
-export const LEDGER_VERSION = 9;
+export const LEDGER_VERSION = 10;
 
 /**
  * Seats as one billed row a day over every month the spend data touches (rebuilt before the ledger). The

@@ -5,7 +5,7 @@ import { sqlString } from './sql.js';
  * Facts about merged PRs that only show when several sources are joined, re-derived after every ledger
  * refresh (new usage or new outcomes can change any of them):
  *
- * 1. `pr_sessions` — session → branch → PR (README, "Cost per PR", level 2). A usage record with
+ * 1. `pr_sessions` — session → branch → PR (docs/how-numbers-are-computed.md, "Cost per PR", level 2). A usage record with
  *    spend (tokens or cost), whose repository (its own, or the one of its session's cwd via cwd_repos) and
  *    git branch are known, belongs to the merged PR of that repository whose head branch is that branch and
  *    which was merged next after the record: the window of a PR is bounded by the previous PR merged from

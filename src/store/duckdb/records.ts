@@ -4,7 +4,10 @@ import type { OutcomeRecord } from '../../domain/outcome.js';
 import { repositoryKey, storedRepositoryKey } from '../../domain/repository.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { csvText } from './csv.js';
-import { DIMENSION_COLUMN_TYPES, dimensionRow } from './dimensions.js';
+import { OUTCOMES_TABLE } from '../tables/outcomes-table.js';
+import { USAGE_TABLE } from '../tables/usage-table.js';
+import { writtenColumnsDuckDb } from '../tables/ddl.js';
+import { dimensionRow } from './dimensions.js';
 
 /**
  * Records flattened to the stored row shape. Identity values are hashed here, at the last moment before
@@ -68,46 +71,8 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
   };
 }
 
-export const USAGE_JSON_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  stream: 'VARCHAR',
-  granularity: 'VARCHAR',
-  start_at: 'TIMESTAMPTZ',
-  end_at: 'TIMESTAMPTZ',
-  tool: 'VARCHAR',
-  provider: 'VARCHAR',
-  model: 'VARCHAR',
-  input_tokens: 'BIGINT',
-  cache_read_tokens: 'BIGINT',
-  cache_write_tokens: 'BIGINT',
-  output_tokens: 'BIGINT',
-  reasoning_tokens: 'BIGINT',
-  requests: 'BIGINT',
-  cost: 'DECIMAL(18,10)',
-  cost_basis: 'VARCHAR',
-  price_ref: 'VARCHAR',
-  dedup_key: 'VARCHAR',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  key_hash: 'VARCHAR',
-  key_hint: 'VARCHAR',
-  workspace: 'VARCHAR',
-  session_id: 'VARCHAR',
-  repo: 'VARCHAR',
-  branch: 'VARCHAR',
-  workflow: 'VARCHAR',
-  team_tag: 'VARCHAR',
-  machine_id: 'VARCHAR',
-  tool_version: 'VARCHAR',
-  collapse_key: 'VARCHAR',
-  replica: 'BOOLEAN',
-  ...DIMENSION_COLUMN_TYPES,
-  status: 'INTEGER',
-  latency_ms: 'INTEGER',
-  ttft_ms: 'INTEGER',
-  client_aborted: 'BOOLEAN',
-};
+/** The usage columns a writer supplies, with their DuckDB types: from the table catalog (tables/usage-table.ts). */
+export const USAGE_JSON_COLUMNS: Record<string, string> = writtenColumnsDuckDb(USAGE_TABLE);
 
 /** Usage rows as CSV, in USAGE_JSON_COLUMNS order: smaller and much faster to write and read than JSON. */
 export function usageCsv(records: readonly UsageRecord[]): string {
@@ -145,41 +110,12 @@ export function outcomeRow(r: OutcomeRecord): Record<string, string | number | b
     unit_kind: r.unitKind ?? null,
     changed_lines: r.changedLines ?? null,
     young_lines: r.youngLines ?? null,
+    parent_ref: r.parentRef ?? null,
+    started_at: r.startedAt ? r.startedAt.toISOString() : null,
     count: r.count,
     value: r.value === null ? null : toStorage(r.value),
   };
 }
 
-export const OUTCOME_JSON_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  kind: 'VARCHAR',
-  occurred_at: 'TIMESTAMPTZ',
-  opened_at: 'TIMESTAMPTZ',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  repo: 'VARCHAR',
-  ref: 'VARCHAR',
-  head_branch: 'VARCHAR',
-  linked_tickets: 'VARCHAR[]',
-  additions: 'BIGINT',
-  deletions: 'BIGINT',
-  files: 'BIGINT',
-  effective_lines: 'BIGINT',
-  points: 'DOUBLE',
-  points_basis: 'VARCHAR',
-  ai_assisted: 'BOOLEAN',
-  ai_evidence: 'VARCHAR',
-  rework: 'BOOLEAN',
-  rework_reason: 'VARCHAR',
-  category: 'VARCHAR',
-  first_review_at: 'TIMESTAMPTZ',
-  approved_at: 'TIMESTAMPTZ',
-  work_type: 'VARCHAR',
-  workflow: 'VARCHAR',
-  unit_kind: 'VARCHAR',
-  changed_lines: 'BIGINT',
-  young_lines: 'BIGINT',
-  count: 'BIGINT',
-  value: 'DECIMAL(18,10)',
-};
+/** The outcome columns a writer supplies, with their DuckDB types: from the table catalog. */
+export const OUTCOME_JSON_COLUMNS: Record<string, string> = writtenColumnsDuckDb(OUTCOMES_TABLE);

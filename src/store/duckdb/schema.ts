@@ -375,14 +375,25 @@ CREATE TABLE IF NOT EXISTS alert_mutes (
   },
   {
     version: 13,
+    name: 'epics: the parent of a ticket and when work on it started',
+    sql: `
+-- Epic lead time (metrics/epic-lead-time.ts): a ticket or PR names the epic it belongs to (a Jira epic key, a
+-- Linear project id, a GitHub milestone), and the time work on it started where the tracker records it.
+-- Rows stored before stay null: their epics' lead time starts at the children's opened_at until re-synced.
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS parent_ref VARCHAR;
+ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS started_at TIMESTAMPTZ;
+`,
+  },
+  {
+    version: 14,
     name: 'how the gateway served each request',
     sql: `
 -- A gateway request record's operational facts (src/gateway/record.ts): the HTTP status the client was
 -- answered with, the latency to the answer's last byte and to its first (time to first token), and whether
 -- the client went away before the end. NULL on every other source's rows, which report none of them.
-ALTER TABLE usage ADD COLUMN IF NOT EXISTS status INTEGER;
-ALTER TABLE usage ADD COLUMN IF NOT EXISTS latency_ms INTEGER;
-ALTER TABLE usage ADD COLUMN IF NOT EXISTS ttft_ms INTEGER;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS status BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS latency_ms BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS ttft_ms BIGINT;
 ALTER TABLE usage ADD COLUMN IF NOT EXISTS client_aborted BOOLEAN;
 `,
   },

@@ -9,7 +9,7 @@ import { amountCheckSql, textCheckSql, timeRangeCheckSql, wholeCheckSql } from '
  * Generic usage files (CSV, JSONL, Parquet) are read by DuckDB's own readers: at GB/s, with every value
  * first read as text so that one bad cell rejects one row (with its line and column) instead of the file.
  *
- * Documented columns (README "Generic usage files"): `timestamp` (required, ISO-8601), `model` (required),
+ * Documented columns (docs/inputs.md, "Generic usage files"): `timestamp` (required, ISO-8601), `model` (required),
  * `tool`, `provider`, `input_tokens` (uncached input), `cache_read_tokens`, `cache_write_tokens`,
  * `output_tokens` (reasoning included), `reasoning_tokens`, `requests` (default 1), `cost_usd` (decimal),
  * `cost_basis` (billed | provider_reported | list_estimate; default provider_reported when cost_usd is

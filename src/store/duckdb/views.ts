@@ -49,7 +49,10 @@ FROM synced s;
 
 -- A record that does not name its billing account belongs to the person's seat for that tool when they
 -- have one that day, else to the org's default account for the tool, else to a labelled stream of its own.
--- Copilot CLI runs under the person's Copilot seat (tool copilot, as GitHub's seat list names it).
+-- Copilot CLI runs under the person's Copilot seat (tool copilot, as GitHub's seat list names it). A record of
+-- no tool (the gateway's) is under its source's name there: \`accounts: [{tool: gateway, …}]\` puts the
+-- gateway's requests in the provider's stream, where a BYOK agent's copies of the same requests are the same
+-- cell's spend, counted once.
 CREATE OR REPLACE VIEW usage_identity AS
 SELECT up.*,
   coalesce(up.team_tag, up.key_team_id, p.team_id) AS team_id,
@@ -64,7 +67,7 @@ LEFT JOIN dir_people p ON p.person_id = up.person_id
 LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s.person_id = up.person_id
   AND s.tool = CASE up.tool WHEN 'copilot-cli' THEN 'copilot' ELSE up.tool END
   AND (s.from_day IS NULL OR up.day >= s.from_day) AND (s.until_day IS NULL OR up.day < s.until_day)
-LEFT JOIN dir_accounts acc ON acc.tool = up.tool;
+LEFT JOIN dir_accounts acc ON acc.tool = coalesce(up.tool, up.source);
 
 CREATE OR REPLACE VIEW outcomes_identity AS
 SELECT o.*, coalesce(a.person_id, ${undirectedPerson('o.actor_hash')}) AS person_id, p.team_id

@@ -1,4 +1,5 @@
 import { metric } from '../api.js';
+import { nameAxis, NAME_ROOM } from '../charts.js';
 import { append } from '../dom.js';
 import type { Page } from '../page.js';
 import { apiParams } from '../state.js';
@@ -26,13 +27,13 @@ export const coveragePage: Page = {
           'Share of spend at each attribution level',
           {
             tooltip: { trigger: 'axis' },
-            grid: { left: 220, right: 40, top: 10, bottom: 30 },
+            grid: { left: NAME_ROOM, right: 40, top: 10, bottom: 30 },
             xAxis: {
               type: 'value',
               max: 1,
               axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
             },
-            yAxis: { type: 'category', inverse: true, data: table.rows.map((r) => r.label) },
+            yAxis: nameAxis(table.rows.map((r) => r.label)),
             series: [
               { name: 'share', type: 'bar', data: table.rows.map((r) => r.values.share as number | null) },
             ],

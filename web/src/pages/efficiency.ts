@@ -1,5 +1,6 @@
 import { metric } from '../api.js';
-import type { ChartOption } from '../charts.js';
+import type { LineSeriesOption } from 'echarts/charts';
+import { axisTitle, nameAxis, NAME_ROOM, type ChartOption } from '../charts.js';
 import { append, el } from '../dom.js';
 import type { Page } from '../page.js';
 import { apiParams } from '../state.js';
@@ -36,9 +37,9 @@ export const efficiencyPage: Page = {
       section(
         'Keys against the expected bands',
         ctx.chart(
-          `Tokens per dollar of the ${keys.length} costliest keys (log scale), with each workload type’s expected band shaded`,
+          `Tokens per dollar of the ${keys.length} costliest keys (log scale), with each workload type’s expected band shaded (named in the legend)`,
           keyChart(keys, banded),
-          Math.max(200, keys.length * 24 + 60),
+          Math.max(220, keys.length * 24 + 100),
         ),
         metricTable(byKey.table, {
           caption: 'Tokens per dollar by key',
@@ -69,31 +70,58 @@ function belowOwnBand(key: MetricRow, bands: MetricRow[]): boolean {
   return band !== undefined && (key.values.tokens_per_dollar as number) < (band.values.band_low as number);
 }
 
+/** Band colours: distinct hues, drawn translucent so that nested bands stay readable. */
+const BAND_COLOURS = ['#2e7d32', '#8d6e00', '#7b1fa2', '#00796b', '#c2185b', '#5d4037'];
+
+/** The log axis starts at the power of ten below the smallest value drawn, not at 1. */
+function decadeBelow(values: number[]): number {
+  const positive = values.filter((v) => v > 0);
+  return positive.length ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 1;
+}
+
+/**
+ * Each band is a series of its own (no points, one shaded range) so that the legend names it: names written
+ * inside the bands overlapped whenever two bands did, and ran under the bars.
+ */
 function keyChart(keys: MetricRow[], bands: MetricRow[]): ChartOption {
+  const values = keys.map((r) => r.values.tokens_per_dollar as number);
+  const edges = bands.flatMap((b) => [b.values.band_low as number, b.values.band_high as number]);
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 220, right: 30, top: 30, bottom: 30 },
-    xAxis: { type: 'log', name: 'tokens per $' },
-    yAxis: { type: 'category', inverse: true, data: keys.map((r) => r.label) },
+    // Bands shown as squares in the legend, like the shaded ranges they name.
+    legend: {
+      top: 0,
+      data: ['tokens per $', ...bands.map((b) => ({ name: `${b.label} band`, icon: 'rect' }))],
+    },
+    grid: { left: NAME_ROOM, right: 30, top: 40, bottom: 50 },
+    xAxis: { type: 'log', min: decadeBelow([...values, ...edges]), ...axisTitle('tokens per $ (log scale)') },
+    yAxis: nameAxis(keys.map((r) => r.label)),
     series: [
       {
         name: 'tokens per $',
         type: 'bar',
-        data: keys.map((r) => ({
-          value: r.values.tokens_per_dollar as number,
+        z: 3,
+        data: keys.map((r, i) => ({
+          value: values[i] ?? null,
           itemStyle: { color: belowOwnBand(r, bands) ? '#b3541e' : '#1f5fa8' },
         })),
-        markArea: {
-          silent: true,
-          itemStyle: { color: 'rgba(46,125,50,0.12)', borderColor: '#2e7d32', borderWidth: 1 },
-          label: { position: 'insideTop', color: '#1b5e20' },
-          data: bands.map((b) => [
-            { name: b.label, xAxis: b.values.band_low as number },
-            { xAxis: b.values.band_high as number },
-          ]),
-        },
       },
+      // A line series without points takes no bar slot, so the keys' bars keep their full height.
+      ...bands.map((b, i): LineSeriesOption => {
+        const colour = BAND_COLOURS[i % BAND_COLOURS.length] ?? '#2e7d32';
+        return {
+          name: `${b.label} band`,
+          type: 'line',
+          data: [],
+          itemStyle: { color: colour, opacity: 0.35 },
+          markArea: {
+            silent: true,
+            label: { show: false },
+            itemStyle: { color: colour, opacity: 0.14, borderColor: colour, borderWidth: 1 },
+            data: [[{ xAxis: b.values.band_low as number }, { xAxis: b.values.band_high as number }]],
+          },
+        };
+      }),
     ],
   };
 }

@@ -1,4 +1,5 @@
 import type { Page } from '../page.js';
+import { alertsPage } from './alerts.js';
 import { auditRunPage } from './audit-run.js';
 import { auditsPage } from './audits.js';
 import { calendarPage } from './calendar.js';
@@ -32,6 +33,7 @@ export const PAGES: Page[] = [
   workflowsPage,
   auditsPage,
   auditRunPage,
+  alertsPage,
   coveragePage,
   definitionsPage,
 ];

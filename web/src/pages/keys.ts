@@ -1,4 +1,5 @@
 import { metric } from '../api.js';
+import { axisTitle, nameAxis, NAME_ROOM } from '../charts.js';
 import { integer, percent } from '../format.js';
 import { append } from '../dom.js';
 import type { Page } from '../page.js';
@@ -56,12 +57,12 @@ export const keysPage: Page = {
           `Spend of the ${Math.min(TOP, top.length)} costliest keys (USD)`,
           {
             tooltip: { trigger: 'axis' },
-            grid: { left: 220, right: 30, top: 10, bottom: 30 },
-            xAxis: { type: 'value', name: 'USD' },
-            yAxis: { type: 'category', inverse: true, data: top.map((r) => r.label) },
+            grid: { left: NAME_ROOM, right: 30, top: 10, bottom: 50 },
+            xAxis: { type: 'value', ...axisTitle('USD') },
+            yAxis: nameAxis(top.map((r) => r.label)),
             series: [{ name: 'spend', type: 'bar', data: top.map((r) => Number(r.values.cost)) }],
           },
-          Math.max(160, top.length * 24 + 50),
+          Math.max(180, top.length * 24 + 70),
         ),
         metricTable(byKey.table, {
           caption: 'Spend by key',

@@ -5,7 +5,7 @@ import { decimal, usd } from '../format.js';
 import type { Page } from '../page.js';
 import { apiParams, hrefWithFilters } from '../state.js';
 import type { PrDetail } from '../types.js';
-import { message, pageHeader, section } from '../views.js';
+import { kpi, kpis, message, pageHeader, section } from '../views.js';
 import { evidenceText } from './prs.js';
 
 const COST = 'effectiveness.cost_per_merged_pr';
@@ -77,21 +77,13 @@ export const prPage: Page = {
         'Which sessions and keys paid for this PR, and by which evidence.',
         d.window,
       ),
+      kpis(kpi('pr-cost', `AI cost (${d.cost.basis ?? 'no basis'})`, usd(d.cost.amount), COST)),
+      // How the cost was found is a sentence, not a number: it reads as text beside the tile, not in one.
       el(
-        'div',
-        { class: 'kpis' },
-        el(
-          'div',
-          { class: 'kpi', 'data-kpi': 'pr-cost' },
-          el('span', { class: 'kpi-label' }, `AI cost (${d.cost.basis ?? 'no basis'})`),
-          metricLink(COST, usd(d.cost.amount)),
-        ),
-        el(
-          'div',
-          { class: 'kpi', 'data-kpi': 'pr-evidence' },
-          el('span', { class: 'kpi-label' }, 'Attributed by'),
-          el('span', { class: 'kpi-text' }, evidenceText(d.evidence)),
-        ),
+        'p',
+        { class: 'attribution', 'data-evidence': d.evidence },
+        el('span', { class: 'attribution-label' }, 'Attributed by '),
+        evidenceText(d.evidence),
       ),
       section(
         'The PR',

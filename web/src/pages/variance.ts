@@ -6,6 +6,10 @@ import { apiParams, currentFilters } from '../state.js';
 import type { Cell, WeeklyReport } from '../types.js';
 import { metricTable, pageHeader, section } from '../views.js';
 import { findingView } from './weekly.js';
+import { median } from '../scales.js';
+
+/** A person at this multiple of their team's median person or more is named on the chart. */
+const OUTLIER_MULTIPLE = 2;
 
 /**
  * Variance by cohort: cost per merged PR of each person against their team (the cohort), and the weekly
@@ -43,6 +47,13 @@ export const variancePage: Page = {
         })),
     );
     const categories = teams.map((t) => teamLabel.get(t) ?? t);
+    // The people a reader will ask about: far above the middle of their own team, named on the chart.
+    const teamMedian = new Map(
+      teams.map((t) => [t, median(people.filter((p) => p.team === t).map((p) => p.value))]),
+    );
+    const named = (p: { team: string; value: number }) =>
+      p.value >= OUTLIER_MULTIPLE * (teamMedian.get(p.team) ?? Infinity);
+    const drawn = [...people].sort((a, b) => Number(named(b)) - Number(named(a)) || b.value - a.value);
     append(
       ctx.main,
       pageHeader(
@@ -54,7 +65,7 @@ export const variancePage: Page = {
       section(
         'Cost per merged PR within each team',
         ctx.chart(
-          'Cost per merged PR of each person (dots) and of the team as a whole (bars), USD',
+          `Cost per merged PR of each person (dots) and of the team as a whole (bars), USD; people at ${OUTLIER_MULTIPLE}x their team’s median person or more are named, hover a dot for the others`,
           {
             tooltip: { trigger: 'item' },
             legend: { top: 0 },
@@ -73,10 +84,12 @@ export const variancePage: Page = {
                 name: 'person',
                 type: 'scatter',
                 symbolSize: 10,
-                data: people.map((p) => ({
+                data: drawn.map((p) => ({
                   name: p.name,
                   value: [categories[teams.indexOf(p.team)] ?? p.team, p.value],
+                  label: { show: named(p) },
                 })),
+                label: { show: true, position: 'right', formatter: '{b}', color: '#222' },
               },
             ],
           },

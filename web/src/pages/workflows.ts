@@ -1,11 +1,16 @@
-import { get } from '../api.js';
+import { metric } from '../api.js';
+import { axisTitle, nameAxis } from '../charts.js';
 import { append } from '../dom.js';
 import type { Page } from '../page.js';
 import { apiParams } from '../state.js';
-import type { MetricTable, Window, WorkflowRow } from '../types.js';
-import { metricTable, pageHeader, section } from '../views.js';
+import { metricTable, num, pageHeader, section } from '../views.js';
 
-/** Workflows: what each bot or pipeline cost per outcome it produced (GET /workflows). */
+const NAMES = 160;
+
+/**
+ * Workflows: what each bot or pipeline cost per outcome it produced. The table is the catalog metric's answer
+ * (effectiveness.cost_per_workflow_outcome) as the server lays it out, so it downloads as CSV like the others.
+ */
 export const workflowsPage: Page = {
   name: 'workflows',
   path: /^\/workflows$/,
@@ -13,50 +18,33 @@ export const workflowsPage: Page = {
   nav: 'Workflows',
   href: '/workflows',
   async render(ctx) {
-    const answer = await get<{ window: Window; rows: WorkflowRow[]; notes: string[] }>(
-      '/workflows',
-      apiParams(),
-      ctx.signal,
-    );
-    const table: MetricTable = {
-      metric: 'effectiveness.cost_per_workflow_outcome',
-      window: answer.window,
-      by: 'workflow',
-      columns: [
-        { id: 'cost_per_outcome', label: 'cost per outcome', unit: 'USD' },
-        { id: 'outcome_kind', label: 'outcome', unit: 'kind' },
-        { id: 'spend', label: 'spend', unit: 'USD' },
-        { id: 'outcomes', label: 'outcomes', unit: 'count' },
-      ],
-      rows: answer.rows.map((r) => ({
-        key: r.workflow,
-        label: r.label,
-        values: {
-          cost_per_outcome: r.costPerOutcome,
-          outcome_kind: r.outcomeKind,
-          spend: r.spend,
-          outcomes: r.outcomes,
-        },
-      })),
-      notes: answer.notes,
-    };
+    const { table } = await metric('effectiveness.cost_per_workflow_outcome', apiParams(), ctx.signal);
+    // Money arrives as exact decimal text: read as a number only to draw the bar; unpriced draws none.
+    const ratio = (v: unknown) => (Number.isFinite(num(v)) ? num(v) : null);
     append(
       ctx.main,
-      pageHeader('Workflows', 'What each workflow’s AI spend buys: cost per outcome.', answer.window),
+      pageHeader('Workflows', 'What each workflow’s AI spend buys: cost per outcome.', table.window),
       section(
         'Cost per outcome',
         ctx.chart(
           'Cost per outcome by workflow (USD); a workflow without a priced ratio has no bar',
           {
             tooltip: { trigger: 'axis' },
-            grid: { left: 160, right: 40, top: 10, bottom: 30 },
-            xAxis: { type: 'value', name: 'USD' },
-            yAxis: { type: 'category', inverse: true, data: answer.rows.map((r) => r.label) },
+            grid: { left: NAMES, right: 40, top: 10, bottom: 50 },
+            xAxis: { type: 'value', ...axisTitle('USD per outcome') },
+            yAxis: nameAxis(
+              table.rows.map((r) => r.label),
+              NAMES,
+            ),
             series: [
-              { name: 'cost per outcome', type: 'bar', data: answer.rows.map((r) => r.costPerOutcome) },
+              {
+                name: 'cost per outcome',
+                type: 'bar',
+                data: table.rows.map((r) => ratio(r.values.cost_per_outcome)),
+              },
             ],
           },
-          Math.max(160, answer.rows.length * 30 + 40),
+          Math.max(180, table.rows.length * 30 + 60),
         ),
         metricTable(table, { caption: 'Spend and outcomes by workflow', labelHeader: 'workflow' }),
       ),

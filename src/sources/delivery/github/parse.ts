@@ -8,6 +8,7 @@ import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
 import { reviewTiming, type ReviewEvent } from '../review-timing.js';
 import { closingKeys, ticketKeys } from '../ticket-keys.js';
+import { milestoneRef } from './milestones.js';
 import { pullNodeSchema, type PullNode } from './schema.js';
 
 export const SOURCE = 'github';
@@ -111,6 +112,7 @@ export function parseGithubPullNodes(
       ...reviews(pr),
       workType,
       workflow: null,
+      parentRef: pr.milestone ? milestoneRef(ctx.repo, pr.milestone.number) : null,
       count: 1,
       value: null,
     };

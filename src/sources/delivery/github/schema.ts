@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { milestoneSchema } from './milestones.js';
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -28,6 +29,8 @@ export const pullNodeSchema = z.object({
   headRefName: z.string().optional(),
   /** The PR author; null for deleted accounts. A bot author (`Copilot`, `devin-ai-integration`) is AI evidence. */
   author: z.object({ login: z.string() }).nullable().optional(),
+  /** The milestone it belongs to: GitHub's epic (sources/delivery/github/milestones.ts). */
+  milestone: milestoneSchema.nullable().optional(),
   /** Labels: the work category (feature, bug…) and rework labels. */
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).default({ nodes: [] }),
   /**

@@ -1,8 +1,9 @@
 import { recordId } from '../../../domain/ids.js';
-import type { OutcomeRecord } from '../../../domain/outcome.js';
+import { EPIC_KIND, TICKET_KIND, type OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
 import { categoryOfIssueType } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
+import { epicOf, isEpicType, startedAtOf } from './epics.js';
 import { issueSchema, parseJiraDate, searchPageSchema } from './schema.js';
 
 export const SOURCE = 'jira';
@@ -35,11 +36,13 @@ function pointsOf(value: unknown): number | null {
 
 /**
  * Closed tickets (status category `done`, with a resolution date) from a search/jql page (reference §8.3);
- * other issues are skipped. Story points come from the site's field when it is known and set.
+ * other issues are skipped. Story points come from the site's field when it is known and set. A done epic
+ * is an EPIC_KIND record, not a closed ticket; a ticket names its epic (`parent`, or the company-managed
+ * Epic Link field when the site has one) and when work on it started (its changelog, when expanded).
  */
 export function parseJiraSearch(
   page: unknown,
-  ctx: { file: string; storyPointsField: string | null },
+  ctx: { file: string; storyPointsField: string | null; epicLinkField?: string | null },
 ): ParseResult<OutcomeRecord> {
   const parsed = searchPageSchema.safeParse(page);
   if (!parsed.success) return notAPage(ctx.file, 'issues', 'expected a /rest/api/3/search/jql page');
@@ -47,10 +50,11 @@ export function parseJiraSearch(
     const f = issue.fields;
     if (f.status.statusCategory.key !== 'done' || !f.resolutiondate) return null;
     const points = ctx.storyPointsField ? pointsOf(f[ctx.storyPointsField]) : null;
+    const epic = isEpicType(f.issuetype);
     return {
       id: recordId(SOURCE, issue.key),
       source: SOURCE,
-      kind: 'ticket_closed',
+      kind: epic ? EPIC_KIND : TICKET_KIND,
       at: parseJiraDate(f.resolutiondate),
       openedAt: f.created ? parseJiraDate(f.created) : null,
       actor: f.assignee?.accountId ?? null,
@@ -68,6 +72,8 @@ export function parseJiraSearch(
       category: categoryOfIssueType(f.issuetype.name),
       workType: f.issuetype.name,
       workflow: null,
+      parentRef: epicOf(f, ctx.epicLinkField ?? null),
+      startedAt: startedAtOf(issue.changelog),
       count: 1,
       value: null,
     };

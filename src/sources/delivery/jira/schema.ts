@@ -13,14 +13,24 @@ export const jiraDate = z
   .regex(JIRA_DATE, 'expected a Jira date like 2026-07-02T15:52:00.000+0000')
   .refine((t) => !Number.isNaN(parseJiraDate(t).getTime()), 'not a valid date');
 
+/** What of an issue type tells an epic: its hierarchy level (1), else its name. */
+export const issueTypeSchema = z.object({
+  name: z.string(),
+  subtask: z.boolean().optional(),
+  /** -1 sub-task, 0 standard issue, 1 epic, 2+ levels above epics (Advanced Roadmaps / Plans). */
+  hierarchyLevel: z.number().int().optional(),
+});
+
 /** An issue of /rest/api/3/search/jql with the fields Mileage asks for (reference §8.3). */
 export const issueSchema = z.object({
   /** `BILL-231`: the ticket's identity, and the key PRs name in titles and branches. */
   key: z.string().min(1),
+  /** With `expand: "changelog"`: the status changes that tell when work started (jira/epics.ts). */
+  changelog: z.unknown().optional(),
   fields: z
     .object({
       /** Story, Bug, Task…: the work type, and through it the category (new value vs KTLO). */
-      issuetype: z.object({ name: z.string() }),
+      issuetype: issueTypeSchema,
       /** Only tickets whose status category is `done` are delivered work. */
       status: z.object({ statusCategory: z.object({ key: z.string() }) }),
       /** When it was closed: the outcome's time. Null while open. */

@@ -1,5 +1,5 @@
 import { recordId } from '../../../domain/ids.js';
-import type { OutcomeRecord } from '../../../domain/outcome.js';
+import { TICKET_KIND, type OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
@@ -20,7 +20,7 @@ export function parseLinearIssues(nodes: unknown, ctx: { file: string }): ParseR
     return {
       id: recordId(SOURCE, issue.id),
       source: SOURCE,
-      kind: 'ticket_closed',
+      kind: TICKET_KIND,
       at: new Date(issue.completedAt),
       openedAt: new Date(issue.createdAt),
       actor: issue.assignee?.id ?? null,
@@ -38,6 +38,8 @@ export function parseLinearIssues(nodes: unknown, ctx: { file: string }): ParseR
       category,
       workType,
       workflow: null,
+      parentRef: issue.project?.id ?? null,
+      startedAt: issue.startedAt ? new Date(issue.startedAt) : null,
       count: 1,
       value: null,
     };

@@ -12,6 +12,8 @@ export const linearIssueSchema = z.object({
   estimate: z.number().nonnegative().nullable().optional(),
   /** When it was opened: the start of its lead time. */
   createdAt: instant,
+  /** When it moved into a started state: the start of its epic's lead time. Null when never started. */
+  startedAt: instant.nullable().optional(),
   /** When it was completed: the outcome's time. Null while open. */
   completedAt: instant.nullable().optional(),
   /** The watermark of incremental syncs. */
@@ -20,6 +22,11 @@ export const linearIssueSchema = z.object({
   state: z.object({ type: z.string() }),
   /** Who delivered it (the Linear user id, resolved through tracker_ids); null when unassigned. */
   assignee: z.object({ id: z.string() }).nullable().optional(),
+  /** The project (Linear's epic) it belongs to; null when none. */
+  project: z
+    .object({ id: z.string().min(1) })
+    .nullable()
+    .optional(),
   /** Linear has no issue types: labels (Bug, Feature…) decide the work category. */
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).default({ nodes: [] }),
 });

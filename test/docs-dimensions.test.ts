@@ -1,7 +1,7 @@
 /**
- * The README's source × dimension table is the rendering of two tables in code: which dimensions each source
+ * The source × dimension table (docs/how-numbers-are-computed.md) is the rendering of two tables in code: which dimensions each source
  * reads (src/sources/dimensions.ts) and which Mileage prices (src/pricing/dimension-pricing.ts). This test
- * fails when the README drifts from them, printing the table to paste; and it holds the sources' table to
+ * fails when the document drifts from them, printing the table to paste; and it holds the sources' table to
  * the parsers on real documented samples, so neither can claim what a parser does not do.
  */
 import { readFileSync } from 'node:fs';
@@ -49,12 +49,12 @@ function renderSourceDimensionTable(): string {
   ].join('\n');
 }
 
-describe('README: the source × dimension table', () => {
+describe('docs: the source × dimension table', () => {
   it('is the rendering of the tables in code', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../docs/how-numbers-are-computed.md', import.meta.url), 'utf8');
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);
-    expect(start, `README.md lacks the marker ${START}`).toBeGreaterThanOrEqual(0);
+    expect(start, `docs/how-numbers-are-computed.md lacks the marker ${START}`).toBeGreaterThanOrEqual(0);
     const block = readme.slice(start + START.length, end).trim();
     expect(block, `paste between the markers:\n${renderSourceDimensionTable()}`).toBe(
       renderSourceDimensionTable(),

@@ -1,0 +1,81 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Row, SqlParam } from '../db.js';
+import { clickhouseDialect } from '../sql/clickhouse-dialect.js';
+import type { ClickHouseLocation } from './location.js';
+
+/**
+ * One ClickHouse server (or a cluster's front) through the official client, returning rows in the shapes the
+ * rest of Mileage reads from any store (db.ts `SqlValue`): decimals as exact strings, integers as numbers,
+ * dates as 'YYYY-MM-DD', timestamps as ISO strings, NULL for an outer join's missing side.
+ */
+export class ClickHouseSql {
+  private constructor(
+    private readonly client: ClickHouseClient,
+    readonly location: ClickHouseLocation,
+  ) {}
+
+  static connect(location: ClickHouseLocation, options: { database?: string } = {}): ClickHouseSql {
+    const client = createClient({
+      url: location.url,
+      username: location.username,
+      password: location.password,
+      database: options.database ?? location.database,
+      clickhouse_settings: {
+        ...clickhouseDialect.sessionSettings,
+        // Exact money: decimals as strings (JSON numbers would go through a float), timestamps as ISO text.
+        output_format_json_quote_decimals: 1,
+        output_format_json_quote_64bit_integers: 0,
+        date_time_output_format: 'iso',
+        // Writers send ISO instants ('2026-03-01T10:00:00.000Z').
+        date_time_input_format: 'best_effort',
+      },
+    });
+    return new ClickHouseSql(client, location);
+  }
+
+  async query<T extends Row = Row>(
+    sql: string,
+    params: Record<string, SqlParam | readonly string[]> = {},
+  ): Promise<T[]> {
+    try {
+      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      return await result.json<T>();
+    } catch (cause) {
+      throw new Error(`ClickHouse query failed at ${this.location.display}: ${messageOf(cause)}`, { cause });
+    }
+  }
+
+  /** A statement without rows (DDL, INSERT … SELECT, mutations). */
+  async command(sql: string, params: Record<string, SqlParam> = {}): Promise<void> {
+    try {
+      await this.client.command({ query: sql, query_params: params });
+    } catch (cause) {
+      throw new Error(`ClickHouse statement failed at ${this.location.display}: ${messageOf(cause)}`, {
+        cause,
+      });
+    }
+  }
+
+  /** Rows inserted as JSONEachRow (column names are the table's; absent columns take their defaults). */
+  async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+    } catch (cause) {
+      throw new Error(
+        `ClickHouse insert into ${table} failed at ${this.location.display}: ${messageOf(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
+}

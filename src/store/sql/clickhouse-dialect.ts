@@ -1,0 +1,27 @@
+import type { SqlDialect } from './dialect.js';
+import { quantileLiteral } from './duckdb-dialect.js';
+
+/** ClickHouse 26.x's spelling of the dialect pieces (see dialect.ts for where the meaning differs). */
+export const clickhouseDialect: SqlDialect = {
+  name: 'clickhouse',
+  param: (name, type) => `{${name}:${type}}`,
+  median: (expr) => `quantileExactInclusive(0.5)(toFloat64(${expr}))`,
+  quantile: (expr, q) => `quantileExactInclusive(${quantileLiteral(q)})(toFloat64(${expr}))`,
+  argMax: (value, ...by) =>
+    by.length === 1 ? `argMax(${value}, ${by[0]})` : `argMax(${value}, (${by.join(', ')}))`,
+  distinctList: (expr) => `groupUniqArray(${expr})`,
+  anyTrue: (cond) => `toBool(max(${cond}))`,
+  daySeries: (from, until) =>
+    `(SELECT addDays(toDate(${from}), number) AS day FROM numbers(toUInt64(greatest(0, dateDiff('day', toDate(${from}), toDate(${until}))))))`,
+  weekStart: (day) => `toMonday(${day})`,
+  monthStart: (day) => `toStartOfMonth(${day})`,
+  monthEnd: (day) => `toLastDayOfMonth(${day})`,
+  daysInMonth: (day) => `toDayOfMonth(toLastDayOfMonth(${day}))`,
+  // Round at the 10th decimal first: ClickHouse's cast to a smaller scale truncates, DuckDB's rounds. A float
+  // (an allocation's share times an amount) is widened to 20 decimals, then rounded like a decimal.
+  money: (expr) => `toDecimal64(round(toDecimal128(${expr}, 20), 10), 10)`,
+  moneyTimes: (a, b) => `toDecimal64(round(toDecimal128(${a}, 10) * toDecimal128(${b}, 10), 10), 10)`,
+  text: (expr) => `toString(${expr})`,
+  double: (expr) => `toFloat64(${expr})`,
+  sessionSettings: { join_use_nulls: 1 },
+};

@@ -1,0 +1,41 @@
+import type { ParamType, SqlDialect } from './dialect.js';
+
+const CAST: Record<ParamType, string | null> = {
+  String: null,
+  Date: 'DATE',
+  Int64: 'BIGINT',
+  Float64: 'DOUBLE',
+  Bool: 'BOOLEAN',
+};
+
+/** DuckDB's spelling of the dialect pieces (see dialect.ts). */
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  param(name, type) {
+    const cast = CAST[type];
+    return cast === null ? `$${name}` : `CAST($${name} AS ${cast})`;
+  },
+  median: (expr) => `median(CAST(${expr} AS DOUBLE))`,
+  quantile: (expr, q) => `quantile_cont(CAST(${expr} AS DOUBLE), ${quantileLiteral(q)})`,
+  argMax: (value, ...by) =>
+    by.length === 1 ? `arg_max(${value}, ${by[0]})` : `arg_max(${value}, row(${by.join(', ')}))`,
+  distinctList: (expr) => `list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)`,
+  anyTrue: (cond) => `bool_or(${cond})`,
+  daySeries: (from, until) =>
+    `(SELECT CAST(d AS DATE) AS day FROM generate_series(CAST(${from} AS TIMESTAMP), CAST(${until} AS TIMESTAMP) - INTERVAL 1 DAY, INTERVAL 1 DAY) g(d))`,
+  weekStart: (day) => `CAST(date_trunc('week', ${day}) AS DATE)`,
+  monthStart: (day) => `CAST(date_trunc('month', ${day}) AS DATE)`,
+  monthEnd: (day) => `last_day(${day})`,
+  daysInMonth: (day) => `day(last_day(${day}))`,
+  money: (expr) => `CAST(${expr} AS DECIMAL(18,10))`,
+  moneyTimes: (a, b) => `CAST(${a} * ${b} AS DECIMAL(18,10))`,
+  text: (expr) => `CAST(${expr} AS VARCHAR)`,
+  double: (expr) => `CAST(${expr} AS DOUBLE)`,
+  sessionSettings: {},
+};
+
+/** A quantile's level as SQL text: a number in [0, 1] from the statement's own code, never from input. */
+export function quantileLiteral(q: number): string {
+  if (!(q >= 0 && q <= 1)) throw new Error(`a quantile level is in [0, 1], not ${q}`);
+  return String(q);
+}

@@ -1,0 +1,42 @@
+import type { Privacy } from '../../src/domain/directory.js';
+import type { DayWindow } from '../../src/domain/time.js';
+import type { MetricContext, Viewer } from '../../src/metrics/metric.js';
+import { DIMENSIONS, spendBy } from '../../src/metrics/query.js';
+import { QUERIES } from '../../src/metrics/registry.js';
+import type { Db } from '../../src/store/db.js';
+
+/**
+ * Every catalog metric's answer, ungrouped and by every dimension it takes, plus spend.total by every
+ * dimension: what a store gives for a window and viewer, keyed `metric[ by dim]`. Two stores holding the
+ * same facts (DuckDB and ClickHouse, or one store before and after a change) must give equal answers; errors
+ * are kept as answers so one broken metric does not hide the others.
+ */
+export async function catalogAnswers(
+  db: Db,
+  window: DayWindow,
+  privacy: Privacy,
+  viewer: Viewer = { role: 'owner' },
+): Promise<Record<string, unknown>> {
+  const ctx: MetricContext = { db, window, privacy, viewer };
+  const out: Record<string, unknown> = {};
+  for (const q of QUERIES) {
+    for (const by of [null, ...q.dims]) {
+      const key = `${q.id}${by ? ` by ${by}` : ''}`;
+      try {
+        out[key] = JSON.parse(JSON.stringify(await q.run(ctx, by))) as unknown;
+      } catch (cause) {
+        out[key] = { error: cause instanceof Error ? cause.message.split('\n')[0] : String(cause) };
+      }
+    }
+  }
+  for (const dim of DIMENSIONS) {
+    try {
+      out[`spend.total by ${dim}`] = JSON.parse(JSON.stringify(await spendBy(ctx, dim))) as unknown;
+    } catch (cause) {
+      out[`spend.total by ${dim}`] = {
+        error: cause instanceof Error ? cause.message.split('\n')[0] : String(cause),
+      };
+    }
+  }
+  return out;
+}

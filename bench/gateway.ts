@@ -16,10 +16,18 @@ import { CLI, portkeyEntry, ROOT, started, stopped, usageOf } from './processes.
  * GATEWAY_BENCH_SECONDS (default 20) per case and target; GATEWAY_BENCH_CONNECTIONS (default 50);
  * GATEWAY_BENCH_MODE `store` (default: the gateway owns the store, so its CPU includes storing the records)
  * or `server` (the gateway ships to a `mileage serve` that owns the store, as deployed: its CPU is the proxy's).
+ * GATEWAY_BENCH_MEMORY_MINUTES=N runs the memory bar instead (issue 21: memory flat over a 10-minute run):
+ * the gateway alone at a fixed GATEWAY_BENCH_RATE (default 200) requests/s, the four shapes in turn, for N
+ * minutes, its RSS sampled every 30 s; prints the samples, the growth from the first minute to the last, and
+ * the metering check.
  */
 const MODE = process.env.GATEWAY_BENCH_MODE === 'server' ? 'server' : 'store';
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
+const MEMORY_MINUTES = Number(process.env.GATEWAY_BENCH_MEMORY_MINUTES ?? 0);
+const RATE = Number(process.env.GATEWAY_BENCH_RATE ?? 200);
+/** RSS is sampled at the end of each slice of this many seconds. */
+const SAMPLE_SECONDS = 30;
 
 interface Case {
   name: string;
@@ -88,12 +96,11 @@ export async function benchGateway(): Promise<void> {
     MILEAGE_GATEWAY_OPENAI_URL: `${mockUrl}/v1`,
     ...link.env,
   });
-  const portkey = await started(
-    process.execPath,
-    [portkeyEntry(), '--port=18787'],
-    {},
-    /Ready for connections/,
-  );
+  // The memory run measures the gateway alone.
+  const portkey =
+    MEMORY_MINUTES > 0
+      ? null
+      : await started(process.execPath, [portkeyEntry(), '--port=18787'], {}, /Ready for connections/);
   const portkeyUrl = 'http://127.0.0.1:18787';
   const targets = {
     direct: (_c: Case) => ({ base: mockUrl, headers: { ...common, authorization: 'Bearer sk-direct' } }),
@@ -116,6 +123,19 @@ export async function benchGateway(): Promise<void> {
     }),
   };
   const sent = new Map<string, number>();
+  if (MEMORY_MINUTES > 0) {
+    try {
+      await memoryRun(gateway.child.pid ?? 0, (c) => targets.mileage(c), mockUrl, sent);
+    } finally {
+      if (portkey) await stopped(portkey.child);
+      await stopped(mock.child);
+      await stopped(gateway.child);
+      if (serve) await stopped(serve.child);
+    }
+    await meteringCheck(db, sent);
+    await rm(dir, { recursive: true, force: true });
+    return;
+  }
   const rows: string[][] = [];
   let mileageRequests = 0;
   const gwPid = gateway.child.pid ?? 0;
@@ -173,7 +193,7 @@ export async function benchGateway(): Promise<void> {
     const { direct: d200, mileage: m200 } = at200;
     fixedLine = `at 200 req/s (${fixed.name}, open loop): direct p50 ${d200.p50.toFixed(1)} / p99 ${d200.p99.toFixed(1)} ms, mileage p50 ${m200.p50.toFixed(1)} / p99 ${m200.p99.toFixed(1)} ms: +${(m200.p99 - d200.p99).toFixed(1)} ms at p99 (${d200.failed + m200.failed} failed)`;
   } finally {
-    await stopped(portkey.child);
+    if (portkey) await stopped(portkey.child);
     await stopped(mock.child);
   }
   const after = usageOf(gwPid);
@@ -192,6 +212,49 @@ export async function benchGateway(): Promise<void> {
   console.log(fixedLine);
   await meteringCheck(db, sent);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** The memory bar: a fixed rate through the gateway for MEMORY_MINUTES, RSS sampled every SAMPLE_SECONDS. */
+async function memoryRun(
+  pid: number,
+  target: (c: Case) => { base: string; headers: Record<string, string> },
+  mockUrl: string,
+  sent: Map<string, number>,
+): Promise<void> {
+  const slices = Math.max(1, Math.round((MEMORY_MINUTES * 60) / SAMPLE_SECONDS));
+  const samples: { at: number; rssMb: number }[] = [{ at: 0, rssMb: usageOf(pid).rssMb }];
+  let n = 0;
+  let failed = 0;
+  let requests = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < slices; i++) {
+    await fetch(`${mockUrl}/__sent`, { method: 'DELETE' });
+    const r = await driveRate({
+      base: target(CASES[0] as Case).base,
+      rate: RATE,
+      seconds: SAMPLE_SECONDS,
+      request: () => {
+        const c = CASES[n++ % CASES.length] as Case;
+        return { path: c.path, headers: target(c).headers, body: JSON.stringify(c.body) };
+      },
+    });
+    requests += r.requests;
+    failed += r.failed;
+    const got = (await (await fetch(`${mockUrl}/__sent`)).json()) as Record<string, number>;
+    for (const [id, tokens] of Object.entries(got)) sent.set(id, tokens);
+    samples.push({ at: (performance.now() - t0) / 1000, rssMb: usageOf(pid).rssMb });
+    console.log(
+      `${samples.at(-1)?.at.toFixed(0)} s: RSS ${samples.at(-1)?.rssMb.toFixed(1)} MB (${r.requests} requests, p99 ${r.p99.toFixed(1)} ms)`,
+    );
+  }
+  // Growth once warm: the median of the first minute's samples (after start) against the last minute's.
+  const perMinute = Math.max(1, Math.round(60 / SAMPLE_SECONDS));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const first = median(samples.slice(1, 1 + perMinute).map((s) => s.rssMb));
+  const last = median(samples.slice(-perMinute).map((s) => s.rssMb));
+  console.log(
+    `memory run: ${MEMORY_MINUTES} min at ${RATE} req/s, ${requests} requests (${failed} failed); RSS at start ${samples[0]?.rssMb.toFixed(1)} MB, first minute ${first.toFixed(1)} MB, last minute ${last.toFixed(1)} MB: ${(last - first >= 0 ? '+' : '') + (last - first).toFixed(1)} MB`,
+  );
 }
 
 function fmt(r: LoadResult): string {

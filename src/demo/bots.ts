@@ -1,10 +1,13 @@
+import type { KeyEntry } from '../gateway/key-spec.js';
+import { servedRecord } from '../gateway/record.js';
 import type { AnthropicModel, Tokens } from './prices.js';
 import type { Rng } from './rng.js';
 
 /**
  * The organisation's three AI workflows: CI review and alert triage call the Anthropic API with their own
- * keys (workspace wrkspc_production, seen only in the Admin API reports), support triage goes through the
- * internal gateway (an hourly usage CSV). Each reports what it produced in the outcomes file.
+ * keys (workspace wrkspc_production, seen only in the Admin API reports), support triage goes through
+ * Mileage's gateway with a key issued for its workflow (the gateway's request records). Each reports what it
+ * produced in the outcomes file.
  */
 
 /** Mean volumes per day when the volume curve is 1 (its mean over the period). */
@@ -24,9 +27,10 @@ export function alertModel(modelFit: boolean): AnthropicModel {
   return modelFit ? 'claude-opus-4-1' : 'claude-haiku-4-5';
 }
 
-export function supportModel(unpriced: boolean): { provider: string; model: string } {
+/** The support bot's model: a fine-tune hosted on Azure OpenAI (no price list knows it), or gpt-4.1-mini. */
+export function supportModel(unpriced: boolean): { provider: 'azure' | 'openai'; model: string } {
   return unpriced
-    ? { provider: 'self-hosted', model: 'acme-support-ft-v3' }
+    ? { provider: 'azure', model: 'acme-support-ft-v3' }
     : { provider: 'openai', model: 'gpt-4.1-mini' };
 }
 
@@ -48,19 +52,41 @@ const HOURLY = [
 ];
 const HOURLY_SUM = HOURLY.reduce((a, x) => a + x, 0);
 
-export const GATEWAY_HEADER =
-  'timestamp,tool,provider,model,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,requests,cost_usd,cost_basis,key_id,user,workflow,session_id,repo,branch,stream';
+/** The support bot's virtual key, as Mileage's gateway issued it (mileage.yaml names it too). */
+export const SUPPORT_KEY: KeyEntry = {
+  id: 'gw-support-triage',
+  hash: '',
+  team: 'data',
+  person: null,
+  workflow: 'support-triage',
+  workloadType: 'triage',
+  models: null,
+  expiresAt: null,
+  sandbox: false,
+  budgetUsd: null,
+  alertAt: null,
+  capUsd: null,
+};
 
-/** One day of the support bot through the gateway: a CSV row per hour with traffic, and the tickets. */
+/** Whole tokens of a batch shared over `n` requests: the first ones take the remainder, the total is kept. */
+function share(total: number, n: number, i: number): number {
+  return Math.floor(total / n) + (i < total % n ? 1 : 0);
+}
+
+/**
+ * One day of the support bot through Mileage's gateway: per hour with traffic, its requests as the gateway
+ * records them (one record a request, in the spool's JSON form), and the tickets. The draws are the same as
+ * when the bot's traffic was an hourly CSV, so every other part of the demo stays as it was; the split of an
+ * hour's tokens over its requests and their timings are arithmetic, not draws.
+ */
 export function supportDay(
   day: string,
   meanTickets: number,
-  model: { provider: string; model: string },
-  keyId: string,
+  model: { provider: 'azure' | 'openai'; model: string },
   stream: string,
   rng: Rng,
-): { rows: string[]; tickets: number; tokens: Tokens } {
-  const rows: string[] = [];
+): { lines: string[]; tickets: number; tokens: Tokens } {
+  const lines: string[] = [];
   let tickets = 0;
   const total: Tokens = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
   HOURLY.forEach((weight, h) => {
@@ -72,11 +98,42 @@ export function supportDay(
     total.cacheRead += t.cacheRead;
     total.output += t.output;
     const requests = Math.max(n, Math.round(n * rng.between(1.2, 1.6)));
-    rows.push(
-      `${day}T${String(h).padStart(2, '0')}:00:00Z,support-bot,${model.provider},${model.model},${t.input},${t.cacheRead},0,${t.output},0,${requests},,list_estimate,${keyId},,support-triage,,,,${stream}`,
-    );
+    const hourMs = Date.parse(`${day}T${String(h).padStart(2, '0')}:00:00Z`);
+    for (let i = 0; i < requests; i++) {
+      const start = new Date(hourMs + Math.floor((i * 3_600_000) / requests));
+      const ttftMs = 180 + ((i * 53 + h * 17) % 240);
+      const latencyMs = ttftMs + 400 + ((i * 137 + h * 29) % 900);
+      const record = servedRecord({
+        requestId: `demo-${day}-${String(h).padStart(2, '0')}-${i}`,
+        provider: model.provider,
+        stream,
+        requestedModel: model.model,
+        metered: {
+          model: model.model,
+          responseId: null,
+          usage: {
+            tokens: {
+              input: share(t.input, requests, i),
+              cacheRead: share(t.cacheRead, requests, i),
+              cacheWrite: 0,
+              output: share(t.output, requests, i),
+              reasoning: 0,
+            },
+          },
+        },
+        key: SUPPORT_KEY,
+        tags: {},
+        start,
+        end: new Date(start.getTime() + latencyMs),
+        status: 200,
+        ttftMs,
+        clientAborted: false,
+        upstreamRequestId: null,
+      });
+      lines.push(JSON.stringify(record));
+    }
   });
-  return { rows, tickets, tokens: total };
+  return { lines, tickets, tokens: total };
 }
 
 export const OUTCOMES_HEADER = 'at,workflow,kind,count,value,actor,ref';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperiments } from '../governance/experiment-file.js';
+import { parseGatewayRecords } from '../gateway/shipped.js';
 import { parseOrgFile } from '../org/index.js';
 import { buildDemo, generateDemo, type DemoContent } from './generate.js';
 import { measureDemo } from './measure.js';
@@ -35,7 +36,9 @@ describe('the demo generator, on a small organisation', () => {
   it('gives different organisations for different seeds', () => {
     const other = small(4);
     expect(other.files.get('mileage.yaml')?.text).not.toBe(demo.files.get('mileage.yaml')?.text);
-    expect(other.files.get('gateway/usage.csv')?.text).not.toBe(demo.files.get('gateway/usage.csv')?.text);
+    expect(other.files.get('gateway/records.jsonl')?.text).not.toBe(
+      demo.files.get('gateway/records.jsonl')?.text,
+    );
     expect(
       other.truth.heavyEngineer === demo.truth.heavyEngineer && other.truth.spikeDay === demo.truth.spikeDay,
     ).toBe(false);
@@ -49,7 +52,7 @@ describe('the demo generator, on a small organisation', () => {
       'anthropic-usage-report',
       'anthropic-cost-report',
       'cursor-usage-events',
-      'usage-csv',
+      'gateway-records',
       'github-pulls',
       'jira-search',
       'outcomes-csv',
@@ -215,16 +218,27 @@ describe('the demo generator, on a small organisation', () => {
     }
   });
 
-  it('writes the gateway CSV and the outcomes file with their exact columns', () => {
-    const gateway = demo.files.get('gateway/usage.csv')?.text.split('\n') ?? [];
-    expect(gateway[0]).toBe(
-      'timestamp,tool,provider,model,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,requests,cost_usd,cost_basis,key_id,user,workflow,session_id,repo,branch,stream',
-    );
-    expect(gateway[1]).toMatch(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:00:00Z,support-bot,self-hosted,acme-support-ft-v3,\d+,\d+,0,\d+,0,\d+,,list_estimate,gw-support-triage,,support-triage,,,,gateway:acme$/,
-    );
-    const control = small(3, CONTROL).files.get('gateway/usage.csv')?.text ?? '';
-    expect(control).toContain(',openai,gpt-4.1-mini,');
+  it("writes the support bot's gateway records (one a request, under their request ids) and the outcomes file", () => {
+    const parsed = parseGatewayRecords(demo.files.get('gateway/records.jsonl')?.text ?? '', 'records.jsonl');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.records.length).toBeGreaterThan(100);
+    const first = parsed.records[0];
+    expect(first).toMatchObject({
+      source: 'gateway',
+      granularity: 'request',
+      provider: 'azure',
+      model: 'acme-support-ft-v3',
+      stream: 'gateway:acme',
+      requests: 1,
+      hints: { keyId: 'gw-support-triage', teamTag: 'data', workflow: 'support-triage' },
+      served: { status: 200 },
+    });
+    expect(first?.served?.ttftMs).toBeLessThan(first?.served?.latencyMs ?? 0);
+    const control = parseGatewayRecords(
+      small(3, CONTROL).files.get('gateway/records.jsonl')?.text ?? '',
+      'records.jsonl',
+    ).records;
+    expect(control[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-mini' });
     const outcomes = demo.files.get('outcomes/outcomes.csv')?.text.split('\n') ?? [];
     expect(outcomes[0]).toBe('at,workflow,kind,count,value,actor,ref');
     const kinds = new Set(outcomes.slice(1, -1).map((l) => l.split(',')[2]));

@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { reportFiles, UsageBook } from './anthropic-reports.js';
 import {
   ALERTS_PER_DAY,
-  GATEWAY_HEADER,
   OUTCOMES_HEADER,
   PER_ALERT,
   PER_REVIEW,
@@ -186,7 +185,7 @@ export function buildDemo(o: DemoOptions): DemoContent {
   const files = new Map<string, DemoFile>();
   files.set('mileage.yaml', { kind: 'org', text: orgYaml(people, keys, experimentYaml(o.end)) });
   const book = new UsageBook(cal);
-  const gateway = [GATEWAY_HEADER];
+  const gateway: string[] = [];
   const outcomes = [OUTCOMES_HEADER];
   const cursorEvents: Record<string, unknown>[] = [];
   const support = supportModel(e.unpriced);
@@ -219,11 +218,10 @@ export function buildDemo(o: DemoOptions): DemoContent {
       day,
       TICKETS_PER_DAY * v * (weekend ? WEEKEND.tickets : 1),
       support,
-      keys.supportTriage,
       GATEWAY_STREAM,
       bots,
     );
-    gateway.push(...s.rows);
+    gateway.push(...s.lines);
     const gatewayCost = e.unpriced ? 0 : approxCost('gpt-4.1-mini', s.tokens);
     if (nAlerts) outcomes.push(outcomeRow(day, 'alert-triage', 'alert_triaged', nAlerts));
     if (nReviews) outcomes.push(outcomeRow(day, 'ci-review', 'review_posted', nReviews));
@@ -304,7 +302,7 @@ export function buildDemo(o: DemoOptions): DemoContent {
     'cursor-usage-events',
     cursorFiles(cursorEvents, [cal.dayMs[0] ?? 0, (cal.dayMs.at(-1) ?? 0) + 86_400_000]),
   );
-  files.set('gateway/usage.csv', { kind: 'usage-csv', text: gateway.join('\n') + '\n' });
+  files.set('gateway/records.jsonl', { kind: 'gateway-records', text: gateway.join('\n') + '\n' });
   add('github-pulls', githubFiles(prs, root.fork('github')));
   add('jira-search', jiraFiles(prs, root.fork('jira')));
   files.set('outcomes/outcomes.csv', { kind: 'outcomes-csv', text: outcomes.join('\n') + '\n' });

@@ -164,23 +164,21 @@ export function measureDemo(files: Map<string, DemoFile>): DemoMeasures {
       }
     });
   const unpriced = new Set<string>();
-  const gateway = files.get('gateway/usage.csv')?.text.trim().split('\n') ?? [];
-  const cols = (gateway[0] ?? '').split(',');
-  const col = (row: string[], name: string) => row[cols.indexOf(name)] ?? '';
-  for (const line of gateway.slice(1)) {
-    const row = line.split(',');
-    const model = col(row, 'model');
-    if (!(model in DEMO_PRICES)) {
-      unpriced.add(model);
+  // The gateway's request records (one JSON record a line), priced here from their own token counts.
+  const gateway = files.get('gateway/records.jsonl')?.text.trim().split('\n') ?? [];
+  for (const line of gateway) {
+    if (line === '') continue;
+    const r = JSON.parse(line) as {
+      model: string;
+      start: string;
+      tokens: { input: number; cacheRead: number; cacheWrite: number; output: number };
+    };
+    if (!(r.model in DEMO_PRICES)) {
+      unpriced.add(r.model);
       continue;
     }
-    const cost = listCostOf(model as DemoModel, {
-      input: Number(col(row, 'input_tokens')),
-      cacheRead: Number(col(row, 'cache_read_tokens')),
-      cacheWrite: Number(col(row, 'cache_write_tokens')),
-      output: Number(col(row, 'output_tokens')),
-    });
-    const d = dayIndex(col(row, 'timestamp'));
+    const cost = listCostOf(r.model as DemoModel, r.tokens);
+    const d = dayIndex(r.start);
     other[d] = (other[d] ?? usd(0)).plus(cost);
   }
   for (let d = 0; d < days; d++) {

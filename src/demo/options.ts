@@ -69,7 +69,7 @@ export type DemoFileKind =
   | 'anthropic-cost-report'
   | 'cursor-usage-events'
   | 'jira-search'
-  | 'usage-csv'
+  | 'gateway-records'
   | 'github-pulls'
   | 'outcomes-csv';
 

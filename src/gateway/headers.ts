@@ -24,6 +24,7 @@ export function upstreamHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
     if (value === undefined || HOP.has(name)) continue;
     if (name === 'host' || name === 'content-length' || name === 'authorization' || name === 'x-api-key')
       continue;
+    if (name === 'api-key') continue; // Azure's: the client's virtual key, never forwarded
     if (name === 'accept-encoding' || name.startsWith('x-mileage-')) continue;
     out[name] = value;
   }
@@ -41,9 +42,12 @@ export function downstreamHeaders(h: IncomingHttpHeaders, bodyChanges: boolean):
   return out;
 }
 
-/** The key a client presents: Anthropic's `x-api-key`, or a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN, OpenAI SDKs). */
+/**
+ * The key a client presents: Anthropic's `x-api-key`, Azure's `api-key`, or a bearer token (Claude Code's
+ * ANTHROPIC_AUTH_TOKEN, OpenAI SDKs).
+ */
 export function presentedKey(h: IncomingHttpHeaders): string | null {
-  const apiKey = h['x-api-key'];
+  const apiKey = h['x-api-key'] ?? h['api-key'];
   if (typeof apiKey === 'string' && apiKey !== '') return apiKey.trim();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h.authorization ?? '');
   return m?.[1] ?? null;

@@ -14,7 +14,14 @@ import { errorBody, refusalAnswer } from './refusal.js';
 import { SseReader, type SseEvent } from './sse.js';
 import type { GatewayStats } from './stats.js';
 import { requestTags } from './tags.js';
-import { credentialHeader, upstreamPath, type Route, type Upstream, type Upstreams } from './upstreams.js';
+import {
+  CREDENTIAL_ENV,
+  credentialHeader,
+  upstreamPath,
+  type Route,
+  type Upstream,
+  type Upstreams,
+} from './upstreams.js';
 
 export interface ProxyDeps {
   keys: KeyBook;
@@ -101,7 +108,8 @@ export function proxy(deps: ProxyDeps, route: Route, req: IncomingMessage, res: 
     }
     const body = Buffer.concat(chunks);
     const a = asked(body);
-    const checked = deps.keys.check(presentedKey(req.headers), a.model);
+    // An Azure deployment path names the model a key may call; elsewhere the body does.
+    const checked = deps.keys.check(presentedKey(req.headers), route.deployment ?? a.model);
     // Only a sandbox key's cap blocks; budgets alert after the fact (budgets.ts).
     const check =
       checked.ok && checked.key.capUsd !== null && deps.budgets.capped(checked.key)
@@ -114,9 +122,9 @@ export function proxy(deps: ProxyDeps, route: Route, req: IncomingMessage, res: 
       return;
     }
     const up = deps.upstreams[route.provider];
-    if (!up.credential) {
+    if (!up?.credential) {
       deps.stats.refused('no_credential');
-      const message = `the gateway holds no ${route.provider} credential (set ${route.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY'} where it runs)`;
+      const message = `the gateway holds no ${route.provider} credential (set ${CREDENTIAL_ENV[route.provider]} where it runs)`;
       answer(res, 503, errorBody(route.api, 503, message));
       return;
     }
@@ -186,7 +194,8 @@ function forward(
       ? servedRecord({
           requestId,
           provider: up.provider,
-          requestedModel: call.asked.model,
+          stream: up.stream ?? null,
+          requestedModel: call.asked.model ?? route.deployment ?? null,
           metered: meter.result(),
           key: call.key,
           tags: call.tags,

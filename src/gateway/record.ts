@@ -3,6 +3,7 @@ import type { BlockUsage } from '../domain/usage-blocks.js';
 import { NO_TOKENS, type ServedRequest, type UsageRecord } from '../domain/usage.js';
 import type { KeyEntry } from './key-spec.js';
 import type { Metered } from './meter.js';
+import type { Provider } from './upstreams.js';
 
 export const GATEWAY_SOURCE = 'gateway';
 
@@ -15,7 +16,9 @@ export interface RequestTags {
 
 export interface ServedCall {
   requestId: string;
-  provider: 'anthropic' | 'openai';
+  provider: Provider;
+  /** The billing stream of the upstream's credential (upstreams.ts), null when none is configured. */
+  stream?: string | null | undefined;
   /** The model asked for; the answer's own model wins when it names one. */
   requestedModel: string | null;
   metered: Metered;
@@ -49,7 +52,7 @@ export function servedRecord(call: ServedCall): UsageRecord {
   const record: UsageRecord = {
     id: recordId(GATEWAY_SOURCE, call.requestId),
     source: GATEWAY_SOURCE,
-    stream: null,
+    stream: call.stream ?? null,
     granularity: 'request',
     start: call.start,
     end: call.end,

@@ -1,5 +1,6 @@
 import type { AppendResult, Db } from '../store/db.js';
 import type { UsageRecord } from '../domain/usage.js';
+import type { BudgetAlert } from './budgets.js';
 import type { KeyEntry } from './key-spec.js';
 
 /** What the gateway needs of a store: append its records (the writer's session rule never queries for them). */
@@ -49,6 +50,16 @@ export class ServerLink implements RecordStore {
       if (this.closed) throw new Error('the server is unavailable and the gateway is stopping');
       await this.sleep(Math.min(MAX_WAIT_MS, 250 * 2 ** Math.min(attempt, 6)));
     }
+  }
+
+  /** Raises a key's budget crossing into the server's alert history (and its coach's channels). */
+  async alert(a: BudgetAlert): Promise<void> {
+    const res = await fetch(new URL('/api/v1/gateway/alerts', this.base), {
+      method: 'POST',
+      headers: { ...this.headers(), 'content-type': 'application/json' },
+      body: JSON.stringify(a),
+    });
+    if (!res.ok) throw new Error(`the server answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   }
 
   /** Never used for gateway records (request granularity): the writer's session rule only queries metric records. */

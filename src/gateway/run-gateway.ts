@@ -6,7 +6,7 @@ import { pseudonymised } from '../domain/pseudonymise.js';
 import type { UsageRecord } from '../domain/usage.js';
 import { Spool } from '../server/spool.js';
 import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
-import { Budgets } from './budgets.js';
+import { Budgets, type BudgetAlert } from './budgets.js';
 import { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
 import { proxy, type ProxyDeps } from './proxy.js';
@@ -43,6 +43,11 @@ export interface GatewayOptions {
   stopShipping?: () => void;
   /** Where budget alerts are posted (JSON), besides the log. */
   alertWebhook?: string | undefined;
+  /**
+   * The alert history a crossing is raised into (the server's, through its API, or the owned store's):
+   * resolves once kept; a rejection is logged, never retried into a second alert.
+   */
+  raiseAlert?: ((a: BudgetAlert) => Promise<void>) | undefined;
   log: (message: string) => void;
 }
 
@@ -131,6 +136,11 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     });
     o.log(
       `budget: key ${a.keyId} (team ${a.team}) passed ${a.percent}% of its $${a.budgetUsd} budget for ${a.month}: $${a.spentUsd} at list prices${a.unpriced ? `, plus ${a.unpriced} unpriced requests` : ''}`,
+    );
+    o.raiseAlert?.(a).catch((e: unknown) =>
+      o.log(
+        `budget: the alert could not be kept in the alert history: ${e instanceof Error ? e.message : String(e)}`,
+      ),
     );
     if (o.alertWebhook)
       void fetch(o.alertWebhook, {

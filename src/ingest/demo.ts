@@ -4,7 +4,10 @@ import { ORG as DEMO_GITHUB_OWNER } from '../demo/org.js';
 import { repositoryKey } from '../domain/repository.js';
 import type { OrgDirectory } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
-import type { OnFile } from './files.js';
+import { readFile } from 'node:fs/promises';
+import { GATEWAY_SOURCE } from '../gateway/record.js';
+import { parseGatewayRecords } from '../gateway/shipped.js';
+import { ingestFiles, type OnFile } from './files.js';
 import { finishIngest } from './finish.js';
 import type { PriceResolver, PricingSummary } from './pricing-pass.js';
 import {
@@ -17,7 +20,6 @@ import {
   ingestOutcomes,
 } from './sources.js';
 import { mergeSummaries, type IngestSummary } from './summary.js';
-import { loadUsageFile } from './usage-file.js';
 
 /**
  * Loads a generated demo through exactly the code real data goes through: the same parsers, the same
@@ -71,10 +73,16 @@ export async function loadDemo(
     parts.push(await ingestGithub(db, [file], repo, onFile));
   }
   parts.push(await ingestOutcomes(db, of('outcomes-csv'), onFile));
-  for (const file of of('usage-csv')) {
-    parts.push(await loadUsageFile(db, { path: file, format: 'csv', source: 'gateway-usage' }));
-    onFile?.(file);
-  }
+  parts.push(
+    await ingestFiles(
+      db,
+      GATEWAY_SOURCE,
+      'usage',
+      of('gateway-records'),
+      async (file) => parseGatewayRecords(await readFile(file, 'utf8'), file),
+      onFile,
+    ),
+  );
   const pricing = await finishIngest(db, book);
   return { summary: mergeSummaries('demo', parts), pricing };
 }

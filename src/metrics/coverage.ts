@@ -34,6 +34,14 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
      FROM ledger_prs WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
     p,
   );
+  // Level 1 at its strongest: keys the gateway issued with their tags, counted whether priced or not.
+  const [gw] = await ctx.db.query(
+    `SELECT CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
+       count(DISTINCT key_hash) AS keys, coalesce(sum(requests), 0) AS requests,
+       coalesce(sum(requests) FILTER (WHERE unpriced), 0) AS unpriced_requests
+     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND source = 'gateway'`,
+    p,
+  );
   const [unpriced] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
      FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND unpriced`,
@@ -66,6 +74,15 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
           ? `session → branch → PR (level 2), ${num(bySession?.prs)} PRs; the rest reaches PRs by person × period`
           : 'no agent session on a PR branch yet (needs agent logs and merged PRs of the same repository)',
       ),
+      row(
+        'gateway',
+        'attributed at issuance by the gateway',
+        // No dollar figure when every gateway request is unpriced (a $0 would read as "attributed nothing").
+        num(gw?.requests) > num(gw?.unpriced_requests) ? money(gw?.cost) : null,
+        num(gw?.requests) > 0
+          ? `level 1: ${num(gw?.keys)} gateway key${num(gw?.keys) === 1 ? '' : 's'} tagged with team and workflow when issued, ${num(gw?.requests).toLocaleString('en-US')} requests${num(gw?.unpriced_requests) > 0 ? ` (${num(gw?.unpriced_requests).toLocaleString('en-US')} unpriced, in no dollar figure)` : ''}`
+          : 'no request through `mileage gateway` yet (its keys name team and workflow when issued)',
+      ),
       row('level:workflow', '1 · tag or key → workflow', money(c?.workflow), 'strongest'),
       row('level:key', '1 · key without a workflow', money(c?.key_only), 'key in mileage.yaml'),
       row('level:person_usage', '4 · person × period (usage)', money(c?.person_usage), 'alias of the actor'),
@@ -82,7 +99,7 @@ export async function evidenceCoverage(ctx: MetricContext): Promise<MetricTable>
     notes: [
       `Unpriced volume: ${num(unpriced?.tokens).toLocaleString('en-US')} tokens in ${num(unpriced?.records).toLocaleString('en-US')} ledger entries have no price and are in no dollar figure (${((ratio(num(unpriced?.tokens), num(u?.tokens)) ?? 0) * 100).toFixed(1)}% of tokens).`,
       'Attribution levels (docs/how-numbers-are-computed.md, "Cost per PR"): 1 tag or key, 2 session → branch → PR, 4 person × period; 3 (commit markers) marks PRs as AI-assisted and moves no dollar. The PR row is part of the person and workflow rows, not beside them.',
-      'The level rows partition the spend; a key row with a person is counted under its key.',
+      'The level rows partition the spend; a key row with a person is counted under its key. The gateway row, like the PR row, is part of the rows above and below it, not beside them.',
     ],
   };
 }

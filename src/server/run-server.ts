@@ -191,7 +191,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   const app = createApp(deps, {
     otlp: otlp.app,
     ingest: ingestRoutes(deps, new RateLimiter(deps.limits.ingestPerMinute)),
-    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps)),
+    admin: tokenRoutes(deps).route('/', gatewayRoutes(deps, o.governance ?? null)),
     // The alert history is always served (the Alerts page); budgets and evaluation need governance settings.
     governance: governanceRoutes(deps, o.governance ?? null, alerts),
   });

@@ -180,6 +180,19 @@ export interface StoredUsage {
   counted: boolean;
   /** Dimensions its source reports that this row lacks (stored before the store kept them; see dimensionGaps). */
   unknown: string[];
+  /** How a gateway served the request (status, latency, time to first token); null for other sources. */
+  served: StoredServed | null;
+}
+
+/** A gateway request record's operational facts and the session and branch its client named. */
+export interface StoredServed {
+  status: number;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  clientAborted: boolean;
+  sessionId: string | null;
+  branch: string | null;
+  workflow: string | null;
 }
 
 /** One record by id, or the records of a model on an org-local day (optionally of one source). */

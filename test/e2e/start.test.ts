@@ -39,6 +39,16 @@ describe('mileage start on a fresh directory, output not a terminal', () => {
     expect(run.stderr).toContain('mileage start --serve');
   });
 
+  it("shows the gateway's keys as level-1 attribution evidence in coverage.evidence_levels", async () => {
+    const q = await mileage(['query', 'coverage.evidence_levels', '--json'], { cwd: dir });
+    expect(q.code, q.stderr).toBe(0);
+    const table = JSON.parse(q.stdout) as { rows: { key: string; values: { evidence: string } }[] };
+    // The demo's support bot calls its model through `mileage gateway` with a key issued for its workflow.
+    expect(table.rows.find((r) => r.key === 'gateway')?.values.evidence).toMatch(
+      /^level 1: 1 gateway key tagged with team and workflow when issued, [\d,]+ requests/,
+    );
+  }, 60_000);
+
   it("serves the demo's quality bar and recorded audit to the Audits page, with no mileage.yaml here", async () => {
     const child = spawn(process.execPath, [CLI, 'start', '--serve', '--port', '0'], {
       cwd: dir,

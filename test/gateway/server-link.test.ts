@@ -131,6 +131,80 @@ describe('gateway keys through the admin API, records shipped to the server', ()
     expect(await gatewayRecords()).toBe(before + 5);
   }, 30_000);
 
+  it('stores status, latency, time to first token, session and branch as columns, listed for admins', async () => {
+    const made = (await (
+      await api('gateway/keys', {
+        method: 'POST',
+        body: JSON.stringify({ team: 'payments', workflow: 'pr-review' }),
+      })
+    ).json()) as { key: string };
+    await gw.reloadKeys();
+    const client = new Anthropic({ apiKey: made.key, baseURL: gw.url, maxRetries: 0 });
+    const ask = (headers: Record<string, string>, userId?: string) =>
+      client.messages.create(
+        {
+          model: 'claude-sonnet-4-6',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: 'hi' }],
+          ...(userId ? { metadata: { user_id: userId } } : {}),
+        },
+        { headers },
+      );
+    await ask({ 'x-mileage-session': 'bot-run-7', 'x-mileage-branch': 'feat/BILL-12' });
+    // Claude Code's own metadata (newer builds send a JSON text with the session id).
+    await ask({}, JSON.stringify({ device_id: 'd', session_id: '5b0c9f7e-1c1a-4d2e-9f00-aa11bb22cc33' }));
+    await expect(ask({ 'x-mock': '429' })).rejects.toMatchObject({ status: 429 });
+    await gw.flush();
+
+    const listed = (await (await api('gateway/requests?workflow=pr-review')).json()) as {
+      requests: {
+        status: number;
+        latencyMs: number;
+        ttftMs: number;
+        sessionId: string | null;
+        branch: string | null;
+        team: string;
+      }[];
+    };
+    expect(listed.requests).toHaveLength(3);
+    const bySession = new Map(listed.requests.map((r) => [r.sessionId, r]));
+    expect(bySession.get('bot-run-7')).toMatchObject({
+      status: 200,
+      branch: 'feat/BILL-12',
+      team: 'payments',
+    });
+    expect(bySession.get('5b0c9f7e-1c1a-4d2e-9f00-aa11bb22cc33')).toMatchObject({
+      status: 200,
+      branch: null,
+    });
+    expect(listed.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    for (const r of listed.requests) {
+      expect(r.ttftMs).toBeGreaterThanOrEqual(0);
+      expect(r.latencyMs).toBeGreaterThanOrEqual(r.ttftMs);
+    }
+    // The same facts as columns of the usage table, and through the record-level lookup.
+    const [row] = await db.query(
+      `SELECT id, status, latency_ms, ttft_ms, client_aborted FROM usage WHERE source = 'gateway' AND session_id = 'bot-run-7'`,
+    );
+    expect(row).toMatchObject({ status: 200, client_aborted: false });
+    const [found] = await db.findUsage({ id: String(row?.id) }, 1);
+    expect(found?.served).toMatchObject({
+      status: 200,
+      sessionId: 'bot-run-7',
+      branch: 'feat/BILL-12',
+      workflow: 'pr-review',
+    });
+    const failures = (await (await api('gateway/requests?min_status=400')).json()) as {
+      requests: { status: number }[];
+    };
+    expect(failures.requests.map((r) => r.status)).toEqual([429]);
+    const ingest = await createToken(db, { role: 'ingest', teams: null, name: 'y' });
+    const refused = await fetch(`${server.url}/api/v1/gateway/requests`, {
+      headers: { authorization: `Bearer ${ingest.token}` },
+    });
+    expect(refused.status).toBe(403);
+  });
+
   it('answers /health and /metrics', async () => {
     expect(await (await fetch(`${gw.url}/health`)).json()).toMatchObject({ status: 'ok' });
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();

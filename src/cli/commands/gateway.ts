@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import { gatewayCapture } from './audit-capture-settings.js';
 import { MileageError } from '../../domain/errors.js';
+import { emptyDirectory, type OrgDirectory } from '../../domain/directory.js';
+import type { BudgetAlert } from '../../gateway/budgets.js';
 import type { KeyEntry } from '../../gateway/key-spec.js';
+import type { Db } from '../../store/db.js';
 import type { RecordStore } from '../../gateway/remote.js';
 import { resolveDbPath } from '../../store/open.js';
 import { openContext, type GlobalOptions } from '../context.js';
+import { governanceRuntime } from '../governance.js';
 import { runningServer } from '../remote.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 
@@ -56,6 +60,7 @@ export function registerGateway(program: Command, run: Run): void {
         let loadKeys: () => Promise<KeyEntry[]>;
         let stopShipping: (() => void) | undefined;
         let closeStore: () => Promise<void> = () => Promise.resolve();
+        let raiseAlert: ((a: BudgetAlert) => Promise<void>) | undefined;
         const lock = opts.server ? null : runningServer(opts);
         if (opts.server || lock) {
           const token = opts.server ? process.env.MILEAGE_GATEWAY_TOKEN : lock?.token;
@@ -69,18 +74,25 @@ export function registerGateway(program: Command, run: Run): void {
           store = link;
           loadKeys = () => link.keys();
           stopShipping = () => link.close();
+          raiseAlert = (a) => link.alert(a);
           term.log(`Shipping records to ${opts.server ?? lock?.url}.`);
         } else {
           const ctx = await openContext(opts);
           const { liveKeys } = await import('../../gateway/keys.js');
-          store = ctx.db;
+          // The writer's appends and the alert history's writes take turns on the one store.
+          const exclusive = turns();
+          store = {
+            appendUsage: (records) => exclusive(() => ctx.db.appendUsage(records)),
+            query: ctx.db.query.bind(ctx.db),
+          };
           loadKeys = () => liveKeys(ctx.db);
           closeStore = () => ctx.db.close();
+          raiseAlert = await ownedAlertHistory(ctx.db, ctx.directory ?? emptyDirectory(), exclusive);
           term.log(`No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`);
         }
         const upstreams = upstreamsFromEnv(process.env);
         for (const up of Object.values(upstreams))
-          if (!up.credential)
+          if (up && !up.credential)
             term.warn(`no ${up.provider} credential in the environment: its requests get 503`);
         const capture = await gatewayCapture(opts, term);
         const gw = await runGateway({
@@ -93,6 +105,8 @@ export function registerGateway(program: Command, run: Run): void {
           loadKeys,
           stopShipping,
           timeoutMs,
+          alertWebhook: process.env.MILEAGE_GATEWAY_ALERT_WEBHOOK || undefined,
+          raiseAlert,
           log: (m) => term.warn(m),
         });
         term.out(gw.url);
@@ -109,4 +123,32 @@ export function registerGateway(program: Command, run: Run): void {
         );
       }),
     );
+}
+
+/**
+ * A gateway that owns the store raises its budget crossings into that store's alert history itself, through
+ * the org file's routes and channels (or only the history, when the file asks for no alerting).
+ */
+async function ownedAlertHistory(
+  db: Db,
+  directory: OrgDirectory,
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>,
+): Promise<(a: BudgetAlert) => Promise<void>> {
+  const { defaultGovernance } = await import('../../governance/config.js');
+  const { gatewayBudgetCandidate, raiseAlert } = await import('../../governance/index.js');
+  const runtime = (await governanceRuntime(directory)) ?? { directory, settings: defaultGovernance() };
+  return async (a) => {
+    const teamName = directory.teams.find((t) => t.id === a.team)?.name ?? a.team;
+    await raiseAlert({ db, runtime, exclusive }, gatewayBudgetCandidate(a, teamName));
+  };
+}
+
+/** Runs the works given to it one after the other, each after the previous one settled. */
+function turns(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>) => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
 }

@@ -11,7 +11,7 @@ import {
   type RecordExplanation,
 } from '../../pricing/explain.js';
 import type { PriceBook } from '../../pricing/price-book.js';
-import type { Db, StoredUsage } from '../../store/db.js';
+import type { Db, StoredServed, StoredUsage } from '../../store/db.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
 import { dayOption, globalOptions, type Run } from '../run.js';
@@ -50,9 +50,12 @@ export function registerPricesExplain(prices: Command, run: Run): void {
         try {
           const book = priceBookFor(ctx.directory);
           if ('id' in select) {
-            const explained = await explainById(ctx.db, book, select.id);
-            if (opts.json) term.out(JSON.stringify(explained, null, 2));
-            else renderRecord(term, explained);
+            const { explained, served } = await explainById(ctx.db, book, select.id);
+            if (opts.json) term.out(JSON.stringify(served ? { ...explained, served } : explained, null, 2));
+            else {
+              renderRecord(term, explained);
+              if (served) term.out(servedLine(served));
+            }
           } else {
             const explained = await explainModelDay(ctx.db, book, select);
             if (opts.json) term.out(JSON.stringify(explained, null, 2));
@@ -128,7 +131,11 @@ export function explainInputOf(u: StoredUsage): ExplainInput {
   };
 }
 
-async function explainById(db: Db, book: PriceBook, id: string): Promise<RecordExplanation> {
+async function explainById(
+  db: Db,
+  book: PriceBook,
+  id: string,
+): Promise<{ explained: RecordExplanation; served: StoredServed | null }> {
   const [row] = await db.findUsage({ id }, 1);
   if (!row)
     throw new MileageError(
@@ -136,7 +143,21 @@ async function explainById(db: Db, book: PriceBook, id: string): Promise<RecordE
       `no usage record with id "${id}" in ${db.location}`,
       'Record ids are listed by `mileage prices explain --model <model> --day <day>` (its largest records) and in `--json` output.',
     );
-  return explainRecord(book, explainInputOf(row));
+  return { explained: explainRecord(book, explainInputOf(row)), served: row.served };
+}
+
+/** A gateway request's operational facts, one line under its price. */
+export function servedLine(s: StoredServed): string {
+  const parts = [
+    `status ${s.status}`,
+    s.latencyMs === null ? null : `latency ${s.latencyMs} ms`,
+    s.ttftMs === null ? null : `first token ${s.ttftMs} ms`,
+    s.clientAborted ? 'client went away (metered to the end)' : null,
+    s.sessionId ? `session ${s.sessionId}` : null,
+    s.branch ? `branch ${s.branch}` : null,
+    s.workflow ? `workflow ${s.workflow}` : null,
+  ];
+  return `served: ${parts.filter((p) => p !== null).join(', ')}`;
 }
 
 async function explainModelDay(

@@ -1,15 +1,19 @@
 import { Hono } from 'hono';
-import { recordId } from '../../domain/ids.js';
+import { z } from 'zod';
+import { emptyDirectory } from '../../domain/directory.js';
+import { defaultGovernance } from '../../governance/config.js';
+import { gatewayBudgetCandidate, raiseAlert, type GovernanceRuntime } from '../../governance/index.js';
 import { parseJsonText } from '../../domain/json-depth.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import { createKey, listKeys, liveKeys, revokeKey } from '../../gateway/keys.js';
 import { keySpecOf, keySpecSchema, specProblem } from '../../gateway/key-spec.js';
-import { GATEWAY_SOURCE } from '../../gateway/record.js';
+import { gatewayRequests } from '../../gateway/requests.js';
+import { shippedRecord } from '../../gateway/shipped.js';
 import { allow, WRITERS, type AppEnv } from '../auth.js';
 import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { reviveRecord, type SpooledRecord } from '../spool.js';
+import { dayParam, intParam } from './scope.js';
 
 /** A gateway ships at most this many records a request (its writer batches a few thousand). */
 const MAX_RECORDS = 10_000;
@@ -22,37 +26,43 @@ async function jsonBody(request: Request, max: number): Promise<unknown> {
   return doc.value;
 }
 
-/**
- * A shipped gateway record, or the reason it is refused: a gateway writes only gateway request records, and
- * only under the id its own request id gives, so a token that may ship records can never replace another
- * source's record (the same rule as the ingest API's namespaces).
- */
+/** A shipped record, or a 400 naming why it is refused (gateway/shipped.ts). */
 function gatewayRecord(raw: unknown): UsageRecord {
-  let r: UsageRecord;
-  try {
-    r = reviveRecord(raw as SpooledRecord);
-  } catch {
-    throw new HttpError('bad_request', 'a record is not a usage record');
-  }
-  const requestId = r.served?.requestId;
-  if (r.source !== GATEWAY_SOURCE || r.granularity !== 'request' || !requestId)
-    throw new HttpError('bad_request', 'only gateway request records may be shipped here');
-  if (r.id !== recordId(GATEWAY_SOURCE, requestId))
-    throw new HttpError('bad_request', `record ${r.id} does not carry the id of its request`);
-  return r;
+  const r = shippedRecord(raw);
+  if (!r.ok) throw new HttpError('bad_request', r.message);
+  return r.record;
 }
+
+/** A gateway key's soft-budget crossing as a gateway posts it (gateway/budgets.ts BudgetAlert). */
+const crossingSchema = z.strictObject({
+  keyId: z.string().min(1).max(200),
+  team: z.string().min(1).max(200),
+  workflow: z.string().min(1).max(200).nullable(),
+  month: z.string().regex(/^\d{4}-\d{2}$/, 'a month as YYYY-MM'),
+  percent: z.number().int().min(1).max(1000),
+  budgetUsd: z.string().regex(/^\d{1,7}(\.\d{1,10})?$/, 'a decimal amount of dollars'),
+  spentUsd: z.string().regex(/^\d{1,12}(\.\d{1,10})?$/, 'a decimal amount of dollars'),
+  unpriced: z.number().int().min(0),
+});
 
 /**
  * The gateway's routes on the server (mounted under /api/v1): virtual keys for admins (`mileage keys …`
  * through the server that owns the store), and for the gateway process itself (an ingest or admin token)
  * the live keys' hashes to check requests against, and the shipment of its spooled records.
  */
-export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
+export function gatewayRoutes(deps: ServerDeps, governance: GovernanceRuntime | null = null): Hono<AppEnv> {
+  // Without alerting settings in the org file, a crossing is still kept in the alert history (no channel).
+  const runtime: GovernanceRuntime = governance ?? {
+    directory: { ...emptyDirectory(), org: deps.org, timeZone: deps.timeZone, privacy: deps.privacy },
+    settings: defaultGovernance(),
+  };
   const app = new Hono<AppEnv>();
   app.use('/gateway/keys', allow('admin'));
   app.use('/gateway/keys/*', allow('admin'));
+  app.use('/gateway/requests', allow('admin'));
   app.use('/gateway/key-book', allow(...WRITERS));
   app.use('/gateway/records', allow(...WRITERS));
+  app.use('/gateway/alerts', allow(...WRITERS));
 
   app.get('/gateway/keys', async (c) => c.json({ keys: await listKeys(deps.db) }));
 
@@ -73,7 +83,46 @@ export function gatewayRoutes(deps: ServerDeps): Hono<AppEnv> {
     return c.json({ revoked: c.req.param('id') });
   });
 
+  // Record-level detail (a request's key, session and branch): for admins, as the keys are.
+  app.get('/gateway/requests', async (c) => {
+    const url = new URL(c.req.url);
+    const now = deps.now?.() ?? new Date();
+    const since = dayParam(url, 'since');
+    const until = dayParam(url, 'until');
+    const param = (name: string) => url.searchParams.get(name) || undefined;
+    const requests = await gatewayRequests(deps.db, {
+      // Days are UTC; without a window, the last 24 hours.
+      since: since ? `${since}T00:00:00Z` : new Date(now.getTime() - 86_400_000).toISOString(),
+      until: until ? `${until}T00:00:00Z` : new Date(now.getTime() + 60_000).toISOString(),
+      team: param('team'),
+      workflow: param('workflow'),
+      minStatus: url.searchParams.has('min_status') ? intParam(url, 'min_status', 0, 100, 599) : undefined,
+      limit: intParam(url, 'limit', 100, 1, 5000),
+    });
+    return c.json({ requests });
+  });
+
   app.get('/gateway/key-book', async (c) => c.json({ keys: await liveKeys(deps.db) }));
+
+  // A key's soft-budget crossing, raised by a gateway into the alert history and the coach's channels (issue 22).
+  app.post('/gateway/alerts', async (c) => {
+    const parsed = crossingSchema.safeParse(await jsonBody(c.req.raw, 16 * 1024));
+    if (!parsed.success)
+      throw new HttpError('bad_request', `invalid budget crossing: ${parsed.error.issues[0]?.message ?? ''}`);
+    const a = parsed.data;
+    const teamName = runtime.directory.teams.find((t) => t.id === a.team)?.name ?? a.team;
+    const sent = await raiseAlert(
+      {
+        db: deps.db,
+        runtime,
+        exclusive: (work) => deps.maintenance.exclusive(work),
+        ...(deps.now ? { now: deps.now } : {}),
+        log: deps.log,
+      },
+      gatewayBudgetCandidate(a, teamName),
+    );
+    return c.json({ alert: sent }, 201);
+  });
 
   app.post('/gateway/records', async (c) => {
     const body = await jsonBody(c.req.raw, deps.limits.eventsBytes);

@@ -64,6 +64,10 @@ export function usageRow(r: UsageRecord): Record<string, string | number | boole
     collapse_key: r.collapse?.key ?? null,
     replica: r.collapse?.replica ?? false,
     ...dimensionRow(r),
+    status: r.served?.status ?? null,
+    latency_ms: r.served?.latencyMs ?? null,
+    ttft_ms: r.served?.ttftMs ?? null,
+    client_aborted: r.served ? (r.served.clientAborted ?? false) : null,
   };
 }
 

@@ -399,4 +399,17 @@ CREATE TABLE IF NOT EXISTS experiments (
 );
 `,
   },
+  {
+    version: 15,
+    name: 'how the gateway served each request',
+    sql: `
+-- A gateway request record's operational facts (src/gateway/record.ts): the HTTP status the client was
+-- answered with, the latency to the answer's last byte and to its first (time to first token), and whether
+-- the client went away before the end. NULL on every other source's rows, which report none of them.
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS status BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS latency_ms BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS ttft_ms BIGINT;
+ALTER TABLE usage ADD COLUMN IF NOT EXISTS client_aborted BOOLEAN;
+`,
+  },
 ];

@@ -10,7 +10,7 @@ const COLUMNS = `id, source, stream, granularity, strftime(start_at AT TIME ZONE
   cache_write_tokens, output_tokens, reasoning_tokens, cache_write_1h_tokens, audio_input_tokens,
   audio_output_tokens, web_search_requests, web_fetch_requests, code_execution_requests, service_tier, batch,
   context_tier, inference_geo, speed, CAST(cost AS VARCHAR) AS cost_text, CAST(est_cost AS VARCHAR) AS est_text,
-  cost_basis, price_ref, counted`;
+  cost_basis, price_ref, counted, status, latency_ms, ttft_ms, client_aborted, session_id, branch, workflow`;
 
 export function findUsageSql(
   select: UsageSelector,
@@ -73,6 +73,18 @@ export function storedUsageOf(r: Row): StoredUsage {
     priceRef: text(r.price_ref),
     counted: r.counted !== false,
     unknown: gapsOfRow(r),
+    served:
+      r.status === null || r.status === undefined
+        ? null
+        : {
+            status: Number(r.status),
+            latencyMs: count(r.latency_ms),
+            ttftMs: count(r.ttft_ms),
+            clientAborted: r.client_aborted === true,
+            sessionId: text(r.session_id),
+            branch: text(r.branch),
+            workflow: text(r.workflow),
+          },
   };
 }
 

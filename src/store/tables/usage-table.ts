@@ -60,6 +60,11 @@ export const USAGE_TABLE: TableSpec = {
     text('context_tier'),
     text('inference_geo'),
     text('speed'),
+    // How the gateway served a request (gateway/record.ts): NULL on every other source's rows.
+    int('status'),
+    int('latency_ms'),
+    int('ttft_ms'),
+    { name: 'client_aborted', type: 'bool' },
   ],
   clickhouse: {
     engine: 'replacing',

@@ -8,6 +8,7 @@ import { postToSlack, weeklySlackMessage } from './slack.js';
 const report: WeeklyReport = {
   org: 'acme <ops>',
   window: { since: '2026-10-19', until: '2026-11-16' },
+  changes: null,
   headline: {
     spend: usd('1234.5'),
     mergedPrs: 40,

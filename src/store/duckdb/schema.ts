@@ -373,4 +373,14 @@ CREATE TABLE IF NOT EXISTS alert_mutes (
 );
 `,
   },
+  {
+    version: 13,
+    name: "teams' coach and manager",
+    sql: `
+-- Who owns a team's next steps (mileage.yaml teams[].coach and manager, person ids): the weekly diagnostic
+-- gives each action an owner from them. Null until the org file is loaded again.
+ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS coach_id VARCHAR;
+ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS manager_id VARCHAR;
+`,
+  },
 ];

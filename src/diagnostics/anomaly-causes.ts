@@ -38,6 +38,7 @@ export async function tieSpikeToCause(
   spike: Finding,
   day: string,
   report: MetricContext,
+  teamName: (teamId: string) => string,
 ): Promise<SpikeCause | null> {
   const window = { since: day, until: addDays(day, 1) };
   const [list = []] = await spendByWorkloads({ ...report, window }, [window], { topOfFirst: 1 });
@@ -45,8 +46,10 @@ export async function tieSpikeToCause(
   if (!top || top.share <= 0) return null;
   const teamId = await workloadTeam(report, window, top.id);
   const model = top.model ? ` on ${top.model}` : '';
-  spike.answer += ` ${top.label}${model} took ${formatUsd(top.cost)} of it (${(top.share * 100).toFixed(0)}%).`;
+  const team = teamId === null ? 'no team' : `team ${teamName(teamId)}`;
+  spike.answer += ` Workload ${top.label} (${team})${model} took ${formatUsd(top.cost)} of it (${(top.share * 100).toFixed(0)}%).`;
   spike.evidence.top_workload = top.label;
+  spike.evidence.top_workload_team = teamId === null ? 'no team' : teamName(teamId);
   spike.evidence.top_workload_spend = formatUsd(top.cost);
   spike.evidence.top_workload_share = `${(top.share * 100).toFixed(0)}%`;
   if (spike.action)

@@ -83,17 +83,19 @@ export function stuckSessionFinding(
   const cost = sessions.reduce((a, s) => a.plus(s.cost), usd(0));
   const count = (n: number) => Math.round(n).toLocaleString('en-US');
   const branch = namesPeople ? place.branch : null;
-  const where = [
-    place.repo ? `in ${place.repo}` : null,
-    branch ? `on branch ${branch}` : null,
-  ].filter((x) => x !== null);
-  const workload = place.workload ? `, workload ${place.workload}` : '';
+  const where = [place.repo ? `in ${place.repo}` : null, branch ? `on branch ${branch}` : null].filter(
+    (x) => x !== null,
+  );
+  const team = worst.teamName ?? 'no team';
+  const largest = place.workload
+    ? `workload ${place.workload} (team ${team})`
+    : `${worst.tool} in ${who(worst)}`;
   return {
     id: 'anomaly.stuck_sessions',
     section: 'anomaly',
     flag: true,
     question: 'Did any agent session burn far more tokens than similar sessions?',
-    answer: `${sessions.length} session${sessions.length === 1 ? '' : 's'} used at least ${STUCK_MULTIPLE}x the median tokens of their cohort (sessions of the same tool and team), ${formatUsd(cost)} in all; the largest, ${worst.tool} in ${who(worst)}${workload}, used ${multiple(worst).toFixed(0)}x (${count(worst.tokens)} tokens, ${formatUsd(usd(worst.cost))})${where.length ? ` ${where.join(' ')}` : ''}.`,
+    answer: `${sessions.length} session${sessions.length === 1 ? '' : 's'} used at least ${STUCK_MULTIPLE}x the median tokens of their cohort (sessions of the same tool and team), ${formatUsd(cost)} in all; the largest, ${largest}, used ${multiple(worst).toFixed(0)}x (${count(worst.tokens)} tokens, ${formatUsd(usd(worst.cost))})${where.length ? ` ${where.join(' ')}` : ''}.`,
     evidence: {
       sessions: count(sessions.length),
       cost: formatUsd(cost),

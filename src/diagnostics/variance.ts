@@ -183,7 +183,11 @@ export function varianceFinding(
           : `No. The widest spread is ${top.ratio.toFixed(1)}x the team median, within what the data can tell from noise.`
         : 'Not enough merged PRs with attributed spend to compare people yet.',
       evidence: top
-        ? { widest_ratio: timesText(top.ratio, 2), people_compared: countText(spreads.length), ...asideEvidence }
+        ? {
+            widest_ratio: timesText(top.ratio, 2),
+            people_compared: countText(spreads.length),
+            ...asideEvidence,
+          }
         : {},
       metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
       action: null,

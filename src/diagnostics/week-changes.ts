@@ -90,7 +90,7 @@ export function weekChanges(
       },
       {
         id: 'delivery_points',
-        label: 'delivery points',
+        label: 'delivery points (merged work weighted by size)',
         unit: 'count',
         before: b.deliveryPoints,
         after: a.deliveryPoints,

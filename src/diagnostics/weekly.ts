@@ -215,8 +215,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   }
   const spike = spikeFinding(daily);
   if (spike?.flag && typeof spike.evidence.day === 'string') {
-    const cause = await tieSpikeToCause(spike, spike.evidence.day, report);
-    if (cause && cause.teamId !== null) spike.evidence.top_workload_team = teams.get(cause.teamId) ?? 'a team';
+    const cause = await tieSpikeToCause(spike, spike.evidence.day, report, (id) => teams.get(id) ?? 'a team');
     spike.owner = cause ? workloadOwner(cause.workload.kind, cause.teamId, owners) : PLATFORM_TEAM;
   }
   if (spike) findings.push(spike);
@@ -249,16 +248,16 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   }
 
   const headline: Headline = {
-      spend: totals.cost,
-      mergedPrs: delivery.mergedPrs,
-      directPushes: delivery.directPushes,
-      deliveryPoints: delivery.points,
-      costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
-      top5Share,
-      unpricedTokens: totals.unpricedTokens,
-      unpricedModels: totals.unpricedModels,
-      byBasis: totals.byBasis,
-      prSpendBySession: bySession.share,
+    spend: totals.cost,
+    mergedPrs: delivery.mergedPrs,
+    directPushes: delivery.directPushes,
+    deliveryPoints: delivery.points,
+    costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
+    top5Share,
+    unpricedTokens: totals.unpricedTokens,
+    unpricedModels: totals.unpricedModels,
+    byBasis: totals.byBasis,
+    prSpendBySession: bySession.share,
   };
   return {
     org: options.org,

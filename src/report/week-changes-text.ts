@@ -22,7 +22,10 @@ export function moveText(m: HeadlineMove): string {
     return m.before === m.after ? `${now}, as last week` : `${now} (last week ${value(m, m.before)})`;
   const before = usd(m.before);
   const diff = usd(m.after).minus(before);
-  if (diff.isZero()) return `${now}, unchanged`;
+  // What the reader sees: a move too small to show in the number's own precision is no move.
+  const shown =
+    m.unit === 'usd' ? diff.abs().lt(0.005) : m.unit === 'share' ? diff.abs().lt(0.0005) : diff.abs().lt(0.5);
+  if (shown) return `${now}, unchanged`;
   const dir = diff.isPositive() ? 'up' : 'down';
   const size = diff.abs();
   const by =
@@ -79,7 +82,7 @@ export function changeLines(c: WeekChanges | null): string[] {
   if (!s) return [];
   return [
     s.basis,
-    `Headline: ${s.moves.join('; ')}.`,
+    ...s.moves.map((m) => `· ${m}`),
     ...s.newFindings,
     ...s.cleared,
     ...(s.still ? [s.still] : []),

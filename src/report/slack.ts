@@ -3,6 +3,7 @@ import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
 import type { Result } from '../domain/result.js';
 import { postJson, type PostOptions } from './post-json.js';
+import { CHANGES_TITLE, changeLines, NO_PREVIOUS_WEEK } from './week-changes-text.js';
 
 export type { PostOptions } from './post-json.js';
 
@@ -20,7 +21,9 @@ function findingBlock(f: Finding): object {
   const lines = [
     `${f.flag ? ':small_red_triangle: ' : ''}*${slackEscape(f.question)}*`,
     slackEscape(f.answer),
-    ...(f.action ? [`_Next:_ ${slackEscape(f.action)}`] : []),
+    ...(f.action
+      ? [`_Next (owner: ${slackEscape(f.owner ?? 'unassigned')}):_ ${slackEscape(f.action)}`]
+      : []),
     `\`${f.metricIds.join('` `')}\``,
   ];
   return { type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n')) } };
@@ -36,8 +39,11 @@ export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: obj
   const flagged = r.findings.filter((f) => f.flag);
   const top = [...flagged, ...r.findings.filter((f) => !f.flag)].slice(0, TOP_FINDINGS);
   const headline = `${formatUsd(h.spend)} of AI spend, ${h.mergedPrs} merged PRs${h.costPerMergedPr ? `, ${formatUsd(h.costPerMergedPr)} per merged PR` : ''}; ${flagged.length} finding${flagged.length === 1 ? '' : 's'} flagged.`;
+  const since = r.changes
+    ? ` Since last Monday: ${r.changes.newFindings.length} new, ${r.changes.cleared.length} cleared.`
+    : '';
   return {
-    text: clip(`Mileage weekly diagnostic — ${slackEscape(r.org)}: ${headline}`),
+    text: clip(`Mileage weekly diagnostic — ${slackEscape(r.org)}: ${headline}${since}`),
     blocks: [
       {
         type: 'header',
@@ -46,6 +52,17 @@ export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: obj
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `${r.window.since} to ${r.window.until} (exclusive)` }],
+      },
+      // What changed since last Monday comes first, as in every format.
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clip(
+            [`*${CHANGES_TITLE}*`, ...changeLines(r.changes).map(slackEscape)].join('\n') +
+              (r.changes ? '' : `\n${NO_PREVIOUS_WEEK}`),
+          ),
+        },
       },
       {
         type: 'section',

@@ -137,8 +137,9 @@ describe('the weekly report on the demo', () => {
       'unpriced_tokens',
     ]);
     const spend = c.headline[0];
-    expect(String(spend?.after)).toBe((await ledgerSum(report.window.since, report.window.until)).toFixed(2));
-    expect(String(spend?.before)).toBe((await ledgerSum(c.previous.since, c.previous.until)).toFixed(2));
+    const exact = (v: unknown) => new Decimal(String(v)).toFixed(10);
+    expect(exact(spend?.after)).toBe((await ledgerSum(report.window.since, report.window.until)).toFixed(10));
+    expect(exact(spend?.before)).toBe((await ledgerSum(c.previous.since, c.previous.until)).toFixed(10));
     // Last Monday's report, computed on its own: the movements start from its numbers, and the new and cleared
     // findings are the difference between its flags and this week's.
     const before = await weekly(org.privacy, ADMIN, c.previous, false);
@@ -261,7 +262,13 @@ describe('the weekly report on the demo', () => {
     const fitTeam = org.teams.find((t) => t.id === workflow?.team);
     expect(fit?.owner).toBe(`${personName(fitTeam?.manager)}, the ${fitTeam?.name} team's manager`);
     expect(byId('data.unpriced_volume')?.owner).toBe('the platform team');
+    // The JSON carries each owner beside its action.
+    const json = JSON.parse(formats(report).json ?? '{}') as { findings: Finding[] };
+    expect(json.findings.filter((f) => f.action !== null).map((f) => f.owner)).toEqual(
+      acting.map((f) => f.owner),
+    );
     for (const [format, text] of Object.entries(formats(report))) {
+      if (format === 'json') continue;
       for (const f of acting) {
         const next =
           format === 'slack' ? `_Next (owner: ${f.owner ?? ''}):_` : `Next (owner: ${f.owner ?? ''}):`;

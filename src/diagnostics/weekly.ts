@@ -198,10 +198,17 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     metricIds: ['spend.by_workload', 'concentration.top_n_share'],
     action: null,
   });
+  // The causes and owners that need a statement of their own, side by side.
   const topWorkload = workloads[0];
-  if (fit?.action && topWorkload) {
-    fit.owner = workloadOwner(topWorkload.kind, await workloadTeam(report, w.report, topWorkload.id), owners);
-  }
+  const spike = spikeFinding(daily);
+  const spikeDay = spike?.flag && typeof spike.evidence.day === 'string' ? spike.evidence.day : null;
+  const worst = stuckRows[0];
+  const [fitTeam, cause, place] = await Promise.all([
+    fit?.action && topWorkload ? workloadTeam(report, w.report, topWorkload.id) : null,
+    spike && spikeDay ? tieSpikeToCause(spike, spikeDay, report, (id) => teams.get(id) ?? 'a team') : null,
+    worst ? sessionPlace(report, worst.session) : undefined,
+  ]);
+  if (fit?.action && topWorkload) fit.owner = workloadOwner(topWorkload.kind, fitTeam, owners);
   if (fit) findings.push(fit);
   const spreads = costPerPrSpreads(variancePeople);
   const variance = varianceFinding(spreads, named, (id) => teams.get(id) ?? id);
@@ -213,17 +220,13 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     if (trend.action) trend.owner = everyManager(owners);
     findings.push(trend);
   }
-  const spike = spikeFinding(daily);
-  if (spike?.flag && typeof spike.evidence.day === 'string') {
-    const cause = await tieSpikeToCause(spike, spike.evidence.day, report, (id) => teams.get(id) ?? 'a team');
+  if (spike && spikeDay)
     spike.owner = cause ? workloadOwner(cause.workload.kind, cause.teamId, owners) : PLATFORM_TEAM;
-  }
   if (spike) findings.push(spike);
-  const worst = stuckRows[0];
   const stuck = stuckSessionFinding(
     stuckRows.map((r) => (r.teamId !== null && folded.has(r.teamId) ? { ...r, teamName: 'a team' } : r)),
     named,
-    worst ? await sessionPlace(report, worst.session) : undefined,
+    place,
   );
   if (stuck && worst) stuck.owner = ownerOfTeam(owners, worst.teamId, 'coach');
   if (stuck) findings.push(stuck);

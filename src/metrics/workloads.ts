@@ -26,7 +26,10 @@ export interface WorkloadSpend {
  * Every spend row of `rollup` with its workload's kind, id, label and type. `ledger_sessions` carries the same
  * attribution per session: a session's workload is read from it.
  */
-export function workloadSql(named: boolean, rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily'): string {
+export function workloadSql(
+  named: boolean,
+  rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily',
+): string {
   const personKind = named ? "'person'" : "'team'";
   const personId = named ? "l.tool || '|' || l.person_id" : "l.tool || '|' || coalesce(l.team_id, 'unknown')";
   const personLabel = named

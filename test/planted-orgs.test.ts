@@ -110,7 +110,7 @@ describe.each(ORGS)('planted effects: $name', { timeout: 240_000 }, (org) => {
     const spike = report.findings.find((f) => f.id === 'anomaly.daily_spike');
     expect(spike?.answer).toContain(truth.spikeDay ?? 'no spike day');
     const trajectory = report.findings.find((f) => f.id === 'trajectory.spend_vs_delivery');
-    const growth = Number(trajectory?.evidence.spend_growth);
+    const growth = parseFloat(String(trajectory?.evidence.spend_growth)); // "4.64x"
     expect(growth).toBeGreaterThan(org.effects.spendGrowth * 0.75);
     expect(growth).toBeLessThan(org.effects.spendGrowth * 1.25);
     const top = report.topWorkloads[0];

@@ -106,7 +106,13 @@ export function orgYaml(people: DemoPerson[], keys: BotKeys, experiments: string
     '  individuals: visible',
     '  min_group_size: 3',
     'teams:',
-    ...TEAMS.map((t) => `  - { id: ${t.id}, name: ${t.name}, loaded_cost_per_engineer: ${LOADED_COST} }`),
+    // Each team's first person manages it and its second coaches its AI use: the weekly diagnostic's next
+    // steps name them as their owners.
+    ...TEAMS.map((t) => {
+      const [manager, coach] = people.filter((p) => p.team === t.id);
+      const owners = `${manager ? `, manager: ${manager.id}` : ''}${coach ? `, coach: ${coach.id}` : ''}`;
+      return `  - { id: ${t.id}, name: ${t.name}, loaded_cost_per_engineer: ${LOADED_COST}${owners} }`;
+    }),
     'people:',
     ...people.flatMap((p) => [
       `  - id: ${p.id}`,

@@ -14,4 +14,9 @@ export interface Finding {
   evidence: Record<string, string | number>;
   metricIds: MetricId[];
   action: string | null;
+  /**
+   * Who owns the action (owners.ts): a person where the audience may see people, else a role such as "the
+   * Payments team's coach", or the platform team. Absent when there is no action.
+   */
+  owner?: string;
 }

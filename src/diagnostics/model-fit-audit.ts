@@ -1,5 +1,6 @@
 import { latestAudit, type StoredAudit } from '../audit/stored-runs.js';
 import { formatUsd, usd } from '../domain/money.js';
+import { countText, pctText } from './evidence-format.js';
 import type { MetricContext } from '../metrics/metric.js';
 
 /** After a quarter, an audit's verdict is stale: models, prices and the workload itself have moved on. */
@@ -61,9 +62,9 @@ export async function auditNote(ctx: MetricContext, workflow: string): Promise<A
       audit_bar_version: audit.barVersion,
       audit_candidate: v.candidate,
       audit_verdict: v.verdict,
-      audit_pass_rate: Number(v.rate.toFixed(4)),
+      audit_pass_rate: pctText(v.rate),
       audit_interval: `${pct(v.low)}–${pct(v.high)}`,
-      audit_cases: v.n,
+      audit_cases: countText(v.n),
       ...(v.monthlySaving !== null ? { audit_monthly_saving: formatUsd(usd(v.monthlySaving)) } : {}),
     },
     verdict: v.verdict === 'move' || v.verdict === 'keep' ? v.verdict : null,

@@ -4,6 +4,7 @@ import { windowFilter, windowParams, type MetricContext } from '../metrics/metri
 import { bandBasis, bandFor, configuredBands, workloadWeeks } from '../metrics/workload-bands.js';
 import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
+import { countText, timesText } from './evidence-format.js';
 import { auditNote } from './model-fit-audit.js';
 
 /** List-price a token volume on a model at a time; null when the model has no price. */
@@ -178,7 +179,7 @@ async function bandFinding(
     workload_type: type,
     model: top.model ?? 'unknown',
     spend: formatUsd(top.cost),
-    tokens_per_dollar: Math.round(topTpd),
+    tokens_per_dollar: countText(topTpd),
     band_from: bandBasis(type, band),
   };
   if (band.kind === 'none') {
@@ -208,8 +209,8 @@ async function bandFinding(
     evidence: {
       ...evidence,
       [band.kind === 'peers' ? 'peer_median_tokens_per_dollar' : 'band_low_tokens_per_dollar']:
-        Math.round(reference),
-      ratio_to_band: Number(ratio.toFixed(3)),
+        countText(reference),
+      ratio_to_band: timesText(ratio, 2),
       ...whatIf,
     },
     action: flag

@@ -1,5 +1,6 @@
 import { formatUsd, usd } from '../domain/money.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
+import type { SessionPlace } from './anomaly-causes.js';
 import type { Finding } from './finding.js';
 
 /** A session is stuck when it used this many times its cohort's median tokens per session. */
@@ -65,28 +66,49 @@ export async function stuckSessions(
   }));
 }
 
-/** anomaly.stuck_sessions: framed as a question about the session, naming people only when allowed. */
-export function stuckSessionFinding(sessions: StuckSession[], namesPeople: boolean): Finding | null {
+/**
+ * anomaly.stuck_sessions: framed as a question about the session, naming people only when allowed. `place` ties
+ * the largest session to its cause: its workload and the repository it worked in, and its branch where people
+ * may be named (a branch name often carries its author's).
+ */
+export function stuckSessionFinding(
+  sessions: StuckSession[],
+  namesPeople: boolean,
+  place: SessionPlace = { workload: null, repo: null, branch: null },
+): Finding | null {
   const worst = sessions[0];
   if (!worst) return null;
   const who = (s: StuckSession) =>
     namesPeople && s.personName ? `${s.personName} (${s.teamName ?? 'no team'})` : (s.teamName ?? 'no team');
   const multiple = (s: StuckSession) => s.tokens / s.cohortMedian;
   const cost = sessions.reduce((a, s) => a.plus(s.cost), usd(0));
+  const count = (n: number) => Math.round(n).toLocaleString('en-US');
+  const branch = namesPeople ? place.branch : null;
+  const where = [place.repo ? `in ${place.repo}` : null, branch ? `on branch ${branch}` : null].filter(
+    (x) => x !== null,
+  );
+  const team = worst.teamName ?? 'no team';
+  const largest = place.workload
+    ? `workload ${place.workload} (team ${team})`
+    : `${worst.tool} in ${who(worst)}`;
   return {
     id: 'anomaly.stuck_sessions',
     section: 'anomaly',
     flag: true,
     question: 'Did any agent session burn far more tokens than similar sessions?',
-    answer: `${sessions.length} session${sessions.length === 1 ? '' : 's'} used at least ${STUCK_MULTIPLE}x the median tokens of their cohort, ${formatUsd(cost)} in all; the largest, ${worst.tool} in ${who(worst)}, used ${multiple(worst).toFixed(0)}x (${Math.round(worst.tokens).toLocaleString('en-US')} tokens).`,
+    answer: `${sessions.length} session${sessions.length === 1 ? '' : 's'} used at least ${STUCK_MULTIPLE}x the median tokens of their cohort (sessions of the same tool and team), ${formatUsd(cost)} in all; the largest, ${largest}, used ${multiple(worst).toFixed(0)}x (${count(worst.tokens)} tokens, ${formatUsd(usd(worst.cost))})${where.length ? ` ${where.join(' ')}` : ''}.`,
     evidence: {
-      sessions: sessions.length,
+      sessions: count(sessions.length),
       cost: formatUsd(cost),
-      largest_multiple: Number(multiple(worst).toFixed(1)),
-      largest_tokens: Math.round(worst.tokens),
-      cohort_median_tokens: Math.round(worst.cohortMedian),
+      largest_multiple: `${multiple(worst).toFixed(1)}x`,
+      largest_tokens: count(worst.tokens),
+      largest_cost: formatUsd(usd(worst.cost)),
+      cohort_median_tokens: count(worst.cohortMedian),
       largest_session: worst.session,
       largest_cohort: `${worst.tool} / ${worst.teamName ?? 'no team'}`,
+      ...(place.workload ? { largest_workload: place.workload } : {}),
+      ...(place.repo ? { repository: place.repo } : {}),
+      ...(branch ? { branch } : {}),
     },
     metricIds: ['anomaly.stuck_sessions', 'effectiveness.tokens_per_session'],
     action:

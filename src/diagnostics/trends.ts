@@ -2,6 +2,7 @@ import { formatUsd, usd } from '../domain/money.js';
 import { mad, median } from '../domain/statistics.js';
 import type { WeeklyPoint } from '../metrics/delivery.js';
 import type { DailySpend } from '../metrics/spend.js';
+import { countText, timesText, usdText } from './evidence-format.js';
 import type { Finding } from './finding.js';
 
 const EDGE_WEEKS = 4;
@@ -48,13 +49,13 @@ export function trajectoryFinding(weeks: WeeklyPoint[]): Finding | null {
     question: 'Is spend growing faster than delivery?',
     answer: `Over ${weeks.length} weeks: spend ${spendGrowth.toFixed(1)}x, delivery ${deliveryGrowth.toFixed(1)}x (first ${EDGE_WEEKS} weeks against the last ${EDGE_WEEKS}). ${flag ? `A delivery point now costs ${formatUsd(usd(costPerPointAfter.toFixed(2)))} against ${formatUsd(usd(costPerPointBefore.toFixed(2)))}.` : 'Spend and delivery are moving together.'}`,
     evidence: {
-      weeks: weeks.length,
+      weeks: countText(weeks.length),
       spend_first_4w: formatUsd(spendBefore),
       spend_last_4w: formatUsd(spendAfter),
-      spend_growth: Number(spendGrowth.toFixed(2)),
-      delivery_points_growth: Number(deliveryGrowth.toFixed(2)),
-      merged_prs_growth: Number(prGrowth.toFixed(2)),
-      ...(marginal !== null ? { marginal_cost_per_extra_point: marginal.toFixed(2) } : {}),
+      spend_growth: timesText(spendGrowth, 2),
+      delivery_points_growth: timesText(deliveryGrowth, 2),
+      merged_prs_growth: timesText(prGrowth, 2),
+      ...(marginal !== null ? { marginal_cost_per_extra_point: usdText(marginal) } : {}),
     },
     metricIds: ['trajectory.spend_vs_delivery'],
     action: flag
@@ -88,8 +89,8 @@ export function reworkFinding(weeks: WeeklyPoint[]): Finding | null {
     evidence: {
       rework_share_first_4w: pct(before),
       rework_share_last_4w: pct(after),
-      prs_first_4w: prsBefore,
-      prs_last_4w: prsAfter,
+      prs_first_4w: countText(prsBefore),
+      prs_last_4w: countText(prsAfter),
     },
     metricIds: ['quality.rework_share', 'quality.rework_tax'],
     action: flag
@@ -180,11 +181,11 @@ export function spikeFinding(days: DailySpend[], lastDays = 28): Finding | null 
     answer: `${worst.day} (a ${worst.kind}) cost ${formatUsd(usd(worst.cost.toFixed(2)))}, ${(worst.cost / worst.baseline).toFixed(1)}x the median ${worst.kind} of the four weeks before (${formatUsd(usd(worst.baseline.toFixed(2)))}).`,
     evidence: {
       day: worst.day,
-      spend: worst.cost.toFixed(2),
-      baseline_median: worst.baseline.toFixed(2),
+      spend: usdText(worst.cost),
+      baseline_median: usdText(worst.baseline),
       baseline_days: `${worst.kind}s with spend`,
-      multiple: Number((worst.cost / worst.baseline).toFixed(2)),
-      spike_days: spikes.length,
+      multiple: timesText(worst.cost / worst.baseline, 2),
+      spike_days: countText(spikes.length),
     },
     metricIds: ['anomaly.daily_spike'],
     action: `Open ${worst.day} by workload and session: a runaway agent loop, a batch job, or a new workflow?`,

@@ -1,6 +1,7 @@
 import { formatUsd, usd } from '../domain/money.js';
 import { bootstrapRatioOfRatios, median } from '../domain/statistics.js';
 import type { PersonWeek } from '../metrics/delivery.js';
+import { countText, timesText, usdText } from './evidence-format.js';
 import type { Finding } from './finding.js';
 
 /** Minimum samples before a spread may be flagged: see variance.cost_per_pr_spread in the catalog. */
@@ -167,7 +168,7 @@ export function varianceFinding(
   const asideEvidence = Object.fromEntries(
     setAside.map((s, i) => [
       `set_aside_${i + 1}`,
-      `${named ? s.name : 'hidden'} (${teamName(s.teamId ?? '')}): ${s.ratio.toFixed(2)}x, ${s.prs} PRs — ${s.setAside ?? ''}`,
+      `${named ? s.name : 'hidden'} (${teamName(s.teamId ?? '')}): ${timesText(s.ratio, 2)}, ${countText(s.prs)} PRs — ${s.setAside ?? ''}`,
     ]),
   );
   if (!top || flagged.length === 0) {
@@ -182,7 +183,11 @@ export function varianceFinding(
           : `No. The widest spread is ${top.ratio.toFixed(1)}x the team median, within what the data can tell from noise.`
         : 'Not enough merged PRs with attributed spend to compare people yet.',
       evidence: top
-        ? { widest_ratio: Number(top.ratio.toFixed(2)), people_compared: spreads.length, ...asideEvidence }
+        ? {
+            widest_ratio: timesText(top.ratio, 2),
+            people_compared: countText(spreads.length),
+            ...asideEvidence,
+          }
         : {},
       metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],
       action: null,
@@ -197,14 +202,14 @@ export function varianceFinding(
     evidence: {
       person: named ? top.name : 'hidden',
       team: teamName(top.teamId ?? ''),
-      cost_per_pr: top.costPerPr.toFixed(2),
-      team_median: top.cohortMedian.toFixed(2),
-      ratio: Number(top.ratio.toFixed(2)),
-      interval_low: Number((top.interval?.low ?? 0).toFixed(2)),
-      interval_high: Number((top.interval?.high ?? 0).toFixed(2)),
-      prs: top.prs,
-      peer_prs: top.peerPrs,
-      flagged: flagged.length,
+      cost_per_pr: usdText(top.costPerPr),
+      team_median: usdText(top.cohortMedian),
+      ratio: timesText(top.ratio, 2),
+      interval_low: timesText(top.interval?.low ?? 0, 2),
+      interval_high: timesText(top.interval?.high ?? 0, 2),
+      prs: countText(top.prs),
+      peer_prs: countText(top.peerPrs),
+      flagged: countText(flagged.length),
       ...asideEvidence,
     },
     metricIds: ['variance.cost_per_pr_spread', 'effectiveness.cost_per_merged_pr'],

@@ -1,4 +1,5 @@
 import { usd } from '../domain/money.js';
+import type { HeadlineMove, WeekChanges } from './week-changes.js';
 import type { WeeklyReport } from './weekly.js';
 
 type Json = Record<string, unknown>;
@@ -12,12 +13,25 @@ export function reviveWeeklyReport(json: unknown): WeeklyReport {
     headline: Json;
     topWorkloads: Json[];
     byTeam?: Json[];
+    changes?: (Json & { headline: Json[] }) | null;
     coverage: Json[];
     weeks: Json[];
   };
   const money = (v: unknown) => usd(String(v));
+  const changes = r.changes
+    ? {
+        ...(r.changes as unknown as WeekChanges),
+        headline: r.changes.headline.map((m) => {
+          const move = m as unknown as HeadlineMove;
+          const value = (v: unknown) => (v === null ? null : money(v));
+          return move.unit === 'usd' ? { ...move, before: value(m.before), after: value(m.after) } : move;
+        }),
+      }
+    : null;
   return {
     ...(r as unknown as WeeklyReport),
+    // A report from a server older than the comparison with last Monday has none.
+    changes,
     headline: {
       ...(r.headline as unknown as WeeklyReport['headline']),
       spend: money(r.headline.spend),

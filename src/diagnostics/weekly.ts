@@ -17,6 +17,10 @@ import { reworkFinding, spikeFinding, trajectoryFinding } from './trends.js';
 import { costPerPrSpreads, varianceFinding } from './variance.js';
 import { dataGapFinding, dataGaps } from './data-gaps.js';
 import { stuckSessionFinding, stuckSessions } from './stuck-sessions.js';
+import { sessionPlace, tieSpikeToCause, workloadTeam } from './anomaly-causes.js';
+import { everyManager, ownerOfTeam, PLATFORM_TEAM, teamOwners, type TeamOwners } from './owners.js';
+import { weekChanges, type WeekChanges } from './week-changes.js';
+import { countText } from './evidence-format.js';
 import { diagnosticWindows } from './windows.js';
 
 export interface Headline {
@@ -60,6 +64,8 @@ export interface TeamLine {
 export interface WeeklyReport {
   org: string;
   window: DayWindow;
+  /** What changed since last Monday's report (null: no week before this one has data). Read first. */
+  changes: WeekChanges | null;
   headline: Headline;
   topWorkloads: WorkloadLine[];
   /** Every team's spend: with the top workloads alone much of the bill went unexplained. Sums to the spend. */
@@ -81,6 +87,8 @@ export interface WeeklyOptions {
   window?: Partial<DayWindow>;
   /** The data's first and last day as `dataExtent` gives it over `db`, when the caller already knows it. */
   extent?: { first: string; last: string } | null;
+  /** Whether to compare with last Monday's report (computed the same way, a week earlier); default true. */
+  compare?: boolean;
 }
 
 /** The Monday-morning ten minutes: everything computed by SQL over the store's views. */
@@ -96,6 +104,13 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   const w = diagnosticWindows(extent.first, extent.last, options.window);
   const ctx = (window: DayWindow): MetricContext => ({ ...base, window });
   const report = ctx(w.report);
+  const named = namesPeople(options.privacy, options.viewer, options.filter);
+  // Last Monday's report: the same weeks a week earlier, computed beside this one (no stored state).
+  const previousWindow = { since: addDays(w.report.since, -7), until: addDays(w.report.until, -7) };
+  const previousQuery =
+    options.compare === false || previousWindow.until <= extent.first
+      ? Promise.resolve(null)
+      : weeklyReport({ ...options, window: previousWindow, extent, compare: false });
 
   // Every statement is independent of the others but model fit (which reprices the workloads): all of them
   // start at once, so a store with several read connections answers them side by side. Shared pieces are
@@ -109,6 +124,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   // The weekly shows the top five and compares the first eight (model fit): no longer lists are carried.
   const workloadsQuery = spendByWorkloads(report, [w.report, w.lastWeek, w.previousWeek], { topOfFirst: 8 });
   const varianceQuery = personWeeks(ctx(w.variance));
+  const foldedQuery = foldedTeams(report);
   const [
     totals,
     delivery,
@@ -125,6 +141,8 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     folded,
     bySession,
     teamSpend,
+    owners,
+    previous,
   ] = await Promise.all([
     spendTotals(report),
     deliveryTotals(report),
@@ -140,9 +158,11 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     stuckSessions(report),
     dataGaps(report),
     options.db.query('SELECT team_id, name FROM dir_teams'),
-    foldedTeams(report),
+    foldedQuery,
     prSpendBySession(report),
     spendBy(report, 'team'),
+    foldedQuery.then((f) => teamOwners(options.db, f, named)),
+    previousQuery,
   ]);
   const peopleCost = people.reduce((a, p) => a.plus(p.cost), usd(0));
   const peoplePrs = people.reduce((a, p) => a + p.prs, 0);
@@ -160,7 +180,6 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   }));
   const top5Share = workloads.slice(0, 5).reduce((a, x) => a + x.share, 0);
 
-  const named = namesPeople(options.privacy, options.viewer, options.filter);
   // Teams below the minimum group size (for an audience that may not see people) are never named.
   const teams = new Map(
     teamRows.map((r) => [String(r.team_id), folded.has(String(r.team_id)) ? 'a team' : String(r.name)]),
@@ -179,23 +198,40 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     metricIds: ['spend.by_workload', 'concentration.top_n_share'],
     action: null,
   });
-  if (fit) findings.push(fit);
-  findings.push(varianceFinding(costPerPrSpreads(variancePeople), named, (id) => teams.get(id) ?? id));
-  const trajectory = trajectoryFinding(weeks);
-  if (trajectory) findings.push(trajectory);
-  const rework = reworkFinding(weeks);
-  if (rework) findings.push(rework);
+  // The causes and owners that need a statement of their own, side by side.
+  const topWorkload = workloads[0];
   const spike = spikeFinding(daily);
-  if (spike?.flag && typeof spike.evidence.day === 'string')
-    await spikeCause(spike, spike.evidence.day, report);
+  const spikeDay = spike?.flag && typeof spike.evidence.day === 'string' ? spike.evidence.day : null;
+  const worst = stuckRows[0];
+  const [fitTeam, cause, place] = await Promise.all([
+    fit?.action && topWorkload ? workloadTeam(report, w.report, topWorkload.id) : null,
+    spike && spikeDay ? tieSpikeToCause(spike, spikeDay, report, (id) => teams.get(id) ?? 'a team') : null,
+    worst ? sessionPlace(report, worst.session) : undefined,
+  ]);
+  if (fit?.action && topWorkload) fit.owner = workloadOwner(topWorkload.kind, fitTeam, owners);
+  if (fit) findings.push(fit);
+  const spreads = costPerPrSpreads(variancePeople);
+  const variance = varianceFinding(spreads, named, (id) => teams.get(id) ?? id);
+  const spread = spreads.find((x) => x.flagged);
+  if (variance.action && spread) variance.owner = ownerOfTeam(owners, spread.teamId, 'coach');
+  findings.push(variance);
+  for (const trend of [trajectoryFinding(weeks), reworkFinding(weeks)]) {
+    if (!trend) continue;
+    if (trend.action) trend.owner = everyManager(owners);
+    findings.push(trend);
+  }
+  if (spike && spikeDay)
+    spike.owner = cause ? workloadOwner(cause.workload.kind, cause.teamId, owners) : PLATFORM_TEAM;
   if (spike) findings.push(spike);
   const stuck = stuckSessionFinding(
     stuckRows.map((r) => (r.teamId !== null && folded.has(r.teamId) ? { ...r, teamName: 'a team' } : r)),
     named,
+    place,
   );
+  if (stuck && worst) stuck.owner = ownerOfTeam(owners, worst.teamId, 'coach');
   if (stuck) findings.push(stuck);
   const gaps = dataGapFinding(gapRows);
-  if (gaps) findings.push(gaps);
+  if (gaps) findings.push({ ...gaps, owner: PLATFORM_TEAM });
   if (totals.unpricedTokens > 0) {
     findings.push({
       id: 'data.unpriced_volume',
@@ -204,30 +240,33 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
       question: 'Is any usage missing a price?',
       answer: `${totals.unpricedTokens.toLocaleString('en-US')} tokens on ${totals.unpricedModels.join(', ')} have no known price and are not in the dollar totals.`,
       evidence: {
-        unpriced_tokens: totals.unpricedTokens,
-        records: totals.unpricedRecords,
+        unpriced_tokens: countText(totals.unpricedTokens),
+        records: countText(totals.unpricedRecords),
         models: totals.unpricedModels.join(', '),
       },
       metricIds: ['data.unpriced_volume'],
       action: 'Run `mileage prices check` for a ready-to-paste price override.',
+      owner: PLATFORM_TEAM,
     });
   }
 
+  const headline: Headline = {
+    spend: totals.cost,
+    mergedPrs: delivery.mergedPrs,
+    directPushes: delivery.directPushes,
+    deliveryPoints: delivery.points,
+    costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
+    top5Share,
+    unpricedTokens: totals.unpricedTokens,
+    unpricedModels: totals.unpricedModels,
+    byBasis: totals.byBasis,
+    prSpendBySession: bySession.share,
+  };
   return {
     org: options.org,
     window: w.report,
-    headline: {
-      spend: totals.cost,
-      mergedPrs: delivery.mergedPrs,
-      directPushes: delivery.directPushes,
-      deliveryPoints: delivery.points,
-      costPerMergedPr: peoplePrs > 0 ? peopleCost.dividedBy(peoplePrs) : null,
-      top5Share,
-      unpricedTokens: totals.unpricedTokens,
-      unpricedModels: totals.unpricedModels,
-      byBasis: totals.byBasis,
-      prSpendBySession: bySession.share,
-    },
+    changes: previous ? weekChanges({ headline, findings }, previous) : null,
+    headline,
     topWorkloads,
     byTeam: teamSpend.map((t) => ({ label: t.label, cost: t.cost, share: t.share })),
     findings,
@@ -237,19 +276,14 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
 }
 
 /**
- * Ties a spike to its cause: the workload that took most of that day's spend (named as the audience may see
- * it), so the reader does not have to open the day to learn whose doing it was.
+ * Who owns a workload's next step: a workflow's or a shared key's, the team's manager; a person's use of a
+ * tool, the team's coach; spend of no team (a billing stream, a workflow no team owns), the platform team.
  */
-async function spikeCause(spike: Finding, day: string, report: MetricContext): Promise<void> {
-  const window = { since: day, until: addDays(day, 1) };
-  const [list = []] = await spendByWorkloads({ ...report, window }, [window], { topOfFirst: 1 });
-  const top = list[0];
-  if (!top || top.share <= 0) return;
-  const model = top.model ? ` on ${top.model}` : '';
-  spike.answer += ` ${top.label}${model} took ${formatUsd(top.cost)} of it (${(top.share * 100).toFixed(0)}%).`;
-  spike.evidence.top_workload = top.label;
-  spike.evidence.top_workload_spend = formatUsd(top.cost);
-  spike.evidence.top_workload_share = `${(top.share * 100).toFixed(0)}%`;
-  if (spike.action)
-    spike.action = `Open ${day} for ${top.label}: a runaway agent loop, a batch job, or a new workflow?`;
+function workloadOwner(
+  kind: WorkloadSpend['kind'],
+  teamId: string | null,
+  owners: ReadonlyMap<string, TeamOwners>,
+): string {
+  if (teamId === null || kind === 'stream' || kind === 'other') return PLATFORM_TEAM;
+  return ownerOfTeam(owners, teamId, kind === 'workflow' || kind === 'key' ? 'manager' : 'coach');
 }

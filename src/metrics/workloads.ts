@@ -22,8 +22,14 @@ export interface WorkloadSpend {
   share: number;
 }
 
-/** Every spend row of `rollup` with its workload's kind, id, label and type. */
-export function workloadSql(named: boolean, rollup: LedgerRollup = 'ledger_daily'): string {
+/**
+ * Every spend row of `rollup` with its workload's kind, id, label and type. `ledger_sessions` carries the same
+ * attribution per session: a session's workload is read from it.
+ */
+export function workloadSql(
+  named: boolean,
+  rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily',
+): string {
   const personKind = named ? "'person'" : "'team'";
   const personId = named ? "l.tool || '|' || l.person_id" : "l.tool || '|' || coalesce(l.team_id, 'unknown')";
   const personLabel = named
@@ -59,7 +65,7 @@ LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
  */
 export async function workloadSqlFor(
   ctx: MetricContext,
-  rollup: LedgerRollup = 'ledger_daily',
+  rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily',
   window = ctx.window,
 ): Promise<string> {
   const sql = workloadSql(namesPeople(ctx.privacy, ctx.viewer, ctx.filter), rollup);

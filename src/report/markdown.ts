@@ -2,7 +2,9 @@ import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
 import { markdownText } from './markdown-text.js';
-import { byTeamLine, bySession, directPushLine } from './terminal.js';
+import { explain } from './plain-words.js';
+import { byTeamLine, bySession, directPushLine, nextStep } from './terminal.js';
+import { CHANGES_TITLE, changeSection, NO_PREVIOUS_WEEK } from './week-changes-text.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const int = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
@@ -12,9 +14,23 @@ const cell = markdownText;
 function finding(f: Finding): string {
   return [
     `- ${f.flag ? '**▲** ' : ''}**${cell(f.question)}** ${cell(f.answer)}`,
-    ...(f.action ? [`  - Next: ${cell(f.action)}`] : []),
+    ...(f.action ? [`  - ${cell(nextStep(f) ?? '')}`] : []),
     `  - Metrics: ${f.metricIds.map((m) => `\`${m}\``).join(', ')}`,
   ].join('\n');
+}
+
+/** The week's changes as a list: the movement of each headline number, then findings new and cleared. */
+function changesMarkdown(r: WeeklyReport): string[] {
+  const s = changeSection(r.changes);
+  if (!s) return [NO_PREVIOUS_WEEK];
+  return [
+    cell(s.basis),
+    '',
+    ...s.moves.map((m) => `- ${cell(m)}`),
+    ...s.newFindings.map((m) => `- ${cell(m)}`),
+    ...s.cleared.map((m) => `- ${cell(m)}`),
+    ...(s.still ? [`- ${cell(s.still)}`] : []),
+  ];
 }
 
 /** The weekly diagnostic as Markdown, for a wiki page or a pull request comment. */
@@ -25,9 +41,17 @@ export function renderWeeklyMarkdown(r: WeeklyReport): string {
     '',
     `${r.window.since} to ${r.window.until} (exclusive).`,
     '',
+    `## ${CHANGES_TITLE}`,
+    '',
+    ...changesMarkdown(r),
+    '',
+    '## Headline',
+    '',
     '| AI spend | merged PRs | cost / merged PR | delivery points | top-5 share | unpriced tokens |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${formatUsd(h.spend)} | ${h.mergedPrs} | ${h.costPerMergedPr ? formatUsd(h.costPerMergedPr) : '—'} | ${h.deliveryPoints.toFixed(0)} | ${pct(h.top5Share)} | ${int(h.unpricedTokens)} |`,
+    `| ${formatUsd(h.spend)} | ${h.mergedPrs} | ${h.costPerMergedPr ? formatUsd(h.costPerMergedPr) : '—'} | ${int(h.deliveryPoints)} | ${pct(h.top5Share)} | ${int(h.unpricedTokens)} |`,
+    '',
+    ...explain(['delivery points']).map(cell),
     ...(h.directPushes ? ['', directPushLine(h.directPushes)] : []),
     '',
     '## 1. Where the money went',
@@ -39,6 +63,7 @@ export function renderWeeklyMarkdown(r: WeeklyReport): string {
         `| ${cell(w.label)} | ${cell(w.model ?? '—')} | ${formatUsd(w.cost)} | ${pct(w.share)} | ${int(w.tokensPerDollar)} | ${pct(w.cacheReadShare)} |`,
     ),
   ];
+  for (const line of explain(['tokens per $', 'cache-read share'])) lines.push('', cell(line));
   const teams = byTeamLine(r);
   if (teams) lines.push('', cell(teams));
   const sections: [string, Finding['section'][]][] = [

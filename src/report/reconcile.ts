@@ -40,6 +40,14 @@ interface SummaryRow {
 const summaryStream = (stream: string) =>
   stream.startsWith('seat:') ? stream.split(':').slice(0, 2).join(':') : stream;
 
+/** An amount in cents as `dollars` prints it: what the detail shows for a stream-month. */
+const cents = (v: string) => usd(v).toDecimalPlaces(2);
+
+/**
+ * Rows sum each stream-month's amounts in cents, as --detail prints them: a reader adding up the detail's
+ * lines (or a fold's seats) gets the row and the grand total to the cent. Summed unrounded, a thousand
+ * estimates' half-cents put the total a cent off the detail's sum on the demo.
+ */
 function summaryRows(months: readonly StreamMonth[]): SummaryRow[] {
   const rows = new Map<string, SummaryRow>();
   for (const m of months) {
@@ -56,10 +64,10 @@ function summaryRows(months: readonly StreamMonth[]): SummaryRow[] {
       gaps: 0,
     };
     r.streams += 1;
-    r.counted = r.counted.plus(m.counted);
-    if (!m.gaps.noBilledSource) r.billed = (r.billed ?? new Decimal(0)).plus(m.billed);
-    r.estimated = r.estimated.plus(m.estimated);
-    r.unattributed = r.unattributed.plus(m.unattributed);
+    r.counted = r.counted.plus(cents(m.counted));
+    if (!m.gaps.noBilledSource) r.billed = (r.billed ?? new Decimal(0)).plus(cents(m.billed));
+    r.estimated = r.estimated.plus(cents(m.estimated));
+    r.unattributed = r.unattributed.plus(cents(m.unattributed));
     r.gaps += gapLines(m).length;
     rows.set(key, r);
   }

@@ -8,6 +8,24 @@ import { postToSlack, weeklySlackMessage } from './slack.js';
 const report: WeeklyReport = {
   org: 'acme <ops>',
   window: { since: '2026-10-19', until: '2026-11-16' },
+  changes: {
+    previous: { since: '2026-10-12', until: '2026-11-09' },
+    newFindings: [
+      {
+        id: 'variance.cost_per_pr_spread',
+        question: 'Is anyone spending far more than their peers on similar work?',
+        summary: 'one engineer in Platform spends 4.1x the team median <!channel>.',
+      },
+    ],
+    cleared: [
+      { id: 'anomaly.daily_spike', question: 'Did any day cost far more than usual?', summary: 'A spike.' },
+    ],
+    stillFlagged: [],
+    headline: [
+      { id: 'spend', label: 'AI spend', unit: 'usd', before: usd('1100'), after: usd('1234.5') },
+      { id: 'merged_prs', label: 'merged PRs', unit: 'count', before: 40, after: 40 },
+    ],
+  },
   headline: {
     spend: usd('1234.5'),
     mergedPrs: 40,
@@ -41,6 +59,7 @@ const report: WeeklyReport = {
       evidence: { person: 'hidden' },
       metricIds: ['variance.cost_per_pr_spread'],
       action: 'Ask, not grade.',
+      owner: "the Platform team's coach",
     },
   ],
   coverage: [],
@@ -97,17 +116,26 @@ describe('Slack notifier', () => {
       type: 'header',
       text: { type: 'plain_text', text: 'Mileage weekly — acme <ops>' },
     });
-    expect(msg.blocks[2]?.fields?.map((f) => f.text)).toEqual([
+    expect(msg.text).toContain('Since last Monday: 1 new, 1 cleared.');
+    expect(msg.blocks[3]?.fields?.map((f) => f.text)).toEqual([
       '*AI spend*\n$1,234.50',
       '*Merged PRs*\n40',
       '*Cost per merged PR*\n$12.25',
       '*Top-5 share*\n80%',
     ]);
     const sections = msg.blocks.filter((b) => b.type === 'section' && b.text).map((b) => b.text?.text ?? '');
-    expect(sections[0]).toMatch(/^:small_red_triangle: \*Is anyone spending far more/);
-    expect(sections[0]).toContain('&lt;!channel&gt;');
+    // What changed since last Monday leads, its text from data inert like the rest.
+    expect(sections[0]).toMatch(/^\*What changed since last Monday\*\n/);
+    expect(sections[0]).toContain('AI spend $1,234.50, up $134.50 (+12.2%) from $1,100.00');
+    expect(sections[0]).toContain('merged PRs 40, unchanged');
+    expect(sections[0]).toContain('New: Is anyone spending far more');
+    expect(sections[0]).toContain('Cleared: Did any day cost far more than usual? (last week: A spike.)');
     expect(sections[0]).not.toContain('<!channel>');
-    expect(sections[1]).toContain('*Where did the money go?*');
+    expect(sections[1]).toMatch(/^:small_red_triangle: \*Is anyone spending far more/);
+    expect(sections[1]).toContain('&lt;!channel&gt;');
+    expect(sections[1]).not.toContain('<!channel>');
+    expect(sections[1]).toContain("_Next (owner: the Platform team's coach):_ Ask, not grade.");
+    expect(sections[2]).toContain('*Where did the money go?*');
   });
 
   it('retries on 5xx and on 429 after Retry-After, then succeeds', async () => {

@@ -3,6 +3,8 @@ import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
 import type { Result } from '../domain/result.js';
 import { postJson, type PostOptions } from './post-json.js';
+import { byTeamLine } from './terminal.js';
+import { CHANGES_TITLE, changeLines, NO_PREVIOUS_WEEK } from './week-changes-text.js';
 
 export type { PostOptions } from './post-json.js';
 
@@ -15,12 +17,16 @@ export function slackEscape(s: string): string {
 const clip = (s: string, n = 2900) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 const TOP_FINDINGS = 5;
+/** Block Kit takes 50 blocks a message: ten findings leave room for the rest. */
+const MAX_FLAGGED = 10;
 
 function findingBlock(f: Finding): object {
   const lines = [
     `${f.flag ? ':small_red_triangle: ' : ''}*${slackEscape(f.question)}*`,
     slackEscape(f.answer),
-    ...(f.action ? [`_Next:_ ${slackEscape(f.action)}`] : []),
+    ...(f.action
+      ? [`_Next (owner: ${slackEscape(f.owner ?? 'unassigned')}):_ ${slackEscape(f.action)}`]
+      : []),
     `\`${f.metricIds.join('` `')}\``,
   ];
   return { type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n')) } };
@@ -34,10 +40,18 @@ function findingBlock(f: Finding): object {
 export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: object[] } {
   const h = r.headline;
   const flagged = r.findings.filter((f) => f.flag);
-  const top = [...flagged, ...r.findings.filter((f) => !f.flag)].slice(0, TOP_FINDINGS);
+  // Every flagged finding (each has an owner and a next step), then the others up to five in all.
+  const top = [...flagged.slice(0, MAX_FLAGGED), ...r.findings.filter((f) => !f.flag)].slice(
+    0,
+    Math.max(TOP_FINDINGS, Math.min(flagged.length, MAX_FLAGGED)),
+  );
   const headline = `${formatUsd(h.spend)} of AI spend, ${h.mergedPrs} merged PRs${h.costPerMergedPr ? `, ${formatUsd(h.costPerMergedPr)} per merged PR` : ''}; ${flagged.length} finding${flagged.length === 1 ? '' : 's'} flagged.`;
+  const teams = byTeamLine(r);
+  const since = r.changes
+    ? ` Since last Monday: ${r.changes.newFindings.length} new, ${r.changes.cleared.length} cleared.`
+    : '';
   return {
-    text: clip(`Mileage weekly diagnostic — ${slackEscape(r.org)}: ${headline}`),
+    text: clip(`Mileage weekly diagnostic — ${slackEscape(r.org)}: ${headline}${since}`),
     blocks: [
       {
         type: 'header',
@@ -46,6 +60,17 @@ export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: obj
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `${r.window.since} to ${r.window.until} (exclusive)` }],
+      },
+      // What changed since last Monday comes first, as in every format.
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clip(
+            [`*${CHANGES_TITLE}*`, ...changeLines(r.changes).map(slackEscape)].join('\n') +
+              (r.changes ? '' : `\n${NO_PREVIOUS_WEEK}`),
+          ),
+        },
       },
       {
         type: 'section',
@@ -59,6 +84,8 @@ export function weeklySlackMessage(r: WeeklyReport): { text: string; blocks: obj
           { type: 'mrkdwn', text: `*Top-5 share*\n${(h.top5Share * 100).toFixed(0)}%` },
         ],
       },
+      // The whole bill by team: the top findings alone leave most of the spend unexplained.
+      ...(teams ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackEscape(teams)) }] }] : []),
       { type: 'divider' },
       ...top.map(findingBlock),
       {

@@ -1,6 +1,8 @@
 import type { Finding } from '../diagnostics/finding.js';
 import type { WeeklyReport } from '../diagnostics/weekly.js';
 import { formatUsd } from '../domain/money.js';
+import { explain } from './plain-words.js';
+import { CHANGES_TITLE, changeLines, NO_PREVIOUS_WEEK } from './week-changes-text.js';
 
 /** Renders for a terminal: plain text that reads well without colour (NO_COLOR, pipes, CI logs). */
 export interface RenderOptions {
@@ -32,9 +34,16 @@ export function table(headers: string[], rows: string[][], rightAligned: Set<num
 function finding(f: Finding, o: RenderOptions): string {
   const head = `${f.flag ? `${flagMark(o.color)} ` : '  '}${bold(o.color, f.question)}`;
   const lines = [head, `    ${f.answer}`];
-  if (f.action) lines.push(`    → ${f.action}`);
+  const next = nextStep(f);
+  if (next) lines.push(`    → ${next}`);
   lines.push(`    metrics: ${f.metricIds.join(', ')}`);
   return lines.join('\n');
+}
+
+/** "Next (owner: Ana Ruiz, the Payments team's coach): Ask, not grade…": every action with its owner. */
+export function nextStep(f: Finding): string | null {
+  if (!f.action) return null;
+  return `Next (owner: ${f.owner ?? 'unassigned'}): ${f.action}`;
 }
 
 /**
@@ -62,6 +71,10 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
     ),
   );
   out.push('');
+  out.push(bold(o.color, CHANGES_TITLE));
+  const changes = changeLines(r.changes);
+  out.push(...(changes.length ? changes : [NO_PREVIOUS_WEEK]).map((l) => `  ${l}`));
+  out.push('');
   out.push(
     table(
       ['AI spend', 'merged PRs', 'cost / merged PR', 'delivery points', 'top-5 share', 'unpriced tokens'],
@@ -70,7 +83,7 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
           formatUsd(h.spend),
           String(h.mergedPrs),
           h.costPerMergedPr ? formatUsd(h.costPerMergedPr) : '—',
-          h.deliveryPoints.toFixed(0),
+          Math.round(h.deliveryPoints).toLocaleString('en-US'),
           pct(h.top5Share),
           h.unpricedTokens ? `${num(h.unpricedTokens)} (${h.unpricedModels.join(', ')})` : '0',
         ],
@@ -78,6 +91,7 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
       new Set([0, 1, 2, 3, 4]),
     ),
   );
+  out.push(...explain(['delivery points']));
   if (h.directPushes) out.push(directPushLine(h.directPushes));
   out.push('');
   out.push(bold(o.color, '1. Where the money went'));
@@ -98,6 +112,7 @@ export function renderWeeklyTerminal(r: WeeklyReport, o: RenderOptions): string 
       new Set([2, 3, 4, 5, 6]),
     ),
   );
+  out.push(...explain(['tokens per $', 'cache-read share']));
   const teams = byTeamLine(r);
   if (teams) out.push(teams);
   const bySection = (s: Finding['section']) => r.findings.filter((f) => f.section === s);

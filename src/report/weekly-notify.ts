@@ -8,6 +8,8 @@ import { renderWeeklyJson } from './json.js';
 import { renderWeeklyMarkdown } from './markdown.js';
 import { postToSlack, weeklySlackMessage } from './slack.js';
 import { adaptiveCardMessage, postToTeams } from './teams.js';
+import { nextStep } from './terminal.js';
+import { CHANGES_TITLE, changeLines, NO_PREVIOUS_WEEK } from './week-changes-text.js';
 import { postSignedWebhook } from './webhook.js';
 
 export const NOTIFY_CHANNELS = ['slack', 'teams', 'email', 'webhook'] as const;
@@ -23,10 +25,14 @@ export function weeklyTeamsMessage(r: WeeklyReport): object {
   return adaptiveCardMessage({
     title: `Mileage weekly — ${r.org}`,
     subtitle: `${r.window.since} to ${r.window.until} (exclusive)`,
-    sections: top.map((f) => ({
-      heading: `${f.flag ? '▲ ' : ''}${f.question}`,
-      text: f.action ? `${f.answer} Next: ${f.action}` : f.answer,
-    })),
+    sections: [
+      // What changed since last Monday comes first, as in every format.
+      { heading: CHANGES_TITLE, text: changeLines(r.changes).join('\n') || NO_PREVIOUS_WEEK },
+      ...top.map((f) => ({
+        heading: `${f.flag ? '▲ ' : ''}${f.question}`,
+        text: [f.answer, nextStep(f)].filter((x) => x !== null).join(' '),
+      })),
+    ],
     facts: [
       ['AI spend', formatUsd(h.spend)],
       ['Merged PRs', String(h.mergedPrs)],

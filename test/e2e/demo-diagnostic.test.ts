@@ -117,8 +117,9 @@ describe('the demo and the weekly diagnostic, end to end through the CLI', () =>
       'variance.cost_per_pr_spread',
     ]);
     const trajectory = r.findings.find((f) => f.id === 'trajectory.spend_vs_delivery');
-    expect(Number(trajectory?.evidence.spend_growth)).toBeGreaterThan(3.5);
-    expect(Number(trajectory?.evidence.delivery_points_growth)).toBeLessThan(1.6);
+    expect(trajectory?.evidence.spend_growth).toMatch(/^\d+\.\d\dx$/); // a multiple, said so
+    expect(parseFloat(String(trajectory?.evidence.spend_growth))).toBeGreaterThan(3.5);
+    expect(parseFloat(String(trajectory?.evidence.delivery_points_growth))).toBeLessThan(1.6);
     const fit = r.findings.find((f) => f.id === 'model_fit.top_workload');
     expect(fit?.evidence.model).toMatch(/opus-4-1/);
     // Triage's only other workload is unpriced: the band is the one the demo's org file configures, not the

@@ -68,6 +68,8 @@ export interface Finding {
   evidence: Record<string, string | number | null>;
   metricIds: string[];
   action: string | null;
+  /** Who owns the action: a person where privacy allows, else a role ("the Payments team's coach"). */
+  owner?: string;
 }
 
 export interface WeeklyReport {

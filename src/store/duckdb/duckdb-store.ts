@@ -596,6 +596,8 @@ export class DuckDbStore implements Db {
         team_id: t.id,
         name: t.name,
         loaded_cost: t.loadedCostPerEngineer ? toStorage(t.loadedCostPerEngineer) : null,
+        coach_id: t.coach ?? null,
+        manager_id: t.manager ?? null,
       })),
       people: dir.people.map((p) => ({ person_id: p.id, name: p.name, team_id: p.team })),
       // The same value may be listed twice for one person (login `ana`, git name `ana`): one alias row each.
@@ -641,7 +643,17 @@ export class DuckDbStore implements Db {
       accounts: dir.accounts.map((a) => ({ tool: a.tool, stream: a.stream })),
     };
     const tables: [keyof typeof rows, string, Record<string, string>][] = [
-      ['teams', 'dir_teams', { team_id: 'VARCHAR', name: 'VARCHAR', loaded_cost: 'DECIMAL(18,10)' }],
+      [
+        'teams',
+        'dir_teams',
+        {
+          team_id: 'VARCHAR',
+          name: 'VARCHAR',
+          loaded_cost: 'DECIMAL(18,10)',
+          coach_id: 'VARCHAR',
+          manager_id: 'VARCHAR',
+        },
+      ],
       ['people', 'dir_people', { person_id: 'VARCHAR', name: 'VARCHAR', team_id: 'VARCHAR' }],
       ['aliases', 'dir_aliases', { alias_hash: 'VARCHAR', kind: 'VARCHAR', person_id: 'VARCHAR' }],
       [

@@ -412,4 +412,14 @@ ALTER TABLE usage ADD COLUMN IF NOT EXISTS ttft_ms BIGINT;
 ALTER TABLE usage ADD COLUMN IF NOT EXISTS client_aborted BOOLEAN;
 `,
   },
+  {
+    version: 16,
+    name: "teams' coach and manager",
+    sql: `
+-- Who owns a team's next steps (mileage.yaml teams[].coach and manager, person ids): the weekly diagnostic
+-- gives each action an owner from them. Null until the org file is loaded again.
+ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS coach_id VARCHAR;
+ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS manager_id VARCHAR;
+`,
+  },
 ];

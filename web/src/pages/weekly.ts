@@ -25,7 +25,9 @@ export function findingView(f: Finding): HTMLElement {
           ]),
         )
       : null,
-    f.action ? el('p', { class: 'action' }, el('strong', {}, 'Next: '), f.action) : null,
+    f.action
+      ? el('p', { class: 'action' }, el('strong', {}, `Next (owner: ${f.owner ?? 'unassigned'}): `), f.action)
+      : null,
     el(
       'p',
       { class: 'metrics' },

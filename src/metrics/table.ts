@@ -2,33 +2,7 @@ import { usd } from '../domain/money.js';
 import { addDays, daysBetween, weekStart, type DayWindow } from '../domain/time.js';
 import type { Row } from '../store/db.js';
 
-/**
- * The answer of a catalog metric in one shape every surface can print: one row per group (or per day, week,
- * category…), named value columns, and notes that print every assumption and fallback that shaped it.
- */
-export type Cell = number | string | null;
-
-export interface MetricColumn {
-  id: string;
-  label: string;
-  unit: string;
-}
-
-export interface MetricRow {
-  key: string;
-  label: string;
-  values: Record<string, Cell>;
-}
-
-export interface MetricTable {
-  metric: string;
-  window: DayWindow;
-  /** The grouping actually used (person falls back to team when people may not be named); null = none. */
-  by: string | null;
-  columns: MetricColumn[];
-  rows: MetricRow[];
-  notes: string[];
-}
+export type { Cell, MetricColumn, MetricRow, MetricTable } from './metric-table.js';
 
 export const num = (v: Row[string] | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 

@@ -1,5 +1,13 @@
-/** The shapes of the JSON API (API-CONTRACT.md), as far as the dashboard reads them. */
-export type Cell = number | string | null;
+/**
+ * The shapes of the JSON API (API-CONTRACT.md), as far as the dashboard reads them. A metric's answer is the
+ * server's own type (src/metrics/metric-table.ts, dependency-free), never a copy.
+ */
+import type { MetricTable } from '../../src/metrics/metric-table.js';
+import type { DayWindow } from '../../src/domain/time.js';
+
+export type { Cell, MetricColumn, MetricRow, MetricTable } from '../../src/metrics/metric-table.js';
+/** A window of days, `until` exclusive. */
+export type Window = DayWindow;
 
 export interface MetricDefinition {
   id: string;
@@ -12,32 +20,6 @@ export interface MetricDefinition {
   minSample: string;
   dims: string[];
   queryable?: boolean;
-}
-
-export interface MetricColumn {
-  id: string;
-  label: string;
-  unit: string;
-}
-
-export interface MetricRow {
-  key: string;
-  label: string;
-  values: Record<string, Cell>;
-}
-
-export interface Window {
-  since: string;
-  until: string;
-}
-
-export interface MetricTable {
-  metric: string;
-  window: Window;
-  by: string | null;
-  columns: MetricColumn[];
-  rows: MetricRow[];
-  notes: string[];
 }
 
 export interface MetricAnswer {

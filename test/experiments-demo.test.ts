@@ -26,6 +26,8 @@ const THROUGHPUT = 'delivery.throughput_per_engineer';
 interface Loaded {
   manifest: DemoManifest;
   result: ExperimentResult;
+  /** The same experiment judged on epic lead time alone (the seeds' end-to-end speed metric). */
+  epics: ExperimentResult;
 }
 
 let root: string;
@@ -45,13 +47,13 @@ async function load(label: string, lift: number): Promise<Loaded> {
     if (!experiments.ok) throw new Error(JSON.stringify(experiments.error));
     const [experiment] = experiments.value;
     if (!experiment) throw new Error('the demo plants no experiment');
-    const result = await experimentResult(experiment, {
-      db,
-      privacy: org.value.privacy,
-      viewer: { role: 'viewer' },
-      today: TODAY,
-    });
-    return { manifest, result };
+    const inputs = { db, privacy: org.value.privacy, viewer: { role: 'viewer' as const }, today: TODAY };
+    const result = await experimentResult(experiment, inputs);
+    const [first] = experiment.metrics;
+    if (!first) throw new Error('the planted experiment has no metric');
+    const onEpics = { ...experiment, metrics: [{ ...first, metric: 'effectiveness.epic_lead_time' }] };
+    const epics = await experimentResult(onEpics, inputs);
+    return { manifest, result, epics };
   } finally {
     await db.close();
   }
@@ -193,6 +195,18 @@ async function plainThroughput(manifest: DemoManifest): Promise<Plain> {
 // ---- The bars -------------------------------------------------------------------------------------------------
 
 describe('the experiment planted in the demo', () => {
+  it('can be judged on epic lead time: each team-week reads the epics done that week, weighed by them', () => {
+    const [metric] = get('planted').epics.metrics;
+    expect(metric?.metric).toBe('effectiveness.epic_lead_time');
+    expect(metric?.sampleUnit).toBe('epics done');
+    const weeks = metric?.teamWeeks.filter((w) => w.weight > 0) ?? [];
+    expect(weeks.length).toBeGreaterThan(0);
+    for (const w of weeks) {
+      expect(w.sample).toBe(w.weight);
+      expect(w.value).toBeGreaterThan(0);
+    }
+  });
+
   it('is met, with the interval of the difference excluding zero', () => {
     const r = get('planted').result;
     expect(r.status).toBe('finished');

@@ -10,8 +10,8 @@ export interface TeamValue {
 /**
  * How an experiment reads a catalog metric's answer (grouped by team, one week at a time): which column is
  * the value, what it is a ratio over (its weight when weeks and teams are pooled), and what counts as its
- * sample. Metrics not listed here are read by `genericMeasure`, so any catalog metric that splits by team —
- * one added later, such as epic lead time — works in an experiment without a line here.
+ * sample. Metrics not listed here are read by `genericMeasure`, so any catalog metric that splits by team
+ * works in an experiment without a line here.
  */
 export interface Measure {
   /** What the sample counts, for the minimum-sample rule ("merged PRs"). */
@@ -71,6 +71,8 @@ const KNOWN: Record<string, Measure> = {
   'effectiveness.cost_per_closed_ticket': columns('cost_per_unit', 'count', 'count', 'closed tickets'),
   'effectiveness.ai_assisted_share': columns('pr_share', 'prs', 'prs', 'merged PRs'),
   'effectiveness.cycle_time': columns('median_hours', 'prs', 'prs', 'merged PRs with an open time'),
+  // The seeds' end-to-end speed metric: each week's median over the epics done that week, weighed by them.
+  'effectiveness.epic_lead_time': columns('median_days', 'epics', 'epics', 'epics done'),
   'effectiveness.tokens_per_point': columns('tokens_per_point', 'points', 'points', 'delivery points'),
   'quality.rework_tax': columns('pr_share', 'prs', 'prs', 'merged PRs'),
   'quality.churn_share': columns('churn_share', 'changed_lines', 'units', 'units measured'),

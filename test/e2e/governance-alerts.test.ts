@@ -11,40 +11,13 @@ import { usage } from '../../src/metrics/testing/fixture.js';
 import { parseOrgFile } from '../../src/org/load.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { startReceivers, type Receivers } from '../support/alert-receivers.js';
+import { budgetOrgFile, startReceivers, type Receivers } from '../support/alert-receivers.js';
 
 /**
  * Issue 22's bar: a team budget crossing 80% alerts the team's coach once on every channel — Slack, Teams,
  * email (a local SMTP server) and a signed webhook, all on 127.0.0.1 — naming no person the privacy settings
  * hide; the same threshold crossed again sends nothing; 100% escalates; nothing is blocked.
  */
-const ORG_FILE = (smtpPort: number) => `
-org: acme
-privacy: { individuals: team, min_group_size: 2 }
-teams:
-  - { id: payments, name: Payments, coach: carla, manager: mo }
-people:
-  - { id: hid, name: Hester Hidden, team: payments, emails: [hid@acme.test] }
-  - { id: ivo, name: Ivo Also-Hidden, team: payments, emails: [ivo@acme.test] }
-  - { id: carla, name: Carla Coach, team: payments, emails: [carla@acme.test] }
-  - { id: mo, name: Mo Manager, team: payments, emails: [mo@acme.test] }
-notify:
-  slack: { webhook_env: T_SLACK }
-  teams: { webhook_env: T_TEAMS }
-  webhook: { url_env: T_HOOK, secret_env: T_HOOK_SECRET }
-  email: { host: 127.0.0.1, port: ${smtpPort}, from: mileage@acme.test, to: [finops@acme.test] }
-budgets:
-  - { scope: team, subject: payments, amount: 1000, period: month, forecast: false }
-alerts:
-  rules:
-    spend_spike: { enabled: false }
-    runaway_session: { enabled: false }
-    tokens_per_point: { enabled: false }
-    new_model: { enabled: false }
-    unpriced_model: { enabled: false }
-    source_silent: { enabled: false }
-`;
-
 let rx: Receivers;
 let dir: string;
 let db: Db;
@@ -55,7 +28,7 @@ beforeAll(async () => {
   rx = await startReceivers();
   dir = await mkdtemp(join(tmpdir(), 'mileage-gov-'));
   db = await openStore(join(dir, 'store.duckdb'));
-  const text = ORG_FILE(rx.smtpPort);
+  const text = budgetOrgFile(rx.smtpPort);
   const org = parseOrgFile(text, 'mileage.yaml');
   const gov = parseGovernance(text, 'mileage.yaml');
   if (!org.ok || !gov.ok) throw new Error(JSON.stringify(org.ok ? gov : org));

@@ -9,7 +9,7 @@ import { usage } from '../../src/metrics/testing/fixture.js';
 import { parseOrgFile } from '../../src/org/load.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { startReceivers, type Receivers } from '../support/alert-receivers.js';
+import { budgetOrgFile, startReceivers, type Receivers } from '../support/alert-receivers.js';
 
 /**
  * Delivery retries: receivers on 127.0.0.1 that refuse first (HTTP 503 on Slack's, Teams' and the webhook's
@@ -17,33 +17,6 @@ import { startReceivers, type Receivers } from '../support/alert-receivers.js';
  * sleep: no real wait), the message arrives once, and the alert records that it took two attempts; a
  * receiver that keeps refusing is recorded as failed with the attempts made, never dropped silently.
  */
-const ORG_FILE = (smtpPort: number) => `
-org: acme
-privacy: { individuals: team, min_group_size: 2 }
-teams:
-  - { id: payments, name: Payments, coach: carla, manager: mo }
-people:
-  - { id: hid, name: Hester Hidden, team: payments, emails: [hid@acme.test] }
-  - { id: ivo, name: Ivo Also-Hidden, team: payments, emails: [ivo@acme.test] }
-  - { id: carla, name: Carla Coach, team: payments, emails: [carla@acme.test] }
-  - { id: mo, name: Mo Manager, team: payments, emails: [mo@acme.test] }
-notify:
-  slack: { webhook_env: T_SLACK }
-  teams: { webhook_env: T_TEAMS }
-  webhook: { url_env: T_HOOK, secret_env: T_HOOK_SECRET }
-  email: { host: 127.0.0.1, port: ${smtpPort}, from: mileage@acme.test, to: [finops@acme.test] }
-budgets:
-  - { scope: team, subject: payments, amount: 1000, period: month, forecast: false }
-alerts:
-  rules:
-    spend_spike: { enabled: false }
-    runaway_session: { enabled: false }
-    tokens_per_point: { enabled: false }
-    new_model: { enabled: false }
-    unpriced_model: { enabled: false }
-    source_silent: { enabled: false }
-`;
-
 const opened: { rx: Receivers; db: Db; dir: string }[] = [];
 afterAll(async () => {
   for (const o of opened) {
@@ -59,7 +32,7 @@ async function setUp(failFirst: number) {
   const dir = await mkdtemp(join(tmpdir(), 'mileage-retry-'));
   const db = await openStore(join(dir, 'store.duckdb'));
   opened.push({ rx, db, dir });
-  const text = ORG_FILE(rx.smtpPort);
+  const text = budgetOrgFile(rx.smtpPort);
   const org = parseOrgFile(text, 'mileage.yaml');
   const gov = parseGovernance(text, 'mileage.yaml');
   if (!org.ok || !gov.ok) throw new Error(JSON.stringify(org.ok ? gov : org));

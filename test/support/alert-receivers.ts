@@ -94,3 +94,35 @@ export async function startReceivers(o: { failFirst?: number } = {}): Promise<Re
     },
   };
 }
+
+/**
+ * The org file of the governance e2e tests: one team (Payments) whose coach and manager are named, two people
+ * the privacy settings hide, every channel pointed at the receivers (email at `smtpPort`), one monthly team
+ * budget of $1,000 and every rule but the budget's turned off.
+ */
+export const budgetOrgFile = (smtpPort: number): string => `
+org: acme
+privacy: { individuals: team, min_group_size: 2 }
+teams:
+  - { id: payments, name: Payments, coach: carla, manager: mo }
+people:
+  - { id: hid, name: Hester Hidden, team: payments, emails: [hid@acme.test] }
+  - { id: ivo, name: Ivo Also-Hidden, team: payments, emails: [ivo@acme.test] }
+  - { id: carla, name: Carla Coach, team: payments, emails: [carla@acme.test] }
+  - { id: mo, name: Mo Manager, team: payments, emails: [mo@acme.test] }
+notify:
+  slack: { webhook_env: T_SLACK }
+  teams: { webhook_env: T_TEAMS }
+  webhook: { url_env: T_HOOK, secret_env: T_HOOK_SECRET }
+  email: { host: 127.0.0.1, port: ${smtpPort}, from: mileage@acme.test, to: [finops@acme.test] }
+budgets:
+  - { scope: team, subject: payments, amount: 1000, period: month, forecast: false }
+alerts:
+  rules:
+    spend_spike: { enabled: false }
+    runaway_session: { enabled: false }
+    tokens_per_point: { enabled: false }
+    new_model: { enabled: false }
+    unpriced_model: { enabled: false }
+    source_silent: { enabled: false }
+`;

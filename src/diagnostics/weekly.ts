@@ -64,6 +64,11 @@ export interface TeamLine {
 export interface WeeklyReport {
   org: string;
   window: DayWindow;
+  /**
+   * The window the variance finding judges people over (the twelve weeks to the report's end): its cost per
+   * merged PR is effectiveness.cost_per_merged_pr's over this window, so a page showing both uses it.
+   */
+  varianceWindow: DayWindow;
   /** What changed since last Monday's report (null: no week before this one has data). Read first. */
   changes: WeekChanges | null;
   headline: Headline;
@@ -265,6 +270,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   return {
     org: options.org,
     window: w.report,
+    varianceWindow: w.variance,
     changes: previous ? weekChanges({ headline, findings }, previous) : null,
     headline,
     topWorkloads,

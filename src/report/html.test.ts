@@ -7,6 +7,7 @@ import { renderWeeklyMarkdown } from './markdown.js';
 const report: WeeklyReport = {
   org: '<script>alert(1)</script>',
   window: { since: '2026-10-19', until: '2026-11-16' },
+  varianceWindow: { since: '2026-08-24', until: '2026-11-16' },
   changes: null,
   headline: {
     spend: usd('10'),

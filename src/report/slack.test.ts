@@ -8,6 +8,7 @@ import { postToSlack, weeklySlackMessage } from './slack.js';
 const report: WeeklyReport = {
   org: 'acme <ops>',
   window: { since: '2026-10-19', until: '2026-11-16' },
+  varianceWindow: { since: '2026-08-24', until: '2026-11-16' },
   changes: {
     previous: { since: '2026-10-12', until: '2026-11-09' },
     newFindings: [

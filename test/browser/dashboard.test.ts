@@ -92,6 +92,10 @@ describe('dashboard on the demo store', { timeout: BROWSER_TEST_TIMEOUT }, () =>
   });
 
   it('shows each page’s metric tables as the API answers them', async () => {
+    // The variance page answers over the variance finding's own window, so its dots are the finding's figures.
+    const { varianceWindow: vw } = await served.api<{ varianceWindow: { since: string; until: string } }>(
+      '/reports/weekly',
+    );
     const checks: [string, string, string][] = [
       ['/calendar', 'spend.calendar', ''],
       ['/models', 'spend.model_mix', ''],
@@ -101,7 +105,7 @@ describe('dashboard on the demo store', { timeout: BROWSER_TEST_TIMEOUT }, () =>
       ['/efficiency', 'efficiency.tokens_per_dollar', '?by=key'],
       ['/efficiency', 'efficiency.expected_band', ''],
       ['/quadrant', 'quadrant.delivery_efficiency', '?by=team'],
-      ['/variance', 'effectiveness.cost_per_merged_pr', '?by=team'],
+      ['/variance', 'effectiveness.cost_per_merged_pr', `?by=team&since=${vw.since}&until=${vw.until}`],
       ['/coverage', 'coverage.evidence_levels', ''],
     ];
     for (const [path, id, query] of checks) {

@@ -57,6 +57,8 @@ export interface Finding {
 export interface WeeklyReport {
   org: string;
   window: Window;
+  /** The twelve weeks the variance finding judges people over (absent from servers before it was added). */
+  varianceWindow?: Window;
   headline: {
     spend: string;
     mergedPrs: number;

@@ -24,11 +24,19 @@ export const variancePage: Page = {
   async render(ctx) {
     const chosen = currentFilters().get('team');
     const teams = chosen ? [chosen] : (await filterValues(currentFilters())).teams;
-    const [report, byTeam, ...cohorts] = await Promise.all([
-      get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal),
-      metric('effectiveness.cost_per_merged_pr', apiParams({ by: 'team' }), ctx.signal),
+    const report = await get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal);
+    // The chart and tables answer over the finding's own window (twelve weeks), so the cost per merged PR a
+    // person has in the finding is the one their dot shows; a window the reader chose wins.
+    const filters = currentFilters();
+    const chosenWindow = filters.has('since') || filters.has('until');
+    const window =
+      !chosenWindow && report.varianceWindow
+        ? { since: report.varianceWindow.since, until: report.varianceWindow.until }
+        : {};
+    const [byTeam, ...cohorts] = await Promise.all([
+      metric('effectiveness.cost_per_merged_pr', apiParams({ ...window, by: 'team' }), ctx.signal),
       ...teams.map((team) =>
-        metric('effectiveness.cost_per_merged_pr', apiParams({ by: 'person', team }), ctx.signal),
+        metric('effectiveness.cost_per_merged_pr', apiParams({ ...window, by: 'person', team }), ctx.signal),
       ),
     ]);
     const spread = report.findings.find((f) => f.id === 'variance.cost_per_pr_spread');

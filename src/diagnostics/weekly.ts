@@ -64,11 +64,6 @@ export interface TeamLine {
 export interface WeeklyReport {
   org: string;
   window: DayWindow;
-  /**
-   * The window the variance finding judges people over (the twelve weeks to the report's end): its cost per
-   * merged PR is effectiveness.cost_per_merged_pr's over this window, so a page showing both uses it.
-   */
-  varianceWindow: DayWindow;
   /** What changed since last Monday's report (null: no week before this one has data). Read first. */
   changes: WeekChanges | null;
   headline: Headline;
@@ -79,6 +74,11 @@ export interface WeeklyReport {
   coverage: CoverageRow[];
   /** Spend and delivery per week over the trajectory window, for charts. */
   weeks: WeeklyPoint[];
+  /**
+   * The window the variance finding judges people over (the twelve weeks to the report's end): its cost per
+   * merged PR is effectiveness.cost_per_merged_pr's over this window, so a page showing both uses it.
+   */
+  varianceWindow: DayWindow;
 }
 
 export interface WeeklyOptions {
@@ -270,7 +270,6 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
   return {
     org: options.org,
     window: w.report,
-    varianceWindow: w.variance,
     changes: previous ? weekChanges({ headline, findings }, previous) : null,
     headline,
     topWorkloads,
@@ -278,6 +277,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     findings,
     coverage: cover,
     weeks,
+    varianceWindow: w.variance,
   };
 }
 

@@ -22,12 +22,15 @@ export const variancePage: Page = {
   nav: 'Variance',
   href: '/variance',
   async render(ctx) {
-    const chosen = currentFilters().get('team');
-    const teams = chosen ? [chosen] : (await filterValues(currentFilters())).teams;
-    const report = await get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal);
+    const filters = currentFilters();
+    const chosen = filters.get('team');
+    // The teams and the report are independent: asked together, then the metrics once the window is known.
+    const [teams, report] = await Promise.all([
+      chosen ? [chosen] : filterValues(filters).then((v) => v.teams),
+      get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal),
+    ]);
     // The chart and tables answer over the finding's own window (twelve weeks), so the cost per merged PR a
     // person has in the finding is the one their dot shows; a window the reader chose wins.
-    const filters = currentFilters();
     const chosenWindow = filters.has('since') || filters.has('until');
     const window =
       !chosenWindow && report.varianceWindow

@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerLink } from '../../src/gateway/remote.js';
-import { runGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
+import type { RunningGateway } from '../../src/gateway/run-gateway.js';
 import { parseGovernance } from '../../src/governance/config-file.js';
 import { parseOrgFile } from '../../src/org/load.js';
 import { runServer, type RunningServer } from '../../src/server/run-server.js';
@@ -13,6 +12,7 @@ import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { startReceivers, type Receivers } from '../support/alert-receivers.js';
 import { startMockLlm, type MockLlm } from '../support/mock-llm.js';
+import { linkedGateway } from '../support/gateway-link.js';
 import { serverOptions } from '../support/server-options.js';
 
 /**
@@ -91,22 +91,13 @@ beforeAll(async () => {
   });
   const ingest = await createToken(db, { role: 'ingest', teams: null, name: 'gateway' });
   mock = await startMockLlm();
-  const link = new ServerLink(new URL(server.url), ingest.token);
-  gw = await runGateway({
-    host: '127.0.0.1',
-    port: 0,
-    spoolDir: join(dir, 'spool'),
-    upstreams: {
-      anthropic: { provider: 'anthropic', base: new URL(mock.url), credential: 'sk-ant-org' },
-      openai: { provider: 'openai', base: new URL(`${mock.url}/v1`), credential: 'sk-org' },
-    },
-    store: link,
-    loadKeys: () => link.keys(),
-    stopShipping: () => link.close(),
-    raiseAlert: (a) => link.alert(a),
-    flushMs: 20,
-    log: () => undefined,
-  });
+  ({ gw } = await linkedGateway({
+    serverUrl: server.url,
+    token: ingest.token,
+    mockUrl: mock.url,
+    dir,
+    alerts: true,
+  }));
 }, 60_000);
 
 afterAll(async () => {

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerLink } from '../../src/gateway/remote.js';
-import { runGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
+import type { RunningGateway } from '../../src/gateway/run-gateway.js';
 import { runServer, type RunningServer } from '../../src/server/run-server.js';
 import { createToken } from '../../src/server/tokens.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { startMockLlm, type MockLlm } from '../support/mock-llm.js';
+import { linkedGateway } from '../support/gateway-link.js';
 import { serverOptions } from '../support/server-options.js';
 
 /**
@@ -21,7 +21,6 @@ let db: Db;
 let server: RunningServer;
 let mock: MockLlm;
 let gw: RunningGateway;
-let link: ServerLink;
 let dir: string;
 let port: number;
 
@@ -43,21 +42,12 @@ beforeAll(async () => {
   port = Number(new URL(server.url).port);
   const ingest = await createToken(db, { role: 'ingest', teams: null, name: 'gateway' });
   mock = await startMockLlm();
-  link = new ServerLink(new URL(server.url), ingest.token);
-  gw = await runGateway({
-    host: '127.0.0.1',
-    port: 0,
-    spoolDir: join(dir, 'spool'),
-    upstreams: {
-      anthropic: { provider: 'anthropic', base: new URL(mock.url), credential: 'sk-ant-org' },
-      openai: { provider: 'openai', base: new URL(`${mock.url}/v1`), credential: 'sk-org' },
-    },
-    store: link,
-    loadKeys: () => link.keys(),
-    stopShipping: () => link.close(),
-    flushMs: 20,
-    log: () => undefined,
-  });
+  ({ gw } = await linkedGateway({
+    serverUrl: server.url,
+    token: ingest.token,
+    mockUrl: mock.url,
+    dir,
+  }));
 });
 
 afterAll(async () => {

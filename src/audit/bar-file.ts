@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../domain/errors.js';
-import { Locator } from '../org/locate.js';
+import { inputErrorOf, openOrgDocument } from '../org/org-document.js';
 import { qualityBarsSchema, type QualityBar } from './bar.js';
 
 /**
@@ -10,13 +9,11 @@ import { qualityBarsSchema, type QualityBar } from './bar.js';
  * because a version is what results are scored against and must mean one bar.
  */
 export function parseQualityBars(source: string, file: string): QualityBar[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) throw new InputError(file, lines.linePos(first.pos[0]).line, null, first.message);
-  const raw = (doc.toJS() as Record<string, unknown> | null)?.quality_bars ?? [];
+  const opened = openOrgDocument(source, file);
+  if (!opened.ok) throw inputErrorOf(opened.error);
+  const { root, at } = opened.value;
+  const raw = root.quality_bars ?? [];
   const parsed = qualityBarsSchema.safeParse(raw ?? []);
-  const at = new Locator(doc, lines);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = ['quality_bars', ...(issue?.path ?? [])].map((p) => (typeof p === 'symbol' ? String(p) : p));

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
-import { Locator } from '../org/locate.js';
+import { inputErrorOf, openOrgDocument } from '../org/org-document.js';
 import { orgId } from '../org/schema.js';
 
 /**
@@ -42,13 +41,11 @@ const optInsSchema = z.array(captureOptInSchema, {
 
 /** Reads `audit_capture:` from an org file's text; problems name the file, line and field. */
 export function parseCaptureOptIns(source: string, file: string): CaptureOptIn[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) throw new InputError(file, lines.linePos(first.pos[0]).line, null, first.message);
-  const raw = (doc.toJS() as Record<string, unknown> | null)?.audit_capture ?? [];
+  const opened = openOrgDocument(source, file);
+  if (!opened.ok) throw inputErrorOf(opened.error);
+  const { root, at } = opened.value;
+  const raw = root.audit_capture ?? [];
   const parsed = optInsSchema.safeParse(raw ?? []);
-  const at = new Locator(doc, lines);
   const hint = 'See "Capture" in docs/audits.md.';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import type { OrgDirectory } from '../domain/directory.js';
 import { usd } from '../domain/money.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { fieldName, type FieldPath, type OrgFileIssue } from '../org/issue.js';
-import { Locator } from '../org/locate.js';
+import type { OrgFileIssue } from '../org/issue.js';
+import { openOrgDocument } from '../org/org-document.js';
 import { unknownFieldMessage, zodMessage } from '../org/messages.js';
 import {
   alertsSchema,
@@ -23,17 +22,9 @@ import {
  * does not exist would never alert, which is worse than an error.
  */
 export function parseGovernance(source: string, file: string): Result<GovernanceSettings, OrgFileIssue[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const at = new Locator(doc, lines);
-  const issues: OrgFileIssue[] = [];
-  const add = (path: FieldPath, message: string, place = at.place(path)) =>
-    issues.push({ file, ...place, field: fieldName(path), message });
-  if (doc.errors[0]) {
-    add([], `YAML syntax: ${doc.errors[0].message.split('\n')[0] ?? ''}`, at.at(doc.errors[0].pos[0]));
-    return err(issues);
-  }
-  const root = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, unknown>;
+  const opened = openOrgDocument(source, file);
+  if (!opened.ok) return opened;
+  const { root, at, issues, add } = opened.value;
 
   const budgetsRaw = root.budgets ?? [];
   const budgets: Budget[] = [];

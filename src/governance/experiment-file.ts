@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { err, ok, type Result } from '../domain/result.js';
-import { fieldName, type FieldPath, type OrgFileIssue } from '../org/issue.js';
-import { Locator } from '../org/locate.js';
+import type { OrgFileIssue } from '../org/issue.js';
+import { openOrgDocument } from '../org/org-document.js';
 import { unknownFieldMessage } from '../org/messages.js';
 import { knownExperimentFields, validateExperiment, type Experiment } from './experiment-config.js';
 
@@ -12,17 +11,9 @@ import { knownExperimentFields, validateExperiment, type Experiment } from './ex
  * checked against the file's own `teams:`.
  */
 export function parseExperiments(source: string, file: string): Result<Experiment[], OrgFileIssue[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const at = new Locator(doc, lines);
-  const issues: OrgFileIssue[] = [];
-  const add = (path: FieldPath, message: string, place = at.place(path)) =>
-    issues.push({ file, ...place, field: fieldName(path), message });
-  if (doc.errors[0]) {
-    add([], `YAML syntax: ${doc.errors[0].message.split('\n')[0] ?? ''}`, at.at(doc.errors[0].pos[0]));
-    return err(issues);
-  }
-  const root = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, unknown>;
+  const opened = openOrgDocument(source, file);
+  if (!opened.ok) return opened;
+  const { root, at, issues, add } = opened.value;
   const raw = root.experiments ?? [];
   if (!Array.isArray(raw)) {
     add(['experiments'], 'expected a list of experiments, each starting with "- "');

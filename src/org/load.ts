@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import type { OrgDirectory } from '../domain/directory.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { toDirectory } from './build.js';
 export { findOrgFile } from './find.js';
 import { crossCheck } from './cross-check.js';
 import { fieldName, type FieldPath, type OrgFileIssue } from './issue.js';
-import { Locator } from './locate.js';
+import type { Locator } from './locate.js';
 import { unknownFieldMessage, zodMessage } from './messages.js';
+import { openOrgDocument } from './org-document.js';
 import { KNOWN_FIELDS, orgFileSchema, type OrgFile } from './schema.js';
 
 export { formatIssue, type OrgFileIssue } from './issue.js';
@@ -54,24 +54,9 @@ export async function loadSourceConfigs(path: string): Promise<Result<SourceConf
 }
 
 function parse(text: string, file: string): Result<Parsed, OrgFileIssue[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = new Locator(doc, lines);
-  const issues: OrgFileIssue[] = [];
-  const add = (path: FieldPath, message: string, place = at.place(path)) =>
-    issues.push({ file, ...place, field: fieldName(path), message });
-
-  for (const e of doc.errors) add(at.pathAt(e.pos[0]), yamlMessage(e.code, e.message), at.at(e.pos[0]));
-  if (issues.length) return err(issues);
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 1000 }) ?? {};
-  } catch (cause) {
-    // yaml refuses documents whose aliases expand exponentially ("billion laughs"); report, never crash.
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return err([{ file, line: 1, column: 1, field: '', message: `YAML: ${message}` }]);
-  }
+  const opened = openOrgDocument(text, file);
+  if (!opened.ok) return opened;
+  const { value: raw, at, issues, add } = opened.value;
   const parsed = orgFileSchema.safeParse(raw, { error: zodMessage });
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
@@ -104,23 +89,6 @@ function sources(f: OrgFile, at: Locator, file: string): SourceConfig[] {
 /** The file's issues in reading order, so the first one printed is the first one in the file. */
 function sortByPlace(issues: OrgFileIssue[]): OrgFileIssue[] {
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** yaml's messages repeat the position we already give, and some need a hint to be actionable. */
-const YAML_HINTS: Record<string, string> = {
-  BAD_INDENT: 'check the indentation: items of one list or mapping start in the same column',
-  MISSING_CHAR: 'check the indentation, and that every list item starts with "- "',
-  TAB_AS_INDENT: 'indent with spaces, not tabs',
-  DUPLICATE_KEY: 'each key may appear once per mapping',
-  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line: is a ":" or a quote missing above?',
-  BLOCK_AS_IMPLICIT_KEY: 'is a ":" or a quote missing above?',
-  UNEXPECTED_TOKEN: 'is a quote, bracket or ":" missing?',
-};
-
-function yamlMessage(code: string, message: string): string {
-  const first = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  const hint = YAML_HINTS[code];
-  return `YAML syntax: ${first}${hint ? ` (${hint})` : ''}`;
 }
 
 async function readText(path: string): Promise<Result<string, OrgFileIssue[]>> {

@@ -10,10 +10,9 @@ import type { OrgDirectory, Privacy } from '../src/domain/directory.js';
 import type { DayWindow } from '../src/domain/time.js';
 import { DIMENSIONS } from '../src/metrics/query.js';
 import { QUERIES } from '../src/metrics/registry.js';
-import { dataExtent } from '../src/metrics/spend.js';
 import { openStore } from '../src/store/open.js';
-import { demoStore, type DemoStore } from './support/demo-store.js';
-import { identifies, loadFacts, Truth, type Dim, type Filter } from './support/privacy-truth.js';
+import type { DemoStore } from './support/demo-store.js';
+import { identifies, smallTeamDemo, type Dim, type Filter, type Truth } from './support/privacy-truth.js';
 
 /**
  * Issue 19 item 11 over the CLI's own outputs, as a matrix beside the API's (privacy-matrix.test.ts): every
@@ -36,21 +35,8 @@ let truth: Truth;
 let window: DayWindow;
 
 beforeAll(async () => {
-  demo = await demoStore();
-  // A team of one: the last person of Data moves to Solo (as in the API's matrix).
-  const data = demo.directory.people.filter((p) => p.team === 'data');
-  const moved = data[data.length - 1];
-  if (!moved) throw new Error('the demo has no Data team');
-  directory = {
-    ...demo.directory,
-    teams: [...demo.directory.teams, { id: 'solo', name: 'Solo', loadedCostPerEngineer: null }],
-    people: demo.directory.people.map((p) => (p === moved ? { ...p, team: 'solo' } : p)),
-  };
-  await demo.db.loadDirectory(directory);
-  await demo.db.refreshLedger();
-  truth = new Truth(await loadFacts(demo.db));
-  const extent = await dataExtent({ db: demo.db });
-  if (!extent) throw new Error('empty demo');
+  let extent: { first: string; last: string };
+  ({ demo, directory, truth, extent } = await smallTeamDemo());
   // The CLI's default window (commands/query.ts commandWindow).
   window = diagnosticWindows(extent.first, extent.last).report;
   store = join(demo.dir, 'demo.duckdb');

@@ -2,11 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgDirectory, Privacy } from '../src/domain/directory.js';
 import { addDays, type DayWindow } from '../src/domain/time.js';
-import { dataExtent } from '../src/metrics/spend.js';
 import type { BuiltServer } from '../src/server/run-server.js';
 import { createToken } from '../src/server/tokens.js';
-import { apiOver, demoStore, type DemoStore } from './support/demo-store.js';
-import { identifies, loadFacts, Truth, type Dim, type Filter } from './support/privacy-truth.js';
+import { apiOver, type DemoStore } from './support/demo-store.js';
+import { identifies, smallTeamDemo, type Dim, type Filter, type Truth } from './support/privacy-truth.js';
 
 /**
  * Issue 19's privacy bar over the API, as a generated matrix: every endpoint, every metric of the catalog
@@ -78,21 +77,8 @@ const summary: Record<string, { requests: number; violations: Record<string, num
 const samples: Violation[] = [];
 
 beforeAll(async () => {
-  demo = await demoStore();
-  // A team of one: the last person of Data moves to Solo (the issue's `team=solo`).
-  const data = demo.directory.people.filter((p) => p.team === 'data');
-  const moved = data[data.length - 1];
-  if (!moved) throw new Error('the demo has no Data team');
-  directory = {
-    ...demo.directory,
-    teams: [...demo.directory.teams, { id: 'solo', name: 'Solo', loadedCostPerEngineer: null }],
-    people: demo.directory.people.map((p) => (p === moved ? { ...p, team: 'solo' } : p)),
-  };
-  await demo.db.loadDirectory(directory);
-  await demo.db.refreshLedger();
-  truth = new Truth(await loadFacts(demo.db));
-  const extent = await dataExtent({ db: demo.db });
-  if (!extent) throw new Error('empty demo');
+  let extent: { first: string; last: string };
+  ({ demo, directory, truth, extent } = await smallTeamDemo());
   window = { since: addDays(extent.last, -27), until: addDays(extent.last, 1) };
 }, 240_000);
 

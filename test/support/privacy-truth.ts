@@ -1,5 +1,8 @@
+import type { OrgDirectory } from '../../src/domain/directory.js';
 import type { DayWindow } from '../../src/domain/time.js';
+import { dataExtent } from '../../src/metrics/spend.js';
 import type { Db } from '../../src/store/db.js';
+import { demoStore, type DemoStore } from './demo-store.js';
 
 /**
  * The privacy matrix's ground truth, computed apart from the code under test: every spend and delivery fact
@@ -171,3 +174,33 @@ export class Truth {
 
 /** A group of `n` people identifies them when it has some and fewer than the minimum. */
 export const identifies = (n: number, min: number) => n >= 1 && n < min;
+
+/** The demo with a team of one, the matrices' organisation, and its truth. */
+export interface SmallTeamDemo {
+  demo: DemoStore;
+  directory: OrgDirectory;
+  truth: Truth;
+  extent: { first: string; last: string };
+}
+
+/**
+ * The demo organisation with a team below the minimum group size: the last person of Data moves to a new
+ * team Solo (a team of one), the ledger is rebuilt, and the truth is read from the store.
+ */
+export async function smallTeamDemo(): Promise<SmallTeamDemo> {
+  const demo = await demoStore();
+  const data = demo.directory.people.filter((p) => p.team === 'data');
+  const moved = data[data.length - 1];
+  if (!moved) throw new Error('the demo has no Data team');
+  const directory: OrgDirectory = {
+    ...demo.directory,
+    teams: [...demo.directory.teams, { id: 'solo', name: 'Solo', loadedCostPerEngineer: null }],
+    people: demo.directory.people.map((p) => (p === moved ? { ...p, team: 'solo' } : p)),
+  };
+  await demo.db.loadDirectory(directory);
+  await demo.db.refreshLedger();
+  const truth = new Truth(await loadFacts(demo.db));
+  const extent = await dataExtent({ db: demo.db });
+  if (!extent) throw new Error('empty demo');
+  return { demo, directory, truth, extent };
+}

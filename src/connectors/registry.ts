@@ -4,6 +4,7 @@ import type { ConnectorDeps } from './config.js';
 import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
 import { createBitbucketCloudConnector } from './bitbucket/cloud.js';
 import { createBitbucketServerConnector } from './bitbucket/server.js';
+import { createConfluenceConnector } from './confluence/connector.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
@@ -25,6 +26,7 @@ export const CONNECTOR_TYPES = {
   'anthropic-admin': createAnthropicAdminConnector,
   bitbucket: createBitbucketCloudConnector,
   'bitbucket-server': createBitbucketServerConnector,
+  confluence: createConfluenceConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,

@@ -10,6 +10,7 @@ import {
   storedSpend,
 } from '../support/apis.js';
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
+import { confluenceCloud, type ConfluenceSite } from '../support/docs-apis.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -189,6 +190,17 @@ export const CONTRACT_CASES: ContractCase[] = [
     badItems: 2,
     read: storedOutcomes,
     killAfter: 1,
+  },
+  {
+    type: 'confluence',
+    secret: 'ATATTcontractConfluenceToken0001',
+    settings: (url) => ({ base_url: url, email: 'ops@acme.com', spaces: ['DOCS'], page_size: 2 }),
+    serve: (s) => confluenceCloud(s, fixture<ConfluenceSite>('confluence/space-docs.json')),
+    route: ['GET', '/wiki/api/v2/spaces/98306/pages'],
+    // 65606: its createdAt is no instant.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
   },
   {
     type: 'litellm',

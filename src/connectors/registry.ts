@@ -13,6 +13,7 @@ import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
 import { createLitellmConnector } from './litellm/connector.js';
+import { createNotionConnector } from './notion/connector.js';
 import { createOpenaiAdminConnector } from './openai-admin/connector.js';
 import type { Connector } from './sync/connector.js';
 
@@ -35,6 +36,7 @@ export const CONNECTOR_TYPES = {
   jira: createJiraConnector,
   linear: createLinearConnector,
   litellm: createLitellmConnector,
+  notion: createNotionConnector,
   'openai-admin': createOpenaiAdminConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 

@@ -10,7 +10,12 @@ import {
   storedSpend,
 } from '../support/apis.js';
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
-import { confluenceCloud, type ConfluenceSite } from '../support/docs-apis.js';
+import {
+  confluenceCloud,
+  notionApi,
+  type ConfluenceSite,
+  type NotionWorkspace,
+} from '../support/docs-apis.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -198,6 +203,17 @@ export const CONTRACT_CASES: ContractCase[] = [
     serve: (s) => confluenceCloud(s, fixture<ConfluenceSite>('confluence/space-docs.json')),
     route: ['GET', '/wiki/api/v2/spaces/98306/pages'],
     // 65606: its createdAt is no instant.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
+  },
+  {
+    type: 'notion',
+    secret: 'secret_contractNotionIntegration0001',
+    settings: (url) => ({ base_url: url, page_size: 2 }),
+    serve: (s) => notionApi(s, fixture<NotionWorkspace>('notion/workspace.json')),
+    route: ['POST', '/v1/search'],
+    // b2aaeebe…: its created_time is no time.
     badItems: 1,
     read: storedOutcomes,
     killAfter: 2,

@@ -75,3 +75,68 @@ export function confluenceCloud(server: ReplayServer, site: ConfluenceSite): voi
     }
   }
 }
+
+/** Notion fixture (test/fixtures/notion): a database id, page objects, and block children by parent id. */
+export interface NotionWorkspace {
+  database: string;
+  pages: Item[];
+  blocks: Record<string, Item[]>;
+}
+
+const str = (item: Item, key: string): string => (typeof item[key] === 'string' ? item[key] : '');
+
+/** A Notion list answer from `start_cursor` (an offset here; opaque to the client). */
+function notionList(items: unknown[], startCursor: unknown, pageSize: number, type: string) {
+  const start = typeof startCursor === 'string' ? Number(startCursor.slice(1)) : 0;
+  const results = items.slice(start, start + pageSize);
+  const end = start + results.length;
+  const hasMore = end < items.length;
+  return {
+    object: 'list',
+    results,
+    next_cursor: hasMore ? `o${end}` : null,
+    has_more: hasMore,
+    type,
+    [type]: {},
+  };
+}
+
+/**
+ * The Notion API as documented (developers.notion.com/reference): `POST /v1/search` (pages only, sorted by
+ * last_edited_time as asked), `POST /v1/databases/{id}/query` (the created_time filter and sort Mileage
+ * sends) and `GET /v1/blocks/{id}/children` (100 at most a request), each paged by start_cursor.
+ */
+export function notionApi(server: ReplayServer, ws: NotionWorkspace): void {
+  server.route('POST', '/v1/search', (req) => {
+    const body = req.json as { sort?: { direction?: string }; page_size?: number; start_cursor?: string };
+    const desc = body.sort?.direction !== 'ascending';
+    const sorted = [...ws.pages].sort((a, b) => {
+      const c = str(a, 'last_edited_time').localeCompare(str(b, 'last_edited_time'));
+      return desc ? -c : c;
+    });
+    return { json: notionList(sorted, body.start_cursor, body.page_size ?? 100, 'page_or_database') };
+  });
+  server.route('POST', `/v1/databases/${ws.database}/query`, (req) => {
+    const body = req.json as {
+      filter?: { created_time?: { on_or_after?: string } };
+      page_size?: number;
+      start_cursor?: string;
+    };
+    const after = body.filter?.created_time?.on_or_after;
+    const inDb = ws.pages
+      .filter((p) => (p.parent as { database_id?: string } | undefined)?.database_id === ws.database)
+      .filter((p) => !after || !/^\d{4}-/.test(str(p, 'created_time')) || str(p, 'created_time') >= after)
+      .sort((a, b) => str(a, 'created_time').localeCompare(str(b, 'created_time')));
+    return { json: notionList(inDb, body.start_cursor, body.page_size ?? 100, 'page') };
+  });
+  for (const [parent, children] of Object.entries(ws.blocks)) {
+    server.route('GET', `/v1/blocks/${parent}/children`, (req) => ({
+      json: notionList(
+        children,
+        req.query.get('start_cursor'),
+        Math.min(100, Number(req.query.get('page_size') ?? 100)),
+        'block',
+      ),
+    }));
+  }
+}

@@ -10,6 +10,7 @@ import {
 } from '../../sources/delivery/confluence/schema.js';
 import { docOutcome } from '../../sources/delivery/docs/record.js';
 import {
+  docWorkflowsField,
   isSubstantial,
   substantialFields,
   substantialRule,
@@ -31,6 +32,7 @@ type ContentType = (typeof CONTENT_TYPES)[number];
 export const confluenceSettingsSchema = z.strictObject({
   ...baseFields,
   ...substantialFields,
+  ...docWorkflowsField,
   /** The site: https://acme.atlassian.net (the API is under /wiki/api/v2). */
   base_url: z.url({ error: 'expected the site URL, such as https://acme.atlassian.net' }),
   /** With an email, the token is an API token sent as Basic email:token; without, an OAuth Bearer token. */

@@ -22,7 +22,7 @@ export function isSubstantial(before: number, after: number, rule: SubstantialRu
   return change >= rule.minWords || change * 100 >= rule.minPercent * before;
 }
 
-/** The settings both documentation connectors take for the rule (docs/connectors.md, "Documents"). */
+/** The settings of the rule (docs/connectors.md, "Documents"). */
 export const substantialFields = {
   /** Words an update must add or remove to count (default 100). */
   min_change_words: z
@@ -36,6 +36,20 @@ export const substantialFields = {
     .min(1, 'expected a percentage from 1 to 1000, such as 20')
     .max(1000, 'expected a percentage from 1 to 1000, such as 20')
     .optional(),
+};
+
+export function substantialRule(s: {
+  min_change_words?: number | undefined;
+  min_change_percent?: number | undefined;
+}): SubstantialRule {
+  return {
+    minWords: s.min_change_words ?? DEFAULT_SUBSTANTIAL.minWords,
+    minPercent: s.min_change_percent ?? DEFAULT_SUBSTANTIAL.minPercent,
+  };
+}
+
+/** The setting both documentation connectors take: which workflow a container's documents are the output of. */
+export const docWorkflowsField = {
   /**
    * A space (Confluence key) or a database / parent page (Notion id) → the workflow whose output its
    * documents are (mileage.yaml `workflows:`, whose `team` owns them and whose spend they are measured
@@ -49,13 +63,3 @@ export const substantialFields = {
     )
     .optional(),
 };
-
-export function substantialRule(s: {
-  min_change_words?: number | undefined;
-  min_change_percent?: number | undefined;
-}): SubstantialRule {
-  return {
-    minWords: s.min_change_words ?? DEFAULT_SUBSTANTIAL.minWords,
-    minPercent: s.min_change_percent ?? DEFAULT_SUBSTANTIAL.minPercent,
-  };
-}

@@ -21,6 +21,14 @@ export const EPIC_KIND = 'epic_done';
 export const DOC_KIND = 'doc_published';
 
 /**
+ * The outcome a workflow delivers when mileage.yaml names no `outcome_kind` for it, by the workload type of
+ * its keys: a documentation workload is measured on documents published, not on whatever it is tagged with.
+ */
+export const OUTCOME_KIND_BY_WORKLOAD_TYPE: Readonly<Record<string, string>> = {
+  documentation: DOC_KIND,
+};
+
+/**
  * How a unit of delivered work reached the default branch: a PR/MR merged as the forge reports it
  * (`forge`), or as read from git — a merge commit, a squash commit, a rebased run of commits, or a commit
  * pushed directly.

@@ -5,6 +5,7 @@ import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
 import { createBitbucketCloudConnector } from './bitbucket/cloud.js';
 import { createBitbucketServerConnector } from './bitbucket/server.js';
 import { createConfluenceConnector } from './confluence/connector.js';
+import { createConfluenceServerConnector } from './confluence/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
@@ -28,6 +29,7 @@ export const CONNECTOR_TYPES = {
   bitbucket: createBitbucketCloudConnector,
   'bitbucket-server': createBitbucketServerConnector,
   confluence: createConfluenceConnector,
+  'confluence-server': createConfluenceServerConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,

@@ -12,7 +12,9 @@ import {
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
 import {
   confluenceCloud,
+  confluenceServer,
   notionApi,
+  type ConfluenceServerSite,
   type ConfluenceSite,
   type NotionWorkspace,
 } from '../support/docs-apis.js';
@@ -203,6 +205,17 @@ export const CONTRACT_CASES: ContractCase[] = [
     serve: (s) => confluenceCloud(s, fixture<ConfluenceSite>('confluence/space-docs.json')),
     route: ['GET', '/wiki/api/v2/spaces/98306/pages'],
     // 65606: its createdAt is no instant.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
+  },
+  {
+    type: 'confluence-server',
+    secret: 'NjMcontractConfluenceServerPat0001',
+    settings: (url) => ({ base_url: url, spaces: ['DOCS'], page_size: 2 }),
+    serve: (s) => confluenceServer(s, fixture<ConfluenceServerSite>('confluence/server-docs.json')),
+    route: ['GET', '/rest/api/content/search'],
+    // 65606: its history.createdDate is no time.
     badItems: 1,
     read: storedOutcomes,
     killAfter: 2,

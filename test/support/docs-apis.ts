@@ -140,3 +140,77 @@ export function notionApi(server: ReplayServer, ws: NotionWorkspace): void {
     }));
   }
 }
+
+/** Confluence Data Center fixture (test/fixtures/confluence/server-docs.json). */
+export interface ConfluenceServerSite {
+  contents: Item[];
+  versions: Record<string, Record<string, Item>>;
+  bodies: Record<string, Record<string, string>>;
+}
+
+const when = (d: Item): string => {
+  const v = d.version as { when?: unknown } | undefined;
+  return typeof v?.when === 'string' ? v.when : '';
+};
+
+/**
+ * Confluence Data Center's REST `content` API as documented (docs.atlassian.com/ConfluenceServer/rest): the
+ * CQL search (`space in (…) and type in (…) and lastmodified >= "yyyy-MM-dd HH:mm" order by lastmodified
+ * desc`, read here in UTC) paged by `start`/`limit` with a relative `_links.next`, and any version of a
+ * document with `status=historical&version=n`.
+ */
+export function confluenceServer(server: ReplayServer, site: ConfluenceServerSite): void {
+  const search = '/rest/api/content/search';
+  server.route('GET', search, (req) => {
+    const cql = req.query.get('cql') ?? '';
+    const spaces = [...(/space in \(([^)]*)\)/.exec(cql)?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    const types = (/type in \(([^)]*)\)/.exec(cql)?.[1] ?? '').split(',').map((t) => t.trim());
+    const since = /lastmodified >= "([^"]+)"/.exec(cql)?.[1];
+    const sinceIso = since ? `${since.replace(' ', 'T')}:00.000Z` : '';
+    const matching = site.contents
+      .filter((c) => spaces.includes((c.space as { key?: string } | undefined)?.key ?? ''))
+      .filter((c) => types.includes(str(c, 'type')))
+      .filter((c) => !sinceIso || when(c) >= sinceIso)
+      .sort((a, b) => when(b).localeCompare(when(a)));
+    const start = Number(req.query.get('start') ?? 0);
+    const limit = Number(req.query.get('limit') ?? 25);
+    const results = matching.slice(start, start + limit);
+    const next = new URLSearchParams(req.query);
+    next.set('start', String(start + results.length));
+    return {
+      json: {
+        results,
+        start,
+        limit,
+        size: results.length,
+        _links: {
+          base: 'https://confluence.acme.com',
+          context: '',
+          self: `https://confluence.acme.com${search}`,
+          ...(start + results.length < matching.length ? { next: `${search}?${next}` } : {}),
+        },
+      },
+    };
+  });
+  for (const c of site.contents) {
+    const id = str(c, 'id');
+    server.route('GET', `/rest/api/content/${id}`, (req) => {
+      const n = req.query.get('version') ?? '';
+      const version = site.versions[id]?.[n];
+      const value = site.bodies[id]?.[n];
+      if (!version || value === undefined)
+        return {
+          status: 404,
+          json: { statusCode: 404, message: 'No content found with id', reason: 'Not Found' },
+        };
+      return {
+        json: {
+          ...c,
+          status: req.query.get('status') === 'historical' ? 'historical' : str(c, 'status'),
+          version,
+          body: { storage: { value, representation: 'storage' } },
+        },
+      };
+    });
+  }
+}

@@ -4,6 +4,8 @@ import type { ConnectorDeps } from './config.js';
 import { createAnthropicAdminConnector } from './anthropic-admin/connector.js';
 import { createBitbucketCloudConnector } from './bitbucket/cloud.js';
 import { createBitbucketServerConnector } from './bitbucket/server.js';
+import { createConfluenceConnector } from './confluence/connector.js';
+import { createConfluenceServerConnector } from './confluence/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGithubConnector } from './github/connector.js';
@@ -12,6 +14,7 @@ import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
 import { createLitellmConnector } from './litellm/connector.js';
+import { createNotionConnector } from './notion/connector.js';
 import { createOpenaiAdminConnector } from './openai-admin/connector.js';
 import type { Connector } from './sync/connector.js';
 
@@ -25,6 +28,8 @@ export const CONNECTOR_TYPES = {
   'anthropic-admin': createAnthropicAdminConnector,
   bitbucket: createBitbucketCloudConnector,
   'bitbucket-server': createBitbucketServerConnector,
+  confluence: createConfluenceConnector,
+  'confluence-server': createConfluenceServerConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
   github: createGithubConnector,
@@ -33,6 +38,7 @@ export const CONNECTOR_TYPES = {
   jira: createJiraConnector,
   linear: createLinearConnector,
   litellm: createLitellmConnector,
+  notion: createNotionConnector,
   'openai-admin': createOpenaiAdminConnector,
 } as const satisfies Record<string, ConnectorFactory>;
 

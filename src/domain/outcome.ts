@@ -14,6 +14,19 @@ export const DIRECT_PUSH_KIND = 'direct_push';
  * runs from the first child started (metrics/epic-lead-time.ts).
  */
 export const EPIC_KIND = 'epic_done';
+/**
+ * A document published, or substantially updated, in a documentation tool (Confluence, Notion): the
+ * delivered work of a documentation workload. Counts and sizes (words) only; never a title or any text.
+ */
+export const DOC_KIND = 'doc_published';
+
+/**
+ * The outcome a workflow delivers when mileage.yaml names no `outcome_kind` for it, by the workload type of
+ * its keys: a documentation workload is measured on documents published, not on whatever it is tagged with.
+ */
+export const OUTCOME_KIND_BY_WORKLOAD_TYPE: Readonly<Record<string, string>> = {
+  documentation: DOC_KIND,
+};
 
 /**
  * How a unit of delivered work reached the default branch: a PR/MR merged as the forge reports it

@@ -75,11 +75,15 @@ export const RETURN_METRICS = [
   {
     id: 'effectiveness.cost_per_workflow_outcome',
     title: 'Cost per workflow outcome',
-    question: 'What does one outcome of each AI workflow cost (a triaged alert, a resolved ticket)?',
-    formula: 'Σ ledger.cost of the workflow ÷ Σ count of its outcomes (of its outcome_kind when set)',
+    question:
+      'What does one outcome of each AI workflow cost (a triaged alert, a resolved ticket, a document published)?',
+    formula:
+      'Σ ledger.cost of the workflow ÷ Σ count of its outcomes (of its outcome_kind when set, else of its workload type’s: documentation → doc_published)',
     unit: 'USD per outcome',
     direction: 'lower_is_better',
-    caveats: ['Outcomes must be reported (outcomes file or API) for the workflow to have a ratio.'],
+    caveats: [
+      'Outcomes must be reported (outcomes file or API) or synced (Confluence and Notion give doc_published) for the workflow to have a ratio.',
+    ],
     minSample: '20 outcomes',
   },
   {

@@ -1,4 +1,5 @@
 import { usd, type Usd } from '../domain/money.js';
+import { OUTCOME_KIND_BY_WORKLOAD_TYPE } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
@@ -141,8 +142,22 @@ export const costPerClosedTicket = (ctx: MetricContext, by: Dimension | null) =>
   peopleCostPer(ctx, by, 'effectiveness.cost_per_closed_ticket');
 
 /**
+ * Each workflow of the directory with the outcome kind that counts its output: its `outcome_kind`, else the
+ * kind its keys' workload type delivers (OUTCOME_KIND_BY_WORKLOAD_TYPE: documentation → doc_published), else
+ * null (any outcome tagged with it).
+ */
+const WORKFLOW_KINDS_SQL = `SELECT w.workflow_id, coalesce(w.outcome_kind, CASE ${Object.entries(
+  OUTCOME_KIND_BY_WORKLOAD_TYPE,
+)
+  .map(([type, kind]) => `WHEN k.workload_type = ${sqlString(type)} THEN ${sqlString(kind)}`)
+  .join(' ')} END) AS outcome_kind
+FROM dir_workflows w
+LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM dir_keys GROUP BY 1) k ON k.workflow_id = w.workflow_id`;
+
+/**
  * effectiveness.cost_per_workflow_outcome: each workflow's spend (tags, keys → workflow) over the count of
- * its outcomes (the workflow's outcome_kind when the directory names one, else any outcome tagged with it).
+ * its outcomes (WORKFLOW_KINDS_SQL: its outcome_kind, else its workload type's, else any outcome tagged
+ * with it). A documentation workflow's figure is its cost per document published.
  */
 export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<MetricTable> {
   const rows = await ctx.db.query(
@@ -150,14 +165,18 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
        SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
          coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
        FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
+     ), kinds AS (
+       ${WORKFLOW_KINDS_SQL}
      ), d AS (
        SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
-       WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (ow.outcome_kind IS NULL OR o.kind = ow.outcome_kind)
+       LEFT JOIN kinds wk ON wk.workflow_id = o.workflow
+       WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (wk.outcome_kind IS NULL OR o.kind = wk.outcome_kind)
        GROUP BY 1
      )
-     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, dw.outcome_kind,
+     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind,
        CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
      FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
+     LEFT JOIN kinds wk ON wk.workflow_id = coalesce(s.wf, d.wf)
      ORDER BY coalesce(s.cost, 0) DESC, key`,
     windowParams(ctx.window),
   );

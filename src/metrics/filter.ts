@@ -56,10 +56,13 @@ export function filterCtes(f: MetricFilter): { ctes: string[]; params: Record<st
   if (team) {
     ctes.push(
       `outcomes_identity AS (SELECT * FROM main.outcomes_identity WHERE ${team})`,
-      // An outcome's team is its actor's person's (the outcomes_identity view): matched on the few aliases of
-      // the teams' people rather than by joining every outcome to its identity first.
-      `outcomes AS (SELECT * FROM main.outcomes WHERE actor_hash IN (SELECT alias_hash FROM main.dir_aliases
-         WHERE person_id IN (SELECT person_id FROM main.dir_people WHERE ${team})))`,
+      // An outcome's team is its workflow's when the directory gives one, else its actor's person's (the
+      // outcomes_identity view): matched on the teams' workflows and the few aliases of their people rather
+      // than by joining every outcome to its identity first.
+      `outcomes AS (SELECT * FROM main.outcomes WHERE workflow IN (SELECT workflow_id FROM main.dir_workflows WHERE ${team})
+         OR (actor_hash IN (SELECT alias_hash FROM main.dir_aliases
+               WHERE person_id IN (SELECT person_id FROM main.dir_people WHERE ${team}))
+             AND (workflow IS NULL OR workflow NOT IN (SELECT workflow_id FROM main.dir_workflows WHERE team_id IS NOT NULL))))`,
       `dir_teams AS (SELECT * FROM main.dir_teams WHERE ${team})`,
       `dir_people AS (SELECT * FROM main.dir_people WHERE ${team})`,
     );

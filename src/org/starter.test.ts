@@ -33,7 +33,16 @@ describe('STARTER_ORG_FILE', () => {
     expect(d.seats).toHaveLength(1);
     expect(d.accounts).toHaveLength(1);
     expect(d.priceOverrides.map((o) => o.kind)).toEqual(['discount', 'model_price']);
-    expect(d.sources).toEqual(['claude_code', 'github', 'jira', 'anthropic', 'openai', 'cursor', 'copilot']);
+    expect(d.sources).toEqual([
+      'claude_code',
+      'github',
+      'jira',
+      'confluence',
+      'anthropic',
+      'openai',
+      'cursor',
+      'copilot',
+    ]);
   });
 
   it('shows every section of the file', () => {
@@ -63,7 +72,13 @@ describe('STARTER_ORG_FILE', () => {
       await writeFile(file, withExamples(STARTER_ORG_FILE));
       const sources = await loadSourceConfigs(file);
       if (!sources.ok) throw new Error(sources.error.map(formatIssue).join('\n'));
-      const env = { GITHUB_TOKEN: 't', JIRA_API_TOKEN: 't', ANTHROPIC_ADMIN_KEY: 't', OPENAI_ADMIN_KEY: 't' };
+      const env = {
+        GITHUB_TOKEN: 't',
+        JIRA_API_TOKEN: 't',
+        CONFLUENCE_TOKEN: 't',
+        ANTHROPIC_ADMIN_KEY: 't',
+        OPENAI_ADMIN_KEY: 't',
+      };
       const types: string[] = [];
       for (const source of sources.value) {
         const type = connectorType(source);
@@ -76,7 +91,15 @@ describe('STARTER_ORG_FILE', () => {
         });
         if (!c.ok) throw new Error(c.error.map(formatIssue).join('\n'));
       }
-      expect(types).toEqual(['github', 'jira', 'anthropic-admin', 'openai-admin', 'cursor-admin', 'copilot']);
+      expect(types).toEqual([
+        'github',
+        'jira',
+        'confluence',
+        'anthropic-admin',
+        'openai-admin',
+        'cursor-admin',
+        'copilot',
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -114,6 +114,12 @@ sources: {}
 #    token_env: JIRA_API_TOKEN
 #    email: mileage-bot@example.com # Basic email:token; leave out for an OAuth Bearer token
 #    base_url: https://my-org.atlassian.net
+#  # Documents published (a documentation workload is measured on documents, not PRs).
+#  confluence:
+#    token_env: CONFLUENCE_TOKEN
+#    email: mileage-bot@example.com
+#    base_url: https://my-org.atlassian.net
+#    spaces: [DOCS]
 #  # AI spend as the vendors report and bill it (admin keys).
 #  anthropic:
 #    type: anthropic-admin

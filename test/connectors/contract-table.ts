@@ -10,6 +10,14 @@ import {
   storedSpend,
 } from '../support/apis.js';
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
+import {
+  confluenceCloud,
+  confluenceServer,
+  notionApi,
+  type ConfluenceServerSite,
+  type ConfluenceSite,
+  type NotionWorkspace,
+} from '../support/docs-apis.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -189,6 +197,39 @@ export const CONTRACT_CASES: ContractCase[] = [
     badItems: 2,
     read: storedOutcomes,
     killAfter: 1,
+  },
+  {
+    type: 'confluence',
+    secret: 'ATATTcontractConfluenceToken0001',
+    settings: (url) => ({ base_url: url, email: 'ops@acme.com', spaces: ['DOCS'], page_size: 2 }),
+    serve: (s) => confluenceCloud(s, fixture<ConfluenceSite>('confluence/space-docs.json')),
+    route: ['GET', '/wiki/api/v2/spaces/98306/pages'],
+    // 65606: its createdAt is no instant.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
+  },
+  {
+    type: 'confluence-server',
+    secret: 'NjMcontractConfluenceServerPat0001',
+    settings: (url) => ({ base_url: url, spaces: ['DOCS'], page_size: 2 }),
+    serve: (s) => confluenceServer(s, fixture<ConfluenceServerSite>('confluence/server-docs.json')),
+    route: ['GET', '/rest/api/content/search'],
+    // 65606: its history.createdDate is no time.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
+  },
+  {
+    type: 'notion',
+    secret: 'secret_contractNotionIntegration0001',
+    settings: (url) => ({ base_url: url, page_size: 2 }),
+    serve: (s) => notionApi(s, fixture<NotionWorkspace>('notion/workspace.json')),
+    route: ['POST', '/v1/search'],
+    // b2aaeebe…: its created_time is no time.
+    badItems: 1,
+    read: storedOutcomes,
+    killAfter: 2,
   },
   {
     type: 'litellm',

@@ -15,6 +15,7 @@ export const MERGED_PRS_QUERY = `query MileageMergedPulls($q: String!, $first: I
         author { login }
         milestone { number state createdAt closedAt }
         labels(first: 20) { nodes { name } }
+        closingIssuesReferences(first: 10) { nodes { number repository { nameWithOwner } } }
         reviews(first: 50) { nodes { state submittedAt author { login } } }
         commits(first: 100) {
           nodes { commit { message authoredDate

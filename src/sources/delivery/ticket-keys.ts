@@ -48,3 +48,11 @@ export function closingKeys(message: string): readonly string[] {
   for (const m of message.matchAll(CLOSING)) for (const k of ticketKeys(m[1] ?? '')) keys.add(k);
   return keys.size === 0 ? NONE : [...keys];
 }
+
+/**
+ * A GitHub issue or PR as a ticket link: `owner/repo#number`, the repository in lower case (GitHub's names
+ * are case-insensitive), so a PR's closing reference and the GitHub Issues ticket it closes meet.
+ */
+export function githubIssueRef(nameWithOwner: string, number: number): string {
+  return `${nameWithOwner.toLowerCase()}#${number}`;
+}

@@ -69,11 +69,16 @@ LEFT JOIN seat_holdings s ON up.stream IS NULL AND s.person_id IS NOT NULL AND s
   AND (s.from_day IS NULL OR up.day >= s.from_day) AND (s.until_day IS NULL OR up.day < s.until_day)
 LEFT JOIN dir_accounts acc ON acc.tool = coalesce(up.tool, up.source);
 
+-- An outcome's team: its workflow's, when the directory gives the workflow a team (a workflow's output belongs
+-- to the team that runs it, as a key's spend belongs to the key's team; documents of a Confluence space or a
+-- Notion database mapped to a workflow count for that workflow's team), else its actor's.
 CREATE OR REPLACE VIEW outcomes_identity AS
-SELECT o.*, coalesce(a.person_id, ${undirectedPerson('o.actor_hash')}) AS person_id, p.team_id
+SELECT o.*, coalesce(a.person_id, ${undirectedPerson('o.actor_hash')}) AS person_id,
+  coalesce(w.team_id, p.team_id) AS team_id
 FROM outcomes o
 LEFT JOIN dir_aliases a ON a.alias_hash = o.actor_hash
-LEFT JOIN dir_people p ON p.person_id = a.person_id;
+LEFT JOIN dir_people p ON p.person_id = a.person_id
+LEFT JOIN dir_workflows w ON w.workflow_id = o.workflow;
 
 CREATE OR REPLACE VIEW people AS
 SELECT p.person_id, p.name, p.team_id, t.name AS team_name FROM dir_people p LEFT JOIN dir_teams t USING (team_id);

@@ -3,6 +3,7 @@ import type { OutcomeRecord } from '../../../domain/outcome.js';
 import type { ParseResult } from '../../../domain/parse-result.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
 import { categoryOf } from '../categories.js';
+import { githubIssueRef } from '../ticket-keys.js';
 import { issueNodeSchema, type IssueNode } from './schema.js';
 
 export const SOURCE = 'github-issues';
@@ -57,7 +58,7 @@ export function parseGithubIssueNodes(
     const labels = issue.labels.nodes.map((l) => l.name);
     const points = pointsOf(issue, rule);
     const { category, workType } = categoryOf(labels);
-    const ref = `${ctx.repo}#${issue.number}`;
+    const ref = githubIssueRef(ctx.repo, issue.number);
     return {
       id: recordId(SOURCE, ctx.repo.toLowerCase(), issue.number),
       source: SOURCE,
@@ -68,8 +69,8 @@ export function parseGithubIssueNodes(
       repo: null,
       ref,
       headBranch: null,
-      linkedTickets: issue.closedByPullRequestsReferences.nodes.map(
-        (pr) => `${pr.repository?.nameWithOwner ?? ctx.repo}#${pr.number}`,
+      linkedTickets: issue.closedByPullRequestsReferences.nodes.map((pr) =>
+        githubIssueRef(pr.repository?.nameWithOwner ?? ctx.repo, pr.number),
       ),
       size: null,
       points,

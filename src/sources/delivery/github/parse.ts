@@ -7,7 +7,7 @@ import { detectAiMarkers } from '../ai-markers.js';
 import { categoryOf } from '../categories.js';
 import { notAPage, parseEachItem } from '../../each-item.js';
 import { reviewTiming, type ReviewEvent } from '../review-timing.js';
-import { closingKeys, ticketKeys } from '../ticket-keys.js';
+import { closingKeys, githubIssueRef, ticketKeys } from '../ticket-keys.js';
 import { milestoneRef } from './milestones.js';
 import { pullNodeSchema, type PullNode } from './schema.js';
 
@@ -99,6 +99,9 @@ export function parseGithubPullNodes(
         ...new Set([
           ...ticketKeys(pr.title, pr.headRefName ?? ''),
           ...pr.commits.nodes.flatMap((n) => closingKeys(n.commit.message)),
+          ...pr.closingIssuesReferences.nodes.map((i) =>
+            githubIssueRef(i.repository?.nameWithOwner ?? ctx.repo, i.number),
+          ),
         ]),
       ],
       size: { additions: pr.additions, deletions: pr.deletions, files: pr.changedFiles, effectiveLines },

@@ -34,6 +34,21 @@ export const pullNodeSchema = z.object({
   /** Labels: the work category (feature, bug…) and rework labels. */
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).default({ nodes: [] }),
   /**
+   * The issues this PR closes (GraphQL `closingIssuesReferences`): `Closes #12` / `Fixes acme/api#7` in its
+   * description and issues linked in its sidebar, resolved by GitHub, so the description is never read.
+   * Stored as ticket links `owner/repo#number`, the refs GitHub Issues tickets have.
+   */
+  closingIssuesReferences: z
+    .object({
+      nodes: z.array(
+        z.object({
+          number: z.number().int().positive(),
+          repository: z.object({ nameWithOwner: z.string() }).optional(),
+        }),
+      ),
+    })
+    .default({ nodes: [] }),
+  /**
    * Reviews (GraphQL `reviews`): when someone other than the author first reviewed, and first approved.
    * `state` is APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING (not submitted: no time).
    */

@@ -1,7 +1,17 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Row, SqlParam } from '../db.js';
 import { clickhouseDialect } from '../sql/clickhouse-dialect.js';
 import type { ClickHouseLocation } from './location.js';
+
+/**
+ * How inserts are sent. `sync`: each insert makes its own part (bulk loads: migrate, sync). `async`: the
+ * server buffers small inserts from many clients and writes them together (ClickHouse's async inserts), for the
+ * append paths where many processes send small batches (serve's OTLP receiver and ingest API, the gateway);
+ * `wait_for_async_insert=1` answers only once the buffer is written, so an acknowledged record is on disk.
+ */
+export type InsertMode = 'sync' | 'async';
+
+const ASYNC_INSERT: ClickHouseSettings = { async_insert: 1, wait_for_async_insert: 1 };
 
 /**
  * One ClickHouse server (or a cluster's front) through the official client, returning rows in the shapes the
@@ -12,9 +22,13 @@ export class ClickHouseSql {
   private constructor(
     private readonly client: ClickHouseClient,
     readonly location: ClickHouseLocation,
+    private readonly insertSettings: ClickHouseSettings = {},
   ) {}
 
-  static connect(location: ClickHouseLocation, options: { database?: string } = {}): ClickHouseSql {
+  static connect(
+    location: ClickHouseLocation,
+    options: { database?: string; inserts?: InsertMode } = {},
+  ): ClickHouseSql {
     const client = createClient({
       url: location.url,
       username: location.username,
@@ -30,7 +44,7 @@ export class ClickHouseSql {
         date_time_input_format: 'best_effort',
       },
     });
-    return new ClickHouseSql(client, location);
+    return new ClickHouseSql(client, location, options.inserts === 'async' ? ASYNC_INSERT : {});
   }
 
   async query<T extends Row = Row>(
@@ -60,7 +74,12 @@ export class ClickHouseSql {
   async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+      await this.client.insert({
+        table,
+        values: rows as Record<string, unknown>[],
+        format: 'JSONEachRow',
+        clickhouse_settings: this.insertSettings,
+      });
     } catch (cause) {
       throw new Error(
         `ClickHouse insert into ${table} failed at ${this.location.display}: ${messageOf(cause)}`,

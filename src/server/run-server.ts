@@ -2,7 +2,7 @@ import type { PremiumRate } from '../domain/copilot-billing.js';
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { loadQualityBars } from '../audit/bar-file.js';
-import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Repricer } from '../pricing/repricer.js';
 import type { Privacy } from '../domain/directory.js';
 import { formatProblem } from '../domain/parse-result.js';
 import type { PriceResolver } from '../ingest/pricing-pass.js';

@@ -48,8 +48,13 @@ function parseLocation(location: string) {
   try {
     return parseClickHouseLocation(location, process.env);
   } catch (cause) {
-    throw new MileageError('usage', (cause as Error).message, 'A ClickHouse store is clickhouse://user@host:8123/database.', {
-      cause,
-    });
+    throw new MileageError(
+      'usage',
+      (cause as Error).message,
+      'A ClickHouse store is clickhouse://user@host:8123/database.',
+      {
+        cause,
+      },
+    );
   }
 }

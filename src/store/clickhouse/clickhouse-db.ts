@@ -24,7 +24,10 @@ export class ClickHouseDb implements Db {
   private constructor(private readonly store: ClickHouseStore) {}
 
   /** Connects (creating the database and tables when missing); a server that cannot be reached is a clear error. */
-  static async open(location: ClickHouseLocation, options: { inserts?: InsertMode } = {}): Promise<ClickHouseDb> {
+  static async open(
+    location: ClickHouseLocation,
+    options: { inserts?: InsertMode } = {},
+  ): Promise<ClickHouseDb> {
     try {
       return new ClickHouseDb(await ClickHouseStore.open(location, options));
     } catch (cause) {
@@ -46,7 +49,8 @@ export class ClickHouseDb implements Db {
     } catch (error) {
       // A read of a relation ClickHouse does not have yet (the ledger, the directory, tokens, keys) says so.
       const missing = /Unknown table(?: expression)?(?: identifier)? '?([\w.]+)'?/i.exec(messageChain(error));
-      if (missing) throw notYet(`the \`${missing[1]}\` relation (it is built by the embedded store only)`, error);
+      if (missing)
+        throw notYet(`the \`${missing[1]}\` relation (it is built by the embedded store only)`, error);
       throw error;
     }
   }
@@ -132,7 +136,9 @@ export class ClickHouseDb implements Db {
     return Promise.reject(notYet('seat activity'));
   }
   loadUsageFile(): Promise<never> {
-    return Promise.reject(notYet('loading usage files (CSV, JSONL, Parquet) through the store’s file readers'));
+    return Promise.reject(
+      notYet('loading usage files (CSV, JSONL, Parquet) through the store’s file readers'),
+    );
   }
   loadFocusFile(): Promise<never> {
     return Promise.reject(notYet('loading FOCUS files'));
@@ -171,7 +177,7 @@ function connectError(location: ClickHouseLocation, cause: unknown): MileageErro
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ETIMEDOUT|socket hang up|Timeout/i.test(text)) {
     return new MileageError(
       'upstream',
-      `cannot reach ClickHouse at ${location.display} (${firstLine(text)})`,
+      `cannot reach ClickHouse at ${location.display} (${firstLine(innermost(cause))})`,
       'Check that the server runs and that host and port are its HTTP interface (8123, or 8443 for clickhouses://).',
       { cause },
     );
@@ -193,6 +199,13 @@ function messageChain(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error; e instanceof Error && parts.length < 5; e = e.cause) parts.push(e.message);
   return parts.length > 0 ? parts.join(' · ') : String(error);
+}
+
+/** The root cause's message (the network error itself, without the wrappers that name the server again). */
+function innermost(error: unknown): string {
+  let e = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 function firstLine(text: string): string {

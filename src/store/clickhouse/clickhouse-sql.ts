@@ -1,4 +1,9 @@
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import {
+  ClickHouseLogLevel,
+  createClient,
+  type ClickHouseClient,
+  type ClickHouseSettings,
+} from '@clickhouse/client';
 import type { Row, SqlParam } from '../db.js';
 import { clickhouseDialect } from '../sql/clickhouse-dialect.js';
 import type { ClickHouseLocation } from './location.js';
@@ -34,6 +39,9 @@ export class ClickHouseSql {
       username: location.username,
       password: location.password,
       database: options.database ?? location.database,
+      // Failures come back to the caller as errors naming the server (and are reported once, where the user
+      // sees them); the client's own logger would print each one again, with its settings, on stderr.
+      log: { level: ClickHouseLogLevel.OFF },
       clickhouse_settings: {
         ...clickhouseDialect.sessionSettings,
         // Exact money: decimals as strings (JSON numbers would go through a float), timestamps as ISO text.

@@ -5,7 +5,8 @@ import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { AgentLogStore } from '../agent-logs.js';
 import type { AppendResult, Db, PricingTarget, Row, SqlParam, StoreCounts } from '../db.js';
-import type { InsertMode } from './clickhouse-sql.js';
+import type { TableSpec } from '../tables/columns.js';
+import { ClickHouseSql, type InsertMode } from './clickhouse-sql.js';
 import { ClickHouseStore } from './clickhouse-store.js';
 import { CLICKHOUSE_PASSWORD_ENV, type ClickHouseLocation } from './location.js';
 
@@ -21,7 +22,11 @@ export class ClickHouseDb implements Db {
   readonly dialect = 'clickhouse' as const;
   readonly migrationsApplied: readonly number[] = [];
 
-  private constructor(private readonly store: ClickHouseStore) {}
+  private constructor(
+    private readonly store: ClickHouseStore,
+    /** Bulk inserts of rows copied from another store (`store migrate`): synchronous, one part per page. */
+    private readonly bulk: ClickHouseSql,
+  ) {}
 
   /** Connects (creating the database and tables when missing); a server that cannot be reached is a clear error. */
   static async open(
@@ -29,7 +34,7 @@ export class ClickHouseDb implements Db {
     options: { inserts?: InsertMode } = {},
   ): Promise<ClickHouseDb> {
     try {
-      return new ClickHouseDb(await ClickHouseStore.open(location, options));
+      return new ClickHouseDb(await ClickHouseStore.open(location, options), ClickHouseSql.connect(location));
     } catch (cause) {
       throw connectError(location, cause);
     }
@@ -75,8 +80,21 @@ export class ClickHouseDb implements Db {
     return this.store.appendOutcomes(records);
   }
 
-  close(): Promise<void> {
-    return this.store.close();
+  async close(): Promise<void> {
+    await this.bulk.close();
+    await this.store.close();
+  }
+
+  /**
+   * Rows copied from another store, every column as stored there (days, costs, estimates, replay flags), in
+   * one new version: copying again replaces them, never adds to them.
+   */
+  async insertRows(table: TableSpec, rows: readonly Row[]): Promise<void> {
+    const version = Date.now() * 1000;
+    await this.bulk.insert(
+      table.name,
+      rows.map((r) => ({ ...r, _version: version })),
+    );
   }
 
   /**

@@ -26,7 +26,10 @@ export function registerStore(program: Command, run: Run): void {
   const store = program.command('store').description('Manage the store: copy it to ClickHouse and back');
   globalOptions(store.command('migrate'))
     .description('Copy every fact of a store to another (embedded ⇄ ClickHouse), then verify the totals')
-    .option('--to <location>', 'copy the store (--db/--store) to this one, e.g. clickhouse://user@host:8123/db')
+    .option(
+      '--to <location>',
+      'copy the store (--db/--store) to this one, e.g. clickhouse://user@host:8123/db',
+    )
     .option('--from <location>', 'copy this store (e.g. clickhouse://…) into the store (--db/--store)')
     .action((opts: MigrateOptions) =>
       run(async (term) => {
@@ -41,7 +44,8 @@ export function registerStore(program: Command, run: Run): void {
         const [fromLocation, toLocation] = opts.to !== undefined ? [here, opts.to] : [opts.from ?? '', here];
         const target = resolveDbPath(toLocation, process.env, process.cwd());
         const source = resolveDbPath(fromLocation, process.env, process.cwd());
-        if (source === target) throw new MileageError('usage', `--from and --to are the same store (${source})`);
+        if (source === target)
+          throw new MileageError('usage', `--from and --to are the same store (${source})`);
         for (const location of [source, target]) {
           const lock = isSharedStore(location) ? null : readServerLock(location);
           if (lock && lock.pid !== process.pid) throw ownedByServer(lock, location);

@@ -16,7 +16,22 @@ import type { ClickHouseLocation } from './location.js';
  */
 export type InsertMode = 'sync' | 'async';
 
-const ASYNC_INSERT: ClickHouseSettings = { async_insert: 1, wait_for_async_insert: 1 };
+/**
+ * Sent with every async insert, so they hold on any server whatever its profile. The defaults flush after at
+ * most 200 ms or 10 MiB; a busy server may gather up to 1 s or 64 MiB, so a sustained stream makes a few large
+ * parts instead of many small ones (merges keep up: no "too many parts"), while the adaptive timeout still
+ * flushes a lone insert after 50 ms. Dedup is the table's (ReplacingMergeTree, deterministic ids), so the
+ * async-insert dedup stays off.
+ */
+const ASYNC_INSERT: ClickHouseSettings = {
+  async_insert: 1,
+  wait_for_async_insert: 1,
+  async_insert_use_adaptive_busy_timeout: 1,
+  async_insert_busy_timeout_min_ms: 50,
+  async_insert_busy_timeout_max_ms: 1000,
+  async_insert_max_data_size: '67108864',
+  async_insert_deduplicate: 0,
+};
 
 /**
  * One ClickHouse server (or a cluster's front) through the official client, returning rows in the shapes the

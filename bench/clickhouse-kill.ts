@@ -59,7 +59,8 @@ export async function benchClickHouseKill(): Promise<void> {
       );
     }
 
-    // kill -9 under load: the batches are fixed in advance, each delivered until acknowledged.
+    // kill -9 under load, CH_KILLS times (fewer when the batches run out first): the batches are fixed in
+    // advance, each delivered until acknowledged.
     const batches = otlpBatches(KILLS * 8, BATCH, 'kill');
     const truth = truthOf(batches);
     let serve: ServeProcess = await startServe(store('killed'), cwd);
@@ -72,7 +73,7 @@ export async function benchClickHouseKill(): Promise<void> {
     };
     const clients = Array.from({ length: CLIENTS }, deliver);
     const killer = (async () => {
-      while (next < batches.length) {
+      while (next < batches.length && kills < KILLS) {
         await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000));
         if (next >= batches.length) break;
         await serve.kill9();

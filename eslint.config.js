@@ -1,7 +1,10 @@
 // One lint setup for the whole repository; type-aware so that floating promises are caught.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import mileage from './eslint-rules/sql-text.js';
+import layers from './eslint-rules/layers.js';
+import sqlText from './eslint-rules/sql-text.js';
+
+const mileage = { rules: { ...sqlText.rules, ...layers.rules } };
 
 export default tseslint.config(
   {
@@ -42,6 +45,12 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     plugins: { mileage },
     rules: { 'mileage/sql-text': 'error' },
+  },
+  {
+    // Imports point inward (DESIGN.md "Layout"); only the store and driver-backed connectors import drivers.
+    files: ['src/**/*.ts'],
+    plugins: { mileage },
+    rules: { 'mileage/layers': 'error' },
   },
   {
     // Only the CLI, benchmarks and scripts talk to the terminal.

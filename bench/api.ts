@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { storedOrg } from '../src/cli/context.js';
 import { bookRepricer } from '../src/cli/pricing.js';
 import { PLANTED, generateDemo } from '../src/demo/index.js';
-import { loadDemo } from '../src/ingest/demo.js';
+import { loadDemo } from '../src/demo/load.js';
 import { loadOrgFile } from '../src/org/load.js';
 import { PriceBook } from '../src/pricing/price-book.js';
 import { runServer, type RunningServer } from '../src/server/run-server.js';

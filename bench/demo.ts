@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLANTED, generateDemo } from '../src/demo/index.js';
 import { weeklyReport } from '../src/diagnostics/weekly.js';
-import { loadDemo } from '../src/ingest/demo.js';
+import { loadDemo } from '../src/demo/load.js';
 import { loadOrgFile } from '../src/org/load.js';
 import { PriceBook } from '../src/pricing/price-book.js';
 import { openStore } from '../src/store/open.js';

@@ -6,7 +6,7 @@ import type { OrgDirectory } from '../src/domain/directory.js';
 import { usd } from '../src/domain/money.js';
 import { alertsSchema, type Budget, type GovernanceSettings } from '../src/governance/config.js';
 import { runAlerts, type AlertRunSummary } from '../src/governance/run.js';
-import { loadDemo } from '../src/ingest/demo.js';
+import { loadDemo } from '../src/demo/load.js';
 import { filteredDb } from '../src/metrics/filter.js';
 import { dataExtent } from '../src/metrics/spend.js';
 import { usage } from '../src/metrics/testing/fixture.js';

@@ -7,6 +7,7 @@ import { benchAudit } from './audit.js';
 import { benchBadInputs } from './bad-inputs.js';
 import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchClickHouseKill } from './clickhouse-kill.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
@@ -42,6 +43,7 @@ const benches: Record<string, () => Promise<void>> = {
   governance: benchGovernance,
   gateway: benchGateway,
   'gateway-kill': benchGatewayKill,
+  'clickhouse-kill': benchClickHouseKill,
 };
 
 const wanted = process.argv.slice(2);

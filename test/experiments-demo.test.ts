@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANTED, generateDemo, type DemoManifest } from '../src/demo/index.js';
 import { loadExperiments } from '../src/governance/experiment-file.js';
 import { experimentResult, type ExperimentResult } from '../src/governance/experiment-result.js';
-import { loadDemo } from '../src/ingest/demo.js';
+import { loadDemo } from '../src/demo/load.js';
 import { loadOrgFile } from '../src/org/load.js';
 import { PriceBook } from '../src/pricing/price-book.js';
 import { openStore } from '../src/store/open.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL, PLANTED, generateDemo, type DemoEffects, type DemoTruth } from '../src/demo/index.js';
 import { weeklyReport, type WeeklyReport } from '../src/diagnostics/weekly.js';
-import { loadDemo } from '../src/ingest/demo.js';
+import { loadDemo } from '../src/demo/load.js';
 import { loadOrgFile } from '../src/org/load.js';
 import { PriceBook } from '../src/pricing/price-book.js';
 import { openStore } from '../src/store/open.js';

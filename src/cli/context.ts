@@ -3,7 +3,7 @@ import { DEFAULT_PRIVACY, type OrgDirectory, type Privacy } from '../domain/dire
 import { MileageError } from '../domain/errors.js';
 import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
 import type { Db } from '../store/db.js';
-import { openStore, resolveDbPath, type OpenOptions } from '../store/open.js';
+import { isSharedStore, openStore, resolveDbPath, type OpenOptions } from '../store/open.js';
 import { dimensionGapLines } from './dimension-gaps.js';
 import { ownedByServer } from './remote.js';
 import { readServerLock } from './server-lock.js';
@@ -71,8 +71,9 @@ export async function storedOrg(
 export async function openContext(opts: GlobalOptions, store: OpenOptions = {}): Promise<CommandContext> {
   const directory = await readDirectory(opts);
   const path = resolveDbPath(opts.db, process.env, process.cwd());
-  // A running server holds DuckDB's lock on the file: say so, rather than DuckDB's locking error.
-  const lock = readServerLock(path);
+  // A running server holds DuckDB's lock on the file: say so, rather than DuckDB's locking error. A shared
+  // store (ClickHouse) has no owner: any number of processes open it at once.
+  const lock = isSharedStore(path) ? null : readServerLock(path);
   if (lock && lock.pid !== process.pid) throw ownedByServer(lock, path);
   const db = await openStore(path, store);
   try {

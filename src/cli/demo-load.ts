@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { CONTROL, DEMO_END, PLANTED, generateDemo, type DemoOptions } from '../demo/index.js';
 import { MileageError } from '../domain/errors.js';
-import { loadDemo } from '../ingest/demo.js';
+import { loadDemo } from '../demo/load.js';
 import type { IngestSummary } from '../ingest/summary.js';
 import type { PricingSummary } from '../ingest/pricing-pass.js';
 import { formatIssue, loadOrgFile } from '../org/load.js';

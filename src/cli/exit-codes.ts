@@ -12,6 +12,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'not_found':
     case 'conflict':
     case 'upstream':
+    case 'unsupported':
     case 'internal':
       return EXIT.failure;
     default:

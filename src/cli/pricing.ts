@@ -1,4 +1,4 @@
-import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Repricer } from '../pricing/repricer.js';
 import type { OrgDirectory } from '../domain/directory.js';
 import { PriceBook } from '../pricing/price-book.js';
 

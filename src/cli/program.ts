@@ -16,6 +16,7 @@ import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerSeats } from './commands/seats.js';
 import { registerServe } from './commands/serve.js';
+import { registerStore } from './commands/store.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
 import { registerTokens } from './commands/tokens.js';
@@ -50,6 +51,7 @@ export function buildProgram(run: Run): Command {
   registerTokens(program, run);
   registerKeys(program, run);
   registerGateway(program, run);
+  registerStore(program, run);
   registerAudit(program, run);
   return program;
 }

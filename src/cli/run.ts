@@ -35,6 +35,17 @@ export function makeRun(term: Terminal = processTerminal()): Run {
 export function globalOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--db <path>', 'store file (default ./.mileage/mileage.duckdb, or $MILEAGE_DB)'))
+    .addOption(
+      new Option(
+        '--store <location>',
+        'the store: a file like --db, or clickhouse://user@host:8123/db (password in $MILEAGE_CLICKHOUSE_PASSWORD)',
+      ).conflicts('db'),
+    )
+    .hook('preAction', (_self, action) => {
+      // One name for the store inside the commands: --store is --db that also takes a server.
+      const store = action.getOptionValue('store') as string | undefined;
+      if (store !== undefined) action.setOptionValue('db', store);
+    })
     .addOption(new Option('--config <file>', 'org file (default ./mileage.yaml, or $MILEAGE_CONFIG)'))
     .option('--json', 'print JSON on stdout')
     .option('--verbose', 'list every skipped line and detail on stderr')

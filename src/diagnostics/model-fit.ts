@@ -6,9 +6,7 @@ import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/
 import type { Finding } from './finding.js';
 import { countText, timesText } from './evidence-format.js';
 import { auditNote } from './model-fit-audit.js';
-
-/** List-price a token volume on a model at a time; null when the model has no price. */
-export type Repricer = (provider: string | null, model: string, at: Date, tokens: TokenCounts) => Usd | null;
+import type { Repricer } from '../pricing/repricer.js';
 
 /** Cheaper models worth auditing a workload on, per provider: the what-if candidates. */
 export const CHEAPER_CANDIDATES: Record<string, string[]> = {

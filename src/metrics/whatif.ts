@@ -1,4 +1,4 @@
-import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Repricer } from '../pricing/repricer.js';
 import { usd, type Usd } from '../domain/money.js';
 import type { TokenCounts } from '../domain/usage.js';
 import { grouping, SPEND_FROM } from './grouping.js';

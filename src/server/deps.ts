@@ -1,5 +1,5 @@
 import type { QualityBar } from '../audit/bar.js';
-import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Repricer } from '../pricing/repricer.js';
 import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import type { TokenBook } from './auth.js';

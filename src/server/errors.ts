@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'upstream'
+  | 'not_implemented'
   | 'internal';
 
 const STATUS = {
@@ -21,6 +22,7 @@ const STATUS = {
   payload_too_large: 413,
   rate_limited: 429,
   upstream: 502,
+  not_implemented: 501,
   internal: 500,
 } as const satisfies Record<ApiErrorCode, number>;
 
@@ -58,6 +60,8 @@ function codeFor(code: ErrorCode): ApiErrorCode {
       return 'conflict';
     case 'upstream':
       return 'upstream';
+    case 'unsupported':
+      return 'not_implemented';
     case 'config':
     case 'internal':
       return 'internal';

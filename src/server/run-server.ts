@@ -2,11 +2,12 @@ import type { PremiumRate } from '../domain/copilot-billing.js';
 import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import { loadQualityBars } from '../audit/bar-file.js';
-import type { Repricer } from '../diagnostics/model-fit.js';
+import type { Repricer } from '../pricing/repricer.js';
 import type { Privacy } from '../domain/directory.js';
 import { formatProblem } from '../domain/parse-result.js';
 import type { PriceResolver } from '../ingest/pricing-pass.js';
 import type { Db } from '../store/db.js';
+import { isSharedStore } from '../store/open-path.js';
 import { createApp } from './app.js';
 import { TokenBook } from './auth.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
@@ -158,6 +159,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
       maintenance.touched(MAINTENANCE_MS);
       stats.ingested('otlp', accepted);
     },
+    isSharedStore(o.db.location),
   );
   spool = receiver.spool;
   const otlp = otlpApp({

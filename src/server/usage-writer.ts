@@ -1,6 +1,7 @@
 import type { UsageRecord } from '../domain/usage.js';
 import { keepEventSessions, metricSessions } from '../otlp/index.js';
-import type { AppendResult, Db } from '../store/db.js';
+import type { AppendResult, Db, Dialect } from '../store/db.js';
+import { dialectFor } from '../store/sql/dialect.js';
 
 export interface UsageWriterOptions {
   /** Append when this many records are waiting. */
@@ -45,7 +46,7 @@ export class UsageWriter {
   private queue: UsageRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
-  private pending: Promise<void> | null = null;
+  private pending: Promise<boolean> | null = null;
   private readonly eventSessions = new Set<string>();
   private readonly told = new Map<string, { at: number; since: number }>();
   /** Log segments holding records the store failed to take: kept for the next start to store again. */
@@ -66,7 +67,7 @@ export class UsageWriter {
 
   constructor(
     // Only appends and the session rule's look-up: the gateway hands it a link to the server instead.
-    private readonly db: Pick<Db, 'appendUsage' | 'query'>,
+    private readonly db: Pick<Db, 'appendUsage' | 'query'> & { readonly dialect?: Dialect },
     private readonly options: UsageWriterOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 5_000;
@@ -103,6 +104,22 @@ export class UsageWriter {
 
   /** Appends everything waiting now; resolves when it is stored (or has failed and been reported). */
   flush(): Promise<void> {
+    return this.flushing().then(() => undefined);
+  }
+
+  /**
+   * Queues records and resolves once the flush holding them has stored them; rejects when the store failed
+   * them. For a store with no log beside it (ClickHouse: servers keep nothing on local disk), the receiver
+   * answers only then, so an acknowledged record is in the store and an unacknowledged one is sent again.
+   * Requests arriving together share one append (the flush takes everything queued).
+   */
+  async store(records: readonly UsageRecord[]): Promise<void> {
+    this.add(records, true);
+    if (!(await this.flushing())) throw new Error('the store did not take the records; retry');
+  }
+
+  /** The flush of everything queued now: true when every batch was stored. */
+  private flushing(): Promise<boolean> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -119,6 +136,7 @@ export class UsageWriter {
       }
       if (!stored) for (const n of sealed) this.retained.add(n);
       this.options.log?.release(sealed.filter((n) => !this.retained.has(n)));
+      return stored;
     });
     return this.pending;
   }
@@ -204,10 +222,11 @@ export class UsageWriter {
     );
     if (unknown.length > 0) {
       const params: Record<string, string> = {};
+      const sql = dialectFor(this.db.dialect ?? 'duckdb');
       const pairs = unknown.map((s, i) => {
         params[`s${i}`] = s.source;
         params[`i${i}`] = s.sessionId;
-        return `(source = $s${i} AND session_id = $i${i})`;
+        return `(source = ${sql.param(`s${i}`, 'String')} AND session_id = ${sql.param(`i${i}`, 'String')})`;
       });
       const rows = await this.db.query(
         `SELECT DISTINCT source, session_id FROM usage WHERE granularity = 'request' AND (${pairs.join(' OR ')})`,

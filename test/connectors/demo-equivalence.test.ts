@@ -8,7 +8,7 @@ import { createGithubIssuesConnector } from '../../src/connectors/github-issues/
 import { runSync } from '../../src/connectors/sync/runner.js';
 import { DEMO_END, PLANTED, generateDemo, type DemoManifest } from '../../src/demo/index.js';
 import type { OrgDirectory } from '../../src/domain/directory.js';
-import { loadDemo } from '../../src/ingest/demo.js';
+import { loadDemo } from '../../src/demo/load.js';
 import { costPerClosedTicket, costPerMergedPr } from '../../src/metrics/effectiveness.js';
 import { context } from '../../src/metrics/testing/fixture.js';
 import { loadOrgFile } from '../../src/org/load.js';

@@ -74,6 +74,14 @@ export interface ClusterShard {
   tcpPort: number;
 }
 
+/** The inside of a shipped config file's <clickhouse> element, comments left out. */
+function shipped(name: string): string {
+  const text = readFileSync(join(ROOT, 'deploy/clickhouse', name), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+  const inner = /<clickhouse>([\s\S]*)<\/clickhouse>/.exec(text)?.[1];
+  if (inner === undefined) throw new Error(`deploy/clickhouse/${name} has no <clickhouse> element`);
+  return inner.trim();
+}
+
 function configXml(dir: string, httpPort: number, tcpPort: number, shards: readonly ClusterShard[]): string {
   const cluster = shards.length
     ? `<remote_servers><mileage>${shards
@@ -81,10 +89,8 @@ function configXml(dir: string, httpPort: number, tcpPort: number, shards: reado
         .join('')}</mileage></remote_servers>`
     : '';
   // ClickHouse's own logs grow without bound unless given a TTL (Langfuse's users hit memory limits from it):
-  // the same TTLs as docs/clickhouse.md ships for production.
-  const logs = ['query_log', 'query_thread_log', 'part_log', 'trace_log', 'metric_log', 'text_log']
-    .map((t) => `<${t}><ttl>event_date + INTERVAL 3 DAY DELETE</ttl></${t}>`)
-    .join('');
+  // the file Mileage ships for production servers (deploy/clickhouse/mileage-server.xml).
+  const logs = shipped('mileage-server.xml');
   return `<clickhouse>
   <listen_host>127.0.0.1</listen_host>
   <http_port>${httpPort}</http_port>

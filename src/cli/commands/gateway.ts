@@ -6,7 +6,7 @@ import type { BudgetAlert } from '../../gateway/budgets.js';
 import type { KeyEntry } from '../../gateway/key-spec.js';
 import type { Db } from '../../store/db.js';
 import type { RecordStore } from '../../gateway/remote.js';
-import { resolveDbPath } from '../../store/open.js';
+import { isSharedStore, resolveDbPath } from '../../store/open.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { governanceRuntime } from '../governance.js';
 import { runningServer } from '../remote.js';
@@ -77,6 +77,15 @@ export function registerGateway(program: Command, run: Run): void {
           raiseAlert = (a) => link.alert(a);
           term.log(`Shipping records to ${opts.server ?? lock?.url}.`);
         } else {
+          if (isSharedStore(storePath)) {
+            // The gateway's virtual keys, budgets and alert history live in tables the embedded store keeps;
+            // on ClickHouse they do not exist yet, and a gateway without its keys would refuse every request.
+            throw new MileageError(
+              'unsupported',
+              `not yet supported on ClickHouse: the gateway's virtual keys (${storePath})`,
+              'Run the gateway over the embedded store, or ship its records to a `mileage serve` with --server; see docs/clickhouse.md.',
+            );
+          }
           const ctx = await openContext(opts);
           const { liveKeys } = await import('../../gateway/keys.js');
           // The writer's appends and the alert history's writes take turns on the one store.

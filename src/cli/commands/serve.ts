@@ -11,6 +11,7 @@ import { globalOptions, intOption, type Run } from '../run.js';
 import { removeServerLock, writeServerLock } from '../server-lock.js';
 import { isLoopbackAddress } from '../../server/host-check.js';
 import { orgFileInForce } from '../org-file-in-force.js';
+import { isSharedStore } from '../../store/open.js';
 
 interface ServeOptions extends GlobalOptions {
   port?: string;
@@ -42,7 +43,9 @@ export function registerServe(program: Command, run: Run): void {
     )
     .action((opts: ServeOptions) =>
       run(async (term) => {
-        const ctx = await openContext(opts);
+        // On a shared store (ClickHouse) the receiver's and the ingest API's appends are async inserts: the
+        // server batches many processes' small inserts, and answers once they are written.
+        const ctx = await openContext(opts, { inserts: 'async' });
         try {
           const settings = ctx.directory?.server;
           const port =
@@ -141,13 +144,17 @@ export async function serveUntilStopped(
         `Alert rules: ${g.budgets.length} budgets from ${file ?? 'mileage.yaml'}, evaluated after every ledger refresh${g.alerts.interval_minutes > 0 ? ` and every ${g.alerts.interval_minutes} minutes` : ''}; channels: ${configuredChannels(options.governance.directory.notify).join(', ') || 'none configured'}.`,
       );
     }
-    writeServerLock({
-      pid: process.pid,
-      url: server.url,
-      token: server.sessionToken,
-      store: ctx.db.location,
-      startedAt: new Date().toISOString(),
-    });
+    // The lock file tells this machine's CLI that a process owns the store file; a shared store has no owner
+    // (several servers run over it at once), so it gets none.
+    const shared = isSharedStore(ctx.db.location);
+    if (!shared)
+      writeServerLock({
+        pid: process.pid,
+        url: server.url,
+        token: server.sessionToken,
+        store: ctx.db.location,
+        startedAt: new Date().toISOString(),
+      });
     if (!isLoopbackAddress(opts.host) && !opts.otlpTokenRequired) {
       term.warn(
         `WARNING: listening on ${opts.host}, beyond this machine, and the OTLP receiver (/v1/metrics, /v1/logs, /v1/traces) takes records from anyone who can reach it. Add --otlp-token-required (or server.otlp_token_required: true) and give exporters an ingest token: OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20<token>".`,
@@ -171,7 +178,7 @@ export async function serveUntilStopped(
       `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.refused} refused by the store, ${s.dropped + s.failed} not stored).`,
     );
   } finally {
-    removeServerLock(ctx.db.location);
+    if (!isSharedStore(ctx.db.location)) removeServerLock(ctx.db.location);
     await syncs?.stop();
     await server.stop().catch(() => undefined);
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseSpendLogs, type LitellmContext } from '../../sources/spend/litellm/parse.js';
-import { LitellmSpendLogReader, type SpendLogPosition } from '../../store/postgres/litellm-spend-logs.js';
+import { LitellmSpendLogReader, type SpendLogPosition } from './spend-logs-reader.js';
 import { cursorPages } from '../cursor-pages.js';
 import type { HttpStats } from '../http/client.js';
 import { newest, type SyncFrom, type SyncPage } from '../sync/connector.js';

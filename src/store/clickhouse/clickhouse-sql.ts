@@ -1,7 +1,37 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import {
+  ClickHouseLogLevel,
+  createClient,
+  type ClickHouseClient,
+  type ClickHouseSettings,
+} from '@clickhouse/client';
 import type { Row, SqlParam } from '../db.js';
 import { clickhouseDialect } from '../sql/clickhouse-dialect.js';
 import type { ClickHouseLocation } from './location.js';
+
+/**
+ * How inserts are sent. `sync`: each insert makes its own part (bulk loads: migrate, sync). `async`: the
+ * server buffers small inserts from many clients and writes them together (ClickHouse's async inserts), for the
+ * append paths where many processes send small batches (serve's OTLP receiver and ingest API, the gateway);
+ * `wait_for_async_insert=1` answers only once the buffer is written, so an acknowledged record is on disk.
+ */
+export type InsertMode = 'sync' | 'async';
+
+/**
+ * Sent with every async insert, so they hold on any server whatever its profile. The defaults flush after at
+ * most 200 ms or 10 MiB; a busy server may gather up to 1 s or 64 MiB, so a sustained stream makes a few large
+ * parts instead of many small ones (merges keep up: no "too many parts"), while the adaptive timeout still
+ * flushes a lone insert after 50 ms. Dedup is the table's (ReplacingMergeTree, deterministic ids), so the
+ * async-insert dedup stays off.
+ */
+const ASYNC_INSERT: ClickHouseSettings = {
+  async_insert: 1,
+  wait_for_async_insert: 1,
+  async_insert_use_adaptive_busy_timeout: 1,
+  async_insert_busy_timeout_min_ms: 50,
+  async_insert_busy_timeout_max_ms: 1000,
+  async_insert_max_data_size: '67108864',
+  async_insert_deduplicate: 0,
+};
 
 /**
  * One ClickHouse server (or a cluster's front) through the official client, returning rows in the shapes the
@@ -12,14 +42,21 @@ export class ClickHouseSql {
   private constructor(
     private readonly client: ClickHouseClient,
     readonly location: ClickHouseLocation,
+    private readonly insertSettings: ClickHouseSettings = {},
   ) {}
 
-  static connect(location: ClickHouseLocation, options: { database?: string } = {}): ClickHouseSql {
+  static connect(
+    location: ClickHouseLocation,
+    options: { database?: string; inserts?: InsertMode } = {},
+  ): ClickHouseSql {
     const client = createClient({
       url: location.url,
       username: location.username,
       password: location.password,
       database: options.database ?? location.database,
+      // Failures come back to the caller as errors naming the server (and are reported once, where the user
+      // sees them); the client's own logger would print each one again, with its settings, on stderr.
+      log: { level: ClickHouseLogLevel.OFF },
       clickhouse_settings: {
         ...clickhouseDialect.sessionSettings,
         // Exact money: decimals as strings (JSON numbers would go through a float), timestamps as ISO text.
@@ -30,7 +67,7 @@ export class ClickHouseSql {
         date_time_input_format: 'best_effort',
       },
     });
-    return new ClickHouseSql(client, location);
+    return new ClickHouseSql(client, location, options.inserts === 'async' ? ASYNC_INSERT : {});
   }
 
   async query<T extends Row = Row>(
@@ -60,7 +97,12 @@ export class ClickHouseSql {
   async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+      await this.client.insert({
+        table,
+        values: rows as Record<string, unknown>[],
+        format: 'JSONEachRow',
+        clickhouse_settings: this.insertSettings,
+      });
     } catch (cause) {
       throw new Error(
         `ClickHouse insert into ${table} failed at ${this.location.display}: ${messageOf(cause)}`,

@@ -9,7 +9,7 @@ import { refusedOf } from '../refused.js';
 import { sqlIdent } from '../sql-text.js';
 import { FACT_TABLES } from '../tables/catalog.js';
 import { clickhouseCreateTable } from '../tables/ddl.js';
-import { ClickHouseSql } from './clickhouse-sql.js';
+import { ClickHouseSql, type InsertMode } from './clickhouse-sql.js';
 import type { ClickHouseLocation } from './location.js';
 
 /**
@@ -34,7 +34,10 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
   ) {}
 
   /** Connects, creating the database and the catalog's tables when missing (a first open migrates nothing). */
-  static async open(location: ClickHouseLocation): Promise<ClickHouseStore> {
+  static async open(
+    location: ClickHouseLocation,
+    options: { inserts?: InsertMode } = {},
+  ): Promise<ClickHouseStore> {
     const admin = ClickHouseSql.connect(location, { database: 'default' });
     try {
       await admin.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdent(location.database)}`);
@@ -47,7 +50,7 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
       await admin.close();
     }
     const store = new ClickHouseStore(
-      ClickHouseSql.connect(location),
+      ClickHouseSql.connect(location, { inserts: options.inserts ?? 'sync' }),
       location.display,
       location.database,
       'UTC',

@@ -1,15 +1,15 @@
 import { basename, dirname } from 'node:path';
-import type { DemoManifest } from '../demo/index.js';
-import { ORG as DEMO_GITHUB_OWNER } from '../demo/org.js';
+import type { DemoManifest } from './index.js';
+import { ORG as DEMO_GITHUB_OWNER } from './org.js';
 import { repositoryKey } from '../domain/repository.js';
 import type { OrgDirectory } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import { readFile } from 'node:fs/promises';
 import { GATEWAY_SOURCE } from '../gateway/record.js';
 import { parseGatewayRecords } from '../gateway/shipped.js';
-import { ingestFiles, type OnFile } from './files.js';
-import { finishIngest } from './finish.js';
-import type { PriceResolver, PricingSummary } from './pricing-pass.js';
+import { ingestFiles, type OnFile } from '../ingest/files.js';
+import { finishIngest } from '../ingest/finish.js';
+import type { PriceResolver, PricingSummary } from '../ingest/pricing-pass.js';
 import {
   ingestAnthropicCost,
   ingestAnthropicUsage,
@@ -18,8 +18,8 @@ import {
   ingestGithub,
   ingestJira,
   ingestOutcomes,
-} from './sources.js';
-import { mergeSummaries, type IngestSummary } from './summary.js';
+} from '../ingest/sources.js';
+import { mergeSummaries, type IngestSummary } from '../ingest/summary.js';
 
 /**
  * Loads a generated demo through exactly the code real data goes through: the same parsers, the same

@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { MileageError } from '../../domain/errors.js';
-import { sqlIdent } from '../sql-text.js';
+import { sqlIdent } from '../../store/sql-text.js';
 
 /**
- * A read-only reader of LiteLLM's own Postgres database (table `LiteLLM_SpendLogs`, reference §10.1). It
- * lives in store/ because only the store layer imports database drivers; it never writes.
+ * A read-only reader of LiteLLM's own Postgres database (table `LiteLLM_SpendLogs`, reference §10.1): the
+ * I/O of a source whose API is a database. Driver-backed source readers live with their connector, the one
+ * place besides store/ that may import a database driver (eslint-rules/layers.js); they never write.
  *
  * Rows are read in keyset order (`startTime`, `request_id`) — the table has an index on exactly that pair —
  * so a page boundary is a position that survives a restart and never skips a row written with the same

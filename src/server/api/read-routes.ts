@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { CATALOG, findMetric } from '../../metrics/catalog.js';
-import { DIMENSIONS, type Dimension } from '../../metrics/query.js';
-import { spendTable } from '../../metrics/spend-table.js';
+import type { Dimension } from '../../metrics/query.js';
 import { metricTableCsv } from '../../report/csv.js';
 import { pickable, protectsGroups } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
@@ -11,17 +10,14 @@ import { HttpError } from '../errors.js';
 import { dayValues, valuesIn } from './filter-values.js';
 import { cachedPersonFacts, metricContext, readScope, scopedTeams } from './scope.js';
 
-/** spend.total and efficiency.tokens_per_dollar come from `spendBy`; the registry answers the rest. */
-const SPEND_METRICS = ['spend.total', 'efficiency.tokens_per_dollar'];
-
 function dimsOf(id: string): readonly Dimension[] | null {
-  if (SPEND_METRICS.includes(id)) return DIMENSIONS;
   return findQuery(id)?.dims ?? null;
 }
 
-function byParam(url: URL, dims: readonly Dimension[], fallback: Dimension | null): Dimension | null {
+/** The `by` asked for, or null for the metric's default grouping. */
+function byParam(url: URL, dims: readonly Dimension[]): Dimension | null {
   const by = url.searchParams.get('by');
-  if (by === null || by === '') return fallback;
+  if (by === null || by === '') return null;
   if (!dims.includes(by as Dimension)) {
     throw new HttpError(
       'bad_request',
@@ -100,9 +96,8 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     if (format !== 'json' && format !== 'csv')
       throw new HttpError('bad_request', 'format expects json or csv');
     const registered = findQuery(id);
-    const table = registered
-      ? await registered.run(ctx, byParam(url, dims, null))
-      : await spendTable(ctx, id, byParam(url, dims, 'team') as Dimension);
+    if (!registered) throw new HttpError('not_found', `no queryable metric "${id}"`);
+    const table = await registered.run(ctx, byParam(url, dims));
     if (format === 'csv') {
       // The same table, privacy applied alike, as a download (the dashboard's "CSV" links point here).
       const name = [id, table.by ?? 'all', table.window.since, table.window.until].join('_');

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { CATALOG, findMetric } from '../../metrics/catalog.js';
 import type { Dimension } from '../../metrics/query.js';
-import { metricTableCsv } from '../../report/csv.js';
 import { pickable, protectsGroups } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayValues, valuesIn } from './filter-values.js';
+import { csvDownload, tableFormat } from './table-answer.js';
 import { cachedPersonFacts, metricContext, readScope, scopedTeams } from './scope.js';
 
 function dimsOf(id: string): readonly Dimension[] | null {
@@ -92,20 +92,12 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const scope = await readScope(deps, c.get('principal'), url);
     const ctx = metricContext(deps, scope);
-    const format = url.searchParams.get('format') ?? 'json';
-    if (format !== 'json' && format !== 'csv')
-      throw new HttpError('bad_request', 'format expects json or csv');
+    const format = tableFormat(url);
     const registered = findQuery(id);
     if (!registered) throw new HttpError('not_found', `no queryable metric "${id}"`);
     const table = await registered.run(ctx, byParam(url, dims));
-    if (format === 'csv') {
-      // The same table, privacy applied alike, as a download (the dashboard's "CSV" links point here).
-      const name = [id, table.by ?? 'all', table.window.since, table.window.until].join('_');
-      return c.body(metricTableCsv(table), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '-')}.csv"`,
-      });
-    }
+    // The same table, privacy applied alike, as a download (the dashboard's "CSV" buttons fetch it).
+    if (format === 'csv') return csvDownload(c, id, table);
     return c.json({ metric: { ...definition, dims: [...dims] }, table });
   });
 

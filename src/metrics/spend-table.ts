@@ -9,6 +9,7 @@ const COLUMNS = [
   { id: 'tokens', label: 'tokens', unit: 'tokens' },
   { id: 'tokens_per_dollar', label: 'tokens per $', unit: 'tokens per USD' },
   { id: 'cache_read_share', label: 'cache-read share', unit: 'share' },
+  { id: 'unpriced_tokens', label: 'unpriced tokens', unit: 'tokens' },
   { id: 'people', label: 'people', unit: 'people' },
 ] as const;
 
@@ -20,7 +21,7 @@ const COLUMNS = [
  */
 async function computeSpend(ctx: MetricContext, by: Dimension | null) {
   const asked = by ?? 'team';
-  const groups = await spendBy(ctx, asked);
+  const groups = await spendBy(ctx, asked, { withUnpriced: true });
   const used = asked === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter) ? 'team' : asked;
   return {
     by: used,
@@ -28,15 +29,24 @@ async function computeSpend(ctx: MetricContext, by: Dimension | null) {
       key: g.key,
       label: g.label,
       values: {
-        cost: g.cost.toFixed(),
-        share: g.share,
+        // A group whose usage is all unpriced has an unknown cost: null (shown as unpriced), never $0.
+        cost: g.priced ? g.cost.toFixed() : null,
+        share: g.priced ? g.share : null,
         tokens: g.tokens,
         tokens_per_dollar: g.tokensPerDollar,
         cache_read_share: g.tokens ? g.cacheReadTokens / g.tokens : null,
+        unpriced_tokens: g.unpricedTokens,
         people: g.people,
       },
     })),
-    notes: used === asked ? [] : ['People may not be named to this viewer: grouped by team instead.'],
+    notes: [
+      ...(used === asked ? [] : ['People may not be named to this viewer: grouped by team instead.']),
+      ...(groups.some((g) => g.unpricedTokens > 0)
+        ? [
+            'Unpriced usage (no list price, no override) is in no dollar figure: its tokens are counted apart, and a group with only unpriced usage has no spend figure (see data.unpriced_volume).',
+          ]
+        : []),
+    ],
   };
 }
 

@@ -43,8 +43,8 @@ export interface QueryableMetric {
   definition: MetricDefinition;
   dims: readonly Dimension[];
   defaultBy: Dimension | null;
-  /** The answer, grouped by `by` (null: the metric's default grouping). */
-  run(ctx: MetricContext, by: Dimension | null): Promise<MetricTable>;
+  /** The answer, grouped by `by` (null: the metric's default grouping). A function value: callers pass it on. */
+  run: (ctx: MetricContext, by?: Dimension | null) => Promise<MetricTable>;
 }
 
 /**
@@ -63,7 +63,7 @@ export function defineMetric<C extends string>(spec: MetricSpec<C>): QueryableMe
     definition,
     dims: spec.dims,
     defaultBy,
-    async run(ctx, by) {
+    run: async (ctx, by = null) => {
       const answer = await spec.compute(ctx, by ?? defaultBy);
       const cols = columns(ctx);
       return {
@@ -101,6 +101,6 @@ export function defineTableMetric(spec: {
     definition,
     dims: spec.dims,
     defaultBy,
-    run: (ctx, by) => spec.run(ctx, by ?? defaultBy),
+    run: (ctx, by = null) => spec.run(ctx, by ?? defaultBy),
   };
 }

@@ -1,8 +1,8 @@
-import { workAllocation } from './allocation.js';
+import { workAllocationMetric } from './allocation.js';
 import { defineTableMetric, type QueryableMetric } from './define.js';
 import { spendTotalMetric, tokensPerDollarMetric } from './spend-table.js';
 import { keysForSpend, top4Shift } from './concentration.js';
-import { aiAssistedShare, cycleTime } from './delivery-flow.js';
+import { aiAssistedShareMetric, cycleTimeMetric } from './delivery-flow.js';
 import {
   costPerClosedTicket,
   costPerMergedPr,
@@ -14,15 +14,15 @@ import { expectedBand, tokenEfficiency } from './efficiency.js';
 import { epicLeadTime } from './epic-lead-time.js';
 import { DELIVERY_DIMENSIONS } from './grouping.js';
 import { QUADRANT_DIMENSIONS, deliveryQuadrant } from './quadrant.js';
-import { churnShare } from './churn.js';
-import { reworkTax } from './quality.js';
+import { churnShareMetric } from './churn.js';
+import { reworkTaxMetric } from './quality.js';
 import { DIMENSIONS, type Dimension } from './query.js';
 import { evidenceCoverage } from './coverage.js';
 import { roi } from './roi.js';
-import { SEAT_DIMENSIONS, seatUtilisation } from './seats.js';
+import { seatUtilisationMetric } from './seats.js';
 import { modelMix, spendCalendar } from './spend-series.js';
 import { spendForecast, trajectoryGrowth } from './trajectory.js';
-import { THROUGHPUT_DIMENSIONS, throughputPerEngineer } from './throughput.js';
+import { throughputMetric } from './throughput.js';
 
 /**
  * Every catalog metric `mileage query METRIC [--by DIM]` and `GET /api/v1/metrics/:id` answer, each defined
@@ -37,7 +37,7 @@ export const QUERIES: readonly QueryableMetric[] = [
   tokensPerDollarMetric,
   defineTableMetric({ id: 'spend.calendar', dims: none, run: (ctx) => spendCalendar(ctx) }),
   defineTableMetric({ id: 'spend.model_mix', dims: none, run: (ctx) => modelMix(ctx) }),
-  defineTableMetric({ id: 'spend.seat_utilisation', dims: SEAT_DIMENSIONS, run: seatUtilisation }),
+  seatUtilisationMetric,
   defineTableMetric({
     id: 'efficiency.cost_per_mtok',
     dims: SPEND_DIMS,
@@ -61,28 +61,20 @@ export const QUERIES: readonly QueryableMetric[] = [
   }),
   defineTableMetric({ id: 'effectiveness.tokens_per_session', dims: SPEND_DIMS, run: tokensPerSession }),
   defineTableMetric({ id: 'effectiveness.tokens_per_point', dims: DELIVERY_DIMENSIONS, run: tokensPerPoint }),
-  defineTableMetric({
-    id: 'effectiveness.ai_assisted_share',
-    dims: DELIVERY_DIMENSIONS,
-    run: aiAssistedShare,
-  }),
-  defineTableMetric({ id: 'quality.churn_share', dims: DELIVERY_DIMENSIONS, run: churnShare }),
-  defineTableMetric({ id: 'effectiveness.cycle_time', dims: DELIVERY_DIMENSIONS, run: cycleTime }),
+  aiAssistedShareMetric,
+  churnShareMetric,
+  cycleTimeMetric,
   defineTableMetric({ id: 'effectiveness.epic_lead_time', dims: DELIVERY_DIMENSIONS, run: epicLeadTime }),
   defineTableMetric({ id: 'concentration.top4_shift', dims: none, run: (ctx) => top4Shift(ctx) }),
   defineTableMetric({ id: 'concentration.keys_for_spend', dims: none, run: (ctx) => keysForSpend(ctx) }),
   defineTableMetric({ id: 'quadrant.delivery_efficiency', dims: QUADRANT_DIMENSIONS, run: deliveryQuadrant }),
-  defineTableMetric({ id: 'quality.rework_tax', dims: DELIVERY_DIMENSIONS, run: reworkTax }),
+  reworkTaxMetric,
   defineTableMetric({ id: 'trajectory.growth', dims: none, run: (ctx) => trajectoryGrowth(ctx) }),
   defineTableMetric({ id: 'trajectory.forecast', dims: none, run: (ctx) => spendForecast(ctx) }),
-  defineTableMetric({ id: 'allocation.new_value_share', dims: DELIVERY_DIMENSIONS, run: workAllocation }),
+  workAllocationMetric,
   defineTableMetric({ id: 'roi.delivery_lift', dims: none, run: (ctx) => roi(ctx) }),
   defineTableMetric({ id: 'coverage.evidence_levels', dims: none, run: (ctx) => evidenceCoverage(ctx) }),
-  defineTableMetric({
-    id: 'delivery.throughput_per_engineer',
-    dims: THROUGHPUT_DIMENSIONS,
-    run: throughputPerEngineer,
-  }),
+  throughputMetric,
 ];
 
 export type { QueryableMetric };

@@ -20,7 +20,7 @@ import { DIMENSIONS, type Dimension } from './query.js';
 import { evidenceCoverage } from './coverage.js';
 import { roi } from './roi.js';
 import { seatUtilisationMetric } from './seats.js';
-import { modelMix, spendCalendar } from './spend-series.js';
+import { modelMixMetric, spendCalendarMetric } from './spend-series.js';
 import { spendForecast, trajectoryGrowth } from './trajectory.js';
 import { throughputMetric } from './throughput.js';
 
@@ -35,8 +35,8 @@ const none: readonly Dimension[] = [];
 export const QUERIES: readonly QueryableMetric[] = [
   spendTotalMetric,
   tokensPerDollarMetric,
-  defineTableMetric({ id: 'spend.calendar', dims: none, run: (ctx) => spendCalendar(ctx) }),
-  defineTableMetric({ id: 'spend.model_mix', dims: none, run: (ctx) => modelMix(ctx) }),
+  spendCalendarMetric,
+  modelMixMetric,
   seatUtilisationMetric,
   defineTableMetric({
     id: 'efficiency.cost_per_mtok',

@@ -17,7 +17,7 @@ import { QUADRANT_DIMENSIONS, deliveryQuadrant } from './quadrant.js';
 import { churnShareMetric } from './churn.js';
 import { reworkTaxMetric } from './quality.js';
 import { DIMENSIONS, type Dimension } from './query.js';
-import { evidenceCoverage } from './coverage.js';
+import { evidenceCoverageMetric } from './coverage.js';
 import { roi } from './roi.js';
 import { seatUtilisationMetric } from './seats.js';
 import { modelMixMetric, spendCalendarMetric } from './spend-series.js';
@@ -73,7 +73,7 @@ export const QUERIES: readonly QueryableMetric[] = [
   defineTableMetric({ id: 'trajectory.forecast', dims: none, run: (ctx) => spendForecast(ctx) }),
   workAllocationMetric,
   defineTableMetric({ id: 'roi.delivery_lift', dims: none, run: (ctx) => roi(ctx) }),
-  defineTableMetric({ id: 'coverage.evidence_levels', dims: none, run: (ctx) => evidenceCoverage(ctx) }),
+  evidenceCoverageMetric,
   throughputMetric,
 ];
 

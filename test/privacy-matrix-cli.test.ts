@@ -8,7 +8,6 @@ import type { Terminal } from '../src/cli/terminal.js';
 import { diagnosticWindows } from '../src/diagnostics/windows.js';
 import type { OrgDirectory, Privacy } from '../src/domain/directory.js';
 import type { DayWindow } from '../src/domain/time.js';
-import { DIMENSIONS } from '../src/metrics/query.js';
 import { QUERIES } from '../src/metrics/registry.js';
 import { openStore } from '../src/store/open.js';
 import type { DemoStore } from './support/demo-store.js';
@@ -26,7 +25,6 @@ import { identifies, smallTeamDemo, type Dim, type Filter, type Truth } from './
  * and is told so on stderr.
  */
 const MIN = 3;
-const SPEND_QUERIES = ['spend.total', 'efficiency.tokens_per_dollar'];
 
 let demo: DemoStore;
 let store: string;
@@ -126,12 +124,8 @@ async function outputsOf(as: string[], wholeStore: boolean): Promise<Output[]> {
     expect(r.code, `${what}: ${r.stderr}`).toBe(0);
     out.push({ what, text: r.stdout, ...(json ? { json: JSON.parse(r.stdout) as unknown } : {}) });
   };
-  const queries = [
-    ...SPEND_QUERIES.map((id) => ({ id, dims: DIMENSIONS, ungrouped: false })),
-    ...QUERIES.map((q) => ({ id: q.id, dims: q.dims, ungrouped: true })),
-  ];
-  for (const q of queries) {
-    if (q.ungrouped) await take(`query ${q.id}`, ['query', q.id, '--json'], true);
+  for (const q of QUERIES) {
+    await take(`query ${q.id}`, ['query', q.id, '--json'], true);
     for (const d of q.dims) await take(`query ${q.id} --by ${d}`, ['query', q.id, '--by', d, '--json'], true);
   }
   await take('query spend.total --by person (table)', ['query', 'spend.total', '--by', 'person'], false);
@@ -182,14 +176,13 @@ function violations(o: Output, hidden: string[], scope: Filter): string[] {
     );
     if (named) found.push(`${o.what}: names small team ${t.id}`);
   }
-  // Rows of a breakdown: a metric table's rows, or spend.total's groups.
+  // Rows of a breakdown: a metric table's rows.
   const body = o.json as {
     by?: string | null;
     rows?: { key: string }[];
-    groups?: { key: string }[];
     window?: DayWindow;
   };
-  const rows = body.rows ?? body.groups;
+  const rows = body.rows;
   if (body.by && Array.isArray(rows)) {
     const w = body.window && body.window.since < window.until ? body.window : window;
     const people = truth.rows(w, scope, body.by as Dim);

@@ -1,7 +1,30 @@
-import type { Usd } from '../domain/money.js';
+import { usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
-import type { Finding } from './finding.js';
-import type { Headline } from './weekly.js';
+
+/*
+ * Dependency-free apart from money and days, so that the dashboard renders the section from the same
+ * definition as the reports (web/src/pages/weekly.ts imports it, with report/week-changes-text.ts).
+ */
+
+/** What the comparison reads of a finding (diagnostics/finding.ts `Finding`). */
+interface ComparedFinding {
+  id: string;
+  flag: boolean;
+  question: string;
+  answer: string;
+  evidence: Record<string, string | number>;
+  owner?: string;
+}
+
+/** What the comparison reads of a report's headline (diagnostics/weekly.ts `Headline`). */
+interface HeadlineNumbers {
+  spend: Usd;
+  mergedPrs: number;
+  costPerMergedPr: Usd | null;
+  deliveryPoints: number;
+  top5Share: number;
+  unpricedTokens: number;
+}
 
 /**
  * What changed since last Monday, so the reader need not remember last week's report: the same report
@@ -40,7 +63,7 @@ export interface HeadlineMove {
 }
 
 /** What a flagged finding is about: the same id about another day or person is news, not a repeat. */
-function subject(f: Finding): string {
+function subject(f: ComparedFinding): string {
   const e = f.evidence;
   return String(e.day ?? e.largest_session ?? e.person ?? e.workload ?? '');
 }
@@ -51,7 +74,7 @@ export function firstSentence(text: string): string {
   return m?.[1] ?? text;
 }
 
-function change(f: Finding): FindingChange {
+function change(f: ComparedFinding): FindingChange {
   return {
     id: f.id,
     question: f.question,
@@ -61,13 +84,13 @@ function change(f: Finding): FindingChange {
 }
 
 export function weekChanges(
-  now: { headline: Headline; findings: Finding[] },
-  before: { window: DayWindow; headline: Headline; findings: Finding[] },
+  now: { headline: HeadlineNumbers; findings: ComparedFinding[] },
+  before: { window: DayWindow; headline: HeadlineNumbers; findings: ComparedFinding[] },
 ): WeekChanges {
   const flaggedBefore = new Map(before.findings.filter((f) => f.flag).map((f) => [f.id, f]));
   const flaggedNow = now.findings.filter((f) => f.flag);
   const nowIds = new Set(flaggedNow.map((f) => f.id));
-  const same = (f: Finding) => {
+  const same = (f: ComparedFinding) => {
     const b = flaggedBefore.get(f.id);
     return b !== undefined && subject(b) === subject(f);
   };
@@ -104,5 +127,19 @@ export function weekChanges(
         after: a.unpricedTokens,
       },
     ],
+  };
+}
+
+/** The section read back from JSON, where money is exact decimal text: decimals again. */
+export function reviveWeekChanges(json: unknown): WeekChanges | null {
+  if (json === null || json === undefined) return null;
+  const c = json as Omit<WeekChanges, 'headline'> & { headline: Record<string, unknown>[] };
+  const money = (v: unknown) => (v === null || v === undefined ? null : usd(v as string));
+  return {
+    ...c,
+    headline: c.headline.map((m) => {
+      const move = m as unknown as HeadlineMove;
+      return move.unit === 'usd' ? { ...move, before: money(m.before), after: money(m.after) } : move;
+    }),
   };
 }

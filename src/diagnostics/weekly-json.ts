@@ -1,5 +1,5 @@
 import { usd } from '../domain/money.js';
-import type { HeadlineMove, WeekChanges } from './week-changes.js';
+import { reviveWeekChanges } from './week-changes.js';
 import type { WeeklyReport } from './weekly.js';
 
 type Json = Record<string, unknown>;
@@ -13,21 +13,12 @@ export function reviveWeeklyReport(json: unknown): WeeklyReport {
     headline: Json;
     topWorkloads: Json[];
     byTeam?: Json[];
-    changes?: (Json & { headline: Json[] }) | null;
+    changes?: unknown;
     coverage: Json[];
     weeks: Json[];
   };
   const money = (v: unknown) => usd(String(v));
-  const changes = r.changes
-    ? {
-        ...(r.changes as unknown as WeekChanges),
-        headline: r.changes.headline.map((m) => {
-          const move = m as unknown as HeadlineMove;
-          const value = (v: unknown) => (v === null ? null : money(v));
-          return move.unit === 'usd' ? { ...move, before: value(m.before), after: value(m.after) } : move;
-        }),
-      }
-    : null;
+  const changes = reviveWeekChanges(r.changes);
   return {
     ...(r as unknown as WeeklyReport),
     // A report from a server older than the comparison with last Monday has none.

@@ -67,13 +67,15 @@ async function peopleCostPer(
         : []),
     ],
     rows: rows.map((r) => {
-      const a = byPr?.get(r.key);
+      // The dollars attributed to PRs are the group's priced spend: unknown too when all of it is unpriced.
+      const a = r.unpricedOnly ? undefined : byPr?.get(r.key);
       return {
         key: r.key,
         label: r.label,
         values: {
-          cost_per_unit: moneyPer(r.spendExact, r.delivery),
-          spend: r.spendExact,
+          // A group whose spend is all unpriced has an unknown spend and ratio: null, never $0.
+          cost_per_unit: r.unpricedOnly ? null : moneyPer(r.spendExact, r.delivery),
+          spend: r.unpricedOnly ? null : r.spendExact,
           count: r.delivery,
           ...(byPr
             ? {

@@ -73,6 +73,8 @@ function mergeAll(groups: Awaited<ReturnType<typeof spendBy>>): (typeof groups)[
       tokens: a.tokens + x.tokens,
       cacheReadTokens: a.cacheReadTokens + x.cacheReadTokens,
       people: a.people + x.people,
+      unpricedTokens: a.unpricedTokens + x.unpricedTokens,
+      priced: a.priced || x.priced,
     }),
     {
       key: 'all',
@@ -83,6 +85,8 @@ function mergeAll(groups: Awaited<ReturnType<typeof spendBy>>): (typeof groups)[
       people: 0,
       tokensPerDollar: null,
       share: 1,
+      unpricedTokens: 0,
+      priced: false,
     },
   );
 }

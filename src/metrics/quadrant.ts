@@ -60,7 +60,12 @@ export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null)
       return {
         key: r.key,
         label: r.label,
-        values: { points_per_week: d, points_per_dollar: e, quadrant, spend: r.spendExact },
+        values: {
+          points_per_week: d,
+          points_per_dollar: e,
+          quadrant,
+          spend: r.unpricedOnly ? null : r.spendExact,
+        },
       };
     }),
     notes: [

@@ -1,8 +1,8 @@
-import { grouping, outcomeFrom } from './grouping.js';
+import { defineMetric } from './define.js';
+import { DELIVERY_DIMENSIONS, grouping, outcomeFrom } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ATTRIBUTED_PRS } from './pr-cost.js';
-import type { Dimension } from './query.js';
-import { money, moneyShare, num, previousWindow, ratio, type MetricTable } from './table.js';
+import { money, moneyShare, num, previousWindow, ratio } from './table.js';
 import type { DayWindow } from '../domain/time.js';
 
 interface ReworkRow {
@@ -49,46 +49,50 @@ async function rework(
  * the rework share of delivery points, and the spend attributed to rework PRs (session → PR, else person ×
  * period) with its share of PR spend — the rework spend share, a different figure under its own name.
  */
-export async function reworkTax(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
-  const g = await grouping(ctx, by, 'delivery');
-  const before = previousWindow(ctx.window);
-  const [now, then] = await Promise.all([rework(ctx, g, ctx.window), rework(ctx, g, before)]);
-  const earlier = new Map(then.map((r) => [r.key, ratio(r.reworkPrs, r.prs)]));
-  return {
-    metric: 'quality.rework_tax',
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'pr_share', label: 'quality tax', unit: 'share of merged PRs that are rework' },
-      { id: 'previous_pr_share', label: `quality tax before ${ctx.window.since}`, unit: 'share' },
-      { id: 'pr_share_change', label: 'quality tax change', unit: 'share points' },
-      { id: 'points_share', label: 'rework points', unit: 'share of points' },
-      { id: 'rework_spend', label: 'rework spend', unit: 'USD' },
-      { id: 'spend_share', label: 'rework spend share', unit: 'share of spend attributed to PRs' },
-      { id: 'prs', label: 'merged PRs', unit: 'count' },
-    ],
-    rows: now.map((r) => {
-      const share = ratio(r.reworkPrs, r.prs);
-      const previous = earlier.get(r.key) ?? null;
-      return {
-        key: r.key,
-        label: r.label,
-        values: {
-          pr_share: share,
-          previous_pr_share: previous,
-          pr_share_change: share !== null && previous !== null ? share - previous : null,
-          points_share: ratio(r.reworkPoints, r.points),
-          rework_spend: r.reworkSpend,
-          spend_share: moneyShare(r.reworkSpend, r.spend),
-          prs: r.prs,
-        },
-      };
-    }),
-    notes: [
-      ...g.notes,
-      `Quality tax: rework PRs ÷ merged PRs; its change is against ${before.since} to ${before.until} (the window of the same length before).`,
-      'Rework: reverts and regression fixes as the delivery sources mark them.',
-      'Rework spend share: the spend on rework PRs ÷ the spend attributed to merged PRs, another figure than the quality tax. Spend on a PR: agent sessions on its head branch since the previous PR merged from that branch, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
-    ],
-  };
-}
+export const reworkTaxMetric = defineMetric({
+  id: 'quality.rework_tax',
+  dims: DELIVERY_DIMENSIONS,
+  columns: (ctx) => [
+    { id: 'pr_share', label: 'quality tax', unit: 'share of merged PRs that are rework' },
+    { id: 'previous_pr_share', label: `quality tax before ${ctx.window.since}`, unit: 'share' },
+    { id: 'pr_share_change', label: 'quality tax change', unit: 'share points' },
+    { id: 'points_share', label: 'rework points', unit: 'share of points' },
+    { id: 'rework_spend', label: 'rework spend', unit: 'USD' },
+    { id: 'spend_share', label: 'rework spend share', unit: 'share of spend attributed to PRs' },
+    { id: 'prs', label: 'merged PRs', unit: 'count' },
+  ],
+  async compute(ctx, by) {
+    const g = await grouping(ctx, by, 'delivery');
+    const before = previousWindow(ctx.window);
+    const [now, then] = await Promise.all([rework(ctx, g, ctx.window), rework(ctx, g, before)]);
+    const earlier = new Map(then.map((r) => [r.key, ratio(r.reworkPrs, r.prs)]));
+    return {
+      by: g.dim,
+      rows: now.map((r) => {
+        const share = ratio(r.reworkPrs, r.prs);
+        const previous = earlier.get(r.key) ?? null;
+        return {
+          key: r.key,
+          label: r.label,
+          values: {
+            pr_share: share,
+            previous_pr_share: previous,
+            pr_share_change: share !== null && previous !== null ? share - previous : null,
+            points_share: ratio(r.reworkPoints, r.points),
+            rework_spend: r.reworkSpend,
+            spend_share: moneyShare(r.reworkSpend, r.spend),
+            prs: r.prs,
+          },
+        };
+      }),
+      notes: [
+        ...g.notes,
+        `Quality tax: rework PRs ÷ merged PRs; its change is against ${before.since} to ${before.until} (the window of the same length before).`,
+        'Rework: reverts and regression fixes as the delivery sources mark them.',
+        'Rework spend share: the spend on rework PRs ÷ the spend attributed to merged PRs, another figure than the quality tax. Spend on a PR: agent sessions on its head branch since the previous PR merged from that branch, then its author’s remaining spend in the window split over the PRs they merged by points (person × period).',
+      ],
+    };
+  },
+});
+
+export const reworkTax = reworkTaxMetric.run;

@@ -83,6 +83,10 @@ export interface SpendGroup {
   people: number;
   tokensPerDollar: number | null;
   share: number;
+  /** Tokens with no price (in no dollar figure): counted only when asked for with `withUnpriced`. */
+  unpricedTokens: number;
+  /** False for a group whose usage is all unpriced: its cost is unknown, not $0. */
+  priced: boolean;
 }
 
 /**
@@ -90,23 +94,33 @@ export interface SpendGroup {
  * privacy settings let this viewer see them (else by team), and for an audience that may not see people
  * any group of fewer than `min_group_size` people is folded into "other" (metrics/privacy.ts).
  */
-export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise<SpendGroup[]> {
+export async function spendBy(
+  ctx: MetricContext,
+  dimension: Dimension,
+  o: { withUnpriced?: boolean } = {},
+): Promise<SpendGroup[]> {
   const named = namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
   const chosen = dimension === 'person' && !named ? 'team' : dimension;
   const g = groupFor(chosen, named);
   const d = dialectOf(ctx);
+  // With unpriced usage its groups are kept (a team whose only usage has no price shows as unpriced, never
+  // as missing or $0), and every sum of dollars and priced tokens leaves the unpriced rows out.
+  const priced = (expr: string) => (o.withUnpriced ? `CASE WHEN l.unpriced THEN 0 ELSE ${expr} END` : expr);
+  const tokenSum = 'l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens';
   const rows = await ctx.db.query(
-    `SELECT ${g.key} AS key, min(${g.label}) AS label, ${d.text('coalesce(sum(l.cost), 0)')} AS cost,
-       sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
-       sum(l.cache_read_tokens) AS cache_read,
+    `SELECT ${g.key} AS key, min(${g.label}) AS label, ${d.text(`coalesce(sum(${priced('l.cost')}), 0)`)} AS cost,
+       sum(${priced(tokenSum)}) AS tokens,
+       sum(${priced('l.cache_read_tokens')}) AS cache_read,
+       sum(${o.withUnpriced ? `CASE WHEN l.unpriced THEN ${tokenSum} ELSE 0 END` : '0'}) AS unpriced_tokens,
+       sum(${priced('1')}) AS priced_rows,
        ${d.distinctList('l.person_id')} AS people
      FROM ${ledgerRollup(ctx.window)} l
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
      LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
      LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
-     WHERE ${windowFilter('l.day', d)} AND NOT l.unpriced
-     GROUP BY 1 ORDER BY sum(l.cost) DESC, 1`,
+     WHERE ${windowFilter('l.day', d)}${o.withUnpriced ? '' : ' AND NOT l.unpriced'}
+     GROUP BY 1 ORDER BY sum(${priced('l.cost')}) DESC, 1`,
     windowParams(ctx.window),
   );
   const people = new Map(
@@ -118,6 +132,8 @@ export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise
     cost: usd(String(r.cost)),
     tokens: Number(r.tokens ?? 0),
     cacheReadTokens: Number(r.cache_read ?? 0),
+    unpricedTokens: Number(r.unpriced_tokens ?? 0),
+    priced: Number(r.priced_rows ?? 0) > 0,
     people: people.get(String(r.key))?.size ?? 0,
   }));
   // For an audience that may not see people, groups of too few people fold into one large enough "other".
@@ -134,6 +150,8 @@ export async function spendBy(ctx: MetricContext, dimension: Dimension): Promise
           cost: small.reduce((a, x) => a.plus(x.cost), usd(0)),
           tokens: small.reduce((a, x) => a + x.tokens, 0),
           cacheReadTokens: small.reduce((a, x) => a + x.cacheReadTokens, 0),
+          unpricedTokens: small.reduce((a, x) => a + x.unpricedTokens, 0),
+          priced: small.some((x) => x.priced),
           people: new Set(small.flatMap((x) => [...(people.get(x.key) ?? [])])).size,
         },
       ]

@@ -1,8 +1,9 @@
+import { defineMetric } from './define.js';
 import { addDays } from '../domain/time.js';
 import { grouping } from './grouping.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
-import { money, num, ratio, type MetricTable } from './table.js';
+import { money, num, ratio } from './table.js';
 
 /** A seat with no usage of its tool by its person in this many days before the window's end is idle. */
 export const IDLE_DAYS = 30;
@@ -15,10 +16,21 @@ export const SEAT_DIMENSIONS = ['tool', 'team', 'person'] as const satisfies Dim
  * vendor activity reports), and whether it was idle over the last 30 days (no use, and no vendor-reported
  * last activity, in that time). Grouped by tool, team or person (privacy applied).
  */
-export async function seatUtilisation(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
-  const g = await grouping(ctx, by, 'spend');
-  const rows = await ctx.db.query(
-    `WITH paid AS (
+export const seatUtilisationMetric = defineMetric({
+  id: 'spend.seat_utilisation',
+  dims: SEAT_DIMENSIONS,
+  columns: [
+    { id: 'seats', label: 'seats', unit: 'count' },
+    { id: 'active_seats', label: 'used', unit: 'count' },
+    { id: 'utilisation', label: 'utilisation', unit: 'share of paid days used' },
+    { id: 'idle_seats', label: `idle ${IDLE_DAYS}d`, unit: 'count' },
+    { id: 'idle_monthly_cost', label: 'idle $/month', unit: 'USD per month' },
+    { id: 'cost', label: 'seat spend', unit: 'USD' },
+  ],
+  async compute(ctx, by) {
+    const g = await grouping(ctx, by, 'spend');
+    const rows = await ctx.db.query(
+      `WITH paid AS (
        SELECT tool, holder, any_value(person_id) AS person_id, count(*) AS seat_days, sum(price) AS cost
        FROM seat_days WHERE ${windowFilter('day', ctx)} GROUP BY 1, 2
      ), seats AS (
@@ -53,36 +65,29 @@ export async function seatUtilisation(ctx: MetricContext, by: Dimension | null):
      LEFT JOIN dir_people p ON p.person_id = l.person_id
      LEFT JOIN dir_teams t ON t.team_id = l.team_id
      GROUP BY 1 ORDER BY coalesce(sum(monthly_price) FILTER (WHERE idle), 0) DESC, sum(cost) DESC, 1`,
-    { ...windowParams(ctx.window), idle_since: addDays(ctx.window.until, -IDLE_DAYS) },
-  );
-  return {
-    metric: 'spend.seat_utilisation',
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'seats', label: 'seats', unit: 'count' },
-      { id: 'active_seats', label: 'used', unit: 'count' },
-      { id: 'utilisation', label: 'utilisation', unit: 'share of paid days used' },
-      { id: 'idle_seats', label: `idle ${IDLE_DAYS}d`, unit: 'count' },
-      { id: 'idle_monthly_cost', label: 'idle $/month', unit: 'USD per month' },
-      { id: 'cost', label: 'seat spend', unit: 'USD' },
-    ],
-    rows: rows.map((r) => ({
-      key: String(r.key),
-      label: String(r.label),
-      values: {
-        seats: num(r.seats),
-        active_seats: num(r.active_seats),
-        utilisation: ratio(num(r.active_days), num(r.seat_days)),
-        idle_seats: num(r.idle_seats),
-        idle_monthly_cost: money(r.idle_monthly_cost),
-        cost: money(r.cost),
-      },
-    })),
-    notes: [
-      ...g.notes,
-      `Idle: no usage of the seat's tool by its holder in the ${IDLE_DAYS} days before ${ctx.window.until}.`,
-      'Activity needs usage records that name the person (agent logs, admin reports); a seat whose tool reports nothing looks idle.',
-    ],
-  };
-}
+      { ...windowParams(ctx.window), idle_since: addDays(ctx.window.until, -IDLE_DAYS) },
+    );
+    return {
+      by: g.dim,
+      rows: rows.map((r) => ({
+        key: String(r.key),
+        label: String(r.label),
+        values: {
+          seats: num(r.seats),
+          active_seats: num(r.active_seats),
+          utilisation: ratio(num(r.active_days), num(r.seat_days)),
+          idle_seats: num(r.idle_seats),
+          idle_monthly_cost: money(r.idle_monthly_cost),
+          cost: money(r.cost),
+        },
+      })),
+      notes: [
+        ...g.notes,
+        `Idle: no usage of the seat's tool by its holder in the ${IDLE_DAYS} days before ${ctx.window.until}.`,
+        'Activity needs usage records that name the person (agent logs, admin reports); a seat whose tool reports nothing looks idle.',
+      ],
+    };
+  },
+});
+
+export const seatUtilisation = seatUtilisationMetric.run;

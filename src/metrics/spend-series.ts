@@ -1,7 +1,8 @@
 import { addDays, type DayWindow } from '../domain/time.js';
 import { modelLabelSql } from './model-label.js';
-import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
-import { money, num, type MetricTable } from './table.js';
+import { defineMetric } from './define.js';
+import { dialectOf, windowFilter, windowParams } from './metric.js';
+import { money, num } from './table.js';
 
 /** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
 export const CALENDAR_DAYS = 365;
@@ -11,33 +12,47 @@ export function calendarWindow(w: DayWindow): DayWindow {
 }
 
 /** spend.calendar: one value per day for the year ending at the window's end, days without spend at 0. */
-export async function spendCalendar(ctx: MetricContext): Promise<MetricTable> {
-  const window = calendarWindow(ctx.window);
-  const d = dialectOf(ctx);
-  const rows = await ctx.db.query(
-    `WITH days AS ${d.daySeries(d.param('since', 'Date'), d.param('until', 'Date'))},
+export const spendCalendarMetric = defineMetric({
+  id: 'spend.calendar',
+  dims: [],
+  columns: [{ id: 'cost', label: 'spend', unit: 'USD' }],
+  async compute(ctx) {
+    const window = calendarWindow(ctx.window);
+    const d = dialectOf(ctx);
+    const rows = await ctx.db.query(
+      `WITH days AS ${d.daySeries(d.param('since', 'Date'), d.param('until', 'Date'))},
      s AS (
        SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY day
      )
      SELECT ${d.text('days.day')} AS day, ${d.text('coalesce(s.cost, 0)')} AS cost
      FROM days LEFT JOIN s ON s.day = days.day ORDER BY days.day`,
-    windowParams(window),
-  );
-  return {
-    metric: 'spend.calendar',
-    window,
-    by: null,
-    columns: [{ id: 'cost', label: 'spend', unit: 'USD' }],
-    rows: rows.map((r) => ({ key: String(r.day), label: String(r.day), values: { cost: money(r.cost) } })),
-    notes: [`${CALENDAR_DAYS} days ending ${addDays(window.until, -1)}; days without spend are 0.`],
-  };
-}
+      windowParams(window),
+    );
+    return {
+      window,
+      by: null,
+      rows: rows.map((r) => ({ key: String(r.day), label: String(r.day), values: { cost: money(r.cost) } })),
+      notes: [`${CALENDAR_DAYS} days ending ${addDays(window.until, -1)}; days without spend are 0.`],
+    };
+  },
+});
+
+export const spendCalendar = spendCalendarMetric.run;
 
 /** spend.model_mix: per week of the window, each model's share of that week's spend (and of its tokens). */
-export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
-  const d = dialectOf(ctx);
-  const rows = await ctx.db.query(
-    `WITH m AS (
+export const modelMixMetric = defineMetric({
+  id: 'spend.model_mix',
+  dims: [],
+  columns: [
+    { id: 'week', label: 'week', unit: 'Monday' },
+    { id: 'cost', label: 'spend', unit: 'USD' },
+    { id: 'share', label: 'share of week', unit: 'share' },
+    { id: 'token_share', label: 'share of tokens', unit: 'share' },
+  ],
+  async compute(ctx) {
+    const d = dialectOf(ctx);
+    const rows = await ctx.db.query(
+      `WITH m AS (
        SELECT ${d.weekStart('day')} AS week, ${modelLabelSql('')} AS model, sum(cost) AS cost,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
        FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY 1, 2
@@ -46,31 +61,26 @@ export async function modelMix(ctx: MetricContext): Promise<MetricTable> {
        ${d.double('cost')} / nullif(${d.double('sum(cost) OVER (PARTITION BY week)')}, 0) AS share,
        tokens / nullif(sum(tokens) OVER (PARTITION BY week), 0) AS token_share
      FROM m ORDER BY week, m.cost DESC, model`,
-    windowParams(ctx.window),
-  );
-  return {
-    metric: 'spend.model_mix',
-    window: ctx.window,
-    by: 'model',
-    columns: [
-      { id: 'week', label: 'week', unit: 'Monday' },
-      { id: 'cost', label: 'spend', unit: 'USD' },
-      { id: 'share', label: 'share of week', unit: 'share' },
-      { id: 'token_share', label: 'share of tokens', unit: 'share' },
-    ],
-    rows: rows.map((r) => ({
-      key: `${String(r.week)}|${String(r.model)}`,
-      label: String(r.model),
-      values: {
-        week: String(r.week),
-        cost: money(r.cost),
-        share: num(r.share),
-        token_share: num(r.token_share),
-      },
-    })),
-    notes: [
-      'Seat charges have no model: they appear as "unknown" until usage under the seat allocates them.',
-      'Weeks at the window edges may be partial.',
-    ],
-  };
-}
+      windowParams(ctx.window),
+    );
+    return {
+      by: 'model',
+      rows: rows.map((r) => ({
+        key: `${String(r.week)}|${String(r.model)}`,
+        label: String(r.model),
+        values: {
+          week: String(r.week),
+          cost: money(r.cost),
+          share: num(r.share),
+          token_share: num(r.token_share),
+        },
+      })),
+      notes: [
+        'Seat charges have no model: they appear as "unknown" until usage under the seat allocates them.',
+        'Weeks at the window edges may be partial.',
+      ],
+    };
+  },
+});
+
+export const modelMix = modelMixMetric.run;

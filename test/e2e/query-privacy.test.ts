@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mileage } from './cli.js';
 
+/** `query --json`: the metric's table, as every metric answers. */
+type Table = { by: string | null; rows: { key: string; label: string; values: Record<string, unknown> }[] };
+
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -23,9 +26,10 @@ describe('mileage query', () => {
       cwd,
     });
     expect(byModel.code, byModel.stderr).toBe(0);
-    const models = JSON.parse(byModel.stdout) as { groups: { label: string; share: number }[] };
-    expect(models.groups.map((g) => g.label)).toContain('claude-opus-4-1');
-    expect(models.groups.reduce((a, g) => a + g.share, 0)).toBeCloseTo(1, 9);
+    const models = JSON.parse(byModel.stdout) as Table;
+    expect(models.by).toBe('model');
+    expect(models.rows.map((g) => g.label)).toContain('claude-opus-4-1');
+    expect(models.rows.reduce((a, g) => a + Number(g.values.share), 0)).toBeCloseTo(1, 9);
 
     const orgText = await readFile(join(cwd, 'demo', 'mileage.yaml'), 'utf8');
     const hidden = orgText
@@ -40,7 +44,9 @@ describe('mileage query', () => {
     const names = [...orgText.matchAll(/name: "([^"]+)"/g)].map((m) => m[1] as string);
     expect(names.length).toBe(10);
     for (const name of names) expect(byPerson.stdout).not.toContain(name);
-    const groups = (JSON.parse(byPerson.stdout) as { groups: { key: string; people: number }[] }).groups;
+    const table = JSON.parse(byPerson.stdout) as Table;
+    expect(table.by).toBe('team');
+    const groups = table.rows.map((r) => ({ key: r.key, people: Number(r.values.people) }));
     // 10 engineers over 4 teams: every team is under 4 people apart from the bots' team, so they fold into "other".
     expect(groups.some((g) => g.key === 'other')).toBe(true);
     expect(

@@ -1,13 +1,11 @@
 import type { Privacy } from '../../src/domain/directory.js';
 import type { DayWindow } from '../../src/domain/time.js';
 import type { MetricContext, Viewer } from '../../src/metrics/metric.js';
-import { DIMENSIONS, spendBy } from '../../src/metrics/query.js';
 import { QUERIES } from '../../src/metrics/registry.js';
 import type { Db } from '../../src/store/db.js';
 
 /**
- * Every catalog metric's answer, ungrouped and by every dimension it takes, plus spend.total by every
- * dimension: what a store gives for a window and viewer, keyed `metric[ by dim]`. Two stores holding the
+ * Every catalog metric's answer, ungrouped and by every dimension it takes: what a store gives for a window and viewer, keyed `metric[ by dim]`. Two stores holding the
  * same facts (DuckDB and ClickHouse, or one store before and after a change) must give equal answers; errors
  * are kept as answers so one broken metric does not hide the others.
  */
@@ -27,15 +25,6 @@ export async function catalogAnswers(
       } catch (cause) {
         out[key] = { error: cause instanceof Error ? cause.message.split('\n')[0] : String(cause) };
       }
-    }
-  }
-  for (const dim of DIMENSIONS) {
-    try {
-      out[`spend.total by ${dim}`] = JSON.parse(JSON.stringify(await spendBy(ctx, dim))) as unknown;
-    } catch (cause) {
-      out[`spend.total by ${dim}`] = {
-        error: cause instanceof Error ? cause.message.split('\n')[0] : String(cause),
-      };
     }
   }
   return out;

@@ -68,8 +68,17 @@ export async function post<T>(path: string, body: unknown, signal?: AbortSignal)
   return answer as T;
 }
 
-/** Where each metric table shown came from, so that it can be downloaded as the API's CSV of it. */
-const tableSources = new WeakMap<object, { id: string; params: URLSearchParams }>();
+/**
+ * Where each table shown came from (an API path, its query, a name), so that it can be downloaded as the
+ * API's CSV of the same request: a metric's answer, or a named table of a larger answer (`table=NAME`).
+ */
+export interface TableSource {
+  name: string;
+  path: string;
+  params: URLSearchParams;
+}
+
+const tableSources = new WeakMap<object, TableSource>();
 
 export async function metric(
   id: string,
@@ -77,29 +86,49 @@ export async function metric(
   signal?: AbortSignal,
 ): Promise<MetricAnswer> {
   const answer = await get<MetricAnswer>(`/metrics/${encodeURIComponent(id)}`, params, signal);
-  tableSources.set(answer.table, { id, params: new URLSearchParams(params) });
+  tableSources.set(answer.table, {
+    name: id,
+    path: `/metrics/${encodeURIComponent(id)}`,
+    params: new URLSearchParams(params),
+  });
   return answer;
 }
 
-/** The request a table came from, when it is a metric's answer as the API gave it. */
-export function tableSource(table: object): { id: string; params: URLSearchParams } | undefined {
+/**
+ * Marks a table built from an answer (the weekly report's, the PR list's) as the API's `table=NAME` of the
+ * same request, which the server builds from the same definition (src/report/answer-tables.ts).
+ */
+export function fromAnswer<T extends object>(
+  table: T,
+  path: string,
+  params: URLSearchParams,
+  name: string,
+): T {
+  const query = new URLSearchParams(params);
+  query.set('table', name);
+  tableSources.set(table, { name, path, params: query });
+  return table;
+}
+
+/** The request a table came from, when the API can give it again. */
+export function tableSource(table: object): TableSource | undefined {
   return tableSources.get(table);
 }
 
 /**
- * Saves a metric's table as CSV: the server renders it (`format=csv`, the same table, privacy applied alike),
- * and the browser saves it under the server's file name. Fetched with the session token, so no link carries it.
+ * Saves a table as CSV: the server renders it (`format=csv`, the same table, privacy applied alike), and the
+ * browser saves it under the server's file name. Fetched with the session token, so no link carries it.
  */
-export async function downloadCsv(id: string, params: URLSearchParams): Promise<void> {
-  const query = new URLSearchParams(params);
+export async function downloadCsv(source: TableSource): Promise<void> {
+  const query = new URLSearchParams(source.params);
   query.set('format', 'csv');
-  const response = await fetch(`/api/v1/metrics/${encodeURIComponent(id)}?${query.toString()}`, {
+  const response = await fetch(`/api/v1${source.path}?${query.toString()}`, {
     headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` },
   });
   if (!response.ok)
-    throw new ApiError(response.status, 'http_error', `CSV of ${id} answered ${response.status}`);
+    throw new ApiError(response.status, 'http_error', `CSV of ${source.name} answered ${response.status}`);
   const name =
-    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${id}.csv`;
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${source.name}.csv`;
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

@@ -81,6 +81,13 @@ export interface WeeklyReport {
     cacheReadShare: number | null;
     shareChange: number | null;
   }[];
+  /**
+   * What changed since last Monday (src/diagnostics/week-changes.ts, money as decimal text; null: no week
+   * before; absent from servers before it was added). Revived with that module's reviveWeekChanges.
+   */
+  changes?: unknown;
+  /** Every team's part of the bill (absent from servers before it was added). */
+  byTeam?: { label: string; cost: string; share: number }[];
   findings: Finding[];
   coverage: { level: string; cost: string; share: number }[];
   weeks: { week: string; cost: string; prs: number; points: number; reworkPrs: number }[];

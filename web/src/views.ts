@@ -58,6 +58,8 @@ export interface TableOptions {
   labelHeader?: string;
   rowLink?: (row: MetricRow) => string | null;
   rows?: MetricRow[];
+  /** False under a second view of a table whose notes are already shown above it. */
+  notes?: boolean;
 }
 
 /**
@@ -120,12 +122,12 @@ export function metricTable(table: MetricTable, o: TableOptions): HTMLElement {
     { class: 'metric-table' },
     wrap,
     hidden > 0 ? el('p', { class: 'more' }, `${hidden} more rows not shown.`) : null,
-    notes(table.notes),
+    o.notes === false ? null : notes(table.notes),
     csvButton(table, o.caption),
   );
 }
 
-/** "Download CSV" under a table that is a metric's answer: the whole table, every row, as the API has it. */
+/** "Download CSV" under a table the API can give again: the whole table, every row, as the API has it. */
 function csvButton(table: MetricTable, caption: string): HTMLElement | null {
   const source = tableSource(table);
   if (!source) return null;
@@ -134,15 +136,16 @@ function csvButton(table: MetricTable, caption: string): HTMLElement | null {
     {
       type: 'button',
       class: 'csv',
-      'data-csv': table.metric,
-      // The request the table answered (filters and window), so that a reader can fetch the same as JSON.
+      'data-csv': source.name,
+      // The request the table answered (path, filters and window), so that a reader can fetch it as JSON.
+      'data-source': source.path,
       'data-query': source.params.toString(),
       'aria-label': `Download CSV: ${caption}`,
     },
     'Download CSV',
   );
   button.addEventListener('click', () => {
-    void downloadCsv(source.id, source.params).catch((e: unknown) => {
+    void downloadCsv(source).catch((e: unknown) => {
       button.textContent = `CSV failed: ${e instanceof Error ? e.message : String(e)}`;
     });
   });

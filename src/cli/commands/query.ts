@@ -5,13 +5,12 @@ import { MileageError } from '../../domain/errors.js';
 import type { DayWindow } from '../../domain/time.js';
 import { findMetric } from '../../metrics/catalog.js';
 import { filteredDb } from '../../metrics/filter.js';
-import { DIMENSIONS, spendBy, type Dimension } from '../../metrics/query.js';
+import { DIMENSIONS, type Dimension } from '../../metrics/query.js';
 import { QUERIES, findQuery } from '../../metrics/registry.js';
 import { dataExtent } from '../../metrics/spend.js';
 import type { Db } from '../../store/db.js';
 import { metricTableCsv } from '../../report/csv.js';
 import { renderMetricTable } from '../../report/metric-table.js';
-import { spendTable } from '../../metrics/spend-table.js';
 import {
   asOption,
   audienceFilter,
@@ -32,9 +31,7 @@ function render(t: MetricTable, opts: GlobalOptions & { csv?: boolean }): string
   return renderMetricTable(t);
 }
 
-/** Metrics answered by `spendBy` (their original output); the rest of the catalog comes from the registry. */
-const SPEND_QUERIES = ['spend.total', 'efficiency.tokens_per_dollar'];
-const QUERYABLE = [...SPEND_QUERIES, ...QUERIES.map((q) => q.id)];
+const QUERYABLE = QUERIES.map((q) => q.id);
 
 /** The window of a command: --since/--until, else the last four complete weeks with data. */
 export async function commandWindow(db: Db, opts: GlobalOptions): Promise<DayWindow> {
@@ -70,24 +67,25 @@ export function dimensionOption(value: string | undefined, allowed: readonly Dim
 export function registerQuery(program: Command, run: Run): void {
   asOption(globalOptions(program.command('query')))
     .argument('<metric>', 'metric id (`mileage metrics list`)')
-    .option('--by <dimension>', `group by: ${DIMENSIONS.join(', ')} (spend.total: default team)`)
+    .option(
+      '--by <dimension>',
+      `group by: ${DIMENSIONS.join(', ')} (spend.total: default team; the API's catalog lists each metric's)`,
+    )
     .option('--csv', 'print the table as CSV (exact decimal money, shares as fractions, units in the header)')
     .description('Answer an ad-hoc question: one metric grouped by one dimension, privacy rules applied')
     .action((metric: string, opts: GlobalOptions & { by?: string; as?: string; csv?: boolean }) =>
       run(async (term) => {
         if (opts.json && opts.csv)
           throw new MileageError('usage', '--json and --csv cannot be used together');
-        if (!findMetric(metric) || !QUERYABLE.includes(metric)) {
+        const registered = findQuery(metric);
+        if (!findMetric(metric) || !registered) {
           throw new MileageError(
             'usage',
             `cannot query "${metric}" by dimension yet`,
             `Queryable: ${QUERYABLE.join(', ')}. What-if: \`mileage whatif\`. All metrics: \`mileage metrics list\`.`,
           );
         }
-        const registered = findQuery(metric);
-        const by = registered
-          ? dimensionOption(opts.by, registered.dims)
-          : dimensionOption(opts.by ?? 'team', DIMENSIONS);
+        const by = dimensionOption(opts.by, registered.dims);
         const destination = stdoutDestination(term);
         const audience = outputAudience(opts.as, destination);
         const server = runningServer(opts);
@@ -118,17 +116,7 @@ export function registerQuery(program: Command, run: Run): void {
             viewer: audience,
           };
           noteAudience(term, audience, ctx.privacy, destination);
-          if (registered) {
-            term.out(render(await registered.run(mctx, by), opts));
-            return;
-          }
-          if (opts.json) {
-            // Kept as it was: the groups carry the head count behind each (what the privacy merge used).
-            const groups = await spendBy(mctx, by as Dimension);
-            term.out(JSON.stringify({ metric, by, window, groups }, null, 2));
-            return;
-          }
-          term.out(render(await spendTable(mctx, metric, by as Dimension), opts));
+          term.out(render(await registered.run(mctx, by), opts));
         } finally {
           await ctx.db.close();
         }

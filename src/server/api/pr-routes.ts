@@ -5,6 +5,8 @@ import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { branchSpend, keysFor, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
+import { prListTable } from '../../report/answer-tables.js';
+import { tableAnswer, tableFormat } from './table-answer.js';
 import { dayParam, intParam, listParam, metricContext, readScope, teamShown } from './scope.js';
 
 /** A page of the PR list: what the dashboard shows by default, and at most this many per request. */
@@ -25,9 +27,14 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     const { rows, total } = await listPrs(metricContext(deps, scope), listParam(url, 'repo'), page);
     const named = (team: string | null) => personVisibility(deps.privacy, scope.viewer, team) === 'named';
     const shown = await teamShown(deps, scope);
+    const prs = rows.map((r) => toPrRow(r, named, shown));
+    if (url.searchParams.get('table') === 'prs') {
+      // The page's table of this same page of PRs, as JSON or CSV.
+      return tableAnswer(c, 'prs', prListTable({ window: scope.window, rows: prs }), tableFormat(url));
+    }
     return c.json({
       window: scope.window,
-      rows: rows.map((r) => toPrRow(r, named, shown)),
+      rows: prs,
       total,
       offset: page.offset,
       truncated: page.offset + rows.length < total,

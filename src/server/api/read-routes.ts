@@ -1,27 +1,23 @@
 import { Hono } from 'hono';
 import { CATALOG, findMetric } from '../../metrics/catalog.js';
-import { DIMENSIONS, type Dimension } from '../../metrics/query.js';
-import { spendTable } from '../../metrics/spend-table.js';
-import { metricTableCsv } from '../../report/csv.js';
+import type { Dimension } from '../../metrics/query.js';
 import { pickable, protectsGroups } from '../../metrics/privacy.js';
 import { findQuery } from '../../metrics/registry.js';
 import type { AppEnv } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayValues, valuesIn } from './filter-values.js';
+import { csvDownload, tableFormat } from './table-answer.js';
 import { cachedPersonFacts, metricContext, readScope, scopedTeams } from './scope.js';
 
-/** spend.total and efficiency.tokens_per_dollar come from `spendBy`; the registry answers the rest. */
-const SPEND_METRICS = ['spend.total', 'efficiency.tokens_per_dollar'];
-
 function dimsOf(id: string): readonly Dimension[] | null {
-  if (SPEND_METRICS.includes(id)) return DIMENSIONS;
   return findQuery(id)?.dims ?? null;
 }
 
-function byParam(url: URL, dims: readonly Dimension[], fallback: Dimension | null): Dimension | null {
+/** The `by` asked for, or null for the metric's default grouping. */
+function byParam(url: URL, dims: readonly Dimension[]): Dimension | null {
   const by = url.searchParams.get('by');
-  if (by === null || by === '') return fallback;
+  if (by === null || by === '') return null;
   if (!dims.includes(by as Dimension)) {
     throw new HttpError(
       'bad_request',
@@ -96,21 +92,12 @@ export function readRoutes(deps: ServerDeps): Hono<AppEnv> {
     const url = new URL(c.req.url);
     const scope = await readScope(deps, c.get('principal'), url);
     const ctx = metricContext(deps, scope);
-    const format = url.searchParams.get('format') ?? 'json';
-    if (format !== 'json' && format !== 'csv')
-      throw new HttpError('bad_request', 'format expects json or csv');
+    const format = tableFormat(url);
     const registered = findQuery(id);
-    const table = registered
-      ? await registered.run(ctx, byParam(url, dims, null))
-      : await spendTable(ctx, id, byParam(url, dims, 'team') as Dimension);
-    if (format === 'csv') {
-      // The same table, privacy applied alike, as a download (the dashboard's "CSV" links point here).
-      const name = [id, table.by ?? 'all', table.window.since, table.window.until].join('_');
-      return c.body(metricTableCsv(table), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '-')}.csv"`,
-      });
-    }
+    if (!registered) throw new HttpError('not_found', `no queryable metric "${id}"`);
+    const table = await registered.run(ctx, byParam(url, dims));
+    // The same table, privacy applied alike, as a download (the dashboard's "CSV" buttons fetch it).
+    if (format === 'csv') return csvDownload(c, id, table);
     return c.json({ metric: { ...definition, dims: [...dims] }, table });
   });
 

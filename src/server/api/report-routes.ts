@@ -6,6 +6,8 @@ import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayParam, metricContext, readScope } from './scope.js';
 import { weeklyAnswer } from './weekly-answer.js';
+import { WEEKLY_TABLES, weeklyTable, type WeeklyTableName } from '../../report/answer-tables.js';
+import { tableAnswer, tableFormat } from './table-answer.js';
 
 /** The weekly diagnostic (the JSON of `mileage report weekly --json`) and spend per workflow outcome. */
 export function reportRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -23,6 +25,14 @@ export function reportRoutes(deps: ServerDeps): Hono<AppEnv> {
       : { ...(since ? { since } : {}), ...(until ? { until } : {}) };
     const report = await weeklyAnswer(deps, scope, window);
     if (!report) throw new HttpError('not_found', 'the store has no data yet');
+    const table = url.searchParams.get('table');
+    if (table !== null) {
+      // One of the tables the dashboard draws from this report, as JSON or CSV: the page's own rows.
+      if (!(WEEKLY_TABLES as readonly string[]).includes(table))
+        throw new HttpError('bad_request', `table expects one of ${WEEKLY_TABLES.join(', ')}`);
+      const name = table as WeeklyTableName;
+      return tableAnswer(c, `weekly-${name}`, weeklyTable(report, name), tableFormat(url));
+    }
     // The CLI's JSON renderer is JSON.stringify of the report: the same text, parsed by the client.
     return c.json(report);
   });

@@ -181,7 +181,7 @@ export const calendarPage: Page = {
           'details',
           {},
           el('summary', {}, 'Every day with spend'),
-          metricTable({ ...table, notes: [] }, { caption: 'Spend per day', labelHeader: 'day', rows: top }),
+          metricTable(table, { caption: 'Spend per day', labelHeader: 'day', rows: top, notes: false }),
         ),
       ),
     );

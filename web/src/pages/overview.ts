@@ -1,31 +1,11 @@
-import { get, metric } from '../api.js';
+import { weeklyTable } from '../../../src/report/answer-tables.js';
+import { fromAnswer, get, metric } from '../api.js';
 import { append, el } from '../dom.js';
 import { integer, percent, usd } from '../format.js';
 import type { Page } from '../page.js';
 import { apiParams, hrefWithFilters } from '../state.js';
-import type { MetricTable, WeeklyReport } from '../types.js';
+import type { WeeklyReport } from '../types.js';
 import { kpi, kpis, metricTable, pageHeader, section } from '../views.js';
-
-/** The weekly series of the diagnostic as a catalog-shaped table (spend against delivery, week by week). */
-export function weeksTable(report: WeeklyReport): MetricTable {
-  return {
-    metric: 'trajectory.spend_vs_delivery',
-    window: report.window,
-    by: 'week',
-    columns: [
-      { id: 'cost', label: 'spend', unit: 'USD' },
-      { id: 'prs', label: 'merged PRs', unit: 'count' },
-      { id: 'points', label: 'delivery points', unit: 'points' },
-      { id: 'rework', label: 'rework PRs', unit: 'count' },
-    ],
-    rows: report.weeks.map((w) => ({
-      key: w.week,
-      label: w.week,
-      values: { cost: w.cost, prs: w.prs, points: w.points, rework: w.reworkPrs },
-    })),
-    notes: [],
-  };
-}
 
 export const overviewPage: Page = {
   name: 'overview',
@@ -34,8 +14,9 @@ export const overviewPage: Page = {
   nav: 'Overview',
   href: '/',
   async render(ctx) {
+    const params = apiParams();
     const [report, growth] = await Promise.all([
-      get<WeeklyReport>('/reports/weekly', apiParams(), ctx.signal),
+      get<WeeklyReport>('/reports/weekly', params, ctx.signal),
       metric('trajectory.growth', apiParams(), ctx.signal),
     ]);
     const h = report.headline;
@@ -89,7 +70,7 @@ export const overviewPage: Page = {
           'details',
           {},
           el('summary', {}, 'Weekly figures'),
-          metricTable(weeksTable(report), {
+          metricTable(fromAnswer(weeklyTable(report, 'weeks'), '/reports/weekly', params, 'weeks'), {
             caption: 'Spend and delivery by week',
             labelHeader: 'week (Monday)',
           }),

@@ -1,11 +1,37 @@
-import { get } from '../api.js';
+import { reviveWeekChanges } from '../../../src/diagnostics/week-changes.js';
+import { weeklyTable } from '../../../src/report/answer-tables.js';
+import { changeSection, NO_PREVIOUS_WEEK } from '../../../src/report/week-changes-text.js';
+import { fromAnswer, get } from '../api.js';
 import { metricLink } from '../definitions.js';
 import { append, el } from '../dom.js';
-import { percent, usd } from '../format.js';
 import type { Page } from '../page.js';
 import { apiParams, navigate, pageParam } from '../state.js';
 import type { Finding, WeeklyReport } from '../types.js';
 import { metricTable, pageHeader, section } from '../views.js';
+
+/**
+ * "What changed since last Monday", in the words every format of the weekly report uses (one definition:
+ * src/report/week-changes-text.ts): the headline numbers' movement, then new, cleared and still-flagged
+ * findings. The report leads with it, and so does this page.
+ */
+export function changesView(report: WeeklyReport): HTMLElement {
+  const s = changeSection(reviveWeekChanges(report.changes));
+  if (!s) return section('What changed since last Monday', el('p', { class: 'basis' }, NO_PREVIOUS_WEEK));
+  return section(
+    s.title,
+    el('p', { class: 'basis' }, s.basis),
+    el(
+      'ul',
+      { class: 'moves', 'aria-label': 'Headline numbers against last Monday' },
+      s.moves.map((m) => el('li', {}, m)),
+    ),
+    el(
+      'ul',
+      { class: 'finding-changes', 'aria-label': 'Findings against last Monday' },
+      [...s.newFindings, ...s.cleared, ...(s.still ? [s.still] : [])].map((line) => el('li', {}, line)),
+    ),
+  );
+}
 
 /** One diagnostic finding: its question, answer, evidence, suggested action and the metrics behind it. */
 export function findingView(f: Finding): HTMLElement {
@@ -46,7 +72,11 @@ export const weeklyPage: Page = {
   href: '/weekly',
   async render(ctx) {
     const week = pageParam('week');
-    const report = await get<WeeklyReport>('/reports/weekly', apiParams({ week }), ctx.signal);
+    const params = apiParams({ week });
+    const report = await get<WeeklyReport>('/reports/weekly', params, ctx.signal);
+    // The page's tables are the report's, as the API gives each again (JSON or CSV) under `table=NAME`.
+    const table = (name: Parameters<typeof weeklyTable>[1]) =>
+      fromAnswer(weeklyTable(report, name), '/reports/weekly', params, name);
     const picker = el(
       'form',
       { class: 'week-picker', 'aria-label': 'Choose a week' },
@@ -70,56 +100,22 @@ export const weeklyPage: Page = {
         report.window,
       ),
       picker,
+      changesView(report),
       section('Findings', report.findings.map(findingView)),
       section(
         'Top workloads',
-        metricTable(
-          {
-            metric: 'spend.by_workload',
-            window: report.window,
-            by: 'workload',
-            columns: [
-              { id: 'kind', label: 'kind', unit: 'kind' },
-              { id: 'model', label: 'main model', unit: 'label' },
-              { id: 'cost', label: 'spend', unit: 'USD' },
-              { id: 'share', label: 'share', unit: 'share' },
-              { id: 'change', label: 'share change', unit: 'share points' },
-              { id: 'tpd', label: 'tokens per $', unit: 'tokens per USD' },
-            ],
-            rows: report.topWorkloads.map((w, i) => ({
-              key: String(i),
-              label: w.label,
-              values: {
-                kind: w.kind,
-                model: w.model,
-                cost: w.cost,
-                share: w.share,
-                change: w.shareChange,
-                tpd: w.tokensPerDollar,
-              },
-            })),
-            notes: [],
-          },
-          { caption: 'Top workloads by spend', labelHeader: 'workload' },
-        ),
+        metricTable(table('top_workloads'), { caption: 'Top workloads by spend', labelHeader: 'workload' }),
+      ),
+      section(
+        'Spend by team',
+        metricTable(table('by_team'), {
+          caption: 'The whole bill by team (small teams folded as privacy requires)',
+          labelHeader: 'team',
+        }),
       ),
       section(
         'Coverage',
-        el(
-          'ul',
-          { class: 'coverage' },
-          report.coverage.map((c) =>
-            el(
-              'li',
-              {},
-              `${c.level}: `,
-              metricLink('coverage.attributed_share', usd(c.cost)),
-              ' (',
-              metricLink('coverage.attributed_share', percent(c.share)),
-              ')',
-            ),
-          ),
-        ),
+        metricTable(table('coverage'), { caption: 'Spend by attribution level', labelHeader: 'level' }),
       ),
     );
   },

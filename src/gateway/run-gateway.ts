@@ -191,6 +191,14 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     'Records shipped to the store',
     () => writer.stats.written,
   );
+  // The process's own memory, so a soak run (bench gateway-soak) can tell a growing heap from the allocator's.
+  stats.prom.gauge('process_resident_memory_bytes', 'Resident memory', () => process.memoryUsage.rss());
+  stats.prom.gauge('nodejs_heap_used_bytes', 'JavaScript heap in use', () => process.memoryUsage().heapUsed);
+  stats.prom.gauge(
+    'nodejs_external_memory_bytes',
+    'Memory outside the JavaScript heap held by its objects (buffers)',
+    () => process.memoryUsage().external,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -15,7 +15,8 @@ import { CLI, portkeyEntry, ROOT, started, stopped, usageOf } from './processes.
  * machine's load than requests/s), the load average, and the metering check: for every answer the mock gave
  * through Mileage's gateway, one record whose tokens equal what the mock reported.
  *
- * GATEWAY_BENCH_SECONDS (default 20) per case and target; GATEWAY_BENCH_CONNECTIONS (default 50);
+ * GATEWAY_BENCH_SECONDS (default 20) per case and target, after GATEWAY_BENCH_WARMUP (default 2) seconds of
+ * each not measured; GATEWAY_BENCH_CONNECTIONS (default 50);
  * GATEWAY_BENCH_MODE `store` (default: the gateway owns the store, so its CPU includes storing the records)
  * or `server` (the gateway ships to a `mileage serve` that owns the store, as deployed: its CPU is the proxy's);
  * GATEWAY_BENCH_TARGETS (default `direct,portkey,plain,mileage`) and GATEWAY_BENCH_CASES (a word of the case
@@ -31,6 +32,8 @@ const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
 const RATE = Number(process.env.GATEWAY_BENCH_RATE ?? 200);
 const TARGETS = (process.env.GATEWAY_BENCH_TARGETS ?? 'direct,portkey,plain,mileage').split(',');
+/** Seconds of load per case and target before the measured runs (JIT warm-up). */
+const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP ?? 2);
 const CASE_FILTER = process.env.GATEWAY_BENCH_CASES ?? '';
 const NODE_ARGS = (process.env.GATEWAY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 /** RSS is sampled at the end of each slice of this many seconds. */
@@ -182,6 +185,19 @@ export async function benchGateway(): Promise<void> {
   const rss0 = usageOf(run.gateway.pid).rssMb;
   const lines: string[] = [];
   try {
+    // Warm-up, not measured: the first seconds of a Node server are its JIT compiling the hot path.
+    for (const c of cases)
+      for (const name of targets.filter((t) => t !== 'direct')) {
+        const t = run.targets[name](c);
+        const body = JSON.stringify(c.body);
+        await drive({
+          base: t.base,
+          connections: CONNECTIONS,
+          seconds: WARMUP,
+          request: () => ({ path: c.path, headers: t.headers, body }),
+        });
+        if (name === 'mileage') await collectSent(run.mockUrl, sent);
+      }
     await fetch(`${run.mockUrl}/__sent`, { method: 'DELETE' });
     for (const c of cases) {
       const results: Partial<Record<Target, LoadResult & { cpuMs?: number }>> = {};

@@ -197,6 +197,7 @@ export async function benchGateway(): Promise<void> {
           request: () => ({ path: c.path, headers: t.headers, body }),
         });
         if (name === 'mileage') await collectSent(run.mockUrl, sent);
+        else await fetch(`${run.mockUrl}/__sent`, { method: 'DELETE' });
       }
     await fetch(`${run.mockUrl}/__sent`, { method: 'DELETE' });
     for (const c of cases) {

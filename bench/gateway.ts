@@ -262,9 +262,9 @@ export async function benchGateway(): Promise<void> {
     lines.push(
       `at ${RATE} req/s (${fixed.name}, open loop, ${Math.min(SECONDS, 10)} s each, load ${loadBefore} → ${load()}): direct ${p(at.direct)}, plain ${p(at.plain)}, mileage ${p(at.mileage)}` +
         (at.mileage && at.direct
-          ? `: mileage +${(at.mileage.p99 - at.direct.p99).toFixed(1)} ms at p99 over direct`
+          ? `: mileage ${signed(at.mileage.p99 - at.direct.p99)} ms at p99 over direct`
           : '') +
-        (at.plain && at.direct ? `, plain +${(at.plain.p99 - at.direct.p99).toFixed(1)} ms` : ''),
+        (at.plain && at.direct ? `, plain ${signed(at.plain.p99 - at.direct.p99)} ms` : ''),
     );
   } finally {
     const rss1 = usageOf(run.gateway.pid).rssMb;
@@ -371,6 +371,8 @@ async function heapOf(url: string): Promise<string> {
     return 'heap ?';
   }
 }
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 function fmt(r?: LoadResult): string {
   if (!r) return '–';

@@ -11,7 +11,7 @@ import { benchClickHouseKill } from './clickhouse-kill.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDemo } from './demo.js';
-import { benchGateway } from './gateway.js';
+import { benchGateway, benchGatewaySoak } from './gateway.js';
 import { benchGatewayKill } from './gateway-kill.js';
 import { benchGit } from './git.js';
 import { benchGovernance } from './governance.js';
@@ -43,6 +43,7 @@ const benches: Record<string, () => Promise<void>> = {
   governance: benchGovernance,
   gateway: benchGateway,
   'gateway-kill': benchGatewayKill,
+  'gateway-soak': benchGatewaySoak,
   'clickhouse-kill': benchClickHouseKill,
 };
 

@@ -36,9 +36,8 @@ export class AnswerTap {
     }
   }
 
-  /** A whole (not streamed) answer's body. */
-  body(text: string): void {
-    const doc = parse(text);
+  /** A whole (not streamed) answer's body, as the meter parsed it (null: not a JSON object). */
+  body(doc: Record<string, unknown> | null): void {
     if (!doc) return;
     this.usage = record(doc.usage);
     if (this.api === 'anthropic-messages') {

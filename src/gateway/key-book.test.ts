@@ -21,6 +21,19 @@ const entry = (key: string, over: Partial<Parameters<KeyBook['load']>[0][number]
 });
 
 describe('key book', () => {
+  it('refuses a key revoked after it was used: what it remembers of presented keys goes with each load', () => {
+    const book = new KeyBook();
+    book.load([entry('sk-mlg-a'), entry('sk-mlg-b', { id: 'key_2' })]);
+    expect(book.check('sk-mlg-a', null)).toMatchObject({ ok: true, key: { id: 'key_1' } });
+    expect(book.check('sk-mlg-a', null)).toMatchObject({ ok: true, key: { id: 'key_1' } });
+    book.load([entry('sk-mlg-b', { id: 'key_2' })]);
+    expect(book.check('sk-mlg-a', null)).toEqual({ ok: false, refusal: { kind: 'unknown_key' } });
+    expect(book.check('sk-mlg-b', null)).toMatchObject({ ok: true, key: { id: 'key_2' } });
+    // The same key with new attribution: the new entry, not the remembered one.
+    book.load([entry('sk-mlg-b', { id: 'key_2', team: 'search' })]);
+    expect(book.check('sk-mlg-b', null)).toMatchObject({ ok: true, key: { team: 'search' } });
+  });
+
   it('checks presence, revocation (absence from the loaded set), expiry and the allow-list', () => {
     const book = new KeyBook();
     book.load([

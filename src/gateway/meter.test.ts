@@ -114,4 +114,28 @@ describe('metering on the side', () => {
     expect(events.map((e) => [e.event, e.data])).toEqual([['a', '1']]);
     expect(reader.tail()).toBe('data: 2');
   });
+
+  it('joins multi-line data, skips comments, and gives each event its text as sent, in any cut', () => {
+    const text = ': keep-alive\n\nevent: x\ndata: a\ndata:b\n\ndata: {"k":1}\r\n\r\nevent: y\n\n';
+    for (const size of [1, 2, 5, text.length]) {
+      const events: SseEvent[] = [];
+      const reader = new SseReader((e) => events.push(e));
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += size) reader.feed(bytes.subarray(i, i + size));
+      expect(events.map((e) => [e.event, e.data])).toEqual([
+        ['x', 'a\nb'],
+        ['', '{"k":1}'],
+        ['y', ''],
+      ]);
+      expect(events.map((e) => e.raw).join('')).toBe(text.slice(': keep-alive\n\n'.length));
+      expect(reader.tail()).toBe('');
+    }
+  });
+
+  it('names the model and response of a chat stream cut before its usage chunk (from the first chunk)', () => {
+    const chunk = (content: string) =>
+      ev(null, { id: 'chatcmpl-9', model: 'gpt-5-mini', choices: [{ index: 0, delta: { content } }] });
+    const { meter } = metered('openai-chat', chunk('a') + chunk('b'), 7);
+    expect(meter.result()).toEqual({ model: 'gpt-5-mini', responseId: 'chatcmpl-9', usage: null });
+  });
 });

@@ -37,16 +37,22 @@ export class Meter {
   private anthropic: Json | null = null;
   private openAi: { usage: unknown; tier: unknown } | null = null;
   private webSearches = 0;
+  /**
+   * OpenAI streams: the first event's data, parsed only when no later event named the model and response
+   * (every chat chunk carries both, so the usage chunk normally does; a stream cut before it does not).
+   */
+  private first: string | null = null;
 
   constructor(readonly api: Api) {}
 
-  /** A non-streamed answer's body, whole. */
-  body(text: string): void {
+  /** A non-streamed answer's body, whole; returns it parsed (null when it is no JSON object) for other readers. */
+  body(text: string): Json | null {
     const b = parsed(text);
-    if (!b) return;
+    if (!b) return null;
     this.identify(b);
     if (this.api === 'anthropic-messages') this.anthropic = obj(b.usage);
     else this.takeOpenAi(b);
+    return b;
   }
 
   /** One event of a streamed answer. */
@@ -64,6 +70,11 @@ export class Meter {
   }
 
   result(): Metered {
+    if ((this.model === null || this.responseId === null) && this.first !== null) {
+      const doc = parsed(this.first);
+      this.first = null;
+      if (doc) this.identify(this.api === 'openai-responses' ? obj(doc.response) : doc);
+    }
     return { model: this.model, responseId: this.responseId, usage: this.usage() };
   }
 
@@ -104,23 +115,25 @@ export class Meter {
   }
 
   private chatEvent(e: SseEvent): void {
-    if (this.model === null || this.responseId === null) {
-      const chunk = parsed(e.data);
-      if (chunk) this.identify(chunk);
-    }
-    // The usage chunk (stream_options.include_usage) is the one whose usage is an object, not null.
+    this.first ??= e.data;
+    // The usage chunk (stream_options.include_usage) is the one whose usage is an object, not null: the
+    // only chunk parsed (the content deltas never are).
     if (!e.data.includes('"usage":{') && !e.data.includes('"usage": {')) return;
     const chunk = parsed(e.data);
-    if (chunk) this.takeOpenAi(chunk);
+    if (!chunk) return;
+    this.identify(chunk);
+    this.takeOpenAi(chunk);
   }
 
   private responsesEvent(e: SseEvent): void {
     // Compatible servers may leave out `event:`; the data's own `type` says the same.
     const kind = e.event || (/"type":\s*"(response\.[a-z_.]+)"/.exec(e.data)?.[1] ?? '');
-    if (kind !== 'response.created' && !TERMINAL.has(kind)) return;
+    // response.created names the model and id: kept unparsed, read only if no terminal event comes.
+    if (kind === 'response.created') this.first ??= e.data;
+    if (!TERMINAL.has(kind)) return;
     const response = obj(parsed(e.data)?.response);
     this.identify(response);
-    if (TERMINAL.has(kind)) this.takeOpenAi(response);
+    this.takeOpenAi(response);
   }
 }
 

@@ -8,6 +8,7 @@ import type { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
 import type { CaptureWriter } from '../audit/capture-writer.js';
 import { AnswerTap } from './answer-tap.js';
+import type { IdleWatch } from './idle-watch.js';
 import { isUsageChunk, Meter } from './meter.js';
 import { servedRecord, type RequestTags } from './record.js';
 import { errorBody, refusalAnswer } from './refusal.js';
@@ -26,11 +27,13 @@ import {
 export interface ProxyDeps {
   keys: KeyBook;
   upstreams: Upstreams;
-  /** Makes a record durable (the spool's group commit); resolves once it is, never rejects (fail open). */
-  commit: (record: UsageRecord) => Promise<void>;
+  /** Makes a record durable (the spool's group commit); calls `then` once it is, always (fail open). */
+  commit: (record: UsageRecord, then: () => void) => void;
   stats: GatewayStats;
   /** An upstream that sends nothing for this long is answered 504 (or, mid-answer, cut). */
   timeoutMs: number;
+  /** The timer that enforces `timeoutMs` for every call in flight. */
+  idle: IdleWatch;
   /** Largest request body taken (Claude Code sends images and long contexts). */
   maxBodyBytes: number;
   budgets: Budgets;
@@ -47,6 +50,31 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 1024 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 1024 }),
 };
+
+/** What every request to an upstream shares, worked out once per upstream rather than once per request. */
+interface Prepared {
+  request: typeof http.request;
+  agent: http.Agent;
+  hostname: string;
+  port: string | undefined;
+  credential: [string, string];
+}
+const prepared = new WeakMap<Upstream, Prepared>();
+function preparedFor(up: Upstream): Prepared {
+  let p = prepared.get(up);
+  if (!p) {
+    const tls = up.base.protocol === 'https:';
+    p = {
+      request: tls ? https.request : http.request,
+      agent: agents[tls ? 'https:' : 'http:'],
+      hostname: up.base.hostname,
+      port: up.base.port || undefined,
+      credential: credentialHeader(up),
+    };
+    prepared.set(up, p);
+  }
+  return p;
+}
 
 /** The part of a request body the gateway reads: never the prompt, only what routes and meters it. */
 interface Asked {
@@ -106,7 +134,8 @@ export function proxy(deps: ProxyDeps, route: Route, req: IncomingMessage, res: 
       answer(res, 413, errorBody(route.api, 413, `request body over ${deps.maxBodyBytes} bytes`));
       return;
     }
-    const body = Buffer.concat(chunks);
+    // One chunk is the common case: no copy.
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
     const a = asked(body);
     // An Azure deployment path names the model a key may call; elsewhere the body does.
     const checked = deps.keys.check(presentedKey(req.headers), route.deployment ?? a.model);
@@ -157,20 +186,18 @@ function forward(
 ): void {
   const requestId = randomUUID();
   const { up, route } = call;
+  const p = preparedFor(up);
   const headers = upstreamHeaders(req.headers);
-  const [credName, credValue] = credentialHeader(up);
-  headers[credName] = credValue;
+  headers[p.credential[0]] = p.credential[1];
   headers['content-length'] = out.body.length;
   const target = req.url ?? '/';
   const q = target.indexOf('?');
-  const [pathname, search] = q < 0 ? [target, ''] : [target.slice(0, q), target.slice(q)];
-  const upstream = (up.base.protocol === 'https:' ? https : http).request({
-    agent: agents[up.base.protocol === 'https:' ? 'https:' : 'http:'],
+  const upstream = p.request({
+    agent: p.agent,
     method: 'POST',
-    protocol: up.base.protocol,
-    hostname: up.base.hostname,
-    port: up.base.port || undefined,
-    path: upstreamPath(up, pathname, search),
+    hostname: p.hostname,
+    port: p.port,
+    path: q < 0 ? upstreamPath(up, target, '') : upstreamPath(up, target.slice(0, q), target.slice(q)),
     headers,
   });
   const down = new Downstream(res);
@@ -222,13 +249,15 @@ function forward(
         id: requestId,
       });
     }
-    const commit = record ? deps.commit(record) : Promise.resolve();
+    deps.idle.done(watched);
     if (record) deps.budgets.add(call.key, record);
     deps.stats.served(up.provider, finalStatus, end.getTime() - call.start.getTime(), ttftMs);
-    void commit.then(() => (cut ? down.cut() : down.finish(tail)));
+    const last = () => (cut ? down.cut() : down.finish(tail));
+    if (record) deps.commit(record, last);
+    else last();
   };
 
-  upstream.setTimeout(deps.timeoutMs, () => upstream.destroy(new UpstreamTimeout()));
+  const watched = deps.idle.watch(() => upstream.destroy(new UpstreamTimeout()));
   upstream.on('error', (e) => {
     if (status !== 0) return finish(status, true); // broke mid-answer: what the client got is all it gets
     const timeout = e instanceof UpstreamTimeout;
@@ -243,6 +272,7 @@ function forward(
 
   let answered: IncomingMessage | null = null;
   upstream.on('response', (answer: IncomingMessage) => {
+    watched.last = Date.now();
     answered = answer;
     if (down.gone) answer.resume();
     status = answer.statusCode ?? 502;
@@ -261,7 +291,9 @@ function forward(
     const bodyParts: Buffer[] = [];
     let bodySize = 0;
     answer.on('data', (c: Buffer) => {
-      ttftMs ??= Date.now() - call.start.getTime();
+      const now = Date.now();
+      watched.last = now;
+      ttftMs ??= now - call.start.getTime();
       if (reader && strip) {
         // The events of one chunk leave in one socket write, not one each.
         res.cork();
@@ -276,9 +308,10 @@ function forward(
     });
     answer.on('end', () => {
       if (!reader && status < 400) {
-        const text = Buffer.concat(bodyParts).toString('utf8');
-        meter.body(text);
-        tap?.body(text);
+        const whole = bodyParts.length === 1 ? (bodyParts[0] as Buffer) : Buffer.concat(bodyParts);
+        // Parsed once, for the meter and (opted-in workflows only) the capture.
+        const doc = meter.body(whole.toString('utf8'));
+        tap?.body(doc);
       }
       finish(status, false, strip ? reader?.tail() : undefined);
     });

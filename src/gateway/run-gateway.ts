@@ -7,6 +7,7 @@ import type { UsageRecord } from '../domain/usage.js';
 import { Spool } from '../server/spool.js';
 import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
 import { Budgets, type BudgetAlert } from './budgets.js';
+import { IdleWatch } from './idle-watch.js';
 import { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
 import { proxy, type ProxyDeps } from './proxy.js';
@@ -93,16 +94,17 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     writer.add(left.records, true);
     o.log(`shipping ${left.records.length} records left in ${o.spoolDir} by the previous run`);
   }
-  const commit = async (record: UsageRecord) => {
+  const commit = (record: UsageRecord, then: () => void) => {
     const r = pseudonymised(record);
-    try {
-      await spool.append([r]);
-    } catch (e) {
-      // Fail open: the answer is never held up by a broken disk; the record still ships from memory.
-      stats.spoolFailure();
-      writer.add([r], true);
-      o.log(`spool write failed, record kept in memory: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    spool.appendThen([r], (e) => {
+      if (e) {
+        // Fail open: the answer is never held up by a broken disk; the record still ships from memory.
+        stats.spoolFailure();
+        writer.add([r], true);
+        o.log(`spool write failed, record kept in memory: ${e.message}`);
+      }
+      then();
+    });
   };
 
   const keys = new KeyBook();
@@ -156,13 +158,16 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     commit,
     stats,
     timeoutMs: o.timeoutMs ?? 600_000,
+    idle: new IdleWatch(o.timeoutMs ?? 600_000),
     maxBodyBytes: MAX_BODY_BYTES,
     capture: o.capture,
   };
   let inFlight = 0;
   let draining = false;
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
     if (req.method === 'GET' && (path === '/health' || path === '/healthz')) {
       const body = JSON.stringify({ status: draining ? 'draining' : 'ok', keys: keys.size });
       res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' });
@@ -191,6 +196,14 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     'Records shipped to the store',
     () => writer.stats.written,
   );
+  // The process's own memory, so a soak run (bench gateway-soak) can tell a growing heap from the allocator's.
+  stats.prom.gauge('process_resident_memory_bytes', 'Resident memory', () => process.memoryUsage.rss());
+  stats.prom.gauge('nodejs_heap_used_bytes', 'JavaScript heap in use', () => process.memoryUsage().heapUsed);
+  stats.prom.gauge(
+    'nodejs_external_memory_bytes',
+    'Memory outside the JavaScript heap held by its objects (buffers)',
+    () => process.memoryUsage().external,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -208,6 +221,7 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     async stop() {
       draining = true;
       clearInterval(refresh);
+      deps.idle.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + (o.drainMs ?? 30_000);

@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  fdatasync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync, rm, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usd } from '../domain/money.js';
@@ -104,21 +95,28 @@ export class Spool {
 
   /** Resolves once `records` are on disk (and handed to onDurable); rejects if the log cannot be written. */
   append(records: readonly UsageRecord[]): Promise<void> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (records.length === 0) return Promise.resolve();
-    const lines = JSON.stringify(records) + '\n';
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ lines, records, done: (e) => (e === undefined ? resolve() : reject(e)) });
-      if (this.durability === 'fsync') this.writing ??= this.drain();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.writeNow());
-      }
-    });
+    return new Promise((resolve, reject) =>
+      this.appendThen(records, (e) => (e === undefined ? resolve() : reject(e))),
+    );
+  }
+
+  /**
+   * `append` with a callback, called once: with no argument once `records` are on disk (and handed to
+   * onDurable), with the error if the log cannot be written. The gateway's hot path: no promise per answer.
+   */
+  appendThen(records: readonly UsageRecord[], done: (e?: Error) => void): void {
+    if (this.broken) return done(this.broken);
+    if (records.length === 0) return done();
+    this.waiting.push({ lines: JSON.stringify(records) + '\n', records, done });
+    if (this.durability === 'fsync') this.writing ??= this.drain();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.writeNow);
+    }
   }
 
   /** `write` mode: everything waiting, in one write() to the open segment; the sync follows in the background. */
-  private writeNow(): void {
+  private readonly writeNow = (): void => {
     this.scheduled = false;
     const group = this.waiting;
     this.waiting = [];
@@ -139,7 +137,7 @@ export class Spool {
     }
     this.unsynced = true;
     this.syncing ??= this.syncInBackground();
-  }
+  };
 
   /**
    * One fdatasync at a time, each covering every write before it, at most one every SYNC_EVERY_MS (a sync
@@ -201,10 +199,13 @@ export class Spool {
     return [...this.sealed];
   }
 
-  /** Deletes segments whose records are stored. */
+  /**
+   * Deletes segments whose records are stored, in the thread pool (a segment a crash leaves behind before its
+   * deletion is stored again at the next start, under the same ids: nothing counts twice).
+   */
   release(segments: readonly number[]): void {
     for (const n of segments) {
-      rmSync(this.path(n), { force: true });
+      rm(this.path(n), { force: true }, () => undefined);
       const i = this.sealed.indexOf(n);
       if (i >= 0) this.sealed.splice(i, 1);
     }

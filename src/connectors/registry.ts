@@ -6,6 +6,7 @@ import { createBitbucketCloudConnector } from './bitbucket/cloud.js';
 import { createBitbucketServerConnector } from './bitbucket/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
+import { createGeminiCodeAssistConnector } from './gemini-code-assist/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGithubIssuesConnector } from './github-issues/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
@@ -27,6 +28,7 @@ export const CONNECTOR_TYPES = {
   'bitbucket-server': createBitbucketServerConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
+  'gemini-code-assist': createGeminiCodeAssistConnector,
   github: createGithubConnector,
   'github-issues': createGithubIssuesConnector,
   gitlab: createGitlabConnector,

@@ -10,6 +10,7 @@ import {
   storedSpend,
 } from '../support/apis.js';
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
+import { ACCESS_TOKEN, geminiApis } from '../support/google.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -342,6 +343,26 @@ export const CONTRACT_CASES: ContractCase[] = [
     },
     route: ['POST', '/teams/filtered-usage-events'],
     badItems: 1,
+    read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'gemini-code-assist',
+    // An OAuth access token (the service account flow has its own tests: gemini-code-assist/connector.test.ts).
+    secret: `${ACCESS_TOKEN}contractGemini`,
+    // Licences and Monitoring; the day-by-day Logging phase is tested in the connector's own test.
+    settings: (url) => ({
+      base_url: url,
+      since: '2024-10-28',
+      projects: [{ id: 'acme-web', team: 'web' }],
+      licenses: { billing_account: '012345-6789AB-CDEF01', order: 'ord-1' },
+      seat_prices: { standard: 19 },
+      page_size: 3,
+    }),
+    serve: (s) => geminiApis(s),
+    route: ['GET', '/v3/projects/acme-web/timeSeries'],
+    // A licence without an assignTime, a negative response count.
+    badItems: 2,
     read: storedSpend,
     killAfter: 1,
   },

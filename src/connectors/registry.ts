@@ -9,6 +9,7 @@ import { createCursorAdminConnector } from './cursor-admin/connector.js';
 import { createGeminiCodeAssistConnector } from './gemini-code-assist/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGithubIssuesConnector } from './github-issues/connector.js';
+import { createGoogleCalendarConnector } from './google-calendar/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
@@ -32,6 +33,7 @@ export const CONNECTOR_TYPES = {
   github: createGithubConnector,
   'github-issues': createGithubIssuesConnector,
   gitlab: createGitlabConnector,
+  'google-calendar': createGoogleCalendarConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
   litellm: createLitellmConnector,

@@ -94,3 +94,47 @@ export function geminiApis(server: ReplayServer, project = 'acme-web'): void {
     };
   });
 }
+
+type CalendarEvent = Record<string, unknown> & { id: string; updated?: string };
+/** The fields events.list returns under Mileage's mask (sources/capacity/google-calendar/parse.ts EVENT_FIELDS). */
+const MASKED = ['id', 'status', 'eventType', 'transparency', 'start', 'end', 'updated'];
+
+/**
+ * Calendar's events.list per calendar: `maxResults` a page, `updatedMin` honoured, and the `fields` mask applied
+ * as Google applies it — an answer never carries a field the mask does not name. `calendars` may be changed
+ * between syncs (an event moved or cancelled).
+ */
+export function calendarApis(server: ReplayServer, calendars: Record<string, CalendarEvent[]>): void {
+  tokenRoute(server);
+  for (const email of Object.keys(calendars)) {
+    server.route('GET', `/calendar/v3/calendars/${encodeURIComponent(email)}/events`, (req) => {
+      if (!authorised(req)) return unauthorised;
+      const fields = req.query.get('fields') ?? '';
+      const keep = /^items\(([^)]*)\)/.exec(fields)?.[1]?.split(',') ?? null;
+      const since = req.query.get('updatedMin');
+      const events = (calendars[email] ?? []).filter((e) => !since || (e.updated ?? '') >= since);
+      const size = Number(req.query.get('maxResults') ?? 250);
+      const at = Number(req.query.get('pageToken') ?? 0);
+      const items = events
+        .slice(at, at + size)
+        .map((e) => (keep ? Object.fromEntries(Object.entries(e).filter(([k]) => keep.includes(k))) : e));
+      const next = at + size < events.length ? String(at + size) : undefined;
+      return {
+        json: {
+          ...(keep ? {} : { kind: 'calendar#events', summary: email, timeZone: 'America/New_York' }),
+          items,
+          ...(next ? { nextPageToken: next } : {}),
+        },
+      };
+    });
+  }
+}
+
+export { MASKED as CALENDAR_FIELDS };
+
+/** Every stored absence day, comparable across stores. */
+export async function storedAbsences(db: { query: (sql: string) => Promise<Record<string, unknown>[]> }) {
+  return db.query(
+    'SELECT id, event_key, source, actor_hash, CAST(day AS VARCHAR) AS day, kind, fraction FROM absence_days ORDER BY id',
+  );
+}

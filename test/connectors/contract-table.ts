@@ -10,7 +10,7 @@ import {
   storedSpend,
 } from '../support/apis.js';
 import { bitbucketCloud, bitbucketServer } from '../support/bitbucket.js';
-import { ACCESS_TOKEN, geminiApis } from '../support/google.js';
+import { ACCESS_TOKEN, calendarApis, geminiApis, storedAbsences } from '../support/google.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -364,6 +364,23 @@ export const CONTRACT_CASES: ContractCase[] = [
     // A licence without an assignTime, a negative response count.
     badItems: 2,
     read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'google-calendar',
+    // An OAuth access token; delegation (a JWT per person) has its own tests: google-calendar/connector.test.ts.
+    secret: `${ACCESS_TOKEN}contractCalendar`,
+    settings: (url) => ({
+      base_url: url,
+      since: '2026-06-01',
+      people: ['ana@acme.com', 'bo@acme.com'],
+      page_size: 3,
+    }),
+    serve: (s) => calendarApis(s, fixture('google-calendar/events.json')),
+    route: ['GET', `/calendar/v3/calendars/${encodeURIComponent('ana@acme.com')}/events`],
+    // An out-of-office event whose start.date is no date.
+    badItems: 1,
+    read: storedAbsences,
     killAfter: 1,
   },
   {

@@ -1,4 +1,5 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
+import type { Db } from '../../src/store/db.js';
 import { fixture } from './apis.js';
 import type { ReplayServer, SeenRequest } from './replay-server.js';
 
@@ -133,7 +134,7 @@ export function calendarApis(server: ReplayServer, calendars: Record<string, Cal
 export { MASKED as CALENDAR_FIELDS };
 
 /** Every stored absence day, comparable across stores. */
-export async function storedAbsences(db: { query: (sql: string) => Promise<Record<string, unknown>[]> }) {
+export async function storedAbsences(db: Db) {
   return db.query(
     'SELECT id, event_key, source, actor_hash, CAST(day AS VARCHAR) AS day, kind, fraction FROM absence_days ORDER BY id',
   );

@@ -127,7 +127,7 @@ describe('Google Calendar as capacity', () => {
 
   it('killed after any page and resumed: exactly the days of an uninterrupted sync', async () => {
     for (const killAfter of [1, 2, 3]) {
-      const r = await killAndResume(() => make(), killAfter, storedAbsences as never);
+      const r = await killAndResume(() => make(), killAfter, storedAbsences);
       expect(r.killError).toEqual(new Error('killed'));
       expect(r.partial.length).toBeLessThan(r.expected.length);
       expect(r.after).toEqual(r.expected);

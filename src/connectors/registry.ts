@@ -8,8 +8,10 @@ import { createConfluenceConnector } from './confluence/connector.js';
 import { createConfluenceServerConnector } from './confluence/server.js';
 import { createCopilotConnector } from './copilot/connector.js';
 import { createCursorAdminConnector } from './cursor-admin/connector.js';
+import { createGeminiCodeAssistConnector } from './gemini-code-assist/connector.js';
 import { createGithubConnector } from './github/connector.js';
 import { createGithubIssuesConnector } from './github-issues/connector.js';
+import { createGoogleCalendarConnector } from './google-calendar/connector.js';
 import { createGitlabConnector } from './gitlab/connector.js';
 import { createJiraConnector } from './jira/connector.js';
 import { createLinearConnector } from './linear/connector.js';
@@ -32,9 +34,11 @@ export const CONNECTOR_TYPES = {
   'confluence-server': createConfluenceServerConnector,
   copilot: createCopilotConnector,
   'cursor-admin': createCursorAdminConnector,
+  'gemini-code-assist': createGeminiCodeAssistConnector,
   github: createGithubConnector,
   'github-issues': createGithubIssuesConnector,
   gitlab: createGitlabConnector,
+  'google-calendar': createGoogleCalendarConnector,
   jira: createJiraConnector,
   linear: createLinearConnector,
   litellm: createLitellmConnector,

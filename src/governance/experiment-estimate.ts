@@ -6,7 +6,7 @@ import { addDays } from '../domain/time.js';
  * deterministic (docs/experiments.md states it for a reader who wants to redo it).
  *
  * Every figure is a weighted mean of team-week values, the weight being what the value is a ratio over
- * (merged PRs for cost per merged PR, engineers for throughput per engineer): so a group's level over a
+ * (merged PRs for cost per merged PR, available engineer-weeks for throughput per engineer): so a group's level over a
  * period is the ratio of its sums (total cost ÷ total PRs), not an average of small weekly ratios.
  *
  * The bootstrap resamples whole weeks, with replacement, separately within the baseline and within the test,

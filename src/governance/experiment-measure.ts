@@ -66,7 +66,9 @@ const newValueShare: Measure = {
 };
 
 const KNOWN: Record<string, Measure> = {
-  'delivery.throughput_per_engineer': columns('per_engineer_week', 'engineers', 'prs', 'merged PRs'),
+  // Weighed by available engineer-weeks (capacity: calendars' days away taken out), not heads: a team-week
+  // with half its people on leave weighs half.
+  'delivery.throughput_per_engineer': columns('per_engineer_week', 'engineer_weeks', 'prs', 'merged PRs'),
   'effectiveness.cost_per_merged_pr': columns('cost_per_unit', 'count', 'count', 'merged PRs'),
   'effectiveness.cost_per_closed_ticket': columns('cost_per_unit', 'count', 'count', 'closed tickets'),
   'effectiveness.ai_assisted_share': columns('pr_share', 'prs', 'prs', 'merged PRs'),

@@ -281,12 +281,14 @@ export const RETURN_METRICS = [
     id: 'delivery.throughput_per_engineer',
     title: 'PR throughput per engineer',
     question: 'How many merged PRs does an engineer of this team deliver in a week?',
-    formula: 'merged PRs by the team’s people ÷ (the team’s people in mileage.yaml × weeks in the window)',
-    unit: 'merged PRs per engineer per week',
+    formula:
+      'merged PRs by the team’s people ÷ available engineer-weeks (the team’s people in mileage.yaml × weeks in the window − working days their calendars show them away ÷ 5)',
+    unit: 'merged PRs per available engineer-week',
     direction: 'higher_is_better',
     caveats: [
       'PR counts reward splitting work: compare a team with itself (before and after) or with a similar team, as experiments do.',
       'Headcount is the directory’s today: people who joined or left mid-window count for the whole window.',
+      'Days away come from calendars (google-calendar source: out-of-office and all-day busy days, Monday to Friday); without one, engineer-weeks are headcount × weeks.',
     ],
     minSample: '20 merged PRs',
   },

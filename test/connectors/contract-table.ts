@@ -18,6 +18,7 @@ import {
   type ConfluenceSite,
   type NotionWorkspace,
 } from '../support/docs-apis.js';
+import { ACCESS_TOKEN, calendarApis, geminiApis, storedAbsences } from '../support/google.js';
 import type { ReplayServer } from '../support/replay-server.js';
 
 /**
@@ -384,6 +385,43 @@ export const CONTRACT_CASES: ContractCase[] = [
     route: ['POST', '/teams/filtered-usage-events'],
     badItems: 1,
     read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'gemini-code-assist',
+    // An OAuth access token (the service account flow has its own tests: gemini-code-assist/connector.test.ts).
+    secret: `${ACCESS_TOKEN}contractGemini`,
+    // Licences and Monitoring; the day-by-day Logging phase is tested in the connector's own test.
+    settings: (url) => ({
+      base_url: url,
+      since: '2024-10-28',
+      projects: [{ id: 'acme-web', team: 'web' }],
+      licenses: { billing_account: '012345-6789AB-CDEF01', order: 'ord-1' },
+      seat_prices: { standard: 19 },
+      page_size: 3,
+    }),
+    serve: (s) => geminiApis(s),
+    route: ['GET', '/v3/projects/acme-web/timeSeries'],
+    // A licence without an assignTime, a negative response count.
+    badItems: 2,
+    read: storedSpend,
+    killAfter: 1,
+  },
+  {
+    type: 'google-calendar',
+    // An OAuth access token; delegation (a JWT per person) has its own tests: google-calendar/connector.test.ts.
+    secret: `${ACCESS_TOKEN}contractCalendar`,
+    settings: (url) => ({
+      base_url: url,
+      since: '2026-06-01',
+      people: ['ana@acme.com', 'bo@acme.com'],
+      page_size: 3,
+    }),
+    serve: (s) => calendarApis(s, fixture('google-calendar/events.json')),
+    route: ['GET', `/calendar/v3/calendars/${encodeURIComponent('ana@acme.com')}/events`],
+    // An out-of-office event whose start.date is no date.
+    badItems: 1,
+    read: storedAbsences,
     killAfter: 1,
   },
   {

@@ -60,6 +60,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Sent as a JSON body. */
   json?: unknown;
+  /** Sent as an HTML form body (OAuth token endpoints take no JSON). */
+  form?: URLSearchParams;
   signal?: AbortSignal | undefined;
   /** Send no credentials: signed download links live on other hosts and must never see the token. */
   omitAuth?: boolean;
@@ -144,9 +146,10 @@ export class HttpClient {
       ...this.options.headers,
       ...req.headers,
       ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(req.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       ...(this.options.auth && !req.omitAuth ? { [this.options.auth.header]: this.options.auth.value } : {}),
     };
-    const body = req.json !== undefined ? JSON.stringify(req.json) : undefined;
+    const body = req.json !== undefined ? JSON.stringify(req.json) : req.form?.toString();
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       req.signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 import type { Problem } from '../../domain/parse-result.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { AbsenceRecord } from '../../domain/capacity.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { HttpStats } from '../http/client.js';
 
@@ -19,6 +20,8 @@ export interface SyncPage {
   /** Seats a vendor lists, and the days their holders were active. */
   seats?: SeatRecord[];
   activity?: SeatActivity[];
+  /** Calendar absences (capacity): each replaces the days stored for its event. */
+  absences?: AbsenceRecord[];
   problems: Problem[];
   /** Position of the next page; null when this was the last. */
   next: string | null;

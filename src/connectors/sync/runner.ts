@@ -100,11 +100,13 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
       const usage = page.usage ?? [];
       const seats = page.seats ?? [];
       const activity = page.activity ?? [];
+      const absences = page.absences ?? [];
       const stored = [
         await db.appendOutcomes(outcomes),
         await db.appendUsage(usage),
         await db.appendSeats(seats),
         await db.appendSeatActivity(activity),
+        await db.appendAbsences(absences),
       ];
       high = later(high, page.high);
       pagesInRun++;
@@ -114,7 +116,7 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
         run: { since: iso(start.since), next: page.next, high: iso(high), pages: pagesInRun },
       });
       summary.pages++;
-      summary.records += outcomes.length + usage.length + seats.length + activity.length;
+      summary.records += outcomes.length + usage.length + seats.length + activity.length + absences.length;
       for (const r of stored) {
         summary.written += r.written;
         summary.alreadyStored += r.alreadyStored;

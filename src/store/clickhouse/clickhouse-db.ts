@@ -153,6 +153,9 @@ export class ClickHouseDb implements Db {
   appendSeatActivity(): Promise<AppendResult> {
     return Promise.reject(notYet('seat activity'));
   }
+  appendAbsences(): Promise<AppendResult> {
+    return Promise.reject(notYet('calendar absences (capacity)'));
+  }
   loadUsageFile(): Promise<never> {
     return Promise.reject(
       notYet('loading usage files (CSV, JSONL, Parquet) through the store’s file readers'),

@@ -17,6 +17,7 @@ import {
   screenRecords,
 } from '../../domain/record-bounds.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { AbsenceRecord } from '../../domain/capacity.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
@@ -75,6 +76,7 @@ import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quaran
 import { MIGRATIONS } from './schema.js';
 import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
+import { appendAbsences } from './absences.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
@@ -421,6 +423,18 @@ export class DuckDbStore implements Db {
   async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(rows, checkSeatActivity);
     return { ...(await appendSeatActivity(this.seatIo, kept)), ...refusedOf(rejected) };
+  }
+
+  appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult> {
+    return appendAbsences(
+      {
+        exec: async (sql, params) => {
+          await this.conn.run(sql, params);
+        },
+        query: (sql, params) => this.writerQuery(sql, params),
+      },
+      records,
+    );
   }
 
   async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {

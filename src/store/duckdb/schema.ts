@@ -422,4 +422,26 @@ ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS coach_id VARCHAR;
 ALTER TABLE dir_teams ADD COLUMN IF NOT EXISTS manager_id VARCHAR;
 `,
   },
+  {
+    version: 17,
+    name: 'capacity: the days people are away',
+    sql: `
+-- Capacity per person and day from calendars (Google Calendar: out-of-office and all-day busy events), so that
+-- delivery per engineer counts available engineer-days. One row per calendar event and day it covers, with the
+-- share of the working day it takes (1 or 0.5); a re-sync of the event replaces its rows (event_key), so a moved
+-- or cancelled absence leaves nothing behind. The owner is hashed like every identity; no title, description or
+-- attendee has a column.
+CREATE TABLE IF NOT EXISTS absence_days (
+  id VARCHAR PRIMARY KEY,
+  event_key VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  actor_hash VARCHAR NOT NULL,
+  actor_hint VARCHAR NOT NULL,
+  day DATE NOT NULL,
+  kind VARCHAR NOT NULL,
+  fraction DOUBLE NOT NULL,
+  synced_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

@@ -280,7 +280,8 @@ export class DuckDbStore implements Db {
       (await this.writerQuery('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
     // A store with no migration yet is new: bringing it to the current schema upgrades nothing, and it is
-    // created in one script and one commit (a commit per migration was a third of an empty ingest's time).
+    // created in one script and one commit (opening a new store: 0.18 s of CPU with a commit per migration,
+    // 0.12 s so).
     if (applied.size === 0) return this.createSchema();
     const done: number[] = [];
     for (const m of MIGRATIONS) {

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open.js';
-import { ccusageBinary, timed, type Timed } from './claude-code.js';
+import { ccusageBinary, cpuRatio, describeRun, loadNow, timed, type Timed } from './claude-code.js';
+import { median } from '../src/domain/statistics.js';
 import { generateCodexCorpus, type CodexCorpus, type CodexCorpusOptions } from './corpus/codex.js';
+import { codexShape, shapeFromEnv } from './corpus/shapes.js';
 
 /**
  * `npm run bench -- codex`: a generated Codex CLI sessions tree (cached under $MILEAGE_BENCH_DIR, default
@@ -12,7 +14,9 @@ import { generateCodexCorpus, type CodexCorpus, type CodexCorpusOptions } from '
  * time and peak RSS; tokens by day checked against the generator's own account of what it wrote; and
  * `ccusage codex daily --offline` (ccusage 20.0.24) side by side on the same tree.
  * Size: the generator's defaults (2,000 rollouts, 500,000 requests, about 1.1 GB), or
- * MILEAGE_BENCH_CODEX_FILES / MILEAGE_BENCH_CODEX_REQUESTS for a smaller run.
+ * MILEAGE_BENCH_CODEX_FILES / MILEAGE_BENCH_CODEX_REQUESTS for a smaller run; `--shape=` (bench/corpus/shapes.ts)
+ * for another proportion of files, requests and replays. Mileage and ccusage run alternately CODEX_BENCH_RUNS
+ * times (default 3), each with wall and CPU time, and the medians are the figures (issue 26's bar: ≤ 1.0x).
  */
 const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 
@@ -42,31 +46,57 @@ function sizeFromEnv(): CodexCorpusOptions {
 
 export async function benchCodex(): Promise<void> {
   const dir = process.env.MILEAGE_BENCH_DIR ?? join(tmpdir(), 'mileage-bench');
-  const options = sizeFromEnv();
+  const shape = shapeFromEnv();
+  const size = sizeFromEnv();
+  const options = codexShape(shape, size);
   const name =
-    options.files || options.requests ? `codex-corpus-${options.files}-${options.requests}` : 'codex-corpus';
+    shape !== 'default'
+      ? `codex-corpus-${shape}-${options.files}-${options.requests}`
+      : size.files || size.requests
+        ? `codex-corpus-${size.files}-${size.requests}`
+        : 'codex-corpus';
   const root = join(dir, name);
   const t = performance.now();
   const corpus = await ensureCodexCorpus(root, options);
   console.log(
-    `corpus: ${corpus.files} rollouts, ${(corpus.bytes / 1e6).toFixed(0)} MB, ${corpus.tokenCountLines.toLocaleString('en-US')} token_count lines, ${corpus.expected.total.requests.toLocaleString('en-US')} requests (ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    `corpus (${shape}): ${corpus.files} rollouts, ${(corpus.bytes / 1e6).toFixed(0)} MB, ${corpus.tokenCountLines.toLocaleString('en-US')} token_count lines, ${corpus.expected.total.requests.toLocaleString('en-US')} requests (ready in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
   );
   if (!existsSync(CLI)) throw new Error('run `npm run build` first');
   const env = { ...process.env, TZ: 'UTC', CODEX_HOME: root };
   const row = (label: string, r: Timed, note = '') =>
-    console.log(
-      `${label.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   peak ${r.peakMb === null ? 'n/a' : `${r.peakMb.toFixed(0)} MB`}${note}`,
-    );
+    console.log(`${label.padEnd(38)} ${describeRun(r)}${note}`);
 
+  // Side by side, alternating, CODEX_BENCH_RUNS times (default 3): each pair's ratio, and the medians.
+  const runs = Math.max(1, Number(process.env.CODEX_BENCH_RUNS ?? 3));
   const work = mkdtempSync(join(tmpdir(), 'mileage-bench-codex-'));
   try {
     const store = join(work, 'bench.duckdb');
     const args = [CLI, 'ingest', 'codex', join(root, 'sessions'), '--db', store, '--json'];
-    const full = timed(process.execPath, args, env);
-    if (full.status !== 0) throw new Error(`mileage failed: ${full.stderr}`);
+    const peerArgs = ['codex', 'daily', '--json', '--offline', '--timezone', 'UTC'];
+    const pairs: { peer: Timed; full: Timed }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const peer = timed(ccusageBinary(dir), peerArgs, env);
+      if (peer.status !== 0) throw new Error(`ccusage codex daily --offline failed: ${peer.stderr}`);
+      for (const f of [store, `${store}.wal`]) rmSync(f, { force: true });
+      const full = timed(process.execPath, args, env);
+      if (full.status !== 0) throw new Error(`mileage failed: ${full.stderr}`);
+      pairs.push({ peer, full });
+    }
     const rerun = timed(process.execPath, args, env);
-    row('mileage ingest codex, full', full);
+    pairs.forEach(({ peer, full }, i) => {
+      row(`ccusage codex daily (peer), run ${i + 1}`, peer);
+      row(
+        `mileage ingest codex, run ${i + 1}`,
+        full,
+        `   = ${(full.seconds / peer.seconds).toFixed(2)}x of ccusage`,
+      );
+    });
+    console.log(
+      `median of ${runs}: mileage ${median(pairs.map((p) => p.full.seconds)).toFixed(2)} s, ccusage ${median(pairs.map((p) => p.peer.seconds)).toFixed(2)} s = ${median(pairs.map((p) => p.full.seconds / p.peer.seconds)).toFixed(2)}x (bar ≤ 1.0x); CPU ${cpuRatio(pairs)}; ${loadNow()}`,
+    );
     row('mileage ingest codex, re-run', rerun, '   (nothing new)');
+    const peer = pairs.at(-1)?.peer;
+    if (!peer) throw new Error('no run');
 
     const db = await openStore(store);
     const ours = new Map<string, Day>();
@@ -84,20 +114,6 @@ export async function benchCodex(): Promise<void> {
     await db.close();
     const truth = new Map(Object.entries(corpus.expected.byDay));
     console.log(`\ntokens by day vs the generator's truth: ${describe(ours, truth)}`);
-
-    const peer = timed(
-      ccusageBinary(dir),
-      ['codex', 'daily', '--json', '--offline', '--timezone', 'UTC'],
-      env,
-    );
-    if (peer.status !== 0) {
-      console.log(
-        `ccusage codex daily --offline did not run (${peer.stderr.trim().split('\n')[0] ?? ''}): no side-by-side figures`,
-      );
-      return;
-    }
-    row('ccusage codex daily (peer)', peer);
-    console.log(`mileage full ingest = ${(full.seconds / peer.seconds).toFixed(2)}x of ccusage's wall time`);
     const theirs = new Map<string, Day>(
       (
         JSON.parse(peer.stdout) as {

@@ -47,7 +47,10 @@ const benches: Record<string, () => Promise<void>> = {
   'clickhouse-kill': benchClickHouseKill,
 };
 
-const wanted = process.argv.slice(2);
+// `--shape=NAME` picks the corpus shape of the agent-log benches (bench/corpus/shapes.ts).
+const args = process.argv.slice(2);
+for (const a of args.filter((x) => x.startsWith('--shape='))) process.env.MILEAGE_BENCH_SHAPE = a.slice(8);
+const wanted = args.filter((x) => !x.startsWith('--'));
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const bench = benches[name];
   if (!bench) {

@@ -35,6 +35,10 @@ export interface ClaudeCorpusOptions {
   damageRate?: number;
   /** The generator's output format: bumped when what it writes changes, so a saved corpus is made again. */
   format?: number;
+  /** Most content blocks (lines) one response is written as (default 4; 1: every line a distinct request). */
+  maxBlocks?: number;
+  /** Share of sessions that begin with a verbatim replay of an earlier session (default 5%). */
+  resumeShare?: number;
 }
 
 export const DEFAULT_CLAUDE_CORPUS: ClaudeCorpusOptions = {
@@ -173,7 +177,7 @@ export function writeClaudeCorpus(dir: string, o: ClaudeCorpusOptions): ClaudeCo
       `"isSidechain":${sidechain},"userType":"external","cwd":${JSON.stringify(cwd)},"sessionId":"${sessionId}","version":"${version}","gitBranch":"${branch}"`;
 
     // A resumed session starts with a verbatim replay of part of an earlier session.
-    if (replayPool.length > 0 && rand() < 0.05) {
+    if (replayPool.length > 0 && rand() < (o.resumeShare ?? 0.05)) {
       const parent = pick(replayPool);
       const upto = Math.floor(parent.length * (0.3 + rand() * 0.6));
       for (let i = 0; i < upto; i++) {
@@ -213,7 +217,7 @@ export function writeClaudeCorpus(dir: string, o: ClaudeCorpusOptions): ClaudeCo
           output: int(20, 2_500),
         };
         const costMicros = old ? int(500, 90_000) : null;
-        const blocks = int(1, 4);
+        const blocks = int(1, o.maxBlocks ?? 4);
         const copies = proxy ? 3 : 1; // proxies write the same response several times, with no request id
         for (let c = 0; c < copies; c++) {
           for (let b = 0; b < blocks; b++) {

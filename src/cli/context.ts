@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_PRIVACY, type OrgDirectory, type Privacy } from '../domain/directory.js';
 import { MileageError } from '../domain/errors.js';
-import { findOrgFile, formatIssue, loadOrgFile } from '../org/load.js';
+import { findOrgFile } from '../org/find.js';
 import type { Db } from '../store/db.js';
 import { isSharedStore, openStore, resolveDbPath, type OpenOptions } from '../store/open.js';
 import { dimensionGapLines } from './dimension-gaps.js';
@@ -33,6 +33,8 @@ export interface CommandContext {
 export async function readDirectory(opts: GlobalOptions): Promise<OrgDirectory | null> {
   const file = findOrgFile({ explicit: opts.config, cwd: process.cwd(), env: process.env });
   if (!file) return null;
+  // Loaded only when there is a file to read: its schema and YAML parser are a tenth of the CLI's modules.
+  const { formatIssue, loadOrgFile } = await import('../org/load.js');
   const result = await loadOrgFile(file);
   if (!result.ok) {
     throw new MileageError(

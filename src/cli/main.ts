@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { programFor } from './command-table.js';
 import { EXIT } from './exit-codes.js';
-import { buildProgram } from './program.js';
 import { makeRun } from './run.js';
 
-const program = buildProgram(makeRun());
+const program = await programFor(process.argv.slice(2), makeRun());
 
 try {
   await program.parseAsync(process.argv);

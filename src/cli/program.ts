@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { registerAlerts } from './commands/alerts.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
@@ -22,15 +22,11 @@ import { registerSync } from './commands/sync.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerWhatIf } from './commands/whatif.js';
 import type { Run } from './run.js';
-import { VERSION } from './version.js';
+import { baseProgram } from './program-base.js';
 
 /** The CLI's commands, each printing through `run`'s terminal (main.ts runs them on the process's). */
 export function buildProgram(run: Run): Command {
-  const program = new Command('mileage')
-    .description('Tells an organisation whether its AI spend is producing anything.')
-    .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+  const program = baseProgram();
   registerStart(program, run);
   registerDemo(program, run);
   registerInit(program, run);

@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * Deterministic record id: the idempotency key. The same source and natural key always give the same id,
  * so ingesting a record twice stores it once.
  */
 export function recordId(source: string, ...naturalKey: (string | number | null | undefined)[]): string {
-  const hash = createHash('sha256');
-  hash.update(source);
-  for (const part of naturalKey) hash.update(`\u0000${part ?? ''}`);
-  return hash.digest('hex').slice(0, 32);
+  let text = source;
+  for (const part of naturalKey) text += `\u0000${part ?? ''}`;
+  // One-shot hashing (the same digest as feeding the parts in turn): half the cost of a Hash object, which
+  // mattered at one id per request of an agent-log ingest.
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 /**

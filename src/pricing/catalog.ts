@@ -16,7 +16,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { calcPrice, findProvider, type ModelInfo, type ModelPrice } from '@pydantic/genai-prices';
+import type * as GenaiPrices from '@pydantic/genai-prices';
+import type { ModelInfo, ModelPrice } from '@pydantic/genai-prices';
 import type { ResolvedPrice } from '../domain/prices.js';
 import { alternativeIds, type LookupKey } from './model-ids.js';
 import { toListPrices } from './price-table.js';
@@ -38,6 +39,15 @@ function readPackageVersion(): string {
   }
 }
 
+/**
+ * The price tables, loaded on first use (their CommonJS build, through require): the bundle is the largest
+ * single module the CLI loads, and a command that prices nothing (an ingest with nothing new) need not pay it.
+ */
+let loaded: typeof GenaiPrices | undefined;
+function genaiPrices(): typeof GenaiPrices {
+  return (loaded ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof GenaiPrices);
+}
+
 export function catalogRef(providerId: string, modelId: string): string {
   return `genai-prices@${GENAI_PRICES_VERSION}:${providerId}/${modelId}`;
 }
@@ -54,7 +64,7 @@ const PROBE_USAGE = { input_tokens: 1, output_tokens: 1 };
 
 function lookup(key: LookupKey, at: Date): Match | null {
   try {
-    const result = calcPrice(PROBE_USAGE, key.model, {
+    const result = genaiPrices().calcPrice(PROBE_USAGE, key.model, {
       providerId: key.provider === null ? undefined : genaiProviderId(key.provider),
       timestamp: at,
     });
@@ -152,7 +162,7 @@ export function listCatalogModels(provider: string | null = null): readonly stri
   const now = new Date();
   const ids = new Set<string>();
   for (const providerId of providerIds) {
-    const table = findProvider({ providerId });
+    const table = genaiPrices().findProvider({ providerId });
     if (!table) continue;
     for (const model of table.models) {
       const match = lookup({ provider: table.id, model: model.id }, now);

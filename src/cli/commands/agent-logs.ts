@@ -1,195 +1,34 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, type Stats } from 'node:fs';
-import { userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MileageError } from '../../domain/errors.js';
-import { traceStep } from '../../domain/trace.js';
 import { formatUsd, usd } from '../../domain/money.js';
 import { formatProblem } from '../../domain/parse-result.js';
-import { loadBundle, machineId, writeBundle } from '../../ingest/agent-logs/bundle.js';
-import { ingestAgentLogs, type AgentLogSummary } from '../../ingest/agent-logs/ingest.js';
-import { orgPremiumRate } from '../../ingest/copilot-rate.js';
-import {
-  AGENT_TOOLS,
-  agentTool,
-  presentRoots,
-  acceptFor,
-  type AgentTool,
-} from '../../ingest/agent-logs/locations.js';
-import { rememberRun } from '../../ingest/agent-logs/manifest.js';
-import { finishIngest } from '../../ingest/finish.js';
+import { loadBundle, writeBundle } from '../../ingest/agent-logs/bundle.js';
+import type { AgentLogSummary } from '../../ingest/agent-logs/ingest.js';
+import { AGENT_TOOLS, presentRoots } from '../../ingest/agent-logs/locations.js';
+import { machineId } from '../../ingest/agent-logs/machine-id.js';
 import { ingestGit, type GitRepoSummary } from '../../ingest/git.js';
 import { sessionCheckouts } from '../../ingest/agent-logs/session-checkouts.js';
 import { DEFAULT_EXCLUDED_GLOBS } from '../../sources/delivery/git/index.js';
-import type { PricingSummary } from '../../ingest/pricing-pass.js';
 import { personalReport, type PersonalReport, type PersonalRow } from '../../metrics/personal.js';
-import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
-import { priceBookFor } from '../pricing.js';
-import { answerFromManifest } from '../quick-ingest.js';
+import { openContext, type GlobalOptions } from '../context.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
 import { DEFAULT_REWORK_WINDOW, describeRepository, parseWindow, progressReporter } from './ingest-git.js';
 import type { Terminal } from '../terminal.js';
-import { TASK_AGENT_NAMES, TASK_AGENTS } from '../../sources/spend/task-agents/extensions.js';
-
-interface AgentOptions extends GlobalOptions {
-  actor?: string;
-}
-
-/** Whose logs these are: --actor, else MILEAGE_USER, else the git identity, else the login name. */
-function localIdentity(explicit: string | undefined): string | null {
-  if (explicit) return explicit;
-  if (process.env.MILEAGE_USER) return process.env.MILEAGE_USER;
-  try {
-    const email = execFileSync('git', ['config', '--global', 'user.email'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    if (email) return email;
-  } catch {
-    // no git, or no identity configured
-  }
-  try {
-    return userInfo().username;
-  } catch {
-    return null;
-  }
-}
-
-type AgentContext = CommandContext & { afterClose: (() => void)[] };
-
-async function ingestTool(
-  ctx: AgentContext,
-  tool: AgentTool,
-  roots: string[],
-  explicit: boolean,
-  actor: string | null,
-  term: Terminal,
-): Promise<AgentLogSummary> {
-  const bar = term.progress(tool.name, 0);
-  const seen = new Map<string, Stats>();
-  try {
-    const source = { ...(await tool.load()), accept: acceptFor(tool, explicit) };
-    const rate = tool.name === 'copilot-cli' ? await orgPremiumRate(ctx.directory?.file) : undefined;
-    const summary = await ingestAgentLogs(ctx.db, source, roots, {
-      ...(rate ? { premiumRate: rate } : {}),
-      ...(actor ? { actorFor: () => actor } : {}),
-      machineId: machineId(),
-      prices: priceBookFor(ctx.directory),
-      onProgress: (done, total) => bar.update(done, total),
-      onSeen: (path, stat) => seen.set(path, stat),
-    });
-    ctx.afterClose.push(() => rememberRun(ctx.db.location, tool.source, roots, seen));
-    return summary;
-  } finally {
-    bar.done();
-  }
-}
-
-/**
- * Price and refresh the ledger only when something new arrived: a no-op re-run stays instant. With
- * `deferLedger` the ledger is only marked stale, for the next command that reads it to recompute.
- */
-async function finishIfChanged(
-  ctx: CommandContext,
-  changed: boolean,
-  deferLedger = false,
-): Promise<PricingSummary | null> {
-  return changed ? finishIngest(ctx.db, priceBookFor(ctx.directory), { deferLedger }) : null;
-}
-
-function known(name: string): AgentTool {
-  const tool = agentTool(name);
-  if (!tool) throw new Error(`unknown agent tool ${name}`);
-  return tool;
-}
-
-function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, description: string): void {
-  const defaults = tool.rootsHint ?? tool.defaultRoots({}, '~').join(', ');
-  globalOptions(ingest.command(tool.name).argument('[dir]', `folder or file (default ${defaults})`))
-    .option('--actor <email>', 'whose logs these are (default: MILEAGE_USER, then git user.email)')
-    .description(description)
-    .action((dir: string | undefined, opts: AgentOptions) =>
-      run(async (term) => {
-        const roots = dir ? [dir] : presentRoots(tool);
-        if (roots.length === 0) {
-          throw new MileageError(
-            'not_found',
-            `no ${tool.name} logs found (looked in ${tool.rootsHint ?? tool.defaultRoots(process.env, '~').join(', ')})`,
-            `Pass the folder: \`mileage ingest ${tool.name} DIR\`.`,
-          );
-        }
-        // Nothing appended since the last run: answered from the manifest, without opening the store.
-        if (answerFromManifest(tool, roots, dir !== undefined, opts.db, opts, term)) return;
-        // Nothing reads the ledger after this command: it is left stale for the next one that does.
-        let t = performance.now();
-        const ctx = await agentContext(opts, true);
-        traceStep('open store', t);
-        try {
-          const summary = await ingestTool(
-            ctx,
-            tool,
-            roots,
-            dir !== undefined,
-            localIdentity(opts.actor),
-            term,
-          );
-          const pricing = await finishIfChanged(ctx, summary.records > 0, true);
-          printIngestSummary(term, summary, pricing, opts);
-          if (!opts.json) printIncremental(term, summary);
-        } finally {
-          t = performance.now();
-          await closeAgentContext(ctx);
-          traceStep('close store', t);
-        }
-      }),
-    );
-}
-
-/**
- * A one-shot job on someone's laptop: the store's memory is bounded (DuckDB spills beyond the limit).
- * `deferLedger`: a stale ledger is not recomputed at open (the command leaves it stale anyway).
- */
-async function agentContext(opts: GlobalOptions, deferLedger = false): Promise<AgentContext> {
-  return { ...(await openContext(opts, { boundedMemory: true, deferLedger })), afterClose: [] };
-}
-
-/** Close the store, then note what was read: the manifest records the store as this run left it. */
-async function closeAgentContext(ctx: AgentContext): Promise<void> {
-  await ctx.db.close();
-  for (const after of ctx.afterClose) after();
-}
-
-function printIncremental(term: Terminal, s: AgentLogSummary): void {
-  term.log(
-    `  files: ${s.unchanged} unchanged, ${s.appended} appended (read from their last offset), ${s.whole} read whole`,
-  );
-}
+import {
+  agentContext,
+  closeAgentContext,
+  finishIfChanged,
+  ingestTool,
+  localIdentity,
+  registerAgentIngests,
+  type AgentContext,
+  type AgentOptions,
+} from './agent-ingest.js';
 
 export function registerAgentLogs(program: Command, ingest: Command, run: Run): void {
-  registerToolIngest(
-    ingest,
-    run,
-    known('claude-code'),
-    'Claude Code transcripts (JSONL), one record per request',
-  );
-  registerToolIngest(ingest, run, known('codex'), 'Codex CLI rollouts, per-turn token deltas');
-  registerToolIngest(ingest, run, known('gemini'), 'Gemini CLI chat recordings');
-  registerToolIngest(
-    ingest,
-    run,
-    known('copilot-cli'),
-    'GitHub Copilot CLI session logs (session-state events.jsonl) and OpenTelemetry file export',
-  );
-  for (const agent of TASK_AGENT_NAMES) {
-    const { label, extensionId } = TASK_AGENTS[agent];
-    registerToolIngest(
-      ingest,
-      run,
-      known(agent),
-      `${label} task histories (${extensionId}: tasks/<id>/ui_messages.json, state/taskHistory.json), one record per request`,
-    );
-  }
+  registerAgentIngests(ingest, run);
 
   globalOptions(ingest.command('bundle').argument('<files...>', 'bundles written by `mileage export-logs`'))
     .description("Another machine's agent-log requests (a request already stored counts once)")
@@ -231,7 +70,7 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
             const roots = presentRoots(tool);
             if (roots.length === 0) continue;
             // Ingest every tool: `changed ||= await …` would skip the tools after the first with news.
-            const summary = await ingestTool(ctx, tool, roots, false, user, term);
+            const summary = await ingestTool(ctx, tool, roots, false, () => user, term);
             changed = changed || summary.records > 0;
           }
           await finishIfChanged(ctx, changed);
@@ -271,7 +110,7 @@ export function registerAgentLogs(program: Command, ingest: Command, run: Run): 
             found.push({
               tool: tool.name,
               roots,
-              summary: await ingestTool(ctx, tool, roots, false, user, term),
+              summary: await ingestTool(ctx, tool, roots, false, () => user, term),
             });
           }
           const repositories = opts.git ? await ingestSessionCheckouts(ctx, term) : [];

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   createReadStream,
   createWriteStream,
@@ -85,21 +84,6 @@ const request = z.object({
   branch: text,
   tool_version: text,
 });
-
-/** A stable, non-reversible id for this machine. */
-export function machineId(): string {
-  let raw = '';
-  for (const path of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-    try {
-      raw = readFileSync(path, 'utf8').trim();
-      if (raw) break;
-    } catch {
-      // not on this system
-    }
-  }
-  if (!raw) raw = `${process.platform}:${process.env.HOSTNAME ?? ''}:${process.env.COMPUTERNAME ?? ''}`;
-  return `m:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
-}
 
 /**
  * The header goes in a gzip member of its own, followed by a member of the requests as the store writes

@@ -1,12 +1,9 @@
-import {
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  DuckDBListValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './driver.js';
 import type { SqlValue } from '../db.js';
+
+const { DuckDBDateValue, DuckDBDecimalValue, DuckDBListValue, DuckDBTimestampTZValue, DuckDBTimestampValue } =
+  duckdb;
 
 /**
  * Converts DuckDB values to the store's portable row values: decimals stay exact strings, big integers

@@ -361,3 +361,27 @@ describe('Codex rollouts', () => {
     expect(codexLogSource).toMatchObject({ source: 'codex-logs', tool: 'codex', appendOnly: true });
   });
 });
+
+describe('response_item lines, told by their first bytes', () => {
+  const meta = `{"timestamp":"2026-07-02T10:00:00.000Z","type":"session_meta","payload":{"id":"s-1","cwd":"/w"}}`;
+  const event = (total: number) =>
+    `{"timestamp":"2026-07-02T10:00:0${total}.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":${total * 100},"output_tokens":${total}}}}}`;
+  const item = (text: string) =>
+    `{"timestamp":"2026-07-02T10:00:01.000Z","type":"response_item","payload":{"type":"message","content":[{"type":"output_text","text":${JSON.stringify(text)}}]}}`;
+
+  it('are never read for usage, even when their text names a token_count event, and are still checked as objects', () => {
+    const text = [
+      meta,
+      event(1),
+      item('{"type":"token_count","info":{"total_token_usage":{"input_tokens":999999}}} "usage"'),
+      item('x').slice(0, -4), // cut before its closing brackets
+      event(2),
+    ].join('\n');
+    const { records, problems } = parseCodexLog({ file: 'r.jsonl', text, firstLine: 1 }, undefined);
+    expect(records.map((r) => [r.tokens.input, r.tokens.output])).toEqual([
+      [100, 1],
+      [100, 1],
+    ]);
+    expect(problems).toEqual([{ file: 'r.jsonl', line: 4, field: null, message: 'invalid JSON' }]);
+  });
+});

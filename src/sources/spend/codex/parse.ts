@@ -82,6 +82,18 @@ const MARKERS = [
 ];
 
 /**
+ * A line Codex wrote as `{"timestamp":"…","type":"response_item",…}`: a message, reasoning or tool call,
+ * which no record comes from. Told by its first bytes, since looking for every marker through the line was
+ * the parser's largest cost (most lines are these); a line laid out any other way is looked through.
+ */
+const RESPONSE_ITEM = /\{"timestamp":"[0-9T:.Z+-]{0,40}","type":"response_item",/y;
+
+function isResponseItem(text: string): boolean {
+  RESPONSE_ITEM.lastIndex = 0;
+  return RESPONSE_ITEM.test(text);
+}
+
+/**
  * Codex CLI rollout files (reference §1.2): one `{timestamp, type, payload}` object per line. session_meta
  * names the session, cwd, build and branch; turn_context sets the model of the following requests;
  * `event_msg`/`token_count` carries usage. One record per request:
@@ -106,7 +118,7 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
       problems.push({ file: chunk.file, line, field, message });
     // Most bytes are response_item lines (messages, tool output): not parsed, for speed, but a line that
     // is not even an object is still reported.
-    if (!unterminated && !MARKERS.some((m) => text.includes(m))) {
+    if (!unterminated && (isResponseItem(text) || !MARKERS.some((m) => text.includes(m)))) {
       const t = text.trim();
       if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
       continue;

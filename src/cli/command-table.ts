@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   keys: async () => (await import('./commands/keys.js')).registerKeys,
   gateway: async () => (await import('./commands/gateway.js')).registerGateway,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
+  store: async () => (await import('./commands/store.js')).registerStore,
 };
 
 /** `ingest <agent>` alone: the agent-log readers without the other sources' connectors. */

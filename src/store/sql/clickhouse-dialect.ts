@@ -1,6 +1,13 @@
 import type { SqlDialect } from './dialect.js';
 import { quantileLiteral } from './duckdb-dialect.js';
 
+const NULL_TYPES = {
+  timestamp: "DateTime64(3, 'UTC')",
+  money: 'Decimal(18, 10)',
+  text: 'String',
+  date: 'Date',
+};
+
 /** ClickHouse 26.x's spelling of the dialect pieces (see dialect.ts for where the meaning differs). */
 export const clickhouseDialect: SqlDialect = {
   name: 'clickhouse',
@@ -23,5 +30,9 @@ export const clickhouseDialect: SqlDialect = {
   moneyTimes: (a, b) => `toDecimal64(round(toDecimal128(${a}, 10) * toDecimal128(${b}, 10), 10), 10)`,
   text: (expr) => `toString(${expr})`,
   double: (expr) => `toFloat64(${expr})`,
+  // ClickHouse rounds a float's halves to even (banker's); DuckDB's round, like C's, away from zero.
+  roundHalfAway: (expr) => `if((${expr}) >= 0, floor((${expr}) + 0.5), -floor(0.5 - (${expr})))`,
+  dayStart: (day) => `toDateTime64(${day}, 3, 'UTC')`,
+  nullOf: (type) => `CAST(NULL AS Nullable(${NULL_TYPES[type]}))`,
   sessionSettings: { join_use_nulls: 1 },
 };

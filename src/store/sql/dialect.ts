@@ -52,6 +52,12 @@ export interface SqlDialect {
   text(expr: string): string;
   /** An expression as a DOUBLE. */
   double(expr: string): string;
+  /** A DOUBLE rounded to a whole number, halves away from zero (ClickHouse's `round` of a float is banker's). */
+  roundHalfAway(expr: string): string;
+  /** Midnight UTC of a DATE as a timestamp (the store's UTC instant type). */
+  dayStart(day: string): string;
+  /** A typed NULL of a catalog type, for a column a UNION branch does not have. */
+  nullOf(type: 'timestamp' | 'money' | 'text' | 'date'): string;
   /** Settings every session of the engine runs with for these fragments to mean the same on both. */
   readonly sessionSettings: Readonly<Record<string, string | number>>;
 }

@@ -8,6 +8,8 @@ const CAST: Record<ParamType, string | null> = {
   Bool: 'BOOLEAN',
 };
 
+const NULL_TYPES = { timestamp: 'TIMESTAMPTZ', money: 'DECIMAL(18,10)', text: 'VARCHAR', date: 'DATE' };
+
 /** DuckDB's spelling of the dialect pieces (see dialect.ts). */
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
@@ -31,6 +33,9 @@ export const duckdbDialect: SqlDialect = {
   moneyTimes: (a, b) => `CAST(${a} * ${b} AS DECIMAL(18,10))`,
   text: (expr) => `CAST(${expr} AS VARCHAR)`,
   double: (expr) => `CAST(${expr} AS DOUBLE)`,
+  roundHalfAway: (expr) => `round(${expr})`,
+  dayStart: (day) => `CAST(${day} AS TIMESTAMPTZ)`,
+  nullOf: (type) => `CAST(NULL AS ${NULL_TYPES[type]})`,
   sessionSettings: {},
 };
 

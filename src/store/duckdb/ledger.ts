@@ -29,6 +29,8 @@ import {
   ledgerDailySelect,
   ledgerPrPartsSelect,
   ledgerPrsSelect,
+  LEDGER_RANGE_RECORDS,
+  ledgerRanges,
   ledgerSelect as ledgerSelectFor,
   ledgerSessionsSelect,
   ledgerWeeklySelect,
@@ -58,36 +60,10 @@ export function ledgerSelect(range: DayRange): string {
   return ledgerSelectFor(range, duckdbDialect);
 }
 
-export { ALL_DAYS, type DayRange };
-
-/**
- * Day ranges, together covering every day exactly once, holding about `perRange` records each, from the
- * records per day in day order. A store under that size is one range: the whole ledger in one statement.
- * Past it, each range is a separate insert, so the sorts and windows of the allocation work on one range's
- * records at a time and memory stays bounded whatever the store's size.
- */
-export function ledgerRanges(
-  perDay: readonly { day: string; records: number }[],
-  perRange: number,
-): DayRange[] {
-  const cuts: string[] = [];
-  let held = 0;
-  for (const { day, records } of perDay) {
-    if (held > 0 && held + records > perRange) {
-      cuts.push(day);
-      held = 0;
-    }
-    held += records;
-  }
-  const bounds = [null, ...cuts, null];
-  return bounds.slice(1).map((until, i) => ({ from: bounds[i] ?? null, until }));
-}
+export { ALL_DAYS, LEDGER_RANGE_RECORDS, ledgerRanges, type DayRange };
 
 /** Records per day, in day order: what ledgerRanges cuts by. */
 export const RECORDS_PER_DAY_SQL = `SELECT CAST(day AS VARCHAR) AS day, count(*) AS records FROM usage GROUP BY day ORDER BY day`;
-
-/** Records per ledger range: past this, the ledger is built a range at a time. */
-export const LEDGER_RANGE_RECORDS = 4_000_000;
 
 /**
  * The ledger's rollups (sql/ledger-select.ts), sorted by day so day ranges prune whole row groups: ledger_daily

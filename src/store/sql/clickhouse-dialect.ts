@@ -34,5 +34,9 @@ export const clickhouseDialect: SqlDialect = {
   roundHalfAway: (expr) => `if((${expr}) >= 0, floor((${expr}) + 0.5), -floor(0.5 - (${expr})))`,
   dayStart: (day) => `toDateTime64(${day}, 3, 'UTC')`,
   nullOf: (type) => `CAST(NULL AS Nullable(${NULL_TYPES[type]}))`,
-  sessionSettings: { join_use_nulls: 1 },
+  // Every read deduplicated: the fact tables are ReplacingMergeTree, so a record written twice counts once
+  // whether or not the background merges have run (docs/clickhouse.md).
+  // A column wins over a SELECT alias of the same name in WHERE and GROUP BY, as in DuckDB (`SELECT CAST(day AS
+  // VARCHAR) AS day … WHERE day >= …` compares the column, not the text).
+  sessionSettings: { join_use_nulls: 1, final: 1, prefer_column_name_to_alias: 1 },
 };

@@ -27,6 +27,32 @@ export function inRange(r: DayRange, column: string): string {
 }
 
 /**
+ * Day ranges, together covering every day exactly once, holding about `perRange` records each, from the
+ * records per day in day order. A store under that size is one range: the whole ledger in one statement.
+ * Past it, each range is a separate insert, so the sorts and windows of the allocation work on one range's
+ * records at a time and memory stays bounded whatever the store's size.
+ */
+export function ledgerRanges(
+  perDay: readonly { day: string; records: number }[],
+  perRange: number,
+): DayRange[] {
+  const cuts: string[] = [];
+  let held = 0;
+  for (const { day, records } of perDay) {
+    if (held > 0 && held + records > perRange) {
+      cuts.push(day);
+      held = 0;
+    }
+    held += records;
+  }
+  const bounds = [null, ...cuts, null];
+  return bounds.slice(1).map((until, i) => ({ from: bounds[i] ?? null, until }));
+}
+
+/** Records per ledger range: past this, the ledger is built a range at a time. */
+export const LEDGER_RANGE_RECORDS = 4_000_000;
+
+/**
  * Seats as one billed row a day over every month the spend data touches: the months of usage (of outcomes
  * only in a store with no usage at all), clamped to the accepted time range. Each day carries the monthly
  * price / days in the month; the month's last day takes the rounding, so a month sums to the price exactly.

@@ -22,7 +22,7 @@ export async function throughputPerEngineer(ctx: MetricContext, by: Dimension | 
   const rows = await ctx.db.query(
     `WITH d AS (
        SELECT ${key} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs
-       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
+       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
        GROUP BY 1
      ), h AS (
        SELECT ${key} AS key, count(*) AS engineers FROM dir_people o GROUP BY 1

@@ -1,5 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
+import { rollupColumns } from '../store/sql/ledger-select.js';
 import type { DayWindow } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
@@ -39,7 +40,9 @@ export function workloadSql(
   // team-level workload, like their other usage.
   const sharedKey = named ? 'l.key_hash IS NOT NULL' : '(l.key_hash IS NOT NULL AND k.owner IS NULL)';
   return `
-SELECT l.*,
+SELECT ${rollupColumns(rollup)
+    .map((c) => `l.${c} AS ${c}`)
+    .join(', ')},
   CASE WHEN l.workflow_id IS NOT NULL THEN 'workflow' WHEN ${sharedKey} THEN 'key'
        WHEN l.person_id IS NOT NULL THEN ${personKind} ELSE 'stream' END AS workload_kind,
   CASE WHEN l.workflow_id IS NOT NULL THEN l.workflow_id WHEN ${sharedKey} THEN l.key_hash

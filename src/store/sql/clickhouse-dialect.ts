@@ -1,5 +1,5 @@
 import type { SqlDialect } from './dialect.js';
-import { quantileLiteral } from './duckdb-dialect.js';
+import { quantileLiteral, scaleLiteral } from './duckdb-dialect.js';
 
 const NULL_TYPES = {
   timestamp: "DateTime64(3, 'UTC')",
@@ -27,6 +27,8 @@ export const clickhouseDialect: SqlDialect = {
   // Round at the 10th decimal first: ClickHouse's cast to a smaller scale truncates, DuckDB's rounds. A float
   // (an allocation's share times an amount) is widened to 20 decimals, then rounded like a decimal.
   money: (expr) => `toDecimal64(round(toDecimal128(${expr}, 20), 10), 10)`,
+  decimal: (expr, scale) =>
+    `toDecimal64(round(toDecimal128(${expr}, 20), ${scaleLiteral(scale)}), ${scaleLiteral(scale)})`,
   moneyTimes: (a, b) => `toDecimal64(round(toDecimal128(${a}, 10) * toDecimal128(${b}, 10), 10), 10)`,
   text: (expr) => `toString(${expr})`,
   double: (expr) => `toFloat64(${expr})`,
@@ -38,5 +40,6 @@ export const clickhouseDialect: SqlDialect = {
   // whether or not the background merges have run (docs/clickhouse.md).
   // A column wins over a SELECT alias of the same name in WHERE and GROUP BY, as in DuckDB (`SELECT CAST(day AS
   // VARCHAR) AS day … WHERE day >= …` compares the column, not the text).
-  sessionSettings: { join_use_nulls: 1, final: 1, prefer_column_name_to_alias: 1 },
+  // A CAST of a NULL stays NULL (`CAST(last_activity AS DATE)`), as in DuckDB, instead of failing.
+  sessionSettings: { join_use_nulls: 1, final: 1, prefer_column_name_to_alias: 1, cast_keep_nullable: 1 },
 };

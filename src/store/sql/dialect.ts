@@ -46,6 +46,8 @@ export interface SqlDialect {
   daysInMonth(day: string): string;
   /** An expression as money, DECIMAL(18,10), rounded half away from zero at the 10th decimal. */
   money(expr: string): string;
+  /** An expression as DECIMAL(18, scale), rounded half away from zero at that scale (money is scale 10). */
+  decimal(expr: string, scale: number): string;
   /** The product of two money amounts as money (rounded half away from zero at the 10th decimal). */
   moneyTimes(a: string, b: string): string;
   /** An expression as text (decimals in their shortest exact form differ by engine: compare as numbers). */

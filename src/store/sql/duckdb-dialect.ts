@@ -30,6 +30,7 @@ export const duckdbDialect: SqlDialect = {
   monthEnd: (day) => `last_day(${day})`,
   daysInMonth: (day) => `day(last_day(${day}))`,
   money: (expr) => `CAST(${expr} AS DECIMAL(18,10))`,
+  decimal: (expr, scale) => `CAST(${expr} AS DECIMAL(18,${scaleLiteral(scale)}))`,
   moneyTimes: (a, b) => `CAST(${a} * ${b} AS DECIMAL(18,10))`,
   text: (expr) => `CAST(${expr} AS VARCHAR)`,
   double: (expr) => `CAST(${expr} AS DOUBLE)`,
@@ -38,6 +39,13 @@ export const duckdbDialect: SqlDialect = {
   nullOf: (type) => `CAST(NULL AS ${NULL_TYPES[type]})`,
   sessionSettings: {},
 };
+
+/** A decimal scale as SQL text: an integer in [0, 18] from the statement's own code. */
+export function scaleLiteral(scale: number): string {
+  if (!Number.isInteger(scale) || scale < 0 || scale > 18)
+    throw new Error(`a decimal scale is 0–18, not ${scale}`);
+  return String(scale);
+}
 
 /** A quantile's level as SQL text: a number in [0, 1] from the statement's own code, never from input. */
 export function quantileLiteral(q: number): string {

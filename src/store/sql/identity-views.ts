@@ -21,6 +21,13 @@ export function undirectedPerson(actorHash: string): string {
   return `CASE WHEN ${actorHash} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dir_people) THEN 'actor:' || ${actorHash} END`;
 }
 
+/** The columns of the outcomes_identity view: the outcome's, then who and which team. */
+export const OUTCOMES_IDENTITY_COLUMNS: readonly string[] = [
+  ...OUTCOMES_TABLE.columns.map((c) => c.name),
+  'person_id',
+  'team_id',
+];
+
 /** How a statement names the fact tables: DuckDB reads them as they are, ClickHouse through `FINAL`. */
 export interface FactRelations {
   usage: string;

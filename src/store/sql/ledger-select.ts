@@ -267,6 +267,29 @@ FROM (
 export const ATTRIBUTION = `source, stream, tool, provider, model, basis, record_basis, auth_source, entry,
   unpriced, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace, repo`;
 
+/** The summed columns every rollup carries. */
+const ROLLUP_SUMMED = [
+  'input_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'requests',
+  'cost',
+  'records',
+];
+
+/**
+ * A rollup's columns, in order, for statements that carry every one of them through a join (ClickHouse names
+ * the columns of `l.*` after their table when a joined relation shares a name, so they are listed).
+ */
+export function rollupColumns(rollup: 'ledger_daily' | 'ledger_weekly' | 'ledger_sessions'): string[] {
+  const attribution = ATTRIBUTION.split(',').map((c) => c.trim());
+  const head = rollup === 'ledger_sessions' ? ['session_id', 'day'] : ['day'];
+  const tail = rollup === 'ledger_weekly' ? ['top_cost'] : [];
+  return [...head, ...attribution, ...ROLLUP_SUMMED, ...tail];
+}
+
 /** The summed columns of a rollup; `records` counts the ledger entries behind a row (given as SQL). */
 function rollupSums(records: string, d: SqlDialect): string {
   return `CAST(sum(input_tokens) AS BIGINT) AS input_tokens,

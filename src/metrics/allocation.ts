@@ -20,9 +20,9 @@ export async function workAllocation(ctx: MetricContext, by: Dimension | null): 
                coalesce(sum(o.points), 0) AS points, coalesce(sum(o.pr_cost), 0) AS spend, count(*) AS prs
              FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
            )
-           SELECT * REPLACE (CAST(spend AS VARCHAR) AS spend), sum(points) OVER (PARTITION BY key) AS group_points,
-             CAST(sum(spend) OVER (PARTITION BY key) AS VARCHAR) AS group_spend,
-             CAST(sum(spend) OVER () AS VARCHAR) AS attributed, CAST(${spendTotal(dialectOf(ctx))} AS VARCHAR) AS total_spend
+           SELECT * REPLACE (CAST(c.spend AS VARCHAR) AS spend), sum(c.points) OVER (PARTITION BY c.key) AS group_points,
+             CAST(sum(c.spend) OVER (PARTITION BY c.key) AS VARCHAR) AS group_spend,
+             CAST(sum(c.spend) OVER () AS VARCHAR) AS attributed, CAST(${spendTotal(dialectOf(ctx))} AS VARCHAR) AS total_spend
            FROM c ORDER BY key, category`,
           windowParams(ctx.window),
         );

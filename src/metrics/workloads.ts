@@ -84,11 +84,15 @@ export async function workloadSqlFor(
   );
   if (fold.size === 0) return sql;
   const list = [...fold].sort().map(sqlString).join(', ');
-  return `SELECT * REPLACE (
-    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_kind END AS workload_kind,
-    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_id END AS workload_id,
-    CASE WHEN workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE workload_label END AS workload_label)
-  FROM (${sql})`;
+  // Columns listed and qualified: in ClickHouse a replaced column's new value would be what the next
+  // replacement reads under its name.
+  return `SELECT ${rollupColumns(rollup)
+    .map((c) => `w.${c} AS ${c}`)
+    .join(', ')}, w.workload_type_resolved AS workload_type_resolved,
+    CASE WHEN w.workload_id IN (${list}) THEN 'other' ELSE w.workload_kind END AS workload_kind,
+    CASE WHEN w.workload_id IN (${list}) THEN 'other' ELSE w.workload_id END AS workload_id,
+    CASE WHEN w.workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE w.workload_label END AS workload_label
+  FROM (${sql}) w`;
 }
 
 export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend[]> {
@@ -159,7 +163,7 @@ export async function spendByWorkloads(
        SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
        FROM segments GROUP BY workload_kind, workload_id
      )
-     SELECT * EXCLUDE (rank) REPLACE (${asText.join(', ')})
+     SELECT * REPLACE (${asText.join(', ')})
      FROM (SELECT *, ${totals.join(', ')}, ${rank} FROM workloads) ${keep}`,
     { ...params, since: bounds[0] ?? '', until: bounds[bounds.length - 1] ?? '' },
   );

@@ -126,7 +126,7 @@ export async function spendByWorkloads(
   // Segment j holds the days from bound j up to bound j + 1; a day before the first bound is in none.
   const segment = `CASE ${bounds
     .slice(1)
-    .map((_, j) => `WHEN day < CAST($b${j + 1} AS DATE) THEN ${j}`)
+    .map((_, j) => `WHEN day < ${d.param(`b${j + 1}`, 'Date')} THEN ${j}`)
     .join(' ')} END`;
   const aggregates = windows.map((w, i) => {
     const inside = bounds

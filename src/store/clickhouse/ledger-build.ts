@@ -37,7 +37,7 @@ import type { ClickHouseSql } from './clickhouse-sql.js';
  */
 
 /** The shape of the ClickHouse derived tables: bump with any change of their SQL (they are then rebuilt). */
-export const CLICKHOUSE_LEDGER_VERSION = 1;
+export const CLICKHOUSE_LEDGER_VERSION = 2;
 
 /** The tables rebuilt by month, their sort keys, and how each month of them is computed. */
 const MONTHLY: { table: string; orderBy: string; select: (month: DayRange) => string }[] = [

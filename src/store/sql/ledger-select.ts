@@ -253,7 +253,7 @@ SELECT record_id, source, stream, day, granularity, start_at, tool, provider, mo
   CAST(${d.roundHalfAway('output_tokens * token_share')} AS BIGINT) AS output_tokens,
   CAST(${d.roundHalfAway('reasoning_tokens * token_share')} AS BIGINT) AS reasoning_tokens,
   CAST(${d.roundHalfAway('requests * token_share')} AS BIGINT) AS requests,
-  ${d.money('amount')} AS cost, amount IS NULL AS unpriced, ledger_basis AS basis, cost_basis AS record_basis,
+  ${d.money('amount')} AS cost, CAST(amount IS NULL AS BOOLEAN) AS unpriced, ledger_basis AS basis, cost_basis AS record_basis,
   auth_source, entry, person_id, team_id, workflow_id, key_hash, key_hint, key_name, workload_type, workspace,
   session_id, repo, branch
 FROM (

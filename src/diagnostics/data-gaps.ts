@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from '../domain/time.js';
-import type { MetricContext } from '../metrics/metric.js';
+import { dialectOf, type MetricContext } from '../metrics/metric.js';
 import type { Finding } from './finding.js';
 
 const HISTORY_DAYS = 28;
@@ -24,9 +24,10 @@ export interface SourceGap {
  */
 export async function dataGaps(ctx: MetricContext): Promise<SourceGap[]> {
   const historyStart = addDays(ctx.window.since, -HISTORY_DAYS);
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `SELECT source, CAST(day AS VARCHAR) AS day FROM usage_days
-     WHERE day >= CAST($from AS DATE) AND day < CAST($until AS DATE)
+     WHERE day >= ${d.param('from', 'Date')} AND day < ${d.param('until', 'Date')}
      GROUP BY 1, 2`,
     { from: historyStart, until: ctx.window.until },
   );

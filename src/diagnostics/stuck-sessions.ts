@@ -34,7 +34,7 @@ export async function stuckSessions(
   const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT l.session_id, coalesce(l.tool, l.source) AS tool, l.team_id, min(l.person_id) AS person_id,
+       SELECT l.session_id AS session_id, coalesce(l.tool, l.source) AS tool, l.team_id AS team_id, min(l.person_id) AS person_id,
          sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
          sum(l.cost) AS cost
        FROM ledger_sessions l WHERE ${windowFilter('l.day', d)}
@@ -43,14 +43,15 @@ export async function stuckSessions(
        -- a grouped median joined back: as a window function it computed the sessions twice (3x slower)
        SELECT tool, team_id, ${d.median('tokens')} AS cohort_median, count(*) AS cohort_sessions FROM s GROUP BY 1, 2
      ), c AS (
-       SELECT s.*, k.cohort_median, k.cohort_sessions
+       SELECT s.session_id AS session_id, s.tool AS tool, s.team_id AS team_id, s.person_id AS person_id,
+         s.tokens AS tokens, s.cost AS cost, k.cohort_median AS cohort_median, k.cohort_sessions AS cohort_sessions
        FROM s JOIN cohorts k ON k.tool = s.tool AND k.team_id IS NOT DISTINCT FROM s.team_id
      )
-     SELECT c.session_id, c.tool, c.team_id, t.name AS team_name, p.name AS person_name, c.tokens,
-       c.cohort_median, coalesce(c.cost, 0) AS cost
+     SELECT c.session_id AS session_id, c.tool AS tool, c.team_id AS team_id, t.name AS team_name,
+       p.name AS person_name, c.tokens AS tokens, c.cohort_median AS cohort_median, coalesce(c.cost, 0) AS cost
      FROM c LEFT JOIN dir_teams t ON t.team_id = c.team_id LEFT JOIN dir_people p ON p.person_id = c.person_id
-     WHERE c.cohort_sessions >= $min_sessions AND c.cohort_median > 0
-       AND c.tokens >= $multiple * c.cohort_median
+     WHERE c.cohort_sessions >= ${d.param('min_sessions', 'Int64')} AND c.cohort_median > 0
+       AND c.tokens >= ${d.param('multiple', 'Float64')} * c.cohort_median
      ORDER BY c.tokens / c.cohort_median DESC, c.session_id LIMIT 1000`,
     { ...windowParams(ctx.window), min_sessions: rule.minCohortSessions, multiple: rule.multiple },
   );

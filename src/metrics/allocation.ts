@@ -1,7 +1,7 @@
 import { defineMetric } from './define.js';
 import { DELIVERY_DIMENSIONS, grouping, outcomeFrom } from './grouping.js';
-import { windowFilter, windowParams } from './metric.js';
-import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
+import { dialectOf, windowFilter, windowParams } from './metric.js';
+import { attributedPrs, spendTotal } from './pr-cost.js';
 import { usd } from '../domain/money.js';
 import { money, moneyShare, num, ratio } from './table.js';
 
@@ -29,11 +29,11 @@ export const workAllocationMetric = defineMetric({
             `WITH c AS (
              SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, o.category,
                coalesce(sum(o.points), 0) AS points, coalesce(sum(o.pr_cost), 0) AS spend, count(*) AS prs
-             FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
+             FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
            )
-           SELECT * REPLACE (CAST(spend AS VARCHAR) AS spend), sum(points) OVER (PARTITION BY key) AS group_points,
-             CAST(sum(spend) OVER (PARTITION BY key) AS VARCHAR) AS group_spend,
-             CAST(sum(spend) OVER () AS VARCHAR) AS attributed, CAST(${SPEND_TOTAL} AS VARCHAR) AS total_spend
+           SELECT * REPLACE (CAST(c.spend AS VARCHAR) AS spend), sum(c.points) OVER (PARTITION BY c.key) AS group_points,
+             CAST(sum(c.spend) OVER (PARTITION BY c.key) AS VARCHAR) AS group_spend,
+             CAST(sum(c.spend) OVER () AS VARCHAR) AS attributed, CAST(${spendTotal(dialectOf(ctx))} AS VARCHAR) AS total_spend
            FROM c ORDER BY key, category`,
             windowParams(ctx.window),
           );

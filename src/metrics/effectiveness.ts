@@ -3,7 +3,7 @@ import { OUTCOME_KIND_BY_WORKLOAD_TYPE } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
 import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
-import { ATTRIBUTED_PRS } from './pr-cost.js';
+import { attributedPrs } from './pr-cost.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
 import {
@@ -108,7 +108,7 @@ async function prAttribution(
   const rows = await ctx.db.query(
     `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS VARCHAR) AS cost,
        CAST(sum(o.session_cost) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
+     FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
     windowParams(ctx.window),
   );
   return new Map(
@@ -125,7 +125,7 @@ export async function prSpendBySession(
 ): Promise<{ attributed: Usd; bySession: Usd; share: number | null }> {
   const [row] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS cost, CAST(coalesce(sum(o.session_cost), 0) AS VARCHAR) AS session
-     FROM ${outcomeFrom(ATTRIBUTED_PRS)} WHERE ${windowFilter('o.day', ctx)}`,
+     FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)}`,
     windowParams(ctx.window),
   );
   const attributed = usd(String(row?.cost ?? '0'));

@@ -6,7 +6,7 @@ import { cycleTime } from './delivery-flow.js';
 import { findMetric } from './catalog.js';
 import { evidenceCoverage } from './coverage.js';
 import { costPerMergedPr, prSpendBySession } from './effectiveness.js';
-import { ATTRIBUTED_PRS, SPEND_TOTAL } from './pr-cost.js';
+import { ATTRIBUTED_PRS, spendTotal } from './pr-cost.js';
 import { buildStore, context, ORG, outcome, usage, type PrSpec, type UsageSpec } from './testing/fixture.js';
 
 const W = { since: '2026-07-01', until: '2026-07-08' };
@@ -237,7 +237,7 @@ describe('cost per PR: session → branch → PR first, then person × period', 
 
   it('never counts a dollar twice: attributed ≤ spend, and Σ PRs + unattributed = spend to the cent', async () => {
     const [row] = await db.query(
-      `SELECT CAST(sum(pr_cost) AS VARCHAR) AS attributed, CAST(${SPEND_TOTAL} AS VARCHAR) AS spend FROM ${ATTRIBUTED_PRS}`,
+      `SELECT CAST(sum(pr_cost) AS VARCHAR) AS attributed, CAST(${spendTotal()} AS VARCHAR) AS spend FROM ${ATTRIBUTED_PRS}`,
       W,
     );
     const spend = SPEND.reduce((n, s) => n.plus(s.cost), new Decimal(0));

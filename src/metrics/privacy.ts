@@ -51,7 +51,9 @@ export function rowsToFold(rows: ReadonlyMap<string, ReadonlySet<string>>, min: 
   for (const key of fold) for (const p of rows.get(key) ?? []) union.add(p);
   const shown = [...rows]
     .filter(([k, p]) => !fold.has(k) && p.size > 0)
-    .sort((a, b) => a[1].size - b[1].size);
+    // Ties by key: the rows come from a GROUP BY in no order, and which of two equal groups folds must not
+    // depend on the engine's hash order (DuckDB and ClickHouse gave different "other" groups).
+    .sort((a, b) => a[1].size - b[1].size || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   while (tooFew(union.size, min) && shown.length > 0) {
     const [key, people] = shown.shift() as [string, ReadonlySet<string>];
     fold.add(key);

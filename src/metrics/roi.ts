@@ -1,7 +1,7 @@
 import { foldedTeams } from './grouping.js';
 import { usd, type Usd } from '../domain/money.js';
 import { addDays } from '../domain/time.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, ratio, weeksEnding, type MetricTable } from './table.js';
 
 /** The lift compares the last 4 whole weeks with the first 4 of the 26 weeks ending with the window. */
@@ -31,18 +31,19 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
   const history = weeksEnding(ctx.window, ROI_WEEKS);
   const recentSince = addDays(history.until, -7 * BLOCK);
   const baseUntil = addDays(history.since, 7 * BLOCK);
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH hc AS (SELECT team_id, count(*) AS headcount FROM dir_people WHERE team_id IS NOT NULL GROUP BY 1),
      pts AS (
        SELECT team_id,
-         coalesce(sum(points) FILTER (WHERE day < CAST($base_until AS DATE)), 0) AS before,
-         coalesce(sum(points) FILTER (WHERE day >= CAST($recent_since AS DATE)), 0) AS after
+         coalesce(sum(points) FILTER (WHERE day < ${d.param('base_until', 'Date')}), 0) AS before,
+         coalesce(sum(points) FILTER (WHERE day >= ${d.param('recent_since', 'Date')}), 0) AS after
        FROM outcomes_identity WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
      ), sp AS (
        SELECT team_id, sum(cost) AS spend FROM ledger_daily
-       WHERE day >= CAST($recent_since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced GROUP BY 1
+       WHERE day >= ${d.param('recent_since', 'Date')} AND day < ${d.param('until', 'Date')} AND NOT unpriced GROUP BY 1
      )
-     SELECT t.team_id, t.name, CAST(t.loaded_cost AS VARCHAR) AS loaded, coalesce(hc.headcount, 0) AS headcount,
+     SELECT t.team_id AS team_id, t.name AS name, CAST(t.loaded_cost AS VARCHAR) AS loaded, coalesce(hc.headcount, 0) AS headcount,
        coalesce(pts.before, 0) AS before, coalesce(pts.after, 0) AS after, CAST(coalesce(sp.spend, 0) AS VARCHAR) AS spend
      FROM dir_teams t LEFT JOIN hc USING (team_id) LEFT JOIN pts USING (team_id) LEFT JOIN sp USING (team_id)
      ORDER BY t.team_id`,

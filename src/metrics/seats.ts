@@ -1,7 +1,7 @@
 import { defineMetric } from './define.js';
 import { addDays } from '../domain/time.js';
 import { grouping } from './grouping.js';
-import { windowFilter, windowParams } from './metric.js';
+import { dialectOf, windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
 import { money, num, ratio } from './table.js';
 
@@ -29,12 +29,13 @@ export const seatUtilisationMetric = defineMetric({
   ],
   async compute(ctx, by) {
     const g = await grouping(ctx, by, 'spend');
+    const d = dialectOf(ctx);
     const rows = await ctx.db.query(
       `WITH paid AS (
        SELECT tool, holder, any_value(person_id) AS person_id, count(*) AS seat_days, sum(price) AS cost
        FROM seat_days WHERE ${windowFilter('day', ctx)} GROUP BY 1, 2
      ), seats AS (
-       SELECT s.tool, s.holder, max(s.monthly_price) AS monthly_price,
+       SELECT s.tool AS tool, s.holder AS holder, max(s.monthly_price) AS monthly_price,
          max(CAST(s.last_activity AS DATE)) AS last_active
        FROM seat_holdings s JOIN paid USING (tool, holder) GROUP BY 1, 2
      ), activity AS (
@@ -45,13 +46,14 @@ export const seatUtilisationMetric = defineMetric({
        FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash
      ), used AS (
        SELECT tool, holder, count(DISTINCT day) FILTER (WHERE ${windowFilter('day', ctx)}) AS active_days,
-         count(*) FILTER (WHERE day >= CAST($idle_since AS DATE) AND day < CAST($until AS DATE)) AS recent
-       FROM activity WHERE day < CAST($until AS DATE) GROUP BY 1, 2
+         count(*) FILTER (WHERE day >= ${d.param('idle_since', 'Date')} AND day < ${d.param('until', 'Date')}) AS recent
+       FROM activity WHERE day < ${d.param('until', 'Date')} GROUP BY 1, 2
      ), l AS (
-       SELECT s.tool, paid.person_id, dp.team_id, s.monthly_price, paid.seat_days, paid.cost,
+       SELECT s.tool AS tool, paid.person_id AS person_id, dp.team_id AS team_id, s.monthly_price AS monthly_price,
+         paid.seat_days AS seat_days, paid.cost AS cost,
          coalesce(used.active_days, 0) AS active_days,
          coalesce(used.recent, 0) = 0
-           AND (s.last_active IS NULL OR s.last_active < CAST($idle_since AS DATE)) AS idle
+           AND (s.last_active IS NULL OR s.last_active < ${d.param('idle_since', 'Date')}) AS idle
        FROM seats s JOIN paid USING (tool, holder)
        LEFT JOIN used USING (tool, holder)
        LEFT JOIN dir_people dp ON dp.person_id = paid.person_id

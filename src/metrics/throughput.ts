@@ -1,7 +1,7 @@
 import { daysBetween } from '../domain/time.js';
 import { defineMetric } from './define.js';
 import { grouping, OUTCOME_FROM } from './grouping.js';
-import { windowFilter, windowParams } from './metric.js';
+import { dialectOf, windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
 import { num, ratio } from './table.js';
 
@@ -40,7 +40,7 @@ export const throughputMetric = defineMetric({
     const rows = await ctx.db.query(
       `WITH d AS (
        SELECT ${key} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs
-       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day')} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
+       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
        GROUP BY 1
      ), h AS (
        SELECT ${key} AS key, count(*) AS engineers FROM dir_people o GROUP BY 1
@@ -48,7 +48,7 @@ export const throughputMetric = defineMetric({
        -- Each person's working day away once (two events on one day take it once), at most a whole day.
        SELECT a.person_id, x.day, least(1, max(x.fraction)) AS share
        FROM absence_days x JOIN dir_aliases a ON a.alias_hash = x.actor_hash
-       WHERE ${windowFilter('x.day')} AND isodow(x.day) <= 5
+       WHERE ${windowFilter('x.day', ctx)} AND ${dialectOf(ctx).isoWeekday('x.day')} <= 5
        GROUP BY 1, 2
      ), absent AS (
        SELECT ${key} AS key, sum(w.share) AS days

@@ -1,5 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import { sqlString } from '../store/sql-text.js';
+import { rollupColumns } from '../store/sql/ledger-select.js';
 import type { DayWindow } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
@@ -39,7 +40,9 @@ export function workloadSql(
   // team-level workload, like their other usage.
   const sharedKey = named ? 'l.key_hash IS NOT NULL' : '(l.key_hash IS NOT NULL AND k.owner IS NULL)';
   return `
-SELECT l.*,
+SELECT ${rollupColumns(rollup)
+    .map((c) => `l.${c} AS ${c}`)
+    .join(', ')},
   CASE WHEN l.workflow_id IS NOT NULL THEN 'workflow' WHEN ${sharedKey} THEN 'key'
        WHEN l.person_id IS NOT NULL THEN ${personKind} ELSE 'stream' END AS workload_kind,
   CASE WHEN l.workflow_id IS NOT NULL THEN l.workflow_id WHEN ${sharedKey} THEN l.key_hash
@@ -81,11 +84,15 @@ export async function workloadSqlFor(
   );
   if (fold.size === 0) return sql;
   const list = [...fold].sort().map(sqlString).join(', ');
-  return `SELECT * REPLACE (
-    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_kind END AS workload_kind,
-    CASE WHEN workload_id IN (${list}) THEN 'other' ELSE workload_id END AS workload_id,
-    CASE WHEN workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE workload_label END AS workload_label)
-  FROM (${sql})`;
+  // Columns listed and qualified: in ClickHouse a replaced column's new value would be what the next
+  // replacement reads under its name.
+  return `SELECT ${rollupColumns(rollup)
+    .map((c) => `w.${c} AS ${c}`)
+    .join(', ')}, w.workload_type_resolved AS workload_type_resolved,
+    CASE WHEN w.workload_id IN (${list}) THEN 'other' ELSE w.workload_kind END AS workload_kind,
+    CASE WHEN w.workload_id IN (${list}) THEN 'other' ELSE w.workload_id END AS workload_id,
+    CASE WHEN w.workload_id IN (${list}) THEN ${sqlString(`other (${fold.size} groups)`)} ELSE w.workload_label END AS workload_label
+  FROM (${sql}) w`;
 }
 
 export async function spendByWorkload(ctx: MetricContext): Promise<WorkloadSpend[]> {
@@ -119,7 +126,7 @@ export async function spendByWorkloads(
   // Segment j holds the days from bound j up to bound j + 1; a day before the first bound is in none.
   const segment = `CASE ${bounds
     .slice(1)
-    .map((_, j) => `WHEN day < CAST($b${j + 1} AS DATE) THEN ${j}`)
+    .map((_, j) => `WHEN day < ${d.param(`b${j + 1}`, 'Date')} THEN ${j}`)
     .join(' ')} END`;
   const aggregates = windows.map((w, i) => {
     const inside = bounds
@@ -156,7 +163,7 @@ export async function spendByWorkloads(
        SELECT workload_kind, workload_id, ${aggregates.join(',\n       ')}
        FROM segments GROUP BY workload_kind, workload_id
      )
-     SELECT * EXCLUDE (rank) REPLACE (${asText.join(', ')})
+     SELECT * REPLACE (${asText.join(', ')})
      FROM (SELECT *, ${totals.join(', ')}, ${rank} FROM workloads) ${keep}`,
     { ...params, since: bounds[0] ?? '', until: bounds[bounds.length - 1] ?? '' },
   );

@@ -99,7 +99,7 @@ export class ClickHouseSql {
     try {
       await this.client.insert({
         table,
-        values: rows as Record<string, unknown>[],
+        values: rows,
         format: 'JSONEachRow',
         clickhouse_settings: this.insertSettings,
       });

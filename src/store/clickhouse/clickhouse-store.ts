@@ -8,6 +8,9 @@ import { outcomeRow, usageRow } from '../duckdb/records.js';
 import { refusedOf } from '../refused.js';
 import { sqlIdent } from '../sql-text.js';
 import { FACT_TABLES } from '../tables/catalog.js';
+import { DIRECTORY_TABLES } from '../tables/directory-tables.js';
+import type { DayRange } from '../sql/ledger-select.js';
+import { buildClickHouseLedger, type LedgerBuild } from './ledger-build.js';
 import { clickhouseCreateTable } from '../tables/ddl.js';
 import { ClickHouseSql, type InsertMode } from './clickhouse-sql.js';
 import type { ClickHouseLocation } from './location.js';
@@ -41,7 +44,8 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     const admin = ClickHouseSql.connect(location, { database: 'default' });
     try {
       await admin.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdent(location.database)}`);
-      for (const table of FACT_TABLES) await admin.command(clickhouseCreateTable(table, location.database));
+      for (const table of [...FACT_TABLES, ...DIRECTORY_TABLES])
+        await admin.command(clickhouseCreateTable(table, location.database));
       await admin.command(
         `CREATE TABLE IF NOT EXISTS ${sqlIdent(location.database)}.meta (key String, value String, _version UInt64)
          ENGINE = ReplacingMergeTree(_version) ORDER BY key`,
@@ -98,6 +102,11 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     const { kept, rejected } = screenRecords(records, checkOutcomeRecord);
     const rows = latestById(kept).map((r) => ({ ...outcomeRow(r), day: dayOf(r.at, this.timeZone) }));
     return { ...(await this.appendRows('outcomes', rows)), ...refusedOf(rejected) };
+  }
+
+  /** Rebuilds the ledger for the months `range` touches, all of it by default (clickhouse/ledger-build.ts). */
+  refreshLedger(options: { range?: DayRange; recordsPerRange?: number } = {}): Promise<LedgerBuild> {
+    return buildClickHouseLedger(this.sql, options);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
-import { BUG_FIX_REWORK_DAYS, DEFAULT_BRANCH_NAMES } from '../../domain/attribution.js';
-import { sqlString } from './sql.js';
+import { BUG_FIX_REWORK_DAYS } from '../../domain/attribution.js';
+import { PR_SESSIONS_SELECT, sameRepo } from '../sql/pr-sessions.js';
 
 /**
  * Facts about merged PRs that only show when several sources are joined, re-derived after every ledger
@@ -20,31 +20,7 @@ import { sqlString } from './sql.js';
  * `ai_assisted` and `rework` are then the sources' own verdicts (an evidence or a reason) or these.
  */
 
-const defaults = DEFAULT_BRANCH_NAMES.map(sqlString).join(', ');
-
-/** Two stored repository names are the same repository: every source writes the one key, so they are equal. */
-function sameRepo(a: string, b: string): string {
-  return `${a} = ${b}`;
-}
-
-const PR_SESSIONS_SQL = `
-CREATE OR REPLACE TABLE pr_sessions AS
-WITH prs AS (
-  SELECT id AS pr_id, repo, head_branch AS branch, occurred_at AS merged_at
-  FROM outcomes
-  WHERE kind = 'pr_merged' AND repo IS NOT NULL AND head_branch IS NOT NULL
-    AND lower(head_branch) NOT IN (${defaults})
-), spent AS (
-  SELECT u.id, coalesce(u.session_id, u.id) AS session, coalesce(u.repo, cr.repo) AS repo, u.branch,
-    u.start_at, u.tool
-  FROM usage u LEFT JOIN cwd_repos cr ON cr.cwd = u.cwd
-  WHERE u.counted AND u.branch IS NOT NULL AND coalesce(u.repo, cr.repo) IS NOT NULL
-    AND u.branch IN (SELECT branch FROM prs)
-    AND (u.input_tokens + u.cache_read_tokens + u.cache_write_tokens + u.output_tokens > 0 OR coalesce(u.cost, 0) > 0)
-)
-SELECT s.id AS record_id, p.pr_id, s.session, s.tool
-FROM spent s JOIN prs p ON p.branch = s.branch AND ${sameRepo('s.repo', 'p.repo')} AND p.merged_at >= s.start_at
-QUALIFY row_number() OVER (PARTITION BY s.id ORDER BY p.merged_at, p.pr_id) = 1;
+const PR_SESSIONS_SQL = `CREATE OR REPLACE TABLE pr_sessions AS ${PR_SESSIONS_SELECT};
 `;
 
 const SESSION_EVIDENCE_SQL = `

@@ -142,6 +142,25 @@ const cases: { name: string; check: (d: SqlDialect, run: Run) => Promise<void> }
     },
   },
   {
+    name: 'whole numbers round halves away from zero (ClickHouse’s float round goes to even); decimals at a scale round too',
+    async check(d, run) {
+      const xs = [2.5, -2.5, 0.5, 3.5, 1.4999, -0.6];
+      const out = await run(
+        xs
+          .map((x, i) => `SELECT ${i} AS i, ${d.roundHalfAway(d.double(String(x)))} AS r`)
+          .join(' UNION ALL '),
+      );
+      const byIndex = new Map(out.map((r) => [Number(r.i), Number(r.r)]));
+      // C's round (DuckDB's): halves away from zero.
+      expect(xs.map((_, i) => byIndex.get(i))).toEqual([3, -3, 1, 4, 1, -1]);
+      const [dec] = await run(
+        `SELECT ${d.text(d.decimal(d.double('2.0 / 3'), 6))} AS a, ${d.text(d.decimal("'0.0000005'", 6))} AS b`,
+      );
+      expect(new Decimal(String(dec?.a)).toString()).toBe('0.666667');
+      expect(new Decimal(String(dec?.b)).toString()).toBe('0.000001');
+    },
+  },
+  {
     name: 'an outer join’s missing side is NULL, and sums of money are exact',
     async check(d, run) {
       const left = `(${rows([[1], [2], [3]], ['k'])})`;

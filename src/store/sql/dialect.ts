@@ -36,6 +36,8 @@ export interface SqlDialect {
   anyTrue(cond: string): string;
   /** A relation of one DATE column `day`, one row per day in [from, until): both are DATE expressions. */
   daySeries(from: string, until: string): string;
+  /** The day of the week, Monday 1 to Sunday 7. */
+  isoWeekday(day: string): string;
   /** The Monday of the ISO week of a DATE, as a DATE. */
   weekStart(day: string): string;
   /** The first day of the month of a DATE, as a DATE. */
@@ -46,12 +48,20 @@ export interface SqlDialect {
   daysInMonth(day: string): string;
   /** An expression as money, DECIMAL(18,10), rounded half away from zero at the 10th decimal. */
   money(expr: string): string;
+  /** An expression as DECIMAL(18, scale), rounded half away from zero at that scale (money is scale 10). */
+  decimal(expr: string, scale: number): string;
   /** The product of two money amounts as money (rounded half away from zero at the 10th decimal). */
   moneyTimes(a: string, b: string): string;
   /** An expression as text (decimals in their shortest exact form differ by engine: compare as numbers). */
   text(expr: string): string;
   /** An expression as a DOUBLE. */
   double(expr: string): string;
+  /** A DOUBLE rounded to a whole number, halves away from zero (ClickHouse's `round` of a float is banker's). */
+  roundHalfAway(expr: string): string;
+  /** Midnight UTC of a DATE as a timestamp (the store's UTC instant type). */
+  dayStart(day: string): string;
+  /** A typed NULL of a catalog type, for a column a UNION branch does not have. */
+  nullOf(type: 'timestamp' | 'money' | 'text' | 'date'): string;
   /** Settings every session of the engine runs with for these fragments to mean the same on both. */
   readonly sessionSettings: Readonly<Record<string, string | number>>;
 }

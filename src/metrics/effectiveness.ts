@@ -175,7 +175,7 @@ export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<Metric
        WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (wk.outcome_kind IS NULL OR o.kind = wk.outcome_kind)
        GROUP BY 1
      )
-     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind,
+     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind AS outcome_kind,
        CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
      FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
      LEFT JOIN kinds wk ON wk.workflow_id = coalesce(s.wf, d.wf)

@@ -54,7 +54,7 @@ export const throughputMetric = defineMetric({
        SELECT ${key} AS key, sum(w.share) AS days
        FROM away w JOIN dir_people o ON o.person_id = w.person_id GROUP BY 1
      )
-     SELECT h.key, coalesce(d.label, h.key) AS label, coalesce(d.prs, 0) AS prs, h.engineers,
+     SELECT h.key AS key, coalesce(d.label, h.key) AS label, coalesce(d.prs, 0) AS prs, h.engineers AS engineers,
        coalesce(absent.days, 0) AS absent_days
      FROM h LEFT JOIN d ON d.key = h.key LEFT JOIN absent ON absent.key = h.key
      WHERE h.key <> 'unattributed'

@@ -79,7 +79,7 @@ describe('mileage serve with the API', () => {
         directCsv.stdout.trimEnd().replace(/\r\n/g, '\n'),
       );
       expect(csvText.split('\r\n')[0]).toBe(
-        'model,spend (USD),share (share),tokens (tokens),tokens per $ (tokens per USD),cache-read share (share)',
+        'model,spend (USD),share (share),tokens (tokens),tokens per $ (tokens per USD),cache-read share (share),unpriced tokens (tokens),people (people)',
       );
       const report = await mileage(['report', 'weekly', '--json', '--db', 'demo.duckdb'], { cwd });
       expect(report.code, report.stderr).toBe(0);

@@ -53,6 +53,8 @@ export function notes(list: string[]): HTMLElement | null {
 
 export interface TableOptions {
   caption: string;
+  /** The table's name for readers and tests (`data-table`), when it is not a catalog metric's table. */
+  name?: string;
   columns?: string[];
   limit?: number;
   labelHeader?: string;
@@ -77,7 +79,7 @@ export function metricTable(table: MetricTable, o: TableOptions): HTMLElement {
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': o.caption },
     el(
       'table',
-      { 'data-table': table.metric },
+      { 'data-table': o.name ?? table.metric },
       el('caption', {}, o.caption),
       el(
         'thead',

@@ -35,6 +35,7 @@ export const prsPage: Page = {
           ? message('No merged PRs in this window.')
           : metricTable(table, {
               caption: 'Merged PRs, newest first',
+              name: 'prs',
               labelHeader: 'PR',
               rowLink: (row) => hrefWithFilters(`/prs/${encodeURIComponent(row.key)}`),
             }),

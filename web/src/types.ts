@@ -93,18 +93,8 @@ export interface WeeklyReport {
   weeks: { week: string; cost: string; prs: number; points: number; reworkPrs: number }[];
 }
 
-export interface PrRow {
-  id: string;
-  repo: string;
-  number: number;
-  title?: string | null;
-  mergedAt: string;
-  team: string | null;
-  points: number | null;
-  cost: string | null;
-  basis: string | null;
-  evidence: string | null;
-}
+/** A row of GET /prs, as the PR list's table reads it (one definition, in src/report/answer-tables.ts). */
+export type { PrListRow as PrRow } from '../../src/report/answer-tables.js';
 
 export interface PrDetail {
   window: Window;

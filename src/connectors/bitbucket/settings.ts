@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SecretAuth } from '../base.js';
 import { baseFields } from '../config.js';
+import { basicOrBearer } from '../basic-or-bearer.js';
 
 /** Settings both Bitbucket editions share. */
 export const bitbucketFields = {
@@ -19,13 +20,7 @@ export function bitbucketAuth(
   token: string,
   s: { username?: string | undefined; token_env?: string | undefined },
 ): SecretAuth {
-  const basic = s.username ? Buffer.from(`${s.username}:${token}`).toString('base64') : null;
-  return {
-    header: 'authorization',
-    value: basic ? `Basic ${basic}` : `Bearer ${token}`,
-    secrets: basic ? [basic] : [],
-    hint: `the token in $${s.token_env ?? ''}${s.username ? ` (with user ${s.username})` : ''}`,
-  };
+  return basicOrBearer(token, { label: 'user', name: s.username }, s.token_env);
 }
 
 /** `workspace/repo` or `PROJECT/repo`. */

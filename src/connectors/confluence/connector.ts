@@ -23,6 +23,7 @@ import { cursorPages, expectPage, pageHigh, type LoopPage } from '../cursor-page
 import { describeEndpoint } from '../http/redact.js';
 import type { SyncFrom } from '../sync/connector.js';
 import { versionsSince, versionWords } from './versions.js';
+import { basicOrBearer } from '../basic-or-bearer.js';
 
 export const SOURCE = 'confluence';
 
@@ -66,15 +67,7 @@ export const createConfluenceConnector = defineConnector({
   type: 'confluence',
   schema: confluenceSettingsSchema,
   overlapMinutes: 60,
-  auth: (token, s) => {
-    const basic = s.email ? Buffer.from(`${s.email}:${token}`).toString('base64') : null;
-    return {
-      header: 'authorization',
-      value: basic ? `Basic ${basic}` : `Bearer ${token}`,
-      secrets: basic ? [basic] : [],
-      hint: `the token in $${s.token_env}${s.email ? ` (with email ${s.email})` : ''}`,
-    };
-  },
+  auth: (token, s) => basicOrBearer(token, { label: 'email', name: s.email }, s.token_env),
   pages: ({ settings: s, http }) => {
     const site = apiRoot(s.base_url);
     const api = `${site}/wiki/api/v2`;

@@ -22,6 +22,7 @@ import { apiRoot, baseFields } from '../config.js';
 import { cursorPages, expectPage, pageHigh, type LoopPage } from '../cursor-pages.js';
 import type { HttpClient } from '../http/client.js';
 import type { SyncFrom } from '../sync/connector.js';
+import { basicOrBearer } from '../basic-or-bearer.js';
 
 export const SERVER_SOURCE = 'confluence-server';
 
@@ -116,15 +117,7 @@ export const createConfluenceServerConnector = defineConnector({
   type: 'confluence-server',
   schema: confluenceServerSettingsSchema,
   overlapMinutes: 60,
-  auth: (token, s) => {
-    const basic = s.username ? Buffer.from(`${s.username}:${token}`).toString('base64') : null;
-    return {
-      header: 'authorization',
-      value: basic ? `Basic ${basic}` : `Bearer ${token}`,
-      secrets: basic ? [basic] : [],
-      hint: `the token in $${s.token_env}${s.username ? ` (with user ${s.username})` : ''}`,
-    };
-  },
+  auth: (token, s) => basicOrBearer(token, { label: 'user', name: s.username }, s.token_env),
   pages: ({ settings: s, http }) => {
     const root = apiRoot(s.base_url);
     const host = new URL(root).hostname;

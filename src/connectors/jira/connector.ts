@@ -8,6 +8,7 @@ import { apiRoot, baseFields } from '../config.js';
 import { describeEndpoint } from '../http/redact.js';
 import { cursorPages, expectPage, pageHigh, type LoopPage } from '../cursor-pages.js';
 import type { SyncFrom } from '../sync/connector.js';
+import { basicOrBearer } from '../basic-or-bearer.js';
 
 export const jiraSettingsSchema = z.strictObject({
   ...baseFields,
@@ -88,16 +89,8 @@ export const createJiraConnector = defineConnector({
   type: 'jira',
   schema: jiraSettingsSchema,
   overlapMinutes: 60,
-  auth: (token, s) => {
-    // With an email the token is an API token sent as Basic email:token; without, an OAuth Bearer token.
-    const basic = s.email ? Buffer.from(`${s.email}:${token}`).toString('base64') : null;
-    return {
-      header: 'authorization',
-      value: basic ? `Basic ${basic}` : `Bearer ${token}`,
-      secrets: basic ? [basic] : [],
-      hint: `the token in $${s.token_env}${s.email ? ` (with email ${s.email})` : ''}`,
-    };
-  },
+  // With an email the token is an API token sent as Basic email:token; without, an OAuth Bearer token.
+  auth: (token, s) => basicOrBearer(token, { label: 'email', name: s.email }, s.token_env),
   pages: ({ settings: s, http }) => {
     const api = `${apiRoot(s.base_url)}/rest/api/3`;
     const maxResults = s.page_size ?? 100;

@@ -5,13 +5,14 @@ import type { ColumnSpec, ColumnType, TableSpec } from './columns.js';
  * besides the facts: vendor seat lists, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
  * (duckdb/schema.ts); ClickHouse gets them from here. Small tables: a plain MergeTree sorted by their key.
  */
-function table(name: string, key: string, columns: [string, ColumnType, boolean?][]): TableSpec {
+function table(name: string, key: string, columns: [string, ColumnType, boolean?, 'derived'?][]): TableSpec {
   return {
     name,
-    columns: columns.map(([n, type, required]): ColumnSpec => ({
+    columns: columns.map(([n, type, required, derived]): ColumnSpec => ({
       name: n,
       type,
       required: required ?? false,
+      ...(derived ? { derived: true } : {}),
     })),
     clickhouse: { engine: 'plain', partitionBy: null, orderBy: [key] },
   };
@@ -77,7 +78,8 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
     ['last_activity', 'timestamp'],
     ['cycle_start', 'timestamp'],
     ['cycle_spend', 'money'],
-    ['synced_at', 'timestamp', true],
+    // Set by the store when the row is written.
+    ['synced_at', 'timestamp', true, 'derived'],
   ]),
   table('seat_activity', 'id', [
     ['id', 'text', true],
@@ -104,3 +106,10 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
     ['repo', 'text', true],
   ]),
 ];
+
+/** One table of DIRECTORY_TABLES by name (a typo is a programming error, so it throws). */
+export function directoryTable(name: string): TableSpec {
+  const spec = DIRECTORY_TABLES.find((t) => t.name === name);
+  if (!spec) throw new Error(`no table ${name} in the directory table catalog`);
+  return spec;
+}

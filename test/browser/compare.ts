@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { displayTolerance, readNumber } from './harness.js';
@@ -68,4 +69,89 @@ export async function expectTableMatches(page: Page, selector: string, api: ApiT
     else expect(cell.text.trim()).toBe(String(exact));
   }
   return cells.length;
+}
+
+/** RFC 4180 as the server writes it: fields separated by commas, quoted when needed, CRLF line ends. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/**
+ * A CSV cell against the JSON's: money and text exactly as sent (decimal text), no value as an empty cell.
+ * Ratios are binary floats, and the CSV and the JSON are two computations of the request: they are compared
+ * to 12 significant digits, far below anything a reader or a spreadsheet sees, rather than bit for bit.
+ */
+function sameCell(csv: string | undefined, json: string | number | null | undefined): boolean {
+  if (json === null || json === undefined || (typeof json === 'number' && !Number.isFinite(json)))
+    return csv === '';
+  // A text a spreadsheet would run as a formula ("+30%", "=…") is written with an apostrophe before it.
+  if (typeof json === 'string') return csv === json || (/^[=+\-@\t\r]/.test(json) && csv === `'${json}`);
+  const n = Number(csv);
+  return csv !== '' && Math.abs(n - json) <= 1e-12 * Math.max(1, Math.abs(json));
+}
+
+/**
+ * Clicks the page's `index`-th "Download CSV" and compares the file with the JSON of the same request (the
+ * button's data-source and data-query): the file name, the header (grouping, then each column's label and
+ * unit), one line per row, and every cell (sameCell).
+ */
+export async function expectDownloadIsJson(
+  page: Page,
+  index: number,
+  api: <T>(path: string) => Promise<T>,
+  button: { source: string; query: string },
+  where: string,
+): Promise<void> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-csv]').nth(index).click(),
+  ]);
+  const csv = parseCsv(await readFile(await download.path(), 'utf8'));
+  // The same request as JSON: a metric's answer, or the named table of a larger answer.
+  const { table } = await api<{ table: ApiTable }>(`${button.source}?${button.query}`);
+  expect(download.suggestedFilename(), where).toMatch(
+    new RegExp(`${[table.by ?? 'all', table.window.since, table.window.until].join('_')}\\.csv$`),
+  );
+  expect(csv[0], `${where}: header`).toEqual([
+    table.by ?? 'row',
+    ...table.columns.map((c) => `${c.label} (${c.unit})`),
+  ]);
+  expect(csv.length - 1, `${where}: rows`).toBe(table.rows.length);
+  for (const [r, row] of table.rows.entries()) {
+    const line = csv[r + 1] ?? [];
+    // A label a spreadsheet would run as a formula is written with an apostrophe before it.
+    expect([row.label, `'${row.label}`], `${where}: row ${r + 1} label`).toContain(line[0]);
+    expect(line.length, `${where}: row ${row.key} cells`).toBe(table.columns.length + 1);
+    for (const [k, c] of table.columns.entries()) {
+      const cell = line[k + 1];
+      const value = row.values[c.id];
+      expect(sameCell(cell, value), `${where}: row ${row.key} ${c.id}: CSV ${cell}, JSON ${value}`).toBe(
+        true,
+      );
+    }
+  }
 }

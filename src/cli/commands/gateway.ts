@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { gatewayCapture } from './audit-capture-settings.js';
 import { MileageError } from '../../domain/errors.js';
-import { emptyDirectory, type OrgDirectory } from '../../domain/directory.js';
 import type { BudgetAlert } from '../../gateway/budgets.js';
+import type { GatewayWriter } from '../gateway-writer.js';
 import type { KeyEntry } from '../../gateway/key-spec.js';
-import type { Db } from '../../store/db.js';
-import type { RecordStore } from '../../gateway/remote.js';
 import { isSharedStore, resolveDbPath } from '../../store/open.js';
-import { openContext, type GlobalOptions } from '../context.js';
-import { governanceRuntime } from '../governance.js';
+import type { GlobalOptions } from '../context.js';
 import { runningServer } from '../remote.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 
@@ -53,15 +50,17 @@ export function registerGateway(program: Command, run: Run): void {
         const port = intOption(opts.port, '--port', 0, 65_535);
         const timeoutMs = intOption(opts.timeout, '--timeout', 1, 86_400) * 1000;
         const storePath = resolveDbPath(opts.db, process.env, process.cwd());
-        const { ServerLink } = await import('../../gateway/remote.js');
         const { runGateway } = await import('../../gateway/run-gateway.js');
         const { upstreamsFromEnv } = await import('../../gateway/upstreams.js');
-        let store: RecordStore;
-        let loadKeys: () => Promise<KeyEntry[]>;
-        let stopShipping: (() => void) | undefined;
-        let closeStore: () => Promise<void> = () => Promise.resolve();
-        let raiseAlert: ((a: BudgetAlert) => Promise<void>) | undefined;
+        const { GatewayWriter, WRITER_MEMORY_LIMIT_MB, WRITER_THREADS } =
+          await import('../gateway-writer.js');
+        const spoolDir = opts.spool ?? `${storePath}.gateway-spool`;
+        const flushMs = 1_000;
         const lock = opts.server ? null : runningServer(opts);
+        const log = (m: string) => term.warn(m);
+        let writer: GatewayWriter;
+        let loadKeys: () => Promise<KeyEntry[]>;
+        let raiseAlert: (a: BudgetAlert) => Promise<void>;
         if (opts.server || lock) {
           const token = opts.server ? process.env.MILEAGE_GATEWAY_TOKEN : lock?.token;
           if (!token)
@@ -70,12 +69,14 @@ export function registerGateway(program: Command, run: Run): void {
               '--server needs a token in MILEAGE_GATEWAY_TOKEN',
               'Make one with `mileage tokens create --role ingest` on the server.',
             );
-          const link = new ServerLink(new URL(opts.server ?? lock?.url ?? ''), token);
-          store = link;
+          const url = opts.server ?? lock?.url ?? '';
+          const { ServerLink } = await import('../../gateway/remote.js');
+          // Keys and alerts from this thread (a request now and then); the records from the writer thread.
+          const link = new ServerLink(new URL(url), token);
           loadKeys = () => link.keys();
-          stopShipping = () => link.close();
           raiseAlert = (a) => link.alert(a);
-          term.log(`Shipping records to ${opts.server ?? lock?.url}.`);
+          writer = await GatewayWriter.start({ kind: 'server', url, token, spoolDir, flushMs }, log);
+          term.log(`Shipping records to ${url}.`);
         } else {
           if (isSharedStore(storePath)) {
             // The gateway's virtual keys, budgets and alert history live in tables the embedded store keeps;
@@ -86,17 +87,21 @@ export function registerGateway(program: Command, run: Run): void {
               'Run the gateway over the embedded store, or ship its records to a `mileage serve` with --server; see docs/clickhouse.md.',
             );
           }
-          const ctx = await openContext(opts);
-          const { liveKeys } = await import('../../gateway/keys.js');
-          // The writer's appends and the alert history's writes take turns on the one store.
-          const exclusive = turns();
-          store = {
-            appendUsage: (records) => exclusive(() => ctx.db.appendUsage(records)),
-            query: ctx.db.query.bind(ctx.db),
-          };
-          loadKeys = () => liveKeys(ctx.db);
-          closeStore = () => ctx.db.close();
-          raiseAlert = await ownedAlertHistory(ctx.db, ctx.directory ?? emptyDirectory(), exclusive);
+          // The store is the writer thread's: keys, alerts and records all go through it.
+          const owned = await GatewayWriter.start(
+            {
+              kind: 'owned',
+              opts: { ...opts, db: storePath },
+              memoryLimitMb: WRITER_MEMORY_LIMIT_MB,
+              threads: WRITER_THREADS,
+              spoolDir,
+              flushMs,
+            },
+            log,
+          );
+          writer = owned;
+          loadKeys = () => owned.keys();
+          raiseAlert = (a) => owned.alert(a);
           term.log(`No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`);
         }
         const upstreams = upstreamsFromEnv(process.env);
@@ -108,11 +113,12 @@ export function registerGateway(program: Command, run: Run): void {
           capture,
           host: opts.host,
           port,
-          spoolDir: opts.spool ?? `${storePath}.gateway-spool`,
+          spoolDir,
           upstreams,
-          store,
+          drain: writer,
           loadKeys,
-          stopShipping,
+          stopShipping: () => writer.stopShipping(),
+          flushMs,
           timeoutMs,
           alertWebhook: process.env.MILEAGE_GATEWAY_ALERT_WEBHOOK || undefined,
           raiseAlert,
@@ -125,39 +131,10 @@ export function registerGateway(program: Command, run: Run): void {
         await stop;
         term.log('Stopping: draining answers in flight, shipping spooled records…');
         await gw.stop();
-        await closeStore();
         const s = gw.writerStats;
         term.log(
           `Shipped ${s.written} records (${s.alreadyStored} already stored, ${s.failed} left in the spool).`,
         );
       }),
     );
-}
-
-/**
- * A gateway that owns the store raises its budget crossings into that store's alert history itself, through
- * the org file's routes and channels (or only the history, when the file asks for no alerting).
- */
-async function ownedAlertHistory(
-  db: Db,
-  directory: OrgDirectory,
-  exclusive: <T>(work: () => Promise<T>) => Promise<T>,
-): Promise<(a: BudgetAlert) => Promise<void>> {
-  const { defaultGovernance } = await import('../../governance/config.js');
-  const { gatewayBudgetCandidate, raiseAlert } = await import('../../governance/index.js');
-  const runtime = (await governanceRuntime(directory)) ?? { directory, settings: defaultGovernance() };
-  return async (a) => {
-    const teamName = directory.teams.find((t) => t.id === a.team)?.name ?? a.team;
-    await raiseAlert({ db, runtime, exclusive }, gatewayBudgetCandidate(a, teamName));
-  };
-}
-
-/** Runs the works given to it one after the other, each after the previous one settled. */
-function turns(): <T>(work: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>) => {
-    const next = last.then(work, work);
-    last = next.catch(() => undefined);
-    return next;
-  };
 }

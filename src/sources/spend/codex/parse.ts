@@ -3,7 +3,8 @@ import type { Problem } from '../../../domain/parse-result.js';
 import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
-import type { LogChunk, LogParse } from '../log-parser.js';
+import type { LogBytes, LogChunk, LogParse } from '../log-parser.js';
+import { nonBlankByteLines } from '../../byte-lines.js';
 import { classify, isForkOrSubagent, turnStarted, type ReplayState } from './replay.js';
 import {
   envelopeSchema,
@@ -107,43 +108,83 @@ function isResponseItem(text: string): boolean {
  * Tokens are normalised to Mileage's meaning (uncached input, cache reads, output with reasoning).
  */
 export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined): LogParse<CodexLogState> {
-  const state: CodexLogState = prior ? structuredClone(prior) : initialCodexState();
-  // A total stored by a build that did not read cache writes had none.
-  if (state.lastTotal) state.lastTotal.cacheWrite ??= 0;
-  const records: UsageRecord[] = [];
-  const problems: Problem[] = [];
-  for (const { line: n, text, unterminated } of nonBlankLines(chunk.text)) {
-    const line = chunk.firstLine + n - 1;
+  const reader = new RolloutReader(chunk.file, chunk.firstLine, prior);
+  for (const { line, text, unterminated } of nonBlankLines(chunk.text)) reader.line(line, text, unterminated);
+  return reader.result();
+}
+
+/**
+ * parseCodexLog over a chunk's bytes: response_item lines (most of a rollout's bytes) are told by their first
+ * and last bytes and never decoded; every other line is read as parseCodexLog reads it.
+ */
+export function parseCodexBytes(chunk: LogBytes, prior: CodexLogState | undefined): LogParse<CodexLogState> {
+  const reader = new RolloutReader(chunk.file, chunk.firstLine, prior);
+  const invalid = (n: number) =>
+    reader.problems.push({
+      file: chunk.file,
+      line: chunk.firstLine + n - 1,
+      field: null,
+      message: 'invalid UTF-8',
+    });
+  for (const { line, text, unterminated } of nonBlankByteLines(chunk.bytes, isWholeResponseItem, invalid))
+    reader.line(line, text, unterminated);
+  return reader.result();
+}
+
+/** One chunk's reading: its lines in order, into records, problems and the state carried on. */
+class RolloutReader {
+  readonly records: UsageRecord[] = [];
+  readonly problems: Problem[] = [];
+  private readonly state: CodexLogState;
+
+  constructor(
+    private readonly file: string,
+    private readonly firstLine: number,
+    prior: CodexLogState | undefined,
+  ) {
+    this.state = prior ? structuredClone(prior) : initialCodexState();
+    // A total stored by a build that did not read cache writes had none.
+    if (this.state.lastTotal) this.state.lastTotal.cacheWrite ??= 0;
+  }
+
+  result(): LogParse<CodexLogState> {
+    return { records: this.records, problems: this.problems, state: this.state };
+  }
+
+  /** Line `n` of the chunk (1-based), not blank. */
+  line(n: number, text: string, unterminated: boolean): void {
+    const { state, records, problems } = this;
+    const line = this.firstLine + n - 1;
     const problem = (field: string | null, message: string) =>
-      problems.push({ file: chunk.file, line, field, message });
+      problems.push({ file: this.file, line, field, message });
     // Most bytes are response_item lines (messages, tool output): not parsed, for speed, but a line that
     // is not even an object is still reported.
     if (!unterminated && (isResponseItem(text) || !MARKERS.some((m) => text.includes(m)))) {
       const t = text.trim();
       if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
-      continue;
+      return;
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
-      continue;
+      return;
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       problem(null, 'expected a JSON object');
-      continue;
+      return;
     }
     if (!('payload' in json)) {
       const record = headless(json, state, problem);
       if (record) records.push(record);
-      continue;
+      return;
     }
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) {
       const { field, message } = describeIssue(envelope.error);
       problem(field, message);
-      continue;
+      return;
     }
     const { timestamp, type, payload } = envelope.data;
     if (type === 'session_meta') {
@@ -169,8 +210,30 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
       if (record) records.push(record);
     }
   }
-  return { records, problems, state };
 }
+
+/**
+ * The bytes of a line the text reader would pass over without a word: a response_item line as Codex writes
+ * it (see RESPONSE_ITEM), ending in its closing brace.
+ */
+function isWholeResponseItem(bytes: Buffer, start: number, end: number): boolean {
+  if (end - start < RESPONSE_HEAD.length + RESPONSE_TYPE.length || bytes[end - 1] !== 0x7d) return false;
+  if (bytes.compare(RESPONSE_HEAD, 0, RESPONSE_HEAD.length, start, start + RESPONSE_HEAD.length) !== 0)
+    return false;
+  // The timestamp: up to 40 of [0-9T:.Z+-], then the type.
+  let i = start + RESPONSE_HEAD.length;
+  const limit = Math.min(end, i + 40);
+  while (i < limit && TIMESTAMP_BYTE[bytes[i] as number] === 1) i += 1;
+  return (
+    end - i >= RESPONSE_TYPE.length &&
+    bytes.compare(RESPONSE_TYPE, 0, RESPONSE_TYPE.length, i, i + RESPONSE_TYPE.length) === 0
+  );
+}
+
+const RESPONSE_HEAD = Buffer.from('{"timestamp":"');
+const RESPONSE_TYPE = Buffer.from('","type":"response_item",');
+const TIMESTAMP_BYTE = new Uint8Array(256);
+for (const c of '0123456789T:.Z+-') TIMESTAMP_BYTE[c.charCodeAt(0)] = 1;
 
 type Report = (field: string | null, message: string) => void;
 

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeChunk } from '../../../ingest/agent-logs/chunk.js';
 import type { Problem } from '../../../domain/parse-result.js';
-import { parseCodexBytes, parseCodexLog, type CodexLogState } from './parse.js';
+import { parseCodexBytes, parseCodexLog, plainTokenCount, type CodexLogState } from './parse.js';
+import { tokenCountSchema } from './schema.js';
 import type { LogParse } from '../log-parser.js';
 
 /**
@@ -115,5 +116,61 @@ describe('the Codex byte reader gives what the text reader gives', () => {
       });
       expect([...first.problems, ...second.problems]).toEqual(whole.problems);
     }
+  });
+});
+
+describe('a token_count payload checked by hand', () => {
+  const fromSamples = samples.flatMap(([, b]) =>
+    b
+      .toString()
+      .split('\n')
+      .filter((l) => l.includes('"token_count"'))
+      .flatMap((l) => {
+        try {
+          return [(JSON.parse(l) as { payload: unknown }).payload];
+        } catch {
+          return [];
+        }
+      }),
+  );
+  const usage = { input_tokens: 10, cached_input_tokens: 4, output_tokens: 3, reasoning_output_tokens: 1 };
+  const odd: unknown[] = [
+    { type: 'token_count', info: null },
+    { type: 'token_count' },
+    { type: 'token_count', info: [] },
+    { type: 'token_count', info: { total_token_usage: null, last_token_usage: usage } },
+    { type: 'token_count', info: { total_token_usage: { ...usage, input_tokens: -1 } } },
+    { type: 'token_count', info: { total_token_usage: { ...usage, output_tokens: 1.5 } } },
+    { type: 'token_count', info: { total_token_usage: { ...usage, output_tokens: '3' } } },
+    { type: 'token_count', info: { total_token_usage: { ...usage, output_tokens: 2 ** 60 } } },
+    { type: 'token_count', info: { total_token_usage: [1, 2] } },
+    { type: 'token_count', info: { last_token_usage: usage, model: '', service_tier: 7 } },
+    { type: 'token_count', info: { last_token_usage: usage, model: 'gpt-5.5', service_tier: 'flex' } },
+    {
+      type: 'token_count',
+      info: { last_token_usage: { prompt_tokens: 5, completion_tokens: 2, extra: 'x' } },
+    },
+    { type: 'other', info: null },
+    null,
+    'token_count',
+  ];
+
+  it('is what the schema gives, or left to the schema', () => {
+    expect(fromSamples.length).toBeGreaterThan(10);
+    let plain = 0;
+    for (const payload of [...fromSamples, ...odd]) {
+      const byHand = plainTokenCount(payload);
+      const schema = tokenCountSchema.safeParse(payload);
+      if (byHand === undefined) continue;
+      plain += 1;
+      expect({ payload, parsed: schema.success ? schema.data : 'refused' }).toEqual({
+        payload,
+        parsed: byHand,
+      });
+    }
+    // The hand check takes the usual shapes, and leaves every odd one the schema refuses to the schema.
+    expect(plain).toBeGreaterThanOrEqual(fromSamples.length);
+    for (const payload of odd)
+      if (!tokenCountSchema.safeParse(payload).success) expect(plainTokenCount(payload)).toBeUndefined();
   });
 });

@@ -12,7 +12,10 @@ import {
   sessionMetaSchema,
   tokenCountSchema,
   turnContextSchema,
+  usageSchema,
+  type RawUsage,
 } from './schema.js';
+import type { z } from 'zod';
 import {
   fromRaw,
   isZero,
@@ -268,7 +271,8 @@ function tokenCount(
   state: CodexLogState,
   problem: Report,
 ): UsageRecord | null {
-  const parsed = tokenCountSchema.safeParse(payload);
+  const plain = plainTokenCount(payload);
+  const parsed = plain ? { success: true as const, data: plain } : tokenCountSchema.safeParse(payload);
   if (!parsed.success) {
     const { field, message } = describeIssue(parsed.error, 'payload');
     problem(field, message);
@@ -306,6 +310,60 @@ function tokenCount(
     info.model ?? undefined,
     info.service_tier ?? undefined,
   );
+}
+
+type TokenCount = z.infer<typeof tokenCountSchema>;
+
+/**
+ * A token_count payload in the plain shape Codex writes (every count a whole number ≥ 0, names text), checked
+ * by hand: what tokenCountSchema would give it, at a fraction of the cost on 70k events a corpus. Anything
+ * else is undefined, and goes through the schema and its messages.
+ */
+export function plainTokenCount(payload: unknown): TokenCount | undefined {
+  const p = payload as { type?: unknown; info?: unknown } | null;
+  if (typeof p !== 'object' || p === null || p.type !== 'token_count') return undefined;
+  if (p.info === null) return { type: 'token_count', info: null };
+  if (!isPlainObject(p.info)) return undefined;
+  const info = p.info as Record<string, unknown>;
+  const total = plainUsage(info.total_token_usage);
+  const last = plainUsage(info.last_token_usage);
+  if (total === false || last === false) return undefined;
+  return {
+    type: 'token_count',
+    info: {
+      ...(total === undefined ? {} : { total_token_usage: total }),
+      ...(last === undefined ? {} : { last_token_usage: last }),
+      ...('model' in info ? { model: nameOrNull(info.model) } : {}),
+      ...('service_tier' in info ? { service_tier: nameOrNull(info.service_tier) } : {}),
+    },
+  };
+}
+
+/** A usage object whose present counts are all whole numbers ≥ 0 (as the schema keeps it), false if not. */
+function plainUsage(value: unknown): RawUsage | null | undefined | false {
+  if (value === undefined || value === null) return value;
+  if (!isPlainObject(value)) return false;
+  const v = value as Record<string, unknown>;
+  const out: Record<string, number> = {};
+  for (const key of USAGE_KEYS) {
+    const n = v[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return false;
+    out[key] = n;
+  }
+  return out;
+}
+
+const USAGE_KEYS = Object.keys(usageSchema.shape);
+
+/** `z.string().min(1).nullish().catch(null)`: a name, or null for anything else but an absent value. */
+function nameOrNull(value: unknown): string | null | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Notes a cumulative total; true when it was already among the remembered ones. */

@@ -1,6 +1,6 @@
 import type { Problem } from '../../domain/parse-result.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
-import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { AbsenceRecord } from '../../domain/capacity.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { HttpStats } from '../http/client.js';
@@ -22,6 +22,8 @@ export interface SyncPage {
   activity?: SeatActivity[];
   /** Calendar absences (capacity): each replaces the days stored for its event. */
   absences?: AbsenceRecord[];
+  /** Active users a vendor counts per project and day, without naming them. */
+  activeUsers?: ReportedActiveUsers[];
   problems: Problem[];
   /** Position of the next page; null when this was the last. */
   next: string | null;

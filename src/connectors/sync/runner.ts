@@ -101,12 +101,15 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
       const seats = page.seats ?? [];
       const activity = page.activity ?? [];
       const absences = page.absences ?? [];
+      const activeUsers = page.activeUsers ?? [];
       const stored = [
         await db.appendOutcomes(outcomes),
         await db.appendUsage(usage),
         await db.appendSeats(seats),
         await db.appendSeatActivity(activity),
         await db.appendAbsences(absences),
+        // Only sources that count active users ask for it (a store without the table says so then).
+        activeUsers.length > 0 ? await db.appendActiveUsers(activeUsers) : { written: 0, alreadyStored: 0 },
       ];
       high = later(high, page.high);
       pagesInRun++;
@@ -116,7 +119,13 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
         run: { since: iso(start.since), next: page.next, high: iso(high), pages: pagesInRun },
       });
       summary.pages++;
-      summary.records += outcomes.length + usage.length + seats.length + activity.length + absences.length;
+      summary.records +=
+        outcomes.length +
+        usage.length +
+        seats.length +
+        activity.length +
+        absences.length +
+        activeUsers.length;
       for (const r of stored) {
         summary.written += r.written;
         summary.alreadyStored += r.alreadyStored;

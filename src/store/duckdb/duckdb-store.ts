@@ -12,12 +12,13 @@ import { toStorage } from '../../domain/money.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
   checkOutcomeRecord,
+  checkActiveUsers,
   checkSeatActivity,
   checkSeatRecord,
   checkUsageRecord,
   screenRecords,
 } from '../../domain/record-bounds.js';
-import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { AbsenceRecord } from '../../domain/capacity.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
@@ -78,6 +79,7 @@ import { MIGRATIONS } from './schema.js';
 import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
 import { appendAbsences } from './absences.js';
+import { appendActiveUsers } from './active-users.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
@@ -439,6 +441,20 @@ export class DuckDbStore implements Db {
   async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(rows, checkSeatActivity);
     return { ...(await appendSeatActivity(this.seatIo, kept)), ...refusedOf(rejected) };
+  }
+
+  async appendActiveUsers(records: readonly ReportedActiveUsers[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(records, checkActiveUsers);
+    const written = await appendActiveUsers(
+      {
+        exec: async (sql, params) => {
+          await this.conn.run(sql, params);
+        },
+        query: (sql, params) => this.writerQuery(sql, params),
+      },
+      kept,
+    );
+    return { ...written, ...refusedOf(rejected) };
   }
 
   appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult> {

@@ -5,6 +5,7 @@ import { recordId } from '../domain/ids.js';
 import { usd } from '../domain/money.js';
 import type { ReportedActiveUsers, SeatRecord } from '../domain/seat.js';
 import { NO_TOKENS } from '../domain/usage.js';
+import { seatReport } from './seat-list.js';
 import { seatUtilisation } from './seats.js';
 
 const dir: OrgDirectory = {
@@ -107,6 +108,11 @@ describe('seats bought against the active users a vendor counts', () => {
     expect(org.rows[0]?.values).toMatchObject({ seats: 5, reported_daily_active: 3 });
     const byPerson = await seatUtilisation(ctx, 'person');
     expect(byPerson.rows.every((r) => r.values.reported_daily_active === null)).toBe(true);
+    // `mileage seats`: the licences held beside the latest 28-day count of the 30 days before the day asked.
+    const seats = await seatReport({ db, privacy: ctx.privacy, viewer: ctx.viewer }, '2026-07-14');
+    expect(seats.totals).toEqual([
+      expect.objectContaining({ tool: 'gemini-code-assist', seats: 5, activeUsers28d: 4 }),
+    ]);
     await db.close();
   });
 });

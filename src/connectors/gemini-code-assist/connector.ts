@@ -100,7 +100,23 @@ export const geminiSettingsSchema = z
     account: z.string().min(1).optional(),
   })
   .superRefine((s, ctx) => {
-    if (s.export !== undefined) return;
+    if (s.export !== undefined) {
+      // Settings of the API path would be silently ignored: say so instead.
+      for (const field of ['licenses', 'logging_project', 'base_url'] as const)
+        if (s[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `not read with export: (the licence answers, log entries and series come from the files)`,
+          });
+      if (s.logging)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['logging'],
+          message: 'not read with export: log entries in the exported files are always counted',
+        });
+      return;
+    }
     if (s.token_env === undefined)
       ctx.addIssue({
         code: 'custom',

@@ -180,6 +180,11 @@ describe('Gemini Code Assist from saved exports', () => {
     );
     expect(r.ok).toBe(false);
     expect(JSON.stringify(!r.ok && r.error)).toContain('gemini.token_env');
+    const both = createGeminiCodeAssistConnector(
+      sourceConfig('gemini', { type: 'gemini-code-assist', export: EXPORT, logging: true }),
+      { env: {}, now: () => NOW },
+    );
+    expect(JSON.stringify(!both.ok && both.error)).toContain('gemini.logging');
     const missing = join(tmpdir(), 'no-such-gca-export');
     await expect(runSync(await memoryDb(), make({ export: missing }))).rejects.toThrow(
       `sources.gemini.export: ${missing}: no such file or folder`,

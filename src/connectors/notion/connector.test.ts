@@ -154,19 +154,20 @@ describe('Notion: substantially updated pages, from the sizes remembered at each
       blocks.push({ object: 'block', id: `${id}-${at}`, type: 'paragraph', has_children: false, paragraph });
     Object.assign(page(id), { last_edited_time: at, last_edited_by: { object: 'user', id: by } });
   }
-  const sync = (db: Awaited<ReturnType<typeof memoryDb>>, now: string) => {
+  const connector = (now: string, pageSize = 2) => {
     const r = createNotionConnector(
       sourceConfig('notion', {
         token_env: 'NOTION_TOKEN',
         base_url: local.url,
-        page_size: 2,
+        page_size: pageSize,
         since: '2026-06-01',
       }),
       { env: { NOTION_TOKEN: TOKEN }, now: () => Date.parse(now), clock: fakeClock() },
     );
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return runSync(db, r.value);
+    return r.value;
   };
+  const sync = (db: Awaited<ReturnType<typeof memoryDb>>, now: string) => runSync(db, connector(now));
   const updates = (db: Awaited<ReturnType<typeof memoryDb>>) =>
     db.query(
       `SELECT ref, CAST(occurred_at AS VARCHAR) AS at, actor_hash, additions, deletions, work_type
@@ -218,5 +219,29 @@ describe('Notion: substantially updated pages, from the sizes remembered at each
     expect(text).not.toContain('w1');
     expect(text).toContain(`memo:notion:${N3.replace(/-/g, '')}`);
     await db.close();
+  });
+
+  it('a sync killed between pages and resumed counts the same updates as an uninterrupted one', async () => {
+    const [whole, killed] = [await memoryDb(), await memoryDb()];
+    for (const db of [whole, killed]) await sync(db, '2026-07-14T00:00:00Z');
+    edit(N7, '2026-07-20T10:00:00.000Z', ANA, 300);
+    edit(N3, '2026-07-21T10:00:00.000Z', BO, 120);
+    await runSync(whole, connector('2026-07-22T00:00:00Z', 1));
+    const controller = new AbortController();
+    await expect(
+      runSync(killed, connector('2026-07-22T00:00:00Z', 1), {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.pages === 1) controller.abort(new Error('killed'));
+        },
+      }),
+    ).rejects.toThrow('killed');
+    expect((await updates(killed)).length).toBeLessThan((await updates(whole)).length);
+    await runSync(killed, connector('2026-07-22T00:00:00Z', 1));
+    const want = await updates(whole);
+    expect(want.map((u) => u.at)).toEqual(['2026-07-20 10:00:00+00', '2026-07-21 10:00:00+00']);
+    expect(await updates(killed)).toEqual(want);
+    const memo = (db: typeof whole) => db.query("SELECT * FROM meta WHERE key LIKE 'memo:%' ORDER BY key");
+    expect(await memo(killed)).toEqual(await memo(whole));
   });
 });

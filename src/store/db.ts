@@ -1,7 +1,7 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../domain/outcome.js';
 import type { FieldProblem } from '../domain/record-bounds.js';
-import type { SeatActivity, SeatRecord } from '../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { AbsenceRecord } from '../domain/capacity.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
@@ -297,6 +297,8 @@ export interface SideTableAppender {
   appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult>;
   /** Calendar absences: each event's days replace those stored for it before (none when it was cancelled). */
   appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult>;
+  /** Active users a vendor counts per project and day: a count seen again replaces the stored one. */
+  appendActiveUsers(records: readonly ReportedActiveUsers[]): Promise<AppendResult>;
 }
 
 /** Files read by the database's own readers, and the ledger written out as a file. */

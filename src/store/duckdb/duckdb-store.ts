@@ -9,12 +9,13 @@ import { currentAcceptedTimes } from '../../domain/accepted-times.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
   checkOutcomeRecord,
+  checkActiveUsers,
   checkSeatActivity,
   checkSeatRecord,
   checkUsageRecord,
   screenRecords,
 } from '../../domain/record-bounds.js';
-import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { AbsenceRecord } from '../../domain/capacity.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
@@ -54,6 +55,7 @@ import { MIGRATIONS } from './schema.js';
 import { rekeyRepositories } from './repository-keys.js';
 import { appendSeatActivity, appendSeats } from './seats.js';
 import { appendAbsences } from './absences.js';
+import { appendActiveUsers } from './active-users.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
@@ -432,6 +434,12 @@ export class DuckDbStore implements Db {
   async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(rows, checkSeatActivity);
     return { ...(await appendSeatActivity(this.io, kept)), ...refusedOf(rejected) };
+  }
+
+  async appendActiveUsers(records: readonly ReportedActiveUsers[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(records, checkActiveUsers);
+    const written = await appendActiveUsers(this.io, kept);
+    return { ...written, ...refusedOf(rejected) };
   }
 
   appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult> {

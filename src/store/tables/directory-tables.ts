@@ -2,7 +2,7 @@ import type { ColumnSpec, ColumnType, TableSpec } from './columns.js';
 
 /**
  * The directory (mileage.yaml as tables, rewritten whole on every load) and the small tables the ledger joins
- * besides the facts: vendor seat lists, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
+ * besides the facts: vendor seat lists, vendor-counted active users, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
  * (duckdb/schema.ts); ClickHouse gets them from here. Small tables: a plain MergeTree sorted by their key.
  */
 function table(name: string, key: string, columns: [string, ColumnType, boolean?, 'derived'?][]): TableSpec {
@@ -99,6 +99,17 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
     ['day', 'date', true],
     ['kind', 'text', true],
     ['fraction', 'double', true],
+    ['synced_at', 'timestamp', true],
+  ]),
+  table('reported_active_users', 'id', [
+    ['id', 'text', true],
+    ['source', 'text', true],
+    ['tool', 'text', true],
+    ['workspace', 'text', true],
+    ['team_tag', 'text'],
+    ['day', 'date', true],
+    ['period_days', 'int', true],
+    ['users', 'int', true],
     ['synced_at', 'timestamp', true],
   ]),
   table('cwd_repos', 'cwd', [

@@ -10,14 +10,7 @@ import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
-import {
-  countNewlines,
-  decodeChunk,
-  readByteChunks,
-  readBytes,
-  tailBefore,
-  type ByteChunk,
-} from './chunk.js';
+import { countNewlines, readBytes, readChunks, tailBefore, type ReadChunk } from './chunk.js';
 import { resolveRepos } from './repos.js';
 import { screenUsage } from '../screen.js';
 import { walkFiles } from '../walk.js';
@@ -138,22 +131,19 @@ export async function ingestAgentLogs<S>(
     const records: UsageRecord[] = [];
     const problems: Problem[] = [];
     let newlines = 0;
-    let end: ByteChunk | undefined;
+    let end: ReadChunk | undefined;
     try {
       // A JSONL file in chunks of whole lines, the parser's state carried from one to the next as from one
       // run to the next; a whole-document format (Gemini's session files) in one piece.
       const window = source.appendOnly ? options.chunkBytes : Number.POSITIVE_INFINITY;
-      for (const chunk of readByteChunks(c.path, from, c.stat.size, window)) {
-        const at = firstLine + newlines;
-        const parsed = source.parseBytes
-          ? source.parseBytes({ file: c.path, bytes: chunk.bytes, firstLine: at }, state)
-          : source.parse(
-              { file: c.path, text: decodeChunk(chunk.bytes, c.path, at, problems), firstLine: at },
-              state,
-            );
+      for (const chunk of readChunks(c.path, from, c.stat.size, firstLine, window)) {
+        const parsed = source.parse(
+          { file: c.path, text: chunk.text, firstLine: firstLine + newlines },
+          state,
+        );
         state = parsed.state;
-        for (const r of parsed.records) records.push(r);
-        problems.push(...parsed.problems);
+        records.push(...parsed.records);
+        problems.push(...chunk.problems, ...parsed.problems);
         newlines += chunk.newlines;
         end = chunk;
       }

@@ -28,6 +28,11 @@ export interface AppendResult {
   /** Records in the batch whose id was already stored: an idempotent re-ingest. */
   alreadyStored: number;
   /**
+   * False when the store did not look (then `alreadyStored` is 0): ClickHouse's async inserts on `serve`'s hot
+   * path write without a lookup and deduplicate at read (docs/clickhouse.md). Absent means counted.
+   */
+  alreadyStoredKnown?: boolean;
+  /**
    * Records left out by the store's last check (domain/record-bounds.ts): out of bounds, stored nowhere.
    * Callers that checked first (naming the file) find none here.
    */

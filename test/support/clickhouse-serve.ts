@@ -17,8 +17,13 @@ export interface ServeProcess {
   stop(): Promise<number>;
 }
 
-export async function startServe(store: string, cwd: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', store], {
+/** `nodeArgs` go before the CLI (a bench's `--cpu-prof`). */
+export async function startServe(
+  store: string,
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--store', store], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, TZ: 'UTC', NO_COLOR: '1', COLUMNS: '120' },
   });

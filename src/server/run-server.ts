@@ -84,6 +84,8 @@ export interface RunningServer {
 const MAINTENANCE_MS = 60_000;
 /** Appends in flight at once over a shared store (ClickHouse): enough to keep its async-insert queue fed. */
 const SHARED_STORE_WRITES = 8;
+/** How long a token lookup is trusted over a shared store, where another server may revoke it. */
+const SHARED_TOKEN_MEMORY_MS = 30_000;
 
 export interface BuiltServer {
   app: Hono;
@@ -136,7 +138,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
       o.log(`pricing failed: ${String(e)}`);
     },
   });
-  const tokens = new TokenBook(o.db);
+  const tokens = new TokenBook(o.db, shared ? SHARED_TOKEN_MEMORY_MS : Number.POSITIVE_INFINITY);
   const sessionToken = newToken();
   tokens.addSession(sessionToken, { tokenId: 'session', name: 'serve session', role: 'admin', teams: null });
   const deps: ServerDeps = {

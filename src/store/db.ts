@@ -5,6 +5,7 @@ import type { SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { AbsenceRecord } from '../domain/capacity.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
+import type { TableSpec } from './tables/columns.js';
 
 /**
  * The narrow interface every other module uses to reach the store. Only `store/` imports a database driver.
@@ -338,4 +339,24 @@ export interface Db extends StoreReader, RecordAppender {
    * anything reads it. For a one-shot ingest whose process ends without reading the ledger.
    */
   deferLedgerRefresh(): Promise<void>;
+}
+
+/**
+ * Small keyed tables (tables/admin-tables.ts: API tokens, gateway keys) on a store without UPDATE (ClickHouse):
+ * a row written is the newest version of its key, and a change writes the matching rows again. DuckDB keeps
+ * its own statements for these tables; `versionedRows` says which kind a store is.
+ */
+export interface VersionedRows {
+  putRows(table: TableSpec, rows: readonly Row[]): Promise<void>;
+  /** Writes the rows that match `where` again with `changes` applied; how many there were. */
+  reviseRows(
+    table: TableSpec,
+    where: string,
+    params: Record<string, SqlParam>,
+    changes: Row,
+  ): Promise<number>;
+}
+
+export function versionedRows(db: object): VersionedRows | null {
+  return 'putRows' in db && 'reviseRows' in db ? (db as VersionedRows) : null;
 }

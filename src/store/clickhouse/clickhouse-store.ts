@@ -8,6 +8,8 @@ import { outcomeRow, usageRow } from '../duckdb/records.js';
 import { refusedOf } from '../refused.js';
 import { sqlIdent } from '../sql-text.js';
 import { FACT_TABLES } from '../tables/catalog.js';
+import { ADMIN_TABLES } from '../tables/admin-tables.js';
+import type { TableSpec } from '../tables/columns.js';
 import { DIRECTORY_TABLES } from '../tables/directory-tables.js';
 import type { DayRange } from '../sql/ledger-select.js';
 import { buildClickHouseLedger, type LedgerBuild } from './ledger-build.js';
@@ -46,7 +48,7 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     const admin = ClickHouseSql.connect(location, { database: 'default' });
     try {
       await admin.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdent(location.database)}`);
-      for (const table of [...FACT_TABLES, ...DIRECTORY_TABLES])
+      for (const table of [...FACT_TABLES, ...DIRECTORY_TABLES, ...ADMIN_TABLES])
         await admin.command(clickhouseCreateTable(table, location.database));
       await admin.command(
         `CREATE TABLE IF NOT EXISTS ${sqlIdent(location.database)}.meta (key String, value String, _version UInt64)
@@ -116,6 +118,15 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
       return row;
     });
     return { ...(await this.appendRows('outcomes', rows)), ...refusedOf(rejected) };
+  }
+
+  /** Rows of a small keyed table (admin-tables.ts), each the newest version of its key from now on. */
+  async putRows(table: TableSpec, rows: readonly Record<string, unknown>[]): Promise<void> {
+    const version = this.nextVersion();
+    await this.sql.insert(
+      table.name,
+      rows.map((r) => ({ ...r, _version: version })),
+    );
   }
 
   /** Rebuilds the ledger for the months `range` touches, all of it by default (clickhouse/ledger-build.ts). */

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { clickhouseAvailable, startClickHouse, type TestClickHouse } from '../test/support/clickhouse.js';
 import { startServe, storedTotals, type ServeProcess } from '../test/support/clickhouse-serve.js';
 import { apiRequestLogs } from '../test/support/otlp-logs.js';
+import { execFileSync } from 'node:child_process';
+import { openStore } from '../src/store/open.js';
+import { drive as driveHttp } from './load.js';
+import { CLI, ROOT, started, stopped } from './processes.js';
 
 /**
  * Issue 23's ingest bar (≥ 100k records/s through `serve` into ClickHouse): Claude Code `api_request` events over
@@ -12,6 +16,10 @@ import { apiRequestLogs } from '../test/support/otlp-logs.js';
  * side in the same run. Besides the wall-clock rate, which on a shared 2-core machine mostly measures the other
  * tenants, it prints the CPU seconds each side spent (serve processes, the ClickHouse engine, from
  * /proc/<pid>/stat), so records per CPU-second — what one core sustains — can be read whatever the load.
+ *
+ * Then the gateway (`mileage gateway`, OpenAI chat completions against bench/mock-llm-main.ts answering at once,
+ * CH_GATEWAY_CONNECTIONS connections, default 50): records stored per second with the gateway writing straight
+ * into ClickHouse (`--store clickhouse://…`) and, side by side, owning an embedded store.
  *
  * Uses the built CLI (dist/). CH_RATE_SECONDS (default 15), CH_CLIENTS (default 8), CH_BATCH (records per
  * request, default 500, the OTLP SDK's batch size is 512), CH_SERVE_NODE_ARGS (e.g. `--cpu-prof`).
@@ -138,6 +146,7 @@ export async function benchClickHouseIngest(): Promise<void> {
     report({ ...duck, stored: stored ? Number(stored[1]) : Number.NaN });
 
     for (const servers of [1, 2]) {
+      if (process.env.CH_SKIP_SERVE === '1') break;
       const db = `ingest${servers}`;
       const procs = await Promise.all(
         Array.from({ length: servers }, () => startServe(store(db), cwd, NODE_ARGS)),
@@ -146,8 +155,94 @@ export async function benchClickHouseIngest(): Promise<void> {
       for (const p of procs) await p.stop();
       report({ ...run, stored: (await storedTotals(server.url, db)).records });
     }
+    await benchGatewayInto(file.replace('embedded', 'gateway'), cwd, 'DuckDB (owned by the gateway)', null);
+    await benchGatewayInto(store('gateway'), cwd, 'ClickHouse', server);
   } finally {
     await server.stop();
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+/** Usage records a ClickHouse database holds, each id once (the gateway's have no cost until priced). */
+async function countIn(clickhouseUrl: string, database: string): Promise<number> {
+  const sql = `SELECT count() AS n FROM ${database}.usage FINAL WHERE counted FORMAT JSONEachRow`;
+  const res = await fetch(`${clickhouseUrl}/?query=${encodeURIComponent(sql)}`);
+  if (!res.ok) throw new Error(`ClickHouse: ${await res.text()}`);
+  return Number((JSON.parse(await res.text()) as { n: number }).n);
+}
+
+const GATEWAY_CONNECTIONS = Number(process.env.CH_GATEWAY_CONNECTIONS ?? 50);
+
+/** Records per second the gateway stores: each answered request is one usage record. */
+async function benchGatewayInto(
+  store: string,
+  cwd: string,
+  label: string,
+  engine: TestClickHouse | null,
+): Promise<void> {
+  const mock = await started(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/mock-llm-main.ts')], {});
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, [CLI, ...args, '--store', store, '--json'], {
+      encoding: 'utf8',
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  const made = JSON.parse(cli('keys', 'create', '--team', 'bench')) as { key: string };
+  const gateway = await started(
+    process.execPath,
+    [
+      ...NODE_ARGS,
+      CLI,
+      'gateway',
+      '--store',
+      store,
+      '--port',
+      '0',
+      '--spool',
+      join(cwd, `spool-${label.length}`),
+    ],
+    {
+      OPENAI_API_KEY: 'sk-bench',
+      MILEAGE_GATEWAY_OPENAI_URL: `${mock.line}/v1`,
+      HOME: cwd,
+    },
+  );
+  const pid = gateway.child.pid ?? 0;
+  const cpu0 = cpuSeconds(pid);
+  const engine0 = engine ? cpuSeconds(engine.pid) : 0;
+  const load0 = loadavg()[0]!.toFixed(1);
+  const body = JSON.stringify({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Say hello.' }] });
+  const result = await driveHttp({
+    base: gateway.line,
+    connections: GATEWAY_CONNECTIONS,
+    seconds: SECONDS,
+    request: () => ({
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${made.key}` },
+      body,
+    }),
+  });
+  const gatewayCpu = cpuSeconds(pid) - cpu0;
+  const engineCpu = engine ? cpuSeconds(engine.pid) - engine0 : null;
+  const load1 = loadavg()[0]!.toFixed(1);
+  await stopped(gateway.child);
+  await stopped(mock.child);
+  const stored = engine
+    ? await countIn(engine.url, 'gateway')
+    : await (async () => {
+        const db = await openStore(store);
+        try {
+          return (await db.counts()).usage;
+        } finally {
+          await db.close();
+        }
+      })();
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  console.log(
+    `gateway into ${label}: ${n(result.rps)} requests/s answered (${n(result.requests)} in ${result.seconds.toFixed(1)} s, ` +
+      `${result.failed} failed, p50 ${result.p50.toFixed(1)} ms), ${n(stored)} records stored ` +
+      `(${n(stored / result.seconds)} records/s); CPU: gateway ${gatewayCpu.toFixed(1)} s` +
+      (engineCpu === null ? '' : `, ClickHouse ${engineCpu.toFixed(1)} s`) +
+      ` → ${n(stored / Math.max(gatewayCpu + (engineCpu ?? 0), 0.01))} records per CPU-second; load average ${load0} → ${load1}`,
+  );
 }

@@ -5,6 +5,8 @@ import type { KeySpec } from '../../src/gateway/key-spec.js';
 import { createToken, findToken, listTokens, revokeToken } from '../../src/server/tokens.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
+import { ADMIN_TABLES } from '../../src/store/tables/admin-tables.js';
+import { DUCKDB_TYPES } from '../../src/store/tables/columns.js';
 
 /**
  * Issue 23: `serve`'s API tokens and the gateway's virtual keys over ClickHouse (tables/admin-tables.ts), so
@@ -119,5 +121,22 @@ describe.skipIf(!clickhouseAvailable())('API tokens and gateway keys on both eng
       listed: [...x.listed].sort((p, q) => p.id.localeCompare(q.id)),
     });
     expect(sortById(await story(ch, other))).toEqual(sortById(onDuck));
+  });
+
+  it('defines the tables as the embedded store makes them: the same columns, types and NOT NULLs', async () => {
+    await listKeys(duck); // the embedded store makes gateway_keys when first used
+    for (const table of ADMIN_TABLES) {
+      const rows = await duck.query(
+        `SELECT column_name AS name, data_type AS type, is_nullable AS nullable FROM duckdb_columns()
+         WHERE table_name = $t AND schema_name = 'main' ORDER BY column_index`,
+        { t: table.name },
+      );
+      const reported = (type: string) => (type === 'TIMESTAMPTZ' ? 'TIMESTAMP WITH TIME ZONE' : type);
+      expect(rows.map((r) => `${String(r.name)} ${String(r.type)}${r.nullable ? '' : ' NOT NULL'}`)).toEqual(
+        table.columns.map(
+          (c) => `${c.name} ${reported(DUCKDB_TYPES[c.type])}${c.required ? ' NOT NULL' : ''}`,
+        ),
+      );
+    }
   });
 });

@@ -181,7 +181,7 @@ export async function benchGateway(): Promise<void> {
   const cases = CASES.filter((c) => c.name.includes(CASE_FILTER));
   const sent = new Map<string, number>();
   const rows: string[][] = [];
-  const cpu = { mileage: { ms: 0, n: 0 }, plain: { ms: 0, n: 0 } };
+  const cpu = { mileage: cpuTally(), plain: cpuTally() };
   const rss0 = usageOf(run.gateway.pid).rssMb;
   const lines: string[] = [];
   try {
@@ -206,7 +206,7 @@ export async function benchGateway(): Promise<void> {
       for (const name of targets) {
         const t = run.targets[name](c);
         const pid = name === 'mileage' ? run.gateway.pid : name === 'plain' ? (run.plain?.pid ?? 0) : 0;
-        const cpu0 = pid ? usageOf(pid).cpuMs : 0;
+        const cpu0 = pid ? usageOf(pid) : null;
         const body = JSON.stringify(c.body);
         const r: LoadResult & { cpuMs?: number } = await drive({
           base: t.base,
@@ -214,10 +214,8 @@ export async function benchGateway(): Promise<void> {
           seconds: SECONDS,
           request: () => ({ path: c.path, headers: t.headers, body }),
         });
-        if (name === 'mileage' || name === 'plain') {
-          r.cpuMs = usageOf(pid).cpuMs - cpu0;
-          cpu[name].ms += r.cpuMs;
-          cpu[name].n += r.requests + r.failed;
+        if ((name === 'mileage' || name === 'plain') && cpu0) {
+          r.cpuMs = tally(cpu[name], cpu0, usageOf(pid), r.requests + r.failed);
         }
         if (name === 'mileage') await collectSent(run.mockUrl, sent);
         else await fetch(`${run.mockUrl}/__sent`, { method: 'DELETE' });
@@ -270,8 +268,8 @@ export async function benchGateway(): Promise<void> {
     const rss1 = usageOf(run.gateway.pid).rssMb;
     await run.stop();
     lines.unshift(
-      `mileage gateway: ${(cpu.mileage.ms / Math.max(1, cpu.mileage.n)).toFixed(3)} ms CPU per request` +
-        (cpu.plain.n ? ` (plain proxy ${(cpu.plain.ms / cpu.plain.n).toFixed(3)} ms)` : '') +
+      `mileage gateway: ${perRequestCpu(cpu.mileage)}` +
+        (cpu.plain.n ? `; plain proxy ${perRequestCpu(cpu.plain)}` : '') +
         `, RSS ${rss0.toFixed(0)} → ${rss1.toFixed(0)} MB`,
     );
   }
@@ -370,6 +368,33 @@ async function heapOf(url: string): Promise<string> {
   } catch {
     return 'heap ?';
   }
+}
+
+type Usage = ReturnType<typeof usageOf>;
+/** CPU spent by a process over runs, and the requests it served in them. */
+interface CpuTally {
+  ms: number;
+  userMs: number;
+  sysMs: number;
+  mainMs: number;
+  n: number;
+}
+const cpuTally = (): CpuTally => ({ ms: 0, userMs: 0, sysMs: 0, mainMs: 0, n: 0 });
+
+/** Adds one run (usage before and after, requests served) to `t`; returns the run's CPU ms. */
+function tally(t: CpuTally, before: Usage, after: Usage, requests: number): number {
+  t.ms += after.cpuMs - before.cpuMs;
+  t.userMs += after.userMs - before.userMs;
+  t.sysMs += after.sysMs - before.sysMs;
+  t.mainMs += after.mainMs - before.mainMs;
+  t.n += requests;
+  return after.cpuMs - before.cpuMs;
+}
+
+/** CPU per request, whole process, with its user / kernel split and the event-loop thread's share. */
+function perRequestCpu(t: CpuTally): string {
+  const per = (ms: number) => (ms / Math.max(1, t.n)).toFixed(3);
+  return `${per(t.ms)} ms CPU per request (user ${per(t.userMs)}, kernel ${per(t.sysMs)}; event-loop thread ${per(t.mainMs)})`;
 }
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;

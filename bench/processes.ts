@@ -43,13 +43,33 @@ function stripColours(text: string): string {
     .join('');
 }
 
-/** CPU time (ms) and resident memory (MB) of a process, from /proc. */
-export function usageOf(pid: number): { cpuMs: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
+/**
+ * CPU time (ms) and resident memory (MB) of a process, from /proc: all its threads (`cpuMs`, split into user
+ * and kernel time), and its main thread alone (`mainMs`: Node's event loop; the rest is the thread pool,
+ * worker threads and a native library's own threads).
+ */
+export function usageOf(pid: number): {
+  cpuMs: number;
+  userMs: number;
+  sysMs: number;
+  mainMs: number;
+  rssMb: number;
+} {
+  const ticks = (path: string) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
+  };
+  const all = ticks(`/proc/${pid}/stat`);
+  const main = ticks(`/proc/${pid}/task/${pid}/stat`);
   const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return { cpuMs: ticks * 10, rssMb: Number(rss ?? 0) / 1024 };
+  return {
+    cpuMs: all.user + all.sys,
+    userMs: all.user,
+    sysMs: all.sys,
+    mainMs: main.user + main.sys,
+    rssMb: Number(rss ?? 0) / 1024,
+  };
 }
 
 /**

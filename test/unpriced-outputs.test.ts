@@ -14,6 +14,8 @@ import { createToken } from '../src/server/tokens.js';
 import type { Db } from '../src/store/db.js';
 import { byUnit } from '../web/src/format.js';
 import { apiOver } from './support/demo-store.js';
+import { parseCsv, sameCell } from './support/csv.js';
+import { QUERIES } from '../src/metrics/registry.js';
 
 /**
  * An unpriced cost is never $0, in any output. Team Alpha (Ana) works on a priced model; team Beta (Cy) only
@@ -154,6 +156,34 @@ describe('an unpriced cost', () => {
         expect(line, `${format}: ${line}`).not.toMatch(/\$0\.00\b|"cost": "0"/);
       // The unpriced volume is reported, with its model.
       expect(text, format).toContain('acme-internal-llm-9');
+    }
+  });
+});
+
+describe('every query result', () => {
+  it('downloads as CSV from the API: the header, the rows and every cell of its JSON answer', async () => {
+    for (const q of QUERIES) {
+      // Grouped by team where it can be (Beta's unpriced cells included), else its fixed rows.
+      const by = q.dims.includes('team') ? 'team' : null;
+      const query = `since=${W.since}&until=${W.until}${by ? `&by=${by}` : ''}`;
+      const { table } = (await (await api(`/metrics/${q.id}?${query}`)).json()) as { table: MetricTable };
+      const res = await api(`/metrics/${q.id}?${query}&format=csv`);
+      expect(res.headers.get('content-type'), q.id).toContain('text/csv');
+      const csv = parseCsv(await res.text());
+      expect(csv[0], `${q.id}: header`).toEqual([
+        table.by ?? 'row',
+        ...table.columns.map((c) => `${c.label} (${c.unit})`),
+      ]);
+      expect(csv.length - 1, `${q.id}: rows`).toBe(table.rows.length);
+      for (const [i, row] of table.rows.entries()) {
+        const line = csv[i + 1] ?? [];
+        expect([row.label, `'${row.label}`], `${q.id}: row ${i + 1}`).toContain(line[0]);
+        for (const [k, c] of table.columns.entries())
+          expect(
+            sameCell(line[k + 1], row.values[c.id]),
+            `${q.id} ${row.key} ${c.id}: CSV ${line[k + 1]}, JSON ${row.values[c.id]}`,
+          ).toBe(true);
+      }
     }
   });
 });

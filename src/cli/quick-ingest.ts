@@ -1,6 +1,8 @@
 import { agentTool, acceptFor, presentRoots, type AgentTool } from '../ingest/agent-logs/locations.js';
 import { nothingNew } from '../ingest/agent-logs/manifest.js';
 import { gitNothingNew } from '../ingest/git-manifest.js';
+import { walkFiles } from '../ingest/walk.js';
+import { existsSync } from 'node:fs';
 import { findOrgFile } from '../org/find.js';
 import { emptySummary } from '../ingest/summary.js';
 import { resolveDbPath } from '../store/open-path.js';
@@ -48,13 +50,15 @@ export function quickIngest(argv: string[]): boolean {
   if (roots.length === 0) return false;
   const db = flags.get('--db');
   const opts = { json: flags.get('--json') === true, verbose: flags.get('--verbose') === true };
-  return answerFromManifest(
-    tool,
-    roots,
-    dir !== undefined,
-    typeof db === 'string' ? db : undefined,
-    opts,
-    stderrTerm,
+  return (
+    answerFromManifest(
+      tool,
+      roots,
+      dir !== undefined,
+      typeof db === 'string' ? db : undefined,
+      opts,
+      stderrTerm,
+    ) || answerNothingToRead(tool, roots, dir !== undefined, opts, stderrTerm)
   );
 }
 
@@ -121,5 +125,43 @@ export function answerFromManifest(
   const summary = { ...emptySummary(tool.source), files: quiet.files, unchanged: quiet.files };
   printIngestSummary(term, summary, null, opts);
   if (!opts.json) term.log(`  files: ${quiet.files} unchanged since the last run`);
+  return true;
+}
+
+/**
+ * The answer when the folders hold no file of the tool at all (and nothing was skipped with a reason to
+ * report): the summary an ingest would print, without opening or creating the store, whose driver alone
+ * costs more than the rest of the command. False (nothing printed) otherwise, or when a folder is missing
+ * (the full path says so).
+ */
+export function answerNothingToRead(
+  tool: AgentTool,
+  roots: string[],
+  explicit: boolean,
+  opts: { json?: boolean; verbose?: boolean },
+  term: Pick<Terminal, 'out' | 'log' | 'warn'>,
+): boolean {
+  const accept = acceptFor(tool, explicit);
+  for (const root of roots) {
+    if (!existsSync(root)) return false;
+    const { files, skipped } = walkFiles(root, accept);
+    if (files.length > 0 || skipped.length > 0) return false;
+  }
+  // In the order of the full path's summary (AgentLogSummary), for the same --json.
+  const { source, files, records, written, alreadyStored, problems } = emptySummary(tool.source);
+  const summary = {
+    source,
+    files,
+    unchanged: 0,
+    appended: 0,
+    whole: 0,
+    bulk: 0,
+    records,
+    written,
+    alreadyStored,
+    problems,
+  };
+  printIngestSummary(term, summary, null, opts);
+  if (!opts.json) term.log('  files: 0 unchanged, 0 appended (read from their last offset), 0 read whole');
   return true;
 }

@@ -43,9 +43,9 @@ export interface ConnectorDefinition<S extends BaseSettings> {
   overlapMinutes: number;
   /**
    * The setting naming the secret's environment variable (default `token_env`); a connector that reads a
-   * database names `connection_env`.
+   * database names `connection_env`; null when the settings read saved files and no secret is needed.
    */
-  secretField?: (settings: S) => 'token_env' | 'connection_env';
+  secretField?: (settings: S) => 'token_env' | 'connection_env' | null;
   /** The header carrying the secret; null when the secret is not sent over HTTP (a database connection). */
   auth: (secret: string, settings: S) => SecretAuth | null;
   /** Other client options (rate limits reported in bodies, fixed headers). */
@@ -64,20 +64,18 @@ export function defineConnector<S extends BaseSettings>(def: ConnectorDefinition
     const v = validateSource(def.schema, source);
     if (!v.ok) return v;
     const settings = v.value;
-    const secretField = def.secretField?.(settings) ?? 'token_env';
-    const variable = (settings as Record<string, unknown>)[secretField];
-    const secret = readSecret(
-      deps.env,
-      typeof variable === 'string' ? variable : '',
-      source.name,
-      secretField,
-    );
-    const auth = def.auth(secret, settings);
+    const secretField = def.secretField ? def.secretField(settings) : 'token_env';
+    const variable = secretField === null ? null : (settings as Record<string, unknown>)[secretField];
+    const secret =
+      secretField === null
+        ? ''
+        : readSecret(deps.env, typeof variable === 'string' ? variable : '', source.name, secretField);
+    const auth = secretField === null ? null : def.auth(secret, settings);
     const http = new HttpClient({
       ...httpOptions(settings, deps),
       ...def.client?.(settings),
       ...(auth ? { auth: { header: auth.header, value: auth.value }, authHint: auth.hint } : {}),
-      secrets: [secret, ...(auth?.secrets ?? [])],
+      secrets: [...(secret ? [secret] : []), ...(auth?.secrets ?? [])],
     });
     return ok({
       name: source.name,

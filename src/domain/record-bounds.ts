@@ -1,7 +1,7 @@
 import { currentAcceptedTimes, type AcceptedTimes } from './accepted-times.js';
 import type { Usd } from './money.js';
 import type { OutcomeRecord } from './outcome.js';
-import type { SeatActivity, SeatRecord } from './seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from './seat.js';
 import type { UsageRecord } from './usage.js';
 
 /**
@@ -255,6 +255,21 @@ export function checkSeatActivity(
     const t = textProblem(r[name], RECORD_BOUNDS.nameChars);
     if (t) out.push({ field: name, message: t });
   }
+  return out;
+}
+
+export function checkActiveUsers(
+  r: ReportedActiveUsers,
+  times: AcceptedTimes = currentAcceptedTimes(),
+): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const add = (field: string, message: string | null) => {
+    if (message) out.push({ field, message });
+  };
+  add('day', dayProblem(r.day, times));
+  add('users', wholeProblem(r.users, RECORD_BOUNDS.wholeCount));
+  for (const name of ['tool', 'source'] as const) add(name, textProblem(r[name], RECORD_BOUNDS.nameChars));
+  add('workspace', textProblem(r.workspace, RECORD_BOUNDS.textChars));
   return out;
 }
 

@@ -39,3 +39,24 @@ export interface SeatActivity {
   /** Interactions the vendor counted that day (requests, sessions): 0 when it only says "active". */
   interactions: number;
 }
+
+/**
+ * How many people used a tool in a project and day, as its vendor counts them without naming anyone (Cloud
+ * Monitoring's Gemini Code Assist active-user metrics): for the seat view, licences bought against people using
+ * them. Counts of different projects add up; counts of different periods never do.
+ */
+export interface ReportedActiveUsers {
+  /** Stable per source, project, period and day: a re-sync replaces the count. */
+  id: string;
+  source: string;
+  tool: string;
+  /** The project (workspace) the vendor counted in. */
+  workspace: string;
+  /** The team the project belongs to (the source's settings), null when none is configured. */
+  team: string | null;
+  /** UTC calendar day, YYYY-MM-DD. */
+  day: string;
+  /** The counting window: 1 (daily active users) or 28 (28-day active users, ending that day). */
+  periodDays: 1 | 28;
+  users: number;
+}

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pseudonymised } from '../domain/pseudonymise.js';
 import type { UsageRecord } from '../domain/usage.js';
-import { Spool } from '../server/spool.js';
-import { UsageWriter, type WriterStats } from '../server/usage-writer.js';
 import { Budgets, type BudgetAlert } from './budgets.js';
 import { IdleWatch } from './idle-watch.js';
 import { KeyBook } from './key-book.js';
 import type { KeyEntry } from './key-spec.js';
+import { LogDrain, type Drain, type DrainStats } from './log-drain.js';
 import { proxy, type ProxyDeps } from './proxy.js';
+import { RecordLog } from './record-log.js';
 import type { RecordStore } from './remote.js';
 import { GatewayStats } from './stats.js';
 import { routeOf, type Upstreams } from './upstreams.js';
@@ -22,12 +22,16 @@ export interface GatewayOptions {
   port: number;
   /**
    * The gateway's append-only log: every record is written here (group-committed, once per turn of the event
-   * loop) before its answer's last byte, and fdatasync'ed in the background right after (server/spool.ts).
+   * loop) before its answer's last byte, and fdatasync'ed in the background right after (record-log.ts).
    */
   spoolDir: string;
   upstreams: Upstreams;
-  /** Where records go from the spool (the server's link, or a store the process owns). */
-  store: RecordStore;
+  /**
+   * Where records go from the log: a drain running elsewhere (`drain`: the CLI's writer thread,
+   * cli/gateway-writer.ts), or a store to drain into from this thread (`store`: tests, embedders).
+   */
+  drain?: Drain;
+  store?: RecordStore;
   /** The live keys (the server's key book, or the store's table). */
   loadKeys: () => Promise<KeyEntry[]>;
   /** Reload the keys this often (a revocation takes effect within it). */
@@ -35,7 +39,7 @@ export interface GatewayOptions {
   timeoutMs?: number;
   /** How long SIGTERM waits for answers in flight before closing their connections. */
   drainMs?: number;
-  /** Records wait in the writer at most this long before they are shipped. */
+  /** The log's open segment is sealed for the writer this often (and an in-thread drain runs as often). */
   flushMs?: number;
   /**
    * Called at stop when the last shipment has not gone through within a few seconds (the server is away):
@@ -56,11 +60,11 @@ export interface RunningGateway {
   url: string;
   server: Server;
   stats: GatewayStats;
-  writerStats: WriterStats;
+  writerStats: DrainStats;
   keys: KeyBook;
   /** Reloads the keys now. */
   reloadKeys(): Promise<void>;
-  /** Ships what is waiting now (tests). */
+  /** Seals the log and stores what it holds now (tests). */
   flush(): Promise<void>;
   /** Stops taking requests, lets answers in flight finish, ships what is spooled. */
   stop(): Promise<void>;
@@ -73,34 +77,27 @@ const SHIP_GRACE_MS = 5_000;
 /**
  * `mileage gateway`: a node:http server (no framework on the hot path) that checks virtual keys against an
  * in-memory key book, forwards to the provider with the organisation's credential, meters each answer on
- * the side, and commits its record to the spool before the answer's last byte. The spool hands records to
- * the batching writer (server/usage-writer.ts), which ships them and releases spool segments once stored;
- * what a crash leaves in the spool is shipped again at the next start (record ids are deterministic, so
- * nothing counts twice). Nothing here blocks a request on the store: the store or server being away only
- * delays shipping.
+ * the side, and writes its record to the log before the answer's last byte. That write is all the request
+ * path does with a record: the log's sealed segments are stored by a drain (log-drain.ts) that runs in a
+ * thread of its own in the CLI, and a segment is deleted only once stored; what a crash leaves in the log
+ * is stored at the next start (record ids are deterministic, so nothing counts twice). Nothing here blocks a
+ * request on the store: the store or server being away only delays storing.
  */
 export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
   const stats = new GatewayStats();
-  let spool: Spool | null = null;
-  const writer = new UsageWriter(o.store, {
-    onTrouble: o.log,
-    flushMs: o.flushMs ?? 1_000,
-    log: { seal: async () => (spool ? spool.seal() : []), release: (s) => spool?.release(s) },
-  });
-  // `write`: an answer's last byte waits for its record's write() (kill -9 safe), not for the disk's sync.
-  spool = Spool.open(o.spoolDir, (records) => writer.add(records, true), 'write');
-  const left = spool.replay();
-  if (left.records.length > 0) {
-    writer.add(left.records, true);
-    o.log(`shipping ${left.records.length} records left in ${o.spoolDir} by the previous run`);
-  }
+  const flushMs = o.flushMs ?? 1_000;
+  const log = RecordLog.open(o.spoolDir, { sealMs: flushMs });
+  if (!o.drain && !o.store) throw new Error('runGateway needs a drain or a store for its records');
+  const drain =
+    o.drain ??
+    new LogDrain(o.spoolDir, o.store as RecordStore, { everyMs: flushMs, onTrouble: o.log }).start();
   const commit = (record: UsageRecord, then: () => void) => {
-    const r = pseudonymised(record);
-    spool.appendThen([r], (e) => {
+    const r = [pseudonymised(record)];
+    log.appendThen(r, (e) => {
       if (e) {
-        // Fail open: the answer is never held up by a broken disk; the record still ships from memory.
+        // Fail open: the answer is never held up by a broken disk; the record is stored from memory.
         stats.spoolFailure();
-        writer.add([r], true);
+        drain.adopt(r);
         o.log(`spool write failed, record kept in memory: ${e.message}`);
       }
       then();
@@ -190,11 +187,15 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
   server.keepAliveTimeout = 65_000;
   stats.prom.gauge('mileage_gateway_in_flight', 'Requests being answered', () => inFlight);
   stats.prom.gauge('mileage_gateway_keys', 'Live keys loaded', () => keys.size);
-  stats.prom.gauge('mileage_gateway_queued_records', 'Records waiting to ship', () => writer.stats.queued);
+  stats.prom.gauge(
+    'mileage_gateway_waiting_segments',
+    'Sealed log segments waiting to be stored',
+    () => drain.stats.waitingSegments,
+  );
   stats.prom.gauge(
     'mileage_gateway_shipped_records',
     'Records shipped to the store',
-    () => writer.stats.written,
+    () => drain.stats.written,
   );
   // The process's own memory, so a soak run (bench gateway-soak) can tell a growing heap from the allocator's.
   stats.prom.gauge('process_resident_memory_bytes', 'Resident memory', () => process.memoryUsage.rss());
@@ -214,10 +215,15 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
     url: `http://${host}:${address.port}`,
     server,
     stats,
-    writerStats: writer.stats,
+    get writerStats() {
+      return drain.stats;
+    },
     keys,
     reloadKeys,
-    flush: () => writer.flush(),
+    async flush() {
+      await log.seal();
+      await drain.pass();
+    },
     async stop() {
       draining = true;
       clearInterval(refresh);
@@ -228,11 +234,11 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       server.closeAllConnections();
       await closed;
-      const shipped = writer.close();
+      await log.close();
+      const shipped = drain.close();
       await Promise.race([shipped, new Promise((r) => setTimeout(r, SHIP_GRACE_MS).unref())]);
       o.stopShipping?.();
       await shipped;
-      await spool?.close();
     },
   };
 }

@@ -31,10 +31,13 @@ export const RETURN_METRICS = [
     title: 'Seat utilisation and idle seats',
     question: 'Are the seats we pay for used, and which are idle?',
     formula:
-      'per seat: days its holder used its tool ÷ days paid in the window; idle = no use in the 30 days before the window ends; idle cost = its monthly price',
+      'per seat: days its holder used its tool ÷ days paid in the window; idle = no use in the 30 days before the window ends; idle cost = its monthly price; beside them, active users a vendor counts per project (mean daily, latest 28-day)',
     unit: 'share of paid days; USD per month',
     direction: 'higher_is_better',
-    caveats: ['A tool whose usage is not ingested makes its seats look idle.'],
+    caveats: [
+      'A tool whose usage is not ingested makes its seats look idle.',
+      'Vendor-counted active users (Gemini Code Assist) name nobody: shown by tool, team or org, never by person; a person active in two projects counts in both.',
+    ],
     minSample: 'none',
   },
   {

@@ -1,5 +1,6 @@
+import { defineMetric } from './define.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import { money, num, type MetricTable } from './table.js';
+import { money, num, numOrNull } from './table.js';
 import { workloadSqlFor } from './workloads.js';
 
 /**
@@ -7,7 +8,7 @@ import { workloadSqlFor } from './workloads.js';
  * workloads (workflow, else key, else tool × person/team), and its change from the week before in points.
  * Only shares are shown, never which workloads, so no person can be read from it.
  */
-export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
+async function weeklyTop4(ctx: MetricContext) {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx)}), per AS (
        SELECT date_trunc('week', day) AS week, workload_kind, workload_id, CAST(sum(cost) AS DOUBLE) AS cost, sum(cost) AS exact
@@ -22,15 +23,7 @@ export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
   );
   let previous: number | null = null;
   return {
-    metric: 'concentration.top4_shift',
-    window: ctx.window,
     by: 'week',
-    columns: [
-      { id: 'top4_share', label: 'top-4 share', unit: 'share of the week' },
-      { id: 'shift', label: 'shift w/w', unit: 'share points' },
-      { id: 'workloads', label: 'workloads', unit: 'count' },
-      { id: 'cost', label: 'spend', unit: 'USD' },
-    ],
     rows: rows.map((r) => {
       const share = r.top4 === null ? null : num(r.top4);
       const shift = share !== null && previous !== null ? share - previous : null;
@@ -45,11 +38,25 @@ export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
   };
 }
 
+export const top4ShiftMetric = defineMetric({
+  id: 'concentration.top4_shift',
+  dims: [],
+  columns: [
+    { id: 'top4_share', label: 'top-4 share', unit: 'share of the week' },
+    { id: 'shift', label: 'shift w/w', unit: 'share points' },
+    { id: 'workloads', label: 'workloads', unit: 'count' },
+    { id: 'cost', label: 'spend', unit: 'USD' },
+  ],
+  compute: weeklyTop4,
+});
+
+export const top4Shift = top4ShiftMetric.run;
+
 /**
  * concentration.keys_for_spend: how many API keys make 50% and 80% of the spend that runs on keys (keys
  * sorted by spend, largest first, counted until their cumulative share reaches the mark).
  */
-export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
+async function keyConcentration(ctx: MetricContext) {
   const [row] = await ctx.db.query(
     `WITH k AS (
        SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger_daily
@@ -69,22 +76,14 @@ export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
   const keyCost = num(row?.key_cost);
   const total = num(row?.total);
   return {
-    metric: 'concentration.keys_for_spend',
-    window: ctx.window,
     by: null,
-    columns: [
-      { id: 'keys_for_50', label: 'keys for 50%', unit: 'count' },
-      { id: 'keys_for_80', label: 'keys for 80%', unit: 'count' },
-      { id: 'keys', label: 'keys', unit: 'count' },
-      { id: 'key_share', label: 'spend on keys', unit: 'share of all spend' },
-    ],
     rows: [
       {
         key: 'all',
         label: 'all',
         values: {
-          keys_for_50: row?.k50 === null || row?.k50 === undefined ? null : num(row.k50),
-          keys_for_80: row?.k80 === null || row?.k80 === undefined ? null : num(row.k80),
+          keys_for_50: numOrNull(row?.k50),
+          keys_for_80: numOrNull(row?.k80),
           keys: num(row?.keys),
           key_share: total === 0 ? null : keyCost / total,
         },
@@ -93,3 +92,17 @@ export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
     notes: ['Only spend that names an API key counts; seats and agent logs without a key are outside it.'],
   };
 }
+
+export const keysForSpendMetric = defineMetric({
+  id: 'concentration.keys_for_spend',
+  dims: [],
+  columns: [
+    { id: 'keys_for_50', label: 'keys for 50%', unit: 'count' },
+    { id: 'keys_for_80', label: 'keys for 80%', unit: 'count' },
+    { id: 'keys', label: 'keys', unit: 'count' },
+    { id: 'key_share', label: 'spend on keys', unit: 'share of all spend' },
+  ],
+  compute: keyConcentration,
+});
+
+export const keysForSpend = keysForSpendMetric.run;

@@ -82,25 +82,3 @@ export function defineMetric<C extends string>(spec: MetricSpec<C>): QueryableMe
     },
   };
 }
-
-/**
- * A metric whose computation still assembles its whole table (columns that depend on what it finds, such as
- * cost per merged PR's session columns): registered the same way, its columns read from an answer.
- */
-export function defineTableMetric(spec: {
-  id: MetricId;
-  dims: readonly Dimension[];
-  defaultBy?: Dimension;
-  run(ctx: MetricContext, by: Dimension | null): Promise<MetricTable>;
-}): QueryableMetric {
-  const definition = findMetric(spec.id);
-  if (!definition) throw new Error(`metric ${spec.id} is not in the catalog`);
-  const defaultBy = spec.defaultBy ?? null;
-  return {
-    id: spec.id,
-    definition,
-    dims: spec.dims,
-    defaultBy,
-    run: (ctx, by = null) => spec.run(ctx, by ?? defaultBy),
-  };
-}

@@ -2,7 +2,8 @@ import { defineMetric } from './define.js';
 import { outcomeMedian } from './effectiveness.js';
 import { DELIVERY_DIMENSIONS, grouping, OUTCOME_FROM } from './grouping.js';
 import { windowFilter, windowParams } from './metric.js';
-import { num, previousWindow, ratio } from './table.js';
+import { num, ratio } from './table.js';
+import { againstPreviousWindow, previousColumns, previousWindowNote } from './window-change.js';
 
 /**
  * effectiveness.ai_assisted_share: merged PRs with AI evidence (co-author trailers, bot authors, markers)
@@ -72,8 +73,7 @@ export const cycleTimeMetric = defineMetric({
   dims: DELIVERY_DIMENSIONS,
   columns: (ctx) => [
     { id: 'median_hours', label: 'median hours', unit: 'hours' },
-    { id: 'previous_hours', label: `before ${ctx.window.since}`, unit: 'hours' },
-    { id: 'change', label: 'change', unit: 'ratio to the previous window' },
+    ...previousColumns(ctx, { previous: 'previous_hours', change: 'change' }, 'hours'),
     { id: 'prs', label: 'PRs with open time', unit: 'count' },
     { id: 'unknown_open_prs', label: 'PRs with unknown open time', unit: 'count' },
     { id: 'to_first_review_hours', label: 'to first review', unit: 'hours (median)' },
@@ -83,37 +83,37 @@ export const cycleTimeMetric = defineMetric({
   ],
   async compute(ctx, by) {
     const g = await grouping(ctx, by, 'delivery');
-    const before = previousWindow(ctx.window);
-    const [now, then, toReview, toApproval, reviewToMerge] = await Promise.all([
-      outcomeMedian(ctx, g, HOURS),
-      outcomeMedian(ctx, g, HOURS, before),
+    const [cycle, toReview, toApproval, reviewToMerge] = await Promise.all([
+      againstPreviousWindow(
+        ctx,
+        (window) => outcomeMedian(ctx, g, HOURS, window),
+        (x) => x.median,
+      ),
       outcomeMedian(ctx, g, TO_FIRST_REVIEW),
       outcomeMedian(ctx, g, TO_APPROVAL),
       outcomeMedian(ctx, g, REVIEW_TO_MERGE),
     ]);
     return {
       by: g.dim,
-      rows: [...now.entries()].map(([key, x]) => {
-        const previous = then.get(key)?.median ?? null;
-        return {
-          key,
-          label: x.label,
-          values: {
-            median_hours: x.median,
-            previous_hours: previous,
-            change: ratio(x.median, previous),
-            prs: x.n,
-            unknown_open_prs: x.total - x.n,
-            to_first_review_hours: toReview.get(key)?.median ?? null,
-            to_approval_hours: toApproval.get(key)?.median ?? null,
-            review_to_merge_hours: reviewToMerge.get(key)?.median ?? null,
-            reviewed_prs: toReview.get(key)?.n ?? 0,
-          },
-        };
-      }),
+      rows: cycle.rows.map(({ key, now, value, previous, change }) => ({
+        key,
+        label: now.label,
+        values: {
+          median_hours: value,
+          previous_hours: previous,
+          change,
+          prs: now.n,
+          unknown_open_prs: now.total - now.n,
+          to_first_review_hours: toReview.get(key)?.median ?? null,
+          to_approval_hours: toApproval.get(key)?.median ?? null,
+          review_to_merge_hours: reviewToMerge.get(key)?.median ?? null,
+          reviewed_prs: toReview.get(key)?.n ?? 0,
+        },
+      })),
       notes: [
         ...g.notes,
-        `Cycle time = merged at − opened at, for merged PRs that record when they opened. Previous window: ${before.since} to ${before.until}.`,
+        'Cycle time = merged at − opened at, for merged PRs that record when they opened.',
+        previousWindowNote(cycle.before),
         'An open time is taken from the best evidence (the forge’s PR, else the first branch commit from history or a PR ref); a squash merge read from git alone has none (its commit’s author time is the merge time): such PRs are left out of the median and counted as unknown, never 0 h.',
         'Review times come from GitHub reviews and GitLab approvals and notes (the author’s own comments and bots excluded); local git has none.',
       ],

@@ -1,21 +1,21 @@
 import { usd, type Usd } from '../domain/money.js';
 import { OUTCOME_KIND_BY_WORKLOAD_TYPE } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
-import { grouping, OUTCOME_FROM, outcomeFrom, SESSION_SPEND_FROM, SPEND_FROM } from './grouping.js';
+import { defineMetric } from './define.js';
+import {
+  DELIVERY_DIMENSIONS,
+  grouping,
+  OUTCOME_FROM,
+  outcomeFrom,
+  SESSION_SPEND_FROM,
+  SPEND_FROM,
+} from './grouping.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { attributedPrs } from './pr-cost.js';
-import type { Dimension } from './query.js';
+import { DIMENSIONS } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
-import {
-  money,
-  moneyPer,
-  moneyShare,
-  num,
-  numOrNull,
-  previousWindow,
-  ratio,
-  type MetricTable,
-} from './table.js';
+import { money, moneyPer, moneyShare, num, numOrNull, ratio } from './table.js';
+import { againstPreviousWindow, previousColumns, previousWindowNote } from './window-change.js';
 
 const COST = 'l.cost';
 const TOKENS = 'l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens';
@@ -34,69 +34,71 @@ export function peopleSpendPer(kind: 'pr_merged' | 'ticket_closed') {
   };
 }
 
+const PEOPLE_COST_COLUMNS = {
+  'effectiveness.cost_per_merged_pr': [
+    { id: 'cost_per_unit', label: '$ per merged PR', unit: 'USD per merged PR' },
+    { id: 'spend', label: 'people spend', unit: 'USD' },
+    { id: 'count', label: 'merged PRs', unit: 'count' },
+    { id: 'attributed_per_pr', label: '$ per PR, sessions first', unit: 'USD per merged PR' },
+    { id: 'session_share', label: 'by session', unit: 'share of dollars attributed to PRs' },
+  ],
+  'effectiveness.cost_per_closed_ticket': [
+    { id: 'cost_per_unit', label: '$ per closed ticket', unit: 'USD per closed ticket' },
+    { id: 'spend', label: 'people spend', unit: 'USD' },
+    { id: 'count', label: 'closed tickets', unit: 'count' },
+  ],
+} as const;
+
 /**
  * Spend of people per unit of their delivery (merged PRs, closed tickets), per group: the person × period
- * basis of effectiveness.cost_per_merged_pr, applied to another kind of outcome.
+ * basis of effectiveness.cost_per_merged_pr, applied to another kind of outcome. Merged PRs add the dollars
+ * the session → branch → PR join attributed to them (their table's last two columns).
  */
-async function peopleCostPer(
-  ctx: MetricContext,
-  by: Dimension | null,
-  metric: 'effectiveness.cost_per_merged_pr' | 'effectiveness.cost_per_closed_ticket',
-): Promise<MetricTable> {
-  const g = await grouping(ctx, by);
-  const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
-  // Two independent statements: side by side on the store's read connections.
-  const [rows, byPr] = await Promise.all([
-    spendAndDelivery(ctx, g, peopleSpendPer(kind)),
-    kind === 'pr_merged' ? prAttribution(ctx, g) : null,
-  ]);
-  const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
-  return {
-    metric,
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'cost_per_unit', label: `$ per ${unit.slice(0, -1)}`, unit: `USD per ${unit.slice(0, -1)}` },
-      { id: 'spend', label: 'people spend', unit: 'USD' },
-      { id: 'count', label: unit, unit: 'count' },
-      ...(byPr
-        ? [
-            { id: 'attributed_per_pr', label: '$ per PR, sessions first', unit: 'USD per merged PR' },
-            { id: 'session_share', label: 'by session', unit: 'share of dollars attributed to PRs' },
-          ]
-        : []),
-    ],
-    rows: rows.map((r) => {
-      // The dollars attributed to PRs are the group's priced spend: unknown too when all of it is unpriced.
-      const a = r.unpricedOnly ? undefined : byPr?.get(r.key);
+function peopleCostPer(metric: keyof typeof PEOPLE_COST_COLUMNS) {
+  return defineMetric({
+    id: metric,
+    dims: DELIVERY_DIMENSIONS,
+    columns: PEOPLE_COST_COLUMNS[metric],
+    async compute(ctx, by) {
+      const g = await grouping(ctx, by);
+      const kind = metric === 'effectiveness.cost_per_merged_pr' ? 'pr_merged' : 'ticket_closed';
+      // Two independent statements: side by side on the store's read connections.
+      const [rows, byPr] = await Promise.all([
+        spendAndDelivery(ctx, g, peopleSpendPer(kind)),
+        kind === 'pr_merged' ? prAttribution(ctx, g) : null,
+      ]);
+      const unit = kind === 'pr_merged' ? 'merged PRs' : 'closed tickets';
       return {
-        key: r.key,
-        label: r.label,
-        values: {
-          // A group whose spend is all unpriced has an unknown spend and ratio: null, never $0.
-          cost_per_unit: r.unpricedOnly ? null : moneyPer(r.spendExact, r.delivery),
-          spend: r.unpricedOnly ? null : r.spendExact,
-          count: r.delivery,
+        by: g.dim,
+        rows: rows.map((r) => {
+          // The dollars attributed to PRs are the group's priced spend: unknown too when all of it is unpriced.
+          const a = r.unpricedOnly ? undefined : byPr?.get(r.key);
+          return {
+            key: r.key,
+            label: r.label,
+            values: {
+              // A group whose spend is all unpriced has an unknown spend and ratio: null, never $0.
+              cost_per_unit: r.unpricedOnly ? null : moneyPer(r.spendExact, r.delivery),
+              spend: r.unpricedOnly ? null : r.spendExact,
+              count: r.delivery,
+              attributed_per_pr: a ? moneyPer(a.cost, a.prs) : null,
+              session_share: a ? moneyShare(a.session, a.cost) : null,
+            },
+          };
+        }),
+        notes: [
+          ...g.notes,
+          `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
           ...(byPr
-            ? {
-                attributed_per_pr: a ? moneyPer(a.cost, a.prs) : null,
-                session_share: a ? moneyShare(a.session, a.cost) : null,
-              }
-            : {}),
-        },
+            ? [
+                '$ per PR, sessions first: spend of agent sessions on a PR’s head branch since the previous PR merged from that branch goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
+              ]
+            : []),
+          'Tickets and PRs are different views of the same spend: never add the two figures up.',
+        ],
       };
-    }),
-    notes: [
-      ...g.notes,
-      `Attribution: person × period — the spend of people (their agents and seats, not workflow bots) in the window, over their ${unit} in the window.`,
-      ...(byPr
-        ? [
-            '$ per PR, sessions first: spend of agent sessions on a PR’s head branch since the previous PR merged from that branch goes to that PR (session → branch → PR); the rest of each person’s spend is spread over their PRs by points. Each dollar counts once.',
-          ]
-        : []),
-      'Tickets and PRs are different views of the same spend: never add the two figures up.',
-    ],
-  };
+    },
+  });
 }
 
 /** Per group: merged PRs, the dollars attributed to them (ATTRIBUTED_PRS) and the part found by session. */
@@ -137,11 +139,13 @@ export async function prSpendBySession(
   };
 }
 
-export const costPerMergedPr = (ctx: MetricContext, by: Dimension | null) =>
-  peopleCostPer(ctx, by, 'effectiveness.cost_per_merged_pr');
+/** effectiveness.cost_per_merged_pr: people's spend per merged PR, and per PR with sessions attributed first. */
+export const costPerMergedPrMetric = peopleCostPer('effectiveness.cost_per_merged_pr');
+export const costPerMergedPr = costPerMergedPrMetric.run;
 
-export const costPerClosedTicket = (ctx: MetricContext, by: Dimension | null) =>
-  peopleCostPer(ctx, by, 'effectiveness.cost_per_closed_ticket');
+/** effectiveness.cost_per_closed_ticket: people's spend per closed ticket (person × period). */
+export const costPerClosedTicketMetric = peopleCostPer('effectiveness.cost_per_closed_ticket');
+export const costPerClosedTicket = costPerClosedTicketMetric.run;
 
 /**
  * Each workflow of the directory with the outcome kind that counts its output: its `outcome_kind`, else the
@@ -161,139 +165,147 @@ LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM dir_keys
  * its outcomes (WORKFLOW_KINDS_SQL: its outcome_kind, else its workload type's, else any outcome tagged
  * with it). A documentation workflow's figure is its cost per document published.
  */
-export async function costPerWorkflowOutcome(ctx: MetricContext): Promise<MetricTable> {
-  const rows = await ctx.db.query(
-    `WITH s AS (
-       SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
-         coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
-     ), kinds AS (
-       ${WORKFLOW_KINDS_SQL}
-     ), d AS (
-       SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
-       LEFT JOIN kinds wk ON wk.workflow_id = o.workflow
-       WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (wk.outcome_kind IS NULL OR o.kind = wk.outcome_kind)
-       GROUP BY 1
-     )
-     SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind AS outcome_kind,
-       CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
-     FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
-     LEFT JOIN kinds wk ON wk.workflow_id = coalesce(s.wf, d.wf)
-     ORDER BY coalesce(s.cost, 0) DESC, key`,
-    windowParams(ctx.window),
-  );
-  return {
-    metric: 'effectiveness.cost_per_workflow_outcome',
-    window: ctx.window,
-    by: 'workflow',
-    columns: [
-      { id: 'cost_per_outcome', label: '$ per outcome', unit: 'USD per outcome' },
-      { id: 'outcome_kind', label: 'outcome', unit: 'kind' },
-      { id: 'spend', label: 'spend', unit: 'USD' },
-      { id: 'outcomes', label: 'outcomes', unit: 'count' },
-    ],
-    rows: rows.map((r) => ({
-      key: String(r.key),
-      label: String(r.label),
-      values: {
-        // Unpriced usage is not $0: a workflow with any has unknown spend (null) and no ratio. Money is an
-        // exact decimal string, rounded only by whoever displays it.
-        cost_per_outcome:
-          num(r.unpriced) > 0 || num(r.outcomes) === 0
-            ? null
-            : usd(String(r.cost)).dividedBy(num(r.outcomes)).toFixed(10),
-        outcome_kind: (r.outcome_kind as string | null) ?? 'any',
-        spend: num(r.unpriced) > 0 ? null : usd(String(r.cost)).toFixed(10),
-        outcomes: num(r.outcomes),
-      },
-    })),
-    notes: [
-      'Workflows without recorded outcomes show spend and no ratio.',
-      'A workflow with unpriced usage shows neither spend nor ratio: its dollars are unknown, not zero (see data.unpriced_volume).',
-    ],
-  };
-}
+export const costPerWorkflowOutcomeMetric = defineMetric({
+  id: 'effectiveness.cost_per_workflow_outcome',
+  dims: [],
+  columns: [
+    { id: 'cost_per_outcome', label: '$ per outcome', unit: 'USD per outcome' },
+    { id: 'outcome_kind', label: 'outcome', unit: 'kind' },
+    { id: 'spend', label: 'spend', unit: 'USD' },
+    { id: 'outcomes', label: 'outcomes', unit: 'count' },
+  ],
+  async compute(ctx) {
+    const rows = await ctx.db.query(
+      `WITH s AS (
+         SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
+           coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
+         FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
+       ), kinds AS (
+         ${WORKFLOW_KINDS_SQL}
+       ), d AS (
+         SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
+         LEFT JOIN kinds wk ON wk.workflow_id = o.workflow
+         WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (wk.outcome_kind IS NULL OR o.kind = wk.outcome_kind)
+         GROUP BY 1
+       )
+       SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind AS outcome_kind,
+         CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
+       FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
+       LEFT JOIN kinds wk ON wk.workflow_id = coalesce(s.wf, d.wf)
+       ORDER BY coalesce(s.cost, 0) DESC, key`,
+      windowParams(ctx.window),
+    );
+    return {
+      by: 'workflow',
+      rows: rows.map((r) => ({
+        key: String(r.key),
+        label: String(r.label),
+        values: {
+          // Unpriced usage is not $0: a workflow with any has unknown spend (null) and no ratio. Money is an
+          // exact decimal string, rounded only by whoever displays it.
+          cost_per_outcome:
+            num(r.unpriced) > 0 || num(r.outcomes) === 0
+              ? null
+              : usd(String(r.cost)).dividedBy(num(r.outcomes)).toFixed(10),
+          outcome_kind: (r.outcome_kind as string | null) ?? 'any',
+          spend: num(r.unpriced) > 0 ? null : usd(String(r.cost)).toFixed(10),
+          outcomes: num(r.outcomes),
+        },
+      })),
+      notes: [
+        'Workflows without recorded outcomes show spend and no ratio.',
+        'A workflow with unpriced usage shows neither spend nor ratio: its dollars are unknown, not zero (see data.unpriced_volume).',
+      ],
+    };
+  },
+});
+
+export const costPerWorkflowOutcome = costPerWorkflowOutcomeMetric.run;
 
 /** effectiveness.tokens_per_session: mean, median and 90th percentile of tokens per agent session. */
-export async function tokensPerSession(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
-  const g = await grouping(ctx, by, 'spend');
-  // Most dimensions label a group by its key: then the per-session step (a group per session, a million
-  // for 13 weeks at 10M records) carries no label to take the min of; the label is the key afterwards.
-  const keyIsLabel = g.spendLabel === g.spendKey;
-  const d = dialectOf(ctx);
-  const rows = await ctx.db.query(
-    `WITH s AS (
-       SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
-       FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day', d)} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
-     )
-     SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean,
-       ${d.median('tokens')} AS median, ${d.quantile('tokens', 0.9)} AS p90
-     FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
-    windowParams(ctx.window),
-  );
-  return {
-    metric: 'effectiveness.tokens_per_session',
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'mean', label: 'mean tokens', unit: 'tokens per session' },
-      { id: 'median', label: 'median', unit: 'tokens per session' },
-      { id: 'p90', label: 'p90', unit: 'tokens per session' },
-      { id: 'sessions', label: 'sessions', unit: 'count' },
-    ],
-    rows: rows.map((r) => ({
-      key: String(r.key),
-      label: String(r.label),
-      values: { mean: num(r.mean), median: num(r.median), p90: num(r.p90), sessions: num(r.sessions) },
-    })),
-    notes: [...g.notes, 'Sessions are those the sources name (agent logs, OTel); API traffic has none.'],
-  };
-}
+export const tokensPerSessionMetric = defineMetric({
+  id: 'effectiveness.tokens_per_session',
+  dims: DIMENSIONS,
+  columns: [
+    { id: 'mean', label: 'mean tokens', unit: 'tokens per session' },
+    { id: 'median', label: 'median', unit: 'tokens per session' },
+    { id: 'p90', label: 'p90', unit: 'tokens per session' },
+    { id: 'sessions', label: 'sessions', unit: 'count' },
+  ],
+  async compute(ctx, by) {
+    const g = await grouping(ctx, by, 'spend');
+    // Most dimensions label a group by its key: then the per-session step (a group per session, a million
+    // for 13 weeks at 10M records) carries no label to take the min of; the label is the key afterwards.
+    const keyIsLabel = g.spendLabel === g.spendKey;
+    const d = dialectOf(ctx);
+    const rows = await ctx.db.query(
+      `WITH s AS (
+         SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
+         FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day', d)} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
+       )
+       SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean,
+         ${d.median('tokens')} AS median, ${d.quantile('tokens', 0.9)} AS p90
+       FROM s GROUP BY 1 ORDER BY sessions DESC, 1`,
+      windowParams(ctx.window),
+    );
+    return {
+      by: g.dim,
+      rows: rows.map((r) => ({
+        key: String(r.key),
+        label: String(r.label),
+        values: {
+          mean: numOrNull(r.mean),
+          median: numOrNull(r.median),
+          p90: numOrNull(r.p90),
+          sessions: num(r.sessions),
+        },
+      })),
+      notes: [...g.notes, 'Sessions are those the sources name (agent logs, OTel); API traffic has none.'],
+    };
+  },
+});
+
+export const tokensPerSession = tokensPerSessionMetric.run;
 
 /**
  * effectiveness.tokens_per_point: people's tokens over the delivery points of their merged PRs, in the
  * window and in the window of the same length before it; the trend is the ratio of the two.
  */
-export async function tokensPerPoint(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
-  const g = await grouping(ctx, by);
-  const q = {
-    spend: TOKENS,
-    spendWhere: PEOPLE_SPEND,
-    delivery: 'coalesce(o.points, 0)',
-    deliveryWhere: "o.kind = 'pr_merged'",
-  };
-  const before = previousWindow(ctx.window);
-  const [now, then] = await Promise.all([spendAndDelivery(ctx, g, q), spendAndDelivery(ctx, g, q, before)]);
-  const earlier = new Map(then.map((r) => [r.key, ratio(r.spend, r.delivery)]));
-  return {
-    metric: 'effectiveness.tokens_per_point',
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'tokens_per_point', label: 'tokens per point', unit: 'tokens per point' },
-      { id: 'previous', label: `before ${ctx.window.since}`, unit: 'tokens per point' },
-      { id: 'trend', label: 'change', unit: 'ratio to the previous window' },
-      { id: 'tokens', label: 'tokens', unit: 'tokens' },
-      { id: 'points', label: 'points', unit: 'points' },
-    ],
-    rows: now.map((r) => {
-      const value = ratio(r.spend, r.delivery);
-      const previous = earlier.get(r.key) ?? null;
-      return {
-        key: r.key,
-        label: r.label,
-        values: {
-          tokens_per_point: value,
-          previous,
-          trend: ratio(value, previous),
-          tokens: r.spend,
-          points: r.delivery,
-        },
-      };
-    }),
-    notes: [...g.notes, `Previous window: ${before.since} to ${before.until} (exclusive), same length.`],
-  };
-}
+export const tokensPerPointMetric = defineMetric({
+  id: 'effectiveness.tokens_per_point',
+  dims: DELIVERY_DIMENSIONS,
+  columns: (ctx) => [
+    { id: 'tokens_per_point', label: 'tokens per point', unit: 'tokens per point' },
+    ...previousColumns(ctx, { previous: 'previous', change: 'trend' }, 'tokens per point'),
+    { id: 'tokens', label: 'tokens', unit: 'tokens' },
+    { id: 'points', label: 'points', unit: 'points' },
+  ],
+  async compute(ctx, by) {
+    const g = await grouping(ctx, by);
+    const q = {
+      spend: TOKENS,
+      spendWhere: PEOPLE_SPEND,
+      delivery: 'coalesce(o.points, 0)',
+      deliveryWhere: "o.kind = 'pr_merged'",
+    };
+    const perPoint = await againstPreviousWindow(
+      ctx,
+      async (window) => new Map((await spendAndDelivery(ctx, g, q, window)).map((r) => [r.key, r])),
+      (r) => ratio(r.spend, r.delivery),
+    );
+    return {
+      by: g.dim,
+      rows: perPoint.rows.map(({ key, now, value, previous, change }) => ({
+        key,
+        label: now.label,
+        values: { tokens_per_point: value, previous, trend: change, tokens: now.spend, points: now.delivery },
+      })),
+      notes: [...g.notes, previousWindowNote(perPoint.before)],
+    };
+  },
+});
+
+export const tokensPerPoint = tokensPerPointMetric.run;
 
 /** The median of a numeric SQL expression over merged PRs in a window, per group. */
 export async function outcomeMedian(

@@ -1,8 +1,9 @@
 import { usd } from '../domain/money.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople } from './privacy.js';
-import { spendBy, type Dimension } from './query.js';
-import { num, type MetricTable } from './table.js';
+import { DIMENSIONS, spendBy } from './query.js';
+import { num } from './table.js';
+import { defineMetric } from './define.js';
 import {
   BAND_MIN_WEEK_SPEND,
   BAND_MIN_WEEKS,
@@ -15,55 +16,41 @@ import {
 import { workloadSqlFor } from './workloads.js';
 
 /**
- * efficiency.tokens_per_dollar and efficiency.cost_per_mtok by any spend dimension: both read `spendBy`, so
+ * efficiency.cost_per_mtok by any spend dimension (by none: the whole org in one row). It reads `spendBy`, so
  * the privacy fallback and small-group merge are the ones `mileage query spend.total` applies.
  */
-export async function tokenEfficiency(
-  ctx: MetricContext,
-  by: Dimension | null,
-  metric: 'efficiency.tokens_per_dollar' | 'efficiency.cost_per_mtok',
-): Promise<MetricTable> {
-  const groups = await spendBy(ctx, by ?? 'tool');
-  const rows = by === null ? [mergeAll(groups)] : groups;
-  const fellBack = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
-  return {
-    metric,
-    window: ctx.window,
-    by: by === null ? null : fellBack ? 'team' : by,
-    columns: [
-      metric === 'efficiency.cost_per_mtok'
-        ? { id: 'cost_per_mtok', label: '$ per M tokens', unit: 'USD per million tokens' }
-        : { id: 'tokens_per_dollar', label: 'tokens per $', unit: 'tokens per USD' },
-      { id: 'cache_read_share', label: 'cache-read share', unit: 'share of tokens' },
-      { id: 'cost', label: 'spend', unit: 'USD' },
-      { id: 'tokens', label: 'tokens', unit: 'tokens' },
-    ],
-    rows: rows.map((x) => {
-      const cost = x.cost.toNumber();
-      return {
+export const costPerMtokMetric = defineMetric({
+  id: 'efficiency.cost_per_mtok',
+  dims: DIMENSIONS,
+  columns: [
+    { id: 'cost_per_mtok', label: '$ per M tokens', unit: 'USD per million tokens' },
+    { id: 'cache_read_share', label: 'cache-read share', unit: 'share of tokens' },
+    { id: 'cost', label: 'spend', unit: 'USD' },
+    { id: 'tokens', label: 'tokens', unit: 'tokens' },
+  ],
+  async compute(ctx, by) {
+    const groups = await spendBy(ctx, by ?? 'tool');
+    const rows = by === null ? [mergeAll(groups)] : groups;
+    const fellBack = by === 'person' && !namesPeople(ctx.privacy, ctx.viewer, ctx.filter);
+    return {
+      by: by === null ? null : fellBack ? 'team' : by,
+      rows: rows.map((x) => ({
         key: x.key,
         label: x.label,
         values: {
-          [metric === 'efficiency.cost_per_mtok' ? 'cost_per_mtok' : 'tokens_per_dollar']:
-            metric === 'efficiency.cost_per_mtok'
-              ? x.tokens === 0
-                ? null
-                : x.cost.times(1e6).dividedBy(x.tokens).toFixed(10)
-              : cost === 0
-                ? null
-                : x.tokens / cost,
+          cost_per_mtok: x.tokens === 0 ? null : x.cost.times(1e6).dividedBy(x.tokens).toFixed(10),
           cache_read_share: x.tokens === 0 ? null : x.cacheReadTokens / x.tokens,
           cost: x.cost.toFixed(),
           tokens: x.tokens,
         },
-      };
-    }),
-    notes: [
-      ...(fellBack ? ['People may not be named to this viewer: grouped by team instead.'] : []),
-      'Seat charges carry no tokens: a seat-heavy group shows fewer tokens per dollar.',
-    ],
-  };
-}
+      })),
+      notes: [
+        ...(fellBack ? ['People may not be named to this viewer: grouped by team instead.'] : []),
+        'Seat charges carry no tokens: a seat-heavy group shows a higher cost per million tokens.',
+      ],
+    };
+  },
+});
 
 function mergeAll(groups: Awaited<ReturnType<typeof spendBy>>): (typeof groups)[number] {
   return groups.reduce(
@@ -98,7 +85,7 @@ function mergeAll(groups: Awaited<ReturnType<typeof spendBy>>): (typeof groups)[
  * and which of the window's workloads fall below it, each judged against the band of the OTHER workloads of
  * its type (metrics/workload-bands.ts). A type with a single workload has no peers and says so.
  */
-export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
+async function expectedBands(ctx: MetricContext) {
   const lw = await workloadSqlFor(ctx);
   // The band's history, the window's workloads and the configured bands are independent: asked at once.
   const [weeks, current, configured] = await Promise.all([
@@ -127,19 +114,7 @@ export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
     if (band.kind !== 'none' && cost > 0 && tokens / cost < band.low) t.below.push(String(r.label));
   }
   return {
-    metric: 'efficiency.expected_band',
-    window: ctx.window,
     by: 'workload_type',
-    columns: [
-      { id: 'band_low', label: 'band low', unit: 'tokens per USD' },
-      { id: 'band_median', label: 'median', unit: 'tokens per USD' },
-      { id: 'band_high', label: 'band high', unit: 'tokens per USD' },
-      { id: 'basis', label: 'band from', unit: 'text' },
-      { id: 'workloads', label: 'workloads', unit: 'count' },
-      { id: 'tokens_per_dollar', label: 'window tokens per $', unit: 'tokens per USD' },
-      { id: 'below_band', label: 'workloads below', unit: 'count' },
-      { id: 'below', label: 'below their peers', unit: 'text' },
-    ],
     rows: [...types].map(([type, t]) => {
       const band = bandFor(type, null, weeks, configured);
       const judged = band.kind !== 'none';
@@ -166,6 +141,25 @@ export async function expectedBand(ctx: MetricContext): Promise<MetricTable> {
     ],
   };
 }
+
+/** efficiency.expected_band, declared: one row per workload type, its band and who falls below it. */
+export const expectedBandMetric = defineMetric({
+  id: 'efficiency.expected_band',
+  dims: [],
+  columns: [
+    { id: 'band_low', label: 'band low', unit: 'tokens per USD' },
+    { id: 'band_median', label: 'median', unit: 'tokens per USD' },
+    { id: 'band_high', label: 'band high', unit: 'tokens per USD' },
+    { id: 'basis', label: 'band from', unit: 'text' },
+    { id: 'workloads', label: 'workloads', unit: 'count' },
+    { id: 'tokens_per_dollar', label: 'window tokens per $', unit: 'tokens per USD' },
+    { id: 'below_band', label: 'workloads below', unit: 'count' },
+    { id: 'below', label: 'below their peers', unit: 'text' },
+  ],
+  compute: expectedBands,
+});
+
+export const expectedBand = expectedBandMetric.run;
 
 /** Up to three names, then how many more. */
 function listNames(names: string[]): string {

@@ -2,9 +2,11 @@ import { EPIC_KIND } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
 import { grouping, outcomeFrom, type Grouping } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
-import type { Dimension } from './query.js';
-import { num, numOrNull, previousWindow, ratio, type MetricTable } from './table.js';
+import { num, numOrNull } from './table.js';
 import type { DayWindow } from '../domain/time.js';
+import { defineMetric } from './define.js';
+import { DELIVERY_DIMENSIONS } from './grouping.js';
+import { againstPreviousWindow, previousColumns, previousWindowNote } from './window-change.js';
 
 const EPIC = sqlString(EPIC_KIND);
 
@@ -79,44 +81,48 @@ async function epicStats(
  * start is known) to the epic done — Jira epics, Linear projects, GitHub milestones — per group, and its
  * change against the window before (the trend).
  */
-export async function epicLeadTime(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
-  const g = await grouping(ctx, by, 'delivery');
-  const before = previousWindow(ctx.window);
-  const [now, then] = await Promise.all([epicStats(ctx, g, ctx.window), epicStats(ctx, g, before)]);
-  return {
-    metric: 'effectiveness.epic_lead_time',
-    window: ctx.window,
-    by: g.dim,
-    columns: [
-      { id: 'median_days', label: 'median epic lead time', unit: 'days' },
-      { id: 'previous_days', label: `before ${ctx.window.since}`, unit: 'days' },
-      { id: 'change', label: 'change', unit: 'ratio to the previous window' },
-      { id: 'epics', label: 'epics done with a start', unit: 'count' },
-      { id: 'from_children', label: 'started by a child', unit: 'count' },
-      { id: 'unknown_start_epics', label: 'epics with no usable start', unit: 'count' },
-      { id: 'children', label: 'child tickets and PRs', unit: 'count' },
-    ],
-    rows: [...now.entries()].map(([key, x]) => {
-      const previous = then.get(key)?.median ?? null;
-      return {
+export const epicLeadTimeMetric = defineMetric({
+  id: 'effectiveness.epic_lead_time',
+  dims: DELIVERY_DIMENSIONS,
+  columns: (ctx) => [
+    { id: 'median_days', label: 'median epic lead time', unit: 'days' },
+    ...previousColumns(ctx, { previous: 'previous_days', change: 'change' }, 'days'),
+    { id: 'epics', label: 'epics done with a start', unit: 'count' },
+    { id: 'from_children', label: 'started by a child', unit: 'count' },
+    { id: 'unknown_start_epics', label: 'epics with no usable start', unit: 'count' },
+    { id: 'children', label: 'child tickets and PRs', unit: 'count' },
+  ],
+  async compute(ctx, by) {
+    const g = await grouping(ctx, by, 'delivery');
+    const lead = await againstPreviousWindow(
+      ctx,
+      (window) => epicStats(ctx, g, window),
+      (x) => x.median,
+    );
+    return {
+      by: g.dim,
+      rows: lead.rows.map(({ key, now, value, previous, change }) => ({
         key,
-        label: x.label,
+        label: now.label,
         values: {
-          median_days: x.median,
+          median_days: value,
           previous_days: previous,
-          change: ratio(x.median, previous),
-          epics: x.n,
-          from_children: x.fromChildren,
-          unknown_start_epics: x.total - x.n,
-          children: x.children,
+          change,
+          epics: now.n,
+          from_children: now.fromChildren,
+          unknown_start_epics: now.total - now.n,
+          children: now.children,
         },
-      };
-    }),
-    notes: [
-      ...g.notes,
-      `Epic lead time = epic done − the first of its children's starts (a child's recorded start — Linear startedAt, a Jira ticket's first status change — else its creation). Previous window: ${before.since} to ${before.until}.`,
-      'An epic with no known child starts at its own start or creation (counted apart from those started by a child); one whose start falls after its done time is left out of the median and counted with no usable start.',
-      'Epics: Jira issues of hierarchy level 1 (children by parent or Epic Link), Linear projects (children by project), GitHub milestones (PRs by milestone). Only children delivered (closed, merged) are known.',
-    ],
-  };
-}
+      })),
+      notes: [
+        ...g.notes,
+        "Epic lead time = epic done − the first of its children's starts (a child's recorded start — Linear startedAt, a Jira ticket's first status change — else its creation).",
+        previousWindowNote(lead.before),
+        'An epic with no known child starts at its own start or creation (counted apart from those started by a child); one whose start falls after its done time is left out of the median and counted with no usable start.',
+        'Epics: Jira issues of hierarchy level 1 (children by parent or Epic Link), Linear projects (children by project), GitHub milestones (PRs by milestone). Only children delivered (closed, merged) are known.',
+      ],
+    };
+  },
+});
+
+export const epicLeadTime = epicLeadTimeMetric.run;

@@ -1,10 +1,11 @@
 import { median } from '../domain/statistics.js';
 import { daysBetween } from '../domain/time.js';
+import { defineMetric } from './define.js';
 import { grouping } from './grouping.js';
 import type { MetricContext } from './metric.js';
 import type { Dimension } from './query.js';
 import { PEOPLE_SPEND, spendAndDelivery } from './spend-delivery.js';
-import { ratio, type MetricTable } from './table.js';
+import { ratio } from './table.js';
 
 export const QUADRANT_DIMENSIONS = ['person', 'team'] as const satisfies Dimension[];
 
@@ -21,7 +22,7 @@ export const QUADRANTS = {
  * per week) against efficiency (points per dollar of their spend), split at the medians of the groups shown.
  * A value exactly on the median counts as high.
  */
-export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null): Promise<MetricTable> {
+async function quadrantOf(ctx: MetricContext, by: Dimension | null) {
   const g = await grouping(ctx, by ?? 'team');
   const weeks = daysBetween(ctx.window.since, ctx.window.until) / 7;
   const rows = (
@@ -41,15 +42,7 @@ export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null)
   const mDelivery = median(perWeek);
   const mEfficiency = median(perDollar.filter((v): v is number => v !== null));
   return {
-    metric: 'quadrant.delivery_efficiency',
-    window: ctx.window,
     by: g.dim,
-    columns: [
-      { id: 'points_per_week', label: 'points / week', unit: 'points per week' },
-      { id: 'points_per_dollar', label: 'points / $', unit: 'points per USD' },
-      { id: 'quadrant', label: 'quadrant', unit: 'label' },
-      { id: 'spend', label: 'spend', unit: 'USD' },
-    ],
     rows: rows.map((r, i) => {
       const d = perWeek[i] as number;
       const e = perDollar[i] ?? null;
@@ -76,3 +69,18 @@ export async function deliveryQuadrant(ctx: MetricContext, by: Dimension | null)
     ],
   };
 }
+
+export const deliveryQuadrantMetric = defineMetric({
+  id: 'quadrant.delivery_efficiency',
+  dims: QUADRANT_DIMENSIONS,
+  defaultBy: 'team',
+  columns: [
+    { id: 'points_per_week', label: 'points / week', unit: 'points per week' },
+    { id: 'points_per_dollar', label: 'points / $', unit: 'points per USD' },
+    { id: 'quadrant', label: 'quadrant', unit: 'label' },
+    { id: 'spend', label: 'spend', unit: 'USD' },
+  ],
+  compute: quadrantOf,
+});
+
+export const deliveryQuadrant = deliveryQuadrantMetric.run;

@@ -16,7 +16,8 @@ import {
   tokensPerPoint,
   tokensPerSession,
 } from './effectiveness.js';
-import { expectedBand, tokenEfficiency } from './efficiency.js';
+import { costPerMtokMetric, expectedBand } from './efficiency.js';
+import { tokensPerDollarMetric } from './spend-table.js';
 import { deliveryQuadrant } from './quadrant.js';
 import { reworkTax } from './quality.js';
 import type { MetricTable } from './table.js';
@@ -179,10 +180,10 @@ describe('spend shape', () => {
 
 describe('efficiency', () => {
   it('efficiency.cost_per_mtok and tokens per dollar with cache-read share, by person', async () => {
-    const c = await tokenEfficiency(ctx(), 'person', 'efficiency.cost_per_mtok');
+    const c = await costPerMtokMetric.run(ctx(), 'person');
     expect(Number(row(c, 'ana').cost_per_mtok)).toBeCloseTo((2.5 / 410_000) * 1e6, 6);
     expect(row(c, 'ana').cache_read_share).toBeCloseTo(300 / 410, 9);
-    const t = await tokenEfficiency(ctx(), 'key', 'efficiency.tokens_per_dollar');
+    const t = await tokensPerDollarMetric.run(ctx(), 'key');
     expect(t.rows.find((r) => r.label === 'triage-bot')?.values.tokens_per_dollar).toBeCloseTo(200_000, 6);
   });
 

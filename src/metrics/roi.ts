@@ -1,8 +1,9 @@
+import { defineMetric } from './define.js';
 import { foldedTeams } from './grouping.js';
 import { usd, type Usd } from '../domain/money.js';
 import { addDays } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
-import { num, ratio, weeksEnding, type MetricTable } from './table.js';
+import { num, ratio, weeksEnding } from './table.js';
 
 /** The lift compares the last 4 whole weeks with the first 4 of the 26 weeks ending with the window. */
 export const ROI_WEEKS = 26;
@@ -27,7 +28,7 @@ interface TeamFacts {
  * - ROI = value of the lift ÷ the team's AI spend per week over the last 4 weeks.
  * Teams under the minimum group size are merged; every assumption is printed with the numbers.
  */
-export async function roi(ctx: MetricContext): Promise<MetricTable> {
+async function deliveryLift(ctx: MetricContext) {
   const history = weeksEnding(ctx.window, ROI_WEEKS);
   const recentSince = addDays(history.until, -7 * BLOCK);
   const baseUntil = addDays(history.since, 7 * BLOCK);
@@ -82,17 +83,8 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     ...(facts.length ? [add('all teams with a loaded cost', 'all', facts)] : []),
   ];
   return {
-    metric: 'roi.delivery_lift',
     window: history,
     by: 'team',
-    columns: [
-      { id: 'headcount', label: 'engineers', unit: 'people in mileage.yaml' },
-      { id: 'loaded_cost_per_engineer', label: 'loaded $/yr', unit: 'USD per engineer per year' },
-      { id: 'lift', label: 'delivery lift', unit: 'share (points per week, last 4w vs first 4w)' },
-      { id: 'lift_value_per_week', label: 'lift value/wk', unit: 'USD per week' },
-      { id: 'ai_spend_per_week', label: 'AI $/wk', unit: 'USD per week' },
-      { id: 'roi', label: 'ROI', unit: 'lift value ÷ AI spend' },
-    ],
     rows: groups.map((f) => {
       const lift = ratio(f.pointsAfter, f.pointsBefore);
       const liftShare = lift === null ? null : lift - 1;
@@ -121,3 +113,19 @@ export async function roi(ctx: MetricContext): Promise<MetricTable> {
     ],
   };
 }
+
+export const roiMetric = defineMetric({
+  id: 'roi.delivery_lift',
+  dims: [],
+  columns: [
+    { id: 'headcount', label: 'engineers', unit: 'people in mileage.yaml' },
+    { id: 'loaded_cost_per_engineer', label: 'loaded $/yr', unit: 'USD per engineer per year' },
+    { id: 'lift', label: 'delivery lift', unit: 'share (points per week, last 4w vs first 4w)' },
+    { id: 'lift_value_per_week', label: 'lift value/wk', unit: 'USD per week' },
+    { id: 'ai_spend_per_week', label: 'AI $/wk', unit: 'USD per week' },
+    { id: 'roi', label: 'ROI', unit: 'lift value ÷ AI spend' },
+  ],
+  compute: deliveryLift,
+});
+
+export const roi = roiMetric.run;

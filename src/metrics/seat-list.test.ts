@@ -95,8 +95,15 @@ describe('seat report', () => {
       .filter((s) => s.idle && s.monthlyPrice !== null)
       .map((s) => usd(s.monthlyPrice ?? 0));
     expect(r.totals).toEqual([
-      { tool: 'claude-code', seats: 1, idle: 0, idleMonthlyCost: '0', idleUnpriced: 0 },
-      { tool: 'copilot', seats: 3, idle: 2, idleMonthlyCost: sumUsd(idlePriced).toFixed(), idleUnpriced: 1 },
+      { tool: 'claude-code', seats: 1, idle: 0, idleMonthlyCost: '0', idleUnpriced: 0, activeUsers28d: null },
+      {
+        tool: 'copilot',
+        seats: 3,
+        idle: 2,
+        idleMonthlyCost: sumUsd(idlePriced).toFixed(),
+        idleUnpriced: 1,
+        activeUsers28d: null,
+      },
     ]);
   });
 

@@ -3,6 +3,7 @@ import { addDays } from '../domain/time.js';
 import { personVisibility, type Viewer } from '../org/privacy.js';
 import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
+import { reportedActiveUsers } from './reported-active-users.js';
 import { IDLE_DAYS } from './seats.js';
 
 export interface SeatRow {
@@ -30,6 +31,11 @@ export interface SeatTotals {
   idleMonthlyCost: string;
   /** Idle seats without a price: their cost is unknown, not zero. */
   idleUnpriced: number;
+  /**
+   * The tool's 28-day active users as its vendor counts them (Gemini Code Assist's Cloud Monitoring metric), the
+   * latest count in the IDLE_DAYS before `asOf`, projects added; null when the vendor counts none.
+   */
+  activeUsers28d: number | null;
 }
 
 export interface SeatReport {
@@ -106,6 +112,10 @@ export async function seatReport(
       cycleSpend: (r.cycle_spend as string | null) ?? null,
     });
   }
+  const reported = await reportedActiveUsers(
+    { ...ctx, window: { since: addDays(asOf, -IDLE_DAYS), until: addDays(asOf, 1) } },
+    'tool',
+  );
   return {
     asOf,
     idleDays: IDLE_DAYS,
@@ -116,6 +126,7 @@ export async function seatReport(
       idle: t.idle,
       idleMonthlyCost: sumUsd(t.priced.map((p) => usd(p))).toFixed(),
       idleUnpriced: t.unpriced,
+      activeUsers28d: reported.get(tool)?.last28 ?? null,
     })),
     hiddenSeats,
   };

@@ -3,6 +3,7 @@ import { addDays } from '../domain/time.js';
 import { grouping } from './grouping.js';
 import { dialectOf, windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
+import { reportedActiveUsers } from './reported-active-users.js';
 import { money, num, ratio } from './table.js';
 
 /** A seat with no usage of its tool by its person in this many days before the window's end is idle. */
@@ -14,7 +15,8 @@ export const SEAT_DIMENSIONS = ['tool', 'team', 'person'] as const satisfies Dim
  * spend.seat_utilisation: for each seat (tool × holder in seat_holdings: vendor seat lists and mileage.yaml),
  * the days it was paid for in the window (seat_days), the days its holder used its tool (usage records and
  * vendor activity reports), and whether it was idle over the last 30 days (no use, and no vendor-reported
- * last activity, in that time). Grouped by tool, team or person (privacy applied).
+ * last activity, in that time). Grouped by tool, team or person (privacy applied). Beside them, the active users
+ * vendors count without naming anyone (reported-active-users.ts): licences bought against people using them.
  */
 export const seatUtilisationMetric = defineMetric({
   id: 'spend.seat_utilisation',
@@ -26,6 +28,8 @@ export const seatUtilisationMetric = defineMetric({
     { id: 'idle_seats', label: `idle ${IDLE_DAYS}d`, unit: 'count' },
     { id: 'idle_monthly_cost', label: 'idle $/month', unit: 'USD per month' },
     { id: 'cost', label: 'seat spend', unit: 'USD' },
+    { id: 'reported_daily_active', label: 'daily active (vendor)', unit: 'people a day, mean' },
+    { id: 'reported_28d_active', label: '28-day active (vendor)', unit: 'people' },
   ],
   async compute(ctx, by) {
     const g = await grouping(ctx, by, 'spend');
@@ -69,6 +73,7 @@ export const seatUtilisationMetric = defineMetric({
      GROUP BY 1 ORDER BY coalesce(sum(monthly_price) FILTER (WHERE idle), 0) DESC, sum(cost) DESC, 1`,
       { ...windowParams(ctx.window), idle_since: addDays(ctx.window.until, -IDLE_DAYS) },
     );
+    const reported = await reportedActiveUsers(ctx, g.dim);
     return {
       by: g.dim,
       rows: rows.map((r) => ({
@@ -81,12 +86,19 @@ export const seatUtilisationMetric = defineMetric({
           idle_seats: num(r.idle_seats),
           idle_monthly_cost: money(r.idle_monthly_cost),
           cost: money(r.cost),
+          reported_daily_active: reported.get(String(r.key))?.daily ?? null,
+          reported_28d_active: reported.get(String(r.key))?.last28 ?? null,
         },
       })),
       notes: [
         ...g.notes,
         `Idle: no usage of the seat's tool by its holder in the ${IDLE_DAYS} days before ${ctx.window.until}.`,
         'Activity needs usage records that name the person (agent logs, admin reports); a seat whose tool reports nothing looks idle.',
+        ...(reported.size > 0
+          ? [
+              "Daily and 28-day active (vendor): the people a vendor counts per project without naming them (Gemini Code Assist through Cloud Monitoring), projects added; by tool, by the project's team, or for the org, never by person.",
+            ]
+          : []),
       ],
     };
   },

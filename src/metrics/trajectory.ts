@@ -1,9 +1,10 @@
 import { forecastLogLinear } from '../domain/forecast.js';
 import { usd } from '../domain/money.js';
 import { addDays } from '../domain/time.js';
+import { defineMetric } from './define.js';
 import { weeklySeries, type WeeklyPoint } from './delivery.js';
 import type { MetricContext } from './metric.js';
-import { ratio, weeksEnding, type MetricTable } from './table.js';
+import { ratio, weeksEnding } from './table.js';
 
 export const HORIZONS = [4, 13, 26] as const;
 const BLOCK = 4;
@@ -27,22 +28,12 @@ const spendOf = (ws: WeeklyPoint[]) => ws.reduce((a, w) => a.plus(w.cost), usd(0
  * first 4 weeks of the last N (for N = 4, against the 4 weeks before them), and the marginal return: extra
  * points per extra dollar between the two blocks. Windows are whole weeks ending with the window's end.
  */
-export async function trajectoryGrowth(ctx: MetricContext): Promise<MetricTable> {
+async function growthByHorizon(ctx: MetricContext) {
   const weeks = await weeksTo(ctx, 26 + BLOCK);
   const last = weeks.slice(-BLOCK);
   return {
-    metric: 'trajectory.growth',
     window: weeksEnding(ctx.window, 26 + BLOCK),
     by: 'horizon',
-    columns: [
-      { id: 'spend_growth', label: 'spend', unit: 'multiple' },
-      { id: 'delivery_growth', label: 'delivery', unit: 'multiple of points' },
-      { id: 'marginal_return', label: 'Δpoints / Δ$', unit: 'points per extra USD' },
-      { id: 'spend_before', label: 'spend, first 4w', unit: 'USD' },
-      { id: 'spend_after', label: 'spend, last 4w', unit: 'USD' },
-      { id: 'points_before', label: 'points, first 4w', unit: 'points' },
-      { id: 'points_after', label: 'points, last 4w', unit: 'points' },
-    ],
     rows: HORIZONS.map((n) => {
       const start = weeks.length - Math.max(n, 2 * BLOCK);
       const first = weeks.slice(start, start + BLOCK);
@@ -75,6 +66,23 @@ export async function trajectoryGrowth(ctx: MetricContext): Promise<MetricTable>
   };
 }
 
+export const trajectoryGrowthMetric = defineMetric({
+  id: 'trajectory.growth',
+  dims: [],
+  columns: [
+    { id: 'spend_growth', label: 'spend', unit: 'multiple' },
+    { id: 'delivery_growth', label: 'delivery', unit: 'multiple of points' },
+    { id: 'marginal_return', label: 'Δpoints / Δ$', unit: 'points per extra USD' },
+    { id: 'spend_before', label: 'spend, first 4w', unit: 'USD' },
+    { id: 'spend_after', label: 'spend, last 4w', unit: 'USD' },
+    { id: 'points_before', label: 'points, first 4w', unit: 'points' },
+    { id: 'points_after', label: 'points, last 4w', unit: 'points' },
+  ],
+  compute: growthByHorizon,
+});
+
+export const trajectoryGrowth = trajectoryGrowthMetric.run;
+
 export const FORECAST_HISTORY_WEEKS = 26;
 export const FORECAST_HORIZON_WEEKS = 13;
 
@@ -82,7 +90,7 @@ export const FORECAST_HORIZON_WEEKS = 13;
  * trajectory.forecast: next quarter's (13 weeks') spend from a log-linear trend over up to 26 whole weeks
  * ending with the window, with an 80% residual-bootstrap interval (see domain/forecast.ts).
  */
-export async function spendForecast(ctx: MetricContext): Promise<MetricTable> {
+async function nextQuarter(ctx: MetricContext) {
   const weeks = await weeksTo(ctx, FORECAST_HISTORY_WEEKS);
   const firstWithSpend = weeks.findIndex((w) => w.cost.greaterThan(0));
   const series = firstWithSpend < 0 ? [] : weeks.slice(firstWithSpend).map((w) => w.cost.toNumber());
@@ -91,17 +99,8 @@ export async function spendForecast(ctx: MetricContext): Promise<MetricTable> {
   // A projection is no exact sum: shown to the cent, as text like every amount of money.
   const cents = (v: number | undefined) => (v === undefined ? null : v.toFixed(2));
   return {
-    metric: 'trajectory.forecast',
     window: { since: ctx.window.until, until: addDays(ctx.window.until, 7 * FORECAST_HORIZON_WEEKS) },
     by: null,
-    columns: [
-      { id: 'forecast', label: 'next 13 weeks', unit: 'USD (forecast)' },
-      { id: 'low', label: 'low (10%)', unit: 'USD (forecast)' },
-      { id: 'high', label: 'high (90%)', unit: 'USD (forecast)' },
-      { id: 'last_13_weeks', label: 'last 13 weeks', unit: 'USD' },
-      { id: 'weekly_growth', label: 'weekly growth', unit: 'multiple per week' },
-      { id: 'weeks_fitted', label: 'weeks fitted', unit: 'count' },
-    ],
     rows: [
       {
         key: 'next_quarter',
@@ -123,3 +122,19 @@ export async function spendForecast(ctx: MetricContext): Promise<MetricTable> {
     ],
   };
 }
+
+export const spendForecastMetric = defineMetric({
+  id: 'trajectory.forecast',
+  dims: [],
+  columns: [
+    { id: 'forecast', label: 'next 13 weeks', unit: 'USD (forecast)' },
+    { id: 'low', label: 'low (10%)', unit: 'USD (forecast)' },
+    { id: 'high', label: 'high (90%)', unit: 'USD (forecast)' },
+    { id: 'last_13_weeks', label: 'last 13 weeks', unit: 'USD' },
+    { id: 'weekly_growth', label: 'weekly growth', unit: 'multiple per week' },
+    { id: 'weeks_fitted', label: 'weeks fitted', unit: 'count' },
+  ],
+  compute: nextQuarter,
+});
+
+export const spendForecast = spendForecastMetric.run;

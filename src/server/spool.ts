@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync, rm, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rm } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usd } from '../domain/money.js';
@@ -18,33 +18,15 @@ import type { UsageRecord } from '../domain/usage.js';
  *   never acknowledged), for the writer to store again: record ids are deterministic, so storing a record
  *   twice keeps one.
  *
- * Two ways to make an append durable (`SpoolDurability`):
- * - `fsync` (the OTLP receiver): `append` resolves once its group is written and fdatasync'ed; survives a
- *   crash of the machine.
- * - `write` (the gateway): the appends of one turn of the event loop are written together with one
- *   synchronous write() at its end (setImmediate), and `append` resolves then: the records are in the
- *   kernel's page cache, which a kill -9 of the process does not lose, without a round trip through the
- *   thread pool on the answer's path. An fdatasync follows in the background (one at a time, each covering
- *   everything written before it), so a crash of the machine itself loses at most the last few
- *   milliseconds of records (SYNC_EVERY_MS and a sync's own time), never a process kill.
+ * The gateway's log is another (gateway/record-log.ts): written once per event-loop turn, never fsync'ed on
+ * the answer's path, and stored by another thread.
  *
  * Segments hold records with their identity values already pseudonymised (hashed and redacted as the
  * store keeps them: the receiver's sink applies domain/pseudonymise.ts before `append`), in the store's
  * folder with mode 0600, and live only until their records are stored.
  */
-/** `write` mode: the background sync's period at most (what a crash of the machine may lose). */
-const SYNC_EVERY_MS = 10;
-
-export type SpoolDurability = 'fsync' | 'write';
-
 export class Spool {
   private handle: FileHandle | null = null;
-  /** `write` mode: the open segment's descriptor, whether a write is scheduled, the background sync's state. */
-  private fd: number | null = null;
-  private scheduled = false;
-  private syncing: Promise<void> | null = null;
-  private unsynced = false;
-  private ending: Promise<void> = Promise.resolve();
   private segment: number;
   private readonly sealed: number[] = [];
   private waiting: { lines: string; records: readonly UsageRecord[]; done: (e?: Error) => void }[] = [];
@@ -57,20 +39,15 @@ export class Spool {
     readonly dir: string,
     private readonly onDurable: (records: readonly UsageRecord[]) => void,
     existing: number[],
-    private readonly durability: SpoolDurability,
   ) {
     this.sealed.push(...existing);
     this.segment = (existing.at(-1) ?? 0) + 1;
   }
 
   /** Opens (creating) the spool folder; segments already there are sealed, waiting for `replay`. */
-  static open(
-    dir: string,
-    onDurable: (records: readonly UsageRecord[]) => void,
-    durability: SpoolDurability = 'fsync',
-  ): Spool {
+  static open(dir: string, onDurable: (records: readonly UsageRecord[]) => void): Spool {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return new Spool(dir, onDurable, segmentsIn(dir), durability);
+    return new Spool(dir, onDurable, segmentsIn(dir));
   }
 
   /** The records of the segments a previous process left, in order; a torn or unreadable line is counted. */
@@ -108,90 +85,11 @@ export class Spool {
     if (this.broken) return done(this.broken);
     if (records.length === 0) return done();
     this.waiting.push({ lines: JSON.stringify(records) + '\n', records, done });
-    if (this.durability === 'fsync') this.writing ??= this.drain();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.writeNow);
-    }
-  }
-
-  /** `write` mode: everything waiting, in one write() to the open segment; the sync follows in the background. */
-  private readonly writeNow = (): void => {
-    this.scheduled = false;
-    const group = this.waiting;
-    this.waiting = [];
-    if (group.length === 0) return;
-    try {
-      if (this.broken) throw this.broken;
-      this.fd ??= openSync(this.path(this.segment), 'a', 0o600);
-      const text = group.length === 1 ? (group[0]?.lines ?? '') : group.map((g) => g.lines).join('');
-      writeSync(this.fd, text);
-    } catch (cause) {
-      this.broken ??= new Error(`cannot write the receiver's log in ${this.dir}`, { cause });
-      for (const g of group) g.done(this.broken);
-      return;
-    }
-    for (const g of group) {
-      this.onDurable(g.records);
-      g.done();
-    }
-    this.unsynced = true;
-    this.syncing ??= this.syncInBackground();
-  };
-
-  /**
-   * One fdatasync at a time, each covering every write before it, at most one every SYNC_EVERY_MS (a sync
-   * per answer would cost the disk and the CPU what the group commit saves); stops when nothing is unsynced.
-   */
-  private async syncInBackground(): Promise<void> {
-    while (this.unsynced && this.fd !== null) {
-      this.unsynced = false;
-      const fd = this.fd;
-      const started = Date.now();
-      await new Promise<void>((resolve) => fdatasync(fd, () => resolve()));
-      const rest = SYNC_EVERY_MS - (Date.now() - started);
-      if (rest > 0 && this.unsynced) await new Promise((resolve) => setTimeout(resolve, rest));
-    }
-    this.syncing = null;
-  }
-
-  /**
-   * `write` mode: what is waiting written, and the open segment ended: later appends go to the next one
-   * while this one is synced (in the thread pool, never blocking answers) and closed. Returns whether a
-   * segment was ended.
-   */
-  private async endSegment(): Promise<boolean> {
-    this.writeNow();
-    const fd = this.fd;
-    if (fd === null) {
-      await this.ending; // a segment another caller is ending is sealed before this returns
-      return false;
-    }
-    this.fd = null;
-    const ended = this.segment;
-    this.segment += 1;
-    const previous = this.ending;
-    this.ending = (async () => {
-      await previous;
-      await this.syncing;
-      await new Promise<void>((resolve) => fdatasync(fd, () => resolve()));
-      try {
-        closeSync(fd);
-      } catch {
-        // written and synced: a descriptor that will not close loses nothing
-      }
-      this.sealed.push(ended);
-    })();
-    await this.ending;
-    return true;
+    this.writing ??= this.drain();
   }
 
   /** Closes the open segment once the write in progress is synced; returns every sealed, unreleased segment. */
   async seal(): Promise<number[]> {
-    if (this.durability === 'write') {
-      await this.endSegment();
-      return [...this.sealed];
-    }
     if (this.writing) {
       this.rotate = true;
       await new Promise<void>((resolve) => this.rotated.push(resolve));
@@ -213,10 +111,6 @@ export class Spool {
 
   /** Waits for the write in progress and closes the open segment (its records stay until released). */
   async close(): Promise<void> {
-    if (this.durability === 'write') {
-      await this.endSegment();
-      return;
-    }
     await this.writing;
     await this.handle?.close();
     this.handle = null;

@@ -1,7 +1,7 @@
 import type { OrgDirectory } from '../domain/directory.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../domain/outcome.js';
 import type { FieldProblem } from '../domain/record-bounds.js';
-import type { SeatActivity, SeatRecord } from '../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../domain/seat.js';
 import type { AbsenceRecord } from '../domain/capacity.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
@@ -285,9 +285,13 @@ export interface RecordAppender {
   setMeta(key: string, value: string): Promise<void>;
 }
 
-export interface Db extends StoreReader, RecordAppender {
-  /** Local agent logs: bulk transcript reading, merging of request copies, file offsets. */
+/** Local agent logs: bulk transcript reading, merging of request copies, file offsets. */
+export interface AgentLogStaging {
   readonly agentLogs: AgentLogStore;
+}
+
+/** The tables beside the facts that writers keep: delivery kinds, vendor seats, seat activity, absences. */
+export interface SideTableAppender {
   /**
    * Sets the outcome kind of a repository's stored delivery units of one unit kind (direct pushes become
    * merged PRs when the repository is declared trunk-based, and back). Returns the records changed.
@@ -299,14 +303,28 @@ export interface Db extends StoreReader, RecordAppender {
   appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult>;
   /** Calendar absences: each event's days replace those stored for it before (none when it was cancelled). */
   appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult>;
+  /** Active users a vendor counts per project and day: a count seen again replaces the stored one. */
+  appendActiveUsers(records: readonly ReportedActiveUsers[]): Promise<AppendResult>;
+}
+
+/** Files read by the database's own readers, and the ledger written out as a file. */
+export interface FileLoader {
   /** Bulk load through the database's own file reader; bad rows are rejected with their line, good rows kept. */
   loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult>;
   /** Bulk load of a FOCUS file through the database's readers; bad rows rejected with line and column. */
   loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult>;
   /** Writes the ledger as a FOCUS-shaped CSV or Parquet file. */
   exportFocus(out: FocusExport): Promise<FocusExportResult>;
+}
+
+/** The org file as the directory tables. */
+export interface DirectoryLoader {
   /** Replace the directory tables; re-derives local days when the time zone changed. */
   loadDirectory(directory: OrgDirectory): Promise<void>;
+}
+
+/** The pricing pass's reads and writes of list prices. */
+export interface PricingStore {
   /** The distinct (provider, model, day) of list-estimate records, for the pricing pass. */
   pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]>;
   /**
@@ -317,16 +335,10 @@ export interface Db extends StoreReader, RecordAppender {
   /** Forget every list estimate (before re-pricing all): a model whose override was removed becomes unpriced again. */
   clearListPrices(): Promise<void>;
   unpricedModels(): Promise<UnpricedModel[]>;
-  dimensionGaps(): Promise<DimensionGap[]>;
-  /** Stored usage rows for `prices explain`, at most `limit` (counted ones; replayed copies only by id). */
-  findUsage(select: UsageSelector, limit: number): Promise<StoredUsage[]>;
-  /** Every model in the usage records, with its record count and first and last org-local day. */
-  usageModels(): Promise<StoredModel[]>;
-  /**
-   * Schema migrations this open applied to a store that existed before it (empty for a new store or one
-   * already current): a command can then say what the upgrade left to re-ingest.
-   */
-  readonly migrationsApplied: readonly number[];
+}
+
+/** The derived tables: the ledger, its rollups and the facts that join sources. */
+export interface LedgerBuilder {
   /**
    * Recompute the ledger (authoritative totals, allocation, unattributed remainder) after new data, then the
    * facts that join sources: session → branch → PR (`pr_sessions`), AI evidence from agent sessions, and
@@ -339,6 +351,29 @@ export interface Db extends StoreReader, RecordAppender {
    * anything reads it. For a one-shot ingest whose process ends without reading the ledger.
    */
   deferLedgerRefresh(): Promise<void>;
+}
+
+/** Every role together: what the embedded DuckDB store does, and what most commands are given. */
+export interface Db
+  extends
+    StoreReader,
+    RecordAppender,
+    AgentLogStaging,
+    SideTableAppender,
+    FileLoader,
+    DirectoryLoader,
+    PricingStore,
+    LedgerBuilder {
+  dimensionGaps(): Promise<DimensionGap[]>;
+  /** Stored usage rows for `prices explain`, at most `limit` (counted ones; replayed copies only by id). */
+  findUsage(select: UsageSelector, limit: number): Promise<StoredUsage[]>;
+  /** Every model in the usage records, with its record count and first and last org-local day. */
+  usageModels(): Promise<StoredModel[]>;
+  /**
+   * Schema migrations this open applied to a store that existed before it (empty for a new store or one
+   * already current): a command can then say what the upgrade left to re-ingest.
+   */
+  readonly migrationsApplied: readonly number[];
 }
 
 /**

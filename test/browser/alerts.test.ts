@@ -12,6 +12,7 @@ import {
   type Served,
 } from './harness.js';
 import { seriousViolations } from './axe.js';
+import { expectDownloadIsJson } from './compare.js';
 
 interface Listed {
   alerts: { id: string; rule: string; subject: string; state: string; acknowledgedBy: string | null }[];
@@ -71,6 +72,15 @@ describe('Alerts page', () => {
     await tab.page.waitForSelector(`tr[data-alert="${id}"][data-state="acknowledged"]`, { timeout: 30_000 });
     expect(await tab.page.locator('.alert-status').innerText()).toContain('Acknowledged');
     expect(await row.locator('button[data-action="ack"]').count()).toBe(0);
+    // The table's download is the API's `table=alerts` of the same request, cell for cell.
+    const buttons = await tab.page.$$eval('button[data-csv]', (b) =>
+      b.map((x) => ({
+        source: x.getAttribute('data-source') ?? '',
+        query: x.getAttribute('data-query') ?? '',
+      })),
+    );
+    expect(buttons).toEqual([{ source: '/alerts', query: 'table=alerts' }]);
+    await expectDownloadIsJson(tab.page, 0, served.api.bind(served), buttons[0]!, '/alerts download');
     await screenshot(tab.page, 'alerts');
     expect(tab.errors).toEqual([]);
     await tab.close();

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { displayTolerance, readNumber } from './harness.js';
+import { parseCsv, sameCell } from '../support/csv.js';
 
 /** What a metric answer looks like on the wire (src/metrics/table.ts). */
 export interface ApiTable {
@@ -68,4 +70,46 @@ export async function expectTableMatches(page: Page, selector: string, api: ApiT
     else expect(cell.text.trim()).toBe(String(exact));
   }
   return cells.length;
+}
+
+/**
+ * Clicks the page's `index`-th "Download CSV" and compares the file with the JSON of the same request (the
+ * button's data-source and data-query): the file name, the header (grouping, then each column's label and
+ * unit), one line per row, and every cell (sameCell).
+ */
+export async function expectDownloadIsJson(
+  page: Page,
+  index: number,
+  api: <T>(path: string) => Promise<T>,
+  button: { source: string; query: string },
+  where: string,
+): Promise<void> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-csv]').nth(index).click(),
+  ]);
+  const csv = parseCsv(await readFile(await download.path(), 'utf8'));
+  // The same request as JSON: a metric's answer, or the named table of a larger answer.
+  const { table } = await api<{ table: ApiTable }>(`${button.source}?${button.query}`);
+  expect(download.suggestedFilename(), where).toMatch(
+    new RegExp(`${[table.by ?? 'all', table.window.since, table.window.until].join('_')}\\.csv$`),
+  );
+  expect(csv[0], `${where}: header`).toEqual([
+    table.by ?? 'row',
+    ...table.columns.map((c) => `${c.label} (${c.unit})`),
+  ]);
+  expect(csv.length - 1, `${where}: rows`).toBe(table.rows.length);
+  for (const [r, row] of table.rows.entries()) {
+    const line = csv[r + 1] ?? [];
+    // A label a spreadsheet would run as a formula is written with an apostrophe before it.
+    expect([row.label, `'${row.label}`], `${where}: row ${r + 1} label`).toContain(line[0]);
+    expect(line.length, `${where}: row ${row.key} cells`).toBe(table.columns.length + 1);
+    for (const [k, c] of table.columns.entries()) {
+      const cell = line[k + 1];
+      const value = row.values[c.id];
+      expect(sameCell(cell, value), `${where}: row ${row.key} ${c.id}: CSV ${cell}, JSON ${value}`).toBe(
+        true,
+      );
+    }
+  }
 }

@@ -1,9 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addDays } from '../../src/domain/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiTable } from './compare.js';
+import { expectDownloadIsJson, type ApiTable } from './compare.js';
 import {
   demoFiles,
   launchBrowser,
@@ -184,48 +184,6 @@ describe('every dashboard page on the demo, as rendered', { timeout: BROWSER_TES
   }, 120_000);
 });
 
-/** RFC 4180 as the server writes it: fields separated by commas, quoted when needed, CRLF line ends. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === ',') {
-      row.push(field);
-      field = '';
-    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
-}
-
-/**
- * A CSV cell against the JSON's: money and text exactly as sent (decimal text), no value as an empty cell.
- * Ratios are binary floats, and the CSV and the JSON are two computations of the request: they are compared
- * to 12 significant digits, far below anything a reader or a spreadsheet sees, rather than bit for bit.
- */
-function sameCell(csv: string | undefined, json: string | number | null | undefined): boolean {
-  if (json === null || json === undefined || (typeof json === 'number' && !Number.isFinite(json)))
-    return csv === '';
-  if (typeof json === 'string') return csv === json;
-  const n = Number(csv);
-  return csv !== '' && Math.abs(n - json) <= 1e-12 * Math.max(1, Math.abs(json));
-}
-
 describe('CSV downloads', { timeout: BROWSER_TEST_TIMEOUT }, () => {
   it('give, for every table with a download, the JSON API’s rows for the same window and filters', async () => {
     const filters = await served.api<{ teams: string[] }>('/filters');
@@ -235,14 +193,18 @@ describe('CSV downloads', { timeout: BROWSER_TEST_TIMEOUT }, () => {
     const since = weekly.window.since;
     const until = addDays(weekly.window.until, -7);
     const filter = new URLSearchParams({ team, since, until });
+    const prs = await served.api<{ rows: { id: string }[] }>(`/prs?${filter.toString()}`);
     const opened = await tab(1440);
     const { page, errors } = opened;
-    let compared = 0;
+    const compared = new Map<string, number>();
     try {
-      for (const path of PAGES) {
-        const [route, own] = path.split('?');
+      for (const path of [...PAGES, `/prs/${prs.rows[0]?.id ?? ''}`, '/audits/audit-demo-alert-triage']) {
+        const [route = '', own] = path.split('?');
         const query = new URLSearchParams(own);
         for (const [k, v] of filter) query.set(k, v);
+        // Audits, experiments and alerts are of a workflow, of named teams, of the org: the filters do not
+        // apply to them (their pages say so), nor to their downloads.
+        const filtered = !/^\/(audits|experiments|alerts)/.test(route);
         await visit(page, `${route}?${query.toString()}`);
         if (await page.$('main [data-window]')) await expectFiltersShowWindow(page, path);
         // Tables folded away (one per team on the variance page) are downloaded too: unfold them.
@@ -254,53 +216,35 @@ describe('CSV downloads', { timeout: BROWSER_TEST_TIMEOUT }, () => {
             query: x.getAttribute('data-query') ?? '',
           })),
         );
-        // Every table on the page offers its download. Not yet: the audit, experiment and alert tables (answers
-        // of their own routes, not tables of the API), and the definitions page (the catalog itself).
+        // Every table on every page offers its download.
         const tables = await page.$$eval('main table', (t) => t.length);
-        if (!['/definitions', '/audits', '/experiments', '/alerts'].includes(path))
-          expect(buttons.length, `${path}: a download per table`).toBe(tables);
+        expect(buttons.length, `${path}: a download per table`).toBe(tables);
         for (const [i, button] of buttons.entries()) {
           const where = `${path} ${button.id} (download ${i + 1})`;
           const asked = new URLSearchParams(button.query);
-          // The download is of what the page shows: the filters in force.
-          for (const [k, v] of filter) expect(asked.get(k), `${where}: ${k}`).toBe(v);
-          const [download] = await Promise.all([
-            page.waitForEvent('download'),
-            page.locator('button[data-csv]').nth(i).click(),
-          ]);
-          const csv = parseCsv(await readFile(await download.path(), 'utf8'));
-          // The same request as JSON: a metric's answer, or the named table of a larger answer.
-          const { table } = await served.api<Answer>(`${button.source}?${button.query}`);
-          expect(download.suggestedFilename(), where).toMatch(
-            new RegExp(`${[table.by ?? 'all', table.window.since, table.window.until].join('_')}\\.csv$`),
-          );
-          expect(csv[0], `${where}: header`).toEqual([
-            table.by ?? 'row',
-            ...table.columns.map((c) => `${c.label} (${c.unit})`),
-          ]);
-          expect(csv.length - 1, `${where}: rows`).toBe(table.rows.length);
-          for (const [r, row] of table.rows.entries()) {
-            const line = csv[r + 1] ?? [];
-            // A label a spreadsheet would run as a formula is written with an apostrophe before it.
-            expect([row.label, `'${row.label}`], `${where}: row ${r + 1} label`).toContain(line[0]);
-            expect(line.length, `${where}: row ${row.key} cells`).toBe(table.columns.length + 1);
-            for (const [k, c] of table.columns.entries()) {
-              const cell = line[k + 1];
-              const value = row.values[c.id];
-              expect(
-                sameCell(cell, value),
-                `${where}: row ${row.key} ${c.id}: CSV ${cell}, JSON ${value}`,
-              ).toBe(true);
-            }
-          }
-          compared++;
+          // The download is of what the page shows: the filters in force, where they apply.
+          for (const [k, v] of filter) expect(asked.get(k), `${where}: ${k}`).toBe(filtered ? v : null);
+          await expectDownloadIsJson(page, i, served.api.bind(served), button, where);
+          compared.set(route, (compared.get(route) ?? 0) + 1);
         }
       }
       expect(errors).toEqual([]);
     } finally {
       await opened.close();
     }
-    // Every table the pages show has its download: metric tables, the weekly report's and the PR list.
-    expect(compared).toBeGreaterThanOrEqual(21);
+    // Every table the pages show has its download: metric tables, the weekly report's, the PR list and a
+    // PR's sessions, and the tables of the audits, experiments and alerts the demo has.
+    const total = [...compared.values()].reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `CSV downloads compared: ${total} (${JSON.stringify(Object.fromEntries(compared))})\n`,
+    );
+    expect(total).toBeGreaterThanOrEqual(21);
+    // The demo has raised no alert: the alert table's download is compared in alerts.test.ts.
+    for (const route of ['/audits', '/experiments', '/audits/audit-demo-alert-triage'])
+      expect(compared.get(route), `downloads compared on ${route}`).toBeGreaterThan(0);
+    expect(
+      [...compared.keys()].some((r) => r.startsWith('/prs/')),
+      'a PR’s tables',
+    ).toBe(true);
   });
 });

@@ -402,8 +402,8 @@ export const CONTRACT_CASES: ContractCase[] = [
     }),
     serve: (s) => geminiApis(s),
     route: ['GET', '/v3/projects/acme-web/timeSeries'],
-    // A licence without an assignTime, a negative response count.
-    badItems: 2,
+    // A licence without an assignTime, a negative response count, an active-user reading that is no whole number.
+    badItems: 3,
     read: storedSpend,
     killAfter: 1,
   },

@@ -31,6 +31,17 @@ describe('mileage serve with the API', () => {
       },
     );
     expect(directCsv.code, directCsv.stderr).toBe(0);
+    // `--format csv` is the same output as `--csv`; two different outputs asked at once is a usage error.
+    const formatCsv = await mileage(
+      ['query', 'spend.total', '--by', 'model', '--format', 'csv', '--db', 'demo.duckdb'],
+      { cwd },
+    );
+    expect(formatCsv.stdout).toBe(directCsv.stdout);
+    const both = await mileage(['query', 'spend.total', '--json', '--format', 'csv', '--db', 'demo.duckdb'], {
+      cwd,
+    });
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/choose one output/);
     const directReport = await mileage(['report', 'weekly', '--json', '--db', 'demo.duckdb'], { cwd });
     expect(directReport.code, directReport.stderr).toBe(0);
 

@@ -74,7 +74,7 @@ describe('mileage sync copilot + mileage seats (built CLI against the replay ser
     expect(report.asOf).toBe(today);
     expect(report.seats.map((s) => [s.holder, Number(s.monthlyPrice)])).toEqual([['Bo', 39]]);
     expect(report.totals).toEqual([
-      { tool: 'copilot', seats: 2, idle: 1, idleMonthlyCost: '39', idleUnpriced: 0 },
+      { tool: 'copilot', seats: 2, idle: 1, idleMonthlyCost: '39', idleUnpriced: 0, activeUsers28d: null },
     ]);
     for (const out of [sync, seats]) expect(out.stdout + out.stderr).not.toContain(env.GH_COPILOT_TOKEN);
   });

@@ -131,9 +131,11 @@ export async function storedSpend(db: Db) {
   const usage = await db.query('SELECT * EXCLUDE (day) FROM usage ORDER BY id');
   const seats = await db.query('SELECT * EXCLUDE (synced_at) FROM seat_records ORDER BY id');
   const activity = await db.query('SELECT * FROM seat_activity ORDER BY id');
+  const users = await db.query('SELECT * EXCLUDE (synced_at) FROM reported_active_users ORDER BY id');
   return [
     ...usage.map((r) => ({ t: 'usage', ...r })),
     ...seats.map((r) => ({ t: 'seat', ...r })),
     ...activity.map((r) => ({ t: 'activity', ...r })),
+    ...users.map((r) => ({ t: 'active-users', ...r })),
   ];
 }

@@ -117,16 +117,22 @@ export function notionApi(server: ReplayServer, ws: NotionWorkspace): void {
     return { json: notionList(sorted, body.start_cursor, body.page_size ?? 100, 'page_or_database') };
   });
   server.route('POST', `/v1/databases/${ws.database}/query`, (req) => {
+    // A timestamp filter and sort as the reference documents them: `{timestamp: created_time | last_edited_time,
+    // <that field>: {on_or_after}}` and `sorts: [{timestamp, direction}]`.
     const body = req.json as {
-      filter?: { created_time?: { on_or_after?: string } };
+      filter?: { timestamp?: string } & Record<string, { on_or_after?: string } | string | undefined>;
+      sorts?: { timestamp?: string; direction?: string }[];
       page_size?: number;
       start_cursor?: string;
     };
-    const after = body.filter?.created_time?.on_or_after;
+    const field = body.filter?.timestamp ?? 'created_time';
+    const range = body.filter?.[field];
+    const after = typeof range === 'object' ? range.on_or_after : undefined;
+    const by = body.sorts?.[0]?.timestamp ?? 'created_time';
     const inDb = ws.pages
       .filter((p) => (p.parent as { database_id?: string } | undefined)?.database_id === ws.database)
-      .filter((p) => !after || !/^\d{4}-/.test(str(p, 'created_time')) || str(p, 'created_time') >= after)
-      .sort((a, b) => str(a, 'created_time').localeCompare(str(b, 'created_time')));
+      .filter((p) => !after || !/^\d{4}-/.test(str(p, field)) || str(p, field) >= after)
+      .sort((a, b) => str(a, by).localeCompare(str(b, by)));
     return { json: notionList(inDb, body.start_cursor, body.page_size ?? 100, 'page') };
   });
   for (const [parent, children] of Object.entries(ws.blocks)) {

@@ -54,6 +54,8 @@ export const authorised = (req: SeenRequest): boolean =>
 
 const unauthorised = { status: 401, json: { error: { code: 401, status: 'UNAUTHENTICATED' } } };
 
+type Page = { timeSeries?: { metric: { type: string } }[]; nextPageToken?: string };
+
 /** Gemini Code Assist's three APIs over the fixtures (test/fixtures/gemini-code-assist/README.md). */
 export function geminiApis(server: ReplayServer, project = 'acme-web'): void {
   tokenRoute(server);
@@ -70,9 +72,15 @@ export function geminiApis(server: ReplayServer, project = 'acme-web'): void {
       return { json: { licensedUsers: users, ...(next ? { nextPageToken: next } : {}) } };
     },
   );
-  const pages = fixture<Record<string, unknown>[]>('gemini-code-assist/time-series.json');
+  // Each metric type's pages, as the filter's `metric.type="…"` selects them (one type a request, as the API asks).
+  const answers = [
+    ...fixture<Page[]>('gemini-code-assist/time-series.json'),
+    ...fixture<Page[]>('gemini-code-assist/active-users.json'),
+  ];
   server.route('GET', `/v3/projects/${project}/timeSeries`, (req) => {
     if (!authorised(req)) return unauthorised;
+    const type = /metric\.type="([^"]+)"/.exec(req.query.get('filter') ?? '')?.[1];
+    const pages = answers.filter((p) => p.timeSeries?.[0]?.metric.type === type);
     const token = req.query.get('pageToken');
     const index =
       token === null ? 0 : pages.findIndex((p, i) => i > 0 && pages[i - 1]?.nextPageToken === token);

@@ -1,16 +1,23 @@
-import type {
-  BarCheck,
-  BarVersion,
-  CandidateResult,
-  Interval,
-  RequirementResult,
-  RunDetail,
-  RunSummary,
-} from './audit-types.js';
+import type { BarVersion, Interval, RunDetail, RunSummary } from './audit-types.js';
+import {
+  auditRunTable,
+  auditRunsTable,
+  barRequirementsTable,
+  checkText,
+  headline,
+} from '../../src/report/page-tables.js';
+import { fromAnswer } from './api.js';
 import type { ChartOption } from './charts.js';
 import { el } from './dom.js';
 import { amount, decimal, integer, percent } from './format.js';
 import { hrefWithFilters } from './state.js';
+import { withDownload } from './views.js';
+
+export { checkText, headline };
+
+const none = new URLSearchParams();
+/** The browser's today: the "as of" day the page's copy of a table carries (the server names the file). */
+const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * The pieces of the Audits pages: a workflow's written bar, its stored runs, and one run's verdicts,
@@ -45,54 +52,13 @@ function table(caption: string, name: string, head: string[], rows: HTMLElement[
 const cell = (col: string, text: string, numeric = false) =>
   el('td', { 'data-col': col, class: numeric ? 'n' : null }, text);
 
-/** "equals $.severity = reference.severity": a check in a line, from its fields (never an answer). */
-export function checkText(c: BarCheck): string {
-  const from =
-    typeof c.json_path === 'string'
-      ? c.json_path
-      : typeof c.regex === 'string'
-        ? `/${c.regex}/`
-        : 'the answer';
-  const expected = c.expected as { value?: unknown; reference?: string } | undefined;
-  const want = expected
-    ? 'reference' in expected
-      ? `reference.${String(expected.reference)}`
-      : JSON.stringify(expected.value)
-    : '';
-  switch (c.kind) {
-    case 'equals':
-      return `${from} equals ${want}`;
-    case 'numeric':
-      return `${from} within ${c.tolerance !== undefined ? JSON.stringify(c.tolerance) : `${JSON.stringify(c.tolerance_percent)}%`} of ${want}`;
-    case 'one_of':
-      return `${from} one of ${JSON.stringify(c.values)}`;
-    case 'json_schema':
-      return 'valid against its JSON Schema';
-    case 'regex':
-      return `matches /${String(c.pattern)}/`;
-    case 'contains':
-    case 'not_contains':
-      return `${c.kind === 'contains' ? 'contains' : 'does not contain'} "${String(c.text)}"`;
-    case 'agrees_with_incumbent':
-      return `${from} agrees with the incumbent`;
-    case 'max_latency':
-      return `answers within ${String(c.ms)} ms`;
-    case 'max_cost':
-      return `costs at most $${String(c.usd)} a case`;
-    case 'llm_judge':
-      return `judged by ${String(c.judge_model)} at ≥ ${String(c.threshold)}`;
-    default:
-      return c.kind;
-  }
-}
-
 const sourceText = (v: BarVersion) =>
   v.sources
     .map((s) => (s === 'api' ? `API${v.writtenAt ? ` (${v.writtenAt.slice(0, 16)})` : ''}` : s))
     .join(' and ');
 
 /** The bar in force: its requirements with their rates and checks, and every version with where it is written. */
-export function barView(versions: BarVersion[], conflicts: string[]): HTMLElement {
+export function barView(workflow: string, versions: BarVersion[], conflicts: string[]): HTMLElement {
   const current = versions.at(-1);
   if (!current)
     return el(
@@ -111,28 +77,37 @@ export function barView(versions: BarVersion[], conflicts: string[]): HTMLElemen
       ` · written in ${sourceText(current)}`,
       b.description ? ` · ${b.description}` : '',
     ),
-    table(
-      `Requirements of bar v${current.version}`,
-      'audit-bar',
-      ['requirement', 'cases', 'required rate', 'checks'],
-      b.requirements.map((r) =>
-        el(
-          'tr',
-          { 'data-key': r.name },
-          el('th', { scope: 'row' }, r.name),
-          cell('subset', r.tags?.length ? `tagged ${r.tags.join(', ')}` : 'all'),
-          cell('required', r.pass_rate === 1 ? 'every case' : `≥ ${percent(r.pass_rate)}`, true),
+    withDownload(
+      table(
+        `Requirements of bar v${current.version}`,
+        'audit-bar',
+        ['requirement', 'cases', 'required rate', 'checks'],
+        b.requirements.map((r) =>
           el(
-            'td',
-            { 'data-col': 'checks' },
+            'tr',
+            { 'data-key': r.name },
+            el('th', { scope: 'row' }, r.name),
+            cell('subset', r.tags?.length ? `tagged ${r.tags.join(', ')}` : 'all'),
+            cell('required', r.pass_rate === 1 ? 'every case' : `≥ ${percent(r.pass_rate)}`, true),
             el(
-              'ul',
-              { class: 'checks' },
-              r.checks.map((c) => el('li', {}, checkText(c))),
+              'td',
+              { 'data-col': 'checks' },
+              el(
+                'ul',
+                { class: 'checks' },
+                r.checks.map((c) => el('li', {}, checkText(c))),
+              ),
             ),
           ),
         ),
       ),
+      fromAnswer(
+        barRequirementsTable({ workflow, versions }, today()),
+        `/quality-bars/${encodeURIComponent(workflow)}`,
+        none,
+        'requirements',
+      ),
+      `Requirements of bar v${current.version}`,
     ),
     el(
       'p',
@@ -150,38 +125,37 @@ export function barView(versions: BarVersion[], conflicts: string[]): HTMLElemen
 }
 
 /** The stored runs of a workflow, newest first, each linking to its detail. */
-export function runsTable(runs: RunSummary[]): HTMLElement {
-  return table(
-    'Stored audit runs, newest first',
-    'audit-runs',
-    ['run', 'finished', 'bar', 'cases', 'incumbent', 'verdicts'],
-    runs.map((r) =>
-      el(
-        'tr',
-        { 'data-key': r.id },
+export function runsTable(workflow: string, runs: RunSummary[]): HTMLElement {
+  const data = fromAnswer(
+    auditRunsTable(runs, today()),
+    '/audits',
+    new URLSearchParams({ workflow }),
+    'runs',
+  );
+  return withDownload(
+    table(
+      'Stored audit runs, newest first',
+      'audit-runs',
+      ['run', 'finished', 'bar', 'cases', 'incumbent', 'verdicts'],
+      runs.map((r) =>
         el(
-          'th',
-          { scope: 'row' },
-          el('a', { href: hrefWithFilters(`/audits/${encodeURIComponent(r.id)}`) }, r.id),
+          'tr',
+          { 'data-key': r.id },
+          el(
+            'th',
+            { scope: 'row' },
+            el('a', { href: hrefWithFilters(`/audits/${encodeURIComponent(r.id)}`) }, r.id),
+          ),
+          cell('finished', r.finishedAt.slice(0, 10)),
+          cell('bar', `v${r.barVersion}`),
+          cell('cases', integer(r.cases), true),
+          cell('incumbent', r.incumbent),
+          cell('verdicts', r.candidates.map((c) => `${c.model}: ${c.verdict}`).join('; ')),
         ),
-        cell('finished', r.finishedAt.slice(0, 10)),
-        cell('bar', `v${r.barVersion}`),
-        cell('cases', integer(r.cases), true),
-        cell('incumbent', r.incumbent),
-        cell('verdicts', r.candidates.map((c) => `${c.model}: ${c.verdict}`).join('; ')),
       ),
     ),
-  );
-}
-
-/** The requirement a one-line summary quotes: the first failing, else the one over the most cases. */
-export function headline(c: CandidateResult): RequirementResult | null {
-  return (
-    c.requirements.find((r) => r.status === 'fail') ??
-    c.requirements.reduce<RequirementResult | null>(
-      (best, r) => (best === null || r.n > best.n ? r : best),
-      null,
-    )
+    data,
+    'Stored audit runs, newest first',
   );
 }
 
@@ -238,11 +212,16 @@ export function verdictTable(d: RunDetail): HTMLElement {
       );
     }),
   ];
-  return table(
-    'Verdict per candidate (cost per case from the responses’ usage; latency p50 / p95)',
-    'audit-candidates',
-    ['model', 'verdict', 'pass rate [95% interval]', 'cost per case', 'latency', 'projected saving', 'why'],
-    rows,
+  const caption = 'Verdict per candidate (cost per case from the responses’ usage; latency p50 / p95)';
+  return withDownload(
+    table(
+      caption,
+      'audit-candidates',
+      ['model', 'verdict', 'pass rate [95% interval]', 'cost per case', 'latency', 'projected saving', 'why'],
+      rows,
+    ),
+    runTable(d, 'candidates'),
+    caption,
   );
 }
 
@@ -275,21 +254,31 @@ export function requirementsTable(d: RunDetail): HTMLElement {
       ),
     ),
   );
-  return table(
-    'Per requirement: pass rate with its 95% Wilson interval, the bar, and the paired comparison with the incumbent on the same cases',
-    'audit-requirements',
-    [
-      'candidate · requirement',
-      'passed',
-      'rate [95% interval]',
-      'bar',
-      'status',
-      'p-value vs bar',
-      'paired with the incumbent',
-    ],
-    rows,
+  const caption =
+    'Per requirement: pass rate with its 95% Wilson interval, the bar, and the paired comparison with the incumbent on the same cases';
+  return withDownload(
+    table(
+      caption,
+      'audit-requirements',
+      [
+        'candidate · requirement',
+        'passed',
+        'rate [95% interval]',
+        'bar',
+        'status',
+        'p-value vs bar',
+        'paired with the incumbent',
+      ],
+      rows,
+    ),
+    runTable(d, 'requirements'),
+    caption,
   );
 }
+
+/** One table of a run as data, downloadable as the API's `table=NAME` of the run. */
+const runTable = (d: RunDetail, name: 'candidates' | 'requirements') =>
+  fromAnswer(auditRunTable(d, name), `/audits/${encodeURIComponent(d.run.id)}`, none, name);
 
 const SHOWN_FAILURES = 50;
 

@@ -125,12 +125,20 @@ export function metricTable(table: MetricTable, o: TableOptions): HTMLElement {
     wrap,
     hidden > 0 ? el('p', { class: 'more' }, `${hidden} more rows not shown.`) : null,
     o.notes === false ? null : notes(table.notes),
-    csvButton(table, o.caption),
+    downloadButton(table, o.caption),
   );
 }
 
+/**
+ * A table the page draws itself (badges, buttons, folded messages) with its download under it: `table` is the
+ * same table as data (src/report/page-tables.ts), marked with the request that answers it (api.ts fromAnswer).
+ */
+export function withDownload(drawn: HTMLElement, table: MetricTable, caption: string): HTMLElement {
+  return el('div', { class: 'metric-table' }, drawn, downloadButton(table, caption));
+}
+
 /** "Download CSV" under a table the API can give again: the whole table, every row, as the API has it. */
-function csvButton(table: MetricTable, caption: string): HTMLElement | null {
+export function downloadButton(table: MetricTable, caption: string): HTMLElement | null {
   const source = tableSource(table);
   if (!source) return null;
   const button = el(

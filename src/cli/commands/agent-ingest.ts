@@ -13,7 +13,7 @@ import { finishIngest } from '../../ingest/finish.js';
 import type { PricingSummary } from '../../ingest/pricing-pass.js';
 import { openContext, type CommandContext, type GlobalOptions } from '../context.js';
 import { priceBookFor } from '../pricing.js';
-import { answerFromManifest } from '../quick-ingest.js';
+import { answerFromManifest, answerNothingToRead } from '../quick-ingest.js';
 import { globalOptions, type Run } from '../run.js';
 import { printIngestSummary } from '../summary-output.js';
 import type { Terminal } from '../terminal.js';
@@ -122,6 +122,8 @@ function registerToolIngest(ingest: Command, run: Run, tool: AgentTool, descript
         }
         // Nothing appended since the last run: answered from the manifest, without opening the store.
         if (answerFromManifest(tool, roots, dir !== undefined, opts.db, opts, term)) return;
+        // No file of the tool at all: nothing to store, so no store is opened (or created).
+        if (answerNothingToRead(tool, roots, dir !== undefined, opts, term)) return;
         // Nothing reads the ledger after this command: it is left stale for the next one that does.
         let t = performance.now();
         const ctx = await agentContext(opts, true);

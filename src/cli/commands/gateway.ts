@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { gatewayCapture } from './audit-capture-settings.js';
 import { MileageError } from '../../domain/errors.js';
-import { emptyDirectory, type OrgDirectory } from '../../domain/directory.js';
 import type { BudgetAlert } from '../../gateway/budgets.js';
+import type { GatewayWriter } from '../gateway-writer.js';
 import type { KeyEntry } from '../../gateway/key-spec.js';
-import type { Db } from '../../store/db.js';
-import type { RecordStore } from '../../gateway/remote.js';
 import { isSharedStore, resolveDbPath } from '../../store/open.js';
-import { openContext, type GlobalOptions } from '../context.js';
-import { governanceRuntime } from '../governance.js';
+import type { GlobalOptions } from '../context.js';
 import { runningServer } from '../remote.js';
 import { globalOptions, intOption, type Run } from '../run.js';
 
@@ -53,15 +50,20 @@ export function registerGateway(program: Command, run: Run): void {
         const port = intOption(opts.port, '--port', 0, 65_535);
         const timeoutMs = intOption(opts.timeout, '--timeout', 1, 86_400) * 1000;
         const storePath = resolveDbPath(opts.db, process.env, process.cwd());
-        const { ServerLink } = await import('../../gateway/remote.js');
         const { runGateway } = await import('../../gateway/run-gateway.js');
         const { upstreamsFromEnv } = await import('../../gateway/upstreams.js');
-        let store: RecordStore;
-        let loadKeys: () => Promise<KeyEntry[]>;
-        let stopShipping: (() => void) | undefined;
-        let closeStore: () => Promise<void> = () => Promise.resolve();
-        let raiseAlert: ((a: BudgetAlert) => Promise<void>) | undefined;
+        const { GatewayWriter, WRITER_MEMORY_LIMIT_MB, WRITER_THREADS } =
+          await import('../gateway-writer.js');
+        // A shared store (ClickHouse) is a URL, not a file to put a spool beside: its gateways keep theirs
+        // under .mileage/ (several gateways on one machine each need their own --spool).
+        const spoolDir =
+          opts.spool ?? (isSharedStore(storePath) ? '.mileage/gateway-spool' : `${storePath}.gateway-spool`);
+        const flushMs = 1_000;
         const lock = opts.server ? null : runningServer(opts);
+        const log = (m: string) => term.warn(m);
+        let writer: GatewayWriter;
+        let loadKeys: () => Promise<KeyEntry[]>;
+        let raiseAlert: (a: BudgetAlert) => Promise<void>;
         if (opts.server || lock) {
           const token = opts.server ? process.env.MILEAGE_GATEWAY_TOKEN : lock?.token;
           if (!token)
@@ -70,36 +72,35 @@ export function registerGateway(program: Command, run: Run): void {
               '--server needs a token in MILEAGE_GATEWAY_TOKEN',
               'Make one with `mileage tokens create --role ingest` on the server.',
             );
-          const link = new ServerLink(new URL(opts.server ?? lock?.url ?? ''), token);
-          store = link;
+          const url = opts.server ?? lock?.url ?? '';
+          const { ServerLink } = await import('../../gateway/remote.js');
+          // Keys and alerts from this thread (a request now and then); the records from the writer thread.
+          const link = new ServerLink(new URL(url), token);
           loadKeys = () => link.keys();
-          stopShipping = () => link.close();
           raiseAlert = (a) => link.alert(a);
-          term.log(`Shipping records to ${opts.server ?? lock?.url}.`);
+          writer = await GatewayWriter.start({ kind: 'server', url, token, spoolDir, flushMs }, log);
+          term.log(`Shipping records to ${url}.`);
         } else {
-          // Over ClickHouse the gateway's appends are async inserts (the server gathers many gateways' small
-          // inserts); its keys come from the store's gateway_keys table like the embedded store's.
-          const shared = isSharedStore(storePath);
-          const ctx = await openContext(opts, { inserts: 'async' });
-          const { liveKeys } = await import('../../gateway/keys.js');
-          // The writer's appends and the alert history's writes take turns on the one store.
-          const exclusive = turns();
-          store = {
-            appendUsage: (records) => exclusive(() => ctx.db.appendUsage(records)),
-            query: ctx.db.query.bind(ctx.db),
-          };
-          loadKeys = () => liveKeys(ctx.db);
-          closeStore = () => ctx.db.close();
-          if (shared) {
-            // The alert history (governance/history.ts) has no ClickHouse tables yet: a crossing is logged,
-            // counted in /metrics and sent to MILEAGE_GATEWAY_ALERT_WEBHOOK, but not kept (docs/clickhouse.md).
-            term.log(
-              `Writing records to ${ctx.db.location}; keys from its gateway_keys table (several gateways may share it). Budget alerts are logged and sent to MILEAGE_GATEWAY_ALERT_WEBHOOK; the alert history is not kept on ClickHouse yet.`,
-            );
-          } else {
-            raiseAlert = await ownedAlertHistory(ctx.db, ctx.directory ?? emptyDirectory(), exclusive);
-            term.log(`No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`);
-          }
+          // The store is the writer thread's: keys, alerts and records all go through it.
+          const owned = await GatewayWriter.start(
+            {
+              kind: 'owned',
+              opts: { ...opts, db: storePath },
+              memoryLimitMb: WRITER_MEMORY_LIMIT_MB,
+              threads: WRITER_THREADS,
+              spoolDir,
+              flushMs,
+            },
+            log,
+          );
+          writer = owned;
+          loadKeys = () => owned.keys();
+          raiseAlert = (a) => owned.alert(a);
+          term.log(
+            isSharedStore(storePath)
+              ? `Writing records to ${storePath}; keys from its gateway_keys table (several gateways may share it). Budget alerts are logged and sent to MILEAGE_GATEWAY_ALERT_WEBHOOK; the alert history is not kept on ClickHouse yet.`
+              : `No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`,
+          );
         }
         const upstreams = upstreamsFromEnv(process.env);
         for (const up of Object.values(upstreams))
@@ -110,14 +111,12 @@ export function registerGateway(program: Command, run: Run): void {
           capture,
           host: opts.host,
           port,
-          // A shared store is a URL, not a file to put a spool beside: its gateways keep theirs under .mileage/.
-          spoolDir:
-            opts.spool ??
-            (isSharedStore(storePath) ? '.mileage/gateway-spool' : `${storePath}.gateway-spool`),
+          spoolDir,
           upstreams,
-          store,
+          drain: writer,
           loadKeys,
-          stopShipping,
+          stopShipping: () => writer.stopShipping(),
+          flushMs,
           timeoutMs,
           alertWebhook: process.env.MILEAGE_GATEWAY_ALERT_WEBHOOK || undefined,
           raiseAlert,
@@ -130,39 +129,10 @@ export function registerGateway(program: Command, run: Run): void {
         await stop;
         term.log('Stopping: draining answers in flight, shipping spooled records…');
         await gw.stop();
-        await closeStore();
         const s = gw.writerStats;
         term.log(
-          `Shipped ${s.written} records (${s.alreadyStored} already stored, ${s.failed} left in the spool).`,
+          `Shipped ${s.written} records (${s.alreadyStoredKnown ? `${s.alreadyStored} already stored` : 'already stored ones not counted: the store deduplicates at read'}, ${s.failed} left in the spool).`,
         );
       }),
     );
-}
-
-/**
- * A gateway that owns the store raises its budget crossings into that store's alert history itself, through
- * the org file's routes and channels (or only the history, when the file asks for no alerting).
- */
-async function ownedAlertHistory(
-  db: Db,
-  directory: OrgDirectory,
-  exclusive: <T>(work: () => Promise<T>) => Promise<T>,
-): Promise<(a: BudgetAlert) => Promise<void>> {
-  const { defaultGovernance } = await import('../../governance/config.js');
-  const { gatewayBudgetCandidate, raiseAlert } = await import('../../governance/index.js');
-  const runtime = (await governanceRuntime(directory)) ?? { directory, settings: defaultGovernance() };
-  return async (a) => {
-    const teamName = directory.teams.find((t) => t.id === a.team)?.name ?? a.team;
-    await raiseAlert({ db, runtime, exclusive }, gatewayBudgetCandidate(a, teamName));
-  };
-}
-
-/** Runs the works given to it one after the other, each after the previous one settled. */
-function turns(): <T>(work: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>) => {
-    const next = last.then(work, work);
-    last = next.catch(() => undefined);
-    return next;
-  };
 }

@@ -31,15 +31,16 @@ function render(r: SeatReport, idleOnly: boolean): string {
   out.push('');
   out.push(
     table(
-      ['tool', 'seats', `idle ${r.idleDays}d`, 'idle $/month', 'idle unpriced'],
+      ['tool', 'seats', `idle ${r.idleDays}d`, 'idle $/month', 'idle unpriced', '28d active (vendor)'],
       r.totals.map((t) => [
         t.tool,
         String(t.seats),
         String(t.idle),
         formatUsd(usd(t.idleMonthlyCost)),
         String(t.idleUnpriced),
+        t.activeUsers28d === null ? '' : String(t.activeUsers28d),
       ]),
-      new Set([1, 2, 3, 4]),
+      new Set([1, 2, 3, 4, 5]),
     ),
   );
   return out.join('\n');

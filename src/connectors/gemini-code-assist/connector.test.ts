@@ -50,7 +50,7 @@ describe('Gemini Code Assist connector', () => {
   });
   afterAll(() => server.close());
 
-  it('stores licences as priced seats, responses per project and day, and active days per person', async () => {
+  it('stores licences as priced seats, responses and active users per project and day, and active days per person', async () => {
     const db = await memoryDb();
     const s = await runSync(db, make());
 
@@ -119,11 +119,41 @@ describe('Gemini Code Assist connector', () => {
       new Map(activity.map((a) => [`${String(a.day)} ${String(a.actor_hash)}`, Number(a.interactions)])),
     ).toEqual(perDay);
 
+    // Active users per project and day, daily and over 28 days: each whole reading of the fixture, on the day
+    // its aligned point closes (an end at midnight is the day before), with the project's team.
+    const readings = fixture<
+      {
+        timeSeries: {
+          metric: { type: string };
+          points: { interval: { endTime: string }; value: { int64Value?: string } }[];
+        }[];
+      }[]
+    >('gemini-code-assist/active-users.json').flatMap((p) =>
+      p.timeSeries.flatMap((t) =>
+        t.points
+          .filter((x) => x.value.int64Value !== undefined)
+          .map((x) => {
+            const day = new Date(Date.parse(x.interval.endTime) - 86_400_000).toISOString().slice(0, 10);
+            const period = t.metric.type.endsWith('twenty_eight_day_active_users') ? 28 : 1;
+            return `${day} ${period} ${x.value.int64Value}`;
+          }),
+      ),
+    );
+    const active = await db.query(
+      `SELECT CAST(day AS VARCHAR) AS day, period_days, users, workspace, team_tag FROM reported_active_users`,
+    );
+    expect(active.map((a) => `${String(a.day)} ${Number(a.period_days)} ${Number(a.users)}`).sort()).toEqual(
+      readings.sort(),
+    );
+    expect(active.every((a) => a.workspace === 'acme-web' && a.team_tag === 'web')).toBe(true);
+
     // The planted bad items, each at its place in its page: a licence without a time (the 5th, 2nd of page 2),
-    // a negative count, a log entry without a user (the 1st of the day's second page).
+    // a negative count, an active-user reading that is no whole number, a log entry without a user (the 1st of
+    // the day's second page).
     expect(s.problems.map((p) => p.field)).toEqual([
       'licensedUsers[1].assignTime',
       'timeSeries[0].points[1].value.int64Value',
+      'timeSeries[0].points[2].value',
       'entries[0].labels.user_id',
     ]);
     await db.close();
@@ -137,6 +167,22 @@ describe('Gemini Code Assist connector', () => {
     );
     expect(ts?.query.get('interval.startTime')).toBe('2024-10-28T00:00:00.000Z');
     expect(ts?.query.get('interval.endTime')).toBe('2024-10-31T00:00:00.000Z');
+    expect(ts?.query.get('aggregation.groupByFields')).toBe('metric.label.method');
+    // Active users: one request per metric, the day's highest reading, series of the project added.
+    const perMetric = new Map(
+      server
+        .seen('GET', '/v3/projects/acme-web/timeSeries')
+        .map((r) => [/metric\.type="([^"]+)"/.exec(r.query.get('filter') ?? '')?.[1], r.query]),
+    );
+    for (const type of [
+      'cloudaicompanion.googleapis.com/usage/responses/daily_active_users',
+      'cloudaicompanion.googleapis.com/usage/responses/twenty_eight_day_active_users',
+    ]) {
+      const q = perMetric.get(type);
+      expect(q?.get('aggregation.perSeriesAligner')).toBe('ALIGN_MAX');
+      expect(q?.get('aggregation.crossSeriesReducer')).toBe('REDUCE_SUM');
+      expect(q?.get('aggregation.groupByFields')).toBeNull();
+    }
     const logs = server.seen('POST', '/v2/entries:list');
     expect(logs.length).toBeGreaterThan(3);
     for (const l of logs) {

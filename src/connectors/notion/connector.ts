@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { OutcomeRecord } from '../../domain/outcome.js';
 import { docOutcome } from '../../sources/delivery/docs/record.js';
-import { docWorkflowsField } from '../../sources/delivery/docs/substantial.js';
+import {
+  docWorkflowsField,
+  isSubstantial,
+  substantialFields,
+  substantialRule,
+} from '../../sources/delivery/docs/substantial.js';
 import {
   dashedId,
   listSchema,
@@ -24,6 +29,7 @@ export const NOTION_VERSION = '2022-06-28';
 export const notionSettingsSchema = z.strictObject({
   ...baseFields,
   ...docWorkflowsField,
+  ...substantialFields,
   /**
    * Databases whose pages are the documents (ids as in their URL). Without, every page shared with the
    * integration, through search.
@@ -47,9 +53,15 @@ type Position = z.infer<typeof positionSchema>;
 /**
  * Notion (`type: notion`) as delivered work of documentation workloads: every page created in the window
  * (in the configured databases, or any page shared with the integration) is a `doc_published` outcome by its
- * creator, sized in words of its blocks' text (counted, never stored; properties and titles never read).
- * Notion keeps no version history in its API, so a substantial update cannot be told from a typo fix: only
- * new pages count (docs/connectors.md, "Documents").
+ * creator, and every page substantially updated in it one by its last editor, sized in words of its blocks'
+ * text (counted, never stored; properties and titles never read).
+ *
+ * Notion's API keeps no version history, so an update is told the nearest way it can be: the connector
+ * remembers each page's size in words at every sync (the runner's memory, sync/memory.ts), and a page last
+ * edited in the window whose size moved from the remembered one by Confluence's rule (docs/substantial.ts) is
+ * an update. What this cannot see (docs/connectors.md, "Documents"): edits between two syncs that net to no
+ * change in size, several edits between two syncs (one update, by the last editor), and the first edit of a
+ * page Mileage had never seen (it sets the size the next edit is measured from).
  */
 export const createNotionConnector = defineConnector({
   type: 'notion',
@@ -63,11 +75,12 @@ export const createNotionConnector = defineConnector({
   client: () => ({ headers: { 'notion-version': NOTION_VERSION } }),
   pages: ({ settings: s, http }) => {
     const api = `${apiRoot(s.base_url ?? NOTION_API)}/v1`;
+    const rule = substantialRule(s);
     const pageSize = s.page_size ?? 50;
     const targets: (string | null)[] = s.databases?.map(dashedId) ?? [null];
     const workflows = new Map(Object.entries(s.workflows ?? {}).map(([k, v]) => [notionId(k), v]));
 
-    /** One request: a database's pages created in the window, oldest first; or search, newest edit first. */
+    /** One request: a database's pages edited in the window, oldest edit first; or search, newest edit first. */
     function request(database: string | null, from: SyncFrom, cursor: string | null) {
       const at = cursor ? { start_cursor: cursor } : {};
       if (database === null)
@@ -83,15 +96,16 @@ export const createNotionConnector = defineConnector({
       return {
         url: new URL(`${api}/databases/${database}/query`),
         body: {
+          // Edited in the window: new pages (created is never after edited) and updated ones alike.
           ...(from.since
             ? {
                 filter: {
-                  timestamp: 'created_time',
-                  created_time: { on_or_after: from.since.toISOString() },
+                  timestamp: 'last_edited_time',
+                  last_edited_time: { on_or_after: from.since.toISOString() },
                 },
               }
             : {}),
-          sorts: [{ timestamp: 'created_time', direction: 'ascending' }],
+          sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
           page_size: pageSize,
           ...at,
         },
@@ -116,24 +130,41 @@ export const createNotionConnector = defineConnector({
         const file = `${url.host}${url.pathname}`;
         const parsed = parseEachItem(page.results, pageSchema, { file, path: 'results' }, (p) => p);
         const outcomes: OutcomeRecord[] = [];
+        const remember: { key: string; value: number }[] = [];
         // Search cannot filter by time: its newest-edit-first order ends the window at the first older page.
         let older = false;
-        for (const p of parsed.records) {
-          if (from.since && new Date(p.last_edited_time) < from.since) older = true;
-          if (from.since && new Date(p.created_time) < from.since) continue;
-          if (p.archived === true || p.in_trash === true) continue;
+        const inWindow = parsed.records.filter((p) => {
+          if (from.since && new Date(p.last_edited_time) < from.since) {
+            older = true;
+            return false;
+          }
+          return p.archived !== true && p.in_trash !== true;
+        });
+        const before =
+          (await from.recall?.(inWindow.map((p) => notionId(p.id)))) ?? new Map<string, number>();
+        for (const p of inWindow) {
+          const ref = notionId(p.id);
+          const created = new Date(p.created_time);
+          const isNew = from.since === null || created >= from.since;
+          const was = before.get(ref);
+          // A page that is neither new nor remembered is only measured: its next edit is compared with this.
+          const words = await pageWords(http, api, p.id, signal);
+          remember.push({ key: ref, value: words });
+          if (!isNew && (was === undefined || !isSubstantial(was, words, rule))) continue;
           const container = parentId(p);
+          const edited = new Date(p.last_edited_time);
           outcomes.push(
             docOutcome({
               source: SOURCE,
-              key: [notionId(p.id)],
-              at: new Date(p.created_time),
-              createdAt: new Date(p.created_time),
-              actor: p.created_by?.id ?? null,
+              // A new page once; an update once per edit time (a re-read of the same edit is the same outcome).
+              key: isNew ? [ref] : [ref, edited.toISOString()],
+              at: isNew ? created : edited,
+              createdAt: created,
+              actor: (isNew ? p.created_by?.id : p.last_edited_by?.id) ?? null,
               container: `notion.so/${container}`,
-              ref: notionId(p.id),
-              wordsBefore: null,
-              wordsAfter: await pageWords(http, api, p.id, signal),
+              ref,
+              wordsBefore: isNew ? null : (was ?? null),
+              wordsAfter: words,
               workType:
                 p.parent.type === 'page_id' || p.parent.type === 'workspace' ? 'page' : 'database-page',
               workflow: workflows.get(container) ?? null,
@@ -149,6 +180,7 @@ export const createNotionConnector = defineConnector({
               : null;
         return {
           outcomes,
+          remember,
           problems: parsed.problems,
           next,
           high: pageHigh(page.results, field('last_edited_time')),

@@ -1,9 +1,10 @@
 import type { Problem } from '../../domain/parse-result.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
-import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { AbsenceRecord } from '../../domain/capacity.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { HttpStats } from '../http/client.js';
+import type { Remembered } from './memory.js';
 
 /** Where a listing starts: the window's first instant, and a position inside it when resuming. */
 export interface SyncFrom {
@@ -11,6 +12,11 @@ export interface SyncFrom {
   since: Date | null;
   /** Opaque to the runner: the connector's own page position (a GraphQL cursor, a page number, a token). */
   position: string | null;
+  /**
+   * What this source remembered of items at its earlier runs (`remember` of its pages), by key; absent when the
+   * caller keeps no memory (a listing run outside the runner).
+   */
+  recall?: (keys: readonly string[]) => Promise<Map<string, number>>;
 }
 
 /** One page as the connector maps it: records, the problems of bad items, and where the next page starts. */
@@ -22,6 +28,10 @@ export interface SyncPage {
   activity?: SeatActivity[];
   /** Calendar absences (capacity): each replaces the days stored for its event. */
   absences?: AbsenceRecord[];
+  /** Active users a vendor counts per project and day, without naming them. */
+  activeUsers?: ReportedActiveUsers[];
+  /** Numbers to remember about items for the next runs (a document's size), stored with the page. */
+  remember?: Remembered[];
   problems: Problem[];
   /** Position of the next page; null when this was the last. */
   next: string | null;

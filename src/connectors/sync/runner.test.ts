@@ -53,7 +53,7 @@ function fakeConnector(calls: SyncFrom[] = []): Connector {
     overlapMs: 3600_000,
     stats: { requests: 0, retries: 0, waitedMs: 0 },
     async *pages(from) {
-      calls.push(from);
+      calls.push({ since: from.since, position: from.position });
       for (let i = from.position === null ? 0 : Number(from.position); i < pages.length; i++) {
         await Promise.resolve();
         yield pages[i] as SyncPage;
@@ -150,5 +150,25 @@ describe('sync runner', () => {
     const calls: SyncFrom[] = [];
     await runSync(db, fakeConnector(calls));
     expect(calls[0]).toEqual({ since: new Date('2026-06-01T00:00:00Z'), position: null });
+  });
+
+  it('what a page remembers is kept for the source and recalled by the next run; unknown keys stay unknown', async () => {
+    const db = await memoryDb();
+    const recalled: Map<string, number>[] = [];
+    const remembering = (value: number): Connector => ({
+      ...fakeConnector(),
+      name: 'docs',
+      async *pages(from: SyncFrom) {
+        recalled.push((await from.recall?.(['page-a', 'page-b'])) ?? new Map<string, number>());
+        yield { problems: [], next: null, high: null, remember: [{ key: 'page-a', value }] };
+      },
+    });
+    await runSync(db, remembering(140));
+    await runSync(db, remembering(290));
+    expect(recalled).toEqual([new Map(), new Map([['page-a', 140]])]);
+    // Kept per source: another source's run recalls nothing of it.
+    const other = { ...remembering(1), name: 'other-docs' };
+    await runSync(db, other);
+    expect(recalled[2]).toEqual(new Map());
   });
 });

@@ -3,6 +3,7 @@ import { formatProblem, type Problem } from '../../domain/parse-result.js';
 import type { Db } from '../../store/db.js';
 import { later, type Connector } from './connector.js';
 import { readCursor, writeCursor, type SyncCursor } from './cursor.js';
+import { recall, remember } from './memory.js';
 
 export interface SyncProgress {
   source: string;
@@ -91,7 +92,12 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
     summary.retries = connector.stats.retries - stats0.retries;
   };
   try {
-    for await (const page of connector.pages({ since: start.since, position: start.position }, opts.signal)) {
+    const from = {
+      since: start.since,
+      position: start.position,
+      recall: (keys: readonly string[]) => recall(db, connector.name, keys),
+    };
+    for await (const page of connector.pages(from, opts.signal)) {
       // An answer that is no page at all stops the sync before anything of it is written: the cursor stays
       // on the last good page, so the next run asks again instead of skipping what this page should hold.
       const notAPage = page.problems.find((p) => p.wholePage);
@@ -101,13 +107,19 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
       const seats = page.seats ?? [];
       const activity = page.activity ?? [];
       const absences = page.absences ?? [];
+      const activeUsers = page.activeUsers ?? [];
       const stored = [
         await db.appendOutcomes(outcomes),
         await db.appendUsage(usage),
         await db.appendSeats(seats),
         await db.appendSeatActivity(activity),
         await db.appendAbsences(absences),
+        // Only sources that count active users ask for it (a store without the table says so then).
+        activeUsers.length > 0 ? await db.appendActiveUsers(activeUsers) : { written: 0, alreadyStored: 0 },
       ];
+      // What the page remembers is kept with its records: a run stopped before the cursor moves re-reads the
+      // page and finds either the old values (and writes the same records again) or the new ones.
+      await remember(db, connector.name, page.remember ?? []);
       high = later(high, page.high);
       pagesInRun++;
       await writeCursor(db, connector.name, {
@@ -116,7 +128,13 @@ export async function runSync(db: Db, connector: Connector, opts: SyncOptions = 
         run: { since: iso(start.since), next: page.next, high: iso(high), pages: pagesInRun },
       });
       summary.pages++;
-      summary.records += outcomes.length + usage.length + seats.length + activity.length + absences.length;
+      summary.records +=
+        outcomes.length +
+        usage.length +
+        seats.length +
+        activity.length +
+        absences.length +
+        activeUsers.length;
       for (const r of stored) {
         summary.written += r.written;
         summary.alreadyStored += r.alreadyStored;

@@ -2,15 +2,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Problem } from '../../domain/parse-result.js';
 
 /** The bytes of a file from `from` to its current end, decoded; a line of invalid UTF-8 is blanked and reported. */
-export interface ReadChunk {
+export interface ReadChunk extends ByteChunk {
   text: string;
-  /** Where the next read starts: just after the last newline (an unterminated last line is read again). */
-  nextOffset: number;
-  /** Newlines in the chunk: the number of complete lines consumed. */
-  newlines: number;
   problems: Problem[];
-  /** The bytes just before `nextOffset`, to recognise this file's content next time. */
-  tail: Buffer;
 }
 
 const TAIL = 256;
@@ -51,6 +45,17 @@ export function countNewlines(bytes: Buffer): number {
  */
 export const CHUNK_BYTES = 1024 * 1024;
 
+/** Whole lines of a file as bytes, not decoded (see readChunks). */
+export interface ByteChunk {
+  bytes: Buffer;
+  /** Where the next read starts: just after the last newline (an unterminated last line is read again). */
+  nextOffset: number;
+  /** Newlines in the chunk: the number of complete lines consumed. */
+  newlines: number;
+  /** The bytes just before `nextOffset`, to recognise this file's content next time. */
+  tail: Buffer;
+}
+
 /**
  * The file from `from` to `size` as consecutive chunks of whole lines of about `window` bytes (a line longer
  * than that gets a chunk of its own); the last chunk also carries an unterminated last line. Their texts end
@@ -63,8 +68,22 @@ export function* readChunks(
   firstLine: number,
   window = CHUNK_BYTES,
 ): Generator<ReadChunk> {
-  let at = from;
   let line = firstLine;
+  for (const chunk of readByteChunks(path, from, size, window)) {
+    const problems: Problem[] = [];
+    yield { ...chunk, text: decodeChunk(chunk.bytes, path, line, problems), problems };
+    line += chunk.newlines;
+  }
+}
+
+/** readChunks' chunks as bytes, for a parser that decodes only the lines it reads (LogSource.parseBytes). */
+export function* readByteChunks(
+  path: string,
+  from: number,
+  size: number,
+  window = CHUNK_BYTES,
+): Generator<ByteChunk> {
+  let at = from;
   for (;;) {
     let span = window;
     let bytes: Buffer;
@@ -77,28 +96,27 @@ export function* readChunks(
       last = bytes.length < want || at + want >= size;
       span *= 2;
     } while (!last && bytes.lastIndexOf(10) === -1);
-    const chunk = decodeChunk(last ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1), path, at, line);
+    const chunk = cutChunk(last ? bytes : bytes.subarray(0, bytes.lastIndexOf(10) + 1), path, at);
     yield chunk;
     if (last) return;
     at = chunk.nextOffset;
-    line += chunk.newlines;
   }
 }
 
-function decodeChunk(bytes: Buffer, path: string, from: number, firstLine: number): ReadChunk {
-  const lastNewline = bytes.lastIndexOf(10);
-  const consumed = lastNewline + 1;
-  const newlines = countNewlines(bytes);
-  const problems: Problem[] = [];
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    text = decodeLineByLine(bytes, path, firstLine, problems);
-  }
+function cutChunk(bytes: Buffer, path: string, from: number): ByteChunk {
+  const consumed = bytes.lastIndexOf(10) + 1;
   const tail =
     consumed >= TAIL ? bytes.subarray(consumed - TAIL, consumed) : tailBefore(path, from + consumed);
-  return { text, nextOffset: from + consumed, newlines, problems, tail };
+  return { bytes, nextOffset: from + consumed, newlines: countNewlines(bytes), tail };
+}
+
+/** A chunk's text; a line of invalid UTF-8 is blanked and added to `problems`. */
+export function decodeChunk(bytes: Buffer, path: string, firstLine: number, problems: Problem[]): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return decodeLineByLine(bytes, path, firstLine, problems);
+  }
 }
 
 /** Invalid UTF-8 is a bad line, not a bad file: blank that line (keeping line numbers) and report it. */

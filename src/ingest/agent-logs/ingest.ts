@@ -10,7 +10,14 @@ import type { LogFileState, TranscriptFile } from '../../store/agent-logs.js';
 import type { Db } from '../../store/db.js';
 import { resolvePrices, type PriceResolver } from '../pricing-pass.js';
 import type { IngestSummary } from '../summary.js';
-import { countNewlines, readBytes, readChunks, tailBefore, type ReadChunk } from './chunk.js';
+import {
+  countNewlines,
+  decodeChunk,
+  readByteChunks,
+  readBytes,
+  tailBefore,
+  type ByteChunk,
+} from './chunk.js';
 import { resolveRepos } from './repos.js';
 import { screenUsage } from '../screen.js';
 import { walkFiles } from '../walk.js';
@@ -112,9 +119,17 @@ export async function ingestAgentLogs<S>(
   const tick = () => options.onProgress?.(++done, total);
   const states: LogFileState[] = [];
   let pending: UsageRecord[] = [];
+  // The stage's share of the exact parser's time (MILEAGE_TRACE): its CPU includes DuckDB's threads.
+  let staging = { wall: 0, cpu: 0 };
   const flush = async () => {
+    const from = { wall: performance.now(), cpu: process.cpuUsage() };
     await db.agentLogs.stageRecords(pending);
     pending = [];
+    const cpu = process.cpuUsage(from.cpu);
+    staging = {
+      wall: staging.wall + performance.now() - from.wall,
+      cpu: staging.cpu + cpu.user + cpu.system,
+    };
   };
   const exact = async (c: Candidate) => {
     const from = c.stored?.offset ?? 0;
@@ -123,19 +138,22 @@ export async function ingestAgentLogs<S>(
     const records: UsageRecord[] = [];
     const problems: Problem[] = [];
     let newlines = 0;
-    let end: ReadChunk | undefined;
+    let end: ByteChunk | undefined;
     try {
       // A JSONL file in chunks of whole lines, the parser's state carried from one to the next as from one
       // run to the next; a whole-document format (Gemini's session files) in one piece.
       const window = source.appendOnly ? options.chunkBytes : Number.POSITIVE_INFINITY;
-      for (const chunk of readChunks(c.path, from, c.stat.size, firstLine, window)) {
-        const parsed = source.parse(
-          { file: c.path, text: chunk.text, firstLine: firstLine + newlines },
-          state,
-        );
+      for (const chunk of readByteChunks(c.path, from, c.stat.size, window)) {
+        const at = firstLine + newlines;
+        const parsed = source.parseBytes
+          ? source.parseBytes({ file: c.path, bytes: chunk.bytes, firstLine: at }, state)
+          : source.parse(
+              { file: c.path, text: decodeChunk(chunk.bytes, c.path, at, problems), firstLine: at },
+              state,
+            );
         state = parsed.state;
-        records.push(...parsed.records);
-        problems.push(...chunk.problems, ...parsed.problems);
+        for (const r of parsed.records) records.push(r);
+        problems.push(...parsed.problems);
         newlines += chunk.newlines;
         end = chunk;
       }
@@ -195,7 +213,10 @@ export async function ingestAgentLogs<S>(
   t = performance.now();
   for (const c of [...exactWhole, ...appended]) await exact(c);
   await flush();
-  traceStep(`exact parser (${exactWhole.length + appended.length} files)`, t);
+  traceStep(
+    `exact parser (${exactWhole.length + appended.length} files; staging ${(staging.wall / 1000).toFixed(2)} s, cpu ${(staging.cpu / 1e6).toFixed(2)} s of it)`,
+    t,
+  );
   t = performance.now();
   const book = options.prices;
   const repoOf = options.repoOf;

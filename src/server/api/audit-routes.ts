@@ -7,6 +7,13 @@ import { runDetail, runSummary } from './audit-answers.js';
 import { auditScope } from './audit-scope.js';
 import { redactStrings } from './redact-people.js';
 import { intParam } from './scope.js';
+import {
+  AUDIT_RUN_TABLES,
+  auditRunTable,
+  auditRunsTable,
+  type AuditRunTableName,
+} from '../../report/page-tables.js';
+import { askedTable, serverToday } from './table-answer.js';
 
 /**
  * Stored model-selection audits (src/audit): the runs, newest first (of one workflow with `workflow=`), and
@@ -27,7 +34,10 @@ export function auditRoutes(deps: ServerDeps): Hono<AppEnv> {
       .filter((a) => scope.sees(a.workflow))
       .slice(0, limit)
       .map((a) => runSummary(a, scope.label(a.workflow)));
-    return c.json(redactStrings({ runs }, scope.redact));
+    const answer = redactStrings({ runs }, scope.redact);
+    // The page's table of these runs (`table=runs`), as JSON or CSV.
+    const table = askedTable(c, url, ['runs'], () => auditRunsTable(answer.runs, serverToday(deps)));
+    return table ?? c.json(answer);
   });
 
   app.get('/audits/:id', async (c) => {
@@ -38,9 +48,19 @@ export function auditRoutes(deps: ServerDeps): Hono<AppEnv> {
     // Out of scope answers as unknown: a manager learns nothing of other teams' runs, not even that they exist.
     if (!found || !scope.sees(found.audit.workflow))
       throw new HttpError('not_found', 'no stored audit run with this id (GET /api/v1/audits lists them)');
-    return c.json(
-      redactStrings(runDetail(found.audit, scope.label(found.audit.workflow), found.result), scope.redact),
+    const detail = redactStrings(
+      runDetail(found.audit, scope.label(found.audit.workflow), found.result),
+      scope.redact,
     );
+    // The page's tables of this run (`table=candidates|requirements`), as JSON or CSV.
+    const table = askedTable(
+      c,
+      url,
+      AUDIT_RUN_TABLES,
+      (name) => auditRunTable(detail, name as AuditRunTableName),
+      `${id}-`,
+    );
+    return table ?? c.json(detail);
   });
 
   return app;

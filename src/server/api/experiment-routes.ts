@@ -12,6 +12,13 @@ import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayParam, principalAs, viewerOf } from './scope.js';
+import {
+  EXPERIMENT_RESULTS,
+  experimentResultsTable,
+  experimentSprintsTable,
+  sprintsTableName,
+} from '../../report/page-tables.js';
+import { askedTable } from './table-answer.js';
 
 /** An experiment is a few paragraphs and a handful of metrics: far below this. */
 const MAX_BODY = 64 * 1024;
@@ -76,7 +83,20 @@ export function experimentRoutes(deps: ServerDeps): Hono<AppEnv> {
       viewer,
       today: dayParam(url, 'as_of') ?? dayOf(deps.now?.() ?? new Date(), deps.timeZone),
     });
-    return c.json(experimentResultJson(result));
+    const report = experimentResultJson(result);
+    // The page's tables of this report (`table=results`, `table=sprints:METRIC`), as JSON or CSV.
+    const tables = [EXPERIMENT_RESULTS, ...report.results.map((m) => sprintsTableName(m.metric))];
+    const table = askedTable(
+      c,
+      url,
+      tables,
+      (name) =>
+        name === EXPERIMENT_RESULTS
+          ? experimentResultsTable(report)
+          : experimentSprintsTable(report, name.slice(sprintsTableName('').length)),
+      `${id}-`,
+    );
+    return table ?? c.json(report);
   });
 
   const write = async (raw: Record<string, unknown>, replace: boolean) => {

@@ -19,6 +19,8 @@ import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { dayParam, intParam, viewerOf } from './scope.js';
+import { alertsTable } from '../../report/page-tables.js';
+import { askedTable, serverToday } from './table-answer.js';
 
 const MAX_BODY = 16 * 1024;
 
@@ -62,7 +64,8 @@ export function governanceRoutes(
       teams: p.role === 'manager' ? (p.teams ?? []) : null,
       limit: intParam(url, 'limit', 200, 1, 2000),
     });
-    return c.json({ alerts });
+    // The page's table of this same list (`table=alerts`), as JSON or CSV.
+    return askedTable(c, url, ['alerts'], () => alertsTable(alerts, serverToday(deps))) ?? c.json({ alerts });
   });
 
   if (runner)

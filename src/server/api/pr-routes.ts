@@ -6,7 +6,8 @@ import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { branchSpend, keysFor, listPrs, onePr, prDay, prNumber, toPrRow } from './pr-queries.js';
 import { prListTable } from '../../report/answer-tables.js';
-import { tableAnswer, tableFormat } from './table-answer.js';
+import { PR_TABLES, prDetailTable, type PrTableName } from '../../report/page-tables.js';
+import { askedTable, tableAnswer, tableFormat } from './table-answer.js';
 import { dayParam, intParam, listParam, metricContext, readScope, teamShown } from './scope.js';
 
 /** A page of the PR list: what the dashboard shows by default, and at most this many per request. */
@@ -61,7 +62,7 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
     const team = pr.team_id === null ? null : String(pr.team_id);
     const named = personVisibility(deps.privacy, scope.viewer, team) === 'named';
     const shown = (await teamShown(deps, scope))(team);
-    return c.json({
+    const detail = {
       window: scope.window,
       pr: {
         id: String(pr.id),
@@ -87,13 +88,22 @@ export function prRoutes(deps: ServerDeps): Hono<AppEnv> {
       evidence: String(pr.cost_evidence),
       sessions: sessions.map((s) => ({
         session: String(s.session),
-        tool: s.tool,
-        model: s.model,
+        tool: s.tool === null || s.tool === undefined ? null : String(s.tool),
+        model: s.model === null || s.model === undefined ? null : String(s.model),
         cost: named ? String(s.cost) : null,
         evidence: 'session',
       })),
       keys: keysFor(keys, named).map((k) => ({ key: k.key, cost: named ? k.cost : null })),
-    });
+    };
+    // The page's tables of this PR (`table=sessions|keys`), as JSON or CSV.
+    const table = askedTable(
+      c,
+      url,
+      PR_TABLES,
+      (name) => prDetailTable(detail, name as PrTableName),
+      `pr-${id}-`,
+    );
+    return table ?? c.json(detail);
   });
 
   return app;

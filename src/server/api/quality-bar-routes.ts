@@ -9,6 +9,8 @@ import { readBody } from '../body.js';
 import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { auditScope, type AuditScope } from './audit-scope.js';
+import { barRequirementsTable } from '../../report/page-tables.js';
+import { askedTable, serverToday } from './table-answer.js';
 import { redactStrings } from './redact-people.js';
 import { serverBars } from './server-bars.js';
 
@@ -101,7 +103,16 @@ export function qualityBarRoutes(deps: ServerDeps): Hono<AppEnv> {
     const scope = await auditScope(deps, c.get('principal'), new URL(c.req.url));
     if (!scope.sees(workflow))
       throw new HttpError('forbidden', `workflow "${workflow}" is not among this token's teams' workflows`);
-    return c.json(redactStrings(workflowBars(await serverBars(deps), scope, workflow), scope.redact));
+    const bars = redactStrings(workflowBars(await serverBars(deps), scope, workflow), scope.redact);
+    // The page's table of the bar in force (`table=requirements`), as JSON or CSV.
+    const table = askedTable(
+      c,
+      new URL(c.req.url),
+      ['requirements'],
+      () => barRequirementsTable(bars, serverToday(deps)),
+      `${workflow}-`,
+    );
+    return table ?? c.json(bars);
   });
 
   app.put('/quality-bars/:workflow', allow('admin'), async (c) => {

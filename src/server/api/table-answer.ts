@@ -1,9 +1,15 @@
 import type { Context } from 'hono';
 import type { MetricTable } from '../../metrics/table.js';
 import { metricTableCsv } from '../../report/csv.js';
+import { dayOf } from '../../domain/time.js';
+import type { ServerDeps } from '../deps.js';
 import { HttpError } from '../errors.js';
 
 export type TableFormat = 'json' | 'csv';
+
+/** The server's today, in the org's time zone: the "as of" day of a table with no window of its own. */
+export const serverToday = (deps: Pick<ServerDeps, 'now' | 'timeZone'>): string =>
+  dayOf(deps.now?.() ?? new Date(), deps.timeZone);
 
 /** `format=json|csv` of a request (default json). */
 export function tableFormat(url: URL): TableFormat {
@@ -27,4 +33,22 @@ export function csvDownload(c: Context, name: string, table: MetricTable): Respo
 /** One named table of a larger answer (`?table=NAME`): `{ table }` as JSON, or its CSV. */
 export function tableAnswer(c: Context, name: string, table: MetricTable, format: TableFormat): Response {
   return format === 'csv' ? csvDownload(c, name, table) : c.json({ table });
+}
+
+/**
+ * `?table=NAME` of a route whose answer holds several tables: the named table as JSON or CSV, a 400 naming
+ * the tables when NAME is none of them, or null when no table is asked for (the route answers as usual).
+ */
+export function askedTable(
+  c: Context,
+  url: URL,
+  names: readonly string[],
+  build: (name: string) => MetricTable | null,
+  prefix = '',
+): Response | null {
+  const name = url.searchParams.get('table');
+  if (name === null) return null;
+  const table = names.includes(name) ? build(name) : null;
+  if (!table) throw new HttpError('bad_request', `table expects one of ${names.join(', ')}`);
+  return tableAnswer(c, `${prefix}${name}`.replace(/[:|]/g, '-'), table, tableFormat(url));
 }

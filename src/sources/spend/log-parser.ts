@@ -20,6 +20,16 @@ export interface LogChunk {
   firstLine: number;
 }
 
+/**
+ * A chunk as bytes (whole lines, as for `text`): for a parser that can tell most lines it has nothing to read
+ * in from their bytes, without decoding them (see src/sources/byte-lines.ts).
+ */
+export interface LogBytes {
+  file: string;
+  bytes: Buffer;
+  firstLine: number;
+}
+
 export interface LogParse<S> extends ParseResult<UsageRecord> {
   /** Carried to the next chunk of the same file. Must be JSON-serialisable: it is stored with the offset. */
   state: S;
@@ -35,6 +45,11 @@ export interface LogSource<S> {
   appendOnly: boolean;
   accept: (path: string) => boolean;
   parse: LogParser<S>;
+  /**
+   * The same parser over a chunk's bytes, when it has such a path: the same records, state and problems as
+   * `parse` on the chunk decoded as the reader decodes it (invalid UTF-8 included), in less time.
+   */
+  parseBytes?: (chunk: LogBytes, state: S | undefined) => LogParse<S>;
   /**
    * After a whole file gave no record and no problem: why, when its content was not this tool's at all
    * (the state after its last chunk says so), else null. Reported, so a folder of unknown files never

@@ -185,6 +185,9 @@ export class ClickHouseDb implements Db, VersionedRows {
   appendAbsences(): Promise<AppendResult> {
     return Promise.reject(notYet('calendar absences (capacity)'));
   }
+  appendActiveUsers(): Promise<AppendResult> {
+    return Promise.reject(notYet('vendor-counted active users (seats)'));
+  }
   loadUsageFile(): Promise<never> {
     return Promise.reject(
       notYet('loading usage files (CSV, JSONL, Parquet) through the store’s file readers'),

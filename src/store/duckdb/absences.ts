@@ -1,23 +1,15 @@
 import type { AbsenceRecord } from '../../domain/capacity.js';
 import { recordId } from '../../domain/ids.js';
-import type { AppendResult, Row, SqlParam } from '../db.js';
+import type { AppendResult } from '../db.js';
+import type { DuckIo } from './io.js';
 import { hashed } from './records.js';
-
-/** What the absence writer needs from the store: statements with bound values. */
-export interface AbsenceStoreIo {
-  exec(sql: string, params: Record<string, SqlParam>): Promise<void>;
-  query(sql: string, params?: Record<string, SqlParam>): Promise<Row[]>;
-}
 
 /**
  * Each event's days replace the ones stored for it (by event_key): a re-read event writes the same rows, a
  * moved one its new days only, a cancelled one none. Calendars hold few absences, so rows go one statement
  * each, every value bound.
  */
-export async function appendAbsences(
-  io: AbsenceStoreIo,
-  records: readonly AbsenceRecord[],
-): Promise<AppendResult> {
+export async function appendAbsences(io: DuckIo, records: readonly AbsenceRecord[]): Promise<AppendResult> {
   let written = 0;
   let alreadyStored = 0;
   for (const r of records) {

@@ -6,20 +6,17 @@ import { duckdb } from './driver.js';
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
-import { identityHash, redact } from '../../domain/ids.js';
-import { repositoryKey } from '../../domain/repository.js';
-import { toStorage } from '../../domain/money.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
   checkOutcomeRecord,
+  checkActiveUsers,
   checkSeatActivity,
   checkSeatRecord,
   checkUsageRecord,
   screenRecords,
 } from '../../domain/record-bounds.js';
-import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
+import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../../domain/seat.js';
 import type { AbsenceRecord } from '../../domain/capacity.js';
-import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type {
   DimensionGap,
@@ -46,40 +43,20 @@ import { refusedOf } from '../refused.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore, recountSql } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
+import { loadDirectory } from './directory-load.js';
+import { DuckFileLoader } from './file-loads.js';
+import { replaceUsage, withTempJson, type DuckIo } from './io.js';
+import { DuckLedger } from './ledger-refresh.js';
+import { DuckPricing } from './pricing-writes.js';
 import { findUsageSql, storedModelOf, storedUsageOf, USAGE_MODELS_SQL } from './usage-lookup.js';
-import { focusExportSelect } from './focus-export.js';
-import { FOCUS_REQUIRED, focusReaderSql, focusStageSql } from './focus-import.js';
-import {
-  ALL_DAYS,
-  LEDGER_PRS_SQL,
-  LEDGER_RANGE_RECORDS,
-  LEDGER_ROLLUPS_SQL,
-  LEDGER_VERSION,
-  RECORDS_PER_DAY_SQL,
-  seatDaysSql,
-  ledgerRanges,
-  ledgerSelect,
-} from './ledger.js';
 import { ReadPool } from './read-pool.js';
 import { OUTCOME_JSON_COLUMNS, USAGE_JSON_COLUMNS, outcomeRow, usageCsv } from './records.js';
-import { outcomeLinksSql } from './outcome-links.js';
-import {
-  estimateSql,
-  PRICING_TARGET_SQL,
-  priceableSql,
-  priceJoinSql,
-  priceRatesJson,
-  priceRatesSql,
-  pricingTargetOf,
-} from './price-rates.js';
-import { CLEAR_REJECTS_SQL, fixLineNumbersSql, REJECTED_LINES_SQL } from './file-rejects.js';
-import { QUARANTINE_TABLE_SQL, quarantineReasons, quarantineSql } from './quarantine.js';
 import { MIGRATIONS } from './schema.js';
 import { rekeyRepositories } from './repository-keys.js';
-import { appendSeatActivity, appendSeats, type SeatStoreIo } from './seats.js';
+import { appendSeatActivity, appendSeats } from './seats.js';
 import { appendAbsences } from './absences.js';
+import { appendActiveUsers } from './active-users.js';
 import { columnsSpec, csvReader, sqlString } from './sql.js';
-import { JSONL_KEYS_SQL, jsonlColumnsSql, rawUsageFileSql, stageUsageFileSql } from './usage-file.js';
 import { toSqlValue } from './values.js';
 import { IDENTITY_VIEWS } from './views.js';
 
@@ -177,6 +154,24 @@ export class DuckDbStore implements Db {
 
   private scanPartBytes = SCAN_PART_BYTES;
 
+  /** The writer's connection as the role modules see it (io.ts). */
+  private readonly io: DuckIo = {
+    run: (sql) => this.run(sql),
+    exec: async (sql, params) => {
+      await this.conn.run(sql, params);
+    },
+    query: (sql, params) => this.writerQuery(sql, params),
+    transaction: (work) => this.transaction(work),
+    withTempFile: (name, text, use) => this.withTempFile(name, text, use),
+    localDay: (column) => this.localDay(column),
+    usageDay: () => this.usageDay(),
+    getMeta: (key) => this.getMeta(key),
+    setMeta: (key, value) => this.setMeta(key, value),
+  };
+  private readonly files = new DuckFileLoader(this.io, () => this.timeZone);
+  private readonly ledger = new DuckLedger(this.io);
+  private readonly pricing = new DuckPricing(this.io, () => this.ledger.quarantineOutOfBounds());
+
   private constructor(
     readonly location: string,
     private readonly instance: DuckDBInstance,
@@ -223,7 +218,7 @@ export class DuckDbStore implements Db {
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     await store.run(IDENTITY_VIEWS);
     if (options.boundedMemory) await store.boundMemory();
-    await store.ensureCurrentLedger(options.deferLedger === true);
+    await store.ledger.ensureCurrent(options.deferLedger === true);
     return store;
   }
 
@@ -270,6 +265,18 @@ export class DuckDbStore implements Db {
 
   private async run(sql: string): Promise<void> {
     await this.conn.run(sql);
+  }
+
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (cause) {
+      await this.run('ROLLBACK');
+      throw cause;
+    }
   }
 
   migrationsApplied: readonly number[] = [];
@@ -356,10 +363,6 @@ export class DuckDbStore implements Db {
     }
   }
 
-  private withTempJson<T>(rows: unknown[], use: (path: string) => Promise<T>): Promise<T> {
-    return this.withTempFile('batch.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n', use);
-  }
-
   /**
    * Idempotent append: records go through DuckDB's own JSON reader (much faster than row-by-row inserts),
    * duplicates within the batch collapse, and a stored id is replaced by its newer version — so ingesting
@@ -378,7 +381,7 @@ export class DuckDbStore implements Db {
     );
     const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
     if (table === 'usage') {
-      await this.replaceUsage('staging');
+      await replaceUsage(this.io, 'staging');
       await this.run(recountSql('staging'));
     } else await this.run(`INSERT OR REPLACE INTO ${table} BY NAME SELECT * FROM staging`);
     await this.run('DROP TABLE staging');
@@ -404,7 +407,7 @@ export class DuckDbStore implements Db {
   async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(records, checkOutcomeRecord);
     if (kept.length === 0) return { written: 0, alreadyStored: 0, ...refusedOf(rejected) };
-    const result = await this.withTempJson(kept.map(outcomeRow), (path) =>
+    const result = await withTempJson(this.io, kept.map(outcomeRow), (path) =>
       this.appendStaged(
         'outcomes',
         `read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(OUTCOME_JSON_COLUMNS)})`,
@@ -423,372 +426,61 @@ export class DuckDbStore implements Db {
     return n;
   }
 
-  private get seatIo(): SeatStoreIo {
-    return {
-      run: (sql) => this.run(sql),
-      query: (sql, params) => this.writerQuery(sql, params),
-      withTempFile: (name, text, use) => this.withTempFile(name, text, use),
-    };
-  }
-
   async appendSeats(records: readonly SeatRecord[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(records, checkSeatRecord);
-    return { ...(await appendSeats(this.seatIo, kept)), ...refusedOf(rejected) };
+    return { ...(await appendSeats(this.io, kept)), ...refusedOf(rejected) };
   }
 
   async appendSeatActivity(rows: readonly SeatActivity[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(rows, checkSeatActivity);
-    return { ...(await appendSeatActivity(this.seatIo, kept)), ...refusedOf(rejected) };
+    return { ...(await appendSeatActivity(this.io, kept)), ...refusedOf(rejected) };
+  }
+
+  async appendActiveUsers(records: readonly ReportedActiveUsers[]): Promise<AppendResult> {
+    const { kept, rejected } = screenRecords(records, checkActiveUsers);
+    const written = await appendActiveUsers(this.io, kept);
+    return { ...written, ...refusedOf(rejected) };
   }
 
   appendAbsences(records: readonly AbsenceRecord[]): Promise<AppendResult> {
-    return appendAbsences(
-      {
-        exec: async (sql, params) => {
-          await this.conn.run(sql, params);
-        },
-        query: (sql, params) => this.writerQuery(sql, params),
+    return appendAbsences(this.io, records);
+  }
+
+  loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
+    return this.files.loadUsageFile(load);
+  }
+
+  loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult> {
+    return this.files.loadFocusFile(load);
+  }
+
+  exportFocus(out: FocusExport): Promise<FocusExportResult> {
+    return this.files.exportFocus(out);
+  }
+
+  loadDirectory(dir: OrgDirectory): Promise<void> {
+    return loadDirectory(this.io, dir, {
+      current: () => this.timeZone,
+      switchTo: (zone) => {
+        this.timeZone = zone;
       },
-      records,
-    );
-  }
-
-  async loadUsageFile(load: UsageFileLoad): Promise<UsageFileResult> {
-    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
-    try {
-      await this.run(rawUsageFileSql(load));
-    } catch (cause) {
-      throw this.unreadable(load.name ?? load.path, load.format, cause);
-    }
-    // Lines the reader could not split (file-rejects.ts): one rejected row each, the rest load.
-    const unsplit = await this.fileRejects(load.format === 'jsonl' ? 'raw_lines' : 'raw_file', load.format);
-    if (load.format === 'jsonl') {
-      // One column per key seen in any line, read from each line's JSON object.
-      const keys = (await this.writerQuery(JSONL_KEYS_SQL)).map((r) => String(r.k));
-      await this.run(jsonlColumnsSql(keys));
-    }
-    const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
-    const absent = Object.entries(load.columns ?? {}).filter(([, column]) => !fileColumns.includes(column));
-    if (absent.length) {
-      await this.run('DROP TABLE IF EXISTS raw_lines');
-      await this.run('DROP TABLE raw_file');
-      const listed = fileColumns.filter((c) => c !== 'line' && !c.startsWith('__')).join(', ');
-      throw new MileageError(
-        'input',
-        `${load.name ?? load.path}: no column ${absent.map(([field, column]) => `"${column}" (mapped to ${field})`).join(', ')}; the file has: ${listed}`,
-      );
-    }
-    const sql = stageUsageFileSql(load, fileColumns, (c) => this.localDay(c), currentAcceptedTimes());
-    await this.run(sql.checkedSql);
-    const rejected = [
-      ...unsplit,
-      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
-        line: Number(r.line),
-        field: (r.field as string | null) ?? null,
-        message: String(r.message),
-      })),
-    ].sort((a, b) => a.line - b.line);
-    await this.run(sql.stageSql);
-    await this.keyRepositories('staging');
-    const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
-    const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
-    await this.replaceUsage('staging');
-    for (const t of ['staging', 'checked', 'raw_file', 'raw_lines'])
-      await this.run(`DROP TABLE IF EXISTS ${t}`);
-    return { written: Number(total?.n ?? 0), alreadyStored: Number(existing?.n ?? 0), rejected };
-  }
-
-  /**
-   * A staged file names repositories as its writer did (`Acme/Billing`, a remote URL): each distinct name
-   * is replaced by its key (domain/repository.ts), as every other source's records are, so they join.
-   */
-  private async keyRepositories(table: string): Promise<void> {
-    const names = await this.writerQuery(`SELECT DISTINCT repo FROM ${table} WHERE repo IS NOT NULL`);
-    for (const { repo } of names) {
-      const from = String(repo);
-      const to = repositoryKey(from);
-      if (to !== from)
-        await this.writerQuery(`UPDATE ${table} SET repo = $to WHERE repo = $from`, { from, to });
-    }
-  }
-
-  /** A file the reader cannot read at all: an input error naming it, never the server's temp path alone. */
-  private unreadable(path: string, format: string, cause: unknown): MileageError {
-    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-    return new MileageError('input', `${path}: cannot read as ${format}: ${message}`, undefined, { cause });
-  }
-
-  /**
-   * The lines a CSV read set aside (file-rejects.ts), with the kept rows' line numbers corrected in `table`;
-   * then the rejects tables are dropped. Parquet has none.
-   */
-  private async fileRejects(
-    table: string,
-    format: string,
-  ): Promise<{ line: number; field: string | null; message: string }[]> {
-    if (format === 'parquet') return [];
-    await this.run(fixLineNumbersSql(table, format === 'csv' ? 1 : 0));
-    const rows = await this.writerQuery(REJECTED_LINES_SQL);
-    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
-    return rows.map((r) => ({
-      line: Number(r.line),
-      field: format === 'jsonl' ? null : ((r.field as string | null) ?? null),
-      message: String(r.message),
-    }));
-  }
-
-  async loadFocusFile(load: FocusFileLoad): Promise<FocusFileResult> {
-    for (const sql of CLEAR_REJECTS_SQL) await this.run(sql);
-    try {
-      // Line numbers count the CSV header as line 1, as in every other Mileage error.
-      const offset = load.format === 'csv' ? 1 : 0;
-      await this.run(
-        `CREATE OR REPLACE TEMP TABLE raw_file AS SELECT *, CAST(row_number() OVER () + ${offset} AS BIGINT) AS line FROM ${focusReaderSql(load.format, load.path)}`,
-      );
-    } catch (cause) {
-      const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new MileageError('input', `${load.path}: cannot read as ${load.format}: ${message}`, undefined, {
-        cause,
-      });
-    }
-    const unsplit = await this.fileRejects('raw_file', load.format);
-    const fileColumns = (await this.writerQuery('DESCRIBE raw_file')).map((r) => String(r.column_name));
-    const costColumn = load.cost === 'effective' ? 'EffectiveCost' : 'BilledCost';
-    const missing = [...FOCUS_REQUIRED.filter((c) => c !== 'BilledCost'), costColumn].filter(
-      (c) => !fileColumns.includes(c),
-    );
-    if (missing.length) {
-      await this.run('DROP TABLE raw_file');
-      throw new MileageError(
-        'input',
-        `${load.path}: not a FOCUS cost-and-usage file: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      );
-    }
-    const sql = focusStageSql(fileColumns, costColumn, (c) => this.localDay(c), currentAcceptedTimes());
-    await this.run(sql.checkedSql);
-    const rejected = [
-      ...unsplit,
-      ...(await this.writerQuery(sql.rejectedSql)).map((r) => ({
-        line: Number(r.line),
-        field: (r.field as string | null) ?? null,
-        message: String(r.message),
-      })),
-    ].sort((a, b) => a.line - b.line);
-    const [skipped] = await this.writerQuery(sql.skippedSql);
-    await this.run(sql.stageSql);
-    await this.keyRepositories('staging');
-    const [existing] = await this.writerQuery('SELECT count(*) AS n FROM staging s JOIN usage t USING (id)');
-    const [total] = await this.writerQuery('SELECT count(*) AS n FROM staging');
-    await this.replaceUsage('staging');
-    for (const t of ['staging', 'checked', 'raw_file']) await this.run(`DROP TABLE ${t}`);
-    return {
-      written: Number(total?.n ?? 0),
-      alreadyStored: Number(existing?.n ?? 0),
-      rejected,
-      skipped: Number(skipped?.n ?? 0),
-    };
-  }
-
-  async exportFocus(out: FocusExport): Promise<FocusExportResult> {
-    const params = { since: out.since, until: out.until };
-    const select = focusExportSelect(this.timeZone, sqlString, out.format === 'parquet', out.namesPeople);
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE focus_out AS ${select}`, {
-      ...params,
-      min_group: out.minGroupSize,
-    });
-    const [summary] = await this.writerQuery(
-      `SELECT count(*) AS n, CAST(coalesce(sum(CAST(BilledCost AS DECIMAL(18,10))), 0) AS VARCHAR) AS total FROM focus_out`,
-    );
-    const [unpriced] = await this.writerQuery(
-      `SELECT count(*) AS n FROM ledger WHERE unpriced AND ($since IS NULL OR day >= CAST($since AS DATE)) AND ($until IS NULL OR day < CAST($until AS DATE))`,
-      params,
-    );
-    const options = out.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    await this.run(`COPY focus_out TO ${sqlString(out.path)} (${options})`);
-    await this.run('DROP TABLE focus_out');
-    return {
-      rows: Number(summary?.n ?? 0),
-      total: String(summary?.total ?? '0'),
-      unpriced: Number(unpriced?.n ?? 0),
-    };
-  }
-
-  async loadDirectory(dir: OrgDirectory): Promise<void> {
-    if (!isValidTimeZone(dir.timeZone)) {
-      throw new MileageError(
-        'config',
-        `unknown time zone "${dir.timeZone}"`,
-        'Use an IANA name such as Europe/Berlin.',
-      );
-    }
-    const rows = {
-      teams: dir.teams.map((t) => ({
-        team_id: t.id,
-        name: t.name,
-        loaded_cost: t.loadedCostPerEngineer ? toStorage(t.loadedCostPerEngineer) : null,
-        coach_id: t.coach ?? null,
-        manager_id: t.manager ?? null,
-      })),
-      people: dir.people.map((p) => ({ person_id: p.id, name: p.name, team_id: p.team })),
-      // The same value may be listed twice for one person (login `ana`, git name `ana`): one alias row each.
-      aliases: [
-        ...new Map(
-          dir.people.flatMap((p) =>
-            p.aliases.map(
-              (a) =>
-                [
-                  identityHash(a.value),
-                  { alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id },
-                ] as const,
-            ),
-          ),
-        ).values(),
-      ],
-      keys: dir.keys.map((k) => ({
-        key_hash: identityHash(k.id),
-        key_hint: redact(k.id),
-        name: k.name,
-        owner: k.owner,
-        team_id: k.team,
-        workflow_id: k.workflow,
-        workload_type: k.workloadType,
-      })),
-      workflows: dir.workflows.map((w) => ({
-        workflow_id: w.id,
-        name: w.name,
-        outcome_kind: w.outcomeKind,
-        quality_bar: w.qualityBar,
-        team_id: w.team,
-      })),
-      seats: dir.seats.flatMap((s) =>
-        s.assignees.map((person) => ({
-          tool: s.tool,
-          plan: s.plan,
-          monthly_price: toStorage(s.monthlyPrice),
-          person_id: person,
-          from_day: s.from,
-          until_day: s.until,
-        })),
-      ),
-      accounts: dir.accounts.map((a) => ({ tool: a.tool, stream: a.stream })),
-    };
-    const tables: [keyof typeof rows, string, Record<string, string>][] = [
-      [
-        'teams',
-        'dir_teams',
-        {
-          team_id: 'VARCHAR',
-          name: 'VARCHAR',
-          loaded_cost: 'DECIMAL(18,10)',
-          coach_id: 'VARCHAR',
-          manager_id: 'VARCHAR',
-        },
-      ],
-      ['people', 'dir_people', { person_id: 'VARCHAR', name: 'VARCHAR', team_id: 'VARCHAR' }],
-      ['aliases', 'dir_aliases', { alias_hash: 'VARCHAR', kind: 'VARCHAR', person_id: 'VARCHAR' }],
-      [
-        'keys',
-        'dir_keys',
-        {
-          key_hash: 'VARCHAR',
-          key_hint: 'VARCHAR',
-          name: 'VARCHAR',
-          owner: 'VARCHAR',
-          team_id: 'VARCHAR',
-          workflow_id: 'VARCHAR',
-          workload_type: 'VARCHAR',
-        },
-      ],
-      [
-        'workflows',
-        'dir_workflows',
-        {
-          workflow_id: 'VARCHAR',
-          name: 'VARCHAR',
-          outcome_kind: 'VARCHAR',
-          quality_bar: 'VARCHAR',
-          team_id: 'VARCHAR',
-        },
-      ],
-      [
-        'seats',
-        'dir_seats',
-        {
-          tool: 'VARCHAR',
-          plan: 'VARCHAR',
-          monthly_price: 'DECIMAL(18,10)',
-          person_id: 'VARCHAR',
-          from_day: 'DATE',
-          until_day: 'DATE',
-        },
-      ],
-      ['accounts', 'dir_accounts', { tool: 'VARCHAR', stream: 'VARCHAR' }],
-    ];
-    await this.run('BEGIN TRANSACTION');
-    try {
-      for (const [key, table, columns] of tables) {
-        await this.run(`DELETE FROM ${table}`);
-        const data = rows[key];
-        if (data.length === 0) continue;
-        await this.withTempJson(data, (path) =>
-          this.run(
-            `INSERT INTO ${table} BY NAME SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)})`,
-          ),
-        );
-      }
-      await this.run('COMMIT');
-    } catch (cause) {
-      await this.run('ROLLBACK');
-      throw new MileageError('internal', 'could not load the org directory into the store', undefined, {
-        cause,
-      });
-    }
-    if (dir.timeZone !== this.timeZone) {
-      this.timeZone = dir.timeZone;
-      await this.setMeta('time_zone', dir.timeZone);
-      // Days are the org's calendar days: re-derive them when the time zone changes.
-      await this.run(`UPDATE usage SET day = ${this.usageDay()}`);
-      await this.run(`UPDATE outcomes SET day = ${this.localDay('occurred_at')}`);
-    }
-    await this.setMeta('org', dir.org);
-    await this.setMeta('privacy_individuals', dir.privacy.individuals);
-    await this.setMeta('privacy_min_group_size', String(dir.privacy.minGroupSize));
-    await this.setMeta('workload_bands', JSON.stringify(dir.workloadBands ?? []));
-  }
-
-  async pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
-    await this.quarantineOutOfBounds();
-    const rows = await this.writerQuery(
-      `SELECT DISTINCT ${PRICING_TARGET_SQL} FROM usage
-       WHERE ${priceableSql('usage')}
-       ${onlyUnpriced ? "AND ((cost_basis = 'list_estimate' AND cost IS NULL) OR (cost_basis <> 'list_estimate' AND est_cost IS NULL))" : ''}`,
-    );
-    return rows.map(pricingTargetOf);
-  }
-
-  async applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
-    if (prices.length === 0) return 0;
-    return this.withTempFile('rates.jsonl', priceRatesJson(prices), async (path) => {
-      await this.run(priceRatesSql(path));
-      await this.run(`
-        CREATE OR REPLACE TEMP TABLE priced AS
-        SELECT u.id, ${estimateSql('u', 'p')} AS est, p.ref FROM usage u JOIN price_rates p ON ${priceJoinSql('u', 'p')}`);
-      await this.run(`
-        UPDATE usage SET est_cost = priced.est,
-          cost = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.est ELSE usage.cost END,
-          price_ref = CASE WHEN usage.cost_basis = 'list_estimate' THEN priced.ref ELSE usage.price_ref END
-        FROM priced WHERE usage.id = priced.id`);
-      const [n] = await this.writerQuery('SELECT count(*) AS n FROM priced');
-      await this.run('DROP TABLE priced');
-      await this.run('DROP TABLE price_rates');
-      return Number(n?.n ?? 0);
     });
   }
 
-  async clearListPrices(): Promise<void> {
-    await this.run(`UPDATE usage SET est_cost = NULL,
-      cost = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE cost END,
-      price_ref = CASE WHEN cost_basis = 'list_estimate' THEN NULL ELSE price_ref END`);
+  pricingTargets(onlyUnpriced: boolean): Promise<PricingTarget[]> {
+    return this.pricing.pricingTargets(onlyUnpriced);
+  }
+
+  applyPrices(prices: readonly AppliedPrice[]): Promise<number> {
+    return this.pricing.applyPrices(prices);
+  }
+
+  clearListPrices(): Promise<void> {
+    return this.pricing.clearListPrices();
+  }
+
+  unpricedModels(): Promise<UnpricedModel[]> {
+    return this.pricing.unpricedModels();
   }
 
   async dimensionGaps(): Promise<DimensionGap[]> {
@@ -813,102 +505,16 @@ export class DuckDbStore implements Db {
     return (await this.query(USAGE_MODELS_SQL)).map(storedModelOf);
   }
 
-  async unpricedModels(): Promise<UnpricedModel[]> {
-    const rows = await this.writerQuery(`
-      SELECT provider, model, count(*) AS records, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
-        sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output
-      FROM usage WHERE cost IS NULL AND model IS NOT NULL
-      GROUP BY provider, model ORDER BY sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) DESC`);
-    return rows.map((r) => ({
-      provider: (r.provider as string | null) ?? null,
-      model: String(r.model),
-      records: Number(r.records),
-      input: Number(r.input),
-      cacheRead: Number(r.cache_read),
-      cacheWrite: Number(r.cache_write),
-      output: Number(r.output),
-    }));
+  deferLedgerRefresh(): Promise<void> {
+    return this.ledger.deferLedgerRefresh();
   }
 
-  /** usage has no primary key (see migration 2): a writer replaces the ids it writes, atomically. */
-  private async replaceUsage(staged: string): Promise<void> {
-    await this.run('BEGIN TRANSACTION');
-    try {
-      await this.run(`DELETE FROM usage WHERE id IN (SELECT id FROM ${staged})`);
-      await this.run(`INSERT INTO usage BY NAME SELECT * FROM ${staged}`);
-      await this.run('COMMIT');
-    } catch (cause) {
-      await this.run('ROLLBACK');
-      throw cause;
-    }
+  quarantineOutOfBounds(): Promise<number> {
+    return this.ledger.quarantineOutOfBounds();
   }
 
-  /**
-   * The ledger and its rollups are derived tables: a store written by an older Mileage, whose ledger has
-   * another shape, gets them rebuilt once at open (from the stored records, so nothing is lost).
-   */
-  private async ensureCurrentLedger(deferStale: boolean): Promise<void> {
-    const [ledger] = await this.writerQuery(
-      "SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'ledger'",
-    );
-    if (Number(ledger?.n ?? 0) === 0) return;
-    if ((await this.getMeta('ledger_version')) !== String(LEDGER_VERSION)) await this.refreshLedger();
-    else if (!deferStale && (await this.getMeta('ledger_stale')) === 'true') await this.refreshLedger();
-  }
-
-  async deferLedgerRefresh(): Promise<void> {
-    await this.setMeta('ledger_stale', 'true');
-  }
-
-  /**
-   * Moves stored rows out of bounds into `quarantine` (see quarantine.ts), so that no stored row can fail the
-   * pricing pass or the ledger. A scan of each table; the move runs only when a row fails.
-   */
-  async quarantineOutOfBounds(): Promise<number> {
-    let moved = 0;
-    for (const { table, reason } of quarantineReasons(currentAcceptedTimes(), sqlString)) {
-      const sql = quarantineSql(table, reason);
-      const [row] = await this.writerQuery(sql.count);
-      const n = Number(row?.n ?? 0);
-      if (n === 0) continue;
-      await this.run(QUARANTINE_TABLE_SQL);
-      await this.run('BEGIN TRANSACTION');
-      try {
-        for (const statement of sql.move) await this.run(statement);
-        await this.run('COMMIT');
-      } catch (cause) {
-        await this.run('ROLLBACK');
-        throw cause;
-      }
-      moved += n;
-    }
-    return moved;
-  }
-
-  /** One transaction: readers on the other connections see the old ledger until the whole new one is in. */
-  async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
-    await this.quarantineOutOfBounds();
-    const perDay = await this.writerQuery(RECORDS_PER_DAY_SQL);
-    const ranges = ledgerRanges(
-      perDay.map((r) => ({ day: String(r.day), records: Number(r.records) })),
-      options.recordsPerRange ?? LEDGER_RANGE_RECORDS,
-    );
-    await this.run('BEGIN TRANSACTION');
-    try {
-      await this.run(seatDaysSql(currentAcceptedTimes()));
-      const [first, ...rest] = ranges;
-      await this.run(`CREATE OR REPLACE TABLE ledger AS ${ledgerSelect(first ?? ALL_DAYS)}`);
-      for (const range of rest) await this.run(`INSERT INTO ledger ${ledgerSelect(range)}`);
-      await this.run(LEDGER_ROLLUPS_SQL);
-      await this.run(outcomeLinksSql());
-      await this.run(LEDGER_PRS_SQL);
-      await this.run('COMMIT');
-    } catch (cause) {
-      await this.run('ROLLBACK');
-      throw cause;
-    }
-    await this.setMeta('ledger_version', String(LEDGER_VERSION));
-    await this.setMeta('ledger_stale', 'false');
+  refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
+    return this.ledger.refreshLedger(options);
   }
 
   async counts(): Promise<StoreCounts> {

@@ -444,4 +444,25 @@ CREATE TABLE IF NOT EXISTS absence_days (
 );
 `,
   },
+  {
+    version: 18,
+    name: 'active users a vendor counts per project and day',
+    sql: `
+-- Gemini Code Assist's active users per project and day as Cloud Monitoring counts them, daily and over 28 days
+-- (period_days 1 or 28), without naming anyone: the seat view sets the licences bought against them. A re-sync of
+-- the same project, period and day replaces its count (id). team_tag is the team the source's settings give the
+-- project, null when none.
+CREATE TABLE IF NOT EXISTS reported_active_users (
+  id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  tool VARCHAR NOT NULL,
+  workspace VARCHAR NOT NULL,
+  team_tag VARCHAR,
+  day DATE NOT NULL,
+  period_days INTEGER NOT NULL,
+  users BIGINT NOT NULL,
+  synced_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

@@ -1,42 +1,16 @@
 import { toStorage } from '../../domain/money.js';
 import type { SeatActivity, SeatRecord } from '../../domain/seat.js';
-import type { AppendResult, Row, SqlParam } from '../db.js';
+import type { AppendResult } from '../db.js';
+import { writtenColumnsDuckDb } from '../tables/ddl.js';
+import { directoryTable } from '../tables/directory-tables.js';
 import { csvText } from './csv.js';
+import type { DuckIo } from './io.js';
 import { hashed } from './records.js';
 import { csvReader } from './sql.js';
 
-/** What the seat writers need from the store: run SQL and stage a temporary file. */
-export interface SeatStoreIo {
-  run(sql: string): Promise<void>;
-  query(sql: string, params?: Record<string, SqlParam>): Promise<Row[]>;
-  withTempFile<T>(name: string, text: string, use: (path: string) => Promise<T>): Promise<T>;
-}
-
-const SEAT_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  tool: 'VARCHAR',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  plan: 'VARCHAR',
-  period_start: 'DATE',
-  period_end: 'DATE',
-  monthly_price: 'DECIMAL(18,10)',
-  basis: 'VARCHAR',
-  last_activity: 'TIMESTAMPTZ',
-  cycle_start: 'TIMESTAMPTZ',
-  cycle_spend: 'DECIMAL(18,10)',
-};
-
-const ACTIVITY_COLUMNS: Record<string, string> = {
-  id: 'VARCHAR',
-  source: 'VARCHAR',
-  tool: 'VARCHAR',
-  actor_hash: 'VARCHAR',
-  actor_hint: 'VARCHAR',
-  day: 'DATE',
-  interactions: 'BIGINT',
-};
+/** The columns a seat writer stages, from the table catalog (synced_at is the store's). */
+const SEAT_COLUMNS = writtenColumnsDuckDb(directoryTable('seat_records'));
+const ACTIVITY_COLUMNS = writtenColumnsDuckDb(directoryTable('seat_activity'));
 
 function seatRow(r: SeatRecord) {
   const who = hashed(r.actor);
@@ -58,7 +32,7 @@ function seatRow(r: SeatRecord) {
 }
 
 async function staged(
-  io: SeatStoreIo,
+  io: DuckIo,
   table: string,
   csv: string,
   columns: Record<string, string>,
@@ -81,7 +55,7 @@ async function staged(
  * (Cursor lists members without dates, so the first sync that saw one is its start), an end once known
  * only moves earlier, and the last activity only moves forward.
  */
-export function appendSeats(io: SeatStoreIo, records: readonly SeatRecord[]): Promise<AppendResult> {
+export function appendSeats(io: DuckIo, records: readonly SeatRecord[]): Promise<AppendResult> {
   if (records.length === 0) return Promise.resolve({ written: 0, alreadyStored: 0 });
   const csv = csvText(records.map(seatRow), Object.keys(SEAT_COLUMNS));
   return staged(io, 'seat_records', csv, SEAT_COLUMNS, () =>
@@ -102,7 +76,7 @@ export function appendSeats(io: SeatStoreIo, records: readonly SeatRecord[]): Pr
 }
 
 /** Activity days are facts: the same id again replaces the day's count with the vendor's newer one. */
-export function appendSeatActivity(io: SeatStoreIo, rows: readonly SeatActivity[]): Promise<AppendResult> {
+export function appendSeatActivity(io: DuckIo, rows: readonly SeatActivity[]): Promise<AppendResult> {
   if (rows.length === 0) return Promise.resolve({ written: 0, alreadyStored: 0 });
   const csv = csvText(
     rows.map((r) => {

@@ -2,16 +2,17 @@ import type { ColumnSpec, ColumnType, TableSpec } from './columns.js';
 
 /**
  * The directory (mileage.yaml as tables, rewritten whole on every load) and the small tables the ledger joins
- * besides the facts: vendor seat lists, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
+ * besides the facts: vendor seat lists, vendor-counted active users, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
  * (duckdb/schema.ts); ClickHouse gets them from here. Small tables: a plain MergeTree sorted by their key.
  */
-function table(name: string, key: string, columns: [string, ColumnType, boolean?][]): TableSpec {
+function table(name: string, key: string, columns: [string, ColumnType, boolean?, 'derived'?][]): TableSpec {
   return {
     name,
-    columns: columns.map(([n, type, required]): ColumnSpec => ({
+    columns: columns.map(([n, type, required, derived]): ColumnSpec => ({
       name: n,
       type,
       required: required ?? false,
+      ...(derived ? { derived: true } : {}),
     })),
     clickhouse: { engine: 'plain', partitionBy: null, orderBy: [key] },
   };
@@ -77,7 +78,8 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
     ['last_activity', 'timestamp'],
     ['cycle_start', 'timestamp'],
     ['cycle_spend', 'money'],
-    ['synced_at', 'timestamp', true],
+    // Set by the store when the row is written.
+    ['synced_at', 'timestamp', true, 'derived'],
   ]),
   table('seat_activity', 'id', [
     ['id', 'text', true],
@@ -99,8 +101,26 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
     ['fraction', 'double', true],
     ['synced_at', 'timestamp', true],
   ]),
+  table('reported_active_users', 'id', [
+    ['id', 'text', true],
+    ['source', 'text', true],
+    ['tool', 'text', true],
+    ['workspace', 'text', true],
+    ['team_tag', 'text'],
+    ['day', 'date', true],
+    ['period_days', 'int', true],
+    ['users', 'int', true],
+    ['synced_at', 'timestamp', true],
+  ]),
   table('cwd_repos', 'cwd', [
     ['cwd', 'text', true],
     ['repo', 'text', true],
   ]),
 ];
+
+/** One table of DIRECTORY_TABLES by name (a typo is a programming error, so it throws). */
+export function directoryTable(name: string): TableSpec {
+  const spec = DIRECTORY_TABLES.find((t) => t.name === name);
+  if (!spec) throw new Error(`no table ${name} in the directory table catalog`);
+  return spec;
+}

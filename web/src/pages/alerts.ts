@@ -1,7 +1,8 @@
-import { ApiError, get, post } from '../api.js';
+import { alertsTable } from '../../../src/report/page-tables.js';
+import { ApiError, fromAnswer, get, post } from '../api.js';
 import { append, clear, el } from '../dom.js';
 import type { Page, PageContext } from '../page.js';
-import { message, pageHeader, section } from '../views.js';
+import { message, pageHeader, section, withDownload } from '../views.js';
 
 /** An alert as GET /alerts lists it (src/governance/history.ts StoredAlert). */
 export interface AlertRow {
@@ -25,6 +26,8 @@ export interface AlertRow {
 }
 
 const STATES = ['all', 'open', 'acknowledged', 'muted'] as const;
+/** The browser's today: the "as of" day of an empty list (the server names the download by its own). */
+const today = () => new Date().toISOString().slice(0, 10);
 const MUTE_DAYS = 7;
 
 /** `2026-07-02 15:40:09+00` → `2026-07-02 15:40` (the store's text, UTC). */
@@ -84,9 +87,15 @@ async function draw(ctx: PageContext, list: HTMLElement, status: HTMLElement, st
     append(list, message(state === 'all' ? 'No alert raised yet.' : `No ${state} alert.`));
     return;
   }
+  // The same list as data, downloadable as the API's `table=alerts` of this request.
+  const data = fromAnswer(alertsTable(alerts, today()), '/alerts', params, 'alerts');
   append(
     list,
-    alertTable(alerts, (action, alert) => void act(ctx, list, status, state, action, alert)),
+    withDownload(
+      alertTable(alerts, (action, alert) => void act(ctx, list, status, state, action, alert)),
+      data,
+      'Alert history',
+    ),
   );
 }
 

@@ -57,8 +57,8 @@ export const auditsPage: Page = {
           { class: 'audit-workflow', 'data-workflow': w },
           section(
             entry?.label ?? runs[0]?.workflowLabel ?? w,
-            barView(entry?.versions ?? [], entry?.conflicts ?? []),
-            runs.length ? runsTable(runs) : message('Not audited yet.'),
+            barView(w, entry?.versions ?? [], entry?.conflicts ?? []),
+            runs.length ? runsTable(w, runs) : message('Not audited yet.'),
             detail ? [el('h3', {}, `Latest run: ${detail.run.id}`), runSections(ctx, detail)] : null,
           ),
         );

@@ -1,9 +1,15 @@
-import { get } from '../api.js';
+import {
+  EXPERIMENT_RESULTS,
+  experimentResultsTable,
+  experimentSprintsTable,
+  sprintsTableName,
+} from '../../../src/report/page-tables.js';
+import { fromAnswer, get } from '../api.js';
 import { metricLink } from '../definitions.js';
 import { append, el } from '../dom.js';
 import { usd } from '../format.js';
 import type { Page } from '../page.js';
-import { message, pageHeader, section } from '../views.js';
+import { message, pageHeader, section, withDownload } from '../views.js';
 
 /** The parts of GET /experiments/ID this page shows (src/report/experiment.ts `experimentResultJson`). */
 interface Interval {
@@ -208,6 +214,9 @@ function sprintTable(m: MetricResult): HTMLElement {
   );
 }
 
+const none = new URLSearchParams();
+const source = (r: Report) => `/experiments/${encodeURIComponent(r.id)}`;
+
 function experimentView(r: Report): HTMLElement {
   const spend = r.spend
     ? `AI spend during the test: treatment ${usd(r.spend.treatment.test)} (baseline ${usd(r.spend.treatment.baseline)}), control ${usd(r.spend.control.test)} (baseline ${usd(r.spend.control.baseline)}).`
@@ -228,8 +237,24 @@ function experimentView(r: Report): HTMLElement {
       el('blockquote', {}, r.success),
       el('p', {}, `Hypothesis: ${r.hypothesis}`),
       spend ? el('p', { class: 'spend' }, spend) : null,
-      r.results.length ? resultsTable(r) : null,
-      r.results.map((m) => sprintTable(m)),
+      r.results.length
+        ? withDownload(
+            resultsTable(r),
+            fromAnswer(experimentResultsTable(r), source(r), none, EXPERIMENT_RESULTS),
+            `Results of ${r.title}`,
+          )
+        : null,
+      r.results.map((m) => {
+        const data = experimentSprintsTable(r, m.metric);
+        const drawn = sprintTable(m);
+        return data
+          ? withDownload(
+              drawn,
+              fromAnswer(data, source(r), none, sprintsTableName(m.metric)),
+              `${m.title}, sprint by sprint`,
+            )
+          : drawn;
+      }),
       el(
         'p',
         { class: 'method' },

@@ -1,11 +1,12 @@
-import { get } from '../api.js';
+import { prDetailTable } from '../../../src/report/page-tables.js';
+import { fromAnswer, get } from '../api.js';
 import { metricLink } from '../definitions.js';
 import { append, el } from '../dom.js';
 import { decimal, usd } from '../format.js';
 import type { Page } from '../page.js';
 import { apiParams, hrefWithFilters } from '../state.js';
 import type { PrDetail } from '../types.js';
-import { kpi, kpis, message, pageHeader, section } from '../views.js';
+import { kpi, kpis, message, pageHeader, section, withDownload } from '../views.js';
 import { evidenceText } from './prs.js';
 
 const COST = 'effectiveness.cost_per_merged_pr';
@@ -49,7 +50,11 @@ export const prPage: Page = {
   title: 'Pull request',
   async render(ctx) {
     const id = ctx.params[0] ?? '';
-    const d = await get<PrDetail>(`/prs/${encodeURIComponent(id)}`, apiParams(), ctx.signal);
+    const path = `/prs/${encodeURIComponent(id)}`;
+    const params = apiParams();
+    const d = await get<PrDetail>(path, params, ctx.signal);
+    const download = (name: 'sessions' | 'keys', drawn: HTMLElement, caption: string) =>
+      withDownload(drawn, fromAnswer(prDetailTable(d, name), path, params, name), caption);
     const p = d.pr;
     const facts: [string, string | Node][] = [
       ['repository', p.repo],
@@ -96,16 +101,20 @@ export const prPage: Page = {
       section(
         'Sessions',
         d.sessions.length
-          ? simpleTable(
+          ? download(
+              'sessions',
+              simpleTable(
+                'Agent sessions attributed to this PR',
+                ['session', 'tool', 'model', 'cost', 'evidence'],
+                d.sessions.map((s) => [
+                  s.session,
+                  s.tool ?? '—',
+                  s.model ?? '—',
+                  metricLink(COST, usd(s.cost)),
+                  evidenceText(s.evidence),
+                ]),
+              ),
               'Agent sessions attributed to this PR',
-              ['session', 'tool', 'model', 'cost', 'evidence'],
-              d.sessions.map((s) => [
-                s.session,
-                s.tool ?? '—',
-                s.model ?? '—',
-                metricLink(COST, usd(s.cost)),
-                evidenceText(s.evidence),
-              ]),
             )
           : message(
               'No agent session is tied to this PR by branch or commit; its cost comes from the evidence above.',
@@ -114,10 +123,14 @@ export const prPage: Page = {
       section(
         'Keys',
         d.keys.length
-          ? simpleTable(
+          ? download(
+              'keys',
+              simpleTable(
+                'API keys that paid for this PR',
+                ['key', 'cost'],
+                d.keys.map((k) => [k.key, metricLink(COST, usd(k.cost))]),
+              ),
               'API keys that paid for this PR',
-              ['key', 'cost'],
-              d.keys.map((k) => [k.key, metricLink(COST, usd(k.cost))]),
             )
           : message('No API key is tied to this PR.'),
       ),

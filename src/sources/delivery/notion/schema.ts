@@ -18,6 +18,8 @@ export const pageSchema = z.object({
   last_edited_time: instant,
   /** Who created it: the outcome's actor, resolved through `tracker_ids` (a Notion user id). */
   created_by: user.nullish(),
+  /** Who edited it last: the actor of an update. */
+  last_edited_by: user.nullish(),
   /** A database, a page or the workspace: the container documents are counted in. */
   parent: z.object({
     type: z.string(),

@@ -3,7 +3,8 @@ import type { Problem } from '../../../domain/parse-result.js';
 import { totalTokens, type UsageRecord } from '../../../domain/usage.js';
 import { describeIssue } from '../../each-item.js';
 import { INCOMPLETE_LINE, nonBlankLines } from '../../lines.js';
-import type { LogChunk, LogParse } from '../log-parser.js';
+import type { LogBytes, LogChunk, LogParse } from '../log-parser.js';
+import { nonBlankByteLines } from '../../byte-lines.js';
 import { classify, isForkOrSubagent, turnStarted, type ReplayState } from './replay.js';
 import {
   envelopeSchema,
@@ -11,7 +12,10 @@ import {
   sessionMetaSchema,
   tokenCountSchema,
   turnContextSchema,
+  usageSchema,
+  type RawUsage,
 } from './schema.js';
+import type { z } from 'zod';
 import {
   fromRaw,
   isZero,
@@ -107,43 +111,83 @@ function isResponseItem(text: string): boolean {
  * Tokens are normalised to Mileage's meaning (uncached input, cache reads, output with reasoning).
  */
 export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined): LogParse<CodexLogState> {
-  const state: CodexLogState = prior ? structuredClone(prior) : initialCodexState();
-  // A total stored by a build that did not read cache writes had none.
-  if (state.lastTotal) state.lastTotal.cacheWrite ??= 0;
-  const records: UsageRecord[] = [];
-  const problems: Problem[] = [];
-  for (const { line: n, text, unterminated } of nonBlankLines(chunk.text)) {
-    const line = chunk.firstLine + n - 1;
+  const reader = new RolloutReader(chunk.file, chunk.firstLine, prior);
+  for (const { line, text, unterminated } of nonBlankLines(chunk.text)) reader.line(line, text, unterminated);
+  return reader.result();
+}
+
+/**
+ * parseCodexLog over a chunk's bytes: response_item lines (most of a rollout's bytes) are told by their first
+ * and last bytes and never decoded; every other line is read as parseCodexLog reads it.
+ */
+export function parseCodexBytes(chunk: LogBytes, prior: CodexLogState | undefined): LogParse<CodexLogState> {
+  const reader = new RolloutReader(chunk.file, chunk.firstLine, prior);
+  const invalid = (n: number) =>
+    reader.problems.push({
+      file: chunk.file,
+      line: chunk.firstLine + n - 1,
+      field: null,
+      message: 'invalid UTF-8',
+    });
+  for (const { line, text, unterminated } of nonBlankByteLines(chunk.bytes, isWholeResponseItem, invalid))
+    reader.line(line, text, unterminated);
+  return reader.result();
+}
+
+/** One chunk's reading: its lines in order, into records, problems and the state carried on. */
+class RolloutReader {
+  readonly records: UsageRecord[] = [];
+  readonly problems: Problem[] = [];
+  private readonly state: CodexLogState;
+
+  constructor(
+    private readonly file: string,
+    private readonly firstLine: number,
+    prior: CodexLogState | undefined,
+  ) {
+    this.state = prior ? structuredClone(prior) : initialCodexState();
+    // A total stored by a build that did not read cache writes had none.
+    if (this.state.lastTotal) this.state.lastTotal.cacheWrite ??= 0;
+  }
+
+  result(): LogParse<CodexLogState> {
+    return { records: this.records, problems: this.problems, state: this.state };
+  }
+
+  /** Line `n` of the chunk (1-based), not blank. */
+  line(n: number, text: string, unterminated: boolean): void {
+    const { state, records, problems } = this;
+    const line = this.firstLine + n - 1;
     const problem = (field: string | null, message: string) =>
-      problems.push({ file: chunk.file, line, field, message });
+      problems.push({ file: this.file, line, field, message });
     // Most bytes are response_item lines (messages, tool output): not parsed, for speed, but a line that
     // is not even an object is still reported.
     if (!unterminated && (isResponseItem(text) || !MARKERS.some((m) => text.includes(m)))) {
       const t = text.trim();
       if (!t.startsWith('{') || !t.endsWith('}')) problem(null, 'invalid JSON');
-      continue;
+      return;
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       problem(null, unterminated ? INCOMPLETE_LINE : 'invalid JSON');
-      continue;
+      return;
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       problem(null, 'expected a JSON object');
-      continue;
+      return;
     }
     if (!('payload' in json)) {
       const record = headless(json, state, problem);
       if (record) records.push(record);
-      continue;
+      return;
     }
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success) {
       const { field, message } = describeIssue(envelope.error);
       problem(field, message);
-      continue;
+      return;
     }
     const { timestamp, type, payload } = envelope.data;
     if (type === 'session_meta') {
@@ -169,8 +213,30 @@ export function parseCodexLog(chunk: LogChunk, prior: CodexLogState | undefined)
       if (record) records.push(record);
     }
   }
-  return { records, problems, state };
 }
+
+/**
+ * The bytes of a line the text reader would pass over without a word: a response_item line as Codex writes
+ * it (see RESPONSE_ITEM), ending in its closing brace.
+ */
+function isWholeResponseItem(bytes: Buffer, start: number, end: number): boolean {
+  if (end - start < RESPONSE_HEAD.length + RESPONSE_TYPE.length || bytes[end - 1] !== 0x7d) return false;
+  if (bytes.compare(RESPONSE_HEAD, 0, RESPONSE_HEAD.length, start, start + RESPONSE_HEAD.length) !== 0)
+    return false;
+  // The timestamp: up to 40 of [0-9T:.Z+-], then the type.
+  let i = start + RESPONSE_HEAD.length;
+  const limit = Math.min(end, i + 40);
+  while (i < limit && TIMESTAMP_BYTE[bytes[i] as number] === 1) i += 1;
+  return (
+    end - i >= RESPONSE_TYPE.length &&
+    bytes.compare(RESPONSE_TYPE, 0, RESPONSE_TYPE.length, i, i + RESPONSE_TYPE.length) === 0
+  );
+}
+
+const RESPONSE_HEAD = Buffer.from('{"timestamp":"');
+const RESPONSE_TYPE = Buffer.from('","type":"response_item",');
+const TIMESTAMP_BYTE = new Uint8Array(256);
+for (const c of '0123456789T:.Z+-') TIMESTAMP_BYTE[c.charCodeAt(0)] = 1;
 
 type Report = (field: string | null, message: string) => void;
 
@@ -205,7 +271,8 @@ function tokenCount(
   state: CodexLogState,
   problem: Report,
 ): UsageRecord | null {
-  const parsed = tokenCountSchema.safeParse(payload);
+  const plain = plainTokenCount(payload);
+  const parsed = plain ? { success: true as const, data: plain } : tokenCountSchema.safeParse(payload);
   if (!parsed.success) {
     const { field, message } = describeIssue(parsed.error, 'payload');
     problem(field, message);
@@ -243,6 +310,60 @@ function tokenCount(
     info.model ?? undefined,
     info.service_tier ?? undefined,
   );
+}
+
+type TokenCount = z.infer<typeof tokenCountSchema>;
+
+/**
+ * A token_count payload in the plain shape Codex writes (every count a whole number ≥ 0, names text), checked
+ * by hand: what tokenCountSchema would give it, at a fraction of the cost on 70k events a corpus. Anything
+ * else is undefined, and goes through the schema and its messages.
+ */
+export function plainTokenCount(payload: unknown): TokenCount | undefined {
+  const p = payload as { type?: unknown; info?: unknown } | null;
+  if (typeof p !== 'object' || p === null || p.type !== 'token_count') return undefined;
+  if (p.info === null) return { type: 'token_count', info: null };
+  if (!isPlainObject(p.info)) return undefined;
+  const info = p.info as Record<string, unknown>;
+  const total = plainUsage(info.total_token_usage);
+  const last = plainUsage(info.last_token_usage);
+  if (total === false || last === false) return undefined;
+  return {
+    type: 'token_count',
+    info: {
+      ...(total === undefined ? {} : { total_token_usage: total }),
+      ...(last === undefined ? {} : { last_token_usage: last }),
+      ...('model' in info ? { model: nameOrNull(info.model) } : {}),
+      ...('service_tier' in info ? { service_tier: nameOrNull(info.service_tier) } : {}),
+    },
+  };
+}
+
+/** A usage object whose present counts are all whole numbers ≥ 0 (as the schema keeps it), false if not. */
+function plainUsage(value: unknown): RawUsage | null | undefined | false {
+  if (value === undefined || value === null) return value;
+  if (!isPlainObject(value)) return false;
+  const v = value as Record<string, unknown>;
+  const out: Record<string, number> = {};
+  for (const key of USAGE_KEYS) {
+    const n = v[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return false;
+    out[key] = n;
+  }
+  return out;
+}
+
+const USAGE_KEYS = Object.keys(usageSchema.shape);
+
+/** `z.string().min(1).nullish().catch(null)`: a name, or null for anything else but an absent value. */
+function nameOrNull(value: unknown): string | null | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Notes a cumulative total; true when it was already among the remembered ones. */

@@ -7,6 +7,8 @@
  */
 export class GroupCommit<T> {
   private open: Group<T> | null = null;
+  /** Full groups closed while every slot was busy, oldest first. */
+  private readonly waiting: Group<T>[] = [];
   private running = 0;
   private readonly idle = new Set<() => void>();
 
@@ -36,8 +38,6 @@ export class GroupCommit<T> {
     if (this.running === 0 && !this.open && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.add(resolve));
   }
-
-  private readonly waiting: Group<T>[] = [];
 
   private pump(): void {
     while (this.running < this.slots) {

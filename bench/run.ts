@@ -7,6 +7,7 @@ import { benchAudit } from './audit.js';
 import { benchBadInputs } from './bad-inputs.js';
 import { benchCcusageCases } from './ccusage-cases.js';
 import { benchClaudeCode } from './claude-code.js';
+import { benchClickHouseIngest } from './clickhouse-ingest.js';
 import { benchClickHouseKill } from './clickhouse-kill.js';
 import { benchCodex } from './codex.js';
 import { benchDashboard } from './dashboard.js';
@@ -44,6 +45,7 @@ const benches: Record<string, () => Promise<void>> = {
   gateway: benchGateway,
   'gateway-kill': benchGatewayKill,
   'gateway-soak': benchGatewaySoak,
+  'clickhouse-ingest': benchClickHouseIngest,
   'clickhouse-kill': benchClickHouseKill,
 };
 

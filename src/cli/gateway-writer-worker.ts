@@ -9,6 +9,7 @@ import { reviveRecord, type SpooledRecord } from '../server/spool.js';
 import type { Db } from '../store/db.js';
 import { sqlString } from '../store/sql-text.js';
 import { openContext } from './context.js';
+import { isSharedStore } from '../store/open.js';
 import { governanceRuntime } from './governance.js';
 import type { WriterCall, WriterData, WriterEvent } from './gateway-writer.js';
 
@@ -39,6 +40,19 @@ async function host(): Promise<Host> {
       alert: (a) => link.alert(a),
       stopShipping: () => link.close(),
       close: () => Promise.resolve(),
+    };
+  }
+  if (isSharedStore(data.opts.db ?? '')) {
+    // ClickHouse (docs/clickhouse.md): appends are async inserts, which the server gathers across gateways; keys
+    // come from its gateway_keys table. Its alert history has no ClickHouse tables yet, so a budget crossing is
+    // logged, counted and sent to the webhook by the gateway, and not kept here.
+    const shared = await openContext(data.opts, { inserts: 'async' });
+    return {
+      store: { appendUsage: (r) => shared.db.appendUsage(r), query: shared.db.query.bind(shared.db) },
+      keys: () => liveKeys(shared.db),
+      alert: () => Promise.resolve(),
+      stopShipping: () => undefined,
+      close: () => shared.db.close(),
     };
   }
   // One reader beside the writer: the gateway's only reads are its key reloads and the alert history's.

@@ -56,6 +56,7 @@ export class GatewayWriter implements Drain {
     queued: 0,
     written: 0,
     alreadyStored: 0,
+    alreadyStoredKnown: true,
     superseded: 0,
     dropped: 0,
     refused: 0,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hashToken, newToken } from '../server/tokens.js';
-import type { Db } from '../store/db.js';
+import { versionedRows, type Db } from '../store/db.js';
+import { dialectFor, type SqlDialect } from '../store/sql/dialect.js';
+import { GATEWAY_KEYS_TABLE } from '../store/tables/admin-tables.js';
 import type { KeyEntry, KeyInfo, KeySpec } from './key-spec.js';
 
 /** Virtual keys read like provider keys in a client's settings, and are easy to grep for when leaked. */
@@ -33,7 +35,8 @@ const ADDED = [
 
 const ready = new WeakSet<Db>();
 async function table(db: Db): Promise<void> {
-  if (ready.has(db)) return;
+  // A ClickHouse store makes its keyed tables when it opens (tables/admin-tables.ts).
+  if (ready.has(db) || versionedRows(db)) return;
   await db.query(TABLE);
   for (const sql of ADDED) await db.query(sql);
   ready.add(db);
@@ -44,6 +47,29 @@ export async function createKey(db: Db, spec: KeySpec): Promise<{ key: string; i
   await table(db);
   const key = newToken(KEY_PREFIX);
   const id = `key_${randomUUID().slice(0, 8)}`;
+  const versioned = versionedRows(db);
+  if (versioned) {
+    // A store without UPDATE (ClickHouse): the row is the first version of its id.
+    await versioned.putRows(GATEWAY_KEYS_TABLE, [
+      {
+        id,
+        key_hash: hashToken(key),
+        team: spec.team,
+        person: spec.person,
+        workflow: spec.workflow,
+        workload_type: spec.workloadType,
+        models: spec.models ? JSON.stringify(spec.models) : null,
+        expires_at: spec.expiresAt,
+        sandbox: spec.sandbox,
+        created_at: new Date().toISOString(),
+        revoked_at: null,
+        budget_usd: spec.budgetUsd,
+        alert_at: spec.alertAt ? JSON.stringify(spec.alertAt) : null,
+        cap_usd: spec.capUsd,
+      },
+    ]);
+    return { key, id };
+  }
   await db.query(
     `INSERT INTO gateway_keys (id, key_hash, team, person, workflow, workload_type, models, expires_at,
        sandbox, budget_usd, alert_at, cap_usd, created_at)
@@ -67,10 +93,9 @@ export async function createKey(db: Db, spec: KeySpec): Promise<{ key: string; i
   return { key, id };
 }
 
-const COLUMNS = `id, key_hash, team, person, workflow, workload_type, models, sandbox, budget_usd, alert_at, cap_usd,
-  strftime(expires_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS expires_at,
-  strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
-  strftime(revoked_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at`;
+const columns = (sql: SqlDialect) => `id, key_hash, team, person, workflow, workload_type, models, sandbox,
+  budget_usd, alert_at, cap_usd, ${sql.isoInstant('expires_at')} AS expires_at,
+  ${sql.isoInstant('created_at')} AS created_at, ${sql.isoInstant('revoked_at')} AS revoked_at`;
 
 type Row = Record<string, unknown>;
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -92,7 +117,9 @@ function specOf(r: Row): KeySpec {
 
 export async function listKeys(db: Db): Promise<KeyInfo[]> {
   await table(db);
-  const rows = await db.query(`SELECT ${COLUMNS} FROM gateway_keys ORDER BY created_at, id`);
+  const rows = await db.query(
+    `SELECT ${columns(dialectFor(db.dialect))} FROM gateway_keys ORDER BY gateway_keys.created_at, id`,
+  );
   return rows.map((r) => ({
     id: String(r.id),
     ...specOf(r),
@@ -104,6 +131,12 @@ export async function listKeys(db: Db): Promise<KeyInfo[]> {
 /** Revokes by id; false when no live key has that id. */
 export async function revokeKey(db: Db, id: string): Promise<boolean> {
   await table(db);
+  const versioned = versionedRows(db);
+  if (versioned) {
+    const where = `id = ${dialectFor(db.dialect).param('id', 'String')} AND revoked_at IS NULL`;
+    const revokedAt = new Date().toISOString();
+    return (await versioned.reviseRows(GATEWAY_KEYS_TABLE, where, { id }, { revoked_at: revokedAt })) > 0;
+  }
   const rows = await db.query(
     'UPDATE gateway_keys SET revoked_at = now() WHERE id = $id AND revoked_at IS NULL RETURNING id',
     { id },
@@ -114,6 +147,8 @@ export async function revokeKey(db: Db, id: string): Promise<boolean> {
 /** Every live key (not revoked) with its hash: what a gateway loads to check keys without the store. */
 export async function liveKeys(db: Db): Promise<KeyEntry[]> {
   await table(db);
-  const rows = await db.query(`SELECT ${COLUMNS} FROM gateway_keys WHERE revoked_at IS NULL ORDER BY id`);
+  const rows = await db.query(
+    `SELECT ${columns(dialectFor(db.dialect))} FROM gateway_keys WHERE gateway_keys.revoked_at IS NULL ORDER BY id`,
+  );
   return rows.map((r) => ({ id: String(r.id), hash: String(r.key_hash), ...specOf(r) }));
 }

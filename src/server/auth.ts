@@ -8,13 +8,17 @@ export type AppEnv = { Variables: { principal: Principal } };
 /**
  * Who holds which token. Stored tokens are looked up by hash once and remembered (the server owns the
  * store, so a revocation goes through it and calls `forget`); session tokens made at start-up live only in
- * memory.
+ * memory. Over a shared store (ClickHouse) other servers revoke tokens too, so a lookup is remembered for
+ * `rememberMs` only: a token revoked elsewhere stops working here within that time.
  */
 export class TokenBook {
-  private readonly known = new Map<string, Principal | null>();
+  private readonly known = new Map<string, { principal: Principal | null; at: number }>();
   private readonly sessions = new Map<string, Principal>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly rememberMs: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Registers an in-memory token (the admin session printed with the dashboard URL). */
   addSession(token: string, principal: Principal): void {
@@ -25,10 +29,11 @@ export class TokenBook {
     const hash = hashToken(token);
     const session = this.sessions.get(hash);
     if (session) return session;
-    if (this.known.has(hash)) return this.known.get(hash) ?? null;
+    const known = this.known.get(hash);
+    if (known && Date.now() - known.at < this.rememberMs) return known.principal;
     const found = await findToken(this.db, token);
     if (this.known.size > 10_000) this.known.clear();
-    this.known.set(hash, found);
+    this.known.set(hash, { principal: found, at: Date.now() });
     return found;
   }
 

@@ -82,6 +82,10 @@ export interface RunningServer {
 
 /** New records are priced and the ledger refreshed at most this long after they arrive. */
 const MAINTENANCE_MS = 60_000;
+/** Appends in flight at once over a shared store (ClickHouse): enough to keep its async-insert queue fed. */
+const SHARED_STORE_WRITES = 8;
+/** How long a token lookup is trusted over a shared store, where another server may revoke it. */
+const SHARED_TOKEN_MEMORY_MS = 30_000;
 
 export interface BuiltServer {
   app: Hono;
@@ -109,8 +113,11 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
   const cache = new ResponseCache(o.cacheEntries ?? 500);
   // The writer seals and releases the receiver's log (made just below: the log hands records to the writer).
   let spool: Spool | null = null;
+  const shared = isSharedStore(o.db.location);
   const writer = new UsageWriter(o.db, {
     onTrouble: o.log,
+    // A shared store takes concurrent inserts: requests share writes by group commit, several in flight.
+    concurrentAppends: shared ? SHARED_STORE_WRITES : 1,
     log: {
       seal: async () => (spool ? spool.seal() : []),
       release: (segments) => spool?.release(segments),
@@ -131,7 +138,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
       o.log(`pricing failed: ${String(e)}`);
     },
   });
-  const tokens = new TokenBook(o.db);
+  const tokens = new TokenBook(o.db, shared ? SHARED_TOKEN_MEMORY_MS : Number.POSITIVE_INFINITY);
   const sessionToken = newToken();
   tokens.addSession(sessionToken, { tokenId: 'session', name: 'serve session', role: 'admin', teams: null });
   const deps: ServerDeps = {
@@ -159,7 +166,7 @@ export function buildServer(o: Omit<RunServerOptions, 'host' | 'port'> & { host?
       maintenance.touched(MAINTENANCE_MS);
       stats.ingested('otlp', accepted);
     },
-    isSharedStore(o.db.location),
+    shared,
   );
   spool = receiver.spool;
   const otlp = otlpApp({

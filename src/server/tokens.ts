@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '../store/db.js';
+import { versionedRows, type Db } from '../store/db.js';
+import { dialectFor } from '../store/sql/dialect.js';
+import { API_TOKENS_TABLE } from '../store/tables/admin-tables.js';
 
 /** What a token may do: admin everything; manager reads their teams; viewer reads; ingest only writes. */
 export const ROLES = ['admin', 'manager', 'viewer', 'ingest'] as const;
@@ -42,6 +44,23 @@ export async function createToken(
   const token = newToken();
   const id = randomUUID().slice(0, 8);
   const teams = spec.teams && spec.teams.length ? spec.teams : null;
+  const versioned = versionedRows(db);
+  if (versioned) {
+    // A store without UPDATE (ClickHouse): the row is the first version of its id (tables/admin-tables.ts).
+    await versioned.putRows(API_TOKENS_TABLE, [
+      {
+        id,
+        name: spec.name,
+        role: spec.role,
+        teams: teams ?? [],
+        token_hash: hashToken(token),
+        created_at: new Date().toISOString(),
+        revoked_at: null,
+        last_used_at: null,
+      },
+    ]);
+    return { token, id };
+  }
   await db.query(
     `INSERT INTO api_tokens (id, name, role, teams, token_hash, created_at)
      VALUES ($id, $name, $role, ${teams ? 'CAST($teams AS VARCHAR[])' : 'NULL'}, $hash, now())`,
@@ -51,10 +70,11 @@ export async function createToken(
 }
 
 export async function listTokens(db: Db): Promise<TokenInfo[]> {
+  const sql = dialectFor(db.dialect);
   const rows = await db.query(
-    `SELECT id, name, role, to_json(teams) AS teams, CAST(created_at AS VARCHAR) AS created_at,
-       CAST(revoked_at AS VARCHAR) AS revoked_at, CAST(last_used_at AS VARCHAR) AS last_used_at
-     FROM api_tokens ORDER BY created_at, id`,
+    `SELECT id, name, role, ${sql.listJson('teams')} AS teams, ${sql.text('created_at')} AS created_at,
+       ${sql.text('revoked_at')} AS revoked_at, ${sql.text('last_used_at')} AS last_used_at
+     FROM api_tokens ORDER BY api_tokens.created_at, id`,
   );
   return rows.map((r) => ({
     tokenId: String(r.id),
@@ -69,6 +89,18 @@ export async function listTokens(db: Db): Promise<TokenInfo[]> {
 
 /** Revokes by id; false when no live token has that id. */
 export async function revokeToken(db: Db, id: string): Promise<boolean> {
+  const versioned = versionedRows(db);
+  if (versioned) {
+    const where = `id = ${dialectFor(db.dialect).param('id', 'String')} AND revoked_at IS NULL`;
+    return (
+      (await versioned.reviseRows(
+        API_TOKENS_TABLE,
+        where,
+        { id },
+        { revoked_at: new Date().toISOString() },
+      )) > 0
+    );
+  }
   const rows = await db.query(
     'UPDATE api_tokens SET revoked_at = now() WHERE id = $id AND revoked_at IS NULL RETURNING id',
     { id },
@@ -78,9 +110,10 @@ export async function revokeToken(db: Db, id: string): Promise<boolean> {
 
 /** The live token with this hash, or null. */
 export async function findToken(db: Db, token: string): Promise<Principal | null> {
+  const sql = dialectFor(db.dialect);
   const [row] = await db.query(
-    `SELECT id, name, role, to_json(teams) AS teams FROM api_tokens
-     WHERE token_hash = $hash AND revoked_at IS NULL`,
+    `SELECT id, name, role, ${sql.listJson('teams')} AS teams FROM api_tokens
+     WHERE token_hash = ${sql.param('hash', 'String')} AND revoked_at IS NULL`,
     { hash: hashToken(token) },
   );
   if (!row) return null;

@@ -2,6 +2,7 @@ import type { UsageRecord } from '../domain/usage.js';
 import { keepEventSessions, metricSessions } from '../otlp/index.js';
 import type { AppendResult, Db, Dialect } from '../store/db.js';
 import { dialectFor } from '../store/sql/dialect.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface UsageWriterOptions {
   /** Append when this many records are waiting. */
@@ -17,12 +18,20 @@ export interface UsageWriterOptions {
    * once everything it took is stored, so a record leaves the log only when it is in the store.
    */
   log?: { seal(): Promise<number[]>; release(segments: readonly number[]): void };
+  /**
+   * Appends of `store` that may run at once (a shared store such as ClickHouse takes concurrent inserts and
+   * gathers them itself): requests then share writes by group commit (group-commit.ts) instead of waiting for
+   * each other's appends one at a time. 1 (the default) keeps the embedded store's one append at a time.
+   */
+  concurrentAppends?: number;
 }
 
 export interface WriterStats {
   queued: number;
   written: number;
   alreadyStored: number;
+  /** False once a store said it did not look for stored ids (ClickHouse's async inserts: dedup is at read). */
+  alreadyStoredKnown: boolean;
   /** Metric records left out because their session has per-request events (see otlp/session-rule.ts). */
   superseded: number;
   dropped: number;
@@ -33,6 +42,8 @@ export interface WriterStats {
 }
 
 const KNOWN_SESSIONS_CAP = 200_000;
+/** Records per group-committed write: large inserts are what a column store takes best. */
+const GROUP_COMMIT_RECORDS = 50_000;
 const TROUBLE_EVERY_MS = 60_000;
 
 /**
@@ -56,6 +67,7 @@ export class UsageWriter {
     queued: 0,
     written: 0,
     alreadyStored: 0,
+    alreadyStoredKnown: true,
     superseded: 0,
     dropped: 0,
     refused: 0,
@@ -64,6 +76,7 @@ export class UsageWriter {
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly maxQueued: number;
+  private readonly groups: GroupCommit<UsageRecord> | null;
 
   constructor(
     // Only appends and the session rule's look-up: the gateway hands it a link to the server instead.
@@ -73,6 +86,9 @@ export class UsageWriter {
     this.batchSize = options.batchSize ?? 5_000;
     this.flushMs = options.flushMs ?? 1_000;
     this.maxQueued = options.maxQueued ?? 1_000_000;
+    const slots = options.concurrentAppends ?? 1;
+    this.groups =
+      slots > 1 ? new GroupCommit((batch) => this.write(batch), slots, GROUP_COMMIT_RECORDS) : null;
   }
 
   /** Whether `count` more records fit in the queue now (false once closed): the receiver asks before it acknowledges. */
@@ -114,6 +130,10 @@ export class UsageWriter {
    * Requests arriving together share one append (the flush takes everything queued).
    */
   async store(records: readonly UsageRecord[]): Promise<void> {
+    if (this.groups) {
+      if (!(await this.groups.submit(records))) throw new Error('the store did not take the records; retry');
+      return;
+    }
     this.add(records, true);
     if (!(await this.flushing())) throw new Error('the store did not take the records; retry');
   }
@@ -155,6 +175,7 @@ export class UsageWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    await this.groups?.settled();
     await this.chain;
   }
 
@@ -189,6 +210,7 @@ export class UsageWriter {
       const result: AppendResult = await this.db.appendUsage(records);
       this.stats.written += result.written;
       this.stats.alreadyStored += result.alreadyStored;
+      if (result.alreadyStoredKnown === false) this.stats.alreadyStoredKnown = false;
       // Records the store's own last check left out (out of bounds): refused alone, the batch stored.
       const refused = result.refused ?? [];
       this.stats.refused += refused.length;

@@ -5,6 +5,7 @@ import type { ReportedActiveUsers, SeatActivity, SeatRecord } from '../domain/se
 import type { AbsenceRecord } from '../domain/capacity.js';
 import type { UsageRecord } from '../domain/usage.js';
 import type { AgentLogStore } from './agent-logs.js';
+import type { TableSpec } from './tables/columns.js';
 
 /**
  * The narrow interface every other module uses to reach the store. Only `store/` imports a database driver.
@@ -27,6 +28,11 @@ export interface AppendResult {
   written: number;
   /** Records in the batch whose id was already stored: an idempotent re-ingest. */
   alreadyStored: number;
+  /**
+   * False when the store did not look (then `alreadyStored` is 0): ClickHouse's async inserts on `serve`'s hot
+   * path write without a lookup and deduplicate at read (docs/clickhouse.md). Absent means counted.
+   */
+  alreadyStoredKnown?: boolean;
   /**
    * Records left out by the store's last check (domain/record-bounds.ts): out of bounds, stored nowhere.
    * Callers that checked first (naming the file) find none here.
@@ -368,4 +374,24 @@ export interface Db
    * already current): a command can then say what the upgrade left to re-ingest.
    */
   readonly migrationsApplied: readonly number[];
+}
+
+/**
+ * Small keyed tables (tables/admin-tables.ts: API tokens, gateway keys) on a store without UPDATE (ClickHouse):
+ * a row written is the newest version of its key, and a change writes the matching rows again. DuckDB keeps
+ * its own statements for these tables; `versionedRows` says which kind a store is.
+ */
+export interface VersionedRows {
+  putRows(table: TableSpec, rows: readonly Row[]): Promise<void>;
+  /** Writes the rows that match `where` again with `changes` applied; how many there were. */
+  reviseRows(
+    table: TableSpec,
+    where: string,
+    params: Record<string, SqlParam>,
+    changes: Row,
+  ): Promise<number>;
+}
+
+export function versionedRows(db: object): VersionedRows | null {
+  return 'putRows' in db && 'reviseRows' in db ? (db as VersionedRows) : null;
 }

@@ -17,11 +17,21 @@ export interface ServeProcess {
   stop(): Promise<number>;
 }
 
-export async function startServe(store: string, cwd: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', store], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, TZ: 'UTC', NO_COLOR: '1', COLUMNS: '120' },
-  });
+/** `nodeArgs` go before the CLI (a bench's `--cpu-prof`), `args` after `serve` (`--otlp-token-required`). */
+export async function startServe(
+  store: string,
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+  args: readonly string[] = [],
+): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, CLI, 'serve', '--port', '0', '--store', store, ...args],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, TZ: 'UTC', NO_COLOR: '1', COLUMNS: '120' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -75,17 +85,25 @@ export function truthOf(batches: readonly ApiRequest[][]): { records: number; co
 }
 
 /** Posts one batch; true only on a 200 (the receiver's acknowledgement). A refused connection is false. */
-export async function postBatch(url: string, batch: readonly ApiRequest[]): Promise<boolean> {
+export async function postBatch(url: string, batch: readonly ApiRequest[], token?: string): Promise<boolean> {
+  return (await postStatus(url, batch, token)) === 200;
+}
+
+/** The receiver's status for one batch (0 when the connection was refused). */
+export async function postStatus(url: string, batch: readonly ApiRequest[], token?: string): Promise<number> {
   try {
     const res = await fetch(`${url}/v1/logs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: apiRequestLogs(batch),
     });
     await res.arrayBuffer();
-    return res.status === 200;
+    return res.status;
   } catch {
-    return false;
+    return 0;
   }
 }
 

@@ -47,6 +47,8 @@ export interface TestClickHouse {
   url: string;
   httpPort: number;
   tcpPort: number;
+  /** The engine's process (the launcher runs the engine in-process): benches read its CPU time. */
+  pid: number;
   /** The data directory: it survives stop() when the server was started with a `dir` of the caller's. */
   dir: string;
   /**
@@ -158,6 +160,7 @@ export async function startClickHouse(
     url,
     httpPort,
     tcpPort,
+    pid: child.pid ?? 0,
     dir,
     async stop() {
       if (owned) child.kill('SIGKILL');

@@ -54,7 +54,10 @@ export function registerGateway(program: Command, run: Run): void {
         const { upstreamsFromEnv } = await import('../../gateway/upstreams.js');
         const { GatewayWriter, WRITER_MEMORY_LIMIT_MB, WRITER_THREADS } =
           await import('../gateway-writer.js');
-        const spoolDir = opts.spool ?? `${storePath}.gateway-spool`;
+        // A shared store (ClickHouse) is a URL, not a file to put a spool beside: its gateways keep theirs
+        // under .mileage/ (several gateways on one machine each need their own --spool).
+        const spoolDir =
+          opts.spool ?? (isSharedStore(storePath) ? '.mileage/gateway-spool' : `${storePath}.gateway-spool`);
         const flushMs = 1_000;
         const lock = opts.server ? null : runningServer(opts);
         const log = (m: string) => term.warn(m);
@@ -78,15 +81,6 @@ export function registerGateway(program: Command, run: Run): void {
           writer = await GatewayWriter.start({ kind: 'server', url, token, spoolDir, flushMs }, log);
           term.log(`Shipping records to ${url}.`);
         } else {
-          if (isSharedStore(storePath)) {
-            // The gateway's virtual keys, budgets and alert history live in tables the embedded store keeps;
-            // on ClickHouse they do not exist yet, and a gateway without its keys would refuse every request.
-            throw new MileageError(
-              'unsupported',
-              `not yet supported on ClickHouse: the gateway's virtual keys (${storePath})`,
-              'Run the gateway over the embedded store, or ship its records to a `mileage serve` with --server; see docs/clickhouse.md.',
-            );
-          }
           // The store is the writer thread's: keys, alerts and records all go through it.
           const owned = await GatewayWriter.start(
             {
@@ -102,7 +96,11 @@ export function registerGateway(program: Command, run: Run): void {
           writer = owned;
           loadKeys = () => owned.keys();
           raiseAlert = (a) => owned.alert(a);
-          term.log(`No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`);
+          term.log(
+            isSharedStore(storePath)
+              ? `Writing records to ${storePath}; keys from its gateway_keys table (several gateways may share it). Budget alerts are logged and sent to MILEAGE_GATEWAY_ALERT_WEBHOOK; the alert history is not kept on ClickHouse yet.`
+              : `No server runs for ${storePath}: the gateway owns the store (stop it to manage keys).`,
+          );
         }
         const upstreams = upstreamsFromEnv(process.env);
         for (const up of Object.values(upstreams))
@@ -133,7 +131,7 @@ export function registerGateway(program: Command, run: Run): void {
         await gw.stop();
         const s = gw.writerStats;
         term.log(
-          `Shipped ${s.written} records (${s.alreadyStored} already stored, ${s.failed} left in the spool).`,
+          `Shipped ${s.written} records (${s.alreadyStoredKnown ? `${s.alreadyStored} already stored` : 'already stored ones not counted: the store deduplicates at read'}, ${s.failed} left in the spool).`,
         );
       }),
     );

@@ -175,7 +175,7 @@ export async function serveUntilStopped(
     const s = server.writerStats;
     const c = server.counters;
     term.log(
-      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStored} already stored, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.refused} refused by the store, ${s.dropped + s.failed} not stored).`,
+      `Received ${c.requests} requests, ${c.items} items; stored ${s.written} records (${s.alreadyStoredKnown ? `${s.alreadyStored} already stored` : 'already stored ones not counted: the store deduplicates at read'}, ${s.superseded} metric records superseded by events, ${c.rejected} rejected, ${s.refused} refused by the store, ${s.dropped + s.failed} not stored).`,
     );
   } finally {
     if (!isSharedStore(ctx.db.location)) removeServerLock(ctx.db.location);

@@ -4,7 +4,8 @@ import type { OutcomeRecord } from '../../domain/outcome.js';
 import { isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { AgentLogStore } from '../agent-logs.js';
-import type { AppendResult, Db, PricingTarget, Row, SqlParam, StoreCounts } from '../db.js';
+import type { AppendResult, Db, PricingTarget, Row, SqlParam, StoreCounts, VersionedRows } from '../db.js';
+import { sqlIdent } from '../sql-text.js';
 import type { TableSpec } from '../tables/columns.js';
 import { ClickHouseSql, type InsertMode } from './clickhouse-sql.js';
 import { ClickHouseStore } from './clickhouse-store.js';
@@ -18,7 +19,7 @@ import { CLICKHOUSE_PASSWORD_ENV, type ClickHouseLocation } from './location.js'
  * with a wrong number. Several processes may open the same database at once: nothing here is held in memory
  * across calls, and every write is an idempotent insert.
  */
-export class ClickHouseDb implements Db {
+export class ClickHouseDb implements Db, VersionedRows {
   readonly dialect = 'clickhouse' as const;
   readonly migrationsApplied: readonly number[] = [];
 
@@ -83,6 +84,34 @@ export class ClickHouseDb implements Db {
   async close(): Promise<void> {
     await this.bulk.close();
     await this.store.close();
+  }
+
+  putRows(table: TableSpec, rows: readonly Row[]): Promise<void> {
+    return this.store.putRows(table, rows);
+  }
+
+  /**
+   * Reads the newest rows matching `where` (final=1) and writes them again with `changes` and a newer version:
+   * ClickHouse's stand-in for `UPDATE … RETURNING` on the small keyed tables. Two servers revoking the same
+   * token at once both write a revoked row; either wins, and both say revoked.
+   */
+  async reviseRows(
+    table: TableSpec,
+    where: string,
+    params: Record<string, SqlParam>,
+    changes: Row,
+  ): Promise<number> {
+    const columns = table.columns.map((c) => sqlIdent(c.name)).join(', ');
+    const rows = await this.store.query(
+      `SELECT ${columns} FROM ${sqlIdent(table.name)} WHERE ${where}`,
+      params,
+    );
+    if (rows.length > 0)
+      await this.store.putRows(
+        table,
+        rows.map((r) => ({ ...r, ...changes })),
+      );
+    return rows.length;
   }
 
   /**

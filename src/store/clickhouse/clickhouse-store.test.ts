@@ -141,4 +141,25 @@ describe.skipIf(!clickhouseAvailable())('ClickHouse store: idempotent appends', 
     expect(await store.appendUsage(many)).toEqual({ written: 3000, alreadyStored: 0 });
     expect(await store.appendUsage(many)).toEqual({ written: 3000, alreadyStored: 3000 });
   });
+
+  it('writes without a lookup on the async path (serve), and a re-sent batch still changes no total', async () => {
+    const before = (await store.counts()).usage;
+    const hot = await ClickHouseStore.open(location(), { inserts: 'async' });
+    try {
+      const fresh = input.map((r) => ({ ...r, id: `${r.id}:hot` }));
+      // Not counted: the async path never asks which ids are stored, and says so.
+      expect(await hot.appendUsage(fresh)).toEqual({
+        written: fresh.length,
+        alreadyStored: 0,
+        alreadyStoredKnown: false,
+      });
+      const once = cells(await hot.query(CELLS));
+      await hot.appendUsage(fresh);
+      await hot.appendUsage(fresh.slice(0, 2));
+      expect(cells(await hot.query(CELLS))).toEqual(once);
+      expect((await hot.counts()).usage).toBe(before + fresh.length);
+    } finally {
+      await hot.close();
+    }
+  });
 });

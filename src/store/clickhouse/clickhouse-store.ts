@@ -8,6 +8,8 @@ import { outcomeRow, usageRow } from '../duckdb/records.js';
 import { refusedOf } from '../refused.js';
 import { sqlIdent } from '../sql-text.js';
 import { FACT_TABLES } from '../tables/catalog.js';
+import { ADMIN_TABLES } from '../tables/admin-tables.js';
+import type { TableSpec } from '../tables/columns.js';
 import { DIRECTORY_TABLES } from '../tables/directory-tables.js';
 import type { DayRange } from '../sql/ledger-select.js';
 import { buildClickHouseLedger, type LedgerBuild } from './ledger-build.js';
@@ -34,6 +36,8 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     readonly location: string,
     private readonly database: string,
     private timeZone: string,
+    /** `async`: serve's hot path, where no lookup of stored ids precedes an insert (see appendRows). */
+    private readonly inserts: InsertMode,
   ) {}
 
   /** Connects, creating the database and the catalog's tables when missing (a first open migrates nothing). */
@@ -44,7 +48,7 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     const admin = ClickHouseSql.connect(location, { database: 'default' });
     try {
       await admin.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdent(location.database)}`);
-      for (const table of [...FACT_TABLES, ...DIRECTORY_TABLES])
+      for (const table of [...FACT_TABLES, ...DIRECTORY_TABLES, ...ADMIN_TABLES])
         await admin.command(clickhouseCreateTable(table, location.database));
       await admin.command(
         `CREATE TABLE IF NOT EXISTS ${sqlIdent(location.database)}.meta (key String, value String, _version UInt64)
@@ -53,11 +57,13 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     } finally {
       await admin.close();
     }
+    const inserts = options.inserts ?? 'sync';
     const store = new ClickHouseStore(
-      ClickHouseSql.connect(location, { inserts: options.inserts ?? 'sync' }),
+      ClickHouseSql.connect(location, { inserts }),
       location.display,
       location.database,
       'UTC',
+      inserts,
     );
     store.timeZone = (await store.getMeta('time_zone')) ?? 'UTC';
     return store;
@@ -87,21 +93,40 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
   async appendUsage(records: readonly UsageRecord[]): Promise<AppendResult> {
     const times = currentAcceptedTimes();
     const { kept, rejected } = screenRecords(records, (r) => checkUsageRecord(r, times));
-    const rows = latestById(kept).map((r) => ({
-      ...usageRow(r),
+    const version = this.nextVersion();
+    const rows = latestById(kept).map((r) => {
+      // One object per row, built in place: the stored columns, then what the store derives.
+      const row: Record<string, unknown> = usageRow(r);
       // The org-local day of the middle of the record's span, as the embedded store computes it.
-      day: dayOf(new Date((r.start.getTime() + r.end.getTime()) / 2), this.timeZone),
-      est_cost: null,
-      cwd: null,
-      counted: !(r.collapse?.replica ?? false),
-    }));
+      row.day = dayOf(new Date((r.start.getTime() + r.end.getTime()) / 2), this.timeZone);
+      row.est_cost = null;
+      row.cwd = null;
+      row.counted = !(r.collapse?.replica ?? false);
+      row._version = version;
+      return row;
+    });
     return { ...(await this.appendRows('usage', rows)), ...refusedOf(rejected) };
   }
 
   async appendOutcomes(records: readonly OutcomeRecord[]): Promise<AppendResult> {
     const { kept, rejected } = screenRecords(records, checkOutcomeRecord);
-    const rows = latestById(kept).map((r) => ({ ...outcomeRow(r), day: dayOf(r.at, this.timeZone) }));
+    const version = this.nextVersion();
+    const rows = latestById(kept).map((r) => {
+      const row: Record<string, unknown> = outcomeRow(r);
+      row.day = dayOf(r.at, this.timeZone);
+      row._version = version;
+      return row;
+    });
     return { ...(await this.appendRows('outcomes', rows)), ...refusedOf(rejected) };
+  }
+
+  /** Rows of a small keyed table (admin-tables.ts), each the newest version of its key from now on. */
+  async putRows(table: TableSpec, rows: readonly Record<string, unknown>[]): Promise<void> {
+    const version = this.nextVersion();
+    await this.sql.insert(
+      table.name,
+      rows.map((r) => ({ ...r, _version: version })),
+    );
   }
 
   /** Rebuilds the ledger for the months `range` touches, all of it by default (clickhouse/ledger-build.ts). */
@@ -113,27 +138,35 @@ export class ClickHouseStore implements StoreReader, RecordAppender {
     await this.sql.close();
   }
 
+  /**
+   * Inserts rows (each carrying its `_version`). Nothing is looked up first on the async path (`serve`'s
+   * receiver and the gateway): the table deduplicates ids at read, so a re-sent record changes no total
+   * whether or not it is found, and a lookup before every insert cost more than the insert (it scans the id
+   * column, which is not the sort key's prefix). Synchronous writers (`ingest`, `sync`, whose summaries say how
+   * much was already stored) still count stored ids, without FINAL: whether an id exists needs no merge.
+   */
   private async appendRows(
     table: 'usage' | 'outcomes',
     rows: Record<string, unknown>[],
   ): Promise<AppendResult> {
     if (rows.length === 0) return { written: 0, alreadyStored: 0 };
+    if (this.inserts === 'async') {
+      await this.sql.insert(table, rows);
+      return { written: rows.length, alreadyStored: 0, alreadyStoredKnown: false };
+    }
     const ids = rows.map((r) => String(r.id));
     // Asked a slice at a time: an HTTP query parameter is one form field, which the server caps (a batch of
     // 10,000 ids in one parameter is refused with "Field value too long").
     let existing = 0;
     for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
       const [row] = await this.sql.query(
-        `SELECT count() AS n FROM ${sqlIdent(this.database)}.${sqlIdent(table)} FINAL WHERE id IN {ids:Array(String)}`,
+        `SELECT uniqExact(id) AS n FROM ${sqlIdent(this.database)}.${sqlIdent(table)}
+         WHERE id IN {ids:Array(String)} SETTINGS final = 0`,
         { ids: ids.slice(i, i + IDS_PER_LOOKUP) },
       );
       existing += Number(row?.n ?? 0);
     }
-    const version = this.nextVersion();
-    await this.sql.insert(
-      table,
-      rows.map((r) => ({ ...r, _version: version })),
-    );
+    await this.sql.insert(table, rows);
     return { written: rows.length, alreadyStored: existing };
   }
 

@@ -36,6 +36,9 @@ export const clickhouseDialect: SqlDialect = {
   // ClickHouse rounds a float's halves to even (banker's); DuckDB's round, like C's, away from zero.
   roundHalfAway: (expr) => `if((${expr}) >= 0, floor((${expr}) + 0.5), -floor(0.5 - (${expr})))`,
   dayStart: (day) => `toDateTime64(${day}, 3, 'UTC')`,
+  // toString of a DateTime64(3, 'UTC') is '2026-03-01 10:00:00.000'; concat of a NULL is NULL.
+  isoInstant: (expr) => `concat(replaceOne(toString(toDateTime64(${expr}, 3, 'UTC')), ' ', 'T'), 'Z')`,
+  listJson: (expr) => `if(empty(${expr}), NULL, toJSONString(${expr}))`,
   nullOf: (type) => `CAST(NULL AS Nullable(${NULL_TYPES[type]}))`,
   // Every read deduplicated: the fact tables are ReplacingMergeTree, so a record written twice counts once
   // whether or not the background merges have run (docs/clickhouse.md).

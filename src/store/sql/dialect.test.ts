@@ -161,6 +161,21 @@ const cases: { name: string; check: (d: SqlDialect, run: Run) => Promise<void> }
     },
   },
   {
+    name: 'instants as ISO text in UTC, lists of text as JSON (an empty or NULL list is NULL)',
+    async check(d, run) {
+      const emptyList = d.name === 'duckdb' ? 'CAST([] AS VARCHAR[])' : 'CAST([] AS Array(String))';
+      const [r] = await run(
+        `SELECT ${d.isoInstant(d.dayStart("CAST('2026-03-01' AS DATE)"))} AS day,
+           ${d.isoInstant(d.nullOf('timestamp'))} AS none,
+           ${d.listJson("['a', 'b']")} AS list, ${d.listJson(emptyList)} AS empty`,
+      );
+      expect(r?.day).toBe('2026-03-01T00:00:00.000Z');
+      expect(r?.none).toBeNull();
+      expect(JSON.parse(String(r?.list))).toEqual(['a', 'b']);
+      expect(r?.empty).toBeNull();
+    },
+  },
+  {
     name: 'an outer join’s missing side is NULL, and sums of money are exact',
     async check(d, run) {
       const left = `(${rows([[1], [2], [3]], ['k'])})`;

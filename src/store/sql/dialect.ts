@@ -60,6 +60,10 @@ export interface SqlDialect {
   roundHalfAway(expr: string): string;
   /** Midnight UTC of a DATE as a timestamp (the store's UTC instant type). */
   dayStart(day: string): string;
+  /** A timestamp as ISO text in UTC with milliseconds ('2026-03-01T10:00:00.000Z'); NULL stays NULL. */
+  isoInstant(expr: string): string;
+  /** A list of text as JSON text ('["a","b"]'); an empty or NULL list is NULL. */
+  listJson(expr: string): string;
   /** A typed NULL of a catalog type, for a column a UNION branch does not have. */
   nullOf(type: 'timestamp' | 'money' | 'text' | 'date'): string;
   /** Settings every session of the engine runs with for these fragments to mean the same on both. */

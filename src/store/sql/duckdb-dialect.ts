@@ -37,6 +37,8 @@ export const duckdbDialect: SqlDialect = {
   double: (expr) => `CAST(${expr} AS DOUBLE)`,
   roundHalfAway: (expr) => `round(${expr})`,
   dayStart: (day) => `CAST(${day} AS TIMESTAMPTZ)`,
+  isoInstant: (expr) => `strftime(${expr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`,
+  listJson: (expr) => `CASE WHEN len(${expr}) > 0 THEN CAST(to_json(${expr}) AS VARCHAR) END`,
   nullOf: (type) => `CAST(NULL AS ${NULL_TYPES[type]})`,
   sessionSettings: {},
 };

@@ -185,6 +185,23 @@ async function checkPages(width: number, paths: string[], daysWithSpend: number)
       if (await page.$('main [data-window]')) await expectFiltersShowWindow(page, where);
       if (path === '/calendar') await expectCalendarSpread(page, daysWithSpend, where);
       if (path === '/variance') await expectVarianceOutliersNamed(page, where);
+      if (path.startsWith('/prs/')) {
+        // "Attributed by …" is a sentence beside the cost tile, set as body text: not inside a number card,
+        // not larger or bolder than the page's paragraphs.
+        const set = await page.$eval('main p.attribution', (e) => {
+          const body = getComputedStyle(document.querySelector('main p.lead') ?? document.body);
+          const own = getComputedStyle(e);
+          return {
+            inCard: e.closest('.kpi, .kpis') !== null,
+            size: parseFloat(own.fontSize),
+            bodySize: parseFloat(body.fontSize),
+            weight: Number(own.fontWeight),
+          };
+        });
+        expect(set.inCard, `${where}: attribution in a number card`).toBe(false);
+        expect(set.size, `${where}: attribution font size`).toBeLessThanOrEqual(set.bodySize);
+        expect(set.weight, `${where}: attribution weight`).toBeLessThan(600);
+      }
       expect(errors.slice(before), `console errors on ${where}`).toEqual([]);
       await page.screenshot({ path: join(dir, `${screenshotName(path)}.png`), fullPage: true });
     }

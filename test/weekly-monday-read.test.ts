@@ -20,6 +20,7 @@ import { escapeHtml, renderWeeklyHtml } from '../src/report/html.js';
 import { renderWeeklyJson } from '../src/report/json.js';
 import { renderWeeklyMarkdown } from '../src/report/markdown.js';
 import { markdownText } from '../src/report/markdown-text.js';
+import { explain, PLAIN_WORDS, type Term } from '../src/report/plain-words.js';
 import { renderReconcile, renderReconcileSummary } from '../src/report/reconcile.js';
 import { slackEscape, weeklySlackMessage } from '../src/report/slack.js';
 import { byTeamLine, renderWeeklyTerminal } from '../src/report/terminal.js';
@@ -289,6 +290,63 @@ describe('the weekly report on the demo', () => {
     const names = org.people.map((p) => p.name);
     for (const [format, text] of Object.entries(formats(hidden)))
       for (const name of names) expect(text, `${format} names ${name}`).not.toContain(name);
+  });
+});
+
+describe('the weekly report on the demo, in plain words', () => {
+  it('explains each term of art once, before the findings, in every format', () => {
+    const f = formats(report);
+    const terms = Object.keys(PLAIN_WORDS) as Term[];
+    for (const format of ['terminal', 'markdown', 'html'] as const) {
+      const text = f[format] ?? '';
+      // Section 2's finding (the model fit; its question also heads the list of findings still flagged, above):
+      // every term is explained before the findings use it.
+      const modelFit = report.findings.find((x) => x.id === 'model_fit.top_workload')?.question ?? '';
+      const firstFinding = text.lastIndexOf(written[format]?.(modelFit) ?? '');
+      expect(firstFinding, format).toBeGreaterThan(0);
+      for (const term of terms) {
+        const sentence = written[format]?.(explain([term])[0] ?? '') ?? '';
+        expect(text.split(sentence).length - 1, `${format}: "${term}" explained once`).toBe(1);
+        expect(text.indexOf(sentence), `${format}: "${term}" explained before the findings`).toBeLessThan(
+          firstFinding,
+        );
+      }
+    }
+    // Markdown is read as text: no HTML entity in it.
+    expect(f.markdown).not.toMatch(/&#?\w+;/);
+  });
+
+  it('writes every evidence value formatted (money, percentages, multiples, counts), never raw', () => {
+    for (const finding of report.findings)
+      for (const [key, value] of Object.entries(finding.evidence)) {
+        const where = `${finding.id} ${key}: ${String(value)}`;
+        // A bare number is at most a small count (a bar version, a level); anything larger is written out.
+        if (typeof value === 'number')
+          expect(Number.isInteger(value) && Math.abs(value) < 1000, where).toBe(true);
+        if (typeof value === 'string') {
+          expect(value, where).not.toMatch(/^-?\d{4,}$/); // 1144497 with no separators
+          expect(value, where).not.toMatch(/^-?\d*\.\d{3,}$/); // 0.062 with no unit
+        }
+      }
+  });
+
+  it('draws the HTML charts with both axes titled and labelled', () => {
+    const html = renderWeeklyHtml(report);
+    const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(charts.length).toBeGreaterThanOrEqual(2);
+    for (const svg of charts) {
+      const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? '');
+      expect(texts, 'x axis title').toContain('week starting (Monday)');
+      expect(svg, 'y axis title, turned along the axis').toMatch(
+        /<text transform="translate\([^)]*\) rotate\(-90\)"[^>]*>[^<]+</,
+      );
+      // Value ticks from 0 up, and dated week ticks with the first and the last week.
+      expect(texts.filter((t) => /^\$?[\d,]+$/.test(t)).length, 'value ticks').toBeGreaterThanOrEqual(3);
+      expect(
+        texts.filter((t) => /^[A-Z][a-z]{2} \d{1,2}$/.test(t)).length,
+        'week ticks',
+      ).toBeGreaterThanOrEqual(2);
+    }
   });
 });
 

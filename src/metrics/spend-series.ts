@@ -2,7 +2,7 @@ import { addDays, type DayWindow } from '../domain/time.js';
 import { modelLabelSql } from './model-label.js';
 import { defineMetric } from './define.js';
 import { dialectOf, windowFilter, windowParams } from './metric.js';
-import { money, num } from './table.js';
+import { money, numOrNull } from './table.js';
 
 /** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
 export const CALENDAR_DAYS = 365;
@@ -71,12 +71,13 @@ export const modelMixMetric = defineMetric({
         values: {
           week: String(r.week),
           cost: money(r.cost),
-          share: num(r.share),
-          token_share: num(r.token_share),
+          // A week with no priced spend (or no tokens) has no share: null, not 0%.
+          share: numOrNull(r.share),
+          token_share: numOrNull(r.token_share),
         },
       })),
       notes: [
-        'Seat charges have no model: they appear as "unknown" until usage under the seat allocates them.',
+        'Seat charges have no model: they appear as "seats · <tool>" until usage under the seat allocates them.',
         'Weeks at the window edges may be partial.',
       ],
     };

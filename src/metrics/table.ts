@@ -4,6 +4,11 @@ import type { Row } from '../store/db.js';
 
 export type { Cell, MetricColumn, MetricRow, MetricTable } from './metric-table.js';
 
+/**
+ * A count or a sum of counts (PRs, tokens, points, lines, people): NULL is a sum over no rows, so 0. Never for
+ * money (`money()`: exact text, null when unpriced) nor for a figure whose absence means unknown — a median,
+ * a share, a ratio (`numOrNull()`).
+ */
 export const num = (v: Row[string] | undefined): number => (v === null || v === undefined ? 0 : Number(v));
 
 export const numOrNull = (v: Row[string] | undefined): number | null =>

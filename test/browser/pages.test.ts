@@ -128,6 +128,34 @@ async function expectCalendarSpread(page: Page, daysWithSpend: number, where: st
   expect(Math.max(...byColour.values()), `${where}: days in the most common colour`).toBeLessThan(drawn / 2);
 }
 
+/**
+ * The variance chart names the people a reader asks about: everyone at twice their team's median person or
+ * more (the planted outlier among them), worked out here from the API's per-person answers, is a label drawn
+ * on the chart; the rest are hover-only.
+ */
+async function expectVarianceOutliersNamed(page: Page, where: string): Promise<void> {
+  const report = await served.api<{ varianceWindow?: { since: string; until: string } }>('/reports/weekly');
+  const { teams } = await served.api<{ teams: string[] }>('/filters');
+  const w = report.varianceWindow;
+  const outliers: string[] = [];
+  for (const team of teams) {
+    const q = new URLSearchParams({ by: 'person', team, ...(w ? { since: w.since, until: w.until } : {}) });
+    const { table } = await served.api<Answer>(`/metrics/effectiveness.cost_per_merged_pr?${q.toString()}`);
+    const people = table.rows
+      .map((r) => ({ name: r.label, v: r.values.cost_per_unit }))
+      .filter((p): p is { name: string; v: string } => typeof p.v === 'string')
+      .map((p) => ({ name: p.name, v: Number(p.v) }));
+    const sorted = people.map((p) => p.v).sort((a, b) => a - b);
+    const mid = sorted.length / 2;
+    const median =
+      sorted.length % 2 ? (sorted[Math.floor(mid)] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+    outliers.push(...people.filter((p) => people.length > 1 && p.v >= 2 * median).map((p) => p.name));
+  }
+  expect(outliers.length, `${where}: the demo's planted outlier`).toBeGreaterThan(0);
+  const drawn = await page.$$eval('figure .chart svg text', (ts) => ts.map((t) => t.textContent ?? ''));
+  for (const name of outliers) expect(drawn, `${where}: ${name} named on the chart`).toContain(name);
+}
+
 function screenshotName(path: string): string {
   return path === '/' ? 'overview' : path.slice(1).replace(/[/?=]/g, '-').slice(0, 60);
 }
@@ -156,6 +184,24 @@ async function checkPages(width: number, paths: string[], daysWithSpend: number)
         problems.push(`${where}: ${p.kind} "${p.label}"${p.other ? ` / "${p.other}"` : ''} in "${p.chart}"`);
       if (await page.$('main [data-window]')) await expectFiltersShowWindow(page, where);
       if (path === '/calendar') await expectCalendarSpread(page, daysWithSpend, where);
+      if (path === '/variance') await expectVarianceOutliersNamed(page, where);
+      if (path.startsWith('/prs/')) {
+        // "Attributed by …" is a sentence beside the cost tile, set as body text: not inside a number card,
+        // not larger or bolder than the page's paragraphs.
+        const set = await page.$eval('main p.attribution', (e) => {
+          const body = getComputedStyle(document.querySelector('main p.lead') ?? document.body);
+          const own = getComputedStyle(e);
+          return {
+            inCard: e.closest('.kpi, .kpis') !== null,
+            size: parseFloat(own.fontSize),
+            bodySize: parseFloat(body.fontSize),
+            weight: Number(own.fontWeight),
+          };
+        });
+        expect(set.inCard, `${where}: attribution in a number card`).toBe(false);
+        expect(set.size, `${where}: attribution font size`).toBeLessThanOrEqual(set.bodySize);
+        expect(set.weight, `${where}: attribution weight`).toBeLessThan(600);
+      }
       expect(errors.slice(before), `console errors on ${where}`).toEqual([]);
       await page.screenshot({ path: join(dir, `${screenshotName(path)}.png`), fullPage: true });
     }

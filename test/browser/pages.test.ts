@@ -110,7 +110,7 @@ function hexToRgb(hex: string): string {
 /**
  * The calendar's day cells by colour, read off the SVG, against the legend's classes: every day with spend is
  * drawn in a spend colour, and the days spread over at least five of them, none holding half the days (one
- * spike on a linear scale put every other day in the palest class).
+ * spike on a linear scale put every other day in the palest class), drawn across the chart area's full width.
  */
 async function expectCalendarSpread(page: Page, daysWithSpend: number, where: string): Promise<void> {
   const legend = await page.$$eval('ul.legend li', (items) =>
@@ -126,6 +126,14 @@ async function expectCalendarSpread(page: Page, daysWithSpend: number, where: st
   expect(drawn, `${where}: days drawn in a spend colour`).toBe(daysWithSpend);
   expect(byColour.size, `${where}: distinct colours of days with spend`).toBeGreaterThanOrEqual(5);
   expect(Math.max(...byColour.values()), `${where}: days in the most common colour`).toBeLessThan(drawn / 2);
+  // The calendar uses the page's width, not a fixed block in one corner of it.
+  const width = await page.$eval('figure .chart', (chart) => ({
+    chart: chart.getBoundingClientRect().width,
+    svg: chart.querySelector('svg')?.getBoundingClientRect().width ?? 0,
+  }));
+  expect(width.svg, `${where}: the calendar's width against its chart area's`).toBeGreaterThanOrEqual(
+    0.9 * width.chart,
+  );
 }
 
 /**

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     return;
   }
   const drain = new LogDrain(data.spoolDir, h.store, {
-    everyMs: data.flushMs,
+    everyMs: data.passMs,
     onTrouble: (message) => post({ op: 'log', message }),
   }).start();
   const report = () => post({ op: 'stats', stats: { ...drain.stats } });

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptyDirectory, type OrgDirectory } from '../domain/directory.js';
 import type { BudgetAlert } from '../gateway/budgets.js';
@@ -76,7 +78,22 @@ async function host(): Promise<Host> {
   };
 }
 
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread has its own nice value), so that on a busy
+ * machine the event loop answering requests runs before the writer whenever both are ready. Best effort.
+ */
+function yieldToAnswers(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, WRITER_NICE);
+  } catch {
+    // not Linux, or not allowed: the writer runs at the gateway's priority
+  }
+}
+const WRITER_NICE = 10;
+
 async function main(): Promise<void> {
+  yieldToAnswers();
   let h: Host;
   try {
     h = await host();
@@ -91,7 +108,7 @@ async function main(): Promise<void> {
     return;
   }
   const drain = new LogDrain(data.spoolDir, h.store, {
-    everyMs: data.flushMs,
+    everyMs: data.passMs,
     onTrouble: (message) => post({ op: 'log', message }),
   }).start();
   const report = () => post({ op: 'stats', stats: { ...drain.stats } });

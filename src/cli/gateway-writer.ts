@@ -11,7 +11,8 @@ import type { GlobalOptions } from './context.js';
 /** How the writer thread reaches the store: it owns it, or it ships to the server that does. */
 export type WriterData = {
   spoolDir: string;
-  flushMs: number;
+  /** A pass of the drain every this many milliseconds. */
+  passMs: number;
 } & (
   | { kind: 'owned'; opts: GlobalOptions; memoryLimitMb: number; threads: number }
   | { kind: 'server'; url: string; token: string }
@@ -35,6 +36,11 @@ export type WriterEvent =
 
 /** DuckDB's memory in the gateway's writer: its buffers (the table's cache) stay within this. */
 export const WRITER_MEMORY_LIMIT_MB = 128;
+/**
+ * The writer stores what the log sealed this often: each append has a fixed cost (a staging table, the
+ * replacement of stored ids) that larger batches share, and the records are safe in the log meanwhile.
+ */
+export const WRITER_PASS_MS = 5_000;
 /** DuckDB's threads in the gateway's writer. */
 export const WRITER_THREADS = 1;
 /** After the writer thread died, the next one starts this much later (the records wait in the log). */

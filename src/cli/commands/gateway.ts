@@ -52,12 +52,13 @@ export function registerGateway(program: Command, run: Run): void {
         const storePath = resolveDbPath(opts.db, process.env, process.cwd());
         const { runGateway } = await import('../../gateway/run-gateway.js');
         const { upstreamsFromEnv } = await import('../../gateway/upstreams.js');
-        const { GatewayWriter, WRITER_MEMORY_LIMIT_MB, WRITER_THREADS } =
+        const { GatewayWriter, WRITER_MEMORY_LIMIT_MB, WRITER_PASS_MS, WRITER_THREADS } =
           await import('../gateway-writer.js');
         // A shared store (ClickHouse) is a URL, not a file to put a spool beside: its gateways keep theirs
         // under .mileage/ (several gateways on one machine each need their own --spool).
         const spoolDir =
           opts.spool ?? (isSharedStore(storePath) ? '.mileage/gateway-spool' : `${storePath}.gateway-spool`);
+        // The log is sealed every second; the writer stores what is sealed every WRITER_PASS_MS.
         const flushMs = 1_000;
         const lock = opts.server ? null : runningServer(opts);
         const log = (m: string) => term.warn(m);
@@ -78,7 +79,10 @@ export function registerGateway(program: Command, run: Run): void {
           const link = new ServerLink(new URL(url), token);
           loadKeys = () => link.keys();
           raiseAlert = (a) => link.alert(a);
-          writer = await GatewayWriter.start({ kind: 'server', url, token, spoolDir, flushMs }, log);
+          writer = await GatewayWriter.start(
+            { kind: 'server', url, token, spoolDir, passMs: WRITER_PASS_MS },
+            log,
+          );
           term.log(`Shipping records to ${url}.`);
         } else {
           // The store is the writer thread's: keys, alerts and records all go through it.
@@ -89,7 +93,7 @@ export function registerGateway(program: Command, run: Run): void {
               memoryLimitMb: WRITER_MEMORY_LIMIT_MB,
               threads: WRITER_THREADS,
               spoolDir,
-              flushMs,
+              passMs: WRITER_PASS_MS,
             },
             log,
           );

@@ -6,9 +6,7 @@ import { duckdb } from './driver.js';
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { currentAcceptedTimes } from '../../domain/accepted-times.js';
-import { identityHash, redact } from '../../domain/ids.js';
 import { repositoryKey } from '../../domain/repository.js';
-import { toStorage } from '../../domain/money.js';
 import type { DeliveryUnitKind, OutcomeRecord } from '../../domain/outcome.js';
 import {
   checkOutcomeRecord,
@@ -43,6 +41,10 @@ import type {
 } from '../db.js';
 import type { AgentLogStore } from '../agent-logs.js';
 import { refusedOf } from '../refused.js';
+import { sqlIdent } from '../sql-text.js';
+import { directoryRows } from '../tables/directory-rows.js';
+import { DIRECTORY_TABLES } from '../tables/directory-tables.js';
+import { DUCKDB_TYPES } from '../tables/columns.js';
 import { SCAN_PART_BYTES } from './claude-transcripts.js';
 import { DuckAgentLogStore, recountSql } from './agent-requests.js';
 import { DIMENSION_GAPS_SQL } from './dimensions.js';
@@ -621,118 +623,17 @@ export class DuckDbStore implements Db {
         'Use an IANA name such as Europe/Berlin.',
       );
     }
-    const rows = {
-      teams: dir.teams.map((t) => ({
-        team_id: t.id,
-        name: t.name,
-        loaded_cost: t.loadedCostPerEngineer ? toStorage(t.loadedCostPerEngineer) : null,
-        coach_id: t.coach ?? null,
-        manager_id: t.manager ?? null,
-      })),
-      people: dir.people.map((p) => ({ person_id: p.id, name: p.name, team_id: p.team })),
-      // The same value may be listed twice for one person (login `ana`, git name `ana`): one alias row each.
-      aliases: [
-        ...new Map(
-          dir.people.flatMap((p) =>
-            p.aliases.map(
-              (a) =>
-                [
-                  identityHash(a.value),
-                  { alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id },
-                ] as const,
-            ),
-          ),
-        ).values(),
-      ],
-      keys: dir.keys.map((k) => ({
-        key_hash: identityHash(k.id),
-        key_hint: redact(k.id),
-        name: k.name,
-        owner: k.owner,
-        team_id: k.team,
-        workflow_id: k.workflow,
-        workload_type: k.workloadType,
-      })),
-      workflows: dir.workflows.map((w) => ({
-        workflow_id: w.id,
-        name: w.name,
-        outcome_kind: w.outcomeKind,
-        quality_bar: w.qualityBar,
-        team_id: w.team,
-      })),
-      seats: dir.seats.flatMap((s) =>
-        s.assignees.map((person) => ({
-          tool: s.tool,
-          plan: s.plan,
-          monthly_price: toStorage(s.monthlyPrice),
-          person_id: person,
-          from_day: s.from,
-          until_day: s.until,
-        })),
-      ),
-      accounts: dir.accounts.map((a) => ({ tool: a.tool, stream: a.stream })),
-    };
-    const tables: [keyof typeof rows, string, Record<string, string>][] = [
-      [
-        'teams',
-        'dir_teams',
-        {
-          team_id: 'VARCHAR',
-          name: 'VARCHAR',
-          loaded_cost: 'DECIMAL(18,10)',
-          coach_id: 'VARCHAR',
-          manager_id: 'VARCHAR',
-        },
-      ],
-      ['people', 'dir_people', { person_id: 'VARCHAR', name: 'VARCHAR', team_id: 'VARCHAR' }],
-      ['aliases', 'dir_aliases', { alias_hash: 'VARCHAR', kind: 'VARCHAR', person_id: 'VARCHAR' }],
-      [
-        'keys',
-        'dir_keys',
-        {
-          key_hash: 'VARCHAR',
-          key_hint: 'VARCHAR',
-          name: 'VARCHAR',
-          owner: 'VARCHAR',
-          team_id: 'VARCHAR',
-          workflow_id: 'VARCHAR',
-          workload_type: 'VARCHAR',
-        },
-      ],
-      [
-        'workflows',
-        'dir_workflows',
-        {
-          workflow_id: 'VARCHAR',
-          name: 'VARCHAR',
-          outcome_kind: 'VARCHAR',
-          quality_bar: 'VARCHAR',
-          team_id: 'VARCHAR',
-        },
-      ],
-      [
-        'seats',
-        'dir_seats',
-        {
-          tool: 'VARCHAR',
-          plan: 'VARCHAR',
-          monthly_price: 'DECIMAL(18,10)',
-          person_id: 'VARCHAR',
-          from_day: 'DATE',
-          until_day: 'DATE',
-        },
-      ],
-      ['accounts', 'dir_accounts', { tool: 'VARCHAR', stream: 'VARCHAR' }],
-    ];
+    const rows = directoryRows(dir);
     await this.run('BEGIN TRANSACTION');
     try {
-      for (const [key, table, columns] of tables) {
-        await this.run(`DELETE FROM ${table}`);
-        const data = rows[key];
+      for (const [table, data] of Object.entries(rows)) {
+        await this.run(`DELETE FROM ${sqlIdent(table)}`);
         if (data.length === 0) continue;
+        const spec = DIRECTORY_TABLES.find((t) => t.name === table);
+        const columns = Object.fromEntries((spec?.columns ?? []).map((c) => [c.name, DUCKDB_TYPES[c.type]]));
         await this.withTempJson(data, (path) =>
           this.run(
-            `INSERT INTO ${table} BY NAME SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)})`,
+            `INSERT INTO ${sqlIdent(table)} BY NAME SELECT * FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = ${columnsSpec(columns)})`,
           ),
         );
       }

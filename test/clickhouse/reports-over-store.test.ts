@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAndLoadDemo } from '../../src/cli/demo-load.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { loadOrgFile } from '../../src/org/load.js';
+import { parseAnthropicCostReport } from '../../src/sources/spend/anthropic-admin/parse.js';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { mileage } from '../e2e/cli.js';
@@ -122,6 +124,39 @@ describe.skipIf(!clickhouseAvailable())('reports and metrics over --store clickh
     } finally {
       await duck.close();
       await click.close();
+    }
+  }, 120_000);
+
+  // Last: it adds records to the ClickHouse store the tests above compare.
+  it('a refresh after new records rebuilds their months, and the ledger then equals a full build', async () => {
+    const records = parseAnthropicCostReport(
+      JSON.parse(readFileSync('test/fixtures/anthropic-admin/cost-report.json', 'utf8')) as unknown,
+      { file: 'cost-report.json', org: 'acme' },
+    ).records;
+    expect(records.length).toBeGreaterThan(0);
+    const db = await openStore(ch());
+    const store = await ClickHouseStore.open({
+      url: server.url,
+      username: 'default',
+      password: '',
+      database: 'demo',
+      display: ch(),
+    });
+    const entries = 'SELECT record_id, entry, toString(cost) AS cost, person_id FROM ledger ORDER BY 1, 2';
+    try {
+      const before = await db.getMeta('clickhouse_ledger_watermark');
+      await db.appendUsage(records);
+      await db.refreshLedger();
+      expect(Number(await db.getMeta('clickhouse_ledger_watermark'))).toBeGreaterThan(Number(before));
+      const incremental = await db.query(entries);
+      const ids = new Set(records.map((r) => r.id));
+      expect(incremental.filter((r) => ids.has(String(r.record_id))).length).toBeGreaterThan(0);
+      const full = await store.refreshLedger();
+      expect(full.months.length).toBeGreaterThan(1);
+      expect(answerDifferences(incremental, await db.query(entries))).toEqual([]);
+    } finally {
+      await store.close();
+      await db.close();
     }
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import type { OutcomeRecord } from '../../domain/outcome.js';
-import { isValidTimeZone } from '../../domain/time.js';
+import { addDays, isValidTimeZone } from '../../domain/time.js';
 import type { UsageRecord } from '../../domain/usage.js';
 import type { AgentLogStore } from '../agent-logs.js';
 import type { AppendResult, Db, PricingTarget, Row, SqlParam, StoreCounts } from '../db.js';
@@ -125,6 +125,8 @@ export class ClickHouseDb implements Db {
     await this.store.setMeta('privacy_individuals', directory.privacy.individuals);
     await this.store.setMeta('privacy_min_group_size', String(directory.privacy.minGroupSize));
     await this.store.setMeta('workload_bands', JSON.stringify(directory.workloadBands ?? []));
+    // A new directory re-attributes every month: the next build covers them all.
+    await this.store.setMeta(LEDGER_WATERMARK, '0');
   }
 
   /**
@@ -144,12 +146,32 @@ export class ClickHouseDb implements Db {
   }
 
   /**
-   * Rebuilds the ledger and its rollups from the stored facts (clickhouse/ledger-build.ts). The outcome links
-   * the embedded store derives at this point (session evidence, AI and rework verdicts) are not computed on
-   * ClickHouse yet: outcomes keep the verdicts they were written or copied with.
+   * Rebuilds the ledger and its rollups from the stored facts (clickhouse/ledger-build.ts): the months of the
+   * usage records written since the last build (every row carries its write time as `_version`), all of them
+   * after a directory load or on the first build; the tables derived from the whole (seat days, weeks, PRs)
+   * every time. So `serve` refreshing after each OTLP batch rebuilds the current month, not the whole history.
+   * The outcome links the embedded store derives at this point (session evidence, AI and rework verdicts) are
+   * not computed on ClickHouse yet: outcomes keep the verdicts they were written or copied with.
    */
   async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
-    await this.store.refreshLedger(options);
+    const mark = await this.store.getMeta(LEDGER_WATERMARK);
+    // Writers stamp versions with their own clocks: look back a margin, so a record a slightly slow clock
+    // wrote during the last build is not left out of it.
+    const since = mark === null || mark === '0' ? null : Math.max(0, Number(mark) - WATERMARK_MARGIN_US);
+    const [row] = await this.store.query(
+      `SELECT toString(max(_version)) AS version, toString(min(day)) AS first, toString(max(day)) AS last
+       FROM usage WHERE _version > {since:UInt64}`,
+      { since: String(since ?? 0) },
+    );
+    const written = row && Number(row.version) > 0 ? row : null;
+    const range =
+      since === null
+        ? undefined
+        : written
+          ? { from: String(written.first), until: addDays(String(written.last), 1) }
+          : NOTHING_NEW;
+    await this.store.refreshLedger({ ...options, ...(range ? { range } : {}) });
+    if (written) await this.store.setMeta(LEDGER_WATERMARK, String(written.version));
   }
 
   /** Nothing is kept to rebuild at the next open: every reader of ClickHouse reads the ledger as last built. */
@@ -233,6 +255,15 @@ async function replaceTable(sql: ClickHouseSql, table: string, rows: readonly Ro
     await sql.command(`DROP TABLE IF EXISTS ${sqlIdent(stage)}`);
   }
 }
+
+/** Meta key: the newest usage row version (write time, µs) the last ledger build saw; '0' = rebuild every month. */
+const LEDGER_WATERMARK = 'clickhouse_ledger_watermark';
+
+/** How far before the watermark a build looks for new rows (10 minutes of writers' clock skew). */
+const WATERMARK_MARGIN_US = 10 * 60 * 1_000_000;
+
+/** A day range with no month in it: only the tables derived from the whole are rebuilt. */
+const NOTHING_NEW = { from: '1970-01-01', until: '1970-01-01' };
 
 /** What ClickHouse cannot do yet, as an error with a stable code (CLI exit 1, HTTP 501). */
 export function notYet(what: string, cause?: unknown): MileageError {

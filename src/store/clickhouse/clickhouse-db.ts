@@ -148,7 +148,7 @@ export class ClickHouseDb implements Db {
   /**
    * Rebuilds the ledger and its rollups from the stored facts (clickhouse/ledger-build.ts): the months of the
    * usage records written since the last build (every row carries its write time as `_version`), all of them
-   * after a directory load or on the first build; the tables derived from the whole (seat days, weeks, PRs)
+   * after a directory load, on the first build, or when the months the data spans changed (seat days); the tables derived from the whole (seat days, weeks, PRs)
    * every time. So `serve` refreshing after each OTLP batch rebuilds the current month, not the whole history.
    * The outcome links the embedded store derives at this point (session evidence, AI and rework verdicts) are
    * not computed on ClickHouse yet: outcomes keep the verdicts they were written or copied with.
@@ -164,14 +164,27 @@ export class ClickHouseDb implements Db {
       { since: String(since ?? 0) },
     );
     const written = row && Number(row.version) > 0 ? row : null;
+    // Seat days run over the months the data spans: when that span moves, every month's seat entries change.
+    const span = await this.dataSpan();
+    const sameSpan = (await this.store.getMeta(LEDGER_SPAN)) === span;
     const range =
-      since === null
+      since === null || !sameSpan
         ? undefined
         : written
           ? { from: String(written.first), until: addDays(String(written.last), 1) }
           : NOTHING_NEW;
     await this.store.refreshLedger({ ...options, ...(range ? { range } : {}) });
     if (written) await this.store.setMeta(LEDGER_WATERMARK, String(written.version));
+    if (!sameSpan) await this.store.setMeta(LEDGER_SPAN, span);
+  }
+
+  /** The first and last months of the usage and of the outcomes (what seat days span), as one text. */
+  private async dataSpan(): Promise<string> {
+    const [row] = await this.store.query(
+      `SELECT (SELECT toString((toStartOfMonth(min(day)), toStartOfMonth(max(day)))) FROM usage) AS used,
+              (SELECT toString((toStartOfMonth(min(day)), toStartOfMonth(max(day)))) FROM outcomes) AS delivered`,
+    );
+    return `${String(row?.used)} ${String(row?.delivered)}`;
   }
 
   /** Nothing is kept to rebuild at the next open: every reader of ClickHouse reads the ledger as last built. */
@@ -258,6 +271,9 @@ async function replaceTable(sql: ClickHouseSql, table: string, rows: readonly Ro
 
 /** Meta key: the newest usage row version (write time, µs) the last ledger build saw; '0' = rebuild every month. */
 const LEDGER_WATERMARK = 'clickhouse_ledger_watermark';
+
+/** Meta key: the months the data spanned at the last ledger build (seat days follow them). */
+const LEDGER_SPAN = 'clickhouse_ledger_span';
 
 /** How far before the watermark a build looks for new rows (10 minutes of writers' clock skew). */
 const WATERMARK_MARGIN_US = 10 * 60 * 1_000_000;

@@ -154,6 +154,10 @@ export class ClickHouseDb implements Db {
    * not computed on ClickHouse yet: outcomes keep the verdicts they were written or copied with.
    */
   async refreshLedger(options: { recordsPerRange?: number } = {}): Promise<void> {
+    // A cluster's front (Distributed fact tables over shards) has no ledger yet: its build's joins are refused
+    // across shards (docs/clickhouse.md, "Not done"). Facts are stored all the same; reads of the ledger there
+    // answer `unsupported` (query), never a number.
+    if (await this.isClusterFront()) return;
     const mark = await this.store.getMeta(LEDGER_WATERMARK);
     // Writers stamp versions with their own clocks: look back a margin, so a record a slightly slow clock
     // wrote during the last build is not left out of it.
@@ -176,6 +180,13 @@ export class ClickHouseDb implements Db {
     await this.store.refreshLedger({ ...options, ...(range ? { range } : {}) });
     if (written) await this.store.setMeta(LEDGER_WATERMARK, String(written.version));
     if (!sameSpan) await this.store.setMeta(LEDGER_SPAN, span);
+  }
+
+  private async isClusterFront(): Promise<boolean> {
+    const [row] = await this.store.query(
+      "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'usage'",
+    );
+    return row?.engine === 'Distributed';
   }
 
   /** The first and last months of the usage and of the outcomes (what seat days span), as one text. */

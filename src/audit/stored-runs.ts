@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { dialectFor } from '../store/sql/dialect.js';
 import type { AuditResult, CandidateResult } from './evaluate.js';
 import type { RequirementVerdict } from './verdict.js';
 
@@ -90,7 +91,7 @@ async function verdictsOf(db: Db, runId: string): Promise<StoredVerdict[]> {
   const rows = await db.query(
     `SELECT candidate, verdict, requirement, passed, n, rate, rate_low, rate_high, required,
        CAST(cost_per_case AS VARCHAR) AS cost_per_case, CAST(monthly_saving AS VARCHAR) AS monthly_saving
-     FROM audit_verdicts WHERE run_id = $id ORDER BY candidate`,
+     FROM audit_verdicts WHERE run_id = ${dialectFor(db.dialect).param('id', 'String')} ORDER BY candidate`,
     { id: runId },
   );
   return rows.map((r) => ({
@@ -112,9 +113,9 @@ async function verdictsOf(db: Db, runId: string): Promise<StoredVerdict[]> {
 export async function listAudits(db: Db, workflow: string | null = null, limit = 50): Promise<StoredAudit[]> {
   const rows = await db.query(
     `SELECT id, workflow, bar_version, CAST(finished_at AS VARCHAR) AS finished_at, cases, incumbent
-     FROM audit_runs WHERE ($workflow IS NULL OR workflow = $workflow)
-     ORDER BY finished_at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-    { workflow },
+     FROM audit_runs WHERE ${workflow === null ? 'TRUE' : `workflow = ${dialectFor(db.dialect).param('workflow', 'String')}`}
+     ORDER BY audit_runs.finished_at DESC, id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+    workflow === null ? {} : { workflow },
   );
   const out: StoredAudit[] = [];
   for (const r of rows) {
@@ -140,7 +141,10 @@ export async function storedResult(
   db: Db,
   id: string,
 ): Promise<{ audit: StoredAudit; result: AuditResult } | null> {
-  const rows = await db.query('SELECT result_json FROM audit_runs WHERE id = $id', { id });
+  const rows = await db.query(
+    `SELECT result_json FROM audit_runs WHERE id = ${dialectFor(db.dialect).param('id', 'String')}`,
+    { id },
+  );
   const row = rows[0];
   if (!row) return null;
   const audit = (await listAudits(db, null, 10_000)).find((a) => a.id === id);

@@ -1,6 +1,6 @@
 import { formatUsd } from '../domain/money.js';
 import { addDays, type DayWindow } from '../domain/time.js';
-import { windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import { spendByWorkloads, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
 
@@ -17,8 +17,8 @@ export async function workloadTeam(
 ): Promise<string | null> {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx, 'ledger_daily', window)})
-     SELECT team_id, sum(cost) AS cost FROM lw WHERE ${windowFilter('day')} AND workload_id = $workload
-     GROUP BY 1 ORDER BY cost DESC NULLS LAST, team_id LIMIT 1`,
+     SELECT team_id, sum(cost) AS team_cost FROM lw WHERE ${windowFilter('day', ctx)} AND workload_id = ${dialectOf(ctx).param('workload', 'String')}
+     GROUP BY 1 ORDER BY team_cost DESC NULLS LAST, team_id LIMIT 1`,
     { ...windowParams(window), workload: workloadId },
   );
   const team = rows[0]?.team_id;
@@ -74,15 +74,15 @@ export async function sessionPlace(ctx: MetricContext, session: string): Promise
     workloadSqlFor(ctx, 'ledger_sessions').then((sql) =>
       ctx.db.query(
         `WITH lw AS (${sql})
-         SELECT workload_label, sum(cost) AS cost FROM lw WHERE ${windowFilter('day')} AND session_id = $session
-         GROUP BY 1 ORDER BY cost DESC NULLS LAST, workload_label LIMIT 1`,
+         SELECT workload_label, sum(cost) AS workload_cost FROM lw WHERE ${windowFilter('day', ctx)} AND session_id = ${dialectOf(ctx).param('session', 'String')}
+         GROUP BY 1 ORDER BY workload_cost DESC NULLS LAST, workload_label LIMIT 1`,
         params,
       ),
     ),
     ctx.db.query(
-      `SELECT repo, branch, sum(cost) AS cost FROM ledger
-       WHERE ${windowFilter('day')} AND session_id = $session AND (repo IS NOT NULL OR branch IS NOT NULL)
-       GROUP BY ALL ORDER BY cost DESC NULLS LAST, repo, branch LIMIT 1`,
+      `SELECT repo, branch, sum(cost) AS place_cost FROM ledger
+       WHERE ${windowFilter('day', ctx)} AND session_id = ${dialectOf(ctx).param('session', 'String')} AND (repo IS NOT NULL OR branch IS NOT NULL)
+       GROUP BY ALL ORDER BY place_cost DESC NULLS LAST, repo, branch LIMIT 1`,
       params,
     ),
   ]);

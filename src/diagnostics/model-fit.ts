@@ -1,6 +1,6 @@
 import { formatUsd, usd, type Usd } from '../domain/money.js';
 import type { TokenCounts } from '../domain/usage.js';
-import { windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import { bandBasis, bandFor, configuredBands, workloadWeeks } from '../metrics/workload-bands.js';
 import { tokensPerDollar, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
@@ -48,7 +48,7 @@ export async function workloadTokensByModel(
      SELECT provider, model, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read,
        sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning,
        coalesce(sum(requests), 0) AS requests, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, CAST(max(day) AS VARCHAR) AS last_day
-     FROM lw WHERE ${windowFilter('day', ctx)} AND workload_id = $workload AND model IS NOT NULL AND NOT unpriced
+     FROM lw WHERE ${windowFilter('day', ctx)} AND workload_id = ${dialectOf(ctx).param('workload', 'String')} AND model IS NOT NULL AND NOT unpriced
      GROUP BY provider, model`,
     { ...windowParams(ctx.window), workload: workloadId },
   );

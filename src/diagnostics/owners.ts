@@ -20,7 +20,8 @@ export interface TeamOwners {
 
 /**
  * Every team's owners, read from the store's directory (mileage.yaml's teams[].manager and coach). Names come
- * back only when `named`; teams in `folded` lose their name as everywhere else in the report.
+ * back only when `named`; teams in `folded` lose their name as everywhere else in the report. In team order, so
+ * a list of managers reads the same on every engine.
  */
 export async function teamOwners(
   db: Db,
@@ -28,10 +29,11 @@ export async function teamOwners(
   named: boolean,
 ): Promise<Map<string, TeamOwners>> {
   const rows = await db.query(
-    `SELECT t.team_id, t.name, m.name AS manager, c.name AS coach
+    `SELECT t.team_id AS team_id, t.name AS name, m.name AS manager, c.name AS coach
      FROM dir_teams t
      LEFT JOIN dir_people m ON m.person_id = t.manager_id
-     LEFT JOIN dir_people c ON c.person_id = t.coach_id`,
+     LEFT JOIN dir_people c ON c.person_id = t.coach_id
+     ORDER BY t.team_id`,
   );
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
   return new Map(

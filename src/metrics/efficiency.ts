@@ -93,9 +93,9 @@ async function expectedBands(ctx: MetricContext) {
     ctx.db.query(
       `WITH lw AS (${lw})
        SELECT coalesce(workload_type_resolved, 'unspecified') AS type, workload_id, min(workload_label) AS label,
-         sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens, CAST(sum(cost) AS DOUBLE) AS cost
+         sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens, CAST(sum(cost) AS DOUBLE) AS workload_cost
        FROM lw WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND source <> 'directory-seats' GROUP BY 1, 2
-       ORDER BY 1, cost DESC, 2`,
+       ORDER BY 1, workload_cost DESC, 2`,
       windowParams(ctx.window),
     ),
     configuredBands(ctx.db),
@@ -106,7 +106,7 @@ async function expectedBands(ctx: MetricContext) {
     const t = types.get(type) ?? { tokens: 0, cost: 0, below: [], workloads: 0 };
     types.set(type, t);
     const tokens = num(r.tokens);
-    const cost = num(r.cost);
+    const cost = num(r.workload_cost);
     t.tokens += tokens;
     t.cost += cost;
     t.workloads += 1;

@@ -1,7 +1,8 @@
 import { EPIC_KIND } from '../domain/outcome.js';
-import { sqlString } from '../store/sql-text.js';
+import { OUTCOMES_IDENTITY_COLUMNS } from '../store/sql/identity-views.js';
+import { sqlIdent, sqlString } from '../store/sql-text.js';
 import { grouping, outcomeFrom, type Grouping } from './grouping.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, numOrNull } from './table.js';
 import type { DayWindow } from '../domain/time.js';
 import { defineMetric } from './define.js';
@@ -14,26 +15,43 @@ const EPIC = sqlString(EPIC_KIND);
  * Epics done in the window with when each started: the first of its children's starts (a child's recorded
  * start, else its creation), else — an epic none of whose children is known — the epic's own start or
  * creation. An epic belongs to its own assignee's (lead's) team, else to the team most of its children
- * were delivered by. Children are any non-epic record of the same source naming the epic's ref.
+ * were delivered by (a tie goes to the first team id, so both engines pick the same one). Children are any
+ * non-epic record of the same source naming the epic's ref.
  */
-const EPICS = `(
-  SELECT e.* REPLACE (coalesce(e.team_id, ch.child_team) AS team_id),
+function epics(ctx: MetricContext): string {
+  const windowEpics = `(SELECT DISTINCT source, ref FROM outcomes_identity
+    WHERE kind = ${EPIC} AND ${windowFilter('day', ctx)})`;
+  const children = `outcomes_identity c
+    JOIN ${windowEpics} x ON x.source = c.source AND x.ref = c.parent_ref
+    WHERE c.parent_ref IS NOT NULL AND c.kind <> ${EPIC}`;
+  // The epic's columns as they are, but its team: its own, else its children's most frequent one.
+  const columns = OUTCOMES_IDENTITY_COLUMNS.map((c) =>
+    c === 'team_id' ? 'coalesce(e.team_id, ct.child_team) AS team_id' : `e.${sqlIdent(c)} AS ${sqlIdent(c)}`,
+  ).join(', ');
+  return `(
+  SELECT ${columns},
     coalesce(ch.first_start, e.started_at, e.opened_at) AS epic_start,
     CASE WHEN ch.first_start IS NOT NULL THEN 'children'
          WHEN coalesce(e.started_at, e.opened_at) IS NOT NULL THEN 'epic' END AS start_basis,
     coalesce(ch.children, 0) AS children
   FROM outcomes_identity e
   LEFT JOIN (
-    SELECT c.source, c.parent_ref, min(coalesce(c.started_at, c.opened_at)) AS first_start,
-      mode(c.team_id) AS child_team, count(*) AS children
-    FROM outcomes_identity c
-    WHERE c.parent_ref IS NOT NULL AND c.kind <> ${EPIC}
-      AND EXISTS (SELECT 1 FROM outcomes_identity x WHERE x.kind = ${EPIC} AND x.source = c.source
-        AND x.ref = c.parent_ref AND ${windowFilter('x.day')})
+    SELECT c.source AS source, c.parent_ref AS parent_ref, min(coalesce(c.started_at, c.opened_at)) AS first_start,
+      count(*) AS children
+    FROM ${children}
     GROUP BY 1, 2
   ) ch ON ch.source = e.source AND ch.parent_ref = e.ref
+  LEFT JOIN (
+    SELECT source, parent_ref, team_id AS child_team FROM (
+      SELECT c.source AS source, c.parent_ref AS parent_ref, c.team_id AS team_id, count(*) AS n
+      FROM ${children} AND c.team_id IS NOT NULL
+      GROUP BY 1, 2, 3
+    ) t
+    QUALIFY row_number() OVER (PARTITION BY source, parent_ref ORDER BY n DESC, team_id) = 1
+  ) ct ON ct.source = e.source AND ct.parent_ref = e.ref
   WHERE e.kind = ${EPIC}
 )`;
+}
 
 /** Days from the epic's start to done; null when no start is known or the start is after the done time. */
 const LEAD_DAYS = `CASE WHEN o.epic_start <= o.occurred_at
@@ -55,10 +73,10 @@ async function epicStats(
 ): Promise<Map<string, EpicStats>> {
   if (g.outcomeKey === null || g.outcomeLabel === null) return new Map();
   const rows = await ctx.db.query(
-    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${LEAD_DAYS}) AS m,
+    `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, ${dialectOf(ctx).median(LEAD_DAYS)} AS m,
        count(${LEAD_DAYS}) AS n, count(*) AS total,
        count(*) FILTER (WHERE o.start_basis = 'children') AS from_children, sum(o.children) AS children
-     FROM ${outcomeFrom(EPICS)} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY 1`,
+     FROM ${outcomeFrom(epics(ctx))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(

@@ -1,6 +1,6 @@
 import { usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
-import { windowFilter, windowParams, type MetricContext } from './metric.js';
+import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ledgerRollup } from './rollup.js';
 
 export interface SpendTotals {
@@ -25,7 +25,7 @@ export async function spendTotals(ctx: MetricContext): Promise<SpendTotals> {
   );
   const [unpriced] = await ctx.db.query(
     `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
-       string_agg(DISTINCT model, ', ' ORDER BY model) AS models
+       ${dialectOf(ctx).sortedText('model', ', ')} AS models
      FROM ${rollup} WHERE ${windowFilter('day', ctx)} AND unpriced`,
     p,
   );

@@ -80,7 +80,12 @@ export function registerStore(program: Command, run: Run): void {
 async function targetOf(db: Db): Promise<CopyTarget & { dispose?: () => void }> {
   if (db.dialect === 'clickhouse') {
     const { ClickHouseDb } = await import('../../store/clickhouse/clickhouse-db.js');
-    if (db instanceof ClickHouseDb) return { db, insertRows: (t, rows) => db.insertRows(t, rows) };
+    if (db instanceof ClickHouseDb)
+      return {
+        db,
+        insertRows: (t, rows) => db.insertRows(t, rows),
+        replaceRows: (t, rows) => db.replaceRows(t, rows),
+      };
   }
   const { duckdbTarget } = await import('../../store/copy/duckdb-target.js');
   return duckdbTarget(db);

@@ -57,6 +57,9 @@ export class ClickHouseSql {
       // Failures come back to the caller as errors naming the server (and are reported once, where the user
       // sees them); the client's own logger would print each one again, with its settings, on stderr.
       log: { level: ClickHouseLogLevel.OFF },
+      // One statement of a ledger build or a report over months of records may run for minutes on a busy
+      // server; the client's default (30 s) would abandon it midway.
+      request_timeout: 600_000,
       clickhouse_settings: {
         ...clickhouseDialect.sessionSettings,
         // Exact money: decimals as strings (JSON numbers would go through a float), timestamps as ISO text.

@@ -2,12 +2,13 @@ import { MileageError } from '../../domain/errors.js';
 import type { Db, Row } from '../db.js';
 import { sqlIdent } from '../sql-text.js';
 import { FACT_TABLES } from '../tables/catalog.js';
+import { DIRECTORY_TABLES } from '../tables/directory-tables.js';
 import type { TableSpec } from '../tables/columns.js';
 import { factTotals, compareTotals, type TotalsCheck } from './fact-totals.js';
 
 /**
  * `mileage store migrate`: copies an embedded store's facts to ClickHouse, or back. The facts are the catalog's
- * tables (usage, outcomes) and the store's meta values; every column is copied as stored (costs, estimates,
+ * tables (usage, outcomes), the directory's tables and the store's meta values; every column is copied as stored (costs, estimates,
  * org-local days, replay flags), so nothing is recomputed on the way. Derived tables (the ledger and its
  * rollups) are not copied: the target computes its own. Tables ClickHouse does not have yet are named, with
  * their row counts, in `notCopied`. Then the totals per stream and month are read on both sides and must match
@@ -17,6 +18,8 @@ export interface CopyTarget {
   db: Db;
   /** Rows as read from the other store, in the catalog's column names, written as they are. */
   insertRows(table: TableSpec, rows: readonly Row[]): Promise<void>;
+  /** A small table's rows replacing the target's (the directory is rewritten whole, never merged). */
+  replaceRows(table: TableSpec, rows: readonly Row[]): Promise<void>;
 }
 
 export interface CopyProgress {
@@ -68,9 +71,20 @@ export async function copyFacts(
     }
     tables.push({ name: table.name, rows: copied });
   }
+  // The directory (people, teams, keys, workflows, seats, accounts) and the small tables the ledger joins
+  // (seat lists, absences, the cwd map): read whole and written in place of the target's, before its ledger.
+  for (const table of DIRECTORY_TABLES) {
+    const rows = await from.query(
+      `SELECT ${table.columns.map((c) => sqlIdent(c.name)).join(', ')} FROM ${sqlIdent(table.name)}`,
+    );
+    onProgress({ table: table.name, copied: 0, total: rows.length });
+    await target.replaceRows(table, rows);
+    onProgress({ table: table.name, copied: rows.length, total: rows.length });
+    tables.push({ name: table.name, rows: rows.length });
+  }
   const meta = await copyMeta(from, to);
   const notCopied = from.dialect === 'duckdb' ? await leftBehind(from) : [];
-  // The target's own derived state: DuckDB computes its ledger from the copied facts (a no-op on ClickHouse).
+  // The target's own derived state: each engine computes its ledger from the copied facts and directory.
   await to.refreshLedger();
   const check = compareTotals(await factTotals(from), await factTotals(to));
   return {
@@ -138,7 +152,7 @@ const SOURCE_ONLY_META = /^(ledger_|schema_|directory_fingerprint$)/;
 
 /** Tables of an embedded store with rows that ClickHouse has no place for yet, and the derived ones. */
 async function leftBehind(from: Db): Promise<CopySummary['notCopied']> {
-  const copied = new Set([...FACT_TABLES.map((t) => t.name), 'meta']);
+  const copied = new Set([...FACT_TABLES, ...DIRECTORY_TABLES].map((t) => t.name).concat('meta'));
   const rows = await from.query(
     `SELECT table_name AS name, estimated_size AS rows FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY name`,
   );
@@ -156,4 +170,4 @@ async function leftBehind(from: Db): Promise<CopySummary['notCopied']> {
     });
 }
 
-const DERIVED = /^(ledger|pr_sessions|session_|agent_requests_stage|usage_stage)/;
+const DERIVED = /^(ledger|pr_sessions|session_|seat_days|usage_days|agent_requests_stage|usage_stage)/;

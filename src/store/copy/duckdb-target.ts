@@ -29,9 +29,14 @@ export function duckdbTarget(db: Db): CopyTarget & { dispose(): void } {
       rmSync(file, { force: true });
     }
   };
+  const replaceRows = async (table: TableSpec, rows: readonly Row[]): Promise<void> => {
+    await db.query(`DELETE FROM ${sqlIdent(table.name)}`);
+    await insertRows(table, rows);
+  };
   return {
     db,
     insertRows,
+    replaceRows,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

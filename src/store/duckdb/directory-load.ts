@@ -1,7 +1,7 @@
 import type { OrgDirectory } from '../../domain/directory.js';
 import { MileageError } from '../../domain/errors.js';
 import { isValidTimeZone } from '../../domain/time.js';
-import { directoryMeta, directoryRows } from '../directory-rows.js';
+import { directoryMeta, directoryRows } from '../tables/directory-rows.js';
 import { writtenColumnsDuckDb } from '../tables/ddl.js';
 import { directoryTable } from '../tables/directory-tables.js';
 import { withTempJson, type DuckIo } from './io.js';

@@ -1,3 +1,4 @@
+import { sqlString } from '../sql-text.js';
 import type { SqlDialect } from './dialect.js';
 import { quantileLiteral, scaleLiteral } from './duckdb-dialect.js';
 
@@ -17,6 +18,9 @@ export const clickhouseDialect: SqlDialect = {
   argMax: (value, ...by) =>
     by.length === 1 ? `argMax(${value}, ${by[0]})` : `argMax(${value}, (${by.join(', ')}))`,
   distinctList: (expr) => `groupUniqArray(${expr})`,
+  // An aggregate takes no ORDER BY on ClickHouse: the distinct values are gathered, then sorted.
+  sortedText: (expr, separator) =>
+    `nullIf(arrayStringConcat(arraySort(groupUniqArray(${expr})), ${sqlString(separator)}), '')`,
   anyTrue: (cond) => `toBool(max(${cond}))`,
   daySeries: (from, until) =>
     `(SELECT addDays(toDate(${from}), number) AS day FROM numbers(toUInt64(greatest(0, dateDiff('day', toDate(${from}), toDate(${until}))))))`,

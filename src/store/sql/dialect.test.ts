@@ -80,6 +80,25 @@ const cases: { name: string; check: (d: SqlDialect, run: Run) => Promise<void> }
     },
   },
   {
+    name: 'sorted text: distinct values in order, NULLs left out, NULL for a group with none',
+    async check(d, run) {
+      const src = `(${rows(
+        [
+          ['1', "'opus'"],
+          ['1', "'haiku'"],
+          ['1', 'NULL'],
+          ['1', "'opus'"],
+          ['2', 'NULL'],
+        ],
+        ['g', 'm'],
+      )})`;
+      const out = await run(
+        `SELECT g, ${d.sortedText('m', ', ')} AS models FROM ${src} t GROUP BY g ORDER BY g`,
+      );
+      expect(out.map((r) => r.models)).toEqual([['haiku', 'opus'].join(', '), null]);
+    },
+  },
+  {
     name: 'day series over a leap day, and empty when from = until; calendar pieces',
     async check(d, run) {
       const from = d.param('from', 'Date');

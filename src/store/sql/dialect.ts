@@ -32,6 +32,11 @@ export interface SqlDialect {
   argMax(value: string, ...by: string[]): string;
   /** The distinct non-NULL values of `expr` as a list, in no particular order. */
   distinctList(expr: string): string;
+  /**
+   * The distinct non-NULL values of a text `expr`, sorted and joined by `separator` (a literal from the
+   * statement's own code); NULL for a group with none.
+   */
+  sortedText(expr: string, separator: string): string;
   /** True when `cond` holds for any row of the group. */
   anyTrue(cond: string): string;
   /** A relation of one DATE column `day`, one row per day in [from, until): both are DATE expressions. */

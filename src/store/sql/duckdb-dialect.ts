@@ -1,3 +1,4 @@
+import { sqlString } from '../sql-text.js';
 import type { ParamType, SqlDialect } from './dialect.js';
 
 const CAST: Record<ParamType, string | null> = {
@@ -22,6 +23,7 @@ export const duckdbDialect: SqlDialect = {
   argMax: (value, ...by) =>
     by.length === 1 ? `arg_max(${value}, ${by[0]})` : `arg_max(${value}, row(${by.join(', ')}))`,
   distinctList: (expr) => `list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)`,
+  sortedText: (expr, separator) => `string_agg(DISTINCT ${expr}, ${sqlString(separator)} ORDER BY ${expr})`,
   anyTrue: (cond) => `bool_or(${cond})`,
   daySeries: (from, until) =>
     `(SELECT CAST(d AS DATE) AS day FROM generate_series(CAST(${from} AS TIMESTAMP), CAST(${until} AS TIMESTAMP) - INTERVAL 1 DAY, INTERVAL 1 DAY) g(d))`,

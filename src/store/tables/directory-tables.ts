@@ -2,7 +2,8 @@ import type { ColumnSpec, ColumnType, TableSpec } from './columns.js';
 
 /**
  * The directory (mileage.yaml as tables, rewritten whole on every load) and the small tables the ledger joins
- * besides the facts: vendor seat lists, vendor-counted active users, calendar absences and the cwd → repository map. DuckDB builds them by its migrations
+ * besides the facts: vendor seat lists, vendor-counted active users, calendar absences, the cwd → repository map, and
+ * the audits' stored runs. DuckDB builds them by its migrations
  * (duckdb/schema.ts); ClickHouse gets them from here. Small tables: a plain MergeTree sorted by their key.
  */
 function table(name: string, key: string, columns: [string, ColumnType, boolean?, 'derived'?][]): TableSpec {
@@ -115,6 +116,32 @@ export const DIRECTORY_TABLES: readonly TableSpec[] = [
   table('cwd_repos', 'cwd', [
     ['cwd', 'text', true],
     ['repo', 'text', true],
+  ]),
+  // Model-selection audits' stored runs and verdicts (audit/stored-runs.ts): the weekly diagnostic's model-fit
+  // finding reads them. Written by `mileage audit run` on the embedded store; copied by `store migrate`.
+  table('audit_runs', 'id', [
+    ['id', 'text', true],
+    ['workflow', 'text', true],
+    ['bar_version', 'int', true],
+    ['finished_at', 'timestamp', true],
+    ['cases', 'int', true],
+    ['incumbent', 'text', true],
+    ['audit_cost', 'money'],
+    ['result_json', 'text', true],
+  ]),
+  table('audit_verdicts', 'run_id', [
+    ['run_id', 'text', true],
+    ['candidate', 'text', true],
+    ['verdict', 'text', true],
+    ['requirement', 'text', true],
+    ['passed', 'int', true],
+    ['n', 'int', true],
+    ['rate', 'double', true],
+    ['rate_low', 'double', true],
+    ['rate_high', 'double', true],
+    ['required', 'double', true],
+    ['cost_per_case', 'money'],
+    ['monthly_saving', 'money'],
   ]),
 ];
 

@@ -1,14 +1,18 @@
-import type { OrgDirectory } from '../domain/directory.js';
-import { identityHash, redact } from '../domain/ids.js';
-import { toStorage } from '../domain/money.js';
+import type { OrgDirectory } from '../../domain/directory.js';
+import { identityHash, redact } from '../../domain/ids.js';
+import { toStorage } from '../../domain/money.js';
 
-type Value = string | number | null;
+/** One directory table's rows, in the column names of its catalog entry (tables/directory-tables.ts). */
+export type DirectoryRows = Record<
+  'dir_teams' | 'dir_people' | 'dir_aliases' | 'dir_keys' | 'dir_workflows' | 'dir_seats' | 'dir_accounts',
+  Record<string, string | number | null>[]
+>;
 
 /**
- * The org file as the rows of the directory tables (tables/directory-tables.ts holds their columns), for
- * either engine: a load replaces every one of these tables whole.
+ * The org file as the directory's tables, the same rows for either engine: identities hashed (a key's hint is
+ * redacted), money as exact decimal text. Each load replaces every table whole.
  */
-export function directoryRows(dir: OrgDirectory): Record<string, Record<string, Value>[]> {
+export function directoryRows(dir: OrgDirectory): DirectoryRows {
   return {
     dir_teams: dir.teams.map((t) => ({
       team_id: t.id,
@@ -22,10 +26,13 @@ export function directoryRows(dir: OrgDirectory): Record<string, Record<string, 
     dir_aliases: [
       ...new Map(
         dir.people.flatMap((p) =>
-          p.aliases.map((a) => {
-            const hash = identityHash(a.value);
-            return [hash, { alias_hash: hash, kind: a.kind, person_id: p.id }] as const;
-          }),
+          p.aliases.map(
+            (a) =>
+              [
+                identityHash(a.value),
+                { alias_hash: identityHash(a.value), kind: a.kind, person_id: p.id },
+              ] as const,
+          ),
         ),
       ).values(),
     ],

@@ -3,6 +3,7 @@ import { addDays, type DayWindow } from '../domain/time.js';
 import { windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import { spendByWorkloads, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
+import { relation } from '../metrics/relations.js';
 
 /**
  * Anomalies tied to their cause: the reader learns whose doing a spike or a runaway session was without
@@ -80,7 +81,7 @@ export async function sessionPlace(ctx: MetricContext, session: string): Promise
       ),
     ),
     ctx.db.query(
-      `SELECT repo, branch, sum(cost) AS cost FROM ledger
+      `SELECT repo, branch, sum(cost) AS cost FROM ${relation(ctx, 'ledger')}
        WHERE ${windowFilter('day')} AND session_id = $session AND (repo IS NOT NULL OR branch IS NOT NULL)
        GROUP BY ALL ORDER BY cost DESC NULLS LAST, repo, branch LIMIT 1`,
       params,

@@ -1,6 +1,7 @@
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { money, num, type MetricTable } from './table.js';
 import { workloadSqlFor } from './workloads.js';
+import { relation } from './relations.js';
 
 /**
  * concentration.top4_shift: per week of the window, the share of spend taken by that week's four largest
@@ -52,14 +53,14 @@ export async function top4Shift(ctx: MetricContext): Promise<MetricTable> {
 export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
   const [row] = await ctx.db.query(
     `WITH k AS (
-       SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger_daily
+       SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ${relation(ctx, 'ledger_daily')}
        WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND key_hash IS NOT NULL GROUP BY 1
      ), c AS (
        SELECT cost, sum(cost) OVER (ORDER BY cost DESC, key_hash ROWS UNBOUNDED PRECEDING) / sum(cost) OVER () AS cum,
          row_number() OVER (ORDER BY cost DESC, key_hash) AS n
        FROM k
      ), all_spend AS (
-       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced
+       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced
      )
      SELECT count(*) AS keys, min(n) FILTER (WHERE cum >= 0.5 - 1e-12) AS k50, min(n) FILTER (WHERE cum >= 0.8 - 1e-12) AS k80,
        coalesce(sum(cost), 0) AS key_cost, (SELECT total FROM all_spend) AS total

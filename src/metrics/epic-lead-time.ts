@@ -1,8 +1,10 @@
 import { EPIC_KIND } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
-import { grouping, outcomeFrom, type Grouping } from './grouping.js';
+import { grouping, type Grouping } from './grouping.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import type { Dimension } from './query.js';
+import { relation } from './relations.js';
+import { outcomeFrom } from './spend-from.js';
 import { num, numOrNull, previousWindow, ratio, type MetricTable } from './table.js';
 import type { DayWindow } from '../domain/time.js';
 
@@ -14,24 +16,27 @@ const EPIC = sqlString(EPIC_KIND);
  * creation. An epic belongs to its own assignee's (lead's) team, else to the team most of its children
  * were delivered by. Children are any non-epic record of the same source naming the epic's ref.
  */
-const EPICS = `(
+function epics(ctx: MetricContext): string {
+  const oi = relation(ctx, 'outcomes_identity');
+  return `(
   SELECT e.* REPLACE (coalesce(e.team_id, ch.child_team) AS team_id),
     coalesce(ch.first_start, e.started_at, e.opened_at) AS epic_start,
     CASE WHEN ch.first_start IS NOT NULL THEN 'children'
          WHEN coalesce(e.started_at, e.opened_at) IS NOT NULL THEN 'epic' END AS start_basis,
     coalesce(ch.children, 0) AS children
-  FROM outcomes_identity e
+  FROM ${oi} e
   LEFT JOIN (
     SELECT c.source, c.parent_ref, min(coalesce(c.started_at, c.opened_at)) AS first_start,
       mode(c.team_id) AS child_team, count(*) AS children
-    FROM outcomes_identity c
+    FROM ${oi} c
     WHERE c.parent_ref IS NOT NULL AND c.kind <> ${EPIC}
-      AND EXISTS (SELECT 1 FROM outcomes_identity x WHERE x.kind = ${EPIC} AND x.source = c.source
+      AND EXISTS (SELECT 1 FROM ${oi} x WHERE x.kind = ${EPIC} AND x.source = c.source
         AND x.ref = c.parent_ref AND ${windowFilter('x.day')})
     GROUP BY 1, 2
   ) ch ON ch.source = e.source AND ch.parent_ref = e.ref
   WHERE e.kind = ${EPIC}
 )`;
+}
 
 /** Days from the epic's start to done; null when no start is known or the start is after the done time. */
 const LEAD_DAYS = `CASE WHEN o.epic_start <= o.occurred_at
@@ -56,7 +61,7 @@ async function epicStats(
     `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, median(${LEAD_DAYS}) AS m,
        count(${LEAD_DAYS}) AS n, count(*) AS total,
        count(*) FILTER (WHERE o.start_basis = 'children') AS from_children, sum(o.children) AS children
-     FROM ${outcomeFrom(EPICS)} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY 1`,
+     FROM ${outcomeFrom(ctx, g.outcomeJoins, epics(ctx))} WHERE ${windowFilter('o.day')} GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(

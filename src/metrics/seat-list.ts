@@ -4,6 +4,7 @@ import { personVisibility, type Viewer } from '../org/privacy.js';
 import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import { IDLE_DAYS } from './seats.js';
+import { relation } from './relations.js';
 
 export interface SeatRow {
   tool: string;
@@ -55,7 +56,7 @@ export async function seatReport(
        SELECT * FROM seat_holdings
        WHERE (from_day IS NULL OR from_day <= CAST($as_of AS DATE)) AND (until_day IS NULL OR until_day > CAST($as_of AS DATE))
      ), activity AS (
-       SELECT tool, person_id AS holder, max(day) AS last FROM usage_identity
+       SELECT tool, person_id AS holder, max(day) AS last FROM ${relation(ctx, 'usage_identity')}
        WHERE person_id IS NOT NULL AND day <= CAST($as_of AS DATE) GROUP BY 1, 2
        UNION ALL
        SELECT a.tool, coalesce(al.person_id, a.actor_hash), max(a.day)
@@ -67,7 +68,7 @@ export async function seatReport(
        CAST(greatest(l.last, CAST(h.last_activity AS DATE)) AS VARCHAR) AS last_active
      FROM held h
      LEFT JOIN last l ON l.tool = h.tool AND l.holder = h.holder
-     LEFT JOIN dir_people p ON p.person_id = h.person_id
+     LEFT JOIN ${relation(ctx, 'dir_people')} p ON p.person_id = h.person_id
      ORDER BY h.tool, last_active NULLS FIRST, h.holder`,
     { as_of: asOf },
   );

@@ -1,5 +1,6 @@
 import { attributedPrs } from '../../metrics/pr-cost.js';
-import { outcomeFrom } from '../../metrics/grouping.js';
+import { relation } from '../../metrics/relations.js';
+import { outcomeFrom } from '../../metrics/spend-from.js';
 import type { MetricContext } from '../../metrics/metric.js';
 import { windowFilter, windowParams } from '../../metrics/metric.js';
 import { Decimal } from 'decimal.js';
@@ -12,21 +13,18 @@ import type { Row } from '../../store/db.js';
  * single ledger basis, or `mixed`. Reads through the request's filtered store. With `author`, only the PRs of
  * `$author`, from that person's rows alone.
  */
-function prRows(options: { author?: boolean } = {}): string {
+function prRows(ctx: MetricContext, options: { author?: boolean } = {}): string {
   return `WITH basis AS (
     SELECT person_id, CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'mixed' END AS basis
-    FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
+    FROM ${relation(ctx, 'ledger_daily')} WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
       AND person_id IS NOT NULL AND workflow_id IS NULL ${options.author ? 'AND person_id = $author' : ''} GROUP BY 1
   )
   SELECT o.id, o.repo, o.ref, o.head_branch, o.occurred_at AS merged_at,
     o.opened_at AS opened_at, o.team_id, ot.name AS team_name, o.person_id, op.name AS person_name,
     o.points, o.points_basis, o.ai_assisted, o.ai_evidence, o.rework, o.rework_reason, o.category,
     CAST(o.pr_cost AS DECIMAL(18,2)) AS cost, o.cost_evidence, coalesce(b.basis, 'none') AS basis
-  FROM ${outcomeFrom(attributedPrs(options))} LEFT JOIN basis b ON b.person_id = o.person_id`;
+  FROM ${outcomeFrom(ctx, ['people', 'teams'], attributedPrs({ ...options, on: ctx }))} LEFT JOIN basis b ON b.person_id = o.person_id`;
 }
-
-const PR_ROWS = prRows();
-const AUTHOR_PR_ROWS = prRows({ author: true });
 
 export interface PrRow {
   id: string;
@@ -84,7 +82,7 @@ export async function listPrs(
   const where = repos ? `WHERE ${names.length ? `repo IN (${names.join(', ')})` : 'false'}` : '';
   // Every PR's cost needs the whole window anyway; only the page's rows leave the database.
   const rows = await ctx.db.query(
-    `SELECT *, count(*) OVER () AS total FROM (${PR_ROWS}) ${where}
+    `SELECT *, count(*) OVER () AS total FROM (${prRows(ctx)}) ${where}
      ORDER BY merged_at DESC, id LIMIT $limit OFFSET $offset`,
     params,
   );
@@ -99,13 +97,13 @@ async function countPrs(
   params: Record<string, string | number>,
 ): Promise<number> {
   const { limit: _l, offset: _o, ...rest } = params;
-  const [row] = await ctx.db.query(`SELECT count(*) AS n FROM (${PR_ROWS}) ${where}`, rest);
+  const [row] = await ctx.db.query(`SELECT count(*) AS n FROM (${prRows(ctx)}) ${where}`, rest);
   return Number(row?.n ?? 0);
 }
 
 /**
  * One PR's row. A PR's cost depends only on its author's spend and PRs: it is computed from that person's rows
- * alone (AUTHOR_PR_ROWS). A PR of no known person has no person × period share: every such PR's row comes
+ * alone (`prRows(ctx, { author: true })`). A PR of no known person has no person × period share: every such PR's row comes
  * from the whole window, which is rare enough.
  */
 export async function onePr(
@@ -114,11 +112,11 @@ export async function onePr(
 ): Promise<Row | null> {
   const [row] =
     pr.personId === null
-      ? await ctx.db.query(`SELECT * FROM (${PR_ROWS}) WHERE id = $id AND person_id IS NULL`, {
+      ? await ctx.db.query(`SELECT * FROM (${prRows(ctx)}) WHERE id = $id AND person_id IS NULL`, {
           ...windowParams(ctx.window),
           id: pr.id,
         })
-      : await ctx.db.query(`SELECT * FROM (${AUTHOR_PR_ROWS}) WHERE id = $id`, {
+      : await ctx.db.query(`SELECT * FROM (${prRows(ctx, { author: true })}) WHERE id = $id`, {
           ...windowParams(ctx.window),
           id: pr.id,
           author: pr.personId,
@@ -132,7 +130,7 @@ export async function prDay(
   id: string,
 ): Promise<{ day: string; personId: string | null } | null> {
   const [row] = await ctx.db.query(
-    `SELECT CAST(day AS VARCHAR) AS day, person_id FROM outcomes_identity WHERE id = $id AND kind = 'pr_merged'`,
+    `SELECT CAST(day AS VARCHAR) AS day, person_id FROM ${relation(ctx, 'outcomes_identity')} WHERE id = $id AND kind = 'pr_merged'`,
     { id },
   );
   return row
@@ -160,7 +158,7 @@ export async function branchSpend(ctx: MetricContext, id: string): Promise<Branc
        SELECT p.session, p.tool, p.model, p.cost, p.top, coalesce(k.name, p.key_hint, 'no key') AS key,
          CASE WHEN k.owner IS NOT NULL THEN coalesce(p.key_hint, 'personal key')
            ELSE coalesce(k.name, p.key_hint, 'no key') END AS hidden_key
-       FROM ledger_pr_parts p LEFT JOIN dir_keys k ON k.key_hash = p.key_hash
+       FROM ${relation(ctx, 'ledger_pr_parts')} p LEFT JOIN ${relation(ctx, 'dir_keys')} k ON k.key_hash = p.key_hash
        WHERE p.pr_id = $id AND ${windowFilter('p.day')} AND NOT p.unpriced
      )
      SELECT 'session' AS part, session AS name, NULL AS hidden_key, min(tool) AS tool,

@@ -62,7 +62,10 @@ export async function keysForSpend(ctx: MetricContext): Promise<MetricTable> {
      ), all_spend AS (
        SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced
      )
-     SELECT count(*) AS keys, min(n) FILTER (WHERE cum >= 0.5 - 1e-12) AS k50, min(n) FILTER (WHERE cum >= 0.8 - 1e-12) AS k80,
+     -- min of a CASE, not min(n) FILTER: over no key at all (a team filter whose spend names no key) ClickHouse's
+     -- min of a non-NULL column is 0, where DuckDB's is NULL; a NULL-able argument gives NULL on both.
+     SELECT count(*) AS keys, min(CASE WHEN cum >= 0.5 - 1e-12 THEN n END) AS k50,
+       min(CASE WHEN cum >= 0.8 - 1e-12 THEN n END) AS k80,
        coalesce(sum(cost), 0) AS key_cost, (SELECT total FROM all_spend) AS total
      FROM c`,
     windowParams(ctx.window),

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricFilter } from '../../src/metrics/filter.js';
+import type { Viewer } from '../../src/metrics/metric.js';
+import { ClickHouseSql } from '../../src/store/clickhouse/clickhouse-sql.js';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import type { ClickHouseLocation } from '../../src/store/clickhouse/location.js';
+import type { Db } from '../../src/store/db.js';
+import { answerDifferences } from '../support/answers-compare.js';
+import { catalogAnswers } from '../support/catalog-answers.js';
+import { clickhouseAvailable, startClickHouse, type TestClickHouse } from '../support/clickhouse.js';
+import { copyFactsToClickHouse } from '../support/clickhouse-copy.js';
+import { demoStore, type DemoStore } from '../support/demo-store.js';
+
+/**
+ * The contract between the engines under filters (issue 23): the relations metrics read are narrowed by
+ * `relation(…)` (src/metrics/relations.ts) with the filter's values bound in each engine's dialect, so a
+ * manager's view, a `team=` query and a `tool=`/`model=` query answer the same on DuckDB and ClickHouse.
+ * The unfiltered owner's view is test/clickhouse/contract.test.ts; this file covers what that one does not.
+ */
+
+/**
+ * Answers ClickHouse does not give yet whatever the filter (docs/clickhouse.md, "Not done" 2): the same
+ * metrics as contract.test.ts's KNOWN_GAPS. An answer may leave this list by being fixed (another branch
+ * works on them); no other answer may differ.
+ */
+const KNOWN_GAPS = ['effectiveness.epic_lead_time', 'efficiency.expected_band'];
+const isKnownGap = (key: string) => KNOWN_GAPS.some((m) => key === m || key.startsWith(`${m} by `));
+
+const WINDOW = { since: '2026-10-05', until: '2026-11-02' };
+
+describe.skipIf(!clickhouseAvailable())(
+  'the engines agree under filters (DuckDB and one ClickHouse server, on the demo)',
+  () => {
+    let demo: DemoStore;
+    let server: TestClickHouse;
+    let ch: ClickHouseStore;
+    let sql: ClickHouseSql;
+    let teams: string[];
+    let topTool: string;
+    let topModel: string;
+
+    beforeAll(async () => {
+      [demo, server] = await Promise.all([demoStore(), startClickHouse()]);
+      const location: ClickHouseLocation = {
+        url: server.url,
+        username: 'default',
+        password: '',
+        database: 'mileage',
+        display: server.url,
+      };
+      ch = await ClickHouseStore.open(location);
+      sql = ClickHouseSql.connect(location);
+      await copyFactsToClickHouse(demo.db, sql);
+      await ch.refreshLedger();
+      teams = (await demo.db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) => String(r.team_id));
+      const top = async (column: string) =>
+        String(
+          (
+            await demo.db.query(
+              `SELECT ${column} AS v FROM ledger_daily WHERE ${column} IS NOT NULL AND day >= $since AND day < $until
+               GROUP BY 1 ORDER BY sum(cost) DESC, 1 LIMIT 1`,
+              WINDOW,
+            )
+          )[0]?.v,
+        );
+      [topTool, topModel] = [await top('tool'), await top('model')];
+    }, 240_000);
+
+    afterAll(async () => {
+      await sql?.close();
+      await ch?.close();
+      await server?.stop();
+      await demo?.close();
+    });
+
+    /** Every catalog answer for one audience and filter on both engines; what differs beyond the known gaps. */
+    async function compare(viewer: Viewer, filter: MetricFilter) {
+      const privacy = demo.directory.privacy;
+      const duck = await catalogAnswers(demo.db, WINDOW, privacy, viewer, filter);
+      const click = await catalogAnswers(ch as unknown as Db, WINDOW, privacy, viewer, filter);
+      const unfiltered = await catalogAnswers(demo.db, WINDOW, privacy, viewer);
+      const keys = Object.keys(duck);
+      expect(keys.length).toBeGreaterThan(80);
+      // DuckDB's answers are answers, not errors: an error on both sides would compare equal.
+      expect(keys.filter((k) => 'error' in (duck[k] as object))).toEqual([]);
+      // The filter narrows: most answers differ from the unfiltered ones (else the test would prove nothing).
+      const narrowed = keys.filter((k) => answerDifferences(duck[k], unfiltered[k]).length > 0);
+      expect(narrowed.length).toBeGreaterThan(keys.length / 2);
+      // Each differing answer with its first differences, so a failure says what moved.
+      return keys
+        .filter((k) => !isKnownGap(k) && answerDifferences(duck[k], click[k]).length > 0)
+        .map((k) => `${k}: ${answerDifferences(duck[k], click[k]).slice(0, 3).join('; ')}`);
+    }
+
+    it("a team manager's view (their team only, people named as the org allows)", async () => {
+      const team = teams[0] as string;
+      expect(await compare({ role: 'manager', teams: [team] }, { teams: [team] })).toEqual([]);
+    }, 180_000);
+
+    it('an org-wide viewer asking for two teams (small groups folded into "other")', async () => {
+      expect(await compare({ role: 'viewer' }, { teams: teams.slice(1, 3) })).toEqual([]);
+    }, 180_000);
+
+    it('the owner asking for one tool, and for one model of one team', async () => {
+      expect(await compare({ role: 'owner' }, { tools: [topTool] })).toEqual([]);
+      expect(await compare({ role: 'owner' }, { models: [topModel], teams: [teams[0] as string] })).toEqual(
+        [],
+      );
+    }, 240_000);
+  },
+);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricFilter } from '../../src/metrics/filter.js';
-import type { Viewer } from '../../src/metrics/metric.js';
+import { filteredContext, type MetricFilter } from '../../src/metrics/filter.js';
+import type { MetricContext, Viewer } from '../../src/metrics/metric.js';
+import { branchSpend, listPrs, onePr, prDay } from '../../src/server/api/pr-queries.js';
 import { ClickHouseSql } from '../../src/store/clickhouse/clickhouse-sql.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { ClickHouseLocation } from '../../src/store/clickhouse/location.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db, Row } from '../../src/store/db.js';
 import { answerDifferences } from '../support/answers-compare.js';
 import { catalogAnswers } from '../support/catalog-answers.js';
 import { clickhouseAvailable, startClickHouse, type TestClickHouse } from '../support/clickhouse.js';
@@ -107,5 +108,43 @@ describe.skipIf(!clickhouseAvailable())(
         [],
       );
     }, 240_000);
+
+    it("the PR list, one PR's row and its drill-down (server/api/pr-queries.ts) under a team filter", async () => {
+      const filter = { teams: [teams[0] as string] };
+      const on = (db: Db): MetricContext =>
+        filteredContext(
+          { db, window: WINDOW, privacy: demo.directory.privacy, viewer: { role: 'owner' } },
+          filter,
+        );
+      const [duck, click] = [on(demo.db), on(ch as unknown as Db)];
+      const page = { limit: 1000, offset: 0 };
+      const [duckList, clickList] = [
+        await listPrs(duck, undefined, page),
+        await listPrs(click, undefined, page),
+      ];
+      expect(duckList.total).toBeGreaterThan(5);
+      // Only the team's PRs: fewer than the whole org's.
+      const whole = await listPrs({ ...duck, db: demo.db, filter: undefined }, undefined, page);
+      expect(duckList.total).toBeLessThan(whole.total);
+      expect(answerDifferences(duckList, clickList)).toEqual([]);
+      // A repository filter and a page past the first row.
+      const repo = String(duckList.rows[0]?.repo);
+      const second = { limit: 3, offset: 1 };
+      expect(
+        answerDifferences(await listPrs(duck, [repo], second), await listPrs(click, [repo], second)),
+      ).toEqual([]);
+      for (const row of duckList.rows.slice(0, 4)) {
+        const id = String(row.id);
+        const person = row.person_id === null ? null : String(row.person_id);
+        const pair = async <T>(f: (ctx: MetricContext) => Promise<T>) => [await f(duck), await f(click)];
+        const [dayA, dayB] = await pair((ctx) => prDay(ctx, id));
+        expect(answerDifferences(dayA, dayB), id).toEqual([]);
+        const [rowA, rowB] = await pair((ctx) => onePr(ctx, { id, personId: person }));
+        expect(rowA, id).not.toBeNull();
+        expect(answerDifferences(rowA as Row, rowB as Row), id).toEqual([]);
+        const [spendA, spendB] = await pair((ctx) => branchSpend(ctx, id));
+        expect(answerDifferences(spendA, spendB), id).toEqual([]);
+      }
+    }, 120_000);
   },
 );

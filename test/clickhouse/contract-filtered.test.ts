@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filteredContext, type MetricFilter } from '../../src/metrics/filter.js';
 import type { MetricContext, Viewer } from '../../src/metrics/metric.js';
+import { sessionPlace, workloadTeam } from '../../src/diagnostics/anomaly-causes.js';
+import { seatReport } from '../../src/metrics/seat-list.js';
+import { spendByWorkload } from '../../src/metrics/workloads.js';
 import { branchSpend, listPrs, onePr, prDay } from '../../src/server/api/pr-queries.js';
 import { ClickHouseSql } from '../../src/store/clickhouse/clickhouse-sql.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
@@ -145,6 +148,38 @@ describe.skipIf(!clickhouseAvailable())(
         const [spendA, spendB] = await pair((ctx) => branchSpend(ctx, id));
         expect(answerDifferences(spendA, spendB), id).toEqual([]);
       }
+    }, 120_000);
+
+    it("anomaly causes (a workload's team, a session's place) under a team filter, and the seat list", async () => {
+      const on = (db: Db): MetricContext =>
+        filteredContext(
+          { db, window: WINDOW, privacy: demo.directory.privacy, viewer: { role: 'owner' } },
+          { teams: [teams[0] as string] },
+        );
+      const [duck, click] = [on(demo.db), on(ch as unknown as Db)];
+      const workloads = (await spendByWorkload(duck)).slice(0, 3);
+      expect(workloads.length).toBeGreaterThan(0);
+      for (const w of workloads) {
+        const team = await workloadTeam(duck, WINDOW, w.id);
+        expect(team, w.id).toBe(teams[0]);
+        expect(await workloadTeam(click, WINDOW, w.id), w.id).toBe(team);
+      }
+      const sessions = await demo.db.query(
+        `SELECT session_id FROM ledger_sessions WHERE team_id = $team AND session_id IS NOT NULL
+           AND day >= $since AND day < $until GROUP BY 1 ORDER BY sum(cost) DESC, 1 LIMIT 3`,
+        { team: teams[0] as string, ...WINDOW },
+      );
+      expect(sessions.length).toBeGreaterThan(0);
+      for (const { session_id } of sessions) {
+        const place = await sessionPlace(duck, String(session_id));
+        expect(place.workload, String(session_id)).not.toBeNull();
+        expect(await sessionPlace(click, String(session_id))).toEqual(place);
+      }
+      const privacy = demo.directory.privacy;
+      const seats = async (db: Db) => seatReport({ db, privacy, viewer: { role: 'owner' } }, '2026-10-30');
+      const duckSeats = await seats(demo.db);
+      expect(duckSeats.seats.length).toBeGreaterThan(0);
+      expect(answerDifferences(duckSeats, await seats(ch as unknown as Db))).toEqual([]);
     }, 120_000);
   },
 );

@@ -127,7 +127,7 @@ export async function audienceFilter(
 ): Promise<MetricFilter | undefined> {
   if (viewer.role !== 'manager') return undefined;
   const asked = viewer.teams ?? [];
-  const known = new Set((await db.query('SELECT team_id FROM main.dir_teams')).map((r) => String(r.team_id)));
+  const known = new Set((await db.query('SELECT team_id FROM dir_teams')).map((r) => String(r.team_id)));
   const unknown = asked.filter((t) => !known.has(t));
   if (unknown.length > 0)
     throw new MileageError(

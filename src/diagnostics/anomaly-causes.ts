@@ -3,6 +3,7 @@ import { addDays, type DayWindow } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import { spendByWorkloads, workloadSqlFor, type WorkloadSpend } from '../metrics/workloads.js';
 import type { Finding } from './finding.js';
+import { relation } from '../metrics/relations.js';
 
 /**
  * Anomalies tied to their cause: the reader learns whose doing a spike or a runaway session was without
@@ -10,6 +11,8 @@ import type { Finding } from './finding.js';
  */
 
 /** The team that carries most of a workload's spend in a window (null: spend of no team). */
+// Sums are named apart from the column they sum: ClickHouse (prefer_column_name_to_alias) would order by the
+// column `cost` rather than an alias of that name, and refuse it outside the aggregate.
 export async function workloadTeam(
   ctx: MetricContext,
   window: DayWindow,
@@ -17,8 +20,9 @@ export async function workloadTeam(
 ): Promise<string | null> {
   const rows = await ctx.db.query(
     `WITH lw AS (${await workloadSqlFor(ctx, 'ledger_daily', window)})
-     SELECT team_id, sum(cost) AS team_cost FROM lw WHERE ${windowFilter('day', ctx)} AND workload_id = ${dialectOf(ctx).param('workload', 'String')}
-     GROUP BY 1 ORDER BY team_cost DESC NULLS LAST, team_id LIMIT 1`,
+     SELECT team_id, sum(cost) AS spent FROM lw WHERE ${windowFilter('day', ctx)}
+       AND workload_id = ${dialectOf(ctx).param('workload', 'String')}
+     GROUP BY 1 ORDER BY spent DESC NULLS LAST, team_id LIMIT 1`,
     { ...windowParams(window), workload: workloadId },
   );
   const team = rows[0]?.team_id;
@@ -70,19 +74,20 @@ export interface SessionPlace {
  */
 export async function sessionPlace(ctx: MetricContext, session: string): Promise<SessionPlace> {
   const params = { ...windowParams(ctx.window), session };
+  const mine = `session_id = ${dialectOf(ctx).param('session', 'String')}`;
   const [workloads, places] = await Promise.all([
     workloadSqlFor(ctx, 'ledger_sessions').then((sql) =>
       ctx.db.query(
         `WITH lw AS (${sql})
-         SELECT workload_label, sum(cost) AS workload_cost FROM lw WHERE ${windowFilter('day', ctx)} AND session_id = ${dialectOf(ctx).param('session', 'String')}
-         GROUP BY 1 ORDER BY workload_cost DESC NULLS LAST, workload_label LIMIT 1`,
+         SELECT workload_label, sum(cost) AS spent FROM lw WHERE ${windowFilter('day', ctx)} AND ${mine}
+         GROUP BY 1 ORDER BY spent DESC NULLS LAST, workload_label LIMIT 1`,
         params,
       ),
     ),
     ctx.db.query(
-      `SELECT repo, branch, sum(cost) AS place_cost FROM ledger
-       WHERE ${windowFilter('day', ctx)} AND session_id = ${dialectOf(ctx).param('session', 'String')} AND (repo IS NOT NULL OR branch IS NOT NULL)
-       GROUP BY ALL ORDER BY place_cost DESC NULLS LAST, repo, branch LIMIT 1`,
+      `SELECT repo, branch, sum(cost) AS spent FROM ${relation(ctx, 'ledger')}
+       WHERE ${windowFilter('day', ctx)} AND ${mine} AND (repo IS NOT NULL OR branch IS NOT NULL)
+       GROUP BY ALL ORDER BY spent DESC NULLS LAST, repo, branch LIMIT 1`,
       params,
     ),
   ]);

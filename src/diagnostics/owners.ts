@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { relation } from '../metrics/relations.js';
 
 /**
  * Who owns a finding's next step. A "Next" with no owner is read by everyone and done by no one, so every
@@ -30,9 +31,9 @@ export async function teamOwners(
 ): Promise<Map<string, TeamOwners>> {
   const rows = await db.query(
     `SELECT t.team_id AS team_id, t.name AS name, m.name AS manager, c.name AS coach
-     FROM dir_teams t
-     LEFT JOIN dir_people m ON m.person_id = t.manager_id
-     LEFT JOIN dir_people c ON c.person_id = t.coach_id
+     FROM ${relation({ db }, 'dir_teams')} t
+     LEFT JOIN ${relation({ db }, 'dir_people')} m ON m.person_id = t.manager_id
+     LEFT JOIN ${relation({ db }, 'dir_people')} c ON c.person_id = t.coach_id
      ORDER BY t.team_id`,
   );
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);

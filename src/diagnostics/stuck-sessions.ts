@@ -2,6 +2,7 @@ import { formatUsd, usd } from '../domain/money.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from '../metrics/metric.js';
 import type { SessionPlace } from './anomaly-causes.js';
 import type { Finding } from './finding.js';
+import { relation } from '../metrics/relations.js';
 
 /** A session is stuck when it used this many times its cohort's median tokens per session. */
 const STUCK_MULTIPLE = 10;
@@ -37,7 +38,7 @@ export async function stuckSessions(
        SELECT l.session_id AS session_id, coalesce(l.tool, l.source) AS tool, l.team_id AS team_id, min(l.person_id) AS person_id,
          sum(l.input_tokens + l.cache_read_tokens + l.cache_write_tokens + l.output_tokens) AS tokens,
          sum(l.cost) AS cost
-       FROM ledger_sessions l WHERE ${windowFilter('l.day', d)}
+       FROM ${relation(ctx, 'ledger_sessions')} l WHERE ${windowFilter('l.day', d)}
        GROUP BY 1, 2, 3
      ), cohorts AS (
        -- a grouped median joined back: as a window function it computed the sessions twice (3x slower)
@@ -49,7 +50,7 @@ export async function stuckSessions(
      )
      SELECT c.session_id AS session_id, c.tool AS tool, c.team_id AS team_id, t.name AS team_name,
        p.name AS person_name, c.tokens AS tokens, c.cohort_median AS cohort_median, coalesce(c.cost, 0) AS cost
-     FROM c LEFT JOIN dir_teams t ON t.team_id = c.team_id LEFT JOIN dir_people p ON p.person_id = c.person_id
+     FROM c LEFT JOIN ${relation(ctx, 'dir_teams')} t ON t.team_id = c.team_id LEFT JOIN ${relation(ctx, 'dir_people')} p ON p.person_id = c.person_id
      WHERE c.cohort_sessions >= ${d.param('min_sessions', 'Int64')} AND c.cohort_median > 0
        AND c.tokens >= ${d.param('multiple', 'Float64')} * c.cohort_median
      ORDER BY c.tokens / c.cohort_median DESC, c.session_id LIMIT 1000`,

@@ -7,6 +7,7 @@ import type { MetricFilter } from '../metrics/filter.js';
 import { prSpendBySession } from '../metrics/effectiveness.js';
 import type { MetricContext, Viewer } from '../metrics/metric.js';
 import { foldedTeams } from '../metrics/grouping.js';
+import { relation } from '../metrics/relations.js';
 import { namesPeople } from '../metrics/privacy.js';
 import { spendBy } from '../metrics/query.js';
 import { coverage, dailySpend, dataExtent, spendTotals, type CoverageRow } from '../metrics/spend.js';
@@ -163,7 +164,7 @@ export async function weeklyReport(options: WeeklyOptions): Promise<WeeklyReport
     dailySpend(ctx(w.daily)),
     stuckSessions(report),
     dataGaps(report),
-    options.db.query('SELECT team_id, name FROM dir_teams'),
+    options.db.query(`SELECT team_id, name FROM ${relation(options, 'dir_teams')}`),
     foldedQuery,
     prSpendBySession(report),
     spendBy(report, 'team'),

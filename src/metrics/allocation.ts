@@ -1,6 +1,7 @@
 import { defineMetric } from './define.js';
-import { DELIVERY_DIMENSIONS, grouping, outcomeFrom } from './grouping.js';
-import { dialectOf, windowFilter, windowParams } from './metric.js';
+import { DELIVERY_DIMENSIONS, grouping } from './grouping.js';
+import { outcomeFrom } from './spend-from.js';
+import { windowFilter, windowParams } from './metric.js';
 import { attributedPrs, spendTotal } from './pr-cost.js';
 import { usd } from '../domain/money.js';
 import { money, moneyShare, num, ratio } from './table.js';
@@ -29,11 +30,11 @@ export const workAllocationMetric = defineMetric({
             `WITH c AS (
              SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, o.category,
                coalesce(sum(o.points), 0) AS points, coalesce(sum(o.pr_cost), 0) AS spend, count(*) AS prs
-             FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
+             FROM ${outcomeFrom(ctx, g.outcomeJoins, attributedPrs({ on: ctx }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1, 3
            )
            SELECT * REPLACE (CAST(c.spend AS VARCHAR) AS spend), sum(c.points) OVER (PARTITION BY c.key) AS group_points,
              CAST(sum(c.spend) OVER (PARTITION BY c.key) AS VARCHAR) AS group_spend,
-             CAST(sum(c.spend) OVER () AS VARCHAR) AS attributed, CAST(${spendTotal(dialectOf(ctx))} AS VARCHAR) AS total_spend
+             CAST(sum(c.spend) OVER () AS VARCHAR) AS attributed, CAST(${spendTotal(ctx)} AS VARCHAR) AS total_spend
            FROM c ORDER BY key, category`,
             windowParams(ctx.window),
           );

@@ -1,5 +1,6 @@
 import { defineMetric } from './define.js';
-import { DELIVERY_DIMENSIONS, grouping, OUTCOME_FROM } from './grouping.js';
+import { DELIVERY_DIMENSIONS, grouping } from './grouping.js';
+import { outcomeFrom } from './spend-from.js';
 import { windowFilter, windowParams } from './metric.js';
 import { num, ratio } from './table.js';
 
@@ -28,7 +29,7 @@ export const churnShareMetric = defineMetric({
             `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label,
              count(*) AS units, coalesce(sum(o.changed_lines), 0) AS changed,
              coalesce(sum(o.young_lines), 0) AS young
-           FROM ${OUTCOME_FROM}
+           FROM ${outcomeFrom(ctx, g.outcomeJoins)}
            WHERE ${windowFilter('o.day', ctx)} AND o.kind IN ('pr_merged', 'direct_push') AND o.changed_lines IS NOT NULL
            GROUP BY 1 ORDER BY changed DESC, 1`,
             windowParams(ctx.window),

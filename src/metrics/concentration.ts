@@ -2,6 +2,7 @@ import { defineMetric } from './define.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { money, num, numOrNull } from './table.js';
 import { workloadSqlFor } from './workloads.js';
+import { relation } from './relations.js';
 
 /**
  * concentration.top4_shift: per week of the window, the share of spend taken by that week's four largest
@@ -59,16 +60,19 @@ export const top4Shift = top4ShiftMetric.run;
 async function keyConcentration(ctx: MetricContext) {
   const [row] = await ctx.db.query(
     `WITH k AS (
-       SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ledger_daily
+       SELECT key_hash, CAST(sum(cost) AS DOUBLE) AS cost FROM ${relation(ctx, 'ledger_daily')}
        WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND key_hash IS NOT NULL GROUP BY 1
      ), c AS (
        SELECT cost, sum(cost) OVER (ORDER BY cost DESC, key_hash ROWS UNBOUNDED PRECEDING) / sum(cost) OVER () AS cum,
          row_number() OVER (ORDER BY cost DESC, key_hash) AS n
        FROM k
      ), all_spend AS (
-       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced
+       SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) AS total FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced
      )
-     SELECT count(*) AS keys, min(n) FILTER (WHERE cum >= 0.5 - 1e-12) AS k50, min(n) FILTER (WHERE cum >= 0.8 - 1e-12) AS k80,
+     -- min of a CASE, not min(n) FILTER: over no key at all (a team filter whose spend names no key) ClickHouse's
+     -- min of a non-NULL column is 0, where DuckDB's is NULL; a NULL-able argument gives NULL on both.
+     SELECT count(*) AS keys, min(CASE WHEN cum >= 0.5 - 1e-12 THEN n END) AS k50,
+       min(CASE WHEN cum >= 0.8 - 1e-12 THEN n END) AS k80,
        coalesce(sum(cost), 0) AS key_cost, (SELECT total FROM all_spend) AS total
      FROM c`,
     windowParams(ctx.window),

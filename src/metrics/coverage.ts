@@ -1,6 +1,7 @@
 import { defineMetric } from './define.js';
 import { windowFilter, windowParams } from './metric.js';
 import { money, moneyShare, num, ratio } from './table.js';
+import { relation } from './relations.js';
 
 /**
  * coverage.evidence_levels: how much of the spend is attributed to a team, a person, a workflow and a PR, and
@@ -29,18 +30,18 @@ export const evidenceCoverageMetric = defineMetric({
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NOT NULL AND source <> 'directory-seats'), 0) AS VARCHAR) AS person_usage,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NOT NULL), 0) AS VARCHAR) AS team_only,
        CAST(coalesce(sum(cost) FILTER (WHERE workflow_id IS NULL AND key_hash IS NULL AND person_id IS NULL AND team_id IS NULL), 0) AS VARCHAR) AS none
-     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
+     FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
       p,
     );
     const [u] = await ctx.db.query(
       `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens,
        coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) FILTER (WHERE NOT unpriced), 0) AS priced_tokens
-     FROM ledger_daily WHERE ${windowFilter('day', ctx)}`,
+     FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)}`,
       p,
     );
     const [bySession] = await ctx.db.query(
       `SELECT CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost, count(DISTINCT pr_id) AS prs
-     FROM ledger_prs WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
+     FROM ${relation(ctx, 'ledger_prs')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced`,
       p,
     );
     // Level 1 at its strongest: keys the gateway issued with their tags, counted whether priced or not.
@@ -48,12 +49,12 @@ export const evidenceCoverageMetric = defineMetric({
       `SELECT CAST(coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) AS VARCHAR) AS cost,
        count(DISTINCT key_hash) AS keys, coalesce(sum(requests), 0) AS requests,
        coalesce(sum(requests) FILTER (WHERE unpriced), 0) AS unpriced_requests
-     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND source = 'gateway'`,
+     FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND source = 'gateway'`,
       p,
     );
     const [unpriced] = await ctx.db.query(
       `SELECT coalesce(sum(records), 0) AS records, coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), 0) AS tokens
-     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND unpriced`,
+     FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND unpriced`,
       p,
     );
     const total = money(c?.total);

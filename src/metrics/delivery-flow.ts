@@ -1,6 +1,7 @@
 import { defineMetric } from './define.js';
 import { outcomeMedian } from './effectiveness.js';
-import { DELIVERY_DIMENSIONS, grouping, OUTCOME_FROM } from './grouping.js';
+import { DELIVERY_DIMENSIONS, grouping } from './grouping.js';
+import { outcomeFrom } from './spend-from.js';
 import { windowFilter, windowParams } from './metric.js';
 import { num, ratio } from './table.js';
 import { againstPreviousWindow, previousColumns, previousWindowNote } from './window-change.js';
@@ -29,7 +30,7 @@ export const aiAssistedShareMetric = defineMetric({
              count(*) FILTER (WHERE o.ai_assisted) AS ai_prs,
              coalesce(sum(o.effective_lines), 0) AS lines,
              coalesce(sum(o.effective_lines) FILTER (WHERE o.ai_assisted), 0) AS ai_lines
-           FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged'
+           FROM ${outcomeFrom(ctx, g.outcomeJoins)} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged'
            GROUP BY 1 ORDER BY prs DESC, 1`,
             windowParams(ctx.window),
           );

@@ -1,6 +1,7 @@
 import { usd, type Usd } from '../domain/money.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ledgerRollup } from './rollup.js';
+import { relation } from './relations.js';
 
 export interface DeliveryTotals {
   mergedPrs: number;
@@ -21,7 +22,7 @@ export async function deliveryTotals(ctx: MetricContext): Promise<DeliveryTotals
        count(*) FILTER (WHERE kind = 'pr_merged' AND ai_assisted) AS ai,
        count(*) FILTER (WHERE kind = 'direct_push') AS pushes,
        count(*) FILTER (WHERE kind = 'ticket_closed') AS tickets
-     FROM outcomes WHERE ${windowFilter('day', ctx)}`,
+     FROM ${relation(ctx, 'outcomes')} WHERE ${windowFilter('day', ctx)}`,
     windowParams(ctx.window),
   );
   return {
@@ -46,12 +47,12 @@ export interface WeeklyPoint {
 export async function weeklySeries(ctx: MetricContext): Promise<WeeklyPoint[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ${ledgerRollup(ctx.window)}
+       SELECT date_trunc('week', day) AS week, coalesce(sum(cost), 0) AS cost FROM ${relation(ctx, ledgerRollup(ctx.window))}
        WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1
      ), d AS (
        SELECT date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points,
          count(*) FILTER (WHERE rework) AS rework
-       FROM outcomes WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
+       FROM ${relation(ctx, 'outcomes')} WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
      )
      SELECT CAST(CAST(coalesce(s.week, d.week) AS DATE) AS VARCHAR) AS week, CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost,
        coalesce(d.prs, 0) AS prs, coalesce(d.points, 0) AS points, coalesce(d.rework, 0) AS rework
@@ -84,17 +85,17 @@ export interface PersonWeek {
 export async function personWeeks(ctx: MetricContext): Promise<PersonWeek[]> {
   const rows = await ctx.db.query(
     `WITH s AS (
-       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ${ledgerRollup(ctx.window)}
+       SELECT person_id, date_trunc('week', day) AS week, sum(cost) AS cost FROM ${relation(ctx, ledgerRollup(ctx.window))}
        WHERE ${windowFilter('day', ctx)} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL GROUP BY 1, 2
      ), d AS (
        SELECT person_id, date_trunc('week', day) AS week, count(*) AS prs, coalesce(sum(points), 0) AS points
-       FROM outcomes_identity WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' AND person_id IS NOT NULL GROUP BY 1, 2
+       FROM ${relation(ctx, 'outcomes_identity')} WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' AND person_id IS NOT NULL GROUP BY 1, 2
      )
      SELECT coalesce(s.person_id, d.person_id) AS person_id, p.name, p.team_id,
        CAST(CAST(coalesce(s.week, d.week) AS DATE) AS VARCHAR) AS week,
        CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(d.prs, 0) AS prs, coalesce(d.points, 0) AS points
      FROM s FULL OUTER JOIN d ON s.person_id = d.person_id AND s.week = d.week
-     LEFT JOIN dir_people p ON p.person_id = coalesce(s.person_id, d.person_id)
+     LEFT JOIN ${relation(ctx, 'dir_people')} p ON p.person_id = coalesce(s.person_id, d.person_id)
      ORDER BY 1, 4`,
     windowParams(ctx.window),
   );

@@ -2,14 +2,9 @@ import { usd, type Usd } from '../domain/money.js';
 import { OUTCOME_KIND_BY_WORKLOAD_TYPE } from '../domain/outcome.js';
 import { sqlString } from '../store/sql-text.js';
 import { defineMetric } from './define.js';
-import {
-  DELIVERY_DIMENSIONS,
-  grouping,
-  OUTCOME_FROM,
-  outcomeFrom,
-  SESSION_SPEND_FROM,
-  SPEND_FROM,
-} from './grouping.js';
+import { DELIVERY_DIMENSIONS, grouping } from './grouping.js';
+import { relation } from './relations.js';
+import { outcomeFrom, spendFrom } from './spend-from.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { attributedPrs } from './pr-cost.js';
 import { DIMENSIONS } from './query.js';
@@ -110,7 +105,7 @@ async function prAttribution(
   const rows = await ctx.db.query(
     `SELECT ${g.outcomeKey} AS key, count(*) AS prs, CAST(sum(o.pr_cost) AS VARCHAR) AS cost,
        CAST(sum(o.session_cost) AS VARCHAR) AS session
-     FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
+     FROM ${outcomeFrom(ctx, g.outcomeJoins, attributedPrs({ on: ctx }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1`,
     windowParams(ctx.window),
   );
   return new Map(
@@ -127,7 +122,7 @@ export async function prSpendBySession(
 ): Promise<{ attributed: Usd; bySession: Usd; share: number | null }> {
   const [row] = await ctx.db.query(
     `SELECT CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS cost, CAST(coalesce(sum(o.session_cost), 0) AS VARCHAR) AS session
-     FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)}`,
+     FROM ${outcomeFrom(ctx, [], attributedPrs({ on: ctx }))} WHERE ${windowFilter('o.day', ctx)}`,
     windowParams(ctx.window),
   );
   const attributed = usd(String(row?.cost ?? '0'));
@@ -179,18 +174,18 @@ export const costPerWorkflowOutcomeMetric = defineMetric({
       `WITH s AS (
          SELECT l.workflow_id AS wf, sum(l.cost) FILTER (WHERE NOT l.unpriced) AS cost,
            coalesce(sum(l.records) FILTER (WHERE l.unpriced), 0) AS unpriced
-         FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
+         FROM ${spendFrom(ctx, 'ledger_daily')} WHERE ${windowFilter('l.day', ctx)} AND l.workflow_id IS NOT NULL GROUP BY 1
        ), kinds AS (
          ${WORKFLOW_KINDS_SQL}
        ), d AS (
-         SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${OUTCOME_FROM}
+         SELECT o.workflow AS wf, sum(o.count) AS outcomes FROM ${outcomeFrom(ctx)}
          LEFT JOIN kinds wk ON wk.workflow_id = o.workflow
          WHERE ${windowFilter('o.day', ctx)} AND o.workflow IS NOT NULL AND (wk.outcome_kind IS NULL OR o.kind = wk.outcome_kind)
          GROUP BY 1
        )
        SELECT coalesce(s.wf, d.wf) AS key, coalesce(dw.name, s.wf, d.wf) AS label, wk.outcome_kind AS outcome_kind,
          CAST(coalesce(s.cost, 0) AS VARCHAR) AS cost, coalesce(s.unpriced, 0) AS unpriced, coalesce(d.outcomes, 0) AS outcomes
-       FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN dir_workflows dw ON dw.workflow_id = coalesce(s.wf, d.wf)
+       FROM s FULL OUTER JOIN d ON s.wf = d.wf LEFT JOIN ${relation(ctx, 'dir_workflows')} dw ON dw.workflow_id = coalesce(s.wf, d.wf)
        LEFT JOIN kinds wk ON wk.workflow_id = coalesce(s.wf, d.wf)
        ORDER BY coalesce(s.cost, 0) DESC, key`,
       windowParams(ctx.window),
@@ -241,7 +236,7 @@ export const tokensPerSessionMetric = defineMetric({
     const rows = await ctx.db.query(
       `WITH s AS (
          SELECT ${g.spendKey} AS key, ${keyIsLabel ? '' : `min(${g.spendLabel}) AS label, `}l.session_id, sum(${TOKENS}) AS tokens
-         FROM ${SESSION_SPEND_FROM} WHERE ${windowFilter('l.day', d)} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
+         FROM ${spendFrom(ctx, 'ledger_sessions', g.spendJoins)} WHERE ${windowFilter('l.day', d)} AND l.session_id IS NOT NULL GROUP BY 1, ${keyIsLabel ? 2 : 3}
        )
        SELECT key, ${keyIsLabel ? 'key' : 'min(label)'} AS label, count(*) AS sessions, avg(tokens) AS mean,
          ${d.median('tokens')} AS median, ${d.quantile('tokens', 0.9)} AS p90
@@ -319,7 +314,7 @@ export async function outcomeMedian(
   const rows = await ctx.db.query(
     `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, ${d.median(expr)} AS m, count(${expr}) AS n,
        count(*) AS total
-     FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', d)} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
+     FROM ${outcomeFrom(ctx, g.outcomeJoins)} WHERE ${windowFilter('o.day', d)} AND o.kind = 'pr_merged' GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(

@@ -1,8 +1,10 @@
 import { EPIC_KIND } from '../domain/outcome.js';
 import { OUTCOMES_IDENTITY_COLUMNS } from '../store/sql/identity-views.js';
 import { sqlIdent, sqlString } from '../store/sql-text.js';
-import { grouping, outcomeFrom, type Grouping } from './grouping.js';
+import { grouping, type Grouping } from './grouping.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
+import { relation } from './relations.js';
+import { outcomeFrom } from './spend-from.js';
 import { num, numOrNull } from './table.js';
 import type { DayWindow } from '../domain/time.js';
 import { defineMetric } from './define.js';
@@ -19,9 +21,10 @@ const EPIC = sqlString(EPIC_KIND);
  * non-epic record of the same source naming the epic's ref.
  */
 function epics(ctx: MetricContext): string {
-  const windowEpics = `(SELECT DISTINCT source, ref FROM outcomes_identity
+  const oi = relation(ctx, 'outcomes_identity');
+  const windowEpics = `(SELECT DISTINCT source, ref FROM ${oi}
     WHERE kind = ${EPIC} AND ${windowFilter('day', ctx)})`;
-  const children = `outcomes_identity c
+  const children = `${oi} c
     JOIN ${windowEpics} x ON x.source = c.source AND x.ref = c.parent_ref
     WHERE c.parent_ref IS NOT NULL AND c.kind <> ${EPIC}`;
   // The epic's columns as they are, but its team: its own, else its children's most frequent one.
@@ -34,7 +37,7 @@ function epics(ctx: MetricContext): string {
     CASE WHEN ch.first_start IS NOT NULL THEN 'children'
          WHEN coalesce(e.started_at, e.opened_at) IS NOT NULL THEN 'epic' END AS start_basis,
     coalesce(ch.children, 0) AS children
-  FROM outcomes_identity e
+  FROM ${oi} e
   LEFT JOIN (
     SELECT c.source AS source, c.parent_ref AS parent_ref, min(coalesce(c.started_at, c.opened_at)) AS first_start,
       count(*) AS children
@@ -76,7 +79,7 @@ async function epicStats(
     `SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, ${dialectOf(ctx).median(LEAD_DAYS)} AS m,
        count(${LEAD_DAYS}) AS n, count(*) AS total,
        count(*) FILTER (WHERE o.start_basis = 'children') AS from_children, sum(o.children) AS children
-     FROM ${outcomeFrom(epics(ctx))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY 1`,
+     FROM ${outcomeFrom(ctx, g.outcomeJoins, epics(ctx))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY 1`,
     windowParams(window),
   );
   return new Map(

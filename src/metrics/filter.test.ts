@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../store/db.js';
 import { sharedDemoStore } from '../../test/support/demo-store.js';
 import { filteredDb } from './filter.js';
+import { relation } from './relations.js';
 
 /**
  * A team filter narrows outcomes to those whose actor is one of the team's people: the team the
  * outcomes_identity view gives each outcome. The filter reaches it by the teams' aliases, not by that view.
+ * A statement reads the narrowed relation only through `relation(…)`: the store's own name is the whole table.
  */
 const demo = sharedDemoStore();
 
@@ -18,9 +20,10 @@ describe('the team filter on outcomes', () => {
     const ids = async (db: Db, sql: string, params = {}) =>
       (await db.query(sql, params)).map((r) => String(r.id));
     for (const asked of [[teams[0] ?? ''], teams.slice(0, 2), []]) {
+      const filtered = filteredDb(demo().db, { teams: asked });
       const through = await ids(
-        filteredDb(demo().db, { teams: asked }),
-        'SELECT id FROM outcomes ORDER BY id',
+        filtered,
+        `SELECT id FROM ${relation({ db: filtered }, 'outcomes')} ORDER BY id`,
       );
       const params = Object.fromEntries(asked.map((t, i) => [`t${i}`, t]));
       const expected = asked.length

@@ -2,6 +2,7 @@ import { sqlString } from '../store/sql-text.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { groupFor, type Dimension } from './query.js';
+import { outcomeFrom, spendFrom, type DirectoryJoin } from './spend-from.js';
 
 /**
  * How a catalog metric is grouped: the SQL key and label of the dimension over spend (the ledger, `l`) and
@@ -21,42 +22,31 @@ export interface Grouping {
   /** Null where delivery cannot be grouped so (tool, model, key, stream, basis). */
   outcomeKey: string | null;
   outcomeLabel: string | null;
+  /** The directory joins the spend key and label read: `spendFrom(ctx, rollup, g.spendJoins)`. */
+  spendJoins: readonly DirectoryJoin[];
+  /** The directory joins the delivery key and label read: `outcomeFrom(ctx, g.outcomeJoins)`. */
+  outcomeJoins: readonly DirectoryJoin[];
   notes: string[];
 }
 
-/** Spend rows of `relation` (with the ledger's columns) and every directory join a dimension label needs. */
-export function spendFrom(relation: 'ledger_daily' | 'ledger_sessions'): string {
-  return `${relation} l
-LEFT JOIN dir_people p ON p.person_id = l.person_id
-LEFT JOIN dir_teams t ON t.team_id = l.team_id
-LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
-LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id`;
-}
-
-/** Spend by day and attribution (the daily rollup): what every metric reads unless it needs sessions. */
-export const SPEND_FROM = spendFrom('ledger_daily');
-
-/** Spend by session, day and attribution: for metrics about sessions. */
-export const SESSION_SPEND_FROM = spendFrom('ledger_sessions');
-
-/** Delivery rows (`outcomes_identity`, or a relation with its columns) with the joins their labels need. */
-export function outcomeFrom(relation = 'outcomes_identity'): string {
-  return `${relation} o
-LEFT JOIN dir_people op ON op.person_id = o.person_id
-LEFT JOIN dir_teams ot ON ot.team_id = o.team_id
-LEFT JOIN dir_workflows ow ON ow.workflow_id = o.workflow`;
-}
-
-export const OUTCOME_FROM = outcomeFrom();
-
-const OUTCOME_GROUP: Partial<Record<Dimension, { key: string; label: string }>> = {
-  team: { key: "coalesce(o.team_id, 'unattributed')", label: "coalesce(ot.name, o.team_id, 'unattributed')" },
+/** A dimension's SQL over delivery (`o`, outcomeFrom): its key, its label and the directory join the label reads. */
+const OUTCOME_GROUP: Partial<Record<Dimension, { key: string; label: string; joins: DirectoryJoin[] }>> = {
+  team: {
+    key: "coalesce(o.team_id, 'unattributed')",
+    label: "coalesce(ot.name, o.team_id, 'unattributed')",
+    joins: ['teams'],
+  },
   person: {
     key: "coalesce(o.person_id, 'unattributed')",
     label: "coalesce(op.name, o.person_id, 'unattributed')",
+    joins: ['people'],
   },
-  repository: { key: "coalesce(o.repo, 'unknown')", label: "coalesce(o.repo, 'unknown')" },
-  workflow: { key: "coalesce(o.workflow, 'none')", label: "coalesce(ow.name, o.workflow, 'none')" },
+  repository: { key: "coalesce(o.repo, 'unknown')", label: "coalesce(o.repo, 'unknown')", joins: [] },
+  workflow: {
+    key: "coalesce(o.workflow, 'none')",
+    label: "coalesce(ow.name, o.workflow, 'none')",
+    joins: ['workflows'],
+  },
 };
 
 /** Dimensions delivery facts carry: metrics that join spend to delivery can only be grouped by these. */
@@ -74,7 +64,7 @@ export const DELIVERY_DIMENSIONS = [
  */
 export async function foldedGroups(
   ctx: MetricContext,
-  spendKey: string,
+  spend: { key: string; joins: readonly DirectoryJoin[] },
   outcomeKey: string | null,
   sizeFrom: 'spend' | 'delivery' | 'both',
 ): Promise<string[]> {
@@ -83,11 +73,11 @@ export async function foldedGroups(
   const parts: string[] = [];
   if (sizeFrom !== 'delivery' || narrowed || !outcomeKey)
     parts.push(
-      `SELECT ${spendKey} AS g, l.person_id AS pid FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)}`,
+      `SELECT ${spend.key} AS g, l.person_id AS pid FROM ${spendFrom(ctx, 'ledger_daily', spend.joins)} WHERE ${windowFilter('l.day', ctx)}`,
     );
   if (sizeFrom !== 'spend' && !narrowed && outcomeKey)
     parts.push(
-      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)}`,
+      `SELECT ${outcomeKey} AS g, o.person_id AS pid FROM ${outcomeFrom(ctx)} WHERE ${windowFilter('o.day', ctx)}`,
     );
   const sizes = await ctx.db.query(
     `SELECT g, ${dialectOf(ctx).distinctList('pid')} AS people
@@ -104,7 +94,7 @@ export async function foldedGroups(
 export async function foldedTeams(ctx: MetricContext): Promise<Set<string>> {
   const g = groupFor('team', namesPeople(ctx.privacy, ctx.viewer, ctx.filter));
   const o = OUTCOME_GROUP.team;
-  return new Set(await foldedGroups(ctx, g.key, o?.key ?? null, 'both'));
+  return new Set(await foldedGroups(ctx, { key: g.key, joins: g.keyJoins }, o?.key ?? null, 'both'));
 }
 
 /**
@@ -123,6 +113,8 @@ export async function grouping(
       spendLabel: "'all'",
       outcomeKey: "'all'",
       outcomeLabel: "'all'",
+      spendJoins: [],
+      outcomeJoins: [],
       notes: [],
     };
   }
@@ -141,12 +133,14 @@ export async function grouping(
     spendLabel: g.label,
     outcomeKey: o?.key ?? null,
     outcomeLabel: o?.label ?? null,
+    spendJoins: [...new Set([...g.keyJoins, ...g.labelJoins])],
+    outcomeJoins: o?.joins ?? [],
     notes,
   };
   // Whoever may see the people behind the rows sees every row; anyone else never sees a row (of any
   // dimension: a team, a tool's users, a key, a repository) behind fewer than min_group_size people.
   const min = ctx.privacy.minGroupSize;
-  const small = await foldedGroups(ctx, g.key, o?.key ?? null, sizeFrom);
+  const small = await foldedGroups(ctx, { key: g.key, joins: g.keyJoins }, o?.key ?? null, sizeFrom);
   if (small.length === 0) return base;
   notes.push(
     `${small.length} group${small.length === 1 ? '' : 's'} merged into "other": no group of fewer than ${min} people is shown on its own.`,

@@ -14,8 +14,9 @@ export interface MetricContext {
   privacy: Privacy;
   viewer: Viewer;
   /**
-   * The teams, tools and models this context is narrowed to. Already applied by `db` (metrics/filter.ts
-   * `filteredContext` wraps the store so every statement reads filtered relations); kept for notes.
+   * The teams, tools and models this context is narrowed to. Already carried by `db` (metrics/filter.ts
+   * `filteredContext`): every relation a statement names through `relation(ctx, …)` reads the narrowed facts;
+   * kept here for privacy rules and notes.
    */
   filter?: MetricFilter;
 }

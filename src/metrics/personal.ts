@@ -8,6 +8,7 @@ import { TASK_AGENTS } from '../sources/spend/task-agents/extensions.js';
 import { peopleSpendPer } from './effectiveness.js';
 import { spendAndDelivery } from './spend-delivery.js';
 import { dataExtent } from './spend.js';
+import { relation } from './relations.js';
 
 /**
  * The personal report `mileage scan` prints: one engineer's own agent spend on their own machine, by day,
@@ -63,7 +64,7 @@ export async function personalReport(
            count(*) FILTER (WHERE cost IS NULL AND est_cost IS NULL)::BIGINT AS unpriced,
            sum(requests)::BIGINT AS requests,
            sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens)::BIGINT AS tokens
-         FROM usage_identity WHERE ${where} GROUP BY ALL ORDER BY ${order}`,
+         FROM ${relation({ db }, 'usage_identity')} WHERE ${where} GROUP BY ALL ORDER BY ${order}`,
         params,
       )
     ).map((r) => ({
@@ -122,6 +123,8 @@ async function personCostPerMergedPr(
       spendLabel: key,
       outcomeKey: key.replace('l.', 'o.'),
       outcomeLabel: key.replace('l.', 'o.'),
+      spendJoins: [],
+      outcomeJoins: [],
       notes: [],
     },
     peopleSpendPer('pr_merged'),

@@ -1,6 +1,8 @@
-import { dialectFor, type SqlDialect } from '../store/sql/dialect.js';
+import type { StoreReader } from '../store/db.js';
+import { dialectFor } from '../store/sql/dialect.js';
 import { OUTCOMES_IDENTITY_COLUMNS } from '../store/sql/identity-views.js';
 import { windowFilter } from './metric.js';
+import { relation, type Relation } from './relations.js';
 
 /**
  * Merged PRs with the spend attributed to each, strongest evidence first (docs/how-numbers-are-computed.md, "Cost per PR"):
@@ -27,13 +29,13 @@ export const ATTRIBUTED_PRS = attributedPrs();
  * its author's spend, their PRs and the session spend on those PRs, so one person's PRs are computed from those
  * rows alone, to the same amounts (what a PR's drill-down needs, at a fraction of the work).
  */
-export function attributedPrs(options: { author?: boolean; dialect?: SqlDialect } = {}): string {
-  const d = options.dialect ?? dialectFor('duckdb');
+export function attributedPrs(options: { author?: boolean; on?: { db: StoreReader } } = {}): string {
+  const { d, rel } = readsOf(options.on);
   const author = d.param('author', 'String');
   const mine = options.author ? `AND person_id = ${author}` : '';
   // The author's own session spend, and every session's spend on the author's PRs (whoever spent it).
   const parts = options.author
-    ? `AND (person_id = ${author} OR pr_id IN (SELECT id FROM outcomes_identity
+    ? `AND (person_id = ${author} OR pr_id IN (SELECT id FROM ${rel('outcomes_identity')}
          WHERE ${windowFilter('day', d)} AND kind = 'pr_merged' AND person_id = ${author}))`
     : '';
   return `(
@@ -41,11 +43,11 @@ export function attributedPrs(options: { author?: boolean; dialect?: SqlDialect 
     -- the entries the session join tied to a PR (ledger.ts), per PR and person, marked when they are a
     -- person's own spend (not a workflow bot's): read once, for the PRs' exact cost and the people's remainder
     SELECT pr_id, person_id, person_id IS NOT NULL AND workflow_id IS NULL AS personal, sum(cost) AS cost
-    FROM ledger_prs WHERE ${windowFilter('day', d)} AND NOT unpriced ${parts} GROUP BY ALL
+    FROM ${rel('ledger_prs')} WHERE ${windowFilter('day', d)} AND NOT unpriced ${parts} GROUP BY ALL
   ), exact AS (
     SELECT pr_id, sum(cost) AS cost FROM exact_parts GROUP BY 1
   ), spent AS (
-    SELECT person_id, sum(cost) AS cost FROM ledger_daily
+    SELECT person_id, sum(cost) AS cost FROM ${rel('ledger_daily')}
     WHERE ${windowFilter('day', d)} AND NOT unpriced AND person_id IS NOT NULL AND workflow_id IS NULL ${mine} GROUP BY 1
   ), joined AS (
     SELECT person_id, sum(cost) AS cost FROM exact_parts WHERE personal GROUP BY 1
@@ -57,7 +59,7 @@ export function attributedPrs(options: { author?: boolean; dialect?: SqlDialect 
     -- The split runs on the few columns it needs (the PRs' other columns join back at the end): every
     -- operator carries the columns it is given, and all of outcomes_identity's made it 4x as long.
     SELECT id, person_id, occurred_at, coalesce(points, 0) AS pc_weight
-    FROM outcomes_identity WHERE ${windowFilter('day', d)} AND kind = 'pr_merged' ${mine}
+    FROM ${rel('outcomes_identity')} WHERE ${windowFilter('day', d)} AND kind = 'pr_merged' ${mine}
   ), weights AS (
     -- Per person: their PRs' points, how many, and which comes last (by merge time, then id) to take the
     -- rounding. Grouped rather than windowed: DuckDB's window over the PRs cost most of the statement. The
@@ -92,12 +94,21 @@ export function attributedPrs(options: { author?: boolean; dialect?: SqlDialect 
       WHEN c.pc_fallback <> 0 THEN 'person_period'
       ELSE 'none'
     END AS cost_evidence
-  FROM outcomes_identity pr JOIN costs c ON c.id = pr.id
+  FROM ${rel('outcomes_identity')} pr JOIN costs c ON c.id = pr.id
   WHERE ${windowFilter('pr.day', d)} AND pr.kind = 'pr_merged'
 )`;
 }
 
 /** Priced spend in the window: what ATTRIBUTED_PRS distributes, in part. Reads the window's parameters. */
-export function spendTotal(d: SqlDialect = dialectFor('duckdb')): string {
-  return `(SELECT coalesce(sum(cost), 0) FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced)`;
+export function spendTotal(on?: { db: StoreReader }): string {
+  const { d, rel } = readsOf(on);
+  return `(SELECT coalesce(sum(cost), 0) FROM ${rel('ledger_daily')} WHERE ${windowFilter('day', d)} AND NOT unpriced)`;
+}
+
+/** The dialect and relations of the store handle a statement runs on (DuckDB's, unfiltered, without one). */
+function readsOf(on: { db: StoreReader } | undefined) {
+  return {
+    d: dialectFor(on?.db.dialect ?? 'duckdb'),
+    rel: (name: Relation) => (on ? relation(on, name) : name),
+  };
 }

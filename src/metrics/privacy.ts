@@ -77,10 +77,10 @@ export interface PersonFact {
  */
 export async function personFacts(db: Db, window: DayWindow): Promise<PersonFact[]> {
   const rows = await db.query(
-    `SELECT DISTINCT person_id, team_id, tool, model, 'spend' AS side FROM main.ledger_daily
+    `SELECT DISTINCT person_id, team_id, tool, model, 'spend' AS side FROM ledger_daily
      WHERE ${windowFilter('day', { db })} AND person_id IS NOT NULL
      UNION
-     SELECT DISTINCT person_id, team_id, NULL, NULL, 'delivery' FROM main.outcomes_identity
+     SELECT DISTINCT person_id, team_id, NULL, NULL, 'delivery' FROM outcomes_identity
      WHERE ${windowFilter('day', { db })} AND person_id IS NOT NULL`,
     windowParams(window),
   );

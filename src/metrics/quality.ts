@@ -1,6 +1,7 @@
 import { defineMetric } from './define.js';
-import { DELIVERY_DIMENSIONS, grouping, outcomeFrom } from './grouping.js';
-import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
+import { DELIVERY_DIMENSIONS, grouping } from './grouping.js';
+import { outcomeFrom } from './spend-from.js';
+import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { attributedPrs } from './pr-cost.js';
 import { money, moneyShare, num, previousWindow, ratio } from './table.js';
 import type { DayWindow } from '../domain/time.js';
@@ -28,7 +29,7 @@ async function rework(
        coalesce(sum(o.points) FILTER (WHERE o.rework), 0) AS rework_points,
        CAST(coalesce(sum(o.pr_cost), 0) AS VARCHAR) AS spend,
        CAST(coalesce(sum(o.pr_cost) FILTER (WHERE o.rework), 0) AS VARCHAR) AS rework_spend
-     FROM ${outcomeFrom(attributedPrs({ dialect: dialectOf(ctx) }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY prs DESC, 1`,
+     FROM ${outcomeFrom(ctx, g.outcomeJoins, attributedPrs({ on: ctx }))} WHERE ${windowFilter('o.day', ctx)} GROUP BY 1 ORDER BY prs DESC, 1`,
     windowParams(window),
   );
   return rows.map((r) => ({

@@ -4,6 +4,7 @@ import { dialectOf, windowFilter, windowParams, type MetricContext } from './met
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
 import { seatStreamPerTool } from '../store/seat-streams.js';
 import { ledgerRollup } from './rollup.js';
+import { spendFrom, type DirectoryJoin } from './spend-from.js';
 
 /** Dimensions an ad-hoc question can group spend by (`mileage query … --by X`). */
 export const DIMENSIONS = [
@@ -19,57 +20,84 @@ export const DIMENSIONS = [
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/**
+ * A dimension's SQL over the ledger (`l`): its key, its label, how people-level it is, and the directory
+ * tables each reads (`spendFrom` joins exactly those, so a statement never pays for a label it does not show).
+ */
+export interface GroupSql {
+  key: string;
+  label: string;
+  people: boolean;
+  keyJoins: readonly DirectoryJoin[];
+  labelJoins: readonly DirectoryJoin[];
+}
+
 /** The SQL expression of each dimension over the ledger (`l`), and how people-level it is. */
-export const GROUP: Record<Dimension, { key: string; label: string; people: boolean }> = {
-  tool: { key: "coalesce(l.tool, 'unknown')", label: "coalesce(l.tool, 'unknown')", people: false },
-  model: { key: modelLabelSql('l.'), label: modelLabelSql('l.'), people: false },
+export const GROUP: Record<Dimension, GroupSql> = {
+  tool: plain("coalesce(l.tool, 'unknown')"),
+  model: plain(modelLabelSql('l.')),
   team: {
     key: "coalesce(l.team_id, 'unattributed')",
     label: "coalesce(t.name, l.team_id, 'unattributed')",
     people: true,
+    keyJoins: [],
+    labelJoins: ['teams'],
   },
   person: {
     key: "coalesce(l.person_id, 'unattributed')",
     label: "coalesce(p.name, l.person_id, 'unattributed')",
     people: true,
+    keyJoins: [],
+    labelJoins: ['people'],
   },
   key: {
     key: "coalesce(l.key_hash, 'no key')",
     label: "coalesce(k.name, l.key_hint, 'no key')",
     people: false,
+    keyJoins: [],
+    labelJoins: ['keys'],
   },
   workflow: {
     key: "coalesce(l.workflow_id, 'none')",
     label: "coalesce(w.name, l.workflow_id, 'none')",
     people: false,
+    keyJoins: [],
+    labelJoins: ['workflows'],
   },
-  repository: { key: "coalesce(l.repo, 'unknown')", label: "coalesce(l.repo, 'unknown')", people: false },
-  stream: { key: 'l.stream', label: 'l.stream', people: false },
-  basis: { key: 'l.basis', label: 'l.basis', people: false },
+  repository: plain("coalesce(l.repo, 'unknown')"),
+  stream: plain('l.stream'),
+  basis: plain('l.basis'),
 };
+
+/** A dimension read from the ledger row alone, labelled by its key. */
+function plain(expr: string): GroupSql {
+  return { key: expr, label: expr, people: false, keyJoins: [], labelJoins: [] };
+}
 
 /**
  * A dimension's SQL for a viewer. Personal API keys are named after their owner (`claude-code-ana`), so when
  * people may not be named each team's personal keys fold into one group, labelled by team; local repository
  * paths lose the home folder that names their user; seat streams lose the person.
  */
-export function groupFor(dim: Dimension, named: boolean): { key: string; label: string; people: boolean } {
+export function groupFor(dim: Dimension, named: boolean): GroupSql {
   if (named || (dim !== 'key' && dim !== 'repository' && dim !== 'stream')) return GROUP[dim];
   if (dim === 'stream') {
     // A seat's stream is `seat:<tool>:<person>`: fold each tool's seats into one stream.
-    const stream = seatStreamPerTool('l.stream');
-    return { key: stream, label: stream, people: false };
+    return plain(seatStreamPerTool('l.stream'));
   }
   if (dim === 'repository') {
     // A repository without a remote is known by its local path, which names its user's home: drop that part.
-    const repo = `regexp_replace(coalesce(l.repo, 'unknown'), '^(/home|/Users|[A-Za-z]:[\\\\/]Users)[\\\\/][^\\\\/]+', '~')`;
-    return { key: repo, label: repo, people: false };
+    return plain(
+      `regexp_replace(coalesce(l.repo, 'unknown'), '^(/home|/Users|[A-Za-z]:[\\\\/]Users)[\\\\/][^\\\\/]+', '~')`,
+    );
   }
   return {
     key: "CASE WHEN k.owner IS NOT NULL THEN 'personal:' || coalesce(l.team_id, 'unattributed') ELSE coalesce(l.key_hash, 'no key') END",
     label:
       "CASE WHEN k.owner IS NOT NULL THEN 'personal keys · team ' || coalesce(t.name, l.team_id, 'unattributed') ELSE coalesce(k.name, l.key_hint, 'no key') END",
     people: false,
+    keyJoins: ['keys'],
+    labelJoins: ['keys', 'teams'],
   };
 }
 
@@ -114,11 +142,7 @@ export async function spendBy(
        sum(${o.withUnpriced ? `CASE WHEN l.unpriced THEN ${tokenSum} ELSE 0 END` : '0'}) AS unpriced_tokens,
        sum(${priced('1')}) AS priced_rows,
        ${d.distinctList('l.person_id')} AS people
-     FROM ${ledgerRollup(ctx.window)} l
-     LEFT JOIN dir_people p ON p.person_id = l.person_id
-     LEFT JOIN dir_teams t ON t.team_id = l.team_id
-     LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
-     LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
+     FROM ${spendFrom(ctx, ledgerRollup(ctx.window), [...g.keyJoins, ...g.labelJoins])}
      WHERE ${windowFilter('l.day', d)}${o.withUnpriced ? '' : ' AND NOT l.unpriced'}
      GROUP BY 1 ORDER BY sum(${priced('l.cost')}) DESC, 1`,
     windowParams(ctx.window),

@@ -4,6 +4,7 @@ import { usd, type Usd } from '../domain/money.js';
 import { addDays } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, ratio, weeksEnding } from './table.js';
+import { relation } from './relations.js';
 
 /** The lift compares the last 4 whole weeks with the first 4 of the 26 weeks ending with the window. */
 export const ROI_WEEKS = 26;
@@ -34,19 +35,19 @@ async function deliveryLift(ctx: MetricContext) {
   const baseUntil = addDays(history.since, 7 * BLOCK);
   const d = dialectOf(ctx);
   const rows = await ctx.db.query(
-    `WITH hc AS (SELECT team_id, count(*) AS headcount FROM dir_people WHERE team_id IS NOT NULL GROUP BY 1),
+    `WITH hc AS (SELECT team_id, count(*) AS headcount FROM ${relation(ctx, 'dir_people')} WHERE team_id IS NOT NULL GROUP BY 1),
      pts AS (
        SELECT team_id,
          coalesce(sum(points) FILTER (WHERE day < ${d.param('base_until', 'Date')}), 0) AS before,
          coalesce(sum(points) FILTER (WHERE day >= ${d.param('recent_since', 'Date')}), 0) AS after
-       FROM outcomes_identity WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
+       FROM ${relation(ctx, 'outcomes_identity')} WHERE ${windowFilter('day', ctx)} AND kind = 'pr_merged' GROUP BY 1
      ), sp AS (
-       SELECT team_id, sum(cost) AS spend FROM ledger_daily
+       SELECT team_id, sum(cost) AS spend FROM ${relation(ctx, 'ledger_daily')}
        WHERE day >= ${d.param('recent_since', 'Date')} AND day < ${d.param('until', 'Date')} AND NOT unpriced GROUP BY 1
      )
      SELECT t.team_id AS team_id, t.name AS name, CAST(t.loaded_cost AS VARCHAR) AS loaded, coalesce(hc.headcount, 0) AS headcount,
        coalesce(pts.before, 0) AS before, coalesce(pts.after, 0) AS after, CAST(coalesce(sp.spend, 0) AS VARCHAR) AS spend
-     FROM dir_teams t LEFT JOIN hc USING (team_id) LEFT JOIN pts USING (team_id) LEFT JOIN sp USING (team_id)
+     FROM ${relation(ctx, 'dir_teams')} t LEFT JOIN hc USING (team_id) LEFT JOIN pts USING (team_id) LEFT JOIN sp USING (team_id)
      ORDER BY t.team_id`,
     { ...windowParams(history), base_until: baseUntil, recent_since: recentSince },
   );

@@ -4,7 +4,9 @@ import { personVisibility, type Viewer } from '../org/privacy.js';
 import type { Privacy } from '../domain/directory.js';
 import type { Db } from '../store/db.js';
 import { reportedActiveUsers } from './reported-active-users.js';
+import { dialectFor } from '../store/sql/dialect.js';
 import { IDLE_DAYS } from './seats.js';
+import { relation } from './relations.js';
 
 export interface SeatRow {
   tool: string;
@@ -56,24 +58,30 @@ export async function seatReport(
   ctx: { db: Db; privacy: Privacy; viewer: Viewer },
   asOf: string,
 ): Promise<SeatReport> {
+  const asOfDay = dialectFor(ctx.db.dialect).param('as_of', 'Date');
   const rows = await ctx.db.query(
     `WITH held AS (
        SELECT * FROM seat_holdings
-       WHERE (from_day IS NULL OR from_day <= CAST($as_of AS DATE)) AND (until_day IS NULL OR until_day > CAST($as_of AS DATE))
+       WHERE (from_day IS NULL OR from_day <= ${asOfDay}) AND (until_day IS NULL OR until_day > ${asOfDay})
      ), activity AS (
-       SELECT tool, person_id AS holder, max(day) AS last FROM usage_identity
-       WHERE person_id IS NOT NULL AND day <= CAST($as_of AS DATE) GROUP BY 1, 2
+       SELECT tool, person_id AS holder, max(day) AS last FROM ${relation(ctx, 'usage_identity')}
+       WHERE person_id IS NOT NULL AND day <= ${asOfDay} GROUP BY 1, 2
        UNION ALL
        SELECT a.tool, coalesce(al.person_id, a.actor_hash), max(a.day)
        FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash
-       WHERE a.day <= CAST($as_of AS DATE) GROUP BY 1, 2
+       WHERE a.day <= ${asOfDay} GROUP BY 1, 2
      ), last AS (SELECT tool, holder, max(last) AS last FROM activity GROUP BY 1, 2)
-     SELECT h.tool, h.plan, h.person_id, p.name, p.team_id, h.source,
+     -- each column aliased: ClickHouse names h.tool after its table when last has a tool too
+     SELECT h.tool AS tool, h.plan AS plan, h.person_id AS person_id, p.name AS name, p.team_id AS team_id,
+       h.source AS source,
        CAST(h.monthly_price AS VARCHAR) AS price, CAST(h.cycle_spend AS VARCHAR) AS cycle_spend,
-       CAST(greatest(l.last, CAST(h.last_activity AS DATE)) AS VARCHAR) AS last_active
+       -- the later of the two, either one when the other is unknown (written out: DuckDB's greatest skips a
+       -- NULL, ClickHouse's returns NULL)
+       CAST(CASE WHEN h.last_activity IS NULL THEN l.last WHEN l.last IS NULL THEN CAST(h.last_activity AS DATE)
+         ELSE greatest(l.last, CAST(h.last_activity AS DATE)) END AS VARCHAR) AS last_active
      FROM held h
      LEFT JOIN last l ON l.tool = h.tool AND l.holder = h.holder
-     LEFT JOIN dir_people p ON p.person_id = h.person_id
+     LEFT JOIN ${relation(ctx, 'dir_people')} p ON p.person_id = h.person_id
      ORDER BY h.tool, last_active NULLS FIRST, h.holder`,
     { as_of: asOf },
   );

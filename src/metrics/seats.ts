@@ -5,6 +5,8 @@ import { dialectOf, windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
 import { reportedActiveUsers } from './reported-active-users.js';
 import { money, num, ratio } from './table.js';
+import { relation } from './relations.js';
+import { spendJoins } from './spend-from.js';
 
 /** A seat with no usage of its tool by its person in this many days before the window's end is idle. */
 export const IDLE_DAYS = 30;
@@ -37,14 +39,14 @@ export const seatUtilisationMetric = defineMetric({
     const rows = await ctx.db.query(
       `WITH paid AS (
        SELECT tool, holder, any_value(person_id) AS person_id, count(*) AS seat_days, sum(price) AS cost
-       FROM seat_days WHERE ${windowFilter('day', ctx)} GROUP BY 1, 2
+       FROM ${relation(ctx, 'seat_days')} WHERE ${windowFilter('day', ctx)} GROUP BY 1, 2
      ), seats AS (
        SELECT s.tool AS tool, s.holder AS holder, max(s.monthly_price) AS monthly_price,
          max(CAST(s.last_activity AS DATE)) AS last_active
        FROM seat_holdings s JOIN paid USING (tool, holder) GROUP BY 1, 2
      ), activity AS (
        -- usage as the ledger attributes it, by day: the same person and tool the seat's cost is allocated to
-       SELECT tool, person_id AS holder, day FROM ledger_daily WHERE person_id IS NOT NULL AND source <> 'directory-seats'
+       SELECT tool, person_id AS holder, day FROM ${relation(ctx, 'ledger_daily')} WHERE person_id IS NOT NULL AND source <> 'directory-seats'
        UNION ALL
        SELECT a.tool, coalesce(al.person_id, a.actor_hash), a.day
        FROM seat_activity a LEFT JOIN dir_aliases al ON al.alias_hash = a.actor_hash
@@ -60,16 +62,14 @@ export const seatUtilisationMetric = defineMetric({
            AND (s.last_active IS NULL OR s.last_active < ${d.param('idle_since', 'Date')}) AS idle
        FROM seats s JOIN paid USING (tool, holder)
        LEFT JOIN used USING (tool, holder)
-       LEFT JOIN dir_people dp ON dp.person_id = paid.person_id
+       LEFT JOIN ${relation(ctx, 'dir_people')} dp ON dp.person_id = paid.person_id
      )
      SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label, count(*) AS seats,
        count(*) FILTER (WHERE active_days > 0) AS active_seats, sum(seat_days) AS seat_days,
        sum(active_days) AS active_days, count(*) FILTER (WHERE idle) AS idle_seats,
        CAST(coalesce(sum(monthly_price) FILTER (WHERE idle), 0) AS VARCHAR) AS idle_monthly_cost,
        CAST(sum(cost) AS VARCHAR) AS cost
-     FROM l
-     LEFT JOIN dir_people p ON p.person_id = l.person_id
-     LEFT JOIN dir_teams t ON t.team_id = l.team_id
+     FROM l${spendJoins(ctx, g.spendJoins)}
      GROUP BY 1 ORDER BY coalesce(sum(monthly_price) FILTER (WHERE idle), 0) DESC, sum(cost) DESC, 1`,
       { ...windowParams(ctx.window), idle_since: addDays(ctx.window.until, -IDLE_DAYS) },
     );

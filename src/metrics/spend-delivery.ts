@@ -1,5 +1,6 @@
 import type { DayWindow } from '../domain/time.js';
-import { OUTCOME_FROM, SPEND_FROM, type Grouping } from './grouping.js';
+import type { Grouping } from './grouping.js';
+import { outcomeFrom, spendFrom } from './spend-from.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import { num, numOrNull } from './table.js';
 
@@ -34,10 +35,10 @@ export async function spendAndDelivery(
        SELECT ${g.spendKey} AS key, min(${g.spendLabel}) AS label,
          sum(CASE WHEN l.unpriced THEN 0 ELSE ${q.spend} END) AS v,
          sum(CASE WHEN l.unpriced THEN 0 ELSE 1 END) AS priced_rows
-       FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND ${q.spendWhere} GROUP BY 1
+       FROM ${spendFrom(ctx, 'ledger_daily', g.spendJoins)} WHERE ${windowFilter('l.day', ctx)} AND ${q.spendWhere} GROUP BY 1
      ), d AS (
        SELECT ${g.outcomeKey} AS key, min(${g.outcomeLabel}) AS label, sum(${q.delivery}) AS v
-       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND ${q.deliveryWhere} GROUP BY 1
+       FROM ${outcomeFrom(ctx, g.outcomeJoins)} WHERE ${windowFilter('o.day', ctx)} AND ${q.deliveryWhere} GROUP BY 1
      )
      SELECT coalesce(s.key, d.key) AS key, coalesce(s.label, d.label) AS label,
        CAST(coalesce(s.v, 0) AS DOUBLE) AS spend, CAST(coalesce(s.v, 0) AS VARCHAR) AS spend_exact, CAST(coalesce(d.v, 0) AS DOUBLE) AS delivery,

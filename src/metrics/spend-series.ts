@@ -3,6 +3,7 @@ import { modelLabelSql } from './model-label.js';
 import { defineMetric } from './define.js';
 import { dialectOf, windowFilter, windowParams } from './metric.js';
 import { money, numOrNull } from './table.js';
+import { relation } from './relations.js';
 
 /** The calendar heatmap covers a year of days ending with the window (one cell per day, zeros included). */
 export const CALENDAR_DAYS = 365;
@@ -22,7 +23,7 @@ export const spendCalendarMetric = defineMetric({
     const rows = await ctx.db.query(
       `WITH days AS ${d.daySeries(d.param('since', 'Date'), d.param('until', 'Date'))},
      s AS (
-       SELECT day, sum(cost) AS cost FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY day
+       SELECT day, sum(cost) AS cost FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY day
      )
      SELECT ${d.text('days.day')} AS day, ${d.text('coalesce(s.cost, 0)')} AS cost
      FROM days LEFT JOIN s ON s.day = days.day ORDER BY days.day`,
@@ -55,7 +56,7 @@ export const modelMixMetric = defineMetric({
       `WITH m AS (
        SELECT ${d.weekStart('day')} AS week, ${modelLabelSql('')} AS model, sum(cost) AS cost,
          sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
-       FROM ledger_daily WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY 1, 2
+       FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', d)} AND NOT unpriced GROUP BY 1, 2
      )
      SELECT ${d.text('week')} AS week, model, ${d.text('cost')} AS cost, tokens,
        ${d.double('cost')} / nullif(${d.double('sum(cost) OVER (PARTITION BY week)')}, 0) AS share,

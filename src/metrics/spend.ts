@@ -2,6 +2,7 @@ import { usd, type Usd } from '../domain/money.js';
 import type { DayWindow } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { ledgerRollup } from './rollup.js';
+import { relation } from './relations.js';
 
 export interface SpendTotals {
   cost: Usd;
@@ -16,7 +17,7 @@ export interface SpendTotals {
 /** spend.total and data.unpriced_volume */
 export async function spendTotals(ctx: MetricContext): Promise<SpendTotals> {
   const p = windowParams(ctx.window);
-  const rollup = ledgerRollup(ctx.window);
+  const rollup = relation(ctx, ledgerRollup(ctx.window));
   const basis = await ctx.db.query(
     `SELECT basis, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
        sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens) AS tokens
@@ -49,7 +50,7 @@ export interface DailySpend {
 export async function dailySpend(ctx: MetricContext, window: DayWindow = ctx.window): Promise<DailySpend[]> {
   const rows = await ctx.db.query(
     `SELECT CAST(day AS VARCHAR) AS day, CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ledger_daily WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY day ORDER BY day`,
+     FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY day ORDER BY day`,
     windowParams(window),
   );
   return rows.map((r) => ({ day: String(r.day), cost: usd(String(r.cost)) }));
@@ -64,7 +65,7 @@ export async function dataExtent(
 ): Promise<{ first: string; last: string } | null> {
   const [row] = await ctx.db.query(
     `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
-     FROM (SELECT day FROM ledger_daily WHERE source <> 'directory-seats' UNION ALL SELECT day FROM outcomes)`,
+     FROM (SELECT day FROM ${relation(ctx, 'ledger_daily')} WHERE source <> 'directory-seats' UNION ALL SELECT day FROM ${relation(ctx, 'outcomes')})`,
   );
   return row?.first ? { first: String(row.first), last: String(row.last) } : null;
 }
@@ -80,8 +81,8 @@ export async function dataExtentByTeam(
 ): Promise<Map<string, { first: string; last: string }>> {
   const rows = await ctx.db.query(
     `SELECT team_id, CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last
-     FROM (SELECT team_id, day FROM ledger_daily WHERE source <> 'directory-seats'
-       UNION ALL SELECT team_id, day FROM outcomes_identity)
+     FROM (SELECT team_id, day FROM ${relation(ctx, 'ledger_daily')} WHERE source <> 'directory-seats'
+       UNION ALL SELECT team_id, day FROM ${relation(ctx, 'outcomes_identity')})
      WHERE team_id IS NOT NULL GROUP BY 1`,
   );
   return new Map(rows.map((r) => [String(r.team_id), { first: String(r.first), last: String(r.last) }]));
@@ -111,7 +112,7 @@ export async function coverage(ctx: MetricContext): Promise<CoverageRow[]> {
   const rows = await ctx.db.query(
     `SELECT CASE WHEN workflow_id IS NOT NULL THEN 'workflow' WHEN person_id IS NOT NULL THEN 'person' ELSE 'unattributed' END AS level,
        CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost
-     FROM ${ledgerRollup(ctx.window)} WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
+     FROM ${relation(ctx, ledgerRollup(ctx.window))} WHERE ${windowFilter('day', ctx)} AND NOT unpriced GROUP BY 1 ORDER BY 1`,
     windowParams(ctx.window),
   );
   const total = rows.reduce((acc, r) => acc.plus(usd(String(r.cost))), usd(0));

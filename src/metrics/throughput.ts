@@ -1,6 +1,8 @@
 import { daysBetween } from '../domain/time.js';
 import { defineMetric } from './define.js';
-import { grouping, OUTCOME_FROM } from './grouping.js';
+import { grouping } from './grouping.js';
+import { relation } from './relations.js';
+import { outcomeFrom } from './spend-from.js';
 import { dialectOf, windowFilter, windowParams } from './metric.js';
 import type { Dimension } from './query.js';
 import { num, ratio } from './table.js';
@@ -40,10 +42,10 @@ export const throughputMetric = defineMetric({
     const rows = await ctx.db.query(
       `WITH d AS (
        SELECT ${key} AS key, min(${g.outcomeLabel ?? "'all'"}) AS label, count(*) AS prs
-       FROM ${OUTCOME_FROM} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
+       FROM ${outcomeFrom(ctx, g.outcomeJoins)} WHERE ${windowFilter('o.day', ctx)} AND o.kind = 'pr_merged' AND o.person_id IS NOT NULL
        GROUP BY 1
      ), h AS (
-       SELECT ${key} AS key, count(*) AS engineers FROM dir_people o GROUP BY 1
+       SELECT ${key} AS key, count(*) AS engineers FROM ${relation(ctx, 'dir_people')} o GROUP BY 1
      ), away AS (
        -- Each person's working day away once (two events on one day take it once), at most a whole day.
        SELECT a.person_id, x.day, least(1, max(x.fraction)) AS share
@@ -52,7 +54,7 @@ export const throughputMetric = defineMetric({
        GROUP BY 1, 2
      ), absent AS (
        SELECT ${key} AS key, sum(w.share) AS days
-       FROM away w JOIN dir_people o ON o.person_id = w.person_id GROUP BY 1
+       FROM away w JOIN ${relation(ctx, 'dir_people')} o ON o.person_id = w.person_id GROUP BY 1
      )
      SELECT h.key AS key, coalesce(d.label, h.key) AS label, coalesce(d.prs, 0) AS prs, h.engineers AS engineers,
        coalesce(absent.days, 0) AS absent_days

@@ -1,7 +1,8 @@
 import type { Repricer } from '../pricing/repricer.js';
 import { usd, type Usd } from '../domain/money.js';
 import type { TokenCounts } from '../domain/usage.js';
-import { grouping, SPEND_FROM } from './grouping.js';
+import { grouping } from './grouping.js';
+import { spendFrom } from './spend-from.js';
 import { windowFilter, windowParams, type MetricContext } from './metric.js';
 import type { Dimension } from './query.js';
 import type { MetricTable } from './table.js';
@@ -42,7 +43,7 @@ export async function whatIf(
        sum(l.input_tokens) AS input, sum(l.cache_read_tokens) AS cache_read, sum(l.cache_write_tokens) AS cache_write,
        sum(l.output_tokens) AS output, sum(l.reasoning_tokens) AS reasoning, CAST(sum(l.cost) AS VARCHAR) AS cost,
        l.stream LIKE 'seat:%' AS seat
-     FROM ${SPEND_FROM} WHERE ${windowFilter('l.day', ctx)} AND NOT l.unpriced
+     FROM ${spendFrom(ctx, 'ledger_daily', g.spendJoins)} WHERE ${windowFilter('l.day', ctx)} AND NOT l.unpriced
      GROUP BY 1, 3, 4, 5, seat ORDER BY 1, 4, 5, seat`,
     windowParams(ctx.window),
   );

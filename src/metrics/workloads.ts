@@ -4,7 +4,9 @@ import { rollupColumns } from '../store/sql/ledger-select.js';
 import type { DayWindow } from '../domain/time.js';
 import { dialectOf, windowFilter, windowParams, type MetricContext } from './metric.js';
 import { namesPeople, protectsGroups, rowsToFold } from './privacy.js';
+import { relation } from './relations.js';
 import { ledgerRollup, type LedgerRollup } from './rollup.js';
+import { spendFrom } from './spend-from.js';
 
 /**
  * A workload is the unit spend is managed by: a workflow when one is known (tag, key → workflow), else the
@@ -28,6 +30,7 @@ export interface WorkloadSpend {
  * attribution per session: a session's workload is read from it.
  */
 export function workloadSql(
+  on: Pick<MetricContext, 'db'>,
   named: boolean,
   rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily',
 ): string {
@@ -52,12 +55,8 @@ SELECT ${rollupColumns(rollup)
        WHEN l.person_id IS NOT NULL THEN ${personLabel}
        ELSE 'unattributed · ' || l.stream END AS workload_label,
   coalesce(l.workload_type, wk.workload_type, CASE WHEN l.person_id IS NOT NULL THEN 'agentic-coding' END) AS workload_type_resolved
-FROM ${rollup} l
-LEFT JOIN dir_workflows w ON w.workflow_id = l.workflow_id
-LEFT JOIN dir_keys k ON k.key_hash = l.key_hash
-LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM dir_keys GROUP BY workflow_id) wk ON wk.workflow_id = l.workflow_id
-LEFT JOIN dir_people p ON p.person_id = l.person_id
-LEFT JOIN dir_teams t ON t.team_id = l.team_id`;
+FROM ${spendFrom(on, rollup, ['workflows', 'keys', named ? 'people' : 'teams'])}
+LEFT JOIN (SELECT workflow_id, min(workload_type) AS workload_type FROM ${relation(on, 'dir_keys')} GROUP BY workflow_id) wk ON wk.workflow_id = l.workflow_id`;
 }
 
 /**
@@ -71,7 +70,7 @@ export async function workloadSqlFor(
   rollup: LedgerRollup | 'ledger_sessions' = 'ledger_daily',
   window = ctx.window,
 ): Promise<string> {
-  const sql = workloadSql(namesPeople(ctx.privacy, ctx.viewer, ctx.filter), rollup);
+  const sql = workloadSql(ctx, namesPeople(ctx.privacy, ctx.viewer, ctx.filter), rollup);
   if (!protectsGroups(ctx.privacy, ctx.viewer, ctx.filter)) return sql;
   const sizes = await ctx.db.query(
     `SELECT workload_id AS g, ${dialectOf(ctx).distinctList('person_id')} AS people

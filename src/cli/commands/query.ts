@@ -127,7 +127,7 @@ export function registerQuery(program: Command, run: Run): void {
           const ctx = await openContext(opts);
           try {
             const window = await commandWindow(ctx.db, opts);
-            // Through filteredDb as the server reads: statements lose the directory joins they never use.
+            // As the server reads: a manager's relations narrowed to their teams (metrics/relations.ts).
             const filter = await audienceFilter(ctx.db, ctx.privacy, audience, window);
             const mctx = {
               db: filteredDb(ctx.db, filter),

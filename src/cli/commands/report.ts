@@ -91,7 +91,7 @@ export function registerReport(program: Command, run: Run): void {
               ? await audienceFilter(ctx.db, ctx.privacy, who, await commandWindow(ctx.db, opts))
               : undefined;
           const result = await weeklyReport({
-            // As the server reads: statements lose the directory joins they never use (metrics/prune-joins.ts).
+            // As the server reads: a manager's relations narrowed to their teams (metrics/relations.ts).
             db: filteredDb(ctx.db, filter),
             org: ctx.org,
             privacy: ctx.privacy,

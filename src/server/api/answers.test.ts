@@ -3,10 +3,13 @@ import { apiOver, demoStore, type DemoStore } from '../../../test/support/demo-s
 import { addDays } from '../../domain/time.js';
 import type { BuiltServer } from '../run-server.js';
 import { createToken } from '../tokens.js';
+import type * as SpendFromModule from '../../metrics/spend-from.js';
+
+type SpendFrom = typeof SpendFromModule;
 
 /**
- * What the server does to be fast must not change a single answer. Dropping the directory joins a statement
- * never reads (metrics/prune-joins.ts): every read endpoint — each catalog metric under each dimension, with
+ * What the server does to be fast must not change a single answer. Joining only the directory tables a
+ * statement's labels read (metrics/spend-from.ts, instead of every one): every read endpoint — each catalog metric under each dimension, with
  * and without a team filter, for an admin and for a manager — answers byte for byte as a server that runs
  * every statement as written. The daily rollup behind /filters and the PRs' spend basis: the same values as
  * the ledger's entries give, computed here from the ledger.
@@ -21,10 +24,21 @@ beforeAll(async () => {
   const privacy = { individuals: 'team', minGroupSize: 3 } as const;
   fast = apiOver(demo.db, demo.directory, privacy, {}, 0);
   vi.resetModules();
-  vi.doMock('../../metrics/prune-joins.js', () => ({ pruneUnusedJoins: (sql: string) => sql }));
-  const unpruned = await import('../../../test/support/demo-store.js');
-  plain = unpruned.apiOver(demo.db, demo.directory, privacy, {}, 0);
-  vi.doUnmock('../../metrics/prune-joins.js');
+  vi.doMock('../../metrics/spend-from.js', async (original: () => Promise<SpendFrom>) => {
+    const m = await original();
+    // Spend rows that are ledger relations have every column a join reads; a CTE given to spendJoins
+    // (seats) has the people and teams only.
+    const everything: SpendFrom = {
+      ...m,
+      spendFrom: (on, rel) => m.spendFrom(on, rel, ['people', 'teams', 'keys', 'workflows']),
+      spendJoins: (on) => m.spendJoins(on, ['people', 'teams']),
+      outcomeFrom: (on, _wanted, rows) => m.outcomeFrom(on, ['people', 'teams', 'workflows'], rows),
+    };
+    return everything;
+  });
+  const joinedAll = await import('../../../test/support/demo-store.js');
+  plain = joinedAll.apiOver(demo.db, demo.directory, privacy, {}, 0);
+  vi.doUnmock('../../metrics/spend-from.js');
   const team = demo.directory.teams[0]?.id ?? '';
   tokens.admin = (await createToken(demo.db, { role: 'admin', teams: null, name: 'a' })).token;
   tokens.manager = (await createToken(demo.db, { role: 'manager', teams: [team], name: 'm' })).token;

@@ -1,5 +1,6 @@
 import { addDays, type DayWindow } from '../../domain/time.js';
 import type { MetricContext } from '../../metrics/metric.js';
+import { relation } from '../../metrics/relations.js';
 
 export interface FilterValues {
   teams: string[];
@@ -21,7 +22,7 @@ export async function dayValues(ctx: Pick<MetricContext, 'db'>): Promise<DayValu
     `SELECT CAST(day AS VARCHAR) AS day, list(DISTINCT team_id) FILTER (WHERE team_id IS NOT NULL) AS teams,
        list(DISTINCT tool) FILTER (WHERE tool IS NOT NULL) AS tools,
        list(DISTINCT model) FILTER (WHERE model IS NOT NULL) AS models
-     FROM ledger_daily GROUP BY day`,
+     FROM ${relation(ctx, 'ledger_daily')} GROUP BY day`,
   );
   const set = (v: unknown) => new Set(Array.isArray(v) ? v.map(String) : []);
   return new Map(

@@ -1,7 +1,8 @@
 import { attributedPrs } from '../../metrics/pr-cost.js';
-import { outcomeFrom } from '../../metrics/grouping.js';
+import { relation } from '../../metrics/relations.js';
+import { outcomeFrom } from '../../metrics/spend-from.js';
 import type { MetricContext } from '../../metrics/metric.js';
-import { windowFilter, windowParams } from '../../metrics/metric.js';
+import { dialectOf, windowFilter, windowParams } from '../../metrics/metric.js';
 import { Decimal } from 'decimal.js';
 import { usd, ZERO_USD, type Usd } from '../../domain/money.js';
 import type { Row } from '../../store/db.js';
@@ -12,21 +13,40 @@ import type { Row } from '../../store/db.js';
  * single ledger basis, or `mixed`. Reads through the request's filtered store. With `author`, only the PRs of
  * `$author`, from that person's rows alone.
  */
-function prRows(options: { author?: boolean } = {}): string {
+/**
+ * The PR's own columns, each aliased: ClickHouse names a joined relation's column after its table (`o.team_id`)
+ * when another relation of the join has one of the same name (the teams' and people's tables here).
+ */
+const PR_COLUMNS = [
+  'id',
+  'repo',
+  'ref',
+  'head_branch',
+  'opened_at',
+  'team_id',
+  'person_id',
+  'points',
+  'points_basis',
+  'ai_assisted',
+  'ai_evidence',
+  'rework',
+  'rework_reason',
+  'category',
+  'cost_evidence',
+] as const;
+
+function prRows(ctx: MetricContext, options: { author?: boolean } = {}): string {
+  const d = dialectOf(ctx);
   return `WITH basis AS (
     SELECT person_id, CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'mixed' END AS basis
-    FROM ledger_daily WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE) AND NOT unpriced
-      AND person_id IS NOT NULL AND workflow_id IS NULL ${options.author ? 'AND person_id = $author' : ''} GROUP BY 1
+    FROM ${relation(ctx, 'ledger_daily')} WHERE ${windowFilter('day', d)} AND NOT unpriced
+      AND person_id IS NOT NULL AND workflow_id IS NULL ${options.author ? `AND person_id = ${d.param('author', 'String')}` : ''} GROUP BY 1
   )
-  SELECT o.id, o.repo, o.ref, o.head_branch, o.occurred_at AS merged_at,
-    o.opened_at AS opened_at, o.team_id, ot.name AS team_name, o.person_id, op.name AS person_name,
-    o.points, o.points_basis, o.ai_assisted, o.ai_evidence, o.rework, o.rework_reason, o.category,
-    CAST(o.pr_cost AS DECIMAL(18,2)) AS cost, o.cost_evidence, coalesce(b.basis, 'none') AS basis
-  FROM ${outcomeFrom(attributedPrs(options))} LEFT JOIN basis b ON b.person_id = o.person_id`;
+  SELECT ${PR_COLUMNS.map((c) => `o.${c} AS ${c}`).join(', ')}, o.occurred_at AS merged_at,
+    ot.name AS team_name, op.name AS person_name,
+    ${d.decimal('o.pr_cost', 2)} AS cost, coalesce(b.basis, 'none') AS basis
+  FROM ${outcomeFrom(ctx, ['people', 'teams'], attributedPrs({ ...options, on: ctx }))} LEFT JOIN basis b ON b.person_id = o.person_id`;
 }
-
-const PR_ROWS = prRows();
-const AUTHOR_PR_ROWS = prRows({ author: true });
 
 export interface PrRow {
   id: string;
@@ -76,16 +96,17 @@ export async function listPrs(
   repos: string[] | undefined,
   page: { limit: number; offset: number },
 ): Promise<{ rows: Row[]; total: number }> {
+  const d = dialectOf(ctx);
   const params: Record<string, string | number> = { ...windowParams(ctx.window), ...page };
   const names = (repos ?? []).map((r, i) => {
     params[`repo${i}`] = r;
-    return `$repo${i}`;
+    return d.param(`repo${i}`, 'String');
   });
   const where = repos ? `WHERE ${names.length ? `repo IN (${names.join(', ')})` : 'false'}` : '';
   // Every PR's cost needs the whole window anyway; only the page's rows leave the database.
   const rows = await ctx.db.query(
-    `SELECT *, count(*) OVER () AS total FROM (${PR_ROWS}) ${where}
-     ORDER BY merged_at DESC, id LIMIT $limit OFFSET $offset`,
+    `SELECT *, count(*) OVER () AS total FROM (${prRows(ctx)}) ${where}
+     ORDER BY merged_at DESC, id LIMIT ${d.param('limit', 'Int64')} OFFSET ${d.param('offset', 'Int64')}`,
     params,
   );
   const total = rows.length > 0 ? Number(rows[0]?.total) : await countPrs(ctx, where, params);
@@ -99,26 +120,27 @@ async function countPrs(
   params: Record<string, string | number>,
 ): Promise<number> {
   const { limit: _l, offset: _o, ...rest } = params;
-  const [row] = await ctx.db.query(`SELECT count(*) AS n FROM (${PR_ROWS}) ${where}`, rest);
+  const [row] = await ctx.db.query(`SELECT count(*) AS n FROM (${prRows(ctx)}) ${where}`, rest);
   return Number(row?.n ?? 0);
 }
 
 /**
  * One PR's row. A PR's cost depends only on its author's spend and PRs: it is computed from that person's rows
- * alone (AUTHOR_PR_ROWS). A PR of no known person has no person × period share: every such PR's row comes
+ * alone (`prRows(ctx, { author: true })`). A PR of no known person has no person × period share: every such PR's row comes
  * from the whole window, which is rare enough.
  */
 export async function onePr(
   ctx: MetricContext,
   pr: { id: string; personId: string | null },
 ): Promise<Row | null> {
+  const id = dialectOf(ctx).param('id', 'String');
   const [row] =
     pr.personId === null
-      ? await ctx.db.query(`SELECT * FROM (${PR_ROWS}) WHERE id = $id AND person_id IS NULL`, {
+      ? await ctx.db.query(`SELECT * FROM (${prRows(ctx)}) WHERE id = ${id} AND person_id IS NULL`, {
           ...windowParams(ctx.window),
           id: pr.id,
         })
-      : await ctx.db.query(`SELECT * FROM (${AUTHOR_PR_ROWS}) WHERE id = $id`, {
+      : await ctx.db.query(`SELECT * FROM (${prRows(ctx, { author: true })}) WHERE id = ${id}`, {
           ...windowParams(ctx.window),
           id: pr.id,
           author: pr.personId,
@@ -132,7 +154,8 @@ export async function prDay(
   id: string,
 ): Promise<{ day: string; personId: string | null } | null> {
   const [row] = await ctx.db.query(
-    `SELECT CAST(day AS VARCHAR) AS day, person_id FROM outcomes_identity WHERE id = $id AND kind = 'pr_merged'`,
+    `SELECT CAST(day AS VARCHAR) AS day, person_id FROM ${relation(ctx, 'outcomes_identity')}
+     WHERE id = ${dialectOf(ctx).param('id', 'String')} AND kind = 'pr_merged'`,
     { id },
   );
   return row
@@ -155,21 +178,24 @@ export interface BranchSpend {
  * not by finding the PR's records among every ledger entry of their days; both lists from one statement.
  */
 export async function branchSpend(ctx: MetricContext, id: string): Promise<BranchSpend> {
+  const d = dialectOf(ctx);
   const rows = await ctx.db.query(
     `WITH entries AS (
        SELECT p.session, p.tool, p.model, p.cost, p.top, coalesce(k.name, p.key_hint, 'no key') AS key,
          CASE WHEN k.owner IS NOT NULL THEN coalesce(p.key_hint, 'personal key')
            ELSE coalesce(k.name, p.key_hint, 'no key') END AS hidden_key
-       FROM ledger_pr_parts p LEFT JOIN dir_keys k ON k.key_hash = p.key_hash
-       WHERE p.pr_id = $id AND ${windowFilter('p.day')} AND NOT p.unpriced
+       FROM ${relation(ctx, 'ledger_pr_parts')} p LEFT JOIN ${relation(ctx, 'dir_keys')} k ON k.key_hash = p.key_hash
+       WHERE p.pr_id = ${d.param('id', 'String')} AND ${windowFilter('p.day', d)} AND NOT p.unpriced
      )
-     SELECT 'session' AS part, session AS name, NULL AS hidden_key, min(tool) AS tool,
-       arg_max(model, top) AS model, CAST(sum(cost) AS DECIMAL(18,2)) AS cost, sum(cost) AS exact,
-       NULL AS exact_text
-     FROM entries GROUP BY session
-     UNION ALL
-     SELECT 'key', key, hidden_key, NULL, NULL, NULL, sum(cost), CAST(sum(cost) AS VARCHAR) FROM entries GROUP BY key, hidden_key
-     ORDER BY part DESC, exact DESC, name`,
+     -- Ordered outside the UNION: ClickHouse applies a trailing ORDER BY to the last SELECT only.
+     SELECT * FROM (
+       SELECT 'session' AS part, session AS name, NULL AS hidden_key, min(tool) AS tool,
+         ${d.argMax('model', 'top')} AS model, ${d.decimal('sum(cost)', 2)} AS cost, sum(cost) AS exact,
+         NULL AS exact_text
+       FROM entries GROUP BY session
+       UNION ALL
+       SELECT 'key', key, hidden_key, NULL, NULL, NULL, sum(cost), ${d.text('sum(cost)')} FROM entries GROUP BY key, hidden_key
+     ) ORDER BY part DESC, exact DESC, name`,
     { ...windowParams(ctx.window), id },
   );
   const part = (name: string) => rows.filter((r) => r.part === name);

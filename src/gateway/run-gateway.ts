@@ -106,9 +106,16 @@ export async function runGateway(o: GatewayOptions): Promise<RunningGateway> {
 
   const keys = new KeyBook();
   const snapshot = join(o.spoolDir, 'keys.json');
+  // Reloads overlap (the timer's and an explicit one): a slower, older read must never replace a newer list,
+  // or a key revoked (or created) between the two reads would come back (or vanish) until the next reload.
+  let reloadsStarted = 0;
+  let newestApplied = 0;
   const reloadKeys = async () => {
+    const reload = ++reloadsStarted;
     try {
       const loaded = await o.loadKeys();
+      if (reload < newestApplied) return;
+      newestApplied = reload;
       keys.load(loaded);
       // Hashes only (never a key): lets a restart serve while the server is away.
       writeFileSync(snapshot, JSON.stringify(loaded), { mode: 0o600 });

@@ -5,13 +5,12 @@ import { sessionPlace, workloadTeam } from '../../src/diagnostics/anomaly-causes
 import { seatReport } from '../../src/metrics/seat-list.js';
 import { spendByWorkload } from '../../src/metrics/workloads.js';
 import { branchSpend, listPrs, onePr, prDay } from '../../src/server/api/pr-queries.js';
-import { ClickHouseDb } from '../../src/store/clickhouse/clickhouse-db.js';
-import type { ClickHouseLocation } from '../../src/store/clickhouse/location.js';
-import { copyFacts } from '../../src/store/copy/copy-facts.js';
+import type { ClickHouseDb } from '../../src/store/clickhouse/clickhouse-db.js';
 import type { Db, Row } from '../../src/store/db.js';
 import { answerDifferences } from '../support/answers-compare.js';
 import { catalogAnswers } from '../support/catalog-answers.js';
 import { clickhouseAvailable, startClickHouse, type TestClickHouse } from '../support/clickhouse.js';
+import { copiedToClickHouse } from '../support/clickhouse-demo.js';
 import { demoStore, type DemoStore } from '../support/demo-store.js';
 
 /**
@@ -35,21 +34,7 @@ describe.skipIf(!clickhouseAvailable())(
 
     beforeAll(async () => {
       [demo, server] = await Promise.all([demoStore(), startClickHouse()]);
-      const location: ClickHouseLocation = {
-        url: server.url,
-        username: 'default',
-        password: '',
-        database: 'mileage',
-        display: server.url,
-      };
-      ch = await ClickHouseDb.open(location);
-      // store migrate's own copy (facts, directory, seats), checked per stream and month, then the ledger.
-      const copy = await copyFacts(demo.db, {
-        db: ch,
-        insertRows: (t, rows) => ch.insertRows(t, rows),
-        replaceRows: (t, rows) => ch.replaceRows(t, rows),
-      });
-      expect(copy.check.ok, JSON.stringify(copy.check)).toBe(true);
+      ch = await copiedToClickHouse(demo.db, server);
       teams = (await demo.db.query('SELECT team_id FROM dir_teams ORDER BY 1')).map((r) => String(r.team_id));
       const top = async (column: string) =>
         String(

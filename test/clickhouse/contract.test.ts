@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookRepricer, priceBookFor } from '../../src/cli/pricing.js';
 import { weeklyReport } from '../../src/diagnostics/weekly.js';
 import { filteredDb } from '../../src/metrics/filter.js';
-import { ClickHouseDb } from '../../src/store/clickhouse/clickhouse-db.js';
+import type { ClickHouseDb } from '../../src/store/clickhouse/clickhouse-db.js';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
-import type { ClickHouseLocation } from '../../src/store/clickhouse/location.js';
-import { copyFacts } from '../../src/store/copy/copy-facts.js';
 import type { Db, Row } from '../../src/store/db.js';
 import { answerDifferences } from '../support/answers-compare.js';
 import { catalogAnswers } from '../support/catalog-answers.js';
 import { clickhouseAvailable, startClickHouse, type TestClickHouse } from '../support/clickhouse.js';
+import { copiedToClickHouse, testLocation } from '../support/clickhouse-demo.js';
 import { demoStore, type DemoStore } from '../support/demo-store.js';
 
 /**
@@ -41,23 +40,9 @@ describe.skipIf(!clickhouseAvailable())(
 
     beforeAll(async () => {
       [demo, server] = await Promise.all([demoStore(), startClickHouse()]);
-      const location: ClickHouseLocation = {
-        url: server.url,
-        username: 'default',
-        password: '',
-        database: 'mileage',
-        display: server.url,
-      };
-      db = await ClickHouseDb.open(location);
+      db = await copiedToClickHouse(demo.db, server);
       // The store's own build by month ranges, for the incremental rebuild below.
-      ch = await ClickHouseStore.open(location);
-      const copy = await copyFacts(demo.db, {
-        db,
-        insertRows: (t, rows) => db.insertRows(t, rows),
-        replaceRows: (t, rows) => db.replaceRows(t, rows),
-      });
-      expect(copy.check.ok, JSON.stringify(copy.check)).toBe(true);
-      expect(copy.tables.find((t) => t.name === 'dir_people')?.rows).toBeGreaterThan(0);
+      ch = await ClickHouseStore.open(testLocation(server));
     }, 180_000);
 
     afterAll(async () => {
